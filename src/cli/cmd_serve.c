@@ -1,0 +1,126 @@
+/* cmd_serve.c -- `xueji serve`; also the serving half of `xueji demo`. */
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "cli/cli.h"
+#include "cli/serve.h"
+#include "core/util.h"
+#include "http/server.h"
+
+static void
+ready (void *cls, unsigned port)
+{
+  const char *banner = cls;
+
+  printf ("xueji: serving http://127.0.0.1:%u/ (Ctrl-C stops)\n", port);
+  if (banner)
+    fputs (banner, stdout);
+  fflush (stdout);
+}
+
+/* web/dist beside the binary's parent directory (build/xueji -> web/dist). */
+static const char *
+default_web_dir (char *buf, size_t size)
+{
+  char exe[PATH_MAX];
+  ssize_t n = readlink ("/proc/self/exe", exe, sizeof exe - 1);
+  struct stat st;
+
+  if (n <= 0)
+    return NULL;
+  exe[n] = '\0';
+  if (! xj_snprintf (buf, size, "%s/../web/dist", dirname (dirname (exe))))
+    return NULL;
+  if (0 != stat (buf, &st) || ! S_ISDIR (st.st_mode))
+    return NULL;
+  return buf;
+}
+
+int
+xj_serve_args (const char *cmd, int argc, char **argv,
+               struct xj_serve_opts *o)
+{
+  static const struct option opts[] = {
+    { "listen", required_argument, NULL, 'l' },
+    { "web", required_argument, NULL, 'w' },
+    { "threads", required_argument, NULL, 't' },
+    { "schools", required_argument, NULL, 's' },
+    { "students", required_argument, NULL, 'n' },
+    { "seed", required_argument, NULL, 'S' },
+    { NULL, 0, NULL, 0 }
+  };
+  int c;
+  int64_t v;
+
+  o->listen = "127.0.0.1:8080";
+  optind = 1;
+  while (-1 != (c = getopt_long (argc, argv, "", opts, NULL)))
+    {
+      switch (c)
+        {
+        case 'l':
+          o->listen = optarg;
+          break;
+        case 'w':
+          o->web = optarg;
+          break;
+        case 't':
+        case 's':
+        case 'n':
+        case 'S':
+          if (! xj_parse_i64 (optarg, &v) || v < 0 || v > 100000000)
+            return xj_cli_fail (cmd, XJ_E_USAGE, optarg);
+          if ('t' == c)
+            o->threads = (unsigned) v;
+          else if ('s' == c)
+            o->schools = (unsigned) v;
+          else if ('n' == c)
+            o->students = (unsigned long) v;
+          else
+            o->seed = (uint64_t) v;
+          break;
+        default:
+          return xj_cli_fail (cmd, XJ_E_USAGE, "see --help");
+        }
+    }
+  if (optind < argc)
+    return xj_cli_fail (cmd, XJ_E_USAGE, argv[optind]);
+  return 0;
+}
+
+int
+xj_serve_run (const char *cmd, const struct xj_cli *g,
+              const struct xj_serve_opts *o, const char *banner)
+{
+  char webbuf[PATH_MAX];
+  struct xj_server_config cfg = {
+    .listen = o->listen,
+    .db_path = g->db_path,
+    .web_dir = o->web ? o->web : default_web_dir (webbuf, sizeof webbuf),
+    .threads = o->threads,
+    .ready = &ready,
+    .ready_cls = (void *) banner,
+  };
+  enum xj_err e = xj_server_run (&cfg);
+
+  if (XJ_E_OK != e)
+    return xj_cli_fail (cmd, e, o->listen);
+  return 0;
+}
+
+int
+xj_cmd_serve (int argc, char **argv, const struct xj_cli *g)
+{
+  struct xj_serve_opts o = { 0 };
+
+  if (0 != xj_serve_args ("serve", argc, argv, &o))
+    return 2;
+  if (o.schools || o.students || o.seed)
+    return xj_cli_fail ("serve", XJ_E_USAGE, "--schools/--students are demo options");
+  return xj_serve_run ("serve", g, &o, NULL);
+}

@@ -1,0 +1,110 @@
+/* main.c -- `xueji` entry point: global options and the subcommand table.
+ * Every subcommand lives in cmd_NAME.c with its help in help/NAME.txt.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sodium.h>
+#include "cli/cli.h"
+#include "core/util.h"
+#include "help.h"
+
+static const struct {
+  const char *name;
+  int (*fn) (int argc, char **argv, const struct xj_cli *g);
+  const char *help;
+} commands[] = {
+  { "init", xj_cmd_init, help_init },
+  { "serve", xj_cmd_serve, help_serve },
+  { "demo", xj_cmd_demo, help_demo },
+  { "gen", xj_cmd_gen, help_gen },
+  { "user", xj_cmd_user, help_user },
+  { "check", xj_cmd_check, help_check },
+  { "backup", xj_cmd_backup, help_backup },
+  { "routes", xj_cmd_routes, help_routes },
+};
+
+int
+xj_cli_fail (const char *cmd, enum xj_err e, const char *detail)
+{
+  if (detail && *detail)
+    fprintf (stderr, "xueji %s: %s: %s\n", cmd, xj_err_zh (e), detail);
+  else
+    fprintf (stderr, "xueji %s: %s (%s)\n", cmd, xj_err_zh (e),
+             xj_err_en (e));
+  return 1;
+}
+
+int
+xj_cli_help (const char *help)
+{
+  fputs (help, stdout);
+  return 0;
+}
+
+struct xj_db *
+xj_cli_open_db (const char *cmd, const struct xj_cli *g)
+{
+  struct xj_db *db;
+  enum xj_err e = xj_db_open (g->db_path, XJ_DB_OPEN_EXISTING, &db);
+
+  if (XJ_E_OK != e)
+    {
+      xj_cli_fail (cmd, e, g->db_path);
+      return NULL;
+    }
+  return db;
+}
+
+int
+main (int argc, char **argv)
+{
+  struct xj_cli g = { 0 };
+  int i = 1;
+
+  if (sodium_init () < 0)
+    {
+      fprintf (stderr, "xueji: cannot initialise libsodium\n");
+      return 1;
+    }
+  if (getenv ("XJ_DEBUG"))
+    xj_log_set_level (XJ_LOG_DEBUG);
+  g.db_path = getenv ("XUEJI_DB");
+  if (NULL == g.db_path || '\0' == *g.db_path)
+    g.db_path = "./xueji.db";
+  for (; i < argc && '-' == argv[i][0]; i++)
+    {
+      if (0 == strcmp (argv[i], "--db") && i + 1 < argc)
+        g.db_path = argv[++i];
+      else if (0 == strncmp (argv[i], "--db=", 5))
+        g.db_path = argv[i] + 5;
+      else if (0 == strcmp (argv[i], "--help") || 0 == strcmp (argv[i], "-h"))
+        return xj_cli_help (help_xueji);
+      else if (0 == strcmp (argv[i], "--version"))
+        {
+          puts ("xueji 0.1");
+          return 0;
+        }
+      else
+        {
+          fprintf (stderr, "xueji: unknown option %s (see xueji --help)\n",
+                   argv[i]);
+          return 2;
+        }
+    }
+  if (i >= argc)
+    {
+      fputs (help_xueji, stderr);
+      return 2;
+    }
+  for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++)
+    if (0 == strcmp (commands[k].name, argv[i]))
+      {
+        for (int j = i + 1; j < argc; j++)
+          if (0 == strcmp (argv[j], "--help") || 0 == strcmp (argv[j], "-h"))
+            return xj_cli_help (commands[k].help);
+        return commands[k].fn (argc - i, argv + i, &g);
+      }
+  fprintf (stderr, "xueji: unknown command %s (see xueji --help)\n", argv[i]);
+  return 2;
+}

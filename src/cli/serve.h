@@ -1,0 +1,24 @@
+/* serve.h -- option parsing and serving shared by `serve` and `demo`. */
+#ifndef XJ_CLI_SERVE_H
+#define XJ_CLI_SERVE_H
+
+#include <stdint.h>
+#include "cli/cli.h"
+
+struct xj_serve_opts {
+  const char *listen;
+  const char *web;
+  unsigned threads;
+  unsigned schools;        /* demo only */
+  unsigned long students;  /* demo only */
+  uint64_t seed;           /* demo only */
+};
+
+/* Parse options; returns 0 or prints the error and returns non-zero. */
+int xj_serve_args (const char *cmd, int argc, char **argv,
+                   struct xj_serve_opts *o);
+/* Serve until SIGINT/SIGTERM, printing @banner once listening. */
+int xj_serve_run (const char *cmd, const struct xj_cli *g,
+                  const struct xj_serve_opts *o, const char *banner);
+
+#endif

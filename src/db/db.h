@@ -1,0 +1,139 @@
+/* db.h -- the backend-neutral database API.  src/db/ is the only code that
+ * includes sqlite3.h (and, later, libpq-fe.h); everything else talks to the
+ * database through this header.
+ *
+ * SQL is written once with $1..$N placeholders (PostgreSQL style) and is
+ * rewritten for SQLite at prepare time.  Every statement is named and
+ * registered at program start (XJ_DB_STMT, beside the code that uses it);
+ * all are prepared when a connection opens, so a typo fails at start-up,
+ * not in the middle of a request.  No SQL is ever assembled with printf.
+ *
+ * Threads: a struct xj_db is one connection and belongs to one thread at a
+ * time (the HTTP server keeps one per worker thread).
+ */
+#ifndef XJ_DB_H
+#define XJ_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "../core/err.h"
+
+struct xj_db;
+struct xj_db_row;
+
+/* A named statement.  Define with XJ_DB_STMT at file scope. */
+struct xj_db_stmt {
+  const char *name;
+  const char *sql;
+  int index;                 /* slot in each connection, set at register */
+  struct xj_db_stmt *next;   /* registry list */
+};
+
+void xj_db_stmt_register (struct xj_db_stmt *st);
+
+#define XJ_DB_STMT(var, sqltext)                                         \
+  static struct xj_db_stmt var = { #var, sqltext, -1, NULL };            \
+  __attribute__ ((constructor)) static void var##_register (void)        \
+  {                                                                      \
+    xj_db_stmt_register (&var);                                          \
+  }
+
+/* Query status: negative = failure, otherwise the number of rows seen
+   (queries) or changed (writes). */
+enum xj_qs {
+  XJ_QS_UNIQUE = -3,  /* a UNIQUE/PRIMARY KEY constraint refused the write */
+  XJ_QS_HARD = -2,    /* hard failure (logged) */
+  XJ_QS_SOFT = -1,    /* retryable: busy/locked/serialization */
+  XJ_QS_NONE = 0,
+  XJ_QS_ONE = 1
+};
+
+enum xj_db_ptype {
+  XJ_DB__END = 0, XJ_DB_NULL, XJ_DB_INT, XJ_DB_TEXT, XJ_DB_DOUBLE, XJ_DB_BLOB
+};
+
+struct xj_db_param {
+  enum xj_db_ptype t;
+  int64_t i;
+  double d;
+  const void *p;
+  size_t len;
+};
+
+#define XJ_DB_I(v) ((struct xj_db_param) { .t = XJ_DB_INT, .i = (v) })
+#define XJ_DB_D(v) ((struct xj_db_param) { .t = XJ_DB_DOUBLE, .d = (v) })
+/* Text; NULL binds SQL NULL. */
+static inline struct xj_db_param
+xj_db_param_text (const char *v, bool empty_is_null)
+{
+  struct xj_db_param p = { .t = XJ_DB_TEXT, .p = v, .len = (size_t) -1 };
+
+  if (NULL == v || (empty_is_null && '\0' == *v))
+    p.t = XJ_DB_NULL;
+  return p;
+}
+#define XJ_DB_S(v) xj_db_param_text ((v), false)
+/* Text; NULL or "" binds SQL NULL. */
+#define XJ_DB_SE(v) xj_db_param_text ((v), true)
+#define XJ_DB_B(v, n) ((struct xj_db_param) { .t = XJ_DB_BLOB, .p = (v), .len = (n) })
+#define XJ_DB_NUL ((struct xj_db_param) { .t = XJ_DB_NULL })
+#define XJ_DB_END ((struct xj_db_param) { .t = XJ_DB__END })
+#define XJ_DB_PARAMS(...) ((const struct xj_db_param[]) { __VA_ARGS__, XJ_DB_END })
+#define XJ_DB_NOPARAMS ((const struct xj_db_param[]) { XJ_DB_END })
+
+/* Row callback: return 0 to continue, non-zero to stop early.  Column
+   values are valid only during the call. */
+typedef int (*xj_db_row_cb) (void *cls, const struct xj_db_row *row);
+
+int64_t xj_db_int (const struct xj_db_row *r, int col);
+double xj_db_double (const struct xj_db_row *r, int col);
+/* Text of column @col; "" for NULL.  Never NULL. */
+const char *xj_db_text (const struct xj_db_row *r, int col);
+size_t xj_db_bytes (const struct xj_db_row *r, int col);
+const void *xj_db_blob (const struct xj_db_row *r, int col);
+bool xj_db_isnull (const struct xj_db_row *r, int col);
+int xj_db_ncols (const struct xj_db_row *r);
+const char *xj_db_colname (const struct xj_db_row *r, int col);
+
+/* Run statement @st with @params (XJ_DB_PARAMS(...)), calling @cb (may be
+   NULL) once per row. */
+enum xj_qs xj_db_q (struct xj_db *db, struct xj_db_stmt *st,
+                    const struct xj_db_param *params, xj_db_row_cb cb,
+                    void *cls);
+
+int64_t xj_db_last_id (struct xj_db *db);
+
+/* ---- connections ---- */
+enum xj_db_open_flags {
+  XJ_DB_OPEN_EXISTING = 0,  /* the file must exist */
+  XJ_DB_OPEN_CREATE = 1,    /* the file must NOT exist; create it */
+  XJ_DB_OPEN_READONLY = 2
+};
+/* Open @path, set pragmas (WAL, foreign keys, busy timeout), apply pending
+   migrations and prepare every registered statement.  Caller owns *out. */
+enum xj_err xj_db_open (const char *path, int flags, struct xj_db **out);
+void xj_db_close (struct xj_db *db);
+const char *xj_db_path (const struct xj_db *db);
+/* Schema version after migrations. */
+int xj_db_schema_version (struct xj_db *db);
+
+/* ---- transactions ---- */
+/* The callback does the work; it never sends replies or prints.  Returning
+   XJ_E_DB_BUSY makes the runner roll back and retry (bounded); any other
+   error rolls back and is returned; XJ_E_OK commits. */
+typedef enum xj_err (*xj_db_txn_cb) (struct xj_db *db, void *cls);
+/* @write: BEGIN IMMEDIATE (writer lock up front) vs BEGIN DEFERRED. */
+enum xj_err xj_db_txn_run (struct xj_db *db, const char *name, bool write,
+                           xj_db_txn_cb cb, void *cls);
+/* Map a failed query status to an error (HARD→DB, SOFT→DB_BUSY). */
+enum xj_err xj_db_qs_err (enum xj_qs qs);
+
+/* ---- maintenance ---- */
+/* Online, consistent copy to @dest (must not exist). */
+enum xj_err xj_db_backup (struct xj_db *db, const char *dest);
+/* PRAGMA integrity_check + foreign_key_check; problems are appended to
+   @report (NUL-terminated, truncated to @size). */
+enum xj_err xj_db_integrity (struct xj_db *db, char *report, size_t size);
+
+#endif

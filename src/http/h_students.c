@@ -1,0 +1,747 @@
+/* h_students.c -- /api/v1/students: list, get, reveal, register, patch,
+ * events, assign-id.  Template per handler: parse, validate, authorise
+ * (scope), transaction, reply.  Objects outside the caller's scope answer
+ * 404 exactly like missing ones.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "audit/audit.h"
+#include "http/handlers.h"
+#include "idcard/idcard.h"
+#include "klass/klass.h"
+#include "school/school.h"
+#include "student/student_register.h"
+#include "validate/codes.h"
+#include "validate/validate.h"
+
+static int
+today_ymd (void)
+{
+  int y, m, d;
+
+  xj_today (&y, &m, &d);
+  return y * 10000 + m * 100 + d;
+}
+
+/* ---- list ---- */
+
+static const char *const sort_names[XJ_SORT__COUNT] = {
+  [XJ_SORT_REGISTRY_NO] = "registry_no",
+  [XJ_SORT_NAME] = "name",
+  [XJ_SORT_BIRTH] = "birth_date",
+  [XJ_SORT_GRADE] = "grade",
+  [XJ_SORT_CREATED] = "created",
+};
+
+static void
+list_item (void *cls, const struct xj_student_item *it)
+{
+  json_t *items = cls;
+  char masked[48];
+  const char *gl = xj_code_zh ("grade", it->grade);
+
+  xj_mask_id (it->id_no, masked, sizeof masked);
+  json_array_append_new (
+    items,
+    json_pack ("{s:I, s:s, s:s, s:i, s:s, s:s, s:I, s:s, s:s, s:s, s:o,"
+               " s:s, s:s, s:i}",
+               "id", (json_int_t) it->id, "registry_no", it->registry_no,
+               "name", it->name, "gender", it->gender, "birth_date",
+               it->birth_date, "id_no", masked, "school_id",
+               (json_int_t) it->school_id, "school_name", it->school_name,
+               "grade", it->grade, "grade_label", gl ? gl : "", "class_id",
+               it->class_id ? json_integer (it->class_id) : json_null (),
+               "class_name", it->class_name, "status", it->status,
+               "dup_flag", it->dup_flag));
+}
+
+enum xj_err
+xj_h_students (struct xj_req *r)
+{
+  struct xj_student_filter f = { 0 };
+  struct xj_scope sc;
+  const char *v;
+  char qbuf[80];
+  int64_t page, total = 0;
+  json_t *items;
+  enum xj_err e;
+
+  if (XJ_E_OK != xj_req_arg_int (r, "school_id", 0, 0, INT64_MAX, &f.school_id)
+      || XJ_E_OK != xj_req_arg_int (r, "class_id", 0, 0, INT64_MAX, &f.class_id)
+      || XJ_E_OK != xj_req_paging (r, &f.limit, &f.offset, &page))
+    return r->err;
+  v = xj_req_arg (r, "grade");
+  if (v && *v)
+    {
+      if (! xj_code_valid ("grade", v))
+        return xj_reply_err (r, XJ_E_BAD_PARAM, "grade", "年级代码%s不存在",
+                             v);
+      f.grade = v;
+    }
+  v = xj_req_arg (r, "status");
+  if (v && *v)
+    {
+      if (! xj_code_valid ("status", v))
+        return xj_reply_err (r, XJ_E_BAD_PARAM, "status", "状态%s不存在", v);
+      f.status = v;
+    }
+  v = xj_req_arg (r, "q");
+  if (v && *v)
+    {
+      size_t n = strlen (v);
+
+      if (n >= sizeof qbuf || ! xj_utf8_valid (v, n))
+        return xj_reply_err (r, XJ_E_BAD_PARAM, "q", "查询文本过长或编码错误");
+      xj_strlcpy (qbuf, v, sizeof qbuf);
+      /* ID numbers and registry numbers are stored upper-case */
+      for (char *p = qbuf; *p; p++)
+        if ('x' == *p || 'g' == *p || 'l' == *p || 'j' == *p)
+          *p = (char) (*p - 32);
+      if (NULL == strpbrk (qbuf, "0123456789"))
+        xj_strlcpy (qbuf, v, sizeof qbuf);
+      f.q = qbuf;
+    }
+  f.sort = XJ_SORT_REGISTRY_NO;
+  v = xj_req_arg (r, "sort");
+  if (v && *v)
+    {
+      int i;
+
+      for (i = 0; i < XJ_SORT__COUNT; i++)
+        if (0 == strcmp (sort_names[i], v))
+          break;
+      if (XJ_SORT__COUNT == i)
+        return xj_reply_err (r, XJ_E_BAD_PARAM, "sort", "不支持按%s排序", v);
+      f.sort = (enum xj_student_sort) i;
+    }
+  v = xj_req_arg (r, "order");
+  if (v && *v)
+    {
+      if (0 != strcmp (v, "asc") && 0 != strcmp (v, "desc"))
+        return xj_reply_err (r, XJ_E_BAD_PARAM, "order", "应为asc或desc");
+      f.desc = 0 == strcmp (v, "desc");
+    }
+  xj_scope_of (&r->user, &sc);
+  items = json_array ();
+  e = xj_student_list (r->db, sc.prefix, sc.school_id, sc.teacher_id, &f,
+                       &total, &list_item, items);
+  if (XJ_E_OK != e)
+    {
+      json_decref (items);
+      return e;
+    }
+  xj_reply_json (r, 200, xj_page_json (items, total, page, f.limit));
+  return XJ_E_OK;
+}
+
+/* ---- one record ---- */
+
+/* Load student @id if the caller may see it; else reply 404. */
+static enum xj_err
+load_visible (struct xj_req *r, int64_t id, struct xj_student *s,
+              struct xj_student_ctx *ctx)
+{
+  enum xj_err e = xj_student_load_ctx (r->db, id, s, ctx);
+
+  if (XJ_E_NOT_FOUND == e
+      || (XJ_E_OK == e
+          && ! xj_scope_student (&r->user, s->school_id, ctx->county_code,
+                                 s->class_id)))
+    return xj_reply_err (r, XJ_E_NOT_FOUND, NULL, NULL);
+  return e;
+}
+
+static void
+alias_cb (void *cls, const char *no)
+{
+  json_array_append_new (cls, json_string (no));
+}
+
+static json_t *
+record_json (struct xj_req *r, const struct xj_student *s,
+             const struct xj_student_ctx *ctx, bool mask)
+{
+  json_t *j = xj_student_to_json (s, mask);
+  json_t *aliases = json_array ();
+  const char *gl = xj_code_zh ("grade", s->grade);
+
+  xj_student_aliases (r->db, s->id, &alias_cb, aliases);
+  json_object_set_new (j, "school_name", json_string (ctx->school_name));
+  json_object_set_new (j, "school_code", json_string (ctx->school_code));
+  json_object_set_new (j, "class_name", json_string (ctx->class_name));
+  json_object_set_new (j, "grade_label", json_string (gl ? gl : ""));
+  json_object_set_new (j, "created_at", json_string (ctx->created_at));
+  json_object_set_new (j, "updated_at", json_string (ctx->updated_at));
+  json_object_set_new (j, "aliases", aliases);
+  return j;
+}
+
+enum xj_err
+xj_h_student_get (struct xj_req *r)
+{
+  struct xj_student *s;
+  struct xj_student_ctx ctx;
+  int64_t id;
+  enum xj_err e;
+
+  if (XJ_E_OK != xj_req_path_id (r, 0, &id))
+    return r->err;
+  s = xj_malloc (sizeof *s);
+  e = load_visible (r, id, s, &ctx);
+  if (XJ_E_OK == e)
+    xj_reply_json (r, 200, json_pack ("{s:o}", "student",
+                                      record_json (r, s, &ctx, true)));
+  free (s);
+  return e;
+}
+
+struct reveal_ctx {
+  const struct xj_actor *actor;
+  const char *entity_id;
+  const char *fields;
+};
+
+static enum xj_err
+reveal_txn (struct xj_db *db, void *cls)
+{
+  struct reveal_ctx *c = cls;
+
+  return xj_audit_append (db, c->actor, "student.reveal", "student",
+                          c->entity_id, NULL, c->fields);
+}
+
+enum xj_err
+xj_h_student_reveal (struct xj_req *r)
+{
+  struct xj_student *s;
+  struct xj_student_ctx ctx;
+  int64_t id;
+  json_t *body = NULL, *fields, *j;
+  char idbuf[24];
+  char *ftext;
+  struct reveal_ctx rc;
+  enum xj_err e;
+
+  if (XJ_E_OK != xj_req_path_id (r, 0, &id))
+    return r->err;
+  fields = json_array ();
+  if (r->body.len)
+    {
+      json_t *want;
+      size_t i;
+      json_t *v;
+
+      if (XJ_E_OK != xj_req_body_json (r, &body))
+        {
+          json_decref (fields);
+          return r->err;
+        }
+      want = json_object_get (body, "fields");
+      if (json_object_size (body) != (want ? 1u : 0u)
+          || (want && ! json_is_array (want)))
+        {
+          json_decref (fields);
+          json_decref (body);
+          return xj_reply_err (r, XJ_E_UNKNOWN_FIELD, NULL,
+                               "只接受fields数组");
+        }
+      json_array_foreach (want, i, v)
+        {
+          const struct xj_field *f = json_is_string (v)
+                                       ? xj_student_field (json_string_value (v))
+                                       : NULL;
+
+          if (NULL == f || ! f->pii)
+            {
+              json_decref (fields);
+              json_decref (body);
+              return xj_reply_err (r, XJ_E_BAD_PARAM, "fields",
+                                   "只能显示身份证件号和电话字段");
+            }
+          json_array_append_new (fields, json_string (f->key));
+        }
+    }
+  if (0 == json_array_size (fields))
+    for (const struct xj_field *f = xj_student_fields; f->key; f++)
+      if (f->pii)
+        json_array_append_new (fields, json_string (f->key));
+  s = xj_malloc (sizeof *s);
+  e = load_visible (r, id, s, &ctx);
+  if (XJ_E_OK == e)
+    {
+      xj_snprintf (idbuf, sizeof idbuf, "%lld", (long long) id);
+      j = json_pack ("{s:O}", "fields", fields);
+      ftext = json_dumps (j, JSON_COMPACT);
+      json_decref (j);
+      rc = (struct reveal_ctx) { &r->actor, idbuf, ftext };
+      e = xj_db_txn_run (r->db, "student_reveal", true, &reveal_txn, &rc);
+      free (ftext);
+    }
+  if (XJ_E_OK == e)
+    {
+      /* unmask only the fields asked for */
+      json_t *masked = record_json (r, s, &ctx, true);
+      json_t *clear = record_json (r, s, &ctx, false);
+      size_t i;
+      json_t *v;
+
+      json_array_foreach (fields, i, v)
+        json_object_set (masked, json_string_value (v),
+                         json_object_get (clear, json_string_value (v)));
+      json_object_set_new (masked, "masked", json_false ());
+      json_decref (clear);
+      xj_reply_json (r, 200, json_pack ("{s:o}", "student", masked));
+    }
+  json_decref (fields);
+  json_decref (body);
+  free (s);
+  return e;
+}
+
+/* ---- register ---- */
+
+struct reg_ctx {
+  struct xj_student *s;
+  const char *county;
+  const struct xj_actor *actor;
+  struct xj_register_result res;
+};
+
+static enum xj_err
+register_txn (struct xj_db *db, void *cls)
+{
+  struct reg_ctx *c = cls;
+
+  return xj_student_register (db, c->s, c->county, c->actor, &c->res);
+}
+
+/* Reply 409 id_exists, naming the holding school only when visible. */
+static enum xj_err
+reply_id_exists (struct xj_req *r, int64_t holder_school)
+{
+  struct xj_school hs;
+
+  if (XJ_E_OK == xj_school_get (r->db, holder_school, &hs)
+      && xj_scope_school (&r->user, hs.id, hs.county_code))
+    return xj_reply_err (r, XJ_E_ID_EXISTS, "id_no", "学籍在%s（%s）",
+                         hs.name, hs.code);
+  return xj_reply_err (r, XJ_E_ID_EXISTS, "id_no", "学籍在其他学校");
+}
+
+/* Check the class belongs to the school and matches or sets the grade. */
+static void
+check_class (struct xj_req *r, struct xj_student *s, struct xj_verrs *v)
+{
+  struct xj_class c;
+
+  if (0 == s->class_id)
+    return;
+  if (XJ_E_OK != xj_class_get (r->db, s->class_id, &c)
+      || c.school_id != s->school_id)
+    {
+      xj_verrs_add (v, "class_id", XJ_E_NO_SUCH_CLASS, "班级%lld",
+                    (long long) s->class_id);
+      return;
+    }
+  if ('\0' == s->grade[0])
+    xj_strlcpy (s->grade, c.grade, sizeof s->grade);
+  else if (0 != strcmp (s->grade, c.grade))
+    xj_verrs_add (v, "class_id", XJ_E_NO_SUCH_CLASS,
+                  "%s属于%s，与所填年级不一致", c.name,
+                  xj_code_zh ("grade", c.grade));
+}
+
+static void
+merge_verrs (struct xj_verrs *dst, const struct xj_verrs *src)
+{
+  for (size_t i = 0; i < src->n; i++)
+    xj_verrs_add (dst, src->e[i].field, src->e[i].code, "%s",
+                  src->e[i].detail);
+}
+
+enum xj_err
+xj_h_student_register (struct xj_req *r)
+{
+  struct xj_student *s = NULL;
+  struct xj_verrs *pre = NULL, *v = NULL;
+  struct xj_school school;
+  json_t *body = NULL, *dups;
+  const char *bad;
+  struct reg_ctx rc;
+  enum xj_err e;
+
+  if (XJ_E_OK != (e = xj_req_body_json (r, &body)))
+    return e;
+  s = xj_malloc (sizeof *s);
+  pre = xj_calloc (1, sizeof *pre);
+  v = xj_calloc (1, sizeof *v);
+  xj_student_init (s);
+  e = xj_student_from_json (body, s, XJ_FJ_ALLOW_IDS, pre, &bad);
+  if (XJ_E_OK != e)
+    {
+      e = xj_reply_err (r, e, bad, "%s", bad ? bad : "");
+      goto out;
+    }
+  /* school: a registrar's own, otherwise the one asked for */
+  if (XJ_ROLE_REGISTRAR == r->user.role)
+    {
+      if (s->school_id && s->school_id != r->user.school_id)
+        {
+          e = xj_reply_err (r, XJ_E_OUT_OF_SCOPE, "school_id",
+                            "只能为本校注册学籍");
+          goto out;
+        }
+      s->school_id = r->user.school_id;
+    }
+  xj_student_validate (s, today_ymd (), v);
+  merge_verrs (v, pre);
+  if (0 == s->school_id)
+    xj_verrs_add (v, "school_id", XJ_E_REQUIRED, "请选择学校");
+  else if (XJ_E_OK != xj_school_get (r->db, s->school_id, &school)
+           || ! xj_scope_school_write (&r->user, school.id,
+                                       school.county_code))
+    xj_verrs_add (v, "school_id", XJ_E_NO_SUCH_SCHOOL, "学校%lld",
+                  (long long) s->school_id);
+  else
+    {
+      check_class (r, s, v);
+      if (s->grade[0] && ! xj_school_stage_has_grade (school.stage, s->grade))
+        xj_verrs_add (v, "grade", XJ_E_CODE, "%s不设%s",
+                      school.name, xj_code_zh ("grade", s->grade)
+                                     ? xj_code_zh ("grade", s->grade)
+                                     : s->grade);
+    }
+  if (v->n)
+    {
+      e = xj_reply_verrs (r, v);
+      goto out;
+    }
+  rc = (struct reg_ctx) { .s = s, .county = school.county_code,
+                          .actor = &r->actor };
+  e = xj_db_txn_run (r->db, "student_register", true, &register_txn, &rc);
+  if (XJ_E_ID_EXISTS == e)
+    {
+      e = reply_id_exists (r, rc.res.holder_school_id);
+      goto out;
+    }
+  if (XJ_E_OK != e)
+    goto out;
+  dups = json_array ();
+  for (unsigned i = 0; i < rc.res.ndups; i++)
+    {
+      bool vis = xj_scope_school (&r->user, rc.res.dups[i].school_id,
+                                  rc.res.dups[i].county_code);
+
+      json_array_append_new (
+        dups, json_pack ("{s:o, s:s, s:s}", "id",
+                         vis ? json_integer (rc.res.dups[i].id) : json_null (),
+                         "name", rc.res.dups[i].name, "school_name",
+                         vis ? rc.res.dups[i].school_name : "其他学校"));
+    }
+  xj_reply_json (r, 201, json_pack ("{s:I, s:s, s:i, s:o}", "id",
+                                    (json_int_t) s->id, "registry_no",
+                                    s->registry_no, "dup_flag", s->dup_flag,
+                                    "duplicates", dups));
+out:
+  json_decref (body);
+  free (s);
+  free (pre);
+  free (v);
+  return e;
+}
+
+/* ---- update ---- */
+
+/* Keys whose values differ between @a and @b, as two objects. */
+static void
+diff_json (json_t *a, json_t *b, json_t **before, json_t **after)
+{
+  const char *k;
+  json_t *va;
+
+  *before = json_object ();
+  *after = json_object ();
+  json_object_foreach (a, k, va)
+    {
+      json_t *vb = json_object_get (b, k);
+
+      if (0 == strcmp (k, "version") || 0 == strcmp (k, "masked"))
+        continue;
+      if (! json_equal (va, vb))
+        {
+          json_object_set (*before, k, va);
+          json_object_set (*after, k, vb ? vb : json_null ());
+        }
+    }
+}
+
+struct upd_ctx {
+  struct xj_student *s;
+  int64_t old_version;
+  const struct xj_actor *actor;
+  char *before, *after;
+};
+
+static enum xj_err
+update_txn (struct xj_db *db, void *cls)
+{
+  struct upd_ctx *c = cls;
+  char idbuf[24];
+  enum xj_err e;
+
+  e = xj_student_store_update (db, c->s, c->old_version, c->actor, "update",
+                               c->before, c->after);
+  if (XJ_E_OK != e)
+    return e;
+  xj_snprintf (idbuf, sizeof idbuf, "%lld", (long long) c->s->id);
+  return xj_audit_append (db, c->actor, "student.update", "student", idbuf,
+                          c->before, c->after);
+}
+
+enum xj_err
+xj_h_student_patch (struct xj_req *r)
+{
+  struct xj_student *s = NULL;
+  struct xj_student_ctx ctx;
+  struct xj_verrs *pre = NULL, *v = NULL;
+  json_t *body = NULL, *old = NULL, *neu = NULL, *jb = NULL, *ja = NULL;
+  const char *bad;
+  int64_t id, school_before, version;
+  struct upd_ctx uc = { 0 };
+  enum xj_err e;
+
+  if (XJ_E_OK != xj_req_path_id (r, 0, &id))
+    return r->err;
+  if (XJ_E_OK != (e = xj_req_body_json (r, &body)))
+    return e;
+  if (! json_is_integer (json_object_get (body, "version")))
+    {
+      json_decref (body);
+      return xj_reply_err (r, XJ_E_MISSING_FIELD, "version",
+                           "需要提供记录的version以防并发覆盖");
+    }
+  if (json_object_get (body, "school_id"))
+    {
+      json_decref (body);
+      return xj_reply_err (r, XJ_E_KEY_FIELD, "school_id",
+                           "转学须通过学籍变动流程");
+    }
+  s = xj_malloc (sizeof *s);
+  pre = xj_calloc (1, sizeof *pre);
+  v = xj_calloc (1, sizeof *v);
+  e = load_visible (r, id, s, &ctx);
+  if (XJ_E_OK != e)
+    goto out;
+  if (! xj_scope_school_write (&r->user, s->school_id, ctx.county_code))
+    {
+      e = xj_reply_err (r, XJ_E_NOT_FOUND, NULL, NULL);
+      goto out;
+    }
+  old = xj_student_to_json (s, false);
+  school_before = s->school_id;
+  version = s->version;
+  e = xj_student_from_json (body, s,
+                            XJ_FJ_ALLOW_IDS | XJ_FJ_ALLOW_VERSION
+                              | XJ_FJ_NO_KEY_FIELDS,
+                            pre, &bad);
+  if (XJ_E_OK != e)
+    {
+      e = xj_reply_err (r, e, bad, "%s", bad ? bad : "");
+      goto out;
+    }
+  s->school_id = school_before;
+  if (s->version != version)
+    {
+      e = xj_reply_err (r, XJ_E_CONFLICT, "version", "当前版本为%lld",
+                        (long long) version);
+      goto out;
+    }
+  xj_student_validate (s, today_ymd (), v);
+  merge_verrs (v, pre);
+  check_class (r, s, v);
+  if (v->n)
+    {
+      e = xj_reply_verrs (r, v);
+      goto out;
+    }
+  neu = xj_student_to_json (s, false);
+  diff_json (old, neu, &jb, &ja);
+  if (0 == json_object_size (ja))
+    {
+      xj_reply_json (r, 200, json_pack ("{s:o}", "student",
+                                        record_json (r, s, &ctx, true)));
+      goto out;
+    }
+  uc.s = s;
+  uc.old_version = version;
+  uc.actor = &r->actor;
+  uc.before = json_dumps (jb, JSON_COMPACT | JSON_SORT_KEYS);
+  uc.after = json_dumps (ja, JSON_COMPACT | JSON_SORT_KEYS);
+  e = xj_db_txn_run (r->db, "student_update", true, &update_txn, &uc);
+  if (XJ_E_CONFLICT == e)
+    e = xj_reply_err (r, e, "version", "记录已被他人修改");
+  else if (XJ_E_OK == e)
+    {
+      xj_student_load_ctx (r->db, id, s, &ctx);
+      xj_reply_json (r, 200, json_pack ("{s:o}", "student",
+                                        record_json (r, s, &ctx, true)));
+    }
+out:
+  free (uc.before);
+  free (uc.after);
+  json_decref (jb);
+  json_decref (ja);
+  json_decref (old);
+  json_decref (neu);
+  json_decref (body);
+  free (s);
+  free (pre);
+  free (v);
+  return e;
+}
+
+/* ---- events ---- */
+
+static void
+event_cb (void *cls, const struct xj_student_event *ev)
+{
+  json_t *before = ev->before[0] ? json_loads (ev->before, 0, NULL) : NULL;
+  json_t *after = ev->after[0] ? json_loads (ev->after, 0, NULL) : NULL;
+
+  json_array_append_new (
+    cls, json_pack ("{s:I, s:s, s:s, s:s, s:o, s:o}", "id",
+                    (json_int_t) ev->id, "kind", ev->kind, "at", ev->at,
+                    "actor", ev->actor, "before",
+                    before ? before : json_null (), "after",
+                    after ? after : json_null ()));
+}
+
+enum xj_err
+xj_h_student_events (struct xj_req *r)
+{
+  struct xj_student *s;
+  struct xj_student_ctx ctx;
+  int64_t id;
+  json_t *items;
+  enum xj_err e;
+
+  if (XJ_E_OK != xj_req_path_id (r, 0, &id))
+    return r->err;
+  s = xj_malloc (sizeof *s);
+  e = load_visible (r, id, s, &ctx);
+  free (s);
+  if (XJ_E_OK != e)
+    return e;
+  items = json_array ();
+  e = xj_student_events (r->db, id, &event_cb, items);
+  if (XJ_E_OK != e)
+    {
+      json_decref (items);
+      return e;
+    }
+  /* PII inside before/after is masked for display */
+  {
+    size_t i;
+    json_t *ev;
+
+    json_array_foreach (items, i, ev)
+      for (const struct xj_field *f = xj_student_fields; f->key; f++)
+        {
+          const char *sides[] = { "before", "after" };
+
+          if (! f->pii)
+            continue;
+          for (int k = 0; k < 2; k++)
+            {
+              json_t *o = json_object_get (ev, sides[k]);
+              json_t *val = o ? json_object_get (o, f->key) : NULL;
+              char m[64];
+
+              if (! json_is_string (val))
+                continue;
+              if (strstr (f->key, "phone"))
+                xj_mask_phone (json_string_value (val), m, sizeof m);
+              else
+                xj_mask_id (json_string_value (val), m, sizeof m);
+              json_object_set_new (o, f->key, json_string (m));
+            }
+        }
+  }
+  xj_reply_json (r, 200, json_pack ("{s:o}", "items", items));
+  return XJ_E_OK;
+}
+
+/* ---- L to G ---- */
+
+struct assign_ctx {
+  int64_t id, version;
+  const char *id18;
+  const struct xj_actor *actor;
+  struct xj_register_result res;
+};
+
+static enum xj_err
+assign_txn (struct xj_db *db, void *cls)
+{
+  struct assign_ctx *c = cls;
+
+  return xj_student_assign_id (db, c->id, c->version, c->id18, c->actor,
+                               &c->res);
+}
+
+enum xj_err
+xj_h_student_assign_id (struct xj_req *r)
+{
+  struct xj_student *s;
+  struct xj_student_ctx ctx;
+  struct xj_idcard card;
+  json_t *body;
+  json_error_t jerr;
+  const char *id_no = NULL;
+  json_int_t version = 0;
+  struct assign_ctx ac;
+  int64_t id;
+  enum xj_err e;
+
+  if (XJ_E_OK != xj_req_path_id (r, 0, &id))
+    return r->err;
+  if (XJ_E_OK != (e = xj_req_body_json (r, &body)))
+    return e;
+  if (0 != json_unpack_ex (body, &jerr, JSON_STRICT, "{s:s, s?I}", "id_no",
+                           &id_no, "version", &version))
+    {
+      json_decref (body);
+      return xj_reply_err (r, XJ_E_BAD_TYPE, NULL, "%s", jerr.text);
+    }
+  e = xj_idcard_parse (id_no, today_ymd (), &card);
+  json_decref (body);
+  if (XJ_E_OK != e)
+    return xj_reply_err (r, e, "id_no", NULL);
+  s = xj_malloc (sizeof *s);
+  e = load_visible (r, id, s, &ctx);
+  if (XJ_E_OK == e && 0 != strcmp (s->birth_date, "")
+      && (card.year * 10000 + card.month * 100 + card.day)
+           != xj_valid_date_ymd (s->birth_date))
+    e = xj_reply_err (r, XJ_E_ID_BIRTH_MISMATCH, "id_no", NULL);
+  else if (XJ_E_OK == e && card.gender != s->gender)
+    e = xj_reply_err (r, XJ_E_ID_GENDER_MISMATCH, "id_no", NULL);
+  free (s);
+  if (XJ_E_OK != e)
+    return e;
+  ac = (struct assign_ctx) { .id = id, .version = version, .id18 = card.id18,
+                             .actor = &r->actor };
+  e = xj_db_txn_run (r->db, "student_assign_id", true, &assign_txn, &ac);
+  if (XJ_E_ID_EXISTS == e)
+    return reply_id_exists (r, ac.res.holder_school_id);
+  if (XJ_E_REGISTRY_NO_EXISTS == e)
+    return xj_reply_err (r, XJ_E_REGISTRY_NO_EXISTS, "id_no",
+                         "该学生已有正式学籍号");
+  if (XJ_E_OK != e)
+    return e;
+  s = xj_malloc (sizeof *s);
+  xj_student_load_ctx (r->db, id, s, &ctx);
+  xj_reply_json (r, 200, json_pack ("{s:o}", "student",
+                                    record_json (r, s, &ctx, true)));
+  free (s);
+  return XJ_E_OK;
+}

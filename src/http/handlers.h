@@ -1,0 +1,48 @@
+/* handlers.h -- every handler of the route table, plus helpers they share
+ * (h_util.c).  One file per resource: h_session.c, h_students.c, ...
+ */
+#ifndef XJ_HTTP_HANDLERS_H
+#define XJ_HTTP_HANDLERS_H
+
+#include "http/req.h"
+#include "student/student_json.h"
+#include "student/student_store.h"
+#include "user/user.h"
+
+/* h_util.c */
+json_t *xj_user_json (struct xj_req *r, const struct xj_user *u);
+void xj_scope_names (struct xj_db *db, const struct xj_user *u,
+                     char *region_name, size_t rsz, char *school_name,
+                     size_t ssz);
+/* Load school @id and check it is within the caller's scope; otherwise
+   reply 404 (so scope cannot be probed) and return the error. */
+struct xj_school;
+enum xj_err xj_school_in_scope_or_reply (struct xj_req *r, int64_t id,
+                                         struct xj_school *out);
+
+/* h_session.c */
+enum xj_err xj_h_session_login (struct xj_req *r);
+enum xj_err xj_h_session_get (struct xj_req *r);
+enum xj_err xj_h_session_delete (struct xj_req *r);
+/* h_refdata.c */
+enum xj_err xj_h_regions (struct xj_req *r);
+enum xj_err xj_h_region_get (struct xj_req *r);
+enum xj_err xj_h_codes (struct xj_req *r);
+enum xj_err xj_h_fields (struct xj_req *r);
+/* h_schools.c */
+enum xj_err xj_h_schools (struct xj_req *r);
+enum xj_err xj_h_school_get (struct xj_req *r);
+enum xj_err xj_h_classes (struct xj_req *r);
+enum xj_err xj_h_class_get (struct xj_req *r);
+/* h_students.c */
+enum xj_err xj_h_students (struct xj_req *r);
+enum xj_err xj_h_student_get (struct xj_req *r);
+enum xj_err xj_h_student_reveal (struct xj_req *r);
+enum xj_err xj_h_student_register (struct xj_req *r);
+enum xj_err xj_h_student_patch (struct xj_req *r);
+enum xj_err xj_h_student_events (struct xj_req *r);
+enum xj_err xj_h_student_assign_id (struct xj_req *r);
+/* h_audit.c */
+enum xj_err xj_h_audit (struct xj_req *r);
+
+#endif

@@ -1,0 +1,98 @@
+/* req.h -- the per-request context every handler works on, and the route
+ * table's types.  Handlers (h_*.c) follow one template (style.md): parse
+ * path/query, parse the body through the student field table or a small
+ * spec, validate collecting all errors, check role and scope, run the
+ * transaction, reply.  They never call libmicrohttpd directly.
+ */
+#ifndef XJ_HTTP_REQ_H
+#define XJ_HTTP_REQ_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include "core/util.h"
+#include "audit/audit.h"
+#include "db/db.h"
+#include "student/student.h"
+#include "user/user.h"
+
+struct xj_req;
+typedef enum xj_err (*xj_handler) (struct xj_req *r);
+
+enum xj_route_flags {
+  XJ_RF_PUBLIC = 1,   /* no session needed (log-in) */
+  XJ_RF_NO_CSRF = 2   /* state-changing but exempt from CSRF (log-in) */
+};
+
+struct xj_route {
+  const char *method;     /* "GET", "POST", "PATCH", "DELETE" */
+  const char *path;       /* "/api/v1/students/{id}" */
+  xj_handler handler;
+  unsigned roles;         /* mask of enum xj_role allowed */
+  size_t body_max;        /* bytes; 0 = no body accepted */
+  unsigned flags;
+  const char *summary;    /* one line for docs and `xueji routes` */
+};
+
+/* THE route table (routes.c), terminated by method == NULL. */
+extern const struct xj_route xj_routes[];
+
+#define XJ_REQ_MAX_ARGS 2
+
+struct xj_req {
+  void *conn;                   /* struct MHD_Connection *, server.c only */
+  const struct xj_route *route;
+  const char *method;
+  const char *url;
+  char *path_args[XJ_REQ_MAX_ARGS]; /* owned; {param} values in order */
+  struct xj_buf body;           /* request body (bounded by route) */
+  bool too_large;
+  struct xj_db *db;             /* this worker thread's connection */
+  struct xj_user user;          /* valid when authed */
+  bool authed;
+  char csrf[65];
+  char session_token[65];
+  char ip[64];
+  struct xj_actor actor;        /* user for events/audit */
+  /* reply */
+  unsigned status;
+  json_t *json;                 /* owned reply body */
+  char *set_cookie;             /* owned Set-Cookie header value */
+  enum xj_err err;
+  const char *err_field;
+  char err_msg[512];
+  json_t *err_details;          /* owned array of field errors */
+  unsigned delay_ms;            /* slow the reply (failed log-ins) */
+  bool first_call_done;
+};
+
+/* Query-string argument, or NULL. */
+const char *xj_req_arg (struct xj_req *r, const char *name);
+/* Request header, or NULL. */
+const char *xj_req_header (struct xj_req *r, const char *name);
+/* Parse a query argument as an int64 in [min,max]; absent -> @def.
+   Returns XJ_E_BAD_PARAM (reply prepared) on junk. */
+enum xj_err xj_req_arg_int (struct xj_req *r, const char *name, int64_t def,
+                            int64_t min, int64_t max, int64_t *out);
+/* Path parameter @i as a positive id, or XJ_E_NOT_FOUND. */
+enum xj_err xj_req_path_id (struct xj_req *r, int i, int64_t *out);
+/* Parse the body as a JSON object (XJ_E_BAD_JSON otherwise). */
+enum xj_err xj_req_body_json (struct xj_req *r, json_t **out);
+
+/* Queue a JSON reply; steals @j. */
+void xj_reply_json (struct xj_req *r, unsigned status, json_t *j);
+/* Record an error reply and return @e, for `return xj_reply_err (...)`.
+   @field may be NULL; @fmt adds a detail to the registry message. */
+enum xj_err xj_reply_err (struct xj_req *r, enum xj_err e, const char *field,
+                          const char *fmt, ...)
+  __attribute__ ((format (printf, 4, 5)));
+/* 422 with every collected field error. */
+enum xj_err xj_reply_verrs (struct xj_req *r, const struct xj_verrs *v);
+
+/* Paging from ?page=&per_page= (defaults 1, 20; per_page <= 200). */
+enum xj_err xj_req_paging (struct xj_req *r, int64_t *limit, int64_t *offset,
+                           int64_t *page);
+json_t *xj_page_json (json_t *items, int64_t total, int64_t page,
+                      int64_t per_page);
+
+#endif

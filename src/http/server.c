@@ -1,0 +1,555 @@
+/* server.c -- libmicrohttpd glue: request contexts, body limits, routing,
+ * sessions and CSRF, replies, static files and clean shutdown.  The only
+ * file besides static.c that calls libmicrohttpd; handlers see struct
+ * xj_req only.
+ *
+ * Per libmicrohttpd 0.9.75 the reply is queued on the second (or later)
+ * call of the access handler: answering on the first call closes
+ * keep-alive connections (measured: about five times fewer requests/s).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <sodium.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include "http/req.h"
+#include "http/server.h"
+#include "http/static.h"
+#include "student/student_json.h"
+
+static const struct xj_server_config *config;
+static pthread_key_t db_key;
+static atomic_int active_requests;
+
+static void
+db_key_free (void *p)
+{
+  xj_db_close (p);
+}
+
+/* This worker thread's database connection, opened on first use. */
+static struct xj_db *
+thread_db (void)
+{
+  struct xj_db *db = pthread_getspecific (db_key);
+
+  if (NULL == db)
+    {
+      if (XJ_E_OK != xj_db_open (config->db_path, XJ_DB_OPEN_EXISTING, &db))
+        return NULL;
+      pthread_setspecific (db_key, db);
+    }
+  return db;
+}
+
+/* ---- helpers for handlers (req.h) ---- */
+
+const char *
+xj_req_arg (struct xj_req *r, const char *name)
+{
+  return MHD_lookup_connection_value (r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *
+xj_req_header (struct xj_req *r, const char *name)
+{
+  return MHD_lookup_connection_value (r->conn, MHD_HEADER_KIND, name);
+}
+
+enum xj_err
+xj_req_arg_int (struct xj_req *r, const char *name, int64_t def, int64_t min,
+                int64_t max, int64_t *out)
+{
+  const char *v = xj_req_arg (r, name);
+  int64_t n;
+
+  if (NULL == v || '\0' == *v)
+    {
+      *out = def;
+      return XJ_E_OK;
+    }
+  if (! xj_parse_i64 (v, &n) || n < min || n > max)
+    return xj_reply_err (r, XJ_E_BAD_PARAM, name, "%s应为%lld到%lld之间的整数",
+                         name, (long long) min, (long long) max);
+  *out = n;
+  return XJ_E_OK;
+}
+
+enum xj_err
+xj_req_path_id (struct xj_req *r, int i, int64_t *out)
+{
+  int64_t n;
+
+  if (i >= XJ_REQ_MAX_ARGS || NULL == r->path_args[i]
+      || ! xj_parse_i64 (r->path_args[i], &n) || n <= 0)
+    return xj_reply_err (r, XJ_E_NOT_FOUND, NULL, NULL);
+  *out = n;
+  return XJ_E_OK;
+}
+
+enum xj_err
+xj_req_body_json (struct xj_req *r, json_t **out)
+{
+  json_error_t jerr;
+  json_t *j;
+
+  *out = NULL;
+  if (0 == r->body.len)
+    return xj_reply_err (r, XJ_E_BAD_JSON, NULL, "请求体为空");
+  j = json_loadb (r->body.data, r->body.len, JSON_REJECT_DUPLICATES, &jerr);
+  if (NULL == j)
+    return xj_reply_err (r, XJ_E_BAD_JSON, NULL, "第%d行第%d列：%s",
+                         jerr.line, jerr.column, jerr.text);
+  if (! json_is_object (j))
+    {
+      json_decref (j);
+      return xj_reply_err (r, XJ_E_BAD_JSON, NULL, "请求体应为JSON对象");
+    }
+  *out = j;
+  return XJ_E_OK;
+}
+
+void
+xj_reply_json (struct xj_req *r, unsigned status, json_t *j)
+{
+  json_decref (r->json);
+  r->json = j;
+  r->status = status;
+}
+
+enum xj_err
+xj_reply_err (struct xj_req *r, enum xj_err e, const char *field,
+              const char *fmt, ...)
+{
+  r->err = e;
+  r->err_field = field;
+  r->status = (unsigned) xj_err_http_status (e);
+  if (NULL != fmt)
+    {
+      va_list ap;
+      char detail[400];
+
+      va_start (ap, fmt);
+      vsnprintf (detail, sizeof detail, fmt, ap);
+      va_end (ap);
+      xj_snprintf (r->err_msg, sizeof r->err_msg, "%s：%s", xj_err_zh (e),
+                   detail);
+    }
+  else
+    xj_strlcpy (r->err_msg, xj_err_zh (e), sizeof r->err_msg);
+  return e;
+}
+
+enum xj_err
+xj_reply_verrs (struct xj_req *r, const struct xj_verrs *v)
+{
+  json_decref (r->err_details);
+  r->err_details = xj_verrs_to_json (v);
+  xj_reply_err (r, XJ_E_VALIDATION, v->n ? v->e[0].field : NULL, NULL);
+  if (v->n)
+    xj_snprintf (r->err_msg, sizeof r->err_msg, "%s（%zu项）：%s",
+                 xj_err_zh (XJ_E_VALIDATION), v->n,
+                 json_string_value (json_object_get (
+                   json_array_get (r->err_details, 0), "message")));
+  return XJ_E_VALIDATION;
+}
+
+enum xj_err
+xj_req_paging (struct xj_req *r, int64_t *limit, int64_t *offset,
+               int64_t *page)
+{
+  int64_t p, pp;
+
+  if (XJ_E_OK != xj_req_arg_int (r, "page", 1, 1, 1000000, &p)
+      || XJ_E_OK != xj_req_arg_int (r, "per_page", 20, 1, 200, &pp))
+    return r->err;
+  *page = p;
+  *limit = pp;
+  *offset = (p - 1) * pp;
+  return XJ_E_OK;
+}
+
+json_t *
+xj_page_json (json_t *items, int64_t total, int64_t page, int64_t per_page)
+{
+  return json_pack ("{s:o, s:I, s:I, s:I}", "items", items, "total",
+                    (json_int_t) total, "page", (json_int_t) page, "per_page",
+                    (json_int_t) per_page);
+}
+
+/* ---- routing ---- */
+
+/* Match @url's path against @pattern, capturing {param} segments. */
+static bool
+path_match (const char *pattern, const char *path, char **args)
+{
+  int n = 0;
+
+  while (*pattern && *path)
+    {
+      if ('{' == *pattern)
+        {
+          const char *end = strchr (path, '/');
+          size_t len = end ? (size_t) (end - path) : strlen (path);
+
+          if (0 == len || n >= XJ_REQ_MAX_ARGS || len > 64)
+            goto fail;
+          args[n++] = xj_strndup (path, len);
+          path += len;
+          pattern = strchr (pattern, '}') + 1;
+          continue;
+        }
+      if (*pattern != *path)
+        goto fail;
+      pattern++;
+      path++;
+    }
+  if ('\0' == *pattern && '\0' == *path)
+    return true;
+fail:
+  for (int i = 0; i < n; i++)
+    {
+      free (args[i]);
+      args[i] = NULL;
+    }
+  return false;
+}
+
+/* Find the route; *path_found tells 405 from 404. */
+static const struct xj_route *
+route_find (const char *method, const char *url, char **args,
+            bool *path_found)
+{
+  *path_found = false;
+  for (const struct xj_route *rt = xj_routes; rt->method; rt++)
+    {
+      if (! path_match (rt->path, url, args))
+        continue;
+      if (0 == strcmp (rt->method, method))
+        return rt;
+      *path_found = true;
+      for (int i = 0; i < XJ_REQ_MAX_ARGS; i++)
+        {
+          free (args[i]);
+          args[i] = NULL;
+        }
+    }
+  return NULL;
+}
+
+/* ---- replies ---- */
+
+static void
+add_common_headers (struct MHD_Response *resp)
+{
+  MHD_add_response_header (resp, "X-Content-Type-Options", "nosniff");
+  MHD_add_response_header (resp, "X-Frame-Options", "DENY");
+  MHD_add_response_header (resp, "Referrer-Policy", "no-referrer");
+}
+
+static enum MHD_Result
+queue_json (struct xj_req *r)
+{
+  struct MHD_Response *resp;
+  enum MHD_Result ret;
+  char *body;
+
+  if (XJ_E_OK != r->err)
+    {
+      json_t *e = json_pack ("{s:s, s:s, s:s?}", "code", xj_err_code (r->err),
+                             "message", r->err_msg, "field", r->err_field);
+
+      if (NULL == r->err_field)
+        json_object_set_new (e, "field", json_null ());
+      if (r->err_details)
+        {
+          json_object_set_new (e, "details", r->err_details);
+          r->err_details = NULL;
+        }
+      json_decref (r->json);
+      r->json = json_pack ("{s:o}", "error", e);
+      r->status = (unsigned) xj_err_http_status (r->err);
+    }
+  if (204 == r->status || NULL == r->json)
+    {
+      resp = MHD_create_response_from_buffer (0, NULL, MHD_RESPMEM_PERSISTENT);
+    }
+  else
+    {
+      body = json_dumps (r->json, JSON_COMPACT);
+      resp = MHD_create_response_from_buffer (strlen (body), body,
+                                              MHD_RESPMEM_MUST_FREE);
+      MHD_add_response_header (resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+                               "application/json; charset=utf-8");
+    }
+  add_common_headers (resp);
+  MHD_add_response_header (resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+  if (r->set_cookie)
+    MHD_add_response_header (resp, MHD_HTTP_HEADER_SET_COOKIE, r->set_cookie);
+  ret = MHD_queue_response (r->conn, r->status ? r->status : 500, resp);
+  MHD_destroy_response (resp);
+  return ret;
+}
+
+static void
+client_ip (struct MHD_Connection *c, char out[64])
+{
+  const union MHD_ConnectionInfo *ci
+    = MHD_get_connection_info (c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+
+  xj_strlcpy (out, "?", 64);
+  if (NULL == ci || NULL == ci->client_addr)
+    return;
+  if (AF_INET == ci->client_addr->sa_family)
+    inet_ntop (AF_INET,
+               &((const struct sockaddr_in *) ci->client_addr)->sin_addr, out,
+               64);
+  else if (AF_INET6 == ci->client_addr->sa_family)
+    inet_ntop (AF_INET6,
+               &((const struct sockaddr_in6 *) ci->client_addr)->sin6_addr,
+               out, 64);
+}
+
+static bool
+state_changing (const char *method)
+{
+  return 0 != strcmp (method, "GET") && 0 != strcmp (method, "HEAD");
+}
+
+/* Authenticate, authorise by role, check CSRF, run the handler. */
+static void
+dispatch (struct xj_req *r)
+{
+  const struct xj_route *rt = r->route;
+  const char *cookie;
+  enum xj_err e;
+
+  r->db = thread_db ();
+  if (NULL == r->db)
+    {
+      xj_reply_err (r, XJ_E_DB, NULL, NULL);
+      return;
+    }
+  cookie = MHD_lookup_connection_value (r->conn, MHD_COOKIE_KIND, "xj_session");
+  if (cookie && 64 == strlen (cookie))
+    {
+      xj_strlcpy (r->session_token, cookie, sizeof r->session_token);
+      if (XJ_E_OK == xj_session_get (r->db, cookie, &r->user, r->csrf))
+        r->authed = true;
+    }
+  if (! (rt->flags & XJ_RF_PUBLIC))
+    {
+      if (! r->authed)
+        {
+          xj_reply_err (r, XJ_E_UNAUTHENTICATED, NULL, NULL);
+          return;
+        }
+      if (0 == (rt->roles & (unsigned) r->user.role))
+        {
+          xj_reply_err (r, XJ_E_FORBIDDEN, NULL, NULL);
+          return;
+        }
+      if (state_changing (r->method) && ! (rt->flags & XJ_RF_NO_CSRF))
+        {
+          const char *t = xj_req_header (r, "X-CSRF-Token");
+
+          if (NULL == t || 64 != strlen (t)
+              || 0 != sodium_memcmp (t, r->csrf, 64))
+            {
+              xj_reply_err (r, XJ_E_CSRF, NULL, NULL);
+              return;
+            }
+        }
+    }
+  r->actor.user_id = r->authed ? r->user.id : 0;
+  r->actor.username = r->authed ? r->user.username : "-";
+  r->actor.ip = r->ip;
+  e = rt->handler (r);
+  if (XJ_E_OK != e && XJ_E_OK == r->err)
+    xj_reply_err (r, e, NULL, NULL);
+}
+
+static enum MHD_Result
+access_handler (void *cls, struct MHD_Connection *conn, const char *url,
+                const char *method, const char *version,
+                const char *upload_data, size_t *upload_data_size,
+                void **con_cls)
+{
+  struct xj_req *r = *con_cls;
+
+  (void) cls;
+  (void) version;
+  if (NULL == r)
+    {
+      bool path_found;
+      const char *cl;
+
+      r = xj_calloc (1, sizeof *r);
+      *con_cls = r;
+      atomic_fetch_add (&active_requests, 1);
+      r->conn = conn;
+      r->method = method;
+      r->url = url;
+      client_ip (conn, r->ip);
+      if (0 != strncmp (url, "/api/", 5))
+        return MHD_YES; /* static file, answered on the next call */
+      r->route = route_find (method, url, r->path_args, &path_found);
+      if (NULL == r->route)
+        {
+          xj_reply_err (r, path_found ? XJ_E_METHOD_NOT_ALLOWED
+                                      : XJ_E_ROUTE_NOT_FOUND, NULL, NULL);
+          return MHD_YES;
+        }
+      xj_buf_init (&r->body, r->route->body_max);
+      cl = MHD_lookup_connection_value (conn, MHD_HEADER_KIND,
+                                        MHD_HTTP_HEADER_CONTENT_LENGTH);
+      if (cl)
+        {
+          int64_t n;
+
+          if (! xj_parse_i64 (cl, &n) || n < 0 || (uint64_t) n > r->route->body_max)
+            {
+              /* Refuse before reading: queue now, the body is never read. */
+              xj_reply_err (r, XJ_E_BODY_TOO_LARGE, NULL, "上限%zu字节",
+                            r->route->body_max);
+              return queue_json (r);
+            }
+        }
+      return MHD_YES;
+    }
+  if (0 != *upload_data_size)
+    {
+      if (! r->too_large && XJ_E_OK == r->err && r->route
+          && ! xj_buf_append (&r->body, upload_data, *upload_data_size))
+        {
+          r->too_large = true;
+          xj_buf_fini (&r->body);
+        }
+      *upload_data_size = 0;
+      return MHD_YES;
+    }
+  if (NULL == r->route && XJ_E_OK == r->err)
+    return xj_static_serve (conn, config->web_dir, url);
+  if (r->too_large)
+    xj_reply_err (r, XJ_E_BODY_TOO_LARGE, NULL, "上限%zu字节",
+                  r->route->body_max);
+  else if (XJ_E_OK == r->err)
+    dispatch (r);
+  if (r->delay_ms)
+    usleep (r->delay_ms * 1000u);
+  return queue_json (r);
+}
+
+static void
+completed (void *cls, struct MHD_Connection *conn, void **con_cls,
+           enum MHD_RequestTerminationCode toe)
+{
+  struct xj_req *r = *con_cls;
+
+  (void) cls;
+  (void) conn;
+  (void) toe;
+  if (NULL == r)
+    return;
+  for (int i = 0; i < XJ_REQ_MAX_ARGS; i++)
+    free (r->path_args[i]);
+  xj_buf_fini (&r->body);
+  json_decref (r->json);
+  json_decref (r->err_details);
+  free (r->set_cookie);
+  free (r);
+  *con_cls = NULL;
+  atomic_fetch_sub (&active_requests, 1);
+}
+
+static bool
+parse_listen (const char *s, struct sockaddr_in *sa)
+{
+  char host[64];
+  const char *colon = strrchr (s, ':');
+  int64_t port;
+
+  if (NULL == colon || (size_t) (colon - s) >= sizeof host)
+    return false;
+  memcpy (host, s, (size_t) (colon - s));
+  host[colon - s] = '\0';
+  if (! xj_parse_i64 (colon + 1, &port) || port < 0 || port > 65535)
+    return false;
+  memset (sa, 0, sizeof *sa);
+  sa->sin_family = AF_INET;
+  sa->sin_port = htons ((uint16_t) port);
+  if ('\0' == host[0] || 0 == strcmp (host, "localhost"))
+    xj_strlcpy (host, "127.0.0.1", sizeof host);
+  return 1 == inet_pton (AF_INET, host, &sa->sin_addr);
+}
+
+enum xj_err
+xj_server_run (const struct xj_server_config *cfg)
+{
+  struct sockaddr_in sa;
+  struct MHD_Daemon *d;
+  sigset_t set;
+  int sig;
+  unsigned threads = cfg->threads;
+  const union MHD_DaemonInfo *di;
+  struct xj_db *probe;
+  enum xj_err e;
+
+  config = cfg;
+  if (! parse_listen (cfg->listen, &sa))
+    return XJ_E_USAGE;
+  /* Fail at start-up, not on the first request, if the db is unusable;
+     this also applies pending migrations once. */
+  e = xj_db_open (cfg->db_path, XJ_DB_OPEN_EXISTING, &probe);
+  if (XJ_E_OK != e)
+    return e;
+  xj_db_close (probe);
+  pthread_key_create (&db_key, &db_key_free);
+  if (0 == threads)
+    {
+      long n = sysconf (_SC_NPROCESSORS_ONLN);
+
+      threads = n > 0 ? (unsigned) n : 2;
+    }
+  /* Block the stop signals in every thread; the main thread waits. */
+  sigemptyset (&set);
+  sigaddset (&set, SIGINT);
+  sigaddset (&set, SIGTERM);
+  pthread_sigmask (SIG_BLOCK, &set, NULL);
+  signal (SIGPIPE, SIG_IGN);
+  d = MHD_start_daemon (MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC
+                          | MHD_USE_ERROR_LOG,
+                        0, NULL, NULL, &access_handler, NULL,
+                        MHD_OPTION_SOCK_ADDR, (struct sockaddr *) &sa,
+                        MHD_OPTION_THREAD_POOL_SIZE, threads,
+                        MHD_OPTION_NOTIFY_COMPLETED, &completed, NULL,
+                        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned) 60,
+                        MHD_OPTION_CONNECTION_LIMIT, (unsigned) 1000,
+                        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t) 65536,
+                        MHD_OPTION_END);
+  if (NULL == d)
+    {
+      XJ_ERROR ("cannot listen on %s: %s", cfg->listen, strerror (errno));
+      return XJ_E_IO;
+    }
+  di = MHD_get_daemon_info (d, MHD_DAEMON_INFO_BIND_PORT);
+  if (cfg->ready)
+    cfg->ready (cfg->ready_cls, di ? di->port : ntohs (sa.sin_port));
+  sigwait (&set, &sig);
+  XJ_INFO ("signal %d: stopping (letting in-flight requests finish)", sig);
+  MHD_quiesce_daemon (d);
+  for (int i = 0; i < 100 && atomic_load (&active_requests) > 0; i++)
+    usleep (100 * 1000);
+  MHD_stop_daemon (d);
+  XJ_INFO ("stopped");
+  return XJ_E_OK;
+}

@@ -1,0 +1,21 @@
+/* server.h -- the HTTP server (libmicrohttpd thread pool).  Blocks until
+ * SIGINT or SIGTERM, then stops accepting, lets in-flight requests finish
+ * and closes the per-thread database connections.
+ */
+#ifndef XJ_HTTP_SERVER_H
+#define XJ_HTTP_SERVER_H
+
+#include "core/err.h"
+
+struct xj_server_config {
+  const char *listen;    /* "127.0.0.1:8080" */
+  const char *db_path;
+  const char *web_dir;   /* built UI (web/dist); NULL = API only */
+  unsigned threads;      /* 0 = number of CPUs */
+  void (*ready) (void *cls, unsigned port); /* called once listening */
+  void *ready_cls;
+};
+
+enum xj_err xj_server_run (const struct xj_server_config *cfg);
+
+#endif

@@ -1,0 +1,149 @@
+/* student.h -- the student registry record (学籍基础信息) as a C struct,
+ * the field table that maps it to JSON keys / Chinese column names /
+ * code sets, and the registry rules on it.
+ *
+ * Pure data and rules: no SQL here (student_store.c), no HTTP.
+ * Every text field is a fixed, bounded char array holding UTF-8; an empty
+ * string means "not given".  Integer flags use -1 for "not given".
+ */
+#ifndef XJ_STUDENT_H
+#define XJ_STUDENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "../core/err.h"
+
+#define XJ_GUARDIANS 2
+
+struct xj_guardian {
+  char name[200];         /* 成员姓名 */
+  char relation[4];       /* 关系: 1 父亲 2 母亲 3 祖父母或外祖父母 4 兄弟姐妹 9 其他 */
+  char relation_note[64]; /* 关系说明 */
+  char phone[32];         /* 联系电话 */
+  int is_guardian;        /* 是否监护人 1/0, -1 unknown */
+  char id_type[4];        /* 身份证件类型 code */
+  char id_no[40];         /* 身份证件号 (normalised when type 1) */
+  char ethnicity[4];      /* 民族 */
+  char employer[200];     /* 工作单位 */
+  char address[300];      /* 现住址 */
+};
+
+struct xj_student {
+  int64_t id;             /* row id; 0 = not stored yet */
+  char registry_no[24];   /* 学籍号: G/L/J + 18 */
+  char name[200];         /* 姓名 (up to 50 code points, may be 4-byte) */
+  int gender;             /* 性别 1 男 2 女; 0 = not given */
+  char birth_date[12];    /* 出生日期 YYYY-MM-DD */
+  char birthplace[16];    /* 出生地: region code (6..12 digits) */
+  char native_place[100]; /* 籍贯 (text or region code) */
+  char ethnicity[4];      /* 民族 GB/T 3304 2-digit, plus 97/98 */
+  char nationality[4];    /* 国籍/地区 GB/T 2659 alpha-3, default CHN */
+  char id_type[4];        /* 身份证件类型: 1 6 7 8 9 A Z */
+  char id_no[40];         /* 身份证件号; type 1 normalised to 18 upper */
+  char hk_mo_tw[4];       /* 港澳台侨外 00..99 */
+  char political[4];      /* 政治面貌 01 02 03 13 */
+  char health[4];         /* 健康状况 10 20 30 40 50 */
+  char name_pinyin[100];  /* 姓名拼音 */
+  char former_name[200];  /* 曾用名 */
+  char hukou_region[16];  /* 户口所在地 region code */
+  int hukou_type;         /* 户口性质 1 农业 2 非农业; 0 = not given */
+  char specialty[200];    /* 特长 */
+  char aux_no[40];        /* 学籍辅号 */
+  char seat_no[16];       /* 班内学号 */
+  int64_t school_id;      /* school row id */
+  int64_t class_id;       /* class row id; 0 = none */
+  char grade[4];          /* 年级 code, see codes: 11..16 21..24 31..33 41..43 */
+  char enrol_ym[8];       /* 入学年月 YYYYMM */
+  char enrol_mode[4];     /* 入学方式 11 12 21 22 23 99 */
+  int study_mode;         /* 就读方式 1 走读 2 住校; 0 = not given */
+  int source;             /* 学生来源 1 2 9; 0 = not given */
+  char address[300];      /* 现住址 */
+  char mail_address[300]; /* 通信地址 */
+  char home_address[300]; /* 家庭地址 */
+  char phone[32];         /* 联系电话 */
+  char postcode[8];       /* 邮政编码 */
+  char email[100];        /* 电子信箱 */
+  int only_child;         /* 是否独生子女 1/0, -1 not given */
+  int preschool;          /* 是否受过学前教育 1/0 */
+  int left_behind;        /* 是否留守儿童 0 1 2 */
+  int migrant;            /* 是否进城务工人员随迁子女 1/0 */
+  int orphan;             /* 是否孤儿 1/0 */
+  int martyr;             /* 是否烈士或优抚子女 1/0 */
+  int inclusive;          /* 随班就读 0..4 */
+  int disability;         /* 残疾类型 0..8 */
+  int gov_degree;         /* 是否由政府购买学位 1/0 */
+  int need_aid;           /* 是否需要申请资助 1/0 */
+  int yibu;               /* 是否享受一补 1/0 */
+  double distance_km;     /* 上下学距离 km; < 0 = not given */
+  int transport;          /* 上下学方式 1..5, 9; 0 = not given */
+  int need_bus;           /* 是否需要乘坐校车 1/0 */
+  char status[16];        /* enrolled suspended graduated completed
+                             incomplete withdrawn expelled deceased
+                             abroad left cancelled */
+  int dup_flag;           /* 1 = suspected duplicate awaiting review */
+  int64_t version;        /* optimistic-lock counter, bumped per update */
+  struct xj_guardian guardians[XJ_GUARDIANS];
+};
+
+/* Initialise every field to "not given" (status enrolled, CHN, id_type 1). */
+void xj_student_init (struct xj_student *s);
+
+/* ---- field table ---- */
+enum xj_ftype { XJ_FT_TEXT, XJ_FT_INT, XJ_FT_FLAG, XJ_FT_DOUBLE, XJ_FT_I64 };
+
+struct xj_field {
+  const char *key;        /* JSON key, e.g. "id_no"; guardians: "g1_name" */
+  const char *zh;         /* Chinese column name, e.g. "身份证件号" */
+  enum xj_ftype type;
+  size_t offset;          /* offsetof in struct xj_student */
+  size_t size;            /* array size for TEXT */
+  const char *codeset;    /* name of code set (codes.h) or NULL */
+  bool required;          /* ★ mandatory on registration */
+  bool key_field;         /* name/id/birth/gender: changes only via workflow */
+  bool pii;               /* masked in lists (id numbers, phones) */
+};
+
+/* NULL-terminated (key == NULL) table of every field of struct
+   xj_student, guardians flattened as g1_* / g2_*.  Static storage. */
+extern const struct xj_field xj_student_fields[];
+const struct xj_field *xj_student_field (const char *key);
+
+/* ---- validation ---- */
+#define XJ_VERR_MAX 64
+struct xj_verr {
+  char field[32];         /* JSON key of the offending field */
+  enum xj_err code;
+  char detail[160];       /* Chinese detail naming the value/reason */
+};
+struct xj_verrs {
+  struct xj_verr e[XJ_VERR_MAX];
+  size_t n;
+};
+void xj_verrs_add (struct xj_verrs *v, const char *field, enum xj_err code,
+                   const char *fmt, ...) __attribute__ ((format (printf, 4, 5)));
+
+/* Check every field of @s (code sets, dates, ID consistency, phone, name
+   rules, required fields, guardian ID when the student has none),
+   normalising in place where the rules allow (ID upper-case X, 15-digit
+   ID to 18, trimmed spaces).  Collects all errors into @out.
+   @today_ymd is the current date as YYYYMMDD (injectable clock).
+   Returns XJ_E_OK or XJ_E_VALIDATION. */
+enum xj_err xj_student_validate (struct xj_student *s, int today_ymd,
+                                 struct xj_verrs *out);
+
+/* Registry number for a student with a valid 18-digit resident ID:
+   "G" + id.  @out >= 20 bytes. */
+void xj_registry_no_g (const char *id18, char out[24]);
+/* Temporary L number: "L" + county6 + birth YYYYMMDD + 4-digit seq. */
+void xj_registry_no_l (const char *county6, const char *birth_ymd_dash,
+                       unsigned seq, char out[24]);
+/* Well-formed G/L/J number? */
+bool xj_registry_no_valid (const char *s);
+
+/* Mask for lists: ID "441823201501011234" -> "4418**********1234";
+   phone "13812345678" -> "138****5678".  @out >= sizeof input + 1. */
+void xj_mask_id (const char *in, char *out, size_t outsz);
+void xj_mask_phone (const char *in, char *out, size_t outsz);
+
+#endif

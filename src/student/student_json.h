@@ -1,0 +1,44 @@
+/* student_json.h -- struct xj_student <-> JSON, driven by the field table.
+ *
+ * Used by the HTTP handlers (request bodies, replies), by the store (the
+ * `data` column holds every non-key field as compact JSON) and later by
+ * import/export.  No SQL, no HTTP.
+ */
+#ifndef XJ_STUDENT_JSON_H
+#define XJ_STUDENT_JSON_H
+
+#include <jansson.h>
+#include "student.h"
+
+/* Fields stored as their own columns (and so not inside `data`). */
+bool xj_student_is_column (const char *key);
+
+/* Every field-table key plus id, registry_no, status, dup_flag, version,
+   school_id, class_id, grade.  With @mask, pii fields are masked.
+   Caller owns the result. */
+json_t *xj_student_to_json (const struct xj_student *s, bool mask);
+
+enum xj_from_json_flags {
+  XJ_FJ_ALLOW_IDS = 1,  /* accept school_id, class_id */
+  XJ_FJ_ALLOW_VERSION = 2,
+  XJ_FJ_NO_KEY_FIELDS = 4 /* reject key fields (PATCH) with KEY_FIELD */
+};
+
+/* Apply the members of @obj onto @s.  Unknown keys -> XJ_E_UNKNOWN_FIELD,
+   wrong JSON types -> XJ_E_BAD_TYPE, key fields under NO_KEY_FIELDS ->
+   XJ_E_KEY_FIELD; on those *bad_field names the key (static or pointing
+   into @obj, valid while @obj lives).  Over-long text is collected into
+   @errs (TOO_LONG) and the call still returns XJ_E_OK. */
+enum xj_err xj_student_from_json (const json_t *obj, struct xj_student *s,
+                                  unsigned flags, struct xj_verrs *errs,
+                                  const char **bad_field);
+
+/* Compact JSON of the non-column fields that are given.  Caller frees. */
+char *xj_student_data_dump (const struct xj_student *s);
+/* Load the `data` JSON written by xj_student_data_dump into @s. */
+enum xj_err xj_student_data_load (struct xj_student *s, const char *json);
+
+/* JSON array of verrs: [{"field","code","message"}].  Caller owns. */
+json_t *xj_verrs_to_json (const struct xj_verrs *v);
+
+#endif

@@ -1,0 +1,511 @@
+/* student_store.c -- the students, student_events, student_aliases and
+ * duplicate_flags SQL.  Callers hold the transaction; nothing here checks
+ * scope (the service layer and handlers do, before calling).
+ * student_events is append-only: we only ever INSERT into it.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "core/util.h"
+#include "student/student_json.h"
+#include "student/student_store.h"
+
+XJ_DB_STMT (st_stu_insert,
+            "INSERT INTO students (registry_no, id_type, id_no, name, gender,"
+            " birth_date, school_id, class_id, grade, status, dup_flag, version,"
+            " guardian_phone, data, created_at, updated_at, created_by)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12, $13,"
+            " $14, $14, $15)")
+XJ_DB_STMT (st_stu_event,
+            "INSERT INTO student_events (student_id, kind, at, actor_id, actor,"
+            " before, after) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+#define STU_COLS                                                          \
+  "st.id, st.registry_no, st.id_type, coalesce(st.id_no, ''), st.name,"  \
+  " st.gender, st.birth_date, st.school_id, coalesce(st.class_id, 0),"    \
+  " st.grade, st.status, st.dup_flag, st.version, st.data,"               \
+  " sc.county_code, sc.name, sc.code, coalesce(c.name, ''),"              \
+  " st.created_at, st.updated_at"
+XJ_DB_STMT (st_stu_get,
+            "SELECT " STU_COLS " FROM students st"
+            " JOIN schools sc ON sc.id = st.school_id"
+            " LEFT JOIN classes c ON c.id = st.class_id WHERE st.id = $1")
+XJ_DB_STMT (st_stu_by_idno,
+            "SELECT id, school_id FROM students WHERE id_no = $2 AND id_type = $1")
+XJ_DB_STMT (st_stu_lseq, "UPDATE l_seq SET next = next + 1 WHERE id = 1 RETURNING next - 1")
+XJ_DB_STMT (st_stu_dups,
+            "SELECT st.id, st.name, st.school_id, sc.name, sc.county_code"
+            " FROM students st JOIN schools sc ON sc.id = st.school_id"
+            " WHERE st.name = $1 AND st.birth_date = $2 AND st.guardian_phone = $3"
+            " AND coalesce(st.id_no, '') <> $4 AND st.id <> $5")
+XJ_DB_STMT (st_stu_flag_dup,
+            "INSERT INTO duplicate_flags (student_id, other_id, reason, created_at)"
+            " VALUES ($1, $2, $3, $4)")
+XJ_DB_STMT (st_stu_set_dup, "UPDATE students SET dup_flag = 1 WHERE id = $1")
+XJ_DB_STMT (st_stu_update,
+            "UPDATE students SET registry_no = $3, id_type = $4, id_no = $5,"
+            " name = $6, gender = $7, birth_date = $8, school_id = $9,"
+            " class_id = $10, grade = $11, status = $12, dup_flag = $13,"
+            " guardian_phone = $14, data = $15, updated_at = $16,"
+            " version = version + 1 WHERE id = $1 AND version = $2")
+XJ_DB_STMT (st_stu_alias_add,
+            "INSERT INTO student_aliases (registry_no, student_id, created_at)"
+            " VALUES ($1, $2, $3)")
+XJ_DB_STMT (st_stu_aliases,
+            "SELECT registry_no FROM student_aliases WHERE student_id = $1"
+            " ORDER BY created_at")
+XJ_DB_STMT (st_stu_events,
+            "SELECT id, kind, at, actor, coalesce(before, ''), coalesce(after, '')"
+            " FROM student_events WHERE student_id = $1 ORDER BY id")
+
+/* One WHERE clause for list and count.  $1 county prefix ('' = all),
+   $2 scope school (0 = all, -1 = none), $3 teacher user id (0 = no class
+   restriction), $4..$7 filters, $8 text query. */
+#define LIST_FROM                                                              \
+  " FROM students st JOIN schools sc ON sc.id = st.school_id"                  \
+  " LEFT JOIN classes c ON c.id = st.class_id"                                 \
+  " WHERE ($1 = '' OR (sc.county_code >= $1 AND sc.county_code < $1 || ':'))"  \
+  " AND ($2 = 0 OR st.school_id = $2)"                                         \
+  " AND ($3 = 0 OR st.class_id IN (SELECT class_id FROM user_classes"          \
+  "  WHERE user_id = $3))"                                                     \
+  " AND ($4 = 0 OR st.school_id = $4) AND ($5 IS NULL OR st.grade = $5)"       \
+  " AND ($6 = 0 OR st.class_id = $6) AND ($7 IS NULL OR st.status = $7)"       \
+  " AND ($8 IS NULL OR st.name LIKE '%' || $8 || '%' ESCAPE '\\'"              \
+  "  OR st.registry_no LIKE $8 || '%' ESCAPE '\\'"                             \
+  "  OR st.id_no LIKE $8 || '%' ESCAPE '\\')"
+#define LIST_SQL(order)                                                        \
+  "SELECT st.id, st.registry_no, st.name, st.gender, st.birth_date,"           \
+  " coalesce(st.id_no, ''), st.school_id, sc.name, st.grade,"                  \
+  " coalesce(st.class_id, 0), coalesce(c.name, ''), st.status, st.dup_flag"    \
+  LIST_FROM " ORDER BY " order " LIMIT $9 OFFSET $10"
+XJ_DB_STMT (st_list_count, "SELECT count(*)" LIST_FROM)
+XJ_DB_STMT (st_list_regno_a, LIST_SQL ("st.registry_no ASC"))
+XJ_DB_STMT (st_list_regno_d, LIST_SQL ("st.registry_no DESC"))
+XJ_DB_STMT (st_list_name_a, LIST_SQL ("st.name ASC, st.id ASC"))
+XJ_DB_STMT (st_list_name_d, LIST_SQL ("st.name DESC, st.id DESC"))
+XJ_DB_STMT (st_list_birth_a, LIST_SQL ("st.birth_date ASC, st.id ASC"))
+XJ_DB_STMT (st_list_birth_d, LIST_SQL ("st.birth_date DESC, st.id DESC"))
+XJ_DB_STMT (st_list_grade_a, LIST_SQL ("st.grade ASC, st.class_id ASC, st.id ASC"))
+XJ_DB_STMT (st_list_grade_d, LIST_SQL ("st.grade DESC, st.class_id DESC, st.id DESC"))
+XJ_DB_STMT (st_list_created_a, LIST_SQL ("st.id ASC"))
+XJ_DB_STMT (st_list_created_d, LIST_SQL ("st.id DESC"))
+
+static struct xj_db_stmt *const list_stmts[XJ_SORT__COUNT][2] = {
+  [XJ_SORT_REGISTRY_NO] = { &st_list_regno_a, &st_list_regno_d },
+  [XJ_SORT_NAME] = { &st_list_name_a, &st_list_name_d },
+  [XJ_SORT_BIRTH] = { &st_list_birth_a, &st_list_birth_d },
+  [XJ_SORT_GRADE] = { &st_list_grade_a, &st_list_grade_d },
+  [XJ_SORT_CREATED] = { &st_list_created_a, &st_list_created_d },
+};
+
+static const char *
+first_guardian_phone (const struct xj_student *s)
+{
+  return s->guardians[0].phone[0] ? s->guardians[0].phone : NULL;
+}
+
+static enum xj_err
+add_event (struct xj_db *db, int64_t id, const struct xj_actor *a,
+           const char *kind, const char *at, const char *before,
+           const char *after)
+{
+  enum xj_qs qs = xj_db_q (db, &st_stu_event,
+                           XJ_DB_PARAMS (XJ_DB_I (id), XJ_DB_S (kind),
+                                         XJ_DB_S (at),
+                                         a->user_id ? XJ_DB_I (a->user_id)
+                                                    : XJ_DB_NUL,
+                                         XJ_DB_S (a->username),
+                                         XJ_DB_S (before), XJ_DB_S (after)),
+                           NULL, NULL);
+
+  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}
+
+enum xj_err
+xj_student_insert (struct xj_db *db, struct xj_student *s,
+                   const struct xj_actor *a, const char *kind,
+                   const char *at_iso)
+{
+  char *data = xj_student_data_dump (s);
+  enum xj_qs qs;
+  enum xj_err e;
+
+  qs = xj_db_q (db, &st_stu_insert,
+                XJ_DB_PARAMS (XJ_DB_S (s->registry_no), XJ_DB_S (s->id_type),
+                              XJ_DB_SE (s->id_no), XJ_DB_S (s->name),
+                              XJ_DB_I (s->gender), XJ_DB_S (s->birth_date),
+                              XJ_DB_I (s->school_id),
+                              s->class_id ? XJ_DB_I (s->class_id) : XJ_DB_NUL,
+                              XJ_DB_S (s->grade), XJ_DB_S (s->status),
+                              XJ_DB_I (s->dup_flag),
+                              XJ_DB_S (first_guardian_phone (s)),
+                              XJ_DB_S (data), XJ_DB_S (at_iso),
+                              a->user_id ? XJ_DB_I (a->user_id) : XJ_DB_NUL),
+                NULL, NULL);
+  free (data);
+  if (XJ_QS_UNIQUE == qs)
+    {
+      int64_t sid, school;
+
+      if (s->id_no[0]
+          && XJ_E_OK == xj_student_find_by_id_no (db, s->id_type, s->id_no,
+                                                  &sid, &school))
+        return XJ_E_ID_EXISTS;
+      return XJ_E_REGISTRY_NO_EXISTS;
+    }
+  if (qs < 0)
+    return xj_db_qs_err (qs);
+  s->id = xj_db_last_id (db);
+  s->version = 1;
+  e = add_event (db, s->id, a, kind, at_iso, NULL, NULL);
+  return e;
+}
+
+static void
+row_to_student (const struct xj_db_row *r, struct xj_student *s,
+                struct xj_student_ctx *ctx)
+{
+  xj_student_init (s);
+  s->id = xj_db_int (r, 0);
+  xj_strlcpy (s->registry_no, xj_db_text (r, 1), sizeof s->registry_no);
+  xj_student_data_load (s, xj_db_text (r, 13));
+  xj_strlcpy (s->id_type, xj_db_text (r, 2), sizeof s->id_type);
+  xj_strlcpy (s->id_no, xj_db_text (r, 3), sizeof s->id_no);
+  xj_strlcpy (s->name, xj_db_text (r, 4), sizeof s->name);
+  s->gender = (int) xj_db_int (r, 5);
+  xj_strlcpy (s->birth_date, xj_db_text (r, 6), sizeof s->birth_date);
+  s->school_id = xj_db_int (r, 7);
+  s->class_id = xj_db_int (r, 8);
+  xj_strlcpy (s->grade, xj_db_text (r, 9), sizeof s->grade);
+  xj_strlcpy (s->status, xj_db_text (r, 10), sizeof s->status);
+  s->dup_flag = (int) xj_db_int (r, 11);
+  s->version = xj_db_int (r, 12);
+  if (ctx)
+    {
+      xj_strlcpy (ctx->county_code, xj_db_text (r, 14), sizeof ctx->county_code);
+      xj_strlcpy (ctx->school_name, xj_db_text (r, 15), sizeof ctx->school_name);
+      xj_strlcpy (ctx->school_code, xj_db_text (r, 16), sizeof ctx->school_code);
+      xj_strlcpy (ctx->class_name, xj_db_text (r, 17), sizeof ctx->class_name);
+      xj_strlcpy (ctx->created_at, xj_db_text (r, 18), sizeof ctx->created_at);
+      xj_strlcpy (ctx->updated_at, xj_db_text (r, 19), sizeof ctx->updated_at);
+    }
+}
+
+struct load_ctx {
+  struct xj_student *s;
+  struct xj_student_ctx *ctx;
+};
+
+static int
+load_cb (void *cls, const struct xj_db_row *r)
+{
+  struct load_ctx *c = cls;
+
+  row_to_student (r, c->s, c->ctx);
+  return 1;
+}
+
+enum xj_err
+xj_student_load_ctx (struct xj_db *db, int64_t id, struct xj_student *s,
+                     struct xj_student_ctx *ctx)
+{
+  struct load_ctx c = { s, ctx };
+  enum xj_qs qs = xj_db_q (db, &st_stu_get, XJ_DB_PARAMS (XJ_DB_I (id)),
+                           &load_cb, &c);
+
+  if (qs < 0)
+    return xj_db_qs_err (qs);
+  return XJ_QS_NONE == qs ? XJ_E_NOT_FOUND : XJ_E_OK;
+}
+
+enum xj_err
+xj_student_load (struct xj_db *db, int64_t id, struct xj_student *s)
+{
+  return xj_student_load_ctx (db, id, s, NULL);
+}
+
+struct idno_ctx {
+  int64_t *id, *school;
+};
+
+static int
+idno_cb (void *cls, const struct xj_db_row *r)
+{
+  struct idno_ctx *c = cls;
+
+  *c->id = xj_db_int (r, 0);
+  *c->school = xj_db_int (r, 1);
+  return 1;
+}
+
+enum xj_err
+xj_student_find_by_id_no (struct xj_db *db, const char *id_type,
+                          const char *id_no, int64_t *student_id,
+                          int64_t *school_id)
+{
+  struct idno_ctx c = { student_id, school_id };
+  enum xj_qs qs = xj_db_q (db, &st_stu_by_idno,
+                           XJ_DB_PARAMS (XJ_DB_S (id_type), XJ_DB_S (id_no)),
+                           &idno_cb, &c);
+
+  if (qs < 0)
+    return xj_db_qs_err (qs);
+  return XJ_QS_NONE == qs ? XJ_E_NOT_FOUND : XJ_E_OK;
+}
+
+static int
+int_cb (void *cls, const struct xj_db_row *r)
+{
+  *(int64_t *) cls = xj_db_int (r, 0);
+  return 0;
+}
+
+enum xj_err
+xj_student_next_lseq (struct xj_db *db, unsigned *seq)
+{
+  int64_t v = 0;
+  enum xj_qs qs = xj_db_q (db, &st_stu_lseq, XJ_DB_NOPARAMS, &int_cb, &v);
+
+  if (qs < 0)
+    return xj_db_qs_err (qs);
+  if (v < 1 || v > 9999)
+    return XJ_E_INTERNAL;
+  *seq = (unsigned) v;
+  return XJ_E_OK;
+}
+
+struct dup_ctx {
+  xj_dup_cb cb;
+  void *cls;
+};
+
+static int
+dup_row (void *cls, const struct xj_db_row *r)
+{
+  struct dup_ctx *c = cls;
+
+  c->cb (c->cls, xj_db_int (r, 0), xj_db_text (r, 1), xj_db_int (r, 2),
+         xj_db_text (r, 3), xj_db_text (r, 4));
+  return 0;
+}
+
+enum xj_err
+xj_student_dup_candidates (struct xj_db *db, const struct xj_student *s,
+                           xj_dup_cb cb, void *cls)
+{
+  struct dup_ctx c = { cb, cls };
+  enum xj_qs qs;
+
+  if (NULL == first_guardian_phone (s))
+    return XJ_E_OK;
+  qs = xj_db_q (db, &st_stu_dups,
+                XJ_DB_PARAMS (XJ_DB_S (s->name), XJ_DB_S (s->birth_date),
+                              XJ_DB_S (first_guardian_phone (s)),
+                              XJ_DB_S (s->id_no), XJ_DB_I (s->id)),
+                &dup_row, &c);
+  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}
+
+enum xj_err
+xj_student_flag_dup (struct xj_db *db, int64_t student_id, int64_t other_id,
+                     const char *reason)
+{
+  char at[32];
+  enum xj_qs qs;
+
+  xj_now_iso (at);
+  qs = xj_db_q (db, &st_stu_flag_dup,
+                XJ_DB_PARAMS (XJ_DB_I (student_id), XJ_DB_I (other_id),
+                              XJ_DB_S (reason), XJ_DB_S (at)),
+                NULL, NULL);
+  if (qs < 0)
+    return xj_db_qs_err (qs);
+  qs = xj_db_q (db, &st_stu_set_dup, XJ_DB_PARAMS (XJ_DB_I (student_id)),
+                NULL, NULL);
+  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}
+
+enum xj_err
+xj_student_store_update (struct xj_db *db, struct xj_student *s,
+                         int64_t old_version, const struct xj_actor *a,
+                         const char *kind, const char *before,
+                         const char *after)
+{
+  char *data = xj_student_data_dump (s);
+  char at[32];
+  enum xj_qs qs;
+
+  xj_now_iso (at);
+  qs = xj_db_q (db, &st_stu_update,
+                XJ_DB_PARAMS (XJ_DB_I (s->id), XJ_DB_I (old_version),
+                              XJ_DB_S (s->registry_no), XJ_DB_S (s->id_type),
+                              XJ_DB_SE (s->id_no), XJ_DB_S (s->name),
+                              XJ_DB_I (s->gender), XJ_DB_S (s->birth_date),
+                              XJ_DB_I (s->school_id),
+                              s->class_id ? XJ_DB_I (s->class_id) : XJ_DB_NUL,
+                              XJ_DB_S (s->grade), XJ_DB_S (s->status),
+                              XJ_DB_I (s->dup_flag),
+                              XJ_DB_S (first_guardian_phone (s)),
+                              XJ_DB_S (data), XJ_DB_S (at)),
+                NULL, NULL);
+  free (data);
+  if (XJ_QS_UNIQUE == qs)
+    return XJ_E_ID_EXISTS;
+  if (qs < 0)
+    return xj_db_qs_err (qs);
+  if (XJ_QS_NONE == qs)
+    return XJ_E_CONFLICT;
+  s->version = old_version + 1;
+  return add_event (db, s->id, a, kind, at, before, after);
+}
+
+enum xj_err
+xj_student_add_alias (struct xj_db *db, int64_t id, const char *old_no)
+{
+  char at[32];
+  enum xj_qs qs;
+
+  xj_now_iso (at);
+  qs = xj_db_q (db, &st_stu_alias_add,
+                XJ_DB_PARAMS (XJ_DB_S (old_no), XJ_DB_I (id), XJ_DB_S (at)),
+                NULL, NULL);
+  if (XJ_QS_UNIQUE == qs)
+    return XJ_E_REGISTRY_NO_EXISTS;
+  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}
+
+struct alias_ctx {
+  xj_alias_cb cb;
+  void *cls;
+};
+
+static int
+alias_row (void *cls, const struct xj_db_row *r)
+{
+  struct alias_ctx *c = cls;
+
+  c->cb (c->cls, xj_db_text (r, 0));
+  return 0;
+}
+
+enum xj_err
+xj_student_aliases (struct xj_db *db, int64_t id, xj_alias_cb cb, void *cls)
+{
+  struct alias_ctx c = { cb, cls };
+  enum xj_qs qs = xj_db_q (db, &st_stu_aliases, XJ_DB_PARAMS (XJ_DB_I (id)),
+                           &alias_row, &c);
+
+  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}
+
+struct list_ctx {
+  xj_student_item_cb cb;
+  void *cls;
+};
+
+static int
+list_row (void *cls, const struct xj_db_row *r)
+{
+  struct list_ctx *c = cls;
+  struct xj_student_item it = {
+    .id = xj_db_int (r, 0),
+    .registry_no = xj_db_text (r, 1),
+    .name = xj_db_text (r, 2),
+    .gender = (int) xj_db_int (r, 3),
+    .birth_date = xj_db_text (r, 4),
+    .id_no = xj_db_text (r, 5),
+    .school_id = xj_db_int (r, 6),
+    .school_name = xj_db_text (r, 7),
+    .grade = xj_db_text (r, 8),
+    .class_id = xj_db_int (r, 9),
+    .class_name = xj_db_text (r, 10),
+    .status = xj_db_text (r, 11),
+    .dup_flag = (int) xj_db_int (r, 12),
+  };
+
+  c->cb (c->cls, &it);
+  return 0;
+}
+
+static int
+count_row (void *cls, const struct xj_db_row *r)
+{
+  *(int64_t *) cls = xj_db_int (r, 0);
+  return 1;
+}
+
+/* Escape LIKE wildcards so a user's '%' or '_' matches literally. */
+static char *
+like_escape (const char *q)
+{
+  size_t n = strlen (q);
+  char *out = xj_malloc (2 * n + 1);
+  char *p = out;
+
+  for (; *q; q++)
+    {
+      if ('%' == *q || '_' == *q || '\\' == *q)
+        *p++ = '\\';
+      *p++ = *q;
+    }
+  *p = '\0';
+  return out;
+}
+
+enum xj_err
+xj_student_list (struct xj_db *db, const char *scope_prefix,
+                 int64_t scope_school, int64_t scope_teacher,
+                 const struct xj_student_filter *f, int64_t *total,
+                 xj_student_item_cb cb, void *cls)
+{
+  struct list_ctx c = { cb, cls };
+  char *q = (f->q && *f->q) ? like_escape (f->q) : NULL;
+  enum xj_student_sort sort = f->sort < XJ_SORT__COUNT ? f->sort
+                                                       : XJ_SORT_REGISTRY_NO;
+  enum xj_qs qs;
+
+#define FILTER_PARAMS                                                        \
+  XJ_DB_S (scope_prefix), XJ_DB_I (scope_school), XJ_DB_I (scope_teacher),  \
+    XJ_DB_I (f->school_id), XJ_DB_S (f->grade), XJ_DB_I (f->class_id),      \
+    XJ_DB_S (f->status), XJ_DB_S (q)
+  qs = xj_db_q (db, &st_list_count, XJ_DB_PARAMS (FILTER_PARAMS), &count_row,
+                total);
+  if (qs >= 0)
+    qs = xj_db_q (db, list_stmts[sort][f->desc ? 1 : 0],
+                  XJ_DB_PARAMS (FILTER_PARAMS, XJ_DB_I (f->limit),
+                                XJ_DB_I (f->offset)),
+                  &list_row, &c);
+#undef FILTER_PARAMS
+  free (q);
+  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}
+
+struct ev_ctx {
+  xj_event_cb cb;
+  void *cls;
+};
+
+static int
+ev_row (void *cls, const struct xj_db_row *r)
+{
+  struct ev_ctx *c = cls;
+  struct xj_student_event ev = {
+    .id = xj_db_int (r, 0),
+    .kind = xj_db_text (r, 1),
+    .at = xj_db_text (r, 2),
+    .actor = xj_db_text (r, 3),
+    .before = xj_db_text (r, 4),
+    .after = xj_db_text (r, 5),
+  };
+
+  c->cb (c->cls, &ev);
+  return 0;
+}
+
+enum xj_err
+xj_student_events (struct xj_db *db, int64_t id, xj_event_cb cb, void *cls)
+{
+  struct ev_ctx c = { cb, cls };
+  enum xj_qs qs = xj_db_q (db, &st_stu_events, XJ_DB_PARAMS (XJ_DB_I (id)),
+                           &ev_row, &c);
+
+  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}

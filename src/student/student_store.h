@@ -1,0 +1,118 @@
+/* student_store.h -- storage of student records (the only place with the
+ * students / student_events / student_aliases / duplicate_flags SQL).
+ *
+ * Every function runs inside a transaction the caller opened with
+ * xj_db_txn_run (write=true for writers) unless it says otherwise.
+ */
+#ifndef XJ_STUDENT_STORE_H
+#define XJ_STUDENT_STORE_H
+
+#include "db/db.h"
+#include "audit/audit.h"
+#include "student/student.h"
+
+/* Low-level insert of a complete, validated record (registry_no set),
+   plus its first event of @kind ("register", "gen", "import").  Sets
+   s->id and s->version = 1.  Returns XJ_E_ID_EXISTS /
+   XJ_E_REGISTRY_NO_EXISTS on a unique clash. */
+enum xj_err xj_student_insert (struct xj_db *db, struct xj_student *s,
+                               const struct xj_actor *a, const char *kind,
+                               const char *at_iso);
+
+/* Load one student by row id (no scope check).  XJ_E_NOT_FOUND if none. */
+enum xj_err xj_student_load (struct xj_db *db, int64_t id,
+                             struct xj_student *s);
+
+/* Student holding resident ID @id18 (type 1), if any: *student_id and
+   *school_id set, XJ_E_OK; XJ_E_NOT_FOUND otherwise. */
+enum xj_err xj_student_find_by_id_no (struct xj_db *db, const char *id_type,
+                                      const char *id_no, int64_t *student_id,
+                                      int64_t *school_id);
+
+/* Next temporary L-number sequence value (1..9999 wrapping into the
+   birth-date space is not allowed: fails with XJ_E_INTERNAL at 10000). */
+enum xj_err xj_student_next_lseq (struct xj_db *db, unsigned *seq);
+
+/* Context shown beside a record: where it is held. */
+struct xj_student_ctx {
+  char county_code[8];
+  char school_name[200];
+  char school_code[12];
+  char class_name[64];
+  char created_at[32];
+  char updated_at[32];
+};
+
+/* Load one student plus its context (no scope check). */
+enum xj_err xj_student_load_ctx (struct xj_db *db, int64_t id,
+                                 struct xj_student *s,
+                                 struct xj_student_ctx *ctx);
+
+/* Students with the same name and birth date whose first-guardian phone
+   equals @phone but whose ID differs; @cb receives id, name, school_id,
+   school_name and county_code of each. */
+typedef void (*xj_dup_cb) (void *cls, int64_t id, const char *name,
+                           int64_t school_id, const char *school_name,
+                           const char *county_code);
+enum xj_err xj_student_dup_candidates (struct xj_db *db,
+                                       const struct xj_student *s,
+                                       xj_dup_cb cb, void *cls);
+enum xj_err xj_student_flag_dup (struct xj_db *db, int64_t student_id,
+                                 int64_t other_id, const char *reason);
+
+/* Rewrite the mutable columns and data of @s (matched on id and
+   @old_version; XJ_E_CONFLICT if the version moved), bump the version and
+   append an event of @kind with @before / @after JSON. */
+enum xj_err xj_student_store_update (struct xj_db *db, struct xj_student *s,
+                                     int64_t old_version,
+                                     const struct xj_actor *a,
+                                     const char *kind, const char *before,
+                                     const char *after);
+/* Record @old_no as an alias of student @id. */
+enum xj_err xj_student_add_alias (struct xj_db *db, int64_t id,
+                                  const char *old_no);
+typedef void (*xj_alias_cb) (void *cls, const char *registry_no);
+enum xj_err xj_student_aliases (struct xj_db *db, int64_t id, xj_alias_cb cb,
+                                void *cls);
+
+/* ---- lists ---- */
+enum xj_student_sort {
+  XJ_SORT_REGISTRY_NO, XJ_SORT_NAME, XJ_SORT_BIRTH, XJ_SORT_GRADE,
+  XJ_SORT_CREATED, XJ_SORT__COUNT
+};
+struct xj_student_filter {
+  int64_t school_id;     /* 0 = any */
+  const char *grade;     /* NULL = any */
+  int64_t class_id;      /* 0 = any */
+  const char *status;    /* NULL = any */
+  const char *q;         /* NULL = none: name substring, registry/ID prefix */
+  enum xj_student_sort sort;
+  bool desc;
+  int64_t limit, offset;
+};
+struct xj_student_item {
+  int64_t id;
+  const char *registry_no, *name, *birth_date, *id_no, *school_name, *grade,
+    *class_name, *status;
+  int gender;
+  int64_t school_id, class_id;
+  int dup_flag;
+};
+typedef void (*xj_student_item_cb) (void *cls,
+                                    const struct xj_student_item *it);
+/* List within @scope (see user.h: prefix, school_id, teacher_id). */
+enum xj_err xj_student_list (struct xj_db *db, const char *scope_prefix,
+                             int64_t scope_school, int64_t scope_teacher,
+                             const struct xj_student_filter *f,
+                             int64_t *total, xj_student_item_cb cb,
+                             void *cls);
+
+struct xj_student_event {
+  int64_t id;
+  const char *kind, *at, *actor, *before, *after;
+};
+typedef void (*xj_event_cb) (void *cls, const struct xj_student_event *ev);
+enum xj_err xj_student_events (struct xj_db *db, int64_t id, xj_event_cb cb,
+                               void *cls);
+
+#endif

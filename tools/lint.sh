@@ -1,0 +1,18 @@
+#!/bin/sh
+# lint.sh -- banned functions and layering rules (style.md).
+# Records its result like a test suite.
+fail=0; pass=0
+check() { if [ -n "$2" ]; then echo "lint: $1:"; echo "$2"; fail=$((fail+1)); else pass=$((pass+1)); fi; }
+check "banned functions (strcpy sprintf atoi strtok gets)" \
+  "$(grep -nE '\b(strcpy|sprintf|vsprintf|atoi|atol|strtok|gets)\s*\(' $(find src -name '*.c' -o -name '*.h') | grep -v '^\S*:\s*/\?\*' )"
+check "sqlite3.h/libpq-fe.h outside src/db" \
+  "$(grep -lE '#include <(sqlite3|libpq-fe)\.h>' $(find src -name '*.c' -o -name '*.h') | grep -v '^src/db/')"
+check "microhttpd.h outside src/http" \
+  "$(grep -lE '#include <microhttpd\.h>' $(find src -name '*.c' -o -name '*.h') | grep -v '^src/http/')"
+check "domain code including http or cli headers" \
+  "$(grep -lE '#include "(\.\./)?(http|cli)/' $(find src -name '*.c' -o -name '*.h') | grep -vE '^src/(http|cli)/')"
+check "db/core including domain headers" \
+  "$(grep -lE '#include "(\.\./)?(student|school|klass|user|audit|region|gen|http|cli)/' $(find src/core src/db -name '*.c' -o -name '*.h'))"
+echo "lint: $pass passed, $fail failed"
+[ -n "${XJ_COUNTS:-}" ] && echo "lint $pass $fail" >> "$XJ_COUNTS"
+[ $fail -eq 0 ]
