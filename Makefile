@@ -60,7 +60,8 @@ $(BUILD)/obj/gen/regions.o: $(BUILD)/gen/regions.c
 
 $(BUILD)/obj/%.o: %.c $(HEADERS) $(BUILD)/gen/help.h
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(SAN) -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(SAN) -c $< -o $@
 
 $(BUILD)/libxueji.a: $(LIB_OBJ)
 	@rm -f $@

@@ -13,6 +13,10 @@ check "domain code including http or cli headers" \
   "$(grep -lE '#include "(\.\./)?(http|cli)/' $(find src -name '*.c' -o -name '*.h') | grep -vE '^src/(http|cli)/')"
 check "db/core including domain headers" \
   "$(grep -lE '#include "(\.\./)?(student|school|klass|user|audit|region|gen|http|cli)/' $(find src/core src/db -name '*.c' -o -name '*.h'))"
+check "docs/errors.md is stale (run tools/gen-errors-md.sh > docs/errors.md)" \
+  "$(tools/gen-errors-md.sh | diff - docs/errors.md)"
+check "routes missing from docs/api.md" \
+  "$(grep -oE '"/api/v1[^"]*"' src/http/routes.c | tr -d '"' | sed 's|^/api/v1||' | sort -u | while read -r p; do grep -qF "\`$p" docs/api.md || echo "$p"; done)"
 echo "lint: $pass passed, $fail failed"
 [ -n "${XJ_COUNTS:-}" ] && echo "lint $pass $fail" >> "$XJ_COUNTS"
 [ $fail -eq 0 ]

@@ -1,5 +1,6 @@
 /* h_session.c -- log in, who am I, log out. */
 #include <string.h>
+#include "audit/audit.h"
 #include "http/handlers.h"
 
 /* The user as the UI sees it, with scope names. */
@@ -22,11 +23,6 @@ xj_user_json (struct xj_req *r, const struct xj_user *u)
                     (json_int_t) u->school_id, "school_name", school_name,
                     "class_ids", classes);
 }
-
-struct login_spec {
-  const char *username;
-  const char *password;
-};
 
 enum xj_err
 xj_h_session_login (struct xj_req *r)
@@ -74,10 +70,22 @@ xj_h_session_get (struct xj_req *r)
   return XJ_E_OK;
 }
 
+static enum xj_err
+logout_txn (struct xj_db *db, void *cls)
+{
+  struct xj_req *r = cls;
+  enum xj_err e = xj_session_delete (db, r->session_token);
+
+  if (XJ_E_OK != e)
+    return e;
+  return xj_audit_append (db, &r->actor, "logout", "user", r->user.username,
+                          NULL, NULL);
+}
+
 enum xj_err
 xj_h_session_delete (struct xj_req *r)
 {
-  enum xj_err e = xj_session_delete (r->db, r->session_token);
+  enum xj_err e = xj_db_txn_run (r->db, "logout", true, &logout_txn, r);
 
   if (XJ_E_OK != e)
     return e;

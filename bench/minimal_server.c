@@ -1,0 +1,240 @@
+/* minimal_server.c -- the baseline for bench/run.sh: the least code that
+ * answers GET /api/v1/students/{id} from the same SQLite file as xueji.
+ *
+ * Same libmicrohttpd set-up as src/http/server.c (internal polling thread,
+ * epoll, a thread pool of nproc threads, the reply queued on the second
+ * call of the access handler so keep-alive survives), one read-only
+ * connection and ONE prepared statement per worker thread, the row
+ * written as JSON by plain string building.  No auth, no scope check, no
+ * masking, no aliases: this is the ceiling xueji is measured against.
+ *
+ * Usage: minimal_server DB PORT   (prints "listening PORT", stops on
+ * SIGINT/SIGTERM).
+ */
+#include <microhttpd.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *db_path;
+static const char prefix[] = "/api/v1/students/";
+
+static const char sql[]
+  = "SELECT id, registry_no, id_type, coalesce(id_no, ''), name, gender,"
+    " birth_date, school_id, coalesce(class_id, 0), grade, status, dup_flag,"
+    " version, data, created_at, updated_at FROM students WHERE id = ?1";
+
+/* Per worker thread: its connection and its one statement. */
+static __thread sqlite3 *conn;
+static __thread sqlite3_stmt *stmt;
+
+struct sbuf {
+  char *p;
+  size_t len, cap;
+};
+
+static void
+sb_put (struct sbuf *b, const char *s, size_t n)
+{
+  if (b->len + n + 1 > b->cap)
+    {
+      while (b->len + n + 1 > b->cap)
+        b->cap = b->cap ? 2 * b->cap : 1024;
+      b->p = realloc (b->p, b->cap);
+      if (NULL == b->p)
+        abort ();
+    }
+  memcpy (b->p + b->len, s, n);
+  b->len += n;
+  b->p[b->len] = '\0';
+}
+
+static void
+sb_str (struct sbuf *b, const char *s)
+{
+  sb_put (b, s, strlen (s));
+}
+
+/* A JSON string literal; control characters escaped, UTF-8 passed on. */
+static void
+sb_jstr (struct sbuf *b, const unsigned char *s)
+{
+  sb_put (b, "\"", 1);
+  for (; s && *s; s++)
+    {
+      char esc[8];
+
+      if ('"' == *s || '\\' == *s)
+        {
+          esc[0] = '\\';
+          esc[1] = (char) *s;
+          sb_put (b, esc, 2);
+        }
+      else if (*s < 0x20)
+        {
+          snprintf (esc, sizeof esc, "\\u%04x", *s);
+          sb_put (b, esc, 6);
+        }
+      else
+        sb_put (b, (const char *) s, 1);
+    }
+  sb_put (b, "\"", 1);
+}
+
+static void
+sb_kstr (struct sbuf *b, const char *key, int col)
+{
+  sb_str (b, ",\"");
+  sb_str (b, key);
+  sb_str (b, "\":");
+  sb_jstr (b, sqlite3_column_text (stmt, col));
+}
+
+static void
+sb_kint (struct sbuf *b, const char *key, int col)
+{
+  char n[32];
+
+  snprintf (n, sizeof n, ",\"%s\":%lld", key,
+            (long long) sqlite3_column_int64 (stmt, col));
+  sb_str (b, n);
+}
+
+static int
+thread_init (void)
+{
+  if (stmt)
+    return 0;
+  if (SQLITE_OK != sqlite3_open_v2 (db_path, &conn,
+                                    SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
+                                    NULL))
+    return -1;
+  sqlite3_busy_timeout (conn, 5000);
+  /* Same page cache as xueji's connections (db_sqlite.c). */
+  sqlite3_exec (conn, "PRAGMA cache_size=-32768", NULL, NULL, NULL);
+  if (SQLITE_OK != sqlite3_prepare_v3 (conn, sql, -1,
+                                       SQLITE_PREPARE_PERSISTENT, &stmt, NULL))
+    {
+      fprintf (stderr, "prepare: %s\n", sqlite3_errmsg (conn));
+      return -1;
+    }
+  return 0;
+}
+
+static enum MHD_Result
+reply (struct MHD_Connection *c, unsigned status, char *body, size_t len)
+{
+  struct MHD_Response *r
+    = MHD_create_response_from_buffer (len, body, MHD_RESPMEM_MUST_FREE);
+  enum MHD_Result ret;
+
+  MHD_add_response_header (r, MHD_HTTP_HEADER_CONTENT_TYPE,
+                           "application/json; charset=utf-8");
+  ret = MHD_queue_response (c, status, r);
+  MHD_destroy_response (r);
+  return ret;
+}
+
+static enum MHD_Result
+handler (void *cls, struct MHD_Connection *c, const char *url,
+         const char *method, const char *version, const char *upload_data,
+         size_t *upload_data_size, void **con_cls)
+{
+  static int first_call_marker;
+  struct sbuf b = { 0 };
+  char *end;
+  long long id;
+
+  (void) cls;
+  (void) version;
+  (void) upload_data;
+  if (NULL == *con_cls)
+    {
+      /* First call: headers only.  Replying now would close keep-alive. */
+      *con_cls = &first_call_marker;
+      return MHD_YES;
+    }
+  *upload_data_size = 0;
+  if (0 != strcmp (method, "GET")
+      || 0 != strncmp (url, prefix, sizeof prefix - 1))
+    return reply (c, 404, strdup ("{\"error\":\"not found\"}"), 21);
+  id = strtoll (url + sizeof prefix - 1, &end, 10);
+  if ('\0' != *end || id <= 0 || 0 != thread_init ())
+    return reply (c, 404, strdup ("{\"error\":\"not found\"}"), 21);
+  sqlite3_bind_int64 (stmt, 1, id);
+  if (SQLITE_ROW != sqlite3_step (stmt))
+    {
+      sqlite3_reset (stmt);
+      return reply (c, 404, strdup ("{\"error\":\"not found\"}"), 21);
+    }
+  {
+    char head[64];
+
+    snprintf (head, sizeof head, "{\"student\":{\"id\":%lld",
+              (long long) sqlite3_column_int64 (stmt, 0));
+    sb_str (&b, head);
+  }
+  sb_kstr (&b, "registry_no", 1);
+  sb_kstr (&b, "id_type", 2);
+  sb_kstr (&b, "id_no", 3);
+  sb_kstr (&b, "name", 4);
+  sb_kint (&b, "gender", 5);
+  sb_kstr (&b, "birth_date", 6);
+  sb_kint (&b, "school_id", 7);
+  sb_kint (&b, "class_id", 8);
+  sb_kstr (&b, "grade", 9);
+  sb_kstr (&b, "status", 10);
+  sb_kint (&b, "dup_flag", 11);
+  sb_kint (&b, "version", 12);
+  sb_str (&b, ",\"data\":");
+  sb_str (&b, (const char *) sqlite3_column_text (stmt, 13)); /* JSON text */
+  sb_kstr (&b, "created_at", 14);
+  sb_kstr (&b, "updated_at", 15);
+  sb_str (&b, "}}");
+  sqlite3_reset (stmt);
+  return reply (c, 200, b.p, b.len);
+}
+
+int
+main (int argc, char **argv)
+{
+  struct MHD_Daemon *d;
+  sigset_t set;
+  int sig;
+  long n = sysconf (_SC_NPROCESSORS_ONLN);
+  unsigned threads = n > 0 ? (unsigned) n : 2;
+
+  if (3 != argc)
+    {
+      fprintf (stderr, "usage: %s DB PORT\n", argv[0]);
+      return 2;
+    }
+  db_path = argv[1];
+  sigemptyset (&set);
+  sigaddset (&set, SIGINT);
+  sigaddset (&set, SIGTERM);
+  pthread_sigmask (SIG_BLOCK, &set, NULL);
+  signal (SIGPIPE, SIG_IGN);
+  /* The flags and options of xj_server_run (src/http/server.c). */
+  d = MHD_start_daemon (MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL
+                          | MHD_USE_ITC | MHD_USE_ERROR_LOG,
+                        (uint16_t) strtol (argv[2], NULL, 10), NULL, NULL, &handler, NULL,
+                        MHD_OPTION_THREAD_POOL_SIZE, threads,
+                        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned) 60,
+                        MHD_OPTION_CONNECTION_LIMIT, (unsigned) 1000,
+                        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t) 65536,
+                        MHD_OPTION_END);
+  if (NULL == d)
+    {
+      perror ("MHD_start_daemon");
+      return 1;
+    }
+  printf ("listening %s (%u threads)\n", argv[2], threads);
+  fflush (stdout);
+  sigwait (&set, &sig);
+  MHD_stop_daemon (d);
+  return 0;
+}
