@@ -65,14 +65,15 @@ $(BUILD)/obj/%.o: %.c $(HEADERS) $(BUILD)/gen/help.h
 
 $(BUILD)/libxueji.a: $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	@ar rcs $@ $^
 
 $(BUILD)/xueji: $(CLI_OBJ) $(BUILD)/libxueji.a
 	$(CC) $(CFLAGS) $(SAN) -o $@ $(CLI_OBJ) $(BUILD)/libxueji.a $(LDLIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libxueji.a $(HEADERS)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(SAN) -o $@ $< $(BUILD)/libxueji.a -lcmocka $(LDLIBS)
+	@echo "  CCLD    $@"
+	@$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(SAN) -o $@ $< $(BUILD)/libxueji.a -lcmocka $(LDLIBS)
 
 # ---- dependencies (idempotent; installs only what is missing) ----
 deps:

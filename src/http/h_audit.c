@@ -8,6 +8,10 @@ row_cb (void *cls, const struct xj_audit_row *a)
   json_t *before = a->before[0] ? json_loads (a->before, 0, NULL) : NULL;
   json_t *after = a->after[0] ? json_loads (a->after, 0, NULL) : NULL;
 
+  /* the log keeps full values; its display masks them like any list */
+  xj_student_mask_json (before);
+  xj_student_mask_json (after);
+
   json_array_append_new (
     cls, json_pack ("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:s}",
                     "id", (json_int_t) a->id, "at", a->at, "user",

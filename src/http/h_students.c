@@ -645,27 +645,10 @@ xj_h_student_events (struct xj_req *r)
     json_t *ev;
 
     json_array_foreach (items, i, ev)
-      for (const struct xj_field *f = xj_student_fields; f->key; f++)
-        {
-          const char *sides[] = { "before", "after" };
-
-          if (! f->pii)
-            continue;
-          for (int k = 0; k < 2; k++)
-            {
-              json_t *o = json_object_get (ev, sides[k]);
-              json_t *val = o ? json_object_get (o, f->key) : NULL;
-              char m[64];
-
-              if (! json_is_string (val))
-                continue;
-              if (strstr (f->key, "phone"))
-                xj_mask_phone (json_string_value (val), m, sizeof m);
-              else
-                xj_mask_id (json_string_value (val), m, sizeof m);
-              json_object_set_new (o, f->key, json_string (m));
-            }
-        }
+      {
+        xj_student_mask_json (json_object_get (ev, "before"));
+        xj_student_mask_json (json_object_get (ev, "after"));
+      }
   }
   xj_reply_json (r, 200, json_pack ("{s:o}", "items", items));
   return XJ_E_OK;

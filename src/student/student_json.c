@@ -291,6 +291,26 @@ xj_student_data_load (struct xj_student *s, const char *data)
   return e;
 }
 
+void
+xj_student_mask_json (json_t *o)
+{
+  if (! json_is_object (o))
+    return;
+  for (const struct xj_field *f = xj_student_fields; f->key; f++)
+    {
+      json_t *val = f->pii ? json_object_get (o, f->key) : NULL;
+      char m[64];
+
+      if (! json_is_string (val) || 0 == json_string_length (val))
+        continue;
+      if (strstr (f->key, "phone"))
+        xj_mask_phone (json_string_value (val), m, sizeof m);
+      else
+        xj_mask_id (json_string_value (val), m, sizeof m);
+      json_object_set_new (o, f->key, json_string (m));
+    }
+}
+
 json_t *
 xj_verrs_to_json (const struct xj_verrs *v)
 {

@@ -38,6 +38,10 @@ char *xj_student_data_dump (const struct xj_student *s);
 /* Load the `data` JSON written by xj_student_data_dump into @s. */
 enum xj_err xj_student_data_load (struct xj_student *s, const char *json);
 
+/* Mask, in place, every PII member (ID numbers, phones) of the JSON
+   object @o (no-op for anything else).  For displays of stored history. */
+void xj_student_mask_json (json_t *o);
+
 /* JSON array of verrs: [{"field","code","message"}].  Caller owns. */
 json_t *xj_verrs_to_json (const struct xj_verrs *v);
 
