@@ -16,6 +16,15 @@ SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fram
 CFLAGS   = -O1 -g
 endif
 
+ifeq ($(FUZZ),1)
+BUILD    = build-fuzz
+CC       = clang
+SAN      = -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+CFLAGS   = -O1 -g
+endif
+
+FUZZ_SRC = $(sort $(wildcard tests/fuzz/fuzz_*.c))
+
 LIB_SRC  = $(filter-out src/cli/%,$(shell find src -name '*.c' | sort))
 CLI_SRC  = $(shell find src/cli -name '*.c' | sort)
 MIGR     = $(sort $(wildcard src/db/migrations/*.sql))
@@ -28,7 +37,7 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 HEADERS  = $(shell find src -name '*.h' -o -name '*.def')
 
 .PHONY: all build run test unit http-test browser-test asan-test deps web \
-        lint docs bench fuzz clean
+        lint docs bench fuzz fuzz-build clean
 all: build
 
 build: $(BUILD)/xueji
@@ -75,6 +84,16 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libxueji.a $(HEADERS)
 	@echo "  CCLD    $@"
 	@$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(SAN) -o $@ $< $(BUILD)/libxueji.a -lcmocka $(LDLIBS)
 
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/libxueji.a
+	@echo "  FUZZLD  $@"
+	@$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN) -fsanitize=fuzzer -o $@ $< $(BUILD)/libxueji.a $(LDLIBS)
+
+fuzz-build:
+	@$(MAKE) --no-print-directory FUZZ=1 $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
+
+fuzz:
+	@tools/run-fuzz.sh run
+
 # ---- dependencies (idempotent; installs only what is missing) ----
 deps:
 	@tools/deps.sh
@@ -109,4 +128,4 @@ lint:
 	@tools/lint.sh
 
 clean:
-	rm -rf build build-asan web/dist
+	rm -rf build build-asan build-fuzz web/dist

@@ -65,6 +65,10 @@ xj_log_set_level (enum xj_log_level l)
   log_level = l;
 }
 
+static void vlog (enum xj_log_level l, const char *file, int line,
+                  const char *fmt, va_list ap)
+  __attribute__ ((format (printf, 4, 0)));
+
 static void
 vlog (enum xj_log_level l, const char *file, int line, const char *fmt,
       va_list ap)
