@@ -124,6 +124,11 @@ asan-test:
 test: deps
 	@tools/test-all.sh
 
+# ---- benchmarks (bench/README.md); not part of `make test` ----
+bench: build
+	@$(MAKE) --no-print-directory -C bench
+	@bench/run.sh
+
 lint:
 	@tools/lint.sh
 

@@ -57,6 +57,8 @@ struct xj_req {
   /* reply */
   unsigned status;
   json_t *json;                 /* owned reply body */
+  char *json_text;              /* owned reply body as JSON text; wins
+                                   over @json (xj_reply_json_text) */
   char *set_cookie;             /* owned Set-Cookie header value */
   enum xj_err err;
   const char *err_field;
@@ -81,6 +83,9 @@ enum xj_err xj_req_body_json (struct xj_req *r, json_t **out);
 
 /* Queue a JSON reply; steals @j. */
 void xj_reply_json (struct xj_req *r, unsigned status, json_t *j);
+/* Like xj_reply_json with the body already serialised (hot paths that
+   write their JSON directly).  Takes ownership of @text. */
+void xj_reply_json_text (struct xj_req *r, unsigned status, char *text);
 /* Record an error reply and return @e, for `return xj_reply_err (...)`.
    @field may be NULL; @fmt adds a detail to the registry message. */
 enum xj_err xj_reply_err (struct xj_req *r, enum xj_err e, const char *field,

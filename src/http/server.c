@@ -123,6 +123,18 @@ xj_reply_json (struct xj_req *r, unsigned status, json_t *j)
 {
   json_decref (r->json);
   r->json = j;
+  free (r->json_text);
+  r->json_text = NULL;
+  r->status = status;
+}
+
+void
+xj_reply_json_text (struct xj_req *r, unsigned status, char *text)
+{
+  json_decref (r->json);
+  r->json = NULL;
+  free (r->json_text);
+  r->json_text = text;
   r->status = status;
 }
 
@@ -279,7 +291,16 @@ queue_json (struct xj_req *r)
       r->json = json_pack ("{s:o}", "error", e);
       r->status = (unsigned) xj_err_http_status (r->err);
     }
-  if (204 == r->status || NULL == r->json)
+  if (XJ_E_OK == r->err && NULL != r->json_text && 204 != r->status)
+    {
+      body = r->json_text;
+      r->json_text = NULL;
+      resp = MHD_create_response_from_buffer (strlen (body), body,
+                                              MHD_RESPMEM_MUST_FREE);
+      MHD_add_response_header (resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+                               "application/json; charset=utf-8");
+    }
+  else if (204 == r->status || NULL == r->json)
     {
       resp = MHD_create_response_from_buffer (0, NULL, MHD_RESPMEM_PERSISTENT);
     }
@@ -464,6 +485,7 @@ completed (void *cls, struct MHD_Connection *conn, void **con_cls,
     free (r->path_args[i]);
   xj_buf_fini (&r->body);
   json_decref (r->json);
+  free (r->json_text);
   json_decref (r->err_details);
   free (r->set_cookie);
   free (r);

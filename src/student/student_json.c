@@ -2,6 +2,8 @@
  * Must not touch the database or HTTP.
  */
 #include <math.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "core/util.h"
@@ -115,6 +117,204 @@ xj_student_to_json (const struct xj_student *s, bool mask)
     json_object_set_new (o, f->key, field_value (s, f, mask));
   json_object_set_new (o, "masked", json_boolean (mask));
   return o;
+}
+
+/* ---- xj_student_to_json_text: the same JSON without jansson values ----
+   Building ~90 jansson values and dumping them measured about a quarter
+   of a GET's CPU (bench/README.md).  These write the text json_dumps
+   (JSON_COMPACT) gives for xj_student_to_json byte for byte (the unit test
+   test_student_json_text compares the two), including jansson's quirks:
+   a member whose string is not valid UTF-8 or whose real is not finite is
+   left out, as json_object_set_new drops a NULL value. */
+
+static void
+text_str (struct xj_buf *b, const char *t)
+{
+  const char *run = t;
+
+  xj_buf_append (b, "\"", 1);
+  for (; *t; t++)
+    {
+      unsigned char c = (unsigned char) *t;
+      char esc[8];
+
+      if (c >= 0x20 && '"' != c && '\\' != c)
+        continue;
+      xj_buf_append (b, run, (size_t) (t - run));
+      run = t + 1;
+      switch (c)
+        {
+        case '"': xj_buf_append (b, "\\\"", 2); break;
+        case '\\': xj_buf_append (b, "\\\\", 2); break;
+        case '\b': xj_buf_append (b, "\\b", 2); break;
+        case '\f': xj_buf_append (b, "\\f", 2); break;
+        case '\n': xj_buf_append (b, "\\n", 2); break;
+        case '\r': xj_buf_append (b, "\\r", 2); break;
+        case '\t': xj_buf_append (b, "\\t", 2); break;
+        default:
+          snprintf (esc, sizeof esc, "\\u%04X", c);
+          xj_buf_append (b, esc, 6);
+        }
+    }
+  xj_buf_append (b, run, (size_t) (t - run));
+  xj_buf_append (b, "\"", 1);
+}
+
+/* ,"key": -- the comma only after the first member. */
+static void
+text_key (struct xj_buf *b, const char *key)
+{
+  if (b->len > 0 && '{' != b->data[b->len - 1])
+    xj_buf_append (b, ",", 1);
+  text_str (b, key);
+  xj_buf_append (b, ":", 1);
+}
+
+static void
+text_int (struct xj_buf *b, const char *key, int64_t v)
+{
+  char n[32];
+  int len = snprintf (n, sizeof n, "%lld", (long long) v);
+
+  text_key (b, key);
+  xj_buf_append (b, n, (size_t) len);
+}
+
+static void
+text_string (struct xj_buf *b, const char *key, const char *v)
+{
+  if (! xj_utf8_valid (v, strlen (v)))
+    return; /* json_string() would give NULL: member dropped */
+  text_key (b, key);
+  text_str (b, v);
+}
+
+/* jansson's jsonp_dtostr with its default precision (17). */
+static void
+text_real (struct xj_buf *b, const char *key, double d)
+{
+  char n[64];
+  char *start, *end;
+  size_t len;
+
+  if (! isfinite (d))
+    return; /* json_real() would give NULL: member dropped */
+  len = (size_t) snprintf (n, sizeof n, "%.17g", d);
+  if (NULL == strchr (n, '.') && NULL == strchr (n, 'e'))
+    {
+      memcpy (n + len, ".0", 3);
+      len += 2;
+    }
+  start = strchr (n, 'e');
+  if (start)
+    {
+      start++;
+      end = start + 1;
+      if ('-' == *start)
+        start++;
+      while ('0' == *end)
+        end++;
+      if (end != start)
+        {
+          memmove (start, end, len - (size_t) (end - n) + 1);
+          len -= (size_t) (end - start);
+        }
+    }
+  text_key (b, key);
+  xj_buf_append (b, n, len);
+}
+
+static void
+text_field (struct xj_buf *b, const struct xj_student *s,
+            const struct xj_field *f, bool mask)
+{
+  switch (f->type)
+    {
+    case XJ_FT_TEXT:
+      {
+        const char *t = ftext (s, f);
+        char m[64];
+
+        if (mask && f->pii && *t)
+          {
+            if (strstr (f->key, "phone"))
+              xj_mask_phone (t, m, sizeof m);
+            else
+              xj_mask_id (t, m, sizeof m);
+            t = m;
+          }
+        text_string (b, f->key, t);
+        return;
+      }
+    case XJ_FT_INT:
+    case XJ_FT_FLAG:
+      {
+        int v = *fint (s, f);
+
+        if (int_given (f, v))
+          text_int (b, f->key, v);
+        else
+          {
+            text_key (b, f->key);
+            xj_buf_append (b, "null", 4);
+          }
+        return;
+      }
+    case XJ_FT_DOUBLE:
+      {
+        double d = *fdouble (s, f);
+
+        if (d >= 0)
+          text_real (b, f->key, d);
+        else
+          {
+            text_key (b, f->key);
+            xj_buf_append (b, "null", 4);
+          }
+        return;
+      }
+    case XJ_FT_I64:
+      text_int (b, f->key, *fi64 (s, f));
+      return;
+    }
+}
+
+char *
+xj_student_to_json_text (const struct xj_student *s, bool mask,
+                         const json_t *extra)
+{
+  struct xj_buf b;
+
+  xj_buf_init (&b, 0);
+  xj_buf_append (&b, "{", 1);
+  text_int (&b, "id", s->id);
+  text_string (&b, "registry_no", s->registry_no);
+  text_string (&b, "status", s->status);
+  text_int (&b, "dup_flag", s->dup_flag);
+  text_int (&b, "version", s->version);
+  text_int (&b, "school_id", s->school_id);
+  if (s->class_id)
+    text_int (&b, "class_id", s->class_id);
+  else
+    {
+      text_key (&b, "class_id");
+      xj_buf_append (&b, "null", 4);
+    }
+  for (const struct xj_field *f = xj_student_fields; f->key; f++)
+    text_field (&b, s, f, mask);
+  text_key (&b, "masked");
+  xj_buf_append (&b, mask ? "true" : "false", mask ? 4 : 5);
+  if (extra && json_object_size (extra) > 0)
+    {
+      char *e = json_dumps (extra, JSON_COMPACT);
+
+      /* "{...}" -> ",..." */
+      xj_buf_append (&b, ",", 1);
+      xj_buf_append (&b, e + 1, strlen (e) - 2);
+      free (e);
+    }
+  xj_buf_append (&b, "}", 1);
+  return xj_buf_steal (&b);
 }
 
 static bool
@@ -272,21 +472,199 @@ xj_student_data_dump (const struct xj_student *s)
   return out;
 }
 
+/* ---- fast path of xj_student_data_load ----
+   Every GET of a record parses its `data` column; jansson builds a hash
+   table of ~80 members only to be walked once, which measured about a
+   quarter of the request's CPU (bench/README.md).  This parser reads the
+   common shape that xj_student_data_dump writes -- one flat object of
+   known keys with plain strings (no escapes), integers, reals or null --
+   straight into the struct, with the same per-type rules as
+   xj_student_from_json.  On anything else (escapes, unknown keys, wrong
+   types, over-long text, bad UTF-8, malformed JSON) it gives up and the
+   caller takes the jansson path, which re-applies every member from the
+   first and so ends in the same struct and status as it always did. */
+
+static const char *
+skip_ws (const char *p)
+{
+  while (' ' == *p || '\t' == *p || '\n' == *p || '\r' == *p)
+    p++;
+  return p;
+}
+
+/* A string without escapes or control characters: *start, *len; returns
+   the position after the closing quote, or NULL. */
+static const char *
+plain_string (const char *p, const char **start, size_t *len)
+{
+  const char *q;
+
+  if ('"' != *p)
+    return NULL;
+  for (q = ++p; '"' != *q; q++)
+    if ('\\' == *q || (unsigned char) *q < 0x20)
+      return NULL; /* escape, control character or end of text */
+  *start = p;
+  *len = (size_t) (q - p);
+  return xj_utf8_valid (p, *len) ? q + 1 : NULL;
+}
+
+/* The field for @key (@len bytes), searched from the one after @hint:
+   dumps are in table order, so this is usually the first look. */
+static const struct xj_field *
+field_after (const struct xj_field *hint, const char *key, size_t len)
+{
+  const struct xj_field *f = hint ? hint + 1 : xj_student_fields;
+
+  for (int pass = 0; pass < 2; pass++, f = xj_student_fields)
+    for (; f->key; f++)
+      if (0 == strncmp (f->key, key, len) && '\0' == f->key[len])
+        return f;
+  return NULL;
+}
+
+/* A JSON number in strict JSON syntax; integers of up to 18 digits only
+   (no overflow).  Returns the position after it, or NULL. */
+static const char *
+plain_number (const char *p, bool *is_int, int64_t *i, double *d)
+{
+  const char *q = p;
+  char buf[64];
+  char *end;
+
+  if ('-' == *q)
+    q++;
+  if ('0' == *q)
+    q++;
+  else if (*q >= '1' && *q <= '9')
+    while (*q >= '0' && *q <= '9')
+      q++;
+  else
+    return NULL;
+  *is_int = true;
+  if ('.' == *q)
+    {
+      *is_int = false;
+      if (! (*++q >= '0' && *q <= '9'))
+        return NULL;
+      while (*q >= '0' && *q <= '9')
+        q++;
+    }
+  if ('e' == *q || 'E' == *q)
+    {
+      *is_int = false;
+      q++;
+      if ('+' == *q || '-' == *q)
+        q++;
+      if (! (*q >= '0' && *q <= '9'))
+        return NULL;
+      while (*q >= '0' && *q <= '9')
+        q++;
+    }
+  if ((size_t) (q - p) >= sizeof buf || (*is_int && q - p > 18))
+    return NULL;
+  memcpy (buf, p, (size_t) (q - p));
+  buf[q - p] = '\0';
+  if (*is_int)
+    {
+      *i = strtoll (buf, &end, 10);
+      *d = (double) *i;
+    }
+  else
+    *d = strtod (buf, &end);
+  return ('\0' == *end && isfinite (*d)) ? q : NULL;
+}
+
+static bool
+data_load_fast (struct xj_student *s, const char *p)
+{
+  const struct xj_field *f = NULL;
+
+  p = skip_ws (p);
+  if ('{' != *p++)
+    return false;
+  p = skip_ws (p);
+  if ('}' == *p)
+    return '\0' == *skip_ws (p + 1);
+  for (;;)
+    {
+      const char *k, *v;
+      size_t klen, vlen;
+
+      p = plain_string (p, &k, &klen);
+      if (NULL == p || NULL == (f = field_after (f, k, klen)))
+        return false;
+      p = skip_ws (p);
+      if (':' != *p)
+        return false;
+      p = skip_ws (p + 1);
+      if (0 == strncmp (p, "null", 4))
+        {
+          p += 4;
+          if (XJ_FT_TEXT == f->type)
+            ftext (s, f)[0] = '\0';
+          else if (XJ_FT_INT == f->type || XJ_FT_FLAG == f->type)
+            *fint (s, f) = -1;
+          else if (XJ_FT_DOUBLE == f->type)
+            *fdouble (s, f) = -1;
+          else
+            return false;
+        }
+      else if ('"' == *p)
+        {
+          if (XJ_FT_TEXT != f->type || NULL == (p = plain_string (p, &v, &vlen))
+              || vlen >= f->size)
+            return false;
+          memcpy (ftext (s, f), v, vlen);
+          ftext (s, f)[vlen] = '\0';
+        }
+      else
+        {
+          bool is_int;
+          int64_t i = 0;
+          double d;
+
+          if (NULL == (p = plain_number (p, &is_int, &i, &d)))
+            return false;
+          if ((XJ_FT_INT == f->type || XJ_FT_FLAG == f->type) && is_int
+              && i >= -1 && i <= 1000000)
+            *fint (s, f) = (int) i;
+          else if (XJ_FT_DOUBLE == f->type)
+            *fdouble (s, f) = d;
+          else if (XJ_FT_I64 == f->type && is_int)
+            *fi64 (s, f) = i;
+          else
+            return false;
+        }
+      p = skip_ws (p);
+      if ('}' == *p)
+        return '\0' == *skip_ws (p + 1);
+      if (',' != *p)
+        return false;
+      p = skip_ws (p + 1);
+    }
+}
+
 enum xj_err
 xj_student_data_load (struct xj_student *s, const char *data)
 {
   json_error_t jerr;
-  json_t *o = json_loads (data, 0, &jerr);
-  struct xj_verrs errs = { .n = 0 };
+  json_t *o;
+  struct xj_verrs *errs;
   const char *bad;
   enum xj_err e;
 
+  if (data_load_fast (s, data))
+    return XJ_E_OK;
+  o = json_loads (data, 0, &jerr);
   if (NULL == o)
     {
       XJ_BUG ("student %lld: bad data JSON: %s", (long long) s->id, jerr.text);
       return XJ_E_INTERNAL;
     }
-  e = xj_student_from_json (o, s, 0, &errs, &bad);
+  errs = xj_calloc (1, sizeof *errs); /* ~13 KB: not on the stack */
+  e = xj_student_from_json (o, s, 0, errs, &bad);
+  free (errs);
   json_decref (o);
   return e;
 }

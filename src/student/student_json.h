@@ -18,6 +18,13 @@ bool xj_student_is_column (const char *key);
    Caller owns the result. */
 json_t *xj_student_to_json (const struct xj_student *s, bool mask);
 
+/* The compact JSON text of xj_student_to_json (@s, @mask) -- exactly what
+   json_dumps (JSON_COMPACT) makes of it -- with the members of the object
+   @extra (may be NULL; keys must not repeat the record's) appended, built
+   without jansson values (the GET hot path).  Caller frees. */
+char *xj_student_to_json_text (const struct xj_student *s, bool mask,
+                               const json_t *extra);
+
 enum xj_from_json_flags {
   XJ_FJ_ALLOW_IDS = 1,  /* accept school_id, class_id */
   XJ_FJ_ALLOW_VERSION = 2,

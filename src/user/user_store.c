@@ -38,8 +38,12 @@ XJ_DB_STMT (st_user_fail,
 XJ_DB_STMT (st_session_insert,
             "INSERT INTO sessions (token_hash, user_id, csrf, ip, created_at,"
             " expires_at) VALUES ($1, $2, $3, $4, $5, $6)")
+/* The session and its user in one statement (one per request): columns
+   0..6 as st_user_get, so row_to_user reads them; 7 is the CSRF token. */
 XJ_DB_STMT (st_session_get,
-            "SELECT s.user_id, s.csrf FROM sessions s JOIN users u ON u.id = s.user_id"
+            "SELECT u.id, u.username, u.display_name, u.role,"
+            " coalesce(u.region_code, ''), coalesce(u.school_id, 0), u.disabled,"
+            " s.csrf FROM sessions s JOIN users u ON u.id = s.user_id"
             " WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = 0")
 XJ_DB_STMT (st_session_delete, "DELETE FROM sessions WHERE token_hash = $1")
 XJ_DB_STMT (st_session_expire, "DELETE FROM sessions WHERE expires_at <= $1")
@@ -366,7 +370,7 @@ xj_user_login (struct xj_db *db, const char *username, const char *password,
 }
 
 struct sess_ctx {
-  int64_t user_id;
+  struct xj_user *u;
   char *csrf;
 };
 
@@ -375,17 +379,21 @@ sess_cb (void *cls, const struct xj_db_row *r)
 {
   struct sess_ctx *c = cls;
 
-  c->user_id = xj_db_int (r, 0);
-  xj_strlcpy (c->csrf, xj_db_text (r, 1), 65);
+  row_to_user (r, c->u);
+  xj_strlcpy (c->csrf, xj_db_text (r, 7), 65);
   return 1;
 }
 
+/* Hot path: runs on every authenticated request.  One statement finds the
+   live session and its enabled user; teachers need a second for their
+   classes.  No caching, so a logout or a disabled user takes effect on
+   the very next request. */
 enum xj_err
 xj_session_get (struct xj_db *db, const char *token, struct xj_user *u,
                 char csrf_out[65])
 {
   char th[65];
-  struct sess_ctx c = { 0, csrf_out };
+  struct sess_ctx c = { u, csrf_out };
   enum xj_qs qs;
 
   if (64 != strlen (token))
@@ -397,8 +405,13 @@ xj_session_get (struct xj_db *db, const char *token, struct xj_user *u,
     return xj_db_qs_err (qs);
   if (XJ_QS_NONE == qs)
     return XJ_E_UNAUTHENTICATED;
-  if (XJ_E_OK != xj_user_load (db, c.user_id, u))
-    return XJ_E_UNAUTHENTICATED;
+  if (XJ_ROLE_TEACHER == u->role)
+    {
+      qs = xj_db_q (db, &st_user_classes, XJ_DB_PARAMS (XJ_DB_I (u->id)),
+                    &class_cb, u);
+      if (qs < 0)
+        return XJ_E_UNAUTHENTICATED;
+    }
   return XJ_E_OK;
 }
 
