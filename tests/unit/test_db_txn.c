@@ -1,0 +1,137 @@
+/* test_db_txn.c -- the db layer: migrations re-run safely, a failing
+ * transaction leaves nothing behind, unique clashes are told apart from
+ * hard errors, and "none" is not confused with "failed".
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "core/util.h"
+#include "db/db.h"
+
+XJ_DB_STMT (st_t_setting, "INSERT INTO settings (key, value) VALUES ($1, $2)")
+XJ_DB_STMT (st_t_get, "SELECT value FROM settings WHERE key = $1")
+XJ_DB_STMT (st_t_count, "SELECT count(*) FROM settings")
+
+static char path[64];
+
+static int
+setup (void **state)
+{
+  int fd;
+
+  (void) state;
+  xj_strlcpy (path, "/tmp/xj-db-XXXXXX", sizeof path);
+  fd = mkstemp (path);
+  close (fd);
+  unlink (path);
+  return 0;
+}
+
+static int
+teardown (void **state)
+{
+  char side[80];
+
+  (void) state;
+  unlink (path);
+  snprintf (side, sizeof side, "%s-wal", path);
+  unlink (side);
+  snprintf (side, sizeof side, "%s-shm", path);
+  unlink (side);
+  return 0;
+}
+
+static void
+migrations_rerun (void **state)
+{
+  struct xj_db *db;
+  int v;
+
+  (void) state;
+  assert_int_equal (xj_db_open (path, XJ_DB_OPEN_CREATE, &db), XJ_E_OK);
+  v = xj_db_schema_version (db);
+  assert_true (v >= 2);
+  xj_db_close (db);
+  /* create refuses an existing file; open re-applies nothing */
+  assert_int_equal (xj_db_open (path, XJ_DB_OPEN_CREATE, &db),
+                    XJ_E_DB_EXISTS);
+  assert_int_equal (xj_db_open (path, XJ_DB_OPEN_EXISTING, &db), XJ_E_OK);
+  assert_int_equal (xj_db_schema_version (db), v);
+  xj_db_close (db);
+  assert_int_equal (xj_db_open ("/nonexistent/x.db", XJ_DB_OPEN_EXISTING,
+                                &db), XJ_E_NO_DB);
+}
+
+static enum xj_err
+insert_then_fail (struct xj_db *db, void *cls)
+{
+  (void) cls;
+  if (xj_db_q (db, &st_t_setting,
+               XJ_DB_PARAMS (XJ_DB_S ("k1"), XJ_DB_S ("v1")), NULL, NULL) < 0)
+    return XJ_E_DB;
+  return XJ_E_VALIDATION;
+}
+
+static enum xj_err
+insert_twice (struct xj_db *db, void *cls)
+{
+  enum xj_qs *qs = cls;
+
+  if (xj_db_q (db, &st_t_setting,
+               XJ_DB_PARAMS (XJ_DB_S ("k2"), XJ_DB_S ("v")), NULL, NULL) < 0)
+    return XJ_E_DB;
+  *qs = xj_db_q (db, &st_t_setting,
+                 XJ_DB_PARAMS (XJ_DB_S ("k2"), XJ_DB_S ("w")), NULL, NULL);
+  return XJ_E_OK;
+}
+
+static int
+count_cb (void *cls, const struct xj_db_row *r)
+{
+  *(int64_t *) cls = xj_db_int (r, 0);
+  return 0;
+}
+
+static void
+rollback_and_statuses (void **state)
+{
+  struct xj_db *db;
+  int64_t n = -1;
+  enum xj_qs qs = XJ_QS_NONE;
+
+  (void) state;
+  assert_int_equal (xj_db_open (path, XJ_DB_OPEN_CREATE, &db), XJ_E_OK);
+  assert_int_equal (xj_db_txn_run (db, "fail", true, &insert_then_fail, NULL),
+                    XJ_E_VALIDATION);
+  assert_int_equal (xj_db_q (db, &st_t_count, XJ_DB_NOPARAMS, &count_cb, &n),
+                    1);
+  assert_int_equal (n, 0);
+  /* none vs one */
+  assert_int_equal (xj_db_q (db, &st_t_get, XJ_DB_PARAMS (XJ_DB_S ("k1")),
+                             NULL, NULL),
+                    XJ_QS_NONE);
+  assert_int_equal (xj_db_txn_run (db, "dup", true, &insert_twice, &qs),
+                    XJ_E_OK);
+  assert_int_equal (qs, XJ_QS_UNIQUE);
+  assert_int_equal (xj_db_q (db, &st_t_get, XJ_DB_PARAMS (XJ_DB_S ("k2")),
+                             NULL, NULL),
+                    XJ_QS_ONE);
+  xj_db_close (db);
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test_setup_teardown (migrations_rerun, setup, teardown),
+    cmocka_unit_test_setup_teardown (rollback_and_statuses, setup, teardown),
+  };
+
+  return cmocka_run_group_tests (tests, NULL, NULL);
+}
