@@ -6,7 +6,7 @@ bin=$(realpath "$1")
 log=$(mktemp)
 XUEJI_BIN=$bin /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/http 2>&1 | tee "$log"
 line=$(grep -E '[0-9]+ (passed|failed|error)' "$log" | tail -1)
-p=$(echo "$line" | sed -n 's/.* \{0,1\}\([0-9][0-9]*\) passed.*/\1/p')
+p=$(echo "$line" | sed -n 's/^\([0-9][0-9]*\) passed.*/\1/p;s/.*[^0-9]\([0-9][0-9]*\) passed.*/\1/p' | head -1)
 f=$(echo "$line" | sed -n 's/.*[^0-9]\([0-9][0-9]*\) failed.*/\1/p;s/^\([0-9][0-9]*\) failed.*/\1/p' | head -1)
 e=$(echo "$line" | sed -n 's/.*[^0-9]\([0-9][0-9]*\) error.*/\1/p;s/^\([0-9][0-9]*\) error.*/\1/p' | head -1)
 p=${p:-0}; f=$(( ${f:-0} + ${e:-0} ))

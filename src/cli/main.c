@@ -97,6 +97,29 @@ main (int argc, char **argv)
       fputs (help_xueji, stderr);
       return 2;
     }
+  /* --db is global but also accepted after the command */
+  for (int j = i + 1; j < argc; j++)
+    {
+      int drop = 0;
+
+      if (0 == strcmp (argv[j], "--db") && j + 1 < argc)
+        {
+          g.db_path = argv[j + 1];
+          drop = 2;
+        }
+      else if (0 == strncmp (argv[j], "--db=", 5))
+        {
+          g.db_path = argv[j] + 5;
+          drop = 1;
+        }
+      if (drop)
+        {
+          for (int k = j; k + drop <= argc; k++)
+            argv[k] = argv[k + drop];
+          argc -= drop;
+          j--;
+        }
+    }
   for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++)
     if (0 == strcmp (commands[k].name, argv[i]))
       {

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "audit/audit.h"
 #include "gen/gen.h"
 #include "idcard/idcard.h"
 #include "klass/klass.h"
@@ -269,6 +270,17 @@ pick (struct rng *r, const char *const *list)
   return list[rng_below (r, n)];
 }
 
+/* A member of @list other than @not (when the list has another). */
+static const char *
+pick_other (struct rng *r, const char *const *list, const char *not)
+{
+  const char *p = pick (r, list);
+
+  for (int i = 0; i < 4 && p == not; i++)
+    p = pick (r, list);
+  return p;
+}
+
 static const char *
 wpick (struct rng *r, const struct wchoice *list)
 {
@@ -358,7 +370,7 @@ struct gen {
   uint16_t *seqs;        /* [DAYS_SPAN][2] next sequence per day and sex */
   char at[32];           /* timestamp of every insert of this run */
   bool minorities_south; /* Yao/Zhuang country (Hunan, Guangdong, ...) */
-  double yao_share, zhuang_share;
+  double yao_share, zhuang_share, uy_share;
 };
 
 static int
@@ -525,15 +537,16 @@ static void
 plan_schools (struct gen *g, struct rng *r)
 {
   unsigned n = g->o->schools;
-  unsigned nsenior = n >= 4 ? 1 : 0;
+  /* One senior high per ~80 schools (a county has one to a few). */
+  unsigned nsenior = n >= 4 ? 1 + n / 80 : 0;
   unsigned njunior = n >= 2 ? (n / 5 > 0 ? n / 5 : 1) : 0;
   unsigned nnine = n >= 6 ? (n / 12 > 0 ? n / 12 : 1) : 0;
   unsigned nprimary = n - nsenior - njunior - nnine;
   unsigned t;
 
   g->schools = xj_calloc (n, sizeof *g->schools);
-  if (nsenior)
-    add_school (g, K_SENIOR, g->seat, 0, r);
+  for (unsigned i = 0; i < nsenior; i++)
+    add_school (g, K_SENIOR, (g->seat + i) % g->ntowns, i, r);
   for (unsigned i = 0; i < njunior; i++)
     {
       t = (g->seat + i) % g->ntowns;
@@ -600,14 +613,14 @@ plan_classes (struct gen *g, struct rng *r)
   struct cell *cells = xj_calloc ((size_t) g->nschools * 12, sizeof *cells);
   struct cell **order;
   unsigned ncells = 0;
-  double prim = 0, jun_rel = 0, sum = 0;
+  double prim = 0, jun_rel = 0, sen_rel = 0, sum = 0;
   unsigned long given = 0;
   unsigned long first = 0;
   size_t cap;
 
   /* Base sizes per grade: a central primary ~2.5 classes, a village
      primary ~1, a nine-year school ~1; juniors then share 95% of the
-     primary cohort and the county senior high takes 40% of it. */
+     primary cohort and the senior highs 40% of it. */
   for (unsigned i = 0; i < g->nschools; i++)
     {
       struct pschool *p = &g->schools[i];
@@ -631,6 +644,7 @@ plan_classes (struct gen *g, struct rng *r)
           break;
         case K_SENIOR:
           p->weight = v;
+          sen_rel += v;
           break;
         }
     }
@@ -651,7 +665,7 @@ plan_classes (struct gen *g, struct rng *r)
             w = (K_NINE == p->kind ? 0.3 * p->weight / 0.9 : p->weight)
                 * 0.95 * prim / (jun_rel > 0 ? jun_rel : 1);
           else if (K_SENIOR == p->kind)
-            w = 0.4 * prim;
+            w = 0.4 * prim * p->weight / sen_rel;
           c->school = i;
           c->grade = grades[k];
           c->w = w * rng_range (r, 0.92, 1.08);
@@ -850,9 +864,9 @@ draw_ethnicity (struct gen *g, struct rng *r)
   if (x < g->zhuang_share)
     return "08";
   x -= g->zhuang_share;
-  if (x < 0.002)
-    return "05";   /* Uyghur families who moved here for work */
-  x -= 0.002;
+  if (x < g->uy_share)
+    return "05";   /* Xinjiang, or Uyghur families who moved for work */
+  x -= g->uy_share;
   if (x < 0.003)
     return g->minorities_south ? "15" : "03";
   return "01";
@@ -969,9 +983,9 @@ make_student (struct gen *g, unsigned long i, const struct pclass *pc,
 
       uy = true;
       xj_snprintf (s->name, sizeof s->name, "%s\xC2\xB7%s",
-                   pick (&r, male ? uy_m : uy_f), fgiven);
+                   pick_other (&r, male ? uy_m : uy_f, fgiven), fgiven);
       xj_snprintf (father, sizeof father, "%s\xC2\xB7%s", fgiven,
-                   pick (&r, uy_m));
+                   pick_other (&r, uy_m, fgiven));
       xj_snprintf (mother, sizeof mother, "%s\xC2\xB7%s", pick (&r, uy_f),
                    pick (&r, uy_m));
       sur = NULL;
@@ -1037,7 +1051,7 @@ make_student (struct gen *g, unsigned long i, const struct pclass *pc,
                   : x < 0.99 ? "23" : "99", sizeof s->enrol_mode);
     }
   boarder = ('1' != pc->grade[0])
-            ? rng_chance (&r, 3 == ur ? 0.35 : 0.25)
+            ? rng_chance (&r, 3 == ur ? 0.28 : 0.22)
             : (3 == ur && in_stage >= 4 && rng_chance (&r, 0.08));
   s->study_mode = boarder ? 2 : 1;
   x = rng_unit (&r);
@@ -1060,9 +1074,9 @@ make_student (struct gen *g, unsigned long i, const struct pclass *pc,
 
   /* Family situation. */
   s->orphan = rng_chance (&r, 0.003) ? 1 : 0;
-  s->migrant = (uy || (! s->orphan
-                       && rng_chance (&r, 1 == ur ? 0.12 : 2 == ur ? 0.05
-                                                           : 0.01))) ? 1 : 0;
+  s->migrant = ((uy && g->uy_share < 0.01) || (! s->orphan
+                       && rng_chance (&r, 1 == ur ? 0.15 : 2 == ur ? 0.08
+                                                           : 0.035))) ? 1 : 0;
   s->left_behind = 0;
   if (! s->orphan && ! s->migrant
       && rng_chance (&r, 3 == ur ? 0.25 : 2 == ur ? 0.18 : 0.06))
@@ -1129,19 +1143,26 @@ make_student (struct gen *g, unsigned long i, const struct pclass *pc,
     char away[64];
 
     xj_snprintf (away, sizeof away, "外出务工（%s）", pick (&r, work_cities));
+    /* the elder relative who looks after the child */
+    if (uy)
+      {
+        const char *e1 = pick (&r, uy_m);
+
+        xj_snprintf (elder, sizeof elder, "%s\xC2\xB7%s", e1,
+                     pick_other (&r, uy_m, e1));
+      }
+    else
+      person_name (&r, sur, true, true, elder, sizeof elder);
     if (s->orphan)
       {
         bool gp = rng_chance (&r, 0.7);
 
-        person_name (&r, sur ? sur : "", rng_chance (&r, 0.5), true, elder,
-                     sizeof elder);
         set_guardian (&s->guardians[0], elder, gp ? "3" : "9",
                       gp ? "祖父母" : "叔伯", &r, true, geth,
                       pick (&r, employers), s->address);
       }
     else if (2 == s->left_behind)
       {
-        person_name (&r, sur, true, true, elder, sizeof elder);
         set_guardian (&s->guardians[0], elder, "3", "祖父", &r, true, geth,
                       "务农", s->address);
         set_guardian (&s->guardians[1], father, "1", "", &r, false, geth,
@@ -1286,6 +1307,7 @@ plan (struct gen *g)
     g->yao_share = 0.03, g->zhuang_share = 0.015;
   else
     g->yao_share = 0, g->zhuang_share = 0;
+  g->uy_share = 0 == strncmp (g->county.code, "65", 2) ? 0.35 : 0.002;
 
   xj_today (&y, &m, &d);
   g->today = y * 10000 + m * 100 + d;
@@ -1296,6 +1318,27 @@ plan (struct gen *g)
   plan_schools (g, &r);
   plan_classes (g, &r);
   return XJ_E_OK;
+}
+
+struct gen_audit {
+  const struct xj_gen_opts *o;
+  const struct xj_gen_result *r;
+};
+
+static enum xj_err
+audit_txn (struct xj_db *db, void *cls)
+{
+  struct gen_audit *ga = cls;
+  struct xj_actor a = { 0, "cli", "cli" };
+  char after[256];
+
+  xj_snprintf (after, sizeof after,
+               "{\"county\":\"%s\",\"seed\":%llu,\"schools\":%u,"
+               "\"classes\":%lu,\"students\":%lu}",
+               ga->o->county, (unsigned long long) ga->o->seed,
+               ga->r->schools, ga->r->classes, ga->r->students);
+  return xj_audit_append (db, &a, "gen", "county", ga->o->county, NULL,
+                          after);
 }
 
 enum xj_err
@@ -1353,6 +1396,15 @@ xj_gen_run (struct xj_db *db, const struct xj_gen_opts *o,
     r->students_per_s = (double) r->students * 1000.0
                         / (double) (xj_mono_ms () - t1);
 out:
+  /* the run is one write of the operator's: audit what it stored */
+  if (r->schools || r->students)
+    {
+      struct gen_audit ga = { o, r };
+      enum xj_err ea = xj_db_txn_run (db, "gen_audit", true, &audit_txn, &ga);
+
+      if (XJ_E_OK == e)
+        e = ea;
+    }
   r->ms = xj_mono_ms () - t0;
   free (b.snap);
   free (g->seqs);

@@ -17,8 +17,8 @@ struct xj_gen_opts {
   unsigned schools;       /* 1..999 */
   unsigned long students; /* spread over schools and grades by size */
   uint64_t seed;
-  /* Called after each committed batch (and once at the end) from the
-     calling thread, outside any transaction; may be NULL. */
+  /* Called after each committed batch of students, from the calling
+     thread, outside any transaction; may be NULL. */
   void (*progress) (void *cls, unsigned long done, unsigned long total);
   void *cls;
 };

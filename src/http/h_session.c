@@ -15,12 +15,13 @@ xj_user_json (struct xj_req *r, const struct xj_user *u)
     json_array_append_new (classes, json_integer (u->class_ids[i]));
   xj_scope_names (r->db, u, region_name, sizeof region_name, school_name,
                   sizeof school_name);
-  return json_pack ("{s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:o}",
+  return json_pack ("{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:o}",
                     "id", (json_int_t) u->id, "username", u->username,
                     "display_name", u->display_name, "role",
                     xj_role_name (u->role), "region_code", u->region_code,
                     "region_name", region_name, "school_id",
-                    (json_int_t) u->school_id, "school_name", school_name,
+                    u->school_id ? json_integer (u->school_id) : json_null (),
+                    "school_name", school_name,
                     "class_ids", classes);
 }
 

@@ -436,7 +436,7 @@ xj_h_student_register (struct xj_req *r)
     {
       check_class (r, s, v);
       if (s->grade[0] && ! xj_school_stage_has_grade (school.stage, s->grade))
-        xj_verrs_add (v, "grade", XJ_E_CODE, "%s不设%s",
+        xj_verrs_add (v, "grade", XJ_E_SCHOOL_GRADE, "%s不设%s",
                       school.name, xj_code_zh ("grade", s->grade)
                                      ? xj_code_zh ("grade", s->grade)
                                      : s->grade);

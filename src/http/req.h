@@ -21,7 +21,11 @@ typedef enum xj_err (*xj_handler) (struct xj_req *r);
 
 enum xj_route_flags {
   XJ_RF_PUBLIC = 1,   /* no session needed (log-in) */
-  XJ_RF_NO_CSRF = 2   /* state-changing but exempt from CSRF (log-in) */
+  XJ_RF_NO_CSRF = 2,  /* state-changing but exempt from CSRF (log-in) */
+  XJ_RF_UPLOAD = 4    /* multipart/form-data: the part named "file" is
+                         streamed to a temporary file (up to body_max),
+                         other parts (each <= 4 KiB) land in form;
+                         authenticated before any of the body is read */
 };
 
 struct xj_route {
@@ -61,11 +65,24 @@ struct xj_req {
                                    over @json (xj_reply_json_text) */
   char *set_cookie;             /* owned Set-Cookie header value */
   enum xj_err err;
-  const char *err_field;
+  const char *err_field;         /* points at err_field_buf or NULL */
+  char err_field_buf[64];
   char err_msg[512];
   json_t *err_details;          /* owned array of field errors */
   unsigned delay_ms;            /* slow the reply (failed log-ins) */
   bool first_call_done;
+  /* uploads (XJ_RF_UPLOAD) */
+  void *pp;                     /* struct MHD_PostProcessor *, server.c */
+  char *upload_path;            /* owned temp file; unlinked at completion
+                                   unless the handler takes it (sets NULL) */
+  char *upload_name;            /* owned original file name, or NULL */
+  int upload_fd;
+  uint64_t upload_size;
+  json_t *form;                 /* owned: other form fields as strings */
+  /* file replies (xj_reply_file) */
+  int reply_fd;                 /* owned, -1 = none */
+  char reply_type[64];
+  char *reply_filename;         /* owned; Content-Disposition name */
 };
 
 /* Query-string argument, or NULL. */
@@ -93,6 +110,16 @@ enum xj_err xj_reply_err (struct xj_req *r, enum xj_err e, const char *field,
   __attribute__ ((format (printf, 4, 5)));
 /* 422 with every collected field error. */
 enum xj_err xj_reply_verrs (struct xj_req *r, const struct xj_verrs *v);
+
+/* Reply with the contents of @path (then unlinked if @unlink_after; the
+   open descriptor keeps the data alive), as an attachment named
+   @filename (UTF-8) of MIME type @type. */
+enum xj_err xj_reply_file (struct xj_req *r, const char *path,
+                           bool unlink_after, const char *type,
+                           const char *filename);
+/* Directory for temporary files of uploads and exports (created on first
+   use beside the database: DB.tmp/). */
+const char *xj_req_tmpdir (struct xj_req *r);
 
 /* Paging from ?page=&per_page= (defaults 1, 20; per_page <= 200). */
 enum xj_err xj_req_paging (struct xj_req *r, int64_t *limit, int64_t *offset,

@@ -21,6 +21,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include "http/req.h"
 #include "http/server.h"
 #include "http/static.h"
@@ -143,7 +145,14 @@ xj_reply_err (struct xj_req *r, enum xj_err e, const char *field,
               const char *fmt, ...)
 {
   r->err = e;
-  r->err_field = field;
+  /* copy: the field name often lives in memory the handler frees */
+  if (field)
+    {
+      xj_strlcpy (r->err_field_buf, field, sizeof r->err_field_buf);
+      r->err_field = r->err_field_buf;
+    }
+  else
+    r->err_field = NULL;
   r->status = (unsigned) xj_err_http_status (e);
   if (NULL != fmt)
     {
@@ -260,6 +269,8 @@ route_find (const char *method, const char *url, char **args,
 
 /* ---- replies ---- */
 
+static void content_disposition (const char *name, char *out, size_t size);
+
 static void
 add_common_headers (struct MHD_Response *resp)
 {
@@ -275,6 +286,31 @@ queue_json (struct xj_req *r)
   enum MHD_Result ret;
   char *body;
 
+  if (XJ_E_OK == r->err && r->reply_fd >= 0)
+    {
+      struct stat st;
+      char cd[600];
+
+      if (0 == fstat (r->reply_fd, &st)
+          && NULL != (resp = MHD_create_response_from_fd ((uint64_t) st.st_size,
+                                                          r->reply_fd)))
+        {
+          r->reply_fd = -1; /* owned by the response now */
+          MHD_add_response_header (resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+                                   r->reply_type);
+          content_disposition (r->reply_filename ? r->reply_filename
+                                                 : "download",
+                               cd, sizeof cd);
+          MHD_add_response_header (resp, "Content-Disposition", cd);
+          add_common_headers (resp);
+          MHD_add_response_header (resp, MHD_HTTP_HEADER_CACHE_CONTROL,
+                                   "no-store");
+          ret = MHD_queue_response (r->conn, 200, resp);
+          MHD_destroy_response (resp);
+          return ret;
+        }
+      xj_reply_err (r, XJ_E_IO, NULL, NULL);
+    }
   if (XJ_E_OK != r->err)
     {
       json_t *e = json_pack ("{s:s, s:s, s:s?}", "code", xj_err_code (r->err),
@@ -306,7 +342,7 @@ queue_json (struct xj_req *r)
     }
   else
     {
-      body = json_dumps (r->json, JSON_COMPACT);
+      body = json_dumps (r->json, XJ_JSON_DUMP_FLAGS);
       resp = MHD_create_response_from_buffer (strlen (body), body,
                                               MHD_RESPMEM_MUST_FREE);
       MHD_add_response_header (resp, MHD_HTTP_HEADER_CONTENT_TYPE,
@@ -346,19 +382,19 @@ state_changing (const char *method)
   return 0 != strcmp (method, "GET") && 0 != strcmp (method, "HEAD");
 }
 
-/* Authenticate, authorise by role, check CSRF, run the handler. */
-static void
-dispatch (struct xj_req *r)
+/* Authenticate, authorise by role, check CSRF.  False (with the error
+   reply prepared) when the request may not go on. */
+static bool
+authenticate (struct xj_req *r)
 {
   const struct xj_route *rt = r->route;
   const char *cookie;
-  enum xj_err e;
 
   r->db = thread_db ();
   if (NULL == r->db)
     {
       xj_reply_err (r, XJ_E_DB, NULL, NULL);
-      return;
+      return false;
     }
   cookie = MHD_lookup_connection_value (r->conn, MHD_COOKIE_KIND, "xj_session");
   if (cookie && 64 == strlen (cookie))
@@ -372,12 +408,12 @@ dispatch (struct xj_req *r)
       if (! r->authed)
         {
           xj_reply_err (r, XJ_E_UNAUTHENTICATED, NULL, NULL);
-          return;
+          return false;
         }
       if (0 == (rt->roles & (unsigned) r->user.role))
         {
           xj_reply_err (r, XJ_E_FORBIDDEN, NULL, NULL);
-          return;
+          return false;
         }
       if (state_changing (r->method) && ! (rt->flags & XJ_RF_NO_CSRF))
         {
@@ -387,16 +423,165 @@ dispatch (struct xj_req *r)
               || 0 != sodium_memcmp (t, r->csrf, 64))
             {
               xj_reply_err (r, XJ_E_CSRF, NULL, NULL);
-              return;
+              return false;
             }
         }
     }
   r->actor.user_id = r->authed ? r->user.id : 0;
   r->actor.username = r->authed ? r->user.username : "-";
   r->actor.ip = r->ip;
-  e = rt->handler (r);
+  return true;
+}
+
+static void
+run_handler (struct xj_req *r)
+{
+  enum xj_err e = r->route->handler (r);
+
   if (XJ_E_OK != e && XJ_E_OK == r->err)
     xj_reply_err (r, e, NULL, NULL);
+}
+
+/* ---- uploads ---- */
+
+const char *
+xj_req_tmpdir (struct xj_req *r)
+{
+  static char dir[1100];
+  static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+
+  (void) r;
+  pthread_mutex_lock (&lock);
+  if ('\0' == dir[0])
+    {
+      xj_snprintf (dir, sizeof dir, "%s.tmp", config->db_path);
+      mkdir (dir, 0700);
+    }
+  pthread_mutex_unlock (&lock);
+  return dir;
+}
+
+/* MHD post-processor iterator: stream "file" to a temp file, keep other
+   small fields in r->form. */
+static enum MHD_Result
+post_iter (void *cls, enum MHD_ValueKind kind, const char *key,
+           const char *filename, const char *content_type,
+           const char *transfer_encoding, const char *data, uint64_t off,
+           size_t size)
+{
+  struct xj_req *r = cls;
+
+  (void) kind;
+  (void) content_type;
+  (void) transfer_encoding;
+  if (r->too_large || XJ_E_OK != r->err)
+    return MHD_YES;
+  if (0 == strcmp (key, "file"))
+    {
+      if (r->upload_fd < 0)
+        {
+          char path[1200];
+
+          if (r->upload_path)
+            return MHD_YES; /* only the first file part counts */
+          xj_snprintf (path, sizeof path, "%s/upload-XXXXXX",
+                       xj_req_tmpdir (r));
+          r->upload_fd = mkostemp (path, O_CLOEXEC);
+          if (r->upload_fd < 0)
+            {
+              xj_reply_err (r, XJ_E_IO, NULL, "无法保存上传文件");
+              return MHD_YES;
+            }
+          r->upload_path = xj_strdup (path);
+          if (filename)
+            r->upload_name = xj_strndup (filename, strnlen (filename, 255));
+        }
+      if (r->upload_size + size > r->route->body_max)
+        {
+          r->too_large = true;
+          return MHD_YES;
+        }
+      if (size && (ssize_t) size != write (r->upload_fd, data, size))
+        {
+          xj_reply_err (r, XJ_E_IO, NULL, "写入上传文件失败");
+          return MHD_YES;
+        }
+      r->upload_size += size;
+      return MHD_YES;
+    }
+  /* a small field, possibly in several chunks */
+  {
+    json_t *old = json_object_get (r->form, key);
+    const char *prev = (old && off) ? json_string_value (old) : "";
+    size_t plen = strlen (prev);
+    char *v;
+
+    if (strlen (key) > 64 || plen + size > 4096
+        || json_object_size (r->form) > 32)
+      {
+        xj_reply_err (r, XJ_E_BAD_PARAM, NULL, "表单字段过大");
+        return MHD_YES;
+      }
+    v = xj_malloc (plen + size + 1);
+    memcpy (v, prev, plen);
+    memcpy (v + plen, data, size);
+    v[plen + size] = '\0';
+    if (xj_utf8_valid (v, plen + size))
+      json_object_set_new (r->form, key, json_string (v));
+    free (v);
+  }
+  return MHD_YES;
+}
+
+static void
+upload_close (struct xj_req *r)
+{
+  if (r->upload_fd >= 0)
+    {
+      close (r->upload_fd);
+      r->upload_fd = -1;
+    }
+}
+
+/* ---- file replies ---- */
+
+enum xj_err
+xj_reply_file (struct xj_req *r, const char *path, bool unlink_after,
+               const char *type, const char *filename)
+{
+  int fd = open (path, O_RDONLY | O_CLOEXEC);
+
+  if (unlink_after)
+    unlink (path);
+  if (fd < 0)
+    return xj_reply_err (r, XJ_E_IO, NULL, NULL);
+  if (r->reply_fd >= 0)
+    close (r->reply_fd);
+  r->reply_fd = fd;
+  xj_strlcpy (r->reply_type, type, sizeof r->reply_type);
+  free (r->reply_filename);
+  r->reply_filename = xj_strdup (filename);
+  r->status = 200;
+  return XJ_E_OK;
+}
+
+/* RFC 5987 encoding of a UTF-8 file name. */
+static void
+content_disposition (const char *name, char *out, size_t size)
+{
+  size_t n = 0;
+
+  n = (size_t) snprintf (out, size, "attachment; filename*=UTF-8''");
+  for (const unsigned char *p = (const unsigned char *) name; *p && n + 4 < size;
+       p++)
+    {
+      if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')
+          || (*p >= '0' && *p <= '9') || '.' == *p || '-' == *p || '_' == *p)
+        out[n++] = (char) *p;
+      else
+        n += (size_t) snprintf (out + n, size - n, "%%%02X", *p);
+    }
+  out[n] = '\0';
 }
 
 static enum MHD_Result
@@ -430,7 +615,10 @@ access_handler (void *cls, struct MHD_Connection *conn, const char *url,
                                       : XJ_E_ROUTE_NOT_FOUND, NULL, NULL);
           return MHD_YES;
         }
-      xj_buf_init (&r->body, r->route->body_max);
+      r->upload_fd = -1;
+      r->reply_fd = -1;
+      xj_buf_init (&r->body, (r->route->flags & XJ_RF_UPLOAD)
+                               ? 1 : r->route->body_max);
       cl = MHD_lookup_connection_value (conn, MHD_HEADER_KIND,
                                         MHD_HTTP_HEADER_CONTENT_LENGTH);
       if (cl)
@@ -445,10 +633,33 @@ access_handler (void *cls, struct MHD_Connection *conn, const char *url,
               return queue_json (r);
             }
         }
+      if (r->route->flags & XJ_RF_UPLOAD)
+        {
+          /* who may upload is known before a byte of the body is read */
+          if (! authenticate (r))
+            return queue_json (r);
+          r->form = json_object ();
+          r->pp = MHD_create_post_processor (conn, 64 * 1024, &post_iter, r);
+          if (NULL == r->pp)
+            {
+              xj_reply_err (r, XJ_E_BAD_PARAM, NULL,
+                            "上传须使用multipart/form-data");
+              return queue_json (r);
+            }
+        }
       return MHD_YES;
     }
   if (0 != *upload_data_size)
     {
+      if (r->pp)
+        {
+          if (MHD_YES != MHD_post_process (r->pp, upload_data,
+                                           *upload_data_size)
+              && XJ_E_OK == r->err)
+            xj_reply_err (r, XJ_E_BAD_PARAM, NULL, "无法解析上传的表单");
+          *upload_data_size = 0;
+          return MHD_YES;
+        }
       if (! r->too_large && XJ_E_OK == r->err && r->route
           && ! xj_buf_append (&r->body, upload_data, *upload_data_size))
         {
@@ -460,11 +671,19 @@ access_handler (void *cls, struct MHD_Connection *conn, const char *url,
     }
   if (NULL == r->route && XJ_E_OK == r->err)
     return xj_static_serve (conn, config->web_dir, url);
+  upload_close (r);
   if (r->too_large)
     xj_reply_err (r, XJ_E_BODY_TOO_LARGE, NULL, "上限%zu字节",
                   r->route->body_max);
-  else if (XJ_E_OK == r->err)
-    dispatch (r);
+  else if (XJ_E_OK == r->err && (r->route->flags & XJ_RF_UPLOAD))
+    {
+      if (NULL == r->upload_path)
+        xj_reply_err (r, XJ_E_MISSING_FIELD, "file", "请选择要上传的文件");
+      else
+        run_handler (r);
+    }
+  else if (XJ_E_OK == r->err && authenticate (r))
+    run_handler (r);
   if (r->delay_ms)
     usleep (r->delay_ms * 1000u);
   return queue_json (r);
@@ -484,6 +703,17 @@ completed (void *cls, struct MHD_Connection *conn, void **con_cls,
   for (int i = 0; i < XJ_REQ_MAX_ARGS; i++)
     free (r->path_args[i]);
   xj_buf_fini (&r->body);
+  if (r->pp)
+    MHD_destroy_post_processor (r->pp);
+  upload_close (r);
+  if (r->upload_path)
+    unlink (r->upload_path);
+  free (r->upload_path);
+  free (r->upload_name);
+  json_decref (r->form);
+  if (r->reply_fd >= 0)
+    close (r->reply_fd);
+  free (r->reply_filename);
   json_decref (r->json);
   free (r->json_text);
   json_decref (r->err_details);

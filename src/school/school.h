@@ -67,7 +67,8 @@ struct xj_school_row {
 typedef int (*xj_school_cb) (void *cls, const struct xj_school_row *r);
 
 /* Schools matching @f in (county_code, code) order, one page of them;
-   *total (may be NULL) gets the count of all matches. */
+   *total (may be NULL) gets the count of all matches.  @cb NULL: only
+   count. */
 enum xj_err xj_school_list (struct xj_db *db, const struct xj_school_filter *f,
                             xj_school_cb cb, void *cls, int64_t *total);
 

@@ -269,6 +269,8 @@ xj_school_list (struct xj_db *db, const struct xj_school_filter *f,
       if (qs < 0)
         return xj_db_qs_err (qs);
     }
+  if (NULL == cb)
+    return XJ_E_OK;
   qs = xj_db_q (db, &st_school_list,
                 XJ_DB_PARAMS (XJ_DB_S (region), XJ_DB_I (f->school_id),
                               XJ_DB_S (q), XJ_DB_S (stage),

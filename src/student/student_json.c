@@ -189,7 +189,8 @@ text_string (struct xj_buf *b, const char *key, const char *v)
   text_str (b, v);
 }
 
-/* jansson's jsonp_dtostr with its default precision (17). */
+/* jansson's jsonp_dtostr at XJ_JSON_DUMP_FLAGS precision (15): enough
+   for every real the record holds, and 4.8 stays "4.8". */
 static void
 text_real (struct xj_buf *b, const char *key, double d)
 {
@@ -199,7 +200,7 @@ text_real (struct xj_buf *b, const char *key, double d)
 
   if (! isfinite (d))
     return; /* json_real() would give NULL: member dropped */
-  len = (size_t) snprintf (n, sizeof n, "%.17g", d);
+  len = (size_t) snprintf (n, sizeof n, "%.15g", d);
   if (NULL == strchr (n, '.') && NULL == strchr (n, 'e'))
     {
       memcpy (n + len, ".0", 3);
@@ -306,7 +307,7 @@ xj_student_to_json_text (const struct xj_student *s, bool mask,
   xj_buf_append (&b, mask ? "true" : "false", mask ? 4 : 5);
   if (extra && json_object_size (extra) > 0)
     {
-      char *e = json_dumps (extra, JSON_COMPACT);
+      char *e = json_dumps (extra, XJ_JSON_DUMP_FLAGS);
 
       /* "{...}" -> ",..." */
       xj_buf_append (&b, ",", 1);
@@ -467,7 +468,7 @@ xj_student_data_dump (const struct xj_student *s)
         }
       json_object_set_new (o, f->key, v);
     }
-  out = json_dumps (o, JSON_COMPACT);
+  out = json_dumps (o, XJ_JSON_DUMP_FLAGS);
   json_decref (o);
   return out;
 }

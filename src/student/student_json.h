@@ -10,6 +10,10 @@
 #include <jansson.h>
 #include "student.h"
 
+/* How every JSON text xueji writes is dumped: compact, reals with 15
+   significant digits (so 4.8 is written "4.8", not 4.7999999999999998). */
+#define XJ_JSON_DUMP_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION (15))
+
 /* Fields stored as their own columns (and so not inside `data`). */
 bool xj_student_is_column (const char *key);
 

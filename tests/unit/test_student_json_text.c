@@ -57,7 +57,7 @@ assert_same_text (const struct xj_student *s, bool mask, json_t *extra)
 
   if (extra)
     json_object_update (o, extra);
-  want = json_dumps (o, JSON_COMPACT);
+  want = json_dumps (o, XJ_JSON_DUMP_FLAGS);
   got = xj_student_to_json_text (s, mask, extra);
   assert_string_equal (got, want);
   free (want);

@@ -1,0 +1,145 @@
+// api.js -- the one client of the xueji HTTP API (docs/api.md).
+//
+// Every request goes through request(): same-origin cookies, JSON bodies,
+// the CSRF token (taken from any /session answer) on POST/PATCH/PUT/DELETE,
+// and failures thrown as ApiError {status, code, message, field, details}.
+
+// Relative to the page, so the UI works wherever the server mounts it
+// (and through the Vite dev proxy).
+const BASE = 'api/v1'
+
+let csrfToken = null
+let unauthorizedHandler = null
+
+export class ApiError extends Error {
+  constructor({ status, code, message, field = null, details = [] }) {
+    super(message || code || `HTTP ${status}`)
+    this.name = 'ApiError'
+    this.status = status
+    this.code = code || 'http_' + status
+    this.field = field
+    this.details = Array.isArray(details) ? details : []
+  }
+}
+
+/** Called with the ApiError when an authenticated call answers 401. */
+export function onUnauthorized(fn) {
+  unauthorizedHandler = fn
+}
+
+export function getCsrfToken() {
+  return csrfToken
+}
+
+function buildQuery(query) {
+  if (!query) return ''
+  const p = new URLSearchParams()
+  for (const [k, v] of Object.entries(query)) {
+    if (v === undefined || v === null || v === '') continue
+    p.append(k, String(v))
+  }
+  const s = p.toString()
+  return s ? '?' + s : ''
+}
+
+export async function request(method, path, { query, body, quiet401 = false } = {}) {
+  const headers = { Accept: 'application/json' }
+  const init = { method, headers, credentials: 'same-origin' }
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json'
+    init.body = JSON.stringify(body)
+  }
+  const m = method.toUpperCase()
+  if ((m === 'POST' || m === 'PATCH' || m === 'PUT' || m === 'DELETE') && csrfToken) {
+    headers['X-CSRF-Token'] = csrfToken
+  }
+  let res
+  try {
+    res = await fetch(BASE + path + buildQuery(query), init)
+  } catch (e) {
+    throw new ApiError({ status: 0, code: 'network', message: e && e.message ? e.message : 'network error' })
+  }
+  let data = null
+  if (res.status !== 204) {
+    const text = await res.text()
+    if (text) {
+      try {
+        data = JSON.parse(text)
+      } catch {
+        data = null
+      }
+    }
+  }
+  if (path === '/session' && data && typeof data.csrf_token === 'string') {
+    csrfToken = data.csrf_token
+  }
+  if (!res.ok) {
+    const e = (data && data.error) || {}
+    const err = new ApiError({
+      status: res.status,
+      code: e.code,
+      message: e.message || res.statusText,
+      field: e.field ?? null,
+      details: e.details
+    })
+    if (res.status === 401 && !quiet401 && unauthorizedHandler) unauthorizedHandler(err)
+    throw err
+  }
+  return data
+}
+
+// ---- session ----
+export async function login(username, password) {
+  return request('POST', '/session', { body: { username, password }, quiet401: true })
+}
+export async function getSession() {
+  return request('GET', '/session', { quiet401: true })
+}
+export async function logout() {
+  try {
+    await request('DELETE', '/session', { quiet401: true })
+  } finally {
+    csrfToken = null
+    codesCache = null
+    fieldsCache = null
+  }
+}
+
+// ---- reference data (cached per session) ----
+let codesCache = null
+let fieldsCache = null
+export function getCodes() {
+  if (!codesCache) {
+    codesCache = request('GET', '/codes').then((d) => (d && d.sets) || {})
+    codesCache.catch(() => (codesCache = null))
+  }
+  return codesCache
+}
+export function getFields() {
+  if (!fieldsCache) {
+    fieldsCache = request('GET', '/fields').then((d) => (d && d.items) || [])
+    fieldsCache.catch(() => (fieldsCache = null))
+  }
+  return fieldsCache
+}
+export const getRegions = (parent) => request('GET', '/regions', { query: { parent } })
+export const getRegion = (code) => request('GET', '/regions/' + encodeURIComponent(code))
+
+// ---- schools and classes ----
+export const listSchools = (query) => request('GET', '/schools', { query })
+export const getSchool = (id) => request('GET', '/schools/' + encodeURIComponent(id))
+export const listClasses = (query) => request('GET', '/classes', { query })
+export const getClass = (id) => request('GET', '/classes/' + encodeURIComponent(id))
+
+// ---- students ----
+export const listStudents = (query) => request('GET', '/students', { query })
+export const getStudent = (id) => request('GET', '/students/' + encodeURIComponent(id))
+export const revealStudent = (id, fields) =>
+  request('POST', '/students/' + encodeURIComponent(id) + '/reveal', { body: fields ? { fields } : {} })
+export const createStudent = (student) => request('POST', '/students', { body: student })
+export const updateStudent = (id, patch) =>
+  request('PATCH', '/students/' + encodeURIComponent(id), { body: patch })
+export const studentEvents = (id) => request('GET', '/students/' + encodeURIComponent(id) + '/events')
+
+// ---- audit ----
+export const listAudit = (query) => request('GET', '/audit', { query })

@@ -1,0 +1,44 @@
+import { createRouter, createWebHashHistory } from 'vue-router'
+import { session, loadSession, canListSchools, canRegister, isAdmin } from './session.js'
+
+const routes = [
+  { path: '/login', name: 'login', component: () => import('./views/Login.vue'), meta: { public: true } },
+  {
+    path: '/',
+    component: () => import('./views/Layout.vue'),
+    children: [
+      { path: '', name: 'home', component: () => import('./views/Overview.vue') },
+      { path: 'schools', name: 'schools', component: () => import('./views/SchoolList.vue'), meta: { allow: canListSchools } },
+      { path: 'schools/:id', name: 'school', component: () => import('./views/SchoolDetail.vue') },
+      { path: 'students', name: 'students', component: () => import('./views/StudentList.vue') },
+      { path: 'students/:id', name: 'student', component: () => import('./views/StudentRecord.vue') },
+      { path: 'register', name: 'register', component: () => import('./views/Register.vue'), meta: { allow: canRegister } },
+      { path: 'audit', name: 'audit', component: () => import('./views/AuditLog.vue'), meta: { allow: isAdmin } }
+    ]
+  },
+  { path: '/:rest(.*)*', redirect: '/' }
+]
+
+export const router = createRouter({ history: createWebHashHistory(), routes })
+
+router.beforeEach(async (to) => {
+  if (!session.checked) {
+    try {
+      await loadSession()
+    } catch {
+      /* server unreachable: show the log-in page, which reports errors */
+    }
+  }
+  if (to.meta.public) {
+    if (to.name === 'login' && session.user) return { path: '/' }
+    return true
+  }
+  if (!session.user) return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} }
+  const allow = to.matched.map((r) => r.meta.allow).find(Boolean)
+  if (allow && !allow(session.user)) {
+    // A registrar's "schools" is their own school.
+    if (to.name === 'schools' && session.user.school_id) return { name: 'school', params: { id: session.user.school_id } }
+    return { path: '/' }
+  }
+  return true
+})

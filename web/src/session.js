@@ -1,0 +1,57 @@
+// session.js -- who is logged in (shared reactive state) and role rules.
+import { reactive } from 'vue'
+import * as api from './api.js'
+
+export const session = reactive({ user: null, checked: false })
+
+export async function loadSession() {
+  try {
+    const d = await api.getSession()
+    session.user = d.user
+  } catch (e) {
+    if (e.status !== 401) throw e
+    session.user = null
+  } finally {
+    session.checked = true
+  }
+  return session.user
+}
+
+export async function doLogin(username, password) {
+  const d = await api.login(username, password)
+  session.user = d.user
+  session.checked = true
+  return d.user
+}
+
+export async function doLogout() {
+  try {
+    await api.logout()
+  } catch {
+    /* the session is gone either way */
+  }
+  session.user = null
+}
+
+export function clearSession() {
+  session.user = null
+}
+
+// ---- role rules (the server enforces them; the UI only fits itself) ----
+export const isAdmin = (u) => !!u && u.role === 'admin'
+export const isBureau = (u) => !!u && u.role === 'bureau'
+export const isRegistrar = (u) => !!u && u.role === 'registrar'
+export const isTeacher = (u) => !!u && u.role === 'teacher'
+/** May browse the list of schools (bureau and administrators). */
+export const canListSchools = (u) => isAdmin(u) || isBureau(u)
+/** May pick any school in scope (else fixed to the user's own). */
+export const canPickSchool = (u) => isAdmin(u) || isBureau(u)
+export const canRegister = (u) => isAdmin(u) || isBureau(u) || isRegistrar(u)
+export const canEdit = (u) => isAdmin(u) || isBureau(u) || isRegistrar(u)
+
+/** The name of the user's scope: school, region or nothing. */
+export function scopeName(u) {
+  if (!u) return ''
+  if (u.role === 'registrar' || u.role === 'teacher') return u.school_name || u.region_name || ''
+  return u.region_name || u.school_name || ''
+}
