@@ -6,6 +6,7 @@ set -eu
 PKGS="build-essential pkg-config libmicrohttpd-dev libjansson-dev
 libsqlite3-dev libsodium-dev libxlsxwriter-dev libzip-dev libexpat1-dev
 libpq-dev libcmocka-dev sqlite3 python3 python3-pytest python3-httpx
+libcairo2-dev libpango1.0-dev fonts-noto-cjk poppler-utils
 chromium clang libclang-rt-14-dev wrk nodejs npm"
 missing=""
 for p in $PKGS; do

@@ -600,6 +600,8 @@ access_handler (void *cls, struct MHD_Connection *conn, const char *url,
       const char *cl;
 
       r = xj_calloc (1, sizeof *r);
+      r->upload_fd = -1; /* 0 would be a real descriptor to close */
+      r->reply_fd = -1;
       *con_cls = r;
       atomic_fetch_add (&active_requests, 1);
       r->conn = conn;
@@ -615,8 +617,6 @@ access_handler (void *cls, struct MHD_Connection *conn, const char *url,
                                       : XJ_E_ROUTE_NOT_FOUND, NULL, NULL);
           return MHD_YES;
         }
-      r->upload_fd = -1;
-      r->reply_fd = -1;
       xj_buf_init (&r->body, (r->route->flags & XJ_RF_UPLOAD)
                                ? 1 : r->route->body_max);
       cl = MHD_lookup_connection_value (conn, MHD_HEADER_KIND,
