@@ -556,6 +556,12 @@ xj_h_student_patch (struct xj_req *r)
       return xj_reply_err (r, XJ_E_KEY_FIELD, "school_id",
                            "转学须通过学籍变动流程");
     }
+  if (json_object_get (body, "registry_no"))
+    {
+      json_decref (body);
+      return xj_reply_err (r, XJ_E_KEY_FIELD, "registry_no",
+                           "学籍号由系统分配，不能修改");
+    }
   s = xj_malloc (sizeof *s);
   pre = xj_calloc (1, sizeof *pre);
   v = xj_calloc (1, sizeof *v);

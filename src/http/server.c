@@ -8,6 +8,7 @@
  * keep-alive connections (measured: about five times fewer requests/s).
  */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <microhttpd.h>
 #include <sodium.h>
@@ -723,6 +724,34 @@ completed (void *cls, struct MHD_Connection *conn, void **con_cls,
   atomic_fetch_sub (&active_requests, 1);
 }
 
+/* Percent-decoding of the URL (libmicrohttpd's hook).  Like the default,
+   except that %00 stays as it is: a NUL would silently cut the path short
+   ("/students/1%00x" served as "/students/1"); kept literal, the path
+   matches no route. */
+static size_t
+unescape_url (void *cls, struct MHD_Connection *c, char *s)
+{
+  char *w = s;
+
+  (void) cls;
+  (void) c;
+  for (const char *p = s; *p; p++)
+    {
+      if ('%' == p[0] && isxdigit ((unsigned char) p[1])
+          && isxdigit ((unsigned char) p[2]) && ! ('0' == p[1] && '0' == p[2]))
+        {
+          char hex[3] = { p[1], p[2], '\0' };
+
+          *w++ = (char) strtol (hex, NULL, 16);
+          p += 2;
+        }
+      else
+        *w++ = *p;
+    }
+  *w = '\0';
+  return (size_t) (w - s);
+}
+
 static bool
 parse_listen (const char *s, struct sockaddr_in *sa)
 {
@@ -784,6 +813,7 @@ xj_server_run (const struct xj_server_config *cfg)
                         MHD_OPTION_SOCK_ADDR, (struct sockaddr *) &sa,
                         MHD_OPTION_THREAD_POOL_SIZE, threads,
                         MHD_OPTION_NOTIFY_COMPLETED, &completed, NULL,
+                        MHD_OPTION_UNESCAPE_CALLBACK, &unescape_url, NULL,
                         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned) 60,
                         MHD_OPTION_CONNECTION_LIMIT, (unsigned) 1000,
                         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t) 65536,

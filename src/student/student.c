@@ -517,10 +517,18 @@ check_birth (struct vctx *c)
   struct xj_student *s = c->s;
   char buf[48];
   int ymd;
+  enum xj_err e;
 
   if ('\0' == s->birth_date[0] || is_bad (c, "birth_date"))
     return;
-  if (XJ_E_OK != xj_valid_date (s->birth_date, buf, sizeof buf))
+  e = xj_valid_date (s->birth_date, buf, sizeof buf);
+  if (XJ_E_DATE_INVALID == e)
+    {
+      add (c, "birth_date", XJ_E_DATE_INVALID, "出生日期“%s”不存在",
+           shown (s->birth_date, buf));
+      return;
+    }
+  if (XJ_E_OK != e)
     {
       add (c, "birth_date", XJ_E_DATE_FORMAT,
            "出生日期“%s”不是有效日期（格式YYYY-MM-DD）",

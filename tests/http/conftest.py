@@ -1,0 +1,458 @@
+"""Shared fixtures for the HTTP suite: the real binary, a fresh database with
+two counties, logged-in clients and the route-coverage recorder.
+
+Run as tools/run-http.sh does:
+  XUEJI_BIN=/abs/build/xueji /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/http
+
+One session-scoped server (``world``) serves a database made with the CLI:
+  init; gen 441823 阳山县 (3 schools, 300 students);
+  gen 441881 英德市 (2 schools, 100 students, seed 7);
+  users for both counties (see USERS).
+Every user logs in at most once per session (argon2id costs ~50-100 ms, more
+under ASan); tests share the logged-in clients through ``api(username)``.
+"""
+import itertools
+import os
+import re
+import select
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = os.environ.get("XUEJI_BIN") or str(ROOT / "build" / "xueji")
+ADMIN_PW = "admin-pass-2026"
+PW = "test-pass-2026"
+DEMO_PW = "xueji-demo-2026"
+YS = "441823"   # 阳山县
+YD = "441881"   # 英德市
+START_TIMEOUT = 60.0  # ASan builds start slowly on a busy machine
+
+# ---------------------------------------------------------------- coverage
+
+#: (method, url path) of every request any suite client sent.
+HITS = set()
+
+
+def _record(request):
+    HITS.add((request.method, request.url.path))
+
+
+def make_client(base, **kw):
+    """An httpx client whose every request is recorded for the route gate."""
+    kw.setdefault("timeout", 60.0)
+    return httpx.Client(base_url=base, event_hooks={"request": [_record]},
+                        **kw)
+
+
+def parse_routes(text):
+    """`xueji routes` output -> [(method, pattern)]."""
+    out = []
+    for line in text.splitlines():
+        m = re.match(r"^(GET|POST|PUT|PATCH|DELETE|HEAD)\s+(/\S*)", line)
+        if m:
+            out.append((m.group(1), m.group(2)))
+    return out
+
+
+def pattern_regex(pattern):
+    """'/api/v1/students/{id}/events' -> regex; {param} = one segment."""
+    parts = re.split(r"(\{[^}/]+\})", pattern)
+    rx = "".join("[^/]+" if p.startswith("{") else re.escape(p)
+                 for p in parts)
+    return re.compile("^" + rx + "$")
+
+
+def routes_not_hit(routes, hits):
+    missing = []
+    for method, pattern in routes:
+        rx = pattern_regex(pattern)
+        if not any(m == method and rx.match(p) for m, p in hits):
+            missing.append(f"{method} {pattern}")
+    return missing
+
+
+ALL_MODULES = {"test_session", "test_refdata", "test_schools",
+               "test_students", "test_register", "test_access",
+               "test_audit", "test_limits", "test_cli", "test_routes"}
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Run the route-coverage gate last; skip it on a partial run."""
+    gate = [i for i in items if i.name == "test_zz_route_coverage"]
+    rest = [i for i in items if i.name != "test_zz_route_coverage"]
+    mods = {i.module.__name__.rsplit(".", 1)[-1] for i in items}
+    partial = not ALL_MODULES <= mods or len(config.args) > 1 or any(
+        "::" in a for a in config.args) or config.getoption("keyword") or \
+        config.getoption("markexpr")
+    for g in gate:
+        if partial:
+            g.add_marker(pytest.mark.skip(
+                reason="route coverage needs the whole suite"))
+    items[:] = rest + gate
+
+
+# ---------------------------------------------------------------- CLI
+
+def run_cli(*args, db=None, env=None, input=None, timeout=120):
+    """Run the binary; returns CompletedProcess (text)."""
+    cmd = [BIN]
+    if db is not None:
+        cmd += ["--db", str(db)]
+    cmd += [str(a) for a in args]
+    e = dict(os.environ)
+    e.pop("XUEJI_DB", None)
+    if env:
+        e.update(env)
+    return subprocess.run(cmd, env=e, input=input, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def cli_ok(*args, **kw):
+    p = run_cli(*args, **kw)
+    assert p.returncode == 0, (args, p.stdout, p.stderr)
+    return p
+
+
+def sql(db, query):
+    """Run sqlite3 on @db; returns stdout lines (fails the test on error)."""
+    p = subprocess.run(["sqlite3", "-bail", str(db), query],
+                       capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0, (query, p.stderr)
+    return [l for l in p.stdout.splitlines() if l]
+
+
+# ---------------------------------------------------------------- server
+
+class Server:
+    """A running `xueji serve|demo` on 127.0.0.1:<free port>."""
+
+    def __init__(self, db, args, logdir):
+        self.db = Path(db)
+        self.errlog = Path(logdir) / (self.db.stem + ".stderr")
+        self._err = open(self.errlog, "w")
+        e = dict(os.environ)
+        e.pop("XUEJI_DB", None)
+        self.proc = subprocess.Popen(
+            [BIN, "--db", str(db)] + list(args) + ["--listen", "127.0.0.1:0"],
+            stdout=subprocess.PIPE, stderr=self._err, env=e)
+        self.stdout = ""
+        self.port = self._wait_port()
+        self.base = f"http://127.0.0.1:{self.port}/api/v1"
+        self.root = f"http://127.0.0.1:{self.port}"
+
+    def _wait_port(self):
+        deadline = time.monotonic() + START_TIMEOUT
+        fd = self.proc.stdout.fileno()
+        buf = b""
+        while time.monotonic() < deadline:
+            r, _, _ = select.select([fd], [], [], 0.2)
+            if r:
+                chunk = os.read(fd, 4096)
+                if not chunk:
+                    break
+                buf += chunk
+                m = re.search(rb"serving http://127\.0\.0\.1:(\d+)/", buf)
+                if m:
+                    # the banner (demo log-ins) follows the serving line
+                    while select.select([fd], [], [], 0.1)[0]:
+                        chunk = os.read(fd, 4096)
+                        if not chunk:
+                            break
+                        buf += chunk
+                    self.stdout = buf.decode("utf-8", "replace")
+                    return int(m.group(1))
+            elif self.proc.poll() is not None:
+                break
+        self.proc.kill()
+        raise RuntimeError("server did not start: %r; stderr: %s" % (
+            buf, self.errlog.read_text(errors="replace")[-2000:]))
+
+    def stop(self, timeout=10.0):
+        """SIGTERM, wait; returns (exit code, seconds taken)."""
+        t0 = time.monotonic()
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        try:
+            rc = self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            rc = "timeout"
+        self._err.close()
+        self.proc.stdout.close()
+        return rc, time.monotonic() - t0
+
+    def stderr_text(self):
+        if not self._err.closed:
+            self._err.flush()
+        return self.errlog.read_text(errors="replace")
+
+
+# ---------------------------------------------------------------- clients
+
+class Api:
+    """A logged-in client; state-changing calls send X-CSRF-Token."""
+
+    def __init__(self, base, username, password):
+        self.username = username
+        self.client = make_client(base)
+        r = self.client.post("/session", json={"username": username,
+                                                "password": password})
+        assert r.status_code == 200, (username, r.text)
+        self.login_response = r
+        self.user = r.json()["user"]
+        self.csrf = r.json()["csrf_token"]
+
+    def request(self, method, url, csrf=True, **kw):
+        headers = dict(kw.pop("headers", {}) or {})
+        if csrf is True and method not in ("GET", "HEAD"):
+            headers["X-CSRF-Token"] = self.csrf
+        elif isinstance(csrf, str):
+            headers["X-CSRF-Token"] = csrf
+        return self.client.request(method, url, headers=headers, **kw)
+
+    def get(self, url, **kw):
+        return self.request("GET", url, **kw)
+
+    def post(self, url, **kw):
+        return self.request("POST", url, **kw)
+
+    def patch(self, url, **kw):
+        return self.request("PATCH", url, **kw)
+
+    def delete(self, url, **kw):
+        return self.request("DELETE", url, **kw)
+
+    def close(self):
+        self.client.close()
+
+
+class World:
+    """The session's server, its database and what the tests need to know."""
+
+    def __init__(self, tmp):
+        self.tmp = Path(tmp)
+        self.db = self.tmp / "x.db"
+        self.server = None
+        self.apis = {}
+        self.passwords = {}
+
+    @property
+    def base(self):
+        return self.server.base
+
+    def api(self, username):
+        if username not in self.apis:
+            self.apis[username] = Api(self.base, username,
+                                      self.passwords[username])
+        return self.apis[username]
+
+    def client(self):
+        """A fresh, anonymous recorded client (caller closes it)."""
+        return make_client(self.base)
+
+
+# School codes are deterministic (gen numbers schools county+001...); the
+# ids are looked up after generation.
+USERS = [
+    # username, role, options
+    ("qy_bureau", "bureau", ["--region", "4418"]),
+    ("ys_bureau", "bureau", ["--region", YS]),
+    ("yd_bureau", "bureau", ["--region", YD]),
+    ("gz_bureau", "bureau", ["--region", "4401"]),   # 广州市: no schools
+    ("ys_reg1", "registrar", ["--school", "@ys1"]),
+    ("ys_reg2", "registrar", ["--school", "@ys2"]),
+    ("yd_reg1", "registrar", ["--school", "@yd1"]),
+    ("ys_teacher1", "teacher", ["--school", "@ys1", "--class", "@ys1c1"]),
+    # for the log-in throttling tests only (nobody else logs in as them)
+    ("lock_victim", "bureau", ["--region", YS]),
+    ("reset_victim", "bureau", ["--region", YS]),
+]
+
+
+@pytest.fixture(scope="session")
+def world(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("world")
+    w = World(tmp)
+    cli_ok("init", db=w.db, env={"XUEJI_ADMIN_PASSWORD": ADMIN_PW})
+    cli_ok("gen", "--county", YS, "--schools", "3", "--students", "300",
+           db=w.db)
+    cli_ok("gen", "--county", YD, "--schools", "2", "--students", "100",
+           "--seed", "7", db=w.db)
+    schools = [l.split("|") for l in sql(
+        w.db, "select id, code, stage, county_code from schools order by code")]
+    ys = [s for s in schools if s[3] == YS]
+    yd = [s for s in schools if s[3] == YD]
+    assert len(ys) == 3 and len(yd) == 2, schools
+    w.school = {"ys1": int(ys[0][0]), "ys2": int(ys[1][0]),
+                "ys3": int(ys[2][0]), "yd1": int(yd[0][0]),
+                "yd2": int(yd[1][0])}
+    w.code = {"ys1": ys[0][1], "ys2": ys[1][1], "ys3": ys[2][1],
+              "yd1": yd[0][1], "yd2": yd[1][1]}
+    w.stage = {"ys1": ys[0][2], "ys2": ys[1][2], "yd1": yd[0][2]}
+    w.class_ys1 = [int(x) for x in sql(
+        w.db, "select id from classes where school_id = %d order by id"
+        % w.school["ys1"])]
+    subst = {"@ys1": w.code["ys1"], "@ys2": w.code["ys2"],
+             "@yd1": w.code["yd1"], "@ys1c1": str(w.class_ys1[0])}
+    for name, role, opts in USERS:
+        opts = [subst.get(o, o) for o in opts]
+        cli_ok("user", "add", name, "--role", role, *opts, db=w.db,
+               env={"XUEJI_PASSWORD": PW})
+        w.passwords[name] = PW
+    w.passwords["admin"] = ADMIN_PW
+    w.server = Server(w.db, ["serve"], tmp)
+    yield w
+    for a in w.apis.values():
+        a.close()
+    rc, secs = w.server.stop()
+    err = w.server.stderr_text()
+    assert rc == 0, f"server exit {rc} after SIGTERM; stderr tail:\n{err[-3000:]}"
+    assert secs < 8, f"server took {secs:.1f}s to stop"
+
+
+@pytest.fixture(autouse=True)
+def _server_still_alive(request):
+    """After each test that used the shared server, fail (in teardown) if
+    the server died: the stderr tail (e.g. an ASan report) then points at
+    the test that killed it instead of a cascade of connection errors."""
+    yield
+    if "world" not in request.fixturenames:
+        return
+    w = request.getfixturevalue("world")
+    if w.server and w.server.proc.poll() is not None and \
+            not getattr(w.server, "reported", False):
+        w.server.reported = True
+        pytest.fail("the server died (exit %s) during this test; stderr "
+                    "tail:\n%s" % (w.server.proc.returncode,
+                                   w.server.stderr_text()[-4000:]),
+                    pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def api(world):
+    """api('ys_reg1') -> the logged-in Api of that user (shared)."""
+    return world.api
+
+
+# ---------------------------------------------------------------- data
+
+W17 = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+
+
+def check_char(body17):
+    return "10X98765432"[sum(int(c) * w for c, w in zip(body17, W17)) % 11]
+
+
+_seq = itertools.count(1)
+_phone = itertools.count(1)
+_name = itertools.count(0)
+# Test IDs use 天河区 (440106) so they never collide with generated data
+# (born in 441823 / 441881).
+TEST_REGION = "440106"
+
+
+def make_id(birth="2013-05-17", gender=1, region=TEST_REGION, check=None):
+    """A fresh, valid 18-character resident ID (unique within the run).
+    @check: force the last character (e.g. 'X') by searching sequences."""
+    ymd = birth.replace("-", "")
+    while True:
+        s = next(_seq) % 1000
+        if s % 2 != (1 if gender == 1 else 0):
+            continue
+        b = region + ymd + "%03d" % s
+        c = check_char(b)
+        if check is None or c == check:
+            return b + c
+
+
+def id15_to_18(id15):
+    b = id15[:6] + "19" + id15[6:]
+    return b + check_char(b)
+
+
+def unique_name(prefix="测"):
+    """A unique all-CJK name (U+4E00 + n keeps it a real ideograph)."""
+    n = next(_name)
+    return prefix + chr(0x5B50 + n // 200) + chr(0x4E00 + 0x100 + n % 200)
+
+
+def unique_phone():
+    return "199%08d" % (next(_phone) + 40000000)
+
+
+def student_body(**over):
+    """A minimal valid POST /students body: every required field of
+    src/student/student.c (name, gender, birth_date, ethnicity, nationality,
+    id_type, id_no, health, hukou_type, grade, enrol_ym, enrol_mode,
+    study_mode) plus one family member.  Grade 21 fits a junior school;
+    pass grade='11', birth_date='2019-...' for a primary school."""
+    birth = over.pop("birth_date", "2013-05-17")
+    gender = over.pop("gender", 1)
+    body = {
+        "name": unique_name(),
+        "gender": gender,
+        "birth_date": birth,
+        "ethnicity": "01",
+        "nationality": "CHN",
+        "id_type": "1",
+        "id_no": make_id(birth, gender),
+        "health": "10",
+        "hukou_type": 1,
+        "grade": "21",
+        "enrol_ym": "202509",
+        "enrol_mode": "11",
+        "study_mode": 1,
+        "g1_name": "王建国",
+        "g1_relation": "1",
+        "g1_phone": unique_phone(),
+    }
+    body.update(over)
+    return body
+
+
+def primary_body(**over):
+    over.setdefault("birth_date", "2019-03-08")
+    over.setdefault("grade", "11")
+    return student_body(**over)
+
+
+def register(a, **over):
+    """Register a junior-school student through @a; returns (body, reply)."""
+    body = student_body(**over)
+    r = a.post("/students", json=body)
+    assert r.status_code == 201, r.text
+    return body, r.json()
+
+
+def err_code(r):
+    try:
+        return r.json()["error"]["code"]
+    except Exception:  # noqa: BLE001 -- not an error body
+        return None
+
+
+def detail_codes(r):
+    """{field: set(codes)} of a 422 validation reply."""
+    out = {}
+    for d in r.json()["error"].get("details", []):
+        out.setdefault(d["field"], set()).add(d["code"])
+    return out
+
+
+def list_all(a, url, **params):
+    """Every item of a paged list (per_page 200)."""
+    items, page = [], 1
+    while True:
+        r = a.get(url, params=dict(params, page=page, per_page=200))
+        assert r.status_code == 200, r.text
+        j = r.json()
+        items += j["items"]
+        if len(items) >= j["total"] or not j["items"]:
+            return items, j["total"]
+        page += 1

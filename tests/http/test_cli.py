@@ -1,0 +1,273 @@
+"""The command line: help texts, init, gen, user, check, backup, demo."""
+import os
+import re
+import shutil
+
+import pytest
+
+from conftest import (ADMIN_PW, DEMO_PW, PW, Api, Server, cli_ok, run_cli,
+                      sql)
+
+SUBCOMMANDS = ["init", "serve", "demo", "gen", "user", "check", "backup",
+               "routes"]
+
+
+LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\dT\S+ (DEBUG|INFO) ")
+
+
+def one_line(p):
+    """The one line saying why (informational log lines aside)."""
+    lines = [l for l in p.stderr.splitlines()
+             if l.strip() and not LOG_LINE.match(l)]
+    assert len(lines) == 1, p.stderr
+    return lines[0]
+
+
+def test_main_help():
+    for args in (["--help"], ["-h"]):
+        p = run_cli(*args)
+        assert p.returncode == 0
+        assert p.stdout.startswith("Usage: xueji")
+        for c in SUBCOMMANDS:
+            assert f"\n  {c} " in p.stdout, c
+
+
+@pytest.mark.parametrize("cmd", SUBCOMMANDS)
+def test_subcommand_help(cmd, tmp_path):
+    p = run_cli(cmd, "--help", db=tmp_path / "none.db")
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.startswith("Usage: xueji"), p.stdout
+    assert cmd in p.stdout.splitlines()[0]
+    # --help never does the work (no database appears)
+    assert not (tmp_path / "none.db").exists()
+
+
+def test_no_command_and_unknown_command(tmp_path):
+    p = run_cli()
+    assert p.returncode != 0
+    assert "Usage" in p.stderr
+    p = run_cli("frobnicate", db=tmp_path / "x.db")
+    assert p.returncode != 0
+    assert "frobnicate" in one_line(p)
+    p = run_cli("--bogus-option", "check")
+    assert p.returncode != 0
+    assert "--bogus-option" in one_line(p)
+
+
+def test_init_creates_and_refuses_existing(tmp_path):
+    db = tmp_path / "a.db"
+    p = cli_ok("init", db=db, env={"XUEJI_ADMIN_PASSWORD": ADMIN_PW})
+    assert db.exists()
+    assert "admin" in p.stdout
+    size, mtime = db.stat().st_size, db.stat().st_mtime_ns
+    p = run_cli("init", db=db, env={"XUEJI_ADMIN_PASSWORD": ADMIN_PW})
+    assert p.returncode != 0
+    assert str(db) in one_line(p)
+    assert (db.stat().st_size, db.stat().st_mtime_ns) == (size, mtime)
+    assert cli_ok("check", db=db).returncode == 0
+    # regions were loaded: GB/T 2260 down to townships
+    assert int(sql(db, "select count(*) from regions where code like "
+                       "'441823%'")[0]) > 10
+
+
+def test_init_generates_a_password(tmp_path):
+    db = tmp_path / "gen.db"
+    p = run_cli("init", db=db, env={"XUEJI_ADMIN_PASSWORD": ""})
+    assert p.returncode == 0, p.stderr
+    assert "password:" in p.stdout
+
+
+def test_init_weak_password_leaves_no_file(tmp_path):
+    db = tmp_path / "weak.db"
+    p = run_cli("init", db=db, env={"XUEJI_ADMIN_PASSWORD": "short"})
+    assert p.returncode != 0
+    one_line(p)
+    assert not db.exists()
+
+
+def test_commands_on_missing_db_fail_cleanly(tmp_path):
+    db = tmp_path / "missing.db"
+    for args in (["check"], ["user", "list"], ["backup", tmp_path / "b.db"],
+                 ["gen", "--county", "441823", "--schools", "1",
+                  "--students", "1"], ["serve", "--listen", "127.0.0.1:0"]):
+        p = run_cli(*args, db=db, timeout=30)
+        assert p.returncode != 0, args
+        one_line(p)
+        assert not db.exists(), args
+
+
+def test_backup_is_checkable_and_refuses_existing_dest(world, tmp_path):
+    dest = tmp_path / "backup.db"
+    p = cli_ok("backup", dest, db=world.db)
+    assert str(dest) in p.stdout
+    p = cli_ok("check", db=dest)
+    assert "audit chain: ok" in p.stdout
+    n_live = int(sql(world.db, "select count(*) from schools")[0])
+    assert int(sql(dest, "select count(*) from schools")[0]) == n_live
+    p = run_cli("backup", dest, db=world.db)
+    assert p.returncode != 0
+    one_line(p)
+    p = run_cli("backup", db=world.db)
+    assert p.returncode != 0
+
+
+def test_user_list(world):
+    p = cli_ok("user", "list", db=world.db)
+    lines = p.stdout.splitlines()
+    assert "username" in lines[0]
+    names = {l.split()[1] for l in lines[1:]}
+    assert {"admin", "ys_reg1", "ys_bureau", "yd_bureau", "ys_teacher1",
+            "qy_bureau"} <= names
+    row = next(l for l in lines if " ys_bureau " in l)
+    assert "bureau" in row and "441823" in row
+
+
+def test_user_add_errors(world):
+    env = {"XUEJI_PASSWORD": PW}
+    for args, extra_env in (
+            (["user", "add", "x1", "--role", "bureau"], env),
+            (["user", "add", "x2", "--role", "bureau", "--region", "999"],
+             env),
+            (["user", "add", "x3", "--role", "registrar", "--school",
+              "0000000000"], env),
+            (["user", "add", "x4", "--role", "wizard"], env),
+            (["user", "add", "ys_reg1", "--role", "bureau", "--region",
+              "4418"], env),
+            (["user", "add", "x5", "--role", "bureau", "--region", "4418"],
+             {"XUEJI_PASSWORD": "short"})):
+        p = run_cli(*args, db=world.db, env=extra_env)
+        assert p.returncode != 0, args
+        one_line(p)
+    names = {l.split()[1] for l in cli_ok("user", "list",
+                                          db=world.db).stdout.splitlines()[1:]}
+    assert not names & {"x1", "x2", "x3", "x4", "x5"}
+
+
+def test_user_add_and_passwd_take_effect_on_live_server(world):
+    """A user added (and re-passworded) by the CLI while the server runs
+    can log in at once; the old password stops working."""
+    cli_ok("user", "add", "cli_user", "--role", "bureau", "--region",
+           "441881", "--name", "命令行用户", db=world.db,
+           env={"XUEJI_PASSWORD": PW})
+    a = Api(world.base, "cli_user", PW)
+    assert a.user["display_name"] == "命令行用户"
+    assert a.user["region_code"] == "441881"
+    assert a.get("/schools").json()["total"] == 2
+    a.close()
+    cli_ok("user", "passwd", "cli_user", db=world.db,
+           input="another-pass-2026\n", env={"XUEJI_PASSWORD": ""})
+    with world.client() as c:
+        r = c.post("/session", json={"username": "cli_user", "password": PW})
+        assert r.status_code == 401
+        r = c.post("/session", json={"username": "cli_user",
+                                     "password": "another-pass-2026"})
+        assert r.status_code == 200
+    p = run_cli("user", "passwd", "nobody_here", db=world.db,
+                env={"XUEJI_PASSWORD": PW})
+    assert p.returncode != 0
+
+
+@pytest.fixture(scope="module")
+def blank_db(tmp_path_factory):
+    """A freshly initialised database to copy (init costs ~1 s under ASan)."""
+    db = tmp_path_factory.mktemp("blank") / "blank.db"
+    cli_ok("init", db=db, env={"XUEJI_ADMIN_PASSWORD": ADMIN_PW})
+    assert not os.path.exists(str(db) + "-wal") or \
+        os.path.getsize(str(db) + "-wal") == 0
+    return db
+
+
+def fresh_db(blank_db, path):
+    shutil.copyfile(blank_db, path)
+    return path
+
+
+def test_gen_is_deterministic(blank_db, tmp_path):
+    dumps = []
+    for name, seed in (("g1.db", "5"), ("g2.db", "5"), ("g3.db", "6")):
+        db = fresh_db(blank_db, tmp_path / name)
+        p = cli_ok("gen", "--county", "441823", "--schools", "2",
+                   "--students", "60", "--seed", seed, db=db)
+        assert "60 students" in p.stdout
+        dumps.append(sql(db, "select registry_no, name from students "
+                             "order by id"))
+    assert len(dumps[0]) == 60
+    assert dumps[0] == dumps[1]
+    assert dumps[0] != dumps[2]
+    assert cli_ok("check", db=tmp_path / "g1.db").returncode == 0
+
+
+def test_gen_errors(blank_db, tmp_path):
+    db = fresh_db(blank_db, tmp_path / "ge.db")
+    for args in (["--county", "999999", "--schools", "1", "--students", "1"],
+                 ["--county", "441823", "--schools", "0", "--students", "1"],
+                 ["--county", "441823", "--schools", "1", "--students", "x"],
+                 ["--schools", "1", "--students", "1"]):
+        p = run_cli("gen", *args, db=db)
+        assert p.returncode != 0, args
+        one_line(p)
+    assert sql(db, "select count(*) from students") == ["0"]
+
+
+def test_serve_rejects_demo_options(tmp_path, world):
+    p = run_cli("serve", "--schools", "3", db=world.db, timeout=30)
+    assert p.returncode != 0
+    one_line(p)
+
+
+def test_routes_prints_every_route():
+    p = cli_ok("routes")
+    lines = [l for l in p.stdout.splitlines() if l.strip()]
+    assert len(lines) >= 19
+    assert any(l.split()[:2] == ["POST", "/api/v1/session"] for l in lines)
+
+
+def test_demo_creates_users_and_stops_cleanly(tmp_path):
+    db = tmp_path / "demo.db"
+    srv = Server(db, ["demo", "--schools", "4", "--students", "400"],
+                 tmp_path)
+    try:
+        assert "ys_reg1" in srv.stdout and DEMO_PW in srv.stdout
+        first = sql(db, "select id, name from schools order by code "
+                        "limit 1")[0].split("|")
+        assert sql(db, "select count(*) from students") == ["400"]
+        assert sql(db, "select count(*) from schools") == ["4"]
+        reg = Api(srv.base, "ys_reg1", DEMO_PW)
+        assert reg.user["school_id"] == int(first[0])
+        assert reg.user["school_name"] == first[1]
+        total = reg.get("/students").json()["total"]
+        assert 0 < total < 400
+        t = Api(srv.base, "ys_teacher1", DEMO_PW)
+        assert len(t.user["class_ids"]) == 1
+        head = t.get(f"/classes/{t.user['class_ids'][0]}").json()[
+            "student_count"]
+        assert t.get("/students").json()["total"] == head
+        reg.close()
+        t.close()
+    finally:
+        rc, secs = srv.stop()
+    assert rc == 0, srv.stderr_text()[-2000:]
+    assert secs < 5
+    # a second run only serves: no second county, same data
+    srv = Server(db, ["demo", "--schools", "4", "--students", "400"],
+                 tmp_path)
+    rc, _ = srv.stop()
+    assert rc == 0
+    assert sql(db, "select count(*) from students") == ["400"]
+
+
+def test_sigterm_with_idle_keepalive_connection(world, tmp_path):
+    """A throwaway server stops promptly and cleanly even while a client
+    holds an idle keep-alive connection."""
+    db = tmp_path / "ka.db"
+    cli_ok("backup", db, db=world.db)
+    srv = Server(db, ["serve"], tmp_path)
+    from conftest import make_client
+    with make_client(srv.base) as c:
+        assert c.get("/session").status_code == 401     # connection stays
+        rc, secs = srv.stop()
+    assert rc == 0, srv.stderr_text()[-2000:]
+    assert secs < 5
+    assert cli_ok("check", db=db).returncode == 0
+    # the WAL was checkpointed or at least the db is consistent
+    assert os.path.exists(db)

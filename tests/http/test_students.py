@@ -1,0 +1,347 @@
+"""/students list, one record, reveal, events and PATCH."""
+import re
+
+import pytest
+
+from conftest import err_code, list_all, register
+
+FULL_ID = re.compile(r"^\d{17}[\dX]$")
+ITEM_KEYS = {"id", "registry_no", "name", "gender", "birth_date", "id_no",
+             "school_id", "school_name", "grade", "grade_label", "class_id",
+             "class_name", "status", "dup_flag"}
+
+
+def first_student(a, **params):
+    r = a.get("/students", params=dict(params, per_page=1))
+    assert r.status_code == 200, r.text
+    return r.json()["items"][0]
+
+
+def test_list_is_masked(api):
+    items, total = list_all(api("admin"), "/students")
+    assert total >= 400 and len(items) == total
+    assert set(items[0]) == ITEM_KEYS
+    with_id = [it for it in items if it["id_no"]]
+    assert len(with_id) >= 400
+    for it in with_id:
+        assert "*" in it["id_no"], it
+        assert not FULL_ID.match(it["id_no"]), it
+    for it in items:
+        assert it["registry_no"][0] in "GLJ" and len(it["registry_no"]) == 19
+
+
+def test_list_filters_school_grade_class_status(api, world):
+    a = api("admin")
+    sid = world.school["ys1"]
+    items, total = list_all(a, "/students", school_id=sid)
+    assert total > 0 and all(i["school_id"] == sid for i in items)
+    grade = items[0]["grade"]
+    g_items, g_total = list_all(a, "/students", school_id=sid, grade=grade)
+    assert 0 < g_total <= total
+    assert all(i["grade"] == grade for i in g_items)
+    assert g_total == sum(1 for i in items if i["grade"] == grade)
+    cid = next(i["class_id"] for i in items if i["class_id"] is not None)
+    c_items, c_total = list_all(a, "/students", class_id=cid)
+    assert c_total > 0 and all(i["class_id"] == cid for i in c_items)
+    s_total = a.get("/students", params={"school_id": sid,
+                                         "status": "enrolled"}).json()["total"]
+    assert s_total == sum(1 for i in items if i["status"] == "enrolled")
+    assert a.get("/students", params={"status": "deceased"}).json()[
+        "total"] == 0
+    for bad in ({"status": "alive"}, {"grade": "77"}, {"school_id": "x"},
+                {"class_id": "-3"}, {"per_page": 201}, {"page": 0}):
+        r = a.get("/students", params=bad)
+        assert r.status_code == 400, (bad, r.text)
+        assert err_code(r) == "bad_param"
+
+
+def test_list_q_by_name_substring(api):
+    a = api("ys_reg1")
+    body, _ = register(a)
+    name = body["name"]
+    for q in (name, name[1:], name[:2]):
+        items, _ = list_all(a, "/students", q=q)
+        assert any(i["name"] == name for i in items), q
+        assert all(q in i["name"] or i["registry_no"].startswith(q)
+                   for i in items)
+
+
+def test_list_q_by_registry_prefix_and_full_id(api):
+    a = api("ys_bureau")
+    st = first_student(a, school_id=api("ys_reg1").user["school_id"])
+    items, _ = list_all(a, "/students", q=st["registry_no"])
+    assert [i["id"] for i in items] == [st["id"]]
+    items, total = list_all(a, "/students", q=st["registry_no"][:9])
+    assert st["id"] in [i["id"] for i in items]
+    assert all(i["registry_no"].startswith(st["registry_no"][:9])
+               for i in items)
+    # the full, unmasked ID (learned via reveal) finds the student
+    full = a.post(f"/students/{st['id']}/reveal").json()["student"]["id_no"]
+    assert FULL_ID.match(full)
+    items, total = list_all(a, "/students", q=full)
+    assert total == 1 and items[0]["id"] == st["id"]
+    # lower-case x works like X
+    if full.endswith("X"):
+        assert a.get("/students", params={"q": full.lower()}).json()[
+            "total"] == 1
+
+
+def test_list_q_full_id_of_registered_student(api):
+    """A student registered with a G number is found by its full ID even
+    when the list shows it masked."""
+    a = api("ys_reg1")
+    body, rep = register(a)
+    r = a.get("/students", params={"q": body["id_no"]})
+    assert r.status_code == 200
+    assert [i["id"] for i in r.json()["items"]] == [rep["id"]]
+    assert "*" in r.json()["items"][0]["id_no"]
+
+
+def test_list_sort_and_order(api, world):
+    a = api("admin")
+    sid = world.school["ys3"]
+    for key, field in (("name", "name"), ("birth_date", "birth_date"),
+                       ("registry_no", "registry_no"), ("grade", "grade")):
+        asc, _ = list_all(a, "/students", school_id=sid, sort=key,
+                          order="asc")
+        desc, _ = list_all(a, "/students", school_id=sid, sort=key,
+                           order="desc")
+        va = [i[field] for i in asc]
+        vd = [i[field] for i in desc]
+        assert va == sorted(va), key
+        assert vd == sorted(vd, reverse=True), key
+        assert va != vd or len(set(va)) == 1
+    created, _ = list_all(a, "/students", school_id=sid, sort="created",
+                          order="desc")
+    ids = [i["id"] for i in created]
+    assert ids == sorted(ids, reverse=True)
+    default, _ = list_all(a, "/students", school_id=sid)
+    assert [i["registry_no"] for i in default] == sorted(
+        i["registry_no"] for i in default)
+
+
+def test_list_bad_sort_or_order_400(api):
+    a = api("admin")
+    for params in ({"sort": "id_no"}, {"sort": "name;drop table students"},
+                   {"order": "up"}, {"sort": "name", "order": "ASC "}):
+        r = a.get("/students", params=params)
+        assert r.status_code == 400, params
+        assert err_code(r) == "bad_param"
+        assert r.json()["error"]["field"] in ("sort", "order")
+
+
+def test_get_one_is_masked(api, world):
+    a = api("ys_reg1")
+    body, rep = register(a, phone="13912345678", g2_name="李秀英",
+                         g2_relation="2", g2_phone="13800001111")
+    r = a.get(f"/students/{rep['id']}")
+    assert r.status_code == 200
+    s = r.json()["student"]
+    assert s["masked"] is True
+    assert s["id_no"] != body["id_no"] and "*" in s["id_no"]
+    assert s["id_no"][:4] == body["id_no"][:4]
+    assert s["id_no"][-4:] == body["id_no"][-4:]
+    assert s["phone"] == "139****5678"
+    assert s["g1_phone"] != body["g1_phone"] and "*" in s["g1_phone"]
+    assert s["g2_phone"] == "138****1111"
+    assert s["registry_no"] == rep["registry_no"]
+    assert s["name"] == body["name"] and s["version"] == 1
+    assert s["school_id"] == world.school["ys1"]
+    assert s["status"] == "enrolled"
+    assert s["aliases"] == []
+    for k in ("school_name", "class_name", "grade_label", "created_at",
+              "updated_at"):
+        assert k in s
+    fields = [f["key"] for f in a.get("/fields").json()["items"]]
+    assert set(fields) <= set(s)
+
+
+def test_reveal_unmasks_and_is_audited(api):
+    a = api("ys_reg1")
+    body, rep = register(a, phone="13912340000")
+    r = a.post(f"/students/{rep['id']}/reveal")
+    assert r.status_code == 200, r.text
+    s = r.json()["student"]
+    assert s["masked"] is False
+    assert s["id_no"] == body["id_no"] and FULL_ID.match(s["id_no"])
+    assert s["phone"] == "13912340000"
+    assert s["g1_phone"] == body["g1_phone"]
+    rows = api("admin").get("/audit", params={
+        "action": "student.reveal", "user": "ys_reg1"}).json()["items"]
+    mine = [x for x in rows if x["entity_id"] == str(rep["id"])]
+    assert mine, rows[:3]
+    assert mine[0]["entity"] == "student"
+    assert "id_no" in mine[0]["after"]["fields"]
+
+
+def test_reveal_selected_fields_only(api):
+    a = api("ys_reg1")
+    body, rep = register(a, phone="13912341111")
+    r = a.post(f"/students/{rep['id']}/reveal", json={"fields": ["id_no"]})
+    assert r.status_code == 200, r.text
+    s = r.json()["student"]
+    assert s["id_no"] == body["id_no"]
+    assert s["phone"] == "139****1111"
+    # only PII fields can be asked for; others are refused
+    r = a.post(f"/students/{rep['id']}/reveal", json={"fields": ["name"]})
+    assert r.status_code == 400
+    r = a.post(f"/students/{rep['id']}/reveal", json={"fields": "id_no"})
+    assert r.status_code == 400
+    r = a.post(f"/students/{rep['id']}/reveal", json={"other": 1})
+    assert r.status_code == 400
+
+
+def test_events_timeline_starts_with_creation(api):
+    a = api("admin")
+    st = first_student(a)
+    ev = a.get(f"/students/{st['id']}/events")
+    assert ev.status_code == 200
+    items = ev.json()["items"]
+    assert items and items[0]["kind"] in ("gen", "register")
+    _, rep = register(api("ys_reg1"))
+    items = a.get(f"/students/{rep['id']}/events").json()["items"]
+    assert [i["kind"] for i in items] == ["register"]
+    assert items[0]["actor"] == "ys_reg1"
+    assert set(items[0]) == {"id", "kind", "at", "actor", "before", "after"}
+
+
+def test_patch_non_key_field(api):
+    a = api("ys_reg1")
+    _, rep = register(a)
+    sid = rep["id"]
+    s = a.get(f"/students/{sid}").json()["student"]
+    r = a.patch(f"/students/{sid}", json={"version": s["version"],
+                                          "address": "阳城镇新街8号",
+                                          "specialty": "书法"})
+    assert r.status_code == 200, r.text
+    s2 = r.json()["student"]
+    assert s2["version"] == s["version"] + 1
+    assert s2["address"] == "阳城镇新街8号" and s2["specialty"] == "书法"
+    assert a.get(f"/students/{sid}").json()["student"]["address"] == \
+        "阳城镇新街8号"
+    items = a.get(f"/students/{sid}/events").json()["items"]
+    assert [i["kind"] for i in items] == ["register", "update"]
+    up = items[-1]
+    assert up["before"]["address"] == ""
+    assert up["after"]["address"] == "阳城镇新街8号"
+    assert up["after"]["specialty"] == "书法"
+    assert "version" not in up["after"]
+    assert up["actor"] == "ys_reg1"
+    # an unchanged PATCH keeps the version and adds no event
+    r = a.patch(f"/students/{sid}", json={"version": s2["version"],
+                                          "address": "阳城镇新街8号"})
+    assert r.status_code == 200
+    assert r.json()["student"]["version"] == s2["version"]
+    assert len(a.get(f"/students/{sid}/events").json()["items"]) == 2
+
+
+def test_patch_pii_is_masked_in_timeline(api):
+    a = api("ys_reg1")
+    _, rep = register(a)
+    r = a.patch(f"/students/{rep['id']}", json={"version": 1,
+                                                "phone": "13766665555"})
+    assert r.status_code == 200, r.text
+    assert r.json()["student"]["phone"] == "137****5555"
+    up = a.get(f"/students/{rep['id']}/events").json()["items"][-1]
+    assert up["after"]["phone"] == "137****5555"
+
+
+@pytest.mark.parametrize("key,value", [
+    ("name", "改名字"), ("id_no", "440106201305170011"),
+    ("birth_date", "2013-05-18"), ("gender", 2), ("id_type", "A")])
+def test_patch_key_field_readonly(api, key, value):
+    a = api("ys_reg1")
+    _, rep = register(a)
+    r = a.patch(f"/students/{rep['id']}", json={"version": 1, key: value})
+    assert r.status_code == 400, r.text
+    assert err_code(r) == "key_field_readonly"
+    assert r.json()["error"]["field"] == key
+    s = a.get(f"/students/{rep['id']}").json()["student"]
+    assert s["version"] == 1
+
+
+def test_patch_registry_no_and_school_readonly(api, world):
+    """docs/api.md: registry_no is a key field (400 key_field_readonly);
+    school_id changes only through a transfer."""
+    a = api("ys_reg1")
+    _, rep = register(a)
+    r = a.patch(f"/students/{rep['id']}", json={
+        "version": 1, "school_id": world.school["ys2"]})
+    assert r.status_code == 400 and err_code(r) == "key_field_readonly"
+    r = a.patch(f"/students/{rep['id']}", json={
+        "version": 1, "registry_no": "G440106201305179999"})
+    assert r.status_code == 400
+    assert err_code(r) == "key_field_readonly", r.text
+
+
+def test_patch_stale_version_409(api):
+    a = api("ys_reg1")
+    _, rep = register(a)
+    url = f"/students/{rep['id']}"
+    assert a.patch(url, json={"version": 1, "specialty": "围棋"}
+                   ).status_code == 200
+    r = a.patch(url, json={"version": 1, "specialty": "象棋"})
+    assert r.status_code == 409, r.text
+    assert err_code(r) == "conflict"
+    s = a.get(url).json()["student"]
+    assert s["specialty"] == "围棋" and s["version"] == 2
+
+
+def test_patch_without_version_400(api):
+    a = api("ys_reg1")
+    _, rep = register(a)
+    url = f"/students/{rep['id']}"
+    for body in ({"specialty": "围棋"}, {"version": "1", "specialty": "x"},
+                 {"version": None}):
+        r = a.patch(url, json=body)
+        assert r.status_code == 400, (body, r.text)
+        assert r.json()["error"]["field"] == "version"
+    assert a.get(url).json()["student"]["version"] == 1
+
+
+def test_patch_validation_and_bad_input(api, world):
+    a = api("ys_reg1")
+    _, rep = register(a)
+    url = f"/students/{rep['id']}"
+    r = a.patch(url, json={"version": 1, "phone": "12", "health": "77"})
+    assert r.status_code == 422, r.text
+    fields = {d["field"] for d in r.json()["error"]["details"]}
+    assert {"phone", "health"} <= fields
+    r = a.patch(url, json={"version": 1, "nosuch": 1})
+    assert r.status_code == 400 and err_code(r) == "unknown_field"
+    r = a.patch(url, json={"version": 1, "hukou_type": "1"})
+    assert r.status_code == 400 and err_code(r) == "bad_type"
+    r = a.patch(url, content=b"[1,2]")
+    assert r.status_code == 400 and err_code(r) == "bad_json"
+    # a class of another school is refused
+    other = a.get("/classes", params={}).json()["items"]
+    assert other
+    foreign = api("ys_bureau").get(
+        "/classes", params={"school_id": world.school["ys2"]}).json()["items"]
+    r = a.patch(url, json={"version": 1, "class_id": foreign[0]["id"]})
+    assert r.status_code == 422
+    assert "class_id" in {d["field"] for d in r.json()["error"]["details"]}
+    assert a.get(url).json()["student"]["version"] == 1
+
+
+def test_patch_class_within_school(api, world):
+    a = api("ys_reg1")
+    _, rep = register(a, grade="21")
+    classes = [c for c in a.get("/classes").json()["items"]
+               if c["grade"] == "21"]
+    assert classes
+    r = a.patch(f"/students/{rep['id']}", json={"version": 1,
+                                                "class_id": classes[0]["id"]})
+    assert r.status_code == 200, r.text
+    assert r.json()["student"]["class_id"] == classes[0]["id"]
+
+
+def test_get_unknown_student_404(api):
+    a = api("admin")
+    for sid in ("99999999", "0"):
+        for r in (a.get(f"/students/{sid}"),
+                  a.get(f"/students/{sid}/events"),
+                  a.post(f"/students/{sid}/reveal"),
+                  a.patch(f"/students/{sid}", json={"version": 1})):
+            assert r.status_code == 404, (sid, r.request.method, r.text)
+            assert err_code(r) == "not_found"
