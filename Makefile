@@ -3,10 +3,10 @@
 
 BUILD   ?= build
 CC      ?= cc
-PKGS     = libmicrohttpd jansson sqlite3 libsodium
+PKGS     = libmicrohttpd jansson sqlite3 libsodium libzip expat xlsxwriter pangocairo
 CFLAGS  ?= -O2 -g
 WARN     = -std=c17 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wformat=2 -Wvla -Werror
-CPPFLAGS = -Isrc -I$(BUILD)/gen
+CPPFLAGS = -Isrc -I$(BUILD)/gen $(patsubst -I%,-isystem %,$(shell pkg-config --cflags-only-I $(PKGS) 2>/dev/null))
 LDLIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lmicrohttpd -ljansson -lsqlite3 -lsodium) -lpthread -lm
 SAN      =
 
@@ -118,8 +118,10 @@ browser-test: build web
 
 asan-test:
 	@$(MAKE) --no-print-directory ASAN=1 build-asan/xueji $(UNIT_SRC:tests/unit/%.c=build-asan/tests/%)
-	@XJ_SUITE=asan-unit tools/run-unit.sh $(UNIT_SRC:tests/unit/%.c=build-asan/tests/%)
-	@XJ_SUITE=asan-http ASAN_OPTIONS=detect_leaks=1 tools/run-http.sh build-asan/xueji
+	@rc=0; \
+	XJ_SUITE=asan-unit tools/run-unit.sh $(UNIT_SRC:tests/unit/%.c=build-asan/tests/%) || rc=1; \
+	XJ_SUITE=asan-http ASAN_OPTIONS=detect_leaks=1 tools/run-http.sh build-asan/xueji || rc=1; \
+	exit $$rc
 
 test: deps
 	@tools/test-all.sh

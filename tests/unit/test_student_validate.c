@@ -223,6 +223,9 @@ birth_date_bounds (void **state)
   assert_true (find (&v, "birth_date", XJ_E_DATE_TOO_OLD) >= 0);
   xj_strlcpy (s.birth_date, "2015-02-29", sizeof s.birth_date);
   xj_student_validate (&s, TODAY, &v);
+  assert_true (find (&v, "birth_date", XJ_E_DATE_INVALID) >= 0);
+  xj_strlcpy (s.birth_date, "2015-13-01x", sizeof s.birth_date);
+  xj_student_validate (&s, TODAY, &v);
   assert_true (find (&v, "birth_date", XJ_E_DATE_FORMAT) >= 0);
   xj_strlcpy (s.birth_date, "2016-02-29", sizeof s.birth_date);
   assert_int_equal (XJ_E_OK, xj_student_validate (&s, TODAY, &v));
