@@ -59,4 +59,23 @@ void xj_table_progress (const struct xj_table *t, uint64_t *done,
 
 void xj_table_close (struct xj_table *t);
 
+/* Like xj_table_open, but reads the @size bytes at @data.  They are not
+   copied: the caller keeps them alive and unchanged until xj_table_close.
+   For uploads already in memory and for the fuzzers. */
+enum xj_err xj_table_open_mem (const void *data, size_t size,
+                               const char *sheet, struct xj_table **out,
+                               char *msg, size_t msgsz);
+
+/* Decode a whole text with the CSV reader's detection (UTF-8 BOM, valid
+   UTF-8, else GB18030; BOMs stripped) into NUL-terminated UTF-8 of at most
+   @max bytes.  On success *out (caller frees) and *outlen are set and
+   *encoding (may be NULL) is one of xj_table_encoding's strings.  Fails
+   with XJ_E_IMPORT_ENCODING (bad bytes, UTF-16, NUL bytes) or
+   XJ_E_IMPORT_CELL_TOO_LONG (longer than @max); @msg (Chinese) says
+   where. */
+enum xj_err xj_table_text_to_utf8 (const void *data, size_t size,
+                                   size_t max, char **out, size_t *outlen,
+                                   const char **encoding, char *msg,
+                                   size_t msgsz);
+
 #endif
