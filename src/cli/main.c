@@ -22,6 +22,8 @@ static const struct {
   { "check", xj_cmd_check, help_check },
   { "backup", xj_cmd_backup, help_backup },
   { "routes", xj_cmd_routes, help_routes },
+  { "import", xj_cmd_import, help_import },
+  { "export", xj_cmd_export, help_export },
 };
 
 int

@@ -1256,10 +1256,11 @@ batch_txn (struct xj_db *db, void *cls)
 
 /* ---- driver ---- */
 
+/* The county, its places and the school year: what both xj_gen_run and
+   the single-record source (xj_gen_src) need before drawing students. */
 static enum xj_err
-plan (struct gen *g)
+plan_county (struct gen *g)
 {
-  struct rng r;
   enum xj_err e;
   int y, m, d;
 
@@ -1314,6 +1315,17 @@ plan (struct gen *g)
   /* The setup transaction fixes the year; plan with the same rule. */
   g->start_year = xj_valid_school_year (g->today);
   g->day0 = days_from_civil (g->start_year - 30, 1, 1);
+  return XJ_E_OK;
+}
+
+static enum xj_err
+plan (struct gen *g)
+{
+  struct rng r;
+  enum xj_err e = plan_county (g);
+
+  if (XJ_E_OK != e)
+    return e;
   rng_init (&r, g->o->seed, 1);
   plan_schools (g, &r);
   plan_classes (g, &r);
@@ -1412,4 +1424,94 @@ out:
   free (g->classes);
   free (g);
   return e;
+}
+
+/* ---- single records for schools already stored (gen_file.c) ---- */
+
+struct xj_gen_src {
+  struct gen g;
+  struct xj_gen_opts o;
+  char county[8];
+  struct pschool school;  /* g.schools points here (one school) */
+  struct pclass pc;
+};
+
+enum xj_err
+xj_gen_src_new (struct xj_db *db, const char *county, uint64_t seed,
+                struct xj_gen_src **out)
+{
+  struct xj_gen_src *src = xj_calloc (1, sizeof *src);
+  enum xj_err e;
+
+  *out = NULL;
+  xj_strlcpy (src->county, county, sizeof src->county);
+  src->o.county = src->county;
+  src->o.seed = seed;
+  src->o.schools = 1;
+  src->g.db = db;
+  src->g.o = &src->o;
+  e = plan_county (&src->g);
+  if (XJ_E_OK != e)
+    {
+      free (src);
+      return e;
+    }
+  src->g.seqs = xj_calloc ((size_t) DAYS_SPAN * 2, sizeof *src->g.seqs);
+  src->g.schools = &src->school;
+  src->g.nschools = 1;
+  *out = src;
+  return XJ_E_OK;
+}
+
+void
+xj_gen_src_free (struct xj_gen_src *src)
+{
+  if (NULL == src)
+    return;
+  free (src->g.seqs);
+  free (src);
+}
+
+int
+xj_gen_src_year (const struct xj_gen_src *src)
+{
+  return src->g.start_year;
+}
+
+enum xj_err
+xj_gen_src_student (struct xj_gen_src *src, unsigned long i,
+                    const char *township_code, int urban_rural,
+                    const char *grade, unsigned pos, struct xj_student *s)
+{
+  struct gen *g = &src->g;
+  unsigned town = g->seat;
+
+  for (unsigned t = 0; township_code && t < g->ntowns; t++)
+    if (0 == strcmp (g->towns[t].code, township_code))
+      town = t;
+  memset (&src->school, 0, sizeof src->school);
+  src->school.town = town;
+  src->school.s.urban_rural = urban_rural >= 1 && urban_rural <= 3
+                                ? urban_rural : 3;
+  memset (&src->pc, 0, sizeof src->pc);
+  xj_strlcpy (src->pc.grade, grade, sizeof src->pc.grade);
+  return make_student (g, i, &src->pc, pos, s);
+}
+
+bool
+xj_gen_src_next_id (struct xj_gen_src *src, struct xj_student *s)
+{
+  long day;
+  int y, m, d;
+
+  if (3 != sscanf (s->birth_date, "%d-%d-%d", &y, &m, &d))
+    return false;
+  day = days_from_civil (y, m, d);
+  if (! next_id (&src->g, &day, 1 == s->gender, s->id_no))
+    return false;
+  civil_from_days (day, &y, &m, &d);
+  xj_snprintf (s->birth_date, sizeof s->birth_date, "%04d-%02d-%02d", y, m,
+               d);
+  xj_registry_no_g (s->id_no, s->registry_no);
+  return true;
 }

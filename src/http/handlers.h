@@ -42,6 +42,16 @@ enum xj_err xj_h_student_register (struct xj_req *r);
 enum xj_err xj_h_student_patch (struct xj_req *r);
 enum xj_err xj_h_student_events (struct xj_req *r);
 enum xj_err xj_h_student_assign_id (struct xj_req *r);
+/* h_export.c */
+enum xj_err xj_h_students_export (struct xj_req *r);
+enum xj_err xj_h_student_card (struct xj_req *r);
+enum xj_err xj_h_class_cards (struct xj_req *r);
+/* h_imports.c */
+enum xj_err xj_h_import_create (struct xj_req *r);
+enum xj_err xj_h_imports (struct xj_req *r);
+enum xj_err xj_h_import_get (struct xj_req *r);
+enum xj_err xj_h_import_cancel (struct xj_req *r);
+enum xj_err xj_h_import_report (struct xj_req *r);
 /* h_audit.c */
 enum xj_err xj_h_audit (struct xj_req *r);
 

@@ -27,6 +27,7 @@
 #include "http/req.h"
 #include "http/server.h"
 #include "http/static.h"
+#include "import/import.h"
 #include "student/student_json.h"
 
 static const struct xj_server_config *config;
@@ -829,6 +830,7 @@ xj_server_run (const struct xj_server_config *cfg)
   sigwait (&set, &sig);
   XJ_INFO ("signal %d: stopping (letting in-flight requests finish)", sig);
   MHD_quiesce_daemon (d);
+  xj_import_worker_stop (); /* cancels a running import: it rolls back */
   for (int i = 0; i < 100 && atomic_load (&active_requests) > 0; i++)
     usleep (100 * 1000);
   MHD_stop_daemon (d);

@@ -8,6 +8,7 @@
 #include "core/util.h"
 #include "student/student_json.h"
 #include "student/student_store.h"
+#include "student/student_store_sql.h"
 
 XJ_DB_STMT (st_stu_insert,
             "INSERT INTO students (registry_no, id_type, id_no, name, gender,"
@@ -56,21 +57,8 @@ XJ_DB_STMT (st_stu_events,
             "SELECT id, kind, at, actor, coalesce(before, ''), coalesce(after, '')"
             " FROM student_events WHERE student_id = $1 ORDER BY id")
 
-/* One WHERE clause for list and count.  $1 county prefix ('' = all),
-   $2 scope school (0 = all, -1 = none), $3 teacher user id (0 = no class
-   restriction), $4..$7 filters, $8 text query. */
-#define LIST_FROM                                                              \
-  " FROM students st JOIN schools sc ON sc.id = st.school_id"                  \
-  " LEFT JOIN classes c ON c.id = st.class_id"                                 \
-  " WHERE ($1 = '' OR (sc.county_code >= $1 AND sc.county_code < $1 || ':'))"  \
-  " AND ($2 = 0 OR st.school_id = $2)"                                         \
-  " AND ($3 = 0 OR st.class_id IN (SELECT class_id FROM user_classes"          \
-  "  WHERE user_id = $3))"                                                     \
-  " AND ($4 = 0 OR st.school_id = $4) AND ($5 IS NULL OR st.grade = $5)"       \
-  " AND ($6 = 0 OR st.class_id = $6) AND ($7 IS NULL OR st.status = $7)"       \
-  " AND ($8 IS NULL OR st.name LIKE '%' || $8 || '%' ESCAPE '\\'"              \
-  "  OR st.registry_no LIKE $8 || '%' ESCAPE '\\'"                             \
-  "  OR st.id_no LIKE $8 || '%' ESCAPE '\\')"
+/* The scope and filter WHERE clause: student_store_sql.h. */
+#define LIST_FROM XJ_STUDENT_LIST_FROM
 #define LIST_SQL(order)                                                        \
   "SELECT st.id, st.registry_no, st.name, st.gender, st.birth_date,"           \
   " coalesce(st.id_no, ''), st.school_id, sc.name, st.grade,"                  \

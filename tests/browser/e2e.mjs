@@ -416,6 +416,142 @@ await check('registrar edits a non-key field (PATCH with version) and the timeli
   await page.locator('[data-test=events]').filter({ hasText: value }).waitFor()
 })
 
+// ---- bulk import, export and printing (as ys_reg1, logged in above) ----
+const apiTotal = async (query) => {
+  const r = await api('/students?per_page=1' + (query ? '&' + query : ''))
+  assert(r.status === 200 && r.body && Number.isInteger(r.body.total), 'GET /students answered ' + r.status)
+  return r.body.total
+}
+function csvCell(v) {
+  const s = String(v ?? '')
+  return /[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s
+}
+
+await check('import: checking a CSV (dry run) shows progress, the bad row and its server message; nothing imported', async () => {
+  if (!fieldList.length) {
+    await pickGrade()
+    fieldList = (await api('/fields')).body.items
+    codeSets = (await api('/codes')).body.sets
+  }
+  const sch = await api('/schools/' + me.school_id)
+  assert(sch.status === 200 && sch.body.school && sch.body.school.code, 'no school code for ' + me.school_id)
+  const before = await apiTotal()
+  // Two unused IDs of the right birth date: row 2 valid, row 3 with a wrong check digit.
+  const ids = []
+  while (ids.length < 2) {
+    const id = makeId('441823', REG_DATE.replace(/-/g, ''), 100 + Math.floor(Math.random() * 899))
+    if (ids.some((x) => x.slice(0, 17) === id.slice(0, 17))) continue
+    const used = await apiTotal('q=' + id.slice(0, 17))
+    if (used === 0) ids.push(id)
+  }
+  const bad = ids[1].slice(0, 17) + (ids[1][17] === '0' ? '1' : '0')
+  const given = (name, id) => ({
+    name, id_no: id, birth_date: REG_DATE, gender: Number(id[16]) % 2 === 1 ? '1' : '2', grade: REG_GRADE,
+    enrol_ym: '202609', ethnicity: '01', nationality: 'CHN', id_type: '1'
+  })
+  const req = fieldList.filter((f) => f.required)
+  const header = ['学校标识码', ...req.map((f) => f.zh)]
+  const line = (g) => [sch.body.school.code, ...req.map((f) => (f.key in g ? g[f.key] : f.codeset ? codeSets[f.codeset][0].code : '1'))]
+  const csv = [header, line(given(newName(), ids[0])), line(given(newName(), bad))].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n'
+
+  await page.goto(base + '/#/import')
+  await page.locator('[data-test=import-check]').waitFor()
+  await page.locator('[data-test=import-upload] input[type=file]').setInputFiles({
+    name: 'e2e-import.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf-8')
+  })
+  const resp = page.waitForResponse((r) => r.url().endsWith('/api/v1/imports') && r.request().method() === 'POST')
+  await page.locator('[data-test=import-check]').click()
+  const r = await resp
+  const sent = r.request().postData() || ''
+  assert(r.status() === 202, `POST /imports answered ${r.status()}: ${await r.text()}`)
+  assert(/name="dry_run"\r\n\r\n1\r\n/.test(sent), 'the upload did not send dry_run=1')
+  assert(/name="file"; filename="e2e-import.csv"/.test(sent), 'the upload has no file part named "file"')
+  const jobId = String((await r.json()).id)
+  await page.waitForFunction((id) => location.hash === '#/import/' + id, jobId)
+  await page.locator('[data-test=import-progress]').waitFor()
+  // The job runs in the background: wait for the page to show it finished
+  // (a check of a file with a bad row ends "failed": nothing to write).
+  const finished = '[data-test=import-status]:not([data-status=queued]):not([data-status=running]):not([data-status=cancelling])'
+  await page.locator(finished).waitFor({ timeout: 30000 })
+  const job = await api('/imports/' + jobId)
+  assert(job.status === 200, 'GET /imports/' + jobId + ' answered ' + job.status)
+  const shownStatus = await page.locator('[data-test=import-status]').getAttribute('data-status')
+  assert(shownStatus === job.body.status && ['done', 'failed'].includes(shownStatus), `status shown ${shownStatus}, server ${job.body.status}`)
+  assert(job.body.options && job.body.options.dry_run === true, 'the job is not a dry run: ' + JSON.stringify(job.body.options))
+  assert(Number(job.body.rows_done) === 2, 'rows done ' + job.body.rows_done)
+  assert((await page.locator('[data-test=import-rows]').innerText()).includes('2 / 2'), 'progress text: ' + (await page.locator('[data-test=import-rows]').innerText()))
+  const errs = (job.body && (job.body.errors || [])) || []
+  const rowErrs = errs.filter((e) => Number(e.row) === 3)
+  assert(rowErrs.length > 0, 'the server reported no error on row 3: ' + JSON.stringify(job.body).slice(0, 400))
+  assert(!errs.some((e) => Number(e.row) === 2), 'the valid row 2 was rejected: ' + JSON.stringify(errs).slice(0, 400))
+  const bar = await page.locator('[data-test=import-progress] .el-progress-bar__innerText').innerText()
+  assert(bar.includes('100'), 'progress bar at ' + bar + ' when done')
+  const trs = page.locator('[data-test=import-errors] .el-table__body tr.el-table__row')
+  await trs.first().waitFor()
+  const rowsShown = (await page.locator('[data-test=import-errors] .cell-row').allInnerTexts()).map((x) => x.trim())
+  assert(rowsShown.length === errs.length && rowsShown.every((x) => x === '3'), 'error table rows: ' + rowsShown.join(','))
+  const msgs = await page.locator('[data-test=import-errors] .cell-msg').allInnerTexts()
+  assert(msgs.some((m) => m.includes(rowErrs[0].message)), `error table lacks the server message "${rowErrs[0].message}": ${msgs.join(' | ')}`)
+  const tableText = await page.locator('[data-test=import-errors]').innerText()
+  assert(tableText.includes(bad), 'error table does not show the bad ID ' + bad)
+  const rejected = (await page.locator('[data-test=import-rejected] .el-statistic__number').innerText()).trim()
+  assert(rejected === '1', 'rejected count shown ' + rejected)
+  const after = await apiTotal()
+  assert(after === before, `a dry run changed the student total: ${before} -> ${after}`)
+  assert((await apiTotal('q=' + ids[0])) === 0, 'the valid row was imported by a dry run')
+  // The job is in the recent list and survives a reload.
+  await page.locator('[data-test=import-recent] .el-table__body tr.el-table__row').filter({ hasText: 'e2e-import.csv' }).first().waitFor()
+  await page.reload()
+  await page.locator(`[data-test=import-status][data-status=${shownStatus}]`).waitFor()
+  await page.locator('[data-test=import-errors] .cell-row').first().waitFor()
+})
+
+await check('export: Excel download of the filtered list is an XLSX (PK) and carries the filters', async () => {
+  await page.goto(base + '/#/students?status=enrolled')
+  await rows().first().waitFor()
+  await waitTableIdle()
+  assert((await page.locator('[data-test=export-reveal]').count()) === 1, 'registrar has no 含完整证件号 option')
+  await page.locator('[data-test=export-button]').click()
+  const dl = page.waitForEvent('download')
+  await page.locator('[data-test=export-xlsx]').click()
+  const d = await dl
+  const u = new URL(d.url())
+  assert(u.pathname.endsWith('/api/v1/students/export'), 'download from ' + d.url())
+  assert(u.searchParams.get('format') === 'xlsx' && u.searchParams.get('status') === 'enrolled', 'export query: ' + u.search)
+  assert(!u.searchParams.has('reveal'), 'a masked export asked for reveal: ' + u.search)
+  assert(/\.xlsx$/.test(d.suggestedFilename()), 'file name ' + d.suggestedFilename())
+  const fs = await import('node:fs')
+  const file = await d.path()
+  const head = fs.readFileSync(file).subarray(0, 2).toString('latin1')
+  assert(head === 'PK', 'export does not start with PK: ' + JSON.stringify(head))
+})
+
+await check('print: the record page and the class table link to PDFs that answer 200 application/pdf', async () => {
+  await rows().first().click()
+  await page.waitForFunction(() => /#\/students\/\d+/.test(location.hash))
+  const sid = page.url().match(/#\/students\/(\d+)/)[1]
+  const btn = page.locator('[data-test=print-card]')
+  await btn.waitFor()
+  const href = await btn.getAttribute('href')
+  assert(href && (await btn.getAttribute('target')) === '_blank', 'print button is not a new-tab link: ' + href)
+  const url = new URL(href, page.url()).href
+  assert(url === `${base}/api/v1/students/${sid}/card.pdf`, 'print URL ' + url)
+  const r = await page.request.get(url)
+  const body = await r.body()
+  assert(r.status() === 200, 'card.pdf answered ' + r.status())
+  assert((r.headers()['content-type'] || '').startsWith('application/pdf'), 'card.pdf type ' + r.headers()['content-type'])
+  assert(body.subarray(0, 5).toString('latin1') === '%PDF-', 'card.pdf is not a PDF')
+  await page.goto(base + '/#/schools/' + me.school_id)
+  const cbtn = page.locator('[data-test=class-table] [data-test=print-class]').first()
+  await cbtn.waitFor()
+  const curl = new URL(await cbtn.getAttribute('href'), page.url()).href
+  assert(/\/api\/v1\/classes\/\d+\/cards\.pdf$/.test(curl), 'class print URL ' + curl)
+  const cr = await page.request.get(curl)
+  assert(cr.status() === 200 && (cr.headers()['content-type'] || '').startsWith('application/pdf'),
+    `cards.pdf answered ${cr.status()} ${cr.headers()['content-type']}`)
+  assert((await cr.body()).subarray(0, 5).toString('latin1') === '%PDF-', 'cards.pdf is not a PDF')
+})
+
 await check('no request left the server and no script error', async () => {
   assert(foreign.length === 0, 'foreign requests: ' + foreign.slice(0, 5).join(' '))
   assert(pageErrors.length === 0, 'page errors: ' + pageErrors.slice(0, 3).join(' | '))

@@ -3,6 +3,8 @@
 // Every request goes through request(): same-origin cookies, JSON bodies,
 // the CSRF token (taken from any /session answer) on POST/PATCH/PUT/DELETE,
 // and failures thrown as ApiError {status, code, message, field, details}.
+// Downloads (export, PDFs, error reports) are plain GET links built by the
+// *Url() helpers below, so the browser handles the attachment itself.
 
 // Relative to the page, so the UI works wherever the server mounts it
 // (and through the Vite dev proxy).
@@ -45,7 +47,10 @@ function buildQuery(query) {
 export async function request(method, path, { query, body, quiet401 = false } = {}) {
   const headers = { Accept: 'application/json' }
   const init = { method, headers, credentials: 'same-origin' }
-  if (body !== undefined) {
+  if (body instanceof FormData) {
+    // multipart/form-data: the browser sets Content-Type with the boundary.
+    init.body = body
+  } else if (body !== undefined) {
     headers['Content-Type'] = 'application/json'
     init.body = JSON.stringify(body)
   }
@@ -143,3 +148,32 @@ export const studentEvents = (id) => request('GET', '/students/' + encodeURIComp
 
 // ---- audit ----
 export const listAudit = (query) => request('GET', '/audit', { query })
+
+// ---- plain links (GET, cookie only; the browser downloads or shows them) ----
+/** Relative URL of an API GET, for <a href> / window.open. */
+export function apiUrl(path, query) {
+  return BASE + path + buildQuery(query)
+}
+/** Student export: query = {school_id, grade, class_id, status, q, format, encoding, reveal}. */
+export const studentsExportUrl = (query) => apiUrl('/students/export', query)
+export const studentCardUrl = (id) => apiUrl('/students/' + encodeURIComponent(id) + '/card.pdf')
+export const classCardsUrl = (id) => apiUrl('/classes/' + encodeURIComponent(id) + '/cards.pdf')
+
+// ---- bulk import ----
+/**
+ * Upload a CSV/XLSX file (multipart/form-data, part "file") and start an
+ * import job: 202 {"id","status"}.  opts: {validOnly, dryRun, createClasses, sheet}.
+ */
+export function startImport(file, { validOnly = false, dryRun = false, createClasses = false, sheet = '' } = {}) {
+  const fd = new FormData()
+  fd.append('valid_only', validOnly ? '1' : '0')
+  fd.append('dry_run', dryRun ? '1' : '0')
+  fd.append('create_classes', createClasses ? '1' : '0')
+  if (sheet && sheet.trim()) fd.append('sheet', sheet.trim())
+  fd.append('file', file, file.name)
+  return request('POST', '/imports', { body: fd })
+}
+export const listImports = (query) => request('GET', '/imports', { query })
+export const getImport = (id) => request('GET', '/imports/' + encodeURIComponent(id))
+export const cancelImport = (id) => request('POST', '/imports/' + encodeURIComponent(id) + '/cancel')
+export const importReportUrl = (id) => apiUrl('/imports/' + encodeURIComponent(id) + '/report')

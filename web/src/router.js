@@ -1,5 +1,5 @@
 import { createRouter, createWebHashHistory } from 'vue-router'
-import { session, loadSession, canListSchools, canRegister, isAdmin } from './session.js'
+import { session, loadSession, canListSchools, canRegister, canImport, isAdmin } from './session.js'
 
 const routes = [
   { path: '/login', name: 'login', component: () => import('./views/Login.vue'), meta: { public: true } },
@@ -13,6 +13,7 @@ const routes = [
       { path: 'students', name: 'students', component: () => import('./views/StudentList.vue') },
       { path: 'students/:id', name: 'student', component: () => import('./views/StudentRecord.vue') },
       { path: 'register', name: 'register', component: () => import('./views/Register.vue'), meta: { allow: canRegister } },
+      { path: 'import/:id?', name: 'import', component: () => import('./views/Import.vue'), meta: { allow: canImport } },
       { path: 'audit', name: 'audit', component: () => import('./views/AuditLog.vue'), meta: { allow: isAdmin } }
     ]
   },

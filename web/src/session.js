@@ -47,6 +47,10 @@ export const canListSchools = (u) => isAdmin(u) || isBureau(u)
 /** May pick any school in scope (else fixed to the user's own). */
 export const canPickSchool = (u) => isAdmin(u) || isBureau(u)
 export const canRegister = (u) => isAdmin(u) || isBureau(u) || isRegistrar(u)
+/** May upload bulk imports (not class teachers). */
+export const canImport = (u) => isAdmin(u) || isBureau(u) || isRegistrar(u)
+/** May export full ID numbers (reveal=1; audited). */
+export const canExportFull = (u) => isAdmin(u) || isBureau(u) || isRegistrar(u)
 export const canEdit = (u) => isAdmin(u) || isBureau(u) || isRegistrar(u)
 
 /** The name of the user's scope: school, region or nothing. */

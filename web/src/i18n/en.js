@@ -8,7 +8,7 @@ export default {
   },
   lang: { zh: '中文', en: 'English', switch: 'Language' },
   role: { admin: 'Administrator', bureau: 'Education bureau', registrar: 'Registrar', teacher: 'Class teacher' },
-  nav: { home: 'Overview', schools: 'Schools', mySchool: 'My school', students: 'Students', register: 'Register', audit: 'Audit log' },
+  nav: { home: 'Overview', schools: 'Schools', mySchool: 'My school', students: 'Students', register: 'Register', import: 'Import', audit: 'Audit log' },
   login: {
     title: 'Log in', subtitle: 'Student Registry', username: 'User name', password: 'Password', submit: 'Log in',
     needUser: 'Enter the user name', needPassword: 'Enter the password', intranet: 'For the education intranet only', failed: 'Log-in failed'
@@ -48,6 +48,32 @@ export default {
     failed: 'Not registered', fixBelow: 'Please correct the fields marked in red', pickSchool: 'Select a school first',
     hint: 'Fields marked * are required'
   },
+  imp: {
+    title: 'Bulk import', file: 'File', drop: 'Drop a CSV or Excel (.xlsx) file here, or', pick: 'choose a file',
+    tip: '.csv (UTF-8 or GB18030) and .xlsx; the first row holds the column names (see "Columns" below).',
+    validOnly: 'Import only the valid rows', validOnlyHelp: 'Unticked: one bad row stops the whole file',
+    createClasses: 'Create missing classes', createClassesHelp: 'Classes named in the file that the school lacks are created',
+    sheet: 'Sheet', sheetPh: 'XLSX sheet name (optional; default the first)',
+    check: 'Check file', start: 'Import', needFile: 'Choose a file first', badType: 'Only .csv and .xlsx files',
+    columns: 'Columns', columnsHelp: 'Columns may be named in Chinese or by field key; * marks required columns.',
+    job: 'Import #{id}', dryRun: 'Check only', status: 'Status', progress: 'Progress', rows: '{done} / {total} rows',
+    rowsNoTotal: '{done} rows done', speed: '{n} rows/s', eta: 'about {t} left', cancel: 'Cancel', cancelConfirm: 'Cancel this import?',
+    cancelled: 'Cancellation requested', imported: 'Imported', rejected: 'Rejected', already: 'Already present (skipped)', total: 'Rows',
+    dryImported: 'Importable', validRows: 'Valid rows', errors: 'Errors', errorsMore: 'Only the first {n} are shown; the report lists all', report: 'Download the error report',
+    noErrors: 'No errors found', row: 'Row', column: 'Column', value: 'Value', message: 'Message',
+    warnings: 'Notes', unknownColumns: 'Unknown columns, ignored: {cols}', recent: 'Recent imports',
+    fileName: 'File', created: 'Time', finished: 'Finished', user: 'User', mode: 'Mode', modeImport: 'Import', none: 'No imports yet',
+    newImport: 'New import', checkDone: 'Check finished: nothing was imported', checkErrors: 'Check finished: {n} rows have errors; fix them and check again (nothing was written)', doneNote: 'Import finished', failedNote: 'Import failed',
+    notFound: 'Import not found or not in your scope', encoding: 'Encoding', seconds: '{n} s', minutes: '{m} min {s} s'
+  },
+  impStatus: { queued: 'Queued', running: 'Running', done: 'Done', failed: 'Failed', cancelled: 'Cancelled', cancelling: 'Cancelling', hasErrors: 'Errors found' },
+  exp: {
+    export: 'Export', xlsx: 'Excel (.xlsx)', csv: 'CSV (UTF-8)', csvGb: 'CSV (GB18030, for Excel)',
+    reveal: 'Full ID numbers', revealNote: 'Exporting full ID numbers is recorded in the audit log',
+    revealConfirm: 'The file will contain full ID numbers and phone numbers. The export is recorded in the audit log. Continue?',
+    started: 'Download started', revealStarted: 'Download started; the export was recorded in the audit log'
+  },
+  print: { card: 'Print registry card', classCards: 'Print class cards', actions: 'Actions', auditNote: 'Printing registry cards is recorded in the audit log' },
   audit: {
     title: 'Audit log', at: 'Time', user: 'User', ip: 'IP address', action: 'Action', entity: 'Entity', entityId: 'Entity ID',
     before: 'Before', after: 'After', hash: 'Hash', filterUser: 'User name', filterAction: 'Action', filterEntity: 'Entity'

@@ -1,0 +1,87 @@
+/* export.h -- student lists to CSV (UTF-8 with BOM, or GB18030) and XLSX,
+ * streamed so memory stays bounded whatever the row count; registration
+ * cards (学籍卡) as A4 PDF (card.c).  The columns are the import's
+ * (student/student_columns.h), so an export re-imports elsewhere.
+ *
+ * Domain code: no HTTP.  Reads through student_export_store.c (keyset
+ * pages); writes the audit entry of an unmasked export or of a print in
+ * its own short write transaction.  Callers decide who may reveal.
+ */
+#ifndef XJ_EXPORT_H
+#define XJ_EXPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "audit/audit.h"
+#include "db/db.h"
+#include "student/student_store.h"
+#include "user/user.h"
+
+enum xj_export_format { XJ_EXPORT_XLSX, XJ_EXPORT_CSV };
+enum xj_export_encoding { XJ_EXPORT_UTF8, XJ_EXPORT_GB18030 };
+
+/* Rows one XLSX sheet can hold besides the header. */
+#define XJ_EXPORT_XLSX_MAX_ROWS 1048575
+
+/* ---- a streaming table writer (also used by xueji gen --out) ---- */
+struct xj_table_writer;
+/* Create @path (truncating) as @fmt.  GB18030 only with CSV.  XLSX runs
+   libxlsxwriter in constant_memory mode, its row spill files in @tmpdir
+   (NULL = /tmp).  Errors: XJ_E_EXPORT_FORMAT, XJ_E_EXPORT_WRITE.  Caller
+   owns *out until xj_table_writer_close. */
+enum xj_err xj_table_writer_open (const char *path, enum xj_export_format fmt,
+                                  enum xj_export_encoding enc,
+                                  const char *tmpdir,
+                                  struct xj_table_writer **out);
+/* Append one row of @n UTF-8 cells (all written as text). */
+enum xj_err xj_table_writer_row (struct xj_table_writer *w,
+                                 const char *const *cells, size_t n);
+/* Finish the file and free @w (NULL ok).  On @abandon the file is left
+   as it is (the caller unlinks it). */
+enum xj_err xj_table_writer_close (struct xj_table_writer *w, bool abandon);
+/* Format from a file name's extension (.csv / .xlsx, any case); false if
+   neither. */
+bool xj_export_format_of (const char *path, enum xj_export_format *fmt);
+
+/* ---- student export ---- */
+struct xj_export_opts {
+  enum xj_export_format format;
+  enum xj_export_encoding encoding;
+  bool reveal;                      /* unmasked: the caller checked it may */
+  struct xj_scope scope;            /* whose list (xj_scope_of) */
+  struct xj_student_filter filter;  /* narrows the scope; sort ignored */
+  const char *tmpdir;               /* XLSX spill files; NULL = /tmp */
+  const struct xj_actor *actor;     /* for the audit entry */
+};
+
+/* Write every student of the scoped, filtered list to @path, one header
+   row of the import columns then one row per student in row-id order.
+   *rows gets the count.  An unmasked export appends one audit entry
+   "student.export" (filter, format, row count) after the file is
+   complete; if that fails the error is returned and the caller must not
+   hand out the file.  Not inside a transaction.  Errors: those of the
+   writer, XJ_E_EXPORT_TOO_MANY_ROWS (XLSX), database errors. */
+enum xj_err xj_export_students (struct xj_db *db,
+                                const struct xj_export_opts *o,
+                                const char *path, int64_t *rows);
+
+/* ---- registration cards (card.c) ---- */
+struct xj_card_opts {
+  bool reveal;                 /* full ID numbers and phones */
+  const char *printer;         /* shown in the footer: user name */
+  const struct xj_actor *actor;
+};
+/* One card (one A4 page) for student @s held at @ctx into @path; audited
+   as "student.print" (entity student).  Inside no transaction. */
+enum xj_err xj_card_student (struct xj_db *db, const struct xj_card_opts *o,
+                             const struct xj_student *s,
+                             const struct xj_student_ctx *ctx,
+                             const char *path);
+/* Cards of every student of class @class_id within @scope, one page each,
+   in row-id order; *pages gets the count (XJ_E_PRINT_EMPTY when none).
+   Audited as one "student.print" (entity class). */
+enum xj_err xj_card_class (struct xj_db *db, const struct xj_card_opts *o,
+                           const struct xj_scope *scope, int64_t class_id,
+                           const char *path, int64_t *pages);
+
+#endif

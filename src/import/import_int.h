@@ -1,0 +1,121 @@
+/* import_int.h -- internals shared by the import pipeline's files
+ * (import.c, import_map.c, import_store.c, import_report.c,
+ * import_job.c).  Not for use outside src/import/.
+ */
+#ifndef XJ_IMPORT_INT_H
+#define XJ_IMPORT_INT_H
+
+#include "import/import.h"
+#include "import/table.h"
+#include "core/util.h"
+#include "student/student.h"
+
+/* ---- column mapping (import_map.c) ---- */
+enum xj_icol_kind {
+  XJ_ICM_UNKNOWN = 0,  /* not a known column: warned, not imported */
+  XJ_ICM_FIELD,        /* a field of the record (xj_student_fields) */
+  XJ_ICM_SCHOOL,       /* 学校标识码 */
+  XJ_ICM_CLASS,        /* 班级 */
+  XJ_ICM_REGNO,        /* 学籍号 */
+  XJ_ICM_DUP,          /* a second column for a field already mapped */
+  XJ_ICM_EMPTY         /* empty header cell: ignored */
+};
+
+struct xj_icol {
+  enum xj_icol_kind kind;
+  const struct xj_field *f;   /* XJ_ICM_FIELD */
+  char *name;                 /* header text as in the file (owned) */
+};
+
+struct xj_imap {
+  size_t ncols;
+  struct xj_icol *cols;       /* owned, ncols entries */
+  int *field_col;             /* per xj_student_fields index: column or -1 */
+  size_t nfields;
+  int school_col, class_col, regno_col;
+};
+
+/* Map header row @hdr.  Never fails; problems are seen in the kinds. */
+void xj_imap_header (struct xj_imap *m, const struct xj_row *hdr);
+void xj_imap_fini (struct xj_imap *m);
+/* Column name for field @f: the file's header if mapped, else f->zh. */
+const char *xj_imap_colname (const struct xj_imap *m, const struct xj_field *f,
+                             int *col);
+/* Normalised header text (spaces, full-width, ★ removed; ASCII lower). */
+void xj_imap_norm (const char *in, char *out, size_t outsz);
+
+/* Put cell @v into field @f of @s, accepting codes, "code-label", labels,
+   and several date forms (@xlsx: Excel serial numbers too).  Returns
+   XJ_E_OK, or the error with a Chinese @msg (the field then stays "not
+   given"). */
+enum xj_err xj_imap_cell (const struct xj_field *f, const char *v, bool xlsx,
+                          struct xj_student *s, char *msg, size_t msgsz);
+/* Class cell -> class number (1..99) or 0 when it is not a number form;
+   accepts "3", "(3)班", "一年级(3)班", "3班", full-width brackets. */
+unsigned xj_imap_class_no (const char *v);
+
+/* ---- SQL (import_store.c) ---- */
+enum xj_err xj_istore_count_students (struct xj_db *db, int64_t *n);
+typedef void (*xj_istore_id_cb) (void *cls, const char *id_type,
+                                 const char *id_no, int64_t school_id);
+enum xj_err xj_istore_each_id (struct xj_db *db, xj_istore_id_cb cb,
+                               void *cls);
+/* Is @regno in use (students or aliases)? */
+enum xj_err xj_istore_regno_used (struct xj_db *db, const char *regno,
+                                  bool *used);
+/* Insert a validated record (registry_no set) with its "import" event,
+   @data being xj_istore_data_text's JSON; sets s->id.  XJ_E_ID_EXISTS /
+   XJ_E_REGISTRY_NO_EXISTS on a unique clash. */
+enum xj_err xj_istore_student_insert (struct xj_db *db, struct xj_student *s,
+                                      const char *data,
+                                      const struct xj_actor *a,
+                                      const char *kind, const char *at);
+/* The `data` JSON of @s (what xj_student_data_dump writes) into @b
+   (reset first).  Pure; thread-safe. */
+void xj_istore_data_text (const struct xj_student *s, struct xj_buf *b);
+/* Bigger page cache for a bulk import (@big) or back to normal. */
+enum xj_err xj_istore_cache (struct xj_db *db, bool big);
+enum xj_err xj_istore_drop_indexes (struct xj_db *db);
+enum xj_err xj_istore_create_indexes (struct xj_db *db);
+
+/* The imports table (jobs). */
+struct xj_istore_job {
+  int64_t id;
+  int64_t user_id;
+  const char *username, *ip, *scope_region, *file_name, *file_path,
+    *options;
+  int64_t scope_school_id;
+  uint64_t file_size, rows_total;
+  /* filled by xj_istore_job_next */
+  char path_buf[1200], name_buf[300], options_buf[512], ip_buf[64];
+};
+enum xj_err xj_istore_job_insert (struct xj_db *db,
+                                  const struct xj_istore_job *j, int64_t *id);
+/* Oldest queued job into @j (XJ_E_NOT_FOUND when none). */
+enum xj_err xj_istore_job_next (struct xj_db *db, struct xj_istore_job *j);
+/* queued -> running; *started false if it was no longer queued. */
+enum xj_err xj_istore_job_start (struct xj_db *db, int64_t id, bool *started);
+enum xj_err xj_istore_job_finish (struct xj_db *db, int64_t id,
+                                  const char *status, const char *message,
+                                  const struct xj_import_result *res,
+                                  const char *report_path,
+                                  const char *errors_json);
+/* Jobs left 'running' by a stopped server -> failed. */
+enum xj_err xj_istore_job_interrupted (struct xj_db *db);
+/* queued -> cancelled; *done tells whether it was queued; @path gets the
+   upload to delete. */
+enum xj_err xj_istore_job_cancel_queued (struct xj_db *db, int64_t id,
+                                         bool *done, char *path,
+                                         size_t pathsz);
+/* One job as JSON (caller owns) and its report path (caller frees; "" =
+   none; @report may be NULL). */
+enum xj_err xj_istore_job_get (struct xj_db *db, int64_t id, json_t **out,
+                               char **report);
+/* Jobs of @user_id (0 = all), newest first, appended to @arr. */
+enum xj_err xj_istore_job_list (struct xj_db *db, int64_t user_id,
+                                int64_t limit, json_t *arr);
+
+/* ---- errors (import.c) ---- */
+struct xj_import_errs;
+
+#endif

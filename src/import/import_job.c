@@ -1,0 +1,545 @@
+/* import_job.c -- background imports for the API: a queue in the
+ * `imports` table and ONE worker thread that runs one import at a time on
+ * its own database connection.
+ *
+ * Progress of the running import lives here in memory (under `lock`):
+ * the import's single write transaction holds SQLite's writer lock until
+ * it ends, so the row cannot be updated meanwhile (and nobody else would
+ * see an uncommitted update).  GET /imports/{id} merges it in, so a page
+ * reload shows the bar where it was.  Cancelling a running import sets a
+ * flag the pipeline checks on every row; it rolls back.  Server shutdown
+ * calls xj_import_worker_stop: cancel, then join.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "core/util.h"
+#include "import/import_int.h"
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t cond = PTHREAD_COND_INITIALIZER;
+static pthread_t worker;
+static bool started;     /* worker thread exists */
+static bool stopping;
+static bool wake;
+static char *worker_db_path;
+static atomic_bool cancel_flag;
+/* the running job */
+static int64_t cur_id;
+static int64_t cur_t0;
+static struct xj_import_progress cur_p;
+
+static void
+progress_cb (void *cls, const struct xj_import_progress *p)
+{
+  (void) cls;
+  pthread_mutex_lock (&lock);
+  cur_p = *p;
+  cur_p.phase = p->phase;
+  pthread_mutex_unlock (&lock);
+}
+
+struct txn_job {
+  struct xj_istore_job *j;
+  int64_t id;
+  bool started;
+  const char *status, *message, *report, *errors;
+  const struct xj_import_result *res;
+};
+
+static enum xj_err
+start_txn (struct xj_db *db, void *cls)
+{
+  struct txn_job *t = cls;
+
+  return xj_istore_job_start (db, t->id, &t->started);
+}
+
+static enum xj_err
+finish_txn (struct xj_db *db, void *cls)
+{
+  struct txn_job *t = cls;
+
+  return xj_istore_job_finish (db, t->id, t->status, t->message, t->res,
+                               t->report, t->errors);
+}
+
+static enum xj_err
+next_txn (struct xj_db *db, void *cls)
+{
+  return xj_istore_job_next (db, cls);
+}
+
+static enum xj_err
+interrupted_txn (struct xj_db *db, void *cls)
+{
+  (void) cls;
+  return xj_istore_job_interrupted (db);
+}
+
+/* First 200 errors as JSON text (caller frees). */
+static char *
+errors_json (const struct xj_import_result *res)
+{
+  json_t *a = json_array ();
+  size_t n = xj_import_nkept (res);
+  struct xj_import_error er;
+  char *text;
+
+  for (size_t i = 0; i < n && i < 200; i++)
+    {
+      xj_import_error_at (res, i, &er);
+      json_array_append_new (
+        a, json_pack ("{s:I, s:s, s:s, s:s, s:s}", "row", (json_int_t) er.row,
+                      "column", er.column, "value", er.value, "code",
+                      xj_err_code (er.code), "message", er.message));
+    }
+  text = json_dumps (a, JSON_COMPACT);
+  json_decref (a);
+  return text;
+}
+
+static void
+run_job (struct xj_db *db, struct xj_istore_job *j)
+{
+  struct txn_job t = { .j = j, .id = j->id };
+  struct xj_user u;
+  struct xj_actor actor;
+  struct xj_import_opts o;
+  struct xj_import_result res;
+  json_t *opts = json_loads (j->options_buf, 0, NULL);
+  char report[1300] = "";
+  char msg[300];
+  char *errs = NULL;
+  enum xj_err e;
+
+  memset (&res, 0, sizeof res);
+  if (XJ_E_OK != xj_db_txn_run (db, "import_job_start", true, &start_txn, &t)
+      || ! t.started)
+    goto out;
+  memset (&o, 0, sizeof o);
+  if (XJ_E_OK != xj_user_load (db, j->user_id, &u))
+    {
+      res.errs = NULL;
+      t.status = "failed";
+      t.message = "用户不存在";
+      t.res = &res;
+      t.errors = "[]";
+      xj_db_txn_run (db, "import_job_finish", true, &finish_txn, &t);
+      goto out;
+    }
+  actor.user_id = u.id;
+  actor.username = u.username;
+  actor.ip = j->ip_buf;
+  o.path = j->path_buf;
+  o.file_name = j->name_buf;
+  o.user = &u;
+  o.actor = &actor;
+  o.dry_run = json_is_true (json_object_get (opts, "dry_run"));
+  o.valid_only = json_is_true (json_object_get (opts, "valid_only"));
+  o.create_classes = json_is_true (json_object_get (opts, "create_classes"));
+  o.sheet = json_string_value (json_object_get (opts, "sheet"));
+  o.progress = &progress_cb;
+  pthread_mutex_lock (&lock);
+  memset (&cur_p, 0, sizeof cur_p);
+  cur_p.phase = "reading";
+  cur_id = j->id;
+  cur_t0 = xj_mono_ms ();
+  atomic_store (&cancel_flag, stopping);
+  pthread_mutex_unlock (&lock);
+  o.cancel = &cancel_flag;
+  e = xj_import_run (db, &o, &res);
+  pthread_mutex_lock (&lock);
+  cur_p.phase = "finishing";
+  pthread_mutex_unlock (&lock);
+  if (xj_import_nkept (&res) > 0)
+    {
+      const char *slash = strrchr (j->path_buf, '/');
+      int dl = slash ? (int) (slash - j->path_buf) : 1;
+
+      xj_snprintf (report, sizeof report, "%.*s/import-%lld-report.xlsx", dl,
+                   slash ? j->path_buf : ".", (long long) j->id);
+      if (XJ_E_OK != xj_import_report (&o, &res, report, false))
+        report[0] = '\0';
+    }
+  switch (e)
+    {
+    case XJ_E_OK:
+      t.status = "done";
+      xj_snprintf (msg, sizeof msg, "imported %llu, rejected %llu, already "
+                   "registered %llu", (unsigned long long) res.imported,
+                   (unsigned long long) res.rejected,
+                   (unsigned long long) res.already);
+      break;
+    case XJ_E_IMPORT_DRY_RUN:
+      t.status = "done";
+      xj_strlcpy (msg, xj_err_zh (e), sizeof msg);
+      break;
+    case XJ_E_IMPORT_CANCELLED:
+      t.status = "cancelled";
+      xj_strlcpy (msg, stopping ? "服务器停止，导入已取消，未写入任何数据"
+                                : xj_err_zh (e), sizeof msg);
+      break;
+    default:
+      t.status = "failed";
+      xj_strlcpy (msg, xj_err_zh (e), sizeof msg);
+      break;
+    }
+  errs = errors_json (&res);
+  t.message = msg;
+  t.res = &res;
+  t.report = report;
+  t.errors = errs;
+  if (XJ_E_OK != xj_db_txn_run (db, "import_job_finish", true, &finish_txn,
+                                &t))
+    XJ_ERROR ("import job %lld: cannot record the result", (long long) j->id);
+out:
+  unlink (j->path_buf);
+  pthread_mutex_lock (&lock);
+  cur_id = 0;
+  pthread_mutex_unlock (&lock);
+  free (errs);
+  json_decref (opts);
+  xj_import_result_fini (&res);
+}
+
+static void *
+worker_main (void *cls)
+{
+  struct xj_db *db = NULL;
+  struct xj_istore_job *j = xj_malloc (sizeof *j);
+
+  (void) cls;
+  if (XJ_E_OK != xj_db_open (worker_db_path, XJ_DB_OPEN_EXISTING, &db))
+    {
+      XJ_ERROR ("import worker: cannot open the database");
+      free (j);
+      return NULL;
+    }
+  xj_db_txn_run (db, "import_job_interrupted", true, &interrupted_txn, NULL);
+  for (;;)
+    {
+      enum xj_err e;
+
+      pthread_mutex_lock (&lock);
+      while (! stopping && ! wake)
+        pthread_cond_wait (&cond, &lock);
+      wake = false;
+      if (stopping)
+        {
+          pthread_mutex_unlock (&lock);
+          break;
+        }
+      pthread_mutex_unlock (&lock);
+      while (! stopping)
+        {
+          e = xj_db_txn_run (db, "import_job_next", false, &next_txn, j);
+          if (XJ_E_OK != e)
+            break;
+          run_job (db, j);
+        }
+    }
+  xj_db_close (db);
+  free (j);
+  return NULL;
+}
+
+static void
+worker_wake (const char *db_path)
+{
+  pthread_mutex_lock (&lock);
+  if (! started && ! stopping)
+    {
+      worker_db_path = xj_strdup (db_path);
+      if (0 == pthread_create (&worker, NULL, &worker_main, NULL))
+        started = true;
+      else
+        XJ_ERROR ("cannot start the import worker");
+    }
+  wake = true;
+  pthread_cond_signal (&cond);
+  pthread_mutex_unlock (&lock);
+}
+
+void
+xj_import_worker_stop (void)
+{
+  bool join;
+
+  pthread_mutex_lock (&lock);
+  stopping = true;
+  atomic_store (&cancel_flag, true);
+  join = started;
+  pthread_cond_signal (&cond);
+  pthread_mutex_unlock (&lock);
+  if (join)
+    pthread_join (worker, NULL);
+  pthread_mutex_lock (&lock);
+  started = false;
+  free (worker_db_path);
+  worker_db_path = NULL;
+  pthread_mutex_unlock (&lock);
+}
+
+struct submit_ctx {
+  struct xj_istore_job *j;
+  int64_t id;
+};
+
+static enum xj_err
+submit_txn (struct xj_db *db, void *cls)
+{
+  struct submit_ctx *c = cls;
+
+  return xj_istore_job_insert (db, c->j, &c->id);
+}
+
+enum xj_err
+xj_import_job_submit (struct xj_db *db, const char *db_path,
+                      const struct xj_import_job_new *n, int64_t *id)
+{
+  struct xj_istore_job *j = xj_calloc (1, sizeof *j);
+  struct submit_ctx c = { j, 0 };
+  json_t *opts = json_pack ("{s:b, s:b, s:b}", "dry_run", n->dry_run,
+                            "valid_only", n->valid_only, "create_classes",
+                            n->create_classes);
+  char *otext;
+  enum xj_err e;
+
+  if (n->sheet && n->sheet[0])
+    json_object_set_new (opts, "sheet", json_string (n->sheet));
+  otext = json_dumps (opts, JSON_COMPACT | JSON_SORT_KEYS);
+  j->user_id = n->user->id;
+  j->username = n->user->username;
+  j->ip = n->ip ? n->ip : "";
+  j->scope_school_id = XJ_ROLE_REGISTRAR == n->user->role
+                         ? n->user->school_id : 0;
+  j->scope_region = XJ_ROLE_BUREAU == n->user->role ? n->user->region_code
+                                                     : "";
+  j->file_name = n->file_name ? n->file_name : "upload";
+  j->file_path = n->path;
+  j->file_size = n->file_size;
+  j->rows_total = n->file_size / 250;
+  j->options = otext;
+  e = xj_db_txn_run (db, "import_job_submit", true, &submit_txn, &c);
+  free (otext);
+  json_decref (opts);
+  free (j);
+  if (XJ_E_OK != e)
+    return e;
+  *id = c.id;
+  worker_wake (db_path);
+  return XJ_E_OK;
+}
+
+static bool
+visible (const struct xj_user *u, json_t *job)
+{
+  return XJ_ROLE_ADMIN == u->role
+         || json_integer_value (json_object_get (job, "user_id")) == u->id;
+}
+
+/* Merge the in-memory progress of the running job into @job. */
+static void
+add_progress (json_t *job, int64_t id)
+{
+  struct xj_import_progress p;
+  int64_t t0;
+  bool running;
+  double secs, rate, eta;
+
+  bool alive;
+
+  pthread_mutex_lock (&lock);
+  running = cur_id == id && 0 != id;
+  p = cur_p;
+  t0 = cur_t0;
+  alive = started;
+  pthread_mutex_unlock (&lock);
+  if (! running && ! alive
+      && 0 == strcmp (json_string_value (json_object_get (job, "status")),
+                      "running"))
+    {
+      /* left running by a server that stopped; the worker marks it
+         failed when it next starts */
+      json_object_set_new (job, "status", json_string ("failed"));
+      json_object_set_new (job, "message",
+                           json_string ("服务器停止或重启，导入中断，"
+                                        "未写入任何数据"));
+    }
+  if (! running)
+    {
+      json_t *done = json_object_get (job, "rows_done");
+      json_t *total = json_object_get (job, "rows_total");
+
+      json_object_set_new (job, "progress",
+                           json_pack ("{s:O, s:O, s:n, s:n, s:s}",
+                                      "rows_done", done, "rows_total",
+                                      total, "rows_per_s", "eta_s", "phase",
+                                      json_string_value (json_object_get (
+                                        job, "status"))));
+      return;
+    }
+  secs = (double) (xj_mono_ms () - t0) / 1000.0;
+  rate = secs > 0 ? (double) p.rows_done / secs : 0;
+  eta = rate > 0 && p.rows_total > p.rows_done
+          ? (double) (p.rows_total - p.rows_done) / rate : 0;
+  json_object_set_new (job, "rows_done", json_integer ((json_int_t) p.rows_done));
+  json_object_set_new (job, "rows_total",
+                       json_integer ((json_int_t) p.rows_total));
+  json_object_set_new (job, "rejected", json_integer ((json_int_t) p.rejected));
+  json_object_set_new (job, "already", json_integer ((json_int_t) p.already));
+  json_object_set_new (
+    job, "progress",
+    json_pack ("{s:I, s:I, s:f, s:f, s:s, s:b}", "rows_done",
+               (json_int_t) p.rows_done, "rows_total",
+               (json_int_t) p.rows_total, "rows_per_s", rate, "eta_s", eta,
+               "phase", p.phase ? p.phase : "reading", "cancelling",
+               atomic_load (&cancel_flag)));
+}
+
+enum xj_err
+xj_import_job_get (struct xj_db *db, const struct xj_user *u, int64_t id,
+                   json_t **out)
+{
+  json_t *j;
+  enum xj_err e = xj_istore_job_get (db, id, &j, NULL);
+
+  *out = NULL;
+  if (XJ_E_OK != e)
+    return e;
+  if (! visible (u, j))
+    {
+      json_decref (j);
+      return XJ_E_NOT_FOUND;
+    }
+  add_progress (j, id);
+  *out = j;
+  return XJ_E_OK;
+}
+
+enum xj_err
+xj_import_job_list (struct xj_db *db, const struct xj_user *u, int64_t limit,
+                    json_t **out)
+{
+  json_t *a = json_array ();
+  enum xj_err e = xj_istore_job_list (db, XJ_ROLE_ADMIN == u->role ? 0
+                                                                  : u->id,
+                                      limit, a);
+  size_t i;
+  json_t *v;
+
+  if (XJ_E_OK != e)
+    {
+      json_decref (a);
+      return e;
+    }
+  json_array_foreach (a, i, v)
+    {
+      json_object_del (v, "errors");
+      add_progress (v, json_integer_value (json_object_get (v, "id")));
+    }
+  *out = a;
+  return XJ_E_OK;
+}
+
+struct cancel_ctx {
+  int64_t id;
+  bool done;
+  char path[1200];
+};
+
+static enum xj_err
+cancel_txn (struct xj_db *db, void *cls)
+{
+  struct cancel_ctx *c = cls;
+
+  return xj_istore_job_cancel_queued (db, c->id, &c->done, c->path,
+                                      sizeof c->path);
+}
+
+enum xj_err
+xj_import_job_cancel (struct xj_db *db, const struct xj_user *u, int64_t id,
+                      char *status_out, size_t sz)
+{
+  json_t *j;
+  struct cancel_ctx c = { .id = id };
+  bool running;
+  enum xj_err e = xj_istore_job_get (db, id, &j, NULL);
+
+  if (XJ_E_OK != e)
+    return e;
+  if (! visible (u, j))
+    {
+      json_decref (j);
+      return XJ_E_NOT_FOUND;
+    }
+  /* the running one: no database write needed (and none possible while
+     its transaction holds the writer lock) */
+  pthread_mutex_lock (&lock);
+  running = cur_id == id;
+  if (running)
+    atomic_store (&cancel_flag, true);
+  pthread_mutex_unlock (&lock);
+  if (running)
+    {
+      xj_strlcpy (status_out, "cancelling", sz);
+      json_decref (j);
+      return XJ_E_OK;
+    }
+  if (0 == strcmp (json_string_value (json_object_get (j, "status")),
+                   "queued"))
+    {
+      e = xj_db_txn_run (db, "import_job_cancel", true, &cancel_txn, &c);
+      if (XJ_E_OK != e)
+        {
+          json_decref (j);
+          return e;
+        }
+      if (c.done)
+        {
+          if (c.path[0])
+            unlink (c.path);
+          xj_strlcpy (status_out, "cancelled", sz);
+          json_decref (j);
+          return XJ_E_OK;
+        }
+      /* it started meanwhile */
+      pthread_mutex_lock (&lock);
+      if (cur_id == id)
+        atomic_store (&cancel_flag, true);
+      pthread_mutex_unlock (&lock);
+      xj_strlcpy (status_out, "cancelling", sz);
+      json_decref (j);
+      return XJ_E_OK;
+    }
+  xj_strlcpy (status_out, json_string_value (json_object_get (j, "status")),
+              sz);
+  json_decref (j);
+  return XJ_E_OK;
+}
+
+enum xj_err
+xj_import_job_report (struct xj_db *db, const struct xj_user *u, int64_t id,
+                      char **path)
+{
+  json_t *j;
+  char *report = NULL;
+  enum xj_err e = xj_istore_job_get (db, id, &j, &report);
+
+  *path = NULL;
+  if (XJ_E_OK != e)
+    return e;
+  if (! visible (u, j) || NULL == report || '\0' == report[0]
+      || 0 != access (report, R_OK))
+    {
+      json_decref (j);
+      free (report);
+      return XJ_E_NOT_FOUND;
+    }
+  json_decref (j);
+  *path = report;
+  return XJ_E_OK;
+}
