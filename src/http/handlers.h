@@ -52,6 +52,28 @@ enum xj_err xj_h_imports (struct xj_req *r);
 enum xj_err xj_h_import_get (struct xj_req *r);
 enum xj_err xj_h_import_cancel (struct xj_req *r);
 enum xj_err xj_h_import_report (struct xj_req *r);
+/* h_changes.c */
+enum xj_err xj_h_changes (struct xj_req *r);
+enum xj_err xj_h_change_create (struct xj_req *r);
+enum xj_err xj_h_change_counts (struct xj_req *r);
+enum xj_err xj_h_change_backlog (struct xj_req *r);
+enum xj_err xj_h_change_batch (struct xj_req *r);
+enum xj_err xj_h_change_settings_get (struct xj_req *r);
+enum xj_err xj_h_change_settings_patch (struct xj_req *r);
+enum xj_err xj_h_change_get (struct xj_req *r);
+enum xj_err xj_h_change_approve (struct xj_req *r);
+enum xj_err xj_h_change_reject (struct xj_req *r);
+enum xj_err xj_h_change_return (struct xj_req *r);
+enum xj_err xj_h_change_withdraw (struct xj_req *r);
+enum xj_err xj_h_change_resubmit (struct xj_req *r);
+enum xj_err xj_h_holidays (struct xj_req *r);
+enum xj_err xj_h_holiday_put (struct xj_req *r);
+enum xj_err xj_h_holiday_delete (struct xj_req *r);
+enum xj_err xj_h_student_lookup (struct xj_req *r);
+/* h_yearend.c */
+enum xj_err xj_h_yearend_preview (struct xj_req *r);
+enum xj_err xj_h_yearend_apply (struct xj_req *r);
+enum xj_err xj_h_yearend_rollback (struct xj_req *r);
 /* h_audit.c */
 enum xj_err xj_h_audit (struct xj_req *r);
 

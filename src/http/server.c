@@ -271,7 +271,8 @@ route_find (const char *method, const char *url, char **args,
 
 /* ---- replies ---- */
 
-static void content_disposition (const char *name, char *out, size_t size);
+static void content_disposition (const char *name, bool inline_, char *out,
+                                 size_t size);
 
 static void
 add_common_headers (struct MHD_Response *resp)
@@ -300,8 +301,10 @@ queue_json (struct xj_req *r)
           r->reply_fd = -1; /* owned by the response now */
           MHD_add_response_header (resp, MHD_HTTP_HEADER_CONTENT_TYPE,
                                    r->reply_type);
+          /* PDFs open in the browser, ready to print; tables download */
           content_disposition (r->reply_filename ? r->reply_filename
                                                  : "download",
+                               0 == strcmp (r->reply_type, "application/pdf"),
                                cd, sizeof cd);
           MHD_add_response_header (resp, "Content-Disposition", cd);
           add_common_headers (resp);
@@ -569,11 +572,12 @@ xj_reply_file (struct xj_req *r, const char *path, bool unlink_after,
 
 /* RFC 5987 encoding of a UTF-8 file name. */
 static void
-content_disposition (const char *name, char *out, size_t size)
+content_disposition (const char *name, bool inline_, char *out, size_t size)
 {
   size_t n = 0;
 
-  n = (size_t) snprintf (out, size, "attachment; filename*=UTF-8''");
+  n = (size_t) snprintf (out, size, "%s; filename*=UTF-8''",
+                         inline_ ? "inline" : "attachment");
   for (const unsigned char *p = (const unsigned char *) name; *p && n + 4 < size;
        p++)
     {

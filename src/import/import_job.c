@@ -88,6 +88,19 @@ errors_json (const struct xj_import_result *res)
   struct xj_import_error er;
   char *text;
 
+  /* unknown columns first: reported, never silently dropped */
+  for (size_t i = 0; i < res->nunknown; i++)
+    {
+      char m[300];
+
+      xj_snprintf (m, sizeof m, "%s：「%s」，该列未导入",
+                   xj_err_zh (XJ_E_IMPORT_UNKNOWN_COLUMN),
+                   res->unknown_cols[i]);
+      json_array_append_new (
+        a, json_pack ("{s:I, s:s, s:s, s:s, s:s}", "row", (json_int_t) 1,
+                      "column", res->unknown_cols[i], "value", "", "code",
+                      xj_err_code (XJ_E_IMPORT_UNKNOWN_COLUMN), "message", m));
+    }
   for (size_t i = 0; i < n && i < 200; i++)
     {
       xj_import_error_at (res, i, &er);
@@ -168,8 +181,8 @@ run_job (struct xj_db *db, struct xj_istore_job *j)
     {
     case XJ_E_OK:
       t.status = "done";
-      xj_snprintf (msg, sizeof msg, "imported %llu, rejected %llu, already "
-                   "registered %llu", (unsigned long long) res.imported,
+      xj_snprintf (msg, sizeof msg, "已导入%llu行，拒绝%llu行，已有学籍%llu行",
+                   (unsigned long long) res.imported,
                    (unsigned long long) res.rejected,
                    (unsigned long long) res.already);
       break;

@@ -179,6 +179,8 @@ def test_student_card_registrar_full_id_audited(api, world, tmp_path):
     r = a.get(f"/students/{it['id']}/card.pdf")
     assert r.status_code == 200, r.text
     assert r.headers["content-type"] == "application/pdf"
+    # opens in the browser, ready to print
+    assert r.headers["content-disposition"].startswith("inline;")
     assert r.content.startswith(b"%PDF")
     text = pdftext(r.content, tmp_path)
     assert "学生学籍卡" in text

@@ -1,0 +1,305 @@
+/* change.h -- registry changes (学籍变动): types, who may start them,
+ * their preconditions, approval chains, the working-day calendar, the
+ * workflow (create, approve, reject, return, withdraw, resubmit) and
+ * year-end promotion.  docs/internals/changes.md describes the mechanism.
+ *
+ * change_rules.c and the xj_cal_* arithmetic of calendar.c are pure (no
+ * SQL, no clock); change_store.c, calendar.c's loader and yearend.c hold
+ * the SQL and run inside the caller's transaction (xj_db_txn_run).  No
+ * HTTP here: functions return enum xj_err and, for field errors, the
+ * JSON key through *field.
+ */
+#ifndef XJ_CHANGE_H
+#define XJ_CHANGE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "audit/audit.h"
+#include "core/err.h"
+#include "db/db.h"
+#include "user/user.h"
+
+/* ---- types (pure) ---- */
+enum xj_change_type {
+  XJ_CH_TRANSFER_IN = 0, /* 转入: started by the receiving school; the
+                            sending school's step is the transfer-out
+                            confirmation (转出确认) */
+  XJ_CH_SUSPEND,         /* 休学 */
+  XJ_CH_RESUME,          /* 复学 */
+  XJ_CH_WITHDRAW,        /* 退学 */
+  XJ_CH_REPEAT,          /* 留级 */
+  XJ_CH_SKIP,            /* 跳级 */
+  XJ_CH_ABROAD,          /* 出国(境) */
+  XJ_CH_DEATH,           /* 死亡 */
+  XJ_CH_GRADUATE,        /* 毕业 / 结业 / 肄业 (individual) */
+  XJ_CH_CORRECT,         /* 信息变更: name, ID, birth date, gender */
+  XJ_CH_CANCEL,          /* 注销 (wrongly created record), bureau only */
+  XJ_CH__COUNT
+};
+
+/* "transfer_in", "suspend", ...; NULL for an out-of-range value. */
+const char *xj_change_type_name (enum xj_change_type t);
+/* Chinese label ("转入", "休学", ...). */
+const char *xj_change_type_zh (enum xj_change_type t);
+/* Parse a type name; false if unknown. */
+bool xj_change_type_parse (const char *name, enum xj_change_type *out);
+
+/* May a user of @role start a change of type @t at all?  (Scope is
+   checked separately against the schools involved.)  Registrars start
+   every type but 注销; bureau users start only 注销; administrators
+   start any. */
+bool xj_change_may_start (enum xj_change_type t, enum xj_role role);
+
+/* ---- grades (pure) ---- */
+/* Compulsory stage (primary 1x, junior 2x)? */
+bool xj_grade_compulsory (const char *grade);
+/* Last grade of its stage (16, 23, 24, 33, 43)? */
+bool xj_grade_final (const char *grade);
+/* Next / previous grade within the same stage into @out (>= 4 bytes);
+   false when there is none (final / first grade).  23 has no next: the
+   year-end run graduates it (五四制 24 is reached only by 跳级/留级). */
+bool xj_grade_next (const char *grade, char out[4]);
+bool xj_grade_prev (const char *grade, char out[4]);
+
+/* ---- preconditions (pure) ---- */
+/* What the rules need to know about a proposed change. */
+struct xj_change_check {
+  enum xj_change_type type;
+  const char *status;       /* the student's status (codeset "status") */
+  const char *grade;        /* the student's grade */
+  const char *reason_code;  /* 退学: "lost_capacity" allows compulsory */
+  const char *target_grade; /* 留级/跳级 (required), 复学 (optional) */
+  const char *outcome;      /* 毕业: graduated | completed | incomplete */
+};
+/* Check the national rules (domain.md §3): status allows the type, no
+   transfer while suspended, no withdrawal in the compulsory stage unless
+   reason_code is "lost_capacity", repeat/skip by one grade within the
+   stage, graduation/completion only from the final grade.  On failure
+   *field names the offending key ("student_id" for status rules). */
+enum xj_err xj_change_precheck (const struct xj_change_check *c,
+                                const char **field);
+
+/* ---- approval chains (pure) ---- */
+enum xj_actor_kind { XJ_AK_SCHOOL, XJ_AK_COUNTY, XJ_AK_CITY, XJ_AK_PROVINCE };
+const char *xj_actor_kind_name (enum xj_actor_kind k);
+
+#define XJ_CHANGE_MAX_STEPS 8
+
+struct xj_change_step_spec {
+  enum xj_actor_kind kind;
+  int64_t school_id;   /* XJ_AK_SCHOOL */
+  char region[8];      /* county 6 / city 4 / province 2 digits */
+  char label[64];      /* "转出学校", "转入县教育局", ... */
+};
+struct xj_change_chain {
+  unsigned n;
+  struct xj_change_step_spec s[XJ_CHANGE_MAX_STEPS];
+};
+
+/* Where the parties are. */
+struct xj_change_geo {
+  int64_t from_school_id;   /* the student's school */
+  const char *from_county;  /* its 6-digit county */
+  int64_t to_school_id;     /* transfer: the receiving school */
+  const char *to_county;
+  const char *grade;        /* the student's grade */
+  bool senior_city;         /* setting: senior/vocational registry
+                               authority is the city (default) */
+  const char *initiator_region; /* 注销: the initiating bureau's region
+                                   ("" for an administrator) */
+};
+/* Build the chain of steps after the initiator's submission (domain.md
+   §3): a transfer goes receiving side (county, city, province as far as
+   the two sides differ), sending school, sending side; a same-authority
+   transfer is sending school then the authority.  Every other school
+   change goes to the registry authority (county; city for senior and
+   vocational grades when @senior_city).  注销 goes one bureau level above
+   the initiator; a province bureau or an administrator applies it at
+   once (empty chain). */
+enum xj_err xj_change_chain_build (enum xj_change_type t,
+                                   const struct xj_change_geo *g,
+                                   struct xj_change_chain *out);
+
+/* May @u act on a step of @kind held by @school_id / @region?  Exact
+   match only: a school's registrar on its school steps, a bureau user
+   on the steps of exactly its region; administrators on any step. */
+bool xj_change_is_actor (const struct xj_user *u, enum xj_actor_kind kind,
+                         int64_t school_id, const char *region);
+
+/* ---- working days (calendar.c) ---- */
+/* Dates are ints YYYYMMDD.  A calendar lists the holidays (rest days)
+   and make-up working days (调休上班, usually weekends), each sorted
+   ascending; the caller owns the arrays. */
+struct xj_calendar {
+  int *holidays;
+  size_t nholidays;
+  int *workdays;
+  size_t nworkdays;
+};
+/* Day of week, 0 = Sunday. */
+int xj_ymd_weekday (int ymd);
+/* @ymd plus @days calendar days (may be negative). */
+int xj_ymd_add_days (int ymd, int days);
+bool xj_cal_is_workday (const struct xj_calendar *c, int ymd);
+/* The date @n working days after @start (the start day itself does not
+   count): Friday + 1 = the next Monday (weekends and holidays skipped). */
+int xj_cal_add_workdays (const struct xj_calendar *c, int start, unsigned n);
+/* Load the holidays table into @c (caller frees with xj_cal_fini). */
+enum xj_err xj_cal_load (struct xj_db *db, struct xj_calendar *c);
+void xj_cal_fini (struct xj_calendar *c);
+/* Today as YYYYMMDD from the injectable clock; "YYYY-MM-DD" form. */
+int xj_cal_today (void);
+void xj_ymd_format (int ymd, char out[12]);
+int xj_ymd_parse (const char *iso);
+
+/* Holiday calendar rows. */
+typedef void (*xj_holiday_cb) (void *cls, const char *date, const char *kind,
+                               const char *name);
+enum xj_err xj_holiday_list (struct xj_db *db, const char *from,
+                             const char *to, xj_holiday_cb cb, void *cls);
+/* Insert or replace one day (kind "holiday" or "workday"). */
+enum xj_err xj_holiday_put (struct xj_db *db, const char *date,
+                            const char *kind, const char *name);
+/* XJ_E_NOT_FOUND if the day was not listed. */
+enum xj_err xj_holiday_delete (struct xj_db *db, const char *date);
+
+/* ---- settings (change_store.c) ---- */
+struct xj_change_settings {
+  int step_days;       /* working days per step (default 10) */
+  int death_days;      /* working days for a death cancellation (10) */
+  bool senior_city;    /* senior/vocational authority: city (default) */
+};
+enum xj_err xj_change_settings_get (struct xj_db *db,
+                                    struct xj_change_settings *out);
+enum xj_err xj_change_settings_put (struct xj_db *db,
+                                    const struct xj_change_settings *in);
+
+/* ---- workflow (change_store.c; inside a write transaction) ---- */
+/* A new request, parsed by the handler. */
+struct xj_change_new {
+  enum xj_change_type type;
+  int64_t student_id;
+  int64_t to_school_id;     /* transfer (0: the registrar's own school) */
+  int64_t to_class_id;      /* optional target class */
+  const char *reason;       /* required */
+  const char *reason_code;  /* optional (退学 lost_capacity) */
+  const char *grade;        /* 留级/跳级/复学 target grade */
+  const char *outcome;      /* 毕业 */
+  json_t *changes;          /* 信息变更: {name,id_no,birth_date,gender}
+                               (borrowed) */
+  const char *id_no;        /* transfer of a student outside the caller's
+                               scope: the full resident ID (normalised) */
+  const char *registry_no;  /* ... or the full registry number */
+};
+
+/* Create a request: checks who may start it (scope, role), the student's
+   status and the type's rules, builds the chain, inserts the request
+   and its first round of steps (the first one waiting, with its
+   deadline), and records submit action, "change.requested" student event
+   and audit entry.  An empty chain applies the change at once.  Sets
+   *id.  On a field error *field names the key. */
+enum xj_err xj_change_create (struct xj_db *db, const struct xj_user *u,
+                              const struct xj_actor *a,
+                              const struct xj_change_new *n, int64_t *id,
+                              const char **field);
+
+enum xj_change_action {
+  XJ_CA_APPROVE, XJ_CA_REJECT, XJ_CA_RETURN, XJ_CA_WITHDRAW, XJ_CA_RESUBMIT
+};
+const char *xj_change_action_name (enum xj_change_action a);
+
+/* Act on request @id.  @expect_version 0 = do not check; otherwise a
+   different version gives XJ_E_CONFLICT.  Approve/reject/return act on
+   the waiting step (XJ_E_CHANGE_NOT_ACTOR unless @u holds it); the last
+   approval applies the change to the record (same transaction, event
+   "change.<type>").  Withdraw and resubmit are the initiator's.
+   @comment may be NULL (required for reject and return: the handler
+   checks).  @new_reason replaces the reason on resubmit (may be NULL).
+   A request @u may not see gives XJ_E_NOT_FOUND. */
+enum xj_err xj_change_act (struct xj_db *db, const struct xj_user *u,
+                           const struct xj_actor *a, int64_t id,
+                           int64_t expect_version,
+                           enum xj_change_action action, const char *comment,
+                           const char *new_reason);
+
+/* The request, its steps (all rounds) and actions as JSON, if @u may see
+   it (XJ_E_NOT_FOUND otherwise).  Caller owns *out. */
+enum xj_err xj_change_get_json (struct xj_db *db, const struct xj_user *u,
+                                int64_t id, json_t **out);
+
+/* Queues. */
+enum xj_change_box { XJ_BOX_TODO = 1, XJ_BOX_STARTED = 2, XJ_BOX_ALL = 3 };
+struct xj_change_filter {
+  enum xj_change_box box;
+  const char *type;   /* "" = any */
+  const char *status; /* "" = any */
+  bool overdue;       /* only requests whose waiting step is overdue */
+  int64_t limit, offset;
+};
+/* One page of requests for @u; each item as JSON appended to @items. */
+enum xj_err xj_change_list (struct xj_db *db, const struct xj_user *u,
+                            const struct xj_change_filter *f, int64_t *total,
+                            json_t *items);
+/* {todo, overdue, started} counts for the navigation. */
+enum xj_err xj_change_counts (struct xj_db *db, const struct xj_user *u,
+                              int64_t *todo, int64_t *overdue,
+                              int64_t *started);
+/* Per-school backlog in @u's scope: schools with open requests or
+   waiting school steps, as JSON items appended to @items. */
+enum xj_err xj_change_backlog (struct xj_db *db, const struct xj_user *u,
+                               json_t *items);
+
+/* Cross-scope lookup for transfers: the student whose resident ID or
+   registry number is exactly @id_no / @registry_no (one of them NULL).
+   Fills only what a receiving school needs.  XJ_E_NOT_FOUND if none. */
+struct xj_change_lookup {
+  int64_t id;
+  char name[200];
+  int64_t school_id;
+  char school_name[200];
+  char grade[4];
+  char status[16];
+};
+enum xj_err xj_change_lookup (struct xj_db *db, const char *id_no,
+                              const char *registry_no,
+                              struct xj_change_lookup *out);
+
+/* Does student @id have an open (pending or returned) request? */
+enum xj_err xj_change_student_open (struct xj_db *db, int64_t student_id,
+                                    bool *open);
+
+/* ---- year-end (yearend.c) ---- */
+/* Scope of a run: one school, or every school of a county. */
+struct xj_yearend_scope {
+  int64_t school_id;   /* 0 = by county */
+  const char *county;  /* 6 digits when school_id == 0 */
+};
+/* Preview (@apply false, read-only) or apply (@apply true, inside one
+   write transaction) the promotion of the current school year's classes
+   of the schools in @sc to the next school year: grades move up one,
+   final grades graduate, next-year classes are created (same numbers;
+   the entry grade gets as many classes as this year), students with open
+   requests are skipped and listed.  *out gets
+   {"run_id"?,"from_year","to_year","schools":[{school_id,school_name,
+   classes:[{grade,no,to_grade}],promoted,graduated,blocked:[...]}],
+   "promoted","graduated","blocked"}.  XJ_E_YEAREND_DONE when a school
+   was already promoted for this year (apply). */
+enum xj_err xj_yearend_run (struct xj_db *db, const struct xj_yearend_scope *sc,
+                            bool apply, const struct xj_actor *a,
+                            json_t **out);
+/* Undo run @run_id: restores each student's grade, class and status,
+   unless a student of the run changed since (XJ_E_YEAREND_ROLLBACK_
+   BLOCKED); XJ_E_YEAREND_ROLLED_BACK if it was undone already.  The
+   caller checks scope first with xj_yearend_schools. */
+enum xj_err xj_yearend_rollback (struct xj_db *db, int64_t run_id,
+                                 const struct xj_actor *a, json_t **out);
+/* The schools of run @run_id as (id, county) pairs through @cb;
+   XJ_E_NOT_FOUND for an unknown run. */
+typedef void (*xj_yearend_school_cb) (void *cls, int64_t school_id,
+                                      const char *county);
+enum xj_err xj_yearend_schools (struct xj_db *db, int64_t run_id,
+                                xj_yearend_school_cb cb, void *cls);
+
+#endif

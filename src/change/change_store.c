@@ -1,0 +1,1533 @@
+/* change_store.c -- the registry-change workflow and its SQL
+ * (change_requests, change_steps, change_actions, the change settings).
+ *
+ * Every function runs inside the caller's transaction (writers: a write
+ * transaction from xj_db_txn_run, so the version checks below happen
+ * under the writer lock).  Never replies, never prints.  The rules
+ * themselves are in change_rules.c (pure); this file loads what they
+ * need, enforces scope, writes rows, the student event and the audit
+ * entry of every action, and applies the change to the record on the
+ * last approval through xj_student_store_update (version-checked).
+ *
+ * The timeline events ("change.requested", "change.step.approved", ...)
+ * are inserted into student_events here (st_ch_event) because they do not
+ * change the record; the statement belongs in student_store.c as a
+ * public xj_student_add_event once that file is free to edit.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "change/change.h"
+#include "core/util.h"
+#include "idcard/idcard.h"
+#include "klass/klass.h"
+#include "school/school.h"
+#include "student/student_json.h"
+#include "student/student_store.h"
+#include "validate/codes.h"
+#include "validate/validate.h"
+
+XJ_DB_STMT (st_ch_ins,
+            "INSERT INTO change_requests (type, student_id, status,"
+            " initiator_id, initiator, initiator_school_id, initiator_region,"
+            " from_school_id, to_school_id, to_class_id, payload, round,"
+            " created_at, version) VALUES ($1, $2, 'pending', $3, $4, $5,"
+            " $6, $7, $8, $9, $10, 1, $11, 1)")
+XJ_DB_STMT (st_ch_step_ins,
+            "INSERT INTO change_steps (request_id, round, seq, actor_kind,"
+            " actor_school_id, actor_region, label, status, start_date,"
+            " deadline) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
+XJ_DB_STMT (st_ch_action_ins,
+            "INSERT INTO change_actions (request_id, step_id, action, at,"
+            " actor_id, actor, comment) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+XJ_DB_STMT (st_ch_event,
+            "INSERT INTO student_events (student_id, kind, at, actor_id,"
+            " actor, before, after) VALUES ($1, $2, $3, $4, $5, NULL, $6)")
+XJ_DB_STMT (st_ch_get,
+            "SELECT r.id, r.type, r.student_id, r.status,"
+            " coalesce(r.initiator_id, 0), r.initiator,"
+            " coalesce(r.initiator_school_id, 0), r.initiator_region,"
+            " r.from_school_id, coalesce(r.to_school_id, 0),"
+            " coalesce(r.to_class_id, 0), r.payload, r.round, r.created_at,"
+            " coalesce(r.closed_at, ''), r.version, fs.county_code,"
+            " coalesce(ts.county_code, ''), fs.name, coalesce(ts.name, '')"
+            " FROM change_requests r JOIN schools fs ON fs.id = r.from_school_id"
+            " LEFT JOIN schools ts ON ts.id = r.to_school_id WHERE r.id = $1")
+XJ_DB_STMT (st_ch_step_at,
+            "SELECT id, seq, actor_kind, coalesce(actor_school_id, 0),"
+            " actor_region, label, status FROM change_steps"
+            " WHERE request_id = $1 AND round = $2 AND seq = $3")
+XJ_DB_STMT (st_ch_waiting,
+            "SELECT id, seq, actor_kind, coalesce(actor_school_id, 0),"
+            " actor_region, label, status FROM change_steps"
+            " WHERE request_id = $1 AND round = $2 AND status = 'waiting'")
+XJ_DB_STMT (st_ch_step_done,
+            "UPDATE change_steps SET status = $2, acted_by = $3,"
+            " acted_by_name = $4, acted_at = $5, comment = $6"
+            " WHERE id = $1 AND status = 'waiting'")
+XJ_DB_STMT (st_ch_step_wait,
+            "UPDATE change_steps SET status = 'waiting', start_date = $2,"
+            " deadline = $3 WHERE id = $1 AND status = 'later'")
+XJ_DB_STMT (st_ch_steps_cancel,
+            "UPDATE change_steps SET status = 'cancelled' WHERE request_id = $1"
+            " AND round = $2 AND status IN ('later', 'waiting')")
+XJ_DB_STMT (st_ch_req_set,
+            "UPDATE change_requests SET status = $3, closed_at = $4,"
+            " version = version + 1 WHERE id = $1 AND version = $2")
+XJ_DB_STMT (st_ch_req_resubmit,
+            "UPDATE change_requests SET status = 'pending', round = round + 1,"
+            " payload = $3, version = version + 1"
+            " WHERE id = $1 AND version = $2 AND status = 'returned'")
+XJ_DB_STMT (st_ch_settings,
+            "SELECT key, value FROM settings WHERE key IN"
+            " ('change.step_days', 'change.death_days',"
+            " 'change.senior_authority')")
+XJ_DB_STMT (st_ch_setting_put,
+            "INSERT INTO settings (key, value) VALUES ($1, $2)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+XJ_DB_STMT (st_ch_steps_of,
+            "SELECT s.id, s.round, s.seq, s.actor_kind,"
+            " coalesce(s.actor_school_id, 0), coalesce(sc.name, ''),"
+            " s.actor_region, coalesce(rg.name, ''), s.label, s.status,"
+            " coalesce(s.start_date, ''), coalesce(s.deadline, ''),"
+            " coalesce(s.acted_by_name, ''), coalesce(s.acted_at, ''),"
+            " coalesce(s.comment, '')"
+            " FROM change_steps s LEFT JOIN schools sc ON sc.id = s.actor_school_id"
+            " LEFT JOIN regions rg ON rg.code = s.actor_region"
+            " WHERE s.request_id = $1 ORDER BY s.round, s.seq")
+XJ_DB_STMT (st_ch_actions_of,
+            "SELECT id, action, at, actor, coalesce(comment, ''),"
+            " coalesce(step_id, 0) FROM change_actions WHERE request_id = $1"
+            " ORDER BY id")
+XJ_DB_STMT (st_ch_student_open,
+            "SELECT id FROM change_requests WHERE student_id = $1"
+            " AND status IN ('pending', 'returned')")
+XJ_DB_STMT (st_ch_lookup,
+            "SELECT st.id, st.name, st.school_id, sc.name, st.grade, st.status"
+            " FROM students st JOIN schools sc ON sc.id = st.school_id"
+            " WHERE (st.id_no = $1 AND st.id_type = '1')"
+            " OR st.registry_no = $2")
+
+/* The queue WHERE clause: $1 box (1 todo, 2 started, 3 all), $2 user id,
+   $3 administrator (1/0), $4 registrar's school (0 = none), $5 bureau
+   region ('' = none), $6 type, $7 status ('' = any), $8 overdue only,
+   $9 today YYYY-MM-DD. */
+#define CH_LIST_FROM                                                         \
+  " FROM change_requests r JOIN students st ON st.id = r.student_id"         \
+  " JOIN schools fs ON fs.id = r.from_school_id"                             \
+  " LEFT JOIN schools ts ON ts.id = r.to_school_id"                          \
+  " LEFT JOIN change_steps w ON w.request_id = r.id AND w.round = r.round"   \
+  "  AND w.status = 'waiting'"                                               \
+  " WHERE (($1 = 1 AND ((w.id IS NOT NULL AND ($3 = 1"                       \
+  "   OR (w.actor_kind = 'school' AND w.actor_school_id = $4)"               \
+  "   OR (w.actor_kind <> 'school' AND $5 <> '' AND w.actor_region = $5)))"  \
+  "  OR (r.status = 'returned' AND r.initiator_id = $2)))"                   \
+  " OR ($1 = 2 AND (r.initiator_id = $2"                                     \
+  "  OR ($4 > 0 AND r.initiator_school_id = $4)))"                           \
+  " OR ($1 = 3 AND ($3 = 1 OR r.initiator_id = $2"                           \
+  "  OR ($4 > 0 AND (r.from_school_id = $4 OR r.to_school_id = $4))"         \
+  "  OR ($5 <> '' AND (substr(fs.county_code, 1, length($5)) = $5"           \
+  "   OR substr(coalesce(ts.county_code, ''), 1, length($5)) = $5)))))"      \
+  " AND ($6 = '' OR r.type = $6) AND ($7 = '' OR r.status = $7)"             \
+  " AND ($8 = 0 OR (w.id IS NOT NULL AND w.deadline < $9))"
+XJ_DB_STMT (st_ch_list_count, "SELECT count(*)" CH_LIST_FROM)
+XJ_DB_STMT (st_ch_list,
+            "SELECT r.id, r.type, r.status, r.student_id, st.name, st.grade,"
+            " r.from_school_id, fs.name, coalesce(r.to_school_id, 0),"
+            " coalesce(ts.name, ''), r.initiator, r.created_at,"
+            " coalesce(r.closed_at, ''), r.version, coalesce(w.seq, 0),"
+            " coalesce(w.actor_kind, ''), coalesce(w.actor_school_id, 0),"
+            " coalesce(w.actor_region, ''), coalesce(w.label, ''),"
+            " coalesce(w.deadline, '')" CH_LIST_FROM
+            " ORDER BY r.id DESC LIMIT $10 OFFSET $11")
+XJ_DB_STMT (st_ch_backlog,
+            "SELECT * FROM (SELECT sc.id, sc.code, sc.name, sc.county_code,"
+            " (SELECT count(*) FROM change_steps w JOIN change_requests r"
+            "   ON r.id = w.request_id AND r.round = w.round"
+            "   WHERE w.status = 'waiting' AND w.actor_kind = 'school'"
+            "   AND w.actor_school_id = sc.id) AS waiting,"
+            " (SELECT count(*) FROM change_steps w JOIN change_requests r"
+            "   ON r.id = w.request_id AND r.round = w.round"
+            "   WHERE w.status = 'waiting' AND w.actor_kind = 'school'"
+            "   AND w.actor_school_id = sc.id AND w.deadline < $2) AS overdue,"
+            " (SELECT count(*) FROM change_requests r"
+            "   WHERE r.status IN ('pending', 'returned')"
+            "   AND (r.from_school_id = sc.id OR r.to_school_id = sc.id))"
+            "   AS open"
+            " FROM schools sc WHERE $1 = ''"
+            "  OR substr(sc.county_code, 1, length($1)) = $1)"
+            " WHERE waiting > 0 OR open > 0 ORDER BY county_code, code")
+
+/* ---- settings ---- */
+
+static int
+settings_row (void *cls, const struct xj_db_row *r)
+{
+  struct xj_change_settings *s = cls;
+  const char *k = xj_db_text (r, 0), *v = xj_db_text (r, 1);
+  int64_t n;
+
+  if (0 == strcmp (k, "change.step_days") && xj_parse_i64 (v, &n) && n > 0
+      && n < 1000)
+    s->step_days = (int) n;
+  else if (0 == strcmp (k, "change.death_days") && xj_parse_i64 (v, &n)
+           && n > 0 && n < 1000)
+    s->death_days = (int) n;
+  else if (0 == strcmp (k, "change.senior_authority"))
+    s->senior_city = 0 != strcmp (v, "county");
+  return 0;
+}
+
+enum xj_err
+xj_change_settings_get (struct xj_db *db, struct xj_change_settings *out)
+{
+  enum xj_qs qs;
+
+  out->step_days = 10;
+  out->death_days = 10;
+  out->senior_city = true;
+  qs = xj_db_q (db, &st_ch_settings, XJ_DB_NOPARAMS, &settings_row, out);
+  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}
+
+enum xj_err
+xj_change_settings_put (struct xj_db *db, const struct xj_change_settings *in)
+{
+  char a[16], b[16];
+  enum xj_qs qs;
+
+  xj_snprintf (a, sizeof a, "%d", in->step_days);
+  xj_snprintf (b, sizeof b, "%d", in->death_days);
+  qs = xj_db_q (db, &st_ch_setting_put,
+                XJ_DB_PARAMS (XJ_DB_S ("change.step_days"), XJ_DB_S (a)),
+                NULL, NULL);
+  if (qs >= 0)
+    qs = xj_db_q (db, &st_ch_setting_put,
+                  XJ_DB_PARAMS (XJ_DB_S ("change.death_days"), XJ_DB_S (b)),
+                  NULL, NULL);
+  if (qs >= 0)
+    qs = xj_db_q (db, &st_ch_setting_put,
+                  XJ_DB_PARAMS (XJ_DB_S ("change.senior_authority"),
+                                XJ_DB_S (in->senior_city ? "city"
+                                                         : "county")),
+                  NULL, NULL);
+  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}
+
+/* ---- one request ---- */
+
+struct req {
+  int64_t id;
+  enum xj_change_type type;
+  int64_t student_id;
+  char status[16];
+  int64_t initiator_id;
+  char initiator[64];
+  int64_t initiator_school;
+  char initiator_region[16];
+  int64_t from_school, to_school, to_class;
+  char *payload;            /* owned */
+  int round;
+  char created_at[32], closed_at[32];
+  int64_t version;
+  char from_county[8], to_county[8];
+  char from_name[200], to_name[200];
+};
+
+static int
+req_row (void *cls, const struct xj_db_row *r)
+{
+  struct req *q = cls;
+
+  q->id = xj_db_int (r, 0);
+  if (! xj_change_type_parse (xj_db_text (r, 1), &q->type))
+    q->type = XJ_CH__COUNT;
+  q->student_id = xj_db_int (r, 2);
+  xj_strlcpy (q->status, xj_db_text (r, 3), sizeof q->status);
+  q->initiator_id = xj_db_int (r, 4);
+  xj_strlcpy (q->initiator, xj_db_text (r, 5), sizeof q->initiator);
+  q->initiator_school = xj_db_int (r, 6);
+  xj_strlcpy (q->initiator_region, xj_db_text (r, 7),
+              sizeof q->initiator_region);
+  q->from_school = xj_db_int (r, 8);
+  q->to_school = xj_db_int (r, 9);
+  q->to_class = xj_db_int (r, 10);
+  q->payload = xj_strdup (xj_db_text (r, 11));
+  q->round = (int) xj_db_int (r, 12);
+  xj_strlcpy (q->created_at, xj_db_text (r, 13), sizeof q->created_at);
+  xj_strlcpy (q->closed_at, xj_db_text (r, 14), sizeof q->closed_at);
+  q->version = xj_db_int (r, 15);
+  xj_strlcpy (q->from_county, xj_db_text (r, 16), sizeof q->from_county);
+  xj_strlcpy (q->to_county, xj_db_text (r, 17), sizeof q->to_county);
+  xj_strlcpy (q->from_name, xj_db_text (r, 18), sizeof q->from_name);
+  xj_strlcpy (q->to_name, xj_db_text (r, 19), sizeof q->to_name);
+  return 1;
+}
+
+static enum xj_err
+req_load (struct xj_db *db, int64_t id, struct req *q)
+{
+  enum xj_qs qs;
+
+  memset (q, 0, sizeof *q);
+  qs = xj_db_q (db, &st_ch_get, XJ_DB_PARAMS (XJ_DB_I (id)), &req_row, q);
+  if (qs < 0)
+    return xj_db_qs_err (qs);
+  return XJ_QS_NONE == qs ? XJ_E_NOT_FOUND : XJ_E_OK;
+}
+
+static bool
+prefix_of (const char *region, const char *county)
+{
+  size_t n = strlen (region);
+
+  return n > 0 && county && 0 == strncmp (region, county, n);
+}
+
+/* May @u see request @q?  Parties only: the initiator, both schools'
+   registrars, bureau users over either school, administrators. */
+static bool
+can_see (const struct xj_user *u, const struct req *q)
+{
+  switch (u->role)
+    {
+    case XJ_ROLE_ADMIN:
+      return true;
+    case XJ_ROLE_REGISTRAR:
+      return u->school_id > 0 && (u->school_id == q->from_school
+                                  || u->school_id == q->to_school);
+    case XJ_ROLE_BUREAU:
+      return prefix_of (u->region_code, q->from_county)
+             || prefix_of (u->region_code, q->to_county);
+    default:
+      return false;
+    }
+}
+
+struct step {
+  int64_t id;
+  int seq;
+  enum xj_actor_kind kind;
+  int64_t school_id;
+  char region[16];
+  char label[64];
+  char status[16];
+};
+
+static enum xj_actor_kind
+kind_parse (const char *s)
+{
+  if (0 == strcmp (s, "county"))
+    return XJ_AK_COUNTY;
+  if (0 == strcmp (s, "city"))
+    return XJ_AK_CITY;
+  if (0 == strcmp (s, "province"))
+    return XJ_AK_PROVINCE;
+  return XJ_AK_SCHOOL;
+}
+
+static int
+step_row (void *cls, const struct xj_db_row *r)
+{
+  struct step *s = cls;
+
+  s->id = xj_db_int (r, 0);
+  s->seq = (int) xj_db_int (r, 1);
+  s->kind = kind_parse (xj_db_text (r, 2));
+  s->school_id = xj_db_int (r, 3);
+  xj_strlcpy (s->region, xj_db_text (r, 4), sizeof s->region);
+  xj_strlcpy (s->label, xj_db_text (r, 5), sizeof s->label);
+  xj_strlcpy (s->status, xj_db_text (r, 6), sizeof s->status);
+  return 1;
+}
+
+/* ---- small writers ---- */
+
+static enum xj_err
+qs_ok (enum xj_qs qs)
+{
+  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}
+
+static enum xj_err
+add_action (struct xj_db *db, const struct xj_actor *a, int64_t req_id,
+            int64_t step_id, const char *action, const char *comment)
+{
+  char at[32];
+
+  xj_now_iso (at);
+  return qs_ok (xj_db_q (db, &st_ch_action_ins,
+                         XJ_DB_PARAMS (XJ_DB_I (req_id),
+                                       step_id ? XJ_DB_I (step_id) : XJ_DB_NUL,
+                                       XJ_DB_S (action), XJ_DB_S (at),
+                                       a->user_id ? XJ_DB_I (a->user_id)
+                                                  : XJ_DB_NUL,
+                                       XJ_DB_S (a->username),
+                                       XJ_DB_SE (comment)),
+                         NULL, NULL));
+}
+
+/* Timeline event @kind on the student with @after (steals it). */
+static enum xj_err
+add_event (struct xj_db *db, const struct xj_actor *a, int64_t student_id,
+           const char *kind, json_t *after)
+{
+  char at[32];
+  char *text = json_dumps (after, JSON_COMPACT | JSON_SORT_KEYS);
+  enum xj_err e;
+
+  json_decref (after);
+  xj_now_iso (at);
+  e = qs_ok (xj_db_q (db, &st_ch_event,
+                      XJ_DB_PARAMS (XJ_DB_I (student_id), XJ_DB_S (kind),
+                                    XJ_DB_S (at),
+                                    a->user_id ? XJ_DB_I (a->user_id)
+                                               : XJ_DB_NUL,
+                                    XJ_DB_S (a->username), XJ_DB_S (text)),
+                      NULL, NULL));
+  free (text);
+  return e;
+}
+
+static enum xj_err
+audit (struct xj_db *db, const struct xj_actor *a, const char *action,
+       int64_t req_id, json_t *after)
+{
+  char idbuf[24];
+  char *text = json_dumps (after, JSON_COMPACT | JSON_SORT_KEYS);
+  enum xj_err e;
+
+  json_decref (after);
+  xj_snprintf (idbuf, sizeof idbuf, "%lld", (long long) req_id);
+  e = xj_audit_append (db, a, action, "change", idbuf, NULL, text);
+  free (text);
+  return e;
+}
+
+/* Insert the steps of @ch as round @round of request @req_id, the first
+   one waiting from today. */
+static enum xj_err
+insert_steps (struct xj_db *db, int64_t req_id, int round,
+              const struct xj_change_chain *ch, int days)
+{
+  struct xj_calendar cal;
+  char today[12], deadline[12];
+  enum xj_err e;
+
+  if (XJ_E_OK != (e = xj_cal_load (db, &cal)))
+    return e;
+  xj_ymd_format (xj_cal_today (), today);
+  xj_ymd_format (xj_cal_add_workdays (&cal, xj_cal_today (), (unsigned) days),
+                 deadline);
+  xj_cal_fini (&cal);
+  for (unsigned i = 0; i < ch->n && XJ_E_OK == e; i++)
+    {
+      const struct xj_change_step_spec *s = &ch->s[i];
+
+      e = qs_ok (xj_db_q (
+        db, &st_ch_step_ins,
+        XJ_DB_PARAMS (XJ_DB_I (req_id), XJ_DB_I (round), XJ_DB_I (i + 1),
+                      XJ_DB_S (xj_actor_kind_name (s->kind)),
+                      s->school_id ? XJ_DB_I (s->school_id) : XJ_DB_NUL,
+                      XJ_DB_S (s->region),
+                      XJ_DB_S (s->label),
+                      XJ_DB_S (0 == i ? "waiting" : "later"),
+                      0 == i ? XJ_DB_S (today) : XJ_DB_NUL,
+                      0 == i ? XJ_DB_S (deadline) : XJ_DB_NUL),
+        NULL, NULL));
+    }
+  return e;
+}
+
+/* ---- applying a change to the record ---- */
+
+static const char *
+pstr (json_t *p, const char *k)
+{
+  return json_string_value (json_object_get (p, k));
+}
+
+static void
+note (json_t *before, json_t *after, const char *k, json_t *b, json_t *a)
+{
+  json_object_set_new (before, k, b);
+  json_object_set_new (after, k, a);
+}
+
+static json_t *
+jid (int64_t v)
+{
+  return v ? json_integer (v) : json_null ();
+}
+
+/* Apply request @q (its last step approved) to the student, in the
+   caller's transaction: event "change.<type>" with before/after, audit
+   "student.change". */
+static enum xj_err
+apply (struct xj_db *db, const struct xj_actor *a, const struct req *q)
+{
+  struct xj_student *s = xj_malloc (sizeof *s);
+  json_t *p = json_loads (q->payload, 0, NULL);
+  json_t *before = json_object (), *after = json_object ();
+  char kind[48], idbuf[24];
+  char *tb = NULL, *ta = NULL;
+  const char *v;
+  enum xj_err e;
+
+  if (NULL == p)
+    p = json_object ();
+  e = xj_student_load (db, q->student_id, s);
+  if (XJ_E_OK != e)
+    goto out;
+#define SET_STATUS(st)                                                    \
+  do {                                                                    \
+    note (before, after, "status", json_string (s->status),               \
+          json_string (st));                                              \
+    xj_strlcpy (s->status, st, sizeof s->status);                         \
+  } while (0)
+#define SET_CLASS(c)                                                      \
+  do {                                                                    \
+    note (before, after, "class_id", jid (s->class_id), jid (c));         \
+    s->class_id = (c);                                                    \
+  } while (0)
+#define SET_GRADE(g)                                                      \
+  do {                                                                    \
+    note (before, after, "grade", json_string (s->grade), json_string (g)); \
+    xj_strlcpy (s->grade, g, sizeof s->grade);                            \
+  } while (0)
+  switch (q->type)
+    {
+    case XJ_CH_TRANSFER_IN:
+      note (before, after, "school_id", json_integer (s->school_id),
+            json_integer (q->to_school));
+      s->school_id = q->to_school;
+      SET_CLASS (q->to_class);
+      break;
+    case XJ_CH_SUSPEND:
+      SET_STATUS ("suspended");
+      break;
+    case XJ_CH_RESUME:
+      SET_STATUS ("enrolled");
+      if ((v = pstr (p, "grade")) && *v && 0 != strcmp (v, s->grade))
+        SET_GRADE (v);
+      if (q->to_class)
+        SET_CLASS (q->to_class);
+      break;
+    case XJ_CH_WITHDRAW:
+      SET_STATUS ("withdrawn");
+      break;
+    case XJ_CH_ABROAD:
+      SET_STATUS ("abroad");
+      break;
+    case XJ_CH_DEATH:
+      SET_STATUS ("deceased");
+      break;
+    case XJ_CH_CANCEL:
+      SET_STATUS ("cancelled");
+      break;
+    case XJ_CH_GRADUATE:
+      v = pstr (p, "outcome");
+      SET_STATUS (v ? v : "graduated");
+      break;
+    case XJ_CH_REPEAT:
+    case XJ_CH_SKIP:
+      v = pstr (p, "grade");
+      SET_GRADE (v ? v : s->grade);
+      SET_CLASS (q->to_class);
+      break;
+    case XJ_CH_CORRECT:
+      {
+        json_t *c = json_object_get (p, "changes");
+
+        if ((v = pstr (c, "name")))
+          {
+            note (before, after, "name", json_string (s->name),
+                  json_string (v));
+            xj_strlcpy (s->name, v, sizeof s->name);
+          }
+        if ((v = pstr (c, "birth_date")))
+          {
+            note (before, after, "birth_date", json_string (s->birth_date),
+                  json_string (v));
+            xj_strlcpy (s->birth_date, v, sizeof s->birth_date);
+          }
+        if (json_is_integer (json_object_get (c, "gender")))
+          {
+            int g = (int) json_integer_value (json_object_get (c, "gender"));
+
+            note (before, after, "gender", json_integer (s->gender),
+                  json_integer (g));
+            s->gender = g;
+          }
+        if ((v = pstr (c, "id_no")))
+          {
+            note (before, after, "id_no", json_string (s->id_no),
+                  json_string (v));
+            xj_strlcpy (s->id_type, "1", sizeof s->id_type);
+            xj_strlcpy (s->id_no, v, sizeof s->id_no);
+            if ('L' == s->registry_no[0])
+              {
+                /* the registry number stays unless L becomes G */
+                note (before, after, "registry_no",
+                      json_string (s->registry_no), NULL);
+                e = xj_student_add_alias (db, s->id, s->registry_no);
+                if (XJ_E_OK != e)
+                  goto out;
+                xj_registry_no_g (v, s->registry_no);
+                json_object_set_new (after, "registry_no",
+                                     json_string (s->registry_no));
+              }
+          }
+        break;
+      }
+    default:
+      e = XJ_E_INTERNAL;
+      goto out;
+    }
+#undef SET_STATUS
+#undef SET_CLASS
+#undef SET_GRADE
+  json_object_set_new (after, "request_id", json_integer (q->id));
+  xj_student_mask_json (before);
+  tb = json_dumps (before, JSON_COMPACT | JSON_SORT_KEYS);
+  ta = json_dumps (after, JSON_COMPACT | JSON_SORT_KEYS);
+  xj_snprintf (kind, sizeof kind, "change.%s", xj_change_type_name (q->type));
+  e = xj_student_store_update (db, s, s->version, a, kind, tb, ta);
+  if (XJ_E_OK != e)
+    goto out;
+  xj_snprintf (idbuf, sizeof idbuf, "%lld", (long long) s->id);
+  e = xj_audit_append (db, a, "student.change", "student", idbuf, tb, ta);
+out:
+  free (tb);
+  free (ta);
+  json_decref (before);
+  json_decref (after);
+  json_decref (p);
+  free (s);
+  return e;
+}
+
+/* ---- create ---- */
+
+/* Validate and normalise the 信息变更 values into @norm (owned by the
+   caller) against student @s. */
+static enum xj_err
+check_changes (struct xj_db *db, const struct xj_student *s, json_t *in,
+               json_t *norm, const char **field)
+{
+  const char *k;
+  json_t *v;
+  char buf[200];
+  char birth[12];
+  int gender = s->gender;
+  struct xj_idcard card;
+  bool have_card = false;
+  enum xj_err e;
+
+  xj_strlcpy (birth, s->birth_date, sizeof birth);
+  *field = "changes";
+  if (! json_is_object (in) || 0 == json_object_size (in))
+    return XJ_E_REQUIRED;
+  json_object_foreach (in, k, v)
+    {
+      *field = k;
+      if (0 == strcmp (k, "name") && json_is_string (v))
+        {
+          if (XJ_E_OK != (e = xj_valid_name (json_string_value (v), buf,
+                                             sizeof buf)))
+            return e;
+          json_object_set_new (norm, "name", json_string (buf));
+        }
+      else if (0 == strcmp (k, "birth_date") && json_is_string (v))
+        {
+          if (XJ_E_OK != (e = xj_valid_date (json_string_value (v), birth,
+                                             sizeof birth)))
+            return e;
+          json_object_set_new (norm, "birth_date", json_string (birth));
+        }
+      else if (0 == strcmp (k, "gender") && json_is_integer (v))
+        {
+          gender = (int) json_integer_value (v);
+          if (1 != gender && 2 != gender)
+            return XJ_E_CODE;
+          json_object_set_new (norm, "gender", json_integer (gender));
+        }
+      else if (0 == strcmp (k, "id_no") && json_is_string (v))
+        {
+          int64_t other, school;
+
+          if (XJ_E_OK != (e = xj_idcard_parse (json_string_value (v),
+                                               xj_cal_today (), &card)))
+            return e;
+          have_card = true;
+          e = xj_student_find_by_id_no (db, "1", card.id18, &other, &school);
+          if (XJ_E_OK == e && other != s->id)
+            return XJ_E_ID_EXISTS;
+          if (XJ_E_OK != e && XJ_E_NOT_FOUND != e)
+            return e;
+          json_object_set_new (norm, "id_no", json_string (card.id18));
+        }
+      else
+        return json_is_string (v) || json_is_integer (v) ? XJ_E_UNKNOWN_FIELD
+                                                         : XJ_E_BAD_TYPE;
+    }
+  /* the resulting record must agree with its resident ID */
+  if (! have_card && 0 == strcmp (s->id_type, "1")
+      && XJ_E_OK == xj_idcard_parse (s->id_no, 0, &card))
+    have_card = true;
+  if (have_card)
+    {
+      if (card.year * 10000 + card.month * 100 + card.day
+          != xj_valid_date_ymd (birth))
+        {
+          *field = "birth_date";
+          return XJ_E_ID_BIRTH_MISMATCH;
+        }
+      if (card.gender != gender)
+        {
+          *field = "gender";
+          return XJ_E_ID_GENDER_MISMATCH;
+        }
+    }
+  return XJ_E_OK;
+}
+
+/* Check the target class @class_id: of @school_id, of @grade. */
+static enum xj_err
+check_class (struct xj_db *db, int64_t class_id, int64_t school_id,
+             const char *grade, const char **field)
+{
+  struct xj_class c;
+
+  if (0 == class_id)
+    return XJ_E_OK;
+  *field = "to_class_id";
+  if (XJ_E_OK != xj_class_get (db, class_id, &c) || c.school_id != school_id
+      || 0 != strcmp (c.grade, grade))
+    return XJ_E_NO_SUCH_CLASS;
+  return XJ_E_OK;
+}
+
+enum xj_err
+xj_change_create (struct xj_db *db, const struct xj_user *u,
+                  const struct xj_actor *a, const struct xj_change_new *n,
+                  int64_t *id, const char **field)
+{
+  struct xj_student *s = xj_malloc (sizeof *s);
+  struct xj_student_ctx ctx;
+  struct xj_school to;
+  struct xj_change_settings set;
+  struct xj_change_chain ch;
+  struct xj_change_geo geo = { 0 };
+  struct xj_change_check chk = { 0 };
+  json_t *payload = json_object (), *norm = NULL, *shown;
+  char *ptext = NULL;
+  char at[32];
+  int64_t to_school = 0;
+  const char *target_grade = NULL;
+  enum xj_qs qs;
+  enum xj_err e;
+
+  *field = NULL;
+  if (! xj_change_may_start (n->type, u->role))
+    {
+      e = XJ_E_CHANGE_INITIATOR;
+      goto out;
+    }
+  e = xj_student_load_ctx (db, n->student_id, s, &ctx);
+  if (XJ_E_OK != e)
+    {
+      *field = "student_id";
+      goto out;
+    }
+  if (XJ_CH_TRANSFER_IN == n->type)
+    {
+      /* the receiving school starts it; the student may be anywhere */
+      to_school = XJ_ROLE_REGISTRAR == u->role ? u->school_id
+                                                : n->to_school_id;
+      *field = "to_school_id";
+      if (XJ_ROLE_REGISTRAR == u->role && n->to_school_id
+          && n->to_school_id != u->school_id)
+        {
+          e = XJ_E_CHANGE_INITIATOR;
+          goto out;
+        }
+      /* outside the caller's scope the student is known only through
+         its full resident ID or registry number (as from the lookup):
+         a bare row id is answered like a missing one */
+      if (! xj_scope_school (u, s->school_id, ctx.county_code)
+          && ! (n->id_no && 0 == strcmp (n->id_no, s->id_no)
+                && 0 == strcmp (s->id_type, "1"))
+          && ! (n->registry_no && 0 == strcmp (n->registry_no,
+                                               s->registry_no)))
+        {
+          *field = "student_id";
+          e = XJ_E_NOT_FOUND;
+          goto out;
+        }
+      if (0 == to_school || XJ_E_OK != xj_school_get (db, to_school, &to))
+        {
+          e = XJ_E_NO_SUCH_SCHOOL;
+          goto out;
+        }
+      if (to.id == s->school_id)
+        {
+          e = XJ_E_CHANGE_SAME_SCHOOL;
+          goto out;
+        }
+      if (! xj_school_stage_has_grade (to.stage, s->grade))
+        {
+          e = XJ_E_SCHOOL_GRADE;
+          goto out;
+        }
+    }
+  else if (! xj_scope_school_write (u, s->school_id, ctx.county_code))
+    {
+      *field = "student_id";
+      e = XJ_E_NOT_FOUND;
+      goto out;
+    }
+  chk.type = n->type;
+  chk.status = s->status;
+  chk.grade = s->grade;
+  chk.reason_code = n->reason_code;
+  chk.target_grade = n->grade;
+  chk.outcome = n->outcome;
+  if (XJ_E_OK != (e = xj_change_precheck (&chk, field)))
+    goto out;
+  /* target class and grade */
+  if (XJ_CH_TRANSFER_IN == n->type)
+    e = check_class (db, n->to_class_id, to_school, s->grade, field);
+  else if (XJ_CH_REPEAT == n->type || XJ_CH_SKIP == n->type
+           || XJ_CH_RESUME == n->type)
+    {
+      struct xj_school own;
+
+      target_grade = n->grade && *n->grade ? n->grade : s->grade;
+      if (XJ_E_OK == (e = xj_school_get (db, s->school_id, &own))
+          && ! xj_school_stage_has_grade (own.stage, target_grade))
+        {
+          *field = "grade";
+          e = XJ_E_SCHOOL_GRADE;
+        }
+      if (XJ_E_OK == e)
+        e = check_class (db, n->to_class_id, s->school_id, target_grade,
+                         field);
+    }
+  else if (n->to_class_id)
+    {
+      *field = "to_class_id";
+      e = XJ_E_UNKNOWN_FIELD;
+    }
+  if (XJ_E_OK != e)
+    goto out;
+  json_object_set_new (payload, "reason", json_string (n->reason));
+  if (n->reason_code && *n->reason_code)
+    json_object_set_new (payload, "reason_code",
+                         json_string (n->reason_code));
+  if (target_grade)
+    json_object_set_new (payload, "grade", json_string (target_grade));
+  if (XJ_CH_GRADUATE == n->type)
+    json_object_set_new (payload, "outcome", json_string (n->outcome));
+  if (XJ_CH_CORRECT == n->type)
+    {
+      norm = json_object ();
+      if (XJ_E_OK != (e = check_changes (db, s, n->changes, norm, field)))
+        goto out;
+      json_object_set (payload, "changes", norm);
+    }
+  else if (n->changes)
+    {
+      *field = "changes";
+      e = XJ_E_UNKNOWN_FIELD;
+      goto out;
+    }
+  /* chain */
+  if (XJ_E_OK != (e = xj_change_settings_get (db, &set)))
+    goto out;
+  geo.from_school_id = s->school_id;
+  geo.from_county = ctx.county_code;
+  geo.to_school_id = to_school;
+  geo.to_county = to_school ? to.county_code : NULL;
+  geo.grade = s->grade;
+  geo.senior_city = set.senior_city;
+  geo.initiator_region = XJ_ROLE_BUREAU == u->role ? u->region_code : "";
+  if (XJ_E_OK != (e = xj_change_chain_build (n->type, &geo, &ch)))
+    goto out;
+  ptext = json_dumps (payload, JSON_COMPACT | JSON_SORT_KEYS);
+  xj_now_iso (at);
+  qs = xj_db_q (db, &st_ch_ins,
+                XJ_DB_PARAMS (XJ_DB_S (xj_change_type_name (n->type)),
+                              XJ_DB_I (s->id),
+                              a->user_id ? XJ_DB_I (a->user_id) : XJ_DB_NUL,
+                              XJ_DB_S (a->username),
+                              u->school_id ? XJ_DB_I (u->school_id)
+                                           : XJ_DB_NUL,
+                              XJ_DB_S (u->region_code),
+                              XJ_DB_I (s->school_id),
+                              to_school ? XJ_DB_I (to_school) : XJ_DB_NUL,
+                              n->to_class_id ? XJ_DB_I (n->to_class_id)
+                                             : XJ_DB_NUL,
+                              XJ_DB_S (ptext), XJ_DB_S (at)),
+                NULL, NULL);
+  if (XJ_QS_UNIQUE == qs)
+    {
+      *field = "student_id";
+      e = XJ_E_CHANGE_OPEN;
+      goto out;
+    }
+  if (XJ_E_OK != (e = qs_ok (qs)))
+    goto out;
+  *id = xj_db_last_id (db);
+  e = insert_steps (db, *id, 1, &ch,
+                    XJ_CH_DEATH == n->type ? set.death_days : set.step_days);
+  if (XJ_E_OK == e)
+    e = add_action (db, a, *id, 0, "submit", n->reason);
+  /* the timeline shows the request; ID numbers masked */
+  shown = json_deep_copy (payload);
+  xj_student_mask_json (json_object_get (shown, "changes"));
+  if (XJ_E_OK == e)
+    e = add_event (db, a, s->id, "change.requested",
+                   json_pack ("{s:I, s:s, s:O, s:o, s:i}", "request_id",
+                              (json_int_t) *id, "type",
+                              xj_change_type_name (n->type), "payload", shown,
+                              "to_school_id", jid (to_school), "steps",
+                              (int) ch.n));
+  if (XJ_E_OK == e)
+    e = audit (db, a, "change.create", *id,
+               json_pack ("{s:s, s:I, s:o}", "type",
+                          xj_change_type_name (n->type), "student_id",
+                          (json_int_t) s->id, "payload", shown));
+  else
+    json_decref (shown);
+  if (XJ_E_OK == e && 0 == ch.n)
+    {
+      /* no approval needed (注销 by a province bureau or administrator) */
+      struct req q;
+
+      if (XJ_E_OK != (e = req_load (db, *id, &q)))
+        goto out;
+      e = apply (db, a, &q);
+      if (XJ_E_OK == e)
+        e = qs_ok (xj_db_q (db, &st_ch_req_set,
+                            XJ_DB_PARAMS (XJ_DB_I (q.id), XJ_DB_I (q.version),
+                                          XJ_DB_S ("approved"), XJ_DB_S (at)),
+                            NULL, NULL));
+      if (XJ_E_OK == e)
+        e = add_action (db, a, q.id, 0, "apply", NULL);
+      free (q.payload);
+    }
+out:
+  free (ptext);
+  json_decref (payload);
+  json_decref (norm);
+  free (s);
+  return e;
+}
+
+/* ---- act ---- */
+
+const char *
+xj_change_action_name (enum xj_change_action a)
+{
+  switch (a)
+    {
+    case XJ_CA_APPROVE: return "approve";
+    case XJ_CA_REJECT: return "reject";
+    case XJ_CA_RETURN: return "return";
+    case XJ_CA_WITHDRAW: return "withdraw";
+    case XJ_CA_RESUBMIT: return "resubmit";
+    }
+  return "";
+}
+
+static bool
+is_initiator (const struct xj_user *u, const struct req *q)
+{
+  if (XJ_ROLE_ADMIN == u->role || u->id == q->initiator_id)
+    return true;
+  return XJ_ROLE_REGISTRAR == u->role && u->school_id > 0
+         && u->school_id == q->initiator_school;
+}
+
+static enum xj_err
+set_req (struct xj_db *db, struct req *q, const char *status, bool close)
+{
+  char at[32];
+  enum xj_qs qs;
+
+  xj_now_iso (at);
+  qs = xj_db_q (db, &st_ch_req_set,
+                XJ_DB_PARAMS (XJ_DB_I (q->id), XJ_DB_I (q->version),
+                              XJ_DB_S (status),
+                              close ? XJ_DB_S (at) : XJ_DB_NUL),
+                NULL, NULL);
+  if (qs < 0)
+    return xj_db_qs_err (qs);
+  if (XJ_QS_NONE == qs)
+    return XJ_E_CONFLICT;
+  q->version++;
+  return XJ_E_OK;
+}
+
+/* Rebuild the chain of @q for a resubmission (the geography or the
+   settings may have changed since). */
+static enum xj_err
+rebuild_chain (struct xj_db *db, const struct req *q,
+               struct xj_change_chain *ch, int *days)
+{
+  struct xj_student *s = xj_malloc (sizeof *s);
+  struct xj_student_ctx ctx;
+  struct xj_change_settings set;
+  struct xj_change_geo geo = { 0 };
+  enum xj_err e;
+
+  e = xj_student_load_ctx (db, q->student_id, s, &ctx);
+  if (XJ_E_OK == e)
+    e = xj_change_settings_get (db, &set);
+  if (XJ_E_OK == e)
+    {
+      geo.from_school_id = s->school_id;
+      geo.from_county = ctx.county_code;
+      geo.to_school_id = q->to_school;
+      geo.to_county = q->to_school ? q->to_county : NULL;
+      geo.grade = s->grade;
+      geo.senior_city = set.senior_city;
+      geo.initiator_region = q->initiator_region;
+      *days = XJ_CH_DEATH == q->type ? set.death_days : set.step_days;
+      e = xj_change_chain_build (q->type, &geo, ch);
+    }
+  free (s);
+  return e;
+}
+
+enum xj_err
+xj_change_act (struct xj_db *db, const struct xj_user *u,
+               const struct xj_actor *a, int64_t id, int64_t expect_version,
+               enum xj_change_action action, const char *comment,
+               const char *new_reason)
+{
+  struct req q;
+  struct step w = { 0 }, next = { 0 };
+  char at[32];
+  const char *act = xj_change_action_name (action);
+  char evkind[48];
+  bool final = false;
+  enum xj_qs qs;
+  enum xj_err e;
+
+  e = req_load (db, id, &q);
+  if (XJ_E_OK != e)
+    return e;
+  if (! can_see (u, &q))
+    {
+      e = XJ_E_NOT_FOUND;
+      goto out;
+    }
+  if (expect_version && expect_version != q.version)
+    {
+      e = XJ_E_CONFLICT;
+      goto out;
+    }
+  xj_now_iso (at);
+  if (XJ_CA_WITHDRAW == action || XJ_CA_RESUBMIT == action)
+    {
+      if (! is_initiator (u, &q))
+        {
+          e = XJ_E_CHANGE_NOT_INITIATOR;
+          goto out;
+        }
+      if (XJ_CA_WITHDRAW == action)
+        {
+          if (0 != strcmp (q.status, "pending")
+              && 0 != strcmp (q.status, "returned"))
+            {
+              e = XJ_E_CHANGE_STATE;
+              goto out;
+            }
+          e = set_req (db, &q, "withdrawn", true);
+          if (XJ_E_OK == e)
+            e = qs_ok (xj_db_q (db, &st_ch_steps_cancel,
+                                XJ_DB_PARAMS (XJ_DB_I (q.id),
+                                              XJ_DB_I (q.round)),
+                                NULL, NULL));
+          xj_strlcpy (evkind, "change.withdrawn", sizeof evkind);
+        }
+      else
+        {
+          struct xj_change_chain ch;
+          json_t *p;
+          char *ptext;
+          int days = 10;
+
+          if (0 != strcmp (q.status, "returned"))
+            {
+              e = XJ_E_CHANGE_STATE;
+              goto out;
+            }
+          p = json_loads (q.payload, 0, NULL);
+          if (NULL == p)
+            p = json_object ();
+          if (new_reason && *new_reason)
+            json_object_set_new (p, "reason", json_string (new_reason));
+          ptext = json_dumps (p, JSON_COMPACT | JSON_SORT_KEYS);
+          json_decref (p);
+          qs = xj_db_q (db, &st_ch_req_resubmit,
+                        XJ_DB_PARAMS (XJ_DB_I (q.id), XJ_DB_I (q.version),
+                                      XJ_DB_S (ptext)),
+                        NULL, NULL);
+          free (ptext);
+          if (qs < 0)
+            e = xj_db_qs_err (qs);
+          else if (XJ_QS_NONE == qs)
+            e = XJ_E_CONFLICT;
+          if (XJ_E_OK == e)
+            e = rebuild_chain (db, &q, &ch, &days);
+          if (XJ_E_OK == e)
+            e = insert_steps (db, q.id, q.round + 1, &ch, days);
+          xj_strlcpy (evkind, "change.resubmitted", sizeof evkind);
+        }
+      if (XJ_E_OK == e)
+        e = add_action (db, a, q.id, 0, act, comment);
+      if (XJ_E_OK == e)
+        e = add_event (db, a, q.student_id, evkind,
+                       json_pack ("{s:I, s:s, s:s?}", "request_id",
+                                  (json_int_t) q.id, "type",
+                                  xj_change_type_name (q.type), "comment",
+                                  comment));
+      if (XJ_E_OK == e)
+        {
+          char audit_action[32];
+
+          xj_snprintf (audit_action, sizeof audit_action, "change.%s", act);
+          e = audit (db, a, audit_action, q.id,
+                     json_pack ("{s:s?}", "comment", comment));
+        }
+      goto out;
+    }
+  /* approve / reject / return: the waiting step's actor */
+  if (0 != strcmp (q.status, "pending"))
+    {
+      e = XJ_E_CHANGE_STATE;
+      goto out;
+    }
+  qs = xj_db_q (db, &st_ch_waiting,
+                XJ_DB_PARAMS (XJ_DB_I (q.id), XJ_DB_I (q.round)), &step_row,
+                &w);
+  if (qs < 0 || XJ_QS_NONE == qs)
+    {
+      e = qs < 0 ? xj_db_qs_err (qs) : XJ_E_CHANGE_STATE;
+      goto out;
+    }
+  if (! xj_change_is_actor (u, w.kind, w.school_id, w.region))
+    {
+      e = XJ_E_CHANGE_NOT_ACTOR;
+      goto out;
+    }
+  qs = xj_db_q (db, &st_ch_step_done,
+                XJ_DB_PARAMS (XJ_DB_I (w.id),
+                              XJ_DB_S (XJ_CA_APPROVE == action ? "approved"
+                                       : XJ_CA_REJECT == action ? "rejected"
+                                                                : "returned"),
+                              a->user_id ? XJ_DB_I (a->user_id) : XJ_DB_NUL,
+                              XJ_DB_S (a->username), XJ_DB_S (at),
+                              XJ_DB_SE (comment)),
+                NULL, NULL);
+  if (qs <= 0)
+    {
+      e = qs < 0 ? xj_db_qs_err (qs) : XJ_E_CONFLICT;
+      goto out;
+    }
+  if (XJ_CA_APPROVE == action)
+    {
+      qs = xj_db_q (db, &st_ch_step_at,
+                    XJ_DB_PARAMS (XJ_DB_I (q.id), XJ_DB_I (q.round),
+                                  XJ_DB_I (w.seq + 1)),
+                    &step_row, &next);
+      if (qs < 0)
+        {
+          e = xj_db_qs_err (qs);
+          goto out;
+        }
+      if (XJ_QS_NONE == qs)
+        {
+          /* the last step: the change takes effect (below, after the
+             step's own action and event, so the timeline reads in
+             order) */
+          e = set_req (db, &q, "approved", true);
+          final = true;
+        }
+      else
+        {
+          struct xj_calendar cal;
+          struct xj_change_settings set;
+          char today[12], deadline[12];
+
+          e = set_req (db, &q, "pending", false);
+          if (XJ_E_OK == e)
+            e = xj_change_settings_get (db, &set);
+          if (XJ_E_OK == e)
+            e = xj_cal_load (db, &cal);
+          if (XJ_E_OK != e)
+            goto out;
+          xj_ymd_format (xj_cal_today (), today);
+          xj_ymd_format (xj_cal_add_workdays (&cal, xj_cal_today (),
+                                              (unsigned) (XJ_CH_DEATH == q.type
+                                                            ? set.death_days
+                                                            : set.step_days)),
+                         deadline);
+          xj_cal_fini (&cal);
+          e = qs_ok (xj_db_q (db, &st_ch_step_wait,
+                              XJ_DB_PARAMS (XJ_DB_I (next.id),
+                                            XJ_DB_S (today),
+                                            XJ_DB_S (deadline)),
+                              NULL, NULL));
+        }
+    }
+  else
+    {
+      e = set_req (db, &q, XJ_CA_REJECT == action ? "rejected" : "returned",
+                   XJ_CA_REJECT == action);
+      if (XJ_E_OK == e)
+        e = qs_ok (xj_db_q (db, &st_ch_steps_cancel,
+                            XJ_DB_PARAMS (XJ_DB_I (q.id), XJ_DB_I (q.round)),
+                            NULL, NULL));
+    }
+  if (XJ_E_OK == e)
+    e = add_action (db, a, q.id, w.id, act, comment);
+  xj_snprintf (evkind, sizeof evkind, "change.step.%s",
+               XJ_CA_APPROVE == action  ? "approved"
+               : XJ_CA_REJECT == action ? "rejected"
+                                        : "returned");
+  if (XJ_E_OK == e)
+    e = add_event (db, a, q.student_id, evkind,
+                   json_pack ("{s:I, s:s, s:i, s:s, s:s?}", "request_id",
+                              (json_int_t) q.id, "type",
+                              xj_change_type_name (q.type), "seq", w.seq,
+                              "step", w.label, "comment", comment));
+  if (XJ_E_OK == e)
+    {
+      char audit_action[32];
+
+      xj_snprintf (audit_action, sizeof audit_action, "change.%s", act);
+      e = audit (db, a, audit_action, q.id,
+                 json_pack ("{s:i, s:s, s:s?}", "seq", w.seq, "step", w.label,
+                            "comment", comment));
+    }
+  if (XJ_E_OK == e && final)
+    {
+      e = apply (db, a, &q);
+      if (XJ_E_OK == e)
+        e = add_action (db, a, q.id, 0, "apply", NULL);
+    }
+out:
+  free (q.payload);
+  return e;
+}
+
+/* ---- reading ---- */
+
+static int
+steps_json_row (void *cls, const struct xj_db_row *r)
+{
+  const char *deadline = xj_db_text (r, 11);
+  const char *status = xj_db_text (r, 9);
+  char today[12];
+
+  xj_ymd_format (xj_cal_today (), today);
+  json_array_append_new (
+    cls,
+    json_pack ("{s:I, s:i, s:i, s:s, s:o, s:s, s:s, s:s, s:s, s:s, s:s?,"
+               " s:s?, s:s?, s:s?, s:s?, s:b}",
+               "id", (json_int_t) xj_db_int (r, 0), "round",
+               (int) xj_db_int (r, 1), "seq", (int) xj_db_int (r, 2),
+               "actor_kind", xj_db_text (r, 3), "actor_school_id",
+               jid (xj_db_int (r, 4)), "actor_school_name",
+               xj_db_text (r, 5), "actor_region", xj_db_text (r, 6),
+               "actor_region_name", xj_db_text (r, 7), "label",
+               xj_db_text (r, 8), "status", status, "start_date",
+               xj_db_isnull (r, 10) || ! *xj_db_text (r, 10)
+                 ? NULL : xj_db_text (r, 10),
+               "deadline", *deadline ? deadline : NULL, "acted_by",
+               *xj_db_text (r, 12) ? xj_db_text (r, 12) : NULL, "acted_at",
+               *xj_db_text (r, 13) ? xj_db_text (r, 13) : NULL, "comment",
+               *xj_db_text (r, 14) ? xj_db_text (r, 14) : NULL, "overdue",
+               0 == strcmp (status, "waiting") && *deadline
+                 && strcmp (today, deadline) > 0));
+  return 0;
+}
+
+static int
+actions_json_row (void *cls, const struct xj_db_row *r)
+{
+  json_array_append_new (
+    cls, json_pack ("{s:I, s:s, s:s, s:s, s:s?, s:o}", "id",
+                    (json_int_t) xj_db_int (r, 0), "action",
+                    xj_db_text (r, 1), "at", xj_db_text (r, 2), "actor",
+                    xj_db_text (r, 3), "comment",
+                    *xj_db_text (r, 4) ? xj_db_text (r, 4) : NULL, "step_id",
+                    jid (xj_db_int (r, 5))));
+  return 0;
+}
+
+enum xj_err
+xj_change_get_json (struct xj_db *db, const struct xj_user *u, int64_t id,
+                    json_t **out)
+{
+  struct req q;
+  struct xj_student *s;
+  json_t *steps, *actions, *p, *waiting = json_null ();
+  const char *gl;
+  enum xj_err e;
+  enum xj_qs qs;
+  size_t i;
+  json_t *st;
+
+  *out = NULL;
+  if (XJ_E_OK != (e = req_load (db, id, &q)))
+    return e;
+  if (! can_see (u, &q))
+    {
+      free (q.payload);
+      return XJ_E_NOT_FOUND;
+    }
+  s = xj_malloc (sizeof *s);
+  e = xj_student_load (db, q.student_id, s);
+  steps = json_array ();
+  actions = json_array ();
+  qs = xj_db_q (db, &st_ch_steps_of, XJ_DB_PARAMS (XJ_DB_I (id)),
+                &steps_json_row, steps);
+  if (qs >= 0)
+    qs = xj_db_q (db, &st_ch_actions_of, XJ_DB_PARAMS (XJ_DB_I (id)),
+                  &actions_json_row, actions);
+  if (XJ_E_OK == e && qs < 0)
+    e = xj_db_qs_err (qs);
+  if (XJ_E_OK != e)
+    {
+      json_decref (steps);
+      json_decref (actions);
+      free (s);
+      free (q.payload);
+      return e;
+    }
+  json_array_foreach (steps, i, st)
+    if (0 == strcmp (json_string_value (json_object_get (st, "status")),
+                     "waiting"))
+      waiting = json_incref (st);
+  p = json_loads (q.payload, 0, NULL);
+  xj_student_mask_json (json_object_get (p, "changes"));
+  gl = xj_code_zh ("grade", s->grade);
+  *out = json_pack (
+    "{s:I, s:s, s:s, s:s, s:I, s:{s:I, s:s, s:s, s:s, s:s},"
+    " s:{s:I, s:s}, s:o, s:o, s:s, s:s, s:s?, s:I, s:i, s:o, s:o, s:o, s:o}",
+    "id", (json_int_t) q.id, "type", xj_change_type_name (q.type),
+    "type_label", xj_change_type_zh (q.type), "status", q.status, "version",
+    (json_int_t) q.version, "student", "id", (json_int_t) s->id, "name",
+    s->name, "grade", s->grade, "grade_label", gl ? gl : "", "status",
+    s->status, "from_school", "id", (json_int_t) q.from_school, "name",
+    q.from_name, "to_school",
+    q.to_school ? json_pack ("{s:I, s:s}", "id", (json_int_t) q.to_school,
+                             "name", q.to_name)
+                : json_null (),
+    "to_class_id", jid (q.to_class), "initiator", q.initiator, "created_at",
+    q.created_at, "closed_at", *q.closed_at ? q.closed_at : NULL, "round",
+    (json_int_t) q.round, "steps_total", 0, "payload",
+    p ? p : json_object (), "waiting", waiting, "steps", steps, "actions",
+    actions);
+  json_object_set_new (*out, "steps_total",
+                       json_integer ((json_int_t) json_array_size (steps)));
+  free (s);
+  free (q.payload);
+  return XJ_E_OK;
+}
+
+static void
+list_params_user (const struct xj_user *u, int *admin, int64_t *school,
+                  const char **region)
+{
+  *admin = XJ_ROLE_ADMIN == u->role;
+  *school = XJ_ROLE_REGISTRAR == u->role ? u->school_id : 0;
+  *region = XJ_ROLE_BUREAU == u->role ? u->region_code : "";
+}
+
+static int
+count_row (void *cls, const struct xj_db_row *r)
+{
+  *(int64_t *) cls = xj_db_int (r, 0);
+  return 1;
+}
+
+static int
+list_row (void *cls, const struct xj_db_row *r)
+{
+  enum xj_change_type t = XJ_CH__COUNT;
+  const char *deadline = xj_db_text (r, 19);
+  const char *gl = xj_code_zh ("grade", xj_db_text (r, 5));
+  char today[12];
+  bool overdue;
+  json_t *waiting = json_null ();
+
+  xj_ymd_format (xj_cal_today (), today);
+  overdue = *deadline && strcmp (today, deadline) > 0;
+  xj_change_type_parse (xj_db_text (r, 1), &t);
+  if (xj_db_int (r, 14))
+    waiting = json_pack ("{s:i, s:s, s:o, s:s, s:s, s:s, s:b}", "seq",
+                         (int) xj_db_int (r, 14), "actor_kind",
+                         xj_db_text (r, 15), "actor_school_id",
+                         jid (xj_db_int (r, 16)), "actor_region",
+                         xj_db_text (r, 17), "label", xj_db_text (r, 18),
+                         "deadline", deadline, "overdue", overdue);
+  json_array_append_new (
+    cls,
+    json_pack ("{s:I, s:s, s:s, s:s, s:{s:I, s:s, s:s, s:s},"
+               " s:{s:I, s:s}, s:o, s:s, s:s, s:s?, s:I, s:o, s:b}",
+               "id", (json_int_t) xj_db_int (r, 0), "type",
+               xj_db_text (r, 1), "type_label", xj_change_type_zh (t),
+               "status", xj_db_text (r, 2), "student", "id",
+               (json_int_t) xj_db_int (r, 3), "name", xj_db_text (r, 4),
+               "grade", xj_db_text (r, 5), "grade_label", gl ? gl : "",
+               "from_school", "id", (json_int_t) xj_db_int (r, 6), "name",
+               xj_db_text (r, 7), "to_school",
+               xj_db_int (r, 8) ? json_pack ("{s:I, s:s}", "id",
+                                             (json_int_t) xj_db_int (r, 8),
+                                             "name", xj_db_text (r, 9))
+                                : json_null (),
+               "initiator", xj_db_text (r, 10), "created_at",
+               xj_db_text (r, 11), "closed_at",
+               *xj_db_text (r, 12) ? xj_db_text (r, 12) : NULL, "version",
+               (json_int_t) xj_db_int (r, 13), "waiting", waiting, "overdue",
+               overdue));
+  return 0;
+}
+
+static enum xj_err
+list_count (struct xj_db *db, const struct xj_user *u, int box,
+            const char *type, const char *status, bool overdue,
+            int64_t *n)
+{
+  int admin;
+  int64_t school;
+  const char *region;
+  char today[12];
+
+  list_params_user (u, &admin, &school, &region);
+  xj_ymd_format (xj_cal_today (), today);
+  *n = 0;
+  return qs_ok (xj_db_q (db, &st_ch_list_count,
+                         XJ_DB_PARAMS (XJ_DB_I (box), XJ_DB_I (u->id),
+                                       XJ_DB_I (admin), XJ_DB_I (school),
+                                       XJ_DB_S (region), XJ_DB_S (type),
+                                       XJ_DB_S (status), XJ_DB_I (overdue),
+                                       XJ_DB_S (today)),
+                         &count_row, n));
+}
+
+enum xj_err
+xj_change_list (struct xj_db *db, const struct xj_user *u,
+                const struct xj_change_filter *f, int64_t *total,
+                json_t *items)
+{
+  int admin;
+  int64_t school;
+  const char *region;
+  char today[12];
+  enum xj_err e;
+
+  e = list_count (db, u, f->box, f->type, f->status, f->overdue, total);
+  if (XJ_E_OK != e)
+    return e;
+  list_params_user (u, &admin, &school, &region);
+  xj_ymd_format (xj_cal_today (), today);
+  return qs_ok (xj_db_q (db, &st_ch_list,
+                         XJ_DB_PARAMS (XJ_DB_I (f->box), XJ_DB_I (u->id),
+                                       XJ_DB_I (admin), XJ_DB_I (school),
+                                       XJ_DB_S (region), XJ_DB_S (f->type),
+                                       XJ_DB_S (f->status),
+                                       XJ_DB_I (f->overdue), XJ_DB_S (today),
+                                       XJ_DB_I (f->limit),
+                                       XJ_DB_I (f->offset)),
+                         &list_row, items));
+}
+
+enum xj_err
+xj_change_counts (struct xj_db *db, const struct xj_user *u, int64_t *todo,
+                  int64_t *overdue, int64_t *started)
+{
+  enum xj_err e = list_count (db, u, XJ_BOX_TODO, "", "", false, todo);
+
+  if (XJ_E_OK == e)
+    e = list_count (db, u, XJ_BOX_TODO, "", "", true, overdue);
+  if (XJ_E_OK == e)
+    e = list_count (db, u, XJ_BOX_STARTED, "", "pending", false, started);
+  return e;
+}
+
+static int
+backlog_row (void *cls, const struct xj_db_row *r)
+{
+  json_array_append_new (
+    cls, json_pack ("{s:I, s:s, s:s, s:s, s:I, s:I, s:I}", "school_id",
+                    (json_int_t) xj_db_int (r, 0), "school_code",
+                    xj_db_text (r, 1), "school_name", xj_db_text (r, 2),
+                    "county_code", xj_db_text (r, 3), "waiting",
+                    (json_int_t) xj_db_int (r, 4), "overdue",
+                    (json_int_t) xj_db_int (r, 5), "open",
+                    (json_int_t) xj_db_int (r, 6)));
+  return 0;
+}
+
+enum xj_err
+xj_change_backlog (struct xj_db *db, const struct xj_user *u, json_t *items)
+{
+  char today[12];
+  const char *region = XJ_ROLE_ADMIN == u->role ? "" : u->region_code;
+
+  if (XJ_ROLE_ADMIN != u->role && XJ_ROLE_BUREAU != u->role)
+    return XJ_E_FORBIDDEN;
+  if (XJ_ROLE_BUREAU == u->role && '\0' == region[0])
+    return XJ_E_OK;
+  xj_ymd_format (xj_cal_today (), today);
+  return qs_ok (xj_db_q (db, &st_ch_backlog,
+                         XJ_DB_PARAMS (XJ_DB_S (region), XJ_DB_S (today)),
+                         &backlog_row, items));
+}
+
+static int
+lookup_row (void *cls, const struct xj_db_row *r)
+{
+  struct xj_change_lookup *l = cls;
+
+  l->id = xj_db_int (r, 0);
+  xj_strlcpy (l->name, xj_db_text (r, 1), sizeof l->name);
+  l->school_id = xj_db_int (r, 2);
+  xj_strlcpy (l->school_name, xj_db_text (r, 3), sizeof l->school_name);
+  xj_strlcpy (l->grade, xj_db_text (r, 4), sizeof l->grade);
+  xj_strlcpy (l->status, xj_db_text (r, 5), sizeof l->status);
+  return 1;
+}
+
+enum xj_err
+xj_change_lookup (struct xj_db *db, const char *id_no,
+                  const char *registry_no, struct xj_change_lookup *out)
+{
+  enum xj_qs qs;
+
+  memset (out, 0, sizeof *out);
+  qs = xj_db_q (db, &st_ch_lookup,
+                XJ_DB_PARAMS (XJ_DB_S (id_no), XJ_DB_S (registry_no)),
+                &lookup_row, out);
+  if (qs < 0)
+    return xj_db_qs_err (qs);
+  return XJ_QS_NONE == qs ? XJ_E_NOT_FOUND : XJ_E_OK;
+}
+
+enum xj_err
+xj_change_student_open (struct xj_db *db, int64_t student_id, bool *open)
+{
+  enum xj_qs qs = xj_db_q (db, &st_ch_student_open,
+                           XJ_DB_PARAMS (XJ_DB_I (student_id)), NULL, NULL);
+
+  if (qs < 0)
+    return xj_db_qs_err (qs);
+  *open = qs > 0;
+  return XJ_E_OK;
+}

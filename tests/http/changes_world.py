@@ -1,0 +1,89 @@
+"""A private world for the registry-change and year-end suites: its own
+database and server, started with a fake clock (XJ_FAKE_NOW) so deadlines
+and school years are deterministic, with counties in two cities and two
+provinces so every approval chain can be exercised.
+
+Not a test module (no test_ prefix): test_changes.py and test_yearend.py
+build their worlds through make_world().
+"""
+import os
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from conftest import ADMIN_PW, PW, Api, Server, cli_ok, sql
+
+CST = timezone(timedelta(hours=8))
+
+
+def epoch(y, m, d, hh=10):
+    """Epoch seconds of y-m-d hh:00 in China Standard Time."""
+    return int(datetime(y, m, d, hh, tzinfo=CST).timestamp())
+
+
+class ChangeWorld:
+    def __init__(self, tmp, counties, users, now, per_school=30):
+        self.tmp = Path(tmp)
+        self.db = self.tmp / "changes.db"
+        self.now = now
+        self.env = {"XJ_FAKE_NOW": str(now)}
+        cli_ok("init", db=self.db,
+               env=dict(self.env, XUEJI_ADMIN_PASSWORD=ADMIN_PW))
+        for county, n, seed in counties:
+            cli_ok("gen", "--county", county, "--schools", str(n),
+                   "--students", str(per_school * n), "--seed", str(seed),
+                   db=self.db, env=self.env)
+        rows = [l.split("|") for l in sql(
+            self.db, "select id, code, stage, county_code from schools"
+            " order by code")]
+        self.school = {}
+        for sid, code, stage, county in rows:
+            self.school[code] = int(sid)
+        self.passwords = {"admin": ADMIN_PW}
+        for name, role, opt in users:
+            cli_ok("user", "add", name, "--role", role, *opt, db=self.db,
+                   env=dict(self.env, XUEJI_PASSWORD=PW))
+            self.passwords[name] = PW
+        self.server = self.start(now)
+        self.apis = {}
+        self.used = set()
+
+    def start(self, now):
+        """Another server on the same database with the clock at @now."""
+        old = os.environ.get("XJ_FAKE_NOW")
+        os.environ["XJ_FAKE_NOW"] = str(now)
+        try:
+            return Server(self.db, ["serve"], self.tmp)
+        finally:
+            if old is None:
+                del os.environ["XJ_FAKE_NOW"]
+            else:
+                os.environ["XJ_FAKE_NOW"] = old
+
+    def api(self, name, server=None):
+        s = server or self.server
+        key = (name, s.port)
+        if key not in self.apis:
+            self.apis[key] = Api(s.base, name, self.passwords[name])
+        return self.apis[key]
+
+    def sid(self, code):
+        return self.school[code]
+
+    def student(self, code, grade=None, status="enrolled"):
+        """An unused student id of school @code (optionally of @grade)."""
+        q = ("select id from students where school_id = %d and status = '%s'"
+             % (self.sid(code), status))
+        if grade:
+            q += " and grade = '%s'" % grade
+        for line in sql(self.db, q + " order by id"):
+            i = int(line)
+            if i not in self.used:
+                self.used.add(i)
+                return i
+        raise AssertionError("no free student at %s grade %s" % (code, grade))
+
+    def close(self):
+        for a in self.apis.values():
+            a.close()
+        rc, _ = self.server.stop()
+        return rc
