@@ -101,7 +101,8 @@ const struct xj_route xj_routes[] = {
   { "POST", "/api/v1/yearend/apply", xj_h_yearend_apply, XJ_ROLES_WRITE,
     4 * KB, 0, "promote, graduate and create next year's classes" },
   { "POST", "/api/v1/yearend/{id}/rollback", xj_h_yearend_rollback,
-    XJ_ROLES_WRITE, 0, 0, "undo a promotion not yet followed by changes" },
+    XJ_ROLES_WRITE, 4 * KB, 0,
+    "undo a promotion not yet followed by changes (body ignored)" },
   { "GET", "/api/v1/audit", xj_h_audit, XJ_ROLE_ADMIN, 0, 0,
     "audit log (administrators)" },
   { NULL, NULL, NULL, 0, 0, 0, NULL }

@@ -19,19 +19,19 @@ fi
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/xj-browser.XXXXXX")
-"$bin" --db "$tmp/x.db" demo --listen "127.0.0.1:$port" --schools 3 --students 300 --web "$root/web/dist" \
-  >"$tmp/server.log" 2>&1 &
-srv=$!
+srv=
 cleanup() {
-  kill "$srv" 2>/dev/null
-  wait "$srv" 2>/dev/null
+  if [ -n "$srv" ]; then
+    kill "$srv" 2>/dev/null
+    wait "$srv" 2>/dev/null
+  fi
   rm -rf "$tmp"
 }
 trap cleanup EXIT
 
 # Wait up to 30 s for GET /api/v1/session to answer (401 is an answer).
-up=
-if python3 - "$port" "$srv" <<'PY'
+wait_up() {
+  python3 - "$port" "$srv" <<'PY'
 import os, sys, time, urllib.request, urllib.error
 port, pid = sys.argv[1], int(sys.argv[2])
 end = time.time() + 30
@@ -50,18 +50,58 @@ while time.time() < end:
     time.sleep(0.1)
 sys.exit(1)
 PY
-then up=1; fi
-if [ -z "$up" ]; then
-  echo "not ok - server did not answer GET /api/v1/session within 30 s"
+}
+fail_setup() {
+  echo "not ok - $1"
   sed 's/^/# /' "$tmp/server.log" | tail -20
   echo "0 passed, 1 failed"
   exit 1
-fi
+}
 
-node "$root/tests/browser/e2e.mjs" "http://127.0.0.1:$port"
-rc=$?
+# 1. The demo database (阳山县 441823, demo users), made by a first `demo` run.
+"$bin" --db "$tmp/x.db" demo --listen "127.0.0.1:$port" --schools 3 --students 300 --web "$root/web/dist" \
+  >"$tmp/server.log" 2>&1 &
+srv=$!
+wait_up || fail_setup "server did not answer GET /api/v1/session within 30 s"
+kill "$srv"; wait "$srv" 2>/dev/null; srv=
+
+# 2. A second county of the same city (441881 英德市) for the cross-county
+#    transfer test, with its registrar and county bureau (demo password).
+{
+  "$bin" --db "$tmp/x.db" gen --county 441881 --schools 2 --students 50 --seed 7 &&
+  code=$(sqlite3 "$tmp/x.db" "select code from schools where county_code = '441881' order by stage = 'junior' desc, code limit 1") &&
+  [ -n "$code" ] &&
+  XUEJI_PASSWORD=xueji-demo-2026 "$bin" --db "$tmp/x.db" user add yd_reg1 --role registrar --school "$code" --name 英德学籍员 &&
+  XUEJI_PASSWORD=xueji-demo-2026 "$bin" --db "$tmp/x.db" user add yd_bureau --role bureau --region 441881 --name 英德市教育局
+} >>"$tmp/server.log" 2>&1 || fail_setup "could not add county 441881 and its users"
+
+# 3. Serve it.
+"$bin" --db "$tmp/x.db" serve --listen "127.0.0.1:$port" --web "$root/web/dist" >>"$tmp/server.log" 2>&1 &
+srv=$!
+wait_up || fail_setup "server (serve) did not answer GET /api/v1/session within 30 s"
+
+# Each script prints "ok/not ok" lines and its own "N passed, M failed";
+# this prints one total line for all of them.
+total_p=0; total_f=0; rc=0
+for t in e2e.mjs e2e_transfer.mjs; do
+  echo "# $t"
+  node "$root/tests/browser/$t" "http://127.0.0.1:$port" >"$tmp/out.txt" 2>&1
+  r=$?
+  [ $r -ne 0 ] && rc=1
+  grep -Ev '^[0-9]+ passed, [0-9]+ failed$' "$tmp/out.txt"
+  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$tmp/out.txt" | tail -1)
+  if [ -n "$line" ]; then
+    set -- $line
+    total_p=$((total_p + $1)); total_f=$((total_f + $3))
+    [ $r -ne 0 ] && [ "$3" -eq 0 ] && total_f=$((total_f + 1))
+  else
+    echo "not ok - $t ended without a summary (exit $r)"
+    total_f=$((total_f + 1)); rc=1
+  fi
+done
 if [ $rc -ne 0 ]; then
   echo "# server log (tail):"
   tail -20 "$tmp/server.log" | sed 's/^/# /'
 fi
+echo "$total_p passed, $total_f failed"
 exit $rc

@@ -177,3 +177,24 @@ export const listImports = (query) => request('GET', '/imports', { query })
 export const getImport = (id) => request('GET', '/imports/' + encodeURIComponent(id))
 export const cancelImport = (id) => request('POST', '/imports/' + encodeURIComponent(id) + '/cancel')
 export const importReportUrl = (id) => apiUrl('/imports/' + encodeURIComponent(id) + '/report')
+
+// ---- registry changes (学籍变动) and year-end promotion ----
+const chPath = (id, action) => '/changes/' + encodeURIComponent(id) + (action ? '/' + action : '')
+/** body: {type, student_id, reason, reason_code?, to_school_id?, to_class_id?, grade?, outcome?, changes?, id_no?, registry_no?} */
+export const createChange = (body) => request('POST', '/changes', { body })
+/** query: {box: todo|started|all, overdue, type, status, page, per_page} */
+export const listChanges = (query) => request('GET', '/changes', { query })
+export const changeCounts = () => request('GET', '/changes/counts')
+export const changeBacklog = () => request('GET', '/changes/backlog')
+export const getChange = (id) => request('GET', chPath(id))
+/** action: approve | reject | return | withdraw | resubmit; body {version, comment, reason?} */
+export const actOnChange = (id, action, body) => request('POST', chPath(id, action), { body: body || {} })
+export const batchChanges = (ids, action, comment) =>
+  request('POST', '/changes/batch', { body: comment ? { ids, action, comment } : { ids, action } })
+/** query: {id_no} or {registry_no}: the exact full value (audited). */
+export const lookupStudent = (query) => request('GET', '/students/lookup', { query })
+/** scope: {school_id} or {county} */
+export const yearEndPreview = (scope) => request('POST', '/yearend/preview', { body: scope })
+export const yearEndApply = (scope) => request('POST', '/yearend/apply', { body: scope })
+// No body: the server refuses any (body_too_large, limit 0).
+export const yearEndRollback = (id) => request('POST', '/yearend/' + encodeURIComponent(id) + '/rollback')

@@ -1,5 +1,5 @@
 import { createRouter, createWebHashHistory } from 'vue-router'
-import { session, loadSession, canListSchools, canRegister, canImport, isAdmin } from './session.js'
+import { session, loadSession, canListSchools, canRegister, canImport, isAdmin, canChanges, canTransferIn, canYearEnd } from './session.js'
 
 const routes = [
   { path: '/login', name: 'login', component: () => import('./views/Login.vue'), meta: { public: true } },
@@ -14,6 +14,10 @@ const routes = [
       { path: 'students/:id', name: 'student', component: () => import('./views/StudentRecord.vue') },
       { path: 'register', name: 'register', component: () => import('./views/Register.vue'), meta: { allow: canRegister } },
       { path: 'import/:id?', name: 'import', component: () => import('./views/Import.vue'), meta: { allow: canImport } },
+      { path: 'todo', name: 'todo', component: () => import('./views/Todo.vue'), meta: { allow: canChanges } },
+      { path: 'changes/:id', name: 'change', component: () => import('./views/ChangeReview.vue'), meta: { allow: canChanges } },
+      { path: 'transfer-in', name: 'transfer-in', component: () => import('./views/TransferIn.vue'), meta: { allow: canTransferIn } },
+      { path: 'yearend', name: 'yearend', component: () => import('./views/YearEnd.vue'), meta: { allow: canYearEnd } },
       { path: 'audit', name: 'audit', component: () => import('./views/AuditLog.vue'), meta: { allow: isAdmin } }
     ]
   },

@@ -59,3 +59,11 @@ export function scopeName(u) {
   if (u.role === 'registrar' || u.role === 'teacher') return u.school_name || u.region_name || ''
   return u.region_name || u.school_name || ''
 }
+/** Registry changes: queues, review (class teachers have no access). */
+export const canChanges = (u) => isAdmin(u) || isBureau(u) || isRegistrar(u)
+/** 转入申请: the receiving school's registrar. */
+export const canTransferIn = (u) => isRegistrar(u) && !!u.school_id
+/** 学年升级: registrars (own school), bureau users (their region), administrators. */
+export const canYearEnd = (u) => isAdmin(u) || isBureau(u) || isRegistrar(u)
+/** May see every request of the region (the 全部 tab, per-school backlog). */
+export const canSeeAllChanges = (u) => isAdmin(u) || isBureau(u)

@@ -8,7 +8,7 @@ export default {
   },
   lang: { zh: '中文', en: 'English', switch: 'Language' },
   role: { admin: 'Administrator', bureau: 'Education bureau', registrar: 'Registrar', teacher: 'Class teacher' },
-  nav: { home: 'Overview', schools: 'Schools', mySchool: 'My school', students: 'Students', register: 'Register', import: 'Import', audit: 'Audit log' },
+  nav: { todo: 'To-do', transferIn: 'Transfer in', yearEnd: 'Year-end', home: 'Overview', schools: 'Schools', mySchool: 'My school', students: 'Students', register: 'Register', import: 'Import', audit: 'Audit log' },
   login: {
     title: 'Log in', subtitle: 'Student Registry', username: 'User name', password: 'Password', submit: 'Log in',
     needUser: 'Enter the user name', needPassword: 'Enter the password', intranet: 'For the education intranet only', failed: 'Log-in failed'
@@ -38,6 +38,12 @@ export default {
   },
   group: { basic: 'Basic', identity: 'Identity', enrolment: 'Enrolment', contact: 'Family and contact', other: 'Other', g1: 'Family member 1', g2: 'Family member 2' },
   event: {
+    change: {
+      requested: 'Change requested', step: { approved: 'Step approved', rejected: 'Step rejected', returned: 'Returned for correction' }, withdrawn: 'Request withdrawn', resubmitted: 'Request resubmitted',
+      transfer_in: 'Transfer applied', suspend: 'Suspension applied', resume: 'Resumption applied', withdraw: 'Withdrawal applied', repeat: 'Repeat applied', skip: 'Skip applied',
+      abroad: 'Abroad applied', death: 'Death applied', graduate: 'Graduation applied', correct: 'Correction applied', cancel: 'Cancellation applied'
+    },
+    yearend: { promote: 'Year-end promotion', graduate: 'Graduated (year-end)', rollback: 'Year-end rolled back' },
     create: 'Registered', created: 'Registered', register: 'Registered', registered: 'Registered', update: 'Changed', updated: 'Changed',
     reveal: 'Full details viewed', gen: 'Generated', transfer: 'Transfer', status: 'Status change', import: 'Imported', merge: 'Merged', delete: 'Deleted'
   },
@@ -93,5 +99,59 @@ export default {
     registry_no: 'Registry no.', school_id: 'School', class_id: 'Class', status: 'Status',
     relation: 'Relation', relation_note: 'Relation note', is_guardian: 'Guardian', employer: 'Employer'
   },
-  member: 'Member {n}: {label}'
+  member: 'Member {n}: {label}',
+  chType: {
+    transfer_in: 'Transfer in', suspend: 'Suspension', resume: 'Resumption', withdraw: 'Withdrawal', repeat: 'Repeat a grade',
+    skip: 'Skip a grade', abroad: 'Going abroad', death: 'Death', graduate: 'Graduation', correct: 'Key-field correction', cancel: 'Cancellation'
+  },
+  chStatus: { pending: 'Pending', approved: 'Approved', rejected: 'Rejected', returned: 'Returned', withdrawn: 'Withdrawn' },
+  stepStatus: { later: 'Not yet', waiting: 'Waiting', approved: 'Approved', rejected: 'Rejected', returned: 'Returned', cancelled: 'Cancelled' },
+  actorKind: { school: 'School', county: 'County bureau', city: 'City bureau', province: 'Province bureau' },
+  chAction: { submit: 'Submitted', approve: 'Approved', reject: 'Rejected', return: 'Returned', withdraw: 'Withdrawn', resubmit: 'Resubmitted', apply: 'Applied' },
+  ch: {
+    menu: 'Registry change', start: 'Request: {type}', reason: 'Reason', reasonPh: 'Reason for the change (required)', reasonCode: 'Reason category',
+    lostCapacity: 'Lost the capacity to study', otherReason: 'Other', compulsoryNote: 'In compulsory education (primary, junior) a withdrawal needs “lost the capacity to study”',
+    targetGrade: 'Target grade', targetClass: 'Target class', noClass: 'No class yet', outcome: 'Outcome',
+    outcomes: { graduated: 'Graduated', completed: 'Completed', incomplete: 'Incomplete' }, outcomeNote: 'Graduated/completed only from the final grade; incomplete from any grade',
+    corrections: 'Corrected values', correctNote: 'Fill in only what is to be corrected; name, birth date and gender must agree with the ID number.',
+    cancelNote: 'Cancellation voids a wrongly created record and needs the bureau one level up.', submit: 'Submit request', submitted: 'Request submitted for approval',
+    failed: 'Request not submitted', open: 'This student has an open change request', viewOpen: 'Open it', noneAvailable: 'No change available',
+    chainNote: 'The request goes through its approval chain; the record changes only on the last approval.', needReason: 'Enter the reason', needGrade: 'Choose the target grade',
+    needOutcome: 'Choose the outcome', needChanges: 'Enter at least one corrected value', gradeNone: 'No grade available'
+  },
+  todo: {
+    title: 'To-do', tabTodo: 'Waiting for me', tabStarted: 'Started by me', tabAll: 'All', overdueOnly: 'Overdue only', overdue: 'Overdue',
+    deadline: 'due {d}', id: 'No.', type: 'Type', student: 'Student', from: 'School', to: 'Receiving school', waiting: 'Current step',
+    status: 'Status', created: 'Started', initiator: 'Initiator', batchApprove: 'Approve selected', batchReject: 'Reject selected',
+    selected: '{n} selected', rejectTitle: 'Reject selected', rejectPh: 'Reason for rejecting (required)', approveConfirm: 'Approve the {n} selected requests?',
+    batchDone: '{ok} done, {failed} failed', backlog: 'Backlog per school', backlogWaiting: 'Waiting at the school', backlogOverdue: 'Overdue',
+    backlogOpen: 'Open requests', empty: 'No requests', allTypes: 'All types', allStatus: 'All statuses', refresh: 'Refresh', failedItems: 'Failed: {list}'
+  },
+  review: {
+    title: 'Change request #{id}', request: 'Request', chain: 'Approval chain', history: 'History', record: 'Student record',
+    approve: 'Approve', reject: 'Reject', return: 'Return for correction', withdraw: 'Withdraw', resubmit: 'Resubmit', comment: 'Comment',
+    commentPh: 'Comment (optional to approve, required to reject or return)', needComment: 'A reason is required to reject or return', done: 'Done',
+    conflict: 'The request was changed by someone else and has been reloaded', yourTurn: 'Waiting for you', waitingFor: 'Waiting for {who}',
+    round: 'Round {n}', by: 'By', at: 'At', deadline: 'Deadline', startDate: 'Start', withdrawConfirm: 'Withdraw this request?',
+    resubmitReason: 'Corrected reason', initiator: 'Initiator', created: 'Started', closed: 'Closed', student: 'Student',
+    fromSchool: 'School', toSchool: 'Receiving school', toClass: 'Receiving class', grade: 'Target grade', outcome: 'Outcome', changes: 'Corrections',
+    reasonCode: 'Reason category', status: 'Status', type: 'Type', applied: 'The change has been applied', closedNote: 'This request is closed', returnedNote: 'Returned: correct and resubmit, or withdraw'
+  },
+  tin: {
+    title: 'Transfer in', intro: 'Enter the student’s full ID number or registry number (exact match; every look-up is audited).',
+    byId: 'ID number', byReg: 'Registry number', value: 'Full number', find: 'Look up', notFound: 'No such student: check the number',
+    found: 'Student found', school: 'Current school', grade: 'Grade', status: 'Status', toClass: 'Receiving class', reason: 'Reason',
+    reasonPh: 'e.g. parents moved for work', submit: 'Submit transfer request', done: 'Transfer request submitted', sameSchool: 'The student is already at your school',
+    needValue: 'Enter the full number', chainNote: 'Approval: receiving bureau → sending school → sending bureau (across counties), or sending school → bureau (same county).'
+  },
+  ye: {
+    title: 'Year-end promotion', step1: 'Scope', step2: 'Preview', step3: 'Apply', scope: 'Scope', school: 'School', county: 'County',
+    scopeSchool: 'One school', scopeCounty: 'Whole county', next: 'Next', prev: 'Back', preview: 'Preview', years: 'School year {from} → {to}',
+    promoted: 'Promoted', graduated: 'Graduating', blocked: 'Held back (open requests)', classes: 'Classes promoted', alreadyDone: 'Already promoted this year',
+    blockedList: 'Students held back', apply: 'Apply promotion', applyTitle: 'Apply the year-end promotion',
+    applyConfirm: 'Promote {n} students, graduate {g} and create next year’s classes? It can be rolled back until a student changes again.',
+    applied: 'Year-end promotion applied', runId: 'Run no.', rollback: 'Roll back this run', rollbackConfirm: 'Roll back this promotion? Students get their previous grade, class and status back.',
+    rolledBack: 'Rolled back: {n} students restored', grade: 'Grade', toGrade: 'To', classNo: 'Class no.', stage: 'Stage', name: 'Name',
+    graduateTo: 'Graduates', previewNote: 'A preview writes nothing.', pickSchool: 'Choose a school', pickCounty: 'Choose a county', done: 'Done'
+  }
 }

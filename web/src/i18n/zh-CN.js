@@ -8,7 +8,7 @@ export default {
   },
   lang: { zh: '中文', en: 'English', switch: '语言' },
   role: { admin: '系统管理员', bureau: '教育局', registrar: '学籍管理员', teacher: '班主任' },
-  nav: { home: '概览', schools: '学校', mySchool: '本校', students: '学生', register: '新生注册', import: '批量导入', audit: '审计日志' },
+  nav: { todo: '待办', transferIn: '转入申请', yearEnd: '学年升级', home: '概览', schools: '学校', mySchool: '本校', students: '学生', register: '新生注册', import: '批量导入', audit: '审计日志' },
   login: {
     title: '登录', subtitle: '学籍管理系统', username: '用户名', password: '密码', submit: '登录',
     needUser: '请输入用户名', needPassword: '请输入密码', intranet: '仅限教育系统内网使用', failed: '登录失败'
@@ -38,6 +38,12 @@ export default {
   },
   group: { basic: '基本信息', identity: '身份信息', enrolment: '学籍信息', contact: '家庭与联系', other: '其他', g1: '家庭成员1', g2: '家庭成员2' },
   event: {
+    change: {
+      requested: '发起变动申请', step: { approved: '审批通过', rejected: '审批驳回', returned: '退回修改' }, withdrawn: '撤回申请', resubmitted: '重新提交',
+      transfer_in: '转学生效', suspend: '休学生效', resume: '复学生效', withdraw: '退学生效', repeat: '留级生效', skip: '跳级生效',
+      abroad: '出国(境)生效', death: '死亡注销生效', graduate: '毕业生效', correct: '信息变更生效', cancel: '注销生效'
+    },
+    yearend: { promote: '学年升级', graduate: '毕业（学年升级）', rollback: '学年升级回退' },
     create: '注册', created: '注册', register: '注册', registered: '注册', update: '修改', updated: '修改',
     reveal: '查看完整信息', gen: '系统生成', transfer: '转学', status: '学籍状态变动', import: '导入', merge: '合并', delete: '删除'
   },
@@ -77,5 +83,59 @@ export default {
     title: '审计日志', at: '时间', user: '用户', ip: 'IP 地址', action: '操作', entity: '对象', entityId: '对象 ID',
     before: '修改前', after: '修改后', hash: '哈希', filterUser: '用户名', filterAction: '操作', filterEntity: '对象类型'
   },
-  field: { registry_no: '学籍号', school_id: '学校', class_id: '班级', status: '学籍状态' }
+  field: { registry_no: '学籍号', school_id: '学校', class_id: '班级', status: '学籍状态' },
+  chType: {
+    transfer_in: '转学（转入）', suspend: '休学', resume: '复学', withdraw: '退学', repeat: '留级', skip: '跳级',
+    abroad: '出国(境)', death: '死亡', graduate: '毕业/结业/肄业', correct: '信息变更', cancel: '注销'
+  },
+  chStatus: { pending: '审批中', approved: '已批准', rejected: '已驳回', returned: '已退回', withdrawn: '已撤回' },
+  stepStatus: { later: '未开始', waiting: '待审批', approved: '已通过', rejected: '已驳回', returned: '已退回', cancelled: '已取消' },
+  actorKind: { school: '学校', county: '县级教育局', city: '市级教育局', province: '省级教育局' },
+  chAction: { submit: '提交申请', approve: '批准', reject: '驳回', return: '退回修改', withdraw: '撤回', resubmit: '重新提交', apply: '变动生效' },
+  ch: {
+    menu: '学籍变动', start: '发起{type}申请', reason: '变动原因', reasonPh: '请填写变动原因（必填）', reasonCode: '原因类别',
+    lostCapacity: '丧失学习能力', otherReason: '其他原因', compulsoryNote: '义务教育阶段（小学、初中）退学仅限“丧失学习能力”',
+    targetGrade: '目标年级', targetClass: '目标班级', noClass: '暂不分班', outcome: '结果',
+    outcomes: { graduated: '毕业', completed: '结业', incomplete: '肄业' }, outcomeNote: '毕业、结业仅限最高年级；肄业可从任一年级',
+    corrections: '更正后的值', correctNote: '只填写需要更正的项目，其余留空；更正后的姓名、出生日期、性别须与身份证件号一致。',
+    cancelNote: '注销用于作废错误建立的学籍，需上一级教育局审批。', submit: '提交申请', submitted: '申请已提交，等待审批',
+    failed: '提交未成功', open: '该学生有未办结的变动申请', viewOpen: '查看申请', noneAvailable: '没有可发起的变动',
+    chainNote: '提交后按审批流程逐级审批，最后一级批准后学籍才会变更。', needReason: '请填写变动原因', needGrade: '请选择目标年级',
+    needOutcome: '请选择结果', needChanges: '请至少填写一项更正内容', gradeNone: '没有可选的年级'
+  },
+  todo: {
+    title: '待办', tabTodo: '待我审批', tabStarted: '我发起的', tabAll: '全部', overdueOnly: '只看已超期', overdue: '已超期',
+    deadline: '期限 {d}', id: '编号', type: '类型', student: '学生', from: '所在学校', to: '转入学校', waiting: '当前环节',
+    status: '状态', created: '发起时间', initiator: '发起人', batchApprove: '批量批准', batchReject: '批量驳回',
+    selected: '已选 {n} 项', rejectTitle: '批量驳回', rejectPh: '请填写驳回理由（必填）', approveConfirm: '确定批准选中的 {n} 项申请吗？',
+    batchDone: '成功 {ok} 项，失败 {failed} 项', backlog: '各校积压', backlogWaiting: '待学校审批', backlogOverdue: '已超期',
+    backlogOpen: '未办结申请', empty: '暂无申请', allTypes: '全部类型', allStatus: '全部状态', refresh: '刷新', failedItems: '失败：{list}'
+  },
+  review: {
+    title: '变动申请 #{id}', request: '申请内容', chain: '审批流程', history: '处理记录', record: '学生学籍档案',
+    approve: '批准', reject: '驳回', return: '退回修改', withdraw: '撤回', resubmit: '重新提交', comment: '审批意见',
+    commentPh: '审批意见（批准时可不填，驳回、退回必填）', needComment: '驳回或退回须填写理由', done: '已处理',
+    conflict: '该申请已被他人处理或已变更，已重新加载', yourTurn: '请您审批', waitingFor: '当前由 {who} 审批',
+    round: '第 {n} 轮', by: '处理人', at: '时间', deadline: '期限', startDate: '开始', withdrawConfirm: '确定撤回该申请吗？',
+    resubmitReason: '修改后的变动原因', initiator: '发起人', created: '发起时间', closed: '办结时间', student: '学生',
+    fromSchool: '所在学校', toSchool: '转入学校', toClass: '转入班级', grade: '目标年级', outcome: '结果', changes: '更正内容',
+    reasonCode: '原因类别', status: '状态', type: '类型', applied: '变动已生效', closedNote: '该申请已办结', returnedNote: '申请已退回，请修改后重新提交或撤回'
+  },
+  tin: {
+    title: '转入申请', intro: '输入学生完整的身份证件号或学籍号查找（精确匹配；每次查找都记入审计日志）。',
+    byId: '身份证件号', byReg: '学籍号', value: '完整号码', find: '查找', notFound: '未找到该学生，请核对号码',
+    found: '查找结果', school: '现就读学校', grade: '年级', status: '学籍状态', toClass: '转入班级', reason: '转学原因',
+    reasonPh: '如：随父母工作调动', submit: '提交转入申请', done: '转入申请已提交', sameSchool: '该学生已在本校就读',
+    needValue: '请输入完整号码', chainNote: '审批流程：转入地教育局 → 转出学校 → 转出地教育局（跨县）或 转出学校 → 教育局（同县）。'
+  },
+  ye: {
+    title: '学年升级', step1: '选择范围', step2: '预览', step3: '执行', scope: '升级范围', school: '学校', county: '区县',
+    scopeSchool: '单个学校', scopeCounty: '全县', next: '下一步', prev: '上一步', preview: '生成预览', years: '{from} → {to} 学年',
+    promoted: '升级', graduated: '毕业', blocked: '暂缓（有未办结申请）', classes: '升级班级', alreadyDone: '本学年已升级',
+    blockedList: '暂缓升级的学生', apply: '执行升级', applyTitle: '确认执行学年升级',
+    applyConfirm: '将升级 {n} 名学生、{g} 名学生毕业，并创建下一学年的班级。执行后可回退（回退前不能有新的学籍变动）。是否继续？',
+    applied: '学年升级已完成', runId: '升级批次号', rollback: '回退本次升级', rollbackConfirm: '确定回退本次学年升级吗？学生将恢复原年级、班级和状态。',
+    rolledBack: '已回退，恢复 {n} 名学生', grade: '年级', toGrade: '升入', classNo: '班号', stage: '学段', name: '姓名',
+    graduateTo: '毕业', previewNote: '预览不写入任何数据。', pickSchool: '请选择学校', pickCounty: '请选择区县', done: '已完成'
+  }
 }
