@@ -10,9 +10,8 @@
  * last approval through xj_student_store_update (version-checked).
  *
  * The timeline events ("change.requested", "change.step.approved", ...)
- * are inserted into student_events here (st_ch_event) because they do not
- * change the record; the statement belongs in student_store.c as a
- * public xj_student_add_event once that file is free to edit.
+ * do not change the record; they go into student_events through
+ * xj_student_add_event.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -39,9 +38,6 @@ XJ_DB_STMT (st_ch_step_ins,
 XJ_DB_STMT (st_ch_action_ins,
             "INSERT INTO change_actions (request_id, step_id, action, at,"
             " actor_id, actor, comment) VALUES ($1, $2, $3, $4, $5, $6, $7)")
-XJ_DB_STMT (st_ch_event,
-            "INSERT INTO student_events (student_id, kind, at, actor_id,"
-            " actor, before, after) VALUES ($1, $2, $3, $4, $5, NULL, $6)")
 XJ_DB_STMT (st_ch_get,
             "SELECT r.id, r.type, r.student_id, r.status,"
             " coalesce(r.initiator_id, 0), r.initiator,"
@@ -377,13 +373,7 @@ add_event (struct xj_db *db, const struct xj_actor *a, int64_t student_id,
 
   json_decref (after);
   xj_now_iso (at);
-  e = qs_ok (xj_db_q (db, &st_ch_event,
-                      XJ_DB_PARAMS (XJ_DB_I (student_id), XJ_DB_S (kind),
-                                    XJ_DB_S (at),
-                                    a->user_id ? XJ_DB_I (a->user_id)
-                                               : XJ_DB_NUL,
-                                    XJ_DB_S (a->username), XJ_DB_S (text)),
-                      NULL, NULL));
+  e = xj_student_add_event (db, student_id, a, kind, at, NULL, text);
   free (text);
   return e;
 }

@@ -90,10 +90,10 @@ first_guardian_phone (const struct xj_student *s)
   return s->guardians[0].phone[0] ? s->guardians[0].phone : NULL;
 }
 
-static enum xj_err
-add_event (struct xj_db *db, int64_t id, const struct xj_actor *a,
-           const char *kind, const char *at, const char *before,
-           const char *after)
+enum xj_err
+xj_student_add_event (struct xj_db *db, int64_t id, const struct xj_actor *a,
+                      const char *kind, const char *at, const char *before,
+                      const char *after)
 {
   enum xj_qs qs = xj_db_q (db, &st_stu_event,
                            XJ_DB_PARAMS (XJ_DB_I (id), XJ_DB_S (kind),
@@ -143,7 +143,7 @@ xj_student_insert (struct xj_db *db, struct xj_student *s,
     return xj_db_qs_err (qs);
   s->id = xj_db_last_id (db);
   s->version = 1;
-  e = add_event (db, s->id, a, kind, at_iso, NULL, NULL);
+  e = xj_student_add_event (db, s->id, a, kind, at_iso, NULL, NULL);
   return e;
 }
 
@@ -342,7 +342,7 @@ xj_student_store_update (struct xj_db *db, struct xj_student *s,
   if (XJ_QS_NONE == qs)
     return XJ_E_CONFLICT;
   s->version = old_version + 1;
-  return add_event (db, s->id, a, kind, at, before, after);
+  return xj_student_add_event (db, s->id, a, kind, at, before, after);
 }
 
 enum xj_err

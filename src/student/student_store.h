@@ -19,6 +19,13 @@ enum xj_err xj_student_insert (struct xj_db *db, struct xj_student *s,
                                const struct xj_actor *a, const char *kind,
                                const char *at_iso);
 
+/* Append a timeline event of @kind to student @id (the only way rows get
+   into the append-only student_events).  @before/@after: JSON or NULL. */
+enum xj_err xj_student_add_event (struct xj_db *db, int64_t id,
+                                  const struct xj_actor *a, const char *kind,
+                                  const char *at, const char *before,
+                                  const char *after);
+
 /* Load one student by row id (no scope check).  XJ_E_NOT_FOUND if none. */
 enum xj_err xj_student_load (struct xj_db *db, int64_t id,
                              struct xj_student *s);
