@@ -5,9 +5,8 @@
  * Runs inside the caller's transaction (apply and rollback: a write
  * transaction).  Students change only through xj_student_store_update
  * (version-checked, one student_events row each); classes are created
- * through xj_class_create.  The next school year's row is created here
- * (st_ye_year_*) because klass_store.c only creates the current one;
- * that belongs in src/klass as xj_year_get_or_create.
+ * through xj_class_create, the next school year through
+ * xj_year_get_or_create.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -18,14 +17,6 @@
 #include "student/student_store.h"
 #include "validate/codes.h"
 
-XJ_DB_STMT (st_ye_year_get,
-            "SELECT id FROM school_years WHERE start_year = $1")
-XJ_DB_STMT (st_ye_year_ins,
-            "INSERT INTO school_years (start_year, start_date, end_date,"
-            " is_current) VALUES ($1, $2, $3, 0)")
-XJ_DB_STMT (st_ye_term_ins,
-            "INSERT OR IGNORE INTO terms (year_id, no, start_date, end_date)"
-            " VALUES ($1, $2, $3, $4)")
 XJ_DB_STMT (st_ye_students,
             "SELECT st.id, st.grade, coalesce(st.class_id, 0), st.name,"
             " EXISTS (SELECT 1 FROM change_requests r WHERE r.student_id = st.id"
@@ -74,40 +65,6 @@ id_row (void *cls, const struct xj_db_row *r)
 {
   *(int64_t *) cls = xj_db_int (r, 0);
   return 1;
-}
-
-/* The school year starting in @sy, created with its terms if missing. */
-static enum xj_err
-year_get_or_create (struct xj_db *db, int sy, int64_t *id)
-{
-  char d1[16], d2[16], d3[16], d4[16];
-  enum xj_qs qs;
-
-  *id = 0;
-  qs = xj_db_q (db, &st_ye_year_get, XJ_DB_PARAMS (XJ_DB_I (sy)), &id_row,
-                id);
-  if (qs < 0)
-    return xj_db_qs_err (qs);
-  if (*id)
-    return XJ_E_OK;
-  xj_snprintf (d1, sizeof d1, "%04d-09-01", sy);
-  xj_snprintf (d2, sizeof d2, "%04d-01-31", sy + 1);
-  xj_snprintf (d3, sizeof d3, "%04d-02-01", sy + 1);
-  xj_snprintf (d4, sizeof d4, "%04d-08-31", sy + 1);
-  qs = xj_db_q (db, &st_ye_year_ins,
-                XJ_DB_PARAMS (XJ_DB_I (sy), XJ_DB_S (d1), XJ_DB_S (d4)), NULL,
-                NULL);
-  if (qs < 0)
-    return xj_db_qs_err (qs);
-  *id = xj_db_last_id (db);
-  qs = xj_db_q (db, &st_ye_term_ins,
-                XJ_DB_PARAMS (XJ_DB_I (*id), XJ_DB_I (1), XJ_DB_S (d1),
-                              XJ_DB_S (d2)), NULL, NULL);
-  if (qs >= 0)
-    qs = xj_db_q (db, &st_ye_term_ins,
-                  XJ_DB_PARAMS (XJ_DB_I (*id), XJ_DB_I (2), XJ_DB_S (d3),
-                                XJ_DB_S (d4)), NULL, NULL);
-  return qs_ok (qs);
 }
 
 /* ---- collecting ---- */
@@ -471,7 +428,7 @@ xj_yearend_run (struct xj_db *db, const struct xj_yearend_scope *sc,
     xj_snprintf (scope, sizeof scope, "county:%s", sc->county);
   if (apply)
     {
-      if (XJ_E_OK != (e = year_get_or_create (db, sy + 1, &to_year_id)))
+      if (XJ_E_OK != (e = xj_year_get_or_create (db, sy + 1, &to_year_id)))
         goto out;
       e = qs_ok (xj_db_q (db, &st_ye_run_ins,
                           XJ_DB_PARAMS (XJ_DB_S (scope), XJ_DB_I (sy),

@@ -17,6 +17,11 @@
    it with its two terms if missing and marking it the only current one.
    *year_id and *start_year may be NULL.  May write: call it inside a
    write transaction (a read transaction works while the year exists). */
+/* The school year starting 1 September @start_year, created (with its
+   two terms, not current) if missing.  Inside a write transaction. */
+enum xj_err xj_year_get_or_create (struct xj_db *db, int start_year,
+                                   int64_t *year_id);
+
 enum xj_err xj_year_current (struct xj_db *db, int64_t *year_id,
                              int *start_year);
 

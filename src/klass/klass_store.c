@@ -86,6 +86,24 @@ year_create (struct xj_db *db, int sy, int64_t *id)
 }
 
 enum xj_err
+xj_year_get_or_create (struct xj_db *db, int start_year, int64_t *year_id)
+{
+  struct year_row yr = { 0, 0 };
+  enum xj_qs qs;
+  enum xj_err e;
+
+  qs = xj_db_q (db, &st_year_get, XJ_DB_PARAMS (XJ_DB_I (start_year)),
+                year_cb, &yr);
+  if (qs < 0)
+    return xj_db_qs_err (qs);
+  if (XJ_QS_NONE == qs && XJ_E_OK != (e = year_create (db, start_year,
+                                                        &yr.id)))
+    return e;
+  *year_id = yr.id;
+  return XJ_E_OK;
+}
+
+enum xj_err
 xj_year_current (struct xj_db *db, int64_t *year_id, int *start_year)
 {
   int y, m, d;
