@@ -129,6 +129,16 @@ run_job (struct xj_db *db, struct xj_istore_job *j)
   enum xj_err e;
 
   memset (&res, 0, sizeof res);
+  /* This job is the current one BEFORE its row says "running": a cancel
+     arriving in between then finds it here and sets the flag, instead of
+     finding it neither queued nor current and being lost. */
+  pthread_mutex_lock (&lock);
+  memset (&cur_p, 0, sizeof cur_p);
+  cur_p.phase = "reading";
+  cur_id = j->id;
+  cur_t0 = xj_mono_ms ();
+  atomic_store (&cancel_flag, stopping);
+  pthread_mutex_unlock (&lock);
   if (XJ_E_OK != xj_db_txn_run (db, "import_job_start", true, &start_txn, &t)
       || ! t.started)
     goto out;
@@ -156,11 +166,7 @@ run_job (struct xj_db *db, struct xj_istore_job *j)
   o.sheet = json_string_value (json_object_get (opts, "sheet"));
   o.progress = &progress_cb;
   pthread_mutex_lock (&lock);
-  memset (&cur_p, 0, sizeof cur_p);
-  cur_p.phase = "reading";
-  cur_id = j->id;
   cur_t0 = xj_mono_ms ();
-  atomic_store (&cancel_flag, stopping);
   pthread_mutex_unlock (&lock);
   o.cancel = &cancel_flag;
   e = xj_import_run (db, &o, &res);
