@@ -42,17 +42,26 @@ fnv1a (const char *s, size_t n)
 }
 
 /* A string -> (row, id) hash set with its keys in one growing arena.
-   24 bytes a slot plus the key bytes: about 70 MB for a million IDs. */
-struct sslot {
-  uint64_t h;      /* 0 = empty */
+   The table holds 8-byte slots (32 bits of the hash, entry number + 1);
+   the entries (16 bytes) and the keys grow by appending.  For a million
+   ID numbers: 16 MB of slots, 16 MB of entries, ~21 MB of keys (it was
+   24-byte slots, ~70 MB; docs/internals/import.md). */
+struct sslot {     /* an entry */
   uint32_t off;    /* key offset in the arena (NUL-terminated) */
   uint32_t row;    /* file row of the first occurrence; 0 = registry */
   int64_t val;     /* registry: holder school id; else 0 */
 };
 
+struct sset_slot {
+  uint32_t tag;    /* hash >> 32 */
+  uint32_t ent;    /* entry number + 1; 0 = empty */
+};
+
 struct sset {
-  struct sslot *slots;
+  struct sset_slot *slots;
   size_t cap, n;
+  struct sslot *ents;
+  size_t capents;
   struct xj_buf arena;
 };
 
@@ -67,6 +76,7 @@ static void
 sset_fini (struct sset *s)
 {
   free (s->slots);
+  free (s->ents);
   xj_buf_fini (&s->arena);
   memset (s, 0, sizeof *s);
 }
@@ -74,6 +84,7 @@ sset_fini (struct sset *s)
 static struct sslot *
 sset_find (struct sset *s, const char *k, size_t n, uint64_t h)
 {
+  uint32_t tag = (uint32_t) (h >> 32);
   size_t i;
 
   if (0 == s->cap)
@@ -81,13 +92,18 @@ sset_find (struct sset *s, const char *k, size_t n, uint64_t h)
   i = (size_t) h & (s->cap - 1);
   for (;;)
     {
-      struct sslot *sl = &s->slots[i];
+      struct sset_slot *sl = &s->slots[i];
 
-      if (0 == sl->h)
+      if (0 == sl->ent)
         return NULL;
-      if (sl->h == h && 0 == memcmp (s->arena.data + sl->off, k, n)
-          && '\0' == s->arena.data[sl->off + n])
-        return sl;
+      if (sl->tag == tag)
+        {
+          struct sslot *e = &s->ents[sl->ent - 1];
+
+          if (0 == memcmp (s->arena.data + e->off, k, n)
+              && '\0' == s->arena.data[e->off + n])
+            return e;
+        }
       i = (i + 1) & (s->cap - 1);
     }
 }
@@ -96,17 +112,19 @@ static void
 sset_grow (struct sset *s)
 {
   size_t ncap = s->cap ? s->cap * 2 : 1024;
-  struct sslot *nv = xj_calloc (ncap, sizeof *nv);
+  struct sset_slot *nv = xj_calloc (ncap, sizeof *nv);
 
-  for (size_t i = 0; i < s->cap; i++)
-    if (s->slots[i].h)
-      {
-        size_t j = (size_t) s->slots[i].h & (ncap - 1);
+  /* re-place by the keys' hashes (the slots keep only 32 bits) */
+  for (size_t e = 0; e < s->n; e++)
+    {
+      const char *k = s->arena.data + s->ents[e].off;
+      uint64_t h = fnv1a (k, strlen (k));
+      size_t j = (size_t) h & (ncap - 1);
 
-        while (nv[j].h)
-          j = (j + 1) & (ncap - 1);
-        nv[j] = s->slots[i];
-      }
+      while (nv[j].ent)
+        j = (j + 1) & (ncap - 1);
+      nv[j] = (struct sset_slot) { (uint32_t) (h >> 32), (uint32_t) e + 1 };
+    }
   free (s->slots);
   s->slots = nv;
   s->cap = ncap;
@@ -122,14 +140,79 @@ sset_add (struct sset *s, const char *k, size_t n, uint64_t h, uint32_t row,
 
   if ((s->n + 1) * 10 >= s->cap * 7)
     sset_grow (s);
+  if (s->n == s->capents)
+    {
+      s->capents = s->capents ? s->capents * 2 : 1024;
+      s->ents = xj_realloc (s->ents, s->capents * sizeof *s->ents);
+    }
   off = s->arena.len;
   xj_buf_append (&s->arena, k, n);
   xj_buf_append (&s->arena, "", 1);
+  s->ents[s->n] = (struct sslot) { (uint32_t) off, row, val };
   i = (size_t) h & (s->cap - 1);
-  while (s->slots[i].h)
+  while (s->slots[i].ent)
     i = (i + 1) & (s->cap - 1);
-  s->slots[i] = (struct sslot) { h, (uint32_t) off, row, val };
+  s->slots[i] = (struct sset_slot) { (uint32_t) (h >> 32),
+                                     (uint32_t) ++s->n };
+}
+
+/* A set of 64-bit hashes only (registry numbers used by earlier rows):
+   8 bytes a slot.  A hit is confirmed against the database, where every
+   number in the set was inserted (see stage2). */
+struct hset {
+  uint64_t *v;     /* 0 = empty (fnv1a never returns 0) */
+  size_t cap, n;
+};
+
+static bool
+hset_has (const struct hset *s, uint64_t h)
+{
+  if (0 == s->cap)
+    return false;
+  for (size_t i = (size_t) h & (s->cap - 1); s->v[i];
+       i = (i + 1) & (s->cap - 1))
+    if (s->v[i] == h)
+      return true;
+  return false;
+}
+
+static void
+hset_add (struct hset *s, uint64_t h)
+{
+  size_t i;
+
+  if (hset_has (s, h))
+    return;
+  if ((s->n + 1) * 10 >= s->cap * 7)
+    {
+      size_t ncap = s->cap ? s->cap * 2 : 1024;
+      uint64_t *nv = xj_calloc (ncap, sizeof *nv);
+
+      for (size_t j = 0; j < s->cap; j++)
+        if (s->v[j])
+          {
+            size_t k = (size_t) s->v[j] & (ncap - 1);
+
+            while (nv[k])
+              k = (k + 1) & (ncap - 1);
+            nv[k] = s->v[j];
+          }
+      free (s->v);
+      s->v = nv;
+      s->cap = ncap;
+    }
+  i = (size_t) h & (s->cap - 1);
+  while (s->v[i])
+    i = (i + 1) & (s->cap - 1);
+  s->v[i] = h;
   s->n++;
+}
+
+static void
+hset_fini (struct hset *s)
+{
+  free (s->v);
+  memset (s, 0, sizeof *s);
 }
 
 /* ---------------------------------------------------------------- errors */
@@ -212,6 +295,11 @@ xj_import_error_at (const struct xj_import_result *res, size_t i,
 
 #define ROW_ERR_MAX 32
 #define QUEUE_LEN 128
+/* Wake-ups go by batches: the consumer is woken when this many rows
+   wait (or the last record is queued), the producer when the queue has
+   drained to half.  One futex wake per row was 11% of the CPU (perf,
+   100,000 rows). */
+#define QUEUE_BATCH 32
 
 /* One pending error of the row being processed. */
 struct rerr {
@@ -263,7 +351,11 @@ struct run {
   int fi_birth, fi_grade, fi_id_no, fi_id_type;
   /* state */
   struct sset ids;          /* "type:id" -> first row / registry school */
-  struct sset regnos;       /* registry numbers kept from the file */
+  struct hset regnos;       /* hashes of the registry numbers inserted */
+  struct hset regnos_reg;   /* bulk: hashes of the registry's numbers */
+  bool regnos_all;          /* bulk: the two sets know every number */
+  int64_t first_id;         /* students.id before the first row */
+  int64_t last_id;          /* id of the last student inserted */
   bool track_regnos;
   struct school_ent *schools;
   size_t nschools, capschools;
@@ -277,6 +369,7 @@ struct run {
   size_t qhead, qtail;      /* producer writes at tail, consumer reads head */
   pthread_mutex_t qlock;
   pthread_cond_t qnotfull, qnotempty;
+  bool qprod_waits, qcons_waits;   /* under qlock */
   atomic_bool qstop;
 };
 
@@ -792,11 +885,16 @@ stage2 (struct run *r, struct rec *x)
           *p = (char) (*p - 32);
       if (xj_registry_no_valid (rn))
         {
-          size_t n = strlen (rn);
+          /* the numbers taken by earlier rows were inserted in this
+             transaction: the look-up sees them too */
+          uint64_t rh = fnv1a (rn, strlen (rn));
 
-          used = NULL != sset_find (&r->regnos, rn, n, fnv1a (rn, n));
-          if (! used && XJ_E_OK != (e = xj_istore_regno_used (r->db, rn,
-                                                             &used)))
+          /* in bulk mode a number in neither hash set is unused; a hit
+             (maybe a collision) is confirmed in the tables */
+          if (r->regnos_all && ! hset_has (&r->regnos, rh)
+              && ! hset_has (&r->regnos_reg, rh))
+            used = false;
+          else if (XJ_E_OK != (e = xj_istore_regno_used (r->db, rn, &used)))
             return e;
         }
       if (! used)
@@ -832,18 +930,24 @@ stage2 (struct run *r, struct rec *x)
       size_t n = strlen (s->registry_no);
       uint64_t rh = fnv1a (s->registry_no, n);
 
-      if (sset_find (&r->regnos, s->registry_no, n, rh))
+      bool dup = false;
+
+      /* a hash hit is confirmed in the table (collisions are possible) */
+      if (hset_has (&r->regnos, rh)
+          && XJ_E_OK != (e = xj_istore_regno_used (r->db, s->registry_no,
+                                                   &dup)))
+        return e;
+      if (dup)
         {
           row_err (x, r->map.regno_col, r->map.cols[r->map.regno_col].name,
                    x->regno, XJ_E_REGISTRY_NO_EXISTS,
                    "学籍号%s已被文件中前面的行使用", s->registry_no);
           goto reject_late;
         }
-      sset_add (&r->regnos, s->registry_no, n, rh, (uint32_t) x->rowno, 0);
+      hset_add (&r->regnos, rh);
     }
   xj_strlcpy (s->status, "enrolled", sizeof s->status);
-  e = xj_istore_student_insert (r->db, s, x->data.data, o->actor, "import",
-                                r->at);
+  e = xj_istore_student_insert (r->db, s, x->data.data, o->actor, r->at);
   if (XJ_E_ID_EXISTS == e || XJ_E_REGISTRY_NO_EXISTS == e)
     {
       if (XJ_E_ID_EXISTS == e)
@@ -860,6 +964,7 @@ stage2 (struct run *r, struct rec *x)
     }
   if (XJ_E_OK != e)
     return e;
+  r->last_id = s->id;
   r->res->imported++;
   return XJ_E_OK;
 reject_late:
@@ -884,7 +989,11 @@ reader_thread (void *cls)
 
       pthread_mutex_lock (&r->qlock);
       while (r->qtail - r->qhead >= QUEUE_LEN && ! atomic_load (&r->qstop))
-        pthread_cond_wait (&r->qnotfull, &r->qlock);
+        {
+          r->qprod_waits = true;
+          pthread_cond_wait (&r->qnotfull, &r->qlock);
+        }
+      r->qprod_waits = false;
       pthread_mutex_unlock (&r->qlock);
       if (atomic_load (&r->qstop))
         return NULL;
@@ -908,7 +1017,9 @@ reader_thread (void *cls)
       xj_table_progress (r->t, &x->bytes_done, &x->bytes_total);
       pthread_mutex_lock (&r->qlock);
       r->qtail++;
-      pthread_cond_signal (&r->qnotempty);
+      if (r->qcons_waits
+          && (1 != rc || r->qtail - r->qhead >= QUEUE_BATCH))
+        pthread_cond_signal (&r->qnotempty);
       pthread_mutex_unlock (&r->qlock);
       if (1 != rc)
         return NULL;
@@ -922,7 +1033,11 @@ queue_get (struct run *r)
 
   pthread_mutex_lock (&r->qlock);
   while (r->qhead == r->qtail)
-    pthread_cond_wait (&r->qnotempty, &r->qlock);
+    {
+      r->qcons_waits = true;
+      pthread_cond_wait (&r->qnotempty, &r->qlock);
+    }
+  r->qcons_waits = false;
   x = &r->q[r->qhead % QUEUE_LEN];
   pthread_mutex_unlock (&r->qlock);
   return x;
@@ -933,7 +1048,8 @@ queue_done (struct run *r)
 {
   pthread_mutex_lock (&r->qlock);
   r->qhead++;
-  pthread_cond_signal (&r->qnotfull);
+  if (r->qprod_waits && r->qtail - r->qhead <= QUEUE_LEN / 2)
+    pthread_cond_signal (&r->qnotfull);
   pthread_mutex_unlock (&r->qlock);
 }
 
@@ -956,6 +1072,14 @@ preload_cb (void *cls, const char *id_type, const char *id_no,
 }
 
 static void
+preload_regno_cb (void *cls, const char *regno)
+{
+  struct run *r = cls;
+
+  hset_add (&r->regnos_reg, fnv1a (regno, strlen (regno)));
+}
+
+static void
 run_reset (struct run *r)
 {
   struct xj_import_result *res = r->res;
@@ -967,9 +1091,11 @@ run_reset (struct run *r)
   free (r->col_names);
   r->col_names = NULL;
   sset_fini (&r->ids);
-  sset_fini (&r->regnos);
+  hset_fini (&r->regnos);
+  hset_fini (&r->regnos_reg);
+  r->regnos_all = false;
+  r->first_id = r->last_id = 0;
   sset_init (&r->ids);
-  sset_init (&r->regnos);
   sset_fini (&r->classes);
   sset_init (&r->classes);
   r->nschools = 0;
@@ -1077,6 +1203,7 @@ run_rows (struct run *r)
   enum xj_err e = XJ_E_OK;
 
   r->qhead = r->qtail = 0;
+  r->qprod_waits = r->qcons_waits = false;
   atomic_store (&r->qstop, false);
   if (0 != pthread_create (&th, NULL, &reader_thread, r))
     return XJ_E_INTERNAL;
@@ -1162,12 +1289,18 @@ import_txn (struct xj_db *db, void *cls)
       {
         if (XJ_E_OK != (e = xj_istore_each_id (db, &preload_cb, r)))
           return e;
+        if (XJ_E_OK != (e = xj_istore_each_regno (db, &preload_regno_cb,
+                                                  r)))
+          return e;
+        r->regnos_all = true;
         if (XJ_E_OK != (e = xj_istore_drop_indexes (db)))
           return e;
         if (XJ_E_OK != (e = xj_istore_cache (db, true)))
           return e;
       }
   }
+  if (XJ_E_OK != (e = xj_istore_max_id (db, &r->first_id)))
+    return e;
   report_progress (r, "reading");
   e = run_rows (r);
   if (XJ_E_OK != e)
@@ -1184,8 +1317,18 @@ import_txn (struct xj_db *db, void *cls)
     return XJ_E_IMPORT_REJECTED;
   if (o->dry_run)
     return XJ_E_IMPORT_DRY_RUN;
+  if (XJ_E_OK != (e = xj_istore_events (db, o->actor, "import", r->at,
+                                        r->first_id, r->last_id,
+                                        res->imported)))
+    return e;
   if (res->bulk)
     {
+      /* the ID and registry-number sets are done with: give their
+         memory back before the index sorts need theirs */
+      sset_fini (&r->ids);
+      sset_init (&r->ids);
+      hset_fini (&r->regnos);
+      hset_fini (&r->regnos_reg);
       report_progress (r, "indexing");
       if (XJ_E_OK != (e = xj_istore_create_indexes (db)))
         return e;
@@ -1313,15 +1456,18 @@ xj_import_run (struct xj_db *db, const struct xj_import_opts *o,
   pthread_cond_init (&r->qnotfull, NULL);
   pthread_cond_init (&r->qnotempty, NULL);
   sset_init (&r->ids);
-  sset_init (&r->regnos);
+  memset (&r->regnos, 0, sizeof r->regnos);
+  memset (&r->regnos_reg, 0, sizeof r->regnos_reg);
   sset_init (&r->classes);
   if (0 != pthread_create (&ac.th, NULL, &hash_thread, &hj))
     {
       hash_thread (&hj);
       ac.joined = true;
     }
+  xj_istore_temp_file (db, true);
   e = xj_db_txn_run (db, "import_students", true, &import_all_txn, &ac);
   xj_istore_cache (db, false);
+  xj_istore_temp_file (db, false);
   if (! ac.joined)
     pthread_join (ac.th, NULL);
   if ('\0' == res->sha256[0] && hj.ok)
@@ -1338,7 +1484,8 @@ xj_import_run (struct xj_db *db, const struct xj_import_opts *o,
   xj_imap_fini (&r->map);
   free (r->col_names);
   sset_fini (&r->ids);
-  sset_fini (&r->regnos);
+  hset_fini (&r->regnos);
+  hset_fini (&r->regnos_reg);
   free (r->schools);
   sset_fini (&r->classes);
   for (size_t i = 0; i < QUEUE_LEN; i++)

@@ -63,18 +63,32 @@ enum xj_err xj_istore_each_id (struct xj_db *db, xj_istore_id_cb cb,
 /* Is @regno in use (students or aliases)? */
 enum xj_err xj_istore_regno_used (struct xj_db *db, const char *regno,
                                   bool *used);
-/* Insert a validated record (registry_no set) with its "import" event,
-   @data being xj_istore_data_text's JSON; sets s->id.  XJ_E_ID_EXISTS /
-   XJ_E_REGISTRY_NO_EXISTS on a unique clash. */
+/* Insert a validated record (registry_no set), @data being
+   xj_istore_data_text's JSON; sets s->id.  XJ_E_ID_EXISTS /
+   XJ_E_REGISTRY_NO_EXISTS on a unique clash.  The "import" events are
+   written afterwards by xj_istore_events. */
 enum xj_err xj_istore_student_insert (struct xj_db *db, struct xj_student *s,
                                       const char *data,
                                       const struct xj_actor *a,
-                                      const char *kind, const char *at);
+                                      const char *at);
+/* Largest students.id (0 when none). */
+enum xj_err xj_istore_max_id (struct xj_db *db, int64_t *id);
+/* One student_events row of @kind for every student with id > @after_id,
+   in id order; @n students were inserted, the last with @last_id. */
+enum xj_err xj_istore_events (struct xj_db *db, const struct xj_actor *a,
+                              const char *kind, const char *at,
+                              int64_t after_id, int64_t last_id, uint64_t n);
+/* Every registry number in use (students and aliases). */
+enum xj_err xj_istore_each_regno (struct xj_db *db,
+                                  void (*cb) (void *cls, const char *regno),
+                                  void *cls);
 /* The `data` JSON of @s (what xj_student_data_dump writes) into @b
    (reset first).  Pure; thread-safe. */
 void xj_istore_data_text (const struct xj_student *s, struct xj_buf *b);
 /* Bigger page cache for a bulk import (@big) or back to normal. */
 enum xj_err xj_istore_cache (struct xj_db *db, bool big);
+/* temp_store FILE (@file) or back to MEMORY; outside a transaction. */
+enum xj_err xj_istore_temp_file (struct xj_db *db, bool file);
 enum xj_err xj_istore_drop_indexes (struct xj_db *db);
 enum xj_err xj_istore_create_indexes (struct xj_db *db);
 

@@ -1,7 +1,8 @@
 /* import_store.c -- the import pipeline's own SQL: counting the registry,
  * preloading its ID numbers, registry-number look-ups, and dropping and
- * re-creating the secondary indexes of students / student_events for a
- * bulk load.  Inserts go through student_store.c (xj_student_insert).
+ * re-creating the secondary indexes of students for a bulk load, the
+ * bulk insert (the students row; the "import" events after the last row
+ * in one statement) and the imports table.
  *
  * Runs inside the import's write transaction.  DDL is transactional in
  * SQLite: a rollback (or a kill -9 before COMMIT) brings the indexes back
@@ -36,7 +37,6 @@ XJ_DB_STMT (st_imp_drop3, "DROP INDEX IF EXISTS students_class")
 XJ_DB_STMT (st_imp_drop4, "DROP INDEX IF EXISTS students_name")
 XJ_DB_STMT (st_imp_drop5, "DROP INDEX IF EXISTS students_dupkey")
 XJ_DB_STMT (st_imp_drop6, "DROP INDEX IF EXISTS students_enrolled")
-XJ_DB_STMT (st_imp_drop7, "DROP INDEX IF EXISTS student_events_student")
 XJ_DB_STMT (st_imp_create1,
             "CREATE UNIQUE INDEX IF NOT EXISTS students_id_no ON students"
             " (id_no, id_type) WHERE id_no IS NOT NULL")
@@ -53,9 +53,9 @@ XJ_DB_STMT (st_imp_create5,
 XJ_DB_STMT (st_imp_create6,
             "CREATE INDEX IF NOT EXISTS students_enrolled ON students"
             " (school_id, grade, gender)\n  WHERE status = 'enrolled'")
-XJ_DB_STMT (st_imp_create7,
-            "CREATE INDEX IF NOT EXISTS student_events_student ON"
-            " student_events (student_id, id)")
+/* student_events_student (student_id, id) stays: the import's events
+   are written after the last row in id order (xj_istore_events), so
+   that index only grows at its end. */
 
 static int
 count_cb (void *cls, const struct xj_db_row *r)
@@ -127,8 +127,7 @@ xj_istore_drop_indexes (struct xj_db *db)
 {
   struct xj_db_stmt *const v[] = { &st_imp_drop1, &st_imp_drop2,
                                    &st_imp_drop3, &st_imp_drop4,
-                                   &st_imp_drop5, &st_imp_drop6,
-                                   &st_imp_drop7 };
+                                   &st_imp_drop5, &st_imp_drop6 };
 
   return run_all (db, v, sizeof v / sizeof v[0]);
 }
@@ -138,8 +137,7 @@ xj_istore_create_indexes (struct xj_db *db)
 {
   struct xj_db_stmt *const v[] = { &st_imp_create1, &st_imp_create2,
                                    &st_imp_create3, &st_imp_create4,
-                                   &st_imp_create5, &st_imp_create6,
-                                   &st_imp_create7 };
+                                   &st_imp_create5, &st_imp_create6 };
 
   return run_all (db, v, sizeof v / sizeof v[0]);
 }
@@ -392,7 +390,7 @@ xj_istore_job_list (struct xj_db *db, int64_t user_id, int64_t limit,
 }
 
 /* ---- the bulk insert path ----
-   The same two INSERTs as xj_student_insert (student_store.c), with the
+   The students INSERT of xj_student_insert (student_store.c), with the
    `data` JSON written by xj_istore_data_text instead of jansson: building
    and dumping a jansson object per record was 27% of an import's time
    (perf, 50,000 rows; docs/internals/import.md).  tests/unit/
@@ -404,14 +402,33 @@ XJ_DB_STMT (st_imp_stu_insert,
             " guardian_phone, data, created_at, updated_at, created_by)"
             " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12, $13,"
             " $14, $14, $15)")
-XJ_DB_STMT (st_imp_stu_event,
+/* The students' "import" events, written after the last row in one
+   statement, in id order: the same rows (ids included) as one INSERT
+   per student right after it, without a million statement round trips,
+   and with the events' pages written in one run instead of interleaved
+   with the students' (docs/internals/import.md). */
+XJ_DB_STMT (st_imp_stu_events,
             "INSERT INTO student_events (student_id, kind, at, actor_id, actor,"
-            " before, after) VALUES ($1, $2, $3, $4, $5, NULL, NULL)")
+            " before, after) SELECT id, $1, $2, $3, $4, NULL, NULL"
+            " FROM students WHERE id > $5 AND id <= $6 ORDER BY id")
+/* The same when the import's students have the ids first+1..last (every
+   INSERT takes max(id)+1, so they do unless something else inserted):
+   no read of the students table, which for a million rows meant reading
+   1.3 GB of pages back. */
+XJ_DB_STMT (st_imp_stu_events_range,
+            "WITH RECURSIVE ids (i) AS (SELECT $5 + 1 WHERE $5 < $6"
+            " UNION ALL SELECT i + 1 FROM ids WHERE i < $6)"
+            " INSERT INTO student_events (student_id, kind, at, actor_id, actor,"
+            " before, after) SELECT i, $1, $2, $3, $4, NULL, NULL FROM ids")
+XJ_DB_STMT (st_imp_max_id, "SELECT coalesce(max(id), 0) FROM students")
+XJ_DB_STMT (st_imp_regnos,
+            "SELECT registry_no FROM students"
+            " UNION ALL SELECT registry_no FROM student_aliases")
 
 enum xj_err
 xj_istore_student_insert (struct xj_db *db, struct xj_student *s,
                           const char *data, const struct xj_actor *a,
-                          const char *kind, const char *at)
+                          const char *at)
 {
   const char *gphone = s->guardians[0].phone[0] ? s->guardians[0].phone
                                                 : NULL;
@@ -442,11 +459,59 @@ xj_istore_student_insert (struct xj_db *db, struct xj_student *s,
     return xj_db_qs_err (qs);
   s->id = xj_db_last_id (db);
   s->version = 1;
-  qs = xj_db_q (db, &st_imp_stu_event,
-                XJ_DB_PARAMS (XJ_DB_I (s->id), XJ_DB_S (kind), XJ_DB_S (at),
-                              a->user_id ? XJ_DB_I (a->user_id) : XJ_DB_NUL,
-                              XJ_DB_S (a->username)),
-                NULL, NULL);
+  return XJ_E_OK;
+}
+
+enum xj_err
+xj_istore_max_id (struct xj_db *db, int64_t *id)
+{
+  enum xj_qs qs;
+
+  *id = 0;
+  qs = xj_db_q (db, &st_imp_max_id, XJ_DB_NOPARAMS, &count_cb, id);
+  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}
+
+enum xj_err
+xj_istore_events (struct xj_db *db, const struct xj_actor *a,
+                  const char *kind, const char *at, int64_t after_id,
+                  int64_t last_id, uint64_t n)
+{
+  bool range = last_id - after_id == (int64_t) n;
+  enum xj_qs qs = xj_db_q (db, range ? &st_imp_stu_events_range
+                                     : &st_imp_stu_events,
+                           XJ_DB_PARAMS (XJ_DB_S (kind), XJ_DB_S (at),
+                                         a->user_id ? XJ_DB_I (a->user_id)
+                                                    : XJ_DB_NUL,
+                                         XJ_DB_S (a->username),
+                                         XJ_DB_I (after_id),
+                                         XJ_DB_I (last_id)),
+                           NULL, NULL);
+
+  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}
+
+struct regno_ctx {
+  void (*cb) (void *cls, const char *regno);
+  void *cls;
+};
+
+static int
+regno_cb (void *cls, const struct xj_db_row *r)
+{
+  struct regno_ctx *c = cls;
+
+  c->cb (c->cls, xj_db_text (r, 0));
+  return 0;
+}
+
+enum xj_err
+xj_istore_each_regno (struct xj_db *db,
+                      void (*cb) (void *cls, const char *regno), void *cls)
+{
+  struct regno_ctx c = { cb, cls };
+  enum xj_qs qs = xj_db_q (db, &st_imp_regnos, XJ_DB_NOPARAMS, &regno_cb, &c);
+
   return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
 }
 
@@ -497,10 +562,15 @@ json_str (struct xj_buf *b, const char *s)
   xj_buf_append (b, "\"", 1);
 }
 
-/* Which fields go into `data`, and whether 0 is a given value. */
+/* Which fields go into `data`, and whether 0 is a given value.  The
+   member prefix `"key":` is precomputed (with and without the leading
+   comma): formatting it with printf per field per record was ~12% of the
+   reader thread (perf, 100,000 rows). */
 static struct dfield {
   const struct xj_field *f;
   bool zero_given;
+  char pre[48];       /* ,"key": */
+  size_t npre;        /* length including the comma */
 } dfields[128];
 static size_t ndfields;
 static pthread_once_t dfields_once = PTHREAD_ONCE_INIT;
@@ -511,11 +581,37 @@ dfields_init (void)
   for (const struct xj_field *f = xj_student_fields; f->key; f++)
     if (! xj_student_is_column (f->key) && ndfields < 128)
       {
-        dfields[ndfields].f = f;
-        dfields[ndfields].zero_given
-          = NULL != f->codeset && xj_code_valid (f->codeset, "0");
+        struct dfield *d = &dfields[ndfields];
+        int n;
+
+        d->f = f;
+        d->zero_given = NULL != f->codeset && xj_code_valid (f->codeset, "0");
+        n = snprintf (d->pre, sizeof d->pre, ",\"%s\":", f->key);
+        if (n <= 0 || (size_t) n >= sizeof d->pre)
+          abort ();   /* field keys are short identifiers */
+        d->npre = (size_t) n;
         ndfields++;
       }
+}
+
+/* Decimal of @v (what printf's %d / %lld writes). */
+static void
+json_i64 (struct xj_buf *b, long long v)
+{
+  char tmp[24];
+  char *p = tmp + sizeof tmp;
+  unsigned long long u = v < 0 ? 0ULL - (unsigned long long) v
+                               : (unsigned long long) v;
+
+  do
+    {
+      *--p = (char) ('0' + u % 10);
+      u /= 10;
+    }
+  while (u);
+  if (v < 0)
+    *--p = '-';
+  xj_buf_append (b, p, (size_t) (tmp + sizeof tmp - p));
 }
 
 void
@@ -528,15 +624,18 @@ xj_istore_data_text (const struct xj_student *s, struct xj_buf *b)
   xj_buf_append (b, "{", 1);
   for (size_t i = 0; i < ndfields; i++)
     {
-      const struct xj_field *f = dfields[i].f;
+      const struct dfield *d = &dfields[i];
+      const struct xj_field *f = d->f;
       const char *base = (const char *) s + f->offset;
+      const char *pre = first ? d->pre + 1 : d->pre;
+      size_t npre = first ? d->npre - 1 : d->npre;
 
       switch (f->type)
         {
         case XJ_FT_TEXT:
           if ('\0' == base[0])
             continue;
-          xj_buf_printf (b, "%s\"%s\":", first ? "" : ",", f->key);
+          xj_buf_append (b, pre, npre);
           json_str (b, base);
           break;
         case XJ_FT_INT:
@@ -544,27 +643,29 @@ xj_istore_data_text (const struct xj_student *s, struct xj_buf *b)
           {
             int v = *(const int *) (const void *) base;
 
-            if (v < 0 || (0 == v && ! dfields[i].zero_given))
+            if (v < 0 || (0 == v && ! d->zero_given))
               continue;
-            xj_buf_printf (b, "%s\"%s\":%d", first ? "" : ",", f->key, v);
+            xj_buf_append (b, pre, npre);
+            json_i64 (b, v);
             break;
           }
         case XJ_FT_DOUBLE:
           {
-            double d = *(const double *) (const void *) base;
+            double d2 = *(const double *) (const void *) base;
             char num[48];
 
-            if (! (d >= 0))
+            if (! (d2 >= 0))
               continue;
-            snprintf (num, sizeof num, "%.15g", d);
+            snprintf (num, sizeof num, "%.15g", d2);
             if (! strpbrk (num, ".eE"))
               xj_strlcpy (num + strlen (num), ".0", sizeof num - strlen (num));
-            xj_buf_printf (b, "%s\"%s\":%s", first ? "" : ",", f->key, num);
+            xj_buf_append (b, pre, npre);
+            xj_buf_append (b, num, strlen (num));
             break;
           }
         case XJ_FT_I64:
-          xj_buf_printf (b, "%s\"%s\":%lld", first ? "" : ",", f->key,
-                         (long long) *(const int64_t *) (const void *) base);
+          xj_buf_append (b, pre, npre);
+          json_i64 (b, (long long) *(const int64_t *) (const void *) base);
           break;
         }
       first = false;
@@ -584,6 +685,25 @@ enum xj_err
 xj_istore_cache (struct xj_db *db, bool big)
 {
   enum xj_qs qs = xj_db_q (db, big ? &st_imp_cache_big : &st_imp_cache_normal,
+                           XJ_DB_NOPARAMS, NULL, NULL);
+
+  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}
+
+/* Temporary storage of the import's connection.  The connection runs
+   with temp_store=MEMORY, under which SQLite's sorter never spills: the
+   CREATE INDEX sorts of a bulk import held every key in RAM (peak RSS
+   349 MB for a million rows).  With FILE the sorter keeps at most about
+   the page cache's size in memory and merges through a temporary file.
+   Set outside the transaction (SQLite refuses the change inside one once
+   temp storage is in use). */
+XJ_DB_STMT (st_imp_temp_file, "PRAGMA temp_store = FILE")
+XJ_DB_STMT (st_imp_temp_memory, "PRAGMA temp_store = MEMORY")
+
+enum xj_err
+xj_istore_temp_file (struct xj_db *db, bool file)
+{
+  enum xj_qs qs = xj_db_q (db, file ? &st_imp_temp_file : &st_imp_temp_memory,
                            XJ_DB_NOPARAMS, NULL, NULL);
 
   return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;

@@ -9,6 +9,7 @@
  * once released: add codes, do not renumber.
  */
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "validate/codes.h"
@@ -403,11 +404,27 @@ const struct xj_codeset xj_codesets[] = {
 const struct xj_codeset *
 xj_codeset (const char *name)
 {
+  /* Per-thread cache keyed by the name's address (callers pass the
+     field table's literals), confirmed by strcmp: the linear scan was a
+     visible share of an import's validation (docs/internals/import.md). */
+  static _Thread_local struct {
+    const char *name;
+    const struct xj_codeset *cs;
+  } cache[64];
+  size_t slot;
+
   if (NULL == name)
     return NULL;
+  slot = ((uintptr_t) name >> 3) & 63;
+  if (cache[slot].name == name && 0 == strcmp (cache[slot].cs->name, name))
+    return cache[slot].cs;
   for (const struct xj_codeset *cs = xj_codesets; NULL != cs->name; cs++)
-    if (0 == strcmp (cs->name, name))
-      return cs;
+    if (cs->name[0] == name[0] && 0 == strcmp (cs->name, name))
+      {
+        cache[slot].name = name;
+        cache[slot].cs = cs;
+        return cs;
+      }
   return NULL;
 }
 
@@ -421,7 +438,7 @@ find (const char *set, const char *code)
   if (NULL == cs || NULL == code)
     return NULL;
   for (const struct xj_code *c = cs->codes; NULL != c->code; c++)
-    if (0 == strcmp (c->code, code))
+    if (c->code[0] == code[0] && 0 == strcmp (c->code, code))
       return c;
   return NULL;
 }
