@@ -259,7 +259,8 @@ page (struct card_doc *d, const struct xj_student *s,
   cairo_t *cr = d->cr;
   double x = MARGIN, y = MARGIN, w = A4_W - 2 * MARGIN;
   double tw = w - PHOTO_W, top;
-  char idv[48], phone[48], hukou[200], enrol[32], cls[96], marks[256];
+  char idv[48], phone[48], reg[48], hukou[200], enrol[32], cls[96];
+  char marks[256];
   char b1[8], b2[8], b3[8], b4[8], line[400];
   const char *gl = zh_or ("grade", s->grade, "");
 
@@ -273,6 +274,10 @@ page (struct card_doc *d, const struct xj_student *s,
 
   masked (d, s->id_no, false, idv, sizeof idv);
   masked (d, s->phone, true, phone, sizeof phone);
+  if (d->o->reveal)
+    xj_strlcpy (reg, s->registry_no, sizeof reg);
+  else
+    xj_mask_registry_no (s->registry_no, reg, sizeof reg);
   region_text (d->db, s->hukou_region, hukou, sizeof hukou);
   if (6 == strlen (s->enrol_ym))
     xj_snprintf (enrol, sizeof enrol, "%.4s年%.2s月", s->enrol_ym,
@@ -293,7 +298,7 @@ page (struct card_doc *d, const struct xj_student *s,
                          "国籍/地区", zh_or ("nationality", s->nationality,
                                              "") };
     const char *r4[] = { "身份证件号", idv };
-    const char *r5[] = { "学籍号", s->registry_no };
+    const char *r5[] = { "学籍号", reg };
 
     y += pairs_row (d, x, y, tw, r1, 2);
     y += pairs_row (d, x, y, tw, r2, 2);
@@ -408,7 +413,7 @@ page (struct card_doc *d, const struct xj_student *s,
   /* footer */
   xj_snprintf (line, sizeof line, "打印时间：%s　　打印人：%s%s",
                d->printed_at, d->o->printer ? d->o->printer : "",
-               d->o->reveal ? "" : "　　（证件号码与电话已部分隐藏）");
+               d->o->reveal ? "" : "　　（证件号码、学籍号与电话已部分隐藏）");
   text_at (d, x, A4_H - MARGIN - 14, SANS, 9, false, line, w,
            PANGO_ALIGN_LEFT);
   cairo_show_page (cr);

@@ -190,7 +190,14 @@ xj_h_student_card (struct xj_req *r)
         }
       else
         {
-          xj_snprintf (name, sizeof name, "学籍卡-%s.pdf", s->registry_no);
+          char reg[48];
+
+          /* a masked card does not name the G number (= the ID) either */
+          if (o.reveal)
+            xj_strlcpy (reg, s->registry_no, sizeof reg);
+          else
+            xj_mask_registry_no (s->registry_no, reg, sizeof reg);
+          xj_snprintf (name, sizeof name, "学籍卡-%s.pdf", reg);
           e = xj_reply_file (r, path, true, "application/pdf", name);
         }
     }

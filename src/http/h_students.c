@@ -37,15 +37,16 @@ static void
 list_item (void *cls, const struct xj_student_item *it)
 {
   json_t *items = cls;
-  char masked[48];
+  char masked[48], reg[48];
   const char *gl = xj_code_zh ("grade", it->grade);
 
   xj_mask_id (it->id_no, masked, sizeof masked);
+  xj_mask_registry_no (it->registry_no, reg, sizeof reg);
   json_array_append_new (
     items,
     json_pack ("{s:I, s:s, s:s, s:i, s:s, s:s, s:I, s:s, s:s, s:s, s:o,"
                " s:s, s:s, s:i}",
-               "id", (json_int_t) it->id, "registry_no", it->registry_no,
+               "id", (json_int_t) it->id, "registry_no", reg,
                "name", it->name, "gender", it->gender, "birth_date",
                it->birth_date, "id_no", masked, "school_id",
                (json_int_t) it->school_id, "school_name", it->school_name,
@@ -157,15 +158,34 @@ alias_cb (void *cls, const char *no)
   json_array_append_new (cls, json_string (no));
 }
 
+static void
+alias_masked_cb (void *cls, const char *no)
+{
+  char m[48];
+
+  xj_mask_registry_no (no, m, sizeof m);
+  json_array_append_new (cls, json_string (m));
+}
+
+/* The former registry numbers, G numbers masked with @mask. */
+static json_t *
+aliases_json (struct xj_req *r, int64_t id, bool mask)
+{
+  json_t *aliases = json_array ();
+
+  xj_student_aliases (r->db, id, mask ? &alias_masked_cb : &alias_cb,
+                      aliases);
+  return aliases;
+}
+
 static json_t *
 record_json (struct xj_req *r, const struct xj_student *s,
              const struct xj_student_ctx *ctx, bool mask)
 {
   json_t *j = xj_student_to_json (s, mask);
-  json_t *aliases = json_array ();
+  json_t *aliases = aliases_json (r, s->id, mask);
   const char *gl = xj_code_zh ("grade", s->grade);
 
-  xj_student_aliases (r->db, s->id, &alias_cb, aliases);
   json_object_set_new (j, "school_name", json_string (ctx->school_name));
   json_object_set_new (j, "school_code", json_string (ctx->school_code));
   json_object_set_new (j, "class_name", json_string (ctx->class_name));
@@ -184,12 +204,11 @@ record_reply_text (struct xj_req *r, const struct xj_student *s,
                    const struct xj_student_ctx *ctx, bool mask)
 {
   json_t *extra = json_object ();
-  json_t *aliases = json_array ();
+  json_t *aliases = aliases_json (r, s->id, mask);
   const char *gl = xj_code_zh ("grade", s->grade);
   struct xj_buf b;
   char *rec;
 
-  xj_student_aliases (r->db, s->id, &alias_cb, aliases);
   json_object_set_new (extra, "school_name", json_string (ctx->school_name));
   json_object_set_new (extra, "school_code", json_string (ctx->school_code));
   json_object_set_new (extra, "class_name", json_string (ctx->class_name));
@@ -281,20 +300,30 @@ xj_h_student_reveal (struct xj_req *r)
                                        ? xj_student_field (json_string_value (v))
                                        : NULL;
 
+          /* registry_no: a G number is "G" + the resident ID */
+          if (json_is_string (v)
+              && 0 == strcmp (json_string_value (v), "registry_no"))
+            {
+              json_array_append_new (fields, json_string ("registry_no"));
+              continue;
+            }
           if (NULL == f || ! f->pii)
             {
               json_decref (fields);
               json_decref (body);
               return xj_reply_err (r, XJ_E_BAD_PARAM, "fields",
-                                   "只能显示身份证件号和电话字段");
+                                   "只能显示身份证件号、电话和学籍号字段");
             }
           json_array_append_new (fields, json_string (f->key));
         }
     }
   if (0 == json_array_size (fields))
-    for (const struct xj_field *f = xj_student_fields; f->key; f++)
-      if (f->pii)
-        json_array_append_new (fields, json_string (f->key));
+    {
+      for (const struct xj_field *f = xj_student_fields; f->key; f++)
+        if (f->pii)
+          json_array_append_new (fields, json_string (f->key));
+      json_array_append_new (fields, json_string ("registry_no"));
+    }
   s = xj_malloc (sizeof *s);
   e = load_visible (r, id, s, &ctx);
   if (XJ_E_OK == e)
@@ -316,8 +345,14 @@ xj_h_student_reveal (struct xj_req *r)
       json_t *v;
 
       json_array_foreach (fields, i, v)
-        json_object_set (masked, json_string_value (v),
-                         json_object_get (clear, json_string_value (v)));
+        {
+          json_object_set (masked, json_string_value (v),
+                           json_object_get (clear, json_string_value (v)));
+          /* the former numbers come with the registry number */
+          if (0 == strcmp (json_string_value (v), "registry_no"))
+            json_object_set (masked, "aliases",
+                             json_object_get (clear, "aliases"));
+        }
       json_object_set_new (masked, "masked", json_false ());
       json_decref (clear);
       xj_reply_json (r, 200, json_pack ("{s:o}", "student", masked));

@@ -863,3 +863,19 @@ xj_mask_phone (const char *in, char *out, size_t outsz)
   else
     mask (in, out, outsz, 0, 0);
 }
+
+void
+xj_mask_registry_no (const char *in, char *out, size_t outsz)
+{
+  if (0 == outsz)
+    return;
+  if (NULL == in)
+    in = "";
+  if ('G' != in[0] || outsz < 2)
+    {
+      xj_strlcpy (out, in, outsz);
+      return;
+    }
+  out[0] = 'G';
+  xj_mask_id (in + 1, out + 1, outsz - 1);
+}

@@ -145,5 +145,11 @@ bool xj_registry_no_valid (const char *s);
    phone "13812345678" -> "138****5678".  @out >= sizeof input + 1. */
 void xj_mask_id (const char *in, char *out, size_t outsz);
 void xj_mask_phone (const char *in, char *out, size_t outsz);
+/* Mask a registry number wherever ID numbers are masked: a G number is
+   "G" + the resident ID, so "G441823201501011234" -> "G4418**********1234"
+   (the rest masked like xj_mask_id); L and J numbers are not IDs and are
+   copied in full.  @out >= strlen (@in) + 1 (24 bytes for any stored
+   number). */
+void xj_mask_registry_no (const char *in, char *out, size_t outsz);
 
 #endif

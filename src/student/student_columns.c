@@ -116,7 +116,10 @@ xj_import_cell (const struct xj_import_column *c, const struct xj_student *s,
   switch (c->kind)
     {
     case XJ_IC_REGISTRY_NO:
-      xj_strlcpy (out, s->registry_no, outsz);
+      if (mask)
+        xj_mask_registry_no (s->registry_no, out, outsz);
+      else
+        xj_strlcpy (out, s->registry_no, outsz);
       return out;
     case XJ_IC_SCHOOL_CODE:
       xj_strlcpy (out, school_code ? school_code : "", outsz);

@@ -103,8 +103,14 @@ xj_student_to_json (const struct xj_student *s, bool mask)
 {
   json_t *o = json_object ();
 
+  char reg[sizeof s->registry_no];
+
+  if (mask)
+    xj_mask_registry_no (s->registry_no, reg, sizeof reg);
+  else
+    xj_strlcpy (reg, s->registry_no, sizeof reg);
   json_object_set_new (o, "id", json_integer (s->id));
-  json_object_set_new (o, "registry_no", json_string (s->registry_no));
+  json_object_set_new (o, "registry_no", json_string (reg));
   json_object_set_new (o, "status", json_string (s->status));
   json_object_set_new (o, "dup_flag", json_integer (s->dup_flag));
   json_object_set_new (o, "version", json_integer (s->version));
@@ -285,11 +291,16 @@ xj_student_to_json_text (const struct xj_student *s, bool mask,
                          const json_t *extra)
 {
   struct xj_buf b;
+  char reg[sizeof s->registry_no];
 
+  if (mask)
+    xj_mask_registry_no (s->registry_no, reg, sizeof reg);
+  else
+    xj_strlcpy (reg, s->registry_no, sizeof reg);
   xj_buf_init (&b, 0);
   xj_buf_append (&b, "{", 1);
   text_int (&b, "id", s->id);
-  text_string (&b, "registry_no", s->registry_no);
+  text_string (&b, "registry_no", reg);
   text_string (&b, "status", s->status);
   text_int (&b, "dup_flag", s->dup_flag);
   text_int (&b, "version", s->version);
@@ -688,6 +699,17 @@ xj_student_mask_json (json_t *o)
         xj_mask_id (json_string_value (val), m, sizeof m);
       json_object_set_new (o, f->key, json_string (m));
     }
+  /* a G registry number is "G" + the resident ID */
+  {
+    json_t *val = json_object_get (o, "registry_no");
+    char m[64];
+
+    if (json_is_string (val) && 'G' == json_string_value (val)[0])
+      {
+        xj_mask_registry_no (json_string_value (val), m, sizeof m);
+        json_object_set_new (o, "registry_no", json_string (m));
+      }
+  }
 }
 
 json_t *

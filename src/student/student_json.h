@@ -18,7 +18,8 @@
 bool xj_student_is_column (const char *key);
 
 /* Every field-table key plus id, registry_no, status, dup_flag, version,
-   school_id, class_id, grade.  With @mask, pii fields are masked.
+   school_id, class_id, grade.  With @mask, pii fields and a G registry
+   number (xj_mask_registry_no) are masked.
    Caller owns the result. */
 json_t *xj_student_to_json (const struct xj_student *s, bool mask);
 
@@ -50,7 +51,9 @@ char *xj_student_data_dump (const struct xj_student *s);
 enum xj_err xj_student_data_load (struct xj_student *s, const char *json);
 
 /* Mask, in place, every PII member (ID numbers, phones) of the JSON
-   object @o (no-op for anything else).  For displays of stored history. */
+   object @o, and a "registry_no" member holding a G number
+   (xj_mask_registry_no); no-op for anything else.  For displays of
+   stored history. */
 void xj_student_mask_json (json_t *o);
 
 /* JSON array of verrs: [{"field","code","message"}].  Caller owns. */

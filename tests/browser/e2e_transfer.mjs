@@ -264,6 +264,8 @@ await check('sending registrar (ys_reg1): badge, record shows the open request b
   await page.locator('[data-test=change-record] [data-field=id_no]').waitFor()
   const idShown = (await page.locator('[data-test=change-record] [data-field=id_no]').innerText()).trim()
   assert(idShown.includes('*') && idShown !== target.id_no, 'the record beside the request is not masked: ' + idShown)
+  const beside = await page.locator('[data-test=change-record]').innerText()
+  assert(!beside.includes(target.id_no), 'the record beside the request shows the full ID (or G registry number)')
   await snap('review-school')
   const c = await approveInUi(changeId, '同意转出')
   assert(c.status === 'pending' && waitingOf(c) === 'county:441823', 'after step 2: ' + c.status + ' ' + waitingOf(c))

@@ -422,6 +422,21 @@ def primary_body(**over):
     return student_body(**over)
 
 
+def mask_regno(no):
+    """A registry number as lists and default views show it: a G number is
+    "G" + the resident ID, masked like the ID (G4418**********1234); L and
+    J numbers in full."""
+    if no.startswith("G") and len(no) > 9:
+        return "G" + no[1:5] + "*" * (len(no) - 9) + no[-4:]
+    return no
+
+
+#: a G registry number with its 18 digits visible
+FULL_G = re.compile(r"G\d{17}[\dX]")
+#: a G registry number as lists show it
+MASKED_G = re.compile(r"^G\d{4}\*{10}\d{3}[\dX]$")
+
+
 def register(a, **over):
     """Register a junior-school student through @a; returns (body, reply)."""
     body = student_body(**over)

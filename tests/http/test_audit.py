@@ -3,7 +3,7 @@ is verified by `xueji check`, and the append-only triggers hold."""
 import re
 import subprocess
 
-from conftest import PW, cli_ok, register, run_cli, sql
+from conftest import PW, cli_ok, mask_regno, register, run_cli, sql
 
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
@@ -35,8 +35,9 @@ def test_writes_appear_in_audit(api, world):
     assert upd["before"] == {"specialty": ""}
     new = rows[2]
     assert new["before"] is None
-    assert new["after"]["registry_no"] == rep["registry_no"]
-    # the log keeps the full record; its display masks PII like any list
+    # the log keeps the full record; its display masks PII like any list,
+    # the G registry number (= "G" + ID) included
+    assert new["after"]["registry_no"] == mask_regno(rep["registry_no"])
     shown = new["after"]["id_no"]
     assert shown != body["id_no"] and "*" in shown
     assert shown[:4] == body["id_no"][:4] and shown[-4:] == body["id_no"][-4:]
@@ -44,6 +45,9 @@ def test_writes_appear_in_audit(api, world):
     stored = sql(world.db, "select after from audit_log where action = "
                            f"'student.register' and entity_id = '{sid}'")
     assert len(stored) == 1 and body["id_no"] in stored[0]
+    assert rep["registry_no"] in stored[0]
+    # the reveal names the registry number among the fields shown
+    assert "registry_no" in rows[0]["after"]["fields"]
 
 
 def test_logins_appear_in_audit(api, world):
@@ -71,7 +75,8 @@ def test_assign_id_is_audited(api):
     assert len(rows) == 1
     assert rows[0]["user"] == "ys_bureau"
     assert rows[0]["before"]["registry_no"] == rep["registry_no"]
-    assert rows[0]["after"]["registry_no"] == "G" + new_id
+    assert rows[0]["after"]["registry_no"] == mask_regno("G" + new_id)
+    assert new_id not in str(rows[0])
 
 
 def test_every_row_has_a_hash_and_list_is_newest_first(api):

@@ -585,13 +585,16 @@ def test_cross_scope_lookup(w):
     sid = w.student(code(YD, 2), "14")
     admin = w.api("admin")
     full = admin.post("/students/%d/reveal" % sid,
-                      json={"fields": ["id_no"]}).json()["student"]
+                      json={"fields": ["id_no", "registry_no"]}).json()[
+                          "student"]
     r = ys2.get("/students/lookup", params={"id_no": full["id_no"]})
     assert r.status_code == 200, r.text
     j = r.json()
     assert set(j) == {"id", "name", "school_id", "school_name", "grade",
                       "grade_label", "status"}
     assert j["id"] == sid and j["school_id"] == w.sid(code(YD, 2))
+    # the caller typed the full number; the answer repeats neither number
+    assert full["id_no"] not in r.text and "registry_no" not in j
     r = ys2.get("/students/lookup",
                 params={"registry_no": full["registry_no"].lower()})
     assert r.status_code == 200 and r.json()["id"] == sid

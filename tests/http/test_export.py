@@ -12,7 +12,8 @@ import zipfile
 
 import pytest
 
-from conftest import cli_ok, err_code, list_all, run_cli
+from conftest import (FULL_G, MASKED_G, cli_ok, err_code, list_all,
+                      mask_regno, run_cli, sql)
 
 FULL_ID = re.compile(r"^\d{17}[\dX]$")
 COLUMNS_HEAD = ["学籍号", "学校标识码", "姓名", "性别", "出生日期"]
@@ -58,6 +59,15 @@ def test_csv_registrar_scope_header_and_masking(api, world):
             assert "*" in row[idc] and not FULL_ID.match(row[idc])
         if row[ph]:
             assert "****" in row[ph]
+    # 学籍号: a G number is "G" + the ID, masked like it; L/J in full
+    reg = head.index("学籍号")
+    assert any(row[reg].startswith("G") for row in data)
+    for row in data:
+        if row[reg].startswith("G"):
+            assert MASKED_G.match(row[reg]), row[reg]
+        else:
+            assert re.fullmatch(r"[LJ]\d{18}", row[reg]), row[reg]
+    assert not FULL_G.search(r.content.decode("utf-8-sig"))
 
 
 def test_filters_only_narrow(api, world):
@@ -75,10 +85,13 @@ def test_filters_only_narrow(api, world):
     gi = rows[0].index("年级")
     assert len(rows) - 1 == sum(1 for i in items if i["grade"] == grade)
     assert all(row[gi] == grade for row in rows[1:])
-    # q filter by registry number
+    # q filter by the full registry number; the file shows it as the list
     one = items[3]
-    rows = csv_rows(export(b, format="csv", q=one["registry_no"]))
+    regno = sql(world.db, "select registry_no from students where id = %d"
+                % one["id"])[0]
+    rows = csv_rows(export(b, format="csv", q=regno))
     assert [row[0] for row in rows[1:]] == [one["registry_no"]]
+    assert one["registry_no"] == mask_regno(regno)
 
 
 def test_xlsx_bureau_is_a_valid_workbook(api):
@@ -113,6 +126,8 @@ def test_reveal_is_audited_masked_is_not(api, world):
     idc = rows[0].index("身份证件号")
     assert any(FULL_ID.match(row[idc]) for row in rows[1:])
     assert not any("*" in row[idc] for row in rows[1:])
+    assert any(FULL_G.fullmatch(row[0]) for row in rows[1:])
+    assert not any("*" in row[0] for row in rows[1:])
     after = audits(api, "student.export")
     assert len(after) == before + 1
     e = after[0]
@@ -193,11 +208,15 @@ def test_student_card_registrar_full_id_audited(api, world, tmp_path):
     assert after[0]["entity"] == "student"
     assert after[0]["entity_id"] == str(it["id"])
     assert after[0]["after"]["unmasked"] is True
-    # reveal=0: masked, still audited
+    assert full["registry_no"] in text
+    assert full["registry_no"] in r.headers["content-disposition"]
+    # reveal=0: masked, still audited; the G registry number embeds the ID,
+    # so it is masked too (in the file name as well)
     r = a.get(f"/students/{it['id']}/card.pdf", params={"reveal": 0})
     text = pdftext(r.content, tmp_path)
-    # (the G registry number embeds the ID by law; lists show it too)
-    assert not shows_id(full["id_no"], text) and it["id_no"] in text
+    assert full["id_no"] not in text and it["id_no"] in text
+    assert it["registry_no"] in text
+    assert full["id_no"] not in r.headers["content-disposition"]
     assert audits(api, "student.print")[0]["after"]["unmasked"] is False
 
 
@@ -209,7 +228,7 @@ def test_student_card_teacher_masked_and_scope(api, world, tmp_path):
     r = t.get(f"/students/{it['id']}/card.pdf")
     assert r.status_code == 200
     text = pdftext(r.content, tmp_path)
-    assert it["name"] in text and not shows_id(full, text)
+    assert it["name"] in text and full not in text
     assert t.get(f"/students/{it['id']}/card.pdf",
                  params={"reveal": 1}).status_code == 403
     # someone else's student: 404 as if missing

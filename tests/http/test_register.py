@@ -4,8 +4,8 @@ import re
 import pytest
 
 from conftest import (check_char, detail_codes, err_code, id15_to_18,
-                      make_id, primary_body, register, student_body,
-                      unique_name, unique_phone)
+                      make_id, mask_regno, primary_body, register,
+                      student_body, unique_name, unique_phone)
 
 
 def reveal(a, sid):
@@ -346,16 +346,21 @@ def test_assign_id_l_to_g(api):
     r = b.post(f"/students/{rep['id']}/assign-id", json={"id_no": new_id})
     assert r.status_code == 200, r.text
     s = r.json()["student"]
-    assert s["registry_no"] == "G" + new_id
+    # masked like the ID it holds; the old L number stays in full
+    assert s["registry_no"] == mask_regno("G" + new_id)
     assert s["aliases"] == [rep["registry_no"]]
     assert s["id_type"] == "1"
     assert s["masked"] is True and s["id_no"] != new_id
+    assert new_id not in r.text
     # visible to the school too, and findable by the old L number? at least
     # by the new one
     a = api("ys_reg1")
     got = a.get(f"/students/{rep['id']}").json()["student"]
-    assert got["registry_no"] == "G" + new_id
+    assert got["registry_no"] == mask_regno("G" + new_id)
     assert rep["registry_no"] in got["aliases"]
+    full = a.post(f"/students/{rep['id']}/reveal").json()["student"]
+    assert full["registry_no"] == "G" + new_id
+    assert full["aliases"] == [rep["registry_no"]]
     assert a.get("/students", params={"q": new_id}).json()["total"] == 1
     kinds = [e["kind"] for e in
              a.get(f"/students/{rep['id']}/events").json()["items"]]

@@ -3,7 +3,8 @@ import re
 
 import pytest
 
-from conftest import err_code, list_all, register
+from conftest import (FULL_G, MASKED_G, err_code, list_all, mask_regno,
+                      register, sql)
 
 FULL_ID = re.compile(r"^\d{17}[\dX]$")
 ITEM_KEYS = {"id", "registry_no", "name", "gender", "birth_date", "id_no",
@@ -28,6 +29,38 @@ def test_list_is_masked(api):
         assert not FULL_ID.match(it["id_no"]), it
     for it in items:
         assert it["registry_no"][0] in "GLJ" and len(it["registry_no"]) == 19
+    # a G number is "G" + the ID: never with its 18 digits visible
+    g = [it for it in items if it["registry_no"].startswith("G")]
+    assert len(g) >= 300
+    for it in g:
+        assert MASKED_G.match(it["registry_no"]), it
+        assert not FULL_G.search(str(it)), it
+
+
+def test_list_masks_g_numbers_keeps_l_numbers(api, world):
+    """docs/api.md Masking: the G registry number is masked like the ID it
+    holds; L numbers (no resident ID) are shown in full."""
+    from test_register import l_student
+    a = api("ys_reg1")
+    body, rep = register(a)
+    assert rep["registry_no"] == "G" + body["id_no"]  # 201: the typed ID
+    items = a.get("/students", params={"q": body["id_no"]}).json()["items"]
+    assert [i["id"] for i in items] == [rep["id"]]
+    assert items[0]["registry_no"] == mask_regno(rep["registry_no"])
+    assert items[0]["registry_no"] == "G" + items[0]["id_no"]
+    assert body["id_no"] not in str(items)
+    # the full G number, or a prefix of it, still finds the student
+    for q in (rep["registry_no"], rep["registry_no"].lower(),
+              rep["registry_no"][:12]):
+        found, _ = list_all(a, "/students", q=q)
+        assert rep["id"] in [i["id"] for i in found], q
+        assert not FULL_G.search(str(found)), q
+    _, lrep = l_student(a)
+    items = a.get("/students", params={"q": lrep["registry_no"]}).json()[
+        "items"]
+    assert [i["registry_no"] for i in items] == [lrep["registry_no"]]
+    got = a.get(f"/students/{lrep['id']}").json()["student"]
+    assert got["registry_no"] == lrep["registry_no"]
 
 
 def test_list_filters_school_grade_class_status(api, world):
@@ -62,21 +95,35 @@ def test_list_q_by_name_substring(api):
     for q in (name, name[1:], name[:2]):
         items, _ = list_all(a, "/students", q=q)
         assert any(i["name"] == name for i in items), q
-        assert all(q in i["name"] or i["registry_no"].startswith(q)
+        assert all(q in i["name"] or i["registry_no"].startswith(q[:5])
                    for i in items)
 
 
-def test_list_q_by_registry_prefix_and_full_id(api):
+def full_regnos(world, ids):
+    """The stored (full) registry numbers of rows @ids."""
+    if not ids:
+        return {}
+    rows = sql(world.db, "select id, registry_no from students where id in "
+                         "(%s)" % ",".join(str(i) for i in ids))
+    return {int(r.split("|")[0]): r.split("|")[1] for r in rows}
+
+
+def test_list_q_by_registry_prefix_and_full_id(api, world):
     a = api("ys_bureau")
     st = first_student(a, school_id=api("ys_reg1").user["school_id"])
-    items, _ = list_all(a, "/students", q=st["registry_no"])
+    # the list masks a G number; the full one comes from reveal (audited)
+    rv = a.post(f"/students/{st['id']}/reveal").json()["student"]
+    regno = rv["registry_no"]
+    assert st["registry_no"] == mask_regno(regno)
+    items, _ = list_all(a, "/students", q=regno)
     assert [i["id"] for i in items] == [st["id"]]
-    items, total = list_all(a, "/students", q=st["registry_no"][:9])
+    items, total = list_all(a, "/students", q=regno[:9])
     assert st["id"] in [i["id"] for i in items]
-    assert all(i["registry_no"].startswith(st["registry_no"][:9])
-               for i in items)
+    full = full_regnos(world, [i["id"] for i in items])
+    assert all(v.startswith(regno[:9]) for v in full.values())
+    assert all(i["registry_no"] == mask_regno(full[i["id"]]) for i in items)
     # the full, unmasked ID (learned via reveal) finds the student
-    full = a.post(f"/students/{st['id']}/reveal").json()["student"]["id_no"]
+    full = rv["id_no"]
     assert FULL_ID.match(full)
     items, total = list_all(a, "/students", q=full)
     assert total == 1 and items[0]["id"] == st["id"]
@@ -106,8 +153,14 @@ def test_list_sort_and_order(api, world):
                           order="asc")
         desc, _ = list_all(a, "/students", school_id=sid, sort=key,
                            order="desc")
-        va = [i[field] for i in asc]
-        vd = [i[field] for i in desc]
+        if key == "registry_no":
+            # the list masks G numbers: compare the stored values
+            full = full_regnos(world, [i["id"] for i in asc])
+            va = [full[i["id"]] for i in asc]
+            vd = [full[i["id"]] for i in desc]
+        else:
+            va = [i[field] for i in asc]
+            vd = [i[field] for i in desc]
         assert va == sorted(va), key
         assert vd == sorted(vd, reverse=True), key
         assert va != vd or len(set(va)) == 1
@@ -116,8 +169,8 @@ def test_list_sort_and_order(api, world):
     ids = [i["id"] for i in created]
     assert ids == sorted(ids, reverse=True)
     default, _ = list_all(a, "/students", school_id=sid)
-    assert [i["registry_no"] for i in default] == sorted(
-        i["registry_no"] for i in default)
+    full = full_regnos(world, [i["id"] for i in default])
+    assert [full[i["id"]] for i in default] == sorted(full.values())
 
 
 def test_list_bad_sort_or_order_400(api):
@@ -144,7 +197,9 @@ def test_get_one_is_masked(api, world):
     assert s["phone"] == "139****5678"
     assert s["g1_phone"] != body["g1_phone"] and "*" in s["g1_phone"]
     assert s["g2_phone"] == "138****1111"
-    assert s["registry_no"] == rep["registry_no"]
+    assert s["registry_no"] == mask_regno(rep["registry_no"])
+    assert s["registry_no"] == "G4401**********" + body["id_no"][-4:]
+    assert body["id_no"] not in r.text
     assert s["name"] == body["name"] and s["version"] == 1
     assert s["school_id"] == world.school["ys1"]
     assert s["status"] == "enrolled"
@@ -166,12 +221,15 @@ def test_reveal_unmasks_and_is_audited(api):
     assert s["id_no"] == body["id_no"] and FULL_ID.match(s["id_no"])
     assert s["phone"] == "13912340000"
     assert s["g1_phone"] == body["g1_phone"]
+    # the G registry number (= "G" + ID) comes back in full too
+    assert s["registry_no"] == rep["registry_no"] == "G" + body["id_no"]
     rows = api("admin").get("/audit", params={
         "action": "student.reveal", "user": "ys_reg1"}).json()["items"]
     mine = [x for x in rows if x["entity_id"] == str(rep["id"])]
     assert mine, rows[:3]
     assert mine[0]["entity"] == "student"
     assert "id_no" in mine[0]["after"]["fields"]
+    assert "registry_no" in mine[0]["after"]["fields"]
 
 
 def test_reveal_selected_fields_only(api):
@@ -182,6 +240,18 @@ def test_reveal_selected_fields_only(api):
     s = r.json()["student"]
     assert s["id_no"] == body["id_no"]
     assert s["phone"] == "139****1111"
+    assert s["registry_no"] == mask_regno(rep["registry_no"])
+    # the registry number alone
+    r = a.post(f"/students/{rep['id']}/reveal",
+               json={"fields": ["registry_no"]})
+    assert r.status_code == 200, r.text
+    s = r.json()["student"]
+    assert s["registry_no"] == rep["registry_no"]
+    assert s["id_no"] != body["id_no"] and "*" in s["id_no"]
+    rows = api("admin").get("/audit", params={
+        "action": "student.reveal", "user": "ys_reg1"}).json()["items"]
+    mine = [x for x in rows if x["entity_id"] == str(rep["id"])]
+    assert mine[0]["after"] == {"fields": ["registry_no"]}
     # only PII fields can be asked for; others are refused
     r = a.post(f"/students/{rep['id']}/reveal", json={"fields": ["name"]})
     assert r.status_code == 400
@@ -203,6 +273,27 @@ def test_events_timeline_starts_with_creation(api):
     assert [i["kind"] for i in items] == ["register"]
     assert items[0]["actor"] == "ys_reg1"
     assert set(items[0]) == {"id", "kind", "at", "actor", "before", "after"}
+
+
+def test_events_mask_g_registry_number(api):
+    """The timeline of an L number that became G: the new G number is
+    shown masked like the ID, the old L number in full."""
+    from test_register import l_student
+    from conftest import make_id
+    a = api("ys_reg1")
+    _, rep = l_student(a, birth="2013-08-12", gender=1)
+    new_id = make_id("2013-08-12", 1)
+    r = api("ys_bureau").post(f"/students/{rep['id']}/assign-id",
+                              json={"id_no": new_id})
+    assert r.status_code == 200, r.text
+    assert r.json()["student"]["registry_no"] == mask_regno("G" + new_id)
+    r = a.get(f"/students/{rep['id']}/events")
+    assert r.status_code == 200
+    assert new_id not in r.text and not FULL_G.search(r.text)
+    ev = r.json()["items"][-1]
+    assert ev["kind"] == "assign_id"
+    assert ev["before"]["registry_no"] == rep["registry_no"]
+    assert ev["after"]["registry_no"] == mask_regno("G" + new_id)
 
 
 def test_patch_non_key_field(api):

@@ -1,6 +1,7 @@
 /* test_student_json_text.c -- the GET hot path's shortcuts give exactly
  * what the general code gives: xj_student_to_json_text is byte for byte
- * json_dumps of xj_student_to_json (+ extra members); the fast path of
+ * json_dumps of xj_student_to_json (+ extra members), a G registry
+ * number masked the same way in both; the fast path of
  * xj_student_data_load ends in the same struct and status as jansson
  * parsing with xj_student_from_json; xj_session_get (one statement)
  * returns the user, its CSRF token and a teacher's classes, and refuses
@@ -94,6 +95,64 @@ test_text_matches_jansson (void **state)
   extra = json_object ();
   assert_same_text (&s, true, extra);
   json_decref (extra);
+}
+
+/* A G registry number is "G" + the resident ID: masked wherever the ID
+   is, the same way in both paths; L and J numbers stay in full. */
+static void
+test_registry_no_masked (void **state)
+{
+  static const char *const nos[][2] = {
+    { "G441823201106273456", "G4418**********3456" },
+    { "G44182320110627345X", "G4418**********345X" },
+    { "L441823201106270001", "L441823201106270001" },
+    { "J441823201106270002", "J441823201106270002" },
+    { "", "" },
+    { "G", "G" },
+  };
+  struct xj_student s;
+  char m[24], small[6];
+  json_t *o, *ev;
+
+  (void) state;
+  sample (&s);
+  for (size_t i = 0; i < sizeof nos / sizeof nos[0]; i++)
+    {
+      xj_mask_registry_no (nos[i][0], m, sizeof m);
+      assert_string_equal (m, nos[i][1]);
+      xj_strlcpy (s.registry_no, nos[i][0], sizeof s.registry_no);
+      o = xj_student_to_json (&s, true);
+      assert_string_equal (json_string_value (json_object_get (o,
+                                                               "registry_no")),
+                           nos[i][1]);
+      json_decref (o);
+      o = xj_student_to_json (&s, false);
+      assert_string_equal (json_string_value (json_object_get (o,
+                                                               "registry_no")),
+                           nos[i][0]);
+      json_decref (o);
+      assert_same_text (&s, true, NULL);
+      assert_same_text (&s, false, NULL);
+    }
+  /* truncated, never overrun */
+  xj_mask_registry_no ("G441823201106273456", small, sizeof small);
+  assert_string_equal (small, "G4418");
+  xj_mask_registry_no ("L441823201106270001", small, sizeof small);
+  assert_string_equal (small, "L4418");
+  /* stored history (events, audit): the registry_no member too */
+  ev = json_pack ("{s:s, s:s, s:s}", "registry_no", "G441823201106273456",
+                  "id_no", "441823201106273456", "name", "蒙华博");
+  xj_student_mask_json (ev);
+  assert_string_equal (json_string_value (json_object_get (ev, "registry_no")),
+                       "G4418**********3456");
+  assert_string_equal (json_string_value (json_object_get (ev, "id_no")),
+                       "4418**********3456");
+  json_decref (ev);
+  ev = json_pack ("{s:s}", "registry_no", "L441823201106270001");
+  xj_student_mask_json (ev);
+  assert_string_equal (json_string_value (json_object_get (ev, "registry_no")),
+                       "L441823201106270001");
+  json_decref (ev);
 }
 
 /* Load @data both ways and compare status and struct. */
@@ -255,6 +314,7 @@ main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_text_matches_jansson),
+    cmocka_unit_test (test_registry_no_masked),
     cmocka_unit_test (test_data_load_matches_jansson),
     cmocka_unit_test (test_session_one_query),
   };
