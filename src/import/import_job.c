@@ -28,6 +28,25 @@ static char *worker_db_path;
 static atomic_bool cancel_flag;
 /* the running job */
 static int64_t cur_id;
+/* Queued jobs whose cancel arrived before they started (under lock).  A
+   cancel must not wait for the writer lock: the running import holds it
+   for its whole transaction, and the next job may start and finish first. */
+#define MAX_PENDING_CANCELS 64
+static int64_t pending_cancels[MAX_PENDING_CANCELS];
+static unsigned npending_cancels;
+
+/* Under lock: remove @id from the pending cancels; true if it was there. */
+static bool
+take_pending_cancel (int64_t id)
+{
+  for (unsigned i = 0; i < npending_cancels; i++)
+    if (pending_cancels[i] == id)
+      {
+        pending_cancels[i] = pending_cancels[--npending_cancels];
+        return true;
+      }
+  return false;
+}
 static int64_t cur_t0;
 static struct xj_import_progress cur_p;
 
@@ -137,7 +156,9 @@ run_job (struct xj_db *db, struct xj_istore_job *j)
   cur_p.phase = "reading";
   cur_id = j->id;
   cur_t0 = xj_mono_ms ();
-  atomic_store (&cancel_flag, stopping);
+  /* a job cancelled while queued runs the normal cancel path: it stops
+     at once, rolls back and is recorded as cancelled */
+  atomic_store (&cancel_flag, stopping || take_pending_cancel (j->id));
   pthread_mutex_unlock (&lock);
   if (XJ_E_OK != xj_db_txn_run (db, "import_job_start", true, &start_txn, &t)
       || ! t.started)
@@ -511,13 +532,19 @@ xj_import_job_cancel (struct xj_db *db, const struct xj_user *u, int64_t id,
   if (0 == strcmp (json_string_value (json_object_get (j, "status")),
                    "queued"))
     {
-      e = xj_db_txn_run (db, "import_job_cancel", true, &cancel_txn, &c);
-      if (XJ_E_OK != e)
-        {
-          json_decref (j);
-          return e;
-        }
-      if (c.done)
+      bool busy;
+
+      /* While another import runs it holds the writer lock for its whole
+         transaction: do not wait for it (the next job could start and
+         finish first); remember the cancel for when the worker takes the
+         job.  Otherwise mark the row cancelled now. */
+      pthread_mutex_lock (&lock);
+      busy = 0 != cur_id;
+      pthread_mutex_unlock (&lock);
+      e = busy ? XJ_E_DB_BUSY
+               : xj_db_txn_run (db, "import_job_cancel", true, &cancel_txn,
+                                &c);
+      if (XJ_E_OK == e && c.done)
         {
           if (c.path[0])
             unlink (c.path);
@@ -525,10 +552,11 @@ xj_import_job_cancel (struct xj_db *db, const struct xj_user *u, int64_t id,
           json_decref (j);
           return XJ_E_OK;
         }
-      /* it started meanwhile */
       pthread_mutex_lock (&lock);
       if (cur_id == id)
         atomic_store (&cancel_flag, true);
+      else if (npending_cancels < MAX_PENDING_CANCELS)
+        pending_cancels[npending_cancels++] = id;
       pthread_mutex_unlock (&lock);
       xj_strlcpy (status_out, "cancelling", sz);
       json_decref (j);
