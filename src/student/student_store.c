@@ -19,14 +19,8 @@ XJ_DB_STMT (st_stu_insert,
 XJ_DB_STMT (st_stu_event,
             "INSERT INTO student_events (student_id, kind, at, actor_id, actor,"
             " before, after) VALUES ($1, $2, $3, $4, $5, $6, $7)")
-#define STU_COLS                                                          \
-  "st.id, st.registry_no, st.id_type, coalesce(st.id_no, ''), st.name,"  \
-  " st.gender, st.birth_date, st.school_id, coalesce(st.class_id, 0),"    \
-  " st.grade, st.status, st.dup_flag, st.version, st.data,"               \
-  " sc.county_code, sc.name, sc.code, coalesce(c.name, ''),"              \
-  " st.created_at, st.updated_at"
 XJ_DB_STMT (st_stu_get,
-            "SELECT " STU_COLS " FROM students st"
+            "SELECT " XJ_STUDENT_RECORD_COLS " FROM students st"
             " JOIN schools sc ON sc.id = st.school_id"
             " LEFT JOIN classes c ON c.id = st.class_id WHERE st.id = $1")
 XJ_DB_STMT (st_stu_by_idno,
@@ -147,8 +141,8 @@ xj_student_insert (struct xj_db *db, struct xj_student *s,
   return e;
 }
 
-static void
-row_to_student (const struct xj_db_row *r, struct xj_student *s,
+void
+xj_student_from_row (const struct xj_db_row *r, struct xj_student *s,
                 struct xj_student_ctx *ctx)
 {
   xj_student_init (s);
@@ -187,7 +181,7 @@ load_cb (void *cls, const struct xj_db_row *r)
 {
   struct load_ctx *c = cls;
 
-  row_to_student (r, c->s, c->ctx);
+  xj_student_from_row (r, c->s, c->ctx);
   return 1;
 }
 
@@ -420,9 +414,8 @@ count_row (void *cls, const struct xj_db_row *r)
   return 1;
 }
 
-/* Escape LIKE wildcards so a user's '%' or '_' matches literally. */
-static char *
-like_escape (const char *q)
+char *
+xj_student_like_escape (const char *q)
 {
   size_t n = strlen (q);
   char *out = xj_malloc (2 * n + 1);
@@ -445,7 +438,7 @@ xj_student_list (struct xj_db *db, const char *scope_prefix,
                  xj_student_item_cb cb, void *cls)
 {
   struct list_ctx c = { cb, cls };
-  char *q = (f->q && *f->q) ? like_escape (f->q) : NULL;
+  char *q = (f->q && *f->q) ? xj_student_like_escape (f->q) : NULL;
   enum xj_student_sort sort = f->sort < XJ_SORT__COUNT ? f->sort
                                                        : XJ_SORT_REGISTRY_NO;
   enum xj_qs qs;

@@ -23,4 +23,24 @@
   "  OR st.registry_no LIKE $8 || '%' ESCAPE '\\'"                             \
   "  OR st.id_no LIKE $8 || '%' ESCAPE '\\')"
 
+/* The columns of one whole record with its context, in the order
+   xj_student_from_row reads them; FROM must join schools sc and classes c. */
+#define XJ_STUDENT_RECORD_COLS                                            \
+  "st.id, st.registry_no, st.id_type, coalesce(st.id_no, ''), st.name,"  \
+  " st.gender, st.birth_date, st.school_id, coalesce(st.class_id, 0),"    \
+  " st.grade, st.status, st.dup_flag, st.version, st.data,"               \
+  " sc.county_code, sc.name, sc.code, coalesce(c.name, ''),"              \
+  " st.created_at, st.updated_at"
+
+struct xj_db_row;
+struct xj_student;
+struct xj_student_ctx;
+/* Decode a row selected with XJ_STUDENT_RECORD_COLS into @s (and @ctx,
+   may be NULL). */
+void xj_student_from_row (const struct xj_db_row *r, struct xj_student *s,
+                          struct xj_student_ctx *ctx);
+/* Escape LIKE wildcards so a user's '%', '_' or '\\' matches literally
+   ($8 of XJ_STUDENT_LIST_FROM).  Caller frees. */
+char *xj_student_like_escape (const char *q);
+
 #endif
