@@ -177,6 +177,11 @@ xj_cmd_import (int argc, char **argv, const struct xj_cli *g)
       atomic_store (&pg.stop, true);
       pthread_join (th, NULL);
       draw (&pg, true);
+      if (res.written)
+        fprintf (stderr, "用时%.1f秒（读取、检查、写入%.1f秒，建索引%.1f秒，"
+                 "提交%.1f秒）\n", res.ms / 1000.0, res.ms_rows / 1000.0,
+                 res.ms_index / 1000.0,
+                 (res.ms - res.ms_rows - res.ms_index) / 1000.0);
     }
   /* the first errors */
   {

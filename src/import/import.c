@@ -23,6 +23,7 @@
 #include "klass/klass.h"
 #include "school/school.h"
 #include "student/student_store.h"
+#include "student/student_pack.h"
 #include "validate/codes.h"
 #include "validate/validate.h"
 
@@ -328,7 +329,7 @@ struct rec {
   uint64_t rowno;
   uint64_t bytes_done, bytes_total;
   struct xj_student s;
-  struct xj_buf data;       /* `data` JSON */
+  struct xj_buf data;       /* `data`, packed (student_pack.h) */
   char school[32], klass[128], regno[32];
   struct rerr rerrs[ROW_ERR_MAX];
   size_t nrerr;
@@ -737,7 +738,7 @@ stage1 (struct run *r, const struct xj_row *row, struct rec *x)
       x->fbad[r->fi_grade] = true;
     }
   if (0 == x->nrerr)
-    xj_istore_data_text (s, &x->data);
+    xj_student_pack (s, &x->data);
 }
 
 /* Stage 2 (the transaction's thread): school and scope, grade at the
@@ -947,7 +948,8 @@ stage2 (struct run *r, struct rec *x)
       hset_add (&r->regnos, rh);
     }
   xj_strlcpy (s->status, "enrolled", sizeof s->status);
-  e = xj_istore_student_insert (r->db, s, x->data.data, o->actor, r->at);
+  e = xj_istore_student_insert (r->db, s, x->data.data, x->data.len,
+                                o->actor, r->at);
   if (XJ_E_ID_EXISTS == e || XJ_E_REGISTRY_NO_EXISTS == e)
     {
       if (XJ_E_ID_EXISTS == e)
@@ -1112,6 +1114,7 @@ run_reset (struct run *r)
   res->rows = res->imported = res->rejected = res->already = 0;
   res->nerrors = 0;
   res->bulk = false;
+  res->ms_rows = res->ms_index = 0;
 }
 
 /* Columns every file must have (the rest have defaults or are derived:
@@ -1255,6 +1258,7 @@ import_txn (struct xj_db *db, void *cls)
   struct xj_import_result *res = r->res;
   const struct xj_import_opts *o = r->o;
   char msg[300];
+  int64_t t;
   enum xj_err e;
 
   r->db = db;
@@ -1302,7 +1306,9 @@ import_txn (struct xj_db *db, void *cls)
   if (XJ_E_OK != (e = xj_istore_max_id (db, &r->first_id)))
     return e;
   report_progress (r, "reading");
+  t = xj_mono_ms ();
   e = run_rows (r);
+  res->ms_rows = xj_mono_ms () - t;
   if (XJ_E_OK != e)
     return e;
   if (0 == res->rows)
@@ -1330,8 +1336,10 @@ import_txn (struct xj_db *db, void *cls)
       hset_fini (&r->regnos);
       hset_fini (&r->regnos_reg);
       report_progress (r, "indexing");
+      t = xj_mono_ms ();
       if (XJ_E_OK != (e = xj_istore_create_indexes (db)))
         return e;
+      res->ms_index = xj_mono_ms () - t;
     }
   report_progress (r, "finishing");
   return XJ_E_OK;

@@ -85,6 +85,9 @@ struct xj_import_result {
   char sha256[65];         /* of the file, hex */
   char encoding[16];       /* "utf-8", "gb18030", "xlsx", ... */
   int64_t ms;              /* wall time */
+  int64_t ms_rows;         /* of which reading, checking, inserting rows */
+  int64_t ms_index;        /* re-creating the indexes (bulk mode); the
+                              rest is mostly the commit's checkpoint */
   /* unknown columns (warnings), names as in the file */
   char **unknown_cols;
   size_t nunknown;

@@ -63,12 +63,12 @@ enum xj_err xj_istore_each_id (struct xj_db *db, xj_istore_id_cb cb,
 /* Is @regno in use (students or aliases)? */
 enum xj_err xj_istore_regno_used (struct xj_db *db, const char *regno,
                                   bool *used);
-/* Insert a validated record (registry_no set), @data being
-   xj_istore_data_text's JSON; sets s->id.  XJ_E_ID_EXISTS /
+/* Insert a validated record (registry_no set), @data (@ndata bytes)
+   being xj_student_pack's value; sets s->id.  XJ_E_ID_EXISTS /
    XJ_E_REGISTRY_NO_EXISTS on a unique clash.  The "import" events are
    written afterwards by xj_istore_events. */
 enum xj_err xj_istore_student_insert (struct xj_db *db, struct xj_student *s,
-                                      const char *data,
+                                      const void *data, size_t ndata,
                                       const struct xj_actor *a,
                                       const char *at);
 /* Largest students.id (0 when none). */
@@ -82,9 +82,6 @@ enum xj_err xj_istore_events (struct xj_db *db, const struct xj_actor *a,
 enum xj_err xj_istore_each_regno (struct xj_db *db,
                                   void (*cb) (void *cls, const char *regno),
                                   void *cls);
-/* The `data` JSON of @s (what xj_student_data_dump writes) into @b
-   (reset first).  Pure; thread-safe. */
-void xj_istore_data_text (const struct xj_student *s, struct xj_buf *b);
 /* Bigger page cache for a bulk import (@big) or back to normal. */
 enum xj_err xj_istore_cache (struct xj_db *db, bool big);
 /* temp_store FILE (@file) or back to MEMORY; outside a transaction. */

@@ -191,6 +191,11 @@ run_job (struct xj_db *db, struct xj_istore_job *j)
   pthread_mutex_unlock (&lock);
   o.cancel = &cancel_flag;
   e = xj_import_run (db, &o, &res);
+  XJ_INFO ("import job %lld: %s, %llu rows in %.1f s (rows %.1f s, indexes"
+           " %.1f s, commit %.1f s)", (long long) j->id, xj_err_code (e),
+           (unsigned long long) res.rows, res.ms / 1000.0,
+           res.ms_rows / 1000.0, res.ms_index / 1000.0,
+           (res.ms - res.ms_rows - res.ms_index) / 1000.0);
   pthread_mutex_lock (&lock);
   cur_p.phase = "finishing";
   pthread_mutex_unlock (&lock);

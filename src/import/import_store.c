@@ -390,12 +390,10 @@ xj_istore_job_list (struct xj_db *db, int64_t user_id, int64_t limit,
 }
 
 /* ---- the bulk insert path ----
-   The students INSERT of xj_student_insert (student_store.c), with the
-   `data` JSON written by xj_istore_data_text instead of jansson: building
-   and dumping a jansson object per record was 27% of an import's time
-   (perf, 50,000 rows; docs/internals/import.md).  tests/unit/
-   test_import_pipeline.c checks a record stored this way loads back equal
-   to one stored by xj_student_insert. */
+   The students INSERT of xj_student_insert (student_store.c) without its
+   per-row event, with `data` packed by the reader thread
+   (xj_student_pack).  tests/unit/test_import_pipeline.c checks a record
+   stored this way loads back equal to one stored by xj_student_insert. */
 XJ_DB_STMT (st_imp_stu_insert,
             "INSERT INTO students (registry_no, id_type, id_no, name, gender,"
             " birth_date, school_id, class_id, grade, status, dup_flag, version,"
@@ -427,8 +425,8 @@ XJ_DB_STMT (st_imp_regnos,
 
 enum xj_err
 xj_istore_student_insert (struct xj_db *db, struct xj_student *s,
-                          const char *data, const struct xj_actor *a,
-                          const char *at)
+                          const void *data, size_t ndata,
+                          const struct xj_actor *a, const char *at)
 {
   const char *gphone = s->guardians[0].phone[0] ? s->guardians[0].phone
                                                 : NULL;
@@ -442,7 +440,7 @@ xj_istore_student_insert (struct xj_db *db, struct xj_student *s,
                               s->class_id ? XJ_DB_I (s->class_id) : XJ_DB_NUL,
                               XJ_DB_S (s->grade), XJ_DB_S (s->status),
                               XJ_DB_I (s->dup_flag), XJ_DB_S (gphone),
-                              XJ_DB_S (data), XJ_DB_S (at),
+                              XJ_DB_B (data, ndata), XJ_DB_S (at),
                               a->user_id ? XJ_DB_I (a->user_id) : XJ_DB_NUL),
                 NULL, NULL);
   if (XJ_QS_UNIQUE == qs)
@@ -513,164 +511,6 @@ xj_istore_each_regno (struct xj_db *db,
   enum xj_qs qs = xj_db_q (db, &st_imp_regnos, XJ_DB_NOPARAMS, &regno_cb, &c);
 
   return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
-}
-
-/* ---- data JSON without jansson ---- */
-
-static void
-json_str (struct xj_buf *b, const char *s)
-{
-  const char *run = s;
-
-  xj_buf_append (b, "\"", 1);
-  for (const char *p = s; *p; p++)
-    {
-      unsigned char c = (unsigned char) *p;
-
-      if (c >= 0x20 && '"' != c && '\\' != c)
-        continue;
-      xj_buf_append (b, run, (size_t) (p - run));
-      run = p + 1;
-      switch (c)
-        {
-        case '"':
-          xj_buf_append (b, "\\\"", 2);
-          break;
-        case '\\':
-          xj_buf_append (b, "\\\\", 2);
-          break;
-        case '\n':
-          xj_buf_append (b, "\\n", 2);
-          break;
-        case '\r':
-          xj_buf_append (b, "\\r", 2);
-          break;
-        case '\t':
-          xj_buf_append (b, "\\t", 2);
-          break;
-        case '\b':
-          xj_buf_append (b, "\\b", 2);
-          break;
-        case '\f':
-          xj_buf_append (b, "\\f", 2);
-          break;
-        default:
-          xj_buf_printf (b, "\\u%04x", c);
-        }
-    }
-  xj_buf_append (b, run, strlen (run));
-  xj_buf_append (b, "\"", 1);
-}
-
-/* Which fields go into `data`, and whether 0 is a given value.  The
-   member prefix `"key":` is precomputed (with and without the leading
-   comma): formatting it with printf per field per record was ~12% of the
-   reader thread (perf, 100,000 rows). */
-static struct dfield {
-  const struct xj_field *f;
-  bool zero_given;
-  char pre[48];       /* ,"key": */
-  size_t npre;        /* length including the comma */
-} dfields[128];
-static size_t ndfields;
-static pthread_once_t dfields_once = PTHREAD_ONCE_INIT;
-
-static void
-dfields_init (void)
-{
-  for (const struct xj_field *f = xj_student_fields; f->key; f++)
-    if (! xj_student_is_column (f->key) && ndfields < 128)
-      {
-        struct dfield *d = &dfields[ndfields];
-        int n;
-
-        d->f = f;
-        d->zero_given = NULL != f->codeset && xj_code_valid (f->codeset, "0");
-        n = snprintf (d->pre, sizeof d->pre, ",\"%s\":", f->key);
-        if (n <= 0 || (size_t) n >= sizeof d->pre)
-          abort ();   /* field keys are short identifiers */
-        d->npre = (size_t) n;
-        ndfields++;
-      }
-}
-
-/* Decimal of @v (what printf's %d / %lld writes). */
-static void
-json_i64 (struct xj_buf *b, long long v)
-{
-  char tmp[24];
-  char *p = tmp + sizeof tmp;
-  unsigned long long u = v < 0 ? 0ULL - (unsigned long long) v
-                               : (unsigned long long) v;
-
-  do
-    {
-      *--p = (char) ('0' + u % 10);
-      u /= 10;
-    }
-  while (u);
-  if (v < 0)
-    *--p = '-';
-  xj_buf_append (b, p, (size_t) (tmp + sizeof tmp - p));
-}
-
-void
-xj_istore_data_text (const struct xj_student *s, struct xj_buf *b)
-{
-  bool first = true;
-
-  pthread_once (&dfields_once, &dfields_init);
-  b->len = 0;
-  xj_buf_append (b, "{", 1);
-  for (size_t i = 0; i < ndfields; i++)
-    {
-      const struct dfield *d = &dfields[i];
-      const struct xj_field *f = d->f;
-      const char *base = (const char *) s + f->offset;
-      const char *pre = first ? d->pre + 1 : d->pre;
-      size_t npre = first ? d->npre - 1 : d->npre;
-
-      switch (f->type)
-        {
-        case XJ_FT_TEXT:
-          if ('\0' == base[0])
-            continue;
-          xj_buf_append (b, pre, npre);
-          json_str (b, base);
-          break;
-        case XJ_FT_INT:
-        case XJ_FT_FLAG:
-          {
-            int v = *(const int *) (const void *) base;
-
-            if (v < 0 || (0 == v && ! d->zero_given))
-              continue;
-            xj_buf_append (b, pre, npre);
-            json_i64 (b, v);
-            break;
-          }
-        case XJ_FT_DOUBLE:
-          {
-            double d2 = *(const double *) (const void *) base;
-            char num[48];
-
-            if (! (d2 >= 0))
-              continue;
-            snprintf (num, sizeof num, "%.15g", d2);
-            if (! strpbrk (num, ".eE"))
-              xj_strlcpy (num + strlen (num), ".0", sizeof num - strlen (num));
-            xj_buf_append (b, pre, npre);
-            xj_buf_append (b, num, strlen (num));
-            break;
-          }
-        case XJ_FT_I64:
-          xj_buf_append (b, pre, npre);
-          json_i64 (b, (long long) *(const int64_t *) (const void *) base);
-          break;
-        }
-      first = false;
-    }
-  xj_buf_append (b, "}", 1);
 }
 
 /* The page cache while a bulk import runs: the students table's

@@ -8,6 +8,7 @@
 #include <string.h>
 #include "core/util.h"
 #include "student/student_json.h"
+#include "student/student_pack.h"
 #include "validate/codes.h"
 
 static const char *const columns[] = {
@@ -658,14 +659,23 @@ data_load_fast (struct xj_student *s, const char *p)
 }
 
 enum xj_err
-xj_student_data_load (struct xj_student *s, const char *data)
+xj_student_data_load (struct xj_student *s, const void *p, size_t n)
 {
+  const char *data = p;
   json_error_t jerr;
   json_t *o;
   struct xj_verrs *errs;
   const char *bad;
   enum xj_err e;
 
+  if (n > 0 && XJ_PACK_V1 == *(const unsigned char *) p)
+    {
+      e = xj_student_unpack (s, p, n);
+      if (XJ_E_OK != e)
+        XJ_BUG ("student %lld: malformed packed data (%zu bytes)",
+                (long long) s->id, n);
+      return e;
+    }
   if (data_load_fast (s, data))
     return XJ_E_OK;
   o = json_loads (data, 0, &jerr);

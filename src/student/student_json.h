@@ -1,8 +1,8 @@
 /* student_json.h -- struct xj_student <-> JSON, driven by the field table.
  *
- * Used by the HTTP handlers (request bodies, replies), by the store (the
- * `data` column holds every non-key field as compact JSON) and later by
- * import/export.  No SQL, no HTTP.
+ * Used by the HTTP handlers (request bodies, replies) and by the store
+ * (loading the `data` column, packed by student_pack.h or, in rows
+ * written before it, JSON).  No SQL, no HTTP.
  */
 #ifndef XJ_STUDENT_JSON_H
 #define XJ_STUDENT_JSON_H
@@ -45,10 +45,16 @@ enum xj_err xj_student_from_json (const json_t *obj, struct xj_student *s,
                                   unsigned flags, struct xj_verrs *errs,
                                   const char **bad_field);
 
-/* Compact JSON of the non-column fields that are given.  Caller frees. */
+/* Compact JSON of the non-column fields that are given (the `data`
+   column's form before student_pack.h; kept for tests of the loader).
+   Caller frees. */
 char *xj_student_data_dump (const struct xj_student *s);
-/* Load the `data` JSON written by xj_student_data_dump into @s. */
-enum xj_err xj_student_data_load (struct xj_student *s, const char *json);
+/* Load a stored `data` value into @s: packed (xj_student_pack, first
+   byte XJ_PACK_V1; @n bytes) or, for rows written before, the JSON text
+   of xj_student_data_dump (@p NUL-terminated).  A malformed value is a
+   bug (logged; aborts in debug builds) and XJ_E_INTERNAL. */
+enum xj_err xj_student_data_load (struct xj_student *s, const void *p,
+                                  size_t n);
 
 /* Mask, in place, every PII member (ID numbers, phones) of the JSON
    object @o, and a "registry_no" member holding a G number

@@ -8,6 +8,7 @@
 #include "core/util.h"
 #include "student/student_json.h"
 #include "student/student_store.h"
+#include "student/student_pack.h"
 #include "student/student_store_sql.h"
 
 XJ_DB_STMT (st_stu_insert,
@@ -106,9 +107,12 @@ xj_student_insert (struct xj_db *db, struct xj_student *s,
                    const struct xj_actor *a, const char *kind,
                    const char *at_iso)
 {
-  char *data = xj_student_data_dump (s);
+  struct xj_buf data;
   enum xj_qs qs;
   enum xj_err e;
+
+  xj_buf_init (&data, 0);
+  xj_student_pack (s, &data);
 
   qs = xj_db_q (db, &st_stu_insert,
                 XJ_DB_PARAMS (XJ_DB_S (s->registry_no), XJ_DB_S (s->id_type),
@@ -119,10 +123,11 @@ xj_student_insert (struct xj_db *db, struct xj_student *s,
                               XJ_DB_S (s->grade), XJ_DB_S (s->status),
                               XJ_DB_I (s->dup_flag),
                               XJ_DB_S (first_guardian_phone (s)),
-                              XJ_DB_S (data), XJ_DB_S (at_iso),
+                              XJ_DB_B (data.data, data.len),
+                              XJ_DB_S (at_iso),
                               a->user_id ? XJ_DB_I (a->user_id) : XJ_DB_NUL),
                 NULL, NULL);
-  free (data);
+  xj_buf_fini (&data);
   if (XJ_QS_UNIQUE == qs)
     {
       int64_t sid, school;
@@ -148,7 +153,21 @@ xj_student_from_row (const struct xj_db_row *r, struct xj_student *s,
   xj_student_init (s);
   s->id = xj_db_int (r, 0);
   xj_strlcpy (s->registry_no, xj_db_text (r, 1), sizeof s->registry_no);
-  xj_student_data_load (s, xj_db_text (r, 13));
+  {
+    /* packed, or JSON text in rows written before (NUL-terminated
+       through xj_db_text) */
+    const unsigned char *d = xj_db_blob (r, 13);
+    size_t n = xj_db_bytes (r, 13);
+
+    if (n > 0 && XJ_PACK_V1 == d[0])
+      xj_student_data_load (s, d, n);
+    else
+      {
+        const char *t = xj_db_text (r, 13);
+
+        xj_student_data_load (s, t, strlen (t));
+      }
+  }
   xj_strlcpy (s->id_type, xj_db_text (r, 2), sizeof s->id_type);
   xj_strlcpy (s->id_no, xj_db_text (r, 3), sizeof s->id_no);
   xj_strlcpy (s->name, xj_db_text (r, 4), sizeof s->name);
@@ -311,10 +330,12 @@ xj_student_store_update (struct xj_db *db, struct xj_student *s,
                          const char *kind, const char *before,
                          const char *after)
 {
-  char *data = xj_student_data_dump (s);
+  struct xj_buf data;
   char at[32];
   enum xj_qs qs;
 
+  xj_buf_init (&data, 0);
+  xj_student_pack (s, &data);
   xj_now_iso (at);
   qs = xj_db_q (db, &st_stu_update,
                 XJ_DB_PARAMS (XJ_DB_I (s->id), XJ_DB_I (old_version),
@@ -326,9 +347,9 @@ xj_student_store_update (struct xj_db *db, struct xj_student *s,
                               XJ_DB_S (s->grade), XJ_DB_S (s->status),
                               XJ_DB_I (s->dup_flag),
                               XJ_DB_S (first_guardian_phone (s)),
-                              XJ_DB_S (data), XJ_DB_S (at)),
+                              XJ_DB_B (data.data, data.len), XJ_DB_S (at)),
                 NULL, NULL);
-  free (data);
+  xj_buf_fini (&data);
   if (XJ_QS_UNIQUE == qs)
     return XJ_E_ID_EXISTS;
   if (qs < 0)

@@ -168,7 +168,7 @@ assert_same_load (const char *data)
 
   sample (a);
   sample (b);
-  ea = xj_student_data_load (a, data);
+  ea = xj_student_data_load (a, data, strlen (data));
   eb = NULL == o ? XJ_E_INTERNAL : xj_student_from_json (o, b, 0, errs, &bad);
   assert_int_equal (ea, eb);
   assert_memory_equal (a, b, sizeof *a);
@@ -221,7 +221,9 @@ test_data_load_matches_jansson (void **state)
         {
           freopen ("/dev/null", "w", stderr);
           sample (&s);
-          _exit (XJ_E_OK == xj_student_data_load (&s, broken[i]) ? 0 : 3);
+          _exit (XJ_E_OK == xj_student_data_load (&s, broken[i],
+                                                  strlen (broken[i]))
+                 ? 0 : 3);
         }
       assert_int_equal (waitpid (pid, &st, 0), pid);
       assert_false (WIFEXITED (st) && 0 == WEXITSTATUS (st));
