@@ -46,8 +46,9 @@ utf8_cp (const unsigned char *p, unsigned *cp)
 }
 
 /* Full-width ASCII (U+FF01..U+FF5E) and the ideographic space become
-   ASCII; everything else is copied.  Output always terminated. */
-static void
+   ASCII; everything else is copied.  Output always terminated; returns
+   its length. */
+static size_t
 halfwidth (const char *in, char *out, size_t outsz)
 {
   const unsigned char *p = (const unsigned char *) in;
@@ -70,6 +71,7 @@ halfwidth (const char *in, char *out, size_t outsz)
       p += n;
     }
   out[o] = '\0';
+  return o;
 }
 
 void
@@ -285,32 +287,89 @@ all_digits (const char *s)
   return true;
 }
 
-/* Code of @v in set @set: the code itself (letters upper-cased, digits
-   zero-padded to the set's width when Excel dropped a leading zero),
-   "code-label", "code label" or the label (also without a trailing
-   族/性).  False if none matches. */
-static bool
-code_of (const char *set, const char *v, char *out, size_t outsz)
+/* Code set a cell of field @f (an entry of xj_student_fields) is read
+   with: its own, "flag" for an integer field without one.  Looked up by
+   name once per thread and field: xj_imap_cell needs it for most cells
+   of every row, and the look-up by name was a visible share of an
+   import's reader thread. */
+#define CS_CACHE 128
+static const struct xj_codeset *
+cell_codeset (const struct xj_field *f)
 {
-  const struct xj_codeset *cs = xj_codeset (set);
+  static _Thread_local const struct xj_codeset *cs[CS_CACHE];
+  static _Thread_local bool ready[CS_CACHE];
+  size_t i = (size_t) (f - xj_student_fields);
+  const char *set = f->codeset ? f->codeset : "flag";
+
+  if (i >= CS_CACHE)
+    return xj_codeset (set);
+  if (!ready[i])
+    {
+      cs[i] = xj_codeset (set);
+      ready[i] = true;
+    }
+  return cs[i];
+}
+
+/* Only digits and capital letters, at least one. */
+static bool
+plain_code (const char *v)
+{
+  if ('\0' == *v)
+    return false;
+  for (; *v; v++)
+    if (!((*v >= '0' && *v <= '9') || (*v >= 'A' && *v <= 'Z')))
+      return false;
+  return true;
+}
+
+/* xj_parse_i64 for a code: digit strings short enough for an int
+   without strtoll (a call per integer cell of every row). */
+static bool
+code_int (const char *code, int64_t *n)
+{
+  int64_t v = 0;
+  size_t i;
+
+  for (i = 0; code[i] >= '0' && code[i] <= '9' && i < 9; i++)
+    v = v * 10 + (code[i] - '0');
+  if (0 == i || '\0' != code[i])
+    return xj_parse_i64 (code, n);
+  *n = v;
+  return true;
+}
+
+/* Code of @v in the set @cs: the code itself (letters upper-cased,
+   digits zero-padded to the set's width when Excel dropped a leading
+   zero), "code-label", "code label" or the label (also without a
+   trailing 族/性).  False if none matches. */
+static bool
+code_of (const struct xj_codeset *cs, const char *v, char *out,
+         size_t outsz)
+{
+  const struct xj_code *hit;
   char buf[256];
   char up[64];
   size_t n;
 
   if (NULL == cs)
     return false;
-  halfwidth (v, buf, sizeof buf);
-  xj_valid_trim (buf);
-  n = strlen (buf);
+  /* Most cells hold the code itself (exports write codes).  A value of
+     only digits and capital letters is left as it is by the steps below
+     (no full-width form, space, lower case or ".0"), so when it is in
+     the set they would find the same entry. */
+  if (plain_code (v) && NULL != (hit = xj_codeset_find (cs, v)))
+    return xj_strlcpy (out, hit->code, outsz);
+  n = xj_valid_trim_len (buf, halfwidth (v, buf, sizeof buf));
   if (n < sizeof up)
     {
       for (size_t i = 0; i <= n; i++)
         up[i] = (char) ((buf[i] >= 'a' && buf[i] <= 'z') ? buf[i] - 32
                                                         : buf[i]);
       /* "1.0" from a numeric XLSX cell */
-      if (n > 2 && 0 == strcmp (up + n - 2, ".0"))
+      if (n > 2 && '.' == up[n - 2] && '0' == up[n - 1])
         up[n - 2] = '\0';
-      if (xj_code_valid (set, up))
+      if (xj_codeset_find (cs, up))
         return xj_strlcpy (out, up, outsz);
       if (all_digits (up) && cs->codes[0].code
           && strlen (cs->codes[0].code) > strlen (up))
@@ -324,7 +383,7 @@ code_of (const char *set, const char *v, char *out, size_t outsz)
 
               memset (pad, '0', z);
               xj_strlcpy (pad + z, up, sizeof pad - z);
-              if (xj_code_valid (set, pad))
+              if (xj_codeset_find (cs, pad))
                 return xj_strlcpy (out, pad, outsz);
             }
         }
@@ -336,7 +395,7 @@ code_of (const char *set, const char *v, char *out, size_t outsz)
 
             memcpy (c, up, i);
             c[i] = '\0';
-            if (xj_code_valid (set, c))
+            if (xj_codeset_find (cs, c))
               return xj_strlcpy (out, c, outsz);
             break;
           }
@@ -426,12 +485,13 @@ xj_imap_cell (const struct xj_field *f, const char *v, bool xlsx,
   switch (f->type)
     {
     case XJ_FT_TEXT:
-      if (f->codeset && code_of (f->codeset, v, code, sizeof code))
+      if (f->codeset && code_of (cell_codeset (f), v, code, sizeof code))
         {
           put_text (base, f->size, code);
           return XJ_E_OK;
         }
-      if (0 == strcmp (f->key, "birth_date"))
+      /* (first letters compared first: this runs for every text cell) */
+      if ('b' == f->key[0] && 0 == strcmp (f->key, "birth_date"))
         {
           char t[64];
           char *sp;
@@ -447,7 +507,7 @@ xj_imap_cell (const struct xj_field *f, const char *v, bool xlsx,
             put_text (base, f->size, t);
           return XJ_E_OK;
         }
-      if (0 == strcmp (f->key, "enrol_ym"))
+      if ('e' == f->key[0] && 0 == strcmp (f->key, "enrol_ym"))
         {
           char t[64];
 
@@ -475,7 +535,7 @@ xj_imap_cell (const struct xj_field *f, const char *v, bool xlsx,
         const char *set = f->codeset ? f->codeset : "flag";
         int64_t n;
 
-        if (code_of (set, v, code, sizeof code)
+        if (code_of (cell_codeset (f), v, code, sizeof code)
             || (0 == strcmp (set, "flag")
                 && (0 == strcasecmp (v, "y") || 0 == strcasecmp (v, "yes")
                     || 0 == strcasecmp (v, "true"))
@@ -485,7 +545,7 @@ xj_imap_cell (const struct xj_field *f, const char *v, bool xlsx,
                     || 0 == strcasecmp (v, "false"))
                 && xj_strlcpy (code, "0", sizeof code)))
           {
-            if (xj_parse_i64 (code, &n))
+            if (code_int (code, &n))
               {
                 *(int *) (void *) base = (int) n;
                 return XJ_E_OK;

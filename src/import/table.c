@@ -90,7 +90,7 @@ arena_reserve (struct xj_table *t, size_t n)
 }
 
 bool
-xj_tr_put (struct xj_table *t, const void *p, size_t n)
+xj_tr_put_slow (struct xj_table *t, const void *p, size_t n)
 {
   char cn[8];
   size_t celllen = t->alen - t->cell_start;
@@ -122,12 +122,6 @@ xj_tr_put (struct xj_table *t, const void *p, size_t n)
   return true;
 }
 
-size_t
-xj_tr_cell_len (const struct xj_table *t)
-{
-  return t->alen - t->cell_start;
-}
-
 char *
 xj_tr_cell_data (struct xj_table *t)
 {
@@ -155,7 +149,7 @@ xj_tr_cell_truncate (struct xj_table *t, size_t len)
 }
 
 bool
-xj_tr_end_cell (struct xj_table *t)
+xj_tr_end_cell_slow (struct xj_table *t)
 {
   size_t len = t->alen - t->cell_start;
   char cn[8];
@@ -175,15 +169,7 @@ xj_tr_end_cell (struct xj_table *t)
       return false;
     }
   arena_reserve (t, 1);
-  t->arena[t->alen++] = '\0';
-  t->offs[t->ncols] = t->cell_start;
-  t->lens[t->ncols] = len;
-  t->ncols++;
-  t->col++;
-  if (len > 0)
-    t->nonblank = true;
-  t->cell_start = t->alen;
-  return true;
+  return xj_tr_end_cell (t);   /* room now: the inline path closes it */
 }
 
 /* ---- detection ---- */

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include "import/table.h"
 
 #define XJ_TABLE_MSG 320
@@ -65,21 +66,67 @@ void xj_table_colname (size_t col, char out[8]);
 
 /* Start row @rowno: drop the previous row's cells. */
 void xj_tr_begin_row (struct xj_table *t, uint64_t rowno);
+
+/* The limits, the errors and the arena's growth of xj_tr_put and
+   xj_tr_end_cell (the inline parts handle what fits). */
+bool xj_tr_put_slow (struct xj_table *t, const void *p, size_t n);
+bool xj_tr_end_cell_slow (struct xj_table *t);
+
 /* Append to the open cell.  False (error set, naming row and column)
-   when the cell or the row gets too long. */
-bool xj_tr_put (struct xj_table *t, const void *p, size_t n);
+   when the cell or the row gets too long.  Inline for the common case
+   (within the limits and the arena): the CSV reader appends once per
+   cell, and the calls were a visible share of its time. */
+static inline bool
+xj_tr_put (struct xj_table *t, const void *p, size_t n)
+{
+  if (0 == n)
+    return true;
+  if (t->alen + n < t->acap
+      && t->alen - t->cell_start + n <= XJ_TABLE_MAX_CELL
+      && t->rowbytes + n <= XJ_TABLE_MAX_ROW)
+    {
+      memcpy (t->arena + t->alen, p, n);
+      t->alen += n;
+      t->rowbytes += n;
+      return true;
+    }
+  return xj_tr_put_slow (t, p, n);
+}
+
 /* Bytes in the open cell so far, and where they start (valid until the
    next put). */
-size_t xj_tr_cell_len (const struct xj_table *t);
+static inline size_t
+xj_tr_cell_len (const struct xj_table *t)
+{
+  return t->alen - t->cell_start;
+}
 char *xj_tr_cell_data (struct xj_table *t);
 /* Forget the open cell's bytes (the cell stays open). */
 void xj_tr_cell_clear (struct xj_table *t);
 /* Shorten the open cell to @len bytes (<= its length). */
 void xj_tr_cell_truncate (struct xj_table *t, size_t len);
+
 /* Close the open cell.  Empty cells past XJ_TABLE_MAX_COLS are dropped
    (wide, empty ranges are common in exported sheets); a non-empty one
-   there is an error (false). */
-bool xj_tr_end_cell (struct xj_table *t);
+   there is an error (false).  Inline for the common case, as
+   xj_tr_put. */
+static inline bool
+xj_tr_end_cell (struct xj_table *t)
+{
+  size_t len = t->alen - t->cell_start;
+
+  if (t->ncols >= XJ_TABLE_MAX_COLS || t->alen >= t->acap)
+    return xj_tr_end_cell_slow (t);
+  t->arena[t->alen++] = '\0';
+  t->offs[t->ncols] = t->cell_start;
+  t->lens[t->ncols] = len;
+  t->ncols++;
+  t->col++;
+  if (len > 0)
+    t->nonblank = true;
+  t->cell_start = t->alen;
+  return true;
+}
 
 /* Incremental UTF-8 checker (no overlongs, no surrogates, <= U+10FFFF). */
 struct xj_u8 {

@@ -231,17 +231,33 @@ struct vctx {
   bool bad[NFIELDS];         /* field already has an error */
 };
 
+/* Index of the field @key.  Every caller in this file passes a key of
+   static storage (a literal, gkeys or the table's own f->key), whose
+   address never holds another string: so a per-thread cache keyed by the
+   address alone is exact, without the strcmp that xj_student_field
+   needs to confirm a hit for any caller's string.  is_bad and add ask
+   for several fields of every record. */
 static size_t
 field_index (const char *key)
 {
-  const struct xj_field *f = xj_student_field (key);
+  static _Thread_local struct {
+    const char *key;
+    size_t i;
+  } cache[64];
+  size_t slot = (size_t) (((uintptr_t) key * 0x9E3779B97F4A7C15ULL) >> 58);
+  const struct xj_field *f;
 
+  if (cache[slot].key == key)
+    return cache[slot].i;
+  f = xj_student_field (key);
   if (NULL == f)
     {
       XJ_BUG ("no field %s", key);
       return 0;
     }
-  return (size_t) (f - xj_student_fields);
+  cache[slot].key = key;
+  cache[slot].i = (size_t) (f - xj_student_fields);
+  return cache[slot].i;
 }
 
 static char *
@@ -292,13 +308,52 @@ shown (const char *v, char buf[48])
   return buf;
 }
 
+/* Code set of field @i (NULL when it has none or the name is unknown),
+   looked up by name once per thread: check_codes needs it for every
+   field of every record, and the look-up by name was a visible share of
+   an import's reader thread. */
+static const struct xj_codeset *
+field_codeset (size_t i)
+{
+  static _Thread_local const struct xj_codeset *cs[NFIELDS];
+  static _Thread_local bool ready;
+
+  if (!ready)
+    {
+      for (size_t k = 0; k < NFIELDS; k++)
+        cs[k] = xj_codeset (xj_student_fields[k].codeset);
+      ready = true;
+    }
+  return cs[i];
+}
+
+/* Field @i holds @v: given at all? */
 static bool
-given (const struct xj_field *f, int v)
+given (size_t i, int v)
 {
   /* Sets containing 0 use -1 for "not given"; others also use 0. */
   if (v < 0)
     return false;
-  return 0 != v || (NULL != f->codeset && xj_code_valid (f->codeset, "0"));
+  return 0 != v || NULL != xj_codeset_find (field_codeset (i), "0");
+}
+
+/* @v >= 0 in decimal, as "%d" writes it (without printf: once per
+   integer field of every record). */
+static void
+decimal (int v, char out[16])
+{
+  char tmp[16];
+  size_t n = 0, i;
+
+  do
+    {
+      tmp[n++] = (char) ('0' + v % 10);
+      v /= 10;
+    }
+  while (v > 0);
+  for (i = 0; i < n; i++)
+    out[i] = tmp[n - 1 - i];
+  out[n] = '\0';
 }
 
 static bool
@@ -316,12 +371,13 @@ check_text (struct vctx *c)
     {
       const struct xj_field *f = &xj_student_fields[i];
       char *t;
+      size_t len;
       enum xj_err e;
 
       if (XJ_FT_TEXT != f->type)
         continue;
       t = ftext (c->s, f);
-      e = xj_valid_text (t, f->size);
+      e = xj_valid_text_len (t, f->size, &len);
       if (XJ_E_TOO_LONG == e)
         {
           /* Never read past the array: terminate it ourselves. */
@@ -335,9 +391,9 @@ check_text (struct vctx *c)
                XJ_E_UTF8 == e ? "不是合法的UTF-8文本" : "含有控制字符");
           continue;
         }
-      xj_valid_trim (t);
+      len = xj_valid_trim_len (t, len);
       if (NULL != f->codeset)
-        for (char *p = t; *p; p++)
+        for (char *p = t; p < t + len; p++)
           if (*p >= 'a' && *p <= 'z')
             *p = (char) (*p - 'a' + 'A');
     }
@@ -366,7 +422,8 @@ check_codes (struct vctx *c)
                 add (c, f->key, XJ_E_REQUIRED, "%s为必填项", f->zh);
               continue;
             }
-          if (NULL != f->codeset && !xj_code_valid (f->codeset, t))
+          if (NULL != f->codeset
+              && NULL == xj_codeset_find (field_codeset (i), t))
             add (c, f->key, XJ_E_CODE, "%s代码“%s”不在代码集中", f->zh,
                  shown (t, buf));
         }
@@ -374,15 +431,19 @@ check_codes (struct vctx *c)
         {
           int v = *fint (c->s, f);
 
-          if (!given (f, v))
+          if (!given (i, v))
             {
               if (f->required)
                 add (c, f->key, XJ_E_REQUIRED, "%s为必填项", f->zh);
               continue;
             }
-          xj_snprintf (num, sizeof num, "%d", v);
-          if (NULL != f->codeset && !xj_code_valid (f->codeset, num))
-            add (c, f->key, XJ_E_CODE, "%s代码“%d”不在代码集中", f->zh, v);
+          if (NULL != f->codeset)
+            {
+              decimal (v, num);
+              if (NULL == xj_codeset_find (field_codeset (i), num))
+                add (c, f->key, XJ_E_CODE, "%s代码“%d”不在代码集中", f->zh,
+                     v);
+            }
         }
       else if (XJ_FT_DOUBLE == f->type)
         {
@@ -562,6 +623,23 @@ check_birth (struct vctx *c)
          s->birth_date);
 }
 
+/* @y-@m-@d as "%04d-%02d-%02d" writes it, for a real date with a
+   four-digit year (as xj_idcard_parse gives); without printf, as it
+   runs for every record. */
+static void
+date_text (int y, int m, int d, char out[11])
+{
+  for (int i = 3; i >= 0; i--, y /= 10)
+    out[i] = (char) ('0' + y % 10);
+  out[4] = '-';
+  out[5] = (char) ('0' + m / 10);
+  out[6] = (char) ('0' + m % 10);
+  out[7] = '-';
+  out[8] = (char) ('0' + d / 10);
+  out[9] = (char) ('0' + d % 10);
+  out[10] = '\0';
+}
+
 /* The student's own ID, and its agreement with birth date and gender.
    Returns true when the student has a usable ID number. */
 static bool
@@ -590,8 +668,7 @@ check_student_id (struct vctx *c)
   if (!check_resident_id (c, "id_no", s->id_no, sizeof s->id_no, &card))
     return true;
 
-  xj_snprintf (date, sizeof date, "%04d-%02d-%02d", card.year, card.month,
-               card.day);
+  date_text (card.year, card.month, card.day, date);
   if ('\0' == s->birth_date[0] && !is_bad (c, "birth_date"))
     {
       xj_strlcpy (s->birth_date, date, sizeof s->birth_date);
@@ -615,6 +692,13 @@ static const char *const gkeys[XJ_GUARDIANS][5] = {
   { "g2_name", "g2_phone", "g2_id_no", "g2_id_type", "g2_relation" },
 };
 
+/* Labels of a guardian's name, phone and ID number in error details
+   (constants rather than printed for every record). */
+static const char *const glabels[XJ_GUARDIANS][3] = {
+  { "成员1姓名", "成员1联系电话", "成员1身份证件号" },
+  { "成员2姓名", "成员2联系电话", "成员2身份证件号" },
+};
+
 /* Guardian rows; returns true if some guardian has a valid ID number. */
 static bool
 check_guardians (struct vctx *c)
@@ -624,23 +708,20 @@ check_guardians (struct vctx *c)
   for (int i = 0; i < XJ_GUARDIANS; i++)
     {
       struct xj_guardian *g = &c->s->guardians[i];
-      char label[32];
+      const char *const *label = glabels[i];
       struct xj_idcard card;
 
-      xj_snprintf (label, sizeof label, "成员%d姓名", i + 1);
       if ('\0' == g->name[0] && !is_bad (c, gkeys[i][0])
           && ('\0' != g->phone[0] || '\0' != g->id_no[0]
               || '\0' != g->relation[0]))
         add (c, gkeys[i][0], XJ_E_REQUIRED, "填写了成员%d的信息时%s为必填项",
-             i + 1, label);
-      check_name (c, gkeys[i][0], label, g->name, sizeof g->name);
-      xj_snprintf (label, sizeof label, "成员%d联系电话", i + 1);
-      check_phone (c, gkeys[i][1], label, g->phone, sizeof g->phone);
+             i + 1, label[0]);
+      check_name (c, gkeys[i][0], label[0], g->name, sizeof g->name);
+      check_phone (c, gkeys[i][1], label[1], g->phone, sizeof g->phone);
 
       if ('\0' == g->id_no[0] || is_bad (c, gkeys[i][2])
           || is_bad (c, gkeys[i][3]))
         continue;
-      xj_snprintf (label, sizeof label, "成员%d身份证件号", i + 1);
       if ('\0' == g->id_type[0] || 0 == strcmp (g->id_type, "1"))
         {
           if (check_resident_id (c, gkeys[i][2], g->id_no, sizeof g->id_no,
@@ -648,7 +729,7 @@ check_guardians (struct vctx *c)
             have_id = true;
         }
       else if (0 != strcmp (g->id_type, "Z")
-               && check_other_id (c, gkeys[i][2], label, g->id_no))
+               && check_other_id (c, gkeys[i][2], label[2], g->id_no))
         have_id = true;
     }
   return have_id;

@@ -401,12 +401,23 @@ const struct xj_codeset xj_codesets[] = {
   { NULL, NULL },
 };
 
+/* Set names and codes are a few ASCII characters: an inline compare is
+   cheaper than a call to strcmp for each one tried. */
+static bool
+same (const char *a, const char *b)
+{
+  while (*a && *a == *b)
+    a++, b++;
+  return *a == *b;
+}
+
 const struct xj_codeset *
 xj_codeset (const char *name)
 {
   /* Per-thread cache keyed by the name's address (callers pass the
-     field table's literals), confirmed by strcmp: the linear scan was a
-     visible share of an import's validation (docs/internals/import.md). */
+     field table's literals), confirmed by comparing the names (the
+     address may since hold another one): the linear scan was a visible
+     share of an import's validation (docs/internals/import.md). */
   static _Thread_local struct {
     const char *name;
     const struct xj_codeset *cs;
@@ -416,10 +427,10 @@ xj_codeset (const char *name)
   if (NULL == name)
     return NULL;
   slot = ((uintptr_t) name >> 3) & 63;
-  if (cache[slot].name == name && 0 == strcmp (cache[slot].cs->name, name))
+  if (cache[slot].name == name && same (cache[slot].cs->name, name))
     return cache[slot].cs;
   for (const struct xj_codeset *cs = xj_codesets; NULL != cs->name; cs++)
-    if (cs->name[0] == name[0] && 0 == strcmp (cs->name, name))
+    if (cs->name[0] == name[0] && same (cs->name, name))
       {
         cache[slot].name = name;
         cache[slot].cs = cs;
@@ -430,17 +441,21 @@ xj_codeset (const char *name)
 
 /* Linear search: the largest set has about 70 entries and lookups run
    once per field per record, so a hash would buy nothing measurable. */
-static const struct xj_code *
-find (const char *set, const char *code)
+const struct xj_code *
+xj_codeset_find (const struct xj_codeset *cs, const char *code)
 {
-  const struct xj_codeset *cs = xj_codeset (set);
-
   if (NULL == cs || NULL == code)
     return NULL;
   for (const struct xj_code *c = cs->codes; NULL != c->code; c++)
-    if (c->code[0] == code[0] && 0 == strcmp (c->code, code))
+    if (c->code[0] == code[0] && same (c->code, code))
       return c;
   return NULL;
+}
+
+static const struct xj_code *
+find (const char *set, const char *code)
+{
+  return xj_codeset_find (xj_codeset (set), code);
 }
 
 const char *

@@ -25,5 +25,10 @@ const char *xj_code_zh (const char *set, const char *code);
 /* English label of @code in set @set, or NULL if not a member. */
 const char *xj_code_en (const char *set, const char *code);
 bool xj_code_valid (const char *set, const char *code);
+/* Entry of @code in the set @cs (from xj_codeset; may be NULL), or NULL.
+   For callers that check many values against sets they looked up once:
+   no name look-up per value. */
+const struct xj_code *xj_codeset_find (const struct xj_codeset *cs,
+                                       const char *code);
 
 #endif

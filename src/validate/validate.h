@@ -19,6 +19,9 @@
 /* Trim ASCII white space and U+3000 (ideographic space) from both ends
    of @s, in place. */
 void xj_valid_trim (char *s);
+/* The same for @s of known length @len (strlen); returns the new
+   length. */
+size_t xj_valid_trim_len (char *s, size_t len);
 
 /* True for a date that exists in the proleptic Gregorian calendar. */
 bool xj_valid_real_date (int y, int m, int d);
@@ -71,6 +74,9 @@ enum xj_err xj_valid_region (const char *in, char *out, size_t outsz);
    (else XJ_E_TOO_LONG), valid UTF-8 (XJ_E_UTF8), no C0 control
    characters or DEL (XJ_E_CONTROL_CHARS). */
 enum xj_err xj_valid_text (const char *s, size_t size);
+/* The same, also storing strlen (@s) in *@len when the result is XJ_E_OK
+   (*@len is left alone otherwise). */
+enum xj_err xj_valid_text_len (const char *s, size_t size, size_t *len);
 
 /* School year (its starting calendar year) that @today_ymd falls in:
    from 1 September on it is this year, before that the previous one. */

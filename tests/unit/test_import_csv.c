@@ -295,6 +295,147 @@ cell_too_long_names_cell (void **state)
   free (d);
 }
 
+/* Cells read in runs (table_csv.c's fast path) end exactly at the
+   limits: a cell of XJ_TABLE_MAX_CELL bytes (ASCII and CJK, quoted with
+   a delimiter and a line break inside) is read; one byte more names the
+   cell, even when the byte is inside a character. */
+static void
+runs_at_cell_limit (void **state)
+{
+  const size_t max = XJ_TABLE_MAX_CELL;
+  struct xj_buf b;
+  struct xj_table *t;
+  struct xj_row r;
+  const char *m;
+  char msg[256];
+  char *cell = malloc (max + 1);
+  size_t i;
+
+  (void) state;
+  /* "a,\r\n" then 张 repeated, then x's up to the limit */
+  memcpy (cell, "a,\r\n", 4);
+  for (i = 4; i + 3 <= max - 100; i += 3)
+    memcpy (cell + i, "张", 3);
+  memset (cell + i, 'x', max - i);
+  cell[max] = '\0';
+  xj_buf_init (&b, 0);
+  xj_buf_printf (&b, "h1,h2\nok,\"%s\"\n%s,z\n", cell, cell + 4);
+  assert_int_equal (XJ_E_OK,
+                    xj_table_open_mem (b.data, b.len, NULL, &t, msg,
+                                       sizeof msg));
+  expect_row (t, 1, 2, "h1", "h2");
+  assert_int_equal (1, xj_table_next (t, &r));
+  assert_int_equal (max, r.lens[1]);
+  assert_string_equal (cell, r.cells[1]);
+  assert_int_equal (1, xj_table_next (t, &r));
+  assert_int_equal (max - 4, r.lens[0]);
+  assert_string_equal ("z", r.cells[1]);
+  expect_end (t);
+  xj_table_close (t);
+  /* one byte more, the last 张 of the cell crossing the limit */
+  xj_buf_fini (&b);
+  xj_buf_init (&b, 0);
+  xj_buf_printf (&b, "h1,h2\nok,%sxx张\n", cell + 4);
+  assert_int_equal (XJ_E_OK,
+                    xj_table_open_mem (b.data, b.len, NULL, &t, msg,
+                                       sizeof msg));
+  m = expect_error (t, XJ_E_IMPORT_CELL_TOO_LONG);
+  assert_non_null (strstr (m, "第2行第2列（B列）"));
+  xj_table_close (t);
+  xj_buf_fini (&b);
+  free (cell);
+}
+
+/* The row limit: sixteen full cells are a full row; a seventeenth cell
+   is named, quoted or not. */
+static void
+runs_at_row_limit (void **state)
+{
+  const size_t max = XJ_TABLE_MAX_CELL;
+  struct xj_buf b;
+  struct xj_table *t;
+  struct xj_row r;
+  const char *m;
+  char msg[256];
+  char *cell = malloc (max + 1);
+  int i, q;
+
+  (void) state;
+  assert_int_equal (XJ_TABLE_MAX_ROW, 16 * max);
+  memset (cell, 'y', max);
+  cell[max] = '\0';
+  for (q = 0; q < 2; q++)
+    {
+      xj_buf_init (&b, 0);
+      for (i = 0; i < 16; i++)
+        xj_buf_printf (&b, "%s%s", i ? "," : "", cell);
+      xj_buf_append (&b, "\n", 1);
+      for (i = 0; i < 16; i++)
+        xj_buf_printf (&b, "%s%s", i ? "," : "", cell);
+      xj_buf_append (&b, q ? ",\"q\"\n" : ",q\n", q ? 5 : 3);
+      assert_int_equal (XJ_E_OK,
+                        xj_table_open_mem (b.data, b.len, NULL, &t, msg,
+                                           sizeof msg));
+      assert_int_equal (1, xj_table_next (t, &r));
+      assert_int_equal (16, r.ncols);
+      m = expect_error (t, XJ_E_IMPORT_ROW_TOO_LONG);
+      assert_non_null (strstr (m, "第2行"));
+      assert_non_null (strstr (m, "在第17列（Q列）"));
+      xj_table_close (t);
+      xj_buf_fini (&b);
+    }
+  free (cell);
+}
+
+/* Bad UTF-8 inside a run of text, after 64 KiB of valid text (so the
+   file is taken as UTF-8): the record and the file's line are named as
+   before.  A surrogate (ED A0 80) and an overlong form (E0 80 80) are
+   bad too; a character across the reader's 64 KiB buffers is not. */
+static void
+bad_utf8_inside_runs (void **state)
+{
+  static const char *const bad[] = { "\xff", "\xed\xa0\x80",
+                                     "\xe0\x80\x80", "\xe5\xbc,",
+                                     "\xf4\x90\x80\x80" };
+  struct xj_buf b;
+  struct xj_table *t;
+  struct xj_row r;
+  const char *m;
+  char msg[256];
+  size_t k;
+  int i;
+
+  (void) state;
+  for (k = 0; k < sizeof bad / sizeof bad[0]; k++)
+    {
+      xj_buf_init (&b, 0);
+      xj_buf_append (&b, "a,\"x\ny\"\n", 8);   /* record 1: lines 1-2 */
+      /* 张 at every offset mod 3 across the 64 KiB boundary */
+      for (i = 0; i < 4000; i++)
+        xj_buf_printf (&b, "%d,张abc张三%.*s\n", i, i % 3, "zz");
+      xj_buf_printf (&b, "bad,abc张%sdef\n", bad[k]);
+      assert_true (b.len > 64 * 1024);
+      assert_int_equal (XJ_E_OK,
+                        xj_table_open_mem (b.data, b.len, NULL, &t, msg,
+                                           sizeof msg));
+      assert_string_equal ("utf-8", xj_table_encoding (t));
+      assert_int_equal (1, xj_table_next (t, &r));
+      assert_string_equal ("x\ny", r.cells[1]);
+      for (i = 0; i < 4000; i++)
+        {
+          char want[32];
+
+          snprintf (want, sizeof want, "张abc张三%.*s", i % 3, "zz");
+          assert_int_equal (1, xj_table_next (t, &r));
+          assert_string_equal (want, r.cells[1]);
+        }
+      m = expect_error (t, XJ_E_IMPORT_ENCODING);
+      assert_non_null (strstr (m, "第4002行（文件第4003行）"));
+      xj_table_close (t);
+      xj_buf_fini (&b);
+    }
+}
+
 static void
 too_many_columns (void **state)
 {
@@ -438,6 +579,9 @@ main (void)
     cmocka_unit_test (missing_file),
     cmocka_unit_test (late_invalid_utf8_names_row),
     cmocka_unit_test (cell_too_long_names_cell),
+    cmocka_unit_test (runs_at_cell_limit),
+    cmocka_unit_test (runs_at_row_limit),
+    cmocka_unit_test (bad_utf8_inside_runs),
     cmocka_unit_test (too_many_columns),
     cmocka_unit_test (nul_and_bad_gb),
     cmocka_unit_test (gb18030_long),

@@ -136,6 +136,59 @@ id_mismatches (void **state)
   assert_string_equal ("性别为女，但身份证号第17位表示男", v.e[i].detail);
 }
 
+/* Details that student.c builds without printf (code-set checks of
+   integer fields, guardian labels, the date from the ID): the exact
+   texts. */
+static void
+details_exact (void **state)
+{
+  struct xj_student s;
+  struct xj_verrs v;
+  int i;
+
+  (void) state;
+  good (&s);
+  s.gender = 3;
+  s.disability = 0;          /* 0 is a code of the set: given and valid */
+  s.transport = 0;           /* not in the set: 0 = not given */
+  s.source = 12;
+  s.inclusive = 1234567890;
+  xj_strlcpy (s.guardians[1].phone, "999", sizeof s.guardians[1].phone);
+  xj_strlcpy (s.guardians[0].name, "李四", sizeof s.guardians[0].name);
+  xj_strlcpy (s.guardians[0].id_type, "A", sizeof s.guardians[0].id_type);
+  xj_strlcpy (s.guardians[0].id_no, "a1", sizeof s.guardians[0].id_no);
+  assert_int_equal (XJ_E_VALIDATION, xj_student_validate (&s, TODAY, &v));
+  assert_int_equal (6, (int) v.n);
+  assert_string_equal ("性别代码“3”不在代码集中",
+                       v.e[find (&v, "gender", XJ_E_CODE)].detail);
+  assert_string_equal ("学生来源代码“12”不在代码集中",
+                       v.e[find (&v, "source", XJ_E_CODE)].detail);
+  assert_string_equal ("随班就读代码“1234567890”不在代码集中",
+                       v.e[find (&v, "inclusive", XJ_E_CODE)].detail);
+  assert_string_equal ("填写了成员2的信息时成员2姓名为必填项",
+                       v.e[find (&v, "g2_name", XJ_E_REQUIRED)].detail);
+  assert_non_null (strstr (v.e[find (&v, "g2_phone", XJ_E_PHONE)].detail,
+                           "成员2联系电话“999”"));
+  assert_string_equal ("成员1身份证件号过短（2位）",
+                       v.e[find (&v, "g1_id_no", XJ_E_ID_CHARS)].detail);
+  i = find (&v, "birth_date", XJ_E_ID_BIRTH_MISMATCH);
+  assert_true (i < 0);
+  /* gender 3 is reported as a code, not against the ID */
+  assert_true (find (&v, "gender", XJ_E_ID_GENDER_MISMATCH) < 0);
+
+  /* the birth date taken from the ID, zero-padded */
+  good (&s);
+  s.birth_date[0] = '\0';
+  xj_strlcpy (s.id_no, "110105201002030013", sizeof s.id_no);
+  assert_int_equal (XJ_E_OK, xj_student_validate (&s, TODAY, &v));
+  assert_string_equal ("2010-02-03", s.birth_date);
+  xj_strlcpy (s.birth_date, "2010-2-4", sizeof s.birth_date);
+  assert_int_equal (XJ_E_VALIDATION, xj_student_validate (&s, TODAY, &v));
+  assert_string_equal ("出生日期2010-02-04与身份证号中的2010-02-03不一致",
+                       v.e[find (&v, "birth_date", XJ_E_ID_BIRTH_MISMATCH)]
+                         .detail);
+}
+
 static void
 id_check_digit_detail (void **state)
 {
@@ -534,6 +587,7 @@ main (void)
     cmocka_unit_test (rare_character_name),
     cmocka_unit_test (fills_birth_and_gender_from_id),
     cmocka_unit_test (id_mismatches),
+    cmocka_unit_test (details_exact),
     cmocka_unit_test (id_check_digit_detail),
     cmocka_unit_test (id_other_errors),
     cmocka_unit_test (birth_date_bounds),

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "core/util.h"
 #include "validate/codes.h"
 #include "validate/validate.h"
 
@@ -268,6 +269,64 @@ postcode_email_region_text (void **state)
   assert_int_equal (XJ_E_CONTROL_CHARS, xj_valid_text ("a\nb", 64));
 }
 
+/* xj_valid_text checks in one pass: the same verdicts as xj_utf8_valid
+   for every lead and second byte (the third and fourth from the edges
+   of the ranges), a missing terminator first, bad UTF-8 before a
+   control character wherever they are. */
+static void
+text_one_pass (void **state)
+{
+  static const unsigned char edge[] = { 0x00, 0x20, 0x7F, 0x80, 0x8F, 0x90,
+                                        0x9F, 0xA0, 0xBF, 0xC0, 0xFF };
+  unsigned char s[8];
+  size_t len = 99;
+
+  (void) state;
+  for (unsigned a = 0x80; a <= 0xFF; a++)
+    for (unsigned b = 0; b <= 0xFF; b++)
+      for (size_t k = 0; k < sizeof edge; k++)
+        {
+          unsigned c = edge[k];
+          bool ok;
+
+          s[0] = 'x', s[1] = (unsigned char) a, s[2] = (unsigned char) b;
+          s[3] = (unsigned char) c, s[4] = '\0';
+          ok = xj_utf8_valid ((char *) s, strlen ((char *) s));
+          assert_int_equal (ok ? (b && c && (b < 0x20 || 0x7F == b
+                                             || c < 0x20 || 0x7F == c)
+                                    ? XJ_E_CONTROL_CHARS
+                                    : XJ_E_OK)
+                               : XJ_E_UTF8,
+                            xj_valid_text ((char *) s, sizeof s));
+        }
+  for (unsigned a = 0xF0; a <= 0xF4; a++)
+    for (size_t i = 0; i < sizeof edge; i++)
+      for (size_t j = 0; j < sizeof edge; j++)
+        for (size_t k = 0; k < sizeof edge; k++)
+          {
+            s[0] = (unsigned char) a, s[1] = edge[i], s[2] = edge[j];
+            s[3] = edge[k], s[4] = '\0';
+            if (xj_utf8_valid ((char *) s, strlen ((char *) s)))
+              assert_int_equal (XJ_E_OK, xj_valid_text ((char *) s, 5));
+            else
+              assert_int_equal (XJ_E_UTF8, xj_valid_text ((char *) s, 5));
+          }
+  /* precedence */
+  assert_int_equal (XJ_E_UTF8, xj_valid_text ("a\nb\xFF", 16));
+  assert_int_equal (XJ_E_UTF8, xj_valid_text ("\x01\xED\xA0\x80", 16));
+  memcpy (s, "\n\xFF\xE5\xBC\xA0\xE5\xBC\xA0", 8);  /* not terminated */
+  assert_int_equal (XJ_E_TOO_LONG, xj_valid_text ((char *) s, 8));
+  memcpy (s, "abcde\xE5\xBC\xA0", 8);  /* the last character cut by @size */
+  assert_int_equal (XJ_E_TOO_LONG, xj_valid_text ((char *) s, 7));
+  s[7] = '\0';
+  assert_int_equal (XJ_E_UTF8, xj_valid_text ((char *) s, 8));
+  /* the length, only on success */
+  assert_int_equal (XJ_E_OK, xj_valid_text_len ("张三 ", 16, &len));
+  assert_int_equal (7, len);
+  assert_int_equal (XJ_E_CONTROL_CHARS, xj_valid_text_len ("\t", 16, &len));
+  assert_int_equal (7, len);
+}
+
 static void
 trim (void **state)
 {
@@ -279,6 +338,18 @@ trim (void **state)
   assert_string_equal ("张三", s);
   xj_valid_trim (e);
   assert_string_equal ("", e);
+  /* with the length known */
+  {
+    char t[32] = " \xE3\x80\x80" "a b\xE3\x80\x80\t";
+    char u[8] = "ab";
+
+    assert_int_equal (3, xj_valid_trim_len (t, strlen (t)));
+    assert_string_equal ("a b", t);
+    assert_int_equal (2, xj_valid_trim_len (u, 2));
+    assert_string_equal ("ab", u);
+    assert_int_equal (0, xj_valid_trim_len (u, 0));
+    assert_string_equal ("", u);
+  }
 }
 
 static void
@@ -410,6 +481,7 @@ main (void)
     cmocka_unit_test (names),
     cmocka_unit_test (name_lengths),
     cmocka_unit_test (postcode_email_region_text),
+    cmocka_unit_test (text_one_pass),
     cmocka_unit_test (trim),
     cmocka_unit_test (age_for_grade),
     cmocka_unit_test (code_sets),
