@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -331,6 +332,9 @@ struct rec {
   struct xj_student s;
   struct xj_buf data;       /* `data`, packed (student_pack.h) */
   char school[32], klass[128], regno[32];
+  char idkey[48];           /* "type:ID" when both are valid, else "" */
+  size_t idklen;
+  uint64_t idhash;          /* fnv1a of idkey */
   struct rerr rerrs[ROW_ERR_MAX];
   size_t nrerr;
   bool *fbad;               /* per field: has an error */
@@ -737,6 +741,23 @@ stage1 (struct run *r, const struct xj_row *row, struct rec *x)
                r->school_year, xj_code_zh ("grade", s->grade));
       x->fbad[r->fi_grade] = true;
     }
+  /* the ID's key in the file's set, computed here to keep the
+     transaction's thread (the import's bottleneck) to the lookup */
+  x->idklen = 0;
+  x->idkey[0] = '\0';
+  if (s->id_no[0] && ! x->fbad[r->fi_id_no] && ! x->fbad[r->fi_id_type])
+    {
+      size_t tl = strlen (s->id_type), il = strlen (s->id_no);
+
+      if (tl + 1 + il < sizeof x->idkey)
+        {
+          memcpy (x->idkey, s->id_type, tl);
+          x->idkey[tl] = ':';
+          memcpy (x->idkey + tl + 1, s->id_no, il + 1);
+          x->idklen = tl + 1 + il;
+          x->idhash = fnv1a (x->idkey, x->idklen);
+        }
+    }
   if (0 == x->nrerr)
     xj_student_pack (s, &x->data);
 }
@@ -754,9 +775,6 @@ stage2 (struct run *r, struct rec *x)
   const char *scol_name = r->map.school_col >= 0
                             ? r->map.cols[r->map.school_col].name
                             : "学校标识码";
-  char key[64];
-  size_t klen;
-  uint64_t h;
   bool already = false;
   enum xj_err e;
   int col;
@@ -801,17 +819,14 @@ stage2 (struct run *r, struct rec *x)
                se->s.name, xj_code_zh ("grade", s->grade));
     }
   /* ID: twice in the file, already in the registry */
-  if (s->id_no[0] && ! x->fbad[r->fi_id_no] && ! x->fbad[r->fi_id_type])
+  if (x->idklen > 0)
     {
       struct sslot *sl;
       int64_t holder = 0;
       uint32_t first = 0;
       bool in_registry = false;
 
-      klen = (size_t) snprintf (key, sizeof key, "%s:%s", s->id_type,
-                                s->id_no);
-      h = fnv1a (key, klen);
-      sl = sset_find (&r->ids, key, klen, h);
+      sl = sset_find (&r->ids, x->idkey, x->idklen, x->idhash);
       if (sl)
         {
           if (sl->row)
@@ -852,7 +867,8 @@ stage2 (struct run *r, struct rec *x)
                      "该身份证件号已在其他学校注册学籍");
         }
       if (! sl)
-        sset_add (&r->ids, key, klen, h, (uint32_t) x->rowno, 0);
+        sset_add (&r->ids, x->idkey, x->idklen, x->idhash,
+                  (uint32_t) x->rowno, 0);
     }
   if (already)
     {
@@ -1359,25 +1375,45 @@ hash_thread (void *cls)
   struct hash_job *h = cls;
   crypto_hash_sha256_state st;
   unsigned char out[crypto_hash_sha256_BYTES];
-  char *buf = xj_malloc (1 << 20);
   int fd = open (h->path, O_RDONLY | O_CLOEXEC);
-  ssize_t n;
+  struct stat sb;
+  ssize_t n = -1;
 
   h->ok = false;
-  if (fd >= 0)
+  if (fd < 0)
+    return NULL;
+  crypto_hash_sha256_init (&st);
+  /* Mapped, the file is hashed straight from the page cache the reader
+     thread fills: read() copied every byte once more (1.1 s of CPU for
+     568 MB, on a machine where the import has two cores). */
+  if (0 == fstat (fd, &sb) && S_ISREG (sb.st_mode) && sb.st_size > 0)
     {
-      crypto_hash_sha256_init (&st);
-      while ((n = read (fd, buf, 1 << 20)) > 0)
-        crypto_hash_sha256_update (&st, (unsigned char *) buf, (size_t) n);
-      close (fd);
-      if (0 == n)
+      void *m = mmap (NULL, (size_t) sb.st_size, PROT_READ, MAP_PRIVATE, fd,
+                      0);
+
+      if (MAP_FAILED != m)
         {
-          crypto_hash_sha256_final (&st, out);
-          sodium_bin2hex (h->hex, sizeof h->hex, out, sizeof out);
-          h->ok = true;
+          madvise (m, (size_t) sb.st_size, MADV_SEQUENTIAL);
+          crypto_hash_sha256_update (&st, m, (unsigned long long) sb.st_size);
+          munmap (m, (size_t) sb.st_size);
+          n = 0;
         }
     }
-  free (buf);
+  if (n < 0)
+    {
+      char *buf = xj_malloc (1 << 20);
+
+      while ((n = read (fd, buf, 1 << 20)) > 0)
+        crypto_hash_sha256_update (&st, (unsigned char *) buf, (size_t) n);
+      free (buf);
+    }
+  close (fd);
+  if (0 == n)
+    {
+      crypto_hash_sha256_final (&st, out);
+      sodium_bin2hex (h->hex, sizeof h->hex, out, sizeof out);
+      h->ok = true;
+    }
   return NULL;
 }
 
