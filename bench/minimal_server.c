@@ -5,8 +5,12 @@
  * epoll, a thread pool of nproc threads, the reply queued on the second
  * call of the access handler so keep-alive survives), one read-only
  * connection and ONE prepared statement per worker thread, the row
- * written as JSON by plain string building.  No auth, no scope check, no
- * masking, no aliases: this is the ceiling xueji is measured against.
+ * written as JSON: the columns straight into the struct, the packed
+ * `data` column decoded and the record written by xueji's own code
+ * (xj_student_data_load, xj_student_to_json_text; the stored form is not
+ * JSON since docs/decisions/0001, so copying it out would not answer the
+ * request).  No auth, no session, no scope check, no masking, no aliases,
+ * no school context: this is the ceiling xueji is measured against.
  *
  * Usage: minimal_server DB PORT   (prints "listening PORT", stops on
  * SIGINT/SIGTERM).
@@ -18,6 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "core/util.h"
+#include "student/student_json.h"
 
 static const char *db_path;
 static const char prefix[] = "/api/v1/students/";
@@ -58,49 +64,12 @@ sb_str (struct sbuf *b, const char *s)
   sb_put (b, s, strlen (s));
 }
 
-/* A JSON string literal; control characters escaped, UTF-8 passed on. */
-static void
-sb_jstr (struct sbuf *b, const unsigned char *s)
+static const char *
+col_text (int col)
 {
-  sb_put (b, "\"", 1);
-  for (; s && *s; s++)
-    {
-      char esc[8];
+  const unsigned char *t = sqlite3_column_text (stmt, col);
 
-      if ('"' == *s || '\\' == *s)
-        {
-          esc[0] = '\\';
-          esc[1] = (char) *s;
-          sb_put (b, esc, 2);
-        }
-      else if (*s < 0x20)
-        {
-          snprintf (esc, sizeof esc, "\\u%04x", *s);
-          sb_put (b, esc, 6);
-        }
-      else
-        sb_put (b, (const char *) s, 1);
-    }
-  sb_put (b, "\"", 1);
-}
-
-static void
-sb_kstr (struct sbuf *b, const char *key, int col)
-{
-  sb_str (b, ",\"");
-  sb_str (b, key);
-  sb_str (b, "\":");
-  sb_jstr (b, sqlite3_column_text (stmt, col));
-}
-
-static void
-sb_kint (struct sbuf *b, const char *key, int col)
-{
-  char n[32];
-
-  snprintf (n, sizeof n, ",\"%s\":%lld", key,
-            (long long) sqlite3_column_int64 (stmt, col));
-  sb_str (b, n);
+  return t ? (const char *) t : "";
 }
 
 static int
@@ -171,29 +140,31 @@ handler (void *cls, struct MHD_Connection *c, const char *url,
       return reply (c, 404, strdup ("{\"error\":\"not found\"}"), 21);
     }
   {
-    char head[64];
+    static __thread struct xj_student st;
+    const char *text;
 
-    snprintf (head, sizeof head, "{\"student\":{\"id\":%lld",
-              (long long) sqlite3_column_int64 (stmt, 0));
-    sb_str (&b, head);
+    xj_student_init (&st);
+    st.id = sqlite3_column_int64 (stmt, 0);
+    xj_strlcpy (st.registry_no, col_text (1), sizeof st.registry_no);
+    xj_strlcpy (st.id_type, col_text (2), sizeof st.id_type);
+    xj_strlcpy (st.id_no, col_text (3), sizeof st.id_no);
+    xj_strlcpy (st.name, col_text (4), sizeof st.name);
+    st.gender = sqlite3_column_int (stmt, 5);
+    xj_strlcpy (st.birth_date, col_text (6), sizeof st.birth_date);
+    st.school_id = sqlite3_column_int64 (stmt, 7);
+    st.class_id = sqlite3_column_int64 (stmt, 8);
+    xj_strlcpy (st.grade, col_text (9), sizeof st.grade);
+    xj_strlcpy (st.status, col_text (10), sizeof st.status);
+    st.dup_flag = sqlite3_column_int (stmt, 11);
+    st.version = sqlite3_column_int64 (stmt, 12);
+    xj_student_data_load (&st, sqlite3_column_blob (stmt, 13),
+                          (size_t) sqlite3_column_bytes (stmt, 13));
+    text = xj_student_to_json_text (&st, false, NULL);
+    sb_str (&b, "{\"student\":");
+    sb_str (&b, text);
+    sb_str (&b, "}");
+    free ((void *) text);
   }
-  sb_kstr (&b, "registry_no", 1);
-  sb_kstr (&b, "id_type", 2);
-  sb_kstr (&b, "id_no", 3);
-  sb_kstr (&b, "name", 4);
-  sb_kint (&b, "gender", 5);
-  sb_kstr (&b, "birth_date", 6);
-  sb_kint (&b, "school_id", 7);
-  sb_kint (&b, "class_id", 8);
-  sb_kstr (&b, "grade", 9);
-  sb_kstr (&b, "status", 10);
-  sb_kint (&b, "dup_flag", 11);
-  sb_kint (&b, "version", 12);
-  sb_str (&b, ",\"data\":");
-  sb_str (&b, (const char *) sqlite3_column_text (stmt, 13)); /* JSON text */
-  sb_kstr (&b, "created_at", 14);
-  sb_kstr (&b, "updated_at", 15);
-  sb_str (&b, "}}");
   sqlite3_reset (stmt);
   return reply (c, 200, b.p, b.len);
 }

@@ -263,6 +263,12 @@ buf_reserve (struct xj_buf *b, size_t extra)
 }
 
 bool
+xj_buf_reserve (struct xj_buf *b, size_t extra)
+{
+  return buf_reserve (b, extra);
+}
+
+bool
 xj_buf_append (struct xj_buf *b, const void *p, size_t n)
 {
   if (! buf_reserve (b, n))

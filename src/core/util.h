@@ -60,6 +60,9 @@ struct xj_buf {
 void xj_buf_init (struct xj_buf *b, size_t max);
 void xj_buf_fini (struct xj_buf *b);
 bool xj_buf_append (struct xj_buf *b, const void *p, size_t n);
+/* Make room for @extra more bytes (and the NUL) at b->data + b->len, for
+   a caller that writes them itself and then sets len and the NUL. */
+bool xj_buf_reserve (struct xj_buf *b, size_t extra);
 bool xj_buf_printf (struct xj_buf *b, const char *fmt, ...)
   __attribute__ ((format (printf, 2, 3)));
 /* Take the data out; the buffer is reset.  Caller frees. */

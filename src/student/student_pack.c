@@ -53,6 +53,7 @@ static struct pfield {
   bool zero_given;             /* int field whose code set has 0 */
 } by_no[NKEYS];
 static unsigned no_of[128];    /* field-table index -> number (0: column) */
+static size_t pack_bound;      /* bytes of the largest packed record */
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 
 static void
@@ -74,7 +75,10 @@ pack_init (void)
       by_no[no].zero_given = NULL != f->codeset
                              && xj_code_valid (f->codeset, "0");
       no_of[f - xj_student_fields] = no;
+      /* tag + 10-byte varint + the value (text: its array's size) */
+      pack_bound += 1 + 10 + (XJ_FT_TEXT == f->type ? f->size : 8);
     }
+  pack_bound += 1;
   /* every stored field has a number (tests/unit/test_student_pack.c
      says which one is missing; here only refuse to lose data) */
   for (size_t i = 0; i < nf; i++)
@@ -96,27 +100,16 @@ xj_student_pack_field (unsigned no)
   return no > 0 && no < NKEYS ? by_no[no].f : NULL;
 }
 
-static void
-put_byte (struct xj_buf *b, unsigned v)
+static unsigned char *
+put_varint (unsigned char *w, uint64_t v)
 {
-  unsigned char c = (unsigned char) v;
-
-  xj_buf_append (b, &c, 1);
-}
-
-static void
-put_varint (struct xj_buf *b, uint64_t v)
-{
-  unsigned char tmp[10];
-  size_t n = 0;
-
   while (v >= 0x80)
     {
-      tmp[n++] = (unsigned char) (v | 0x80);
+      *w++ = (unsigned char) (v | 0x80);
       v >>= 7;
     }
-  tmp[n++] = (unsigned char) v;
-  xj_buf_append (b, tmp, n);
+  *w++ = (unsigned char) v;
+  return w;
 }
 
 static const void *
@@ -136,10 +129,16 @@ xj_student_pack (const struct xj_student *s, struct xj_buf *b)
     unsigned no;
   } seen[NKEYS];
   size_t nseen = 0;
+  unsigned char *w;
 
   pthread_once (&init_once, &pack_init);
+  /* room for the largest record, reserved once: this runs on the
+     import's reader thread for every row */
   b->len = 0;
-  put_byte (b, XJ_PACK_V1);
+  if (! xj_buf_reserve (b, pack_bound))
+    abort ();   /* only a buffer with a small max could refuse */
+  w = (unsigned char *) b->data;
+  *w++ = XJ_PACK_V1;
   for (unsigned no = 1; no < NKEYS; no++)
     {
       const struct pfield *d = &by_no[no];
@@ -161,13 +160,14 @@ xj_student_pack (const struct xj_student *s, struct xj_buf *b)
                 break;
             if (len >= REF_MIN && i < nseen)
               {
-                put_byte (b, no | 0x80);
-                put_byte (b, seen[i].no);
+                *w++ = (unsigned char) (no | 0x80);
+                *w++ = (unsigned char) seen[i].no;
                 break;
               }
-            put_byte (b, no);
-            put_varint (b, len);
-            xj_buf_append (b, t, len);
+            *w++ = (unsigned char) no;
+            w = put_varint (w, len);
+            memcpy (w, t, len);
+            w += len;
             seen[nseen].p = t;
             seen[nseen].len = len;
             seen[nseen].no = no;
@@ -181,35 +181,35 @@ xj_student_pack (const struct xj_student *s, struct xj_buf *b)
 
             if (v < 0 || (0 == v && ! d->zero_given))
               break;
-            put_byte (b, no);
-            put_varint (b, (uint64_t) v);
+            *w++ = (unsigned char) no;
+            w = put_varint (w, (uint64_t) v);
             break;
           }
         case XJ_FT_DOUBLE:
           {
             double v = *(const double *) base;
             uint64_t bits;
-            unsigned char le[8];
 
             if (! (v >= 0))
               break;
             memcpy (&bits, &v, sizeof bits);
+            *w++ = (unsigned char) no;
             for (int k = 0; k < 8; k++)
-              le[k] = (unsigned char) (bits >> (8 * k));
-            put_byte (b, no);
-            xj_buf_append (b, le, sizeof le);
+              *w++ = (unsigned char) (bits >> (8 * k));
             break;
           }
         case XJ_FT_I64:
           {
             int64_t v = *(const int64_t *) base;
 
-            put_byte (b, no);
-            put_varint (b, ((uint64_t) v << 1) ^ (uint64_t) (v >> 63));
+            *w++ = (unsigned char) no;
+            w = put_varint (w, ((uint64_t) v << 1) ^ (uint64_t) (v >> 63));
             break;
           }
         }
     }
+  b->len = (size_t) (w - (unsigned char *) b->data);
+  b->data[b->len] = '\0';
 }
 
 static bool
