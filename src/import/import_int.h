@@ -82,7 +82,8 @@ enum xj_err xj_istore_events (struct xj_db *db, const struct xj_actor *a,
 enum xj_err xj_istore_each_regno (struct xj_db *db,
                                   void (*cb) (void *cls, const char *regno),
                                   void *cls);
-/* Bigger page cache for a bulk import (@big) or back to normal. */
+/* Bigger page cache for a bulk import (@big) or back to normal (and no
+   sorter threads, see xj_istore_create_indexes). */
 enum xj_err xj_istore_cache (struct xj_db *db, bool big);
 /* temp_store FILE (@file) or back to MEMORY; outside a transaction. */
 enum xj_err xj_istore_temp_file (struct xj_db *db, bool file);
