@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <fcntl.h>
 #include <unistd.h>
+#include "core/sha256.h"
 #include "core/util.h"
 #include "import/import_int.h"
 #include "klass/klass.h"
@@ -1399,8 +1400,8 @@ static void *
 hash_thread (void *cls)
 {
   struct hash_job *h = cls;
-  crypto_hash_sha256_state st;
-  unsigned char out[crypto_hash_sha256_BYTES];
+  struct xj_sha256 st;
+  unsigned char out[32];
   int fd = open (h->path, O_RDONLY | O_CLOEXEC);
   struct stat sb;
   ssize_t n = -1;
@@ -1408,10 +1409,12 @@ hash_thread (void *cls)
   h->ok = false;
   if (fd < 0)
     return NULL;
-  crypto_hash_sha256_init (&st);
+  xj_sha256_init (&st);
   /* Mapped, the file is hashed straight from the page cache the reader
      thread fills: read() copied every byte once more (1.1 s of CPU for
-     568 MB, on a machine where the import has two cores).  A window at
+     568 MB, on a machine where the import has two cores); xj_sha256
+     uses the CPU's SHA instructions (0.2 s where libsodium took 0.8 s
+     for 256 MB).  A window at
      a time: mapped pages count in the process's RSS (the whole file
      mapped made the peak 651 MB). */
   if (0 == fstat (fd, &sb) && S_ISREG (sb.st_mode) && sb.st_size > 0)
@@ -1431,7 +1434,7 @@ hash_thread (void *cls)
               break;
             }
           madvise (m, len, MADV_SEQUENTIAL);
-          crypto_hash_sha256_update (&st, m, len);
+          xj_sha256_update (&st, m, len);
           munmap (m, len);
         }
     }
@@ -1440,13 +1443,13 @@ hash_thread (void *cls)
       char *buf = xj_malloc (1 << 20);
 
       while ((n = read (fd, buf, 1 << 20)) > 0)
-        crypto_hash_sha256_update (&st, (unsigned char *) buf, (size_t) n);
+        xj_sha256_update (&st, buf, (size_t) n);
       free (buf);
     }
   close (fd);
   if (0 == n)
     {
-      crypto_hash_sha256_final (&st, out);
+      xj_sha256_final (&st, out);
       sodium_bin2hex (h->hex, sizeof h->hex, out, sizeof out);
       h->ok = true;
     }
