@@ -216,6 +216,10 @@ xj_cmd_import (int argc, char **argv, const struct xj_cli *g)
     puts ("有错误行，未写入任何数据（可用 --valid-only 只导入正确的行）");
   else if (XJ_E_IMPORT_CANCELLED == e)
     puts (xj_err_zh (e));
+  if (res.suspected > 0 && res.written)
+    printf ("疑似重复学籍%llu人（与已有学生同名、同出生日期、同监护人电话，"
+            "身份证件号不同），已标记待核查\n",
+            (unsigned long long) res.suspected);
   printf ("imported %llu, rejected %llu, already registered %llu\n",
           (unsigned long long) res.imported,
           (unsigned long long) res.rejected,

@@ -211,6 +211,27 @@ hset_add (struct hset *s, uint64_t h)
   s->n++;
 }
 
+/* Hash of a suspected-duplicate key (never 0, like fnv1a): fnv1a of
+   name, birth date and phone with a separator between them. */
+static uint64_t
+dupkey_hash (const char *name, const char *birth, const char *phone)
+{
+  const char *part[3] = { name, birth, phone };
+  uint64_t h = 1469598103934665603ULL;
+
+  for (int k = 0; k < 3; k++)
+    {
+      for (const unsigned char *p = (const unsigned char *) part[k]; *p; p++)
+        {
+          h ^= *p;
+          h *= 1099511628211ULL;
+        }
+      h ^= 0x1f;
+      h *= 1099511628211ULL;
+    }
+  return h ? h : 1;
+}
+
 static void
 hset_fini (struct hset *s)
 {
@@ -336,6 +357,8 @@ struct rec {
   char idkey[48];           /* "type:ID" when both are valid, else "" */
   size_t idklen;
   uint64_t idhash;          /* fnv1a of idkey */
+  uint64_t dkhash;          /* hash of name, birth date, guardian phone
+                               (suspected duplicates); 0 = no key */
   struct rerr rerrs[ROW_ERR_MAX];
   size_t nrerr;
   bool *fbad;               /* per field: has an error */
@@ -354,11 +377,15 @@ struct run {
   int64_t year_id;
   char at[32];
   size_t nfields;
-  int fi_birth, fi_grade, fi_id_no, fi_id_type;
+  int fi_birth, fi_grade, fi_id_no, fi_id_type, fi_name;
   /* state */
   struct sset ids;          /* "type:id" -> first row / registry school */
   struct hset regnos;       /* hashes of the registry numbers inserted */
   struct hset regnos_reg;   /* bulk: hashes of the registry's numbers */
+  struct hset dupkeys;      /* dkhash of the rows inserted (and, in bulk
+                               mode, of the registry's students) */
+  int64_t *suspects;        /* ids inserted whose key was seen before */
+  size_t nsusp, capsusp;
   bool regnos_all;          /* bulk: the two sets know every number */
   int64_t first_id;         /* students.id before the first row */
   int64_t last_id;          /* id of the last student inserted */
@@ -761,6 +788,11 @@ stage1 (struct run *r, const struct xj_row *row, struct rec *x)
           x->idhash = fnv1a (x->idkey, x->idklen);
         }
     }
+  /* the suspected-duplicate key, as registration compares it */
+  x->dkhash = 0;
+  if (s->guardians[0].phone[0] && ! x->fbad[r->fi_name]
+      && ! x->fbad[r->fi_birth])
+    x->dkhash = dupkey_hash (s->name, s->birth_date, s->guardians[0].phone);
   if (0 == x->nrerr)
     xj_student_pack (s, &x->data);
 }
@@ -801,6 +833,7 @@ stage2 (struct run *r, struct rec *x)
                             ? r->map.cols[r->map.school_col].name
                             : "学校标识码";
   bool already = false;
+  bool suspect = false;
   enum xj_err e;
   int col;
 
@@ -988,6 +1021,20 @@ stage2 (struct run *r, struct rec *x)
         }
       hset_add (&r->regnos, rh);
     }
+  /* suspected duplicate of a student before it (this file's earlier
+     rows, the registry)?  The hash set is a filter; xj_istore_flag_dups
+     applies the exact rule after the last row.  Outside bulk mode the
+     registry (indexed) is asked directly. */
+  if (x->dkhash)
+    {
+      suspect = hset_has (&r->dupkeys, x->dkhash);
+      if (! suspect && ! r->res->bulk
+          && XJ_E_OK != (e = xj_istore_dupkey_used (r->db, s->name,
+                                                    s->birth_date,
+                                                    s->guardians[0].phone,
+                                                    &suspect)))
+        return e;
+    }
   xj_strlcpy (s->status, "enrolled", sizeof s->status);
   e = xj_istore_student_insert (r->db, s, x->data.data, x->data.len,
                                 o->actor, r->at);
@@ -1009,6 +1056,18 @@ stage2 (struct run *r, struct rec *x)
     return e;
   r->last_id = s->id;
   r->res->imported++;
+  if (x->dkhash)
+    hset_add (&r->dupkeys, x->dkhash);
+  if (suspect)
+    {
+      if (r->nsusp == r->capsusp)
+        {
+          r->capsusp = r->capsusp ? 2 * r->capsusp : 64;
+          r->suspects = xj_realloc (r->suspects,
+                                    r->capsusp * sizeof *r->suspects);
+        }
+      r->suspects[r->nsusp++] = s->id;
+    }
   if (++r->ev_n >= EVENT_BATCH)
     return events_flush (r);
   return XJ_E_OK;
@@ -1125,6 +1184,15 @@ preload_regno_cb (void *cls, const char *regno)
 }
 
 static void
+preload_dupkey_cb (void *cls, const char *name, const char *birth,
+                   const char *phone)
+{
+  struct run *r = cls;
+
+  hset_add (&r->dupkeys, dupkey_hash (name, birth, phone));
+}
+
+static void
 run_reset (struct run *r)
 {
   struct xj_import_result *res = r->res;
@@ -1138,6 +1206,8 @@ run_reset (struct run *r)
   sset_fini (&r->ids);
   hset_fini (&r->regnos);
   hset_fini (&r->regnos_reg);
+  hset_fini (&r->dupkeys);
+  r->nsusp = 0;
   r->regnos_all = false;
   r->first_id = r->last_id = r->ev_after = 0;
   r->ev_n = 0;
@@ -1156,6 +1226,7 @@ run_reset (struct run *r)
   res->unknown_cols = NULL;
   res->nunknown = 0;
   res->rows = res->imported = res->rejected = res->already = 0;
+  res->suspected = 0;
   res->nerrors = 0;
   res->bulk = false;
   res->ms_rows = res->ms_index = 0;
@@ -1341,6 +1412,9 @@ import_txn (struct xj_db *db, void *cls)
                                                   r)))
           return e;
         r->regnos_all = true;
+        if (XJ_E_OK != (e = xj_istore_each_dupkey (db, &preload_dupkey_cb,
+                                                   r)))
+          return e;
         if (XJ_E_OK != (e = xj_istore_drop_indexes (db)))
           return e;
         if (XJ_E_OK != (e = xj_istore_cache (db, true)))
@@ -1378,11 +1452,25 @@ import_txn (struct xj_db *db, void *cls)
       sset_init (&r->ids);
       hset_fini (&r->regnos);
       hset_fini (&r->regnos_reg);
+      hset_fini (&r->dupkeys);
       report_progress (r, "indexing");
       t = xj_mono_ms ();
       if (XJ_E_OK != (e = xj_istore_create_indexes (db)))
         return e;
       res->ms_index = xj_mono_ms () - t;
+    }
+  hset_fini (&r->dupkeys);
+  /* the suspected duplicates, by the exact rule, now that the indexes
+     are back */
+  for (size_t i = 0; i < r->nsusp; i++)
+    {
+      bool flagged;
+
+      if (XJ_E_OK != (e = xj_istore_flag_dups (db, r->suspects[i], r->at,
+                                               &flagged)))
+        return e;
+      if (flagged)
+        res->suspected++;
     }
   report_progress (r, "finishing");
   return XJ_E_OK;
@@ -1484,13 +1572,14 @@ import_all_txn (struct xj_db *db, void *cls)
       ac->joined = true;
     }
   xj_strlcpy (res->sha256, ac->hj->ok ? ac->hj->hex : "", sizeof res->sha256);
-  after = json_pack ("{s:s, s:s, s:I, s:I, s:I, s:I, s:b, s:b}", "file",
-                     o->file_name ? o->file_name : o->path, "sha256",
+  after = json_pack ("{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:b, s:b}",
+                     "file", o->file_name ? o->file_name : o->path, "sha256",
                      res->sha256, "rows", (json_int_t) res->rows, "imported",
                      (json_int_t) res->imported, "rejected",
                      (json_int_t) res->rejected, "already",
-                     (json_int_t) res->already, "valid_only", o->valid_only,
-                     "create_classes", o->create_classes);
+                     (json_int_t) res->already, "suspected_duplicates",
+                     (json_int_t) res->suspected, "valid_only",
+                     o->valid_only, "create_classes", o->create_classes);
   text = json_dumps (after, JSON_COMPACT | JSON_SORT_KEYS);
   json_decref (after);
   xj_snprintf (eid, sizeof eid, "%.16s", res->sha256);
@@ -1526,6 +1615,7 @@ xj_import_run (struct xj_db *db, const struct xj_import_opts *o,
   while (xj_student_fields[r->nfields].key)
     r->nfields++;
   r->fi_birth = (int) (xj_student_field ("birth_date") - xj_student_fields);
+  r->fi_name = (int) (xj_student_field ("name") - xj_student_fields);
   r->fi_grade = (int) (xj_student_field ("grade") - xj_student_fields);
   r->fi_id_no = (int) (xj_student_field ("id_no") - xj_student_fields);
   r->fi_id_type = (int) (xj_student_field ("id_type") - xj_student_fields);
@@ -1541,6 +1631,7 @@ xj_import_run (struct xj_db *db, const struct xj_import_opts *o,
   sset_init (&r->ids);
   memset (&r->regnos, 0, sizeof r->regnos);
   memset (&r->regnos_reg, 0, sizeof r->regnos_reg);
+  memset (&r->dupkeys, 0, sizeof r->dupkeys);
   sset_init (&r->classes);
   if (0 != pthread_create (&ac.th, NULL, &hash_thread, &hj))
     {
@@ -1569,6 +1660,8 @@ xj_import_run (struct xj_db *db, const struct xj_import_opts *o,
   sset_fini (&r->ids);
   hset_fini (&r->regnos);
   hset_fini (&r->regnos_reg);
+  hset_fini (&r->dupkeys);
+  free (r->suspects);
   free (r->schools);
   sset_fini (&r->classes);
   for (size_t i = 0; i < QUEUE_LEN; i++)

@@ -76,6 +76,10 @@ struct xj_import_result {
   uint64_t imported;       /* written (dry run: would be written) */
   uint64_t rejected;       /* rows with at least one error */
   uint64_t already;        /* already registered in the same school */
+  uint64_t suspected;      /* imported and flagged as suspected duplicates
+                              (same name, birth date and guardian phone as
+                              a student before it, another ID), as single
+                              registration flags them */
   uint64_t nerrors;        /* errors found (file + rows), all counted */
   bool written;            /* the transaction committed */
   bool bulk;               /* secondary indexes were rebuilt */

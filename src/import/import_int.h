@@ -88,6 +88,19 @@ enum xj_err xj_istore_cache (struct xj_db *db, bool big);
 /* temp_store FILE (@file) or back to MEMORY; outside a transaction. */
 enum xj_err xj_istore_temp_file (struct xj_db *db, bool file);
 enum xj_err xj_istore_drop_indexes (struct xj_db *db);
+/* Suspected duplicates: every (name, birth date, guardian phone) of the
+   registry; is one in use; flag student @id against the students before
+   it with that key and another ID (*flagged: some were). */
+enum xj_err xj_istore_each_dupkey (struct xj_db *db,
+                                   void (*cb) (void *cls, const char *name,
+                                               const char *birth,
+                                               const char *phone),
+                                   void *cls);
+enum xj_err xj_istore_dupkey_used (struct xj_db *db, const char *name,
+                                   const char *birth, const char *phone,
+                                   bool *used);
+enum xj_err xj_istore_flag_dups (struct xj_db *db, int64_t id,
+                                 const char *at, bool *flagged);
 enum xj_err xj_istore_create_indexes (struct xj_db *db);
 
 /* The imports table (jobs). */

@@ -213,10 +213,11 @@ run_job (struct xj_db *db, struct xj_istore_job *j)
     {
     case XJ_E_OK:
       t.status = "done";
-      xj_snprintf (msg, sizeof msg, "已导入%llu行，拒绝%llu行，已有学籍%llu行",
+      xj_snprintf (msg, sizeof msg, "已导入%llu行，拒绝%llu行，已有学籍%llu行%s",
                    (unsigned long long) res.imported,
                    (unsigned long long) res.rejected,
-                   (unsigned long long) res.already);
+                   (unsigned long long) res.already,
+                   res.suspected ? "；有疑似重复学籍，已标记待核查" : "");
       break;
     case XJ_E_IMPORT_DRY_RUN:
       t.status = "done";

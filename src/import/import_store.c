@@ -109,6 +109,87 @@ xj_istore_regno_used (struct xj_db *db, const char *regno, bool *used)
   return XJ_E_OK;
 }
 
+/* ---- suspected duplicates (same rule as xj_student_dup_candidates) ---- */
+XJ_DB_STMT (st_imp_dupkeys,
+            "SELECT name, birth_date, guardian_phone FROM students"
+            " WHERE guardian_phone IS NOT NULL AND guardian_phone <> ''")
+XJ_DB_STMT (st_imp_dupkey_used,
+            "SELECT 1 FROM students WHERE name = $1 AND birth_date = $2"
+            " AND guardian_phone = $3 LIMIT 1")
+/* Student $1 against every student before it; the reason text is
+   registration's (student_register.c). */
+XJ_DB_STMT (st_imp_flag_dups,
+            "INSERT INTO duplicate_flags (student_id, other_id, reason,"
+            " created_at) SELECT n.id, o.id,"
+            " 'same name, birth date and guardian phone', $2"
+            " FROM students n JOIN students o ON o.name = n.name"
+            " AND o.birth_date = n.birth_date"
+            " AND o.guardian_phone = n.guardian_phone"
+            " AND coalesce(o.id_no, '') <> coalesce(n.id_no, '')"
+            " AND o.id < n.id WHERE n.id = $1 RETURNING other_id")
+XJ_DB_STMT (st_imp_set_dup, "UPDATE students SET dup_flag = 1 WHERE id = $1")
+
+struct dupkey_ctx {
+  void (*cb) (void *cls, const char *name, const char *birth,
+              const char *phone);
+  void *cls;
+};
+
+static int
+dupkey_cb (void *cls, const struct xj_db_row *r)
+{
+  struct dupkey_ctx *c = cls;
+
+  c->cb (c->cls, xj_db_text (r, 0), xj_db_text (r, 1), xj_db_text (r, 2));
+  return 0;
+}
+
+enum xj_err
+xj_istore_each_dupkey (struct xj_db *db,
+                       void (*cb) (void *cls, const char *name,
+                                   const char *birth, const char *phone),
+                       void *cls)
+{
+  struct dupkey_ctx c = { cb, cls };
+  enum xj_qs qs = xj_db_q (db, &st_imp_dupkeys, XJ_DB_NOPARAMS, &dupkey_cb,
+                           &c);
+
+  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}
+
+enum xj_err
+xj_istore_dupkey_used (struct xj_db *db, const char *name, const char *birth,
+                       const char *phone, bool *used)
+{
+  enum xj_qs qs = xj_db_q (db, &st_imp_dupkey_used,
+                           XJ_DB_PARAMS (XJ_DB_S (name), XJ_DB_S (birth),
+                                         XJ_DB_S (phone)),
+                           NULL, NULL);
+
+  if (qs < 0)
+    return xj_db_qs_err (qs);
+  *used = qs > 0;
+  return XJ_E_OK;
+}
+
+enum xj_err
+xj_istore_flag_dups (struct xj_db *db, int64_t id, const char *at,
+                     bool *flagged)
+{
+  enum xj_qs qs = xj_db_q (db, &st_imp_flag_dups,
+                           XJ_DB_PARAMS (XJ_DB_I (id), XJ_DB_S (at)),
+                           NULL, NULL);
+
+  *flagged = false;
+  if (qs < 0)
+    return xj_db_qs_err (qs);
+  if (0 == qs)                /* rows returned: the flags inserted */
+    return XJ_E_OK;
+  *flagged = true;
+  qs = xj_db_q (db, &st_imp_set_dup, XJ_DB_PARAMS (XJ_DB_I (id)), NULL, NULL);
+  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}
+
 static enum xj_err
 run_all (struct xj_db *db, struct xj_db_stmt *const *v, size_t n)
 {

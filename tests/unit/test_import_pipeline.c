@@ -240,6 +240,83 @@ test_good_then_reimport (void **state)
   assert_int_equal (count (f, "select count(*) from students"), before + 3);
 }
 
+/* A row with guardian phone @phone (else as row()). */
+static void
+row_phone (FILE *fp, const char *school, const char *name, const char *birth,
+           const char *id, const char *phone)
+{
+  fprintf (fp, "%s,%s,男,%s,01-汉族,%s,10,1,11,1,202609,11,1,王建国,1,%s\n",
+           school, name, birth, id, phone);
+}
+
+/* Suspected duplicates are flagged as single registration flags them:
+   the later of two students with the same name, birth date and guardian
+   phone and different IDs, whether the earlier one is in the registry or
+   an earlier row of the file; through the registry's index (small file)
+   and through the preloaded keys (bulk mode). */
+static void
+test_suspected_duplicates (void **state)
+{
+  struct fx *f = *state;
+  struct xj_import_result res;
+
+  for (int bulk = -1; bulk <= 1; bulk += 2)
+    {
+      struct xj_import_opts o = { .path = f->file, .user = &admin,
+                                  .actor = &actor, .bulk = bulk };
+      char id[5][19], phone[2][16];
+      long long flags0 = count (f, "select count(*) from duplicate_flags");
+      FILE *fp = fopen (f->file, "w");
+
+      snprintf (phone[0], sizeof phone[0], "1370000%04d", 100 + bulk);
+      snprintf (phone[1], sizeof phone[1], "1370000%04d", 200 + bulk);
+      for (int i = 0; i < 5; i++)
+        make_id ("20200101", 1, id[i]);
+      fputs (HEADER, fp);
+      row_phone (fp, f->school1, "周一", "2020-01-01", id[0], phone[0]);
+      fclose (fp);
+      assert_int_equal (xj_import_run (f->db, &o, &res), XJ_E_OK);
+      assert_int_equal (res.suspected, 0);
+      xj_import_result_fini (&res);
+
+      fp = fopen (f->file, "w");
+      fputs (HEADER, fp);
+      /* 2: like the registry's 周一; 3: unrelated; 4 and 5: a pair in
+         the file; 6: same name and birth, another phone: not suspect */
+      row_phone (fp, f->school1, "周一", "2020-01-01", id[1], phone[0]);
+      row_phone (fp, f->school1, "周二", "2020-01-01", id[2], phone[0]);
+      row_phone (fp, f->school1, "吴三", "2020-01-01", id[3], phone[1]);
+      row_phone (fp, f->school1, "吴三", "2020-01-01", id[4], phone[1]);
+      row_phone (fp, f->school1, "吴三", "2020-01-01", id[0], "13999999999");
+      fclose (fp);
+      /* (the last row repeats 周一's ID: already registered elsewhere in
+         the school -> counted as already, never flagged) */
+      assert_int_equal (xj_import_run (f->db, &o, &res), XJ_E_OK);
+      assert_int_equal (res.imported, 4);
+      assert_int_equal (res.already, 1);
+      assert_int_equal (res.suspected, 2);
+      assert_int_equal (res.bulk, 1 == bulk);
+      xj_import_result_fini (&res);
+      assert_int_equal (count (f, "select count(*) from duplicate_flags"),
+                        flags0 + 2);
+      {
+        char q[300];
+
+        snprintf (q, sizeof q, "select count(*) from students s join"
+                  " duplicate_flags d on d.student_id = s.id join students o"
+                  " on o.id = d.other_id where s.dup_flag = 1 and"
+                  " s.name = o.name and s.guardian_phone = o.guardian_phone"
+                  " and s.id > o.id and s.id_no in ('%s', '%s')", id[1],
+                  id[4]);
+        assert_int_equal (count (f, q), 2);
+        snprintf (q, sizeof q, "select count(*) from students where"
+                  " dup_flag = 1 and id_no in ('%s', '%s', '%s')", id[0],
+                  id[2], id[3]);
+        assert_int_equal (count (f, q), 0);
+      }
+    }
+}
+
 static void
 test_every_row_error (void **state)
 {
@@ -481,6 +558,8 @@ main (void)
     cmocka_unit_test_setup_teardown (test_good_then_reimport, setup,
                                      teardown),
     cmocka_unit_test_setup_teardown (test_every_row_error, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_suspected_duplicates, setup,
+                                     teardown),
     cmocka_unit_test_setup_teardown (test_classes_and_scope, setup,
                                      teardown),
     cmocka_unit_test_setup_teardown (test_file_level, setup, teardown),
