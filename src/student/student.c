@@ -460,11 +460,16 @@ check_name (struct vctx *c, const char *key, const char *label, char *name,
             size_t size)
 {
   char buf[48];
+  char norm[512];
   enum xj_err e;
 
   if ('\0' == name[0] || is_bad (c, key))
     return;
-  e = xj_valid_name (name, name, size);
+  /* normalised into a copy: on failure xj_valid_name empties its output,
+     and the message must show what was given */
+  e = xj_valid_name (name, norm, sizeof norm < size ? sizeof norm : size);
+  if (XJ_E_OK == e)
+    xj_strlcpy (name, norm, size);
   if (XJ_E_NAME_CHARS == e)
     add (c, key, e, "%s“%s”含有不允许的字符（数字、标点或符号）", label,
          shown (name, buf));

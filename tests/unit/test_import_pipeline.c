@@ -264,12 +264,14 @@ test_suspected_duplicates (void **state)
     {
       struct xj_import_opts o = { .path = f->file, .user = &admin,
                                   .actor = &actor, .bulk = bulk };
-      char id[5][19], phone[2][16];
+      char id[5][19], phone[2][32];
       long long flags0 = count (f, "select count(*) from duplicate_flags");
       FILE *fp = fopen (f->file, "w");
 
-      snprintf (phone[0], sizeof phone[0], "1370000%04d", 100 + bulk);
-      snprintf (phone[1], sizeof phone[1], "1370000%04d", 200 + bulk);
+      snprintf (phone[0], sizeof phone[0], "1370000%04u",
+                (unsigned) (100 + bulk) % 10000u);
+      snprintf (phone[1], sizeof phone[1], "1370000%04u",
+                (unsigned) (200 + bulk) % 10000u);
       for (int i = 0; i < 5; i++)
         make_id ("20200101", 1, id[i]);
       fputs (HEADER, fp);

@@ -176,6 +176,22 @@ details_exact (void **state)
   /* gender 3 is reported as a code, not against the ID */
   assert_true (find (&v, "gender", XJ_E_ID_GENDER_MISMATCH) < 0);
 
+  /* a bad name is shown as given (the check normalises into a copy) */
+  good (&s);
+  xj_strlcpy (s.former_name, "张3丰", sizeof s.former_name);
+  xj_strlcpy (s.guardians[0].name, "王#", sizeof s.guardians[0].name);
+  assert_int_equal (XJ_E_VALIDATION, xj_student_validate (&s, TODAY, &v));
+  assert_string_equal ("曾用名“张3丰”含有不允许的字符（数字、标点或符号）",
+                       v.e[find (&v, "former_name", XJ_E_NAME_CHARS)].detail);
+  assert_non_null (strstr (v.e[find (&v, "g1_name", XJ_E_NAME_CHARS)].detail,
+                           "“王#”"));
+  assert_string_equal ("张3丰", s.former_name);
+  /* a good one is normalised in place (spaces around the middle dot) */
+  good (&s);
+  xj_strlcpy (s.former_name, "阿依 · 古丽", sizeof s.former_name);
+  assert_int_equal (XJ_E_OK, xj_student_validate (&s, TODAY, &v));
+  assert_string_equal ("阿依·古丽", s.former_name);
+
   /* the birth date taken from the ID, zero-padded */
   good (&s);
   s.birth_date[0] = '\0';
