@@ -355,6 +355,8 @@ queue_json (struct xj_req *r)
     }
   add_common_headers (resp);
   MHD_add_response_header (resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+  if (XJ_E_DB_BUSY == r->err)
+    MHD_add_response_header (resp, MHD_HTTP_HEADER_RETRY_AFTER, "5");
   if (r->set_cookie)
     MHD_add_response_header (resp, MHD_HTTP_HEADER_SET_COOKIE, r->set_cookie);
   ret = MHD_queue_response (r->conn, r->status ? r->status : 500, resp);
@@ -442,8 +444,15 @@ static void
 run_handler (struct xj_req *r)
 {
   enum xj_err e = r->route->handler (r);
+  uint64_t done, total;
 
-  if (XJ_E_OK != e && XJ_E_OK == r->err)
+  /* A large import holds the writer lock for its whole transaction:
+     say so, rather than only "busy" (the reply also has Retry-After). */
+  if (XJ_E_DB_BUSY == e && xj_import_job_running (&done, &total))
+    xj_reply_err (r, e, NULL, "正在进行批量导入（%llu/%llu行），导入完成后即可"
+                  "保存", (unsigned long long) done,
+                  (unsigned long long) total);
+  else if (XJ_E_OK != e && XJ_E_OK == r->err)
     xj_reply_err (r, e, NULL, NULL);
 }
 

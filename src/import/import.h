@@ -156,5 +156,8 @@ enum xj_err xj_import_job_report (struct xj_db *db, const struct xj_user *u,
 /* Server shutdown: cancel the running import (it rolls back), stop and
    join the worker.  Safe to call when no worker was started. */
 void xj_import_worker_stop (void);
+/* Is a job running (its transaction holds the writer lock)?  Its rows
+   done and estimated total so far. */
+bool xj_import_job_running (uint64_t *rows_done, uint64_t *rows_total);
 
 #endif

@@ -60,6 +60,19 @@ progress_cb (void *cls, const struct xj_import_progress *p)
   pthread_mutex_unlock (&lock);
 }
 
+bool
+xj_import_job_running (uint64_t *rows_done, uint64_t *rows_total)
+{
+  bool running;
+
+  pthread_mutex_lock (&lock);
+  running = 0 != cur_id;
+  *rows_done = cur_p.rows_done;
+  *rows_total = cur_p.rows_total;
+  pthread_mutex_unlock (&lock);
+  return running;
+}
+
 struct txn_job {
   struct xj_istore_job *j;
   int64_t id;

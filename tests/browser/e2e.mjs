@@ -212,6 +212,14 @@ await check('record page reveals an unmasked 18-character ID (audited)', async (
   else assert(/^[LJ]\d{18}$/.test(regMasked), 'record header registry number ' + regMasked)
   const body = await page.locator('.page').innerText()
   for (const g of ['基本信息', '身份信息', '学籍信息', '家庭与联系', '家庭成员1']) assert(body.includes(g), 'group missing: ' + g)
+  // region codes (户口所在地) are shown by their names, the code beside them
+  await page.waitForFunction(() => {
+    const el = document.querySelector('[data-field=hukou_region]')
+    return el && /^[\u4e00-\u9fa5]{4,}（\d{6}(\d{3})?）$/.test(el.textContent.trim())
+  }, null, { timeout: 10000 }).catch(async () => {
+    const t = await page.locator('[data-field=hukou_region]').innerText().catch(() => '(none)')
+    throw new Error('户口所在地 not shown as a region name with its code: ' + t)
+  })
   const resp = page.waitForResponse((r) => /\/api\/v1\/students\/\d+\/reveal/.test(r.url()))
   await page.locator('[data-test=reveal]').click()
   await page.locator('.el-message-box').waitFor()

@@ -1,9 +1,28 @@
 // refdata.js -- code sets and the field table, with labels for the locale.
 import { ref, computed } from 'vue'
 import { useI18n } from 'vue-i18n'
-import { getCodes, getFields } from './api.js'
+import { getCodes, getFields, getRegion } from './api.js'
 
 const codes = ref({})
+// Region code -> full name ("广东省清远市阳山县"), filled on demand for the
+// fields that hold GB/T 2260 codes; '' while unknown or not found.
+const regionNames = ref({})
+const regionAsked = new Set()
+const REGION_FIELDS = new Set(['birthplace', 'hukou_region', 'native_place'])
+
+function regionName(code) {
+  if (!/^\d{6}(\d{3})?(\d{3})?$/.test(code)) return ''
+  if (!regionAsked.has(code)) {
+    regionAsked.add(code)
+    getRegion(code)
+      .then((g) => {
+        const names = ((g && g.path) || []).map((p) => p.name).join('')
+        regionNames.value = { ...regionNames.value, [code]: names || (g && g.name) || '' }
+      })
+      .catch(() => regionAsked.delete(code))
+  }
+  return regionNames.value[code] || ''
+}
 const fields = ref([])
 const loaded = ref(false)
 let loading = null
@@ -106,6 +125,11 @@ export function useRefData() {
       return ''
     }
     if (numeric) return Number.isFinite(Number(v)) ? String(Number(v)) : String(v) // 2.6000000000000001 -> 2.6
+    if (REGION_FIELDS.has(f.key)) {
+      // a region code is shown by its name, the code beside it
+      const name = regionName(String(v))
+      if (name) return `${name}（${v}）`
+    }
     return String(v)
   }
   return { codes, fields, fieldMap, loaded, codeList, codeLabel, fieldLabel, display, isZh }
