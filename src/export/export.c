@@ -113,20 +113,29 @@ xj_table_writer_open (const char *path, enum xj_export_format fmt,
 }
 
 /* Append @s to the CSV line, quoted when it holds a separator, a quote,
-   a line break or leading/trailing blanks (RFC 4180). */
+   a line break or leading/trailing blanks (RFC 4180).  Text that starts
+   like a spreadsheet formula (= + - @) gets a leading apostrophe, so
+   Excel opening the file shows it instead of evaluating it (an address
+   "=HYPERLINK(...)" would otherwise run); the import drops that
+   apostrophe again (import.c, cell()), so an export re-imports as it was. */
 static void
 csv_cell (struct xj_buf *b, const char *s)
 {
   size_t n = strlen (s);
+  bool formula = n && NULL != strchr ("=+-@", s[0]);
   bool quote = n && (strpbrk (s, ",\"\r\n") || ' ' == s[0]
                      || ' ' == s[n - 1]);
 
   if (! quote)
     {
+      if (formula)
+        xj_buf_append (b, "'", 1);
       xj_buf_append (b, s, n);
       return;
     }
   xj_buf_append (b, "\"", 1);
+  if (formula)
+    xj_buf_append (b, "'", 1);
   for (const char *p = s; *p; p++)
     {
       if ('"' == *p)
@@ -318,16 +327,28 @@ audit_txn (struct xj_db *db, void *cls)
   return e;
 }
 
-enum xj_err
-xj_export_students (struct xj_db *db, const struct xj_export_opts *o,
-                    const char *path, int64_t *rows)
+/* The file, written inside one read transaction: every 5,000-row page
+   of xj_student_each then sees the same snapshot of the registry, so an
+   export is one consistent list even while others write (each page used
+   to see what was committed by then). */
+struct exp_run {
+  struct xj_db *db;
+  const struct xj_export_opts *o;
+  const char *path;
+  struct exp_ctx *c;
+};
+
+static enum xj_err
+export_txn (struct xj_db *db, void *cls)
 {
-  struct exp_ctx c = { 0 };
+  struct exp_run *x = cls;
+  const struct xj_export_opts *o = x->o;
+  struct exp_ctx *c = x->c;
   struct xj_student_filter f = o->filter;
   int64_t total = 0;
   enum xj_err e, ec;
 
-  *rows = 0;
+  c->rows = 0;
   if (XJ_EXPORT_XLSX == o->format)
     {
       /* one sheet holds 1,048,576 rows: refuse before writing anything */
@@ -340,22 +361,33 @@ xj_export_students (struct xj_db *db, const struct xj_export_opts *o,
       if (total > XJ_EXPORT_XLSX_MAX_ROWS)
         return XJ_E_EXPORT_TOO_MANY_ROWS;
     }
-  e = xj_table_writer_open (path, o->format, o->encoding, o->tmpdir, &c.w);
+  e = xj_table_writer_open (x->path, o->format, o->encoding, o->tmpdir, &c->w);
   if (XJ_E_OK != e)
     return e;
+  for (size_t i = 0; i < c->ncols; i++)
+    c->cells[i] = xj_import_columns[i].header;
+  e = xj_table_writer_row (c->w, c->cells, c->ncols);
+  if (XJ_E_OK == e)
+    e = xj_student_each (db, o->scope.prefix, o->scope.school_id,
+                         o->scope.teacher_id, &o->filter, &exp_row, c);
+  ec = xj_table_writer_close (c->w, XJ_E_OK != e);
+  return XJ_E_OK == e ? ec : e;
+}
+
+enum xj_err
+xj_export_students (struct xj_db *db, const struct xj_export_opts *o,
+                    const char *path, int64_t *rows)
+{
+  struct exp_ctx c = { 0 };
+  struct exp_run x = { db, o, path, &c };
+  enum xj_err e;
+
+  *rows = 0;
   c.mask = ! o->reveal;
   c.ncols = xj_import_ncolumns ();
   c.buf = xj_calloc (c.ncols, sizeof *c.buf);
   c.cells = xj_calloc (c.ncols, sizeof *c.cells);
-  for (size_t i = 0; i < c.ncols; i++)
-    c.cells[i] = xj_import_columns[i].header;
-  e = xj_table_writer_row (c.w, c.cells, c.ncols);
-  if (XJ_E_OK == e)
-    e = xj_student_each (db, o->scope.prefix, o->scope.school_id,
-                         o->scope.teacher_id, &o->filter, &exp_row, &c);
-  ec = xj_table_writer_close (c.w, XJ_E_OK != e);
-  if (XJ_E_OK == e)
-    e = ec;
+  e = xj_db_txn_run (db, "student_export", false, &export_txn, &x);
   free (c.buf);
   free (c.cells);
   *rows = c.rows;

@@ -656,12 +656,20 @@ class_resolve (struct run *r, int64_t school_id, const char *grade,
 
 /* ---- one row ---- */
 
+/* Cell @col of @row ("" when absent), without the apostrophe our CSV
+   export puts before text that starts like a formula (export.c,
+   csv_cell): '=1 is read as =1. */
 static const char *
 cell (const struct xj_row *row, int col)
 {
+  const char *v;
+
   if (col < 0 || (size_t) col >= row->ncols)
     return "";
-  return row->cells[col];
+  v = row->cells[col];
+  if ('\'' == v[0] && '\0' != v[1] && NULL != strchr ("=+-@", v[1]))
+    return v + 1;
+  return v;
 }
 
 static bool

@@ -28,6 +28,7 @@
 #include "region/region.h"
 #include "student/student.h"
 #include "student/student_columns.h"
+#include "testutil.h"
 
 /* ASan keeps freed memory in a quarantine (256 MB by default), which
    would hide whether the export itself is bounded. */
@@ -100,25 +101,6 @@ teardown (void **state)
   return 0;
 }
 
-static char *
-slurp (const char *path, size_t *len)
-{
-  FILE *fp = fopen (path, "rb");
-  char *buf;
-  long n;
-
-  assert_non_null (fp);
-  fseek (fp, 0, SEEK_END);
-  n = ftell (fp);
-  fseek (fp, 0, SEEK_SET);
-  buf = xj_malloc ((size_t) n + 1);
-  assert_int_equal (fread (buf, 1, (size_t) n, fp), (size_t) n);
-  buf[n] = '\0';
-  fclose (fp);
-  if (len)
-    *len = (size_t) n;
-  return buf;
-}
 
 static void
 export_to (struct fx *f, const char *name, enum xj_export_format fmt,
@@ -220,7 +202,7 @@ test_csv_header_rows_masked (void **state)
   export_to (f, "a.csv", XJ_EXPORT_CSV, XJ_EXPORT_UTF8, false, 0, path,
              sizeof path, &rows);
   assert_int_equal (rows, NSTUDENTS);
-  csv = slurp (path, NULL);
+  csv = xj_test_slurp (path, NULL);
   assert_memory_equal (csv, "\xEF\xBB\xBF", 3);
   assert_memory_equal (csv + 3, hdr, strlen (hdr));
   assert_int_equal (count_lines (csv), NSTUDENTS + 1);
@@ -246,7 +228,7 @@ test_reveal_is_audited (void **state)
 
   export_to (f, "r.csv", XJ_EXPORT_CSV, XJ_EXPORT_UTF8, true, 0, path,
              sizeof path, &rows);
-  csv = slurp (path, NULL);
+  csv = xj_test_slurp (path, NULL);
   assert_null (strstr (csv, "**"));
   assert_int_equal (audit_count (f->db, "student.export"), before + 1);
   free (csv);
@@ -267,8 +249,8 @@ test_gb18030_round_trip (void **state)
              sizeof pu, &rows);
   export_to (f, "g.csv", XJ_EXPORT_CSV, XJ_EXPORT_GB18030, true, 0, pg,
              sizeof pg, &rows);
-  u = slurp (pu, &nu);
-  g = slurp (pg, &ng);
+  u = xj_test_slurp (pu, &nu);
+  g = xj_test_slurp (pg, &ng);
   assert_true (ng < nu);  /* 2 bytes per common hanzi instead of 3 */
   assert_int_not_equal (memcmp (g, "\xEF\xBB\xBF", 3), 0);
   back = xj_malloc (2 * ng + 16);
@@ -377,8 +359,8 @@ test_gen_file_header_and_errors (void **state)
   assert_int_equal (xj_gen_file (f->db, &o, &r1), XJ_E_OK);
   o.out = p2;
   assert_int_equal (xj_gen_file (f->db, &o, &r2), XJ_E_OK);
-  a = slurp (p1, NULL);
-  b = slurp (p2, NULL);
+  a = xj_test_slurp (p1, NULL);
+  b = xj_test_slurp (p2, NULL);
   assert_string_equal (a, b);  /* deterministic */
   assert_memory_equal (a + 3, hdr, strlen (hdr));
   assert_int_equal (r1.rows, 400);

@@ -13,11 +13,14 @@
 #include <string.h>
 #include <unistd.h>
 #include "core/util.h"
+#include "export/export.h"
+#include "student/student_store.h"
 #include "gen/gen.h"
 #include "idcard/idcard.h"
 #include "import/import.h"
 #include "region/region.h"
 #include "school/school.h"
+#include "testutil.h"
 
 #define FAKE_NOW 1789000000 /* 2026-09-10 */
 
@@ -319,6 +322,74 @@ test_suspected_duplicates (void **state)
     }
 }
 
+/* Text that starts like a spreadsheet formula: stored as given, exported
+   to CSV behind an apostrophe (so Excel shows it rather than running
+   it), and read back without it: the export re-imports as it was. */
+static void
+test_formula_cells_round_trip (void **state)
+{
+  struct fx *f = *state;
+  struct xj_import_result res;
+  struct xj_export_opts eo = { .format = XJ_EXPORT_CSV, .reveal = true,
+                               .actor = &actor };
+  char id[2][19], out[96];
+  char *text;
+  int64_t rows;
+  FILE *fp = fopen (f->file, "w");
+
+  make_id ("20200202", 1, id[0]);
+  make_id ("20200203", 1, id[1]);
+  fputs ("学校标识码,姓名,性别,出生日期,民族,身份证件号,健康状况,户口性质,"
+         "年级,班级,入学年月,入学方式,就读方式,现住址,特长\n", fp);
+  fprintf (fp, "%s,郑一,男,2020-02-02,01,%s,10,1,11,1,202609,11,1,"
+           "\"=HYPERLINK(\"\"http://x\"\",\"\"点\"\")\",@SUM(A1)\n",
+           f->school1, id[0]);
+  fprintf (fp, "%s,郑二,男,2020-02-03,01,%s,10,1,11,1,202609,11,1,'=1+1,"
+           "-2\n", f->school1, id[1]);
+  fclose (fp);
+  assert_int_equal (run (f, false, false, false, NULL, &res), XJ_E_OK);
+  assert_int_equal (res.imported, 2);
+  xj_import_result_fini (&res);
+  /* stored as given ('=1+1 was our own escape: =1+1) */
+  {
+    struct xj_student *st = xj_malloc (sizeof *st);
+    int64_t sid, school;
+
+    assert_int_equal (xj_student_find_by_id_no (f->db, "1", id[0], &sid,
+                                                &school), XJ_E_OK);
+    assert_int_equal (xj_student_load (f->db, sid, st), XJ_E_OK);
+    assert_string_equal (st->address, "=HYPERLINK(\"http://x\",\"点\")");
+    assert_string_equal (st->specialty, "@SUM(A1)");
+    assert_int_equal (xj_student_find_by_id_no (f->db, "1", id[1], &sid,
+                                                &school), XJ_E_OK);
+    assert_int_equal (xj_student_load (f->db, sid, st), XJ_E_OK);
+    assert_string_equal (st->address, "=1+1");
+    assert_string_equal (st->specialty, "-2");
+    free (st);
+  }
+  xj_snprintf (out, sizeof out, "%s.out.csv", f->path);
+  xj_scope_of (&admin, &eo.scope);
+  assert_int_equal (xj_export_students (f->db, &eo, out, &rows), XJ_E_OK);
+  text = xj_test_slurp (out, NULL);
+  assert_non_null (strstr (text, "\"'=HYPERLINK(\"\"http://x\"\",\"\"点\"\")\""));
+  assert_non_null (strstr (text, ",'@SUM(A1)"));
+  assert_non_null (strstr (text, ",'=1+1,"));
+  assert_non_null (strstr (text, ",'-2,"));
+  assert_null (strstr (text, ",=1+1"));
+  free (text);
+  /* the export read back: every row already registered, values intact */
+  {
+    struct xj_import_opts o = { .path = out, .user = &admin,
+                                .actor = &actor, .dry_run = true };
+
+    assert_int_equal (xj_import_run (f->db, &o, &res), XJ_E_IMPORT_DRY_RUN);
+    assert_int_equal (res.rejected, 0);
+    assert_true (res.already >= 2);
+    xj_import_result_fini (&res);
+  }
+  unlink (out);
+}
+
 static void
 test_every_row_error (void **state)
 {
@@ -561,6 +632,8 @@ main (void)
                                      teardown),
     cmocka_unit_test_setup_teardown (test_every_row_error, setup, teardown),
     cmocka_unit_test_setup_teardown (test_suspected_duplicates, setup,
+                                     teardown),
+    cmocka_unit_test_setup_teardown (test_formula_cells_round_trip, setup,
                                      teardown),
     cmocka_unit_test_setup_teardown (test_classes_and_scope, setup,
                                      teardown),
