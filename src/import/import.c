@@ -357,6 +357,12 @@ struct rec {
   char idkey[48];           /* "type:ID" when both are valid, else "" */
   size_t idklen;
   uint64_t idhash;          /* fnv1a of idkey */
+  /* idkey in the file's set, looked up by the reader thread (the set
+     depends only on file order, and the preloaded registry part is
+     read-only by then): */
+  bool id_seen;             /* in the set: an earlier row or the registry */
+  uint32_t id_first;        /* ... the earlier row (0: the registry) */
+  int64_t id_holder;        /* ... the registry's school holding it */
   uint64_t dkhash;          /* hash of name, birth date, guardian phone
                                (suspected duplicates); 0 = no key */
   struct rerr rerrs[ROW_ERR_MAX];
@@ -379,7 +385,8 @@ struct run {
   size_t nfields;
   int fi_birth, fi_grade, fi_id_no, fi_id_type, fi_name;
   /* state */
-  struct sset ids;          /* "type:id" -> first row / registry school */
+  struct sset ids;          /* "type:id" -> first row / registry school;
+                               the reader thread's while rows are read */
   struct hset regnos;       /* hashes of the registry numbers inserted */
   struct hset regnos_reg;   /* bulk: hashes of the registry's numbers */
   struct hset dupkeys;      /* dkhash of the rows inserted (and, in bulk
@@ -796,6 +803,23 @@ stage1 (struct run *r, const struct xj_row *row, struct rec *x)
           x->idhash = fnv1a (x->idkey, x->idklen);
         }
     }
+  x->id_seen = false;
+  x->id_first = 0;
+  x->id_holder = 0;
+  if (x->idklen > 0)
+    {
+      struct sslot *sl = sset_find (&r->ids, x->idkey, x->idklen, x->idhash);
+
+      if (sl)
+        {
+          x->id_seen = true;
+          x->id_first = sl->row;
+          x->id_holder = sl->row ? 0 : sl->val;
+        }
+      else
+        sset_add (&r->ids, x->idkey, x->idklen, x->idhash,
+                  (uint32_t) x->rowno, 0);
+    }
   /* the suspected-duplicate key, as registration compares it */
   x->dkhash = 0;
   if (s->guardians[0].phone[0] && ! x->fbad[r->fi_name]
@@ -887,23 +911,11 @@ stage2 (struct run *r, struct rec *x)
   /* ID: twice in the file, already in the registry */
   if (x->idklen > 0)
     {
-      struct sslot *sl;
-      int64_t holder = 0;
-      uint32_t first = 0;
-      bool in_registry = false;
+      int64_t holder = x->id_holder;
+      uint32_t first = x->id_first;
+      bool in_registry = x->id_seen && 0 == first;
 
-      sl = sset_find (&r->ids, x->idkey, x->idklen, x->idhash);
-      if (sl)
-        {
-          if (sl->row)
-            first = sl->row;
-          else
-            {
-              in_registry = true;
-              holder = sl->val;
-            }
-        }
-      else if (! r->res->bulk)
+      if (! x->id_seen && ! r->res->bulk)
         {
           int64_t sid;
 
@@ -932,9 +944,6 @@ stage2 (struct run *r, struct rec *x)
             row_err (x, col, name, s->id_no, XJ_E_ID_EXISTS,
                      "该身份证件号已在其他学校注册学籍");
         }
-      if (! sl)
-        sset_add (&r->ids, x->idkey, x->idklen, x->idhash,
-                  (uint32_t) x->rowno, 0);
     }
   if (already)
     {
