@@ -385,6 +385,8 @@ struct run {
   size_t nfields;
   int fi_birth, fi_grade, fi_id_no, fi_id_type, fi_name;
   /* state */
+  int64_t lc_id, lc_school; /* the last class resolved (class_resolve) */
+  char lc_grade[4], lc_v[128];
   struct sset ids;          /* "type:id" -> first row / registry school;
                                the reader thread's while rows are read */
   struct hset regnos;       /* hashes of the registry numbers inserted */
@@ -611,16 +613,47 @@ class_find (struct run *r, const char *k)
 
 /* Class of @school/@grade named by cell @v: *id set (0 = none).  With
    create_classes a missing class with a number is created. */
+static enum xj_err class_resolve_slow (struct run *r, int64_t school_id,
+                                       const char *grade, const char *v,
+                                       int64_t *id, bool create);
+
+/* Class @v (name or number) of @grade at @school_id -> *id (0: none;
+   created when @create and @v gives a number). */
 static enum xj_err
 class_resolve (struct run *r, int64_t school_id, const char *grade,
                const char *v, int64_t *id, bool create)
+{
+  enum xj_err e;
+
+  /* rows come grouped by class (exports are, so are most class lists):
+     the previous row's answer first */
+  if (0 != r->lc_id && school_id == r->lc_school
+      && 0 == strcmp (grade, r->lc_grade) && 0 == strcmp (v, r->lc_v))
+    {
+      *id = r->lc_id;
+      return XJ_E_OK;
+    }
+  *id = 0;
+  e = class_resolve_slow (r, school_id, grade, v, id, create);
+  if (XJ_E_OK == e && 0 != *id && strlen (v) < sizeof r->lc_v)
+    {
+      r->lc_id = *id;
+      r->lc_school = school_id;
+      xj_strlcpy (r->lc_grade, grade, sizeof r->lc_grade);
+      xj_strlcpy (r->lc_v, v, sizeof r->lc_v);
+    }
+  return e;
+}
+
+static enum xj_err
+class_resolve_slow (struct run *r, int64_t school_id, const char *grade,
+                    const char *v, int64_t *id, bool create)
 {
   unsigned no;
   char name[64];
   char k[200];
   enum xj_err e;
 
-  *id = 0;
   xj_snprintf (k, sizeof k, "%lld:%s", (long long) school_id, grade);
   if (0 == class_find (r, k))
     {
@@ -1233,6 +1266,7 @@ run_reset (struct run *r)
   sset_init (&r->classes);
   r->nschools = 0;
   r->year_id = 0;
+  r->lc_id = 0;
   r->valid = 0;
   r->last_progress = 0;
   errs_free (res->errs);
