@@ -167,25 +167,9 @@ load_row (void *cls, const struct xj_db_row *r)
   if (0 == ymd)
     return 0;
   if (work)
-    {
-      if (l->c->nworkdays == l->capw)
-        {
-          l->capw = l->capw ? 2 * l->capw : 16;
-          l->c->workdays = xj_realloc (l->c->workdays,
-                                       l->capw * sizeof (int));
-        }
-      l->c->workdays[l->c->nworkdays++] = ymd;
-    }
+    *XJ_VEC_PUSH (l->c->workdays, l->c->nworkdays, l->capw) = ymd;
   else
-    {
-      if (l->c->nholidays == l->caph)
-        {
-          l->caph = l->caph ? 2 * l->caph : 32;
-          l->c->holidays = xj_realloc (l->c->holidays,
-                                       l->caph * sizeof (int));
-        }
-      l->c->holidays[l->c->nholidays++] = ymd;
-    }
+    *XJ_VEC_PUSH (l->c->holidays, l->c->nholidays, l->caph) = ymd;
   return 0;
 }
 

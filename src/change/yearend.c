@@ -77,12 +77,7 @@ struct ids {
 static void
 ids_add (struct ids *l, int64_t id)
 {
-  if (l->n == l->cap)
-    {
-      l->cap = l->cap ? 2 * l->cap : 16;
-      l->v = xj_realloc (l->v, l->cap * sizeof *l->v);
-    }
-  l->v[l->n++] = id;
+  *XJ_VEC_PUSH (l->v, l->n, l->cap) = id;
 }
 
 static int
@@ -107,17 +102,12 @@ static int
 class_cb (void *cls, const struct xj_class_row *r)
 {
   struct klasses *l = cls;
+  struct klass *k = XJ_VEC_PUSH (l->v, l->n, l->cap);
 
-  if (l->n == l->cap)
-    {
-      l->cap = l->cap ? 2 * l->cap : 16;
-      l->v = xj_realloc (l->v, l->cap * sizeof *l->v);
-    }
-  l->v[l->n].id = r->c.id;
-  xj_strlcpy (l->v[l->n].grade, r->c.grade, sizeof l->v[0].grade);
-  l->v[l->n].no = r->c.no;
-  xj_strlcpy (l->v[l->n].head, r->c.head_teacher, sizeof l->v[0].head);
-  l->n++;
+  k->id = r->c.id;
+  xj_strlcpy (k->grade, r->c.grade, sizeof k->grade);
+  k->no = r->c.no;
+  xj_strlcpy (k->head, r->c.head_teacher, sizeof k->head);
   return 0;
 }
 
@@ -155,18 +145,13 @@ static int
 stu_row (void *cls, const struct xj_db_row *r)
 {
   struct stus *l = cls;
+  struct stu *t = XJ_VEC_PUSH (l->v, l->n, l->cap);
 
-  if (l->n == l->cap)
-    {
-      l->cap = l->cap ? 2 * l->cap : 64;
-      l->v = xj_realloc (l->v, l->cap * sizeof *l->v);
-    }
-  l->v[l->n].id = xj_db_int (r, 0);
-  xj_strlcpy (l->v[l->n].grade, xj_db_text (r, 1), sizeof l->v[0].grade);
-  l->v[l->n].class_id = xj_db_int (r, 2);
-  xj_strlcpy (l->v[l->n].name, xj_db_text (r, 3), sizeof l->v[0].name);
-  l->v[l->n].blocked = 0 != xj_db_int (r, 4);
-  l->n++;
+  t->id = xj_db_int (r, 0);
+  xj_strlcpy (t->grade, xj_db_text (r, 1), sizeof t->grade);
+  t->class_id = xj_db_int (r, 2);
+  xj_strlcpy (t->name, xj_db_text (r, 3), sizeof t->name);
+  t->blocked = 0 != xj_db_int (r, 4);
   return 0;
 }
 
@@ -195,16 +180,14 @@ next_class (struct xj_db *db, int64_t school, int64_t year_id,
   e = xj_class_create (db, &c, NULL);
   if (XJ_E_OK != e)
     return e;
-  if (next->n == next->cap)
-    {
-      next->cap = next->cap ? 2 * next->cap : 16;
-      next->v = xj_realloc (next->v, next->cap * sizeof *next->v);
-    }
-  next->v[next->n].id = c.id;
-  xj_strlcpy (next->v[next->n].grade, grade, sizeof next->v[0].grade);
-  next->v[next->n].no = no;
-  next->v[next->n].head[0] = '\0';
-  next->n++;
+  {
+    struct klass *nk = XJ_VEC_PUSH (next->v, next->n, next->cap);
+
+    nk->id = c.id;
+    xj_strlcpy (nk->grade, grade, sizeof nk->grade);
+    nk->no = no;
+    nk->head[0] = '\0';
+  }
   *id = c.id;
   return XJ_E_OK;
 }
@@ -499,19 +482,14 @@ static int
 item_row (void *cls, const struct xj_db_row *r)
 {
   struct items *l = cls;
+  struct item *it = XJ_VEC_PUSH (l->v, l->n, l->cap);
 
-  if (l->n == l->cap)
-    {
-      l->cap = l->cap ? 2 * l->cap : 64;
-      l->v = xj_realloc (l->v, l->cap * sizeof *l->v);
-    }
-  l->v[l->n].student_id = xj_db_int (r, 0);
-  xj_strlcpy (l->v[l->n].grade, xj_db_text (r, 1), sizeof l->v[0].grade);
-  l->v[l->n].class_id = xj_db_int (r, 2);
-  xj_strlcpy (l->v[l->n].status, xj_db_text (r, 3), sizeof l->v[0].status);
-  l->v[l->n].version_after = xj_db_int (r, 4);
-  l->v[l->n].version_now = xj_db_int (r, 5);
-  l->n++;
+  it->student_id = xj_db_int (r, 0);
+  xj_strlcpy (it->grade, xj_db_text (r, 1), sizeof it->grade);
+  it->class_id = xj_db_int (r, 2);
+  xj_strlcpy (it->status, xj_db_text (r, 3), sizeof it->status);
+  it->version_after = xj_db_int (r, 4);
+  it->version_now = xj_db_int (r, 5);
   return 0;
 }
 

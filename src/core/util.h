@@ -60,6 +60,17 @@ struct xj_buf {
 void xj_buf_init (struct xj_buf *b, size_t max);
 void xj_buf_fini (struct xj_buf *b);
 bool xj_buf_append (struct xj_buf *b, const void *p, size_t n);
+/* Room for one more element at the end of the growing array @v (holding
+   @n of @cap elements; capacity doubles, from 16): evaluates to a pointer
+   to the new element and increments @n.  The arguments are evaluated
+   more than once: plain lvalues only, e.g.
+     struct item *it = XJ_VEC_PUSH (l->v, l->n, l->cap);  */
+#define XJ_VEC_PUSH(v, n, cap)                                          \
+  (((n) == (cap) ? ((cap) = (cap) ? 2 * (cap) : 16,                     \
+                    (v) = xj_realloc ((v), (cap) * sizeof *(v)))        \
+                 : (v)),                                                \
+   &(v)[(n)++])
+
 /* Make room for @extra more bytes (and the NUL) at b->data + b->len, for
    a caller that writes them itself and then sets len and the NUL. */
 bool xj_buf_reserve (struct xj_buf *b, size_t extra);

@@ -94,12 +94,7 @@ school_cb (void *cls, const struct xj_school_row *r)
   struct fstate *st = cls;
   struct fschool *fs;
 
-  if (st->nschools == st->cap)
-    {
-      st->cap = st->cap ? 2 * st->cap : 64;
-      st->schools = xj_realloc (st->schools, st->cap * sizeof *st->schools);
-    }
-  fs = &st->schools[st->nschools++];
+  fs = XJ_VEC_PUSH (st->schools, st->nschools, st->cap);
   memset (fs, 0, sizeof *fs);
   fs->s = r->s;
   for (int i = 0; all_grades[i]; i++)

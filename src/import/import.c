@@ -1109,15 +1109,7 @@ stage2 (struct run *r, struct rec *x)
   if (x->dkhash)
     hset_add (&r->dupkeys, x->dkhash);
   if (suspect)
-    {
-      if (r->nsusp == r->capsusp)
-        {
-          r->capsusp = r->capsusp ? 2 * r->capsusp : 64;
-          r->suspects = xj_realloc (r->suspects,
-                                    r->capsusp * sizeof *r->suspects);
-        }
-      r->suspects[r->nsusp++] = s->id;
-    }
+    *XJ_VEC_PUSH (r->suspects, r->nsusp, r->capsusp) = s->id;
   if (++r->ev_n >= EVENT_BATCH)
     return events_flush (r);
   return XJ_E_OK;
