@@ -79,12 +79,12 @@ $(BUILD)/libxueji.a: $(LIB_OBJ)
 $(BUILD)/xueji: $(CLI_OBJ) $(BUILD)/libxueji.a
 	$(CC) $(CFLAGS) $(SAN) -o $@ $(CLI_OBJ) $(BUILD)/libxueji.a $(LDLIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libxueji.a $(HEADERS)
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(BUILD)/libxueji.a $(HEADERS)
 	@mkdir -p $(@D)
 	@echo "  CCLD    $@"
 	@$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(SAN) -o $@ $< $(BUILD)/libxueji.a -lcmocka $(LDLIBS)
 
-build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/libxueji.a
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/table_harness.h $(BUILD)/libxueji.a
 	@echo "  FUZZLD  $@"
 	@$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN) -fsanitize=fuzzer -o $@ $< $(BUILD)/libxueji.a $(LDLIBS)
 

@@ -2,28 +2,9 @@
 //   node tests/browser/e2e.mjs http://127.0.0.1:PORT
 // The server must run `xueji demo` (demo users, password xueji-demo-2026).
 // Prints "ok - …" / "not ok - …" per check and "N passed, M failed".
-import { createRequire } from 'node:module'
+import { Fail, PASSWORD, assert, start } from './lib.mjs'
 
-const require = createRequire(new URL('../../web/package.json', import.meta.url))
-const { chromium } = require('playwright-core')
-
-const base = (process.argv[2] || '').replace(/\/+$/, '')
-if (!base) {
-  console.error('usage: node tests/browser/e2e.mjs http://127.0.0.1:PORT')
-  process.exit(2)
-}
-const PASSWORD = 'xueji-demo-2026'
-const origin = new URL(base).origin
-
-let passed = 0
-let failed = 0
-let shot = 0
 const notes = []
-
-class Fail extends Error {}
-function assert(cond, msg) {
-  if (!cond) throw new Fail(msg)
-}
 
 // ---- GB 11643 resident ID ----
 const W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
@@ -37,48 +18,11 @@ function makeId(region, ymd, seq) {
   return id17 + checkDigit(id17)
 }
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync']
-})
-const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' })
-const page = await context.newPage()
-page.setDefaultTimeout(10000)
-
-// Everything must come from the server itself (closed intranets).
-const foreign = []
-await context.route('**/*', (route) => {
-  const u = route.request().url()
-  if (u.startsWith('data:') || u.startsWith('blob:') || u.startsWith(origin + '/')) return route.continue()
-  foreign.push(u)
-  return route.abort()
-})
-const pageErrors = []
-page.on('pageerror', (e) => pageErrors.push(String(e && e.message ? e.message : e)))
+const { base, page, pageErrors, check, checkSelfContained, loginAs, finish } = await start('e2e.mjs', { shots: 'xj' })
+// Content Security Policy refusals count as script errors too.
 page.on('console', (m) => {
   if (m.type() === 'error' && /Content Security Policy|Refused to/i.test(m.text())) pageErrors.push(m.text())
 })
-
-async function check(name, fn) {
-  try {
-    await fn()
-    passed++
-    console.log('ok - ' + name)
-  } catch (e) {
-    failed++
-    console.log('not ok - ' + name)
-    console.log('#   ' + String(e && e.message ? e.message : e).split('\n').slice(0, 6).join('\n#   '))
-    const file = `/tmp/xj-${++shot}-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 40)}.png`
-    try {
-      await page.screenshot({ path: file, fullPage: false })
-      console.log('#   screenshot: ' + file)
-    } catch {
-      /* page gone */
-    }
-  }
-}
 
 const api = (path) =>
   page.evaluate(async (p) => {
@@ -351,20 +295,6 @@ await check('a wrong check digit shows the server field error next to the ID fie
   assert(top.includes(body.error.message), `top message "${top}" lacks "${body.error.message}"`)
 })
 
-async function loginAs(user) {
-  await page.goto(base + '/#/')
-  const out = page.locator('[data-test=logout]')
-  if (await out.count()) {
-    await out.click()
-    await page.waitForFunction(() => location.hash.startsWith('#/login'))
-  }
-  await page.goto(base + '/#/login')
-  await page.locator('input[name=username]').fill(user)
-  await page.locator('input[name=password]').fill(PASSWORD)
-  await page.locator('[data-test=login-submit]').click()
-  await page.waitForFunction(() => !location.hash.startsWith('#/login'))
-  await page.locator('[data-test=user]').waitFor()
-}
 const navTexts = async () => (await page.locator('.aside .el-menu-item').allInnerTexts()).map((x) => x.trim())
 
 await check('bureau: school list -> school page with chart -> class students', async () => {
@@ -572,12 +502,7 @@ await check('print: the record page and the class table link to PDFs that answer
   assert((await cr.body()).subarray(0, 5).toString('latin1') === '%PDF-', 'cards.pdf is not a PDF')
 })
 
-await check('no request left the server and no script error', async () => {
-  assert(foreign.length === 0, 'foreign requests: ' + foreign.slice(0, 5).join(' '))
-  assert(pageErrors.length === 0, 'page errors: ' + pageErrors.slice(0, 3).join(' | '))
-})
+await checkSelfContained()
 
-await browser.close()
 for (const n of notes) console.log('# ' + n)
-console.log(`${passed} passed, ${failed} failed`)
-process.exit(failed ? 1 : 0)
+await finish()

@@ -5,73 +5,13 @@
 // 转入县 bureau (yd_bureau) → 转出学校 (ys_reg1) → 转出县 bureau (ys_bureau).
 //   node tests/browser/e2e_transfer.mjs http://127.0.0.1:PORT
 // Prints "ok - …" / "not ok - …" per check and "N passed, M failed".
-import { createRequire } from 'node:module'
+import { Fail, PASSWORD, assert, pwRequest, start } from './lib.mjs'
 
-const require = createRequire(new URL('../../web/package.json', import.meta.url))
-const { chromium, request: pwRequest } = require('playwright-core')
-
-const base = (process.argv[2] || '').replace(/\/+$/, '')
-if (!base) {
-  console.error('usage: node tests/browser/e2e_transfer.mjs http://127.0.0.1:PORT')
-  process.exit(2)
-}
-const PASSWORD = 'xueji-demo-2026'
-const origin = new URL(base).origin
 const SHOTS = process.env.XJ_SHOTS || '' // directory: keep screenshots of the new pages
 
-let passed = 0
-let failed = 0
-let shot = 0
-let skipRest = false
+const { base, page, check, checkSelfContained, loginAs, finish } =
+  await start('e2e_transfer.mjs', { shots: 'xj-transfer', skipNote: 'an earlier step of the transfer failed' })
 
-class Fail extends Error {}
-function assert(cond, msg) {
-  if (!cond) throw new Fail(msg)
-}
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync']
-})
-const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' })
-const page = await context.newPage()
-page.setDefaultTimeout(10000)
-const foreign = []
-await context.route('**/*', (route) => {
-  const u = route.request().url()
-  if (u.startsWith('data:') || u.startsWith('blob:') || u.startsWith(origin + '/')) return route.continue()
-  foreign.push(u)
-  return route.abort()
-})
-const pageErrors = []
-page.on('pageerror', (e) => pageErrors.push(String(e && e.message ? e.message : e)))
-
-async function check(name, fn) {
-  if (skipRest) {
-    failed++
-    console.log('not ok - ' + name + ' (skipped: an earlier step of the transfer failed)')
-    return
-  }
-  try {
-    await fn()
-    passed++
-    console.log('ok - ' + name)
-  } catch (e) {
-    failed++
-    skipRest = true
-    console.log('not ok - ' + name)
-    console.log('#   ' + String(e && e.message ? e.message : e).split('\n').slice(0, 6).join('\n#   '))
-    const file = `/tmp/xj-transfer-${++shot}-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 40)}.png`
-    try {
-      await page.screenshot({ path: file, fullPage: false })
-      console.log('#   screenshot: ' + file)
-    } catch {
-      /* page gone */
-    }
-  }
-}
 async function snap(name) {
   if (SHOTS) await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: false })
 }
@@ -97,20 +37,6 @@ async function apiAs(user) {
   }
 }
 
-async function loginAs(user) {
-  await page.goto(base + '/#/')
-  const out = page.locator('[data-test=logout]')
-  if (await out.count()) {
-    await out.click()
-    await page.waitForFunction(() => location.hash.startsWith('#/login'))
-  }
-  await page.goto(base + '/#/login')
-  await page.locator('input[name=username]').fill(user)
-  await page.locator('input[name=password]').fill(PASSWORD)
-  await page.locator('[data-test=login-submit]').click()
-  await page.waitForFunction(() => !location.hash.startsWith('#/login'))
-  await page.locator('[data-test=user]').waitFor()
-}
 // Element Plus puts extra attributes of <el-input> on the <input>/<textarea> itself.
 const inputOf = (dt) => page.locator(`input[data-test=${dt}], textarea[data-test=${dt}], [data-test=${dt}] input, [data-test=${dt}] textarea`).first()
 const navItem = (text) => page.locator('.aside .el-menu-item').filter({ hasText: text })
@@ -299,12 +225,7 @@ await check('receiving registrar sees the student at the new school, and the req
   await snap('todo-started')
 })
 
-await check('no request left the server and no script error', async () => {
-  assert(foreign.length === 0, 'foreign requests: ' + foreign.slice(0, 5).join(' '))
-  assert(pageErrors.length === 0, 'page errors: ' + pageErrors.slice(0, 3).join(' | '))
-})
+await checkSelfContained()
 
 for (const a of [ydReg, ydBureau, ysReg, ysBureau]) if (a) await a.close()
-await browser.close()
-console.log(`${passed} passed, ${failed} failed`)
-process.exit(failed ? 1 : 0)
+await finish()
