@@ -38,6 +38,19 @@ XJ_DB_STMT (st_ye_item_ins,
             "INSERT INTO year_end_items (run_id, student_id, old_grade,"
             " old_class_id, old_status, new_grade, new_class_id, new_status,"
             " version_after) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+XJ_DB_STMT (st_ye_class_created,
+            "INSERT INTO year_end_classes (run_id, class_id) VALUES ($1, $2)")
+/* The classes run $1 created that nothing refers to (after the rollback
+   has put the students back): removed. */
+XJ_DB_STMT (st_ye_classes_remove,
+            "DELETE FROM classes WHERE id IN (SELECT class_id FROM"
+            " year_end_classes WHERE run_id = $1)"
+            " AND NOT EXISTS (SELECT 1 FROM students s WHERE s.class_id ="
+            " classes.id)"
+            " AND NOT EXISTS (SELECT 1 FROM user_classes u WHERE u.class_id ="
+            " classes.id)"
+            " AND NOT EXISTS (SELECT 1 FROM change_requests q WHERE"
+            " q.to_class_id = classes.id) RETURNING id")
 XJ_DB_STMT (st_ye_run_get,
             "SELECT status FROM year_end_runs WHERE id = $1")
 XJ_DB_STMT (st_ye_run_schools,
@@ -156,11 +169,12 @@ stu_row (void *cls, const struct xj_db_row *r)
 }
 
 /* Next year's class (@grade, @no) of @school: existing one from @next or
-   a new one (added to @next).  *id = 0 on failure. */
+   a new one (added to @next, recorded as created by @run_id).  *id = 0 on
+   failure. */
 static enum xj_err
-next_class (struct xj_db *db, int64_t school, int64_t year_id,
-            struct klasses *next, const char *grade, unsigned no,
-            const char *head, int64_t *id)
+next_class (struct xj_db *db, int64_t run_id, int64_t school,
+            int64_t year_id, struct klasses *next, const char *grade,
+            unsigned no, const char *head, int64_t *id)
 {
   const struct klass *k = class_find (next, grade, no);
   struct xj_class c;
@@ -178,6 +192,11 @@ next_class (struct xj_db *db, int64_t school, int64_t year_id,
   c.no = no;
   xj_strlcpy (c.head_teacher, head, sizeof c.head_teacher);
   e = xj_class_create (db, &c, NULL);
+  if (XJ_E_OK != e)
+    return e;
+  e = qs_ok (xj_db_q (db, &st_ye_class_created,
+                      XJ_DB_PARAMS (XJ_DB_I (run_id), XJ_DB_I (c.id)), NULL,
+                      NULL));
   if (XJ_E_OK != e)
     return e;
   {
@@ -304,12 +323,12 @@ do_school (struct xj_db *db, int64_t school_id, int64_t from_year_id,
                              "to_grade", fin ? json_null ()
                                              : json_string (to)));
       if (run_id && ! fin
-          && XJ_E_OK != (e = next_class (db, school_id, to_year_id, &next,
+          && XJ_E_OK != (e = next_class (db, run_id, school_id, to_year_id, &next,
                                          to, cur.v[i].no, cur.v[i].head,
                                          &cid)))
         goto out;
       if (run_id && '1' == cur.v[i].grade[1]
-          && XJ_E_OK != (e = next_class (db, school_id, to_year_id, &next,
+          && XJ_E_OK != (e = next_class (db, run_id, school_id, to_year_id, &next,
                                          cur.v[i].grade, cur.v[i].no, "",
                                          &cid)))
         goto out;
@@ -507,7 +526,7 @@ xj_yearend_rollback (struct xj_db *db, int64_t run_id,
   char status[16] = "";
   struct items it = { 0 };
   struct xj_student *s = xj_malloc (sizeof *s);
-  int64_t changed = 0;
+  int64_t changed = 0, removed = 0;
   char at[32], idbuf[24];
   enum xj_qs qs;
   enum xj_err e;
@@ -576,18 +595,29 @@ xj_yearend_rollback (struct xj_db *db, int64_t run_id,
   if (XJ_E_OK == e)
     e = qs_ok (xj_db_q (db, &st_ye_schools_off,
                         XJ_DB_PARAMS (XJ_DB_I (run_id)), NULL, NULL));
+  if (XJ_E_OK == e)
+    {
+      qs = xj_db_q (db, &st_ye_classes_remove,
+                    XJ_DB_PARAMS (XJ_DB_I (run_id)), NULL, NULL);
+      e = qs_ok (qs);
+      if (XJ_E_OK == e)
+        removed = (int64_t) qs;
+    }
   xj_snprintf (idbuf, sizeof idbuf, "%lld", (long long) run_id);
   if (XJ_E_OK == e)
     {
-      char sum[64];
+      char sum[96];
 
-      xj_snprintf (sum, sizeof sum, "{\"restored\":%zu}", it.n);
+      xj_snprintf (sum, sizeof sum,
+                   "{\"classes_removed\":%lld,\"restored\":%zu}",
+                   (long long) removed, it.n);
       e = xj_audit_append (db, a, "yearend.rollback", "yearend", idbuf, NULL,
                            sum);
     }
   if (XJ_E_OK == e)
-    *out = json_pack ("{s:I, s:s, s:I}", "run_id", (json_int_t) run_id,
-                      "status", "rolled_back", "restored", (json_int_t) it.n);
+    *out = json_pack ("{s:I, s:s, s:I, s:I}", "run_id", (json_int_t) run_id,
+                      "status", "rolled_back", "restored", (json_int_t) it.n,
+                      "classes_removed", (json_int_t) removed);
 out:
   free (it.v);
   free (s);

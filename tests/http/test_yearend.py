@@ -119,9 +119,22 @@ def test_preview_apply_rollback(w):
     # rollback restores everything; only once
     r = w.api("yd_bureau").post("/yearend/%d/rollback" % run["run_id"])
     assert r.status_code == 404
+    created = sql(w.db, "select count(*) from year_end_classes where"
+                  " run_id = %d" % run["run_id"])
+    assert int(created[0]) == int(new11[0]) + int(sql(
+        w.db, "select count(*) from classes c join school_years y on"
+        " y.id = c.year_id where y.start_year = 2027 and c.grade <> '11'"
+        " and c.school_id = %d" % ys2)[0])
     r = reg.post("/yearend/%d/rollback" % run["run_id"])
     assert r.status_code == 200, r.text
     assert snapshot(w, ys2) == before
+    # the classes the run created for 2027 went with it (the record stays)
+    assert r.json()["classes_removed"] == int(created[0])
+    assert sql(w.db, "select count(*) from classes c join school_years y on"
+               " y.id = c.year_id where y.start_year = 2027 and"
+               " c.school_id = %d" % ys2) == ["0"]
+    assert sql(w.db, "select count(*) from year_end_classes where run_id = %d"
+               % run["run_id"]) == created
     ev = w.api("admin").get("/students/%s/events" % promoted).json()
     assert ev["items"][-1]["kind"] == "yearend.rollback"
     r = reg.post("/yearend/%d/rollback" % run["run_id"])
