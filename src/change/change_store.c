@@ -101,7 +101,9 @@ XJ_DB_STMT (st_ch_lookup,
             "SELECT st.id, st.name, st.school_id, sc.name, st.grade, st.status"
             " FROM students st JOIN schools sc ON sc.id = st.school_id"
             " WHERE (st.id_no = $1 AND st.id_type = '1')"
-            " OR st.registry_no = $2")
+            " OR st.registry_no = $2"
+            " OR st.id = (SELECT student_id FROM student_aliases"
+            " WHERE registry_no = $2)")
 
 /* The queue WHERE clause: $1 box (1 todo, 2 started, 3 all), $2 user id,
    $3 administrator (1/0), $4 registrar's school (0 = none), $5 bureau
@@ -697,6 +699,18 @@ check_class (struct xj_db *db, int64_t class_id, int64_t school_id,
   return XJ_E_OK;
 }
 
+/* Is @no the registry number of @s, current or former (an L number kept
+   as alias after L->G: the number on an older certificate)? */
+static bool
+registry_no_of (struct xj_db *db, const char *no, const struct xj_student *s)
+{
+  struct xj_change_lookup l;
+
+  if (0 == strcmp (no, s->registry_no))
+    return true;
+  return XJ_E_OK == xj_change_lookup (db, "", no, &l) && l.id == s->id;
+}
+
 enum xj_err
 xj_change_create (struct xj_db *db, const struct xj_user *u,
                   const struct xj_actor *a, const struct xj_change_new *n,
@@ -747,8 +761,7 @@ xj_change_create (struct xj_db *db, const struct xj_user *u,
       if (! xj_scope_school (u, s->school_id, ctx.county_code)
           && ! (n->id_no && 0 == strcmp (n->id_no, s->id_no)
                 && 0 == strcmp (s->id_type, "1"))
-          && ! (n->registry_no && 0 == strcmp (n->registry_no,
-                                               s->registry_no)))
+          && ! (n->registry_no && registry_no_of (db, n->registry_no, s)))
         {
           *field = "student_id";
           e = XJ_E_NOT_FOUND;

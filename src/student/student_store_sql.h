@@ -9,7 +9,9 @@
 /* One WHERE clause for list, count and export.  $1 county prefix ('' =
    all), $2 scope school (0 = all, -1 = none), $3 teacher user id (0 = no
    class restriction), $4..$7 filters (school, grade, class, status), $8
-   text query (LIKE-escaped with '\'). */
+   text query (LIKE-escaped with '\'): a name part, or the start of a
+   registry number (current or former: an L number kept as alias after
+   L->G) or of an ID number. */
 #define XJ_STUDENT_LIST_FROM                                                   \
   " FROM students st JOIN schools sc ON sc.id = st.school_id"                  \
   " LEFT JOIN classes c ON c.id = st.class_id"                                 \
@@ -21,7 +23,9 @@
   " AND ($6 = 0 OR st.class_id = $6) AND ($7 IS NULL OR st.status = $7)"       \
   " AND ($8 IS NULL OR st.name LIKE '%' || $8 || '%' ESCAPE '\\'"              \
   "  OR st.registry_no LIKE $8 || '%' ESCAPE '\\'"                             \
-  "  OR st.id_no LIKE $8 || '%' ESCAPE '\\')"
+  "  OR st.id_no LIKE $8 || '%' ESCAPE '\\'"                                   \
+  "  OR st.id IN (SELECT student_id FROM student_aliases"                      \
+  "   WHERE registry_no LIKE $8 || '%' ESCAPE '\\'))"
 
 /* The columns of one whole record with its context, in the order
    xj_student_from_row reads them; FROM must join schools sc and classes c. */

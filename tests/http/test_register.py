@@ -352,8 +352,7 @@ def test_assign_id_l_to_g(api):
     assert s["id_type"] == "1"
     assert s["masked"] is True and s["id_no"] != new_id
     assert new_id not in r.text
-    # visible to the school too, and findable by the old L number? at least
-    # by the new one
+    # visible to the school too, and findable by the new and the old number
     a = api("ys_reg1")
     got = a.get(f"/students/{rep['id']}").json()["student"]
     assert got["registry_no"] == mask_regno("G" + new_id)
@@ -362,6 +361,24 @@ def test_assign_id_l_to_g(api):
     assert full["registry_no"] == "G" + new_id
     assert full["aliases"] == [rep["registry_no"]]
     assert a.get("/students", params={"q": new_id}).json()["total"] == 1
+    assert [x["id"] for x in a.get("/students", params={
+        "q": rep["registry_no"]}).json()["items"]] == [rep["id"]]
+    assert [x["id"] for x in a.get("/students", params={
+        "q": rep["registry_no"][:14]}).json()["items"]].count(rep["id"]) == 1
+    # another school's registrar, receiving a transfer, finds the student
+    # by the number on an old certificate
+    r = api("ys_reg2").get("/students/lookup",
+                           params={"registry_no": rep["registry_no"]})
+    assert r.status_code == 200 and r.json()["id"] == rep["id"]
+    # ... and may start the transfer-in with it (the number proves the
+    # family showed it; a wrong one is answered like a missing student)
+    body = {"type": "transfer_in", "student_id": rep["id"],
+            "reason": "随父母迁居", "registry_no": "L44182320100101" + "9999"}
+    r = api("ys_reg2").post("/changes", json=body)
+    assert r.status_code == 404, r.text
+    body["registry_no"] = rep["registry_no"]
+    r = api("ys_reg2").post("/changes", json=body)
+    assert r.status_code == 201 or err_code(r) == "school_grade", r.text
     kinds = [e["kind"] for e in
              a.get(f"/students/{rep['id']}/events").json()["items"]]
     assert kinds == ["register", "assign_id"]
