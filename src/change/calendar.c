@@ -19,46 +19,20 @@ XJ_DB_STMT (st_hol_put,
             " name = excluded.name")
 XJ_DB_STMT (st_hol_del, "DELETE FROM holidays WHERE date = $1")
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
-   days_from_civil). */
-static long
-days_from_civil (int y, int m, int d)
-{
-  long era;
-  unsigned yoe, doy, doe;
-
-  y -= m <= 2;
-  era = (y >= 0 ? y : y - 399) / 400;
-  yoe = (unsigned) (y - era * 400);
-  doy = (unsigned) ((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1);
-  doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + (long) doe - 719468;
-}
-
+/* Days of YYYYMMDD and back (core/util.c). */
 static int
 civil_from_days (long z)
 {
-  long era;
-  unsigned doe, yoe, doy, mp, d, m;
-  long y;
+  int y, m, d;
 
-  z += 719468;
-  era = (z >= 0 ? z : z - 146096) / 146097;
-  doe = (unsigned) (z - era * 146097);
-  yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  y = (long) yoe + era * 400;
-  doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  mp = (5 * doy + 2) / 153;
-  d = doy - (153 * mp + 2) / 5 + 1;
-  m = mp < 10 ? mp + 3 : mp - 9;
-  y += m <= 2;
-  return (int) (y * 10000 + m * 100 + d);
+  xj_civil_from_days (z, &y, &m, &d);
+  return y * 10000 + m * 100 + d;
 }
 
 static long
 ymd_days (int ymd)
 {
-  return days_from_civil (ymd / 10000, ymd / 100 % 100, ymd % 100);
+  return xj_days_from_civil (ymd / 10000, ymd / 100 % 100, ymd % 100);
 }
 
 int

@@ -79,6 +79,11 @@ bool xj_buf_printf (struct xj_buf *b, const char *fmt, ...)
 /* Take the data out; the buffer is reset.  Caller frees. */
 char *xj_buf_steal (struct xj_buf *b);
 
+/* ---- civil dates (proleptic Gregorian; H. Hinnant's algorithms) ---- */
+/* Days since 1970-01-01 of y-m-d, and back. */
+long xj_days_from_civil (int y, int m, int d);
+void xj_civil_from_days (long z, int *y, int *m, int *d);
+
 /* ---- injectable clock ---- */
 /* Seconds since the epoch.  Returns the override when one is set
    (tests; environment XJ_FAKE_NOW=epoch-seconds or xj_clock_set). */

@@ -113,38 +113,6 @@ rng_chance (struct rng *r, double p)
 
 /* ---- calendar ---- */
 
-/* Days since 1970-01-01 (proleptic Gregorian; H. Hinnant's algorithm). */
-static long
-days_from_civil (int y, int m, int d)
-{
-  long era;
-  unsigned yoe, doy, doe;
-
-  y -= m <= 2;
-  era = (y >= 0 ? y : y - 399) / 400;
-  yoe = (unsigned) (y - era * 400);
-  doy = (153u * (unsigned) (m + (m > 2 ? -3 : 9)) + 2) / 5 + (unsigned) d - 1;
-  doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + (long) doe - 719468;
-}
-
-static void
-civil_from_days (long z, int *y, int *m, int *d)
-{
-  long era;
-  unsigned doe, yoe, doy, mp;
-
-  z += 719468;
-  era = (z >= 0 ? z : z - 146096) / 146097;
-  doe = (unsigned) (z - era * 146097);
-  yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  mp = (5 * doy + 2) / 153;
-  *d = (int) (doy - (153 * mp + 2) / 5 + 1);
-  *m = (int) (mp < 10 ? mp + 3 : mp - 9);
-  *y = (int) ((long) yoe + era * 400 + (*m <= 2));
-}
-
 /* ---- name and place material ---- */
 
 struct wchoice {
@@ -366,7 +334,7 @@ struct gen {
   int start_year;
   int64_t year_id;
   int today;             /* YYYYMMDD */
-  long day0;             /* days_from_civil of the first counter day */
+  long day0;             /* xj_days_from_civil of the first counter day */
   uint16_t *seqs;        /* [DAYS_SPAN][2] next sequence per day and sex */
   char at[32];           /* timestamp of every insert of this run */
   bool minorities_south; /* Yao/Zhuang country (Hunan, Guangdong, ...) */
@@ -896,7 +864,7 @@ next_id (struct gen *g, long *day, bool male, char id[19])
       base = (unsigned) ((uint64_t) (*day * 2654435761u) % SEQ_PER_DAY);
       k = (base + *c) % SEQ_PER_DAY;
       (*c)++;
-      civil_from_days (*day, &y, &m, &d);
+      xj_civil_from_days (*day, &y, &m, &d);
       xj_snprintf (body, sizeof body, "%.6s%04d%02d%02d%03u", g->county.code,
                    y, m, d, k * 2 + (male ? 1 : 0));
       memcpy (id, body, 17);
@@ -952,7 +920,7 @@ make_student (struct gen *g, unsigned long i, const struct pclass *pc,
   /* Birth date: age 5 + n on 1 September, i.e. born between 2 September
      of year sy-a-1 and 1 September of sy-a; a few a little young, some
      a year or two over age (late start, repeated grade). */
-  day = days_from_civil (g->start_year - (5 + n) - 1, 9, 2)
+  day = xj_days_from_civil (g->start_year - (5 + n) - 1, 9, 2)
         + (long) rng_below (&r, 365);
   x = rng_unit (&r);
   if (x < 0.02)
@@ -966,7 +934,7 @@ make_student (struct gen *g, unsigned long i, const struct pclass *pc,
       XJ_ERROR ("gen: no free ID sequence numbers left near day %ld", day);
       return XJ_E_INTERNAL;
     }
-  civil_from_days (day, &by, &bm, &bd);
+  xj_civil_from_days (day, &by, &bm, &bd);
   xj_snprintf (s->birth_date, sizeof s->birth_date, "%04d-%02d-%02d", by, bm,
                bd);
   xj_strlcpy (s->id_type, "1", sizeof s->id_type);
@@ -1239,10 +1207,10 @@ batch_txn (struct xj_db *db, void *cls)
           /* An earlier run already used this number: take the next. */
           if (3 != sscanf (s.birth_date, "%d-%d-%d", &y, &m, &d))
             return XJ_E_INTERNAL;
-          day = days_from_civil (y, m, d);
+          day = xj_days_from_civil (y, m, d);
           if (! next_id (g, &day, 1 == s.gender, s.id_no))
             return XJ_E_INTERNAL;
-          civil_from_days (day, &y, &m, &d);
+          xj_civil_from_days (day, &y, &m, &d);
           xj_snprintf (s.birth_date, sizeof s.birth_date, "%04d-%02d-%02d",
                        y, m, d);
           xj_registry_no_g (s.id_no, s.registry_no);
@@ -1314,7 +1282,7 @@ plan_county (struct gen *g)
   g->today = y * 10000 + m * 100 + d;
   /* The setup transaction fixes the year; plan with the same rule. */
   g->start_year = xj_valid_school_year (g->today);
-  g->day0 = days_from_civil (g->start_year - 30, 1, 1);
+  g->day0 = xj_days_from_civil (g->start_year - 30, 1, 1);
   return XJ_E_OK;
 }
 
@@ -1506,10 +1474,10 @@ xj_gen_src_next_id (struct xj_gen_src *src, struct xj_student *s)
 
   if (3 != sscanf (s->birth_date, "%d-%d-%d", &y, &m, &d))
     return false;
-  day = days_from_civil (y, m, d);
+  day = xj_days_from_civil (y, m, d);
   if (! next_id (&src->g, &day, 1 == s->gender, s->id_no))
     return false;
-  civil_from_days (day, &y, &m, &d);
+  xj_civil_from_days (day, &y, &m, &d);
   xj_snprintf (s->birth_date, sizeof s->birth_date, "%04d-%02d-%02d", y, m,
                d);
   xj_registry_no_g (s->id_no, s->registry_no);
