@@ -232,6 +232,23 @@ dupkey_hash (const char *name, const char *birth, const char *phone)
   return h ? h : 1;
 }
 
+/* The file ID set's key "type:ID" of an ID in @out (64 bytes); its
+   length, 0 when it does not fit.  One form for the file's rows and the
+   preloaded registry. */
+#define IDKEY_SZ 64
+static size_t
+id_key (const char *id_type, const char *id_no, char out[IDKEY_SZ])
+{
+  size_t tl = strlen (id_type), il = strlen (id_no);
+
+  if (tl + 1 + il >= IDKEY_SZ)
+    return 0;
+  memcpy (out, id_type, tl);
+  out[tl] = ':';
+  memcpy (out + tl + 1, id_no, il + 1);
+  return tl + 1 + il;
+}
+
 static void
 hset_fini (struct hset *s)
 {
@@ -354,12 +371,10 @@ struct rec {
   struct xj_student s;
   struct xj_buf data;       /* `data`, packed (student_pack.h) */
   char school[32], klass[128], regno[32];
-  char idkey[48];           /* "type:ID" when both are valid, else "" */
-  size_t idklen;
-  uint64_t idhash;          /* fnv1a of idkey */
-  /* idkey in the file's set, looked up by the reader thread (the set
+  /* The ID in the file's set, looked up by the reader thread (the set
      depends only on file order, and the preloaded registry part is
      read-only by then): */
+  bool id_checked;          /* the ID and its type are valid: looked up */
   bool id_seen;             /* in the set: an earlier row or the registry */
   uint32_t id_first;        /* ... the earlier row (0: the registry) */
   int64_t id_holder;        /* ... the registry's school holding it */
@@ -611,14 +626,12 @@ class_find (struct run *r, const char *k)
   return sl ? sl->val : 0;
 }
 
-/* Class of @school/@grade named by cell @v: *id set (0 = none).  With
-   create_classes a missing class with a number is created. */
 static enum xj_err class_resolve_slow (struct run *r, int64_t school_id,
                                        const char *grade, const char *v,
                                        int64_t *id, bool create);
 
-/* Class @v (name or number) of @grade at @school_id -> *id (0: none;
-   created when @create and @v gives a number). */
+/* Class of @school/@grade named by cell @v: *id set (0 = none).  With
+   @create a missing class with a number is created. */
 static enum xj_err
 class_resolve (struct run *r, int64_t school_id, const char *grade,
                const char *v, int64_t *id, bool create)
@@ -819,39 +832,28 @@ stage1 (struct run *r, const struct xj_row *row, struct rec *x)
                r->school_year, xj_code_zh ("grade", s->grade));
       x->fbad[r->fi_grade] = true;
     }
-  /* the ID's key in the file's set, computed here to keep the
-     transaction's thread (the import's bottleneck) to the lookup */
-  x->idklen = 0;
-  x->idkey[0] = '\0';
-  if (s->id_no[0] && ! x->fbad[r->fi_id_no] && ! x->fbad[r->fi_id_type])
-    {
-      size_t tl = strlen (s->id_type), il = strlen (s->id_no);
-
-      if (tl + 1 + il < sizeof x->idkey)
-        {
-          memcpy (x->idkey, s->id_type, tl);
-          x->idkey[tl] = ':';
-          memcpy (x->idkey + tl + 1, s->id_no, il + 1);
-          x->idklen = tl + 1 + il;
-          x->idhash = fnv1a (x->idkey, x->idklen);
-        }
-    }
+  /* the ID in the file's set: an earlier row, the registry (bulk), or
+     new (added) */
+  x->id_checked = false;
   x->id_seen = false;
   x->id_first = 0;
   x->id_holder = 0;
-  if (x->idklen > 0)
+  if (s->id_no[0] && ! x->fbad[r->fi_id_no] && ! x->fbad[r->fi_id_type])
     {
-      struct sslot *sl = sset_find (&r->ids, x->idkey, x->idklen, x->idhash);
+      char key[IDKEY_SZ];
+      size_t kl = id_key (s->id_type, s->id_no, key);
+      uint64_t h = fnv1a (key, kl);
+      struct sslot *sl = kl ? sset_find (&r->ids, key, kl, h) : NULL;
 
+      x->id_checked = kl > 0;
       if (sl)
         {
           x->id_seen = true;
           x->id_first = sl->row;
           x->id_holder = sl->row ? 0 : sl->val;
         }
-      else
-        sset_add (&r->ids, x->idkey, x->idklen, x->idhash,
-                  (uint32_t) x->rowno, 0);
+      else if (kl)
+        sset_add (&r->ids, key, kl, h, (uint32_t) x->rowno, 0);
     }
   /* the suspected-duplicate key, as registration compares it */
   x->dkhash = 0;
@@ -942,7 +944,7 @@ stage2 (struct run *r, struct rec *x)
                se->s.name, xj_code_zh ("grade", s->grade));
     }
   /* ID: twice in the file, already in the registry */
-  if (x->idklen > 0)
+  if (x->id_checked)
     {
       int64_t holder = x->id_holder;
       uint32_t first = x->id_first;
@@ -1206,11 +1208,11 @@ preload_cb (void *cls, const char *id_type, const char *id_no,
             int64_t school_id)
 {
   struct run *r = cls;
-  char key[64];
-  size_t n = (size_t) snprintf (key, sizeof key, "%s:%s", id_type, id_no);
+  char key[IDKEY_SZ];
+  size_t n = id_key (id_type, id_no, key);
   uint64_t h;
 
-  if (n >= sizeof key)
+  if (0 == n)
     return;
   h = fnv1a (key, n);
   if (NULL == sset_find (&r->ids, key, n, h))
@@ -1487,6 +1489,7 @@ import_txn (struct xj_db *db, void *cls)
     return XJ_E_IMPORT_DRY_RUN;
   if (XJ_E_OK != (e = events_flush (r)))
     return e;
+  hset_fini (&r->dupkeys);   /* the suspects are collected */
   if (res->bulk)
     {
       /* the ID and registry-number sets are done with: give their
@@ -1495,14 +1498,12 @@ import_txn (struct xj_db *db, void *cls)
       sset_init (&r->ids);
       hset_fini (&r->regnos);
       hset_fini (&r->regnos_reg);
-      hset_fini (&r->dupkeys);
       report_progress (r, "indexing");
       t = xj_mono_ms ();
       if (XJ_E_OK != (e = xj_istore_create_indexes (db)))
         return e;
       res->ms_index = xj_mono_ms () - t;
     }
-  hset_fini (&r->dupkeys);
   /* the suspected duplicates, by the exact rule, now that the indexes
      are back */
   for (size_t i = 0; i < r->nsusp; i++)
