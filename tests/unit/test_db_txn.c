@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include "core/util.h"
 #include "db/db.h"
+#include "testutil.h"
 
 XJ_DB_STMT (st_t_setting, "INSERT INTO settings (key, value) VALUES ($1, $2)")
 XJ_DB_STMT (st_t_get, "SELECT value FROM settings WHERE key = $1")
@@ -23,13 +24,8 @@ static char path[64];
 static int
 setup (void **state)
 {
-  int fd;
-
   (void) state;
-  xj_strlcpy (path, "/tmp/xj-db-XXXXXX", sizeof path);
-  fd = mkstemp (path);
-  close (fd);
-  unlink (path);
+  xj_test_tmp_path (path, sizeof path, "db");
   return 0;
 }
 

@@ -24,6 +24,7 @@
 #include "student/student_json.h"
 #include "student/student_store.h"
 #include "validate/validate.h"
+#include "testutil.h"
 
 #define NSCHOOLS 8
 #define NSTUDENTS 3000
@@ -45,12 +46,8 @@ open_gen (struct gdb *g, uint64_t seed)
 {
   struct xj_gen_opts o = { .county = "441823", .schools = NSCHOOLS,
                            .students = NSTUDENTS, .seed = seed };
-  int fd;
 
-  xj_strlcpy (g->path, "/tmp/xj-gen-XXXXXX", sizeof g->path);
-  fd = mkstemp (g->path);
-  close (fd);
-  unlink (g->path);
+  xj_test_tmp_path (g->path, sizeof g->path, "gen");
   assert_int_equal (xj_db_open (g->path, XJ_DB_OPEN_CREATE, &g->db), XJ_E_OK);
   assert_int_equal (xj_region_load_builtin (g->db), XJ_E_OK);
   assert_int_equal (xj_gen_run (g->db, &o, &g->r), XJ_E_OK);

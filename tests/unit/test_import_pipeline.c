@@ -65,13 +65,9 @@ setup (void **state)
   struct fx *f = xj_calloc (1, sizeof *f);
   struct xj_gen_opts o = { .county = "441823", .schools = 3,
                            .students = 30, .seed = 1 };
-  int fd;
 
   xj_clock_set (FAKE_NOW);
-  xj_strlcpy (f->path, "/tmp/xj-imp-XXXXXX", sizeof f->path);
-  fd = mkstemp (f->path);
-  close (fd);
-  unlink (f->path);
+  xj_test_tmp_path (f->path, sizeof f->path, "imp");
   xj_snprintf (f->file, sizeof f->file, "%s.csv", f->path);
   assert_int_equal (xj_db_open (f->path, XJ_DB_OPEN_CREATE, &f->db), XJ_E_OK);
   assert_int_equal (xj_region_load_builtin (f->db), XJ_E_OK);

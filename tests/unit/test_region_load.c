@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include "core/util.h"
 #include "region/region.h"
+#include "testutil.h"
 
 struct fx {
   char path[64];
@@ -23,12 +24,8 @@ static int
 setup (void **state)
 {
   struct fx *f = xj_calloc (1, sizeof *f);
-  int fd;
 
-  xj_strlcpy (f->path, "/tmp/xj-region-XXXXXX", sizeof f->path);
-  fd = mkstemp (f->path);
-  close (fd);
-  unlink (f->path);
+  xj_test_tmp_path (f->path, sizeof f->path, "region");
   assert_int_equal (xj_db_open (f->path, XJ_DB_OPEN_CREATE, &f->db), XJ_E_OK);
   assert_int_equal (xj_region_load_builtin (f->db), XJ_E_OK);
   *state = f;

@@ -23,6 +23,7 @@
 #include "db/db.h"
 #include "student/student_json.h"
 #include "user/user.h"
+#include "testutil.h"
 
 static void
 sample (struct xj_student *s)
@@ -244,17 +245,13 @@ test_session_one_query (void **state)
   unsigned delay;
   int64_t id = 0, tid = 0;
   sqlite3 *raw;
-  int fd;
   struct xj_user_new bureau = { "b1", "局用户", "password-123", XJ_ROLE_BUREAU,
                                 NULL, 0 };
   struct xj_user_new teacher = { "t1", "老师", "password-123", XJ_ROLE_TEACHER,
                                  NULL, 0 };
 
   (void) state;
-  xj_strlcpy (path, "/tmp/xj-sess-XXXXXX", sizeof path);
-  fd = mkstemp (path);
-  close (fd);
-  unlink (path);
+  xj_test_tmp_path (path, sizeof path, "sess");
   assert_int_equal (xj_db_open (path, XJ_DB_OPEN_CREATE, &db), XJ_E_OK);
   assert_int_equal (xj_user_create (db, &bureau, &id), XJ_E_OK);
   assert_int_equal (xj_user_create (db, &teacher, &tid), XJ_E_OK);

@@ -19,6 +19,7 @@
 #include "student/student_json.h"
 #include "student/student_pack.h"
 #include "student/student_store.h"
+#include "testutil.h"
 
 /* A record with every kind of field given, 4-byte characters, a 0 that
    is a code (left_behind) and a 0 that is not (hukou_type), repeated
@@ -244,13 +245,9 @@ test_store_reads_json_rows (void **state)
   struct xj_actor a = { 0, "test", "cli" };
   sqlite3_stmt *st;
   char *json;
-  int fd;
 
   (void) state;
-  xj_strlcpy (path, "/tmp/xj-pack-XXXXXX", sizeof path);
-  fd = mkstemp (path);
-  close (fd);
-  unlink (path);
+  xj_test_tmp_path (path, sizeof path, "pack");
   assert_int_equal (xj_db_open (path, XJ_DB_OPEN_CREATE, &db), XJ_E_OK);
   assert_int_equal (sqlite3_open (path, &raw), SQLITE_OK);
   assert_int_equal (sqlite3_exec (raw, "INSERT INTO regions (code, name,"

@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include "core/util.h"
 
 /* The whole file at @path, NUL-terminated (caller frees); *len (may be
@@ -28,6 +29,21 @@ xj_test_slurp (const char *path, size_t *len)
   if (len)
     *len = (size_t) n;
   return buf;
+}
+
+/* A fresh path /tmp/xj-@tag-XXXXXX in @path (@size bytes) where no file
+   is: for a test database that xj_db_open (..., XJ_DB_OPEN_CREATE, ...)
+   creates (it refuses an existing file). */
+static inline void
+xj_test_tmp_path (char *path, size_t size, const char *tag)
+{
+  int fd;
+
+  xj_snprintf (path, size, "/tmp/xj-%s-XXXXXX", tag);
+  fd = mkstemp (path);
+  assert_true (fd >= 0);
+  close (fd);
+  unlink (path);
 }
 
 #endif
