@@ -4,7 +4,7 @@
  * year-end promotion.  docs/internals/changes.md describes the mechanism.
  *
  * change_rules.c and the xj_cal_* arithmetic of calendar.c are pure (no
- * SQL, no clock); change_store.c, calendar.c's loader and yearend.c hold
+ * SQL, no clock); change_store.c, calendar_store.c and yearend.c hold
  * the SQL and run inside the caller's transaction (xj_db_txn_run).  No
  * HTTP here: functions return enum xj_err and, for field errors, the
  * JSON key through *field.
@@ -146,7 +146,8 @@ bool xj_cal_is_workday (const struct xj_calendar *c, int ymd);
 /* The date @n working days after @start (the start day itself does not
    count): Friday + 1 = the next Monday (weekends and holidays skipped). */
 int xj_cal_add_workdays (const struct xj_calendar *c, int start, unsigned n);
-/* Load the holidays table into @c (caller frees with xj_cal_fini). */
+/* Load the holidays table into @c (caller frees with xj_cal_fini;
+   calendar_store.c). */
 enum xj_err xj_cal_load (struct xj_db *db, struct xj_calendar *c);
 void xj_cal_fini (struct xj_calendar *c);
 /* Today as YYYYMMDD from the injectable clock; "YYYY-MM-DD" form. */
@@ -154,7 +155,7 @@ int xj_cal_today (void);
 void xj_ymd_format (int ymd, char out[12]);
 int xj_ymd_parse (const char *iso);
 
-/* Holiday calendar rows. */
+/* Holiday calendar rows (calendar_store.c). */
 typedef void (*xj_holiday_cb) (void *cls, const char *date, const char *kind,
                                const char *name);
 enum xj_err xj_holiday_list (struct xj_db *db, const char *from,
@@ -250,21 +251,6 @@ enum xj_err xj_change_counts (struct xj_db *db, const struct xj_user *u,
    waiting school steps, as JSON items appended to @items. */
 enum xj_err xj_change_backlog (struct xj_db *db, const struct xj_user *u,
                                json_t *items);
-
-/* Cross-scope lookup for transfers: the student whose resident ID or
-   registry number is exactly @id_no / @registry_no (one of them NULL).
-   Fills only what a receiving school needs.  XJ_E_NOT_FOUND if none. */
-struct xj_change_lookup {
-  int64_t id;
-  char name[200];
-  int64_t school_id;
-  char school_name[200];
-  char grade[4];
-  char status[16];
-};
-enum xj_err xj_change_lookup (struct xj_db *db, const char *id_no,
-                              const char *registry_no,
-                              struct xj_change_lookup *out);
 
 /* Does student @id have an open (pending or returned) request? */
 enum xj_err xj_change_student_open (struct xj_db *db, int64_t student_id,

@@ -97,14 +97,6 @@ XJ_DB_STMT (st_ch_actions_of,
 XJ_DB_STMT (st_ch_student_open,
             "SELECT id FROM change_requests WHERE student_id = $1"
             " AND status IN ('pending', 'returned')")
-XJ_DB_STMT (st_ch_lookup,
-            "SELECT st.id, st.name, st.school_id, sc.name, st.grade, st.status"
-            " FROM students st JOIN schools sc ON sc.id = st.school_id"
-            " WHERE (st.id_no = $1 AND st.id_type = '1')"
-            " OR st.registry_no = $2"
-            " OR st.id = (SELECT student_id FROM student_aliases"
-            " WHERE registry_no = $2)")
-
 /* The queue WHERE clause: $1 box (1 todo, 2 started, 3 all), $2 user id,
    $3 administrator (1/0), $4 registrar's school (0 = none), $5 bureau
    region ('' = none), $6 type, $7 status ('' = any), $8 overdue only,
@@ -704,11 +696,273 @@ check_class (struct xj_db *db, int64_t class_id, int64_t school_id,
 static bool
 registry_no_of (struct xj_db *db, const char *no, const struct xj_student *s)
 {
-  struct xj_change_lookup l;
+  struct xj_student_lookup l;
 
   if (0 == strcmp (no, s->registry_no))
     return true;
-  return XJ_E_OK == xj_change_lookup (db, "", no, &l) && l.id == s->id;
+  return XJ_E_OK == xj_student_lookup (db, "", no, &l) && l.id == s->id;
+}
+
+/* What xj_change_create works on, step by step. */
+struct create {
+  const struct xj_user *u;
+  const struct xj_actor *a;
+  const struct xj_change_new *n;
+  struct xj_student *s;       /* owned */
+  struct xj_student_ctx ctx;
+  struct xj_school to;        /* transfer: the receiving school */
+  int64_t to_school;          /* 0 unless a transfer */
+  const char *target_grade;   /* 留级/跳级/复学: the grade after */
+  struct xj_change_settings set;
+  struct xj_change_chain ch;
+  json_t *payload;            /* owned */
+  json_t *shown;              /* owned: payload with ID numbers masked */
+  char at[32];
+  int64_t id;
+};
+
+/* Transfer: the receiving school starts it and the student may be
+   anywhere; outside the caller's scope the student is known only
+   through its full resident ID or registry number (as from the lookup),
+   a bare row id is answered like a missing one. */
+static enum xj_err
+create_authorise_transfer (struct xj_db *db, struct create *c,
+                           const char **field)
+{
+  const struct xj_user *u = c->u;
+  const struct xj_change_new *n = c->n;
+  const struct xj_student *s = c->s;
+
+  c->to_school = XJ_ROLE_REGISTRAR == u->role ? u->school_id
+                                              : n->to_school_id;
+  *field = "to_school_id";
+  if (XJ_ROLE_REGISTRAR == u->role && n->to_school_id
+      && n->to_school_id != u->school_id)
+    return XJ_E_CHANGE_INITIATOR;
+  if (! xj_scope_school (u, s->school_id, c->ctx.county_code)
+      && ! (n->id_no && 0 == strcmp (n->id_no, s->id_no)
+            && 0 == strcmp (s->id_type, "1"))
+      && ! (n->registry_no && registry_no_of (db, n->registry_no, s)))
+    {
+      *field = "student_id";
+      return XJ_E_NOT_FOUND;
+    }
+  if (0 == c->to_school || XJ_E_OK != xj_school_get (db, c->to_school,
+                                                     &c->to))
+    return XJ_E_NO_SUCH_SCHOOL;
+  if (c->to.id == s->school_id)
+    return XJ_E_CHANGE_SAME_SCHOOL;
+  if (! xj_school_stage_has_grade (c->to.stage, s->grade))
+    return XJ_E_SCHOOL_GRADE;
+  return XJ_E_OK;
+}
+
+/* Load the student and check that @c->u may start this change on it. */
+static enum xj_err
+create_load_authorise (struct xj_db *db, struct create *c,
+                       const char **field)
+{
+  enum xj_err e;
+
+  if (! xj_change_may_start (c->n->type, c->u->role))
+    return XJ_E_CHANGE_INITIATOR;
+  e = xj_student_load_ctx (db, c->n->student_id, c->s, &c->ctx);
+  if (XJ_E_OK != e)
+    {
+      *field = "student_id";
+      return e;
+    }
+  if (XJ_CH_TRANSFER_IN == c->n->type)
+    return create_authorise_transfer (db, c, field);
+  if (! xj_scope_school_write (c->u, c->s->school_id, c->ctx.county_code))
+    {
+      *field = "student_id";
+      return XJ_E_NOT_FOUND;
+    }
+  return XJ_E_OK;
+}
+
+/* The type's rules on the student, then the target grade and class. */
+static enum xj_err
+create_check (struct xj_db *db, struct create *c, const char **field)
+{
+  const struct xj_change_new *n = c->n;
+  struct xj_change_check chk = { 0 };
+  struct xj_school own;
+  enum xj_err e;
+
+  chk.type = n->type;
+  chk.status = c->s->status;
+  chk.grade = c->s->grade;
+  chk.reason_code = n->reason_code;
+  chk.target_grade = n->grade;
+  chk.outcome = n->outcome;
+  if (XJ_E_OK != (e = xj_change_precheck (&chk, field)))
+    return e;
+  if (XJ_CH_TRANSFER_IN == n->type)
+    return check_class (db, n->to_class_id, c->to_school, c->s->grade,
+                        field);
+  if (XJ_CH_REPEAT != n->type && XJ_CH_SKIP != n->type
+      && XJ_CH_RESUME != n->type)
+    {
+      *field = "to_class_id";
+      return n->to_class_id ? XJ_E_UNKNOWN_FIELD : XJ_E_OK;
+    }
+  c->target_grade = n->grade && *n->grade ? n->grade : c->s->grade;
+  if (XJ_E_OK != (e = xj_school_get (db, c->s->school_id, &own)))
+    return e;
+  if (! xj_school_stage_has_grade (own.stage, c->target_grade))
+    {
+      *field = "grade";
+      return XJ_E_SCHOOL_GRADE;
+    }
+  return check_class (db, n->to_class_id, c->s->school_id, c->target_grade,
+                      field);
+}
+
+/* The request's payload: reason, the type's values, 信息变更 normalised. */
+static enum xj_err
+create_payload (struct xj_db *db, struct create *c, const char **field)
+{
+  const struct xj_change_new *n = c->n;
+  json_t *p = c->payload, *norm;
+  enum xj_err e;
+
+  json_object_set_new (p, "reason", json_string (n->reason));
+  if (n->reason_code && *n->reason_code)
+    json_object_set_new (p, "reason_code", json_string (n->reason_code));
+  if (c->target_grade)
+    json_object_set_new (p, "grade", json_string (c->target_grade));
+  if (XJ_CH_GRADUATE == n->type)
+    json_object_set_new (p, "outcome", json_string (n->outcome));
+  if (XJ_CH_CORRECT != n->type)
+    {
+      *field = "changes";
+      return n->changes ? XJ_E_UNKNOWN_FIELD : XJ_E_OK;
+    }
+  norm = json_object ();
+  e = check_changes (db, c->s, n->changes, norm, field);
+  if (XJ_E_OK == e)
+    json_object_set (p, "changes", norm);
+  json_decref (norm);
+  return e;
+}
+
+/* Fill @geo for a change of student @s (in county @from_county) towards
+   @to_school / @to_county (0 / NULL unless a transfer). */
+static void
+geo_fill (struct xj_change_geo *geo, const struct xj_student *s,
+          const char *from_county, int64_t to_school, const char *to_county,
+          const struct xj_change_settings *set, const char *initiator_region)
+{
+  memset (geo, 0, sizeof *geo);
+  geo->from_school_id = s->school_id;
+  geo->from_county = from_county;
+  geo->to_school_id = to_school;
+  geo->to_county = to_school ? to_county : NULL;
+  geo->grade = s->grade;
+  geo->senior_city = set->senior_city;
+  geo->initiator_region = initiator_region;
+}
+
+static enum xj_err
+create_chain (struct xj_db *db, struct create *c)
+{
+  struct xj_change_geo geo;
+  enum xj_err e;
+
+  if (XJ_E_OK != (e = xj_change_settings_get (db, &c->set)))
+    return e;
+  geo_fill (&geo, c->s, c->ctx.county_code, c->to_school,
+            c->to.county_code, &c->set,
+            XJ_ROLE_BUREAU == c->u->role ? c->u->region_code : "");
+  return xj_change_chain_build (c->n->type, &geo, &c->ch);
+}
+
+/* Insert the request row and its first round of steps; sets c->id. */
+static enum xj_err
+create_insert (struct xj_db *db, struct create *c, const char **field)
+{
+  const struct xj_user *u = c->u;
+  const struct xj_change_new *n = c->n;
+  char *ptext = json_dumps (c->payload, JSON_COMPACT | JSON_SORT_KEYS);
+  enum xj_qs qs;
+
+  xj_now_iso (c->at);
+  qs = xj_db_q (db, &st_ch_ins,
+                XJ_DB_PARAMS (XJ_DB_S (xj_change_type_name (n->type)),
+                              XJ_DB_I (c->s->id),
+                              c->a->user_id ? XJ_DB_I (c->a->user_id)
+                                            : XJ_DB_NUL,
+                              XJ_DB_S (c->a->username),
+                              u->school_id ? XJ_DB_I (u->school_id)
+                                           : XJ_DB_NUL,
+                              XJ_DB_S (u->region_code),
+                              XJ_DB_I (c->s->school_id),
+                              c->to_school ? XJ_DB_I (c->to_school)
+                                           : XJ_DB_NUL,
+                              n->to_class_id ? XJ_DB_I (n->to_class_id)
+                                             : XJ_DB_NUL,
+                              XJ_DB_S (ptext), XJ_DB_S (c->at)),
+                NULL, NULL);
+  free (ptext);
+  if (XJ_QS_UNIQUE == qs)
+    {
+      *field = "student_id";
+      return XJ_E_CHANGE_OPEN;
+    }
+  if (qs < 0)
+    return xj_db_qs_err (qs);
+  c->id = xj_db_last_id (db);
+  return insert_steps (db, c->id, 1, &c->ch,
+                       XJ_CH_DEATH == n->type ? c->set.death_days
+                                              : c->set.step_days);
+}
+
+/* The submit action, the "change.requested" timeline event and the
+   audit entry (ID numbers masked in both). */
+static enum xj_err
+create_record (struct xj_db *db, struct create *c)
+{
+  const char *tname = xj_change_type_name (c->n->type);
+  enum xj_err e;
+
+  c->shown = json_deep_copy (c->payload);
+  xj_student_mask_json (json_object_get (c->shown, "changes"));
+  e = add_action (db, c->a, c->id, 0, "submit", c->n->reason);
+  if (XJ_E_OK == e)
+    e = add_event (db, c->a, c->s->id, "change.requested",
+                   json_pack ("{s:I, s:s, s:O, s:o, s:i}", "request_id",
+                              (json_int_t) c->id, "type", tname, "payload",
+                              c->shown, "to_school_id", jid (c->to_school),
+                              "steps", (int) c->ch.n));
+  if (XJ_E_OK == e)
+    e = audit (db, c->a, "change.create", c->id,
+               json_pack ("{s:s, s:I, s:O}", "type", tname, "student_id",
+                          (json_int_t) c->s->id, "payload", c->shown));
+  return e;
+}
+
+/* No approval needed (注销 by a province bureau or administrator): the
+   change takes effect at once and the request closes approved. */
+static enum xj_err
+create_apply_at_once (struct xj_db *db, struct create *c)
+{
+  struct req q;
+  enum xj_err e;
+
+  if (XJ_E_OK != (e = req_load (db, c->id, &q)))
+    return e;
+  e = apply (db, c->a, &q);
+  if (XJ_E_OK == e)
+    e = qs_ok (xj_db_q (db, &st_ch_req_set,
+                        XJ_DB_PARAMS (XJ_DB_I (q.id), XJ_DB_I (q.version),
+                                      XJ_DB_S ("approved"), XJ_DB_S (c->at)),
+                        NULL, NULL));
+  if (XJ_E_OK == e)
+    e = add_action (db, c->a, q.id, 0, "apply", NULL);
+  free (q.payload);
+  return e;
 }
 
 enum xj_err
@@ -716,214 +970,30 @@ xj_change_create (struct xj_db *db, const struct xj_user *u,
                   const struct xj_actor *a, const struct xj_change_new *n,
                   int64_t *id, const char **field)
 {
-  struct xj_student *s = xj_malloc (sizeof *s);
-  struct xj_student_ctx ctx;
-  struct xj_school to;
-  struct xj_change_settings set;
-  struct xj_change_chain ch;
-  struct xj_change_geo geo = { 0 };
-  struct xj_change_check chk = { 0 };
-  json_t *payload = json_object (), *norm = NULL, *shown;
-  char *ptext = NULL;
-  char at[32];
-  int64_t to_school = 0;
-  const char *target_grade = NULL;
-  enum xj_qs qs;
+  struct create c = { .u = u, .a = a, .n = n };
   enum xj_err e;
 
   *field = NULL;
-  if (! xj_change_may_start (n->type, u->role))
-    {
-      e = XJ_E_CHANGE_INITIATOR;
-      goto out;
-    }
-  e = xj_student_load_ctx (db, n->student_id, s, &ctx);
-  if (XJ_E_OK != e)
-    {
-      *field = "student_id";
-      goto out;
-    }
-  if (XJ_CH_TRANSFER_IN == n->type)
-    {
-      /* the receiving school starts it; the student may be anywhere */
-      to_school = XJ_ROLE_REGISTRAR == u->role ? u->school_id
-                                                : n->to_school_id;
-      *field = "to_school_id";
-      if (XJ_ROLE_REGISTRAR == u->role && n->to_school_id
-          && n->to_school_id != u->school_id)
-        {
-          e = XJ_E_CHANGE_INITIATOR;
-          goto out;
-        }
-      /* outside the caller's scope the student is known only through
-         its full resident ID or registry number (as from the lookup):
-         a bare row id is answered like a missing one */
-      if (! xj_scope_school (u, s->school_id, ctx.county_code)
-          && ! (n->id_no && 0 == strcmp (n->id_no, s->id_no)
-                && 0 == strcmp (s->id_type, "1"))
-          && ! (n->registry_no && registry_no_of (db, n->registry_no, s)))
-        {
-          *field = "student_id";
-          e = XJ_E_NOT_FOUND;
-          goto out;
-        }
-      if (0 == to_school || XJ_E_OK != xj_school_get (db, to_school, &to))
-        {
-          e = XJ_E_NO_SUCH_SCHOOL;
-          goto out;
-        }
-      if (to.id == s->school_id)
-        {
-          e = XJ_E_CHANGE_SAME_SCHOOL;
-          goto out;
-        }
-      if (! xj_school_stage_has_grade (to.stage, s->grade))
-        {
-          e = XJ_E_SCHOOL_GRADE;
-          goto out;
-        }
-    }
-  else if (! xj_scope_school_write (u, s->school_id, ctx.county_code))
-    {
-      *field = "student_id";
-      e = XJ_E_NOT_FOUND;
-      goto out;
-    }
-  chk.type = n->type;
-  chk.status = s->status;
-  chk.grade = s->grade;
-  chk.reason_code = n->reason_code;
-  chk.target_grade = n->grade;
-  chk.outcome = n->outcome;
-  if (XJ_E_OK != (e = xj_change_precheck (&chk, field)))
-    goto out;
-  /* target class and grade */
-  if (XJ_CH_TRANSFER_IN == n->type)
-    e = check_class (db, n->to_class_id, to_school, s->grade, field);
-  else if (XJ_CH_REPEAT == n->type || XJ_CH_SKIP == n->type
-           || XJ_CH_RESUME == n->type)
-    {
-      struct xj_school own;
-
-      target_grade = n->grade && *n->grade ? n->grade : s->grade;
-      if (XJ_E_OK == (e = xj_school_get (db, s->school_id, &own))
-          && ! xj_school_stage_has_grade (own.stage, target_grade))
-        {
-          *field = "grade";
-          e = XJ_E_SCHOOL_GRADE;
-        }
-      if (XJ_E_OK == e)
-        e = check_class (db, n->to_class_id, s->school_id, target_grade,
-                         field);
-    }
-  else if (n->to_class_id)
-    {
-      *field = "to_class_id";
-      e = XJ_E_UNKNOWN_FIELD;
-    }
-  if (XJ_E_OK != e)
-    goto out;
-  json_object_set_new (payload, "reason", json_string (n->reason));
-  if (n->reason_code && *n->reason_code)
-    json_object_set_new (payload, "reason_code",
-                         json_string (n->reason_code));
-  if (target_grade)
-    json_object_set_new (payload, "grade", json_string (target_grade));
-  if (XJ_CH_GRADUATE == n->type)
-    json_object_set_new (payload, "outcome", json_string (n->outcome));
-  if (XJ_CH_CORRECT == n->type)
-    {
-      norm = json_object ();
-      if (XJ_E_OK != (e = check_changes (db, s, n->changes, norm, field)))
-        goto out;
-      json_object_set (payload, "changes", norm);
-    }
-  else if (n->changes)
-    {
-      *field = "changes";
-      e = XJ_E_UNKNOWN_FIELD;
-      goto out;
-    }
-  /* chain */
-  if (XJ_E_OK != (e = xj_change_settings_get (db, &set)))
-    goto out;
-  geo.from_school_id = s->school_id;
-  geo.from_county = ctx.county_code;
-  geo.to_school_id = to_school;
-  geo.to_county = to_school ? to.county_code : NULL;
-  geo.grade = s->grade;
-  geo.senior_city = set.senior_city;
-  geo.initiator_region = XJ_ROLE_BUREAU == u->role ? u->region_code : "";
-  if (XJ_E_OK != (e = xj_change_chain_build (n->type, &geo, &ch)))
-    goto out;
-  ptext = json_dumps (payload, JSON_COMPACT | JSON_SORT_KEYS);
-  xj_now_iso (at);
-  qs = xj_db_q (db, &st_ch_ins,
-                XJ_DB_PARAMS (XJ_DB_S (xj_change_type_name (n->type)),
-                              XJ_DB_I (s->id),
-                              a->user_id ? XJ_DB_I (a->user_id) : XJ_DB_NUL,
-                              XJ_DB_S (a->username),
-                              u->school_id ? XJ_DB_I (u->school_id)
-                                           : XJ_DB_NUL,
-                              XJ_DB_S (u->region_code),
-                              XJ_DB_I (s->school_id),
-                              to_school ? XJ_DB_I (to_school) : XJ_DB_NUL,
-                              n->to_class_id ? XJ_DB_I (n->to_class_id)
-                                             : XJ_DB_NUL,
-                              XJ_DB_S (ptext), XJ_DB_S (at)),
-                NULL, NULL);
-  if (XJ_QS_UNIQUE == qs)
-    {
-      *field = "student_id";
-      e = XJ_E_CHANGE_OPEN;
-      goto out;
-    }
-  if (XJ_E_OK != (e = qs_ok (qs)))
-    goto out;
-  *id = xj_db_last_id (db);
-  e = insert_steps (db, *id, 1, &ch,
-                    XJ_CH_DEATH == n->type ? set.death_days : set.step_days);
+  c.s = xj_malloc (sizeof *c.s);
+  c.payload = json_object ();
+  e = create_load_authorise (db, &c, field);
   if (XJ_E_OK == e)
-    e = add_action (db, a, *id, 0, "submit", n->reason);
-  /* the timeline shows the request; ID numbers masked */
-  shown = json_deep_copy (payload);
-  xj_student_mask_json (json_object_get (shown, "changes"));
+    e = create_check (db, &c, field);
   if (XJ_E_OK == e)
-    e = add_event (db, a, s->id, "change.requested",
-                   json_pack ("{s:I, s:s, s:O, s:o, s:i}", "request_id",
-                              (json_int_t) *id, "type",
-                              xj_change_type_name (n->type), "payload", shown,
-                              "to_school_id", jid (to_school), "steps",
-                              (int) ch.n));
+    e = create_payload (db, &c, field);
   if (XJ_E_OK == e)
-    e = audit (db, a, "change.create", *id,
-               json_pack ("{s:s, s:I, s:o}", "type",
-                          xj_change_type_name (n->type), "student_id",
-                          (json_int_t) s->id, "payload", shown));
-  else
-    json_decref (shown);
-  if (XJ_E_OK == e && 0 == ch.n)
-    {
-      /* no approval needed (注销 by a province bureau or administrator) */
-      struct req q;
-
-      if (XJ_E_OK != (e = req_load (db, *id, &q)))
-        goto out;
-      e = apply (db, a, &q);
-      if (XJ_E_OK == e)
-        e = qs_ok (xj_db_q (db, &st_ch_req_set,
-                            XJ_DB_PARAMS (XJ_DB_I (q.id), XJ_DB_I (q.version),
-                                          XJ_DB_S ("approved"), XJ_DB_S (at)),
-                            NULL, NULL));
-      if (XJ_E_OK == e)
-        e = add_action (db, a, q.id, 0, "apply", NULL);
-      free (q.payload);
-    }
-out:
-  free (ptext);
-  json_decref (payload);
-  json_decref (norm);
-  free (s);
+    e = create_chain (db, &c);
+  if (XJ_E_OK == e)
+    e = create_insert (db, &c, field);
+  if (XJ_E_OK == e)
+    *id = c.id;
+  if (XJ_E_OK == e)
+    e = create_record (db, &c);
+  if (XJ_E_OK == e && 0 == c.ch.n)
+    e = create_apply_at_once (db, &c);
+  json_decref (c.shown);
+  json_decref (c.payload);
+  free (c.s);
   return e;
 }
 
@@ -981,7 +1051,7 @@ rebuild_chain (struct xj_db *db, const struct req *q,
   struct xj_student *s = xj_malloc (sizeof *s);
   struct xj_student_ctx ctx;
   struct xj_change_settings set;
-  struct xj_change_geo geo = { 0 };
+  struct xj_change_geo geo;
   enum xj_err e;
 
   e = xj_student_load_ctx (db, q->student_id, s, &ctx);
@@ -989,17 +1059,257 @@ rebuild_chain (struct xj_db *db, const struct req *q,
     e = xj_change_settings_get (db, &set);
   if (XJ_E_OK == e)
     {
-      geo.from_school_id = s->school_id;
-      geo.from_county = ctx.county_code;
-      geo.to_school_id = q->to_school;
-      geo.to_county = q->to_school ? q->to_county : NULL;
-      geo.grade = s->grade;
-      geo.senior_city = set.senior_city;
-      geo.initiator_region = q->initiator_region;
+      geo_fill (&geo, s, ctx.county_code, q->to_school, q->to_county, &set,
+                q->initiator_region);
       *days = XJ_CH_DEATH == q->type ? set.death_days : set.step_days;
       e = xj_change_chain_build (q->type, &geo, ch);
     }
   free (s);
+  return e;
+}
+
+/* Load request @id for @u: XJ_E_NOT_FOUND when @u may not see it,
+   XJ_E_CONFLICT when @expect_version (if not 0) is not its version.  On
+   success the caller frees q->payload. */
+static enum xj_err
+act_load (struct xj_db *db, const struct xj_user *u, int64_t id,
+          int64_t expect_version, struct req *q)
+{
+  enum xj_err e = req_load (db, id, q);
+
+  if (XJ_E_OK != e)
+    return e;
+  if (! can_see (u, q))
+    e = XJ_E_NOT_FOUND;
+  else if (expect_version && expect_version != q->version)
+    e = XJ_E_CONFLICT;
+  if (XJ_E_OK != e)
+    {
+      free (q->payload);
+      q->payload = NULL;
+    }
+  return e;
+}
+
+/* The action row, the timeline event @evkind (@ev stolen) and the audit
+   entry "change.<act>" (@au stolen) of one action on @q. */
+static enum xj_err
+act_record (struct xj_db *db, const struct xj_actor *a, const struct req *q,
+            int64_t step_id, const char *act, const char *comment,
+            const char *evkind, json_t *ev, json_t *au)
+{
+  char audit_action[32];
+  enum xj_err e = add_action (db, a, q->id, step_id, act, comment);
+
+  if (XJ_E_OK == e)
+    e = add_event (db, a, q->student_id, evkind, json_incref (ev));
+  xj_snprintf (audit_action, sizeof audit_action, "change.%s", act);
+  if (XJ_E_OK == e)
+    e = audit (db, a, audit_action, q->id, json_incref (au));
+  json_decref (ev);
+  json_decref (au);
+  return e;
+}
+
+/* The initiator withdraws a pending or returned request. */
+static enum xj_err
+act_withdraw (struct xj_db *db, struct req *q)
+{
+  enum xj_err e;
+
+  if (0 != strcmp (q->status, "pending")
+      && 0 != strcmp (q->status, "returned"))
+    return XJ_E_CHANGE_STATE;
+  e = set_req (db, q, "withdrawn", true);
+  if (XJ_E_OK == e)
+    e = qs_ok (xj_db_q (db, &st_ch_steps_cancel,
+                        XJ_DB_PARAMS (XJ_DB_I (q->id), XJ_DB_I (q->round)),
+                        NULL, NULL));
+  return e;
+}
+
+/* The initiator resubmits a returned request (@new_reason, if given,
+   replaces the reason): a new round with a freshly built chain. */
+static enum xj_err
+act_resubmit (struct xj_db *db, struct req *q, const char *new_reason)
+{
+  struct xj_change_chain ch;
+  json_t *p;
+  char *ptext;
+  int days = 10;
+  enum xj_qs qs;
+  enum xj_err e;
+
+  if (0 != strcmp (q->status, "returned"))
+    return XJ_E_CHANGE_STATE;
+  p = json_loads (q->payload, 0, NULL);
+  if (NULL == p)
+    p = json_object ();
+  if (new_reason && *new_reason)
+    json_object_set_new (p, "reason", json_string (new_reason));
+  ptext = json_dumps (p, JSON_COMPACT | JSON_SORT_KEYS);
+  json_decref (p);
+  qs = xj_db_q (db, &st_ch_req_resubmit,
+                XJ_DB_PARAMS (XJ_DB_I (q->id), XJ_DB_I (q->version),
+                              XJ_DB_S (ptext)),
+                NULL, NULL);
+  free (ptext);
+  if (qs < 0)
+    return xj_db_qs_err (qs);
+  if (XJ_QS_NONE == qs)
+    return XJ_E_CONFLICT;
+  e = rebuild_chain (db, q, &ch, &days);
+  if (XJ_E_OK == e)
+    e = insert_steps (db, q->id, q->round + 1, &ch, days);
+  return e;
+}
+
+/* Withdraw or resubmit: the initiator's actions. */
+static enum xj_err
+act_initiator (struct xj_db *db, const struct xj_user *u,
+               const struct xj_actor *a, struct req *q,
+               enum xj_change_action action, const char *comment,
+               const char *new_reason)
+{
+  bool wd = XJ_CA_WITHDRAW == action;
+  enum xj_err e;
+
+  if (! is_initiator (u, q))
+    return XJ_E_CHANGE_NOT_INITIATOR;
+  e = wd ? act_withdraw (db, q) : act_resubmit (db, q, new_reason);
+  if (XJ_E_OK != e)
+    return e;
+  return act_record (db, a, q, 0, xj_change_action_name (action), comment,
+                     wd ? "change.withdrawn" : "change.resubmitted",
+                     json_pack ("{s:I, s:s, s:s?}", "request_id",
+                                (json_int_t) q->id, "type",
+                                xj_change_type_name (q->type), "comment",
+                                comment),
+                     json_pack ("{s:s?}", "comment", comment));
+}
+
+/* The waiting step of @q, if @u holds it; marks it @outcome. */
+static enum xj_err
+act_take_step (struct xj_db *db, const struct xj_user *u,
+               const struct xj_actor *a, const struct req *q,
+               const char *outcome, const char *comment, struct step *w)
+{
+  char at[32];
+  enum xj_qs qs;
+
+  if (0 != strcmp (q->status, "pending"))
+    return XJ_E_CHANGE_STATE;
+  qs = xj_db_q (db, &st_ch_waiting,
+                XJ_DB_PARAMS (XJ_DB_I (q->id), XJ_DB_I (q->round)),
+                &step_row, w);
+  if (qs < 0)
+    return xj_db_qs_err (qs);
+  if (XJ_QS_NONE == qs)
+    return XJ_E_CHANGE_STATE;
+  if (! xj_change_is_actor (u, w->kind, w->school_id, w->region))
+    return XJ_E_CHANGE_NOT_ACTOR;
+  xj_now_iso (at);
+  qs = xj_db_q (db, &st_ch_step_done,
+                XJ_DB_PARAMS (XJ_DB_I (w->id), XJ_DB_S (outcome),
+                              a->user_id ? XJ_DB_I (a->user_id) : XJ_DB_NUL,
+                              XJ_DB_S (a->username), XJ_DB_S (at),
+                              XJ_DB_SE (comment)),
+                NULL, NULL);
+  if (qs < 0)
+    return xj_db_qs_err (qs);
+  return XJ_QS_NONE == qs ? XJ_E_CONFLICT : XJ_E_OK;
+}
+
+/* After approving step @w: the next step becomes waiting from today
+   with its deadline, or, when @w was the last, the request is approved
+   (*final: the caller applies the change). */
+static enum xj_err
+act_advance (struct xj_db *db, struct req *q, const struct step *w,
+             bool *final)
+{
+  struct step next = { 0 };
+  struct xj_calendar cal;
+  struct xj_change_settings set;
+  char today[12], deadline[12];
+  enum xj_qs qs;
+  enum xj_err e;
+
+  qs = xj_db_q (db, &st_ch_step_at,
+                XJ_DB_PARAMS (XJ_DB_I (q->id), XJ_DB_I (q->round),
+                              XJ_DB_I (w->seq + 1)),
+                &step_row, &next);
+  if (qs < 0)
+    return xj_db_qs_err (qs);
+  *final = XJ_QS_NONE == qs;
+  if (*final)
+    return set_req (db, q, "approved", true);
+  e = set_req (db, q, "pending", false);
+  if (XJ_E_OK == e)
+    e = xj_change_settings_get (db, &set);
+  if (XJ_E_OK == e)
+    e = xj_cal_load (db, &cal);
+  if (XJ_E_OK != e)
+    return e;
+  xj_ymd_format (xj_cal_today (), today);
+  xj_ymd_format (xj_cal_add_workdays (&cal, xj_cal_today (),
+                                      (unsigned) (XJ_CH_DEATH == q->type
+                                                    ? set.death_days
+                                                    : set.step_days)),
+                 deadline);
+  xj_cal_fini (&cal);
+  return qs_ok (xj_db_q (db, &st_ch_step_wait,
+                         XJ_DB_PARAMS (XJ_DB_I (next.id), XJ_DB_S (today),
+                                       XJ_DB_S (deadline)),
+                         NULL, NULL));
+}
+
+/* Approve, reject or return: the waiting step's actor. */
+static enum xj_err
+act_step (struct xj_db *db, const struct xj_user *u,
+          const struct xj_actor *a, struct req *q,
+          enum xj_change_action action, const char *comment)
+{
+  const char *outcome = XJ_CA_APPROVE == action  ? "approved"
+                        : XJ_CA_REJECT == action ? "rejected"
+                                                 : "returned";
+  const char *act = xj_change_action_name (action);
+  struct step w = { 0 };
+  char evkind[48];
+  bool final = false;
+  enum xj_err e;
+
+  e = act_take_step (db, u, a, q, outcome, comment, &w);
+  if (XJ_E_OK != e)
+    return e;
+  if (XJ_CA_APPROVE == action)
+    e = act_advance (db, q, &w, &final);
+  else
+    {
+      e = set_req (db, q, outcome, XJ_CA_REJECT == action);
+      if (XJ_E_OK == e)
+        e = qs_ok (xj_db_q (db, &st_ch_steps_cancel,
+                            XJ_DB_PARAMS (XJ_DB_I (q->id),
+                                          XJ_DB_I (q->round)),
+                            NULL, NULL));
+    }
+  if (XJ_E_OK != e)
+    return e;
+  /* the step's own action and event first, then the effect, so the
+     timeline reads in order */
+  xj_snprintf (evkind, sizeof evkind, "change.step.%s", outcome);
+  e = act_record (db, a, q, w.id, act, comment, evkind,
+                  json_pack ("{s:I, s:s, s:i, s:s, s:s?}", "request_id",
+                             (json_int_t) q->id, "type",
+                             xj_change_type_name (q->type), "seq", w.seq,
+                             "step", w.label, "comment", comment),
+                  json_pack ("{s:i, s:s, s:s?}", "seq", w.seq, "step",
+                             w.label, "comment", comment));
+  if (XJ_E_OK == e && final)
+    {
+      e = apply (db, a, q);
+      if (XJ_E_OK == e)
+        e = add_action (db, a, q->id, 0, "apply", NULL);
+    }
   return e;
 }
 
@@ -1010,219 +1320,14 @@ xj_change_act (struct xj_db *db, const struct xj_user *u,
                const char *new_reason)
 {
   struct req q;
-  struct step w = { 0 }, next = { 0 };
-  char at[32];
-  const char *act = xj_change_action_name (action);
-  char evkind[48];
-  bool final = false;
-  enum xj_qs qs;
-  enum xj_err e;
+  enum xj_err e = act_load (db, u, id, expect_version, &q);
 
-  e = req_load (db, id, &q);
   if (XJ_E_OK != e)
     return e;
-  if (! can_see (u, &q))
-    {
-      e = XJ_E_NOT_FOUND;
-      goto out;
-    }
-  if (expect_version && expect_version != q.version)
-    {
-      e = XJ_E_CONFLICT;
-      goto out;
-    }
-  xj_now_iso (at);
   if (XJ_CA_WITHDRAW == action || XJ_CA_RESUBMIT == action)
-    {
-      if (! is_initiator (u, &q))
-        {
-          e = XJ_E_CHANGE_NOT_INITIATOR;
-          goto out;
-        }
-      if (XJ_CA_WITHDRAW == action)
-        {
-          if (0 != strcmp (q.status, "pending")
-              && 0 != strcmp (q.status, "returned"))
-            {
-              e = XJ_E_CHANGE_STATE;
-              goto out;
-            }
-          e = set_req (db, &q, "withdrawn", true);
-          if (XJ_E_OK == e)
-            e = qs_ok (xj_db_q (db, &st_ch_steps_cancel,
-                                XJ_DB_PARAMS (XJ_DB_I (q.id),
-                                              XJ_DB_I (q.round)),
-                                NULL, NULL));
-          xj_strlcpy (evkind, "change.withdrawn", sizeof evkind);
-        }
-      else
-        {
-          struct xj_change_chain ch;
-          json_t *p;
-          char *ptext;
-          int days = 10;
-
-          if (0 != strcmp (q.status, "returned"))
-            {
-              e = XJ_E_CHANGE_STATE;
-              goto out;
-            }
-          p = json_loads (q.payload, 0, NULL);
-          if (NULL == p)
-            p = json_object ();
-          if (new_reason && *new_reason)
-            json_object_set_new (p, "reason", json_string (new_reason));
-          ptext = json_dumps (p, JSON_COMPACT | JSON_SORT_KEYS);
-          json_decref (p);
-          qs = xj_db_q (db, &st_ch_req_resubmit,
-                        XJ_DB_PARAMS (XJ_DB_I (q.id), XJ_DB_I (q.version),
-                                      XJ_DB_S (ptext)),
-                        NULL, NULL);
-          free (ptext);
-          if (qs < 0)
-            e = xj_db_qs_err (qs);
-          else if (XJ_QS_NONE == qs)
-            e = XJ_E_CONFLICT;
-          if (XJ_E_OK == e)
-            e = rebuild_chain (db, &q, &ch, &days);
-          if (XJ_E_OK == e)
-            e = insert_steps (db, q.id, q.round + 1, &ch, days);
-          xj_strlcpy (evkind, "change.resubmitted", sizeof evkind);
-        }
-      if (XJ_E_OK == e)
-        e = add_action (db, a, q.id, 0, act, comment);
-      if (XJ_E_OK == e)
-        e = add_event (db, a, q.student_id, evkind,
-                       json_pack ("{s:I, s:s, s:s?}", "request_id",
-                                  (json_int_t) q.id, "type",
-                                  xj_change_type_name (q.type), "comment",
-                                  comment));
-      if (XJ_E_OK == e)
-        {
-          char audit_action[32];
-
-          xj_snprintf (audit_action, sizeof audit_action, "change.%s", act);
-          e = audit (db, a, audit_action, q.id,
-                     json_pack ("{s:s?}", "comment", comment));
-        }
-      goto out;
-    }
-  /* approve / reject / return: the waiting step's actor */
-  if (0 != strcmp (q.status, "pending"))
-    {
-      e = XJ_E_CHANGE_STATE;
-      goto out;
-    }
-  qs = xj_db_q (db, &st_ch_waiting,
-                XJ_DB_PARAMS (XJ_DB_I (q.id), XJ_DB_I (q.round)), &step_row,
-                &w);
-  if (qs < 0 || XJ_QS_NONE == qs)
-    {
-      e = qs < 0 ? xj_db_qs_err (qs) : XJ_E_CHANGE_STATE;
-      goto out;
-    }
-  if (! xj_change_is_actor (u, w.kind, w.school_id, w.region))
-    {
-      e = XJ_E_CHANGE_NOT_ACTOR;
-      goto out;
-    }
-  qs = xj_db_q (db, &st_ch_step_done,
-                XJ_DB_PARAMS (XJ_DB_I (w.id),
-                              XJ_DB_S (XJ_CA_APPROVE == action ? "approved"
-                                       : XJ_CA_REJECT == action ? "rejected"
-                                                                : "returned"),
-                              a->user_id ? XJ_DB_I (a->user_id) : XJ_DB_NUL,
-                              XJ_DB_S (a->username), XJ_DB_S (at),
-                              XJ_DB_SE (comment)),
-                NULL, NULL);
-  if (qs <= 0)
-    {
-      e = qs < 0 ? xj_db_qs_err (qs) : XJ_E_CONFLICT;
-      goto out;
-    }
-  if (XJ_CA_APPROVE == action)
-    {
-      qs = xj_db_q (db, &st_ch_step_at,
-                    XJ_DB_PARAMS (XJ_DB_I (q.id), XJ_DB_I (q.round),
-                                  XJ_DB_I (w.seq + 1)),
-                    &step_row, &next);
-      if (qs < 0)
-        {
-          e = xj_db_qs_err (qs);
-          goto out;
-        }
-      if (XJ_QS_NONE == qs)
-        {
-          /* the last step: the change takes effect (below, after the
-             step's own action and event, so the timeline reads in
-             order) */
-          e = set_req (db, &q, "approved", true);
-          final = true;
-        }
-      else
-        {
-          struct xj_calendar cal;
-          struct xj_change_settings set;
-          char today[12], deadline[12];
-
-          e = set_req (db, &q, "pending", false);
-          if (XJ_E_OK == e)
-            e = xj_change_settings_get (db, &set);
-          if (XJ_E_OK == e)
-            e = xj_cal_load (db, &cal);
-          if (XJ_E_OK != e)
-            goto out;
-          xj_ymd_format (xj_cal_today (), today);
-          xj_ymd_format (xj_cal_add_workdays (&cal, xj_cal_today (),
-                                              (unsigned) (XJ_CH_DEATH == q.type
-                                                            ? set.death_days
-                                                            : set.step_days)),
-                         deadline);
-          xj_cal_fini (&cal);
-          e = qs_ok (xj_db_q (db, &st_ch_step_wait,
-                              XJ_DB_PARAMS (XJ_DB_I (next.id),
-                                            XJ_DB_S (today),
-                                            XJ_DB_S (deadline)),
-                              NULL, NULL));
-        }
-    }
+    e = act_initiator (db, u, a, &q, action, comment, new_reason);
   else
-    {
-      e = set_req (db, &q, XJ_CA_REJECT == action ? "rejected" : "returned",
-                   XJ_CA_REJECT == action);
-      if (XJ_E_OK == e)
-        e = qs_ok (xj_db_q (db, &st_ch_steps_cancel,
-                            XJ_DB_PARAMS (XJ_DB_I (q.id), XJ_DB_I (q.round)),
-                            NULL, NULL));
-    }
-  if (XJ_E_OK == e)
-    e = add_action (db, a, q.id, w.id, act, comment);
-  xj_snprintf (evkind, sizeof evkind, "change.step.%s",
-               XJ_CA_APPROVE == action  ? "approved"
-               : XJ_CA_REJECT == action ? "rejected"
-                                        : "returned");
-  if (XJ_E_OK == e)
-    e = add_event (db, a, q.student_id, evkind,
-                   json_pack ("{s:I, s:s, s:i, s:s, s:s?}", "request_id",
-                              (json_int_t) q.id, "type",
-                              xj_change_type_name (q.type), "seq", w.seq,
-                              "step", w.label, "comment", comment));
-  if (XJ_E_OK == e)
-    {
-      char audit_action[32];
-
-      xj_snprintf (audit_action, sizeof audit_action, "change.%s", act);
-      e = audit (db, a, audit_action, q.id,
-                 json_pack ("{s:i, s:s, s:s?}", "seq", w.seq, "step", w.label,
-                            "comment", comment));
-    }
-  if (XJ_E_OK == e && final)
-    {
-      e = apply (db, a, &q);
-      if (XJ_E_OK == e)
-        e = add_action (db, a, q.id, 0, "apply", NULL);
-    }
-out:
+    e = act_step (db, u, a, &q, action, comment);
   free (q.payload);
   return e;
 }
@@ -1492,35 +1597,6 @@ xj_change_backlog (struct xj_db *db, const struct xj_user *u, json_t *items)
   return qs_ok (xj_db_q (db, &st_ch_backlog,
                          XJ_DB_PARAMS (XJ_DB_S (region), XJ_DB_S (today)),
                          &backlog_row, items));
-}
-
-static int
-lookup_row (void *cls, const struct xj_db_row *r)
-{
-  struct xj_change_lookup *l = cls;
-
-  l->id = xj_db_int (r, 0);
-  xj_strlcpy (l->name, xj_db_text (r, 1), sizeof l->name);
-  l->school_id = xj_db_int (r, 2);
-  xj_strlcpy (l->school_name, xj_db_text (r, 3), sizeof l->school_name);
-  xj_strlcpy (l->grade, xj_db_text (r, 4), sizeof l->grade);
-  xj_strlcpy (l->status, xj_db_text (r, 5), sizeof l->status);
-  return 1;
-}
-
-enum xj_err
-xj_change_lookup (struct xj_db *db, const char *id_no,
-                  const char *registry_no, struct xj_change_lookup *out)
-{
-  enum xj_qs qs;
-
-  memset (out, 0, sizeof *out);
-  qs = xj_db_q (db, &st_ch_lookup,
-                XJ_DB_PARAMS (XJ_DB_S (id_no), XJ_DB_S (registry_no)),
-                &lookup_row, out);
-  if (qs < 0)
-    return xj_db_qs_err (qs);
-  return XJ_QS_NONE == qs ? XJ_E_NOT_FOUND : XJ_E_OK;
 }
 
 enum xj_err

@@ -691,7 +691,7 @@ xj_h_holiday_delete (struct xj_req *r)
 struct lookup_ctx {
   const struct xj_actor *a;
   const char *id_no, *registry_no;
-  struct xj_change_lookup res;
+  struct xj_student_lookup res;
 };
 
 static enum xj_err
@@ -699,7 +699,7 @@ lookup_txn (struct xj_db *db, void *cls)
 {
   struct lookup_ctx *c = cls;
   char idbuf[24];
-  enum xj_err e = xj_change_lookup (db, c->id_no, c->registry_no, &c->res);
+  enum xj_err e = xj_student_lookup (db, c->id_no, c->registry_no, &c->res);
   json_t *j;
   char *text;
 

@@ -26,6 +26,13 @@ XJ_DB_STMT (st_stu_get,
             " LEFT JOIN classes c ON c.id = st.class_id WHERE st.id = $1")
 XJ_DB_STMT (st_stu_by_idno,
             "SELECT id, school_id FROM students WHERE id_no = $2 AND id_type = $1")
+XJ_DB_STMT (st_stu_lookup,
+            "SELECT st.id, st.name, st.school_id, sc.name, st.grade, st.status"
+            " FROM students st JOIN schools sc ON sc.id = st.school_id"
+            " WHERE (st.id_no = $1 AND st.id_type = '1')"
+            " OR st.registry_no = $2"
+            " OR st.id = (SELECT student_id FROM student_aliases"
+            " WHERE registry_no = $2)")
 XJ_DB_STMT (st_stu_lseq, "UPDATE l_seq SET next = next + 1 WHERE id = 1 RETURNING next - 1")
 XJ_DB_STMT (st_stu_dups,
             "SELECT st.id, st.name, st.school_id, sc.name, sc.county_code"
@@ -247,6 +254,35 @@ xj_student_find_by_id_no (struct xj_db *db, const char *id_type,
                            XJ_DB_PARAMS (XJ_DB_S (id_type), XJ_DB_S (id_no)),
                            &idno_cb, &c);
 
+  if (qs < 0)
+    return xj_db_qs_err (qs);
+  return XJ_QS_NONE == qs ? XJ_E_NOT_FOUND : XJ_E_OK;
+}
+
+static int
+lookup_row (void *cls, const struct xj_db_row *r)
+{
+  struct xj_student_lookup *l = cls;
+
+  l->id = xj_db_int (r, 0);
+  xj_strlcpy (l->name, xj_db_text (r, 1), sizeof l->name);
+  l->school_id = xj_db_int (r, 2);
+  xj_strlcpy (l->school_name, xj_db_text (r, 3), sizeof l->school_name);
+  xj_strlcpy (l->grade, xj_db_text (r, 4), sizeof l->grade);
+  xj_strlcpy (l->status, xj_db_text (r, 5), sizeof l->status);
+  return 1;
+}
+
+enum xj_err
+xj_student_lookup (struct xj_db *db, const char *id_no,
+                   const char *registry_no, struct xj_student_lookup *out)
+{
+  enum xj_qs qs;
+
+  memset (out, 0, sizeof *out);
+  qs = xj_db_q (db, &st_stu_lookup,
+                XJ_DB_PARAMS (XJ_DB_S (id_no), XJ_DB_S (registry_no)),
+                &lookup_row, out);
   if (qs < 0)
     return xj_db_qs_err (qs);
   return XJ_QS_NONE == qs ? XJ_E_NOT_FOUND : XJ_E_OK;

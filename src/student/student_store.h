@@ -36,6 +36,23 @@ enum xj_err xj_student_find_by_id_no (struct xj_db *db, const char *id_type,
                                       const char *id_no, int64_t *student_id,
                                       int64_t *school_id);
 
+/* Cross-scope lookup (a receiving school identifying a student for a
+   transfer): the student whose resident ID (type 1) is exactly @id_no,
+   or whose registry number, current or former (alias), is exactly
+   @registry_no (either may be "" to not match).  Fills only what a
+   receiving school needs.  XJ_E_NOT_FOUND if none.  No scope check. */
+struct xj_student_lookup {
+  int64_t id;
+  char name[200];
+  int64_t school_id;
+  char school_name[200];
+  char grade[4];
+  char status[16];
+};
+enum xj_err xj_student_lookup (struct xj_db *db, const char *id_no,
+                               const char *registry_no,
+                               struct xj_student_lookup *out);
+
 /* Next temporary L-number sequence value (1..9999 wrapping into the
    birth-date space is not allowed: fails with XJ_E_INTERNAL at 10000). */
 enum xj_err xj_student_next_lseq (struct xj_db *db, unsigned *seq);
