@@ -149,54 +149,90 @@ xj_snprintf (char *dst, size_t size, const char *fmt, ...)
   return n >= 0 && (size_t) n < size;
 }
 
+/* Length of the well-formed UTF-8 sequence at @s (at most @len bytes),
+   or 0 if it is not one (no overlongs, no surrogates, max U+10FFFF). */
+static size_t
+utf8_seq (const unsigned char *s, size_t len)
+{
+  unsigned c = s[0];
+  unsigned cp;
+  size_t n;
+
+  if (c < 0x80)
+    return 1;
+  if (c >= 0xC2 && c <= 0xDF)
+    {
+      n = 1;
+      cp = c & 0x1F;
+    }
+  else if (c >= 0xE0 && c <= 0xEF)
+    {
+      n = 2;
+      cp = c & 0x0F;
+    }
+  else if (c >= 0xF0 && c <= 0xF4)
+    {
+      n = 3;
+      cp = c & 0x07;
+    }
+  else
+    return 0;
+  if (len <= n)
+    return 0;
+  for (size_t k = 1; k <= n; k++)
+    {
+      if ((s[k] & 0xC0) != 0x80)
+        return 0;
+      cp = (cp << 6) | (s[k] & 0x3F);
+    }
+  if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10FFFF
+      || (cp >= 0xD800 && cp <= 0xDFFF))
+    return 0;
+  return n + 1;
+}
+
 bool
 xj_utf8_valid (const char *str, size_t len)
 {
   const unsigned char *s = (const unsigned char *) str;
-  size_t i = 0;
 
-  while (i < len)
+  for (size_t i = 0, n; i < len; i += n)
+    if (0 == (n = utf8_seq (s + i, len - i)))
+      return false;
+  return true;
+}
+
+char *
+xj_utf8_clean (const char *str, size_t max)
+{
+  static const char repl[] = "\xEF\xBF\xBD"; /* U+FFFD */
+  const unsigned char *s = (const unsigned char *) str;
+  size_t len = strlen (str);
+  char *out = xj_malloc (max + 1);
+  size_t o = 0;
+
+  for (size_t i = 0, n; i < len; i += n)
     {
-      unsigned c = s[i];
-      unsigned cp;
-      size_t n;
+      const char *piece = str + i;
+      size_t plen;
 
-      if (c < 0x80)
-        {
-          i++;
-          continue;
-        }
-      if (c >= 0xC2 && c <= 0xDF)
+      n = utf8_seq (s + i, len - i);
+      plen = n;
+      if (0 == n)
         {
           n = 1;
-          cp = c & 0x1F;
+          piece = repl;
+          plen = 3;
         }
-      else if (c >= 0xE0 && c <= 0xEF)
-        {
-          n = 2;
-          cp = c & 0x0F;
-        }
-      else if (c >= 0xF0 && c <= 0xF4)
-        {
-          n = 3;
-          cp = c & 0x07;
-        }
-      else
-        return false;
-      if (len - i <= n)
-        return false;
-      for (size_t k = 1; k <= n; k++)
-        {
-          if ((s[i + k] & 0xC0) != 0x80)
-            return false;
-          cp = (cp << 6) | (s[i + k] & 0x3F);
-        }
-      if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000)
-          || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        return false;
-      i += n + 1;
+      else if (1 == n && (s[i] < 0x20 || 0x7F == s[i]))
+        piece = "_";
+      if (o + plen > max)
+        break;
+      memcpy (out + o, piece, plen);
+      o += plen;
     }
-  return true;
+  out[o] = '\0';
+  return out;
 }
 
 size_t

@@ -45,6 +45,11 @@ bool xj_snprintf (char *dst, size_t size, const char *fmt, ...)
 /* True if @s (of @len bytes) is well-formed UTF-8 (no overlongs, no
    surrogates, max U+10FFFF).  4-byte sequences are accepted. */
 bool xj_utf8_valid (const char *s, size_t len);
+/* A copy of the NUL-terminated @s that is valid UTF-8 of at most @max
+   bytes: each byte that starts no well-formed sequence becomes U+FFFD,
+   control characters become '_', and the text is cut at a character
+   boundary.  Caller frees. */
+char *xj_utf8_clean (const char *s, size_t max);
 /* Number of code points in a valid UTF-8 string. */
 size_t xj_utf8_count (const char *s);
 /* Parse a decimal int64 in full (no trailing junk, no overflow). */

@@ -42,6 +42,9 @@ struct xj_route {
 extern const struct xj_route xj_routes[];
 
 #define XJ_REQ_MAX_ARGS 2
+/* Upload file names are cut (on a character boundary) to this many
+   bytes; bytes that are not UTF-8 become U+FFFD (docs/api.md). */
+#define XJ_UPLOAD_NAME_MAX 240
 
 struct xj_req {
   void *conn;                   /* struct MHD_Connection *, server.c only */
@@ -75,13 +78,14 @@ struct xj_req {
   void *pp;                     /* struct MHD_PostProcessor *, server.c */
   char *upload_path;            /* owned temp file; unlinked at completion
                                    unless the handler takes it (sets NULL) */
-  char *upload_name;            /* owned original file name, or NULL */
+  char *upload_name;            /* owned original file name (valid UTF-8,
+                                   at most XJ_UPLOAD_NAME_MAX bytes), or NULL */
   int upload_fd;
   uint64_t upload_size;
   json_t *form;                 /* owned: other form fields as strings */
   /* file replies (xj_reply_file) */
   int reply_fd;                 /* owned, -1 = none */
-  char reply_type[64];
+  char reply_type[128];          /* MIME type (XLSX's is 65 bytes) */
   char *reply_filename;         /* owned; Content-Disposition name */
 };
 

@@ -318,9 +318,15 @@ queue_json (struct xj_req *r)
     }
   if (XJ_E_OK != r->err)
     {
+      /* the message and field may reflect client bytes (?grade=%FF):
+         always valid UTF-8, or jansson would give no body at all */
+      char *msg = xj_utf8_clean (r->err_msg, sizeof r->err_msg - 1);
+      char *field = r->err_field ? xj_utf8_clean (r->err_field, 63) : NULL;
       json_t *e = json_pack ("{s:s, s:s, s:s?}", "code", xj_err_code (r->err),
-                             "message", r->err_msg, "field", r->err_field);
+                             "message", msg, "field", field);
 
+      free (msg);
+      free (field);
       if (NULL == r->err_field)
         json_object_set_new (e, "field", json_null ());
       if (r->err_details)
@@ -492,12 +498,17 @@ post_iter (void *cls, enum MHD_ValueKind kind, const char *key,
     return MHD_YES;
   if (0 == strcmp (key, "file"))
     {
+      if (0 == off && NULL != r->upload_path)
+        {
+          /* a second part named "file": refused, never appended to the
+             first (a client that means two files must send two imports) */
+          xj_reply_err (r, XJ_E_UPLOAD_MANY_FILES, "file", NULL);
+          return MHD_YES;
+        }
       if (r->upload_fd < 0)
         {
           char path[1200];
 
-          if (r->upload_path)
-            return MHD_YES; /* only the first file part counts */
           xj_snprintf (path, sizeof path, "%s/upload-XXXXXX",
                        xj_req_tmpdir (r));
           r->upload_fd = mkostemp (path, O_CLOEXEC);
@@ -508,7 +519,7 @@ post_iter (void *cls, enum MHD_ValueKind kind, const char *key,
             }
           r->upload_path = xj_strdup (path);
           if (filename)
-            r->upload_name = xj_strndup (filename, strnlen (filename, 255));
+            r->upload_name = xj_utf8_clean (filename, XJ_UPLOAD_NAME_MAX);
         }
       if (r->upload_size + size > r->route->body_max)
         {
@@ -599,6 +610,90 @@ content_disposition (const char *name, bool inline_, char *out, size_t size)
   out[n] = '\0';
 }
 
+/* The length the request announces for its body: Content-Length, or
+   SIZE_MAX for a chunked body (its length is unknown until read).
+   False (with the error reply prepared) for a malformed length. */
+static bool
+announced_body (struct xj_req *r, size_t *len)
+{
+  const char *cl = xj_req_header (r, MHD_HTTP_HEADER_CONTENT_LENGTH);
+  const char *te = xj_req_header (r, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+  int64_t n;
+
+  *len = 0;
+  if (te)
+    *len = SIZE_MAX;
+  else if (cl)
+    {
+      if (! xj_parse_i64 (cl, &n) || n < 0)
+        {
+          xj_reply_err (r, XJ_E_BAD_PARAM, NULL, "Content-Length无效");
+          return false;
+        }
+      *len = (uint64_t) n > SIZE_MAX - 1 ? SIZE_MAX - 1 : (size_t) n;
+    }
+  return true;
+}
+
+/* The first call of the access handler (headers read, no body yet):
+   find the route, refuse a body the route does not take or cannot hold
+   and authenticate uploads.  True when the reply must be queued now, so
+   that not a byte of the body is read (libmicrohttpd then closes the
+   connection instead of reading the rest). */
+static bool
+first_call (struct xj_req *r)
+{
+  bool path_found;
+  size_t body;
+
+  if (! announced_body (r, &body))
+    return true;
+  if (0 != strncmp (r->url, "/api/", 5))
+    {
+      /* static files take no body */
+      if (0 == body)
+        return false;
+      xj_reply_err (r, XJ_E_BODY_NOT_ALLOWED, NULL, NULL);
+      return true;
+    }
+  r->route = route_find (r->method, r->url, r->path_args, &path_found);
+  if (NULL == r->route)
+    {
+      xj_reply_err (r, path_found ? XJ_E_METHOD_NOT_ALLOWED
+                                  : XJ_E_ROUTE_NOT_FOUND, NULL, NULL);
+      return 0 != body; /* with a body: answer now, read none of it */
+    }
+  if (0 == r->route->body_max && 0 != body)
+    {
+      /* before authentication: a stranger's body is never buffered */
+      xj_reply_err (r, XJ_E_BODY_NOT_ALLOWED, NULL, NULL);
+      return true;
+    }
+  if (SIZE_MAX != body && body > r->route->body_max)
+    {
+      xj_reply_err (r, XJ_E_BODY_TOO_LARGE, NULL, "上限%zu字节",
+                    r->route->body_max);
+      return true;
+    }
+  xj_buf_init (&r->body, (r->route->flags & XJ_RF_UPLOAD)
+                           ? 1 : r->route->body_max);
+  if (r->route->flags & XJ_RF_UPLOAD)
+    {
+      /* who may upload is known before a byte of the body is read */
+      if (! authenticate (r))
+        return true;
+      r->form = json_object ();
+      r->pp = MHD_create_post_processor (r->conn, 64 * 1024, &post_iter, r);
+      if (NULL == r->pp)
+        {
+          xj_reply_err (r, XJ_E_BAD_PARAM, NULL,
+                        "上传须使用multipart/form-data");
+          return true;
+        }
+    }
+  return false;
+}
+
 static enum MHD_Result
 access_handler (void *cls, struct MHD_Connection *conn, const char *url,
                 const char *method, const char *version,
@@ -611,9 +706,6 @@ access_handler (void *cls, struct MHD_Connection *conn, const char *url,
   (void) version;
   if (NULL == r)
     {
-      bool path_found;
-      const char *cl;
-
       r = xj_calloc (1, sizeof *r);
       r->upload_fd = -1; /* 0 would be a real descriptor to close */
       r->reply_fd = -1;
@@ -623,46 +715,7 @@ access_handler (void *cls, struct MHD_Connection *conn, const char *url,
       r->method = method;
       r->url = url;
       client_ip (conn, r->ip);
-      if (0 != strncmp (url, "/api/", 5))
-        return MHD_YES; /* static file, answered on the next call */
-      r->route = route_find (method, url, r->path_args, &path_found);
-      if (NULL == r->route)
-        {
-          xj_reply_err (r, path_found ? XJ_E_METHOD_NOT_ALLOWED
-                                      : XJ_E_ROUTE_NOT_FOUND, NULL, NULL);
-          return MHD_YES;
-        }
-      xj_buf_init (&r->body, (r->route->flags & XJ_RF_UPLOAD)
-                               ? 1 : r->route->body_max);
-      cl = MHD_lookup_connection_value (conn, MHD_HEADER_KIND,
-                                        MHD_HTTP_HEADER_CONTENT_LENGTH);
-      if (cl)
-        {
-          int64_t n;
-
-          if (! xj_parse_i64 (cl, &n) || n < 0 || (uint64_t) n > r->route->body_max)
-            {
-              /* Refuse before reading: queue now, the body is never read. */
-              xj_reply_err (r, XJ_E_BODY_TOO_LARGE, NULL, "上限%zu字节",
-                            r->route->body_max);
-              return queue_json (r);
-            }
-        }
-      if (r->route->flags & XJ_RF_UPLOAD)
-        {
-          /* who may upload is known before a byte of the body is read */
-          if (! authenticate (r))
-            return queue_json (r);
-          r->form = json_object ();
-          r->pp = MHD_create_post_processor (conn, 64 * 1024, &post_iter, r);
-          if (NULL == r->pp)
-            {
-              xj_reply_err (r, XJ_E_BAD_PARAM, NULL,
-                            "上传须使用multipart/form-data");
-              return queue_json (r);
-            }
-        }
-      return MHD_YES;
+      return first_call (r) ? queue_json (r) : MHD_YES;
     }
   if (0 != *upload_data_size)
     {
@@ -675,8 +728,11 @@ access_handler (void *cls, struct MHD_Connection *conn, const char *url,
           *upload_data_size = 0;
           return MHD_YES;
         }
+      /* a route without a body never buffers one (body_max 0 would be
+         "no limit" to xj_buf) */
       if (! r->too_large && XJ_E_OK == r->err && r->route
-          && ! xj_buf_append (&r->body, upload_data, *upload_data_size))
+          && (0 == r->route->body_max
+              || ! xj_buf_append (&r->body, upload_data, *upload_data_size)))
         {
           r->too_large = true;
           xj_buf_fini (&r->body);
@@ -687,7 +743,9 @@ access_handler (void *cls, struct MHD_Connection *conn, const char *url,
   if (NULL == r->route && XJ_E_OK == r->err)
     return xj_static_serve (conn, config->web_dir, url);
   upload_close (r);
-  if (r->too_large)
+  if (r->too_large && 0 == r->route->body_max)
+    xj_reply_err (r, XJ_E_BODY_NOT_ALLOWED, NULL, NULL);
+  else if (r->too_large)
     xj_reply_err (r, XJ_E_BODY_TOO_LARGE, NULL, "上限%zu字节",
                   r->route->body_max);
   else if (XJ_E_OK == r->err && (r->route->flags & XJ_RF_UPLOAD))

@@ -393,6 +393,14 @@ xj_import_job_submit (struct xj_db *db, const char *db_path,
   return XJ_E_OK;
 }
 
+static const char *
+job_status (json_t *job)
+{
+  const char *s = json_string_value (json_object_get (job, "status"));
+
+  return s ? s : "";
+}
+
 static bool
 visible (const struct xj_user *u, json_t *job)
 {
@@ -418,8 +426,7 @@ add_progress (json_t *job, int64_t id)
   alive = started;
   pthread_mutex_unlock (&lock);
   if (! running && ! alive
-      && 0 == strcmp (json_string_value (json_object_get (job, "status")),
-                      "running"))
+      && 0 == strcmp (job_status (job), "running"))
     {
       /* left running by a server that stopped; the worker marks it
          failed when it next starts */
@@ -548,8 +555,7 @@ xj_import_job_cancel (struct xj_db *db, const struct xj_user *u, int64_t id,
       json_decref (j);
       return XJ_E_OK;
     }
-  if (0 == strcmp (json_string_value (json_object_get (j, "status")),
-                   "queued"))
+  if (0 == strcmp (job_status (j), "queued"))
     {
       bool busy;
 
@@ -581,8 +587,7 @@ xj_import_job_cancel (struct xj_db *db, const struct xj_user *u, int64_t id,
       json_decref (j);
       return XJ_E_OK;
     }
-  xj_strlcpy (status_out, json_string_value (json_object_get (j, "status")),
-              sz);
+  xj_strlcpy (status_out, job_status (j), sz);
   json_decref (j);
   return XJ_E_OK;
 }

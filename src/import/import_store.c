@@ -408,13 +408,17 @@ job_json (const struct xj_db_row *r)
 {
   json_t *opts = json_loads (xj_db_text (r, 5), 0, NULL);
   json_t *errs = json_loads (xj_db_text (r, 17), 0, NULL);
+  /* names stored by older versions may be cut inside a character or not
+     UTF-8 at all; json_pack would then give no object */
+  char *name = xj_utf8_clean (xj_db_text (r, 3), 1024);
+  json_t *j;
 
-  return json_pack (
+  j = json_pack (
     "{s:I, s:I, s:s, s:s, s:I, s:o, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:s,"
     " s:s?, s:s?, s:b, s:o, s:s}",
     "id", (json_int_t) xj_db_int (r, 0), "user_id",
     (json_int_t) xj_db_int (r, 1), "username", xj_db_text (r, 2),
-    "file_name", xj_db_text (r, 3), "file_size",
+    "file_name", name, "file_size",
     (json_int_t) xj_db_int (r, 4), "options",
     opts ? opts : json_object (), "status", xj_db_text (r, 6), "message",
     xj_db_text (r, 7), "rows_total", (json_int_t) xj_db_int (r, 8),
@@ -426,6 +430,11 @@ job_json (const struct xj_db_row *r)
     "finished_at", xj_db_text (r, 15)[0] ? xj_db_text (r, 15) : NULL,
     "has_report", '\0' != xj_db_text (r, 16)[0], "errors",
     errs ? errs : json_array (), "sha256", xj_db_text (r, 18));
+  free (name);
+  if (NULL == j)
+    XJ_BUG ("import job %lld: cannot build its JSON",
+            (long long) xj_db_int (r, 0));
+  return j;
 }
 
 struct get_ctx {
@@ -457,6 +466,11 @@ xj_istore_job_get (struct xj_db *db, int64_t id, json_t **out, char **report)
     return xj_db_qs_err (qs);
   if (XJ_QS_NONE == qs)
     return XJ_E_NOT_FOUND;
+  if (NULL == c.j)
+    {
+      free (c.report);
+      return XJ_E_INTERNAL;
+    }
   *out = c.j;
   if (report)
     *report = c.report;

@@ -1,0 +1,195 @@
+"""Hardening of the HTTP layer (issue 9): bodies refused on routes that
+take none, upload names, reflected bytes in errors, duplicate upload
+parts, the XLSX Content-Type, per-address connection cap and request
+deadline, writes that answer 503 within a second while reads go on, and
+the import queue's limits and retention."""
+import os
+import socket
+import sqlite3
+import threading
+import time
+
+import pytest
+
+from conftest import (ADMIN_PW, Api, Server, cli_ok, err_code, run_cli, sql,
+                      student_body)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def rss_kb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    raise AssertionError("no VmRSS")
+
+
+def read_reply(s, timeout=10.0):
+    """Read from @s until the reply head and its Content-Length body are
+    in, or the peer closes; returns the text."""
+    s.settimeout(timeout)
+    data = b""
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < timeout:
+        head, sep, body = data.partition(b"\r\n\r\n")
+        if sep:
+            n = [int(l.split(b":")[1]) for l in head.split(b"\r\n")
+                 if l.lower().startswith(b"content-length:")]
+            if n and len(body) >= n[0]:
+                break
+        try:
+            chunk = s.recv(65536)
+        except (socket.timeout, ConnectionResetError):
+            break
+        if not chunk:
+            break
+        data += chunk
+    return data.decode("utf-8", "replace")
+
+
+def status_of(text):
+    return int(text.split(" ", 2)[1]) if text.startswith("HTTP/") else 0
+
+
+# ------------------------------------------------ defect 1: no-body routes
+
+def test_chunked_body_on_get_codes_refused_without_buffering(world):
+    """Before: 0 meant "no limit" and 300 MiB of chunks grew RSS by
+    300 MB before the 401.  Now the answer is 413 body_not_allowed at
+    once, before authentication, and RSS stays flat."""
+    pid = world.server.proc.pid
+    before = rss_kb(pid)
+    chunk = b"x" * (1 << 20)
+    frame = b"%x\r\n" % len(chunk) + chunk + b"\r\n"
+    sent = 0
+    with socket.create_connection(("127.0.0.1", world.server.port)) as s:
+        s.sendall(b"GET /api/v1/codes HTTP/1.1\r\nHost: x\r\n"
+                  b"Transfer-Encoding: chunked\r\n\r\n")
+        s.settimeout(5)
+        try:
+            for _ in range(64):          # up to 64 MiB, if it reads them
+                s.sendall(frame)
+                sent += 1
+        except (BrokenPipeError, ConnectionResetError, socket.timeout):
+            pass
+        text = read_reply(s)
+    after = rss_kb(pid)
+    assert status_of(text) == 413, text[:300]
+    assert '"body_not_allowed"' in text
+    assert after - before < 16 * 1024, (before, after, sent)
+
+
+def test_content_length_on_no_body_route_refused(world):
+    with socket.create_connection(("127.0.0.1", world.server.port)) as s:
+        s.sendall(b"GET /api/v1/codes HTTP/1.1\r\nHost: x\r\n"
+                  b"Content-Length: 100000000\r\n\r\n")
+        text = read_reply(s)
+    assert status_of(text) == 413 and '"body_not_allowed"' in text, text
+    # a GET without a body still works
+    c = world.client()
+    try:
+        assert c.get("/codes").status_code == 401
+    finally:
+        c.close()
+
+
+# ------------------------------------------------ defect 2: upload names
+
+def tiny_csv(a, world):
+    from test_imports import body_for, make_csv
+    return make_csv(a, [body_for(world, "ys1")],
+                    school_code=world.code["ys1"]).encode()
+
+
+def upload_named(a, name_bytes, data):
+    """Multipart by hand: httpx would re-encode a str file name."""
+    bnd = b"xjboundary42"
+    body = (b"--" + bnd + b"\r\nContent-Disposition: form-data; name=\"file\";"
+            b" filename=\"" + name_bytes + b"\"\r\nContent-Type: text/csv\r\n\r\n"
+            + data + b"\r\n--" + bnd + b"--\r\n")
+    return a.post("/imports", content=body, headers={
+        "Content-Type": "multipart/form-data; boundary=" + bnd.decode()})
+
+
+@pytest.mark.parametrize("name", [
+    "长".encode() * 200 + b".csv",          # 604 bytes: cut inside a character before
+    b"\xd1\xa7\xc9\xfa\xc3\xfb\xb2\xe1.csv",  # GBK "学生名册.csv"
+])
+def test_odd_upload_name_keeps_the_job_visible_and_cancel_safe(api, world,
+                                                               name):
+    a = api("ys_reg1")
+    admin = api("admin")
+    r = upload_named(a, name, tiny_csv(a, world))
+    assert r.status_code == 202, r.text
+    iid = r.json()["id"]
+    # the owner sees it in the list, the admin gets a JSON body
+    items = a.get("/imports", params={"limit": 200}).json()["items"]
+    job = [j for j in items if j["id"] == iid]
+    assert job, "the import vanished from its owner's list"
+    fname = job[0]["file_name"]
+    assert len(fname.encode()) <= 240
+    r = admin.get(f"/imports/{iid}")
+    assert r.status_code == 200 and r.json()["id"] == iid, r.text
+    if name.startswith("长".encode()):
+        assert fname.startswith("长" * 10) and "\ufffd" not in fname
+    else:
+        assert fname.endswith(".csv") and "\ufffd" in fname
+    # cancel (whatever state it is in) answers, and the server lives on
+    r = a.post(f"/imports/{iid}/cancel")
+    assert r.status_code == 200, r.text
+    assert a.get("/codes").status_code == 200
+
+
+def test_old_row_with_invalid_name_still_lists(api, world):
+    """A row stored by an older version (bytes cut mid-character) lists and
+    cancels instead of vanishing or crashing."""
+    a = api("ys_reg2")
+    r = upload_named(a, b"ok.csv", b"x")
+    iid = r.json()["id"]
+    with sqlite3.connect(str(world.db), timeout=10) as c:
+        c.execute("UPDATE imports SET file_name = CAST(X'E995BF' AS TEXT)"
+                  " || CAST(X'E995' AS TEXT) WHERE id = ?", (iid,))
+    items = a.get("/imports").json()["items"]
+    assert [j for j in items if j["id"] == iid]
+    assert a.post(f"/imports/{iid}/cancel").status_code == 200
+    assert a.get("/codes").status_code == 200
+
+
+# ------------------------------------------------ defect 12 (part)
+
+def test_two_file_parts_refused(api, world):
+    a = api("ys_reg1")
+    data = tiny_csv(a, world)
+    bnd = b"xjb"
+    part = (b"--xjb\r\nContent-Disposition: form-data; name=\"file\";"
+            b" filename=\"a.csv\"\r\nContent-Type: text/csv\r\n\r\n" + data
+            + b"\r\n")
+    body = part + part + b"--xjb--\r\n"
+    r = a.post("/imports", content=body, headers={
+        "Content-Type": "multipart/form-data; boundary=" + bnd.decode()})
+    assert r.status_code == 400, r.text
+    assert err_code(r) == "upload_many_files"
+    assert r.json()["error"]["field"] == "file"
+
+
+def test_reflected_invalid_utf8_gives_json_error(api):
+    a = api("ys_reg1")
+    r = a.get("/students?grade=%FF%FE")
+    assert r.status_code == 400
+    assert r.headers["content-type"].startswith("application/json")
+    j = r.json()          # valid UTF-8 JSON (raises otherwise)
+    assert j["error"]["code"]
+    r.content.decode("utf-8")
+
+
+def test_xlsx_content_type_complete(api):
+    a = api("ys_reg1")
+    r = a.get("/students/export", params={"format": "xlsx"})
+    assert r.status_code == 200, r.text[:300]
+    assert r.headers["content-type"] == XLSX
+
+
+def test_help_lists_import():
+    p = run_cli("--help")
+    assert "\n  import " in p.stdout + p.stderr
