@@ -126,6 +126,12 @@ typedef enum xj_err (*xj_db_txn_cb) (struct xj_db *db, void *cls);
 /* @write: BEGIN IMMEDIATE (writer lock up front) vs BEGIN DEFERRED. */
 enum xj_err xj_db_txn_run (struct xj_db *db, const char *name, bool write,
                            xj_db_txn_cb cb, void *cls);
+/* Bound how long a transaction of @db may wait for the writer lock, all
+   retries included: after about @ms milliseconds xj_db_txn_run gives up
+   with XJ_E_DB_BUSY.  Request threads use 1000 (docs/api.md: a write
+   answers or gives 503 within a second); 0 restores the default (5 s
+   busy timeout, up to 8 attempts) of the CLI and the import worker. */
+void xj_db_set_write_wait (struct xj_db *db, unsigned ms);
 /* Map a failed query status to an error (HARD→DB, SOFT→DB_BUSY). */
 enum xj_err xj_db_qs_err (enum xj_qs qs);
 

@@ -28,6 +28,7 @@ struct xj_db {
   sqlite3_stmt **stmts;  /* indexed by xj_db_stmt.index */
   int nstmts;
   bool in_txn;
+  unsigned write_wait_ms; /* 0 = default busy timeout and retries */
 };
 
 struct xj_db_row {
@@ -388,6 +389,13 @@ xj_db_qs_err (enum xj_qs qs)
   return XJ_E_DB;
 }
 
+void
+xj_db_set_write_wait (struct xj_db *db, unsigned ms)
+{
+  db->write_wait_ms = ms;
+  sqlite3_busy_timeout (db->conn, ms ? (int) ms : 5000);
+}
+
 enum xj_err
 xj_db_txn_run (struct xj_db *db, const char *name, bool write,
                xj_db_txn_cb cb, void *cls)
@@ -399,9 +407,21 @@ xj_db_txn_run (struct xj_db *db, const char *name, bool write,
       XJ_BUG ("nested transaction %s", name);
       return XJ_E_INTERNAL;
     }
+  int64_t deadline = xj_mono_ms () + db->write_wait_ms;
+
   for (int attempt = 0; attempt < 8 && XJ_E_DB_BUSY == e; attempt++)
     {
-      int rc = exec_simple (db, write ? "BEGIN IMMEDIATE" : "BEGIN");
+      int rc;
+
+      if (db->write_wait_ms)
+        {
+          int64_t left = deadline - xj_mono_ms ();
+
+          if (left <= 0)
+            break;
+          sqlite3_busy_timeout (db->conn, (int) left);
+        }
+      rc = exec_simple (db, write ? "BEGIN IMMEDIATE" : "BEGIN");
 
       if (SQLITE_OK != rc)
         {

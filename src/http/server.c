@@ -30,6 +30,9 @@
 #include "import/import.h"
 #include "student/student_json.h"
 
+/* How long a request may wait for SQLite's writer lock (docs/api.md). */
+#define XJ_WRITE_WAIT_MS 900
+
 static const struct xj_server_config *config;
 static pthread_key_t db_key;
 static atomic_int active_requests;
@@ -50,6 +53,9 @@ thread_db (void)
     {
       if (XJ_E_OK != xj_db_open (config->db_path, XJ_DB_OPEN_EXISTING, &db))
         return NULL;
+      /* a request thread never waits for the writer lock much longer
+         than a second: 503 db_busy instead (docs/api.md) */
+      xj_db_set_write_wait (db, XJ_WRITE_WAIT_MS);
       pthread_setspecific (db_key, db);
     }
   return db;

@@ -1,6 +1,6 @@
 """While another writer holds the database (in practice: a large import,
-whose one transaction holds the writer lock), a write waits the busy
-timeout and then answers 503 db_busy with Retry-After, never half-done;
+whose one transaction holds the writer lock), a write waits about a
+second and then answers 503 db_busy with Retry-After, never half-done;
 reads go on."""
 import sqlite3
 import time
@@ -20,7 +20,7 @@ def test_write_while_locked_is_503_with_retry_after(api, world):
         assert r.status_code == 503, r.text
         assert err_code(r) == "db_busy"
         assert r.headers.get("retry-after") == "5"
-        assert waited >= 4, waited          # the busy timeout, not at once
+        assert 0.5 <= waited < 2, waited    # about a second, not at once
         # reads are not blocked by the writer
         r = a.get("/students", params={"limit": 1})
         assert r.status_code == 200 and r.json()["total"] == n0

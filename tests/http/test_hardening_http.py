@@ -193,3 +193,29 @@ def test_xlsx_content_type_complete(api):
 def test_help_lists_import():
     p = run_cli("--help")
     assert "\n  import " in p.stdout + p.stderr
+
+
+# ------------------------------------------------ point 2: writes never hold a thread
+
+def test_write_503_within_a_second_and_read_at_once(api, world):
+    """Before: a write waited 8 x 5 s busy timeouts inside the request
+    thread.  Now it answers 503 db_busy with Retry-After within about a
+    second while a read answers at once."""
+    a = api("ys_reg1")
+    holder = sqlite3.connect(str(world.db), timeout=1, isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        t0 = time.monotonic()
+        r = a.post("/students", json=student_body())
+        waited = time.monotonic() - t0
+        assert r.status_code == 503, r.text
+        assert err_code(r) == "db_busy"
+        assert int(r.headers["retry-after"]) > 0
+        assert waited < 1.5, waited
+        t0 = time.monotonic()
+        for path in ("/students", "/codes", "/imports"):
+            assert a.get(path).status_code == 200
+        assert time.monotonic() - t0 < 0.5
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
