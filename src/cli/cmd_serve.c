@@ -41,6 +41,28 @@ default_web_dir (char *buf, size_t size)
   return buf;
 }
 
+/* One of the connection limits: counts 1..100000 (per address: 0 = no
+   limit), timeouts 1..86400 s. */
+static enum xj_err
+limit_arg (int c, const char *arg, struct xj_serve_opts *o)
+{
+  int64_t v;
+  int64_t min = 'P' == c ? 0 : 1;
+  int64_t max = ('H' == c || 'B' == c) ? 86400 : 100000;
+
+  if (! xj_parse_i64 (arg, &v) || v < min || v > max)
+    return XJ_E_USAGE;
+  if ('C' == c)
+    o->max_conns = (unsigned) v;
+  else if ('P' == c)
+    o->max_conns_per_ip = (unsigned) v;
+  else if ('H' == c)
+    o->header_timeout = (unsigned) v;
+  else
+    o->body_timeout = (unsigned) v;
+  return XJ_E_OK;
+}
+
 int
 xj_serve_args (const char *cmd, int argc, char **argv,
                struct xj_serve_opts *o)
@@ -52,12 +74,20 @@ xj_serve_args (const char *cmd, int argc, char **argv,
     { "schools", required_argument, NULL, 's' },
     { "students", required_argument, NULL, 'n' },
     { "seed", required_argument, NULL, 'S' },
+    { "max-conns", required_argument, NULL, 'C' },
+    { "max-conns-per-ip", required_argument, NULL, 'P' },
+    { "header-timeout", required_argument, NULL, 'H' },
+    { "body-timeout", required_argument, NULL, 'B' },
     { NULL, 0, NULL, 0 }
   };
   int c;
   int64_t v;
 
   o->listen = "127.0.0.1:8080";
+  o->max_conns = 1000;
+  o->max_conns_per_ip = 64;
+  o->header_timeout = 30;
+  o->body_timeout = 600;
   optind = 1;
   while (-1 != (c = getopt_long (argc, argv, "", opts, NULL)))
     {
@@ -84,6 +114,13 @@ xj_serve_args (const char *cmd, int argc, char **argv,
           else
             o->seed = (uint64_t) v;
           break;
+        case 'C':
+        case 'P':
+        case 'H':
+        case 'B':
+          if (XJ_E_OK != limit_arg (c, optarg, o))
+            return xj_cli_fail (cmd, XJ_E_USAGE, optarg);
+          break;
         default:
           return xj_cli_fail (cmd, XJ_E_USAGE, "see --help");
         }
@@ -103,6 +140,10 @@ xj_serve_run (const char *cmd, const struct xj_cli *g,
     .db_path = g->db_path,
     .web_dir = o->web ? o->web : default_web_dir (webbuf, sizeof webbuf),
     .threads = o->threads,
+    .max_conns = o->max_conns,
+    .max_conns_per_ip = o->max_conns_per_ip,
+    .header_timeout = o->header_timeout,
+    .body_timeout = o->body_timeout,
     .ready = &ready,
     .ready_cls = (void *) banner,
   };

@@ -9,6 +9,10 @@ struct xj_serve_opts {
   const char *listen;
   const char *web;
   unsigned threads;
+  unsigned max_conns;        /* --max-conns (default 1000) */
+  unsigned max_conns_per_ip; /* --max-conns-per-ip (default 64, 0 = off) */
+  unsigned header_timeout;   /* --header-timeout seconds (default 30) */
+  unsigned body_timeout;     /* --body-timeout seconds (default 600) */
   unsigned schools;        /* demo only */
   unsigned long students;  /* demo only */
   uint64_t seed;           /* demo only */

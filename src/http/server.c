@@ -1,7 +1,7 @@
 /* server.c -- libmicrohttpd glue: request contexts, body limits, routing,
- * sessions and CSRF, replies, static files and clean shutdown.  The only
- * file besides static.c that calls libmicrohttpd; handlers see struct
- * xj_req only.
+ * sessions and CSRF, replies, static files and clean shutdown.  With
+ * static.c and conn_guard.c the only files that call libmicrohttpd;
+ * handlers see struct xj_req only.
  *
  * Per libmicrohttpd 0.9.75 the reply is queued on the second (or later)
  * call of the access handler: answering on the first call closes
@@ -24,6 +24,7 @@
 #include <unistd.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include "http/conn_guard.h"
 #include "http/req.h"
 #include "http/server.h"
 #include "http/static.h"
@@ -721,7 +722,13 @@ access_handler (void *cls, struct MHD_Connection *conn, const char *url,
       r->method = method;
       r->url = url;
       client_ip (conn, r->ip);
-      return first_call (r) ? queue_json (r) : MHD_YES;
+      if (first_call (r))
+        {
+          xj_conn_guard_busy (conn);
+          return queue_json (r);
+        }
+      xj_conn_guard_body (conn);
+      return MHD_YES;
     }
   if (0 != *upload_data_size)
     {
@@ -746,6 +753,7 @@ access_handler (void *cls, struct MHD_Connection *conn, const char *url,
       *upload_data_size = 0;
       return MHD_YES;
     }
+  xj_conn_guard_busy (conn);
   if (NULL == r->route && XJ_E_OK == r->err)
     return xj_static_serve (conn, config->web_dir, url);
   upload_close (r);
@@ -775,8 +783,8 @@ completed (void *cls, struct MHD_Connection *conn, void **con_cls,
   struct xj_req *r = *con_cls;
 
   (void) cls;
-  (void) conn;
   (void) toe;
+  xj_conn_guard_idle (conn);
   if (NULL == r)
     return;
   for (int i = 0; i < XJ_REQ_MAX_ARGS; i++)
@@ -892,14 +900,23 @@ xj_server_run (const struct xj_server_config *cfg)
                         MHD_OPTION_THREAD_POOL_SIZE, threads,
                         MHD_OPTION_NOTIFY_COMPLETED, &completed, NULL,
                         MHD_OPTION_UNESCAPE_CALLBACK, &unescape_url, NULL,
+                        MHD_OPTION_NOTIFY_CONNECTION, &xj_conn_guard_notify,
+                        NULL,
                         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned) 60,
-                        MHD_OPTION_CONNECTION_LIMIT, (unsigned) 1000,
+                        MHD_OPTION_CONNECTION_LIMIT, cfg->max_conns,
+                        MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+                        cfg->max_conns_per_ip,
                         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t) 65536,
                         MHD_OPTION_END);
   if (NULL == d)
     {
       XJ_ERROR ("cannot listen on %s: %s", cfg->listen, strerror (errno));
       return XJ_E_IO;
+    }
+  if (! xj_conn_guard_start (cfg->header_timeout, cfg->body_timeout))
+    {
+      MHD_stop_daemon (d);
+      return XJ_E_INTERNAL;
     }
   di = MHD_get_daemon_info (d, MHD_DAEMON_INFO_BIND_PORT);
   if (cfg->ready)
@@ -911,6 +928,7 @@ xj_server_run (const struct xj_server_config *cfg)
   for (int i = 0; i < 100 && atomic_load (&active_requests) > 0; i++)
     usleep (100 * 1000);
   MHD_stop_daemon (d);
+  xj_conn_guard_stop ();
   XJ_INFO ("stopped");
   return XJ_E_OK;
 }

@@ -12,6 +12,11 @@ struct xj_server_config {
   const char *db_path;
   const char *web_dir;   /* built UI (web/dist); NULL = API only */
   unsigned threads;      /* 0 = number of CPUs */
+  unsigned max_conns;    /* connections at once (all addresses) */
+  unsigned max_conns_per_ip; /* from one address; 0 = no limit */
+  unsigned header_timeout;   /* s: a request's headers, from the accept or
+                                the previous reply (conn_guard.c) */
+  unsigned body_timeout;     /* s: its body, from its headers */
   void (*ready) (void *cls, unsigned port); /* called once listening */
   void *ready_cls;
 };

@@ -219,3 +219,117 @@ def test_write_503_within_a_second_and_read_at_once(api, world):
     finally:
         holder.execute("ROLLBACK")
         holder.close()
+
+
+# ------------------------------------------------ defect 6: slow senders
+
+@pytest.fixture(scope="module")
+def tight(tmp_path_factory):
+    """A server of its own with small limits: 40 connections in all, 10
+    per address, 3 s for headers, 4 s for a body."""
+    tmp = tmp_path_factory.mktemp("tight")
+    db = tmp / "t.db"
+    cli_ok("init", db=db, env={"XUEJI_ADMIN_PASSWORD": ADMIN_PW})
+    srv = Server(db, ["serve", "--max-conns", "40", "--max-conns-per-ip",
+                      "10", "--header-timeout", "3", "--body-timeout", "4"],
+                 tmp)
+    yield srv
+    srv.stop()
+
+
+def half_sent(port, n, src="127.0.0.1"):
+    """@n connections from @src that sent half a request."""
+    socks = []
+    for _ in range(n):
+        s = socket.socket()
+        s.bind((src, 0))
+        s.settimeout(2)
+        try:
+            s.connect(("127.0.0.1", port))
+            s.sendall(b"GET /api/v1/codes HTTP/1.1\r\nHost: x\r\nX-A: ")
+        except OSError:
+            pass
+        socks.append(s)
+    return socks
+
+
+def closed_by_server(s):
+    try:
+        s.settimeout(0.05)
+        return s.recv(1) == b""
+    except socket.timeout:
+        return False
+    except OSError:
+        return True
+
+
+def test_one_address_cannot_starve_others(tight):
+    """Before: 1,010 half-sent requests from one address took every slot
+    of the global cap.  Now one address gets at most --max-conns-per-ip
+    (the rest are closed at once) and another address is served at once."""
+    socks = half_sent(tight.port, 60)
+    try:
+        time.sleep(0.5)
+        open_ = [s for s in socks if not closed_by_server(s)]
+        assert len(open_) <= 10, len(open_)
+        t0 = time.monotonic()
+        c = socket.socket()
+        c.bind(("127.0.0.2", 0))
+        c.connect(("127.0.0.1", tight.port))
+        c.sendall(b"GET /api/v1/codes HTTP/1.1\r\nHost: x\r\n\r\n")
+        text = read_reply(c, timeout=5)
+        c.close()
+        assert status_of(text) == 401, text[:200]
+        assert time.monotonic() - t0 < 1.0
+    finally:
+        for s in socks:
+            s.close()
+
+
+def trickle(port, head, body=b"", every=0.4, limit=12.0):
+    """Send @head then @body one byte every @every seconds; seconds until
+    the server closed the connection (or @limit)."""
+    s = socket.create_connection(("127.0.0.1", port))
+    t0 = time.monotonic()
+    try:
+        s.sendall(head)
+        for b in (body or b"x" * 1000):
+            if time.monotonic() - t0 > limit:
+                break
+            try:
+                s.sendall(bytes([b]) if body else b"a")
+            except OSError:
+                return time.monotonic() - t0
+            if closed_by_server(s):
+                return time.monotonic() - t0
+            time.sleep(every)
+        return time.monotonic() - t0
+    finally:
+        s.close()
+
+
+def test_trickled_headers_cut_at_deadline(tight):
+    """Before: the 60 s timeout restarted on every byte, so a header sent
+    one byte every 0.4 s held the connection for ever."""
+    took = trickle(tight.port, b"GET /api/v1/codes HTTP/1.1\r\nX-Slow: ")
+    assert 2.5 <= took < 6, took
+
+
+def test_trickled_body_cut_at_deadline(tight):
+    head = (b"POST /api/v1/session HTTP/1.1\r\nHost: x\r\n"
+            b"Content-Type: application/json\r\nContent-Length: 900\r\n\r\n")
+    took = trickle(tight.port, head, body=b"{" + b" " * 899)
+    assert 3.5 <= took < 7, took
+
+
+def test_keepalive_requests_each_get_their_own_deadline(tight):
+    """The deadline is per request: a keep-alive connection that sends
+    quick requests for longer than the header deadline stays open."""
+    s = socket.create_connection(("127.0.0.1", tight.port))
+    try:
+        for _ in range(5):
+            s.sendall(b"GET /api/v1/codes HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert status_of(read_reply(s, timeout=3)) == 401
+            time.sleep(1)
+    finally:
+        s.close()
