@@ -405,12 +405,19 @@ xj_today (int *y, int *m, int *d)
 }
 
 void
-xj_now_iso (char out[32])
+xj_time_iso (int64_t t, char out[32])
 {
   struct tm tm;
+  time_t lt = (time_t) (t + 8 * 3600);
 
-  local_tm (&tm);
+  gmtime_r (&lt, &tm);
   strftime (out, 32, "%Y-%m-%dT%H:%M:%S+08:00", &tm);
+}
+
+void
+xj_now_iso (char out[32])
+{
+  xj_time_iso (xj_now (), out);
 }
 
 /* ---- civil dates ---- */

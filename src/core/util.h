@@ -100,5 +100,7 @@ void xj_clock_set (int64_t epoch_or_zero);
 void xj_today (int *y, int *m, int *d);
 /* Format xj_now() as "YYYY-MM-DDTHH:MM:SS+08:00" into @out (>= 26 bytes). */
 void xj_now_iso (char out[32]);
+/* The same for the Unix time @t. */
+void xj_time_iso (int64_t t, char out[32]);
 
 #endif

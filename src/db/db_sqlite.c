@@ -244,6 +244,16 @@ xj_db_schema_version (struct xj_db *db)
 static enum xj_err
 migrate (struct xj_db *db)
 {
+  int latest = 0;
+
+  /* Up to date (every open but the first after an upgrade): no write at
+     all.  Each BEGIN IMMEDIATE below waits for the writer lock, so a
+     request thread opening its connection while an import runs would
+     otherwise wait (and fail) although it only wants to read. */
+  for (const struct xj_migration *m = xj_migrations; m->sql; m++)
+    latest = m->version;
+  if (xj_db_schema_version (db) >= latest)
+    return XJ_E_OK;
   if (SQLITE_OK != exec_simple (db,
         "CREATE TABLE IF NOT EXISTS schema_version ("
         " version INTEGER PRIMARY KEY, name TEXT NOT NULL,"

@@ -918,6 +918,8 @@ xj_server_run (const struct xj_server_config *cfg)
       MHD_stop_daemon (d);
       return XJ_E_INTERNAL;
     }
+  /* expires old import jobs now and hourly; runs jobs left queued */
+  xj_import_worker_start (cfg->db_path);
   di = MHD_get_daemon_info (d, MHD_DAEMON_INFO_BIND_PORT);
   if (cfg->ready)
     cfg->ready (cfg->ready_cls, di ? di->port : ntohs (sa.sin_port));

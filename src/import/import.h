@@ -153,6 +153,10 @@ enum xj_err xj_import_job_cancel (struct xj_db *db, const struct xj_user *u,
 /* Path of the job's error report (caller frees), XJ_E_NOT_FOUND if none. */
 enum xj_err xj_import_job_report (struct xj_db *db, const struct xj_user *u,
                                   int64_t id, char **path);
+/* Server start: start the worker now, so that it expires old jobs
+   (import_retention_days) at once and every hour, and runs jobs left
+   queued by a previous run. */
+void xj_import_worker_start (const char *db_path);
 /* Server shutdown: cancel the running import (it rolls back), stop and
    join the worker.  Safe to call when no worker was started. */
 void xj_import_worker_stop (void);

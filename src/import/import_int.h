@@ -140,6 +140,25 @@ enum xj_err xj_istore_job_get (struct xj_db *db, int64_t id, json_t **out,
 enum xj_err xj_istore_job_list (struct xj_db *db, int64_t user_id,
                                 int64_t limit, json_t *arr);
 
+/* An integer setting (settings table) >= 0, or @def when unset/junk. */
+enum xj_err xj_istore_setting_int (struct xj_db *db, const char *key,
+                                   int64_t def, int64_t *out);
+/* Queued and running jobs, in all and of one user. */
+struct xj_istore_usage {
+  int64_t jobs, bytes, user_jobs, user_bytes;
+};
+enum xj_err xj_istore_queue_usage (struct xj_db *db, int64_t user_id,
+                                   struct xj_istore_usage *u);
+/* Finished jobs not yet expired that finished before @before (ISO time),
+   up to 200 per call, with their report path ("" = none). */
+typedef void (*xj_istore_expired_cb) (void *cls, int64_t id,
+                                      const char *report);
+enum xj_err xj_istore_jobs_expired (struct xj_db *db, const char *before,
+                                    xj_istore_expired_cb cb, void *cls);
+/* Mark @id expired at @at: report path and errors cleared. */
+enum xj_err xj_istore_job_expire (struct xj_db *db, int64_t id,
+                                  const char *at);
+
 /* ---- errors (import.c) ---- */
 struct xj_import_errs;
 

@@ -11,7 +11,11 @@
  * calls xj_import_worker_stop: cancel, then join.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
+#include <sys/stat.h>
+#include <fcntl.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -22,7 +26,7 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cond = PTHREAD_COND_INITIALIZER;
 static pthread_t worker;
 static bool started;     /* worker thread exists */
-static bool stopping;
+static atomic_bool stopping; /* set under lock; read anywhere */
 static bool wake;
 static char *worker_db_path;
 static atomic_bool cancel_flag;
@@ -30,16 +34,33 @@ static atomic_bool cancel_flag;
 static int64_t cur_id;
 /* Queued jobs whose cancel arrived before they started (under lock).  A
    cancel must not wait for the writer lock: the running import holds it
-   for its whole transaction, and the next job may start and finish first. */
-#define MAX_PENDING_CANCELS 64
-static int64_t pending_cancels[MAX_PENDING_CANCELS];
-static unsigned npending_cancels;
+   for its whole transaction, and the next job may start and finish first.
+   Grows as needed (at most the queued jobs, which the queue limits
+   bound): a cancel answered "cancelling" is never dropped. */
+static int64_t *pending_cancels;
+static size_t npending_cancels, cap_pending_cancels;
+
+/* Under lock: remember a cancel for when the worker takes @id. */
+static void
+add_pending_cancel (int64_t id)
+{
+  for (size_t i = 0; i < npending_cancels; i++)
+    if (pending_cancels[i] == id)
+      return;
+  if (npending_cancels == cap_pending_cancels)
+    {
+      cap_pending_cancels = cap_pending_cancels ? 2 * cap_pending_cancels : 16;
+      pending_cancels = xj_realloc (pending_cancels, cap_pending_cancels
+                                                       * sizeof *pending_cancels);
+    }
+  pending_cancels[npending_cancels++] = id;
+}
 
 /* Under lock: remove @id from the pending cancels; true if it was there. */
 static bool
 take_pending_cancel (int64_t id)
 {
-  for (unsigned i = 0; i < npending_cancels; i++)
+  for (size_t i = 0; i < npending_cancels; i++)
     if (pending_cancels[i] == id)
       {
         pending_cancels[i] = pending_cancels[--npending_cancels];
@@ -47,6 +68,10 @@ take_pending_cancel (int64_t id)
       }
   return false;
 }
+/* Retention (default; setting import_retention_days) and how often the
+   worker looks for expired jobs besides at start. */
+#define XJ_IMPORT_RETENTION_DAYS 30
+#define XJ_IMPORT_EXPIRE_EVERY_MS (3600 * 1000)
 static int64_t cur_t0;
 static struct xj_import_progress cur_p;
 
@@ -146,6 +171,21 @@ errors_json (const struct xj_import_result *res)
   return text;
 }
 
+/* Create the report file readable by the server's user only: it holds
+   the rejected rows in full.  The writer then rewrites it in place
+   ("wb" keeps the mode). */
+static bool
+report_create (const char *path)
+{
+  int fd = open (path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+
+  if (fd < 0)
+    return false;
+  fchmod (fd, 0600); /* an older report of the same id may exist */
+  close (fd);
+  return true;
+}
+
 static void
 run_job (struct xj_db *db, struct xj_istore_job *j)
 {
@@ -169,19 +209,24 @@ run_job (struct xj_db *db, struct xj_istore_job *j)
   cur_p.phase = "reading";
   cur_id = j->id;
   cur_t0 = xj_mono_ms ();
-  /* a job cancelled while queued runs the normal cancel path: it stops
-     at once, rolls back and is recorded as cancelled */
-  atomic_store (&cancel_flag, stopping || take_pending_cancel (j->id));
+  /* a job cancelled while queued is recorded as cancelled without
+     running (below) */
+  atomic_store (&cancel_flag,
+                atomic_load (&stopping) || take_pending_cancel (j->id));
   pthread_mutex_unlock (&lock);
   if (XJ_E_OK != xj_db_txn_run (db, "import_job_start", true, &start_txn, &t)
       || ! t.started)
     goto out;
   memset (&o, 0, sizeof o);
-  if (XJ_E_OK != xj_user_load (db, j->user_id, &u))
+  if (atomic_load (&cancel_flag) || XJ_E_OK != xj_user_load (db, j->user_id,
+                                                             &u))
     {
-      res.errs = NULL;
-      t.status = "failed";
-      t.message = "用户不存在";
+      /* cancelled while queued: recorded as such without reading a byte
+         (the file may be one that would fail at once) */
+      bool cancelled = atomic_load (&cancel_flag);
+
+      t.status = cancelled ? "cancelled" : "failed";
+      t.message = cancelled ? xj_err_zh (XJ_E_IMPORT_CANCELLED) : "用户不存在";
       t.res = &res;
       t.errors = "[]";
       xj_db_txn_run (db, "import_job_finish", true, &finish_txn, &t);
@@ -219,7 +264,8 @@ run_job (struct xj_db *db, struct xj_istore_job *j)
 
       xj_snprintf (report, sizeof report, "%.*s/import-%lld-report.xlsx", dl,
                    slash ? j->path_buf : ".", (long long) j->id);
-      if (XJ_E_OK != xj_import_report (&o, &res, report, false))
+      if (! report_create (report)
+          || XJ_E_OK != xj_import_report (&o, &res, report, false))
         report[0] = '\0';
     }
   switch (e)
@@ -238,7 +284,7 @@ run_job (struct xj_db *db, struct xj_istore_job *j)
       break;
     case XJ_E_IMPORT_CANCELLED:
       t.status = "cancelled";
-      xj_strlcpy (msg, stopping ? "服务器停止，导入已取消，未写入任何数据"
+      xj_strlcpy (msg, atomic_load (&stopping) ? "服务器停止，导入已取消，未写入任何数据"
                                 : xj_err_zh (e), sizeof msg);
       break;
     default:
@@ -264,6 +310,116 @@ out:
   xj_import_result_fini (&res);
 }
 
+/* ---- retention: jobs and reports hold unmasked personal data ---- */
+
+struct expired {
+  int64_t id;
+  char *report;
+};
+
+struct expire_ctx {
+  struct expired *v;
+  size_t n, cap;
+  char at[32];
+};
+
+static void
+expired_one (void *cls, int64_t id, const char *report)
+{
+  struct expire_ctx *c = cls;
+
+  if (c->n == c->cap)
+    {
+      c->cap = c->cap ? 2 * c->cap : 32;
+      c->v = xj_realloc (c->v, c->cap * sizeof *c->v);
+    }
+  c->v[c->n].id = id;
+  c->v[c->n].report = xj_strdup (report);
+  c->n++;
+}
+
+/* One batch: mark each job expired (errors and report path cleared) and
+   audit it; the report files are deleted after the commit. */
+static enum xj_err
+expire_txn (struct xj_db *db, void *cls)
+{
+  struct expire_ctx *c = cls;
+  struct xj_actor sys = { 0, "system", "server" };
+  int64_t days;
+  char before[32];
+  enum xj_err e;
+
+  for (size_t i = 0; i < c->n; i++)
+    free (c->v[i].report);
+  c->n = 0;
+  if (XJ_E_OK != (e = xj_istore_setting_int (db, "import_retention_days",
+                                             XJ_IMPORT_RETENTION_DAYS, &days)))
+    return e;
+  xj_now_iso (c->at);
+  xj_time_iso (xj_now () - days * 86400, before);
+  if (XJ_E_OK != (e = xj_istore_jobs_expired (db, before, &expired_one, c)))
+    return e;
+  for (size_t i = 0; i < c->n; i++)
+    {
+      char id[24], after[64];
+
+      xj_snprintf (id, sizeof id, "%lld", (long long) c->v[i].id);
+      xj_snprintf (after, sizeof after,
+                   "{\"retention_days\":%lld,\"report_deleted\":%s}",
+                   (long long) days, c->v[i].report[0] ? "true" : "false");
+      if (XJ_E_OK != (e = xj_istore_job_expire (db, c->v[i].id, c->at))
+          || XJ_E_OK != (e = xj_audit_append (db, &sys, "import_expire",
+                                              "import", id, NULL, after)))
+        return e;
+    }
+  return XJ_E_OK;
+}
+
+/* Expire every job finished more than import_retention_days ago. */
+static void
+expire_jobs (struct xj_db *db)
+{
+  struct expire_ctx c = { 0 };
+  size_t total = 0;
+
+  do
+    {
+      if (XJ_E_OK != xj_db_txn_run (db, "import_expire", true, &expire_txn,
+                                    &c))
+        {
+          XJ_WARN ("import retention: cannot expire jobs now (retried later)");
+          break;
+        }
+      for (size_t i = 0; i < c.n; i++)
+        if (c.v[i].report[0] && 0 != unlink (c.v[i].report))
+          XJ_WARN ("import retention: cannot delete %s", c.v[i].report);
+      total += c.n;
+    }
+  while (200 == c.n && ! atomic_load (&stopping));
+  if (total)
+    XJ_INFO ("import retention: %zu job(s) expired", total);
+  for (size_t i = 0; i < c.n; i++)
+    free (c.v[i].report);
+  free (c.v);
+}
+
+/* Under lock: wait for a signal or until the monotonic time @until_ms. */
+static void
+wait_until (int64_t until_ms)
+{
+  struct timespec ts;
+  int64_t left = until_ms - xj_mono_ms ();
+
+  if (left <= 0)
+    return;
+  clock_gettime (CLOCK_REALTIME, &ts);
+  ts.tv_sec += (time_t) (left / 1000);
+  ts.tv_nsec += (long) (left % 1000) * 1000000L;
+  ts.tv_sec += ts.tv_nsec / 1000000000L;
+  ts.tv_nsec %= 1000000000L;
+  pthread_cond_timedwait (&cond, &lock, &ts);
+}
+
 static void *
 worker_main (void *cls)
 {
@@ -281,18 +437,21 @@ worker_main (void *cls)
   for (;;)
     {
       enum xj_err e;
+      int64_t next_expiry = xj_mono_ms () + XJ_IMPORT_EXPIRE_EVERY_MS;
 
+      expire_jobs (db);
       pthread_mutex_lock (&lock);
-      while (! stopping && ! wake)
-        pthread_cond_wait (&cond, &lock);
+      while (! atomic_load (&stopping) && ! wake
+             && xj_mono_ms () < next_expiry)
+        wait_until (next_expiry);
       wake = false;
-      if (stopping)
+      if (atomic_load (&stopping))
         {
           pthread_mutex_unlock (&lock);
           break;
         }
       pthread_mutex_unlock (&lock);
-      while (! stopping)
+      while (! atomic_load (&stopping))
         {
           e = xj_db_txn_run (db, "import_job_next", false, &next_txn, j);
           if (XJ_E_OK != e)
@@ -323,6 +482,12 @@ worker_wake (const char *db_path)
 }
 
 void
+xj_import_worker_start (const char *db_path)
+{
+  worker_wake (db_path);
+}
+
+void
 xj_import_worker_stop (void)
 {
   bool join;
@@ -347,12 +512,48 @@ struct submit_ctx {
   int64_t id;
 };
 
+/* The queue's limits (settings; defaults in docs/api.md): jobs and
+   bytes queued or running, per user and in all. */
+static enum xj_err
+queue_check (struct xj_db *db, const struct xj_istore_job *j)
+{
+  static const struct {
+    const char *key;
+    int64_t def;
+  } lim[] = {
+    { "import_queue_max_jobs", 20 },
+    { "import_queue_max_bytes", 4LL << 30 },
+    { "import_queue_max_jobs_per_user", 5 },
+    { "import_queue_max_bytes_per_user", 1LL << 30 },
+  };
+  struct xj_istore_usage u;
+  int64_t v[4], have[4];
+  enum xj_err e;
+
+  if (XJ_E_OK != (e = xj_istore_queue_usage (db, j->user_id, &u)))
+    return e;
+  have[0] = u.jobs + 1;
+  have[1] = u.bytes + (int64_t) j->file_size;
+  have[2] = u.user_jobs + 1;
+  have[3] = u.user_bytes + (int64_t) j->file_size;
+  for (int i = 0; i < 4; i++)
+    {
+      if (XJ_E_OK != (e = xj_istore_setting_int (db, lim[i].key, lim[i].def,
+                                                 &v[i])))
+        return e;
+      if (have[i] > v[i])
+        return XJ_E_IMPORT_QUEUE_FULL;
+    }
+  return XJ_E_OK;
+}
+
 static enum xj_err
 submit_txn (struct xj_db *db, void *cls)
 {
   struct submit_ctx *c = cls;
+  enum xj_err e = queue_check (db, c->j);
 
-  return xj_istore_job_insert (db, c->j, &c->id);
+  return XJ_E_OK != e ? e : xj_istore_job_insert (db, c->j, &c->id);
 }
 
 enum xj_err
@@ -580,8 +781,8 @@ xj_import_job_cancel (struct xj_db *db, const struct xj_user *u, int64_t id,
       pthread_mutex_lock (&lock);
       if (cur_id == id)
         atomic_store (&cancel_flag, true);
-      else if (npending_cancels < MAX_PENDING_CANCELS)
-        pending_cancels[npending_cancels++] = id;
+      else
+        add_pending_cancel (id);
       pthread_mutex_unlock (&lock);
       xj_strlcpy (status_out, "cancelling", sz);
       json_decref (j);

@@ -266,7 +266,8 @@ XJ_DB_STMT (st_job_cancel_queued,
   "id, user_id, username, file_name, file_size, options, status, message," \
   " rows_total, rows_done, imported, rejected, already, created_at,"     \
   " coalesce(started_at, ''), coalesce(finished_at, ''),"                 \
-  " coalesce(report_path, ''), errors, file_sha256"
+  " coalesce(report_path, ''), errors, file_sha256,"                    \
+  " coalesce(expired_at, '')"
 XJ_DB_STMT (st_job_get, "SELECT " JOB_COLS " FROM imports WHERE id = $1")
 XJ_DB_STMT (st_job_list,
             "SELECT " JOB_COLS " FROM imports WHERE ($1 = 0 OR user_id = $1)"
@@ -431,6 +432,8 @@ job_json (const struct xj_db_row *r)
     "has_report", '\0' != xj_db_text (r, 16)[0], "errors",
     errs ? errs : json_array (), "sha256", xj_db_text (r, 18));
   free (name);
+  if (j && xj_db_text (r, 19)[0])
+    json_object_set_new (j, "expired_at", json_string (xj_db_text (r, 19)));
   if (NULL == j)
     XJ_BUG ("import job %lld: cannot build its JSON",
             (long long) xj_db_int (r, 0));
@@ -493,6 +496,103 @@ xj_istore_job_list (struct xj_db *db, int64_t user_id, int64_t limit,
   enum xj_qs qs = xj_db_q (db, &st_job_list,
                            XJ_DB_PARAMS (XJ_DB_I (user_id), XJ_DB_I (limit)),
                            &list_cb, arr);
+
+  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}
+
+/* ---- queue limits and retention ---- */
+XJ_DB_STMT (st_job_setting, "SELECT value FROM settings WHERE key = $1")
+XJ_DB_STMT (st_job_usage,
+            "SELECT count(*), coalesce(sum(file_size), 0),"
+            " coalesce(sum(user_id = $1), 0),"
+            " coalesce(sum(CASE WHEN user_id = $1 THEN file_size END), 0)"
+            " FROM imports WHERE status IN ('queued', 'running')")
+XJ_DB_STMT (st_job_expired,
+            "SELECT id, coalesce(report_path, '') FROM imports"
+            " WHERE expired_at IS NULL AND finished_at < $1"
+            " AND status IN ('done', 'failed', 'cancelled') ORDER BY id"
+            " LIMIT 200")
+XJ_DB_STMT (st_job_expire,
+            "UPDATE imports SET expired_at = $2, report_path = NULL,"
+            " errors = '[]' WHERE id = $1")
+
+static int
+setting_cb (void *cls, const struct xj_db_row *r)
+{
+  int64_t v;
+
+  if (xj_parse_i64 (xj_db_text (r, 0), &v) && v >= 0)
+    *(int64_t *) cls = v;
+  return 1;
+}
+
+enum xj_err
+xj_istore_setting_int (struct xj_db *db, const char *key, int64_t def,
+                       int64_t *out)
+{
+  enum xj_qs qs;
+
+  *out = def;
+  qs = xj_db_q (db, &st_job_setting, XJ_DB_PARAMS (XJ_DB_S (key)),
+                &setting_cb, out);
+  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}
+
+static int
+usage_cb (void *cls, const struct xj_db_row *r)
+{
+  struct xj_istore_usage *u = cls;
+
+  u->jobs = xj_db_int (r, 0);
+  u->bytes = xj_db_int (r, 1);
+  u->user_jobs = xj_db_int (r, 2);
+  u->user_bytes = xj_db_int (r, 3);
+  return 1;
+}
+
+enum xj_err
+xj_istore_queue_usage (struct xj_db *db, int64_t user_id,
+                       struct xj_istore_usage *u)
+{
+  enum xj_qs qs;
+
+  memset (u, 0, sizeof *u);
+  qs = xj_db_q (db, &st_job_usage, XJ_DB_PARAMS (XJ_DB_I (user_id)),
+                &usage_cb, u);
+  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}
+
+struct expired_ctx {
+  xj_istore_expired_cb cb;
+  void *cls;
+};
+
+static int
+expired_cb (void *cls, const struct xj_db_row *r)
+{
+  struct expired_ctx *c = cls;
+
+  c->cb (c->cls, xj_db_int (r, 0), xj_db_text (r, 1));
+  return 0;
+}
+
+enum xj_err
+xj_istore_jobs_expired (struct xj_db *db, const char *before,
+                        xj_istore_expired_cb cb, void *cls)
+{
+  struct expired_ctx c = { cb, cls };
+  enum xj_qs qs = xj_db_q (db, &st_job_expired,
+                           XJ_DB_PARAMS (XJ_DB_S (before)), &expired_cb, &c);
+
+  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}
+
+enum xj_err
+xj_istore_job_expire (struct xj_db *db, int64_t id, const char *at)
+{
+  enum xj_qs qs = xj_db_q (db, &st_job_expire,
+                           XJ_DB_PARAMS (XJ_DB_I (id), XJ_DB_S (at)), NULL,
+                           NULL);
 
   return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
 }

@@ -333,3 +333,126 @@ def test_keepalive_requests_each_get_their_own_deadline(tight):
             time.sleep(1)
     finally:
         s.close()
+
+
+# ------------------------------------------------ defect 13: import queue and retention
+
+def set_setting(db, key, value):
+    with sqlite3.connect(str(db), timeout=10) as c:
+        if value is None:
+            c.execute("DELETE FROM settings WHERE key = ?", (key,))
+        else:
+            c.execute("INSERT OR REPLACE INTO settings (key, value)"
+                      " VALUES (?, ?)", (key, str(value)))
+
+
+@pytest.mark.parametrize("key,value", [
+    ("import_queue_max_bytes_per_user", 10),
+    ("import_queue_max_bytes", 10),
+    ("import_queue_max_jobs", 0),
+    ("import_queue_max_jobs_per_user", 0),
+])
+def test_import_queue_limits_refuse_with_429(api, world, key, value):
+    """Before: the queue took any number of jobs and bytes."""
+    a = api("ys_reg1")
+    n0 = len(a.get("/imports", params={"limit": 200}).json()["items"])
+    set_setting(world.db, key, value)
+    try:
+        r = upload_named(a, b"q.csv", tiny_csv(a, world))
+    finally:
+        set_setting(world.db, key, None)
+    assert r.status_code == 429, r.text
+    assert err_code(r) == "import_queue_full"
+    assert len(a.get("/imports", params={"limit": 200}).json()["items"]) == n0
+
+
+def test_cancels_beyond_64_are_never_lost(tmp_path):
+    """Before: cancels of queued jobs that could not be written at once
+    (the writer lock taken) were remembered in a list of 64; the 65th and
+    later were dropped while the reply said "cancelling", and those jobs
+    ran.  Seventy queued jobs are cancelled while another connection holds
+    the writer lock; then the worker runs: every one ends cancelled."""
+    from concurrent.futures import ThreadPoolExecutor
+    db = tmp_path / "c.db"
+    cli_ok("init", db=db, env={"XUEJI_ADMIN_PASSWORD": ADMIN_PW})
+    srv = Server(db, ["serve", "--threads", "16"], tmp_path)
+    try:
+        a = Api(srv.base, "admin", ADMIN_PW)
+        # 70 queued jobs the (sleeping) worker has not seen yet
+        ids = []
+        with sqlite3.connect(str(db), timeout=10) as c:
+            for i in range(70):
+                f = tmp_path / f"up{i}"
+                f.write_bytes(b"x")
+                cur = c.execute(
+                    "INSERT INTO imports (user_id, username, file_name,"
+                    " file_path, file_size, options, status, created_at)"
+                    " VALUES (1, 'admin', 'q.csv', ?, 1, '{}', 'queued',"
+                    " '2026-01-01T00:00:00+08:00')", (str(f),))
+                ids.append(cur.lastrowid)
+        holder = sqlite3.connect(str(db), timeout=1, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        try:
+            with ThreadPoolExecutor(16) as ex:
+                answers = list(ex.map(
+                    lambda i: a.post(f"/imports/{i}/cancel").json().get(
+                        "status"),
+                    ids))
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        assert answers == ["cancelling"] * 70, answers
+
+        # wake the worker: it takes the queued jobs in order
+        set_setting(db, "import_queue_max_jobs", 100)
+        set_setting(db, "import_queue_max_jobs_per_user", 100)
+        r = upload_named(a, b"wake.csv", b"x")
+        assert r.status_code == 202, r.text
+        t0 = time.monotonic()
+        while time.monotonic() - t0 < 30:
+            st = sql(db, "select status from imports where id <= %d" % ids[-1])
+            if "queued" not in st and "running" not in st:
+                break
+            time.sleep(0.2)
+        assert st == ["cancelled"] * 70, st
+        a.close()
+    finally:
+        srv.stop()
+
+
+def test_expired_job_report_deleted_and_audited(tight, monkeypatch):
+    """Before: jobs and their reports (unmasked rows) were kept for ever
+    and reports were created with the umask's mode."""
+    a = Api(tight.base, "admin", ADMIN_PW)
+    csv = ("学校标识码,姓名,性别,出生日期,身份证件类型,身份证件号\r\n"
+           "9999999999,张三,男,2015-01-01,居民身份证,123\r\n").encode()
+    r = a.post("/imports", files={"file": ("bad.csv", csv, "text/csv")})
+    assert r.status_code == 202, r.text
+    iid = r.json()["id"]
+    t0 = time.monotonic()
+    while a.get(f"/imports/{iid}").json()["status"] in ("queued", "running"):
+        assert time.monotonic() - t0 < 30
+        time.sleep(0.1)
+    job = a.get(f"/imports/{iid}").json()
+    assert job["has_report"], job
+    a.close()
+    report = sql(tight.db, f"select report_path from imports where id = {iid}")[0]
+    assert os.stat(report).st_mode & 0o777 == 0o600
+    # a server 31 days later expires it on start
+    monkeypatch.setenv("XJ_FAKE_NOW", str(int(time.time()) + 31 * 86400))
+    later = Server(tight.db, ["serve"], tight.db.parent)
+    try:
+        t0 = time.monotonic()
+        while os.path.exists(report) and time.monotonic() - t0 < 10:
+            time.sleep(0.1)
+        assert not os.path.exists(report)
+        b = Api(later.base, "admin", ADMIN_PW)
+        job = b.get(f"/imports/{iid}").json()
+        b.close()
+        assert job["expired_at"] and not job["has_report"]
+        assert job["errors"] == []
+        rows = sql(tight.db, "select entity_id from audit_log"
+                   " where action = 'import_expire'")
+        assert str(iid) in rows
+    finally:
+        later.stop()
