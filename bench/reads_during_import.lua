@@ -20,7 +20,7 @@ request = function()
   local path
   i = i + 1
   if i % 3 == 0 then
-    path = "/api/v1/students?per_page=20&page=" .. math.random(1, 200)
+    path = "/api/v1/students?per_page=20&school_id=" .. math.random(1, 100)
   elseif i % 3 == 1 then
     path = "/api/v1/students/" .. math.random(1, n)
   else

@@ -121,12 +121,71 @@ rollback_and_statuses (void **state)
   xj_db_close (db);
 }
 
+struct holder {
+  int64_t waited_ms;
+  enum xj_err e;
+  enum xj_err open_e;
+};
+
+static enum xj_err
+noop_txn (struct xj_db *db, void *cls)
+{
+  (void) db;
+  (void) cls;
+  return XJ_E_OK;
+}
+
+/* Runs while this connection holds the writer lock: another connection
+   opens (no migration write, so no wait) and its write gives up after
+   its write wait. */
+static enum xj_err
+while_locked (struct xj_db *db, void *cls)
+{
+  struct holder *h = cls;
+  struct xj_db *other;
+  int64_t t0 = xj_mono_ms ();
+
+  if (xj_db_q (db, &st_t_setting,
+               XJ_DB_PARAMS (XJ_DB_S ("lock"), XJ_DB_S ("1")), NULL, NULL) < 0)
+    return XJ_E_DB;
+  h->open_e = xj_db_open (path, XJ_DB_OPEN_EXISTING, &other);
+  if (XJ_E_OK != h->open_e)
+    return XJ_E_OK;
+  xj_db_set_write_wait (other, 300);
+  t0 = xj_mono_ms ();
+  h->e = xj_db_txn_run (other, "other", true, &noop_txn, NULL);
+  h->waited_ms = xj_mono_ms () - t0;
+  xj_db_close (other);
+  return XJ_E_OK;
+}
+
+static void
+write_wait_bounded (void **state)
+{
+  struct xj_db *db;
+  struct holder h = { 0 };
+  int64_t t0;
+
+  (void) state;
+  assert_int_equal (xj_db_open (path, XJ_DB_OPEN_CREATE, &db), XJ_E_OK);
+  t0 = xj_mono_ms ();
+  assert_int_equal (xj_db_txn_run (db, "hold", true, &while_locked, &h),
+                    XJ_E_OK);
+  assert_int_equal (h.open_e, XJ_E_OK);
+  assert_int_equal (h.e, XJ_E_DB_BUSY);
+  assert_true (h.waited_ms >= 250 && h.waited_ms < 1000);
+  /* the open did not wait for the lock either */
+  assert_true (xj_mono_ms () - t0 < 1500);
+  xj_db_close (db);
+}
+
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown (migrations_rerun, setup, teardown),
     cmocka_unit_test_setup_teardown (rollback_and_statuses, setup, teardown),
+    cmocka_unit_test_setup_teardown (write_wait_bounded, setup, teardown),
   };
 
   return cmocka_run_group_tests (tests, NULL, NULL);
