@@ -286,9 +286,24 @@ def test_one_address_cannot_starve_others(tight):
             s.close()
 
 
+def wait_served(port, timeout=10.0):
+    """Until a request from 127.0.0.1 is answered (connections closed by
+    an earlier test may take a moment to leave the per-address count)."""
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < timeout:
+        with socket.create_connection(("127.0.0.1", port)) as s:
+            s.sendall(b"GET /api/v1/codes HTTP/1.1\r\nHost: x\r\n"
+                      b"Connection: close\r\n\r\n")
+            if status_of(read_reply(s, timeout=2)) == 401:
+                return
+        time.sleep(0.2)
+    raise AssertionError("server does not serve 127.0.0.1 again")
+
+
 def trickle(port, head, body=b"", every=0.4, limit=12.0):
     """Send @head then @body one byte every @every seconds; seconds until
     the server closed the connection (or @limit)."""
+    wait_served(port)
     s = socket.create_connection(("127.0.0.1", port))
     t0 = time.monotonic()
     try:
@@ -325,6 +340,7 @@ def test_trickled_body_cut_at_deadline(tight):
 def test_keepalive_requests_each_get_their_own_deadline(tight):
     """The deadline is per request: a keep-alive connection that sends
     quick requests for longer than the header deadline stays open."""
+    wait_served(tight.port)
     s = socket.create_connection(("127.0.0.1", tight.port))
     try:
         for _ in range(5):
