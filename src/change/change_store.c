@@ -524,25 +524,15 @@ apply_id_no (struct xj_db *db, struct xj_student *s, const char *v,
   return XJ_E_OK;
 }
 
-/* Apply request @q (its last step approved) to the student, in the
-   caller's transaction: event "change.<type>" with before/after, audit
-   "student.change". */
+/* The effect of request @q (payload @p) on the loaded record @s, noting
+   each changed member in @before / @after. */
 static enum xj_err
-apply (struct xj_db *db, const struct xj_actor *a, const struct req *q)
+apply_effect (struct xj_db *db, const struct req *q, json_t *p,
+              struct xj_student *s, json_t *before, json_t *after)
 {
-  struct xj_student *s = xj_malloc (sizeof *s);
-  json_t *p = json_loads (q->payload, 0, NULL);
-  json_t *before = json_object (), *after = json_object ();
-  char kind[48], idbuf[24];
-  char *tb = NULL, *ta = NULL;
   const char *v;
-  enum xj_err e;
+  enum xj_err e = XJ_E_OK;
 
-  if (NULL == p)
-    p = json_object ();
-  e = xj_student_load (db, q->student_id, s);
-  if (XJ_E_OK != e)
-    goto out;
 #define SET_STATUS(st)                                                    \
   do {                                                                    \
     note (before, after, "status", json_string (s->status),               \
@@ -571,7 +561,7 @@ apply (struct xj_db *db, const struct xj_actor *a, const struct req *q)
       if (0 != strcmp (s->status, "suspended"))
         SET_STATUS ("suspended");
       if (XJ_E_OK != (e = apply_suspend (db, q, p, after)))
-        goto out;
+        return e;
       break;
     case XJ_CH_RESUME:
       SET_STATUS ("enrolled");
@@ -628,16 +618,38 @@ apply (struct xj_db *db, const struct xj_actor *a, const struct req *q)
           }
         if ((v = pstr (c, "id_no"))
             && XJ_E_OK != (e = apply_id_no (db, s, v, before, after)))
-          goto out;
+          return e;
         break;
       }
     default:
-      e = XJ_E_INTERNAL;
-      goto out;
+      return XJ_E_INTERNAL;
     }
 #undef SET_STATUS
 #undef SET_CLASS
 #undef SET_GRADE
+  return e;
+}
+
+/* Apply request @q (its last step approved) to the student, in the
+   caller's transaction: event "change.<type>" with before/after, audit
+   "student.change". */
+static enum xj_err
+apply (struct xj_db *db, const struct xj_actor *a, const struct req *q)
+{
+  struct xj_student *s = xj_malloc (sizeof *s);
+  json_t *p = json_loads (q->payload, 0, NULL);
+  json_t *before = json_object (), *after = json_object ();
+  char kind[48], idbuf[24];
+  char *tb = NULL, *ta = NULL;
+  enum xj_err e;
+
+  if (NULL == p)
+    p = json_object ();
+  e = xj_student_load (db, q->student_id, s);
+  if (XJ_E_OK == e)
+    e = apply_effect (db, q, p, s, before, after);
+  if (XJ_E_OK != e)
+    goto out;
   json_object_set_new (after, "request_id", json_integer (q->id));
   xj_student_mask_json (before);
   tb = json_dumps (before, JSON_COMPACT | JSON_SORT_KEYS);
