@@ -64,6 +64,64 @@ bool xj_grade_next (const char *grade, char out[4]);
 bool xj_grade_prev (const char *grade, char out[4]);
 
 /* ---- preconditions (pure) ---- */
+/* ---- settings (defaults and parsing: change_settings.c, pure;
+   storage: change_store.c) ---- */
+/* The provincial variations of domain.md "Decisions", each a row
+   "change.<name>" of the settings table. */
+struct xj_change_settings {
+  int step_days;            /* working days per step [10] */
+  int death_days;           /* working days for a death cancellation [10] */
+  bool senior_city;         /* senior/vocational authority: city [yes] */
+  bool chain_city;          /* extra city steps in transfers across
+                               cities [no] */
+  bool repeat_compulsory;   /* 留级 allowed in compulsory grades [no] */
+  bool repeat_senior3;      /* 留级 allowed in 高三 [no] */
+  int repeat_cap_pct;       /* 留级 per grade and school year, percent of
+                               the grade [2] */
+  bool transfer_entry_term; /* refuse transfers in the first term of an
+                               entry grade [yes] */
+  bool transfer_graduating; /* refuse transfers in a graduating grade
+                               [yes] */
+  int suspend_years;        /* length of a suspension, school years [1] */
+  int suspend_renewals;     /* renewals of a suspension [1] */
+};
+
+/* One setting: its JSON name (the settings row is "change." + name),
+   kind and bounds, and where it lives in struct xj_change_settings. */
+enum xj_setting_kind { XJ_SET_INT, XJ_SET_BOOL, XJ_SET_CHOICE };
+struct xj_change_setting_spec {
+  const char *name;         /* "step_days", ... */
+  enum xj_setting_kind kind;
+  int min, max;             /* XJ_SET_INT */
+  const char *on, *off;     /* XJ_SET_CHOICE: the values for true / false
+                               (XJ_SET_BOOL stores "yes" / "no") */
+  size_t offset;            /* of the int or bool member */
+};
+extern const struct xj_change_setting_spec xj_change_setting_specs[];
+extern const size_t xj_change_setting_count;
+
+/* domain.md's defaults. */
+void xj_change_settings_defaults (struct xj_change_settings *s);
+/* Set the member of @spec in @s from its stored text @v; false (and @s
+   unchanged) when @v is not a valid value. */
+bool xj_change_setting_from_text (struct xj_change_settings *s,
+                                  const struct xj_change_setting_spec *spec,
+                                  const char *v);
+/* The stored text of the member of @spec in @s into @out. */
+void xj_change_setting_to_text (const struct xj_change_settings *s,
+                                const struct xj_change_setting_spec *spec,
+                                char out[16]);
+/* {"step_days":10, "senior_authority":"city", "chain_city":false, ...};
+   caller owns. */
+json_t *xj_change_settings_json (const struct xj_change_settings *s);
+/* Apply the members of the JSON object @patch to @s, all or nothing:
+   XJ_E_UNKNOWN_FIELD, XJ_E_BAD_TYPE, XJ_E_RANGE or XJ_E_CODE with *field
+   naming the key. */
+enum xj_err xj_change_settings_patch (struct xj_change_settings *s,
+                                      const json_t *patch,
+                                      const char **field);
+
+/* ---- preconditions (pure) ---- */
 /* What the rules need to know about a proposed change. */
 struct xj_change_check {
   enum xj_change_type type;
@@ -72,14 +130,34 @@ struct xj_change_check {
   const char *reason_code;  /* 退学: "lost_capacity" allows compulsory */
   const char *target_grade; /* 留级/跳级 (required), 复学 (optional) */
   const char *outcome;      /* 毕业: graduated | completed | incomplete */
+  const struct xj_change_settings *set; /* NULL: domain.md's defaults */
+  int term;                 /* 转学: today's term of the school year, 1 or
+                               2 (0 = unknown: no window rule) */
+  int64_t grade_size;       /* 留级: students of the grade at the school
+                               this school year (enrolled now plus those
+                               already repeated out of it) */
+  int64_t grade_repeats;    /* 留级: requests from the grade this school
+                               year, open or approved */
+  int renewals;             /* 休学 of a suspended student (a renewal):
+                               renewals already made in this spell */
 };
-/* Check the national rules (domain.md §3): status allows the type, no
-   transfer while suspended, no withdrawal in the compulsory stage unless
-   reason_code is "lost_capacity", repeat/skip by one grade within the
-   stage, graduation/completion only from the final grade.  On failure
-   *field names the offending key ("student_id" for status rules). */
+/* Check the rules of domain.md §3 and "Decisions": status allows the
+   type; no transfer while suspended, in the first term of an entry
+   grade or in a graduating grade (settings); no withdrawal in the
+   compulsory stage unless reason_code is "lost_capacity"; 留级 only
+   where the settings allow it and under the grade's cap; repeat/skip by
+   one grade within the stage; 毕业/结业 only from the final grade and
+   肄业 only from a final grade or outside compulsory education; a
+   suspension of a suspended student is a renewal, within the number of
+   renewals.  On failure *field names the offending key ("student_id"
+   for status rules). */
 enum xj_err xj_change_precheck (const struct xj_change_check *c,
                                 const char **field);
+
+/* Suspensions: the last day of a suspension starting @start (YYYYMMDD)
+   lasting @years school years (the day before the same date @years
+   later). */
+int xj_change_suspend_end (int start, int years);
 
 /* ---- approval chains (pure) ---- */
 enum xj_actor_kind { XJ_AK_SCHOOL, XJ_AK_COUNTY, XJ_AK_CITY, XJ_AK_PROVINCE };
@@ -92,6 +170,8 @@ struct xj_change_step_spec {
   int64_t school_id;   /* XJ_AK_SCHOOL */
   char region[8];      /* county 6 / city 4 / province 2 digits */
   char label[64];      /* "转出学校", "转入县教育局", ... */
+  char key[24];        /* the same as a key for every language:
+                          "from_school", "to_county", "county", ... */
 };
 struct xj_change_chain {
   unsigned n;
@@ -107,13 +187,18 @@ struct xj_change_geo {
   const char *grade;        /* the student's grade */
   bool senior_city;         /* setting: senior/vocational registry
                                authority is the city (default) */
+  bool chain_city;          /* setting: transfers across cities add each
+                               side's city bureau (default off) */
   const char *initiator_region; /* 注销: the initiating bureau's region
                                    ("" for an administrator) */
 };
 /* Build the chain of steps after the initiator's submission (domain.md
-   §3): a transfer goes receiving side (county, city, province as far as
-   the two sides differ), sending school, sending side; a same-authority
-   transfer is sending school then the authority.  Every other school
+   §3 and "Decisions"): a same-authority transfer is sending school then
+   the authority; otherwise receiving side, sending school, sending side,
+   where each side is its registry authority (county, or city for senior
+   grades with @senior_city), its city only with @chain_city and when the
+   cities differ, and its province when the provinces differ: 3 steps
+   across counties or cities of one province, 5 across provinces.  Every other school
    change goes to the registry authority (county; city for senior and
    vocational grades when @senior_city).  注销 goes one bureau level above
    the initiator; a province bureau or an administrator applies it at
@@ -166,12 +251,8 @@ enum xj_err xj_holiday_put (struct xj_db *db, const char *date,
 /* XJ_E_NOT_FOUND if the day was not listed. */
 enum xj_err xj_holiday_delete (struct xj_db *db, const char *date);
 
-/* ---- settings (change_store.c) ---- */
-struct xj_change_settings {
-  int step_days;       /* working days per step (default 10) */
-  int death_days;      /* working days for a death cancellation (10) */
-  bool senior_city;    /* senior/vocational authority: city (default) */
-};
+/* Settings storage (change_store.c): every row of
+   xj_change_setting_specs, defaults for missing or invalid rows. */
 enum xj_err xj_change_settings_get (struct xj_db *db,
                                     struct xj_change_settings *out);
 enum xj_err xj_change_settings_put (struct xj_db *db,
@@ -193,6 +274,9 @@ struct xj_change_new {
   const char *id_no;        /* transfer of a student outside the caller's
                                scope: the full resident ID (normalised) */
   const char *registry_no;  /* ... or the full registry number */
+  const char *end_date;     /* 休学: last day suspended (YYYY-MM-DD), at
+                               most the suspension length; NULL = the
+                               full length */
 };
 
 /* Create a request: checks who may start it (scope, role), the student's
@@ -251,6 +335,17 @@ enum xj_err xj_change_counts (struct xj_db *db, const struct xj_user *u,
    waiting school steps, as JSON items appended to @items. */
 enum xj_err xj_change_backlog (struct xj_db *db, const struct xj_user *u,
                                json_t *items);
+
+/* Suspended students in @u's scope whose suspension ended before today
+   and who were not resumed (follow-up list), oldest end date first; each
+   as JSON {student_id, name, registry_no (masked), school_id,
+   school_name, grade, grade_label, class_name, start_date, end_date,
+   renewal, days_over} appended to @items.  Registrars see their school,
+   bureau users their region, administrators all. */
+enum xj_err xj_change_suspensions_overdue (struct xj_db *db,
+                                           const struct xj_user *u,
+                                           int64_t limit, int64_t offset,
+                                           int64_t *total, json_t *items);
 
 /* Does student @id have an open (pending or returned) request? */
 enum xj_err xj_change_student_open (struct xj_db *db, int64_t student_id,

@@ -126,21 +126,88 @@ is (const char *a, const char *b)
   return a && b && 0 == strcmp (a, b);
 }
 
+/* 转学: status, and the windows of the settings. */
+static enum xj_err
+check_transfer (const struct xj_change_check *c,
+                const struct xj_change_settings *set)
+{
+  if (is (c->status, "suspended"))
+    return XJ_E_CHANGE_SUSPENDED_TRANSFER;
+  if (! is (c->status, "enrolled"))
+    return XJ_E_CHANGE_STUDENT_STATUS;
+  if (set->transfer_entry_term && 1 == c->term && grade_ok (c->grade)
+      && '1' == c->grade[1])
+    return XJ_E_CHANGE_TRANSFER_ENTRY_TERM;
+  if (set->transfer_graduating && xj_grade_final (c->grade))
+    return XJ_E_CHANGE_TRANSFER_GRADUATING;
+  return XJ_E_OK;
+}
+
+/* 留级/跳级: where 留级 is allowed, its cap, then one grade within the
+   stage. */
+static enum xj_err
+check_repeat_skip (const struct xj_change_check *c,
+                   const struct xj_change_settings *set, const char **field)
+{
+  char want[4];
+  bool repeat = XJ_CH_REPEAT == c->type;
+
+  if (! is (c->status, "enrolled"))
+    return XJ_E_CHANGE_STUDENT_STATUS;
+  if (repeat && xj_grade_compulsory (c->grade) && ! set->repeat_compulsory)
+    return XJ_E_CHANGE_REPEAT_COMPULSORY;
+  if (repeat && is (c->grade, "33") && ! set->repeat_senior3)
+    return XJ_E_CHANGE_REPEAT_SENIOR3;
+  if (repeat && (c->grade_repeats + 1) * 100
+                  > (int64_t) set->repeat_cap_pct * c->grade_size)
+    return XJ_E_CHANGE_REPEAT_CAP;
+  *field = "grade";
+  if (! (repeat ? xj_grade_prev (c->grade, want)
+                : xj_grade_next (c->grade, want))
+      || ! is (c->target_grade, want))
+    return XJ_E_CHANGE_GRADE;
+  return XJ_E_OK;
+}
+
+/* 毕业/结业 from the final grade; 肄业 (left before finishing) also
+   outside compulsory education, never from a compulsory non-final grade
+   (that would be 退学 by another name). */
+static enum xj_err
+check_graduate (const struct xj_change_check *c, const char **field)
+{
+  if (! is (c->status, "enrolled"))
+    return XJ_E_CHANGE_STUDENT_STATUS;
+  *field = "outcome";
+  if (is (c->outcome, "incomplete"))
+    return xj_grade_final (c->grade) || ! xj_grade_compulsory (c->grade)
+             ? XJ_E_OK : XJ_E_CHANGE_INCOMPLETE_COMPULSORY;
+  if (! is (c->outcome, "graduated") && ! is (c->outcome, "completed"))
+    return XJ_E_CODE;
+  return xj_grade_final (c->grade) ? XJ_E_OK : XJ_E_CHANGE_GRADE;
+}
+
 enum xj_err
 xj_change_precheck (const struct xj_change_check *c, const char **field)
 {
+  struct xj_change_settings defaults;
+  const struct xj_change_settings *set = c->set;
   bool enrolled = is (c->status, "enrolled");
   bool suspended = is (c->status, "suspended");
-  char want[4];
 
+  if (NULL == set)
+    {
+      xj_change_settings_defaults (&defaults);
+      set = &defaults;
+    }
   *field = "student_id";
   switch (c->type)
     {
     case XJ_CH_TRANSFER_IN:
-      if (suspended)
-        return XJ_E_CHANGE_SUSPENDED_TRANSFER;
-      return enrolled ? XJ_E_OK : XJ_E_CHANGE_STUDENT_STATUS;
+      return check_transfer (c, set);
     case XJ_CH_SUSPEND:
+      if (suspended)
+        return c->renewals < set->suspend_renewals
+                 ? XJ_E_OK : XJ_E_CHANGE_SUSPEND_RENEWALS;
       return enrolled ? XJ_E_OK : XJ_E_CHANGE_STUDENT_STATUS;
     case XJ_CH_RESUME:
       if (! suspended)
@@ -165,26 +232,12 @@ xj_change_precheck (const struct xj_change_check *c, const char **field)
       return XJ_E_OK;
     case XJ_CH_REPEAT:
     case XJ_CH_SKIP:
-      if (! enrolled)
-        return XJ_E_CHANGE_STUDENT_STATUS;
-      *field = "grade";
-      if (! (XJ_CH_REPEAT == c->type ? xj_grade_prev (c->grade, want)
-                                     : xj_grade_next (c->grade, want))
-          || ! is (c->target_grade, want))
-        return XJ_E_CHANGE_GRADE;
-      return XJ_E_OK;
+      return check_repeat_skip (c, set, field);
     case XJ_CH_ABROAD:
     case XJ_CH_DEATH:
       return enrolled || suspended ? XJ_E_OK : XJ_E_CHANGE_STUDENT_STATUS;
     case XJ_CH_GRADUATE:
-      if (! enrolled)
-        return XJ_E_CHANGE_STUDENT_STATUS;
-      *field = "outcome";
-      if (is (c->outcome, "incomplete"))
-        return XJ_E_OK;
-      if (! is (c->outcome, "graduated") && ! is (c->outcome, "completed"))
-        return XJ_E_CODE;
-      return xj_grade_final (c->grade) ? XJ_E_OK : XJ_E_CHANGE_GRADE;
+      return check_graduate (c, field);
     case XJ_CH_CORRECT:
       return enrolled || suspended ? XJ_E_OK : XJ_E_CHANGE_STUDENT_STATUS;
     case XJ_CH_CANCEL:
@@ -194,6 +247,17 @@ xj_change_precheck (const struct xj_change_check *c, const char **field)
       *field = "type";
       return XJ_E_CHANGE_TYPE;
     }
+}
+
+int
+xj_change_suspend_end (int start, int years)
+{
+  int y = start / 10000 + years, md = start % 10000;
+
+  /* 29 February + N years is 28 February when that year has none */
+  if (229 == md && ! (0 == y % 4 && (0 != y % 100 || 0 == y % 400)))
+    md = 228;
+  return xj_ymd_add_days (y * 10000 + md, -1);
 }
 
 /* ---- chains ---- */
@@ -213,7 +277,7 @@ xj_actor_kind_name (enum xj_actor_kind k)
 
 static void
 add (struct xj_change_chain *ch, enum xj_actor_kind k, int64_t school,
-     const char *region, size_t rlen, const char *label)
+     const char *region, size_t rlen, const char *label, const char *key)
 {
   struct xj_change_step_spec *s;
 
@@ -231,6 +295,7 @@ add (struct xj_change_chain *ch, enum xj_actor_kind k, int64_t school,
       s->region[rlen] = '\0';
     }
   xj_strlcpy (s->label, label, sizeof s->label);
+  xj_strlcpy (s->key, key, sizeof s->key);
 }
 
 static enum xj_actor_kind
@@ -239,28 +304,80 @@ kind_of_len (size_t len)
   return 6 == len ? XJ_AK_COUNTY : 4 == len ? XJ_AK_CITY : XJ_AK_PROVINCE;
 }
 
-/* Bureau steps of one side from its authority level (6 = county, 4 =
-   city) up to @top_len (2, 4 or 6: the longest prefix both sides share
-   is above it), lowest first. */
-static void
-side_steps (struct xj_change_chain *ch, const char *county, size_t auth_len,
-            size_t top_len, const char *who)
+static const char *
+level_zh (size_t len)
 {
-  static const char *const lvl[] = { "", "", "省教育厅", "", "市教育局", "",
-                                     "县教育局" };
-  char label[64];
+  return 6 == len ? "县教育局" : 4 == len ? "市教育局" : "省教育厅";
+}
 
-  for (size_t len = auth_len; len >= top_len && len >= 2; len -= 2)
-    {
-      xj_snprintf (label, sizeof label, "%s%s", who, lvl[len]);
-      add (ch, kind_of_len (len), 0, county, len, label);
-    }
+static const char *
+level_key (size_t len)
+{
+  return 6 == len ? "county" : 4 == len ? "city" : "province";
+}
+
+/* A bureau step of one side ("to" or "from") at region length @len. */
+static void
+side_step (struct xj_change_chain *ch, const char *county, size_t len,
+           bool to)
+{
+  char label[64], key[24];
+
+  xj_snprintf (label, sizeof label, "%s%s", to ? "转入" : "转出",
+               level_zh (len));
+  xj_snprintf (key, sizeof key, "%s_%s", to ? "to" : "from",
+               level_key (len));
+  add (ch, kind_of_len (len), 0, county, len, label, key);
+}
+
+/* The bureau steps of one side, lowest first: its registry authority
+   (@auth 6 county or 4 city), its city only with @chain_city when the
+   cities differ, its province when the provinces differ.  @common is the
+   length of the region prefix the two sides share (0, 2 or 4). */
+static void
+side_steps (struct xj_change_chain *ch, const char *county, size_t auth,
+            size_t common, bool chain_city, bool to)
+{
+  side_step (ch, county, auth, to);
+  if (6 == auth && chain_city && common < 4)
+    side_step (ch, county, 4, to);
+  if (common < 2)
+    side_step (ch, county, 2, to);
 }
 
 static bool
 senior_grade (const char *g)
 {
   return g && ('3' == g[0] || '4' == g[0]);
+}
+
+/* 转学: one authority for both sides (sending school, authority), or
+   each side's bureaus around the sending school. */
+static enum xj_err
+transfer_chain (const struct xj_change_geo *g, size_t auth,
+                struct xj_change_chain *out)
+{
+  size_t common = 0;
+
+  if (NULL == g->to_county || 6 != strlen (g->to_county))
+    return XJ_E_INTERNAL;
+  while (common < 6 && 0 == strncmp (g->from_county, g->to_county,
+                                     common + 2))
+    common += 2;
+  if (common >= auth)
+    {
+      add (out, XJ_AK_SCHOOL, g->from_school_id, NULL, 0, "转出学校",
+           "from_school");
+      add (out, kind_of_len (auth), 0, g->from_county, auth,
+           level_zh (auth), level_key (auth));
+      return XJ_E_OK;
+    }
+  /* the receiving side signs first, then the sending school and side */
+  side_steps (out, g->to_county, auth, common, g->chain_city, true);
+  add (out, XJ_AK_SCHOOL, g->from_school_id, NULL, 0, "转出学校",
+       "from_school");
+  side_steps (out, g->from_county, auth, common, g->chain_city, false);
+  return XJ_E_OK;
 }
 
 enum xj_err
@@ -273,28 +390,7 @@ xj_change_chain_build (enum xj_change_type t, const struct xj_change_geo *g,
   if (NULL == g->from_county || 6 != strlen (g->from_county))
     return XJ_E_INTERNAL;
   if (XJ_CH_TRANSFER_IN == t)
-    {
-      size_t common = 0;
-
-      if (NULL == g->to_county || 6 != strlen (g->to_county))
-        return XJ_E_INTERNAL;
-      while (common < 6 && 0 == strncmp (g->from_county, g->to_county,
-                                         common + 2))
-        common += 2;
-      if (common >= auth)
-        {
-          /* one authority for both sides */
-          add (out, XJ_AK_SCHOOL, g->from_school_id, NULL, 0, "转出学校");
-          add (out, kind_of_len (auth), 0, g->from_county, auth,
-               6 == auth ? "县教育局" : "市教育局");
-          return XJ_E_OK;
-        }
-      /* each side up to the first level the two share (exclusive) */
-      side_steps (out, g->to_county, auth, common + 2, "转入");
-      add (out, XJ_AK_SCHOOL, g->from_school_id, NULL, 0, "转出学校");
-      side_steps (out, g->from_county, auth, common + 2, "转出");
-      return XJ_E_OK;
-    }
+    return transfer_chain (g, auth, out);
   if (XJ_CH_CANCEL == t)
     {
       size_t ilen = g->initiator_region ? strlen (g->initiator_region) : 0;
@@ -302,13 +398,13 @@ xj_change_chain_build (enum xj_change_type t, const struct xj_change_geo *g,
       if (ilen <= 2)
         return XJ_E_OK; /* province bureau or administrator: at once */
       add (out, kind_of_len (ilen - 2), 0, g->from_county, ilen - 2,
-           4 == ilen - 2 ? "市教育局" : "省教育厅");
+           level_zh (ilen - 2), level_key (ilen - 2));
       return XJ_E_OK;
     }
   if ((unsigned) t >= XJ_CH__COUNT)
     return XJ_E_CHANGE_TYPE;
-  add (out, kind_of_len (auth), 0, g->from_county, auth,
-       6 == auth ? "县教育局" : "市教育局");
+  add (out, kind_of_len (auth), 0, g->from_county, auth, level_zh (auth),
+       level_key (auth));
   return XJ_E_OK;
 }
 

@@ -34,7 +34,8 @@ XJ_DB_STMT (st_ch_ins,
 XJ_DB_STMT (st_ch_step_ins,
             "INSERT INTO change_steps (request_id, round, seq, actor_kind,"
             " actor_school_id, actor_region, label, status, start_date,"
-            " deadline) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
+            " deadline, label_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8,"
+            " $9, $10, $11)")
 XJ_DB_STMT (st_ch_action_ins,
             "INSERT INTO change_actions (request_id, step_id, action, at,"
             " actor_id, actor, comment) VALUES ($1, $2, $3, $4, $5, $6, $7)")
@@ -74,9 +75,7 @@ XJ_DB_STMT (st_ch_req_resubmit,
             " payload = $3, version = version + 1"
             " WHERE id = $1 AND version = $2 AND status = 'returned'")
 XJ_DB_STMT (st_ch_settings,
-            "SELECT key, value FROM settings WHERE key IN"
-            " ('change.step_days', 'change.death_days',"
-            " 'change.senior_authority')")
+            "SELECT key, value FROM settings WHERE key LIKE 'change.%'")
 XJ_DB_STMT (st_ch_setting_put,
             "INSERT INTO settings (key, value) VALUES ($1, $2)"
             " ON CONFLICT (key) DO UPDATE SET value = excluded.value")
@@ -86,7 +85,7 @@ XJ_DB_STMT (st_ch_steps_of,
             " s.actor_region, coalesce(rg.name, ''), s.label, s.status,"
             " coalesce(s.start_date, ''), coalesce(s.deadline, ''),"
             " coalesce(s.acted_by_name, ''), coalesce(s.acted_at, ''),"
-            " coalesce(s.comment, '')"
+            " coalesce(s.comment, ''), s.label_key"
             " FROM change_steps s LEFT JOIN schools sc ON sc.id = s.actor_school_id"
             " LEFT JOIN regions rg ON rg.code = s.actor_region"
             " WHERE s.request_id = $1 ORDER BY s.round, s.seq")
@@ -94,6 +93,41 @@ XJ_DB_STMT (st_ch_actions_of,
             "SELECT id, action, at, actor, coalesce(comment, ''),"
             " coalesce(step_id, 0) FROM change_actions WHERE request_id = $1"
             " ORDER BY id")
+XJ_DB_STMT (st_ch_repeat_counts,
+            "SELECT (SELECT count(*) FROM students WHERE school_id = $1"
+            "  AND grade = $2 AND status = 'enrolled'),"
+            " (SELECT count(*) FROM change_requests WHERE type = 'repeat'"
+            "  AND from_school_id = $1 AND created_at >= $4"
+            "  AND json_extract(payload, '$.grade') = $3"
+            "  AND status IN ('pending', 'returned', 'approved')),"
+            " (SELECT count(*) FROM change_requests WHERE type = 'repeat'"
+            "  AND from_school_id = $1 AND created_at >= $4"
+            "  AND json_extract(payload, '$.grade') = $3"
+            "  AND status = 'approved')")
+XJ_DB_STMT (st_ch_susp_last,
+            "SELECT renewal, end_date FROM suspensions WHERE student_id = $1"
+            " ORDER BY id DESC LIMIT 1")
+XJ_DB_STMT (st_ch_susp_ins,
+            "INSERT INTO suspensions (student_id, request_id, renewal,"
+            " start_date, end_date, created_at) VALUES ($1, $2, $3, $4, $5,"
+            " $6)")
+/* Suspended students whose last suspension ended before $3 (today):
+   $1 county prefix ('' = all), $2 school (0 = all). */
+#define SUSP_OVERDUE_FROM                                                  \
+  " FROM students st JOIN schools sc ON sc.id = st.school_id"              \
+  " LEFT JOIN classes c ON c.id = st.class_id"                             \
+  " JOIN suspensions su ON su.id = (SELECT max(id) FROM suspensions"       \
+  "  WHERE student_id = st.id)"                                            \
+  " WHERE st.status = 'suspended' AND su.end_date < $3"                    \
+  " AND ($1 = '' OR substr(sc.county_code, 1, length($1)) = $1)"           \
+  " AND ($2 = 0 OR st.school_id = $2)"
+XJ_DB_STMT (st_ch_susp_overdue_count, "SELECT count(*)" SUSP_OVERDUE_FROM)
+XJ_DB_STMT (st_ch_susp_overdue,
+            "SELECT st.id, st.name, st.registry_no, st.school_id, sc.name,"
+            " st.grade, coalesce(c.name, ''), su.start_date, su.end_date,"
+            " su.renewal, CAST (julianday($3) - julianday(su.end_date)"
+            " AS INTEGER)" SUSP_OVERDUE_FROM
+            " ORDER BY su.end_date, st.id LIMIT $4 OFFSET $5")
 XJ_DB_STMT (st_ch_student_open,
             "SELECT id FROM change_requests WHERE student_id = $1"
             " AND status IN ('pending', 'returned')")
@@ -127,7 +161,7 @@ XJ_DB_STMT (st_ch_list,
             " coalesce(r.closed_at, ''), r.version, coalesce(w.seq, 0),"
             " coalesce(w.actor_kind, ''), coalesce(w.actor_school_id, 0),"
             " coalesce(w.actor_region, ''), coalesce(w.label, ''),"
-            " coalesce(w.deadline, '')" CH_LIST_FROM
+            " coalesce(w.deadline, ''), coalesce(w.label_key, '')" CH_LIST_FROM
             " ORDER BY r.id DESC LIMIT $10 OFFSET $11")
 XJ_DB_STMT (st_ch_backlog,
             "SELECT * FROM (SELECT sc.id, sc.code, sc.name, sc.county_code,"
@@ -152,18 +186,14 @@ XJ_DB_STMT (st_ch_backlog,
 static int
 settings_row (void *cls, const struct xj_db_row *r)
 {
-  struct xj_change_settings *s = cls;
-  const char *k = xj_db_text (r, 0), *v = xj_db_text (r, 1);
-  int64_t n;
+  const char *k = xj_db_text (r, 0);
 
-  if (0 == strcmp (k, "change.step_days") && xj_parse_i64 (v, &n) && n > 0
-      && n < 1000)
-    s->step_days = (int) n;
-  else if (0 == strcmp (k, "change.death_days") && xj_parse_i64 (v, &n)
-           && n > 0 && n < 1000)
-    s->death_days = (int) n;
-  else if (0 == strcmp (k, "change.senior_authority"))
-    s->senior_city = 0 != strcmp (v, "county");
+  if (0 != strncmp (k, "change.", 7))
+    return 0;
+  for (size_t i = 0; i < xj_change_setting_count; i++)
+    if (0 == strcmp (k + 7, xj_change_setting_specs[i].name))
+      (void) xj_change_setting_from_text (cls, &xj_change_setting_specs[i],
+                                          xj_db_text (r, 1));
   return 0;
 }
 
@@ -172,9 +202,7 @@ xj_change_settings_get (struct xj_db *db, struct xj_change_settings *out)
 {
   enum xj_qs qs;
 
-  out->step_days = 10;
-  out->death_days = 10;
-  out->senior_city = true;
+  xj_change_settings_defaults (out);
   qs = xj_db_q (db, &st_ch_settings, XJ_DB_NOPARAMS, &settings_row, out);
   return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
 }
@@ -182,24 +210,18 @@ xj_change_settings_get (struct xj_db *db, struct xj_change_settings *out)
 enum xj_err
 xj_change_settings_put (struct xj_db *db, const struct xj_change_settings *in)
 {
-  char a[16], b[16];
-  enum xj_qs qs;
+  enum xj_qs qs = XJ_QS_NONE;
 
-  xj_snprintf (a, sizeof a, "%d", in->step_days);
-  xj_snprintf (b, sizeof b, "%d", in->death_days);
-  qs = xj_db_q (db, &st_ch_setting_put,
-                XJ_DB_PARAMS (XJ_DB_S ("change.step_days"), XJ_DB_S (a)),
-                NULL, NULL);
-  if (qs >= 0)
-    qs = xj_db_q (db, &st_ch_setting_put,
-                  XJ_DB_PARAMS (XJ_DB_S ("change.death_days"), XJ_DB_S (b)),
-                  NULL, NULL);
-  if (qs >= 0)
-    qs = xj_db_q (db, &st_ch_setting_put,
-                  XJ_DB_PARAMS (XJ_DB_S ("change.senior_authority"),
-                                XJ_DB_S (in->senior_city ? "city"
-                                                         : "county")),
-                  NULL, NULL);
+  for (size_t i = 0; i < xj_change_setting_count && qs >= 0; i++)
+    {
+      const struct xj_change_setting_spec *p = &xj_change_setting_specs[i];
+      char key[48], v[16];
+
+      xj_snprintf (key, sizeof key, "change.%s", p->name);
+      xj_change_setting_to_text (in, p, v);
+      qs = xj_db_q (db, &st_ch_setting_put,
+                    XJ_DB_PARAMS (XJ_DB_S (key), XJ_DB_S (v)), NULL, NULL);
+    }
   return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
 }
 
@@ -416,7 +438,8 @@ insert_steps (struct xj_db *db, int64_t req_id, int round,
                       XJ_DB_S (s->label),
                       XJ_DB_S (0 == i ? "waiting" : "later"),
                       0 == i ? XJ_DB_S (today) : XJ_DB_NUL,
-                      0 == i ? XJ_DB_S (deadline) : XJ_DB_NUL),
+                      0 == i ? XJ_DB_S (deadline) : XJ_DB_NUL,
+                      XJ_DB_S (s->key)),
         NULL, NULL));
     }
   return e;
@@ -443,25 +466,73 @@ jid (int64_t v)
   return v ? json_integer (v) : json_null ();
 }
 
-/* Apply request @q (its last step approved) to the student, in the
-   caller's transaction: event "change.<type>" with before/after, audit
-   "student.change". */
+/* 休学 or its renewal: the suspension's dates as a suspensions row (the
+   follow-up list reads the last one). */
 static enum xj_err
-apply (struct xj_db *db, const struct xj_actor *a, const struct req *q)
+apply_suspend (struct xj_db *db, const struct req *q, json_t *p,
+               json_t *after)
 {
-  struct xj_student *s = xj_malloc (sizeof *s);
-  json_t *p = json_loads (q->payload, 0, NULL);
-  json_t *before = json_object (), *after = json_object ();
-  char kind[48], idbuf[24];
-  char *tb = NULL, *ta = NULL;
-  const char *v;
+  const char *start = pstr (p, "start_date"), *end = pstr (p, "end_date");
+  json_int_t renewal = json_integer_value (json_object_get (p, "renewal"));
+  char at[32];
+
+  if (NULL == start || NULL == end)
+    return XJ_E_INTERNAL;
+  xj_now_iso (at);
+  json_object_set_new (after, "suspended_until", json_string (end));
+  if (renewal > 0)
+    json_object_set_new (after, "renewal", json_integer (renewal));
+  return qs_ok (xj_db_q (db, &st_ch_susp_ins,
+                         XJ_DB_PARAMS (XJ_DB_I (q->student_id),
+                                       XJ_DB_I (q->id), XJ_DB_I (renewal),
+                                       XJ_DB_S (start), XJ_DB_S (end),
+                                       XJ_DB_S (at)),
+                         NULL, NULL));
+}
+
+/* 信息变更 of the resident ID.  The registry number follows: an L number
+   becomes G and stays as an alias (the number on older certificates); a
+   G number made from the wrong ID becomes G of the right one and is NOT
+   kept as an alias, since it is the real owner's number and that person
+   must remain registrable.  The old values stay in the event and audit
+   entry (@before). */
+static enum xj_err
+apply_id_no (struct xj_db *db, struct xj_student *s, const char *v,
+             json_t *before, json_t *after)
+{
+  bool derived = 'G' == s->registry_no[0]
+                 && 0 == strcmp (s->registry_no + 1, s->id_no);
   enum xj_err e;
 
-  if (NULL == p)
-    p = json_object ();
-  e = xj_student_load (db, q->student_id, s);
-  if (XJ_E_OK != e)
-    goto out;
+  note (before, after, "id_no", json_string (s->id_no), json_string (v));
+  if ('L' == s->registry_no[0])
+    {
+      e = xj_student_add_alias (db, s->id, s->registry_no);
+      if (XJ_E_OK != e)
+        return e;
+    }
+  xj_strlcpy (s->id_type, "1", sizeof s->id_type);
+  xj_strlcpy (s->id_no, v, sizeof s->id_no);
+  if ('L' == s->registry_no[0] || derived)
+    {
+      note (before, after, "registry_no", json_string (s->registry_no),
+            NULL);
+      xj_registry_no_g (v, s->registry_no);
+      json_object_set_new (after, "registry_no",
+                           json_string (s->registry_no));
+    }
+  return XJ_E_OK;
+}
+
+/* The effect of request @q (payload @p) on the loaded record @s, noting
+   each changed member in @before / @after. */
+static enum xj_err
+apply_effect (struct xj_db *db, const struct req *q, json_t *p,
+              struct xj_student *s, json_t *before, json_t *after)
+{
+  const char *v;
+  enum xj_err e = XJ_E_OK;
+
 #define SET_STATUS(st)                                                    \
   do {                                                                    \
     note (before, after, "status", json_string (s->status),               \
@@ -487,7 +558,10 @@ apply (struct xj_db *db, const struct xj_actor *a, const struct req *q)
       SET_CLASS (q->to_class);
       break;
     case XJ_CH_SUSPEND:
-      SET_STATUS ("suspended");
+      if (0 != strcmp (s->status, "suspended"))
+        SET_STATUS ("suspended");
+      if (XJ_E_OK != (e = apply_suspend (db, q, p, after)))
+        return e;
       break;
     case XJ_CH_RESUME:
       SET_STATUS ("enrolled");
@@ -542,34 +616,40 @@ apply (struct xj_db *db, const struct xj_actor *a, const struct req *q)
                   json_integer (g));
             s->gender = g;
           }
-        if ((v = pstr (c, "id_no")))
-          {
-            note (before, after, "id_no", json_string (s->id_no),
-                  json_string (v));
-            xj_strlcpy (s->id_type, "1", sizeof s->id_type);
-            xj_strlcpy (s->id_no, v, sizeof s->id_no);
-            if ('L' == s->registry_no[0])
-              {
-                /* the registry number stays unless L becomes G */
-                note (before, after, "registry_no",
-                      json_string (s->registry_no), NULL);
-                e = xj_student_add_alias (db, s->id, s->registry_no);
-                if (XJ_E_OK != e)
-                  goto out;
-                xj_registry_no_g (v, s->registry_no);
-                json_object_set_new (after, "registry_no",
-                                     json_string (s->registry_no));
-              }
-          }
+        if ((v = pstr (c, "id_no"))
+            && XJ_E_OK != (e = apply_id_no (db, s, v, before, after)))
+          return e;
         break;
       }
     default:
-      e = XJ_E_INTERNAL;
-      goto out;
+      return XJ_E_INTERNAL;
     }
 #undef SET_STATUS
 #undef SET_CLASS
 #undef SET_GRADE
+  return e;
+}
+
+/* Apply request @q (its last step approved) to the student, in the
+   caller's transaction: event "change.<type>" with before/after, audit
+   "student.change". */
+static enum xj_err
+apply (struct xj_db *db, const struct xj_actor *a, const struct req *q)
+{
+  struct xj_student *s = xj_malloc (sizeof *s);
+  json_t *p = json_loads (q->payload, 0, NULL);
+  json_t *before = json_object (), *after = json_object ();
+  char kind[48], idbuf[24];
+  char *tb = NULL, *ta = NULL;
+  enum xj_err e;
+
+  if (NULL == p)
+    p = json_object ();
+  e = xj_student_load (db, q->student_id, s);
+  if (XJ_E_OK == e)
+    e = apply_effect (db, q, p, s, before, after);
+  if (XJ_E_OK != e)
+    goto out;
   json_object_set_new (after, "request_id", json_integer (q->id));
   xj_student_mask_json (before);
   tb = json_dumps (before, JSON_COMPACT | JSON_SORT_KEYS);
@@ -713,6 +793,8 @@ struct create {
   struct xj_school to;        /* transfer: the receiving school */
   int64_t to_school;          /* 0 unless a transfer */
   const char *target_grade;   /* 留级/跳级/复学: the grade after */
+  int susp_start, susp_end;   /* 休学: the dates (YYYYMMDD) */
+  int renewal;                /* 休学: 0 = a new suspension, n = renewal */
   struct xj_change_settings set;
   struct xj_change_chain ch;
   json_t *payload;            /* owned */
@@ -782,6 +864,116 @@ create_load_authorise (struct xj_db *db, struct create *c,
   return XJ_E_OK;
 }
 
+static int
+counts_row (void *cls, const struct xj_db_row *r)
+{
+  int64_t *v = cls;
+
+  v[0] = xj_db_int (r, 0);
+  v[1] = xj_db_int (r, 1);
+  v[2] = xj_db_int (r, 2);
+  return 1;
+}
+
+/* 留级: the grade's size and its repeats in this school year. */
+static enum xj_err
+repeat_counts (struct xj_db *db, const struct xj_student *s,
+               struct xj_change_check *chk)
+{
+  int today = xj_cal_today ();
+  char from[12], prev[4] = "";
+  int64_t v[3] = { 0, 0, 0 };
+  enum xj_qs qs;
+
+  xj_snprintf (from, sizeof from, "%04d-09-01",
+               xj_valid_school_year (today));
+  (void) xj_grade_prev (s->grade, prev);
+  qs = xj_db_q (db, &st_ch_repeat_counts,
+                XJ_DB_PARAMS (XJ_DB_I (s->school_id), XJ_DB_S (s->grade),
+                              XJ_DB_S (prev), XJ_DB_S (from)),
+                &counts_row, v);
+  if (qs < 0)
+    return xj_db_qs_err (qs);
+  chk->grade_size = v[0] + v[2];
+  chk->grade_repeats = v[1];
+  return XJ_E_OK;
+}
+
+struct susp_last {
+  int renewal;
+  int end;
+};
+
+static int
+susp_last_row (void *cls, const struct xj_db_row *r)
+{
+  struct susp_last *l = cls;
+
+  l->renewal = (int) xj_db_int (r, 0);
+  l->end = xj_ymd_parse (xj_db_text (r, 1));
+  return 1;
+}
+
+/* 休学: a suspended student's request is a renewal continuing from the
+   last end date; the end date defaults to the full length and may not
+   go beyond it. */
+static enum xj_err
+suspension_dates (struct xj_db *db, struct create *c,
+                  struct xj_change_check *chk, const char **field)
+{
+  struct susp_last last = { 0, 0 };
+  int end;
+  enum xj_qs qs;
+
+  c->susp_start = xj_cal_today ();
+  if (0 == strcmp (c->s->status, "suspended"))
+    {
+      qs = xj_db_q (db, &st_ch_susp_last,
+                    XJ_DB_PARAMS (XJ_DB_I (c->s->id)), &susp_last_row,
+                    &last);
+      if (qs < 0)
+        return xj_db_qs_err (qs);
+      chk->renewals = last.renewal;
+      c->renewal = last.renewal + 1;
+      if (last.end)
+        c->susp_start = xj_ymd_add_days (last.end, 1);
+    }
+  c->susp_end = xj_change_suspend_end (c->susp_start, c->set.suspend_years);
+  if (NULL == c->n->end_date)
+    return XJ_E_OK;
+  *field = "end_date";
+  end = xj_ymd_parse (c->n->end_date);
+  if (0 == end)
+    return XJ_E_DATE_FORMAT;
+  if (end < c->susp_start || end > c->susp_end)
+    return XJ_E_CHANGE_SUSPEND_END;
+  c->susp_end = end;
+  return XJ_E_OK;
+}
+
+/* What the rules need beyond the record: settings, today's term, the
+   grade's repeats, the suspension so far. */
+static enum xj_err
+create_facts (struct xj_db *db, struct create *c,
+              struct xj_change_check *chk, const char **field)
+{
+  enum xj_err e = xj_change_settings_get (db, &c->set);
+
+  chk->set = &c->set;
+  if (XJ_E_OK == e && XJ_CH_TRANSFER_IN == c->n->type)
+    e = xj_term_at (db, xj_cal_today (), &chk->term);
+  if (XJ_E_OK == e && XJ_CH_REPEAT == c->n->type)
+    e = repeat_counts (db, c->s, chk);
+  if (XJ_E_OK == e && XJ_CH_SUSPEND == c->n->type)
+    e = suspension_dates (db, c, chk, field);
+  else if (XJ_E_OK == e && c->n->end_date)
+    {
+      *field = "end_date";
+      e = XJ_E_UNKNOWN_FIELD;
+    }
+  return e;
+}
+
 /* The type's rules on the student, then the target grade and class. */
 static enum xj_err
 create_check (struct xj_db *db, struct create *c, const char **field)
@@ -797,6 +989,8 @@ create_check (struct xj_db *db, struct create *c, const char **field)
   chk.reason_code = n->reason_code;
   chk.target_grade = n->grade;
   chk.outcome = n->outcome;
+  if (XJ_E_OK != (e = create_facts (db, c, &chk, field)))
+    return e;
   if (XJ_E_OK != (e = xj_change_precheck (&chk, field)))
     return e;
   if (XJ_CH_TRANSFER_IN == n->type)
@@ -835,6 +1029,16 @@ create_payload (struct xj_db *db, struct create *c, const char **field)
     json_object_set_new (p, "grade", json_string (c->target_grade));
   if (XJ_CH_GRADUATE == n->type)
     json_object_set_new (p, "outcome", json_string (n->outcome));
+  if (XJ_CH_SUSPEND == n->type)
+    {
+      char d[12];
+
+      xj_ymd_format (c->susp_start, d);
+      json_object_set_new (p, "start_date", json_string (d));
+      xj_ymd_format (c->susp_end, d);
+      json_object_set_new (p, "end_date", json_string (d));
+      json_object_set_new (p, "renewal", json_integer (c->renewal));
+    }
   if (XJ_CH_CORRECT != n->type)
     {
       *field = "changes";
@@ -862,17 +1066,15 @@ geo_fill (struct xj_change_geo *geo, const struct xj_student *s,
   geo->to_county = to_school ? to_county : NULL;
   geo->grade = s->grade;
   geo->senior_city = set->senior_city;
+  geo->chain_city = set->chain_city;
   geo->initiator_region = initiator_region;
 }
 
 static enum xj_err
-create_chain (struct xj_db *db, struct create *c)
+create_chain (struct create *c)
 {
   struct xj_change_geo geo;
-  enum xj_err e;
 
-  if (XJ_E_OK != (e = xj_change_settings_get (db, &c->set)))
-    return e;
   geo_fill (&geo, c->s, c->ctx.county_code, c->to_school,
             c->to.county_code, &c->set,
             XJ_ROLE_BUREAU == c->u->role ? c->u->region_code : "");
@@ -982,7 +1184,7 @@ xj_change_create (struct xj_db *db, const struct xj_user *u,
   if (XJ_E_OK == e)
     e = create_payload (db, &c, field);
   if (XJ_E_OK == e)
-    e = create_chain (db, &c);
+    e = create_chain (&c);
   if (XJ_E_OK == e)
     e = create_insert (db, &c, field);
   if (XJ_E_OK == e)
@@ -1345,7 +1547,7 @@ steps_json_row (void *cls, const struct xj_db_row *r)
   json_array_append_new (
     cls,
     json_pack ("{s:I, s:i, s:i, s:s, s:o, s:s, s:s, s:s, s:s, s:s, s:s?,"
-               " s:s?, s:s?, s:s?, s:s?, s:b}",
+               " s:s?, s:s?, s:s?, s:s?, s:b, s:s}",
                "id", (json_int_t) xj_db_int (r, 0), "round",
                (int) xj_db_int (r, 1), "seq", (int) xj_db_int (r, 2),
                "actor_kind", xj_db_text (r, 3), "actor_school_id",
@@ -1360,7 +1562,8 @@ steps_json_row (void *cls, const struct xj_db_row *r)
                *xj_db_text (r, 13) ? xj_db_text (r, 13) : NULL, "comment",
                *xj_db_text (r, 14) ? xj_db_text (r, 14) : NULL, "overdue",
                0 == strcmp (status, "waiting") && *deadline
-                 && strcmp (today, deadline) > 0));
+                 && strcmp (today, deadline) > 0,
+               "label_key", xj_db_text (r, 15)));
   return 0;
 }
 
@@ -1478,12 +1681,13 @@ list_row (void *cls, const struct xj_db_row *r)
   overdue = *deadline && strcmp (today, deadline) > 0;
   xj_change_type_parse (xj_db_text (r, 1), &t);
   if (xj_db_int (r, 14))
-    waiting = json_pack ("{s:i, s:s, s:o, s:s, s:s, s:s, s:b}", "seq",
+    waiting = json_pack ("{s:i, s:s, s:o, s:s, s:s, s:s, s:b, s:s}", "seq",
                          (int) xj_db_int (r, 14), "actor_kind",
                          xj_db_text (r, 15), "actor_school_id",
                          jid (xj_db_int (r, 16)), "actor_region",
                          xj_db_text (r, 17), "label", xj_db_text (r, 18),
-                         "deadline", deadline, "overdue", overdue);
+                         "deadline", deadline, "overdue", overdue,
+                         "label_key", xj_db_text (r, 20));
   json_array_append_new (
     cls,
     json_pack ("{s:I, s:s, s:s, s:s, s:{s:I, s:s, s:s, s:s},"
@@ -1609,4 +1813,57 @@ xj_change_student_open (struct xj_db *db, int64_t student_id, bool *open)
     return xj_db_qs_err (qs);
   *open = qs > 0;
   return XJ_E_OK;
+}
+
+/* ---- suspensions to follow up ---- */
+
+static int
+overdue_row (void *cls, const struct xj_db_row *r)
+{
+  const char *gl = xj_code_zh ("grade", xj_db_text (r, 5));
+  char masked[32];
+
+  xj_mask_registry_no (xj_db_text (r, 2), masked, sizeof masked);
+  json_array_append_new (
+    cls, json_pack ("{s:I, s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:s,"
+                    " s:i, s:I}",
+                    "student_id", (json_int_t) xj_db_int (r, 0), "name",
+                    xj_db_text (r, 1), "registry_no", masked, "school_id",
+                    (json_int_t) xj_db_int (r, 3), "school_name",
+                    xj_db_text (r, 4), "grade", xj_db_text (r, 5),
+                    "grade_label", gl ? gl : "", "class_name",
+                    xj_db_text (r, 6), "start_date", xj_db_text (r, 7),
+                    "end_date", xj_db_text (r, 8), "renewal",
+                    (int) xj_db_int (r, 9), "days_over",
+                    (json_int_t) xj_db_int (r, 10)));
+  return 0;
+}
+
+enum xj_err
+xj_change_suspensions_overdue (struct xj_db *db, const struct xj_user *u,
+                               int64_t limit, int64_t offset, int64_t *total,
+                               json_t *items)
+{
+  struct xj_scope sc;
+  char today[12];
+  enum xj_qs qs;
+
+  *total = 0;
+  if (XJ_ROLE_TEACHER == u->role)
+    return XJ_E_FORBIDDEN;
+  xj_scope_of (u, &sc);
+  if (sc.school_id < 0)
+    return XJ_E_OK;
+  xj_ymd_format (xj_cal_today (), today);
+  qs = xj_db_q (db, &st_ch_susp_overdue_count,
+                XJ_DB_PARAMS (XJ_DB_S (sc.prefix), XJ_DB_I (sc.school_id),
+                              XJ_DB_S (today)),
+                &count_row, total);
+  if (qs >= 0)
+    qs = xj_db_q (db, &st_ch_susp_overdue,
+                  XJ_DB_PARAMS (XJ_DB_S (sc.prefix), XJ_DB_I (sc.school_id),
+                                XJ_DB_S (today), XJ_DB_I (limit),
+                                XJ_DB_I (offset)),
+                  &overdue_row, items);
+  return qs_ok (qs);
 }

@@ -40,6 +40,17 @@ text_ok (const char *s, size_t max)
   return n <= max && xj_utf8_valid (s ? s : "", n);
 }
 
+/* A real date written YYYY-MM-DD. */
+static bool
+date_ok (const char *d)
+{
+  char norm[12];
+
+  return d && 10 == strlen (d)
+         && XJ_E_OK == xj_valid_date (d, norm, sizeof norm)
+         && 0 == strcmp (norm, d);
+}
+
 /* Map a workflow error to its reply. */
 static enum xj_err
 reply_change_err (struct xj_req *r, enum xj_err e, const char *field)
@@ -73,7 +84,8 @@ xj_h_change_create (struct xj_req *r)
   json_t *body = NULL, *changes = NULL, *out = NULL;
   json_error_t jerr;
   const char *type = NULL, *reason = NULL, *reason_code = NULL,
-             *grade = NULL, *outcome = NULL, *id_no = NULL, *reg = NULL;
+             *grade = NULL, *outcome = NULL, *id_no = NULL, *reg = NULL,
+             *end_date = NULL;
   struct xj_idcard card;
   char regbuf[24];
   json_int_t student_id = 0, to_school = 0, to_class = 0;
@@ -84,13 +96,13 @@ xj_h_change_create (struct xj_req *r)
     return e;
   if (0 != json_unpack_ex (body, &jerr, JSON_STRICT,
                            "{s:s, s:I, s?s, s?s, s?I, s?I, s?s, s?s, s?o,"
-                           " s?s, s?s}",
+                           " s?s, s?s, s?s}",
                            "type", &type, "student_id", &student_id,
                            "reason", &reason, "reason_code", &reason_code,
                            "to_school_id", &to_school, "to_class_id",
                            &to_class, "grade", &grade, "outcome", &outcome,
                            "changes", &changes, "id_no", &id_no,
-                           "registry_no", &reg))
+                           "registry_no", &reg, "end_date", &end_date))
     {
       e = xj_reply_err (r, strstr (jerr.text, "unpacked")
                              ? XJ_E_UNKNOWN_FIELD : XJ_E_BAD_TYPE,
@@ -116,6 +128,11 @@ xj_h_change_create (struct xj_req *r)
   if (grade && ! xj_code_valid ("grade", grade))
     {
       e = xj_reply_err (r, XJ_E_CODE, "grade", "%s", grade);
+      goto out;
+    }
+  if (end_date && ! date_ok (end_date))
+    {
+      e = xj_reply_err (r, XJ_E_DATE_FORMAT, "end_date", NULL);
       goto out;
     }
   if (id_no)
@@ -149,6 +166,7 @@ xj_h_change_create (struct xj_req *r)
   c.n.grade = grade;
   c.n.outcome = outcome;
   c.n.changes = changes;
+  c.n.end_date = end_date;
   e = xj_db_txn_run (r->db, "change_create", true, &create_txn, &c);
   if (XJ_E_OK != e)
     {
@@ -463,14 +481,6 @@ xj_h_change_backlog (struct xj_req *r)
 
 /* ---- settings ---- */
 
-static json_t *
-settings_json (const struct xj_change_settings *s)
-{
-  return json_pack ("{s:i, s:i, s:s}", "step_days", s->step_days,
-                    "death_days", s->death_days, "senior_authority",
-                    s->senior_city ? "city" : "county");
-}
-
 enum xj_err
 xj_h_change_settings_get (struct xj_req *r)
 {
@@ -478,86 +488,94 @@ xj_h_change_settings_get (struct xj_req *r)
   enum xj_err e = xj_change_settings_get (r->db, &s);
 
   if (XJ_E_OK == e)
-    xj_reply_json (r, 200, settings_json (&s));
+    xj_reply_json (r, 200, xj_change_settings_json (&s));
   return e;
 }
 
 struct set_ctx {
-  struct xj_change_settings s;
+  const json_t *patch;
   const struct xj_actor *a;
-  char *before, *after;
+  json_t *after;         /* set on success; the reply */
+  const char *field;
 };
 
+/* Read, patch, write and audit the settings in one write transaction,
+   so two administrators' patches never lose each other's keys. */
 static enum xj_err
 settings_txn (struct xj_db *db, void *cls)
 {
   struct set_ctx *c = cls;
-  enum xj_err e = xj_change_settings_put (db, &c->s);
+  struct xj_change_settings s;
+  json_t *jb;
+  char *tb, *ta;
+  enum xj_err e = xj_change_settings_get (db, &s);
 
+  if (XJ_E_OK != e)
+    return e;
+  jb = xj_change_settings_json (&s);
+  if (XJ_E_OK != (e = xj_change_settings_patch (&s, c->patch, &c->field)))
+    {
+      json_decref (jb);
+      return e;
+    }
+  json_decref (c->after);
+  c->after = xj_change_settings_json (&s);
+  tb = json_dumps (jb, JSON_COMPACT | JSON_SORT_KEYS);
+  ta = json_dumps (c->after, JSON_COMPACT | JSON_SORT_KEYS);
+  e = xj_change_settings_put (db, &s);
   if (XJ_E_OK == e)
     e = xj_audit_append (db, c->a, "settings.update", "settings", "change",
-                         c->before, c->after);
+                         tb, ta);
+  json_decref (jb);
+  free (tb);
+  free (ta);
   return e;
 }
 
 enum xj_err
 xj_h_change_settings_patch (struct xj_req *r)
 {
-  json_t *body = NULL, *jb, *ja;
-  json_error_t jerr;
-  json_int_t step = -1, death = -1;
-  const char *auth = NULL;
-  struct set_ctx c = { 0 };
+  json_t *body = NULL;
+  struct set_ctx c = { .a = &r->actor };
   enum xj_err e;
 
   if (XJ_E_OK != (e = xj_req_body_json (r, &body)))
     return e;
-  if (0 != json_unpack_ex (body, &jerr, JSON_STRICT, "{s?I, s?I, s?s}",
-                           "step_days", &step, "death_days", &death,
-                           "senior_authority", &auth))
-    {
-      e = xj_reply_err (r, strstr (jerr.text, "unpacked")
-                             ? XJ_E_UNKNOWN_FIELD : XJ_E_BAD_TYPE,
-                        NULL, "%s", jerr.text);
-      goto out;
-    }
-  if ((-1 != step && (step < 1 || step > 100))
-      || (-1 != death && (death < 1 || death > 100)))
-    {
-      e = xj_reply_err (r, XJ_E_RANGE, -1 != step && (step < 1 || step > 100)
-                                         ? "step_days" : "death_days",
-                        "1到100个工作日");
-      goto out;
-    }
-  if (auth && 0 != strcmp (auth, "city") && 0 != strcmp (auth, "county"))
-    {
-      e = xj_reply_err (r, XJ_E_CODE, "senior_authority", "应为city或county");
-      goto out;
-    }
-  if (XJ_E_OK != (e = xj_change_settings_get (r->db, &c.s)))
-    goto out;
-  jb = settings_json (&c.s);
-  if (-1 != step)
-    c.s.step_days = (int) step;
-  if (-1 != death)
-    c.s.death_days = (int) death;
-  if (auth)
-    c.s.senior_city = 0 == strcmp (auth, "city");
-  ja = settings_json (&c.s);
-  c.before = json_dumps (jb, JSON_COMPACT | JSON_SORT_KEYS);
-  c.after = json_dumps (ja, JSON_COMPACT | JSON_SORT_KEYS);
-  json_decref (jb);
-  c.a = &r->actor;
+  c.patch = body;
   e = xj_db_txn_run (r->db, "change_settings", true, &settings_txn, &c);
   if (XJ_E_OK == e)
-    xj_reply_json (r, 200, ja);
+    {
+      xj_reply_json (r, 200, c.after);
+      c.after = NULL;
+    }
   else
-    json_decref (ja);
-  free (c.before);
-  free (c.after);
-out:
+    e = reply_change_err (r, e, c.field);
+  json_decref (c.after);
   json_decref (body);
   return e;
+}
+
+/* ---- suspensions to follow up ---- */
+
+enum xj_err
+xj_h_suspensions_overdue (struct xj_req *r)
+{
+  int64_t limit, offset, page, total = 0;
+  json_t *items;
+  enum xj_err e;
+
+  if (XJ_E_OK != xj_req_paging (r, &limit, &offset, &page))
+    return r->err;
+  items = json_array ();
+  e = xj_change_suspensions_overdue (r->db, &r->user, limit, offset, &total,
+                                     items);
+  if (XJ_E_OK != e)
+    {
+      json_decref (items);
+      return reply_change_err (r, e, NULL);
+    }
+  xj_reply_json (r, 200, xj_page_json (items, total, page, limit));
+  return XJ_E_OK;
 }
 
 /* ---- holidays ---- */
@@ -618,16 +636,6 @@ holiday_txn (struct xj_db *db, void *cls)
                          c->del ? NULL : text);
   free (text);
   return e;
-}
-
-static bool
-date_ok (const char *d)
-{
-  char norm[12];
-
-  return d && 10 == strlen (d)
-         && XJ_E_OK == xj_valid_date (d, norm, sizeof norm)
-         && 0 == strcmp (norm, d);
 }
 
 enum xj_err

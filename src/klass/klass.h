@@ -25,6 +25,11 @@ enum xj_err xj_year_get_or_create (struct xj_db *db, int start_year,
 enum xj_err xj_year_current (struct xj_db *db, int64_t *year_id,
                              int *start_year);
 
+/* The term (1 or 2) of the school year that contains @ymd (YYYYMMDD),
+   from the terms table; a date no stored term covers falls back to the
+   default terms (1 September - 31 January is term 1, else term 2). */
+enum xj_err xj_term_at (struct xj_db *db, int ymd, int *term);
+
 struct xj_class {
   int64_t id;             /* row id; 0 = not stored yet */
   int64_t school_id;

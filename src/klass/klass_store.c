@@ -20,6 +20,9 @@ XJ_DB_STMT (st_year_ins,
 XJ_DB_STMT (st_term_ins,
             "INSERT OR IGNORE INTO terms (year_id, no, start_date, end_date)"
             " VALUES ($1, $2, $3, $4)")
+XJ_DB_STMT (st_term_at,
+            "SELECT no FROM terms WHERE start_date <= $1 AND end_date >= $1"
+            " ORDER BY no LIMIT 1")
 XJ_DB_STMT (st_year_set_current,
             "UPDATE school_years SET is_current = (id = $1)"
             " WHERE is_current <> (id = $1)")
@@ -131,6 +134,28 @@ xj_year_current (struct xj_db *db, int64_t *year_id, int *start_year)
   if (start_year)
     *start_year = sy;
   return XJ_E_OK;
+}
+
+static int
+term_cb (void *cls, const struct xj_db_row *row)
+{
+  *(int *) cls = (int) xj_db_int (row, 0);
+  return 1;
+}
+
+enum xj_err
+xj_term_at (struct xj_db *db, int ymd, int *term)
+{
+  char iso[16];
+  int m = ymd / 100 % 100;
+  enum xj_qs qs;
+
+  xj_snprintf (iso, sizeof iso, "%04d-%02d-%02d", ymd / 10000, m,
+               ymd % 100);
+  *term = m >= 9 || m <= 1 ? 1 : 2;
+  qs = xj_db_q (db, &st_term_at, XJ_DB_PARAMS (XJ_DB_S (iso)), term_cb,
+                term);
+  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
 }
 
 void

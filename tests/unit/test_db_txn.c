@@ -17,7 +17,8 @@
 
 XJ_DB_STMT (st_t_setting, "INSERT INTO settings (key, value) VALUES ($1, $2)")
 XJ_DB_STMT (st_t_get, "SELECT value FROM settings WHERE key = $1")
-XJ_DB_STMT (st_t_count, "SELECT count(*) FROM settings")
+XJ_DB_STMT (st_t_count,
+            "SELECT count(*) FROM settings WHERE key LIKE 'k_'")
 
 static char path[64];
 

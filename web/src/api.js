@@ -180,7 +180,7 @@ export const importReportUrl = (id) => apiUrl('/imports/' + encodeURIComponent(i
 
 // ---- registry changes (学籍变动) and year-end promotion ----
 const chPath = (id, action) => '/changes/' + encodeURIComponent(id) + (action ? '/' + action : '')
-/** body: {type, student_id, reason, reason_code?, to_school_id?, to_class_id?, grade?, outcome?, changes?, id_no?, registry_no?} */
+/** body: {type, student_id, reason, reason_code?, to_school_id?, to_class_id?, grade?, outcome?, changes?, id_no?, registry_no?, end_date? (suspend)} */
 export const createChange = (body) => request('POST', '/changes', { body })
 /** query: {box: todo|started|all, overdue, type, status, page, per_page} */
 export const listChanges = (query) => request('GET', '/changes', { query })
@@ -198,3 +198,16 @@ export const yearEndPreview = (scope) => request('POST', '/yearend/preview', { b
 export const yearEndApply = (scope) => request('POST', '/yearend/apply', { body: scope })
 // No body: the server refuses any (body_too_large, limit 0).
 export const yearEndRollback = (id) => request('POST', '/yearend/' + encodeURIComponent(id) + '/rollback')
+
+// ---- change settings, holiday calendar, suspensions to follow up ----
+/** {step_days, death_days, senior_authority, chain_city, repeat_compulsory, repeat_senior3,
+ *   repeat_cap_pct, transfer_entry_term, transfer_graduating, suspend_years, suspend_renewals} */
+export const getChangeSettings = () => request('GET', '/changes/settings')
+/** patch: any keys of getChangeSettings (administrators; all or nothing; audited) */
+export const patchChangeSettings = (patch) => request('PATCH', '/changes/settings', { body: patch })
+/** {year, items: [{date, kind: holiday|workday, name}]} */
+export const listHolidays = (year) => request('GET', '/holidays', { query: { year } })
+export const putHoliday = (day) => request('POST', '/holidays', { body: day })
+export const deleteHoliday = (date) => request('DELETE', '/holidays/' + encodeURIComponent(date))
+/** query: {page, per_page}: suspended students past their end date, not resumed */
+export const listOverdueSuspensions = (query) => request('GET', '/suspensions/overdue', { query })

@@ -31,7 +31,7 @@ export function resetCounts() {
 // The types started from the student record, in menu order, with the
 // student statuses each applies to (the server checks again).
 export const RECORD_TYPES = [
-  { type: 'suspend', from: ['enrolled'] },
+  { type: 'suspend', from: ['enrolled', 'suspended'] }, // on a suspended student: a renewal (续休)
   { type: 'resume', from: ['suspended'] },
   { type: 'withdraw', from: ['enrolled', 'suspended'] },
   { type: 'repeat', from: ['enrolled'] },

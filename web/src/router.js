@@ -18,7 +18,9 @@ const routes = [
       { path: 'changes/:id', name: 'change', component: () => import('./views/ChangeReview.vue'), meta: { allow: canChanges } },
       { path: 'transfer-in', name: 'transfer-in', component: () => import('./views/TransferIn.vue'), meta: { allow: canTransferIn } },
       { path: 'yearend', name: 'yearend', component: () => import('./views/YearEnd.vue'), meta: { allow: canYearEnd } },
-      { path: 'audit', name: 'audit', component: () => import('./views/AuditLog.vue'), meta: { allow: isAdmin } }
+      { path: 'audit', name: 'audit', component: () => import('./views/AuditLog.vue'), meta: { allow: isAdmin } },
+      { path: 'settings', name: 'settings', component: () => import('./views/ChangeSettings.vue'), meta: { allow: isAdmin } },
+      { path: 'suspensions', name: 'suspensions', component: () => import('./views/Suspensions.vue'), meta: { allow: canChanges } }
     ]
   },
   { path: '/:rest(.*)*', redirect: '/' }

@@ -8,7 +8,7 @@ export default {
   },
   lang: { zh: '中文', en: 'English', switch: 'Language' },
   role: { admin: 'Administrator', bureau: 'Education bureau', registrar: 'Registrar', teacher: 'Class teacher' },
-  nav: { todo: 'To-do', transferIn: 'Transfer in', yearEnd: 'Year-end', home: 'Overview', schools: 'Schools', mySchool: 'My school', students: 'Students', register: 'Register', import: 'Import', audit: 'Audit log' },
+  nav: { settings: 'Change settings', suspensions: 'Suspension follow-up', todo: 'To-do', transferIn: 'Transfer in', yearEnd: 'Year-end', home: 'Overview', schools: 'Schools', mySchool: 'My school', students: 'Students', register: 'Register', import: 'Import', audit: 'Audit log' },
   login: {
     title: 'Log in', subtitle: 'Student Registry', username: 'User name', password: 'Password', submit: 'Log in',
     needUser: 'Enter the user name', needPassword: 'Enter the password', intranet: 'For the education intranet only', failed: 'Log-in failed'
@@ -109,10 +109,10 @@ export default {
   actorKind: { school: 'School', county: 'County bureau', city: 'City bureau', province: 'Province bureau' },
   chAction: { submit: 'Submitted', approve: 'Approved', reject: 'Rejected', return: 'Returned', withdraw: 'Withdrawn', resubmit: 'Resubmitted', apply: 'Applied' },
   ch: {
-    menu: 'Registry change', start: 'Request: {type}', reason: 'Reason', reasonPh: 'Reason for the change (required)', reasonCode: 'Reason category',
+    endDate: 'Suspended until', endDatePh: 'Full length if empty', endDateNote: 'A suspension lasts one school year by default (change settings); it may end earlier, never later.', renewalNote: 'The student is suspended: this request is a renewal from the day after the current end date; renewals are limited (change settings).', menu: 'Registry change', start: 'Request: {type}', reason: 'Reason', reasonPh: 'Reason for the change (required)', reasonCode: 'Reason category',
     lostCapacity: 'Lost the capacity to study', otherReason: 'Other', compulsoryNote: 'In compulsory education (primary, junior) a withdrawal needs “lost the capacity to study”',
     targetGrade: 'Target grade', targetClass: 'Target class', noClass: 'No class yet', outcome: 'Outcome',
-    outcomes: { graduated: 'Graduated', completed: 'Completed', incomplete: 'Incomplete' }, outcomeNote: 'Graduated/completed only from the final grade; incomplete from any grade',
+    outcomes: { graduated: 'Graduated', completed: 'Completed', incomplete: 'Incomplete' }, outcomeNote: 'Graduated/completed only from the final grade; incomplete only from a final grade or in senior/vocational grades',
     corrections: 'Corrected values', correctNote: 'Fill in only what is to be corrected; name, birth date and gender must agree with the ID number.',
     cancelNote: 'Cancellation voids a wrongly created record and needs the bureau one level up.', submit: 'Submit request', submitted: 'Request submitted for approval',
     failed: 'Request not submitted', open: 'This student has an open change request', viewOpen: 'Open it', noneAvailable: 'No change available',
@@ -153,5 +153,30 @@ export default {
     applied: 'Year-end promotion applied', runId: 'Run no.', rollback: 'Roll back this run', rollbackConfirm: 'Roll back this promotion? Students get their previous grade, class and status back.',
     rolledBack: 'Rolled back: {n} students restored', grade: 'Grade', toGrade: 'To', classNo: 'Class no.', stage: 'Stage', name: 'Name',
     graduateTo: 'Graduates', previewNote: 'A preview writes nothing.', pickSchool: 'Choose a school', pickCounty: 'Choose a county', done: 'Done'
+  },
+  stepKey: {
+    from_school: 'Sending school', county: 'County bureau', city: 'City bureau', province: 'Province bureau',
+    to_county: 'Receiving county bureau', to_city: 'Receiving city bureau', to_province: 'Receiving province bureau',
+    from_county: 'Sending county bureau', from_city: 'Sending city bureau', from_province: 'Sending province bureau'
+  },
+  cfg: {
+    title: 'Change settings', intro: 'Rules that differ between provinces (defaults from the national measures and common provincial rules). Every change is audited.',
+    deadlines: 'Deadlines', chains: 'Approval chains', repeat: 'Grade repetition', transfer: 'Transfer windows', suspend: 'Suspension',
+    step_days: 'Working days per approval step', death_days: 'Working days for a death cancellation',
+    senior_authority: 'Registry authority for senior and vocational schools', authCity: 'City bureau', authCounty: 'County bureau',
+    chain_city: 'Transfers across cities add the city bureaus', chain_cityNote: 'Off by default: across counties or cities of a province the chain is receiving county → sending school → sending county',
+    repeat_compulsory: 'Allow repetition in compulsory grades', repeat_senior3: 'Allow repetition in senior 3', repeat_cap_pct: 'Repetitions per grade and school year (% of the grade)',
+    transfer_entry_term: 'No transfer in the first term of an entry grade', transfer_graduating: 'No transfer in a graduating grade',
+    suspend_years: 'Suspension length (school years)', suspend_renewals: 'Renewals allowed',
+    save: 'Save settings', saved: 'Settings saved', reset: 'Reset', yes: 'Yes', no: 'No',
+    holidays: 'Holidays and make-up working days', holidaysIntro: 'Deadlines skip weekends and holidays; make-up working days count as working days.',
+    year: 'Year', date: 'Date', kind: 'Kind', name: 'Name', holiday: 'Holiday', workday: 'Make-up working day',
+    add: 'Add', remove: 'Remove', removeConfirm: 'Remove {d}?', added: 'Added', removed: 'Removed', needDate: 'Choose a date',
+    none: 'No holidays set for this year'
+  },
+  susp: {
+    title: 'Suspensions overdue', intro: 'Students whose suspension has ended without resumption: follow up (resume, renew or another change).',
+    student: 'Student', registryNo: 'Registry no.', school: 'School', grade: 'Grade', klass: 'Class', start: 'Suspended from', end: 'Suspended until',
+    renewal: 'Renewal', renewalN: 'Renewal {n}', over: 'Days over', empty: 'No overdue suspensions', days: '{n} days'
   }
 }

@@ -8,7 +8,7 @@ export default {
   },
   lang: { zh: '中文', en: 'English', switch: '语言' },
   role: { admin: '系统管理员', bureau: '教育局', registrar: '学籍管理员', teacher: '班主任' },
-  nav: { todo: '待办', transferIn: '转入申请', yearEnd: '学年升级', home: '概览', schools: '学校', mySchool: '本校', students: '学生', register: '新生注册', import: '批量导入', audit: '审计日志' },
+  nav: { settings: '变动设置', suspensions: '休学跟进', todo: '待办', transferIn: '转入申请', yearEnd: '学年升级', home: '概览', schools: '学校', mySchool: '本校', students: '学生', register: '新生注册', import: '批量导入', audit: '审计日志' },
   login: {
     title: '登录', subtitle: '学籍管理系统', username: '用户名', password: '密码', submit: '登录',
     needUser: '请输入用户名', needPassword: '请输入密码', intranet: '仅限教育系统内网使用', failed: '登录失败'
@@ -93,10 +93,10 @@ export default {
   actorKind: { school: '学校', county: '县级教育局', city: '市级教育局', province: '省级教育局' },
   chAction: { submit: '提交申请', approve: '批准', reject: '驳回', return: '退回修改', withdraw: '撤回', resubmit: '重新提交', apply: '变动生效' },
   ch: {
-    menu: '学籍变动', start: '发起{type}申请', reason: '变动原因', reasonPh: '请填写变动原因（必填）', reasonCode: '原因类别',
+    endDate: '休学截止日期', endDatePh: '不填为期满', endDateNote: '休学期限默认一学年（见变动设置），可提前截止，不能超过期限。', renewalNote: '该生正在休学：本申请为续休，从原截止日期次日起算，续休次数有限（见变动设置）。', menu: '学籍变动', start: '发起{type}申请', reason: '变动原因', reasonPh: '请填写变动原因（必填）', reasonCode: '原因类别',
     lostCapacity: '丧失学习能力', otherReason: '其他原因', compulsoryNote: '义务教育阶段（小学、初中）退学仅限“丧失学习能力”',
     targetGrade: '目标年级', targetClass: '目标班级', noClass: '暂不分班', outcome: '结果',
-    outcomes: { graduated: '毕业', completed: '结业', incomplete: '肄业' }, outcomeNote: '毕业、结业仅限最高年级；肄业可从任一年级',
+    outcomes: { graduated: '毕业', completed: '结业', incomplete: '肄业' }, outcomeNote: '毕业、结业仅限最高年级；肄业仅限最高年级或高中、中职阶段',
     corrections: '更正后的值', correctNote: '只填写需要更正的项目，其余留空；更正后的姓名、出生日期、性别须与身份证件号一致。',
     cancelNote: '注销用于作废错误建立的学籍，需上一级教育局审批。', submit: '提交申请', submitted: '申请已提交，等待审批',
     failed: '提交未成功', open: '该学生有未办结的变动申请', viewOpen: '查看申请', noneAvailable: '没有可发起的变动',
@@ -137,5 +137,30 @@ export default {
     applied: '学年升级已完成', runId: '升级批次号', rollback: '回退本次升级', rollbackConfirm: '确定回退本次学年升级吗？学生将恢复原年级、班级和状态。',
     rolledBack: '已回退，恢复 {n} 名学生', grade: '年级', toGrade: '升入', classNo: '班号', stage: '学段', name: '姓名',
     graduateTo: '毕业', previewNote: '预览不写入任何数据。', pickSchool: '请选择学校', pickCounty: '请选择区县', done: '已完成'
+  },
+  stepKey: {
+    from_school: '转出学校', county: '县教育局', city: '市教育局', province: '省教育厅',
+    to_county: '转入县教育局', to_city: '转入市教育局', to_province: '转入省教育厅',
+    from_county: '转出县教育局', from_city: '转出市教育局', from_province: '转出省教育厅'
+  },
+  cfg: {
+    title: '变动设置', intro: '各省学籍管理细则不同的规定在此设置（默认值依据学籍管理办法及常见省级细则）。每次修改都记入审计日志。',
+    deadlines: '办理期限', chains: '审批流程', repeat: '留级', transfer: '转学时段', suspend: '休学',
+    step_days: '每个审批环节期限（工作日）', death_days: '死亡注销期限（工作日）',
+    senior_authority: '高中、中职学籍主管部门', authCity: '市级教育局', authCounty: '县级教育局',
+    chain_city: '跨市转学增加市级教育局审批', chain_cityNote: '默认不增加：同省跨县、跨市均为 转入县 → 转出学校 → 转出县',
+    repeat_compulsory: '义务教育阶段允许留级', repeat_senior3: '高三允许留级', repeat_cap_pct: '每学年每年级留级人数上限（占年级人数 %）',
+    transfer_entry_term: '起始年级第一学期不办理转学', transfer_graduating: '毕业年级不办理转学',
+    suspend_years: '休学期限（学年）', suspend_renewals: '可续休次数',
+    save: '保存设置', saved: '设置已保存', reset: '恢复', yes: '是', no: '否',
+    holidays: '节假日与调休', holidaysIntro: '计算审批期限时跳过周末和节假日；调休上班日按工作日计算。',
+    year: '年份', date: '日期', kind: '类型', name: '名称', holiday: '节假日', workday: '调休上班',
+    add: '添加', remove: '删除', removeConfirm: '确定删除 {d} 吗？', added: '已添加', removed: '已删除', needDate: '请选择日期',
+    none: '本年未设置节假日'
+  },
+  susp: {
+    title: '休学到期未复学', intro: '休学期满仍未办理复学的学生，请及时跟进（复学、续休或其他变动）。',
+    student: '学生', registryNo: '学籍号', school: '学校', grade: '年级', klass: '班级', start: '休学开始', end: '休学截止',
+    renewal: '续休', renewalN: '第 {n} 次续休', over: '超期天数', empty: '没有到期未复学的学生', days: '{n} 天'
   }
 }
