@@ -66,7 +66,9 @@ enum xj_err xj_audit_key_get (struct xj_db *db, struct xj_audit_key *k);
 /* Make sure @db has a key: create the file (0600) when there is none and
    append the first keyed entry ("audit.key"), whose MAC covers every older
    row through the hash chain.  For init, demo and serve (not inside a
-   transaction).  *created tells whether a new key was written. */
+   transaction).  *created tells whether a new key was written.  A keyed
+   log whose key file is missing is XJ_E_AUDIT_KEY: a new key would leave
+   the old MACs unverifiable. */
 enum xj_err xj_audit_key_ensure (struct xj_db *db, bool *created);
 /* Whether the newest entry carries a MAC (an empty log counts as not). */
 bool xj_audit_head_keyed (struct xj_db *db);
@@ -78,6 +80,15 @@ void xj_audit_public_key (const struct xj_audit_key *k, char out[65]);
    the same number; false (out = "") when the database has no key. */
 bool xj_audit_number_hash (struct xj_db *db, const char *number,
                            char out[65]);
+
+/* Audit a search by a full ID or registry number (@by "id_no" or
+   "registry_no"): the entry records the number masked and as
+   xj_audit_number_hash, never in clear, and whether it was @found.
+   Inside the caller's write transaction. */
+enum xj_err xj_audit_search (struct xj_db *db, const struct xj_actor *a,
+                             const char *action, const char *entity_id,
+                             const char *by, const char *number,
+                             bool found);
 
 /* One signed checkpoint: the log had @count entries, the newest #@last_id
    with MAC (or, unkeyed, hash) @mac, at time @at. */

@@ -20,6 +20,7 @@
 #include <unistd.h>
 #include "audit/audit.h"
 #include "core/util.h"
+#include "student/student.h"
 
 #define KEY_TAG "xueji-audit-key-v1"
 #define CP_TAG "xueji-audit-checkpoint-v1"
@@ -208,6 +209,13 @@ xj_audit_key_ensure (struct xj_db *db, bool *created)
   if (XJ_E_OK != e)
     return e;
   e = xj_audit_key_load (f.key, &k);
+  if (XJ_E_NOT_FOUND == e && xj_audit_head_keyed (db))
+    {
+      /* a new key would hide the old MACs: a restored copy needs its key */
+      XJ_INFO ("audit key %s missing for a keyed audit log: restore it"
+               " (or set audit.key_file)", f.key);
+      return XJ_E_AUDIT_KEY;
+    }
   if (XJ_E_NOT_FOUND == e)
     {
       e = key_create (f.key, &k);
@@ -276,6 +284,30 @@ xj_audit_number_hash (struct xj_db *db, const char *number, char out[65])
   sodium_memzero (sub, sizeof sub);
   sodium_memzero (&k, sizeof k);
   return true;
+}
+
+enum xj_err
+xj_audit_search (struct xj_db *db, const struct xj_actor *a,
+                 const char *action, const char *entity_id, const char *by,
+                 const char *number, bool found)
+{
+  char masked[64], mac[65];
+  json_t *j;
+  char *text;
+  enum xj_err e;
+
+  if (0 == strcmp (by, "registry_no"))
+    xj_mask_registry_no (number, masked, sizeof masked);
+  else
+    xj_mask_id (number, masked, sizeof masked);
+  xj_audit_number_hash (db, number, mac);
+  j = json_pack ("{s:s, s:s, s:s?, s:b}", "by", by, "number_masked", masked,
+                 "number_hmac", mac[0] ? mac : NULL, "found", found);
+  text = json_dumps (j, JSON_COMPACT | JSON_SORT_KEYS);
+  json_decref (j);
+  e = xj_audit_append (db, a, action, "student", entity_id, NULL, text);
+  free (text);
+  return e;
 }
 
 /* ---- checkpoints ---- */
