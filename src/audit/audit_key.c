@@ -433,14 +433,14 @@ static bool
 cp_parse (char *line, const unsigned char *pk,
           struct xj_audit_checkpoint *cp, const char **why)
 {
-  char tag[40], sighex[2 * crypto_sign_BYTES + 8], body[256];
+  char tag[40], sighex[2 * crypto_sign_BYTES + 8], body[256]; /* 136 */
   unsigned char sig[crypto_sign_BYTES];
   long long count, id;
   size_t n;
 
   line[strcspn (line, "\r\n")] = '\0';
   *why = "malformed line";
-  if (6 != sscanf (line, "%39s %31s %lld %lld %64s %136s", tag, cp->at,
+  if (6 != sscanf (line, "%39s %31s %lld %lld %64s %135s", tag, cp->at,
                    &count, &id, cp->mac, sighex)
       || 0 != strcmp (tag, CP_TAG) || count < 0 || id < 0)
     return false;

@@ -354,6 +354,10 @@ xj_audit_verify_full (struct xj_db *db, const struct xj_audit_key *key,
       qsort (sorted, ncp, sizeof *sorted, &cp_cmp);
     }
   c.cps = sorted;
+  /* a checkpoint of an empty log names no entry */
+  while (c.next_cp < ncp && 0 == sorted[c.next_cp].last_id
+         && 0 == sorted[c.next_cp].count)
+    c.next_cp++;
   qs = xj_db_q (db, &st_audit_all, XJ_DB_NOPARAMS, &verify_cb, &c);
   if (qs < 0)
     e = xj_db_qs_err (qs);

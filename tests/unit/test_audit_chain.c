@@ -301,6 +301,30 @@ deleted_tail_found_by_checkpoint (void **state)
 }
 
 static void
+bad_checkpoint_lines_refused (void **state)
+{
+  struct fx *f = *state;
+  struct xj_audit_key k = keyed (f, 2);
+  struct xj_audit_checkpoint *cps;
+  size_t n;
+  char cp[96], d[256], sig[300];
+  FILE *fp;
+
+  snprintf (cp, sizeof cp, "%s.checkpoints", f->path);
+  memset (sig, 'a', sizeof sig - 1);
+  sig[sizeof sig - 1] = '\0';
+  fp = fopen (cp, "w");
+  assert_non_null (fp);
+  fprintf (fp, "xueji-audit-checkpoint-v1 2026-01-01T00:00:00+08:00 3 3 %s"
+           " %s\n", "ab", sig);
+  fclose (fp);
+  assert_int_equal (xj_audit_checkpoints_load (cp, &k, &cps, &n, d, sizeof d),
+                    XJ_E_AUDIT_CHECKPOINT);
+  free (cps);
+  assert_non_null (strstr (d, "line 1"));
+}
+
+static void
 stripped_mac_found (void **state)
 {
   struct fx *f = *state;
@@ -393,6 +417,8 @@ main (void)
     cmocka_unit_test_setup_teardown (deleted_tail_found_by_checkpoint, setup,
                                      teardown),
     cmocka_unit_test_setup_teardown (stripped_mac_found, setup, teardown),
+    cmocka_unit_test_setup_teardown (bad_checkpoint_lines_refused, setup,
+                                     teardown),
     cmocka_unit_test_setup_teardown (older_rows_covered_once_keyed, setup,
                                      teardown),
     cmocka_unit_test_setup_teardown (keyed_log_refuses_entries_without_key,
