@@ -101,10 +101,10 @@ struct xj_audit_checkpoint {
 };
 /* Append a checkpoint of the log's head, signed under @key (NULL = the
    database's key), to @path (NULL = the settings' checkpoint file),
-   created 0600, fdatasynced.  When @last_id is
-   not NULL and *last_id is the current head, nothing is written; on
-   success *last_id gets the head checkpointed.  Not inside a transaction
-   (it runs its own read transaction). */
+   created 0600, fdatasynced.  Nothing is written when the head is
+   *last_id (@last_id not NULL) or, with @last_id NULL, the entry the
+   file's last line names; on success *last_id gets the head.  Not
+   inside a transaction (it runs its own read transaction). */
 enum xj_err xj_audit_checkpoint_write (struct xj_db *db,
                                        const struct xj_audit_key *key,
                                        const char *path, int64_t *last_id);

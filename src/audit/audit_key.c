@@ -389,6 +389,31 @@ cp_append (const char *path, const char *line)
   return ok ? XJ_E_OK : XJ_E_IO;
 }
 
+/* The entry id named by the last line of the checkpoint file @path, or 0
+   (no file, no line).  Unverified: only to avoid repeating a line. */
+static int64_t
+cp_file_head (const char *path)
+{
+  char buf[512], *last;
+  long long id = 0;
+  size_t n;
+  FILE *fp = fopen (path, "r");
+
+  if (NULL == fp)
+    return 0;
+  if (0 != fseek (fp, -(long) (sizeof buf - 1), SEEK_END))
+    rewind (fp);
+  n = fread (buf, 1, sizeof buf - 1, fp);
+  fclose (fp);
+  buf[n] = '\0';
+  while (n > 0 && '\n' == buf[n - 1])
+    buf[--n] = '\0';
+  last = strrchr (buf, '\n');
+  if (1 != sscanf (last ? last + 1 : buf, CP_TAG " %*s %*s %lld", &id))
+    id = 0;
+  return id;
+}
+
 enum xj_err
 xj_audit_checkpoint_write (struct xj_db *db, const struct xj_audit_key *key,
                            const char *path, int64_t *last_id)
@@ -408,6 +433,8 @@ xj_audit_checkpoint_write (struct xj_db *db, const struct xj_audit_key *key,
 
   if (XJ_E_OK == e)
     e = xj_audit_paths (db, &f);
+  if (XJ_E_OK == e && NULL == last_id)
+    c.skip_id = cp_file_head (path ? path : f.checkpoints);
   if (XJ_E_OK == e)
     e = xj_db_txn_run (db, "audit_checkpoint", false, &cp_read_txn, &c);
   if (XJ_E_OK != e || c.skipped)

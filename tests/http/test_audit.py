@@ -387,3 +387,23 @@ def test_old_database_gets_a_key_covering_older_rows(tmp_path):
         "update audit_log set username = 'x' where id = 1"))
     line = check_fails(db)
     assert "MAC" in line and f"#{old + 1}" in line, line
+
+
+def test_cli_writes_are_checkpointed_without_a_server(tmp_path):
+    """`user add` (like gen, import, export) checkpoints what it recorded,
+    so deleting it is found although no server ran; a read-only command
+    adds no line."""
+    db = tmp_path / "cli.db"
+    cli_ok("init", db=db, env={"XUEJI_ADMIN_PASSWORD": ADMIN_PW})
+    cps = str(db) + ".checkpoints"
+    cli_ok("user", "list", db=db)
+    assert len(open(cps).read().splitlines()) == 1
+    cli_ok("user", "add", "cp_user", "--role", "bureau", "--region",
+           "441823", db=db, env={"XUEJI_PASSWORD": PW})
+    assert len(open(cps).read().splitlines()) == 2
+    assert last_checkpoint(db)[1] == int(
+        sql(db, "select max(id) from audit_log")[0])
+    sql(db, "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log"
+            " WHERE id = (select max(id) from audit_log);")
+    line = check_fails(db)
+    assert "deleted" in line, line
