@@ -98,9 +98,10 @@ xj_audit_paths_set (struct xj_db *db, const char *key_file,
 enum xj_err
 xj_audit_key_load (const char *path, struct xj_audit_key *k)
 {
-  char line[128], hex[65];
+  char line[128], hex[65] = "";
   struct stat st;
   size_t n;
+  bool ok;
   FILE *fp = fopen (path, "r");
 
   if (NULL == fp)
@@ -112,9 +113,12 @@ xj_audit_key_load (const char *path, struct xj_audit_key *k)
       return XJ_E_AUDIT_KEY;
     }
   fclose (fp);
-  if (1 != sscanf (line, KEY_TAG " %64s", hex) || 64 != strlen (hex)
-      || 0 != sodium_hex2bin (k->k, sizeof k->k, hex, 64, NULL, &n, NULL)
-      || n != sizeof k->k)
+  ok = 1 == sscanf (line, KEY_TAG " %64s", hex) && 64 == strlen (hex)
+       && 0 == sodium_hex2bin (k->k, sizeof k->k, hex, 64, NULL, &n, NULL)
+       && n == sizeof k->k;
+  sodium_memzero (line, sizeof line);
+  sodium_memzero (hex, sizeof hex);
+  if (! ok)
     return XJ_E_AUDIT_KEY;
   xj_strlcpy (k->path, path, sizeof k->path);
   return XJ_E_OK;
@@ -182,18 +186,16 @@ ensure_txn (struct xj_db *db, void *cls)
 {
   struct ensure_ctx *c = cls;
   struct xj_actor a = { 0, "system", "cli" };
-  char after[2 * XJ_AUDIT_PATH_MAX + 64];
   json_t *j = json_pack ("{s:s, s:s}", "key_file", c->f->key,
                          "checkpoint_file", c->f->checkpoints);
   char *text = json_dumps (j, JSON_COMPACT);
   enum xj_err e;
 
   json_decref (j);
-  xj_strlcpy (after, text ? text : "{}", sizeof after);
-  free (text);
   /* the first keyed entry: its MAC covers the head of any older,
      unkeyed rows (through its prev_hash) */
-  e = xj_audit_append (db, &a, "audit.key", "audit", "key", NULL, after);
+  e = xj_audit_append (db, &a, "audit.key", "audit", "key", NULL, text);
+  free (text);
   return e;
 }
 
