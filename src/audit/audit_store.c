@@ -2,21 +2,25 @@
  * Must only be called inside write transactions for appends.
  */
 #include <sodium.h>
+#include <stdlib.h>
 #include <string.h>
 #include "audit/audit.h"
 #include "core/util.h"
 
 #define GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
 
-XJ_DB_STMT (st_audit_last, "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")
+XJ_DB_STMT (st_audit_last,
+            "SELECT hash, coalesce(mac, ''), mac IS NOT NULL FROM audit_log"
+            " ORDER BY id DESC LIMIT 1")
 XJ_DB_STMT (st_audit_insert,
             "INSERT INTO audit_log (at, user_id, username, ip, action, entity,"
-            " entity_id, before, after, prev_hash, hash)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
+            " entity_id, before, after, prev_hash, hash, mac)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)")
 XJ_DB_STMT (st_audit_all,
             "SELECT id, at, coalesce(user_id, 0), username, ip, action, entity,"
             " entity_id, before, after, prev_hash, hash, before IS NULL,"
-            " after IS NULL FROM audit_log ORDER BY id")
+            " after IS NULL, coalesce(mac, ''), mac IS NULL"
+            " FROM audit_log ORDER BY id")
 XJ_DB_STMT (st_audit_page,
             "SELECT id, at, username, ip, action, entity, entity_id,"
             " coalesce(before, ''), coalesce(after, ''), hash FROM audit_log"
@@ -64,11 +68,76 @@ chain_hash (const char *prev, const char *at, int64_t user_id,
   sodium_bin2hex (out, 65, h, sizeof h);
 }
 
+/* mac = hex(HMAC-SHA-256(key, tag | 0x1f | prev_mac | 0x1f | hash)),
+   prev_mac "" for the first keyed entry.  The hash covers the fields and
+   prev_hash, so the MAC fixes the whole chain before it. */
+static void
+chain_mac (const struct xj_audit_key *k, const char *prev_mac,
+           const char *hash, char out[65])
+{
+  static const char tag[] = "xueji-audit-mac-v1\x1f";
+  static const unsigned char sep = 0x1f;
+  crypto_auth_hmacsha256_state st;
+  unsigned char m[crypto_auth_hmacsha256_BYTES];
+
+  crypto_auth_hmacsha256_init (&st, k->k, sizeof k->k);
+  crypto_auth_hmacsha256_update (&st, (const unsigned char *) tag,
+                                 sizeof tag - 1);
+  crypto_auth_hmacsha256_update (&st, (const unsigned char *) prev_mac,
+                                 strlen (prev_mac));
+  crypto_auth_hmacsha256_update (&st, &sep, 1);
+  crypto_auth_hmacsha256_update (&st, (const unsigned char *) hash,
+                                 strlen (hash));
+  crypto_auth_hmacsha256_final (&st, m);
+  sodium_bin2hex (out, 65, m, sizeof m);
+}
+
+struct last {
+  char hash[65];
+  char mac[65];
+  bool keyed;  /* the newest entry carries a MAC */
+};
+
 static int
 last_cb (void *cls, const struct xj_db_row *r)
 {
-  xj_strlcpy (cls, xj_db_text (r, 0), 65);
+  struct last *l = cls;
+
+  xj_strlcpy (l->hash, xj_db_text (r, 0), sizeof l->hash);
+  xj_strlcpy (l->mac, xj_db_text (r, 1), sizeof l->mac);
+  l->keyed = 0 != xj_db_int (r, 2);
   return 1;
+}
+
+bool
+xj_audit_head_keyed (struct xj_db *db)
+{
+  struct last l = { GENESIS, "", false };
+
+  return xj_db_q (db, &st_audit_last, XJ_DB_NOPARAMS, &last_cb, &l) > 0
+         && l.keyed;
+}
+
+/* The key for the next entry: *have is false when the log is not keyed
+   yet and there is no key file (a database older than the key, written by
+   a command before `serve` created it).  Once the log is keyed every
+   entry must be, so a missing key is then an error. */
+static enum xj_err
+append_key (struct xj_db *db, const struct last *l, struct xj_audit_key *k,
+            bool *have)
+{
+  enum xj_err e = xj_audit_key_get (db, k);
+
+  *have = XJ_E_OK == e;
+  if (XJ_E_NOT_FOUND == e && ! l->keyed)
+    return XJ_E_OK;
+  if (XJ_E_OK != e)
+    {
+      XJ_ERROR ("audit key missing or unusable: refusing to write an"
+                " unkeyed audit entry");
+      return XJ_E_AUDIT_KEY;
+    }
+  return XJ_E_OK;
 }
 
 enum xj_err
@@ -76,25 +145,34 @@ xj_audit_append (struct xj_db *db, const struct xj_actor *a,
                  const char *action, const char *entity,
                  const char *entity_id, const char *before, const char *after)
 {
-  char prev[65] = GENESIS;
-  char hash[65];
+  struct last l = { GENESIS, "", false };
+  struct xj_audit_key k;
+  char hash[65], mac[65];
   char at[32];
+  bool keyed;
   enum xj_qs qs;
+  enum xj_err e;
 
-  qs = xj_db_q (db, &st_audit_last, XJ_DB_NOPARAMS, &last_cb, prev);
+  qs = xj_db_q (db, &st_audit_last, XJ_DB_NOPARAMS, &last_cb, &l);
   if (qs < 0)
     return xj_db_qs_err (qs);
+  if (XJ_E_OK != (e = append_key (db, &l, &k, &keyed)))
+    return e;
   xj_now_iso (at);
-  chain_hash (prev, at, a->user_id, a->username, a->ip, action, entity,
+  chain_hash (l.hash, at, a->user_id, a->username, a->ip, action, entity,
               entity_id, before, after, hash);
+  if (keyed)
+    chain_mac (&k, l.keyed ? l.mac : "", hash, mac);
+  sodium_memzero (&k, sizeof k);
   qs = xj_db_q (db, &st_audit_insert,
                 XJ_DB_PARAMS (XJ_DB_S (at),
                               a->user_id ? XJ_DB_I (a->user_id) : XJ_DB_NUL,
                               XJ_DB_S (a->username), XJ_DB_S (a->ip),
                               XJ_DB_S (action), XJ_DB_S (entity),
                               XJ_DB_S (entity_id), XJ_DB_S (before),
-                              XJ_DB_S (after), XJ_DB_S (prev),
-                              XJ_DB_S (hash)),
+                              XJ_DB_S (after), XJ_DB_S (l.hash),
+                              XJ_DB_S (hash), keyed ? XJ_DB_S (mac)
+                                                    : XJ_DB_NUL),
                 NULL, NULL);
   if (qs < 0)
     return xj_db_qs_err (qs);
@@ -102,18 +180,35 @@ xj_audit_append (struct xj_db *db, const struct xj_actor *a,
 }
 
 struct verify_ctx {
+  const struct xj_audit_key *key;
+  const struct xj_audit_checkpoint *cps;  /* sorted by last_id */
+  size_t ncp, next_cp;
   char prev[65];
-  int64_t bad_id;
-  int64_t count;
+  char prev_mac[65];
+  bool seen_mac;
+  int64_t at_last_cp;  /* entries up to the newest checkpoint matched */
+  enum xj_err code;    /* what stopped the walk */
+  struct xj_audit_report *rep;
 };
 
+/* Stop the walk at entry @id with @code and the one-line reason @why. */
 static int
-verify_cb (void *cls, const struct xj_db_row *r)
+fail (struct verify_ctx *c, int64_t id, enum xj_err code, const char *why)
 {
-  struct verify_ctx *c = cls;
+  c->rep->bad_id = id;
+  xj_snprintf (c->rep->detail, sizeof c->rep->detail, "entry #%lld: %s",
+               (long long) id, why);
+  c->code = code;
+  return 1;
+}
+
+/* The hash chain: recomputable by anyone, so it finds edits but not a
+   rewrite that re-hashes every later row. */
+static bool
+row_hash_ok (struct verify_ctx *c, const struct xj_db_row *r)
+{
   char h[65];
 
-  c->count++;
   chain_hash (c->prev, xj_db_text (r, 1), xj_db_int (r, 2),
               xj_db_text (r, 3), xj_db_text (r, 4), xj_db_text (r, 5),
               xj_db_text (r, 6), xj_db_text (r, 7),
@@ -121,25 +216,168 @@ verify_cb (void *cls, const struct xj_db_row *r)
               xj_db_int (r, 13) ? NULL : xj_db_text (r, 9), h);
   if (0 != strcmp (c->prev, xj_db_text (r, 10))
       || 0 != strcmp (h, xj_db_text (r, 11)))
-    {
-      c->bad_id = xj_db_int (r, 0);
-      return 1;
-    }
+    return false;
   xj_strlcpy (c->prev, h, sizeof c->prev);
+  return true;
+}
+
+/* The MAC chain: 0 = fine, else a reason. */
+static const char *
+row_mac_problem (struct verify_ctx *c, const struct xj_db_row *r)
+{
+  const char *mac = xj_db_text (r, 14);
+  char m[65];
+
+  if (xj_db_int (r, 15))
+    {
+      if (c->seen_mac)
+        return "carries no MAC after keyed entries (inserted, or MACs"
+               " stripped)";
+      c->rep->unkeyed++;
+      return NULL;
+    }
+  c->seen_mac = true;
+  if (c->key)
+    {
+      chain_mac (c->key, c->prev_mac, xj_db_text (r, 11), m);
+      if (0 != strcmp (m, mac))
+        return "MAC does not match under the audit key (edited, inserted,"
+               " deleted before it, or re-hashed without the key)";
+    }
+  xj_strlcpy (c->prev_mac, mac, sizeof c->prev_mac);
+  return NULL;
+}
+
+/* The checkpoints naming entries up to @id: each must find its entry
+   with the same MAC and the same number of entries up to it. */
+static const struct xj_audit_checkpoint *
+row_cp_problem (struct verify_ctx *c, int64_t id, const char *mac_or_hash)
+{
+  for (; c->next_cp < c->ncp && c->cps[c->next_cp].last_id <= id;
+       c->next_cp++)
+    {
+      const struct xj_audit_checkpoint *cp = &c->cps[c->next_cp];
+
+      if (cp->last_id < id || cp->count != c->rep->count
+          || 0 != strcmp (cp->mac, mac_or_hash))
+        return cp;
+      c->at_last_cp = c->rep->count;
+    }
+  return NULL;
+}
+
+static int
+verify_cb (void *cls, const struct xj_db_row *r)
+{
+  struct verify_ctx *c = cls;
+  int64_t id = xj_db_int (r, 0);
+  const char *why;
+  const struct xj_audit_checkpoint *cp;
+  char d[400];
+
+  c->rep->count++;
+  if (! row_hash_ok (c, r))
+    return fail (c, id, XJ_E_AUDIT_BROKEN,
+                 "hash does not match its fields or the previous entry"
+                 " (edited, inserted or deleted)");
+  if ((why = row_mac_problem (c, r)))
+    return fail (c, id, XJ_E_AUDIT_BROKEN, why);
+  cp = row_cp_problem (c, id,
+                       xj_db_int (r, 15) ? xj_db_text (r, 11)
+                                         : xj_db_text (r, 14));
+  if (cp)
+    {
+      xj_snprintf (d, sizeof d, "checkpoint of %s (line %u) recorded %lld"
+                   " entries ending at #%lld; the database differs there"
+                   " (entries deleted, or the log rewritten)", cp->at,
+                   cp->line, (long long) cp->count, (long long) cp->last_id);
+      return fail (c, id, XJ_E_AUDIT_CHECKPOINT, d);
+    }
   return 0;
+}
+
+static int
+cp_cmp (const void *a, const void *b)
+{
+  const struct xj_audit_checkpoint *x = a, *y = b;
+
+  return (x->last_id > y->last_id) - (x->last_id < y->last_id);
+}
+
+/* After the walk: checkpoints beyond the last entry mean the tail went. */
+static enum xj_err
+tail_problem (struct verify_ctx *c, int64_t last_keyed)
+{
+  struct xj_audit_report *rep = c->rep;
+
+  if (c->next_cp < c->ncp)
+    {
+      const struct xj_audit_checkpoint *cp = &c->cps[c->ncp - 1];
+
+      xj_snprintf (rep->detail, sizeof rep->detail,
+                   "checkpoint of %s (line %u) recorded %lld entries ending"
+                   " at #%lld; the database has only %lld: the newest"
+                   " entries were deleted", cp->at, cp->line,
+                   (long long) cp->count, (long long) cp->last_id,
+                   (long long) rep->count);
+      rep->bad_id = cp->last_id;
+      return XJ_E_AUDIT_CHECKPOINT;
+    }
+  if (c->key && rep->count > 0 && ! last_keyed)
+    {
+      xj_strlcpy (rep->detail, "the newest entry carries no MAC although"
+                  " the audit key exists (MACs stripped)",
+                  sizeof rep->detail);
+      rep->bad_id = -1;
+      return XJ_E_AUDIT_BROKEN;
+    }
+  rep->after_cp = c->ncp ? rep->count - c->at_last_cp : rep->count;
+  return XJ_E_OK;
+}
+
+enum xj_err
+xj_audit_verify_full (struct xj_db *db, const struct xj_audit_key *key,
+                      const struct xj_audit_checkpoint *cps, size_t ncp,
+                      struct xj_audit_report *rep)
+{
+  struct xj_audit_checkpoint *sorted = NULL;
+  struct verify_ctx c = { .key = key, .ncp = ncp, .prev = GENESIS,
+                          .rep = rep };
+  enum xj_err e = XJ_E_OK;
+  enum xj_qs qs;
+
+  memset (rep, 0, sizeof *rep);
+  if (ncp)
+    {
+      sorted = xj_malloc (ncp * sizeof *sorted);
+      memcpy (sorted, cps, ncp * sizeof *sorted);
+      qsort (sorted, ncp, sizeof *sorted, &cp_cmp);
+    }
+  c.cps = sorted;
+  /* a checkpoint of an empty log names no entry */
+  while (c.next_cp < ncp && 0 == sorted[c.next_cp].last_id
+         && 0 == sorted[c.next_cp].count)
+    c.next_cp++;
+  qs = xj_db_q (db, &st_audit_all, XJ_DB_NOPARAMS, &verify_cb, &c);
+  if (qs < 0)
+    e = xj_db_qs_err (qs);
+  else if (c.code)
+    e = c.code;
+  else
+    e = tail_problem (&c, xj_audit_head_keyed (db));
+  free (sorted);
+  return e;
 }
 
 enum xj_err
 xj_audit_verify (struct xj_db *db, int64_t *bad_id, int64_t *count)
 {
-  struct verify_ctx c = { GENESIS, 0, 0 };
-  enum xj_qs qs = xj_db_q (db, &st_audit_all, XJ_DB_NOPARAMS, &verify_cb, &c);
+  struct xj_audit_report rep;
+  enum xj_err e = xj_audit_verify_full (db, NULL, NULL, 0, &rep);
 
-  *bad_id = c.bad_id;
-  *count = c.count;
-  if (qs < 0)
-    return xj_db_qs_err (qs);
-  return c.bad_id ? XJ_E_AUDIT_BROKEN : XJ_E_OK;
+  *bad_id = rep.bad_id;
+  *count = rep.count;
+  return e;
 }
 
 struct list_ctx {

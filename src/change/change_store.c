@@ -651,7 +651,8 @@ apply (struct xj_db *db, const struct xj_actor *a, const struct req *q)
   if (XJ_E_OK != e)
     goto out;
   json_object_set_new (after, "request_id", json_integer (q->id));
-  xj_student_mask_json (before);
+  /* full values: the event and the audit entry are the legal record;
+     displays mask them */
   tb = json_dumps (before, JSON_COMPACT | JSON_SORT_KEYS);
   ta = json_dumps (after, JSON_COMPACT | JSON_SORT_KEYS);
   xj_snprintf (kind, sizeof kind, "change.%s", xj_change_type_name (q->type));

@@ -1,23 +1,129 @@
-/* cmd_check.c -- `xueji check`: integrity and the audit hash chain. */
+/* cmd_check.c -- `xueji check`: integrity, the audit hash and MAC chains,
+ * and the signed checkpoints.  Each problem is one line on stderr.
+ */
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <sodium.h>
 #include "audit/audit.h"
 #include "cli/cli.h"
+#include "core/util.h"
+
+struct check_opts {
+  struct xj_audit_files f;
+  struct xj_audit_key key;
+  bool have_key;
+  struct xj_audit_checkpoint *cps;
+  size_t ncp;
+};
+
+static int
+parse_args (int argc, char **argv, const char **key, const char **cp)
+{
+  static const struct option opts[] = {
+    { "key", required_argument, NULL, 'k' },
+    { "checkpoints", required_argument, NULL, 'c' },
+    { NULL, 0, NULL, 0 }
+  };
+  int c;
+
+  optind = 1;
+  while (-1 != (c = getopt_long (argc, argv, "", opts, NULL)))
+    {
+      if ('k' == c)
+        *key = optarg;
+      else if ('c' == c)
+        *cp = optarg;
+      else
+        return xj_cli_fail ("check", XJ_E_USAGE, "see --help");
+    }
+  if (optind < argc)
+    return xj_cli_fail ("check", XJ_E_USAGE, argv[optind]);
+  return 0;
+}
+
+/* The key: a keyed log without its key is a failure; a log that was
+   never keyed (an old database not yet served) only gets a warning. */
+static int
+load_key (struct xj_db *db, struct check_opts *o)
+{
+  char d[XJ_AUDIT_PATH_MAX + 128], pk[65];
+  enum xj_err e = xj_audit_key_load (o->f.key, &o->key);
+
+  if (XJ_E_OK == e)
+    {
+      o->have_key = true;
+      xj_audit_public_key (&o->key, pk);
+      printf ("audit key: %s (checkpoints signed by %s)\n", o->f.key, pk);
+      return 0;
+    }
+  if (XJ_E_NOT_FOUND == e && ! xj_audit_head_keyed (db))
+    {
+      printf ("audit key: none at %s (entries are hash-chained only;"
+              " `xueji serve` creates the key)\n", o->f.key);
+      return 0;
+    }
+  xj_snprintf (d, sizeof d, "%s: %s; the MACs cannot be verified (--key"
+               " FILE names the key)", o->f.key,
+               XJ_E_NOT_FOUND == e ? "no such file" : "cannot use it");
+  return xj_cli_fail ("check", XJ_E_AUDIT_KEY, d);
+}
+
+static int
+load_checkpoints (struct check_opts *o)
+{
+  char d[XJ_AUDIT_PATH_MAX + 256];
+  enum xj_err e;
+
+  if (! o->have_key)
+    return 0;
+  e = xj_audit_checkpoints_load (o->f.checkpoints, &o->key, &o->cps,
+                                 &o->ncp, d, sizeof d);
+  if (XJ_E_NOT_FOUND == e)
+    {
+      xj_snprintf (d, sizeof d, "%s: no such file; deleting the newest"
+                   " entries cannot be detected (--checkpoints FILE names"
+                   " a copy)", o->f.checkpoints);
+      e = XJ_E_AUDIT_CHECKPOINT;
+    }
+  return XJ_E_OK == e ? 0 : xj_cli_fail ("check", e, d);
+}
+
+static int
+check_audit (struct xj_db *db, struct check_opts *o)
+{
+  struct xj_audit_report rep;
+  enum xj_err e = xj_audit_verify_full (db, o->have_key ? &o->key : NULL,
+                                        o->cps, o->ncp, &rep);
+
+  if (XJ_E_OK != e)
+    return xj_cli_fail ("check", e, rep.detail[0] ? rep.detail : NULL);
+  printf ("audit chain: ok (%lld entries, %lld of them before the key;"
+          " MACs %s)\n", (long long) rep.count, (long long) rep.unkeyed,
+          o->have_key ? "verified" : "not verified");
+  if (o->ncp)
+    printf ("audit checkpoints: ok (%zu in %s; newest %s; %lld entries"
+            " since)\n", o->ncp, o->f.checkpoints, o->cps[o->ncp - 1].at,
+            (long long) rep.after_cp);
+  return 0;
+}
 
 int
 xj_cmd_check (int argc, char **argv, const struct xj_cli *g)
 {
+  struct check_opts o = { 0 };
+  const char *key = NULL, *cp = NULL;
   struct xj_db *db;
   char report[4096];
-  int64_t bad = 0, count = 0;
   enum xj_err e;
-  int rc = 0;
+  int rc;
 
-  (void) argv;
-  if (argc > 1)
-    return xj_cli_fail ("check", XJ_E_USAGE, "check takes no arguments");
+  if (0 != parse_args (argc, argv, &key, &cp))
+    return 2;
   db = xj_cli_open_db ("check", g);
   if (NULL == db)
     return 1;
+  rc = 0;
   e = xj_db_integrity (db, report, sizeof report);
   if (XJ_E_OK != e)
     {
@@ -27,18 +133,17 @@ xj_cmd_check (int argc, char **argv, const struct xj_cli *g)
   else
     printf ("database integrity: ok (schema version %d)\n",
             xj_db_schema_version (db));
-  e = xj_audit_verify (db, &bad, &count);
-  if (XJ_E_AUDIT_BROKEN == e)
-    {
-      char d[64];
-
-      snprintf (d, sizeof d, "first bad entry id %lld", (long long) bad);
-      rc = xj_cli_fail ("check", e, d);
-    }
-  else if (XJ_E_OK != e)
+  if (XJ_E_OK != (e = xj_audit_paths (db, &o.f)))
     rc = xj_cli_fail ("check", e, NULL);
-  else
-    printf ("audit chain: ok (%lld entries)\n", (long long) count);
+  if (key)
+    xj_strlcpy (o.f.key, key, sizeof o.f.key);
+  if (cp)
+    xj_strlcpy (o.f.checkpoints, cp, sizeof o.f.checkpoints);
+  rc |= load_key (db, &o);
+  rc |= load_checkpoints (&o);
+  rc |= check_audit (db, &o);
+  sodium_memzero (&o.key, sizeof o.key);
+  free (o.cps);
   xj_db_close (db);
   return rc;
 }

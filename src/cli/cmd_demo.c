@@ -96,7 +96,7 @@ create_demo (const struct xj_cli *g, const struct xj_serve_opts *o)
   struct users_ctx uc = { 0 };
   enum xj_err e;
 
-  e = xj_init_db (g->db_path, DEMO_PASSWORD, &generated, pw);
+  e = xj_init_db (g->db_path, NULL, DEMO_PASSWORD, &generated, pw);
   if (XJ_E_OK != e)
     return e;
   e = xj_db_open (g->db_path, XJ_DB_OPEN_EXISTING, &db);
@@ -116,7 +116,16 @@ create_demo (const struct xj_cli *g, const struct xj_serve_opts *o)
     e = xj_db_txn_run (db, "demo_users", true, &users_txn, &uc);
   xj_db_close (db);
   if (XJ_E_OK != e)
-    unlink (g->db_path);
+    {
+      char side[1100];
+
+      unlink (g->db_path);
+      /* init made these beside the database; a retry makes new ones */
+      if (xj_snprintf (side, sizeof side, "%s.auditkey", g->db_path))
+        unlink (side);
+      if (xj_snprintf (side, sizeof side, "%s.checkpoints", g->db_path))
+        unlink (side);
+    }
   return e;
 }
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sodium.h>
+#include "audit/audit.h"
 #include "cli/cli.h"
 #include "core/util.h"
 #include "help.h"
@@ -13,17 +14,18 @@ static const struct {
   const char *name;
   int (*fn) (int argc, char **argv, const struct xj_cli *g);
   const char *help;
+  bool audited;  /* appends audit entries: checkpoint the head after it */
 } commands[] = {
-  { "init", xj_cmd_init, help_init },
-  { "serve", xj_cmd_serve, help_serve },
-  { "demo", xj_cmd_demo, help_demo },
-  { "gen", xj_cmd_gen, help_gen },
-  { "user", xj_cmd_user, help_user },
-  { "check", xj_cmd_check, help_check },
-  { "backup", xj_cmd_backup, help_backup },
-  { "routes", xj_cmd_routes, help_routes },
-  { "import", xj_cmd_import, help_import },
-  { "export", xj_cmd_export, help_export },
+  { "init", xj_cmd_init, help_init, false },    /* checkpoints itself */
+  { "serve", xj_cmd_serve, help_serve, false }, /* its own thread */
+  { "demo", xj_cmd_demo, help_demo, false },
+  { "gen", xj_cmd_gen, help_gen, true },
+  { "user", xj_cmd_user, help_user, true },
+  { "check", xj_cmd_check, help_check, false },
+  { "backup", xj_cmd_backup, help_backup, false },
+  { "routes", xj_cmd_routes, help_routes, false },
+  { "import", xj_cmd_import, help_import, true },
+  { "export", xj_cmd_export, help_export, true },
 };
 
 int
@@ -56,6 +58,26 @@ xj_cli_open_db (const char *cmd, const struct xj_cli *g)
       return NULL;
     }
   return db;
+}
+
+/* After a command that wrote audit entries, a signed checkpoint of the
+   head (as the server writes every minute), so that deleting what the
+   command recorded is found even when no server runs. */
+static int
+checkpoint_after (int rc, const struct xj_cli *g)
+{
+  struct xj_audit_key k;
+  struct xj_db *db;
+
+  if (0 != rc || XJ_E_OK != xj_db_open (g->db_path, XJ_DB_OPEN_EXISTING,
+                                        &db))
+    return rc;
+  if (XJ_E_OK == xj_audit_key_get (db, &k)
+      && XJ_E_OK != xj_audit_checkpoint_write (db, &k, NULL, NULL))
+    fprintf (stderr, "xueji: warning: audit checkpoint not written\n");
+  sodium_memzero (&k, sizeof k);
+  xj_db_close (db);
+  return rc;
 }
 
 int
@@ -128,7 +150,10 @@ main (int argc, char **argv)
         for (int j = i + 1; j < argc; j++)
           if (0 == strcmp (argv[j], "--help") || 0 == strcmp (argv[j], "-h"))
             return xj_cli_help (commands[k].help);
-        return commands[k].fn (argc - i, argv + i, &g);
+        if (! commands[k].audited)
+          return commands[k].fn (argc - i, argv + i, &g);
+        return checkpoint_after (commands[k].fn (argc - i, argv + i, &g),
+                                 &g);
       }
   fprintf (stderr, "xueji: unknown command %s (see xueji --help)\n", argv[i]);
   return 2;

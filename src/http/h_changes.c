@@ -708,24 +708,16 @@ lookup_txn (struct xj_db *db, void *cls)
   struct lookup_ctx *c = cls;
   char idbuf[24];
   enum xj_err e = xj_student_lookup (db, c->id_no, c->registry_no, &c->res);
-  json_t *j;
-  char *text;
 
   if (XJ_E_OK != e && XJ_E_NOT_FOUND != e)
     return e;
   /* every lookup is audited, found or not (cross-scope identification) */
-  j = json_pack ("{s:s?, s:b}", "by", c->id_no ? "id_no" : "registry_no",
-                 "found", XJ_E_OK == e);
-  text = json_dumps (j, JSON_COMPACT);
-  json_decref (j);
   xj_snprintf (idbuf, sizeof idbuf, "%lld", (long long) c->res.id);
-  {
-    enum xj_err e2 = xj_audit_append (db, c->a, "student.lookup", "student",
-                                      idbuf, NULL, text);
-    free (text);
-    if (XJ_E_OK != e2)
-      return e2;
-  }
+  e = xj_audit_search (db, c->a, "student.lookup", idbuf,
+                       c->id_no ? "id_no" : "registry_no",
+                       c->id_no ? c->id_no : c->registry_no, XJ_E_OK == e);
+  if (XJ_E_OK != e)
+    return e;
   /* commit the audit entry even when nothing was found */
   return XJ_E_OK;
 }

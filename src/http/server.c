@@ -25,6 +25,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include "http/conn_guard.h"
+#include "audit/audit.h"
 #include "http/req.h"
 #include "http/server.h"
 #include "http/static.h"
@@ -859,6 +860,22 @@ parse_listen (const char *s, struct sockaddr_in *sa)
   return 1 == inet_pton (AF_INET, host, &sa->sin_addr);
 }
 
+/* A database older than the audit key gets one now (its older entries
+   are covered from here on, docs/internals/audit.md); then the checkpoint
+   thread starts. */
+static enum xj_err
+start_audit (struct xj_db *db)
+{
+  bool created;
+  enum xj_err e = xj_audit_key_ensure (db, &created);
+
+  if (XJ_E_OK != e)
+    return e;
+  if (created)
+    XJ_WARN ("this database had no audit key: created one; keep it safe");
+  return xj_audit_ticker_start (config->db_path);
+}
+
 enum xj_err
 xj_server_run (const struct xj_server_config *cfg)
 {
@@ -879,7 +896,10 @@ xj_server_run (const struct xj_server_config *cfg)
   e = xj_db_open (cfg->db_path, XJ_DB_OPEN_EXISTING, &probe);
   if (XJ_E_OK != e)
     return e;
+  e = start_audit (probe);
   xj_db_close (probe);
+  if (XJ_E_OK != e)
+    return e;
   pthread_key_create (&db_key, &db_key_free);
   if (0 == threads)
     {
@@ -911,11 +931,13 @@ xj_server_run (const struct xj_server_config *cfg)
   if (NULL == d)
     {
       XJ_ERROR ("cannot listen on %s: %s", cfg->listen, strerror (errno));
+      xj_audit_ticker_stop ();
       return XJ_E_IO;
     }
   if (! xj_conn_guard_start (cfg->header_timeout, cfg->body_timeout))
     {
       MHD_stop_daemon (d);
+      xj_audit_ticker_stop ();
       return XJ_E_INTERNAL;
     }
   /* expires old import jobs now and hourly; runs jobs left queued */
@@ -931,6 +953,7 @@ xj_server_run (const struct xj_server_config *cfg)
     usleep (100 * 1000);
   MHD_stop_daemon (d);
   xj_conn_guard_stop ();
+  xj_audit_ticker_stop ();
   XJ_INFO ("stopped");
   return XJ_E_OK;
 }

@@ -126,6 +126,16 @@ def sql(db, query):
     return [l for l in p.stdout.splitlines() if l]
 
 
+def copy_audit_key(src_db, dst_db):
+    """Copy @src_db's audit key beside @dst_db (0600), as an operator does
+    when restoring a copy: the key lives outside the database."""
+    key = Path(str(src_db) + ".auditkey")
+    dst = Path(str(dst_db) + ".auditkey")
+    dst.write_bytes(key.read_bytes())
+    dst.chmod(0o600)
+    return dst
+
+
 # ---------------------------------------------------------------- server
 
 class Server:

@@ -1,9 +1,16 @@
 """The audit log: every write is recorded, rows are hash-chained, the chain
 is verified by `xueji check`, and the append-only triggers hold."""
+import hashlib
+import json
+import os
 import re
+import sqlite3
+import stat
 import subprocess
+import time
 
-from conftest import PW, cli_ok, mask_regno, register, run_cli, sql
+from conftest import (ADMIN_PW, PW, Api, Server, cli_ok, copy_audit_key,
+                      mask_regno, register, run_cli, sql)
 
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
@@ -113,9 +120,53 @@ def test_check_passes_on_live_db(world):
 
 
 def backup(world, tmp_path, name):
+    """A backup copy (with its own checkpoint) and the key beside it."""
     dest = tmp_path / name
     cli_ok("backup", dest, db=world.db)
+    copy_audit_key(world.db, dest)
     return dest
+
+
+def check_fails(db, *args):
+    """`xueji check` fails with exactly one line saying why; returns it."""
+    p = run_cli("check", *args, db=db)
+    assert p.returncode != 0, p.stdout
+    lines = [l for l in p.stderr.splitlines() if l.strip()
+             and not re.match(r"^\d{4}-\d\d-\d\dT\S+ (DEBUG|INFO) ", l)]
+    assert len(lines) == 1, p.stderr
+    return lines[0]
+
+
+def chain_hash(prev, r):
+    """The documented plain hash of an entry: what anyone can recompute."""
+    parts = [prev, r["at"], str(r["user_id"] or 0), r["username"], r["ip"],
+             r["action"], r["entity"], r["entity_id"],
+             "\x01NULL" if r["before"] is None else r["before"],
+             "\x01NULL" if r["after"] is None else r["after"]]
+    h = hashlib.sha256()
+    for p in parts:
+        h.update(p.encode())
+        h.update(b"\x1f")
+    return h.hexdigest()
+
+
+def tamper(db, edit):
+    """Drop the triggers, run @edit(conn), then re-hash every entry with
+    plain SHA-256 so that the hash chain is whole again (what the old
+    `xueji check` accepted)."""
+    c = sqlite3.connect(str(db))
+    c.row_factory = sqlite3.Row
+    c.executescript("DROP TRIGGER audit_log_no_update;"
+                    "DROP TRIGGER audit_log_no_delete;")
+    edit(c)
+    prev = "0" * 64
+    for r in c.execute("select * from audit_log order by id").fetchall():
+        h = chain_hash(prev, r)
+        c.execute("update audit_log set prev_hash = ?, hash = ? where id = ?",
+                  (prev, h, r["id"]))
+        prev = h
+    c.commit()
+    c.close()
 
 
 def test_tampered_copy_fails_check(api, world, tmp_path):
@@ -167,3 +218,192 @@ def test_triggers_refuse_update_and_delete(world, tmp_path):
     assert sql(copy, "select count(*), max(id) from audit_log") == before
     assert sql(copy, "select count(*) from student_events") == ev_before
     assert cli_ok("check", db=copy).returncode == 0
+
+
+def test_reattributed_reveal_rehashed_fails_check(api, world, tmp_path):
+    """Defect 8: re-attributing a reveal and re-hashing the rest with plain
+    SHA-256 passed `xueji check`; the keyed MAC finds it."""
+    _, rep = register(api("ys_reg1"))
+    assert api("ys_reg1").post(f"/students/{rep['id']}/reveal"
+                               ).status_code == 200
+    copy = backup(world, tmp_path, "reattr.db")
+    target = int(sql(copy, "select max(id) from audit_log where action ="
+                           " 'student.reveal'")[0])
+    other = int(sql(copy, "select id from users where username ="
+                          " 'ys_reg2'")[0])
+
+    def edit(c):
+        c.execute("update audit_log set username = 'ys_reg2', user_id = ?"
+                  " where id = ?", (other, target))
+    tamper(copy, edit)
+    line = check_fails(copy)
+    assert "MAC" in line and f"#{target}" in line, line
+    # the hash chain alone is whole: only the key tells
+    p = run_cli("check", "--key", tmp_path / "none", db=copy)
+    assert "no such file" in p.stderr
+
+
+def test_truncated_tail_fails_check(api, world, tmp_path):
+    """Defect 8: deleting the newest entries passed `xueji check`; the
+    checkpoint written with the backup records how many there were."""
+    register(api("ys_reg1"))
+    copy = backup(world, tmp_path, "tail.db")
+    n = int(sql(copy, "select count(*) from audit_log")[0])
+    sql(copy, "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log"
+              " WHERE id > (select max(id) - 3 from audit_log);")
+    line = check_fails(copy)
+    assert "checkpoint" in line and "deleted" in line, line
+    assert f"{n} entries" in line
+
+
+def test_inserted_rows_fail_check(world, tmp_path):
+    """An entry slipped into the middle (ids shifted, everything re-hashed)
+    and one appended at the end both lack a valid MAC."""
+    copy = backup(world, tmp_path, "insert.db")
+    at = int(sql(copy, "select max(id) - 5 from audit_log")[0])
+
+    def middle(c):
+        c.execute("update audit_log set id = id + 1000000 where id > ?",
+                  (at,))
+        c.execute("update audit_log set id = id - 999999 where id > 1000000")
+        c.execute("insert into audit_log (id, at, user_id, username, ip,"
+                  " action, entity, entity_id, before, after, prev_hash,"
+                  " hash, mac) select ?, at, user_id, username, ip,"
+                  " 'user.add', 'user', 'ghost', NULL, NULL, '', '', mac"
+                  " from audit_log where id = ?", (at + 1, at))
+    tamper(copy, middle)
+    line = check_fails(copy)
+    assert "MAC" in line and f"#{at + 1}" in line, line
+
+    copy = backup(world, tmp_path, "append.db")
+    last = int(sql(copy, "select max(id) from audit_log")[0])
+
+    def end(c):
+        c.execute("insert into audit_log (at, user_id, username, ip, action,"
+                  " entity, entity_id, prev_hash, hash) values"
+                  " ('2026-01-01T00:00:00+08:00', NULL, 'cli', 'cli',"
+                  " 'user.add', 'user', 'ghost', '', '')")
+    tamper(copy, end)
+    line = check_fails(copy)
+    assert "no MAC" in line and f"#{last + 1}" in line, line
+
+
+def test_check_without_the_key_is_clear(world, tmp_path):
+    copy = tmp_path / "nokey.db"
+    cli_ok("backup", copy, db=world.db)
+    line = check_fails(copy)
+    assert str(copy) + ".auditkey" in line and "no such file" in line
+    # a key file others can read is refused too
+    key = copy_audit_key(world.db, copy)
+    key.chmod(0o644)
+    line = check_fails(copy)
+    assert "cannot use it" in line
+    key.chmod(0o600)
+    cli_ok("check", db=copy)
+    # so is a missing checkpoint file, and one that is not ours
+    cp = tmp_path / "nokey.db.checkpoints"
+    cp.rename(tmp_path / "moved")
+    line = check_fails(copy)
+    assert "checkpoints" in line and "no such file" in line
+    cli_ok("check", "--checkpoints", tmp_path / "moved", db=copy)
+    f = (tmp_path / "moved").read_text().split()
+    f[2] = str(int(f[2]) + 1)                   # one more entry, same sig
+    (tmp_path / "forged").write_text(" ".join(f) + "\n")
+    line = check_fails(copy, "--checkpoints", tmp_path / "forged")
+    assert "signature" in line
+
+
+def test_key_and_checkpoints_beside_the_database(world):
+    key = str(world.db) + ".auditkey"
+    cps = str(world.db) + ".checkpoints"
+    for f in (key, cps):
+        assert stat.S_IMODE(os.stat(f).st_mode) == 0o600, f
+    first = open(cps).readline().split()
+    assert first[0] == "xueji-audit-checkpoint-v1" and len(first) == 6
+    # no entry carries a NULL MAC in a database made by init
+    assert sql(world.db, "select count(*) from audit_log where mac is null"
+               ) == ["0"]
+
+
+def last_checkpoint(db):
+    line = open(str(db) + ".checkpoints").read().splitlines()[-1].split()
+    return int(line[2]), int(line[3])
+
+
+def test_server_checkpoints_periodically_and_on_shutdown(tmp_path):
+    db = tmp_path / "cp.db"
+    cli_ok("init", db=db, env={"XUEJI_ADMIN_PASSWORD": ADMIN_PW})
+    os.environ["XJ_CHECKPOINT_SECONDS"] = "1"
+    try:
+        srv = Server(db, ["serve"], tmp_path)
+    finally:
+        del os.environ["XJ_CHECKPOINT_SECONDS"]
+    try:
+        a = Api(srv.base, "admin", ADMIN_PW)     # a log-in is audited
+        head = int(sql(db, "select max(id) from audit_log")[0])
+        deadline = time.monotonic() + 10
+        while last_checkpoint(db)[1] < head and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert last_checkpoint(db)[1] == head
+        a.client.delete("/session", headers={"X-CSRF-Token": a.csrf})
+    finally:
+        rc, _ = srv.stop()
+    assert rc == 0
+    count, head = last_checkpoint(db)
+    assert (count, head) == tuple(int(x) for x in sql(
+        db, "select count(*), max(id) from audit_log")[0].split("|"))
+    assert sql(db, "select action from audit_log where id = %d" % head
+               ) == ["logout"]
+    p = cli_ok("check", db=db)
+    assert "audit checkpoints: ok" in p.stdout
+
+
+def test_old_database_gets_a_key_covering_older_rows(tmp_path):
+    """A database from before the key: check warns but passes; the first
+    serve creates the key, whose first entry fixes every older row."""
+    db = tmp_path / "old.db"
+    cli_ok("init", db=db, env={"XUEJI_ADMIN_PASSWORD": ADMIN_PW})
+    os.unlink(str(db) + ".auditkey")
+    os.unlink(str(db) + ".checkpoints")
+    c = sqlite3.connect(str(db))
+    c.executescript("DROP TRIGGER audit_log_no_update;"
+                    "UPDATE audit_log SET mac = NULL;"
+                    "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON"
+                    " audit_log BEGIN SELECT RAISE (ABORT,"
+                    " 'audit_log is append-only'); END;")
+    c.close()
+    p = cli_ok("check", db=db)
+    assert "audit key: none" in p.stdout
+    old = int(sql(db, "select count(*) from audit_log")[0])
+    srv = Server(db, ["serve"], tmp_path)
+    rc, _ = srv.stop()
+    assert rc == 0
+    assert stat.S_IMODE(os.stat(str(db) + ".auditkey").st_mode) == 0o600
+    p = cli_ok("check", db=db)
+    assert f"{old} of them before the key" in p.stdout
+    # rewriting an old, unkeyed entry and re-hashing is found by the MAC
+    # of the first keyed one
+    tamper(db, lambda c: c.execute(
+        "update audit_log set username = 'x' where id = 1"))
+    line = check_fails(db)
+    assert "MAC" in line and f"#{old + 1}" in line, line
+
+
+def test_cli_writes_are_checkpointed_without_a_server(tmp_path):
+    """`user add` (like gen, import, export) checkpoints what it recorded,
+    so deleting it is found although no server ran; a read-only command
+    adds no line."""
+    db = tmp_path / "cli.db"
+    cli_ok("init", db=db, env={"XUEJI_ADMIN_PASSWORD": ADMIN_PW})
+    cps = str(db) + ".checkpoints"
+    cli_ok("user", "list", db=db)
+    assert len(open(cps).read().splitlines()) == 1
+    cli_ok("user", "add", "cp_user", "--role", "bureau", "--region",
+           "441823", db=db, env={"XUEJI_PASSWORD": PW})
+    assert len(open(cps).read().splitlines()) == 2
+    assert last_checkpoint(db)[1] == int(
+        sql(db, "select max(id) from audit_log")[0])
+    sql(db, "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log"
+            " WHERE id = (select max(id) from audit_log);")
+    line = check_fails(db)
+    assert "deleted" in line, line

@@ -7,13 +7,16 @@ the cross-scope lookup and the student timeline.
 Runs on its own world (changes_world.py) with the clock fixed at Monday
 2026-09-28 10:00 CST, just before the 2026 National Day holiday.
 """
+import hashlib
+import hmac
+import json
 import subprocess
 import threading
 
 import pytest
 
 from changes_world import ChangeWorld, epoch
-from conftest import PW, Api, err_code, sql
+from conftest import PW, Api, err_code, make_id, sql
 
 YS, YD, TH, DC = "441823", "441881", "440106", "110101"
 
@@ -478,6 +481,39 @@ def test_correction(w):
     assert "change.correct" in kinds(w, sid)
 
 
+def test_id_correction_keeps_the_old_id_in_full(w):
+    """Defect 11: the old ID was stored masked, in the audit entry and the
+    event alike, so the legal record lost it.  Both keep it in full now;
+    every display masks it."""
+    ys2, bureau, admin = w.api("ys_reg2"), w.api("ys_bureau"), w.api("admin")
+    sid = w.student(code(YS, 2), "14")
+    full = admin.post("/students/%d/reveal" % sid,
+                      json={"fields": ["id_no"]}).json()["student"]["id_no"]
+    s = student(w, ys2, sid)
+    new_id = make_id(s["birth_date"], s["gender"])
+    c = started(ys2, type="correct", student_id=sid,
+                changes={"id_no": new_id}, reason="身份证号登记错误")
+    approve(bureau, c["id"])
+    audit = sql(w.db, "select before, after from audit_log where action ="
+                      " 'student.change' and entity_id = '%d'" % sid)
+    assert len(audit) == 1
+    assert full in audit[0] and new_id in audit[0], audit
+    ev = sql(w.db, "select before from student_events where student_id = %d"
+                   " and kind = 'change.correct'" % sid)
+    assert len(ev) == 1 and full in ev[0], ev
+    shown = admin.get("/audit", params={"action": "student.change",
+                                        "per_page": 200})
+    timeline = admin.get("/students/%d/events" % sid)
+    for text in (shown.text, timeline.text):
+        assert full not in text and new_id not in text
+    entry = [x for x in shown.json()["items"]
+             if x["entity_id"] == str(sid)][0]
+    event = [x for x in timeline.json()["items"]
+             if x["kind"] == "change.correct"][0]
+    for x in (entry, event):           # masked, not dropped
+        assert "*" in x["before"]["id_no"] and "*" in x["after"]["id_no"]
+
+
 def test_cancel(w):
     ys2 = w.api("ys_reg2")
     sid = w.student(code(YS, 2), "11")
@@ -641,6 +677,37 @@ def test_cross_scope_lookup(w):
     assert ys2.get("/students/%d" % sid).status_code == 404
     r = admin.get("/audit", params={"action": "student.lookup"})
     assert r.json()["total"] >= 2
+
+
+def number_hmac(w, number):
+    """What an auditor holding the audit key computes for a number."""
+    key = bytes.fromhex(open(str(w.db) + ".auditkey").read().split()[1])
+    sub = hashlib.blake2b(b"xueji audit searched-number hash v1",
+                          digest_size=32, key=key).digest()
+    return hmac.new(sub, number.encode(), hashlib.sha256).hexdigest()
+
+
+def test_lookup_records_a_keyed_hash_never_the_number(w):
+    """Defect 11: a lookup recorded neither the number searched nor a hash
+    of it.  Now: the masked form and an HMAC under the audit key, so that
+    searches for one number can be correlated, never the number itself."""
+    ys2, admin = w.api("ys_reg2"), w.api("admin")
+    sid = w.student(code(YD, 2), "14")
+    full = admin.post("/students/%d/reveal" % sid,
+                      json={"fields": ["id_no"]}).json()["student"]["id_no"]
+    stranger = make_id("2012-03-04", 1)
+    for n, want in ((full, 200), (full, 200), (stranger, 404)):
+        assert ys2.get("/students/lookup", params={"id_no": n}
+                       ).status_code == want
+    rows = sql(w.db, "select after from audit_log where action ="
+                     " 'student.lookup' order by id desc limit 3")
+    assert all(full not in r and stranger not in r for r in rows)
+    miss, hit2, hit1 = [json.loads(r) for r in rows]
+    assert hit1 == hit2
+    assert hit1["number_hmac"] == number_hmac(w, full) and hit1["found"]
+    assert miss["number_hmac"] == number_hmac(w, stranger)
+    assert miss["found"] is False and miss["by"] == "id_no"
+    assert "*" in miss["number_masked"]
 
 
 def test_history_is_append_only(w):

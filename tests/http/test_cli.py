@@ -5,7 +5,8 @@ import shutil
 
 import pytest
 
-from conftest import (ADMIN_PW, DEMO_PW, PW, Api, Server, cli_ok, run_cli,
+from conftest import (ADMIN_PW, DEMO_PW, PW, Api, Server, cli_ok,
+                      copy_audit_key, run_cli,
                       sql)
 
 SUBCOMMANDS = ["init", "serve", "demo", "gen", "user", "check", "backup",
@@ -100,8 +101,13 @@ def test_backup_is_checkable_and_refuses_existing_dest(world, tmp_path):
     dest = tmp_path / "backup.db"
     p = cli_ok("backup", dest, db=world.db)
     assert str(dest) in p.stdout
+    # the copy alone cannot be verified: its key is kept apart
+    p = run_cli("check", db=dest)
+    assert p.returncode != 0 and ".auditkey" in one_line(p)
+    copy_audit_key(world.db, dest)
     p = cli_ok("check", db=dest)
-    assert "audit chain: ok" in p.stdout
+    assert "audit chain: ok" in p.stdout and "MACs verified" in p.stdout
+    assert "audit checkpoints: ok" in p.stdout
     n_live = int(sql(world.db, "select count(*) from schools")[0])
     assert int(sql(dest, "select count(*) from schools")[0]) == n_live
     p = run_cli("backup", dest, db=world.db)
@@ -179,6 +185,9 @@ def blank_db(tmp_path_factory):
 
 def fresh_db(blank_db, path):
     shutil.copyfile(blank_db, path)
+    copy_audit_key(blank_db, path)
+    shutil.copyfile(str(blank_db) + ".checkpoints",
+                    str(path) + ".checkpoints")
     return path
 
 
@@ -261,6 +270,11 @@ def test_sigterm_with_idle_keepalive_connection(world, tmp_path):
     holds an idle keep-alive connection."""
     db = tmp_path / "ka.db"
     cli_ok("backup", db, db=world.db)
+    # a restored copy without its key does not start (a new key would
+    # leave the old entries unverifiable)
+    p = run_cli("serve", "--listen", "127.0.0.1:0", db=db, timeout=30)
+    assert p.returncode != 0 and "密钥" in one_line(p)
+    copy_audit_key(world.db, db)
     srv = Server(db, ["serve"], tmp_path)
     from conftest import make_client
     with make_client(srv.base) as c:
