@@ -82,6 +82,10 @@ enum xj_err xj_h_change_backlog (struct xj_req *r);
 enum xj_err xj_h_change_batch (struct xj_req *r);
 enum xj_err xj_h_change_settings_get (struct xj_req *r);
 enum xj_err xj_h_change_settings_patch (struct xj_req *r);
+
+/* h_privacy.c */
+enum xj_err xj_h_privacy_get (struct xj_req *r);
+enum xj_err xj_h_privacy_patch (struct xj_req *r);
 enum xj_err xj_h_change_get (struct xj_req *r);
 enum xj_err xj_h_change_approve (struct xj_req *r);
 enum xj_err xj_h_change_reject (struct xj_req *r);
