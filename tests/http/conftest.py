@@ -78,7 +78,8 @@ def routes_not_hit(routes, hits):
 
 ALL_MODULES = {"test_session", "test_refdata", "test_schools",
                "test_students", "test_register", "test_access",
-               "test_audit", "test_limits", "test_cli", "test_routes"}
+               "test_audit", "test_limits", "test_cli", "test_routes",
+               "test_masking"}
 
 
 def pytest_collection_modifyitems(session, config, items):
