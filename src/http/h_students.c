@@ -266,36 +266,50 @@ member_right (const char *key)
   return f && f->pii ? xj_mask_right (f->pii) : 0;
 }
 
-/* Parse {"fields": [...]} (or no body) into @fields (keys) and *want
-   (their rights); no body means every member the caller may see. */
+/* Every member the caller's @rights show, into @fields and *want. */
+static enum xj_err
+reveal_all (struct xj_req *r, unsigned rights, json_t *fields,
+            unsigned *want)
+{
+  for (const struct xj_field *f = xj_student_fields; f->key; f++)
+    if (f->pii && (rights & xj_mask_right (f->pii)))
+      json_array_append_new (fields, json_string (f->key));
+  if (rights & xj_mask_right (XJ_MASK_REGISTRY_NO))
+    json_array_append_new (fields, json_string ("registry_no"));
+  *want = rights;
+  if (0 == rights)
+    return xj_reply_err (r, XJ_E_REVEAL_FORBIDDEN, "fields", NULL);
+  return XJ_E_OK;
+}
+
+/* Parse {"fields": [...]} into @fields (keys) and *want (their rights);
+   no body, no "fields" or an empty list mean every member the caller may
+   see. */
 static enum xj_err
 reveal_body (struct xj_req *r, unsigned rights, json_t *fields,
              unsigned *want)
 {
-  json_t *body = NULL, *list, *v;
+  json_t *body = NULL, *list = NULL, *v;
   size_t i;
 
   *want = 0;
-  if (0 == r->body.len)
+  if (r->body.len)
     {
-      for (const struct xj_field *f = xj_student_fields; f->key; f++)
-        if (f->pii && (rights & xj_mask_right (f->pii)))
-          json_array_append_new (fields, json_string (f->key));
-      if (rights & xj_mask_right (XJ_MASK_REGISTRY_NO))
-        json_array_append_new (fields, json_string ("registry_no"));
-      *want = rights;
-      if (0 == rights)
-        return xj_reply_err (r, XJ_E_REVEAL_FORBIDDEN, "fields", NULL);
-      return XJ_E_OK;
+      if (XJ_E_OK != xj_req_body_json (r, &body))
+        return r->err;
+      list = json_object_get (body, "fields");
+      if (json_object_size (body) != (list ? 1u : 0u)
+          || (list && ! json_is_array (list)))
+        {
+          json_decref (body);
+          return xj_reply_err (r, XJ_E_UNKNOWN_FIELD, NULL,
+                               "只接受fields数组");
+        }
     }
-  if (XJ_E_OK != xj_req_body_json (r, &body))
-    return r->err;
-  list = json_object_get (body, "fields");
-  if (json_object_size (body) != (list ? 1u : 0u)
-      || (list && ! json_is_array (list)))
+  if (0 == json_array_size (list))
     {
       json_decref (body);
-      return xj_reply_err (r, XJ_E_UNKNOWN_FIELD, NULL, "只接受fields数组");
+      return reveal_all (r, rights, fields, want);
     }
   json_array_foreach (list, i, v)
     {

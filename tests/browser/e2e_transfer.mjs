@@ -91,7 +91,7 @@ await check('setup: four users of two counties and a transferable student', asyn
   assert(grades.length, 'the receiving school teaches no grade')
   const list = await ysReg.get('/students?status=enrolled&per_page=200')
   assert(list.status === 200, 'GET /students as ys_reg1 answered ' + list.status)
-  const cands = (list.body.items || []).filter((s) => grades.includes(String(s.grade))).reverse()
+  const cands = (list.body.items || []).filter((s) => grades.includes(String(s.grade)) && /^\d{14}\*{4}$/.test(s.id_no)).reverse()
   assert(cands.length, 'no enrolled student of ys_reg1 in grades ' + grades.join(','))
   const s = cands[0]
   const rv = await ysReg.post('/students/' + s.id + '/reveal')
