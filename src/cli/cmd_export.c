@@ -33,7 +33,7 @@ xj_cmd_export (int argc, char **argv, const struct xj_cli *g)
     { NULL, 0, NULL, 0 },
   };
   static const struct xj_actor actor = { 0, "cli", "cli" };
-  struct xj_export_opts o = { .reveal = true, .actor = &actor };
+  struct xj_export_opts o = { .show = XJ_PII_ALL, .actor = &actor };
   const char *out = NULL, *school = NULL;
   struct xj_school sc;
   struct xj_db *db;

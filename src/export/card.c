@@ -9,6 +9,7 @@
  */
 #include <cairo-pdf.h>
 #include <cairo.h>
+#include <jansson.h>
 #include <pango/pangocairo.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -240,16 +241,30 @@ region_text (struct xj_db *db, const char *code, char *out, size_t outsz)
     xj_strlcpy (out, code, outsz);
 }
 
+/* @v as the printer may see it (xj_mask_for with the card's rights). */
 static void
-masked (const struct card_doc *d, const char *v, bool phone, char *out,
-        size_t outsz)
+masked (const struct card_doc *d, enum xj_mask_kind kind, const char *v,
+        char *out, size_t outsz)
 {
-  if (d->o->reveal || '\0' == v[0])
-    xj_strlcpy (out, v, outsz);
-  else if (phone)
-    xj_mask_phone (v, out, outsz);
-  else
-    xj_mask_id (v, out, outsz);
+  const char *t = xj_mask_for (kind, d->o->show, v, out, outsz);
+
+  if (t != out)
+    xj_strlcpy (out, t, outsz);
+}
+
+/* The footer's note on what the card hides ("" when nothing). */
+static const char *
+hidden_note (unsigned show)
+{
+  bool id = show & XJ_PII_ID_NO, phone = show & XJ_PII_PHONE;
+
+  if (id && phone)
+    return "";
+  if (id)
+    return "　　（电话已部分隐藏）";
+  if (phone)
+    return "　　（证件号码与学籍号已部分隐藏）";
+  return "　　（证件号码、学籍号与电话已部分隐藏）";
 }
 
 static void
@@ -272,12 +287,9 @@ page (struct card_doc *d, const struct xj_student *s,
   text_at (d, x, y, SANS, 10.5, false, line, w, PANGO_ALIGN_LEFT);
   y += 22;
 
-  masked (d, s->id_no, false, idv, sizeof idv);
-  masked (d, s->phone, true, phone, sizeof phone);
-  if (d->o->reveal)
-    xj_strlcpy (reg, s->registry_no, sizeof reg);
-  else
-    xj_mask_registry_no (s->registry_no, reg, sizeof reg);
+  masked (d, XJ_MASK_ID, s->id_no, idv, sizeof idv);
+  masked (d, XJ_MASK_PHONE, s->phone, phone, sizeof phone);
+  masked (d, XJ_MASK_REGISTRY_NO, s->registry_no, reg, sizeof reg);
   region_text (d->db, s->hukou_region, hukou, sizeof hukou);
   if (6 == strlen (s->enrol_ym))
     xj_snprintf (enrol, sizeof enrol, "%.4s年%.2s月", s->enrol_ym,
@@ -393,7 +405,7 @@ page (struct card_doc *d, const struct xj_student *s,
                      zh_or ("relation", gd->relation, ""),
                      gd->relation_note[0] ? "（" : "", gd->relation_note,
                      gd->relation_note[0] ? "）" : "");
-        masked (d, gd->phone, true, gp, sizeof gp);
+        masked (d, XJ_MASK_PHONE, gd->phone, gp, sizeof gp);
         vals[0] = no;
         vals[1] = gd->name;
         vals[2] = rel;
@@ -413,7 +425,7 @@ page (struct card_doc *d, const struct xj_student *s,
   /* footer */
   xj_snprintf (line, sizeof line, "打印时间：%s　　打印人：%s%s",
                d->printed_at, d->o->printer ? d->o->printer : "",
-               d->o->reveal ? "" : "　　（证件号码、学籍号与电话已部分隐藏）");
+               hidden_note (d->o->show));
   text_at (d, x, A4_H - MARGIN - 14, SANS, 9, false, line, w,
            PANGO_ALIGN_LEFT);
   cairo_show_page (cr);
@@ -430,12 +442,17 @@ static enum xj_err
 print_audit_txn (struct xj_db *db, void *cls)
 {
   struct print_audit *a = cls;
-  char after[128];
+  json_t *j = json_pack ("{s:I, s:b, s:o}", "pages", (json_int_t) a->pages,
+                         "unmasked", 0 != a->o->show, "revealed",
+                         xj_pii_json (a->o->show));
+  char *after = json_dumps (j, JSON_COMPACT);
+  enum xj_err e;
 
-  xj_snprintf (after, sizeof after, "{\"pages\":%lld,\"unmasked\":%s}",
-               (long long) a->pages, a->o->reveal ? "true" : "false");
-  return xj_audit_append (db, a->o->actor, "student.print", a->entity,
-                          a->entity_id, NULL, after);
+  json_decref (j);
+  e = xj_audit_append (db, a->o->actor, "student.print", a->entity,
+                       a->entity_id, NULL, after);
+  free (after);
+  return e;
 }
 
 enum xj_err

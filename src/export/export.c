@@ -266,7 +266,7 @@ xj_table_writer_close (struct xj_table_writer *w, bool abandon)
 
 struct exp_ctx {
   struct xj_table_writer *w;
-  bool mask;
+  unsigned show;
   int64_t rows;
   size_t ncols;
   char (*buf)[XJ_IMPORT_CELL_MAX];
@@ -281,7 +281,7 @@ exp_row (void *cls, const struct xj_student *s,
 
   for (size_t i = 0; i < c->ncols; i++)
     c->cells[i] = xj_import_cell (&xj_import_columns[i], s, ctx->school_code,
-                                  ctx->class_name, c->mask, c->buf[i],
+                                  ctx->class_name, c->show, c->buf[i],
                                   sizeof c->buf[i]);
   c->rows++;
   return xj_table_writer_row (c->w, c->cells, c->ncols);
@@ -304,12 +304,14 @@ audit_txn (struct xj_db *db, void *cls)
 {
   struct exp_audit *a = cls;
   const struct xj_student_filter *f = &a->o->filter;
-  json_t *j = json_pack ("{s:s, s:s, s:b, s:I, s:{s:I, s:s?, s:I, s:s?, s:s?}}",
+  json_t *j = json_pack ("{s:s, s:s, s:b, s:o, s:I, s:{s:I, s:s?, s:I, s:s?,"
+                         " s:s?}}",
                          "format", XJ_EXPORT_CSV == a->o->format ? "csv"
                                                                  : "xlsx",
                          "encoding", XJ_EXPORT_GB18030 == a->o->encoding
                                        ? "gb18030" : "utf-8",
-                         "unmasked", (int) a->o->reveal,
+                         "unmasked", 0 != a->o->show,
+                         "revealed", xj_pii_json (a->o->show),
                          "rows", (json_int_t) a->rows,
                          "filter",
                          "school_id", (json_int_t) f->school_id,
@@ -383,7 +385,7 @@ xj_export_students (struct xj_db *db, const struct xj_export_opts *o,
   enum xj_err e;
 
   *rows = 0;
-  c.mask = ! o->reveal;
+  c.show = o->show;
   c.ncols = xj_import_ncolumns ();
   c.buf = xj_calloc (c.ncols, sizeof *c.buf);
   c.cells = xj_calloc (c.ncols, sizeof *c.cells);
@@ -391,7 +393,7 @@ xj_export_students (struct xj_db *db, const struct xj_export_opts *o,
   free (c.buf);
   free (c.cells);
   *rows = c.rows;
-  if (XJ_E_OK == e && o->reveal)
+  if (XJ_E_OK == e && o->show)
     {
       struct exp_audit a = { o, c.rows };
 

@@ -47,7 +47,9 @@ bool xj_export_format_of (const char *path, enum xj_export_format *fmt);
 struct xj_export_opts {
   enum xj_export_format format;
   enum xj_export_encoding encoding;
-  bool reveal;                      /* unmasked: the caller checked it may */
+  unsigned show;                    /* enum xj_pii bits shown in full (0 =
+                                       all masked): the caller's reveal
+                                       rights (xj_reveal_rights) */
   struct xj_scope scope;            /* whose list (xj_scope_of) */
   struct xj_student_filter filter;  /* narrows the scope; sort ignored */
   const char *tmpdir;               /* XLSX spill files; NULL = /tmp */
@@ -56,7 +58,8 @@ struct xj_export_opts {
 
 /* Write every student of the scoped, filtered list to @path, one header
    row of the import columns then one row per student in row-id order.
-   *rows gets the count.  An unmasked export appends one audit entry
+   *rows gets the count.  An export showing anything in full (@show not
+   0) appends one audit entry
    "student.export" (filter, format, row count) after the file is
    complete; if that fails the error is returned and the caller must not
    hand out the file.  Not inside a transaction.  Errors: those of the
@@ -67,7 +70,8 @@ enum xj_err xj_export_students (struct xj_db *db,
 
 /* ---- registration cards (card.c) ---- */
 struct xj_card_opts {
-  bool reveal;                 /* full ID numbers and phones */
+  unsigned show;               /* enum xj_pii bits shown in full (0 = all
+                                  masked): the caller's reveal rights */
   const char *printer;         /* shown in the footer: user name */
   const struct xj_actor *actor;
 };

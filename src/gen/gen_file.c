@@ -410,7 +410,7 @@ xj_gen_file (struct xj_db *db, const struct xj_gen_file_opts *o,
         }
       for (size_t c = 0; c < ncols; c++)
         cells[c] = xj_import_cell (&xj_import_columns[c], s, code, cname,
-                                   false, buf[c], sizeof buf[c]);
+                                   XJ_PII_ALL, buf[c], sizeof buf[c]);
       if (XJ_E_OK != (e = xj_table_writer_row (w, cells, ncols)))
         goto out;
       r->rows++;

@@ -758,6 +758,9 @@ xj_h_student_lookup (struct xj_req *r)
         return xj_reply_err (r, XJ_E_REGISTRY_NO, "registry_no", NULL);
       c.registry_no = regbuf;
     }
+  /* an identification by full number, like a list search by number */
+  if (XJ_E_OK != xj_search_budget_or_reply (r))
+    return r->err;
   e = xj_db_txn_run (r->db, "student_lookup", true, &lookup_txn, &c);
   if (XJ_E_OK != e)
     return e;

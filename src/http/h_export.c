@@ -3,8 +3,9 @@
  * /classes/{id}/cards.pdf (学籍卡).  Scope exactly as the list and get
  * handlers: the list statements take the caller's scope, filters only
  * narrow it; a single record or class outside it answers 404.  Unmasked
- * output (reveal) is for registrars, bureau users and administrators, and
- * is audited (src/export does the writing and the audit entry).
+ * output (reveal) shows what the caller's reveal rights allow -- the same
+ * policy as the record's reveal (user/reveal.h) -- and is audited
+ * (src/export does the writing and the audit entry).
  */
 #include <fcntl.h>
 #include <stdlib.h>
@@ -12,35 +13,33 @@
 #include <strings.h>
 #include <unistd.h>
 #include "export/export.h"
+#include "user/reveal.h"
 #include "http/handlers.h"
 #include "klass/klass.h"
 #include "school/school.h"
 #include "validate/codes.h"
 
-static bool
-may_reveal (const struct xj_user *u)
-{
-  return XJ_ROLE_ADMIN == u->role || XJ_ROLE_BUREAU == u->role
-         || XJ_ROLE_REGISTRAR == u->role;
-}
-
-/* ?reveal=0|1 (absent = @def: 0 for exports, 1 for cards, which show
-   full IDs to those allowed); a teacher asking for 1 gets 403. */
+/* ?reveal=0|1 (absent = @def: 0 for exports, 1 for cards) into *show:
+   the caller's reveal rights (xj_reveal_rights, the same policy as the
+   record's reveal) or 0.  Asking explicitly for reveal=1 without any
+   right answers 403; the cards' default then prints masked. */
 static enum xj_err
-reveal_arg (struct xj_req *r, int64_t def, bool *out)
+reveal_arg (struct xj_req *r, int64_t def, unsigned *show)
 {
+  struct xj_privacy p;
   int64_t v;
+  enum xj_err e;
 
+  *show = 0;
   if (XJ_E_OK != xj_req_arg_int (r, "reveal", def, 0, 1, &v))
     return r->err;
-  if (1 == v && ! may_reveal (&r->user))
-    {
-      /* asked for explicitly: refuse; the cards' default: mask */
-      if (NULL != xj_req_arg (r, "reveal"))
-        return xj_reply_err (r, XJ_E_EXPORT_REVEAL_FORBIDDEN, "reveal", NULL);
-      v = 0;
-    }
-  *out = 1 == v;
+  if (0 == v)
+    return XJ_E_OK;
+  if (XJ_E_OK != (e = xj_privacy_get (r->db, &p)))
+    return xj_reply_err (r, e, NULL, NULL);
+  *show = xj_reveal_rights (&p, &r->user);
+  if (0 == *show && NULL != xj_req_arg (r, "reveal"))
+    return xj_reply_err (r, XJ_E_EXPORT_REVEAL_FORBIDDEN, "reveal", NULL);
   return XJ_E_OK;
 }
 
@@ -58,65 +57,17 @@ temp_path (struct xj_req *r, const char *tag, char *path, size_t size)
   return XJ_E_OK;
 }
 
-/* The list filters of GET /students (school_id, grade, class_id, status,
-   q), parsed the same way; @qbuf holds the normalised query. */
-static enum xj_err
-parse_filter (struct xj_req *r, struct xj_student_filter *f, char *qbuf,
-              size_t qsize)
-{
-  const char *v;
-
-  memset (f, 0, sizeof *f);
-  if (XJ_E_OK != xj_req_arg_int (r, "school_id", 0, 0, INT64_MAX, &f->school_id)
-      || XJ_E_OK != xj_req_arg_int (r, "class_id", 0, 0, INT64_MAX,
-                                    &f->class_id))
-    return r->err;
-  v = xj_req_arg (r, "grade");
-  if (v && *v)
-    {
-      if (! xj_code_valid ("grade", v))
-        return xj_reply_err (r, XJ_E_BAD_PARAM, "grade", "年级代码%s不存在",
-                             v);
-      f->grade = v;
-    }
-  v = xj_req_arg (r, "status");
-  if (v && *v)
-    {
-      if (! xj_code_valid ("status", v))
-        return xj_reply_err (r, XJ_E_BAD_PARAM, "status", "状态%s不存在", v);
-      f->status = v;
-    }
-  v = xj_req_arg (r, "q");
-  if (v && *v)
-    {
-      size_t n = strlen (v);
-
-      if (n >= qsize || ! xj_utf8_valid (v, n))
-        return xj_reply_err (r, XJ_E_BAD_PARAM, "q", "查询文本过长或编码错误");
-      xj_strlcpy (qbuf, v, qsize);
-      /* ID numbers and registry numbers are stored upper-case */
-      for (char *p = qbuf; *p; p++)
-        if ('x' == *p || 'g' == *p || 'l' == *p || 'j' == *p)
-          *p = (char) (*p - 32);
-      if (NULL == strpbrk (qbuf, "0123456789"))
-        xj_strlcpy (qbuf, v, qsize);
-      f->q = qbuf;
-    }
-  return XJ_E_OK;
-}
-
 enum xj_err
 xj_h_students_export (struct xj_req *r)
 {
   struct xj_export_opts o = { 0 };
-  char qbuf[80], path[1200], name[64];
+  struct xj_student_query sq;
+  char path[1200], name[64];
   const char *v;
   int64_t rows = 0;
   int y, m, d;
   enum xj_err e;
 
-  if (XJ_E_OK != parse_filter (r, &o.filter, qbuf, sizeof qbuf))
-    return r->err;
   v = xj_req_arg (r, "format");
   if (NULL == v || '\0' == *v || 0 == strcmp (v, "xlsx"))
     o.format = XJ_EXPORT_XLSX;
@@ -132,7 +83,9 @@ xj_h_students_export (struct xj_req *r)
     o.encoding = XJ_EXPORT_GB18030;
   else
     return xj_reply_err (r, XJ_E_EXPORT_FORMAT, "encoding", "%s", v);
-  if (XJ_E_OK != reveal_arg (r, 0, &o.reveal))
+  /* the filter last: a bad request spends no search */
+  if (XJ_E_OK != reveal_arg (r, 0, &o.show)
+      || XJ_E_OK != xj_req_student_filter (r, &o.filter, &sq))
     return r->err;
   xj_scope_of (&r->user, &o.scope);
   o.tmpdir = xj_req_tmpdir (r);
@@ -140,6 +93,8 @@ xj_h_students_export (struct xj_req *r)
   if (XJ_E_OK != temp_path (r, "export", path, sizeof path))
     return r->err;
   e = xj_export_students (r->db, &o, path, &rows);
+  if (XJ_E_OK == e)
+    e = xj_req_search_audit (r, "export", &sq, rows);
   if (XJ_E_OK != e)
     {
       unlink (path);
@@ -168,7 +123,7 @@ xj_h_student_card (struct xj_req *r)
   enum xj_err e;
 
   if (XJ_E_OK != xj_req_path_id (r, 0, &id)
-      || XJ_E_OK != reveal_arg (r, 1, &o.reveal))
+      || XJ_E_OK != reveal_arg (r, 1, &o.show))
     return r->err;
   s = xj_malloc (sizeof *s);
   e = xj_student_load_ctx (r->db, id, s, &ctx);
@@ -192,12 +147,10 @@ xj_h_student_card (struct xj_req *r)
         {
           char reg[48];
 
-          /* a masked card does not name the G number (= the ID) either */
-          if (o.reveal)
-            xj_strlcpy (reg, s->registry_no, sizeof reg);
-          else
-            xj_mask_registry_no (s->registry_no, reg, sizeof reg);
-          xj_snprintf (name, sizeof name, "学籍卡-%s.pdf", reg);
+          /* a masked card does not name the registry number either */
+          xj_snprintf (name, sizeof name, "学籍卡-%s.pdf",
+                       xj_mask_for (XJ_MASK_REGISTRY_NO, o.show,
+                                    s->registry_no, reg, sizeof reg));
           e = xj_reply_file (r, path, true, "application/pdf", name);
         }
     }
@@ -217,7 +170,7 @@ xj_h_class_cards (struct xj_req *r)
   enum xj_err e;
 
   if (XJ_E_OK != xj_req_path_id (r, 0, &id)
-      || XJ_E_OK != reveal_arg (r, 1, &o.reveal))
+      || XJ_E_OK != reveal_arg (r, 1, &o.show))
     return r->err;
   e = xj_class_get (r->db, id, &c);
   if (XJ_E_NOT_FOUND == e)

@@ -2,6 +2,7 @@
 #include <string.h>
 #include "audit/audit.h"
 #include "http/handlers.h"
+#include "user/reveal.h"
 
 /* The user as the UI sees it, with scope names. */
 json_t *
@@ -10,19 +11,25 @@ xj_user_json (struct xj_req *r, const struct xj_user *u)
   json_t *classes = json_array ();
   char region_name[200] = "";
   char school_name[200] = "";
+  struct xj_privacy p;
+  unsigned rights = 0;
 
   for (unsigned i = 0; i < u->nclasses; i++)
     json_array_append_new (classes, json_integer (u->class_ids[i]));
   xj_scope_names (r->db, u, region_name, sizeof region_name, school_name,
                   sizeof school_name);
-  return json_pack ("{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:o}",
+  /* what this user may see in full (reveal, export, print): the UI
+     offers only that */
+  if (XJ_E_OK == xj_privacy_get (r->db, &p))
+    rights = xj_reveal_rights (&p, u);
+  return json_pack ("{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:o, s:o}",
                     "id", (json_int_t) u->id, "username", u->username,
                     "display_name", u->display_name, "role",
                     xj_role_name (u->role), "region_code", u->region_code,
                     "region_name", region_name, "school_id",
                     u->school_id ? json_integer (u->school_id) : json_null (),
                     "school_name", school_name,
-                    "class_ids", classes);
+                    "class_ids", classes, "reveal", xj_pii_json (rights));
 }
 
 enum xj_err

@@ -10,6 +10,7 @@
 #include "idcard/idcard.h"
 #include "klass/klass.h"
 #include "school/school.h"
+#include "user/reveal.h"
 #include "student/student_register.h"
 #include "validate/codes.h"
 #include "validate/validate.h"
@@ -40,8 +41,9 @@ list_item (void *cls, const struct xj_student_item *it)
   char masked[48], reg[48];
   const char *gl = xj_code_zh ("grade", it->grade);
 
-  xj_mask_id (it->id_no, masked, sizeof masked);
-  xj_mask_registry_no (it->registry_no, reg, sizeof reg);
+  /* a list never shows a personal number in full (reveal is per record) */
+  xj_mask (XJ_MASK_ID, it->id_no, masked, sizeof masked);
+  xj_mask (XJ_MASK_REGISTRY_NO, it->registry_no, reg, sizeof reg);
   json_array_append_new (
     items,
     json_pack ("{s:I, s:s, s:s, s:i, s:s, s:s, s:I, s:s, s:s, s:s, s:o,"
@@ -56,54 +58,15 @@ list_item (void *cls, const struct xj_student_item *it)
                "dup_flag", it->dup_flag));
 }
 
-enum xj_err
-xj_h_students (struct xj_req *r)
+/* ?sort= and ?order=.  registry_no orders by the part a list shows
+   (student_store.c); there is no sort by ID number. */
+static enum xj_err
+parse_sort (struct xj_req *r, enum xj_student_sort *sort, bool *desc)
 {
-  struct xj_student_filter f = { 0 };
-  struct xj_scope sc;
-  const char *v;
-  char qbuf[80];
-  int64_t page, total = 0;
-  json_t *items;
-  enum xj_err e;
+  const char *v = xj_req_arg (r, "sort");
 
-  if (XJ_E_OK != xj_req_arg_int (r, "school_id", 0, 0, INT64_MAX, &f.school_id)
-      || XJ_E_OK != xj_req_arg_int (r, "class_id", 0, 0, INT64_MAX, &f.class_id)
-      || XJ_E_OK != xj_req_paging (r, &f.limit, &f.offset, &page))
-    return r->err;
-  v = xj_req_arg (r, "grade");
-  if (v && *v)
-    {
-      if (! xj_code_valid ("grade", v))
-        return xj_reply_err (r, XJ_E_BAD_PARAM, "grade", "年级代码%s不存在",
-                             v);
-      f.grade = v;
-    }
-  v = xj_req_arg (r, "status");
-  if (v && *v)
-    {
-      if (! xj_code_valid ("status", v))
-        return xj_reply_err (r, XJ_E_BAD_PARAM, "status", "状态%s不存在", v);
-      f.status = v;
-    }
-  v = xj_req_arg (r, "q");
-  if (v && *v)
-    {
-      size_t n = strlen (v);
-
-      if (n >= sizeof qbuf || ! xj_utf8_valid (v, n))
-        return xj_reply_err (r, XJ_E_BAD_PARAM, "q", "查询文本过长或编码错误");
-      xj_strlcpy (qbuf, v, sizeof qbuf);
-      /* ID numbers and registry numbers are stored upper-case */
-      for (char *p = qbuf; *p; p++)
-        if ('x' == *p || 'g' == *p || 'l' == *p || 'j' == *p)
-          *p = (char) (*p - 32);
-      if (NULL == strpbrk (qbuf, "0123456789"))
-        xj_strlcpy (qbuf, v, sizeof qbuf);
-      f.q = qbuf;
-    }
-  f.sort = XJ_SORT_REGISTRY_NO;
-  v = xj_req_arg (r, "sort");
+  *sort = XJ_SORT_REGISTRY_NO;
+  *desc = false;
   if (v && *v)
     {
       int i;
@@ -113,19 +76,46 @@ xj_h_students (struct xj_req *r)
           break;
       if (XJ_SORT__COUNT == i)
         return xj_reply_err (r, XJ_E_BAD_PARAM, "sort", "不支持按%s排序", v);
-      f.sort = (enum xj_student_sort) i;
+      *sort = (enum xj_student_sort) i;
     }
   v = xj_req_arg (r, "order");
   if (v && *v)
     {
       if (0 != strcmp (v, "asc") && 0 != strcmp (v, "desc"))
         return xj_reply_err (r, XJ_E_BAD_PARAM, "order", "应为asc或desc");
-      f.desc = 0 == strcmp (v, "desc");
+      *desc = 0 == strcmp (v, "desc");
     }
+  return XJ_E_OK;
+}
+
+enum xj_err
+xj_h_students (struct xj_req *r)
+{
+  struct xj_student_filter f;
+  struct xj_student_query sq;
+  struct xj_scope sc;
+  enum xj_student_sort sort;
+  bool desc;
+  int64_t page, limit, offset, total = 0;
+  json_t *items;
+  enum xj_err e;
+
+  /* everything else first: a bad request spends no search */
+  if (XJ_E_OK != xj_req_paging (r, &limit, &offset, &page)
+      || XJ_E_OK != parse_sort (r, &sort, &desc)
+      || XJ_E_OK != xj_req_student_filter (r, &f, &sq))
+    return r->err;
+  f.limit = limit;
+  f.offset = offset;
+  f.sort = sort;
+  f.desc = desc;
   xj_scope_of (&r->user, &sc);
   items = json_array ();
   e = xj_student_list (r->db, sc.prefix, sc.school_id, sc.teacher_id, &f,
                        &total, &list_item, items);
+  /* no answer to a number search that is not on the record */
+  if (XJ_E_OK == e)
+    e = xj_req_search_audit (r, "list", &sq, total);
   if (XJ_E_OK != e)
     {
       json_decref (items);
@@ -163,27 +153,31 @@ alias_masked_cb (void *cls, const char *no)
 {
   char m[48];
 
-  xj_mask_registry_no (no, m, sizeof m);
+  xj_mask (XJ_MASK_REGISTRY_NO, no, m, sizeof m);
   json_array_append_new (cls, json_string (m));
 }
 
-/* The former registry numbers, G numbers masked with @mask. */
+/* The former registry numbers, masked unless @show holds the right. */
 static json_t *
-aliases_json (struct xj_req *r, int64_t id, bool mask)
+aliases_json (struct xj_req *r, int64_t id, unsigned show)
 {
   json_t *aliases = json_array ();
 
-  xj_student_aliases (r->db, id, mask ? &alias_masked_cb : &alias_cb,
+  xj_student_aliases (r->db, id,
+                      (show & xj_mask_right (XJ_MASK_REGISTRY_NO))
+                        ? &alias_cb : &alias_masked_cb,
                       aliases);
   return aliases;
 }
 
+/* The record as JSON, personal numbers shown in full only as @show (enum
+   xj_pii bits) allows. */
 static json_t *
 record_json (struct xj_req *r, const struct xj_student *s,
-             const struct xj_student_ctx *ctx, bool mask)
+             const struct xj_student_ctx *ctx, unsigned show)
 {
-  json_t *j = xj_student_to_json (s, mask);
-  json_t *aliases = aliases_json (r, s->id, mask);
+  json_t *j = xj_student_to_json (s, show);
+  json_t *aliases = aliases_json (r, s->id, show);
   const char *gl = xj_code_zh ("grade", s->grade);
 
   json_object_set_new (j, "school_name", json_string (ctx->school_name));
@@ -201,10 +195,10 @@ record_json (struct xj_req *r, const struct xj_student *s,
    jansson values per request (bench/README.md). */
 static char *
 record_reply_text (struct xj_req *r, const struct xj_student *s,
-                   const struct xj_student_ctx *ctx, bool mask)
+                   const struct xj_student_ctx *ctx, unsigned show)
 {
   json_t *extra = json_object ();
-  json_t *aliases = aliases_json (r, s->id, mask);
+  json_t *aliases = aliases_json (r, s->id, show);
   const char *gl = xj_code_zh ("grade", s->grade);
   struct xj_buf b;
   char *rec;
@@ -216,7 +210,7 @@ record_reply_text (struct xj_req *r, const struct xj_student *s,
   json_object_set_new (extra, "created_at", json_string (ctx->created_at));
   json_object_set_new (extra, "updated_at", json_string (ctx->updated_at));
   json_object_set_new (extra, "aliases", aliases);
-  rec = xj_student_to_json_text (s, mask, extra);
+  rec = xj_student_to_json_text (s, show, extra);
   json_decref (extra);
   xj_buf_init (&b, 0);
   xj_buf_append (&b, "{\"student\":", 11);
@@ -239,7 +233,7 @@ xj_h_student_get (struct xj_req *r)
   s = xj_malloc (sizeof *s);
   e = load_visible (r, id, s, &ctx);
   if (XJ_E_OK == e)
-    xj_reply_json_text (r, 200, record_reply_text (r, s, &ctx, true));
+    xj_reply_json_text (r, 200, record_reply_text (r, s, &ctx, 0));
   free (s);
   return e;
 }
@@ -259,73 +253,138 @@ reveal_txn (struct xj_db *db, void *cls)
                           c->entity_id, NULL, c->fields);
 }
 
+/* The reveal right a record member needs: its field's mask kind, or the
+   registry number's; 0 for members that are never masked. */
+static unsigned
+member_right (const char *key)
+{
+  const struct xj_field *f;
+
+  if (0 == strcmp (key, "registry_no"))
+    return xj_mask_right (XJ_MASK_REGISTRY_NO);
+  f = xj_student_field (key);
+  return f && f->pii ? xj_mask_right (f->pii) : 0;
+}
+
+/* Every member the caller's @rights show, into @fields and *want. */
+static enum xj_err
+reveal_all (struct xj_req *r, unsigned rights, json_t *fields,
+            unsigned *want)
+{
+  for (const struct xj_field *f = xj_student_fields; f->key; f++)
+    if (f->pii && (rights & xj_mask_right (f->pii)))
+      json_array_append_new (fields, json_string (f->key));
+  if (rights & xj_mask_right (XJ_MASK_REGISTRY_NO))
+    json_array_append_new (fields, json_string ("registry_no"));
+  *want = rights;
+  if (0 == rights)
+    return xj_reply_err (r, XJ_E_REVEAL_FORBIDDEN, "fields", NULL);
+  return XJ_E_OK;
+}
+
+/* Parse {"fields": [...]} into @fields (keys) and *want (their rights);
+   no body, no "fields" or an empty list mean every member the caller may
+   see. */
+static enum xj_err
+reveal_body (struct xj_req *r, unsigned rights, json_t *fields,
+             unsigned *want)
+{
+  json_t *body = NULL, *list = NULL, *v;
+  size_t i;
+
+  *want = 0;
+  if (r->body.len)
+    {
+      if (XJ_E_OK != xj_req_body_json (r, &body))
+        return r->err;
+      list = json_object_get (body, "fields");
+      if (json_object_size (body) != (list ? 1u : 0u)
+          || (list && ! json_is_array (list)))
+        {
+          json_decref (body);
+          return xj_reply_err (r, XJ_E_UNKNOWN_FIELD, NULL,
+                               "只接受fields数组");
+        }
+    }
+  if (0 == json_array_size (list))
+    {
+      json_decref (body);
+      return reveal_all (r, rights, fields, want);
+    }
+  json_array_foreach (list, i, v)
+    {
+      unsigned need = json_is_string (v) ? member_right (json_string_value (v))
+                                         : 0;
+
+      if (0 == need)
+        {
+          json_decref (body);
+          return xj_reply_err (r, XJ_E_BAD_PARAM, "fields",
+                               "只能显示身份证件号、电话和学籍号字段");
+        }
+      if (0 == (need & rights))
+        {
+          json_decref (body);
+          return xj_reply_err (r, XJ_E_REVEAL_FORBIDDEN, "fields", "%s",
+                               xj_pii_name ((enum xj_pii) need));
+        }
+      json_array_append (fields, v);
+      *want |= need;
+    }
+  json_decref (body);
+  return XJ_E_OK;
+}
+
+/* The record with the members in @fields shown in full (audited by the
+   caller before). */
+static json_t *
+revealed_json (struct xj_req *r, const struct xj_student *s,
+               const struct xj_student_ctx *ctx, json_t *fields,
+               unsigned want)
+{
+  json_t *masked = record_json (r, s, ctx, 0);
+  json_t *clear = record_json (r, s, ctx, want);
+  size_t i;
+  json_t *v;
+
+  json_array_foreach (fields, i, v)
+    {
+      json_object_set (masked, json_string_value (v),
+                       json_object_get (clear, json_string_value (v)));
+      /* the former numbers come with the registry number */
+      if (0 == strcmp (json_string_value (v), "registry_no"))
+        json_object_set (masked, "aliases", json_object_get (clear, "aliases"));
+    }
+  json_object_set_new (masked, "masked", json_boolean (XJ_PII_ALL != want));
+  json_object_set_new (masked, "revealed", xj_pii_json (want));
+  json_decref (clear);
+  return masked;
+}
+
 enum xj_err
 xj_h_student_reveal (struct xj_req *r)
 {
   struct xj_student *s;
   struct xj_student_ctx ctx;
+  struct xj_privacy p;
   int64_t id;
-  json_t *body = NULL, *fields, *j;
+  json_t *fields, *j;
   char idbuf[24];
   char *ftext;
   struct reveal_ctx rc;
+  unsigned want;
   enum xj_err e;
 
   if (XJ_E_OK != xj_req_path_id (r, 0, &id))
     return r->err;
-  fields = json_array ();
-  if (r->body.len)
-    {
-      json_t *want;
-      size_t i;
-      json_t *v;
-
-      if (XJ_E_OK != xj_req_body_json (r, &body))
-        {
-          json_decref (fields);
-          return r->err;
-        }
-      want = json_object_get (body, "fields");
-      if (json_object_size (body) != (want ? 1u : 0u)
-          || (want && ! json_is_array (want)))
-        {
-          json_decref (fields);
-          json_decref (body);
-          return xj_reply_err (r, XJ_E_UNKNOWN_FIELD, NULL,
-                               "只接受fields数组");
-        }
-      json_array_foreach (want, i, v)
-        {
-          const struct xj_field *f = json_is_string (v)
-                                       ? xj_student_field (json_string_value (v))
-                                       : NULL;
-
-          /* registry_no: a G number is "G" + the resident ID */
-          if (json_is_string (v)
-              && 0 == strcmp (json_string_value (v), "registry_no"))
-            {
-              json_array_append_new (fields, json_string ("registry_no"));
-              continue;
-            }
-          if (NULL == f || ! f->pii)
-            {
-              json_decref (fields);
-              json_decref (body);
-              return xj_reply_err (r, XJ_E_BAD_PARAM, "fields",
-                                   "只能显示身份证件号、电话和学籍号字段");
-            }
-          json_array_append_new (fields, json_string (f->key));
-        }
-    }
-  if (0 == json_array_size (fields))
-    {
-      for (const struct xj_field *f = xj_student_fields; f->key; f++)
-        if (f->pii)
-          json_array_append_new (fields, json_string (f->key));
-      json_array_append_new (fields, json_string ("registry_no"));
-    }
   s = xj_malloc (sizeof *s);
+  fields = json_array ();
+  /* out of scope answers 404 before the rights are looked at */
   e = load_visible (r, id, s, &ctx);
+  if (XJ_E_OK == e && XJ_E_OK != (e = xj_privacy_get (r->db, &p)))
+    xj_reply_err (r, e, NULL, NULL);
+  if (XJ_E_OK == e)
+    e = reveal_body (r, xj_reveal_rights (&p, &r->user), fields, &want);
   if (XJ_E_OK == e)
     {
       xj_snprintf (idbuf, sizeof idbuf, "%lld", (long long) id);
@@ -337,28 +396,10 @@ xj_h_student_reveal (struct xj_req *r)
       free (ftext);
     }
   if (XJ_E_OK == e)
-    {
-      /* unmask only the fields asked for */
-      json_t *masked = record_json (r, s, &ctx, true);
-      json_t *clear = record_json (r, s, &ctx, false);
-      size_t i;
-      json_t *v;
-
-      json_array_foreach (fields, i, v)
-        {
-          json_object_set (masked, json_string_value (v),
-                           json_object_get (clear, json_string_value (v)));
-          /* the former numbers come with the registry number */
-          if (0 == strcmp (json_string_value (v), "registry_no"))
-            json_object_set (masked, "aliases",
-                             json_object_get (clear, "aliases"));
-        }
-      json_object_set_new (masked, "masked", json_false ());
-      json_decref (clear);
-      xj_reply_json (r, 200, json_pack ("{s:o}", "student", masked));
-    }
+    xj_reply_json (r, 200, json_pack ("{s:o}", "student",
+                                      revealed_json (r, s, &ctx, fields,
+                                                     want)));
   json_decref (fields);
-  json_decref (body);
   free (s);
   return e;
 }
@@ -608,7 +649,7 @@ xj_h_student_patch (struct xj_req *r)
       e = xj_reply_err (r, XJ_E_NOT_FOUND, NULL, NULL);
       goto out;
     }
-  old = xj_student_to_json (s, false);
+  old = xj_student_to_json (s, XJ_PII_ALL);
   school_before = s->school_id;
   version = s->version;
   e = xj_student_from_json (body, s,
@@ -635,12 +676,12 @@ xj_h_student_patch (struct xj_req *r)
       e = xj_reply_verrs (r, v);
       goto out;
     }
-  neu = xj_student_to_json (s, false);
+  neu = xj_student_to_json (s, XJ_PII_ALL);
   diff_json (old, neu, &jb, &ja);
   if (0 == json_object_size (ja))
     {
       xj_reply_json (r, 200, json_pack ("{s:o}", "student",
-                                        record_json (r, s, &ctx, true)));
+                                        record_json (r, s, &ctx, 0)));
       goto out;
     }
   uc.s = s;
@@ -655,7 +696,7 @@ xj_h_student_patch (struct xj_req *r)
     {
       xj_student_load_ctx (r->db, id, s, &ctx);
       xj_reply_json (r, 200, json_pack ("{s:o}", "student",
-                                        record_json (r, s, &ctx, true)));
+                                        record_json (r, s, &ctx, 0)));
     }
 out:
   free (uc.before);
@@ -795,7 +836,7 @@ xj_h_student_assign_id (struct xj_req *r)
   s = xj_malloc (sizeof *s);
   xj_student_load_ctx (r->db, id, s, &ctx);
   xj_reply_json (r, 200, json_pack ("{s:o}", "student",
-                                    record_json (r, s, &ctx, true)));
+                                    record_json (r, s, &ctx, 0)));
   free (s);
   return XJ_E_OK;
 }

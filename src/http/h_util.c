@@ -1,10 +1,14 @@
 /* h_util.c -- helpers shared by handlers: scope names, school lookup with
- * scope check.
+ * scope check, the student list filters (list and export) with their
+ * full-number search budget and audit.
  */
+#include <stdint.h>
 #include <string.h>
 #include "http/handlers.h"
 #include "region/region.h"
 #include "school/school.h"
+#include "user/reveal.h"
+#include "validate/codes.h"
 
 void
 xj_scope_names (struct xj_db *db, const struct xj_user *u, char *region_name,
@@ -33,4 +37,119 @@ xj_school_in_scope_or_reply (struct xj_req *r, int64_t id,
                                               out->county_code)))
     return xj_reply_err (r, XJ_E_NOT_FOUND, NULL, NULL);
   return e;
+}
+
+/* ---- student list filters and full-number searches ---- */
+
+static int
+today_ymd (void)
+{
+  int y, m, d;
+
+  xj_today (&y, &m, &d);
+  return y * 10000 + m * 100 + d;
+}
+
+/* Take one search from the caller's budget, or reply 429 with
+   Retry-After. */
+enum xj_err
+xj_search_budget_or_reply (struct xj_req *r)
+{
+  struct xj_privacy p;
+  unsigned wait;
+  enum xj_err e = xj_privacy_get (r->db, &p);
+
+  if (XJ_E_OK != e)
+    return xj_reply_err (r, e, NULL, NULL);
+  if (xj_search_budget_take (r->user.id, p.searches_per_minute,
+                             xj_mono_ms (), &wait))
+    return XJ_E_OK;
+  r->retry_after = wait;
+  return xj_reply_err (r, XJ_E_SEARCH_RATE_LIMITED, "q",
+                       "每分钟最多%d次，请%u秒后再试", p.searches_per_minute,
+                       wait);
+}
+
+/* ?q=: a name part (no digit) or a whole number (the budget applies). */
+static enum xj_err
+parse_q (struct xj_req *r, struct xj_student_filter *f,
+         struct xj_student_query *sq)
+{
+  const char *v = xj_req_arg (r, "q");
+  size_t n;
+
+  sq->kind = XJ_NUMQ_NAME;
+  if (NULL == v || '\0' == *v)
+    return XJ_E_OK;
+  n = strlen (v);
+  if (n >= sizeof sq->q || ! xj_utf8_valid (v, n))
+    return xj_reply_err (r, XJ_E_BAD_PARAM, "q", "查询文本过长或编码错误");
+  if (XJ_E_OK != xj_student_number_parse (v, today_ymd (), &sq->kind,
+                                          sq->number))
+    return xj_reply_err (r, XJ_E_SEARCH_PARTIAL_NUMBER, "q", NULL);
+  if (XJ_NUMQ_NAME == sq->kind)
+    {
+      xj_strlcpy (sq->q, v, sizeof sq->q);
+      f->q = sq->q;
+      return XJ_E_OK;
+    }
+  f->number = sq->number;
+  return xj_search_budget_or_reply (r);
+}
+
+enum xj_err
+xj_req_student_filter (struct xj_req *r, struct xj_student_filter *f,
+                       struct xj_student_query *sq)
+{
+  const char *v;
+
+  memset (f, 0, sizeof *f);
+  if (XJ_E_OK != xj_req_arg_int (r, "school_id", 0, 0, INT64_MAX, &f->school_id)
+      || XJ_E_OK != xj_req_arg_int (r, "class_id", 0, 0, INT64_MAX,
+                                    &f->class_id))
+    return r->err;
+  v = xj_req_arg (r, "grade");
+  if (v && *v)
+    {
+      if (! xj_code_valid ("grade", v))
+        return xj_reply_err (r, XJ_E_BAD_PARAM, "grade", "年级代码%s不存在",
+                             v);
+      f->grade = v;
+    }
+  v = xj_req_arg (r, "status");
+  if (v && *v)
+    {
+      if (! xj_code_valid ("status", v))
+        return xj_reply_err (r, XJ_E_BAD_PARAM, "status", "状态%s不存在", v);
+      f->status = v;
+    }
+  return parse_q (r, f, sq);
+}
+
+struct search_audit {
+  const struct xj_actor *a;
+  const char *via;
+  const struct xj_student_query *sq;
+  int64_t found;
+};
+
+static enum xj_err
+search_audit_txn (struct xj_db *db, void *cls)
+{
+  struct search_audit *c = cls;
+
+  return xj_student_search_audit (db, c->a, c->via, c->sq->kind,
+                                  c->sq->number, c->found);
+}
+
+enum xj_err
+xj_req_search_audit (struct xj_req *r, const char *via,
+                     const struct xj_student_query *sq, int64_t found)
+{
+  struct search_audit c = { &r->actor, via, sq, found };
+
+  if (XJ_NUMQ_NAME == sq->kind)
+    return XJ_E_OK;
+  return xj_db_txn_run (r->db, "student_search_audit", true,
+                        &search_audit_txn, &c);
 }

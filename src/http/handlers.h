@@ -19,6 +19,28 @@ void xj_scope_names (struct xj_db *db, const struct xj_user *u,
 struct xj_school;
 enum xj_err xj_school_in_scope_or_reply (struct xj_req *r, int64_t id,
                                          struct xj_school *out);
+/* A list query as parsed: the name part or the whole number searched. */
+struct xj_student_query {
+  enum xj_numq kind;
+  char q[80];                   /* name part (XJ_NUMQ_NAME) */
+  char number[XJ_NUMQ_MAX];     /* normalised number (other kinds) */
+};
+/* The filters of GET /students and /students/export (school_id,
+   class_id, grade, status, q) into @f, pointing into @sq.  A number in q
+   must be whole (400 search_partial_number otherwise) and takes one
+   search from the caller's budget (429 with Retry-After when spent).
+   Returns r->err after an error reply. */
+enum xj_err xj_req_student_filter (struct xj_req *r,
+                                   struct xj_student_filter *f,
+                                   struct xj_student_query *sq);
+/* Take one full-number search from the caller's budget (setting
+   privacy.searches_per_minute), or reply 429 with Retry-After. */
+enum xj_err xj_search_budget_or_reply (struct xj_req *r);
+/* Audit a full-number search (no-op for a name query) that found
+   @found records; @via "list" or "export". */
+enum xj_err xj_req_search_audit (struct xj_req *r, const char *via,
+                                 const struct xj_student_query *sq,
+                                 int64_t found);
 
 /* h_session.c */
 enum xj_err xj_h_session_login (struct xj_req *r);
@@ -61,6 +83,10 @@ enum xj_err xj_h_change_batch (struct xj_req *r);
 enum xj_err xj_h_change_settings_get (struct xj_req *r);
 enum xj_err xj_h_change_settings_patch (struct xj_req *r);
 enum xj_err xj_h_suspensions_overdue (struct xj_req *r);
+
+/* h_privacy.c */
+enum xj_err xj_h_privacy_get (struct xj_req *r);
+enum xj_err xj_h_privacy_patch (struct xj_req *r);
 enum xj_err xj_h_change_get (struct xj_req *r);
 enum xj_err xj_h_change_approve (struct xj_req *r);
 enum xj_err xj_h_change_reject (struct xj_req *r);

@@ -73,6 +73,7 @@ struct xj_req {
   char err_msg[512];
   json_t *err_details;          /* owned array of field errors */
   unsigned delay_ms;            /* slow the reply (failed log-ins) */
+  unsigned retry_after;         /* seconds for Retry-After (429), 0 = none */
   bool first_call_done;
   /* uploads (XJ_RF_UPLOAD) */
   void *pp;                     /* struct MHD_PostProcessor *, server.c */

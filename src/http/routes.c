@@ -105,6 +105,10 @@ const struct xj_route xj_routes[] = {
   { "POST", "/api/v1/yearend/{id}/rollback", xj_h_yearend_rollback,
     XJ_ROLES_WRITE, 4 * KB, 0,
     "undo a promotion not yet followed by changes (body ignored)" },
+  { "GET", "/api/v1/privacy", xj_h_privacy_get, XJ_ROLE_ADMIN, 0, 0,
+    "reveal rights per role and the full-number search budget" },
+  { "PATCH", "/api/v1/privacy", xj_h_privacy_patch, XJ_ROLE_ADMIN, 4 * KB, 0,
+    "change reveal rights per role or the search budget (audited)" },
   { "GET", "/api/v1/audit", xj_h_audit, XJ_ROLE_ADMIN, 0, 0,
     "audit log (administrators)" },
   { NULL, NULL, NULL, 0, 0, 0, NULL }

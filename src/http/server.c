@@ -371,6 +371,13 @@ queue_json (struct xj_req *r)
   MHD_add_response_header (resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
   if (XJ_E_DB_BUSY == r->err)
     MHD_add_response_header (resp, MHD_HTTP_HEADER_RETRY_AFTER, "5");
+  else if (r->retry_after && XJ_E_OK != r->err)
+    {
+      char ra[16];
+
+      xj_snprintf (ra, sizeof ra, "%u", r->retry_after);
+      MHD_add_response_header (resp, MHD_HTTP_HEADER_RETRY_AFTER, ra);
+    }
   if (r->set_cookie)
     MHD_add_response_header (resp, MHD_HTTP_HEADER_SET_COOKIE, r->set_cookie);
   ret = MHD_queue_response (r->conn, r->status ? r->status : 500, resp);

@@ -55,7 +55,7 @@ xj_student_init (struct xj_student *s)
     req, kf, pii }
 #define INT(key, zh, m, cs, req, kf, ft)                                    \
   { key, zh, ft, offsetof (struct xj_student, m), MSIZE (m), cs, req, kf,  \
-    false }
+    XJ_MASK_NONE }
 #define FLAG(key, zh, m) INT (key, zh, m, "flag", false, false, XJ_FT_FLAG)
 #define GUARDIAN(i)                                                         \
   TEXT ("g" #i "_name", "成员" #i "姓名", guardians[i - 1].name, NULL,     \
@@ -65,13 +65,13 @@ xj_student_init (struct xj_student *s)
   TEXT ("g" #i "_relation_note", "成员" #i "关系说明",                      \
         guardians[i - 1].relation_note, NULL, false, false, false),         \
   TEXT ("g" #i "_phone", "成员" #i "联系电话", guardians[i - 1].phone,      \
-        NULL, false, false, true),                                          \
+        NULL, false, false, XJ_MASK_PHONE),                                 \
   INT ("g" #i "_is_guardian", "成员" #i "是否监护人",                       \
        guardians[i - 1].is_guardian, "flag", false, false, XJ_FT_FLAG),     \
   TEXT ("g" #i "_id_type", "成员" #i "身份证件类型",                        \
         guardians[i - 1].id_type, "id_type", false, false, false),          \
   TEXT ("g" #i "_id_no", "成员" #i "身份证件号", guardians[i - 1].id_no,    \
-        NULL, false, false, true),                                          \
+        NULL, false, false, XJ_MASK_GUARDIAN_ID),                           \
   TEXT ("g" #i "_ethnicity", "成员" #i "民族", guardians[i - 1].ethnicity,  \
         "ethnicity", false, false, false),                                  \
   TEXT ("g" #i "_employer", "成员" #i "工作单位",                           \
@@ -93,7 +93,7 @@ const struct xj_field xj_student_fields[] = {
         false),
   TEXT ("id_type", "身份证件类型", id_type, "id_type", true, true, false),
   /* Required unless id_type is Z; xj_student_validate applies that. */
-  TEXT ("id_no", "身份证件号", id_no, NULL, true, true, true),
+  TEXT ("id_no", "身份证件号", id_no, NULL, true, true, XJ_MASK_ID),
   TEXT ("hk_mo_tw", "港澳台侨外", hk_mo_tw, "hk_mo_tw", false, false, false),
   TEXT ("political", "政治面貌", political, "political", false, false,
         false),
@@ -117,7 +117,7 @@ const struct xj_field xj_student_fields[] = {
   TEXT ("address", "现住址", address, NULL, false, false, false),
   TEXT ("mail_address", "通信地址", mail_address, NULL, false, false, false),
   TEXT ("home_address", "家庭地址", home_address, NULL, false, false, false),
-  TEXT ("phone", "联系电话", phone, NULL, false, false, true),
+  TEXT ("phone", "联系电话", phone, NULL, false, false, XJ_MASK_PHONE),
   TEXT ("postcode", "邮政编码", postcode, NULL, false, false, false),
   TEXT ("email", "电子信箱", email, NULL, false, false, false),
   FLAG ("only_child", "是否独生子女", only_child),
@@ -141,7 +141,7 @@ const struct xj_field xj_student_fields[] = {
   FLAG ("need_bus", "是否需要乘坐校车", need_bus),
   GUARDIAN (1),
   GUARDIAN (2),
-  { NULL, NULL, XJ_FT_TEXT, 0, 0, NULL, false, false, false },
+  { NULL, NULL, XJ_FT_TEXT, 0, 0, NULL, false, false, XJ_MASK_NONE },
 };
 
 #define NFIELDS (sizeof xj_student_fields / sizeof xj_student_fields[0] - 1)
@@ -885,83 +885,190 @@ xj_registry_no_valid (const char *s)
   return (s[18] >= '0' && s[18] <= '9') || 'X' == s[18];
 }
 
-/* ---- masking ---- */
+/* ---- masking (docs/internals/masking.md) ---- */
 
 static bool
-ascii_only (const char *s)
+all_digits (const char *s, size_t n)
 {
-  for (; *s; s++)
-    if ((unsigned char) *s >= 0x80)
+  for (size_t i = 0; i < n; i++)
+    if (s[i] < '0' || s[i] > '9')
       return false;
   return true;
 }
 
-/* Copy @in to @out replacing positions [keep_head, len - keep_tail)
-   with '*'; non-ASCII input becomes all stars so a multi-byte
-   character is never split. */
-static void
-mask (const char *in, char *out, size_t outsz, size_t keep_head,
-      size_t keep_tail)
+/* Month and day digits that could be a birth date (the mask must not
+   depend on the full calendar: a wrong-looking date masks everything). */
+static bool
+mmdd_ok (const char *p)
 {
-  size_t len;
-  size_t o = 0;
+  int m = (p[0] - '0') * 10 + (p[1] - '0');
+  int d = (p[2] - '0') * 10 + (p[3] - '0');
 
-  if (0 == outsz)
-    return;
-  if (NULL == in)
-    in = "";
-  if (!ascii_only (in))
-    {
-      len = xj_utf8_count (in);
-      keep_head = keep_tail = 0;
-    }
-  else
-    len = strlen (in);
-  if (keep_head + keep_tail > len)
-    keep_head = keep_tail = 0;
-  for (size_t i = 0; i < len && o + 1 < outsz; i++)
-    out[o++] = (i < keep_head || i >= len - keep_tail) ? in[i] : '*';
+  return m >= 1 && m <= 12 && d >= 1 && d <= 31;
+}
+
+/* Digits of @s before its sequence part, if @s has the layout of a
+   resident ID (address code + birth date + sequence + check; also
+   residence permits and L/J numbers after their letter): 14 for 18
+   characters, 12 for the 15-digit legacy form; 0 otherwise. */
+static size_t
+id_head (const char *s)
+{
+  size_t n = strlen (s);
+
+  if (18 == n && all_digits (s, 17)
+      && (('0' <= s[17] && s[17] <= '9') || 'X' == s[17])
+      && mmdd_ok (s + 10))
+    return 14;
+  if (15 == n && all_digits (s, 15) && mmdd_ok (s + 8))
+    return 12;
+  return 0;
+}
+
+/* @in with all but its first @keep bytes (ASCII) as '*', one star per
+   code point, so a multi-byte character is never split. */
+static void
+stars (const char *in, size_t keep, char *out, size_t outsz)
+{
+  size_t o = 0, len = xj_utf8_count (in);
+
+  for (size_t i = 0; i < keep && in[i] && o + 1 < outsz; i++)
+    out[o++] = in[i];
+  for (size_t i = keep; i < len && o + 1 < outsz; i++)
+    out[o++] = '*';
   out[o] = '\0';
 }
 
-void
-xj_mask_id (const char *in, char *out, size_t outsz)
+static void
+mask_phone (const char *in, char *out, size_t outsz)
 {
-  size_t len = in ? strlen (in) : 0;
+  size_t len = strlen (in);
 
-  if (len > 8)
-    mask (in, out, outsz, 4, 4);
-  else if (len > 2)
-    mask (in, out, outsz, 0, 2);
+  /* 138****5678: the middle four are the protected part of a mobile;
+     other numbers keep only their last four */
+  if (11 == len && '1' == in[0] && all_digits (in, 11))
+    xj_snprintf (out, outsz, "%.3s****%.4s", in, in + 7);
+  else if (len > 4 && all_digits (in + len - 4, 4))
+    {
+      stars (in, 0, out, outsz);
+      if (strlen (out) == len)
+        memcpy (out + len - 4, in + len - 4, 4);
+    }
   else
-    mask (in, out, outsz, 0, 0);
+    stars (in, 0, out, outsz);
 }
 
 void
-xj_mask_phone (const char *in, char *out, size_t outsz)
-{
-  size_t len = in ? strlen (in) : 0;
-
-  if (11 == len && '1' == in[0] && 11 == strspn (in, "0123456789"))
-    mask (in, out, outsz, 3, 4);
-  else if (len > 4)
-    mask (in, out, outsz, 0, 4);
-  else
-    mask (in, out, outsz, 0, 0);
-}
-
-void
-xj_mask_registry_no (const char *in, char *out, size_t outsz)
+xj_mask (enum xj_mask_kind kind, const char *in, char *out, size_t outsz)
 {
   if (0 == outsz)
     return;
   if (NULL == in)
     in = "";
-  if ('G' != in[0] || outsz < 2)
+  switch (kind)
     {
+    case XJ_MASK_NONE:
       xj_strlcpy (out, in, outsz);
       return;
+    case XJ_MASK_ID:
+      stars (in, id_head (in), out, outsz);
+      return;
+    case XJ_MASK_GUARDIAN_ID:
+      /* a guardian's birth date is shown nowhere: address code only */
+      stars (in, id_head (in) ? 6 : 0, out, outsz);
+      return;
+    case XJ_MASK_REGISTRY_NO:
+      if ('G' == in[0] || 'L' == in[0] || 'J' == in[0])
+        stars (in, id_head (in + 1) ? 15 : 1, out, outsz);
+      else
+        stars (in, 0, out, outsz);
+      return;
+    case XJ_MASK_PHONE:
+      mask_phone (in, out, outsz);
+      return;
     }
-  out[0] = 'G';
-  xj_mask_id (in + 1, out + 1, outsz - 1);
+  stars (in, 0, out, outsz);
+}
+
+unsigned
+xj_mask_right (enum xj_mask_kind kind)
+{
+  switch (kind)
+    {
+    case XJ_MASK_NONE:
+      return XJ_PII_ALL;
+    case XJ_MASK_ID:
+    case XJ_MASK_REGISTRY_NO:
+      return XJ_PII_ID_NO;
+    case XJ_MASK_GUARDIAN_ID:
+      return XJ_PII_GUARDIAN_ID;
+    case XJ_MASK_PHONE:
+      return XJ_PII_PHONE;
+    }
+  return 0;
+}
+
+const char *
+xj_mask_for (enum xj_mask_kind kind, unsigned show, const char *in,
+             char *buf, size_t bufsz)
+{
+  if (NULL == in || '\0' == in[0] || XJ_MASK_NONE == kind
+      || (show & xj_mask_right (kind)))
+    return in ? in : "";
+  xj_mask (kind, in, buf, bufsz);
+  return buf;
+}
+
+/* ---- full-number search ---- */
+
+enum xj_err
+xj_student_number_parse (const char *q, int today_ymd, enum xj_numq *kind,
+                         char out[XJ_NUMQ_MAX])
+{
+  char b[XJ_NUMQ_MAX];
+  size_t n = 0;
+  bool letters = false;
+  struct xj_idcard card;
+
+  *kind = XJ_NUMQ_NAME;
+  out[0] = '\0';
+  if (NULL == strpbrk (q, "0123456789"))
+    return XJ_E_OK;
+  /* upper-case ASCII, spaces dropped (numbers are copied with them) */
+  for (; *q; q++)
+    {
+      char c = *q;
+
+      if (' ' == c)
+        continue;
+      if (n + 1 >= sizeof b || (unsigned char) c >= 0x80)
+        return XJ_E_SEARCH_PARTIAL_NUMBER;
+      if (c >= 'a' && c <= 'z')
+        c = (char) (c - 32);
+      b[n++] = c;
+    }
+  b[n] = '\0';
+  if (xj_registry_no_valid (b))
+    {
+      *kind = XJ_NUMQ_REGISTRY_NO;
+      xj_strlcpy (out, b, XJ_NUMQ_MAX);
+      return XJ_E_OK;
+    }
+  if (XJ_E_OK == xj_idcard_parse (b, today_ymd, &card))
+    {
+      *kind = XJ_NUMQ_ID;
+      xj_strlcpy (out, card.id18, XJ_NUMQ_MAX);
+      return XJ_E_OK;
+    }
+  for (size_t i = 0; i < n; i++)
+    if ((b[i] < '0' || b[i] > '9') && ! ('X' == b[i] && i == n - 1))
+      letters = true;
+  /* digits (and a final X) are a resident ID or a registry number's
+     tail: only the whole, valid number is searched; anything with
+     letters is another ID type (passport, permit), matched whole */
+  if (! letters || n < 5 || ('G' == b[0] || 'L' == b[0] || 'J' == b[0]))
+    return XJ_E_SEARCH_PARTIAL_NUMBER;
+  *kind = XJ_NUMQ_OTHER_ID;
+  xj_strlcpy (out, b, XJ_NUMQ_MAX);
+  return XJ_E_OK;
 }

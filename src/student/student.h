@@ -13,8 +13,18 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "../core/err.h"
+#include "../user/reveal.h"
 
 #define XJ_GUARDIANS 2
+
+/* How a personal number is masked (xj_mask below). */
+enum xj_mask_kind {
+  XJ_MASK_NONE = 0,      /* not personal: shown as is */
+  XJ_MASK_ID,            /* the student's own ID number */
+  XJ_MASK_GUARDIAN_ID,   /* a guardian's ID number */
+  XJ_MASK_REGISTRY_NO,   /* G/L/J registry number, current or former */
+  XJ_MASK_PHONE          /* any phone */
+};
 
 struct xj_guardian {
   char name[200];         /* 成员姓名 */
@@ -101,7 +111,8 @@ struct xj_field {
   const char *codeset;    /* name of code set (codes.h) or NULL */
   bool required;          /* ★ mandatory on registration */
   bool key_field;         /* name/id/birth/gender: changes only via workflow */
-  bool pii;               /* masked in lists (id numbers, phones) */
+  enum xj_mask_kind pii;  /* how it is masked; XJ_MASK_NONE (0) = not
+                             personal (id numbers, phones are) */
 };
 
 /* NULL-terminated (key == NULL) table of every field of struct
@@ -141,15 +152,50 @@ void xj_registry_no_l (const char *county6, const char *birth_ymd_dash,
 /* Well-formed G/L/J number? */
 bool xj_registry_no_valid (const char *s);
 
-/* Mask for lists: ID "441823201501011234" -> "4418**********1234";
-   phone "13812345678" -> "138****5678".  @out >= sizeof input + 1. */
-void xj_mask_id (const char *in, char *out, size_t outsz);
-void xj_mask_phone (const char *in, char *out, size_t outsz);
-/* Mask a registry number wherever ID numbers are masked: a G number is
-   "G" + the resident ID, so "G441823201501011234" -> "G4418**********1234"
-   (the rest masked like xj_mask_id); L and J numbers are not IDs and are
-   copied in full.  @out >= strlen (@in) + 1 (24 bytes for any stored
-   number). */
-void xj_mask_registry_no (const char *in, char *out, size_t outsz);
+/* ---- masking (docs/internals/masking.md) ----
+   One masked form for every personal number, whatever the output (list,
+   record, timeline, export, card, audit display).  It never shows the
+   sequence digits or the check character of an ID (positions 15-18, or
+   13-15 of a legacy 15-digit ID), so nothing shown lets anyone rebuild
+   the number; what it shows the viewer sees anyway:
+     student ID     441823201503121234 -> 44182320150312****  (address
+                    code + the birth date, which the record shows)
+     registry no.   G441823201503121234 -> G44182320150312****  (G, L, J)
+     guardian ID    441823198001011234 -> 441823************  (their
+                    birth date is shown nowhere)
+     phone          13812345678 -> 138****5678; others keep the last 4
+   A value without an ID's layout (passports, permits of other shapes) is
+   all stars, one per character. */
+/* Mask @in as @kind into @out (@outsz >= strlen (@in) + 1 for ASCII;
+   longer non-ASCII input is cut, never split inside a character). */
+void xj_mask (enum xj_mask_kind kind, const char *in, char *out,
+              size_t outsz);
+/* The reveal right (enum xj_pii bit, user/reveal.h) that shows @kind in
+   full. */
+unsigned xj_mask_right (enum xj_mask_kind kind);
+/* @in as seen by a viewer whose reveal rights are @show (0 = none):
+   @in itself when @show holds xj_mask_right (@kind) or @in is empty,
+   else its masked form written into @buf.  Returns @in or @buf. */
+const char *xj_mask_for (enum xj_mask_kind kind, unsigned show,
+                         const char *in, char *buf, size_t bufsz);
+
+/* ---- full-number search (docs/internals/masking.md) ----
+   A list query is a name part, or an ID / registry number searched whole
+   (audited and rate-limited by the caller): never a prefix, so searching
+   cannot learn the digits a list masks. */
+enum xj_numq {
+  XJ_NUMQ_NAME,         /* no digit: a name part */
+  XJ_NUMQ_ID,           /* a resident ID (15-digit legacy converted) */
+  XJ_NUMQ_REGISTRY_NO,  /* a G/L/J registry number, current or former */
+  XJ_NUMQ_OTHER_ID      /* another ID type's number (letters and digits) */
+};
+#define XJ_NUMQ_MAX 40
+/* Classify @q.  A number comes back normalised in @out (upper-case, no
+   spaces, ID as 18 characters).  Digits that are not a whole valid ID
+   or registry number: XJ_E_SEARCH_PARTIAL_NUMBER.  @today_ymd as for
+   xj_idcard_parse. */
+enum xj_err xj_student_number_parse (const char *q, int today_ymd,
+                                     enum xj_numq *kind,
+                                     char out[XJ_NUMQ_MAX]);
 
 #endif

@@ -106,8 +106,8 @@ int_given (const struct xj_field *f, int v)
 
 const char *
 xj_import_cell (const struct xj_import_column *c, const struct xj_student *s,
-                const char *school_code, const char *class_name, bool mask,
-                char *out, size_t outsz)
+                const char *school_code, const char *class_name,
+                unsigned show, char *out, size_t outsz)
 {
   const struct xj_field *f;
   const char *base = (const char *) s;
@@ -116,9 +116,8 @@ xj_import_cell (const struct xj_import_column *c, const struct xj_student *s,
   switch (c->kind)
     {
     case XJ_IC_REGISTRY_NO:
-      if (mask)
-        xj_mask_registry_no (s->registry_no, out, outsz);
-      else
+      if (out != xj_mask_for (XJ_MASK_REGISTRY_NO, show, s->registry_no, out,
+                              outsz))
         xj_strlcpy (out, s->registry_no, outsz);
       return out;
     case XJ_IC_SCHOOL_CODE:
@@ -142,14 +141,7 @@ xj_import_cell (const struct xj_import_column *c, const struct xj_student *s,
       {
         const char *t = base + f->offset;
 
-        if (mask && f->pii && *t)
-          {
-            if (strstr (f->key, "phone"))
-              xj_mask_phone (t, out, outsz);
-            else
-              xj_mask_id (t, out, outsz);
-          }
-        else
+        if (out != xj_mask_for (f->pii, show, t, out, outsz))
           xj_strlcpy (out, t, outsz);
         break;
       }

@@ -41,11 +41,12 @@ int xj_import_column_index (const char *zh);
 /* Write the cell of column @c for record @s into @out (size @outsz, at
    least XJ_IMPORT_CELL_MAX for a whole value).  @school_code and
    @class_name fill the two columns that are not struct fields (may be
-   NULL = empty).  With @mask, pii fields (ID numbers, phones) and a G
-   registry number are masked as in lists.  Returns @out. */
+   NULL = empty).  Personal numbers (ID numbers, phones, the registry
+   number) are masked (xj_mask) unless @show, the reader's reveal rights
+   (enum xj_pii bits), holds their right.  Returns @out. */
 const char *xj_import_cell (const struct xj_import_column *c,
                             const struct xj_student *s,
                             const char *school_code, const char *class_name,
-                            bool mask, char *out, size_t outsz);
+                            unsigned show, char *out, size_t outsz);
 
 #endif

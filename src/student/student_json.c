@@ -61,24 +61,17 @@ int_given (const struct xj_field *f, int v)
 
 /* JSON value of field @f, or NULL when not given. */
 static json_t *
-field_value (const struct xj_student *s, const struct xj_field *f, bool mask)
+field_value (const struct xj_student *s, const struct xj_field *f,
+             unsigned show)
 {
   switch (f->type)
     {
     case XJ_FT_TEXT:
       {
-        const char *t = ftext (s, f);
         char m[64];
 
-        if (mask && f->pii && *t)
-          {
-            if (strstr (f->key, "phone"))
-              xj_mask_phone (t, m, sizeof m);
-            else
-              xj_mask_id (t, m, sizeof m);
-            return json_string (m);
-          }
-        return json_string (t);
+        return json_string (xj_mask_for (f->pii, show, ftext (s, f), m,
+                                         sizeof m));
       }
     case XJ_FT_INT:
     case XJ_FT_FLAG:
@@ -100,18 +93,16 @@ field_value (const struct xj_student *s, const struct xj_field *f, bool mask)
 }
 
 json_t *
-xj_student_to_json (const struct xj_student *s, bool mask)
+xj_student_to_json (const struct xj_student *s, unsigned show)
 {
   json_t *o = json_object ();
-
   char reg[sizeof s->registry_no];
 
-  if (mask)
-    xj_mask_registry_no (s->registry_no, reg, sizeof reg);
-  else
-    xj_strlcpy (reg, s->registry_no, sizeof reg);
   json_object_set_new (o, "id", json_integer (s->id));
-  json_object_set_new (o, "registry_no", json_string (reg));
+  json_object_set_new (o, "registry_no",
+                       json_string (xj_mask_for (XJ_MASK_REGISTRY_NO, show,
+                                                 s->registry_no, reg,
+                                                 sizeof reg)));
   json_object_set_new (o, "status", json_string (s->status));
   json_object_set_new (o, "dup_flag", json_integer (s->dup_flag));
   json_object_set_new (o, "version", json_integer (s->version));
@@ -121,8 +112,8 @@ xj_student_to_json (const struct xj_student *s, bool mask)
   else
     json_object_set_new (o, "class_id", json_null ());
   for (const struct xj_field *f = xj_student_fields; f->key; f++)
-    json_object_set_new (o, f->key, field_value (s, f, mask));
-  json_object_set_new (o, "masked", json_boolean (mask));
+    json_object_set_new (o, f->key, field_value (s, f, show));
+  json_object_set_new (o, "masked", json_boolean (XJ_PII_ALL != show));
   return o;
 }
 
@@ -234,24 +225,16 @@ text_real (struct xj_buf *b, const char *key, double d)
 
 static void
 text_field (struct xj_buf *b, const struct xj_student *s,
-            const struct xj_field *f, bool mask)
+            const struct xj_field *f, unsigned show)
 {
   switch (f->type)
     {
     case XJ_FT_TEXT:
       {
-        const char *t = ftext (s, f);
         char m[64];
 
-        if (mask && f->pii && *t)
-          {
-            if (strstr (f->key, "phone"))
-              xj_mask_phone (t, m, sizeof m);
-            else
-              xj_mask_id (t, m, sizeof m);
-            t = m;
-          }
-        text_string (b, f->key, t);
+        text_string (b, f->key,
+                     xj_mask_for (f->pii, show, ftext (s, f), m, sizeof m));
         return;
       }
     case XJ_FT_INT:
@@ -288,20 +271,19 @@ text_field (struct xj_buf *b, const struct xj_student *s,
 }
 
 char *
-xj_student_to_json_text (const struct xj_student *s, bool mask,
+xj_student_to_json_text (const struct xj_student *s, unsigned show,
                          const json_t *extra)
 {
   struct xj_buf b;
   char reg[sizeof s->registry_no];
+  bool masked = XJ_PII_ALL != show;
 
-  if (mask)
-    xj_mask_registry_no (s->registry_no, reg, sizeof reg);
-  else
-    xj_strlcpy (reg, s->registry_no, sizeof reg);
   xj_buf_init (&b, 0);
   xj_buf_append (&b, "{", 1);
   text_int (&b, "id", s->id);
-  text_string (&b, "registry_no", reg);
+  text_string (&b, "registry_no",
+               xj_mask_for (XJ_MASK_REGISTRY_NO, show, s->registry_no, reg,
+                            sizeof reg));
   text_string (&b, "status", s->status);
   text_int (&b, "dup_flag", s->dup_flag);
   text_int (&b, "version", s->version);
@@ -314,9 +296,9 @@ xj_student_to_json_text (const struct xj_student *s, bool mask,
       xj_buf_append (&b, "null", 4);
     }
   for (const struct xj_field *f = xj_student_fields; f->key; f++)
-    text_field (&b, s, f, mask);
+    text_field (&b, s, f, show);
   text_key (&b, "masked");
-  xj_buf_append (&b, mask ? "true" : "false", mask ? 4 : 5);
+  xj_buf_append (&b, masked ? "true" : "false", masked ? 4 : 5);
   if (extra && json_object_size (extra) > 0)
     {
       char *e = json_dumps (extra, XJ_JSON_DUMP_FLAGS);
@@ -472,7 +454,7 @@ xj_student_data_dump (const struct xj_student *s)
 
       if (xj_student_is_column (f->key))
         continue;
-      v = field_value (s, f, false);
+      v = field_value (s, f, XJ_PII_ALL);
       if (json_is_null (v) || (json_is_string (v) && 0 == json_string_length (v)))
         {
           json_decref (v);
@@ -694,32 +676,25 @@ xj_student_data_load (struct xj_student *s, const void *p, size_t n)
 void
 xj_student_mask_json (json_t *o)
 {
+  json_t *val;
+  char m[64];
+
   if (! json_is_object (o))
     return;
   for (const struct xj_field *f = xj_student_fields; f->key; f++)
     {
-      json_t *val = f->pii ? json_object_get (o, f->key) : NULL;
-      char m[64];
-
+      val = f->pii ? json_object_get (o, f->key) : NULL;
       if (! json_is_string (val) || 0 == json_string_length (val))
         continue;
-      if (strstr (f->key, "phone"))
-        xj_mask_phone (json_string_value (val), m, sizeof m);
-      else
-        xj_mask_id (json_string_value (val), m, sizeof m);
+      xj_mask (f->pii, json_string_value (val), m, sizeof m);
       json_object_set_new (o, f->key, json_string (m));
     }
-  /* a G registry number is "G" + the resident ID */
-  {
-    json_t *val = json_object_get (o, "registry_no");
-    char m[64];
-
-    if (json_is_string (val) && 'G' == json_string_value (val)[0])
-      {
-        xj_mask_registry_no (json_string_value (val), m, sizeof m);
-        json_object_set_new (o, "registry_no", json_string (m));
-      }
-  }
+  val = json_object_get (o, "registry_no");
+  if (json_is_string (val) && 0 < json_string_length (val))
+    {
+      xj_mask (XJ_MASK_REGISTRY_NO, json_string_value (val), m, sizeof m);
+      json_object_set_new (o, "registry_no", json_string (m));
+    }
 }
 
 json_t *

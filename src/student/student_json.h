@@ -18,16 +18,18 @@
 bool xj_student_is_column (const char *key);
 
 /* Every field-table key plus id, registry_no, status, dup_flag, version,
-   school_id, class_id, grade.  With @mask, pii fields and a G registry
-   number (xj_mask_registry_no) are masked.
-   Caller owns the result. */
-json_t *xj_student_to_json (const struct xj_student *s, bool mask);
+   school_id, class_id, grade, "masked".  Personal numbers (the fields
+   with a mask kind and the registry number) are shown in full only where
+   @show (reveal rights, enum xj_pii bits; 0 = none, XJ_PII_ALL = all)
+   allows, else masked by xj_mask; "masked" is true unless @show is
+   XJ_PII_ALL.  Caller owns the result. */
+json_t *xj_student_to_json (const struct xj_student *s, unsigned show);
 
-/* The compact JSON text of xj_student_to_json (@s, @mask) -- exactly what
+/* The compact JSON text of xj_student_to_json (@s, @show) -- exactly what
    json_dumps (JSON_COMPACT) makes of it -- with the members of the object
    @extra (may be NULL; keys must not repeat the record's) appended, built
    without jansson values (the GET hot path).  Caller frees. */
-char *xj_student_to_json_text (const struct xj_student *s, bool mask,
+char *xj_student_to_json_text (const struct xj_student *s, unsigned show,
                                const json_t *extra);
 
 enum xj_from_json_flags {
@@ -56,10 +58,10 @@ char *xj_student_data_dump (const struct xj_student *s);
 enum xj_err xj_student_data_load (struct xj_student *s, const void *p,
                                   size_t n);
 
-/* Mask, in place, every PII member (ID numbers, phones) of the JSON
-   object @o, and a "registry_no" member holding a G number
-   (xj_mask_registry_no); no-op for anything else.  For displays of
-   stored history. */
+/* Mask, in place, every personal member (ID numbers, phones, by the
+   field's mask kind) of the JSON object @o, and a "registry_no" member
+   (xj_mask); no-op for anything else.  For displays of stored history
+   (timeline, change requests, audit log). */
 void xj_student_mask_json (json_t *o);
 
 /* JSON array of verrs: [{"field","code","message"}].  Caller owns. */

@@ -31,7 +31,7 @@ dup_found (void *cls, int64_t id, const char *name, int64_t school_id,
 static char *
 record_json (const struct xj_student *s)
 {
-  json_t *j = xj_student_to_json (s, false);
+  json_t *j = xj_student_to_json (s, XJ_PII_ALL);
   char *out = json_dumps (j, JSON_COMPACT | JSON_SORT_KEYS);
 
   json_decref (j);

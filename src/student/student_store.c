@@ -65,10 +65,15 @@ XJ_DB_STMT (st_stu_events,
   "SELECT st.id, st.registry_no, st.name, st.gender, st.birth_date,"           \
   " coalesce(st.id_no, ''), st.school_id, sc.name, st.grade,"                  \
   " coalesce(st.class_id, 0), coalesce(c.name, ''), st.status, st.dup_flag"    \
-  LIST_FROM " ORDER BY " order " LIMIT $9 OFFSET $10"
+  LIST_FROM " ORDER BY " order " LIMIT $10 OFFSET $11"
 XJ_DB_STMT (st_list_count, "SELECT count(*)" LIST_FROM)
-XJ_DB_STMT (st_list_regno_a, LIST_SQL ("st.registry_no ASC"))
-XJ_DB_STMT (st_list_regno_d, LIST_SQL ("st.registry_no DESC"))
+/* by the part of the registry number a list shows (letter, address
+   code, birth date: xj_mask), then by row: ordering on the hidden
+   sequence digits would tell them */
+XJ_DB_STMT (st_list_regno_a,
+            LIST_SQL ("substr(st.registry_no, 1, 15) ASC, st.id ASC"))
+XJ_DB_STMT (st_list_regno_d,
+            LIST_SQL ("substr(st.registry_no, 1, 15) DESC, st.id DESC"))
 XJ_DB_STMT (st_list_name_a, LIST_SQL ("st.name ASC, st.id ASC"))
 XJ_DB_STMT (st_list_name_d, LIST_SQL ("st.name DESC, st.id DESC"))
 XJ_DB_STMT (st_list_birth_a, LIST_SQL ("st.birth_date ASC, st.id ASC"))
@@ -503,7 +508,7 @@ xj_student_list (struct xj_db *db, const char *scope_prefix,
 #define FILTER_PARAMS                                                        \
   XJ_DB_S (scope_prefix), XJ_DB_I (scope_school), XJ_DB_I (scope_teacher),  \
     XJ_DB_I (f->school_id), XJ_DB_S (f->grade), XJ_DB_I (f->class_id),      \
-    XJ_DB_S (f->status), XJ_DB_S (q)
+    XJ_DB_S (f->status), XJ_DB_S (q), XJ_DB_S (f->number)
   qs = xj_db_q (db, &st_list_count, XJ_DB_PARAMS (FILTER_PARAMS), &count_row,
                 total);
   if (qs >= 0)
@@ -546,4 +551,44 @@ xj_student_events (struct xj_db *db, int64_t id, xj_event_cb cb, void *cls)
                            &ev_row, &c);
 
   return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}
+
+/* ---- full-number searches ---- */
+
+static const char *
+numq_name (enum xj_numq kind)
+{
+  switch (kind)
+    {
+    case XJ_NUMQ_ID:
+      return "id_no";
+    case XJ_NUMQ_REGISTRY_NO:
+      return "registry_no";
+    case XJ_NUMQ_OTHER_ID:
+      return "other_id";
+    case XJ_NUMQ_NAME:
+      break;
+    }
+  return "name";
+}
+
+enum xj_err
+xj_student_search_audit (struct xj_db *db, const struct xj_actor *a,
+                         const char *via, enum xj_numq kind,
+                         const char *number, int64_t found)
+{
+  char m[XJ_NUMQ_MAX];
+  json_t *j;
+  char *after;
+  enum xj_err e;
+
+  xj_mask (XJ_NUMQ_REGISTRY_NO == kind ? XJ_MASK_REGISTRY_NO : XJ_MASK_ID,
+           number, m, sizeof m);
+  j = json_pack ("{s:s, s:s, s:s, s:I}", "via", via, "by", numq_name (kind),
+                 "number", m, "found", (json_int_t) found);
+  after = json_dumps (j, JSON_COMPACT | JSON_SORT_KEYS);
+  json_decref (j);
+  e = xj_audit_append (db, a, "student.search", "student", "", NULL, after);
+  free (after);
+  return e;
 }

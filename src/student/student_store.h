@@ -109,7 +109,9 @@ struct xj_student_filter {
   const char *grade;     /* NULL = any */
   int64_t class_id;      /* 0 = any */
   const char *status;    /* NULL = any */
-  const char *q;         /* NULL = none: name substring, registry/ID prefix */
+  const char *q;         /* NULL = none: name substring */
+  const char *number;    /* NULL = none: a full ID or registry number
+                            (xj_student_number_parse), matched exactly */
   enum xj_student_sort sort;
   bool desc;
   int64_t limit, offset;
@@ -130,6 +132,15 @@ enum xj_err xj_student_list (struct xj_db *db, const char *scope_prefix,
                              const struct xj_student_filter *f,
                              int64_t *total, xj_student_item_cb cb,
                              void *cls);
+
+/* Append the audit entry of one full-number search (a list query or an
+   export by ID or registry number): @via "list" or "export", the kind,
+   the number masked (xj_mask; the full number is not stored) and how
+   many records it found.  Inside a write transaction. */
+enum xj_err xj_student_search_audit (struct xj_db *db,
+                                     const struct xj_actor *a,
+                                     const char *via, enum xj_numq kind,
+                                     const char *number, int64_t found);
 
 struct xj_student_event {
   int64_t id;

@@ -9,9 +9,10 @@
 /* One WHERE clause for list, count and export.  $1 county prefix ('' =
    all), $2 scope school (0 = all, -1 = none), $3 teacher user id (0 = no
    class restriction), $4..$7 filters (school, grade, class, status), $8
-   text query (LIKE-escaped with '\'): a name part, or the start of a
-   registry number (current or former: an L number kept as alias after
-   L->G) or of an ID number. */
+   a name part (LIKE-escaped with '\'), $9 a full ID or registry number
+   (current or former: an L number kept as alias after L->G), matched
+   exactly: never a prefix, so no query learns digits a list masks
+   (docs/internals/masking.md). */
 #define XJ_STUDENT_LIST_FROM                                                   \
   " FROM students st JOIN schools sc ON sc.id = st.school_id"                  \
   " LEFT JOIN classes c ON c.id = st.class_id"                                 \
@@ -21,11 +22,10 @@
   "  WHERE user_id = $3))"                                                     \
   " AND ($4 = 0 OR st.school_id = $4) AND ($5 IS NULL OR st.grade = $5)"       \
   " AND ($6 = 0 OR st.class_id = $6) AND ($7 IS NULL OR st.status = $7)"       \
-  " AND ($8 IS NULL OR st.name LIKE '%' || $8 || '%' ESCAPE '\\'"              \
-  "  OR st.registry_no LIKE $8 || '%' ESCAPE '\\'"                             \
-  "  OR st.id_no LIKE $8 || '%' ESCAPE '\\'"                                   \
+  " AND ($8 IS NULL OR st.name LIKE '%' || $8 || '%' ESCAPE '\\')"             \
+  " AND ($9 IS NULL OR st.registry_no = $9 OR st.id_no = $9"                   \
   "  OR st.id IN (SELECT student_id FROM student_aliases"                      \
-  "   WHERE registry_no LIKE $8 || '%' ESCAPE '\\'))"
+  "   WHERE registry_no = $9))"
 
 /* The columns of one whole record with its context, in the order
    xj_student_from_row reads them; FROM must join schools sc and classes c. */

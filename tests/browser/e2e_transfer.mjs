@@ -94,7 +94,7 @@ await check('setup: four users of two counties and a transferable student', asyn
   // neither an entry grade (no transfer in its first term) nor a graduating
   // grade (no transfer all year): the change settings' defaults
   const movable = (g) => !/^\d1$/.test(g) && !['16', '23', '24', '33', '43'].includes(g)
-  const cands = (list.body.items || []).filter((s) => grades.includes(String(s.grade)) && movable(String(s.grade))).reverse()
+  const cands = (list.body.items || []).filter((s) => grades.includes(String(s.grade)) && movable(String(s.grade)) && /^\d{14}\*{4}$/.test(s.id_no)).reverse()
   assert(cands.length, 'no enrolled student of ys_reg1 in grades ' + grades.join(','))
   const s = cands[0]
   const rv = await ysReg.post('/students/' + s.id + '/reveal')

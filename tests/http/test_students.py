@@ -3,8 +3,8 @@ import re
 
 import pytest
 
-from conftest import (FULL_G, MASKED_G, err_code, list_all, mask_regno,
-                      register, sql)
+from conftest import (FULL_G, MASKED_G, err_code, list_all, mask_id,
+                      mask_regno, register, sql)
 
 FULL_ID = re.compile(r"^\d{17}[\dX]$")
 ITEM_KEYS = {"id", "registry_no", "name", "gender", "birth_date", "id_no",
@@ -37,9 +37,10 @@ def test_list_is_masked(api):
         assert not FULL_G.search(str(it)), it
 
 
-def test_list_masks_g_numbers_keeps_l_numbers(api, world):
-    """docs/api.md Masking: the G registry number is masked like the ID it
-    holds; L numbers (no resident ID) are shown in full."""
+def test_list_masks_g_and_l_numbers(api, world):
+    """docs/internals/masking.md: every registry number (G = "G" + the ID;
+    L and J built like one) is masked the same way; only the whole number
+    finds the student."""
     from test_register import l_student
     a = api("ys_reg1")
     body, rep = register(a)
@@ -49,18 +50,21 @@ def test_list_masks_g_numbers_keeps_l_numbers(api, world):
     assert items[0]["registry_no"] == mask_regno(rep["registry_no"])
     assert items[0]["registry_no"] == "G" + items[0]["id_no"]
     assert body["id_no"] not in str(items)
-    # the full G number, or a prefix of it, still finds the student
-    for q in (rep["registry_no"], rep["registry_no"].lower(),
-              rep["registry_no"][:12]):
+    # the full G number finds the student; a prefix of it is refused
+    for q in (rep["registry_no"], rep["registry_no"].lower()):
         found, _ = list_all(a, "/students", q=q)
         assert rep["id"] in [i["id"] for i in found], q
         assert not FULL_G.search(str(found)), q
+    r = a.get("/students", params={"q": rep["registry_no"][:12]})
+    assert r.status_code == 400 and err_code(r) == "search_partial_number"
     _, lrep = l_student(a)
     items = a.get("/students", params={"q": lrep["registry_no"]}).json()[
         "items"]
-    assert [i["registry_no"] for i in items] == [lrep["registry_no"]]
+    assert [i["registry_no"] for i in items] == [mask_regno(
+        lrep["registry_no"])]
     got = a.get(f"/students/{lrep['id']}").json()["student"]
-    assert got["registry_no"] == lrep["registry_no"]
+    assert got["registry_no"] == mask_regno(lrep["registry_no"])
+    assert lrep["registry_no"] not in str(got)
 
 
 def test_list_filters_school_grade_class_status(api, world):
@@ -108,7 +112,7 @@ def full_regnos(world, ids):
     return {int(r.split("|")[0]): r.split("|")[1] for r in rows}
 
 
-def test_list_q_by_registry_prefix_and_full_id(api, world):
+def test_list_q_full_registry_and_id_only(api, world):
     a = api("ys_bureau")
     st = first_student(a, school_id=api("ys_reg1").user["school_id"])
     # the list masks a G number; the full one comes from reveal (audited)
@@ -117,11 +121,11 @@ def test_list_q_by_registry_prefix_and_full_id(api, world):
     assert st["registry_no"] == mask_regno(regno)
     items, _ = list_all(a, "/students", q=regno)
     assert [i["id"] for i in items] == [st["id"]]
-    items, total = list_all(a, "/students", q=regno[:9])
-    assert st["id"] in [i["id"] for i in items]
-    full = full_regnos(world, [i["id"] for i in items])
-    assert all(v.startswith(regno[:9]) for v in full.values())
-    assert all(i["registry_no"] == mask_regno(full[i["id"]]) for i in items)
+    # no prefix of a registry number matches anything
+    for n in (9, 15, 18):
+        r = a.get("/students", params={"q": regno[:n]})
+        assert r.status_code == 400, n
+        assert err_code(r) == "search_partial_number"
     # the full, unmasked ID (learned via reveal) finds the student
     full = rv["id_no"]
     assert FULL_ID.match(full)
@@ -154,10 +158,10 @@ def test_list_sort_and_order(api, world):
         desc, _ = list_all(a, "/students", school_id=sid, sort=key,
                            order="desc")
         if key == "registry_no":
-            # the list masks G numbers: compare the stored values
-            full = full_regnos(world, [i["id"] for i in asc])
-            va = [full[i["id"]] for i in asc]
-            vd = [full[i["id"]] for i in desc]
+            # by the part a list shows, then by row: never by the masked
+            # digits (tests/http/test_masking.py)
+            va = [(i["registry_no"], i["id"]) for i in asc]
+            vd = [(i["registry_no"], i["id"]) for i in desc]
         else:
             va = [i[field] for i in asc]
             vd = [i[field] for i in desc]
@@ -169,8 +173,8 @@ def test_list_sort_and_order(api, world):
     ids = [i["id"] for i in created]
     assert ids == sorted(ids, reverse=True)
     default, _ = list_all(a, "/students", school_id=sid)
-    full = full_regnos(world, [i["id"] for i in default])
-    assert [full[i["id"]] for i in default] == sorted(full.values())
+    shown = [(i["registry_no"], i["id"]) for i in default]
+    assert shown == sorted(shown)
 
 
 def test_list_bad_sort_or_order_400(api):
@@ -192,13 +196,13 @@ def test_get_one_is_masked(api, world):
     s = r.json()["student"]
     assert s["masked"] is True
     assert s["id_no"] != body["id_no"] and "*" in s["id_no"]
-    assert s["id_no"][:4] == body["id_no"][:4]
-    assert s["id_no"][-4:] == body["id_no"][-4:]
+    assert s["id_no"] == mask_id(body["id_no"])
+    assert s["id_no"][-4:] == "****"
     assert s["phone"] == "139****5678"
     assert s["g1_phone"] != body["g1_phone"] and "*" in s["g1_phone"]
     assert s["g2_phone"] == "138****1111"
     assert s["registry_no"] == mask_regno(rep["registry_no"])
-    assert s["registry_no"] == "G4401**********" + body["id_no"][-4:]
+    assert s["registry_no"] == "G" + body["id_no"][:14] + "****"
     assert body["id_no"] not in r.text
     assert s["name"] == body["name"] and s["version"] == 1
     assert s["school_id"] == world.school["ys1"]
@@ -276,8 +280,8 @@ def test_events_timeline_starts_with_creation(api):
 
 
 def test_events_mask_g_registry_number(api):
-    """The timeline of an L number that became G: the new G number is
-    shown masked like the ID, the old L number in full."""
+    """The timeline of an L number that became G: both numbers are shown
+    masked (letter, address code, birth date)."""
     from test_register import l_student
     from conftest import make_id
     a = api("ys_reg1")
@@ -292,7 +296,7 @@ def test_events_mask_g_registry_number(api):
     assert new_id not in r.text and not FULL_G.search(r.text)
     ev = r.json()["items"][-1]
     assert ev["kind"] == "assign_id"
-    assert ev["before"]["registry_no"] == rep["registry_no"]
+    assert ev["before"]["registry_no"] == mask_regno(rep["registry_no"])
     assert ev["after"]["registry_no"] == mask_regno("G" + new_id)
 
 

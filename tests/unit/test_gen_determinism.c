@@ -100,7 +100,7 @@ student_dump (struct xj_db *db, int64_t id)
   char *out;
 
   assert_int_equal (xj_student_load (db, id, &s), XJ_E_OK);
-  j = xj_student_to_json (&s, false);
+  j = xj_student_to_json (&s, XJ_PII_ALL);
   out = json_dumps (j, JSON_SORT_KEYS | JSON_COMPACT);
   json_decref (j);
   return out;

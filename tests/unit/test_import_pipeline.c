@@ -326,7 +326,7 @@ test_formula_cells_round_trip (void **state)
 {
   struct fx *f = *state;
   struct xj_import_result res;
-  struct xj_export_opts eo = { .format = XJ_EXPORT_CSV, .reveal = true,
+  struct xj_export_opts eo = { .format = XJ_EXPORT_CSV, .show = XJ_PII_ALL,
                                .actor = &actor };
   char id[2][19], out[96];
   char *text;

@@ -52,15 +52,15 @@ sample (struct xj_student *s)
 }
 
 static void
-assert_same_text (const struct xj_student *s, bool mask, json_t *extra)
+assert_same_text (const struct xj_student *s, unsigned show, json_t *extra)
 {
-  json_t *o = xj_student_to_json (s, mask);
+  json_t *o = xj_student_to_json (s, show);
   char *want, *got;
 
   if (extra)
     json_object_update (o, extra);
   want = json_dumps (o, XJ_JSON_DUMP_FLAGS);
-  got = xj_student_to_json_text (s, mask, extra);
+  got = xj_student_to_json_text (s, show, extra);
   assert_string_equal (got, want);
   free (want);
   free (got);
@@ -77,12 +77,12 @@ test_text_matches_jansson (void **state)
 
   (void) state;
   sample (&s);
-  assert_same_text (&s, true, NULL);
-  assert_same_text (&s, false, NULL);
+  assert_same_text (&s, 0, NULL);
+  assert_same_text (&s, XJ_PII_ALL, NULL);
   for (size_t i = 0; i < sizeof reals / sizeof reals[0]; i++)
     {
       s.distance_km = reals[i];
-      assert_same_text (&s, true, NULL);
+      assert_same_text (&s, 0, NULL);
     }
   s.class_id = 9;
   s.gender = 0;
@@ -90,24 +90,25 @@ test_text_matches_jansson (void **state)
   xj_strlcpy (s.email, "bad \xff\xfe utf-8", sizeof s.email); /* dropped */
   extra = json_pack ("{s:s, s:s, s:[s, s]}", "school_name", "阳山县第一中学",
                      "class_name", "高一(2)班", "aliases", "L1", "L\"2");
-  assert_same_text (&s, true, extra);
-  assert_same_text (&s, false, extra);
+  assert_same_text (&s, 0, extra);
+  assert_same_text (&s, XJ_PII_ALL, extra);
   json_decref (extra);
   extra = json_object ();
-  assert_same_text (&s, true, extra);
+  assert_same_text (&s, 0, extra);
   json_decref (extra);
 }
 
-/* A G registry number is "G" + the resident ID: masked wherever the ID
-   is, the same way in both paths; L and J numbers stay in full. */
+/* Registry numbers (G = "G" + the resident ID; L and J built like one)
+   are masked the same way in both paths: letter, address code and birth
+   date shown, never positions 15-18 of the number. */
 static void
 test_registry_no_masked (void **state)
 {
   static const char *const nos[][2] = {
-    { "G441823201106273456", "G4418**********3456" },
-    { "G44182320110627345X", "G4418**********345X" },
-    { "L441823201106270001", "L441823201106270001" },
-    { "J441823201106270002", "J441823201106270002" },
+    { "G441823201106273456", "G44182320110627****" },
+    { "G44182320110627345X", "G44182320110627****" },
+    { "L441823201106270001", "L44182320110627****" },
+    { "J441823201106270002", "J44182320110627****" },
     { "", "" },
     { "G", "G" },
   };
@@ -119,40 +120,47 @@ test_registry_no_masked (void **state)
   sample (&s);
   for (size_t i = 0; i < sizeof nos / sizeof nos[0]; i++)
     {
-      xj_mask_registry_no (nos[i][0], m, sizeof m);
+      xj_mask (XJ_MASK_REGISTRY_NO, nos[i][0], m, sizeof m);
       assert_string_equal (m, nos[i][1]);
       xj_strlcpy (s.registry_no, nos[i][0], sizeof s.registry_no);
-      o = xj_student_to_json (&s, true);
+      o = xj_student_to_json (&s, 0);
       assert_string_equal (json_string_value (json_object_get (o,
                                                                "registry_no")),
                            nos[i][1]);
       json_decref (o);
-      o = xj_student_to_json (&s, false);
+      o = xj_student_to_json (&s, XJ_PII_ALL);
       assert_string_equal (json_string_value (json_object_get (o,
                                                                "registry_no")),
                            nos[i][0]);
       json_decref (o);
-      assert_same_text (&s, true, NULL);
-      assert_same_text (&s, false, NULL);
+      /* phones revealed, the registry number still not */
+      o = xj_student_to_json (&s, XJ_PII_PHONE);
+      assert_string_equal (json_string_value (json_object_get (o,
+                                                               "registry_no")),
+                           nos[i][1]);
+      assert_string_equal (json_string_value (json_object_get (o, "g1_phone")),
+                           "13112343917");
+      json_decref (o);
+      assert_same_text (&s, 0, NULL);
+      assert_same_text (&s, XJ_PII_ALL, NULL);
+      assert_same_text (&s, XJ_PII_PHONE, NULL);
     }
   /* truncated, never overrun */
-  xj_mask_registry_no ("G441823201106273456", small, sizeof small);
+  xj_mask (XJ_MASK_REGISTRY_NO, "G441823201106273456", small, sizeof small);
   assert_string_equal (small, "G4418");
-  xj_mask_registry_no ("L441823201106270001", small, sizeof small);
-  assert_string_equal (small, "L4418");
   /* stored history (events, audit): the registry_no member too */
-  ev = json_pack ("{s:s, s:s, s:s}", "registry_no", "G441823201106273456",
-                  "id_no", "441823201106273456", "name", "蒙华博");
+  ev = json_pack ("{s:s, s:s, s:s, s:s}", "registry_no",
+                  "G441823201106273456", "id_no", "441823201106273456",
+                  "name", "蒙华博", "g1_id_no", "44182319800101123X");
   xj_student_mask_json (ev);
   assert_string_equal (json_string_value (json_object_get (ev, "registry_no")),
-                       "G4418**********3456");
+                       "G44182320110627****");
   assert_string_equal (json_string_value (json_object_get (ev, "id_no")),
-                       "4418**********3456");
-  json_decref (ev);
-  ev = json_pack ("{s:s}", "registry_no", "L441823201106270001");
-  xj_student_mask_json (ev);
-  assert_string_equal (json_string_value (json_object_get (ev, "registry_no")),
-                       "L441823201106270001");
+                       "44182320110627****");
+  assert_string_equal (json_string_value (json_object_get (ev, "g1_id_no")),
+                       "441823************");
+  assert_string_equal (json_string_value (json_object_get (ev, "name")),
+                       "蒙华博");
   json_decref (ev);
 }
 

@@ -49,8 +49,13 @@ export const canPickSchool = (u) => isAdmin(u) || isBureau(u)
 export const canRegister = (u) => isAdmin(u) || isBureau(u) || isRegistrar(u)
 /** May upload bulk imports (not class teachers). */
 export const canImport = (u) => isAdmin(u) || isBureau(u) || isRegistrar(u)
-/** May export full ID numbers (reveal=1; audited). */
-export const canExportFull = (u) => isAdmin(u) || isBureau(u) || isRegistrar(u)
+/** What the user may see in full, as the server's reveal rights say
+    (id_no, phone, guardian_id): the same on screen, in exports, on cards. */
+export const revealRights = (u) => (u && Array.isArray(u.reveal) ? u.reveal : [])
+/** May reveal anything on the record page. */
+export const canReveal = (u) => revealRights(u).length > 0
+/** May export with full numbers (reveal=1; audited): what canReveal shows. */
+export const canExportFull = (u) => revealRights(u).length > 0
 export const canEdit = (u) => isAdmin(u) || isBureau(u) || isRegistrar(u)
 
 /** The name of the user's scope: school, region or nothing. */

@@ -26,10 +26,10 @@ export default {
   urbanRural: { 1: 'Urban', 2: 'Town', 3: 'Rural' },
   klass: { grade: 'Grade', name: 'Class', headTeacher: 'Head teacher', headCount: 'Students', schoolYear: 'School year' },
   student: {
-    list: 'Students', q: 'Name, registry no. or ID no.', school: 'School', grade: 'Grade', klass: 'Class', status: 'Status',
+    list: 'Students', q: 'Name, or a full ID / registry no.', qHint: 'Searching by ID or registry number needs the whole number (18-digit ID or 19-character registry number), never a part; each search by number is recorded in the audit log and limited per minute', school: 'School', grade: 'Grade', klass: 'Class', status: 'Status',
     registryNo: 'Registry no.', name: 'Name', gender: 'Gender', birthDate: 'Birth date', idNo: 'ID no.', dup: 'Possible duplicate',
     record: 'Student record', reveal: 'Show full details', revealTitle: 'Show full details',
-    revealConfirm: 'This shows the full ID numbers, registry number and phone numbers of this student. The action is recorded in the audit log. Continue?',
+    revealConfirm: 'This shows the ID numbers, registry number or phone numbers of this student that you may see in full. The action is recorded in the audit log. Continue?',
     revealed: 'Full details shown; the action was recorded in the audit log', revealNote: 'ID, registry and phone numbers are masked',
     revealedNote: 'Full details shown (recorded in the audit log)', events: 'History', noEvents: 'No changes yet',
     aliases: 'Former registry numbers', version: 'Version', created: 'Created', updated: 'Updated',
@@ -75,8 +75,8 @@ export default {
   impStatus: { queued: 'Queued', running: 'Running', done: 'Done', failed: 'Failed', cancelled: 'Cancelled', cancelling: 'Cancelling', hasErrors: 'Errors found' },
   exp: {
     export: 'Export', xlsx: 'Excel (.xlsx)', csv: 'CSV (UTF-8)', csvGb: 'CSV (GB18030, for Excel)',
-    reveal: 'Full ID numbers', revealNote: 'Exporting full ID numbers is recorded in the audit log',
-    revealConfirm: 'The file will contain full ID numbers and phone numbers. The export is recorded in the audit log. Continue?',
+    reveal: 'Full details', revealNote: 'Exporting the ID or phone numbers you may see in full is recorded in the audit log',
+    revealConfirm: 'The file will contain the full ID or phone numbers you may see. The export is recorded in the audit log. Continue?',
     started: 'Download started', revealStarted: 'Download started; the export was recorded in the audit log'
   },
   print: { card: 'Print registry card', classCards: 'Print class cards', actions: 'Actions', auditNote: 'Printing registry cards is recorded in the audit log' },

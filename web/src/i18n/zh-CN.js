@@ -26,10 +26,10 @@ export default {
   urbanRural: { 1: '城区', 2: '镇区', 3: '乡村' },
   klass: { grade: '年级', name: '班级', headTeacher: '班主任', headCount: '人数', schoolYear: '学年' },
   student: {
-    list: '学生列表', q: '姓名、学籍号或身份证号', school: '学校', grade: '年级', klass: '班级', status: '学籍状态',
+    list: '学生列表', q: '姓名，或完整的身份证号/学籍号', qHint: '按身份证号或学籍号查找须输入完整号码（18位身份证号或19位学籍号），不支持部分号码；每次按号码查找均记入审计日志，并有次数限制', school: '学校', grade: '年级', klass: '班级', status: '学籍状态',
     registryNo: '学籍号', name: '姓名', gender: '性别', birthDate: '出生日期', idNo: '身份证件号', dup: '疑似重复',
     record: '学生学籍档案', reveal: '显示完整信息', revealTitle: '显示完整信息',
-    revealConfirm: '将显示该学生完整的身份证件号、学籍号和联系电话。此操作将记入审计日志，是否继续？',
+    revealConfirm: '将显示该学生您有权查看的完整信息（身份证件号、学籍号或联系电话）。此操作将记入审计日志，是否继续？',
     revealed: '已显示完整信息，此操作已记入审计日志', revealNote: '证件号、学籍号和电话已脱敏显示',
     revealedNote: '当前显示完整信息（已记入审计日志）', events: '变动记录', noEvents: '暂无变动记录',
     aliases: '曾用学籍号', version: '版本', created: '创建时间', updated: '更新时间',
@@ -74,8 +74,8 @@ export default {
   impStatus: { queued: '排队中', running: '进行中', done: '已完成', failed: '失败', cancelled: '已取消', cancelling: '正在取消', hasErrors: '有错误' },
   exp: {
     export: '导出', xlsx: 'Excel（.xlsx）', csv: 'CSV（UTF-8）', csvGb: 'CSV（GB18030，适用于 Excel）',
-    reveal: '含完整证件号', revealNote: '导出完整证件号将记入审计日志',
-    revealConfirm: '导出的文件将包含完整的身份证件号和联系电话。此操作将记入审计日志，是否继续？',
+    reveal: '含完整信息', revealNote: '导出您有权查看的完整证件号或电话，将记入审计日志',
+    revealConfirm: '导出的文件将包含您有权查看的完整身份证件号或联系电话。此操作将记入审计日志，是否继续？',
     started: '已开始下载', revealStarted: '已开始下载，此次导出已记入审计日志'
   },
   print: { card: '打印学籍卡', classCards: '打印全班学籍卡', actions: '操作', auditNote: '打印学籍卡将记入审计日志' },
