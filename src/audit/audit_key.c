@@ -299,9 +299,9 @@ xj_audit_search (struct xj_db *db, const struct xj_actor *a,
   enum xj_err e;
 
   if (0 == strcmp (by, "registry_no"))
-    xj_mask_registry_no (number, masked, sizeof masked);
+    xj_mask (XJ_MASK_REGISTRY_NO, number, masked, sizeof masked);
   else
-    xj_mask_id (number, masked, sizeof masked);
+    xj_mask (XJ_MASK_ID, number, masked, sizeof masked);
   xj_audit_number_hash (db, number, mac);
   j = json_pack ("{s:s, s:s, s:s?, s:b}", "by", by, "number_masked", masked,
                  "number_hmac", mac[0] ? mac : NULL, "found", found);

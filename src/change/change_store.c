@@ -1824,7 +1824,7 @@ overdue_row (void *cls, const struct xj_db_row *r)
   const char *gl = xj_code_zh ("grade", xj_db_text (r, 5));
   char masked[32];
 
-  xj_mask_registry_no (xj_db_text (r, 2), masked, sizeof masked);
+  xj_mask (XJ_MASK_REGISTRY_NO, xj_db_text (r, 2), masked, sizeof masked);
   json_array_append_new (
     cls, json_pack ("{s:I, s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:s,"
                     " s:i, s:I}",

@@ -577,15 +577,20 @@ xj_student_search_audit (struct xj_db *db, const struct xj_actor *a,
                          const char *via, enum xj_numq kind,
                          const char *number, int64_t found)
 {
-  char m[XJ_NUMQ_MAX];
+  char m[XJ_NUMQ_MAX], mac[65];
   json_t *j;
   char *after;
   enum xj_err e;
 
   xj_mask (XJ_NUMQ_REGISTRY_NO == kind ? XJ_MASK_REGISTRY_NO : XJ_MASK_ID,
            number, m, sizeof m);
-  j = json_pack ("{s:s, s:s, s:s, s:I}", "via", via, "by", numq_name (kind),
-                 "number", m, "found", (json_int_t) found);
+  /* keyed hash: an auditor with the key can correlate equal numbers;
+     nobody reads the number back from the log (internals/audit.md) */
+  if (! xj_audit_number_hash (db, number, mac))
+    mac[0] = '\0';
+  j = json_pack ("{s:s, s:s, s:s, s:s?, s:I}", "via", via, "by",
+                 numq_name (kind), "number", m, "number_hmac",
+                 mac[0] ? mac : NULL, "found", (json_int_t) found);
   after = json_dumps (j, JSON_COMPACT | JSON_SORT_KEYS);
   json_decref (j);
   e = xj_audit_append (db, a, "student.search", "student", "", NULL, after);
