@@ -138,7 +138,7 @@ passwd_txn (struct xj_db *db, void *cls)
 {
   struct pw_ctx *c = cls;
   struct xj_actor a = { 0, "cli", "cli" };
-  enum xj_err e = xj_user_set_password (db, c->username, c->password);
+  enum xj_err e = xj_user_set_password (db, c->username, c->password, NULL);
 
   if (XJ_E_OK != e)
     return e;

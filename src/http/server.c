@@ -37,12 +37,39 @@
 
 static const struct xj_server_config *config;
 static pthread_key_t db_key;
+static pthread_key_t auth_key;
 static atomic_int active_requests;
 
 static void
 db_key_free (void *p)
 {
   xj_db_close (p);
+}
+
+/* This worker thread's connection to the auth store (sessions, log-in
+   throttling), opened on first use. */
+static struct xj_db *
+thread_auth (void)
+{
+  struct xj_db *db = pthread_getspecific (auth_key);
+  char path[1100];
+
+  if (NULL == db)
+    {
+      xj_db_auth_path (config->db_path, path, sizeof path);
+      if (XJ_E_OK != xj_db_open (path, XJ_DB_OPEN_AUTH, &db))
+        return NULL;
+      xj_db_set_write_wait (db, XJ_WRITE_WAIT_MS);
+      pthread_setspecific (auth_key, db);
+    }
+  return db;
+}
+
+bool
+xj_req_secure_cookies (struct xj_req *r)
+{
+  (void) r;
+  return config->secure_cookies;
 }
 
 /* This worker thread's database connection, opened on first use. */
@@ -371,6 +398,13 @@ queue_json (struct xj_req *r)
   MHD_add_response_header (resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
   if (XJ_E_DB_BUSY == r->err)
     MHD_add_response_header (resp, MHD_HTTP_HEADER_RETRY_AFTER, "5");
+  else if (XJ_E_OK != r->err && r->retry_after)
+    {
+      char ra[16];
+
+      xj_snprintf (ra, sizeof ra, "%u", r->retry_after);
+      MHD_add_response_header (resp, MHD_HTTP_HEADER_RETRY_AFTER, ra);
+    }
   if (r->set_cookie)
     MHD_add_response_header (resp, MHD_HTTP_HEADER_SET_COOKIE, r->set_cookie);
   ret = MHD_queue_response (r->conn, r->status ? r->status : 500, resp);
@@ -412,7 +446,8 @@ authenticate (struct xj_req *r)
   const char *cookie;
 
   r->db = thread_db ();
-  if (NULL == r->db)
+  r->auth = thread_auth ();
+  if (NULL == r->db || NULL == r->auth)
     {
       xj_reply_err (r, XJ_E_DB, NULL, NULL);
       return false;
@@ -421,7 +456,8 @@ authenticate (struct xj_req *r)
   if (cookie && 64 == strlen (cookie))
     {
       xj_strlcpy (r->session_token, cookie, sizeof r->session_token);
-      if (XJ_E_OK == xj_session_get (r->db, cookie, &r->user, r->csrf))
+      if (XJ_E_OK == xj_session_get (r->auth, r->db, cookie, &r->user,
+                                     r->csrf))
         r->authed = true;
     }
   if (! (rt->flags & XJ_RF_PUBLIC))
@@ -900,7 +936,17 @@ xj_server_run (const struct xj_server_config *cfg)
   xj_db_close (probe);
   if (XJ_E_OK != e)
     return e;
+  {
+    char auth_path[1100];
+
+    xj_db_auth_path (cfg->db_path, auth_path, sizeof auth_path);
+    e = xj_db_open (auth_path, XJ_DB_OPEN_AUTH, &probe);
+    if (XJ_E_OK != e)
+      return e;
+    xj_db_close (probe);
+  }
   pthread_key_create (&db_key, &db_key_free);
+  pthread_key_create (&auth_key, &db_key_free);
   if (0 == threads)
     {
       long n = sysconf (_SC_NPROCESSORS_ONLN);
@@ -913,6 +959,7 @@ xj_server_run (const struct xj_server_config *cfg)
   sigaddset (&set, SIGTERM);
   pthread_sigmask (SIG_BLOCK, &set, NULL);
   signal (SIGPIPE, SIG_IGN);
+  xj_auth_copier_start (cfg->db_path);  /* after the mask: no signals */
   d = MHD_start_daemon (MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC
                           | MHD_USE_ERROR_LOG,
                         0, NULL, NULL, &access_handler, NULL,
@@ -931,6 +978,7 @@ xj_server_run (const struct xj_server_config *cfg)
   if (NULL == d)
     {
       XJ_ERROR ("cannot listen on %s: %s", cfg->listen, strerror (errno));
+      xj_auth_copier_stop ();
       xj_audit_ticker_stop ();
       return XJ_E_IO;
     }
@@ -953,7 +1001,8 @@ xj_server_run (const struct xj_server_config *cfg)
     usleep (100 * 1000);
   MHD_stop_daemon (d);
   xj_conn_guard_stop ();
-  xj_audit_ticker_stop ();
+  xj_auth_copier_stop ();    /* copies the last log-ins into audit_log */
+  xj_audit_ticker_stop ();   /* then the last checkpoint covers them */
   XJ_INFO ("stopped");
   return XJ_E_OK;
 }
