@@ -138,6 +138,64 @@ enum xj_err xj_user_auth_get (struct xj_db *db, const char *username,
 enum xj_err xj_user_session_load (struct xj_db *db, int64_t id,
                                   struct xj_user *u, int64_t *epoch);
 
+/* ---- user administration (user_admin.c): THE rules for the API and
+   the CLI.  @actor NULL is the command line (anything goes). ---- */
+struct xj_verrs;
+struct xj_actor;
+/* A user as created or edited. */
+struct xj_user_spec {
+  const char *username;         /* create only */
+  const char *display_name;     /* "" or NULL: the user name */
+  const char *password;         /* create only */
+  enum xj_role role;
+  const char *region_code;      /* bureau: existing 2/4/6-digit region */
+  int64_t school_id;            /* registrar, teacher */
+  const char *school_code;      /* alternative to school_id (CLI) */
+  int64_t class_ids[XJ_USER_MAX_CLASSES]; /* teacher: of that school */
+  unsigned nclasses;
+};
+/* May @actor manage (see, create, edit, reset) users at all?  Admins;
+   bureau users when the setting bureau_manages_users is on. */
+bool xj_user_admin_allowed (const struct xj_user *actor,
+                            const struct xj_auth_settings *set);
+/* May @actor manage @u (role, region, school county)?  A bureau user
+   only registrars and teachers of schools in its region and bureau users
+   of regions strictly inside its own; never admins. */
+bool xj_user_may_manage (const struct xj_user *actor, enum xj_role role,
+                         const char *region_code, const char *county_code);
+/* Inside a write txn: validate (field errors into @errs: username,
+   display_name, password, role, region_code, school_id, class_ids),
+   check @actor's right (XJ_E_FORBIDDEN / XJ_E_OUT_OF_SCOPE), create,
+   audit "user.create".  *id gets the new user's id. */
+enum xj_err xj_user_admin_create (struct xj_db *db,
+                                  const struct xj_actor *a,
+                                  const struct xj_user *actor,
+                                  struct xj_user_spec *s,
+                                  struct xj_verrs *errs, int64_t *id);
+/* Inside a write txn: edit display name, role, scope and classes, and
+   disable/enable (@disabled: -1 keep, 0 enable, 1 disable; disabling
+   ends the user's sessions).  A user outside @actor's jurisdiction is
+   XJ_E_NOT_FOUND; nobody disables or demotes themselves. */
+enum xj_err xj_user_admin_update (struct xj_db *db,
+                                  const struct xj_actor *a,
+                                  const struct xj_user *actor, int64_t id,
+                                  struct xj_user_spec *s, int disabled,
+                                  struct xj_verrs *errs);
+/* Inside a write txn: set a new password (policy), end the user's
+   sessions, audit "user.password_reset". */
+enum xj_err xj_user_admin_reset (struct xj_db *db, const struct xj_actor *a,
+                                 const struct xj_user *actor, int64_t id,
+                                 const char *password);
+/* Inside a write txn: a user's own password change (the old password was
+   checked by xj_login_recheck); audit "password_change".  *epoch gets the
+   new session epoch. */
+enum xj_err xj_user_change_own (struct xj_db *db, const struct xj_actor *a,
+                                const struct xj_user *u,
+                                const char *password, int64_t *epoch);
+/* Users @actor may manage, in id order. */
+enum xj_err xj_user_admin_list (struct xj_db *db, const struct xj_user *actor,
+                                xj_user_cb cb, void *cls);
+
 /* ---- log-in and sessions (session_store.c; @auth is the auth store,
    docs/internals/sessions.md) ---- */
 struct xj_login {
