@@ -51,6 +51,9 @@ export const canRegister = (u) => isAdmin(u) || isBureau(u) || isRegistrar(u)
 export const canImport = (u) => isAdmin(u) || isBureau(u) || isRegistrar(u)
 /** May export full ID numbers (reveal=1; audited). */
 export const canExportFull = (u) => isAdmin(u) || isBureau(u) || isRegistrar(u)
+/** May open user administration (bureau users only if the server's
+    bureau_manages_users setting allows; the server checks every call). */
+export const canManageUsers = (u) => isAdmin(u) || isBureau(u)
 export const canEdit = (u) => isAdmin(u) || isBureau(u) || isRegistrar(u)
 
 /** The name of the user's scope: school, region or nothing. */
