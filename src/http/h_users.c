@@ -151,6 +151,15 @@ xj_h_user_create (struct xj_req *r)
   return e;
 }
 
+/* The {id} of the path and the JSON body; false with the reply
+   prepared. */
+static bool
+user_id_and_body (struct xj_req *r, struct admin_ctx *c, json_t **body)
+{
+  return XJ_E_OK == xj_req_path_id (r, 0, &c->id)
+         && XJ_E_OK == xj_req_body_json (r, body);
+}
+
 static enum xj_err
 update_txn (struct xj_db *db, void *cls)
 {
@@ -168,9 +177,7 @@ xj_h_user_update (struct xj_req *r)
   struct admin_ctx c = { .r = r };
   enum xj_err e;
 
-  if (XJ_E_OK != xj_req_path_id (r, 0, &c.id))
-    return r->err;
-  if (XJ_E_OK != xj_req_body_json (r, &body))
+  if (! user_id_and_body (r, &c, &body))
     return r->err;
   if (! parse_spec (r, body, &c.s, &c.disabled))
     e = r->err;
@@ -239,9 +246,7 @@ xj_h_user_reset_password (struct xj_req *r)
   struct admin_ctx c = { .r = r };
   enum xj_err e;
 
-  if (XJ_E_OK != xj_req_path_id (r, 0, &c.id))
-    return r->err;
-  if (XJ_E_OK != xj_req_body_json (r, &body))
+  if (! user_id_and_body (r, &c, &body))
     return r->err;
   if (! parse_password (r, body, &c.password, NULL))
     e = r->err;
