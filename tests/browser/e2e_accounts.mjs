@@ -55,7 +55,7 @@ await check('the new user logs in and changes the password in 修改密码', asy
   await dlg.locator('input[name=new_password]').fill(SECOND)
   await dlg.locator('input[name=new_password2]').fill(SECOND)
   await page.locator('[data-test=pw-submit]').click()
-  await page.locator('.el-message--success').waitFor()
+  await page.locator('.el-message--success', { hasText: '密码已修改' }).waitFor()
   await logout()
 })
 
