@@ -82,6 +82,7 @@ parse_spec (struct xj_req *r, json_t *body, struct xj_user_spec *s,
   if (classes && (! json_is_array (classes)
                   || json_array_size (classes) > XJ_USER_MAX_CLASSES))
     return xj_reply_err (r, XJ_E_BAD_TYPE, "class_ids", NULL), false;
+  s->classes_set = NULL != classes;
   json_array_foreach (classes, i, v)
     {
       if (! json_is_integer (v))

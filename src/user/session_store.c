@@ -178,32 +178,31 @@ reserve_txn (struct xj_db *auth, void *cls)
     return xj_db_qs_err (qs);
   a->n = v[0];
   a->result = XJ_E_OK;
+  /* The LOCK_AFTER-th attempt locks at once, before its check: parallel
+     attempts behind it are refused unchecked.  If it succeeds, the
+     success clears the lock. */
+  if (a->n >= LOCK_AFTER)
+    {
+      qs = xj_db_q (auth, &st_lf_lock,
+                    XJ_DB_PARAMS (XJ_DB_S (a->username), XJ_DB_S (a->ip),
+                                  XJ_DB_I (now + LOCK_SECONDS)),
+                    NULL, NULL);
+      if (qs < 0)
+        return xj_db_qs_err (qs);
+    }
   return XJ_E_OK;
 }
 
-/* A failed attempt: lock at the LOCK_AFTER-th, log it. */
+/* A failed attempt: log it (the LOCK_AFTER-th as login_locked). */
 static enum xj_err
 record_failure (struct xj_db *auth, struct attempt *a, const char *what)
 {
-  bool lock = a->n >= LOCK_AFTER;
-  enum xj_err e;
+  bool lock = a->n >= LOCK_AFTER;   /* locked by reserve_txn */
 
   a->result = lock ? XJ_E_LOCKED : XJ_E_BAD_LOGIN;
-  if (lock)
-    {
-      enum xj_qs qs = xj_db_q (
-        auth, &st_lf_lock,
-        XJ_DB_PARAMS (XJ_DB_S (a->username), XJ_DB_S (a->ip),
-                      XJ_DB_I (xj_now () + LOCK_SECONDS)),
-        NULL, NULL);
-
-      if (qs < 0)
-        return xj_db_qs_err (qs);
-      a->retry_after = LOCK_SECONDS;
-    }
-  e = auth_log (auth, a->ua.id, a->username, a->ip,
-                lock ? "login_locked" : what);
-  return e;
+  a->retry_after = lock ? LOCK_SECONDS : 0;
+  return auth_log (auth, a->ua.id, a->username, a->ip,
+                   lock ? "login_locked" : what);
 }
 
 /* A success: the counters of this user and address start again. */

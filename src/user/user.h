@@ -153,6 +153,8 @@ struct xj_user_spec {
   const char *school_code;      /* alternative to school_id (CLI) */
   int64_t class_ids[XJ_USER_MAX_CLASSES]; /* teacher: of that school */
   unsigned nclasses;
+  bool classes_set;             /* class_ids given (edit: else kept while
+                                   the school stays the same) */
 };
 /* May @actor manage (see, create, edit, reset) users at all?  Admins;
    bureau users when the setting bureau_manages_users is on. */

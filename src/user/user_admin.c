@@ -257,6 +257,9 @@ xj_user_admin_update (struct xj_db *db, const struct xj_actor *a,
       s->role = old.role;
       s->region_code = old.region_code;
       s->school_id = old.school_id;
+    }
+  if (! s->classes_set && s->school_id == old.school_id)
+    {
       s->nclasses = old.nclasses;
       memcpy (s->class_ids, old.class_ids, sizeof s->class_ids);
     }
@@ -326,10 +329,19 @@ list_filter (void *cls, const struct xj_user *u, bool disabled)
   struct list_ctx *c = cls;
   struct xj_school sc;
 
+  struct xj_user full;
+  bool d;
+
   if (XJ_E_OK != xj_school_get (c->db, u->school_id, &sc))
     sc.county_code[0] = '\0';
-  if (xj_user_may_manage (c->actor, u->role, u->region_code, sc.county_code))
-    c->cb (c->cls, u, disabled);
+  if (! xj_user_may_manage (c->actor, u->role, u->region_code,
+                            sc.county_code))
+    return;
+  /* teachers with their classes */
+  if (XJ_ROLE_TEACHER == u->role
+      && XJ_E_OK == xj_user_load_any (c->db, u->id, &full, &d))
+    u = &full;
+  c->cb (c->cls, u, disabled);
 }
 
 enum xj_err

@@ -326,7 +326,9 @@ def test_login_and_logout_while_registry_writer_lock_is_held(world):
         r = a.delete("/session")
         t_logout = time.monotonic() - t0
         assert r.status_code == 204, r.text
-        assert t_login < 1.0 and t_logout < 1.0, (t_login, t_logout)
+        # the old code waited the 5 s busy timeout, then answered 503;
+        # the margin is for argon2id on a loaded machine
+        assert t_login < 3.0 and t_logout < 1.0, (t_login, t_logout)
         with world.client() as c:
             assert login(c, "busy_user", "wrong-pass-now").status_code == 401
     finally:
@@ -449,3 +451,24 @@ def test_bureau_manages_only_inside_its_region_when_allowed(world):
     finally:
         sql(world.db, "delete from settings where key = 'bureau_manages_users'")
     assert "user.create" in audit_actions(world, "ys_bureau")
+
+
+def test_teacher_classes_listed_and_kept_on_edit(world):
+    adm = world.api("admin")
+    cls = world.class_ys1[:2]
+    r = adm.post("/users", json={"username": "new_teacher", "password":
+                                 "teach-pass-2026", "role": "teacher",
+                                 "school_id": world.school["ys1"],
+                                 "class_ids": cls})
+    assert r.status_code == 201, r.text
+    uid = r.json()["id"]
+    assert sorted(r.json()["class_ids"]) == sorted(cls)
+    r = adm.patch(f"/users/{uid}", json={"display_name": "改名老师"})
+    assert r.status_code == 200 and sorted(r.json()["class_ids"]) == sorted(cls)
+    row = [x for x in adm.get("/users").json()["items"] if x["id"] == uid][0]
+    assert sorted(row["class_ids"]) == sorted(cls)
+    assert row["display_name"] == "改名老师"
+    r = adm.patch(f"/users/{uid}", json={"class_ids": cls[:1]})
+    assert r.json()["class_ids"] == cls[:1]
+    r = adm.patch(f"/users/{uid}", json={"class_ids": [999999]})
+    assert r.status_code == 422 and err_code(r) == "validation"
