@@ -912,6 +912,20 @@ start_audit (struct xj_db *db)
   return xj_audit_ticker_start (config->db_path);
 }
 
+/* Open and close @path once: fails at start-up, not on the first
+   request, if it is unusable; applies pending migrations once (the auth
+   store is created when missing). */
+static enum xj_err
+probe_open (const char *path, int flags)
+{
+  struct xj_db *db;
+  enum xj_err e = xj_db_open (path, flags, &db);
+
+  if (XJ_E_OK == e)
+    xj_db_close (db);
+  return e;
+}
+
 enum xj_err
 xj_server_run (const struct xj_server_config *cfg)
 {
@@ -922,9 +936,11 @@ xj_server_run (const struct xj_server_config *cfg)
   unsigned threads = cfg->threads;
   const union MHD_DaemonInfo *di;
   struct xj_db *probe;
+  char auth_path[1100];
   enum xj_err e;
 
   config = cfg;
+  xj_db_auth_path (cfg->db_path, auth_path, sizeof auth_path);
   if (! parse_listen (cfg->listen, &sa))
     return XJ_E_USAGE;
   /* Fail at start-up, not on the first request, if the db is unusable;
@@ -936,15 +952,11 @@ xj_server_run (const struct xj_server_config *cfg)
   xj_db_close (probe);
   if (XJ_E_OK != e)
     return e;
-  {
-    char auth_path[1100];
-
-    xj_db_auth_path (cfg->db_path, auth_path, sizeof auth_path);
-    e = xj_db_open (auth_path, XJ_DB_OPEN_AUTH, &probe);
-    if (XJ_E_OK != e)
+  if (XJ_E_OK != (e = probe_open (auth_path, XJ_DB_OPEN_AUTH)))
+    {
+      xj_audit_ticker_stop ();
       return e;
-    xj_db_close (probe);
-  }
+    }
   pthread_key_create (&db_key, &db_key_free);
   pthread_key_create (&auth_key, &db_key_free);
   if (0 == threads)
