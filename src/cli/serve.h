@@ -2,6 +2,7 @@
 #ifndef XJ_CLI_SERVE_H
 #define XJ_CLI_SERVE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "cli/cli.h"
 
@@ -13,6 +14,7 @@ struct xj_serve_opts {
   unsigned max_conns_per_ip; /* --max-conns-per-ip (default 64, 0 = off) */
   unsigned header_timeout;   /* --header-timeout seconds (default 30) */
   unsigned body_timeout;     /* --body-timeout seconds (default 600) */
+  bool secure_cookies;     /* --secure-cookies: TLS (a proxy) in front */
   unsigned schools;        /* demo only */
   unsigned long students;  /* demo only */
   uint64_t seed;           /* demo only */

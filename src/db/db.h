@@ -28,12 +28,22 @@ struct xj_db_stmt {
   const char *sql;
   int index;                 /* slot in each connection, set at register */
   struct xj_db_stmt *next;   /* registry list */
+  bool auth;                 /* belongs to the auth store (XJ_DB_OPEN_AUTH) */
 };
 
 void xj_db_stmt_register (struct xj_db_stmt *st);
 
 #define XJ_DB_STMT(var, sqltext)                                         \
-  static struct xj_db_stmt var = { #var, sqltext, -1, NULL };            \
+  static struct xj_db_stmt var = { #var, sqltext, -1, NULL, false };     \
+  __attribute__ ((constructor)) static void var##_register (void)        \
+  {                                                                      \
+    xj_db_stmt_register (&var);                                          \
+  }
+
+/* A statement of the auth store (sessions, log-in throttling, the auth
+   log: docs/internals/sessions.md); prepared only on its connections. */
+#define XJ_DB_AUTH_STMT(var, sqltext)                                    \
+  static struct xj_db_stmt var = { #var, sqltext, -1, NULL, true };      \
   __attribute__ ((constructor)) static void var##_register (void)        \
   {                                                                      \
     xj_db_stmt_register (&var);                                          \
@@ -108,13 +118,19 @@ int64_t xj_db_last_id (struct xj_db *db);
 enum xj_db_open_flags {
   XJ_DB_OPEN_EXISTING = 0,  /* the file must exist */
   XJ_DB_OPEN_CREATE = 1,    /* the file must NOT exist; create it */
-  XJ_DB_OPEN_READONLY = 2
+  XJ_DB_OPEN_READONLY = 2,
+  /* The auth store beside the registry (xj_db_auth_path): its own
+     migrations (src/db/migrations-auth) and XJ_DB_AUTH_STMT statements;
+     created when missing. */
+  XJ_DB_OPEN_AUTH = 4
 };
 /* Open @path, set pragmas (WAL, foreign keys, busy timeout), apply pending
    migrations and prepare every registered statement.  Caller owns *out. */
 enum xj_err xj_db_open (const char *path, int flags, struct xj_db **out);
 void xj_db_close (struct xj_db *db);
 const char *xj_db_path (const struct xj_db *db);
+/* The auth store's file for the registry at @db_path: "<db_path>-auth". */
+void xj_db_auth_path (const char *db_path, char *out, size_t size);
 /* Schema version after migrations. */
 int xj_db_schema_version (struct xj_db *db);
 
@@ -132,6 +148,11 @@ enum xj_err xj_db_txn_run (struct xj_db *db, const char *name, bool write,
    answers or gives 503 within a second); 0 restores the default (5 s
    busy timeout, up to 8 attempts) of the CLI and the import worker. */
 void xj_db_set_write_wait (struct xj_db *db, unsigned ms);
+/* Like xj_db_txn_run (write), but one attempt that does not wait for
+   the writer lock: XJ_E_DB_BUSY at once when another connection holds
+   it.  For work that may be done later (copying the auth log). */
+enum xj_err xj_db_txn_try (struct xj_db *db, const char *name,
+                           xj_db_txn_cb cb, void *cls);
 /* Map a failed query status to an error (HARD→DB, SOFT→DB_BUSY). */
 enum xj_err xj_db_qs_err (enum xj_qs qs);
 

@@ -18,6 +18,8 @@ struct xj_migration {
   const char *sql;
 };
 extern const struct xj_migration xj_migrations[];
+/* ... and from src/db/migrations-auth for the auth store. */
+extern const struct xj_migration xj_auth_migrations[];
 
 static struct xj_db_stmt *registry_head;
 static int registry_count;
@@ -29,6 +31,7 @@ struct xj_db {
   int nstmts;
   bool in_txn;
   unsigned write_wait_ms; /* 0 = default busy timeout and retries */
+  bool auth;             /* the auth store (XJ_DB_OPEN_AUTH) */
 };
 
 struct xj_db_row {
@@ -259,7 +262,9 @@ migrate (struct xj_db *db)
         " version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
         " applied_at TEXT NOT NULL)"))
     return XJ_E_DB;
-  for (const struct xj_migration *m = xj_migrations; m->sql; m++)
+  for (const struct xj_migration *m = db->auth ? xj_auth_migrations
+                                                : xj_migrations;
+       m->sql; m++)
     {
       char ins[256];
       char ts[32];
@@ -299,8 +304,13 @@ prepare_all (struct xj_db *db)
   db->stmts = xj_calloc ((size_t) registry_count + 1, sizeof *db->stmts);
   for (struct xj_db_stmt *st = registry_head; st; st = st->next)
     {
-      char *sql = rewrite_sql (st->sql);
-      int rc = sqlite3_prepare_v3 (db->conn, sql, -1,
+      char *sql;
+      int rc;
+
+      if (st->auth != db->auth)
+        continue;
+      sql = rewrite_sql (st->sql);
+      rc = sqlite3_prepare_v3 (db->conn, sql, -1,
                                    SQLITE_PREPARE_PERSISTENT,
                                    &db->stmts[st->index], NULL);
 
@@ -323,6 +333,8 @@ xj_db_open (const char *path, int flags, struct xj_db **out)
   enum xj_err e;
 
   *out = NULL;
+  if ((flags & XJ_DB_OPEN_AUTH) && 0 != access (path, F_OK))
+    flags |= XJ_DB_OPEN_CREATE;
   if (flags & XJ_DB_OPEN_CREATE)
     {
       if (0 == access (path, F_OK))
@@ -338,6 +350,7 @@ xj_db_open (const char *path, int flags, struct xj_db **out)
     }
   db = xj_calloc (1, sizeof *db);
   db->path = xj_strdup (path);
+  db->auth = 0 != (flags & XJ_DB_OPEN_AUTH);
   if (SQLITE_OK != sqlite3_open_v2 (path, &db->conn, oflags, NULL))
     {
       XJ_ERROR ("cannot open %s: %s", path, sqlite3_errmsg (db->conn));
@@ -389,6 +402,44 @@ const char *
 xj_db_path (const struct xj_db *db)
 {
   return db->path;
+}
+
+void
+xj_db_auth_path (const char *db_path, char *out, size_t size)
+{
+  xj_snprintf (out, size, "%s-auth", db_path);
+}
+
+enum xj_err
+xj_db_txn_try (struct xj_db *db, const char *name, xj_db_txn_cb cb,
+               void *cls)
+{
+  enum xj_err e;
+  int rc;
+
+  if (db->in_txn)
+    {
+      XJ_BUG ("nested transaction %s", name);
+      return XJ_E_INTERNAL;
+    }
+  sqlite3_busy_timeout (db->conn, 0);
+  rc = exec_simple (db, "BEGIN IMMEDIATE");
+  sqlite3_busy_timeout (db->conn, db->write_wait_ms ? (int) db->write_wait_ms
+                                                    : 5000);
+  if (SQLITE_OK != rc)
+    return SQLITE_BUSY == (rc & 0xff) ? XJ_E_DB_BUSY : XJ_E_DB;
+  db->in_txn = true;
+  e = cb (db, cls);
+  if (XJ_E_OK == e)
+    {
+      rc = exec_simple (db, "COMMIT");
+      if (SQLITE_OK != rc)
+        e = SQLITE_BUSY == (rc & 0xff) ? XJ_E_DB_BUSY : XJ_E_DB;
+    }
+  if (XJ_E_OK != e)
+    exec_simple (db, "ROLLBACK");
+  db->in_txn = false;
+  return e;
 }
 
 enum xj_err

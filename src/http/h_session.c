@@ -1,5 +1,7 @@
 /* h_session.c -- log in, who am I, log out. */
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "audit/audit.h"
 #include "http/handlers.h"
 #include "user/reveal.h"
@@ -32,40 +34,78 @@ xj_user_json (struct xj_req *r, const struct xj_user *u)
                     "class_ids", classes, "reveal", xj_pii_json (rights));
 }
 
+/* Is the body declared JSON?  A cross-origin form or fetch without
+   preflight can only send text/plain, form or multipart bodies. */
+static bool
+body_is_json (struct xj_req *r)
+{
+  const char *ct = xj_req_header (r, "Content-Type");
+  size_t n = strlen ("application/json");
+
+  return NULL != ct && 0 == strncasecmp (ct, "application/json", n)
+         && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+}
+
+/* The session cookie (Secure behind TLS); @token NULL clears it. */
+static void
+set_session_cookie (struct xj_req *r, const char *token)
+{
+  char cookie[200];
+
+  xj_snprintf (cookie, sizeof cookie,
+               "xj_session=%s; Path=/; HttpOnly; SameSite=Strict%s%s",
+               token ? token : "",
+               xj_req_secure_cookies (r) ? "; Secure" : "",
+               token ? "" : "; Max-Age=0");
+  free (r->set_cookie);
+  r->set_cookie = xj_strdup (cookie);
+}
+
+/* Move the new log-in/log-out entries into audit_log now if the
+   registry's writer lock is free; otherwise the copier thread does it. */
+static void
+copy_auth_log (struct xj_req *r)
+{
+  if (XJ_E_OK != xj_auth_log_copy (r->auth, r->db, false))
+    xj_auth_copier_kick ();
+}
+
 enum xj_err
 xj_h_session_login (struct xj_req *r)
 {
   json_t *body;
-  const char *username = NULL, *password = NULL;
-  char token[65], csrf[65], cookie[200];
+  struct xj_login l = { .ip = r->ip };
   json_error_t jerr;
   enum xj_err e;
 
+  if (! body_is_json (r))
+    return xj_reply_err (r, XJ_E_NEED_JSON, NULL, NULL);
   if (XJ_E_OK != xj_req_body_json (r, &body))
     return r->err;
   if (0 != json_unpack_ex (body, &jerr, JSON_STRICT, "{s:s, s:s}",
-                           "username", &username, "password", &password))
+                           "username", &l.username, "password", &l.password))
     {
       json_decref (body);
       return xj_reply_err (r, XJ_E_BAD_TYPE, NULL, "%s", jerr.text);
     }
-  if (strlen (username) > 60 || strlen (password) > 200)
+  if (strlen (l.username) > 60 || strlen (l.password) > XJ_PW_MAX_BYTES)
     {
       json_decref (body);
       return xj_reply_err (r, XJ_E_BAD_LOGIN, NULL, NULL);
     }
-  e = xj_user_login (r->db, username, password, r->ip, &r->user, token, csrf,
-                     &r->delay_ms);
+  e = xj_user_login (r->auth, r->db, &l);
   json_decref (body);
+  r->delay_ms = l.delay_ms;
+  r->retry_after = l.retry_after;
+  copy_auth_log (r);
   if (XJ_E_OK != e)
     return xj_reply_err (r, e, NULL, NULL);
+  r->user = l.user;
   r->authed = true;
-  xj_snprintf (cookie, sizeof cookie,
-               "xj_session=%s; Path=/; HttpOnly; SameSite=Strict", token);
-  r->set_cookie = xj_strdup (cookie);
+  set_session_cookie (r, l.token);
   xj_reply_json (r, 200, json_pack ("{s:o, s:s}", "user",
                                     xj_user_json (r, &r->user),
-                                    "csrf_token", csrf));
+                                    "csrf_token", l.csrf));
   return XJ_E_OK;
 }
 
@@ -78,27 +118,16 @@ xj_h_session_get (struct xj_req *r)
   return XJ_E_OK;
 }
 
-static enum xj_err
-logout_txn (struct xj_db *db, void *cls)
-{
-  struct xj_req *r = cls;
-  enum xj_err e = xj_session_delete (db, r->session_token);
-
-  if (XJ_E_OK != e)
-    return e;
-  return xj_audit_append (db, &r->actor, "logout", "user", r->user.username,
-                          NULL, NULL);
-}
-
 enum xj_err
 xj_h_session_delete (struct xj_req *r)
 {
-  enum xj_err e = xj_db_txn_run (r->db, "logout", true, &logout_txn, r);
+  enum xj_err e = xj_session_logout (r->auth, r->session_token, &r->user,
+                                     r->ip);
 
   if (XJ_E_OK != e)
     return e;
-  r->set_cookie = xj_strdup ("xj_session=; Path=/; HttpOnly; SameSite=Strict;"
-                             " Max-Age=0");
+  copy_auth_log (r);
+  set_session_cookie (r, NULL);
   xj_reply_json (r, 204, NULL);
   return XJ_E_OK;
 }

@@ -46,6 +46,11 @@ enum xj_err xj_req_search_audit (struct xj_req *r, const char *via,
 enum xj_err xj_h_session_login (struct xj_req *r);
 enum xj_err xj_h_session_get (struct xj_req *r);
 enum xj_err xj_h_session_delete (struct xj_req *r);
+enum xj_err xj_h_session_password (struct xj_req *r);
+enum xj_err xj_h_users (struct xj_req *r);
+enum xj_err xj_h_user_create (struct xj_req *r);
+enum xj_err xj_h_user_update (struct xj_req *r);
+enum xj_err xj_h_user_reset_password (struct xj_req *r);
 /* h_refdata.c */
 enum xj_err xj_h_regions (struct xj_req *r);
 enum xj_err xj_h_region_get (struct xj_req *r);

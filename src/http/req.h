@@ -55,6 +55,7 @@ struct xj_req {
   struct xj_buf body;           /* request body (bounded by route) */
   bool too_large;
   struct xj_db *db;             /* this worker thread's connection */
+  struct xj_db *auth;           /* ... to the auth store (sessions) */
   struct xj_user user;          /* valid when authed */
   bool authed;
   char csrf[65];
@@ -73,7 +74,8 @@ struct xj_req {
   char err_msg[512];
   json_t *err_details;          /* owned array of field errors */
   unsigned delay_ms;            /* slow the reply (failed log-ins) */
-  unsigned retry_after;         /* seconds for Retry-After (429), 0 = none */
+  unsigned retry_after;         /* Retry-After seconds of an error reply
+                                   (429, 503), 0 = none */
   bool first_call_done;
   /* uploads (XJ_RF_UPLOAD) */
   void *pp;                     /* struct MHD_PostProcessor *, server.c */
@@ -90,6 +92,8 @@ struct xj_req {
   char *reply_filename;         /* owned; Content-Disposition name */
 };
 
+/* Should cookies carry Secure (TLS in front: serve --secure-cookies)? */
+bool xj_req_secure_cookies (struct xj_req *r);
 /* Query-string argument, or NULL. */
 const char *xj_req_arg (struct xj_req *r, const char *name);
 /* Request header, or NULL. */

@@ -37,12 +37,39 @@
 
 static const struct xj_server_config *config;
 static pthread_key_t db_key;
+static pthread_key_t auth_key;
 static atomic_int active_requests;
 
 static void
 db_key_free (void *p)
 {
   xj_db_close (p);
+}
+
+/* This worker thread's connection to the auth store (sessions, log-in
+   throttling), opened on first use. */
+static struct xj_db *
+thread_auth (void)
+{
+  struct xj_db *db = pthread_getspecific (auth_key);
+  char path[1100];
+
+  if (NULL == db)
+    {
+      xj_db_auth_path (config->db_path, path, sizeof path);
+      if (XJ_E_OK != xj_db_open (path, XJ_DB_OPEN_AUTH, &db))
+        return NULL;
+      xj_db_set_write_wait (db, XJ_WRITE_WAIT_MS);
+      pthread_setspecific (auth_key, db);
+    }
+  return db;
+}
+
+bool
+xj_req_secure_cookies (struct xj_req *r)
+{
+  (void) r;
+  return config->secure_cookies;
 }
 
 /* This worker thread's database connection, opened on first use. */
@@ -419,7 +446,8 @@ authenticate (struct xj_req *r)
   const char *cookie;
 
   r->db = thread_db ();
-  if (NULL == r->db)
+  r->auth = thread_auth ();
+  if (NULL == r->db || NULL == r->auth)
     {
       xj_reply_err (r, XJ_E_DB, NULL, NULL);
       return false;
@@ -428,7 +456,8 @@ authenticate (struct xj_req *r)
   if (cookie && 64 == strlen (cookie))
     {
       xj_strlcpy (r->session_token, cookie, sizeof r->session_token);
-      if (XJ_E_OK == xj_session_get (r->db, cookie, &r->user, r->csrf))
+      if (XJ_E_OK == xj_session_get (r->auth, r->db, cookie, &r->user,
+                                     r->csrf))
         r->authed = true;
     }
   if (! (rt->flags & XJ_RF_PUBLIC))
@@ -883,6 +912,20 @@ start_audit (struct xj_db *db)
   return xj_audit_ticker_start (config->db_path);
 }
 
+/* Open and close @path once: fails at start-up, not on the first
+   request, if it is unusable; applies pending migrations once (the auth
+   store is created when missing). */
+static enum xj_err
+probe_open (const char *path, int flags)
+{
+  struct xj_db *db;
+  enum xj_err e = xj_db_open (path, flags, &db);
+
+  if (XJ_E_OK == e)
+    xj_db_close (db);
+  return e;
+}
+
 enum xj_err
 xj_server_run (const struct xj_server_config *cfg)
 {
@@ -893,9 +936,11 @@ xj_server_run (const struct xj_server_config *cfg)
   unsigned threads = cfg->threads;
   const union MHD_DaemonInfo *di;
   struct xj_db *probe;
+  char auth_path[1100];
   enum xj_err e;
 
   config = cfg;
+  xj_db_auth_path (cfg->db_path, auth_path, sizeof auth_path);
   if (! parse_listen (cfg->listen, &sa))
     return XJ_E_USAGE;
   /* Fail at start-up, not on the first request, if the db is unusable;
@@ -907,7 +952,13 @@ xj_server_run (const struct xj_server_config *cfg)
   xj_db_close (probe);
   if (XJ_E_OK != e)
     return e;
+  if (XJ_E_OK != (e = probe_open (auth_path, XJ_DB_OPEN_AUTH)))
+    {
+      xj_audit_ticker_stop ();
+      return e;
+    }
   pthread_key_create (&db_key, &db_key_free);
+  pthread_key_create (&auth_key, &db_key_free);
   if (0 == threads)
     {
       long n = sysconf (_SC_NPROCESSORS_ONLN);
@@ -920,6 +971,7 @@ xj_server_run (const struct xj_server_config *cfg)
   sigaddset (&set, SIGTERM);
   pthread_sigmask (SIG_BLOCK, &set, NULL);
   signal (SIGPIPE, SIG_IGN);
+  xj_auth_copier_start (cfg->db_path);  /* after the mask: no signals */
   d = MHD_start_daemon (MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC
                           | MHD_USE_ERROR_LOG,
                         0, NULL, NULL, &access_handler, NULL,
@@ -938,6 +990,7 @@ xj_server_run (const struct xj_server_config *cfg)
   if (NULL == d)
     {
       XJ_ERROR ("cannot listen on %s: %s", cfg->listen, strerror (errno));
+      xj_auth_copier_stop ();
       xj_audit_ticker_stop ();
       return XJ_E_IO;
     }
@@ -960,7 +1013,8 @@ xj_server_run (const struct xj_server_config *cfg)
     usleep (100 * 1000);
   MHD_stop_daemon (d);
   xj_conn_guard_stop ();
-  xj_audit_ticker_stop ();
+  xj_auth_copier_stop ();    /* copies the last log-ins into audit_log */
+  xj_audit_ticker_stop ();   /* then the last checkpoint covers them */
   XJ_INFO ("stopped");
   return XJ_E_OK;
 }

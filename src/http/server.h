@@ -5,6 +5,7 @@
 #ifndef XJ_HTTP_SERVER_H
 #define XJ_HTTP_SERVER_H
 
+#include <stdbool.h>
 #include "core/err.h"
 
 struct xj_server_config {
@@ -17,6 +18,7 @@ struct xj_server_config {
   unsigned header_timeout;   /* s: a request's headers, from the accept or
                                 the previous reply (conn_guard.c) */
   unsigned body_timeout;     /* s: its body, from its headers */
+  bool secure_cookies;   /* Secure on cookies: TLS or a TLS proxy in front */
   void (*ready) (void *cls, unsigned port); /* called once listening */
   void *ready_cls;
 };

@@ -25,7 +25,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = os.environ.get("XUEJI_BIN") or str(ROOT / "build" / "xueji")
-ADMIN_PW = "admin-pass-2026"
+ADMIN_PW = "chief-pass-2026"  # the policy refuses one containing "admin"
 PW = "test-pass-2026"
 DEMO_PW = "xueji-demo-2026"
 YS = "441823"   # 阳山县

@@ -246,11 +246,12 @@ test_data_load_matches_jansson (void **state)
 static void
 test_session_one_query (void **state)
 {
-  char path[64], side[80];
-  struct xj_db *db;
+  char path[64], side[110], apath[90];
+  struct xj_db *db, *auth;
   struct xj_user u;
-  char tok[65], csrf[65], csrf2[65];
-  unsigned delay;
+  struct xj_login l = { .username = "b1", .password = "password-123",
+                        .ip = "127.0.0.1" };
+  char csrf2[65];
   int64_t id = 0, tid = 0;
   sqlite3 *raw;
   struct xj_user_new bureau = { "b1", "局用户", "password-123", XJ_ROLE_BUREAU,
@@ -261,6 +262,8 @@ test_session_one_query (void **state)
   (void) state;
   xj_test_tmp_path (path, sizeof path, "sess");
   assert_int_equal (xj_db_open (path, XJ_DB_OPEN_CREATE, &db), XJ_E_OK);
+  xj_db_auth_path (path, apath, sizeof apath);
+  assert_int_equal (xj_db_open (apath, XJ_DB_OPEN_AUTH, &auth), XJ_E_OK);
   assert_int_equal (xj_user_create (db, &bureau, &id), XJ_E_OK);
   assert_int_equal (xj_user_create (db, &teacher, &tid), XJ_E_OK);
   /* a region and class ids that exist in no table: a second connection
@@ -273,10 +276,9 @@ test_session_one_query (void **state)
                                   " (2, 31), (2, 5)", NULL, NULL, NULL),
                     SQLITE_OK);
 
-  assert_int_equal (xj_user_login (db, "b1", "password-123", "127.0.0.1", &u,
-                                   tok, csrf, &delay), XJ_E_OK);
+  assert_int_equal (xj_user_login (auth, db, &l), XJ_E_OK);
   memset (&u, 0x5a, sizeof u);
-  assert_int_equal (xj_session_get (db, tok, &u, csrf2), XJ_E_OK);
+  assert_int_equal (xj_session_get (auth, db, l.token, &u, csrf2), XJ_E_OK);
   assert_int_equal (u.id, id);
   assert_string_equal (u.username, "b1");
   assert_string_equal (u.display_name, "局用户");
@@ -284,23 +286,24 @@ test_session_one_query (void **state)
   assert_string_equal (u.region_code, "441823");
   assert_int_equal (u.school_id, 0);
   assert_int_equal (u.nclasses, 0);
-  assert_string_equal (csrf2, csrf);
+  assert_string_equal (csrf2, l.csrf);
   /* disabled: refused on the next request */
   assert_int_equal (sqlite3_exec (raw, "UPDATE users SET disabled = 1"
                                   " WHERE username = 'b1'", NULL, NULL, NULL),
                     SQLITE_OK);
-  assert_int_equal (xj_session_get (db, tok, &u, csrf2),
+  assert_int_equal (xj_session_get (auth, db, l.token, &u, csrf2),
                     XJ_E_UNAUTHENTICATED);
   sqlite3_exec (raw, "UPDATE users SET disabled = 0", NULL, NULL, NULL);
-  assert_int_equal (xj_session_get (db, tok, &u, csrf2), XJ_E_OK);
+  assert_int_equal (xj_session_get (auth, db, l.token, &u, csrf2), XJ_E_OK);
   /* logged out: refused at once */
-  assert_int_equal (xj_session_delete (db, tok), XJ_E_OK);
-  assert_int_equal (xj_session_get (db, tok, &u, csrf2),
+  assert_int_equal (xj_session_logout (auth, l.token, &u, "127.0.0.1"),
+                    XJ_E_OK);
+  assert_int_equal (xj_session_get (auth, db, l.token, &u, csrf2),
                     XJ_E_UNAUTHENTICATED);
 
-  assert_int_equal (xj_user_login (db, "t1", "password-123", "127.0.0.1", &u,
-                                   tok, csrf, &delay), XJ_E_OK);
-  assert_int_equal (xj_session_get (db, tok, &u, csrf2), XJ_E_OK);
+  l.username = "t1";
+  assert_int_equal (xj_user_login (auth, db, &l), XJ_E_OK);
+  assert_int_equal (xj_session_get (auth, db, l.token, &u, csrf2), XJ_E_OK);
   assert_int_equal (u.id, tid);
   assert_int_equal (u.role, XJ_ROLE_TEACHER);
   assert_int_equal (u.nclasses, 2);
@@ -309,11 +312,17 @@ test_session_one_query (void **state)
 
   sqlite3_close (raw);
   xj_db_close (db);
-  unlink (path);
-  snprintf (side, sizeof side, "%s-wal", path);
-  unlink (side);
-  snprintf (side, sizeof side, "%s-shm", path);
-  unlink (side);
+  xj_db_close (auth);
+  for (int i = 0; i < 2; i++)
+    {
+      const char *p = i ? apath : path;
+
+      unlink (p);
+      snprintf (side, sizeof side, "%s-wal", p);
+      unlink (side);
+      snprintf (side, sizeof side, "%s-shm", p);
+      unlink (side);
+    }
 }
 
 int

@@ -110,6 +110,17 @@ export async function logout() {
   }
 }
 
+/** Change one's own password; the other sessions of the user end. */
+export const changeOwnPassword = (oldPassword, password) =>
+  request('POST', '/session/password', { body: { old_password: oldPassword, password } })
+
+// ---- user administration (admins; bureau users if allowed) ----
+export const listUsers = () => request('GET', '/users')
+export const createUser = (body) => request('POST', '/users', { body })
+export const updateUser = (id, patch) => request('PATCH', '/users/' + encodeURIComponent(id), { body: patch })
+export const resetUserPassword = (id, password) =>
+  request('POST', '/users/' + encodeURIComponent(id) + '/password', { body: { password } })
+
 // ---- reference data (cached per session) ----
 let codesCache = null
 let fieldsCache = null

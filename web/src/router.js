@@ -1,5 +1,5 @@
 import { createRouter, createWebHashHistory } from 'vue-router'
-import { session, loadSession, canListSchools, canRegister, canImport, isAdmin, canChanges, canTransferIn, canYearEnd } from './session.js'
+import { session, loadSession, canListSchools, canRegister, canImport, isAdmin, canChanges, canTransferIn, canYearEnd, canManageUsers } from './session.js'
 
 const routes = [
   { path: '/login', name: 'login', component: () => import('./views/Login.vue'), meta: { public: true } },
@@ -20,7 +20,8 @@ const routes = [
       { path: 'yearend', name: 'yearend', component: () => import('./views/YearEnd.vue'), meta: { allow: canYearEnd } },
       { path: 'audit', name: 'audit', component: () => import('./views/AuditLog.vue'), meta: { allow: isAdmin } },
       { path: 'settings', name: 'settings', component: () => import('./views/ChangeSettings.vue'), meta: { allow: isAdmin } },
-      { path: 'suspensions', name: 'suspensions', component: () => import('./views/Suspensions.vue'), meta: { allow: canChanges } }
+      { path: 'suspensions', name: 'suspensions', component: () => import('./views/Suspensions.vue'), meta: { allow: canChanges } },
+      { path: 'users', name: 'users', component: () => import('./views/UserAdmin.vue'), meta: { allow: canManageUsers } }
     ]
   },
   { path: '/:rest(.*)*', redirect: '/' }

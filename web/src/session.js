@@ -56,6 +56,9 @@ export const revealRights = (u) => (u && Array.isArray(u.reveal) ? u.reveal : []
 export const canReveal = (u) => revealRights(u).length > 0
 /** May export with full numbers (reveal=1; audited): what canReveal shows. */
 export const canExportFull = (u) => revealRights(u).length > 0
+/** May open user administration (bureau users only if the server's
+    bureau_manages_users setting allows; the server checks every call). */
+export const canManageUsers = (u) => isAdmin(u) || isBureau(u)
 export const canEdit = (u) => isAdmin(u) || isBureau(u) || isRegistrar(u)
 
 /** The name of the user's scope: school, region or nothing. */

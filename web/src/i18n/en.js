@@ -8,12 +8,25 @@ export default {
   },
   lang: { zh: '中文', en: 'English', switch: 'Language' },
   role: { admin: 'Administrator', bureau: 'Education bureau', registrar: 'Registrar', teacher: 'Class teacher' },
-  nav: { settings: 'Change settings', suspensions: 'Suspension follow-up', todo: 'To-do', transferIn: 'Transfer in', yearEnd: 'Year-end', home: 'Overview', schools: 'Schools', mySchool: 'My school', students: 'Students', register: 'Register', import: 'Import', audit: 'Audit log' },
+  nav: { settings: 'Change settings', suspensions: 'Suspension follow-up', todo: 'To-do', transferIn: 'Transfer in', yearEnd: 'Year-end', home: 'Overview', schools: 'Schools', mySchool: 'My school', students: 'Students', register: 'Register', import: 'Import', audit: 'Audit log', users: 'Users' },
   login: {
     title: 'Log in', subtitle: 'Student Registry', username: 'User name', password: 'Password', submit: 'Log in',
     needUser: 'Enter the user name', needPassword: 'Enter the password', intranet: 'For the education intranet only', failed: 'Log-in failed'
   },
-  top: { logout: 'Log out', loggedOut: 'Logged out', sessionExpired: 'Session expired, please log in again' },
+  top: { logout: 'Log out', loggedOut: 'Logged out', sessionExpired: 'Session expired, please log in again', password: 'Change password' },
+  pw: {
+    title: 'Change password', old: 'Current password', new: 'New password', again: 'New password again', needOld: 'Enter your current password',
+    rule: 'At least 10 characters, not containing the user name, not a common password', mismatch: 'The two new passwords differ',
+    done: 'Password changed; your log-ins elsewhere have ended'
+  },
+  users: {
+    title: 'Users', add: 'New user', username: 'User name', displayName: 'Name', role: 'Role', scope: 'Jurisdiction',
+    status: 'Status', enabled: 'Active', disabled: 'Disabled', actions: 'Actions', edit: 'Edit', disable: 'Disable', enable: 'Enable',
+    reset: 'Reset password', password: 'Initial password', newPassword: 'New password', region: 'Region code', regionHelp: '2-digit province, 4-digit city or 6-digit county',
+    school: 'School', classes: 'Classes taught', created: 'User {name} created', saved: 'Saved', resetDone: 'Password reset; the user must log in again',
+    disableConfirm: 'The user is logged out at once and can no longer log in. Continue?', disabledMsg: 'Disabled', enabledMsg: 'Enabled',
+    forbidden: 'You may not manage users'
+  },
   home: {
     welcome: 'Welcome, {name}', scope: 'Scope', schools: 'Schools', students: 'Students', classes: 'Classes',
     byGrade: 'Students per grade', bySchool: 'Students per school', quick: 'Shortcuts'

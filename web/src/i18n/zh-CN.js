@@ -8,12 +8,25 @@ export default {
   },
   lang: { zh: '中文', en: 'English', switch: '语言' },
   role: { admin: '系统管理员', bureau: '教育局', registrar: '学籍管理员', teacher: '班主任' },
-  nav: { settings: '变动设置', suspensions: '休学跟进', todo: '待办', transferIn: '转入申请', yearEnd: '学年升级', home: '概览', schools: '学校', mySchool: '本校', students: '学生', register: '新生注册', import: '批量导入', audit: '审计日志' },
+  nav: { settings: '变动设置', suspensions: '休学跟进', todo: '待办', transferIn: '转入申请', yearEnd: '学年升级', home: '概览', schools: '学校', mySchool: '本校', students: '学生', register: '新生注册', import: '批量导入', audit: '审计日志', users: '用户管理' },
   login: {
     title: '登录', subtitle: '学籍管理系统', username: '用户名', password: '密码', submit: '登录',
     needUser: '请输入用户名', needPassword: '请输入密码', intranet: '仅限教育系统内网使用', failed: '登录失败'
   },
-  top: { logout: '退出登录', loggedOut: '已退出登录', sessionExpired: '会话已失效，请重新登录' },
+  top: { logout: '退出登录', loggedOut: '已退出登录', sessionExpired: '会话已失效，请重新登录', password: '修改密码' },
+  pw: {
+    title: '修改密码', old: '原密码', new: '新密码', again: '再次输入新密码', needOld: '请输入原密码',
+    rule: '至少10个字符，不能包含用户名，不能是常见密码', mismatch: '两次输入的新密码不一致',
+    done: '密码已修改，您在其他地方的登录已失效'
+  },
+  users: {
+    title: '用户管理', add: '新建用户', username: '用户名', displayName: '姓名', role: '角色', scope: '管辖范围',
+    status: '状态', enabled: '正常', disabled: '已停用', actions: '操作', edit: '编辑', disable: '停用', enable: '启用',
+    reset: '重置密码', password: '初始密码', newPassword: '新密码', region: '行政区划代码', regionHelp: '2位省、4位市或6位县代码',
+    school: '学校', classes: '任教班级', created: '已创建用户 {name}', saved: '已保存', resetDone: '已重置密码，该用户需重新登录',
+    disableConfirm: '停用后该用户立即退出登录且无法再登录，是否继续？', disabledMsg: '已停用', enabledMsg: '已启用',
+    forbidden: '您无权管理用户'
+  },
   home: {
     welcome: '欢迎，{name}', scope: '管辖范围', schools: '学校数', students: '在册学生', classes: '班级数',
     byGrade: '各年级学生人数', bySchool: '各校学生人数', quick: '快捷入口'
