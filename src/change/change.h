@@ -356,7 +356,39 @@ enum xj_err xj_change_student_open (struct xj_db *db, int64_t student_id,
 struct xj_yearend_scope {
   int64_t school_id;   /* 0 = by county */
   const char *county;  /* 6 digits when school_id == 0 */
+  const struct xj_user *user; /* apply: the caller, checked to be the
+                                 registry authority (NULL = not checked:
+                                 the command line) */
 };
+/* What year-end does to a student of @grade at a school of @stage: move
+   up one grade, graduate (final grade), or in a nine-year (or
+   twelve-year) school move 六年级 to 初一 with primary completion
+   recorded.  @to gets the new grade ("" when graduating). */
+enum xj_ye_kind { XJ_YE_PROMOTE, XJ_YE_GRADUATE, XJ_YE_PRIMARY_COMPLETE };
+enum xj_ye_kind xj_yearend_next (const char *stage, const char *grade,
+                                 char to[4]);
+/* Is @u the registry authority of a school of @stage in @county
+   (domain.md: the county bureau; the city bureau for schools with
+   senior or vocational grades when @senior_city), or an administrator?
+   Pure. */
+bool xj_yearend_is_authority (const struct xj_user *u, const char *stage,
+                              const char *county, bool senior_city);
+/* Is month-day @md (month*100+day) inside the window [@start, @end]
+   (a window may run across New Year)?  Pure. */
+bool xj_yearend_in_window (int md, int start, int end);
+/* XJ_E_YEAREND_WINDOW unless today (injectable clock) is inside the
+   window of the settings yearend.window_start / _end (07-01 .. 08-31). */
+enum xj_err xj_yearend_window_check (struct xj_db *db);
+/* Called by the change workflow when a request on @student_id closes
+   (approved, rejected or withdrawn).  If an applied year-end run skipped
+   the student because of an open request and the student is still
+   enrolled in the grade the run saw, the student is promoted (or
+   graduated, or moved to 初一) now, as the run would have done, into the
+   next year's class of the same number when it exists.  Nothing to do:
+   XJ_E_OK.  Inside the caller's write transaction. */
+enum xj_err xj_yearend_request_closed (struct xj_db *db,
+                                       const struct xj_actor *a,
+                                       int64_t student_id);
 /* Preview (@apply false, read-only) or apply (@apply true, inside one
    write transaction) the promotion of the current school year's classes
    of the schools in @sc to the next school year: grades move up one,
@@ -364,9 +396,14 @@ struct xj_yearend_scope {
    the entry grade gets as many classes as this year), students with open
    requests are skipped and listed.  *out gets
    {"run_id"?,"from_year","to_year","schools":[{school_id,school_name,
-   classes:[{grade,no,to_grade}],promoted,graduated,blocked:[...]}],
-   "promoted","graduated","blocked"}.  XJ_E_YEAREND_DONE when a school
-   was already promoted for this year (apply). */
+   classes:[{grade,no,to_grade}],promoted,graduated,primary_completed,
+   blocked:[...]}],"skipped":[schools of a county run outside the
+   caller's authority],"promoted","graduated","primary_completed",
+   "blocked"}.  Apply: XJ_E_YEAREND_WINDOW outside the window,
+   XJ_E_YEAREND_AUTHORITY when the one school asked for is outside the
+   caller's authority, XJ_E_YEAREND_DONE when a school was already
+   promoted for this year.  Graduations go to the graduations table;
+   students with open requests to year_end_blocked. */
 enum xj_err xj_yearend_run (struct xj_db *db, const struct xj_yearend_scope *sc,
                             bool apply, const struct xj_actor *a,
                             json_t **out);

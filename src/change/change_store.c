@@ -1380,6 +1380,8 @@ act_initiator (struct xj_db *db, const struct xj_user *u,
   if (! is_initiator (u, q))
     return XJ_E_CHANGE_NOT_INITIATOR;
   e = wd ? act_withdraw (db, q) : act_resubmit (db, q, new_reason);
+  if (XJ_E_OK == e && wd)
+    e = xj_yearend_request_closed (db, a, q->student_id);
   if (XJ_E_OK != e)
     return e;
   return act_record (db, a, q, 0, xj_change_action_name (action), comment,
@@ -1513,6 +1515,9 @@ act_step (struct xj_db *db, const struct xj_user *u,
       if (XJ_E_OK == e)
         e = add_action (db, a, q->id, 0, "apply", NULL);
     }
+  /* a request that closes lets a student skipped by year-end move on */
+  if (XJ_E_OK == e && (final || XJ_CA_REJECT == action))
+    e = xj_yearend_request_closed (db, a, q->student_id);
   return e;
 }
 
