@@ -36,6 +36,8 @@ enum xj_change_type {
   XJ_CH_GRADUATE,        /* 毕业 / 结业 / 肄业 (individual) */
   XJ_CH_CORRECT,         /* 信息变更: name, ID, birth date, gender */
   XJ_CH_CANCEL,          /* 注销 (wrongly created record), bureau only */
+  XJ_CH_PROMOTE,         /* 升学 across counties (progress.c) */
+  XJ_CH_REENTER,         /* 重新入学 into a distant grade (progress.c) */
   XJ_CH__COUNT
 };
 
@@ -141,6 +143,9 @@ struct xj_change_check {
   int renewals;             /* 休学 of a suspended student (a renewal):
                                renewals already made in this spell */
 };
+/* The status rules of promote (毕业/结业 in a final grade) and reenter
+   (ended for any reason but 死亡); progress.c. */
+enum xj_err xj_change_precheck_progress (const struct xj_change_check *c);
 /* Check the rules of domain.md §3 and "Decisions": status allows the
    type; no transfer while suspended, in the first term of an entry
    grade or in a graduating grade (settings); no withdrawal in the
@@ -191,6 +196,7 @@ struct xj_change_geo {
                                side's city bureau (default off) */
   const char *initiator_region; /* 注销: the initiating bureau's region
                                    ("" for an administrator) */
+  const char *to_grade;     /* 升学: the grade at the admitting school */
 };
 /* Build the chain of steps after the initiator's submission (domain.md
    §3 and "Decisions"): a same-authority transfer is sending school then
@@ -346,6 +352,24 @@ enum xj_err xj_change_suspensions_overdue (struct xj_db *db,
                                            const struct xj_user *u,
                                            int64_t limit, int64_t offset,
                                            int64_t *total, json_t *items);
+
+/* A promote (升学 across counties) or reenter (re-entry into a grade
+   more than one away) request, started by progress.c for the admitting
+   school: the student may be anywhere (progress.c found it by its full
+   number).  Chain: promote = admitting side's authority, then the
+   graduating side's; reenter = the admitting school's county.  The last
+   approval applies it through xj_progress_apply. */
+struct xj_change_progress {
+  enum xj_change_type type;     /* XJ_CH_PROMOTE or XJ_CH_REENTER */
+  int64_t student_id, to_school_id, to_class_id;
+  const char *grade, *reason, *route;
+  bool out_of_zone;
+};
+enum xj_err xj_change_create_progress (struct xj_db *db,
+                                       const struct xj_user *u,
+                                       const struct xj_actor *a,
+                                       const struct xj_change_progress *n,
+                                       int64_t *id);
 
 /* Does student @id have an open (pending or returned) request? */
 enum xj_err xj_change_student_open (struct xj_db *db, int64_t student_id,

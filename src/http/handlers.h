@@ -102,6 +102,8 @@ enum xj_err xj_h_yearend_preview (struct xj_req *r);
 enum xj_err xj_h_yearend_apply (struct xj_req *r);
 enum xj_err xj_h_yearend_rollback (struct xj_req *r);
 enum xj_err xj_h_yearend_settings_get (struct xj_req *r);
+enum xj_err xj_h_progress_enrol (struct xj_req *r);
+enum xj_err xj_h_progress_reenter (struct xj_req *r);
 enum xj_err xj_h_yearend_settings_patch (struct xj_req *r);
 /* h_audit.c */
 enum xj_err xj_h_audit (struct xj_req *r);

@@ -113,6 +113,11 @@ const struct xj_route xj_routes[] = {
     "reveal rights per role and the full-number search budget" },
   { "PATCH", "/api/v1/privacy", xj_h_privacy_patch, XJ_ROLE_ADMIN, 4 * KB, 0,
     "change reveal rights per role or the search budget (audited)" },
+  { "POST", "/api/v1/progress/enrol", xj_h_progress_enrol, XJ_ROLES_WRITE,
+    4 * KB, 0,
+    "升学: enrol a graduate of the previous stage by full ID or registry number" },
+  { "POST", "/api/v1/progress/reenter", xj_h_progress_reenter,
+    XJ_ROLES_WRITE, 4 * KB, 0, "re-open an ended record at the caller's school" },
   { "GET", "/api/v1/audit", xj_h_audit, XJ_ROLE_ADMIN, 0, 0,
     "audit log (administrators)" },
   { NULL, NULL, NULL, 0, 0, 0, NULL }
