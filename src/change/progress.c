@@ -311,9 +311,9 @@ pick_grade (const struct xj_progress_offer *o, const char *grade,
   return XJ_PG_PROMOTE == o->kind ? XJ_E_PROGRESS_GRADE : XJ_E_REENTRY_GRADE;
 }
 
-static enum xj_err
-check_class (struct xj_db *db, int64_t class_id, int64_t school_id,
-             const char *grade)
+enum xj_err
+xj_progress_check_class (struct xj_db *db, int64_t class_id,
+                         int64_t school_id, const char *grade)
 {
   struct xj_class c;
   int64_t year_id, next_id;
@@ -386,7 +386,8 @@ xj_progress_enrol (struct xj_db *db, const struct xj_user *u,
     goto out;
   m.grade = grade;
   *field = "class_id";
-  if (XJ_E_OK != (e = check_class (db, n->class_id, to.id, grade)))
+  if (XJ_E_OK != (e = xj_progress_check_class (db, n->class_id, to.id,
+                                                   grade)))
     goto out;
   *field = NULL;
   /* across counties (升学) or far from the record's grade (re-entry):

@@ -103,6 +103,12 @@ enum xj_err xj_progress_apply (struct xj_db *db, const struct xj_actor *a,
                                const struct xj_progress_move *m,
                                int64_t *progression_id);
 
+/* XJ_E_NO_SUCH_CLASS unless class @class_id (0 = none: OK) is of
+   @school_id and @grade, in this school year or the next one (the
+   summer after year-end). */
+enum xj_err xj_progress_check_class (struct xj_db *db, int64_t class_id,
+                                     int64_t school_id, const char *grade);
+
 /* ---- progress_store.c ---- */
 struct xj_progression_row {
   const char *kind;

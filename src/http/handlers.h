@@ -103,6 +103,15 @@ enum xj_err xj_h_yearend_apply (struct xj_req *r);
 enum xj_err xj_h_yearend_rollback (struct xj_req *r);
 enum xj_err xj_h_yearend_settings_get (struct xj_req *r);
 enum xj_err xj_h_progress_enrol (struct xj_req *r);
+enum xj_err xj_h_zones (struct xj_req *r);
+enum xj_err xj_h_school_zone_put (struct xj_req *r);
+enum xj_err xj_h_allocation_create (struct xj_req *r);
+enum xj_err xj_h_allocation_get (struct xj_req *r);
+enum xj_err xj_h_allocation_items (struct xj_req *r);
+enum xj_err xj_h_allocation_move (struct xj_req *r);
+enum xj_err xj_h_allocation_publish (struct xj_req *r);
+enum xj_err xj_h_intake (struct xj_req *r);
+enum xj_err xj_h_intake_confirm (struct xj_req *r);
 enum xj_err xj_h_progress_reenter (struct xj_req *r);
 enum xj_err xj_h_yearend_settings_patch (struct xj_req *r);
 /* h_audit.c */

@@ -322,3 +322,105 @@ def test_7_deceased_refused(w):
     r = w.api("pg_primary").post("/changes", json={
         "type": "promote", "student_id": other, "reason": "x"})
     assert r.status_code == 403
+
+
+def waiting_graduates(w, school):
+    return [int(x) for x in sql(
+        w.db, "select id from students where school_id = %d and status ="
+        " 'graduated' and grade = '16'" % w.sid(school))]
+
+
+def test_8_zones_allocation_intake(w):
+    junior, nine = w.sid(code(YS, 2)), w.sid(code(YS, 3))
+    p4, p5 = w.sid(code(YS, 4)), w.sid(code(YS, 5))
+    bureau = w.api("pg_ys")
+    z = bureau.get("/zones").json()
+    assert {s["id"] for s in z["schools"]} >= {junior, nine, p4, p5}
+    town5 = sql(w.db, "select township_code from schools where id = %d"
+                % p5)[0]
+    # only primary schools of the county feed; only county townships
+    r = bureau.put("/schools/%d/zone" % junior, json={"feeders": [nine]})
+    assert r.status_code == 422 and err_code(r) == "zone_invalid"
+    r = bureau.put("/schools/%d/zone" % junior,
+                   json={"townships": ["441881001"]})
+    assert r.status_code == 422 and r.json()["error"]["field"] == "townships"
+    r = w.api("pg_yd").put("/schools/%d/zone" % junior,
+                           json={"feeders": [p4]})
+    assert r.status_code == 404
+    r = bureau.put("/schools/%d/zone" % junior, json={"feeders": [p4]})
+    assert r.status_code == 200, r.text
+    r = bureau.put("/schools/%d/zone" % nine, json={
+        "townships": [town5], "communities": ["幸福社区"]})
+    assert r.status_code == 200, r.text
+    got = {s["id"]: s for s in r.json()["schools"]}
+    assert got[junior]["feeders"] == [p4]
+    assert [t["code"] for t in got[nine]["townships"]] == [town5]
+    assert got[nine]["communities"] == ["幸福社区"]
+
+    g4, g5 = waiting_graduates(w, code(YS, 4)), waiting_graduates(w, code(YS, 5))
+    assert g4 and g5
+    r = bureau.post("/allocations", json={"county": YS})
+    assert r.status_code == 201, r.text
+    a = r.json()
+    per = {s["school_id"]: s for s in a["schools"]}
+    assert per[junior]["feeder"] == len(g4)
+    assert per[nine]["zone"] >= len(g5)
+    aid = a["id"]
+    items = bureau.get("/allocations/%d/items" % aid,
+                       params={"to_school_id": junior, "per_page": 200}
+                       ).json()["items"]
+    assert sorted(i["student_id"] for i in items) == sorted(g4)
+    assert {i["route"] for i in items} == {"feeder"}
+    none = bureau.get("/allocations/%d/items" % aid,
+                      params={"to_school_id": 0}).json()
+    assert none["total"] == a["unmatched"]
+    # the bureau moves one student, with a reason
+    moved = g4[0]
+    r = bureau.post("/allocations/%d/move" % aid, json={
+        "student_ids": [moved], "to_school_id": nine, "reason": "随迁就近"})
+    assert r.status_code == 200, r.text
+    r = bureau.post("/allocations/%d/move" % aid, json={
+        "student_ids": [moved], "to_school_id": p4, "reason": "x"})
+    assert r.status_code == 404 or r.status_code == 422
+    # nothing reaches the schools before publishing
+    reg = w.api("pg_junior")
+    assert reg.get("/intake").json()["total"] == 0
+    r = bureau.post("/allocations/%d/publish" % aid)
+    assert r.status_code == 200 and r.json()["status"] == "published"
+    assert bureau.post("/allocations/%d/publish" % aid).status_code == 409
+    r = bureau.post("/allocations", json={"county": YS})
+    assert r.status_code == 409 and err_code(r) == "allocation_published"
+    assert w.api("pg_yd").get("/allocations/%d" % aid).status_code == 404
+    # the junior school's 新生名单, confirmed in bulk into two classes
+    lst = reg.get("/intake").json()
+    assert sorted(i["student_id"] for i in lst["items"]) == sorted(g4[1:])
+    sql(w.db, "insert or ignore into classes (school_id, year_id, grade, no,"
+        " name, created_at) select %d, id, '21', 9, '初一(9)班', '2027-07-10'"
+        " from school_years where start_year = 2027" % junior)
+    classes = [int(x) for x in sql(
+        w.db, "select c.id from classes c join school_years y on y.id ="
+        " c.year_id where c.school_id = %d and c.grade = '21' and"
+        " y.start_year = 2027 order by c.no" % junior)][:2]
+    assert len(classes) == 2
+    regnos = {i: row(w, i)[3] for i in g4}
+    r = reg.post("/intake/confirm", json={"class_ids": classes,
+                                          "balance": True})
+    assert r.status_code == 200, r.text
+    assert r.json()["confirmed"] == len(g4) - 1
+    sizes = [c["students"] for c in r.json()["classes"]]
+    assert max(sizes) - min(sizes) <= 1
+    for i in g4[1:]:
+        s, g, st, no, cls = row(w, i)
+        assert (s, g, st, no) == (junior, "21", "enrolled", regnos[i])
+        assert cls in classes
+    assert sql(w.db, "select distinct route from progressions where"
+               " student_id in (%s)" % ",".join(map(str, g4[1:]))) == \
+        ["feeder"]
+    assert reg.get("/intake").json()["total"] == 0
+    # the moved student: admitted outside the zone, kept as such
+    r = w.api("pg_nine").post("/intake/confirm", json={
+        "student_ids": [moved]})
+    assert r.status_code == 200 and r.json()["confirmed"] == 1
+    assert row(w, moved)[:3] == (nine, "21", "enrolled")
+    assert sql(w.db, "select route, out_of_zone, reason from progressions"
+               " where student_id = %d" % moved) == ["moved|1|随迁就近"]
