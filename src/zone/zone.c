@@ -597,14 +597,9 @@ confirm_one (struct xj_db *db, const struct xj_actor *a,
     .to_school = c->school_id, .class_id = c->nclasses ? k[ki].id : 0,
     .grade = "21", .reason = w->reason, .route = w->route,
     .out_of_zone = 0 == strcmp (w->route, "moved") };
-  struct xj_progress_offer o;
-  enum xj_err e = xj_progress_offer_load (db, w->student, c->school_id, &o);
-
-  /* the record moved on since (re-entry elsewhere, another 升学) */
-  if (XJ_E_OK == e && XJ_PG_PROMOTE != o.kind)
-    return XJ_E_OK;
-  if (XJ_E_OK == e)
-    e = xj_progress_apply (db, a, &m, NULL);
+  /* xj_zs_waiting lists only records still waiting as primary
+     graduates (not re-entered or promoted elsewhere since) */
+  enum xj_err e = xj_progress_apply (db, a, &m, NULL);
   if (XJ_E_OK == e)
     e = xj_zs_item_confirm (db, w->alloc, w->student, at);
   if (XJ_E_OK == e && c->nclasses)

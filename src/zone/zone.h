@@ -158,8 +158,9 @@ enum xj_err xj_zs_item_move (struct xj_db *db, int64_t id, int64_t student,
                              int64_t to, const char *reason, bool *done);
 enum xj_err xj_zs_alloc_publish (struct xj_db *db, int64_t id,
                                  const char *at);
-/* An item of a published allocation waiting at @school for @student:
-   allocation id, route, reason. */
+/* Items of published allocations waiting at @school whose record is
+   still a primary graduate (毕业/结业 in 六年级): allocation id, student,
+   gender, route, reason. */
 struct xj_zs_waiting {
   int64_t alloc, student;
   int gender;

@@ -108,6 +108,7 @@ XJ_DB_STMT (st_zs_waiting,
             " ON al.id = i.allocation_id AND al.status = 'published'"
             " JOIN students st ON st.id = i.student_id"
             " WHERE i.to_school_id = $1 AND i.confirmed_at IS NULL"
+            " AND st.status IN ('graduated', 'completed') AND st.grade = '16'"
             " ORDER BY st.gender, st.birth_date, st.id")
 XJ_DB_STMT (st_zs_item_confirm,
             "UPDATE allocation_items SET confirmed_at = $3"
