@@ -32,16 +32,6 @@ run_txn (struct xj_db *db, void *cls)
   return xj_yearend_run (db, &c->sc, c->apply, c->a, &c->out);
 }
 
-static bool
-county_ok (const char *s)
-{
-  if (NULL == s || 6 != strlen (s))
-    return false;
-  for (int i = 0; i < 6; i++)
-    if (s[i] < '0' || s[i] > '9')
-      return false;
-  return true;
-}
 
 /* 409 yearend_window naming the window and today. */
 static enum xj_err
@@ -99,7 +89,7 @@ run (struct xj_req *r, bool apply)
     }
   else
     {
-      if (! county_ok (county))
+      if (! xj_county_code_ok (county))
         {
           e = xj_reply_err (r, XJ_E_BAD_PARAM, "county", "应为6位县级代码");
           goto out;

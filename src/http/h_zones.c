@@ -23,20 +23,12 @@ county_bureau (const struct xj_user *u, const char *county)
                                                        county));
 }
 
-static bool
-county_ok (const char *s)
-{
-  if (NULL == s || 6 != strlen (s))
-    return false;
-  for (int i = 0; i < 6; i++)
-    if (s[i] < '0' || s[i] > '9')
-      return false;
-  return true;
-}
 
-/* JSON array @a of integers (<= MAX_LIST) into a new array *out. */
+/* JSON array @a (absent = empty; <= MAX_LIST) of integers (@ints) or
+   strings into a new array *out of int64_t or const char * (borrowed
+   from @a). */
 static bool
-int_list (json_t *a, int64_t **out, size_t *n)
+json_list (json_t *a, bool ints, void **out, size_t *n)
 {
   size_t i;
   json_t *v;
@@ -47,36 +39,38 @@ int_list (json_t *a, int64_t **out, size_t *n)
     return true;
   if (! json_is_array (a) || json_array_size (a) > MAX_LIST)
     return false;
-  *out = xj_calloc (json_array_size (a) + 1, sizeof **out);
+  *out = xj_calloc (json_array_size (a) + 1,
+                    ints ? sizeof (int64_t) : sizeof (const char *));
   json_array_foreach (a, i, v)
     {
-      if (! json_is_integer (v))
+      if (ints ? ! json_is_integer (v) : ! json_is_string (v))
         return false;
-      (*out)[(*n)++] = json_integer_value (v);
+      if (ints)
+        ((int64_t *) *out)[(*n)++] = json_integer_value (v);
+      else
+        ((const char **) *out)[(*n)++] = json_string_value (v);
     }
   return true;
+}
+
+static bool
+int_list (json_t *a, int64_t **out, size_t *n)
+{
+  void *p;
+  bool ok = json_list (a, true, &p, n);
+
+  *out = p;
+  return ok;
 }
 
 static bool
 str_list (json_t *a, const char ***out, size_t *n)
 {
-  size_t i;
-  json_t *v;
+  void *p;
+  bool ok = json_list (a, false, &p, n);
 
-  *out = NULL;
-  *n = 0;
-  if (NULL == a)
-    return true;
-  if (! json_is_array (a) || json_array_size (a) > MAX_LIST)
-    return false;
-  *out = xj_calloc (json_array_size (a) + 1, sizeof **out);
-  json_array_foreach (a, i, v)
-    {
-      if (! json_is_string (v))
-        return false;
-      (*out)[(*n)++] = json_string_value (v);
-    }
-  return true;
+  *out = p;
+  return ok;
 }
 
 /* GET /zones?county= */
@@ -102,7 +96,7 @@ xj_h_zones (struct xj_req *r)
 
   if (XJ_ROLE_BUREAU == r->user.role && NULL == c.county)
     c.county = r->user.region_code;
-  if (! county_ok (c.county))
+  if (! xj_county_code_ok (c.county))
     return xj_reply_err (r, XJ_E_BAD_PARAM, "county", "应为6位县级代码");
   if (! county_bureau (&r->user, c.county))
     return xj_reply_err (r, XJ_E_NOT_FOUND, NULL, NULL);
@@ -266,7 +260,7 @@ xj_h_allocation_create (struct xj_req *r)
   if (0 != json_unpack_ex (body, &jerr, JSON_STRICT, "{s:s}", "county",
                            &c.county))
     e = xj_reply_err (r, XJ_E_BAD_TYPE, "county", "%s", jerr.text);
-  else if (! county_ok (c.county))
+  else if (! xj_county_code_ok (c.county))
     e = xj_reply_err (r, XJ_E_BAD_PARAM, "county", "应为6位县级代码");
   else if (! county_bureau (&r->user, c.county))
     e = xj_reply_err (r, XJ_E_NOT_FOUND, NULL, NULL);

@@ -17,6 +17,8 @@ void xj_scope_names (struct xj_db *db, const struct xj_user *u,
 /* Load school @id and check it is within the caller's scope; otherwise
    reply 404 (so scope cannot be probed) and return the error. */
 struct xj_school;
+/* Six digits (a county code's form; not whether it exists). */
+bool xj_county_code_ok (const char *s);
 enum xj_err xj_school_in_scope_or_reply (struct xj_req *r, int64_t id,
                                          struct xj_school *out);
 /* A list query as parsed: the name part or the whole number searched. */

@@ -6,30 +6,12 @@
 // run.sh marks the demo county's 六年级 as graduated at a past year-end
 // before this script runs (the year-end window is July-August).
 //   node tests/browser/e2e_progress.mjs http://127.0.0.1:PORT
-import { Fail, PASSWORD, assert, pwRequest, start } from './lib.mjs'
+import { assert, apiAs as libApiAs, start } from './lib.mjs'
 
 const { base, page, check, checkSelfContained, loginAs, finish } =
   await start('e2e_progress.mjs', { shots: 'xj-progress', skipNote: 'an earlier step of 小升初 failed' })
 
-async function apiAs(user) {
-  const ctx = await pwRequest.newContext({ baseURL: base + '/' })
-  const r = await ctx.post('api/v1/session', { data: { username: user, password: PASSWORD } })
-  if (r.status() !== 200) throw new Fail(`API log-in of ${user} answered ${r.status()}`)
-  const b = await r.json()
-  const token = b.csrf_token
-  return {
-    user: b.user,
-    get: async (p) => {
-      const x = await ctx.get('api/v1' + p)
-      return { status: x.status(), body: await x.json().catch(() => null) }
-    },
-    post: async (p, data) => {
-      const x = await ctx.post('api/v1' + p, { data: data || {}, headers: { 'X-CSRF-Token': token } })
-      return { status: x.status(), body: await x.json().catch(() => null) }
-    },
-    close: () => ctx.dispose()
-  }
-}
+const apiAs = (user) => libApiAs(base, user)
 
 const navItem = (text) => page.locator('.aside .el-menu-item').filter({ hasText: text })
 
