@@ -1246,7 +1246,7 @@ xj_change_create_progress (struct xj_db *db, const struct xj_user *u,
   struct xj_school to;
   struct xj_change_settings set;
   struct xj_change_chain ch;
-  struct xj_change_geo geo = { 0 };
+  struct xj_change_geo geo;
   json_t *payload = progress_payload (n);
   char *ptext = json_dumps (payload, JSON_COMPACT | JSON_SORT_KEYS);
   char at[32];
@@ -1259,13 +1259,8 @@ xj_change_create_progress (struct xj_db *db, const struct xj_user *u,
     e = xj_change_settings_get (db, &set);
   if (XJ_E_OK != e)
     goto out;
-  geo = (struct xj_change_geo) { .from_school_id = s->school_id,
-                                 .from_county = ctx.county_code,
-                                 .to_school_id = to.id,
-                                 .to_county = to.county_code,
-                                 .grade = s->grade, .to_grade = n->grade,
-                                 .senior_city = set.senior_city,
-                                 .initiator_region = "" };
+  geo_fill (&geo, s, ctx.county_code, to.id, to.county_code, &set, "");
+  geo.to_grade = n->grade;
   if (XJ_E_OK != (e = xj_change_chain_build (n->type, &geo, &ch)))
     goto out;
   xj_now_iso (at);
@@ -1374,10 +1369,14 @@ rebuild_chain (struct xj_db *db, const struct req *q,
     e = xj_change_settings_get (db, &set);
   if (XJ_E_OK == e)
     {
+      json_t *p = json_loads (q->payload, 0, NULL);
+
       geo_fill (&geo, s, ctx.county_code, q->to_school, q->to_county, &set,
                 q->initiator_region);
+      geo.to_grade = pstr (p, "grade");   /* 升学: the admitting grade */
       *days = XJ_CH_DEATH == q->type ? set.death_days : set.step_days;
       e = xj_change_chain_build (q->type, &geo, ch);
+      json_decref (p);
     }
   free (s);
   return e;

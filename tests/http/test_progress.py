@@ -32,6 +32,7 @@ USERS = [
     ("pg_primary6", "registrar", ["--school", code(YS, 6)]),
     ("pg_ydjunior", "registrar", ["--school", code(YD, 1)]),
     ("pg_ydprimary", "registrar", ["--school", code(YD, 2)]),
+    ("pg_senior", "registrar", ["--school", code(YS, 1)]),
 ]
 
 
@@ -424,3 +425,32 @@ def test_8_zones_allocation_intake(w):
     assert row(w, moved)[:3] == (nine, "21", "enrolled")
     assert sql(w.db, "select route, out_of_zone, reason from progressions"
                " where student_id = %d" % moved) == ["moved|1|随迁就近"]
+
+
+def test_9_promote_to_senior_city_chain_survives_resubmit(w):
+    # a 初三 graduate of 英德 admitted by 阳山's senior school: the city
+    # bureau admits (senior authority), 英德's county confirms; a returned
+    # request resubmitted keeps that chain
+    sid = w.student(code(YD, 1), "23")
+    sql(w.db, "update students set status = 'graduated' where id = %d" % sid)
+    reg = w.api("pg_senior")
+    r = reg.post("/progress/enrol", json={"id_no": ident(w, sid)[0]})
+    assert r.status_code == 202, r.text
+    req = r.json()["request_id"]
+
+    def steps(rnd):
+        c = reg.get("/changes/%d" % req).json()["change"]
+        return [(s["actor_kind"], s["actor_region"]) for s in c["steps"]
+                if s["round"] == rnd]
+    assert steps(1) == [("city", "4418"), ("county", YD)]
+    r = w.api("pg_qy").post("/changes/%d/return" % req,
+                            json={"comment": "补录取通知书"})
+    assert r.status_code == 200, r.text
+    r = reg.post("/changes/%d/resubmit" % req, json={"reason": "已补"})
+    assert r.status_code == 200, r.text
+    assert steps(2) == [("city", "4418"), ("county", YD)]
+    assert w.api("pg_qy").post("/changes/%d/approve" % req,
+                               json={}).status_code == 200
+    assert w.api("pg_yd").post("/changes/%d/approve" % req,
+                               json={}).status_code == 200
+    assert row(w, sid)[:3] == (w.sid(code(YS, 1)), "31", "enrolled")
