@@ -36,6 +36,8 @@ enum xj_change_type {
   XJ_CH_GRADUATE,        /* 毕业 / 结业 / 肄业 (individual) */
   XJ_CH_CORRECT,         /* 信息变更: name, ID, birth date, gender */
   XJ_CH_CANCEL,          /* 注销 (wrongly created record), bureau only */
+  XJ_CH_PROMOTE,         /* 升学 across counties (progress.c) */
+  XJ_CH_REENTER,         /* 重新入学 into a distant grade (progress.c) */
   XJ_CH__COUNT
 };
 
@@ -141,6 +143,9 @@ struct xj_change_check {
   int renewals;             /* 休学 of a suspended student (a renewal):
                                renewals already made in this spell */
 };
+/* The status rules of promote (毕业/结业 in a final grade) and reenter
+   (ended for any reason but 死亡); progress.c. */
+enum xj_err xj_change_precheck_progress (const struct xj_change_check *c);
 /* Check the rules of domain.md §3 and "Decisions": status allows the
    type; no transfer while suspended, in the first term of an entry
    grade or in a graduating grade (settings); no withdrawal in the
@@ -191,6 +196,7 @@ struct xj_change_geo {
                                side's city bureau (default off) */
   const char *initiator_region; /* 注销: the initiating bureau's region
                                    ("" for an administrator) */
+  const char *to_grade;     /* 升学: the grade at the admitting school */
 };
 /* Build the chain of steps after the initiator's submission (domain.md
    §3 and "Decisions"): a same-authority transfer is sending school then
@@ -347,6 +353,24 @@ enum xj_err xj_change_suspensions_overdue (struct xj_db *db,
                                            int64_t limit, int64_t offset,
                                            int64_t *total, json_t *items);
 
+/* A promote (升学 across counties) or reenter (re-entry into a grade
+   more than one away) request, started by progress.c for the admitting
+   school: the student may be anywhere (progress.c found it by its full
+   number).  Chain: promote = admitting side's authority, then the
+   graduating side's; reenter = the admitting school's county.  The last
+   approval applies it through xj_progress_apply. */
+struct xj_change_progress {
+  enum xj_change_type type;     /* XJ_CH_PROMOTE or XJ_CH_REENTER */
+  int64_t student_id, to_school_id, to_class_id;
+  const char *grade, *reason, *route;
+  bool out_of_zone;
+};
+enum xj_err xj_change_create_progress (struct xj_db *db,
+                                       const struct xj_user *u,
+                                       const struct xj_actor *a,
+                                       const struct xj_change_progress *n,
+                                       int64_t *id);
+
 /* Does student @id have an open (pending or returned) request? */
 enum xj_err xj_change_student_open (struct xj_db *db, int64_t student_id,
                                     bool *open);
@@ -356,7 +380,39 @@ enum xj_err xj_change_student_open (struct xj_db *db, int64_t student_id,
 struct xj_yearend_scope {
   int64_t school_id;   /* 0 = by county */
   const char *county;  /* 6 digits when school_id == 0 */
+  const struct xj_user *user; /* apply: the caller, checked to be the
+                                 registry authority (NULL = not checked:
+                                 the command line) */
 };
+/* What year-end does to a student of @grade at a school of @stage: move
+   up one grade, graduate (final grade), or in a nine-year (or
+   twelve-year) school move 六年级 to 初一 with primary completion
+   recorded.  @to gets the new grade ("" when graduating). */
+enum xj_ye_kind { XJ_YE_PROMOTE, XJ_YE_GRADUATE, XJ_YE_PRIMARY_COMPLETE };
+enum xj_ye_kind xj_yearend_next (const char *stage, const char *grade,
+                                 char to[4]);
+/* Is @u the registry authority of a school of @stage in @county
+   (domain.md: the county bureau; the city bureau for schools with
+   senior or vocational grades when @senior_city), or an administrator?
+   Pure. */
+bool xj_yearend_is_authority (const struct xj_user *u, const char *stage,
+                              const char *county, bool senior_city);
+/* Is month-day @md (month*100+day) inside the window [@start, @end]
+   (a window may run across New Year)?  Pure. */
+bool xj_yearend_in_window (int md, int start, int end);
+/* XJ_E_YEAREND_WINDOW unless today (injectable clock) is inside the
+   window of the settings yearend.window_start / _end (07-01 .. 08-31). */
+enum xj_err xj_yearend_window_check (struct xj_db *db);
+/* Called by the change workflow when a request on @student_id closes
+   (approved, rejected or withdrawn).  If an applied year-end run skipped
+   the student because of an open request and the student is still
+   enrolled in the grade the run saw, the student is promoted (or
+   graduated, or moved to 初一) now, as the run would have done, into the
+   next year's class of the same number when it exists.  Nothing to do:
+   XJ_E_OK.  Inside the caller's write transaction. */
+enum xj_err xj_yearend_request_closed (struct xj_db *db,
+                                       const struct xj_actor *a,
+                                       int64_t student_id);
 /* Preview (@apply false, read-only) or apply (@apply true, inside one
    write transaction) the promotion of the current school year's classes
    of the schools in @sc to the next school year: grades move up one,
@@ -364,9 +420,14 @@ struct xj_yearend_scope {
    the entry grade gets as many classes as this year), students with open
    requests are skipped and listed.  *out gets
    {"run_id"?,"from_year","to_year","schools":[{school_id,school_name,
-   classes:[{grade,no,to_grade}],promoted,graduated,blocked:[...]}],
-   "promoted","graduated","blocked"}.  XJ_E_YEAREND_DONE when a school
-   was already promoted for this year (apply). */
+   classes:[{grade,no,to_grade}],promoted,graduated,primary_completed,
+   blocked:[...]}],"skipped":[schools of a county run outside the
+   caller's authority],"promoted","graduated","primary_completed",
+   "blocked"}.  Apply: XJ_E_YEAREND_WINDOW outside the window,
+   XJ_E_YEAREND_AUTHORITY when the one school asked for is outside the
+   caller's authority, XJ_E_YEAREND_DONE when a school was already
+   promoted for this year.  Graduations go to the graduations table;
+   students with open requests to year_end_blocked. */
 enum xj_err xj_yearend_run (struct xj_db *db, const struct xj_yearend_scope *sc,
                             bool apply, const struct xj_actor *a,
                             json_t **out);

@@ -14,6 +14,7 @@ static const char *const type_names[XJ_CH__COUNT] = {
   [XJ_CH_ABROAD] = "abroad",           [XJ_CH_DEATH] = "death",
   [XJ_CH_GRADUATE] = "graduate",       [XJ_CH_CORRECT] = "correct",
   [XJ_CH_CANCEL] = "cancel",
+  [XJ_CH_PROMOTE] = "promote",         [XJ_CH_REENTER] = "reenter",
 };
 static const char *const type_zh[XJ_CH__COUNT] = {
   [XJ_CH_TRANSFER_IN] = "转学", [XJ_CH_SUSPEND] = "休学",
@@ -22,6 +23,7 @@ static const char *const type_zh[XJ_CH__COUNT] = {
   [XJ_CH_ABROAD] = "出国(境)",  [XJ_CH_DEATH] = "死亡",
   [XJ_CH_GRADUATE] = "毕业/结业/肄业", [XJ_CH_CORRECT] = "信息变更",
   [XJ_CH_CANCEL] = "注销",
+  [XJ_CH_PROMOTE] = "升学",     [XJ_CH_REENTER] = "重新入学",
 };
 
 const char *
@@ -51,6 +53,9 @@ xj_change_type_parse (const char *name, enum xj_change_type *out)
 bool
 xj_change_may_start (enum xj_change_type t, enum xj_role role)
 {
+  /* started only through progress.c (POST /progress/...) */
+  if (XJ_CH_PROMOTE == t || XJ_CH_REENTER == t)
+    return false;
   if (XJ_ROLE_ADMIN == role)
     return (unsigned) t < XJ_CH__COUNT;
   if (XJ_CH_CANCEL == t)
@@ -243,6 +248,9 @@ xj_change_precheck (const struct xj_change_check *c, const char **field)
     case XJ_CH_CANCEL:
       return is (c->status, "cancelled") ? XJ_E_CHANGE_STUDENT_STATUS
                                          : XJ_E_OK;
+    case XJ_CH_PROMOTE:
+    case XJ_CH_REENTER:
+      return xj_change_precheck_progress (c);
     default:
       *field = "type";
       return XJ_E_CHANGE_TYPE;
@@ -380,6 +388,34 @@ transfer_chain (const struct xj_change_geo *g, size_t auth,
   return XJ_E_OK;
 }
 
+/* 升学 across counties: the admitting side's authority, then the
+   graduating side's (MoE 2014: 接收学校 → 接收地教育局 → 毕业学校所在地
+   教育局); re-entry: the admitting school's county. */
+static enum xj_err
+progress_chain (enum xj_change_type t, const struct xj_change_geo *g,
+                struct xj_change_chain *out)
+{
+  size_t to_auth = (g->senior_city && senior_grade (g->to_grade)) ? 4 : 6;
+  size_t from_auth = (g->senior_city && senior_grade (g->grade)) ? 4 : 6;
+
+  if (NULL == g->to_county || 6 != strlen (g->to_county))
+    return XJ_E_INTERNAL;
+  if (XJ_CH_REENTER == t)
+    {
+      add (out, XJ_AK_COUNTY, 0, g->to_county, 6, "县教育局", "county");
+      return XJ_E_OK;
+    }
+  add (out, kind_of_len (to_auth), 0, g->to_county, to_auth,
+       6 == to_auth ? "接收县教育局" : "接收市教育局",
+       6 == to_auth ? "to_county" : "to_city");
+  if (from_auth != to_auth || 0 != strncmp (g->to_county, g->from_county,
+                                            from_auth))
+    add (out, kind_of_len (from_auth), 0, g->from_county, from_auth,
+         6 == from_auth ? "毕业学校县教育局" : "毕业学校市教育局",
+         6 == from_auth ? "from_county" : "from_city");
+  return XJ_E_OK;
+}
+
 enum xj_err
 xj_change_chain_build (enum xj_change_type t, const struct xj_change_geo *g,
                        struct xj_change_chain *out)
@@ -401,6 +437,8 @@ xj_change_chain_build (enum xj_change_type t, const struct xj_change_geo *g,
            level_zh (ilen - 2), level_key (ilen - 2));
       return XJ_E_OK;
     }
+  if (XJ_CH_PROMOTE == t || XJ_CH_REENTER == t)
+    return progress_chain (t, g, out);
   if ((unsigned) t >= XJ_CH__COUNT)
     return XJ_E_CHANGE_TYPE;
   add (out, kind_of_len (auth), 0, g->from_county, auth, level_zh (auth),

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "change/change.h"
+#include "change/progress.h"
 #include "core/util.h"
 #include "idcard/idcard.h"
 #include "klass/klass.h"
@@ -466,6 +467,26 @@ jid (int64_t v)
   return v ? json_integer (v) : json_null ();
 }
 
+/* Apply an approved promote / reenter request: progress.c moves the
+   record (its own event, progressions row and audit entry). */
+static enum xj_err
+apply_progress (struct xj_db *db, const struct xj_actor *a,
+                const struct req *q, json_t *p)
+{
+  struct xj_progress_move m = {
+    .kind = XJ_CH_PROMOTE == q->type ? XJ_PG_PROMOTE : XJ_PG_REENTER,
+    .student_id = q->student_id, .to_school = q->to_school,
+    .class_id = q->to_class, .request_id = q->id, .grade = pstr (p, "grade"),
+    .reason = pstr (p, "reason"), .route = pstr (p, "route"),
+    .out_of_zone = json_is_true (json_object_get (p, "out_of_zone")) };
+
+  if (NULL == m.grade)
+    return XJ_E_INTERNAL;
+  if (NULL == m.route)
+    m.route = "request";
+  return xj_progress_apply (db, a, &m, NULL);
+}
+
 /* 休学 or its renewal: the suspension's dates as a suspensions row (the
    follow-up list reads the last one). */
 static enum xj_err
@@ -645,6 +666,11 @@ apply (struct xj_db *db, const struct xj_actor *a, const struct req *q)
 
   if (NULL == p)
     p = json_object ();
+  if (XJ_CH_PROMOTE == q->type || XJ_CH_REENTER == q->type)
+    {
+      e = apply_progress (db, a, q, p);   /* its own event and audit */
+      goto out;
+    }
   e = xj_student_load (db, q->student_id, s);
   if (XJ_E_OK == e)
     e = apply_effect (db, q, p, s, before, after);
@@ -1200,6 +1226,87 @@ xj_change_create (struct xj_db *db, const struct xj_user *u,
   return e;
 }
 
+/* ---- promote / reenter (progress.c starts them) ---- */
+
+static json_t *
+progress_payload (const struct xj_change_progress *n)
+{
+  return json_pack ("{s:s, s:s, s:s, s:b}", "reason", n->reason, "grade",
+                    n->grade, "route", n->route, "out_of_zone",
+                    n->out_of_zone);
+}
+
+enum xj_err
+xj_change_create_progress (struct xj_db *db, const struct xj_user *u,
+                           const struct xj_actor *a,
+                           const struct xj_change_progress *n, int64_t *id)
+{
+  struct xj_student *s = xj_malloc (sizeof *s);
+  struct xj_student_ctx ctx;
+  struct xj_school to;
+  struct xj_change_settings set;
+  struct xj_change_chain ch;
+  struct xj_change_geo geo;
+  json_t *payload = progress_payload (n);
+  char *ptext = json_dumps (payload, JSON_COMPACT | JSON_SORT_KEYS);
+  char at[32];
+  enum xj_qs qs;
+  enum xj_err e = xj_student_load_ctx (db, n->student_id, s, &ctx);
+
+  if (XJ_E_OK == e)
+    e = xj_school_get (db, n->to_school_id, &to);
+  if (XJ_E_OK == e)
+    e = xj_change_settings_get (db, &set);
+  if (XJ_E_OK != e)
+    goto out;
+  geo_fill (&geo, s, ctx.county_code, to.id, to.county_code, &set, "");
+  geo.to_grade = n->grade;
+  if (XJ_E_OK != (e = xj_change_chain_build (n->type, &geo, &ch)))
+    goto out;
+  xj_now_iso (at);
+  qs = xj_db_q (db, &st_ch_ins,
+                XJ_DB_PARAMS (XJ_DB_S (xj_change_type_name (n->type)),
+                              XJ_DB_I (s->id),
+                              a->user_id ? XJ_DB_I (a->user_id) : XJ_DB_NUL,
+                              XJ_DB_S (a->username),
+                              u->school_id ? XJ_DB_I (u->school_id)
+                                           : XJ_DB_NUL,
+                              XJ_DB_S (u->region_code),
+                              XJ_DB_I (s->school_id), XJ_DB_I (to.id),
+                              n->to_class_id ? XJ_DB_I (n->to_class_id)
+                                             : XJ_DB_NUL,
+                              XJ_DB_S (ptext), XJ_DB_S (at)),
+                NULL, NULL);
+  if (XJ_QS_UNIQUE == qs)
+    {
+      e = XJ_E_CHANGE_OPEN;
+      goto out;
+    }
+  if (XJ_E_OK != (e = qs_ok (qs)))
+    goto out;
+  *id = xj_db_last_id (db);
+  e = insert_steps (db, *id, 1, &ch, set.step_days);
+  if (XJ_E_OK == e)
+    e = add_action (db, a, *id, 0, "submit", n->reason);
+  if (XJ_E_OK == e)
+    e = add_event (db, a, s->id, "change.requested",
+                   json_pack ("{s:I, s:s, s:O, s:I, s:i}", "request_id",
+                              (json_int_t) *id, "type",
+                              xj_change_type_name (n->type), "payload",
+                              payload, "to_school_id", (json_int_t) to.id,
+                              "steps", (int) ch.n));
+  if (XJ_E_OK == e)
+    e = audit (db, a, "change.create", *id,
+               json_pack ("{s:s, s:I, s:O}", "type",
+                          xj_change_type_name (n->type), "student_id",
+                          (json_int_t) s->id, "payload", payload));
+out:
+  free (ptext);
+  json_decref (payload);
+  free (s);
+  return e;
+}
+
 /* ---- act ---- */
 
 const char *
@@ -1262,10 +1369,14 @@ rebuild_chain (struct xj_db *db, const struct req *q,
     e = xj_change_settings_get (db, &set);
   if (XJ_E_OK == e)
     {
+      json_t *p = json_loads (q->payload, 0, NULL);
+
       geo_fill (&geo, s, ctx.county_code, q->to_school, q->to_county, &set,
                 q->initiator_region);
+      geo.to_grade = pstr (p, "grade");   /* 升学: the admitting grade */
       *days = XJ_CH_DEATH == q->type ? set.death_days : set.step_days;
       e = xj_change_chain_build (q->type, &geo, ch);
+      json_decref (p);
     }
   free (s);
   return e;
@@ -1380,6 +1491,8 @@ act_initiator (struct xj_db *db, const struct xj_user *u,
   if (! is_initiator (u, q))
     return XJ_E_CHANGE_NOT_INITIATOR;
   e = wd ? act_withdraw (db, q) : act_resubmit (db, q, new_reason);
+  if (XJ_E_OK == e && wd)
+    e = xj_yearend_request_closed (db, a, q->student_id);
   if (XJ_E_OK != e)
     return e;
   return act_record (db, a, q, 0, xj_change_action_name (action), comment,
@@ -1513,6 +1626,9 @@ act_step (struct xj_db *db, const struct xj_user *u,
       if (XJ_E_OK == e)
         e = add_action (db, a, q->id, 0, "apply", NULL);
     }
+  /* a request that closes lets a student skipped by year-end move on */
+  if (XJ_E_OK == e && (final || XJ_CA_REJECT == action))
+    e = xj_yearend_request_closed (db, a, q->student_id);
   return e;
 }
 

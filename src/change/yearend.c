@@ -1,83 +1,71 @@
-/* yearend.c -- year-end promotion (升级), graduation of final grades and
- * the next school year's classes, with a preview, one-transaction apply
- * and a rollback (year_end_runs / year_end_schools / year_end_items).
+/* yearend.c -- year-end promotion (升级), graduation of final grades,
+ * a nine-year school's 六年级 → 初一, the next school year's classes, with
+ * a preview, one-transaction apply and a rollback; who may apply and
+ * when; and the deferred promotion of students whose open request
+ * blocked the run (xj_yearend_request_closed).
  *
  * Runs inside the caller's transaction (apply and rollback: a write
- * transaction).  Students change only through xj_student_store_update
- * (version-checked, one student_events row each); classes are created
- * through xj_class_create, the next school year through
- * xj_year_get_or_create.
+ * transaction).  SQL lives in yearend_store.c.  Students change only
+ * through xj_student_store_update (version-checked, one student_events
+ * row each); classes are created through xj_class_create, the next school
+ * year through xj_year_get_or_create.
  */
 #include <stdlib.h>
 #include <string.h>
 #include "change/change.h"
+#include "change/yearend_store.h"
 #include "core/util.h"
 #include "klass/klass.h"
 #include "school/school.h"
 #include "student/student_store.h"
 #include "validate/codes.h"
 
-XJ_DB_STMT (st_ye_students,
-            "SELECT st.id, st.grade, coalesce(st.class_id, 0), st.name,"
-            " EXISTS (SELECT 1 FROM change_requests r WHERE r.student_id = st.id"
-            "  AND r.status IN ('pending', 'returned'))"
-            " FROM students st WHERE st.school_id = $1"
-            " AND st.status = 'enrolled' ORDER BY st.grade, st.class_id, st.id")
-XJ_DB_STMT (st_ye_done,
-            "SELECT run_id FROM year_end_schools WHERE school_id = $1"
-            " AND from_year = $2 AND active = 1")
-XJ_DB_STMT (st_ye_run_ins,
-            "INSERT INTO year_end_runs (scope, from_year, to_year, summary,"
-            " created_at, created_by) VALUES ($1, $2, $3, '{}', $4, $5)")
-XJ_DB_STMT (st_ye_run_summary,
-            "UPDATE year_end_runs SET summary = $2 WHERE id = $1")
-XJ_DB_STMT (st_ye_school_ins,
-            "INSERT INTO year_end_schools (run_id, school_id, from_year)"
-            " VALUES ($1, $2, $3)")
-XJ_DB_STMT (st_ye_item_ins,
-            "INSERT INTO year_end_items (run_id, student_id, old_grade,"
-            " old_class_id, old_status, new_grade, new_class_id, new_status,"
-            " version_after) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
-XJ_DB_STMT (st_ye_class_created,
-            "INSERT INTO year_end_classes (run_id, class_id) VALUES ($1, $2)")
-/* The classes run $1 created that nothing refers to (after the rollback
-   has put the students back): removed. */
-XJ_DB_STMT (st_ye_classes_remove,
-            "DELETE FROM classes WHERE id IN (SELECT class_id FROM"
-            " year_end_classes WHERE run_id = $1)"
-            " AND NOT EXISTS (SELECT 1 FROM students s WHERE s.class_id ="
-            " classes.id)"
-            " AND NOT EXISTS (SELECT 1 FROM user_classes u WHERE u.class_id ="
-            " classes.id)"
-            " AND NOT EXISTS (SELECT 1 FROM change_requests q WHERE"
-            " q.to_class_id = classes.id) RETURNING id")
-XJ_DB_STMT (st_ye_run_get,
-            "SELECT status FROM year_end_runs WHERE id = $1")
-XJ_DB_STMT (st_ye_run_schools,
-            "SELECT ys.school_id, sc.county_code FROM year_end_schools ys"
-            " JOIN schools sc ON sc.id = ys.school_id WHERE ys.run_id = $1")
-XJ_DB_STMT (st_ye_items,
-            "SELECT i.student_id, i.old_grade, coalesce(i.old_class_id, 0),"
-            " i.old_status, i.version_after, st.version"
-            " FROM year_end_items i JOIN students st ON st.id = i.student_id"
-            " WHERE i.run_id = $1 ORDER BY i.student_id")
-XJ_DB_STMT (st_ye_run_rollback,
-            "UPDATE year_end_runs SET status = 'rolled_back',"
-            " rolled_back_at = $2 WHERE id = $1 AND status = 'applied'")
-XJ_DB_STMT (st_ye_schools_off,
-            "UPDATE year_end_schools SET active = 0 WHERE run_id = $1")
+/* ---- rules (pure) ---- */
 
-static enum xj_err
-qs_ok (enum xj_qs qs)
+enum xj_ye_kind
+xj_yearend_next (const char *stage, const char *grade, char to[4])
 {
-  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+  if (xj_grade_next (grade, to))
+    return XJ_YE_PROMOTE;
+  if (0 == strcmp (grade, "16")
+      && (0 == strcmp (stage, "nine_year")
+          || 0 == strcmp (stage, "twelve_year")))
+    {
+      xj_strlcpy (to, "21", 4);
+      return XJ_YE_PRIMARY_COMPLETE;
+    }
+  to[0] = '\0';
+  return XJ_YE_GRADUATE;
 }
 
-static int
-id_row (void *cls, const struct xj_db_row *r)
+/* Does a school of @stage teach senior or vocational grades? */
+static bool
+stage_senior (const char *stage)
 {
-  *(int64_t *) cls = xj_db_int (r, 0);
-  return 1;
+  return xj_school_stage_has_grade (stage, "31")
+         || xj_school_stage_has_grade (stage, "41");
+}
+
+bool
+xj_yearend_is_authority (const struct xj_user *u, const char *stage,
+                         const char *county, bool senior_city)
+{
+  if (XJ_ROLE_ADMIN == u->role)
+    return true;
+  if (XJ_ROLE_BUREAU != u->role)
+    return false;
+  if (senior_city && stage_senior (stage))
+    return 4 == strlen (u->region_code)
+           && 0 == strncmp (u->region_code, county, 4);
+  return 0 == strcmp (u->region_code, county);
+}
+
+bool
+xj_yearend_in_window (int md, int start, int end)
+{
+  if (start <= end)
+    return md >= start && md <= end;
+  return md >= start || md <= end;   /* a window across New Year */
 }
 
 /* ---- collecting ---- */
@@ -142,35 +130,21 @@ class_find (const struct klasses *l, const char *grade, unsigned no)
   return NULL;
 }
 
-struct stu {
-  int64_t id;
-  char grade[4];
-  int64_t class_id;
-  char name[200];
-  bool blocked;
-};
 struct stus {
-  struct stu *v;
+  struct xj_ye_student *v;
   size_t n, cap;
 };
 
-static int
-stu_row (void *cls, const struct xj_db_row *r)
+static void
+stu_cb (void *cls, const struct xj_ye_student *s)
 {
   struct stus *l = cls;
-  struct stu *t = XJ_VEC_PUSH (l->v, l->n, l->cap);
 
-  t->id = xj_db_int (r, 0);
-  xj_strlcpy (t->grade, xj_db_text (r, 1), sizeof t->grade);
-  t->class_id = xj_db_int (r, 2);
-  xj_strlcpy (t->name, xj_db_text (r, 3), sizeof t->name);
-  t->blocked = 0 != xj_db_int (r, 4);
-  return 0;
+  *XJ_VEC_PUSH (l->v, l->n, l->cap) = *s;
 }
 
 /* Next year's class (@grade, @no) of @school: existing one from @next or
-   a new one (added to @next, recorded as created by @run_id).  *id = 0 on
-   failure. */
+   a new one (added to @next, recorded as created by @run_id). */
 static enum xj_err
 next_class (struct xj_db *db, int64_t run_id, int64_t school,
             int64_t year_id, struct klasses *next, const char *grade,
@@ -178,6 +152,7 @@ next_class (struct xj_db *db, int64_t run_id, int64_t school,
 {
   const struct klass *k = class_find (next, grade, no);
   struct xj_class c;
+  struct klass *nk;
   enum xj_err e;
 
   if (k)
@@ -191,78 +166,94 @@ next_class (struct xj_db *db, int64_t run_id, int64_t school,
   xj_strlcpy (c.grade, grade, sizeof c.grade);
   c.no = no;
   xj_strlcpy (c.head_teacher, head, sizeof c.head_teacher);
-  e = xj_class_create (db, &c, NULL);
-  if (XJ_E_OK != e)
+  if (XJ_E_OK != (e = xj_class_create (db, &c, NULL))
+      || XJ_E_OK != (e = xj_ye_store_class_created (db, run_id, c.id)))
     return e;
-  e = qs_ok (xj_db_q (db, &st_ye_class_created,
-                      XJ_DB_PARAMS (XJ_DB_I (run_id), XJ_DB_I (c.id)), NULL,
-                      NULL));
-  if (XJ_E_OK != e)
-    return e;
-  {
-    struct klass *nk = XJ_VEC_PUSH (next->v, next->n, next->cap);
-
-    nk->id = c.id;
-    xj_strlcpy (nk->grade, grade, sizeof nk->grade);
-    nk->no = no;
-    nk->head[0] = '\0';
-  }
+  nk = XJ_VEC_PUSH (next->v, next->n, next->cap);
+  nk->id = c.id;
+  xj_strlcpy (nk->grade, grade, sizeof nk->grade);
+  nk->no = no;
+  nk->head[0] = '\0';
   *id = c.id;
   return XJ_E_OK;
 }
 
-/* Promote or graduate one student (apply). */
+static const char *
+event_kind (enum xj_ye_kind k)
+{
+  switch (k)
+    {
+    case XJ_YE_PROMOTE: return "yearend.promote";
+    case XJ_YE_GRADUATE: return "yearend.graduate";
+    case XJ_YE_PRIMARY_COMPLETE: return "yearend.primary_completed";
+    }
+  return "yearend.promote";
+}
+
+static const char *
+outcome_name (enum xj_ye_kind k)
+{
+  return XJ_YE_GRADUATE == k ? "graduated"
+         : XJ_YE_PRIMARY_COMPLETE == k ? "primary_completed"
+                                       : "promoted";
+}
+
+/* One student's year-end step (apply): promote, graduate or move a
+   nine-year school's 六年级 on; the year_end_items row, and for the end
+   of a stage a graduations row of (@school, @sy). */
 static enum xj_err
 move_student (struct xj_db *db, const struct xj_actor *a, int64_t run_id,
-              int64_t id, const char *to_grade, int64_t to_class,
-              bool graduate)
+              int sy, int64_t id, enum xj_ye_kind kind, const char *to_grade,
+              int64_t to_class)
 {
   struct xj_student *s = xj_malloc (sizeof *s);
-  json_t *b, *af;
-  char *tb = NULL, *ta = NULL;
+  char *tb = NULL, *ta = NULL, at[32];
+  struct xj_ye_move m = { .student_id = id };
   char old_grade[4], old_status[16];
-  int64_t old_class;
+  json_t *j;
   enum xj_err e;
 
-  e = xj_student_load (db, id, s);
-  if (XJ_E_OK != e)
+  if (XJ_E_OK != (e = xj_student_load (db, id, s)))
     goto out;
   xj_strlcpy (old_grade, s->grade, sizeof old_grade);
   xj_strlcpy (old_status, s->status, sizeof old_status);
-  old_class = s->class_id;
-  b = json_pack ("{s:s, s:o, s:s}", "grade", s->grade, "class_id",
+  m.old_class = s->class_id;
+  j = json_pack ("{s:s, s:o, s:s}", "grade", s->grade, "class_id",
                  s->class_id ? json_integer (s->class_id) : json_null (),
                  "status", s->status);
-  if (graduate)
+  tb = json_dumps (j, JSON_COMPACT | JSON_SORT_KEYS);
+  json_decref (j);
+  if (XJ_YE_GRADUATE == kind)
     xj_strlcpy (s->status, "graduated", sizeof s->status);
   else
     {
       xj_strlcpy (s->grade, to_grade, sizeof s->grade);
       s->class_id = to_class;
     }
-  af = json_pack ("{s:s, s:o, s:s, s:I}", "grade", s->grade, "class_id",
-                  s->class_id ? json_integer (s->class_id) : json_null (),
-                  "status", s->status, "run_id", (json_int_t) run_id);
-  tb = json_dumps (b, JSON_COMPACT | JSON_SORT_KEYS);
-  ta = json_dumps (af, JSON_COMPACT | JSON_SORT_KEYS);
-  json_decref (b);
-  json_decref (af);
-  e = xj_student_store_update (db, s, s->version, a,
-                               graduate ? "yearend.graduate"
-                                        : "yearend.promote",
-                               tb, ta);
+  j = json_pack ("{s:s, s:o, s:s, s:I, s:i}", "grade", s->grade, "class_id",
+                 s->class_id ? json_integer (s->class_id) : json_null (),
+                 "status", s->status, "run_id", (json_int_t) run_id,
+                 "school_year", sy);
+  ta = json_dumps (j, JSON_COMPACT | JSON_SORT_KEYS);
+  json_decref (j);
+  e = xj_student_store_update (db, s, s->version, a, event_kind (kind), tb,
+                               ta);
+  m.old_grade = old_grade;
+  m.old_status = old_status;
+  m.new_grade = s->grade;
+  m.new_status = s->status;
+  m.new_class = s->class_id;
+  m.version_after = s->version;
   if (XJ_E_OK == e)
-    e = qs_ok (xj_db_q (db, &st_ye_item_ins,
-                        XJ_DB_PARAMS (XJ_DB_I (run_id), XJ_DB_I (id),
-                                      XJ_DB_S (old_grade),
-                                      old_class ? XJ_DB_I (old_class)
-                                                : XJ_DB_NUL,
-                                      XJ_DB_S (old_status), XJ_DB_S (s->grade),
-                                      s->class_id ? XJ_DB_I (s->class_id)
-                                                  : XJ_DB_NUL,
-                                      XJ_DB_S (s->status),
-                                      XJ_DB_I (s->version)),
-                        NULL, NULL));
+    e = xj_ye_store_item_insert (db, run_id, &m);
+  xj_now_iso (at);
+  if (XJ_E_OK == e && XJ_YE_PROMOTE != kind)
+    e = xj_ye_store_graduation_insert (
+      db, &(struct xj_ye_graduation) { .student_id = id,
+                                       .school_id = s->school_id,
+                                       .run_id = run_id, .grade = old_grade,
+                                       .outcome = outcome_name (kind),
+                                       .school_year = sy, .at = at });
 out:
   free (tb);
   free (ta);
@@ -270,130 +261,248 @@ out:
   return e;
 }
 
-/* Plan (and with @run_id apply) one school; appends its JSON to
-   @schools and adds to the totals. */
-static enum xj_err
-do_school (struct xj_db *db, int64_t school_id, int64_t from_year_id,
-           int sy, int64_t to_year_id, int64_t run_id,
-           const struct xj_actor *a, json_t *schools, int64_t *promoted,
-           int64_t *graduated, int64_t *blocked_total)
-{
-  struct xj_school sch;
-  struct klasses cur = { 0 }, next = { 0 };
-  struct stus st = { 0 };
-  json_t *jclasses = json_array (), *jblocked = json_array ();
-  int64_t prom = 0, grad = 0, done_run = 0;
-  enum xj_err e;
-  enum xj_qs qs;
+/* ---- one school ---- */
 
-  if (XJ_E_OK != (e = xj_school_get (db, school_id, &sch)))
-    goto out;
-  qs = xj_db_q (db, &st_ye_done, XJ_DB_PARAMS (XJ_DB_I (school_id),
-                                               XJ_DB_I (sy)),
-                &id_row, &done_run);
-  if (XJ_E_OK != (e = qs_ok (qs)))
-    goto out;
-  if (done_run && run_id)
+struct plan {
+  struct xj_db *db;
+  const struct xj_actor *a;
+  struct xj_school sch;
+  int64_t run_id, to_year_id;
+  int sy;
+  struct klasses cur, next;
+  struct stus st;
+  json_t *jclasses, *jblocked;
+  int64_t prom, grad, moved;
+};
+
+/* This year's classes as JSON, and (apply) next year's classes: each
+   class moved up, a new entry grade like this year's. */
+static enum xj_err
+plan_classes (struct plan *p)
+{
+  enum xj_err e;
+
+  for (size_t i = 0; i < p->cur.n; i++)
     {
-      e = XJ_E_YEAREND_DONE;
-      goto out;
-    }
-  if (XJ_E_OK != (e = xj_class_list (db, school_id, from_year_id, NULL,
-                                     &class_cb, &cur)))
-    goto out;
-  if (to_year_id
-      && XJ_E_OK != (e = xj_class_list (db, school_id, to_year_id, NULL,
-                                        &class_cb, &next)))
-    goto out;
-  qs = xj_db_q (db, &st_ye_students, XJ_DB_PARAMS (XJ_DB_I (school_id)),
-                &stu_row, &st);
-  if (XJ_E_OK != (e = qs_ok (qs)))
-    goto out;
-  /* classes: promoted ones, and a new entry grade like this year's */
-  for (size_t i = 0; i < cur.n; i++)
-    {
+      const struct klass *k = &p->cur.v[i];
       char to[4];
       int64_t cid;
-      bool fin = ! xj_grade_next (cur.v[i].grade, to);
+      enum xj_ye_kind kind = xj_yearend_next (p->sch.stage, k->grade, to);
 
       json_array_append_new (
-        jclasses, json_pack ("{s:I, s:s, s:i, s:o}", "class_id",
-                             (json_int_t) cur.v[i].id, "grade",
-                             cur.v[i].grade, "no", (int) cur.v[i].no,
-                             "to_grade", fin ? json_null ()
-                                             : json_string (to)));
-      if (run_id && ! fin
-          && XJ_E_OK != (e = next_class (db, run_id, school_id, to_year_id, &next,
-                                         to, cur.v[i].no, cur.v[i].head,
-                                         &cid)))
-        goto out;
-      if (run_id && '1' == cur.v[i].grade[1]
-          && XJ_E_OK != (e = next_class (db, run_id, school_id, to_year_id, &next,
-                                         cur.v[i].grade, cur.v[i].no, "",
-                                         &cid)))
-        goto out;
-    }
-  for (size_t i = 0; i < st.n; i++)
-    {
-      char to[4];
-      bool fin = ! xj_grade_next (st.v[i].grade, to);
-      int64_t cid = 0;
-
-      if (st.v[i].blocked)
-        {
-          json_array_append_new (
-            jblocked, json_pack ("{s:I, s:s, s:s}", "id",
-                                 (json_int_t) st.v[i].id, "name",
-                                 st.v[i].name, "grade", st.v[i].grade));
-          continue;
-        }
-      if (fin)
-        grad++;
-      else
-        prom++;
-      if (! run_id)
+        p->jclasses,
+        json_pack ("{s:I, s:s, s:i, s:o}", "class_id", (json_int_t) k->id,
+                   "grade", k->grade, "no", (int) k->no, "to_grade",
+                   XJ_YE_GRADUATE == kind ? json_null ()
+                                          : json_string (to)));
+      if (! p->run_id)
         continue;
-      if (! fin && st.v[i].class_id)
-        {
-          const struct klass *k = class_find_id (&cur, st.v[i].class_id);
-          const struct klass *n = k ? class_find (&next, to, k->no) : NULL;
+      if (XJ_YE_GRADUATE != kind
+          && XJ_E_OK != (e = next_class (p->db, p->run_id, p->sch.id,
+                                         p->to_year_id, &p->next, to, k->no,
+                                         k->head, &cid)))
+        return e;
+      if ('1' == k->grade[1]
+          && XJ_E_OK != (e = next_class (p->db, p->run_id, p->sch.id,
+                                         p->to_year_id, &p->next, k->grade,
+                                         k->no, "", &cid)))
+        return e;
+    }
+  return XJ_E_OK;
+}
 
-          cid = n ? n->id : 0;
-        }
-      e = move_student (db, a, run_id, st.v[i].id, to, cid, fin);
-      if (XJ_E_OK != e)
+static enum xj_err
+plan_student (struct plan *p, const struct xj_ye_student *t)
+{
+  char to[4];
+  enum xj_ye_kind kind = xj_yearend_next (p->sch.stage, t->grade, to);
+  int64_t cid = 0;
+
+  if (t->blocked)
+    {
+      json_array_append_new (
+        p->jblocked, json_pack ("{s:I, s:s, s:s}", "id", (json_int_t) t->id,
+                                "name", t->name, "grade", t->grade));
+      return p->run_id ? xj_ye_store_blocked_insert (p->db, p->run_id, t->id,
+                                                     p->sch.id, t->grade,
+                                                     t->class_id)
+                       : XJ_E_OK;
+    }
+  if (XJ_YE_GRADUATE == kind)
+    p->grad++;
+  else if (XJ_YE_PRIMARY_COMPLETE == kind)
+    p->moved++;
+  else
+    p->prom++;
+  if (! p->run_id)
+    return XJ_E_OK;
+  if (XJ_YE_GRADUATE != kind && t->class_id)
+    {
+      const struct klass *k = class_find_id (&p->cur, t->class_id);
+      const struct klass *n = k ? class_find (&p->next, to, k->no) : NULL;
+
+      cid = n ? n->id : 0;
+    }
+  return move_student (p->db, p->a, p->run_id, p->sy, t->id, kind, to, cid);
+}
+
+static json_t *
+plan_json (struct plan *p, bool done)
+{
+  return json_pack ("{s:I, s:s, s:s, s:b, s:O, s:I, s:I, s:I, s:O}",
+                    "school_id", (json_int_t) p->sch.id, "school_name",
+                    p->sch.name, "stage", p->sch.stage, "already_done", done,
+                    "classes", p->jclasses, "promoted", (json_int_t) p->prom,
+                    "graduated", (json_int_t) p->grad, "primary_completed",
+                    (json_int_t) p->moved, "blocked", p->jblocked);
+}
+
+/* Plan (and with a run, apply) one school. */
+static enum xj_err
+do_school (struct plan *p, int64_t from_year_id, json_t *schools)
+{
+  int64_t done_run = 0;
+  enum xj_err e;
+
+  if (XJ_E_OK != (e = xj_ye_store_done (p->db, p->sch.id, p->sy, &done_run)))
+    return e;
+  if (done_run && p->run_id)
+    return XJ_E_YEAREND_DONE;
+  if (XJ_E_OK != (e = xj_class_list (p->db, p->sch.id, from_year_id, NULL,
+                                     &class_cb, &p->cur)))
+    return e;
+  if (p->to_year_id
+      && XJ_E_OK != (e = xj_class_list (p->db, p->sch.id, p->to_year_id,
+                                        NULL, &class_cb, &p->next)))
+    return e;
+  if (XJ_E_OK != (e = xj_ye_store_students (p->db, p->sch.id, &stu_cb,
+                                            &p->st))
+      || XJ_E_OK != (e = plan_classes (p)))
+    return e;
+  for (size_t i = 0; i < p->st.n; i++)
+    if (XJ_E_OK != (e = plan_student (p, &p->st.v[i])))
+      return e;
+  if (p->run_id
+      && XJ_E_OK != (e = xj_ye_store_school_insert (p->db, p->run_id,
+                                                    p->sch.id, p->sy)))
+    return e;
+  json_array_append_new (schools, plan_json (p, 0 != done_run));
+  return XJ_E_OK;
+}
+
+struct totals {
+  int64_t promoted, graduated, primary_completed, blocked;
+};
+
+static enum xj_err
+run_school (struct xj_db *db, const struct xj_actor *a, int64_t school_id,
+            int64_t from_year_id, int sy, int64_t to_year_id, int64_t run_id,
+            json_t *schools, struct totals *t)
+{
+  struct plan p = { .db = db, .a = a, .run_id = run_id,
+                    .to_year_id = to_year_id, .sy = sy,
+                    .jclasses = json_array (), .jblocked = json_array () };
+  enum xj_err e = xj_school_get (db, school_id, &p.sch);
+
+  if (XJ_E_OK == e)
+    e = do_school (&p, from_year_id, schools);
+  if (XJ_E_OK == e)
+    {
+      t->promoted += p.prom;
+      t->graduated += p.grad;
+      t->primary_completed += p.moved;
+      t->blocked += (int64_t) json_array_size (p.jblocked);
+    }
+  json_decref (p.jclasses);
+  json_decref (p.jblocked);
+  free (p.cur.v);
+  free (p.next.v);
+  free (p.st.v);
+  return e;
+}
+
+/* The schools of @sc the caller may apply year-end to; the others (in a
+   county run) listed in @skipped.  One school out of authority:
+   XJ_E_YEAREND_AUTHORITY. */
+static enum xj_err
+collect_schools (struct xj_db *db, const struct xj_yearend_scope *sc,
+                 bool apply, struct ids *out, json_t *skipped)
+{
+  struct ids all = { 0 };
+  struct xj_change_settings set;
+  enum xj_err e;
+
+  if (sc->school_id)
+    ids_add (&all, sc->school_id);
+  else
+    {
+      struct xj_school_filter f = { .region = sc->county, .limit = 100000 };
+
+      if (XJ_E_OK != (e = xj_school_list (db, &f, &school_cb, &all, NULL)))
         goto out;
     }
-  if (run_id)
+  if (XJ_E_OK != (e = xj_change_settings_get (db, &set)))
+    goto out;
+  for (size_t i = 0; i < all.n; i++)
     {
-      qs = xj_db_q (db, &st_ye_school_ins,
-                    XJ_DB_PARAMS (XJ_DB_I (run_id), XJ_DB_I (school_id),
-                                  XJ_DB_I (sy)),
-                    NULL, NULL);
-      if (XJ_QS_UNIQUE == qs)
+      struct xj_school s;
+
+      if (XJ_E_OK != (e = xj_school_get (db, all.v[i], &s)))
+        goto out;
+      if (! apply || NULL == sc->user
+          || xj_yearend_is_authority (sc->user, s.stage, s.county_code,
+                                      set.senior_city))
+        ids_add (out, s.id);
+      else if (sc->school_id)
         {
-          e = XJ_E_YEAREND_DONE;
+          e = XJ_E_YEAREND_AUTHORITY;
           goto out;
         }
-      if (XJ_E_OK != (e = qs_ok (qs)))
-        goto out;
+      else
+        json_array_append_new (skipped,
+                               json_pack ("{s:I, s:s, s:s}", "school_id",
+                                          (json_int_t) s.id, "school_name",
+                                          s.name, "stage", s.stage));
     }
-  *promoted += prom;
-  *graduated += grad;
-  *blocked_total += (int64_t) json_array_size (jblocked);
-  json_array_append_new (
-    schools,
-    json_pack ("{s:I, s:s, s:s, s:b, s:O, s:I, s:I, s:O}", "school_id",
-               (json_int_t) school_id, "school_name", sch.name, "stage",
-               sch.stage, "already_done", 0 != done_run, "classes", jclasses,
-               "promoted", (json_int_t) prom, "graduated", (json_int_t) grad,
-               "blocked", jblocked));
 out:
-  json_decref (jclasses);
-  json_decref (jblocked);
-  free (cur.v);
-  free (next.v);
-  free (st.v);
+  free (all.v);
+  return e;
+}
+
+enum xj_err
+xj_yearend_window_check (struct xj_db *db)
+{
+  struct xj_ye_settings set;
+  int y, m, d;
+  enum xj_err e = xj_ye_settings_get (db, &set);
+
+  if (XJ_E_OK != e)
+    return e;
+  xj_today (&y, &m, &d);
+  return xj_yearend_in_window (m * 100 + d, set.window_start, set.window_end)
+           ? XJ_E_OK
+           : XJ_E_YEAREND_WINDOW;
+}
+
+static enum xj_err
+finish_run (struct xj_db *db, const struct xj_actor *a, int64_t run_id,
+            const char *scope, const struct totals *t)
+{
+  char idbuf[24];
+  json_t *sum = json_pack ("{s:s, s:I, s:I, s:I, s:I}", "scope", scope,
+                           "promoted", (json_int_t) t->promoted, "graduated",
+                           (json_int_t) t->graduated, "primary_completed",
+                           (json_int_t) t->primary_completed, "blocked",
+                           (json_int_t) t->blocked);
+  char *text = json_dumps (sum, JSON_COMPACT | JSON_SORT_KEYS);
+  enum xj_err e;
+
+  json_decref (sum);
+  e = xj_ye_store_run_summary (db, run_id, text);
+  xj_snprintf (idbuf, sizeof idbuf, "%lld", (long long) run_id);
+  if (XJ_E_OK == e)
+    e = xj_audit_append (db, a, "yearend.apply", "yearend", idbuf, NULL, text);
+  free (text);
   return e;
 }
 
@@ -402,25 +511,17 @@ xj_yearend_run (struct xj_db *db, const struct xj_yearend_scope *sc,
                 bool apply, const struct xj_actor *a, json_t **out)
 {
   struct ids schools = { 0 };
-  json_t *js = json_array ();
+  json_t *js = json_array (), *skipped = json_array ();
   int64_t from_year_id, to_year_id = 0, run_id = 0;
-  int64_t promoted = 0, graduated = 0, blocked = 0;
+  struct totals t = { 0 };
   int sy;
   char at[32], scope[32];
   enum xj_err e;
 
   *out = NULL;
-  if (sc->school_id)
-    ids_add (&schools, sc->school_id);
-  else
-    {
-      struct xj_school_filter f = { .region = sc->county, .limit = 100000 };
-
-      if (XJ_E_OK != (e = xj_school_list (db, &f, &school_cb, &schools,
-                                          NULL)))
-        goto out;
-    }
-  if (XJ_E_OK != (e = xj_year_current (db, &from_year_id, &sy)))
+  if (XJ_E_OK != (e = collect_schools (db, sc, apply, &schools, skipped))
+      || (apply && XJ_E_OK != (e = xj_yearend_window_check (db)))
+      || XJ_E_OK != (e = xj_year_current (db, &from_year_id, &sy)))
     goto out;
   xj_now_iso (at);
   if (sc->school_id)
@@ -428,95 +529,140 @@ xj_yearend_run (struct xj_db *db, const struct xj_yearend_scope *sc,
                  (long long) sc->school_id);
   else
     xj_snprintf (scope, sizeof scope, "county:%s", sc->county);
-  if (apply)
-    {
-      if (XJ_E_OK != (e = xj_year_get_or_create (db, sy + 1, &to_year_id)))
-        goto out;
-      e = qs_ok (xj_db_q (db, &st_ye_run_ins,
-                          XJ_DB_PARAMS (XJ_DB_S (scope), XJ_DB_I (sy),
-                                        XJ_DB_I (sy + 1), XJ_DB_S (at),
-                                        XJ_DB_S (a->username)),
-                          NULL, NULL));
-      if (XJ_E_OK != e)
-        goto out;
-      run_id = xj_db_last_id (db);
-    }
+  if (apply
+      && (XJ_E_OK != (e = xj_year_get_or_create (db, sy + 1, &to_year_id))
+          || XJ_E_OK != (e = xj_ye_store_run_insert (db, scope, sy, at,
+                                                     a->username, &run_id))))
+    goto out;
   for (size_t i = 0; i < schools.n; i++)
-    {
-      e = do_school (db, schools.v[i], from_year_id, sy, to_year_id, run_id,
-                     a, js, &promoted, &graduated, &blocked);
-      if (XJ_E_OK != e)
-        goto out;
-    }
-  *out = json_pack ("{s:o, s:s, s:i, s:i, s:O, s:I, s:I, s:I}", "run_id",
-                    run_id ? json_integer (run_id) : json_null (), "scope",
-                    scope, "from_year", sy, "to_year", sy + 1, "schools", js,
-                    "promoted", (json_int_t) promoted, "graduated",
-                    (json_int_t) graduated, "blocked", (json_int_t) blocked);
-  if (apply)
-    {
-      char idbuf[24];
-      json_t *sum = json_pack ("{s:s, s:I, s:I, s:I}", "scope", scope,
-                               "promoted", (json_int_t) promoted,
-                               "graduated", (json_int_t) graduated,
-                               "blocked", (json_int_t) blocked);
-      char *text = json_dumps (sum, JSON_COMPACT | JSON_SORT_KEYS);
-
-      json_decref (sum);
-      e = qs_ok (xj_db_q (db, &st_ye_run_summary,
-                          XJ_DB_PARAMS (XJ_DB_I (run_id), XJ_DB_S (text)),
-                          NULL, NULL));
-      xj_snprintf (idbuf, sizeof idbuf, "%lld", (long long) run_id);
-      if (XJ_E_OK == e)
-        e = xj_audit_append (db, a, "yearend.apply", "yearend", idbuf, NULL,
-                             text);
-      free (text);
-    }
+    if (XJ_E_OK != (e = run_school (db, a, schools.v[i], from_year_id, sy,
+                                    to_year_id, run_id, js, &t)))
+      goto out;
+  if (apply && XJ_E_OK != (e = finish_run (db, a, run_id, scope, &t)))
+    goto out;
+  *out = json_pack ("{s:o, s:s, s:i, s:i, s:O, s:O, s:I, s:I, s:I, s:I}",
+                    "run_id", run_id ? json_integer (run_id) : json_null (),
+                    "scope", scope, "from_year", sy, "to_year", sy + 1,
+                    "schools", js, "skipped", skipped, "promoted",
+                    (json_int_t) t.promoted, "graduated",
+                    (json_int_t) t.graduated, "primary_completed",
+                    (json_int_t) t.primary_completed, "blocked",
+                    (json_int_t) t.blocked);
 out:
-  if (XJ_E_OK != e)
-    {
-      json_decref (*out);
-      *out = NULL;
-    }
   json_decref (js);
+  json_decref (skipped);
   free (schools.v);
+  return e;
+}
+
+/* ---- a skipped student's request closed ---- */
+
+/* Next year's class for a student of (@school, old class @class_id):
+   the class with the same number and grade @to of year @year_id, if it
+   exists (0 otherwise: the registrar places the student). */
+static enum xj_err
+deferred_class (struct xj_db *db, const struct xj_student *s,
+                const struct xj_ye_blocked *b, int64_t year_id,
+                const char *to, int64_t *cid)
+{
+  struct xj_class c;
+
+  *cid = 0;
+  if (0 == b->class_id || s->school_id != b->school_id
+      || XJ_E_OK != xj_class_get (db, b->class_id, &c))
+    return XJ_E_OK;
+  return xj_ye_store_class_find (db, s->school_id, year_id, to, c.no, cid);
+}
+
+enum xj_err
+xj_yearend_request_closed (struct xj_db *db, const struct xj_actor *a,
+                           int64_t student_id)
+{
+  struct xj_ye_blocked b;
+  struct xj_student *s;
+  struct xj_school sch;
+  enum xj_err e = xj_ye_store_blocked_open (db, student_id, &b);
+  const char *res = "none";
+  char at[32], to[4];
+
+  if (XJ_E_NOT_FOUND == e)
+    return XJ_E_OK;
+  if (XJ_E_OK != e)
+    return e;
+  s = xj_malloc (sizeof *s);
+  if (XJ_E_OK != (e = xj_student_load (db, student_id, s))
+      || XJ_E_OK != (e = xj_school_get (db, s->school_id, &sch)))
+    goto out;
+  /* still where the run left it: do what the run would have done */
+  if (0 == strcmp (s->status, "enrolled") && 0 == strcmp (s->grade, b.grade))
+    {
+      enum xj_ye_kind kind = xj_yearend_next (sch.stage, s->grade, to);
+      int64_t year_id, cid = 0;
+
+      e = xj_year_get_or_create (db, b.from_year + 1, &year_id);
+      if (XJ_E_OK == e && XJ_YE_GRADUATE != kind)
+        e = deferred_class (db, s, &b, year_id, to, &cid);
+      if (XJ_E_OK == e)
+        e = move_student (db, a, b.run_id, b.from_year, student_id, kind, to,
+                          cid);
+      res = outcome_name (kind);
+    }
+  xj_now_iso (at);
+  if (XJ_E_OK == e)
+    e = xj_ye_store_blocked_resolve (db, b.run_id, student_id, at, res);
+out:
+  free (s);
   return e;
 }
 
 /* ---- rollback ---- */
 
-struct item {
-  int64_t student_id;
-  char grade[4];
-  int64_t class_id;
-  char status[16];
-  int64_t version_after, version_now;
-};
 struct items {
-  struct item *v;
+  struct xj_ye_item *v;
   size_t n, cap;
 };
 
-static int
-item_row (void *cls, const struct xj_db_row *r)
+static void
+item_cb (void *cls, const struct xj_ye_item *it)
 {
   struct items *l = cls;
-  struct item *it = XJ_VEC_PUSH (l->v, l->n, l->cap);
 
-  it->student_id = xj_db_int (r, 0);
-  xj_strlcpy (it->grade, xj_db_text (r, 1), sizeof it->grade);
-  it->class_id = xj_db_int (r, 2);
-  xj_strlcpy (it->status, xj_db_text (r, 3), sizeof it->status);
-  it->version_after = xj_db_int (r, 4);
-  it->version_now = xj_db_int (r, 5);
-  return 0;
+  *XJ_VEC_PUSH (l->v, l->n, l->cap) = *it;
 }
 
-static int
-status_row (void *cls, const struct xj_db_row *r)
+static enum xj_err
+restore_student (struct xj_db *db, const struct xj_actor *a, int64_t run_id,
+                 const struct xj_ye_item *it)
 {
-  xj_strlcpy (cls, xj_db_text (r, 0), 16);
-  return 1;
+  struct xj_student *s = xj_malloc (sizeof *s);
+  json_t *b, *af;
+  char *tb, *ta;
+  enum xj_err e = xj_student_load (db, it->student_id, s);
+
+  if (XJ_E_OK != e)
+    {
+      free (s);
+      return e;
+    }
+  b = json_pack ("{s:s, s:o, s:s}", "grade", s->grade, "class_id",
+                 s->class_id ? json_integer (s->class_id) : json_null (),
+                 "status", s->status);
+  xj_strlcpy (s->grade, it->grade, sizeof s->grade);
+  s->class_id = it->class_id;
+  xj_strlcpy (s->status, it->status, sizeof s->status);
+  af = json_pack ("{s:s, s:o, s:s, s:I}", "grade", s->grade, "class_id",
+                  s->class_id ? json_integer (s->class_id) : json_null (),
+                  "status", s->status, "run_id", (json_int_t) run_id);
+  tb = json_dumps (b, JSON_COMPACT | JSON_SORT_KEYS);
+  ta = json_dumps (af, JSON_COMPACT | JSON_SORT_KEYS);
+  json_decref (b);
+  json_decref (af);
+  e = xj_student_store_update (db, s, s->version, a, "yearend.rollback", tb,
+                               ta);
+  free (tb);
+  free (ta);
+  free (s);
+  return e;
 }
 
 enum xj_err
@@ -525,128 +671,52 @@ xj_yearend_rollback (struct xj_db *db, int64_t run_id,
 {
   char status[16] = "";
   struct items it = { 0 };
-  struct xj_student *s = xj_malloc (sizeof *s);
-  int64_t changed = 0, removed = 0;
-  char at[32], idbuf[24];
-  enum xj_qs qs;
+  int64_t removed = 0;
+  char at[32], idbuf[24], sum[96];
   enum xj_err e;
 
   *out = NULL;
-  qs = xj_db_q (db, &st_ye_run_get, XJ_DB_PARAMS (XJ_DB_I (run_id)),
-                &status_row, status);
-  if (XJ_E_OK != (e = qs_ok (qs)))
+  if (XJ_E_OK != (e = xj_ye_store_run_status (db, run_id, status)))
     goto out;
-  if (XJ_QS_NONE == qs)
-    {
-      e = XJ_E_NOT_FOUND;
-      goto out;
-    }
   if (0 != strcmp (status, "applied"))
     {
       e = XJ_E_YEAREND_ROLLED_BACK;
       goto out;
     }
-  qs = xj_db_q (db, &st_ye_items, XJ_DB_PARAMS (XJ_DB_I (run_id)), &item_row,
-                &it);
-  if (XJ_E_OK != (e = qs_ok (qs)))
+  if (XJ_E_OK != (e = xj_ye_store_items (db, run_id, &item_cb, &it)))
     goto out;
   for (size_t i = 0; i < it.n; i++)
     if (it.v[i].version_now != it.v[i].version_after)
-      changed++;
-  if (changed)
-    {
-      e = XJ_E_YEAREND_ROLLBACK_BLOCKED;
-      goto out;
-    }
+      {
+        e = XJ_E_YEAREND_ROLLBACK_BLOCKED;
+        goto out;
+      }
   for (size_t i = 0; i < it.n && XJ_E_OK == e; i++)
-    {
-      json_t *b, *af;
-      char *tb, *ta;
-
-      if (XJ_E_OK != (e = xj_student_load (db, it.v[i].student_id, s)))
-        break;
-      b = json_pack ("{s:s, s:o, s:s}", "grade", s->grade, "class_id",
-                     s->class_id ? json_integer (s->class_id) : json_null (),
-                     "status", s->status);
-      xj_strlcpy (s->grade, it.v[i].grade, sizeof s->grade);
-      s->class_id = it.v[i].class_id;
-      xj_strlcpy (s->status, it.v[i].status, sizeof s->status);
-      af = json_pack ("{s:s, s:o, s:s, s:I}", "grade", s->grade, "class_id",
-                      s->class_id ? json_integer (s->class_id) : json_null (),
-                      "status", s->status, "run_id", (json_int_t) run_id);
-      tb = json_dumps (b, JSON_COMPACT | JSON_SORT_KEYS);
-      ta = json_dumps (af, JSON_COMPACT | JSON_SORT_KEYS);
-      json_decref (b);
-      json_decref (af);
-      e = xj_student_store_update (db, s, s->version, a, "yearend.rollback",
-                                   tb, ta);
-      free (tb);
-      free (ta);
-    }
+    e = restore_student (db, a, run_id, &it.v[i]);
+  xj_now_iso (at);
+  if (XJ_E_OK == e)
+    e = xj_ye_store_run_rolled_back (db, run_id, at);
+  if (XJ_E_OK == e)
+    e = xj_ye_store_classes_remove (db, run_id, &removed);
   if (XJ_E_OK != e)
     goto out;
-  xj_now_iso (at);
-  qs = xj_db_q (db, &st_ye_run_rollback,
-                XJ_DB_PARAMS (XJ_DB_I (run_id), XJ_DB_S (at)), NULL, NULL);
-  if (XJ_QS_NONE == qs)
-    e = XJ_E_CONFLICT;
-  else
-    e = qs_ok (qs);
-  if (XJ_E_OK == e)
-    e = qs_ok (xj_db_q (db, &st_ye_schools_off,
-                        XJ_DB_PARAMS (XJ_DB_I (run_id)), NULL, NULL));
-  if (XJ_E_OK == e)
-    {
-      qs = xj_db_q (db, &st_ye_classes_remove,
-                    XJ_DB_PARAMS (XJ_DB_I (run_id)), NULL, NULL);
-      e = qs_ok (qs);
-      if (XJ_E_OK == e)
-        removed = (int64_t) qs;
-    }
   xj_snprintf (idbuf, sizeof idbuf, "%lld", (long long) run_id);
-  if (XJ_E_OK == e)
-    {
-      char sum[96];
-
-      xj_snprintf (sum, sizeof sum,
-                   "{\"classes_removed\":%lld,\"restored\":%zu}",
-                   (long long) removed, it.n);
-      e = xj_audit_append (db, a, "yearend.rollback", "yearend", idbuf, NULL,
-                           sum);
-    }
+  xj_snprintf (sum, sizeof sum, "{\"classes_removed\":%lld,\"restored\":%zu}",
+               (long long) removed, it.n);
+  e = xj_audit_append (db, a, "yearend.rollback", "yearend", idbuf, NULL,
+                       sum);
   if (XJ_E_OK == e)
     *out = json_pack ("{s:I, s:s, s:I, s:I}", "run_id", (json_int_t) run_id,
                       "status", "rolled_back", "restored", (json_int_t) it.n,
                       "classes_removed", (json_int_t) removed);
 out:
   free (it.v);
-  free (s);
   return e;
-}
-
-struct sch_ctx {
-  xj_yearend_school_cb cb;
-  void *cls;
-};
-
-static int
-sch_row (void *cls, const struct xj_db_row *r)
-{
-  struct sch_ctx *c = cls;
-
-  c->cb (c->cls, xj_db_int (r, 0), xj_db_text (r, 1));
-  return 0;
 }
 
 enum xj_err
 xj_yearend_schools (struct xj_db *db, int64_t run_id, xj_yearend_school_cb cb,
                     void *cls)
 {
-  struct sch_ctx c = { cb, cls };
-  enum xj_qs qs = xj_db_q (db, &st_ye_run_schools,
-                           XJ_DB_PARAMS (XJ_DB_I (run_id)), &sch_row, &c);
-
-  if (qs < 0)
-    return xj_db_qs_err (qs);
-  return XJ_QS_NONE == qs ? XJ_E_NOT_FOUND : XJ_E_OK;
+  return xj_ye_store_run_schools (db, run_id, cb, cls);
 }

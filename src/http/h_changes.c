@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "change/change.h"
+#include "change/progress.h"
 #include "http/handlers.h"
 #include "idcard/idcard.h"
 #include "validate/codes.h"
@@ -76,6 +77,24 @@ create_txn (struct xj_db *db, void *cls)
   struct create_ctx *c = cls;
 
   return xj_change_create (db, c->u, c->a, &c->n, &c->id, &c->field);
+}
+
+/* A transfer refused because the record has ended (or its grade is not
+   taught here: a graduate of the previous stage) carries what the school
+   may do instead: 升学 or re-entry of the same record. */
+static void
+attach_offer (struct xj_req *r, const struct xj_change_new *n, enum xj_err e)
+{
+  struct xj_progress_offer o;
+
+  if (XJ_CH_TRANSFER_IN != n->type || 0 == r->user.school_id
+      || (XJ_E_CHANGE_STUDENT_STATUS != e && XJ_E_SCHOOL_GRADE != e)
+      || XJ_E_OK != xj_progress_offer_load (r->db, n->student_id,
+                                            r->user.school_id, &o)
+      || (XJ_PG_PROMOTE != o.kind && XJ_PG_REENTER != o.kind))
+    return;
+  json_decref (r->err_extra);
+  r->err_extra = json_pack ("{s:o}", "reentry", xj_progress_offer_json (&o));
 }
 
 enum xj_err
@@ -170,6 +189,7 @@ xj_h_change_create (struct xj_req *r)
   e = xj_db_txn_run (r->db, "change_create", true, &create_txn, &c);
   if (XJ_E_OK != e)
     {
+      attach_offer (r, &c.n, e);
       e = reply_change_err (r, e, c.field);
       goto out;
     }
@@ -767,12 +787,21 @@ xj_h_student_lookup (struct xj_req *r)
   if (0 == c.res.id)
     return xj_reply_err (r, XJ_E_NOT_FOUND, NULL, NULL);
   gl = xj_code_zh ("grade", c.res.grade);
-  xj_reply_json (r, 200,
-                 json_pack ("{s:I, s:s, s:I, s:s, s:s, s:s, s:s}", "id",
-                            (json_int_t) c.res.id, "name", c.res.name,
-                            "school_id", (json_int_t) c.res.school_id,
-                            "school_name", c.res.school_name, "grade",
-                            c.res.grade, "grade_label", gl ? gl : "",
-                            "status", c.res.status));
+  {
+    json_t *j = json_pack ("{s:I, s:s, s:I, s:s, s:s, s:s, s:s}", "id",
+                           (json_int_t) c.res.id, "name", c.res.name,
+                           "school_id", (json_int_t) c.res.school_id,
+                           "school_name", c.res.school_name, "grade",
+                           c.res.grade, "grade_label", gl ? gl : "",
+                           "status", c.res.status);
+    struct xj_progress_offer o;
+
+    /* what the registrar's school may do: transfer, 升学 or re-entry */
+    if (r->user.school_id
+        && XJ_E_OK == xj_progress_offer_load (r->db, c.res.id,
+                                              r->user.school_id, &o))
+      json_object_set_new (j, "offer", xj_progress_offer_json (&o));
+    xj_reply_json (r, 200, j);
+  }
   return XJ_E_OK;
 }

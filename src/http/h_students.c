@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "audit/audit.h"
+#include "change/progress.h"
 #include "http/handlers.h"
 #include "idcard/idcard.h"
 #include "klass/klass.h"
@@ -96,14 +97,15 @@ xj_h_students (struct xj_req *r)
   struct xj_scope sc;
   enum xj_student_sort sort;
   bool desc;
-  int64_t page, limit, offset, total = 0;
+  int64_t page, limit, offset, total = 0, grad_year;
   json_t *items;
   enum xj_err e;
 
   /* everything else first: a bad request spends no search */
   if (XJ_E_OK != xj_req_paging (r, &limit, &offset, &page)
       || XJ_E_OK != parse_sort (r, &sort, &desc)
-      || XJ_E_OK != xj_req_student_filter (r, &f, &sq))
+      || XJ_E_OK != xj_req_student_filter (r, &f, &sq)
+      || XJ_E_OK != xj_req_arg_int (r, "graduated", 0, 0, 9999, &grad_year))
     return r->err;
   f.limit = limit;
   f.offset = offset;
@@ -111,8 +113,16 @@ xj_h_students (struct xj_req *r)
   f.desc = desc;
   xj_scope_of (&r->user, &sc);
   items = json_array ();
-  e = xj_student_list (r->db, sc.prefix, sc.school_id, sc.teacher_id, &f,
-                       &total, &list_item, items);
+  if (grad_year)    /* 毕业生: by the school they graduated from */
+    e = sc.teacher_id ? XJ_E_OK
+                      : xj_student_list_graduates (r->db, sc.prefix,
+                                                   sc.school_id, f.school_id,
+                                                   (int) grad_year, f.limit,
+                                                   f.offset, &total,
+                                                   &list_item, items);
+  else
+    e = xj_student_list (r->db, sc.prefix, sc.school_id, sc.teacher_id, &f,
+                         &total, &list_item, items);
   /* no answer to a number search that is not on the record */
   if (XJ_E_OK == e)
     e = xj_req_search_audit (r, "list", &sq, total);
@@ -421,12 +431,23 @@ register_txn (struct xj_db *db, void *cls)
   return xj_student_register (db, c->s, c->county, c->actor, &c->res);
 }
 
-/* Reply 409 id_exists, naming the holding school only when visible. */
+/* Reply 409 id_exists, naming the holding school only when visible, with
+   what the asking school @school_id may do instead (re-entry of an ended
+   record, 升学 of a graduate, transfer): the "reentry" offer. */
 static enum xj_err
-reply_id_exists (struct xj_req *r, int64_t holder_school)
+reply_id_exists (struct xj_req *r, int64_t holder, int64_t holder_school,
+                 int64_t school_id)
 {
   struct xj_school hs;
+  struct xj_progress_offer o;
 
+  if (school_id && XJ_E_OK == xj_progress_offer_load (r->db, holder,
+                                                      school_id, &o))
+    {
+      json_decref (r->err_extra);
+      r->err_extra = json_pack ("{s:o}", "reentry",
+                                xj_progress_offer_json (&o));
+    }
   if (XJ_E_OK == xj_school_get (r->db, holder_school, &hs)
       && xj_scope_school (&r->user, hs.id, hs.county_code))
     return xj_reply_err (r, XJ_E_ID_EXISTS, "id_no", "学籍在%s（%s）",
@@ -527,7 +548,8 @@ xj_h_student_register (struct xj_req *r)
   e = xj_db_txn_run (r->db, "student_register", true, &register_txn, &rc);
   if (XJ_E_ID_EXISTS == e)
     {
-      e = reply_id_exists (r, rc.res.holder_school_id);
+      e = reply_id_exists (r, rc.res.holder_student_id,
+                           rc.res.holder_school_id, s->school_id);
       goto out;
     }
   if (XJ_E_OK != e)
@@ -827,7 +849,8 @@ xj_h_student_assign_id (struct xj_req *r)
                              .actor = &r->actor };
   e = xj_db_txn_run (r->db, "student_assign_id", true, &assign_txn, &ac);
   if (XJ_E_ID_EXISTS == e)
-    return reply_id_exists (r, ac.res.holder_school_id);
+    return reply_id_exists (r, ac.res.holder_student_id,
+                            ac.res.holder_school_id, 0);
   if (XJ_E_REGISTRY_NO_EXISTS == e)
     return xj_reply_err (r, XJ_E_REGISTRY_NO_EXISTS, "id_no",
                          "该学生已有正式学籍号");

@@ -153,3 +153,14 @@ xj_req_search_audit (struct xj_req *r, const char *via,
   return xj_db_txn_run (r->db, "student_search_audit", true,
                         &search_audit_txn, &c);
 }
+
+bool
+xj_county_code_ok (const char *s)
+{
+  if (NULL == s || 6 != strlen (s))
+    return false;
+  for (int i = 0; i < 6; i++)
+    if (s[i] < '0' || s[i] > '9')
+      return false;
+  return true;
+}

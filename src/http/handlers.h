@@ -17,6 +17,8 @@ void xj_scope_names (struct xj_db *db, const struct xj_user *u,
 /* Load school @id and check it is within the caller's scope; otherwise
    reply 404 (so scope cannot be probed) and return the error. */
 struct xj_school;
+/* Six digits (a county code's form; not whether it exists). */
+bool xj_county_code_ok (const char *s);
 enum xj_err xj_school_in_scope_or_reply (struct xj_req *r, int64_t id,
                                          struct xj_school *out);
 /* A list query as parsed: the name part or the whole number searched. */
@@ -106,6 +108,19 @@ enum xj_err xj_h_student_lookup (struct xj_req *r);
 enum xj_err xj_h_yearend_preview (struct xj_req *r);
 enum xj_err xj_h_yearend_apply (struct xj_req *r);
 enum xj_err xj_h_yearend_rollback (struct xj_req *r);
+enum xj_err xj_h_yearend_settings_get (struct xj_req *r);
+enum xj_err xj_h_progress_enrol (struct xj_req *r);
+enum xj_err xj_h_zones (struct xj_req *r);
+enum xj_err xj_h_school_zone_put (struct xj_req *r);
+enum xj_err xj_h_allocation_create (struct xj_req *r);
+enum xj_err xj_h_allocation_get (struct xj_req *r);
+enum xj_err xj_h_allocation_items (struct xj_req *r);
+enum xj_err xj_h_allocation_move (struct xj_req *r);
+enum xj_err xj_h_allocation_publish (struct xj_req *r);
+enum xj_err xj_h_intake (struct xj_req *r);
+enum xj_err xj_h_intake_confirm (struct xj_req *r);
+enum xj_err xj_h_progress_reenter (struct xj_req *r);
+enum xj_err xj_h_yearend_settings_patch (struct xj_req *r);
 /* h_audit.c */
 enum xj_err xj_h_audit (struct xj_req *r);
 

@@ -73,6 +73,8 @@ struct xj_req {
   char err_field_buf[64];
   char err_msg[512];
   json_t *err_details;          /* owned array of field errors */
+  json_t *err_extra;            /* owned object merged into the error
+                                   (e.g. the re-entry offer of a 409) */
   unsigned delay_ms;            /* slow the reply (failed log-ins) */
   unsigned retry_after;         /* Retry-After seconds of an error reply
                                    (429, 503), 0 = none */

@@ -369,6 +369,8 @@ queue_json (struct xj_req *r)
           json_object_set_new (e, "details", r->err_details);
           r->err_details = NULL;
         }
+      if (r->err_extra)
+        json_object_update (e, r->err_extra);
       json_decref (r->json);
       r->json = json_pack ("{s:o}", "error", e);
       r->status = (unsigned) xj_err_http_status (r->err);
@@ -841,6 +843,7 @@ completed (void *cls, struct MHD_Connection *conn, void **con_cls,
   json_decref (r->json);
   free (r->json_text);
   json_decref (r->err_details);
+  json_decref (r->err_extra);
   free (r->set_cookie);
   free (r);
   *con_cls = NULL;

@@ -597,3 +597,45 @@ xj_student_search_audit (struct xj_db *db, const struct xj_actor *a,
   free (after);
   return e;
 }
+
+/* graduates by the school they graduated from ($1 county prefix, $2
+   scope school, $3 school filter, $4 school year finished) */
+#define GRADUATES_FROM                                                     \
+  " FROM graduations g JOIN schools gs ON gs.id = g.school_id"             \
+  " JOIN students st ON st.id = g.student_id"                              \
+  " JOIN schools sc ON sc.id = st.school_id"                               \
+  " LEFT JOIN classes c ON c.id = st.class_id"                             \
+  " WHERE g.active = 1 AND g.outcome IN ('graduated', 'completed')"        \
+  " AND g.school_year = $4"                                                \
+  " AND ($1 = '' OR (gs.county_code >= $1 AND gs.county_code < $1 || ':'))" \
+  " AND ($2 = 0 OR g.school_id = $2) AND ($3 = 0 OR g.school_id = $3)"
+XJ_DB_STMT (st_grad_count, "SELECT count(*)" GRADUATES_FROM)
+XJ_DB_STMT (st_grad_list,
+            "SELECT st.id, st.registry_no, st.name, st.gender, st.birth_date,"
+            " coalesce(st.id_no, ''), st.school_id, sc.name, st.grade,"
+            " coalesce(st.class_id, 0), coalesce(c.name, ''), st.status,"
+            " st.dup_flag" GRADUATES_FROM
+            " ORDER BY st.registry_no LIMIT $5 OFFSET $6")
+
+enum xj_err
+xj_student_list_graduates (struct xj_db *db, const char *scope_prefix,
+                           int64_t scope_school, int64_t school_id, int year,
+                           int64_t limit, int64_t offset, int64_t *total,
+                           xj_student_item_cb cb, void *cls)
+{
+  struct list_ctx c = { cb, cls };
+  enum xj_qs qs;
+
+#define GRAD_PARAMS                                                        \
+  XJ_DB_S (scope_prefix), XJ_DB_I (scope_school), XJ_DB_I (school_id),    \
+    XJ_DB_I (year - 1)
+  qs = xj_db_q (db, &st_grad_count, XJ_DB_PARAMS (GRAD_PARAMS), &count_row,
+                total);
+  if (qs >= 0)
+    qs = xj_db_q (db, &st_grad_list,
+                  XJ_DB_PARAMS (GRAD_PARAMS, XJ_DB_I (limit),
+                                XJ_DB_I (offset)),
+                  &list_row, &c);
+#undef GRAD_PARAMS
+  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}

@@ -126,6 +126,18 @@ struct xj_student_item {
 };
 typedef void (*xj_student_item_cb) (void *cls,
                                     const struct xj_student_item *it);
+/* The 毕业生 list: students who graduated (毕业 / 结业 at year-end) in
+   July of @year from a school in scope (@scope_prefix, @scope_school as
+   for xj_student_list, @school_id 0 = any), wherever their record is
+   now: the graduating school keeps seeing them.  Items show the record's
+   current school, grade and status. */
+enum xj_err xj_student_list_graduates (struct xj_db *db,
+                                       const char *scope_prefix,
+                                       int64_t scope_school,
+                                       int64_t school_id, int year,
+                                       int64_t limit, int64_t offset,
+                                       int64_t *total,
+                                       xj_student_item_cb cb, void *cls);
 /* List within @scope (see user.h: prefix, school_id, teacher_id). */
 enum xj_err xj_student_list (struct xj_db *db, const char *scope_prefix,
                              int64_t scope_school, int64_t scope_teacher,

@@ -5,7 +5,7 @@
 // 转入县 bureau (yd_bureau) → 转出学校 (ys_reg1) → 转出县 bureau (ys_bureau).
 //   node tests/browser/e2e_transfer.mjs http://127.0.0.1:PORT
 // Prints "ok - …" / "not ok - …" per check and "N passed, M failed".
-import { Fail, PASSWORD, assert, pwRequest, start } from './lib.mjs'
+import { assert, apiAs as libApiAs, start } from './lib.mjs'
 
 const SHOTS = process.env.XJ_SHOTS || '' // directory: keep screenshots of the new pages
 
@@ -17,25 +17,7 @@ async function snap(name) {
 }
 
 // ---- API sessions (setup and cross-checks, outside the browser) ----
-async function apiAs(user) {
-  const ctx = await pwRequest.newContext({ baseURL: base + '/' })
-  const r = await ctx.post('api/v1/session', { data: { username: user, password: PASSWORD } })
-  if (r.status() !== 200) throw new Fail(`API log-in of ${user} answered ${r.status()}`)
-  const b = await r.json()
-  const token = b.csrf_token
-  return {
-    user: b.user,
-    get: async (p) => {
-      const x = await ctx.get('api/v1' + p)
-      return { status: x.status(), body: await x.json().catch(() => null) }
-    },
-    post: async (p, data) => {
-      const x = await ctx.post('api/v1' + p, { data: data || {}, headers: { 'X-CSRF-Token': token } })
-      return { status: x.status(), body: await x.json().catch(() => null) }
-    },
-    close: () => ctx.dispose()
-  }
-}
+const apiAs = (user) => libApiAs(base, user)
 
 // Element Plus puts extra attributes of <el-input> on the <input>/<textarea> itself.
 const inputOf = (dt) => page.locator(`input[data-test=${dt}], textarea[data-test=${dt}], [data-test=${dt}] input, [data-test=${dt}] textarea`).first()

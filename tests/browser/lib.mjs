@@ -1,4 +1,4 @@
-// lib.mjs -- what the browser scripts (e2e.mjs, e2e_transfer.mjs) share:
+// lib.mjs -- what the browser scripts (e2e*.mjs) share:
 // the server URL from the command line, Debian's chromium with one page that
 // may reach nothing but that server, check()/assert, logging in through the
 // UI, and the "N passed, M failed" line run.sh adds up.
@@ -18,6 +18,30 @@ export class Fail extends Error {}
 export function assert(cond, msg) {
   if (!cond) throw new Fail(msg)
 }
+
+// An API session of @user outside the browser (setup and cross-checks):
+// {user, get(path), post(path, data), close()}; get/post answer
+// {status, body}.
+export async function apiAs(base, user) {
+  const ctx = await request.newContext({ baseURL: base + '/' })
+  const r = await ctx.post('api/v1/session', { data: { username: user, password: PASSWORD } })
+  if (r.status() !== 200) throw new Fail(`API log-in of ${user} answered ${r.status()}`)
+  const b = await r.json()
+  const token = b.csrf_token
+  return {
+    user: b.user,
+    get: async (p) => {
+      const x = await ctx.get('api/v1' + p)
+      return { status: x.status(), body: await x.json().catch(() => null) }
+    },
+    post: async (p, data) => {
+      const x = await ctx.post('api/v1' + p, { data: data || {}, headers: { 'X-CSRF-Token': token } })
+      return { status: x.status(), body: await x.json().catch(() => null) }
+    },
+    close: () => ctx.dispose()
+  }
+}
+
 
 // The server URL (argv[2]; without it print the usage of @script and exit 2),
 // then chromium and one page on it.  Options:

@@ -233,6 +233,9 @@ class Api:
     def post(self, url, **kw):
         return self.request("POST", url, **kw)
 
+    def put(self, url, **kw):
+        return self.request("PUT", url, **kw)
+
     def patch(self, url, **kw):
         return self.request("PATCH", url, **kw)
 

@@ -656,7 +656,8 @@ def test_cross_scope_lookup(w):
     assert r.status_code == 200, r.text
     j = r.json()
     assert set(j) == {"id", "name", "school_id", "school_name", "grade",
-                      "grade_label", "status"}
+                      "grade_label", "status", "offer"}
+    assert j["offer"]["kind"] == "transfer"
     assert j["id"] == sid and j["school_id"] == w.sid(code(YD, 2))
     # the caller typed the full number; the answer repeats neither number
     assert full["id_no"] not in r.text and "registry_no" not in j

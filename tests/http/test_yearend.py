@@ -74,7 +74,13 @@ def test_preview_apply_rollback(w):
     assert [b["id"] for b in p["schools"][0]["blocked"]] == [blocked]
     assert snapshot(w, ys2) == before          # preview writes nothing
 
+    # a school registrar previews but never applies (issue 8: a registrar
+    # applied year-end)
     r = reg.post("/yearend/apply", json={"school_id": ys2})
+    assert r.status_code == 403 and err_code(r) == "yearend_authority"
+    assert snapshot(w, ys2) == before
+    bureau = w.api("ys_bureau")
+    r = bureau.post("/yearend/apply", json={"school_id": ys2})
     assert r.status_code == 201, r.text
     run = r.json()
     assert run["run_id"] and run["promoted"] == p["promoted"]
@@ -107,7 +113,7 @@ def test_preview_apply_rollback(w):
     ev = w.api("admin").get("/students/%s/events" % promoted).json()
     assert ev["items"][-1]["kind"] == "yearend.promote"
     # once per school and year
-    r = reg.post("/yearend/apply", json={"school_id": ys2})
+    r = bureau.post("/yearend/apply", json={"school_id": ys2})
     assert r.status_code == 409 and err_code(r) == "yearend_done"
     r = w.api("ys_bureau").post("/yearend/preview", json={"county": YS})
     assert r.status_code == 200
@@ -126,6 +132,8 @@ def test_preview_apply_rollback(w):
         " y.id = c.year_id where y.start_year = 2027 and c.grade <> '11'"
         " and c.school_id = %d" % ys2)[0])
     r = reg.post("/yearend/%d/rollback" % run["run_id"])
+    assert r.status_code == 403 and err_code(r) == "yearend_authority"
+    r = bureau.post("/yearend/%d/rollback" % run["run_id"])
     assert r.status_code == 200, r.text
     assert snapshot(w, ys2) == before
     # the classes the run created for 2027 went with it (the record stays)
@@ -137,19 +145,19 @@ def test_preview_apply_rollback(w):
                % run["run_id"]) == created
     ev = w.api("admin").get("/students/%s/events" % promoted).json()
     assert ev["items"][-1]["kind"] == "yearend.rollback"
-    r = reg.post("/yearend/%d/rollback" % run["run_id"])
+    r = bureau.post("/yearend/%d/rollback" % run["run_id"])
     assert r.status_code == 409 and err_code(r) == "yearend_rolled_back"
     assert reg.post("/yearend/99999/rollback").status_code == 404
 
     # again; then a new-year change blocks the rollback
-    r = reg.post("/yearend/apply", json={"school_id": ys2})
+    r = bureau.post("/yearend/apply", json={"school_id": ys2})
     assert r.status_code == 201, r.text
     run2 = r.json()["run_id"]
     s = reg.get("/students/%s" % promoted).json()["student"]
     r = reg.patch("/students/%s" % promoted,
                   json={"version": s["version"], "specialty": "绘画"})
     assert r.status_code == 200, r.text
-    r = reg.post("/yearend/%d/rollback" % run2)
+    r = bureau.post("/yearend/%d/rollback" % run2)
     assert r.status_code == 409 and err_code(r) == "yearend_rollback_blocked"
 
 

@@ -322,7 +322,7 @@ chain (enum xj_change_type t, const char *from, const char *to,
                              .to_school_id = 9, .to_county = to,
                              .grade = grade, .senior_city = senior_city,
                              .chain_city = chain_city,
-                             .initiator_region = initiator };
+                             .initiator_region = initiator, .to_grade = "21" };
   struct xj_change_chain ch;
 
   assert_int_equal (xj_change_chain_build (t, &g, &ch), XJ_E_OK);

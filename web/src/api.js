@@ -222,3 +222,25 @@ export const putHoliday = (day) => request('POST', '/holidays', { body: day })
 export const deleteHoliday = (date) => request('DELETE', '/holidays/' + encodeURIComponent(date))
 /** query: {page, per_page}: suspended students past their end date, not resumed */
 export const listOverdueSuspensions = (query) => request('GET', '/suspensions/overdue', { query })
+
+// ---- 升学, re-entry, zones, the 小升初 allocation and intake ----
+/** body: {id_no | registry_no, school_id?, grade?, class_id?, reason?}: 201 applied / 202 request */
+export const progressEnrol = (body) => request('POST', '/progress/enrol', { body })
+/** body: {id_no | registry_no, school_id?, grade, class_id?, reason} */
+export const progressReenter = (body) => request('POST', '/progress/reenter', { body })
+/** A county's compulsory schools with feeders, townships, communities and allocations. */
+export const getZones = (county) => request('GET', '/zones', { query: { county } })
+/** zone: {feeders: [school ids], townships: [codes], communities: [names]} */
+export const putSchoolZone = (id, zone) => request('PUT', '/schools/' + encodeURIComponent(id) + '/zone', { body: zone })
+export const createAllocation = (county) => request('POST', '/allocations', { body: { county } })
+export const getAllocation = (id) => request('GET', '/allocations/' + encodeURIComponent(id))
+/** query: {to_school_id (-1 all, 0 unmatched), page, per_page} */
+export const allocationItems = (id, query) => request('GET', '/allocations/' + encodeURIComponent(id) + '/items', { query })
+export const moveAllocated = (id, studentIds, toSchoolId, reason) =>
+  request('POST', '/allocations/' + encodeURIComponent(id) + '/move', {
+    body: { student_ids: studentIds, to_school_id: toSchoolId, reason }
+  })
+export const publishAllocation = (id) => request('POST', '/allocations/' + encodeURIComponent(id) + '/publish')
+export const getIntake = (schoolId) => request('GET', '/intake', { query: { school_id: schoolId } })
+/** body: {school_id?, student_ids?, class_ids?, balance?} */
+export const confirmIntake = (body) => request('POST', '/intake/confirm', { body })

@@ -1,5 +1,5 @@
 import { createRouter, createWebHashHistory } from 'vue-router'
-import { session, loadSession, canListSchools, canRegister, canImport, isAdmin, canChanges, canTransferIn, canYearEnd, canManageUsers } from './session.js'
+import { session, loadSession, canListSchools, canRegister, canImport, isAdmin, canChanges, canTransferIn, canYearEnd, canZones, canIntake, canManageUsers } from './session.js'
 
 const routes = [
   { path: '/login', name: 'login', component: () => import('./views/Login.vue'), meta: { public: true } },
@@ -18,6 +18,9 @@ const routes = [
       { path: 'changes/:id', name: 'change', component: () => import('./views/ChangeReview.vue'), meta: { allow: canChanges } },
       { path: 'transfer-in', name: 'transfer-in', component: () => import('./views/TransferIn.vue'), meta: { allow: canTransferIn } },
       { path: 'yearend', name: 'yearend', component: () => import('./views/YearEnd.vue'), meta: { allow: canYearEnd } },
+      { path: 'zones', name: 'zones', component: () => import('./views/Zones.vue'), meta: { allow: canZones } },
+      { path: 'allocation', name: 'allocation', component: () => import('./views/Allocation.vue'), meta: { allow: canZones } },
+      { path: 'intake', name: 'intake', component: () => import('./views/Intake.vue'), meta: { allow: canIntake } },
       { path: 'audit', name: 'audit', component: () => import('./views/AuditLog.vue'), meta: { allow: isAdmin } },
       { path: 'settings', name: 'settings', component: () => import('./views/ChangeSettings.vue'), meta: { allow: isAdmin } },
       { path: 'suspensions', name: 'suspensions', component: () => import('./views/Suspensions.vue'), meta: { allow: canChanges } },

@@ -73,5 +73,9 @@ export const canChanges = (u) => isAdmin(u) || isBureau(u) || isRegistrar(u)
 export const canTransferIn = (u) => isRegistrar(u) && !!u.school_id
 /** 学年升级: registrars (own school), bureau users (their region), administrators. */
 export const canYearEnd = (u) => isAdmin(u) || isBureau(u) || isRegistrar(u)
+/** 对口与学区, 小升初分配: county bureau users and administrators. */
+export const canZones = (u) => isAdmin(u) || (isBureau(u) && !!u.region_code && u.region_code.length === 6)
+/** 新生名单: registrars (their school). */
+export const canIntake = (u) => isRegistrar(u) && !!u.school_id
 /** May see every request of the region (the 全部 tab, per-school backlog). */
 export const canSeeAllChanges = (u) => isAdmin(u) || isBureau(u)

@@ -8,7 +8,7 @@ export default {
   },
   lang: { zh: '中文', en: 'English', switch: 'Language' },
   role: { admin: 'Administrator', bureau: 'Education bureau', registrar: 'Registrar', teacher: 'Class teacher' },
-  nav: { settings: 'Change settings', suspensions: 'Suspension follow-up', todo: 'To-do', transferIn: 'Transfer in', yearEnd: 'Year-end', home: 'Overview', schools: 'Schools', mySchool: 'My school', students: 'Students', register: 'Register', import: 'Import', audit: 'Audit log', users: 'Users' },
+  nav: { zones: 'Feeders and zones', allocation: 'Allocation', intake: 'Incoming', settings: 'Change settings', suspensions: 'Suspension follow-up', todo: 'To-do', transferIn: 'Transfer in', yearEnd: 'Year-end', home: 'Overview', schools: 'Schools', mySchool: 'My school', students: 'Students', register: 'Register', import: 'Import', audit: 'Audit log', users: 'Users' },
   login: {
     title: 'Log in', subtitle: 'Student Registry', username: 'User name', password: 'Password', submit: 'Log in',
     needUser: 'Enter the user name', needPassword: 'Enter the password', intranet: 'For the education intranet only', failed: 'Log-in failed'
@@ -156,6 +156,28 @@ export default {
     found: 'Student found', school: 'Current school', grade: 'Grade', status: 'Status', toClass: 'Receiving class', reason: 'Reason',
     reasonPh: 'e.g. parents moved for work', submit: 'Submit transfer request', done: 'Transfer request submitted', sameSchool: 'The student is already at your school',
     needValue: 'Enter the full number', chainNote: 'Approval: receiving bureau → sending school → sending bureau (across counties), or sending school → bureau (same county).'
+  },
+  zone: {
+    title: 'Feeders and zones', county: 'County', school: 'School', stage: 'Type', feeders: 'Feeder primary schools',
+    townships: 'Zone townships', communities: 'Zone communities', communitiesHint: 'Type a community and press Enter',
+    save: 'Save', saved: 'Saved the feeders and zone of {name}', onlyJunior: 'Only schools with junior grades have feeder schools'
+  },
+  alloc: {
+    title: 'Primary-to-junior allocation', generate: 'Generate allocation', regenerate: 'Regenerate', publish: 'Publish',
+    publishConfirm: 'Once published, each junior school sees its incoming list and the allocation can no longer change. Publish?',
+    published: 'Published', draft: 'Draft', none: 'No allocation yet (apply year-end first)', year: 'School year finished',
+    status: 'Status', total: 'Graduates', unmatched: 'Unmatched', school: 'Junior school', students: 'Students', girls: 'Girls',
+    feeder: 'Feeder', zone: 'Zone', moved: 'Moved', confirmed: 'Confirmed', route: 'Route', from: 'Primary school',
+    to: 'Allocated to', reason: 'Reason', name: 'Name', gender: 'Gender', show: 'Show list', unmatchedList: 'Unmatched students',
+    move: 'Move to…', moveTitle: 'Move to another school', needReason: 'Enter the reason', needSchool: 'Choose a school',
+    movedOk: 'Moved {n} students', generated: 'Allocation generated',
+    routes: { feeder: 'Feeder', zone: 'Zone', moved: 'Moved (out of zone)', none: 'Unmatched' }
+  },
+  intake: {
+    title: 'Incoming students', none: 'No incoming students waiting', classes: 'Into Junior 1 classes',
+    classesHint: 'Leave empty to place later', balance: 'Balance classes by gender and size', confirmAll: 'Confirm all',
+    confirmSel: 'Confirm selected', confirmed: 'Confirmed {n} students', from: 'Primary school', route: 'Route', name: 'Name',
+    gender: 'Gender', reason: 'Note'
   },
   ye: {
     title: 'Year-end promotion', step1: 'Scope', step2: 'Preview', step3: 'Apply', scope: 'Scope', school: 'School', county: 'County',

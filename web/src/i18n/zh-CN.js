@@ -8,7 +8,7 @@ export default {
   },
   lang: { zh: '中文', en: 'English', switch: '语言' },
   role: { admin: '系统管理员', bureau: '教育局', registrar: '学籍管理员', teacher: '班主任' },
-  nav: { settings: '变动设置', suspensions: '休学跟进', todo: '待办', transferIn: '转入申请', yearEnd: '学年升级', home: '概览', schools: '学校', mySchool: '本校', students: '学生', register: '新生注册', import: '批量导入', audit: '审计日志', users: '用户管理' },
+  nav: { zones: '对口与学区', allocation: '小升初分配', intake: '新生名单', settings: '变动设置', suspensions: '休学跟进', todo: '待办', transferIn: '转入申请', yearEnd: '学年升级', home: '概览', schools: '学校', mySchool: '本校', students: '学生', register: '新生注册', import: '批量导入', audit: '审计日志', users: '用户管理' },
   login: {
     title: '登录', subtitle: '学籍管理系统', username: '用户名', password: '密码', submit: '登录',
     needUser: '请输入用户名', needPassword: '请输入密码', intranet: '仅限教育系统内网使用', failed: '登录失败'
@@ -140,6 +140,26 @@ export default {
     found: '查找结果', school: '现就读学校', grade: '年级', status: '学籍状态', toClass: '转入班级', reason: '转学原因',
     reasonPh: '如：随父母工作调动', submit: '提交转入申请', done: '转入申请已提交', sameSchool: '该学生已在本校就读',
     needValue: '请输入完整号码', chainNote: '审批流程：转入地教育局 → 转出学校 → 转出地教育局（跨县）或 转出学校 → 教育局（同县）。'
+  },
+  zone: {
+    title: '对口与学区', county: '区县', school: '学校', stage: '办学类型', feeders: '对口小学', townships: '学区乡镇',
+    communities: '学区社区', communitiesHint: '输入社区名称后回车', save: '保存', saved: '已保存{name}的对口与学区',
+    onlyJunior: '仅设初中年级的学校可设对口小学'
+  },
+  alloc: {
+    title: '小升初分配', generate: '生成分配方案', regenerate: '重新生成', publish: '发布分配方案',
+    publishConfirm: '发布后各初中学校即可看到新生名单，分配方案不能再修改。确定发布吗？', published: '已发布',
+    draft: '草稿', none: '尚未生成分配方案（须先完成学年末升级）', year: '毕业学年', status: '状态', total: '毕业生',
+    unmatched: '未匹配', school: '初中学校', students: '人数', girls: '女生', feeder: '对口', zone: '学区', moved: '调整',
+    confirmed: '已确认', route: '分配方式', from: '毕业小学', to: '分配学校', reason: '调整原因', name: '姓名',
+    gender: '性别', show: '查看名单', unmatchedList: '未匹配学生', move: '调整到…', moveTitle: '调整分配学校',
+    needReason: '请填写调整原因', needSchool: '请选择学校', movedOk: '已调整 {n} 名学生', generated: '已生成分配方案',
+    routes: { feeder: '对口', zone: '学区', moved: '调整（区外）', none: '未匹配' }
+  },
+  intake: {
+    title: '新生名单', none: '暂无待确认的新生', classes: '分入初一班级', classesHint: '不选则暂不分班',
+    balance: '按性别与人数均衡分班', confirmAll: '全部确认入学', confirmSel: '确认所选学生',
+    confirmed: '已确认 {n} 名学生升学入学', from: '毕业小学', route: '分配方式', name: '姓名', gender: '性别', reason: '说明'
   },
   ye: {
     title: '学年升级', step1: '选择范围', step2: '预览', step3: '执行', scope: '升级范围', school: '学校', county: '区县',

@@ -1,0 +1,180 @@
+/* h_progress.c -- /api/v1/progress: 升学 (enrol a graduate of the
+ * previous stage by full ID or registry number) and re-entry of an ended
+ * record.  Template: parse, validate, authorise, transaction, reply; the
+ * rules live in src/change/progress.c.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "change/change.h"
+#include "change/progress.h"
+#include "http/handlers.h"
+#include "idcard/idcard.h"
+#include "school/school.h"
+#include "student/student.h"
+
+#define REASON_MAX 500
+
+/* The person's full number: a resident ID (normalised into @card) or a
+   registry number (upper-cased into @reg); exactly one. */
+static enum xj_err
+parse_number (struct xj_req *r, const char *id_no, const char *reg_in,
+              struct xj_idcard *card, char reg[24],
+              struct xj_progress_new *n)
+{
+  if (id_no && *id_no && ! (reg_in && *reg_in))
+    {
+      enum xj_err e = xj_idcard_parse (id_no, xj_cal_today (), card);
+
+      if (XJ_E_OK != e)
+        return xj_reply_err (r, e, "id_no", NULL);
+      n->id_no = card->id18;
+      return XJ_E_OK;
+    }
+  if (! (reg_in && *reg_in) || (id_no && *id_no))
+    return xj_reply_err (r, XJ_E_BAD_PARAM, "id_no",
+                         "须提供完整的身份证号或学籍号之一");
+  if (strlen (reg_in) >= 24)
+    return xj_reply_err (r, XJ_E_REGISTRY_NO, "registry_no", NULL);
+  for (size_t i = 0; i <= strlen (reg_in); i++)
+    reg[i] = (char) (reg_in[i] >= 'a' && reg_in[i] <= 'z' ? reg_in[i] - 32
+                                                         : reg_in[i]);
+  if (! xj_registry_no_valid (reg))
+    return xj_reply_err (r, XJ_E_REGISTRY_NO, "registry_no", NULL);
+  n->registry_no = reg;
+  return XJ_E_OK;
+}
+
+/* The admitting school: a registrar's own; otherwise school_id, which
+   must be in the caller's write scope (404 like missing). */
+static enum xj_err
+admitting_school (struct xj_req *r, int64_t asked, int64_t *out)
+{
+  struct xj_school sch;
+
+  if (XJ_ROLE_REGISTRAR == r->user.role)
+    {
+      if (asked && asked != r->user.school_id)
+        return xj_reply_err (r, XJ_E_OUT_OF_SCOPE, "school_id",
+                             "只能为本校办理");
+      *out = r->user.school_id;
+      return XJ_E_OK;
+    }
+  if (0 == asked)
+    return xj_reply_err (r, XJ_E_MISSING_FIELD, "school_id", "请选择学校");
+  if (XJ_E_OK != xj_school_get (r->db, asked, &sch)
+      || ! xj_scope_school_write (&r->user, sch.id, sch.county_code))
+    return xj_reply_err (r, XJ_E_NOT_FOUND, "school_id", NULL);
+  *out = sch.id;
+  return XJ_E_OK;
+}
+
+struct pg_ctx {
+  const struct xj_user *u;
+  const struct xj_actor *a;
+  struct xj_progress_new n;
+  struct xj_progress_result res;
+  const char *field;
+};
+
+static enum xj_err
+pg_txn (struct xj_db *db, void *cls)
+{
+  struct pg_ctx *c = cls;
+
+  return xj_progress_enrol (db, c->u, c->a, &c->n, &c->res, &c->field);
+}
+
+static enum xj_err
+reply_result (struct xj_req *r, enum xj_err e, struct pg_ctx *c)
+{
+  switch (e)
+    {
+    case XJ_E_OK:
+      break;
+    case XJ_E_NOT_FOUND:
+      return xj_reply_err (r, e, c->field, "未找到该学籍");
+    case XJ_E_PROGRESS_NOT_GRADUATE:
+      return xj_reply_err (r, e, c->field,
+                           "升学须为上一学段毕业或结业的学生；其他已结束的学籍请办理重新入学，在读学生请办理转学");
+    case XJ_E_REENTRY_REFUSED:
+      return xj_reply_err (r, e, c->field,
+                           "死亡的学籍不能重新入学；在读或休学学生请办理转学，毕业生请办理升学");
+    case XJ_E_PROGRESS_GRADE:
+    case XJ_E_REENTRY_GRADE:
+      return xj_reply_err (r, e, "grade",
+                           "请从可选年级中选择（该校开设、与学籍相符的年级）");
+    case XJ_E_NO_SUCH_CLASS:
+      return xj_reply_err (r, e, "class_id", "班级须为本学年（暑期为新学年）该校该年级的班级");
+    case XJ_E_NO_SUCH_SCHOOL:
+    case XJ_E_CHANGE_OPEN:
+      return xj_reply_err (r, e, c->field, NULL);
+    default:
+      return e;
+    }
+  if (c->res.request_id)
+    xj_reply_json (r, 202, json_pack ("{s:b, s:I, s:I}", "applied", 0,
+                                      "student_id",
+                                      (json_int_t) c->res.student_id,
+                                      "request_id",
+                                      (json_int_t) c->res.request_id));
+  else
+    xj_reply_json (r, 201, json_pack ("{s:b, s:I, s:I}", "applied", 1,
+                                      "student_id",
+                                      (json_int_t) c->res.student_id,
+                                      "progression_id",
+                                      (json_int_t) c->res.progression_id));
+  return XJ_E_OK;
+}
+
+static enum xj_err
+enrol (struct xj_req *r, enum xj_progress_kind kind)
+{
+  json_t *body = NULL;
+  json_error_t jerr;
+  const char *id_no = NULL, *reg = NULL;
+  json_int_t school_id = 0, class_id = 0;
+  struct xj_idcard card;
+  char regbuf[24];
+  struct pg_ctx c = { .u = &r->user, .a = &r->actor,
+                      .n = { .kind = kind, .grade = "", .reason = "",
+                             .route = "direct" } };
+  enum xj_err e;
+
+  if (XJ_E_OK != (e = xj_req_body_json (r, &body)))
+    return e;
+  if (0 != json_unpack_ex (body, &jerr, JSON_STRICT,
+                           "{s?s, s?s, s?I, s?s, s?I, s?s}", "id_no", &id_no,
+                           "registry_no", &reg, "school_id", &school_id,
+                           "grade", &c.n.grade, "class_id", &class_id,
+                           "reason", &c.n.reason))
+    e = xj_reply_err (r, strstr (jerr.text, "unpacked") ? XJ_E_UNKNOWN_FIELD
+                                                        : XJ_E_BAD_TYPE,
+                      NULL, "%s", jerr.text);
+  else if (XJ_PG_REENTER == kind && '\0' == *c.n.reason)
+    e = xj_reply_err (r, XJ_E_REQUIRED, "reason", "请填写重新入学原因");
+  else if (strlen (c.n.reason) > REASON_MAX)
+    e = xj_reply_err (r, XJ_E_TOO_LONG, "reason", NULL);
+  else if (XJ_E_OK == (e = parse_number (r, id_no, reg, &card, regbuf, &c.n))
+           && XJ_E_OK == (e = admitting_school (r, school_id,
+                                                &c.n.school_id)))
+    {
+      c.n.class_id = class_id;
+      e = reply_result (r, xj_db_txn_run (r->db, "progress", true, &pg_txn,
+                                          &c),
+                        &c);
+    }
+  json_decref (body);
+  return e;
+}
+
+enum xj_err
+xj_h_progress_enrol (struct xj_req *r)
+{
+  return enrol (r, XJ_PG_PROMOTE);
+}
+
+enum xj_err
+xj_h_progress_reenter (struct xj_req *r)
+{
+  return enrol (r, XJ_PG_REENTER);
+}
