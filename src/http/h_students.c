@@ -200,6 +200,24 @@ record_json (struct xj_req *r, const struct xj_student *s,
   return j;
 }
 
+static void
+warn_cb (void *cls, const char *field, const char *code, const char *detail)
+{
+  json_array_append_new (cls, json_pack ("{s:s, s:s, s:s}", "field", field,
+                                         "code", code, "message", detail));
+}
+
+/* The warnings stored on the record (age for grade, fields that may
+   disagree): what the registrar confirmed and the bureau reviews. */
+static json_t *
+warnings_json (struct xj_req *r, int64_t id)
+{
+  json_t *a = json_array ();
+
+  xj_identity_warnings (r->db, id, &warn_cb, a);
+  return a;
+}
+
 /* record_json's reply for GET, written as text: the same bytes as
    json_dumps of {"student": record_json (...)} without building ~100
    jansson values per request (bench/README.md). */
@@ -220,6 +238,7 @@ record_reply_text (struct xj_req *r, const struct xj_student *s,
   json_object_set_new (extra, "created_at", json_string (ctx->created_at));
   json_object_set_new (extra, "updated_at", json_string (ctx->updated_at));
   json_object_set_new (extra, "aliases", aliases);
+  json_object_set_new (extra, "warnings", warnings_json (r, s->id));
   rec = xj_student_to_json_text (s, show, extra);
   json_decref (extra);
   xj_buf_init (&b, 0);
@@ -419,6 +438,7 @@ xj_h_student_reveal (struct xj_req *r)
 struct reg_ctx {
   struct xj_student *s;
   const char *county;
+  const struct xj_verrs *warns;
   const struct xj_actor *actor;
   struct xj_register_result res;
 };
@@ -428,7 +448,62 @@ register_txn (struct xj_db *db, void *cls)
 {
   struct reg_ctx *c = cls;
 
-  return xj_student_register (db, c->s, c->county, c->actor, &c->res);
+  return xj_student_register (db, c->s, c->county, c->warns, c->actor,
+                              &c->res);
+}
+
+static const char *
+match_name (enum xj_identity_match m)
+{
+  return XJ_MATCH_ID == m ? "id" : XJ_MATCH_FORMER == m ? "former_number"
+                                                        : "person";
+}
+
+/* Reply 409 id_exists / duplicate_person with every hit: the record's id
+   and status (what transfer, 升学 or re-entry need), the holding school
+   only when it is in the caller's scope, and the re-entry offer of an
+   ended record (error.reentry) as reply_id_exists gives it. */
+static enum xj_err
+reply_hits (struct xj_req *r, enum xj_err e,
+            const struct xj_register_result *res, int64_t school_id)
+{
+  struct xj_school hs;
+  struct xj_progress_offer o;
+  json_t *hits = json_array ();
+  const char *where = "学籍在其他学校";
+  char buf[300];
+
+  /* an ended record is offered for re-entry at the caller's school */
+  if (school_id && XJ_E_OK == xj_progress_offer_load (r->db,
+                                                      res->holder_student_id,
+                                                      school_id, &o))
+    {
+      json_decref (r->err_extra);
+      r->err_extra = json_pack ("{s:o}", "reentry",
+                                xj_progress_offer_json (&o));
+    }
+
+  for (size_t i = 0; i < res->hits.n; i++)
+    {
+      const struct xj_identity_hit *h = &res->hits.h[i];
+      bool vis = XJ_E_OK == xj_school_get (r->db, h->school_id, &hs)
+                 && xj_scope_school (&r->user, hs.id, hs.county_code);
+
+      json_array_append_new (
+        hits, json_pack ("{s:I, s:s, s:s, s:o}", "student_id",
+                         (json_int_t) h->student_id, "status", h->status,
+                         "match", match_name (h->match), "school_name",
+                         vis ? json_string (hs.name) : json_null ()));
+      if (h->student_id == res->holder_student_id && vis)
+        {
+          xj_snprintf (buf, sizeof buf, "学籍在%s（%s）", hs.name, hs.code);
+          where = buf;
+        }
+    }
+  json_decref (r->err_details);
+  r->err_details = hits;
+  return xj_reply_err (r, e, XJ_E_ID_EXISTS == e ? "id_no" : "name", "%s",
+                       where);
 }
 
 /* Reply 409 id_exists, naming the holding school only when visible, with
@@ -453,6 +528,19 @@ reply_id_exists (struct xj_req *r, int64_t holder, int64_t holder_school,
     return xj_reply_err (r, XJ_E_ID_EXISTS, "id_no", "学籍在%s（%s）",
                          hs.name, hs.code);
   return xj_reply_err (r, XJ_E_ID_EXISTS, "id_no", "学籍在其他学校");
+}
+
+static json_t *
+verrs_json (const struct xj_verrs *v)
+{
+  json_t *a = json_array ();
+
+  for (size_t i = 0; i < v->n; i++)
+    json_array_append_new (a, json_pack ("{s:s, s:s, s:s}", "field",
+                                         v->e[i].field, "code",
+                                         xj_err_code (v->e[i].code),
+                                         "message", v->e[i].detail));
+  return a;
 }
 
 /* Check the class belongs to the school and matches or sets the grade. */
@@ -490,7 +578,7 @@ enum xj_err
 xj_h_student_register (struct xj_req *r)
 {
   struct xj_student *s = NULL;
-  struct xj_verrs *pre = NULL, *v = NULL;
+  struct xj_verrs *pre = NULL, *v = NULL, *w = NULL;
   struct xj_school school;
   json_t *body = NULL, *dups;
   const char *bad;
@@ -502,6 +590,7 @@ xj_h_student_register (struct xj_req *r)
   s = xj_malloc (sizeof *s);
   pre = xj_calloc (1, sizeof *pre);
   v = xj_calloc (1, sizeof *v);
+  w = xj_calloc (1, sizeof *w);
   xj_student_init (s);
   e = xj_student_from_json (body, s, XJ_FJ_ALLOW_IDS, pre, &bad);
   if (XJ_E_OK != e)
@@ -531,25 +620,30 @@ xj_h_student_register (struct xj_req *r)
                   (long long) s->school_id);
   else
     {
+      struct xj_rules_ctx rctx = { school.stage, school.county_code,
+                                   school.name, today_ymd () };
+
       check_class (r, s, v);
-      if (s->grade[0] && ! xj_school_stage_has_grade (school.stage, s->grade))
-        xj_verrs_add (v, "grade", XJ_E_SCHOOL_GRADE, "%s不设%s",
-                      school.name, xj_code_zh ("grade", s->grade)
-                                     ? xj_code_zh ("grade", s->grade)
-                                     : s->grade);
+      if (0 == v->n)
+        xj_student_check_rules (s, &rctx, v, w);
     }
   if (v->n)
     {
       e = xj_reply_verrs (r, v);
       goto out;
     }
-  rc = (struct reg_ctx) { .s = s, .county = school.county_code,
+  rc = (struct reg_ctx) { .s = s, .county = school.county_code, .warns = w,
                           .actor = &r->actor };
   e = xj_db_txn_run (r->db, "student_register", true, &register_txn, &rc);
-  if (XJ_E_ID_EXISTS == e)
+  if (XJ_E_ID_EXISTS == e || XJ_E_DUPLICATE_PERSON == e)
     {
-      e = reply_id_exists (r, rc.res.holder_student_id,
-                           rc.res.holder_school_id, s->school_id);
+      e = reply_hits (r, e, &rc.res, s->school_id);
+      goto out;
+    }
+  if (XJ_E_L_SEQ_FULL == e)
+    {
+      e = xj_reply_err (r, e, "birth_date", "%s县（区）出生日期%s",
+                        school.county_code, s->birth_date);
       goto out;
     }
   if (XJ_E_OK != e)
@@ -566,15 +660,17 @@ xj_h_student_register (struct xj_req *r)
                          "name", rc.res.dups[i].name, "school_name",
                          vis ? rc.res.dups[i].school_name : "其他学校"));
     }
-  xj_reply_json (r, 201, json_pack ("{s:I, s:s, s:i, s:o}", "id",
+  xj_reply_json (r, 201, json_pack ("{s:I, s:s, s:i, s:o, s:o}", "id",
                                     (json_int_t) s->id, "registry_no",
                                     s->registry_no, "dup_flag", s->dup_flag,
-                                    "duplicates", dups));
+                                    "duplicates", dups, "warnings",
+                                    verrs_json (w)));
 out:
   json_decref (body);
   free (s);
   free (pre);
   free (v);
+  free (w);
   return e;
 }
 
@@ -607,8 +703,26 @@ struct upd_ctx {
   struct xj_student *s;
   int64_t old_version;
   const struct xj_actor *actor;
+  const struct xj_verrs *warns;
   char *before, *after;
 };
+
+/* "status" is not a field of the record JSON: refuse a change of it
+   here (naming the change to use) and drop an unchanged copy, as the
+   edit form sends the record back whole. */
+static enum xj_err
+patch_precheck (struct xj_req *r, json_t *body, const struct xj_student *s)
+{
+  json_t *st = json_object_get (body, "status");
+
+  if (0 == strcmp (s->status, "deceased"))
+    return xj_reply_err (r, XJ_E_STUDENT_DECEASED, NULL, NULL);
+  if (st && ! (json_is_string (st)
+               && 0 == strcmp (json_string_value (st), s->status)))
+    return xj_reply_err (r, XJ_E_PATCH_STATUS, "status", NULL);
+  json_object_del (body, "status");
+  return XJ_E_OK;
+}
 
 static enum xj_err
 update_txn (struct xj_db *db, void *cls)
@@ -619,6 +733,8 @@ update_txn (struct xj_db *db, void *cls)
 
   e = xj_student_store_update (db, c->s, c->old_version, c->actor, "update",
                                c->before, c->after);
+  if (XJ_E_OK == e)
+    e = xj_identity_set_warnings (db, c->s->id, c->warns);
   if (XJ_E_OK != e)
     return e;
   xj_snprintf (idbuf, sizeof idbuf, "%lld", (long long) c->s->id);
@@ -631,10 +747,12 @@ xj_h_student_patch (struct xj_req *r)
 {
   struct xj_student *s = NULL;
   struct xj_student_ctx ctx;
-  struct xj_verrs *pre = NULL, *v = NULL;
+  struct xj_verrs *pre = NULL, *v = NULL, *w = NULL;
+  struct xj_student *cur = NULL;
+  struct xj_school school;
   json_t *body = NULL, *old = NULL, *neu = NULL, *jb = NULL, *ja = NULL;
-  const char *bad;
-  int64_t id, school_before, version;
+  const char *bad, *refused = NULL;
+  int64_t id, version;
   struct upd_ctx uc = { 0 };
   enum xj_err e;
 
@@ -648,12 +766,6 @@ xj_h_student_patch (struct xj_req *r)
       return xj_reply_err (r, XJ_E_MISSING_FIELD, "version",
                            "需要提供记录的version以防并发覆盖");
     }
-  if (json_object_get (body, "school_id"))
-    {
-      json_decref (body);
-      return xj_reply_err (r, XJ_E_KEY_FIELD, "school_id",
-                           "转学须通过学籍变动流程");
-    }
   if (json_object_get (body, "registry_no"))
     {
       json_decref (body);
@@ -663,6 +775,7 @@ xj_h_student_patch (struct xj_req *r)
   s = xj_malloc (sizeof *s);
   pre = xj_calloc (1, sizeof *pre);
   v = xj_calloc (1, sizeof *v);
+  w = xj_calloc (1, sizeof *w);
   e = load_visible (r, id, s, &ctx);
   if (XJ_E_OK != e)
     goto out;
@@ -671,8 +784,11 @@ xj_h_student_patch (struct xj_req *r)
       e = xj_reply_err (r, XJ_E_NOT_FOUND, NULL, NULL);
       goto out;
     }
+  if (XJ_E_OK != (e = patch_precheck (r, body, s)))
+    goto out;
   old = xj_student_to_json (s, XJ_PII_ALL);
-  school_before = s->school_id;
+  cur = xj_malloc (sizeof *cur);
+  *cur = *s;
   version = s->version;
   e = xj_student_from_json (body, s,
                             XJ_FJ_ALLOW_IDS | XJ_FJ_ALLOW_VERSION
@@ -683,7 +799,11 @@ xj_h_student_patch (struct xj_req *r)
       e = xj_reply_err (r, e, bad, "%s", bad ? bad : "");
       goto out;
     }
-  s->school_id = school_before;
+  if (XJ_E_OK != (e = xj_student_edit_check (cur, s, &refused)))
+    {
+      e = xj_reply_err (r, e, refused, NULL);
+      goto out;
+    }
   if (s->version != version)
     {
       e = xj_reply_err (r, XJ_E_CONFLICT, "version", "当前版本为%lld",
@@ -692,12 +812,19 @@ xj_h_student_patch (struct xj_req *r)
     }
   xj_student_validate (s, today_ymd (), v);
   merge_verrs (v, pre);
-  check_class (r, s, v);
+  if (0 == v->n && XJ_E_OK == xj_school_get (r->db, s->school_id, &school))
+    {
+      struct xj_rules_ctx rctx = { school.stage, school.county_code,
+                                   school.name, today_ymd () };
+
+      xj_student_check_rules (s, &rctx, v, w);
+    }
   if (v->n)
     {
       e = xj_reply_verrs (r, v);
       goto out;
     }
+  uc.warns = w;
   neu = xj_student_to_json (s, XJ_PII_ALL);
   diff_json (old, neu, &jb, &ja);
   if (0 == json_object_size (ja))
@@ -729,8 +856,79 @@ out:
   json_decref (neu);
   json_decref (body);
   free (s);
+  free (cur);
   free (pre);
   free (v);
+  free (w);
+  return e;
+}
+
+/* ---- 调班 ---- */
+
+struct move_ctx {
+  int64_t id, version, class_id;
+  const char *reason;
+  const struct xj_actor *actor;
+};
+
+static enum xj_err
+move_txn (struct xj_db *db, void *cls)
+{
+  struct move_ctx *c = cls;
+
+  return xj_student_move_class (db, c->id, c->version, c->class_id,
+                                c->reason, c->actor);
+}
+
+enum xj_err
+xj_h_student_move_class (struct xj_req *r)
+{
+  struct xj_student *s;
+  struct xj_student_ctx ctx;
+  struct move_ctx mc = { 0 };
+  json_t *body;
+  json_error_t jerr;
+  json_int_t class_id = 0, version = 0;
+  enum xj_err e;
+
+  if (XJ_E_OK != xj_req_path_id (r, 0, &mc.id))
+    return r->err;
+  if (XJ_E_OK != (e = xj_req_body_json (r, &body)))
+    return e;
+  if (0 != json_unpack_ex (body, &jerr, JSON_STRICT, "{s:I, s:s, s?I}",
+                           "class_id", &class_id, "reason", &mc.reason,
+                           "version", &version))
+    {
+      json_decref (body);
+      return xj_reply_err (r, XJ_E_BAD_TYPE, NULL, "%s", jerr.text);
+    }
+  mc.class_id = class_id;
+  mc.version = version;
+  mc.actor = &r->actor;
+  if ('\0' == mc.reason[0] || strlen (mc.reason) > 500
+      || ! xj_utf8_valid (mc.reason, strlen (mc.reason)))
+    e = xj_reply_err (r, XJ_E_REQUIRED, "reason", "请填写调班原因");
+  s = xj_malloc (sizeof *s);
+  if (XJ_E_OK == e)
+    e = load_visible (r, mc.id, s, &ctx);
+  if (XJ_E_OK == e
+      && ! xj_scope_school_write (&r->user, s->school_id, ctx.county_code))
+    e = xj_reply_err (r, XJ_E_NOT_FOUND, NULL, NULL);
+  if (XJ_E_OK == e)
+    {
+      e = xj_db_txn_run (r->db, "student_move_class", true, &move_txn, &mc);
+      if (XJ_E_OK == e)
+        {
+          xj_student_load_ctx (r->db, mc.id, s, &ctx);
+          xj_reply_json (r, 200, json_pack ("{s:o}", "student",
+                                            record_json (r, s, &ctx, true)));
+        }
+      else if (XJ_E_DB != e && XJ_E_DB_BUSY != e && XJ_E_INTERNAL != e)
+        e = xj_reply_err (r, e, XJ_E_CONFLICT == e ? "version" : "class_id",
+                          NULL);
+    }
+  free (s);
+  json_decref (body);
   return e;
 }
 

@@ -123,6 +123,20 @@ xj_req_student_filter (struct xj_req *r, struct xj_student_filter *f,
         return xj_reply_err (r, XJ_E_BAD_PARAM, "status", "状态%s不存在", v);
       f->status = v;
     }
+  v = xj_req_arg (r, "dup_flag");
+  if (v && *v)
+    {
+      if (0 != strcmp (v, "0") && 0 != strcmp (v, "1"))
+        return xj_reply_err (r, XJ_E_BAD_PARAM, "dup_flag", "应为0或1");
+      f->dup_flag = '1' == v[0] ? 1 : 2;
+    }
+  v = xj_req_arg (r, "warned");
+  if (v && *v)
+    {
+      if (0 != strcmp (v, "0") && 0 != strcmp (v, "1"))
+        return xj_reply_err (r, XJ_E_BAD_PARAM, "warned", "应为0或1");
+      f->warned = '1' == v[0];
+    }
   return parse_q (r, f, sq);
 }
 

@@ -71,6 +71,13 @@ enum xj_err xj_h_student_register (struct xj_req *r);
 enum xj_err xj_h_student_patch (struct xj_req *r);
 enum xj_err xj_h_student_events (struct xj_req *r);
 enum xj_err xj_h_student_assign_id (struct xj_req *r);
+/* 调班: POST /students/{id}/move-class {class_id, reason, version?}. */
+enum xj_err xj_h_student_move_class (struct xj_req *r);
+/* Suspected duplicates: the review queue, confirm, dismiss, the scan. */
+enum xj_err xj_h_duplicates (struct xj_req *r);
+enum xj_err xj_h_duplicate_confirm (struct xj_req *r);
+enum xj_err xj_h_duplicate_dismiss (struct xj_req *r);
+enum xj_err xj_h_duplicate_scan (struct xj_req *r);
 /* h_export.c */
 enum xj_err xj_h_students_export (struct xj_req *r);
 enum xj_err xj_h_student_card (struct xj_req *r);

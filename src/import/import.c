@@ -24,6 +24,7 @@
 #include "import/import_int.h"
 #include "klass/klass.h"
 #include "school/school.h"
+#include "student/identity.h"
 #include "student/student_store.h"
 #include "student/student_pack.h"
 #include "validate/codes.h"
@@ -232,21 +233,22 @@ dupkey_hash (const char *name, const char *birth, const char *phone)
   return h ? h : 1;
 }
 
-/* The file ID set's key "type:ID" of an ID in @out (64 bytes); its
+/* The file ID set's key (the normalised ID, any type) in @out (64 bytes); its
    length, 0 when it does not fit.  One form for the file's rows and the
    preloaded registry. */
 #define IDKEY_SZ 64
 static size_t
 id_key (const char *id_type, const char *id_no, char out[IDKEY_SZ])
 {
-  size_t tl = strlen (id_type), il = strlen (id_no);
+  size_t il = strlen (id_no);
 
-  if (tl + 1 + il >= IDKEY_SZ)
+  /* The type is not part of the key: an ID number is one person's under
+     whatever type it was entered (docs/internals/identity.md). */
+  (void) id_type;
+  if (il >= IDKEY_SZ)
     return 0;
-  memcpy (out, id_type, tl);
-  out[tl] = ':';
-  memcpy (out + tl + 1, id_no, il + 1);
-  return tl + 1 + il;
+  memcpy (out, id_no, il + 1);
+  return il;
 }
 
 static void
@@ -387,6 +389,8 @@ struct rec {
 };
 
 struct run {
+  /* warnings of the row stage 2 is on (xj_student_check_rules) */
+  struct xj_verrs warns;
   struct xj_db *db;
   const struct xj_import_opts *o;
   struct xj_import_result *res;
@@ -821,17 +825,6 @@ stage1 (struct run *r, const struct xj_row *row, struct rec *x)
       if (f)
         x->fbad[f - xj_student_fields] = true;
     }
-  if (s->birth_date[0] && s->grade[0] && ! x->fbad[r->fi_birth]
-      && ! x->fbad[r->fi_grade]
-      && XJ_E_AGE_GRADE == xj_valid_age_grade (s->birth_date, s->grade,
-                                               r->school_year))
-    {
-      col = fi_col (r, r->fi_grade, &name);
-      row_err (x, col, name, cell (row, col), XJ_E_AGE_GRADE,
-               "出生日期%s的学生在%d学年不适合就读%s", s->birth_date,
-               r->school_year, xj_code_zh ("grade", s->grade));
-      x->fbad[r->fi_grade] = true;
-    }
   /* the ID in the file's set: an earlier row, the registry (bulk), or
      new (added) */
   x->id_checked = false;
@@ -886,6 +879,28 @@ events_flush (struct run *r)
   return e;
 }
 
+/* The shared rules on the record in its school (xj_student_check_rules:
+   grade at the school, age for grade, fields that must agree): errors
+   reject the row, warnings are stored on the record once inserted. */
+static void
+rules (struct run *r, struct rec *x, const struct school_ent *se)
+{
+  struct xj_rules_ctx rc = { se->s.stage, se->s.county_code, se->s.name,
+                             r->today };
+  struct xj_verrs *errs = &x->verrs;
+  const char *name;
+  int col;
+
+  errs->n = 0;
+  r->warns.n = 0;
+  xj_student_check_rules (&x->s, &rc, errs, &r->warns);
+  for (size_t i = 0; i < errs->n; i++)
+    {
+      col = key_col (r, errs->e[i].field, &name);
+      row_err (x, col, name, "", errs->e[i].code, "%s", errs->e[i].detail);
+    }
+}
+
 /* Stage 2 (the transaction's thread): school and scope, grade at the
    school, the ID in the file and in the registry, class, registry
    number, insert. */
@@ -936,13 +951,8 @@ stage2 (struct run *r, struct rec *x)
              "学校标识码为必填项");
   if (se)
     s->school_id = se->id;
-  if (se && s->grade[0] && ! x->fbad[r->fi_grade]
-      && ! xj_school_stage_has_grade (se->s.stage, s->grade))
-    {
-      col = fi_col (r, r->fi_grade, &name);
-      row_err (x, col, name, s->grade, XJ_E_SCHOOL_GRADE, "%s不设%s",
-               se->s.name, xj_code_zh ("grade", s->grade));
-    }
+  if (se && 0 == x->nrerr)
+    rules (r, x, se);
   /* ID: twice in the file, already in the registry */
   if (x->id_checked)
     {
@@ -1044,12 +1054,19 @@ stage2 (struct run *r, struct rec *x)
         xj_registry_no_g (s->id_no, s->registry_no);
       else
         {
-          unsigned seq;
-
-          if (XJ_E_OK != (e = xj_student_next_lseq (r->db, &seq)))
+          e = xj_identity_next_l (r->db, se->s.county_code, s->birth_date,
+                                  s->registry_no);
+          if (XJ_E_L_SEQ_FULL == e)
+            {
+              col = r->map.regno_col;
+              row_err (x, col, col >= 0 ? r->map.cols[col].name : "学籍号",
+                       "", e, "%s县（区）出生日期%s的临时学籍号（L号）已用完"
+                       "（每县每个出生日期10000个）", se->s.county_code,
+                       s->birth_date);
+              goto reject_late;
+            }
+          if (XJ_E_OK != e)
             return e;
-          xj_registry_no_l (se->s.county_code, s->birth_date, seq,
-                            s->registry_no);
         }
     }
   if (r->track_regnos)
@@ -1108,6 +1125,9 @@ stage2 (struct run *r, struct rec *x)
     return e;
   r->last_id = s->id;
   r->res->imported++;
+  if (r->warns.n
+      && XJ_E_OK != (e = xj_identity_set_warnings (r->db, s->id, &r->warns)))
+    return e;
   if (x->dkhash)
     hset_add (&r->dupkeys, x->dkhash);
   if (suspect)

@@ -56,4 +56,9 @@ enum xj_err xj_region_path (struct xj_db *db, const char *code, char *out,
    "" is the root and contains everything).  Pure. */
 bool xj_region_contains (const char *ancestor, const char *code);
 
+/* True if @code (2, 4, 6 or 9 digits; 12 digits: its 9-digit township)
+   is a division of the embedded GB/T 2260 table.  Pure (no database),
+   thread-safe; the first call builds a sorted index (~1 ms). */
+bool xj_region_known (const char *code);
+
 #endif

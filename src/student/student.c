@@ -15,6 +15,7 @@
 
 #include "core/util.h"
 #include "idcard/idcard.h"
+#include "region/region.h"
 #include "student/student.h"
 #include "validate/codes.h"
 #include "validate/validate.h"
@@ -511,7 +512,55 @@ check_region (struct vctx *c, const char *key, const char *label, char *v,
            shown (v, buf));
       return;
     }
+  /* a well-formed code must also exist (441899 does not) */
+  if (! xj_region_known (buf))
+    {
+      add (c, key, XJ_E_REGION, "%s“%s”不是行政区划表中的代码", label,
+           shown (v, buf));
+      return;
+    }
   xj_strlcpy (v, buf, size);
+}
+
+void
+xj_id_normalise (char *id)
+{
+  unsigned char *r = (unsigned char *) id;
+  char *w = id;
+
+  while (*r)
+    {
+      unsigned cp = 0;
+
+      /* U+FF01..U+FF5E are EF BC 81..EF BD 9E; U+3000 is E3 80 80 */
+      if (0xEF == r[0] && (0xBC == r[1] || 0xBD == r[1]) && r[2] >= 0x80
+          && r[2] <= 0xBF)
+        {
+          cp = 0xFF00u + (unsigned) ((r[1] - 0xBC) * 64 + (r[2] - 0x80));
+          if (cp >= 0xFF01 && cp <= 0xFF5E)
+            {
+              char a = (char) (cp - 0xFF01 + 0x21);
+
+              r += 3;
+              if ('(' != a && ')' != a)
+                *w++ = (a >= 'a' && a <= 'z') ? (char) (a - 32) : a;
+              continue;
+            }
+        }
+      if (0xE3 == r[0] && 0x80 == r[1] && 0x80 == r[2])
+        {
+          r += 3;
+          continue;
+        }
+      if (' ' == *r || '\t' == *r || '(' == *r || ')' == *r)
+        {
+          r++;
+          continue;
+        }
+      *w++ = (*r >= 'a' && *r <= 'z') ? (char) (*r - 32) : (char) *r;
+      r++;
+    }
+  *w = '\0';
 }
 
 /* Resident ID (type 1) in @id (trimmed, terminated).  Normalises it to
@@ -660,6 +709,7 @@ check_student_id (struct vctx *c)
     return true;  /* check_codes reports the unknown type */
   if (0 == strcmp (s->id_type, "Z"))
     return false;
+  xj_id_normalise (s->id_no);
   if ('\0' == s->id_no[0])
     {
       add (c, "id_no", XJ_E_REQUIRED, "证件类型不是“其他”时身份证件号为必填项");
@@ -724,6 +774,8 @@ check_guardians (struct vctx *c)
       check_name (c, gkeys[i][0], label[0], g->name, sizeof g->name);
       check_phone (c, gkeys[i][1], label[1], g->phone, sizeof g->phone);
 
+      if (! is_bad (c, gkeys[i][2]))
+        xj_id_normalise (g->id_no);
       if ('\0' == g->id_no[0] || is_bad (c, gkeys[i][2])
           || is_bad (c, gkeys[i][3]))
         continue;

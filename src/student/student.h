@@ -143,6 +143,44 @@ void xj_verrs_add (struct xj_verrs *v, const char *field, enum xj_err code,
 enum xj_err xj_student_validate (struct xj_student *s, int today_ymd,
                                  struct xj_verrs *out);
 
+/* ---- rules on the whole record in its school (student_rules.c) ---- */
+
+/* The school context of xj_student_check_rules. */
+struct xj_rules_ctx {
+  const char *stage;       /* school's stage code ("primary" ...); NULL or
+                              "" = grade-at-school not checked */
+  const char *county;      /* school's 6-digit county code; NULL = the
+                              随迁/household rule is not checked */
+  const char *school_name; /* for messages; NULL = "该校" */
+  int today_ymd;           /* YYYYMMDD (injectable clock); the school year
+                              of the age rule is taken from it */
+};
+
+/* THE shared check of a record against its school and docs/domain.md:
+   - grade taught at the school's stage (XJ_E_SCHOOL_GRADE);
+   - age on 31 August of the school year for the grade (xj_valid_age_grade
+     in validate.h): outside the hard limits an error (XJ_E_AGE_GRADE),
+     more than a year off the expected ages a warning
+     (XJ_E_AGE_GRADE_WARN);
+   - the "Fields that must agree" table: errors XJ_E_FIELDS_DISAGREE,
+     warnings XJ_E_FIELDS_DISAGREE_WARN.
+   Errors are appended to @errs, warnings to @warns (both caller-owned,
+   not cleared).  @s must have passed xj_student_validate.  Called by
+   registration (API), import, PATCH, 调班 and exported for the change
+   types, 升学 and re-entry: call it with the TARGET school and grade.
+   Pure.  Returns XJ_E_VALIDATION if it added an error, else XJ_E_OK. */
+enum xj_err xj_student_check_rules (const struct xj_student *s,
+                                    const struct xj_rules_ctx *ctx,
+                                    struct xj_verrs *errs,
+                                    struct xj_verrs *warns);
+
+/* Normalise an identity document number in place, the same way for every
+   type and every path (registration, import, look-ups, duplicate check):
+   full-width ASCII (U+FF01..U+FF5E) folded to ASCII, U+3000 and ASCII
+   spaces removed, brackets ( ) （ ） removed (Hong Kong / Macao check
+   digits: "A123456(7)" == "A1234567"), letters upper-cased. */
+void xj_id_normalise (char *id);
+
 /* Registry number for a student with a valid 18-digit resident ID:
    "G" + id.  @out >= 20 bytes. */
 void xj_registry_no_g (const char *id18, char out[24]);

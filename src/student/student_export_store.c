@@ -13,7 +13,7 @@
 
 XJ_DB_STMT (st_stu_export_page,
             "SELECT " XJ_STUDENT_RECORD_COLS XJ_STUDENT_LIST_FROM
-            " AND st.id > $10 ORDER BY st.id LIMIT $11")
+            XJ_STUDENT_LIST_FLAGS " AND st.id > $10 ORDER BY st.id LIMIT $11")
 
 struct each_ctx {
   xj_student_each_cb cb;
@@ -61,7 +61,8 @@ xj_student_each (struct xj_db *db, const char *scope_prefix,
                                   XJ_DB_I (f->class_id), XJ_DB_S (f->status),
                                   XJ_DB_S (q), XJ_DB_S (f->number),
                                   XJ_DB_I (c.last),
-                                  XJ_DB_I (PAGE)),
+                                  XJ_DB_I (PAGE), XJ_DB_I (f->dup_flag),
+                                  XJ_DB_I (f->warned ? 1 : 0)),
                     &each_row, &c);
       if (qs < 0 || XJ_E_OK != c.err || c.seen < PAGE)
         break;

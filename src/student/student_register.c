@@ -5,25 +5,75 @@
 #include <string.h>
 #include "audit/audit.h"
 #include "core/util.h"
+#include "klass/klass.h"
 #include "student/student_json.h"
+#include "student/identity.h"
 #include "student/student_register.h"
 
-static void
-dup_found (void *cls, int64_t id, const char *name, int64_t school_id,
-           const char *school_name, const char *county_code)
+/* Fill res->dups[] (name and school of each suspected duplicate) and
+   flag each pair for review. */
+static enum xj_err
+flag_suspects (struct xj_db *db, const struct xj_student *s,
+               struct xj_register_result *res)
 {
-  struct xj_register_result *res = cls;
+  struct xj_student *o = xj_malloc (sizeof *o);
+  struct xj_student_ctx ctx;
+  enum xj_err e = XJ_E_OK;
 
-  if (res->ndups >= XJ_MAX_DUPS)
-    return;
-  res->dups[res->ndups].id = id;
-  res->dups[res->ndups].school_id = school_id;
-  xj_strlcpy (res->dups[res->ndups].name, name, sizeof res->dups[0].name);
-  xj_strlcpy (res->dups[res->ndups].school_name, school_name,
-              sizeof res->dups[0].school_name);
-  xj_strlcpy (res->dups[res->ndups].county_code, county_code,
-              sizeof res->dups[0].county_code);
-  res->ndups++;
+  for (size_t i = 0; i < res->hits.n && XJ_E_OK == e; i++)
+    {
+      const struct xj_identity_hit *h = &res->hits.h[i];
+      bool added;
+
+      e = xj_student_load_ctx (db, h->student_id, o, &ctx);
+      if (XJ_E_OK != e)
+        break;
+      if (res->ndups < XJ_MAX_DUPS)
+        {
+          res->dups[res->ndups].id = o->id;
+          res->dups[res->ndups].school_id = o->school_id;
+          xj_strlcpy (res->dups[res->ndups].name, o->name,
+                      sizeof res->dups[0].name);
+          xj_strlcpy (res->dups[res->ndups].school_name, ctx.school_name,
+                      sizeof res->dups[0].school_name);
+          xj_strlcpy (res->dups[res->ndups].county_code, ctx.county_code,
+                      sizeof res->dups[0].county_code);
+          res->ndups++;
+        }
+      e = xj_identity_flag (db, s->id, o->id,
+                            XJ_MATCH_FORMER == h->match
+                              ? "身份证件号是另一记录的曾用学籍号"
+                              : "姓名、出生日期相同且监护人电话或身份证件号相同",
+                            &added);
+    }
+  free (o);
+  return e;
+}
+
+/* The duplicate check before a record is made: the same ID (any type)
+   is refused; for 补建学籍 any hit is; otherwise hits are suspects. */
+static enum xj_err
+check_person (struct xj_db *db, const struct xj_student *s,
+              struct xj_register_result *res)
+{
+  enum xj_err e = xj_identity_check (db, s, &res->hits);
+
+  if (XJ_E_OK != e)
+    return e;
+  for (size_t i = 0; i < res->hits.n; i++)
+    if (XJ_MATCH_ID == res->hits.h[i].match)
+      {
+        res->holder_student_id = res->hits.h[i].student_id;
+        res->holder_school_id = res->hits.h[i].school_id;
+        return XJ_E_ID_EXISTS;
+      }
+  if (res->hits.n && xj_identity_is_rebuild (s))
+    {
+      res->holder_student_id = res->hits.h[0].student_id;
+      res->holder_school_id = res->hits.h[0].school_id;
+      return XJ_E_DUPLICATE_PERSON;
+    }
+  return XJ_E_OK;
 }
 
 /* Audit text of a record: the full record (the audit log is the place
@@ -40,7 +90,8 @@ record_json (const struct xj_student *s)
 
 enum xj_err
 xj_student_register (struct xj_db *db, struct xj_student *s,
-                     const char *county6, const struct xj_actor *a,
+                     const char *county6, const struct xj_verrs *warns,
+                     const struct xj_actor *a,
                      struct xj_register_result *res)
 {
   char at[32];
@@ -49,43 +100,23 @@ xj_student_register (struct xj_db *db, struct xj_student *s,
   enum xj_err e;
 
   memset (res, 0, sizeof *res);
-  if (s->id_no[0])
-    {
-      e = xj_student_find_by_id_no (db, s->id_type, s->id_no,
-                                    &res->holder_student_id,
-                                    &res->holder_school_id);
-      if (XJ_E_OK == e)
-        return XJ_E_ID_EXISTS;
-      if (XJ_E_NOT_FOUND != e)
-        return e;
-    }
+  if (XJ_E_OK != (e = check_person (db, s, res)))
+    return e;
   if (0 == strcmp (s->id_type, "1") && 18 == strlen (s->id_no))
     xj_registry_no_g (s->id_no, s->registry_no);
-  else
-    {
-      unsigned seq;
-
-      e = xj_student_next_lseq (db, &seq);
-      if (XJ_E_OK != e)
-        return e;
-      xj_registry_no_l (county6, s->birth_date, seq, s->registry_no);
-    }
-  e = xj_student_dup_candidates (db, s, &dup_found, res);
-  if (XJ_E_OK != e)
+  else if (XJ_E_OK != (e = xj_identity_next_l (db, county6, s->birth_date,
+                                               s->registry_no)))
     return e;
-  s->dup_flag = res->ndups > 0;
+  s->dup_flag = res->hits.n > 0;
   xj_strlcpy (s->status, "enrolled", sizeof s->status);
   xj_now_iso (at);
   e = xj_student_insert (db, s, a, "register", at);
+  if (XJ_E_OK == e)
+    e = flag_suspects (db, s, res);
+  if (XJ_E_OK == e && warns && warns->n)
+    e = xj_identity_set_warnings (db, s->id, warns);
   if (XJ_E_OK != e)
     return e;
-  for (unsigned i = 0; i < res->ndups; i++)
-    {
-      e = xj_student_flag_dup (db, s->id, res->dups[i].id,
-                               "same name, birth date and guardian phone");
-      if (XJ_E_OK != e)
-        return e;
-    }
   xj_snprintf (idbuf, sizeof idbuf, "%lld", (long long) s->id);
   after = record_json (s);
   e = xj_audit_append (db, a, "student.register", "student", idbuf, NULL,
@@ -143,6 +174,105 @@ xj_student_assign_id (struct xj_db *db, int64_t id, int64_t expect_version,
     goto out;
   xj_snprintf (idbuf, sizeof idbuf, "%lld", (long long) s->id);
   e = xj_audit_append (db, a, "student.assign_id", "student", idbuf, before,
+                       after);
+out:
+  free (before);
+  free (after);
+  free (s);
+  return e;
+}
+
+enum xj_err
+xj_student_edit_check (const struct xj_student *before,
+                       const struct xj_student *after, const char **field)
+{
+  *field = NULL;
+  if (0 == strcmp (before->status, "deceased"))
+    return XJ_E_STUDENT_DECEASED;
+  if (0 != strcmp (before->status, after->status))
+    {
+      *field = "status";
+      return XJ_E_PATCH_STATUS;
+    }
+  if (0 != strcmp (before->grade, after->grade))
+    {
+      *field = "grade";
+      return XJ_E_PATCH_GRADE;
+    }
+  if (before->school_id != after->school_id)
+    {
+      *field = "school_id";
+      return XJ_E_KEY_FIELD;
+    }
+  if (before->class_id != after->class_id)
+    {
+      *field = "class_id";
+      return XJ_E_PATCH_CLASS;
+    }
+  return XJ_E_OK;
+}
+
+/* The class move's before/after for the event and the audit entry. */
+static void
+move_json (const struct xj_class *from, const struct xj_class *to,
+           const char *reason, char **before, char **after)
+{
+  json_t *b = json_pack ("{s:o, s:s}", "class_id",
+                         from ? json_integer (from->id) : json_null (),
+                         "class_name", from ? from->name : "");
+  json_t *a = json_pack ("{s:I, s:s, s:s}", "class_id", (json_int_t) to->id,
+                         "class_name", to->name, "reason", reason);
+
+  *before = json_dumps (b, JSON_COMPACT | JSON_SORT_KEYS);
+  *after = json_dumps (a, JSON_COMPACT | JSON_SORT_KEYS);
+  json_decref (b);
+  json_decref (a);
+}
+
+enum xj_err
+xj_student_move_class (struct xj_db *db, int64_t id, int64_t expect_version,
+                       int64_t class_id, const char *reason,
+                       const struct xj_actor *a)
+{
+  struct xj_student *s = xj_malloc (sizeof *s);
+  struct xj_class from, to;
+  bool have_from = false;
+  char *before = NULL, *after = NULL;
+  char idbuf[24];
+  enum xj_err e;
+
+  e = xj_student_load (db, id, s);
+  if (XJ_E_OK != e)
+    goto out;
+  e = XJ_E_CONFLICT;
+  if (expect_version && expect_version != s->version)
+    goto out;
+  e = XJ_E_STUDENT_DECEASED;
+  if (0 == strcmp (s->status, "deceased"))
+    goto out;
+  e = XJ_E_CHANGE_STUDENT_STATUS;
+  if (0 != strcmp (s->status, "enrolled") && 0 != strcmp (s->status,
+                                                          "suspended"))
+    goto out;
+  e = xj_class_get (db, class_id, &to);
+  if (XJ_E_NOT_FOUND == e || (XJ_E_OK == e && (to.school_id != s->school_id
+                                               || 0 != strcmp (to.grade,
+                                                               s->grade))))
+    e = XJ_E_MOVE_CLASS_GRADE;
+  if (XJ_E_OK != e)
+    goto out;
+  e = XJ_E_MOVE_CLASS_SAME;
+  if (to.id == s->class_id)
+    goto out;
+  have_from = s->class_id && XJ_E_OK == xj_class_get (db, s->class_id, &from);
+  move_json (have_from ? &from : NULL, &to, reason, &before, &after);
+  s->class_id = to.id;
+  e = xj_student_store_update (db, s, s->version, a, "move_class", before,
+                               after);
+  if (XJ_E_OK != e)
+    goto out;
+  xj_snprintf (idbuf, sizeof idbuf, "%lld", (long long) s->id);
+  e = xj_audit_append (db, a, "student.move_class", "student", idbuf, before,
                        after);
 out:
   free (before);

@@ -6,12 +6,16 @@
 #ifndef XJ_STUDENT_REGISTER_H
 #define XJ_STUDENT_REGISTER_H
 
+#include "student/identity.h"
 #include "student/student_store.h"
 
 #define XJ_MAX_DUPS 8
 
 struct xj_register_result {
-  /* on XJ_E_ID_EXISTS: who holds the ID */
+  /* every record the duplicate check found (identity.h) */
+  struct xj_identity_hits hits;
+  /* on XJ_E_ID_EXISTS / XJ_E_DUPLICATE_PERSON: who holds the ID or is
+     the same person */
   int64_t holder_student_id;
   int64_t holder_school_id;
   /* suspected duplicates that were flagged */
@@ -25,12 +29,19 @@ struct xj_register_result {
   } dups[XJ_MAX_DUPS];
 };
 
-/* Assign the registry number (G + resident ID for ID type 1, else a
-   temporary L number from @county6), refuse an ID already registered,
-   flag suspected duplicates, insert with a "register" event and append
-   the audit entry.  @s must be validated; s->school_id set.  */
+/* Run the duplicate check (identity.h): the same ID number under any
+   type is refused (XJ_E_ID_EXISTS); for a registration not into grade 1
+   (补建学籍) any hit is refused (XJ_E_DUPLICATE_PERSON, the first hit in
+   res->holder_*), pointing to transfer, 升学 or re-entry; otherwise hits
+   are flagged as suspected duplicates.  Then assign the registry number
+   (G + resident ID for ID type 1, else the next L number of @county6 and
+   the birth date; XJ_E_L_SEQ_FULL when used up), insert with a "register"
+   event, store @warns (may be NULL) and append the audit entry.  @s must
+   have passed xj_student_validate and xj_student_check_rules; school_id
+   set. */
 enum xj_err xj_student_register (struct xj_db *db, struct xj_student *s,
                                  const char *county6,
+                                 const struct xj_verrs *warns,
                                  const struct xj_actor *a,
                                  struct xj_register_result *res);
 
@@ -42,5 +53,25 @@ enum xj_err xj_student_assign_id (struct xj_db *db, int64_t id,
                                   const char *id18,
                                   const struct xj_actor *a,
                                   struct xj_register_result *res);
+
+/* May an edit (PATCH) turn record @before into @after?  Grade, school,
+   class and status change only through their own actions: the grade by
+   留级/跳级/year-end/升学 (XJ_E_PATCH_GRADE), the school by transfer or
+   升学 (XJ_E_KEY_FIELD), the class by 调班 (XJ_E_PATCH_CLASS), the status
+   by a change (XJ_E_PATCH_STATUS); a deceased record is read-only
+   (XJ_E_STUDENT_DECEASED).  *@field names the refused field.  Pure. */
+enum xj_err xj_student_edit_check (const struct xj_student *before,
+                                   const struct xj_student *after,
+                                   const char **field);
+
+/* 调班: move student @id (at @expect_version; 0 = any) to class @class_id
+   of the same school and grade, with a "move_class" event naming both
+   classes and @reason, and an audit entry.  Only an enrolled or
+   suspended record moves; XJ_E_MOVE_CLASS_GRADE for a class of another
+   school or grade, XJ_E_MOVE_CLASS_SAME for its own class. */
+enum xj_err xj_student_move_class (struct xj_db *db, int64_t id,
+                                   int64_t expect_version, int64_t class_id,
+                                   const char *reason,
+                                   const struct xj_actor *a);
 
 #endif

@@ -25,7 +25,8 @@ XJ_DB_STMT (st_stu_get,
             " JOIN schools sc ON sc.id = st.school_id"
             " LEFT JOIN classes c ON c.id = st.class_id WHERE st.id = $1")
 XJ_DB_STMT (st_stu_by_idno,
-            "SELECT id, school_id FROM students WHERE id_no = $2 AND id_type = $1")
+            "SELECT id, school_id FROM students WHERE id_no = $2"
+            " AND $1 IS NOT NULL ORDER BY id_type <> $1 LIMIT 1")
 XJ_DB_STMT (st_stu_lookup,
             "SELECT st.id, st.name, st.school_id, sc.name, st.grade, st.status"
             " FROM students st JOIN schools sc ON sc.id = st.school_id"
@@ -60,7 +61,7 @@ XJ_DB_STMT (st_stu_events,
             " FROM student_events WHERE student_id = $1 ORDER BY id")
 
 /* The scope and filter WHERE clause: student_store_sql.h. */
-#define LIST_FROM XJ_STUDENT_LIST_FROM
+#define LIST_FROM XJ_STUDENT_LIST_FROM XJ_STUDENT_LIST_FLAGS
 #define LIST_SQL(order)                                                        \
   "SELECT st.id, st.registry_no, st.name, st.gender, st.birth_date,"           \
   " coalesce(st.id_no, ''), st.school_id, sc.name, st.grade,"                  \
@@ -509,13 +510,17 @@ xj_student_list (struct xj_db *db, const char *scope_prefix,
   XJ_DB_S (scope_prefix), XJ_DB_I (scope_school), XJ_DB_I (scope_teacher),  \
     XJ_DB_I (f->school_id), XJ_DB_S (f->grade), XJ_DB_I (f->class_id),      \
     XJ_DB_S (f->status), XJ_DB_S (q), XJ_DB_S (f->number)
-  qs = xj_db_q (db, &st_list_count, XJ_DB_PARAMS (FILTER_PARAMS), &count_row,
-                total);
+#define FLAG_PARAMS XJ_DB_I (f->dup_flag), XJ_DB_I (f->warned ? 1 : 0)
+  qs = xj_db_q (db, &st_list_count,
+                XJ_DB_PARAMS (FILTER_PARAMS, XJ_DB_I (0), XJ_DB_I (0),
+                              FLAG_PARAMS),
+                &count_row, total);
   if (qs >= 0)
     qs = xj_db_q (db, list_stmts[sort][f->desc ? 1 : 0],
                   XJ_DB_PARAMS (FILTER_PARAMS, XJ_DB_I (f->limit),
-                                XJ_DB_I (f->offset)),
+                                XJ_DB_I (f->offset), FLAG_PARAMS),
                   &list_row, &c);
+#undef FLAG_PARAMS
 #undef FILTER_PARAMS
   free (q);
   return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;

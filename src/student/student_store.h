@@ -30,8 +30,11 @@ enum xj_err xj_student_add_event (struct xj_db *db, int64_t id,
 enum xj_err xj_student_load (struct xj_db *db, int64_t id,
                              struct xj_student *s);
 
-/* Student holding resident ID @id18 (type 1), if any: *student_id and
-   *school_id set, XJ_E_OK; XJ_E_NOT_FOUND otherwise. */
+/* Student holding the ID number @id_no under ANY type (an ID number is
+   one person's whatever type it was entered under; @id_type is preferred
+   when two records hold it), if any: *student_id and *school_id set,
+   XJ_E_OK; XJ_E_NOT_FOUND otherwise.  @id_no normalised
+   (xj_id_normalise). */
 enum xj_err xj_student_find_by_id_no (struct xj_db *db, const char *id_type,
                                       const char *id_no, int64_t *student_id,
                                       int64_t *school_id);
@@ -112,6 +115,9 @@ struct xj_student_filter {
   const char *q;         /* NULL = none: name substring */
   const char *number;    /* NULL = none: a full ID or registry number
                             (xj_student_number_parse), matched exactly */
+  int dup_flag;          /* 0 = any, 1 = flagged as a suspected duplicate,
+                            2 = not flagged */
+  bool warned;           /* only records with stored warnings */
   enum xj_student_sort sort;
   bool desc;
   int64_t limit, offset;

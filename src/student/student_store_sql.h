@@ -27,6 +27,15 @@
   "  OR st.id IN (SELECT student_id FROM student_aliases"                      \
   "   WHERE registry_no = $9))"
 
+/* The review filters, after XJ_STUDENT_LIST_FROM: $12 dup_flag (0 =
+   any, 1 = flagged, 2 = not flagged), $13 warned (1 = only records with
+   stored warnings, 0 = any).  Numbered after the list's LIMIT/OFFSET
+   ($10, $11) and the export's id/LIMIT ($10, $11) so those keep their
+   numbers; the count statement binds $10 and $11 as unused zeros. */
+#define XJ_STUDENT_LIST_FLAGS                                                  \
+  " AND ($12 = 0 OR st.dup_flag = ($12 = 1))"                                  \
+  " AND ($13 = 0 OR st.id IN (SELECT student_id FROM student_warnings))"
+
 /* The columns of one whole record with its context, in the order
    xj_student_from_row reads them; FROM must join schools sc and classes c. */
 #define XJ_STUDENT_RECORD_COLS                                            \

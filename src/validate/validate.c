@@ -679,44 +679,78 @@ xj_valid_school_year (int today_ymd)
   return (today_ymd / 100 % 100 >= 9) ? y : y - 1;
 }
 
-enum xj_err
-xj_valid_age_grade (const char *birth_date, const char *grade,
-                    int school_year)
+/* Position of @grade in the 12-year sequence (primary 1-6, junior 7-10,
+   senior and vocational 10-12), 0 if @grade is not a grade code. */
+static int
+grade_position (const char *grade)
 {
-  int ymd = xj_valid_date_ymd (birth_date);
   int n;
-  int age;
-  int lo, hi;
 
-  if (0 == ymd)
-    return XJ_E_DATE_FORMAT;
   if (NULL == grade || 2 != strlen (grade) || !is_digit (grade[0])
       || grade[1] < '1' || grade[1] > '6')
-    return XJ_E_CODE;
+    return 0;
   n = grade[1] - '0';
   switch (grade[0])
     {
     case '1':
-      break;
+      return n;
     case '2':
-      if (n > 4)
-        return XJ_E_CODE;
-      n += 6;
-      break;
+      return n > 4 ? 0 : n + 6;
     case '3':
     case '4':
-      if (n > 3)
-        return XJ_E_CODE;
-      n += 9;
-      break;
+      return n > 3 ? 0 : n + 9;
     default:
-      return XJ_E_CODE;
+      return 0;
     }
-  /* Full years on 1 September; a birthday on 1 September counts. */
+}
+
+int
+xj_valid_age_on_cutoff (const char *birth_date, int school_year)
+{
+  int ymd = xj_valid_date_ymd (birth_date);
+  int age;
+
+  if (0 == ymd)
+    return -1;
+  /* Full years on 31 August: a child born on 1 September turns six
+     only the next day and so starts a year later. */
   age = school_year - ymd / 10000;
-  if (ymd % 10000 > 901)
+  if (ymd % 10000 > 831)
     age--;
-  lo = 4 + n;
-  hi = ('4' == grade[0]) ? 30 : 8 + n;
-  return (age >= lo && age <= hi) ? XJ_E_OK : XJ_E_AGE_GRADE;
+  return age;
+}
+
+enum xj_err
+xj_valid_age_grade_band (const char *grade, struct xj_age_band *band)
+{
+  int n = grade_position (grade);
+
+  if (0 == n)
+    return XJ_E_CODE;
+  /* Grade 1 at 6 (7 where entry was postponed): grade n at n+5 or n+6. */
+  band->expect_lo = n + 5;
+  band->expect_hi = n + 6;
+  band->normal_lo = band->expect_lo - 1;
+  band->normal_hi = band->expect_hi + 1;
+  band->hard_lo = band->expect_lo - 2;
+  band->hard_hi = '4' == grade[0] ? 30 : band->expect_hi + 3;
+  return XJ_E_OK;
+}
+
+enum xj_err
+xj_valid_age_grade (const char *birth_date, const char *grade,
+                    int school_year)
+{
+  struct xj_age_band b;
+  int age = xj_valid_age_on_cutoff (birth_date, school_year);
+
+  if (age < 0)
+    return XJ_E_DATE_FORMAT;
+  if (XJ_E_OK != xj_valid_age_grade_band (grade, &b))
+    return XJ_E_CODE;
+  if (age < b.hard_lo || age > b.hard_hi)
+    return XJ_E_AGE_GRADE;
+  if (age < b.normal_lo || age > b.normal_hi)
+    return XJ_E_AGE_GRADE_WARN;
+  return XJ_E_OK;
 }

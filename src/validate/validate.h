@@ -82,12 +82,32 @@ enum xj_err xj_valid_text_len (const char *s, size_t size, size_t *len);
    from 1 September on it is this year, before that the previous one. */
 int xj_valid_school_year (int today_ymd);
 
-/* Age-for-grade plausibility.  Age is counted in full years on
-   1 September of @school_year.  Primary grade 1 normally starts at 6;
-   grade n of the 12-year sequence (primary 1-6, junior 7-10, senior and
-   vocational 10-12) is accepted for ages 4+n .. 8+n, vocational up to
-   30.  Returns XJ_E_OK or XJ_E_AGE_GRADE (XJ_E_DATE_FORMAT / XJ_E_CODE
-   for unusable input).  Meant as a warning, not a rejection. */
+/* Age in full years on the grade-1 cut-off date, 31 August of
+   @school_year, of a child born @birth_date ("YYYY-MM-DD"); -1 if the
+   date is malformed. */
+int xj_valid_age_on_cutoff (const char *birth_date, int school_year);
+
+/* Ages (on the cut-off date) for a grade, derived from grade 1 at 6 (7
+   allowed, 义务教育法 Art. 11): grade n of the 12-year sequence (primary
+   1-6, junior 7-10, senior and vocational 10-12) expects n+5 .. n+6.
+   One year either side is normal; beyond that up to the hard limits
+   (two years younger, three years older; vocational up to 30) the
+   record is accepted with a warning the bureau sees; outside them it is
+   refused.  docs/internals/identity.md explains the choice. */
+struct xj_age_band {
+  int expect_lo, expect_hi;  /* the expected ages */
+  int normal_lo, normal_hi;  /* no warning */
+  int hard_lo, hard_hi;      /* accepted (with a warning outside normal) */
+};
+/* Fill @band for @grade; XJ_E_CODE if @grade is not a grade code. */
+enum xj_err xj_valid_age_grade_band (const char *grade,
+                                     struct xj_age_band *band);
+
+/* Age-for-grade level of a child born @birth_date in @grade during
+   @school_year: XJ_E_OK (normal), XJ_E_AGE_GRADE_WARN (accepted with a
+   warning), XJ_E_AGE_GRADE (outside the hard limits), XJ_E_DATE_FORMAT /
+   XJ_E_CODE for unusable input.  Registration, import, PATCH and every
+   change reach it through xj_student_check_rules (student.h). */
 enum xj_err xj_valid_age_grade (const char *birth_date, const char *grade,
                                 int school_year);
 

@@ -358,25 +358,42 @@ age_for_grade (void **state)
   (void) state;
   assert_int_equal (2024, xj_valid_school_year (20250601));
   assert_int_equal (2025, xj_valid_school_year (20250901));
-  /* Born 2019-08-31: 6 on 1 Sept 2025, grade 1 fine. */
+  /* Age counts on 31 August (domain.md): born 2019-08-31 is 6, grade 1
+     fine. */
   assert_int_equal (XJ_E_OK, xj_valid_age_grade ("2019-08-31", "11", 2025));
-  /* Born 2021-09-02: 3 on 1 Sept 2025, too young for grade 1. */
+  /* Grade 1 expects 6-7; 5-8 is normal (one year either side), 4, 9 and
+     10 a warning, 3 or younger and 11 or older refused. */
+  assert_int_equal (XJ_E_OK, xj_valid_age_grade ("2020-08-31", "11", 2025));
+  assert_int_equal (XJ_E_AGE_GRADE_WARN,
+                    xj_valid_age_grade ("2020-09-01", "11", 2025));
+  assert_int_equal (XJ_E_AGE_GRADE_WARN,
+                    xj_valid_age_grade ("2021-08-31", "11", 2025));
   assert_int_equal (XJ_E_AGE_GRADE,
-                    xj_valid_age_grade ("2021-09-02", "11", 2025));
-  /* 5 (born on 1 Sept) is the lower edge, 9 the upper one. */
-  assert_int_equal (XJ_E_OK, xj_valid_age_grade ("2020-09-01", "11", 2025));
+                    xj_valid_age_grade ("2021-09-01", "11", 2025));
+  assert_int_equal (XJ_E_OK, xj_valid_age_grade ("2016-09-01", "11", 2025));
+  assert_int_equal (XJ_E_AGE_GRADE_WARN,
+                    xj_valid_age_grade ("2016-08-31", "11", 2025));
+  assert_int_equal (XJ_E_AGE_GRADE_WARN,
+                    xj_valid_age_grade ("2015-08-31", "11", 2025));
   assert_int_equal (XJ_E_AGE_GRADE,
-                    xj_valid_age_grade ("2020-09-02", "11", 2025));
-  assert_int_equal (XJ_E_OK, xj_valid_age_grade ("2016-01-01", "11", 2025));
+                    xj_valid_age_grade ("2014-08-31", "11", 2025));
+  /* The finding: ages 1 and 27 were accepted into grade 1. */
   assert_int_equal (XJ_E_AGE_GRADE,
-                    xj_valid_age_grade ("2015-01-01", "11", 2025));
-  /* 初一 (grade 7): 12 normal, 18 too old; 高三 (12): 17 normal. */
+                    xj_valid_age_grade ("2024-01-01", "11", 2025));
+  assert_int_equal (XJ_E_AGE_GRADE,
+                    xj_valid_age_grade ("1998-01-01", "11", 2025));
+  /* 初一 (grade 7): 12 normal, 16 a warning, 18 refused; 高三 17. */
   assert_int_equal (XJ_E_OK, xj_valid_age_grade ("2013-03-01", "21", 2025));
+  assert_int_equal (XJ_E_AGE_GRADE_WARN,
+                    xj_valid_age_grade ("2009-03-01", "21", 2025));
   assert_int_equal (XJ_E_AGE_GRADE,
                     xj_valid_age_grade ("2007-03-01", "21", 2025));
   assert_int_equal (XJ_E_OK, xj_valid_age_grade ("2008-03-01", "33", 2025));
-  /* Vocational accepts adults. */
-  assert_int_equal (XJ_E_OK, xj_valid_age_grade ("2000-03-01", "41", 2025));
+  /* Vocational accepts adults up to 30, with a warning. */
+  assert_int_equal (XJ_E_AGE_GRADE_WARN,
+                    xj_valid_age_grade ("2000-03-01", "41", 2025));
+  assert_int_equal (XJ_E_AGE_GRADE,
+                    xj_valid_age_grade ("1990-03-01", "41", 2025));
   assert_int_equal (XJ_E_CODE, xj_valid_age_grade ("2019-01-01", "17", 2025));
   assert_int_equal (XJ_E_CODE, xj_valid_age_grade ("2019-01-01", "25", 2025));
   assert_int_equal (XJ_E_CODE, xj_valid_age_grade ("2019-01-01", "34", 2025));

@@ -1,0 +1,285 @@
+/* identity.c -- the duplicate check over every identity the registry holds
+ * and the county-wide scan for suspected duplicates (一人一籍).
+ *
+ * Rules only: the SQL is in identity_store.c.  Runs inside the caller's
+ * transaction; never replies.  docs/internals/identity.md.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "student/identity.h"
+#include "student/student_json.h"
+#include "student/student_store.h"
+
+bool
+xj_identity_is_rebuild (const struct xj_student *s)
+{
+  return 0 != strcmp (s->grade, "11");
+}
+
+static void
+add_hit (struct xj_identity_hits *out, int64_t id, int64_t school,
+         const char *status, enum xj_identity_match m)
+{
+  for (size_t i = 0; i < out->n; i++)
+    if (out->h[i].student_id == id)
+      return;
+  if (out->n >= XJ_IDENTITY_MAX_HITS)
+    return;
+  out->h[out->n].student_id = id;
+  out->h[out->n].school_id = school;
+  xj_strlcpy (out->h[out->n].status, status, sizeof out->h[0].status);
+  out->h[out->n].match = m;
+  out->n++;
+}
+
+static void
+id_hit (void *cls, int64_t id, int64_t school, const char *status,
+        const char *how)
+{
+  add_hit (cls, id, school, status,
+           0 == strcmp (how, "id") ? XJ_MATCH_ID : XJ_MATCH_FORMER);
+}
+
+/* Do @a and @b share a guardian phone or a guardian ID number? */
+static bool
+share_guardian (const struct xj_student *a, const struct xj_student *b)
+{
+  for (int i = 0; i < XJ_GUARDIANS; i++)
+    for (int k = 0; k < XJ_GUARDIANS; k++)
+      {
+        const struct xj_guardian *ga = &a->guardians[i];
+        const struct xj_guardian *gb = &b->guardians[k];
+
+        if (ga->phone[0] && 0 == strcmp (ga->phone, gb->phone))
+          return true;
+        if (ga->id_no[0] && 0 == strcmp (ga->id_no, gb->id_no))
+          return true;
+      }
+  return false;
+}
+
+static bool
+has_guardian_key (const struct xj_student *s)
+{
+  for (int i = 0; i < XJ_GUARDIANS; i++)
+    if (s->guardians[i].phone[0] || s->guardians[i].id_no[0])
+      return true;
+  return false;
+}
+
+enum xj_err
+xj_identity_check (struct xj_db *db, const struct xj_student *s,
+                   struct xj_identity_hits *out)
+{
+  int64_t ids[50];
+  size_t n = 0;
+  struct xj_student *o;
+  enum xj_err e;
+
+  if (s->id_no[0]
+      && XJ_E_OK != (e = xj_identity_find_id (db, s->id_no, s->id, &id_hit,
+                                              out)))
+    return e;
+  if (! has_guardian_key (s) || ! s->name[0] || ! s->birth_date[0])
+    return XJ_E_OK;
+  e = xj_identity_same_name_birth (db, s->name, s->birth_date, s->id, ids,
+                                   sizeof ids / sizeof ids[0], &n);
+  if (XJ_E_OK != e || 0 == n)
+    return e;
+  o = xj_malloc (sizeof *o);
+  for (size_t i = 0; i < n && XJ_E_OK == e; i++)
+    {
+      e = xj_student_load (db, ids[i], o);
+      if (XJ_E_OK == e && share_guardian (s, o))
+        add_hit (out, o->id, o->school_id, o->status, XJ_MATCH_PERSON);
+    }
+  free (o);
+  return e;
+}
+
+/* ---- the county-wide scan ---- */
+
+struct scan {
+  struct xj_db *db;
+  struct xj_identity_scan_result *res;
+  struct xj_student *a, *b;
+};
+
+static enum xj_err
+flag_pair (struct scan *sc, int64_t x, int64_t y, const char *reason)
+{
+  bool added;
+  enum xj_err e = xj_identity_flag (sc->db, x, y, reason, &added);
+
+  if (XJ_E_OK == e && added)
+    sc->res->pairs++;
+  return e;
+}
+
+/* One name + birth-date group "id,id,...": pairs sharing a guardian. */
+static enum xj_err
+scan_group (void *cls, const char *list)
+{
+  struct scan *sc = cls;
+  int64_t ids[64];
+  size_t n = 0;
+  enum xj_err e = XJ_E_OK;
+
+  sc->res->groups++;
+  for (const char *p = list; *p && n < 64;)
+    {
+      ids[n++] = strtoll (p, (char **) &p, 10);
+      if (',' == *p)
+        p++;
+    }
+  for (size_t i = 0; i < n && XJ_E_OK == e; i++)
+    {
+      if (XJ_E_OK != (e = xj_student_load (sc->db, ids[i], sc->a)))
+        break;
+      for (size_t k = i + 1; k < n && XJ_E_OK == e; k++)
+        {
+          e = xj_student_load (sc->db, ids[k], sc->b);
+          if (XJ_E_OK == e && share_guardian (sc->a, sc->b))
+            e = flag_pair (sc, ids[i], ids[k],
+                           "姓名、出生日期相同且监护人电话或身份证件号相同");
+        }
+    }
+  return e;
+}
+
+/* Guardian ID -> the children holding it, for the "too many children"
+   rule: an open-addressing table of (hash, first child, count). */
+struct gslot {
+  uint64_t h;
+  int64_t first;
+  uint32_t count;
+  bool flagged;
+};
+
+struct gtab {
+  struct gslot *v;
+  size_t cap, n;
+  struct xj_student *tmp;
+  struct scan *sc;
+  int max;
+  enum xj_err e;
+};
+
+static uint64_t
+fnv (const char *s)
+{
+  uint64_t h = 1469598103934665603ULL;
+
+  for (; *s; s++)
+    h = (h ^ (unsigned char) *s) * 1099511628211ULL;
+  return h ? h : 1;
+}
+
+static struct gslot *
+gtab_get (struct gtab *t, uint64_t h)
+{
+  size_t i;
+
+  if (2 * (t->n + 1) > t->cap)
+    {
+      struct gslot *old = t->v;
+      size_t ocap = t->cap;
+
+      t->cap = t->cap ? 2 * t->cap : 1024;
+      t->v = xj_calloc (t->cap, sizeof *t->v);
+      t->n = 0;
+      for (size_t k = 0; k < ocap; k++)
+        if (old[k].h)
+          {
+            *gtab_get (t, old[k].h) = old[k];
+          }
+      free (old);
+    }
+  for (i = h & (t->cap - 1); t->v[i].h && t->v[i].h != h;
+       i = (i + 1) & (t->cap - 1))
+    ;
+  if (0 == t->v[i].h)
+    {
+      t->v[i].h = h;
+      t->n++;
+    }
+  return &t->v[i];
+}
+
+static void
+guardian_row (void *cls, int64_t id, const void *data, size_t len)
+{
+  struct gtab *t = cls;
+
+  if (XJ_E_OK != t->e)
+    return;
+  xj_student_init (t->tmp);
+  if (XJ_E_OK != xj_student_data_load (t->tmp, data, len))
+    return;
+  for (int i = 0; i < XJ_GUARDIANS; i++)
+    {
+      const char *g = t->tmp->guardians[i].id_no;
+      struct gslot *sl;
+
+      if (! g[0] || (1 == i && 0 == strcmp (g, t->tmp->guardians[0].id_no)))
+        continue;
+      sl = gtab_get (t, fnv (g));
+      if (0 == sl->count++)
+        sl->first = id;
+      if (sl->count > (uint32_t) t->max && ! sl->flagged)
+        {
+          sl->flagged = true;
+          t->sc->res->guardians++;
+        }
+      if (sl->count > (uint32_t) t->max)
+        t->e = flag_pair (t->sc, sl->first, id,
+                          "监护人身份证件号被过多学生共用");
+    }
+}
+
+enum xj_err
+xj_identity_scan (struct xj_db *db, const char *county, int guardian_max,
+                  bool with_baseline, const struct xj_actor *a,
+                  struct xj_identity_scan_result *res)
+{
+  struct scan sc = { db, res, NULL, NULL };
+  struct gtab gt = { 0 };
+  char detail[200];
+  enum xj_err e;
+
+  memset (res, 0, sizeof *res);
+  sc.a = xj_malloc (sizeof *sc.a);
+  sc.b = xj_malloc (sizeof *sc.b);
+  e = xj_identity_scan_groups (db, county, &scan_group, &sc);
+  if (XJ_E_OK == e && guardian_max > 0)
+    {
+      gt.tmp = sc.a;
+      gt.sc = &sc;
+      gt.max = guardian_max;
+      e = xj_identity_county_data (db, county, &guardian_row, &gt);
+      if (XJ_E_OK == e)
+        e = gt.e;
+    }
+  if (XJ_E_OK == e && with_baseline)
+    {
+      int64_t g = 0;
+
+      e = xj_identity_scan_baseline (db, county, &g);
+      res->baseline_groups = (uint64_t) g;
+    }
+  free (gt.v);
+  free (sc.a);
+  free (sc.b);
+  if (XJ_E_OK != e)
+    return e;
+  xj_snprintf (detail, sizeof detail,
+               "{\"county\":\"%s\",\"groups\":%llu,\"pairs\":%llu,"
+               "\"guardians\":%llu}", county,
+               (unsigned long long) res->groups,
+               (unsigned long long) res->pairs,
+               (unsigned long long) res->guardians);
+  return xj_audit_append (db, a, "duplicate.scan", "county", county, NULL,
+                          detail);
+}

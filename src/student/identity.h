@@ -1,0 +1,171 @@
+/* identity.h -- one person, one record: the duplicate check over every
+ * identity the registry holds, L numbers, warnings on records and the
+ * review of suspected duplicates.  docs/internals/identity.md.
+ *
+ * identity.c holds the rules, identity_store.c the SQL.  Every function
+ * runs inside the caller's transaction (write=true for writers).
+ */
+#ifndef XJ_IDENTITY_H
+#define XJ_IDENTITY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "audit/audit.h"
+#include "db/db.h"
+#include "student/student.h"
+
+/* ---- the duplicate check ---- */
+
+#define XJ_IDENTITY_MAX_HITS 8
+
+/* How a hit matched. */
+enum xj_identity_match {
+  XJ_MATCH_ID = 1,        /* the same (normalised) ID number, any type */
+  XJ_MATCH_FORMER = 2,    /* a former number (alias) or a G number whose ID
+                             was corrected away */
+  XJ_MATCH_PERSON = 3,    /* name + birth date + a guardian's phone or ID */
+};
+
+struct xj_identity_hit {
+  int64_t student_id;
+  int64_t school_id;
+  char status[16];
+  enum xj_identity_match match;
+};
+
+struct xj_identity_hits {
+  size_t n;
+  struct xj_identity_hit h[XJ_IDENTITY_MAX_HITS];
+};
+
+/* Every record other than @s itself (s->id, 0 = not stored) that holds
+   one of @s's identities: its ID number under any type (s->id_no,
+   normalised by xj_student_validate), that number as a former registry
+   number, or its name and birth date with a guardian's phone or ID
+   number.  Hits are appended to @out (bounded; the first of each record
+   only). */
+enum xj_err xj_identity_check (struct xj_db *db, const struct xj_student *s,
+                               struct xj_identity_hits *out);
+
+/* True for a registration that is not for grade 1 (补建学籍): the
+   duplicate check must answer "no such person" before a record is made. */
+bool xj_identity_is_rebuild (const struct xj_student *s);
+
+/* ---- the county-wide scan ---- */
+
+struct xj_identity_scan_result {
+  uint64_t groups;        /* name + birth-date groups with > 1 record */
+  uint64_t pairs;         /* new suspected-duplicate pairs flagged */
+  uint64_t guardians;     /* guardian IDs shared by too many children */
+  uint64_t baseline_groups; /* plain GROUP BY name, birth, phone (bench) */
+};
+
+/* Scan every record of @county (6 digits; a prefix such as "4418" scans a
+   city) for suspected duplicates (same name and birth date with a shared
+   guardian phone or guardian ID, or the same ID number) and for guardian
+   ID numbers shared by more than @guardian_max enrolled children; flag
+   each new pair in duplicate_flags (open, for review) and append one
+   audit entry.  @with_baseline also runs the plain SQL GROUP BY the
+   benchmark compares with. */
+enum xj_err xj_identity_scan (struct xj_db *db, const char *county,
+                              int guardian_max, bool with_baseline,
+                              const struct xj_actor *a,
+                              struct xj_identity_scan_result *res);
+
+/* ---- review (dup_review.c) ---- */
+
+struct xj_user;
+/* Close open flag @flag_id with @reason: @confirm starts the 注销 of
+   record @cancel_id (one of the pair) through the change workflow (type
+   "cancel", its rules and approvals; *change_id set); otherwise the flag
+   is dismissed.  Events on both records and an audit entry.
+   XJ_E_DUP_FLAG_STATE if no longer open; errors of xj_change_create
+   (*field names the key). */
+enum xj_err xj_dup_review (struct xj_db *db, const struct xj_user *u,
+                           const struct xj_actor *a, int64_t flag_id,
+                           bool confirm, int64_t cancel_id,
+                           const char *reason, int64_t *change_id,
+                           const char **field);
+
+/* ---- store (identity_store.c) ---- */
+
+/* Is @no a current or former registry number of some record? */
+enum xj_err xj_identity_regno_used (struct xj_db *db, const char *no,
+                                    bool *used);
+
+/* Next free L number for a school in @county6 and a child born
+   @birth_date (YYYY-MM-DD or YYYYMMDD): L + county + YYYYMMDD + 0000..9999,
+   counted per county and birth date, skipping numbers already in use.
+   XJ_E_L_SEQ_FULL once the 10,000 numbers of the pair are used. */
+enum xj_err xj_identity_next_l (struct xj_db *db, const char *county6,
+                                const char *birth_date, char out[24]);
+
+typedef void (*xj_identity_hit_cb) (void *cls, int64_t student_id,
+                                    int64_t school_id, const char *status,
+                                    const char *how);
+/* Records other than @self holding @id_no as ID (any type), as a former
+   G number (alias), or as the G number of a corrected record. */
+enum xj_err xj_identity_find_id (struct xj_db *db, const char *id_no,
+                                 int64_t self, xj_identity_hit_cb cb,
+                                 void *cls);
+/* Up to @max ids of other records with @name and @birth_date. */
+enum xj_err xj_identity_same_name_birth (struct xj_db *db, const char *name,
+                                         const char *birth_date, int64_t self,
+                                         int64_t *ids, size_t max, size_t *n);
+
+/* Replace the warnings of @student_id by @w (NULL or empty: none). */
+enum xj_err xj_identity_set_warnings (struct xj_db *db, int64_t student_id,
+                                      const struct xj_verrs *w);
+typedef void (*xj_identity_warn_cb) (void *cls, const char *field,
+                                     const char *code, const char *detail);
+enum xj_err xj_identity_warnings (struct xj_db *db, int64_t student_id,
+                                  xj_identity_warn_cb cb, void *cls);
+
+/* One suspected-duplicate pair. */
+struct xj_dup_flag {
+  int64_t id, student_id, other_id, change_id;
+  char reason[200];
+  char created_at[32];
+  char state[16];         /* open confirmed dismissed */
+  char resolved_by[64];
+  char resolved_at[32];
+  char resolution[400];
+};
+
+/* Flag the pair (@student_id, @other_id) unless an open flag for it
+   exists (*added tells); sets dup_flag on both records. */
+enum xj_err xj_identity_flag (struct xj_db *db, int64_t student_id,
+                              int64_t other_id, const char *reason,
+                              bool *added);
+enum xj_err xj_identity_flag_get (struct xj_db *db, int64_t id,
+                                  struct xj_dup_flag *f);
+/* Close open flag @f as @state ("confirmed"/"dismissed") with @reason;
+   clears dup_flag on records left without open flags.
+   XJ_E_DUP_FLAG_STATE if it was no longer open. */
+enum xj_err xj_identity_flag_resolve (struct xj_db *db,
+                                      const struct xj_dup_flag *f,
+                                      const char *state, const char *by,
+                                      const char *reason, int64_t change_id);
+typedef void (*xj_identity_flag_cb) (void *cls, const struct xj_dup_flag *f);
+/* Flags in @state where either record is in county prefix @prefix
+   ("" = all) and, when @school_id != 0, at that school. */
+enum xj_err xj_identity_flag_list (struct xj_db *db, const char *prefix,
+                                   int64_t school_id, const char *state,
+                                   int64_t limit, int64_t offset,
+                                   xj_identity_flag_cb cb, void *cls);
+
+typedef enum xj_err (*xj_identity_group_cb) (void *cls, const char *ids);
+/* Groups of record ids ("1,5,9") sharing name and birth date in
+   @county. */
+enum xj_err xj_identity_scan_groups (struct xj_db *db, const char *county,
+                                     xj_identity_group_cb cb, void *cls);
+enum xj_err xj_identity_scan_baseline (struct xj_db *db, const char *county,
+                                       int64_t *groups);
+typedef void (*xj_identity_data_cb) (void *cls, int64_t id, const void *data,
+                                     size_t len);
+/* id and packed data of every enrolled or suspended record of @county. */
+enum xj_err xj_identity_county_data (struct xj_db *db, const char *county,
+                                     xj_identity_data_cb cb, void *cls);
+
+#endif

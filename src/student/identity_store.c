@@ -1,0 +1,443 @@
+/* identity_store.c -- SQL of the identity rules: L-number sequences per
+ * county and birth date, identity look-ups for the duplicate check,
+ * warnings on records, and the review of suspected duplicates
+ * (duplicate_flags).  Callers hold the transaction; nothing here checks
+ * scope.  docs/internals/identity.md describes the rules.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "student/identity.h"
+#include "student/student_store_sql.h"
+
+XJ_DB_STMT (st_id_lseq,
+            "INSERT INTO l_seq_county (county, birth, next) VALUES ($1, $2, 1)"
+            " ON CONFLICT (county, birth) DO UPDATE"
+            " SET next = min(next + 1, 10001) RETURNING next - 1")
+XJ_DB_STMT (st_id_regno_used,
+            "SELECT 1 FROM students WHERE registry_no = $1 UNION ALL"
+            " SELECT 1 FROM student_aliases WHERE registry_no = $1 LIMIT 1")
+XJ_DB_STMT (st_id_by_idno,
+            "SELECT st.id, st.school_id, st.status, 'id' FROM students st"
+            " WHERE st.id_no = $1 AND st.id <> $2"
+            " UNION ALL SELECT a.student_id, st.school_id, st.status, 'alias'"
+            " FROM student_aliases a JOIN students st ON st.id = a.student_id"
+            " WHERE a.registry_no = 'G' || $1 AND a.student_id <> $2"
+            " UNION ALL SELECT st.id, st.school_id, st.status, 'former'"
+            " FROM students st WHERE st.registry_no = 'G' || $1"
+            " AND coalesce(st.id_no, '') <> $1 AND st.id <> $2")
+XJ_DB_STMT (st_id_same_name_birth,
+            "SELECT st.id FROM students st"
+            " WHERE st.name = $1 AND st.birth_date = $2 AND st.id <> $3"
+            " ORDER BY st.id LIMIT 50")
+XJ_DB_STMT (st_id_warn_del, "DELETE FROM student_warnings WHERE student_id = $1")
+XJ_DB_STMT (st_id_warn_add,
+            "INSERT INTO student_warnings (student_id, field, code, detail,"
+            " created_at) VALUES ($1, $2, $3, $4, $5)")
+XJ_DB_STMT (st_id_warn_get,
+            "SELECT field, code, detail FROM student_warnings"
+            " WHERE student_id = $1 ORDER BY id")
+XJ_DB_STMT (st_id_flag_exists,
+            "SELECT 1 FROM duplicate_flags WHERE state = 'open' AND"
+            " ((student_id = $1 AND other_id = $2) OR"
+            " (student_id = $2 AND other_id = $1)) LIMIT 1")
+XJ_DB_STMT (st_id_flag_add,
+            "INSERT INTO duplicate_flags (student_id, other_id, reason,"
+            " created_at) VALUES ($1, $2, $3, $4)")
+XJ_DB_STMT (st_id_flag_set, "UPDATE students SET dup_flag = 1 WHERE id = $1")
+XJ_DB_STMT (st_id_flag_get,
+            "SELECT id, student_id, other_id, reason, created_at, state,"
+            " coalesce(resolved_by, ''), coalesce(resolved_at, ''),"
+            " coalesce(resolution, ''), coalesce(change_id, 0)"
+            " FROM duplicate_flags WHERE id = $1")
+XJ_DB_STMT (st_id_flag_resolve,
+            "UPDATE duplicate_flags SET state = $2, resolved_by = $3,"
+            " resolved_at = $4, resolution = $5, change_id = $6"
+            " WHERE id = $1 AND state = 'open'")
+XJ_DB_STMT (st_id_flag_clear,
+            "UPDATE students SET dup_flag = 0 WHERE id IN ($1, $2) AND NOT"
+            " EXISTS (SELECT 1 FROM duplicate_flags f WHERE f.state = 'open'"
+            " AND (f.student_id = students.id OR f.other_id = students.id))")
+/* Open flags where either record lies in the county prefix $1 ('' = all)
+   or at school $2 (0 = any school of the prefix). */
+XJ_DB_STMT (st_id_flag_list,
+            "SELECT f.id, f.student_id, f.other_id, f.reason, f.created_at,"
+            " f.state, coalesce(f.resolved_by, ''), coalesce(f.resolved_at, ''),"
+            " coalesce(f.resolution, ''), coalesce(f.change_id, 0)"
+            " FROM duplicate_flags f"
+            " JOIN students a ON a.id = f.student_id"
+            " JOIN schools sa ON sa.id = a.school_id"
+            " JOIN students b ON b.id = f.other_id"
+            " JOIN schools sb ON sb.id = b.school_id"
+            " WHERE f.state = $3 AND ("
+            "  (($1 = '' OR (sa.county_code >= $1 AND sa.county_code < $1 || ':'))"
+            "   AND ($2 = 0 OR a.school_id = $2)) OR"
+            "  (($1 = '' OR (sb.county_code >= $1 AND sb.county_code < $1 || ':'))"
+            "   AND ($2 = 0 OR b.school_id = $2)))"
+            " ORDER BY f.id DESC LIMIT $4 OFFSET $5")
+/* The county-wide scan: groups of one name and birth date with more than
+   one record, within the county prefix $1. */
+XJ_DB_STMT (st_id_scan_groups,
+            "SELECT group_concat(st.id) FROM students st"
+            " JOIN schools sc ON sc.id = st.school_id"
+            " WHERE sc.county_code >= $1 AND sc.county_code < $1 || ':'"
+            " GROUP BY st.name, st.birth_date HAVING count(*) > 1")
+XJ_DB_STMT (st_id_scan_base,
+            "SELECT count(*) FROM (SELECT 1 FROM students st"
+            " JOIN schools sc ON sc.id = st.school_id"
+            " WHERE sc.county_code >= $1 AND sc.county_code < $1 || ':'"
+            " GROUP BY st.name, st.birth_date, st.guardian_phone"
+            " HAVING count(*) > 1)")
+XJ_DB_STMT (st_id_county_data,
+            "SELECT st.id, st.data FROM students st JOIN schools sc ON sc.id = st.school_id"
+            " WHERE sc.county_code >= $1 AND sc.county_code < $1 || ':'"
+            " AND st.status IN ('enrolled', 'suspended') ORDER BY st.id")
+
+static int
+int_cb (void *cls, const struct xj_db_row *r)
+{
+  *(int64_t *) cls = xj_db_int (r, 0);
+  return 1;
+}
+
+enum xj_err
+xj_identity_regno_used (struct xj_db *db, const char *no, bool *used)
+{
+  int64_t one = 0;
+  enum xj_qs qs = xj_db_q (db, &st_id_regno_used,
+                           XJ_DB_PARAMS (XJ_DB_S (no)), &int_cb, &one);
+
+  if (qs < 0)
+    return xj_db_qs_err (qs);
+  *used = XJ_QS_NONE != qs;
+  return XJ_E_OK;
+}
+
+enum xj_err
+xj_identity_next_l (struct xj_db *db, const char *county6,
+                    const char *birth_date, char out[24])
+{
+  char ymd[9];
+  size_t n = 0;
+
+  for (const char *p = birth_date; *p && n < 8; p++)
+    if (*p >= '0' && *p <= '9')
+      ymd[n++] = *p;
+  ymd[n] = '\0';
+  if (8 != n || 6 != strlen (county6))
+    return XJ_E_INTERNAL;
+  /* skip numbers already in use (imported as given, or issued by the
+     installation-wide counter before 0014 and not seeded) */
+  for (;;)
+    {
+      int64_t seq = -1;
+      bool used;
+      enum xj_qs qs = xj_db_q (db, &st_id_lseq,
+                               XJ_DB_PARAMS (XJ_DB_S (county6), XJ_DB_S (ymd)),
+                               &int_cb, &seq);
+      enum xj_err e;
+
+      if (qs < 0)
+        return xj_db_qs_err (qs);
+      if (seq < 0 || seq > 9999)
+        return XJ_E_L_SEQ_FULL;
+      xj_registry_no_l (county6, ymd, (unsigned) seq, out);
+      if (XJ_E_OK != (e = xj_identity_regno_used (db, out, &used)))
+        return e;
+      if (! used)
+        return XJ_E_OK;
+    }
+}
+
+struct hit_ctx {
+  xj_identity_hit_cb cb;
+  void *cls;
+};
+
+static int
+hit_row (void *cls, const struct xj_db_row *r)
+{
+  struct hit_ctx *c = cls;
+
+  c->cb (c->cls, xj_db_int (r, 0), xj_db_int (r, 1), xj_db_text (r, 2),
+         xj_db_text (r, 3));
+  return 0;
+}
+
+enum xj_err
+xj_identity_find_id (struct xj_db *db, const char *id_no, int64_t self,
+                     xj_identity_hit_cb cb, void *cls)
+{
+  struct hit_ctx c = { cb, cls };
+  enum xj_qs qs = xj_db_q (db, &st_id_by_idno,
+                           XJ_DB_PARAMS (XJ_DB_S (id_no), XJ_DB_I (self)),
+                           &hit_row, &c);
+
+  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}
+
+struct ids_ctx {
+  int64_t *ids;
+  size_t n, max;
+};
+
+static int
+ids_row (void *cls, const struct xj_db_row *r)
+{
+  struct ids_ctx *c = cls;
+
+  if (c->n < c->max)
+    c->ids[c->n++] = xj_db_int (r, 0);
+  return 0;
+}
+
+enum xj_err
+xj_identity_same_name_birth (struct xj_db *db, const char *name,
+                             const char *birth_date, int64_t self,
+                             int64_t *ids, size_t max, size_t *n)
+{
+  struct ids_ctx c = { ids, 0, max };
+  enum xj_qs qs = xj_db_q (db, &st_id_same_name_birth,
+                           XJ_DB_PARAMS (XJ_DB_S (name), XJ_DB_S (birth_date),
+                                         XJ_DB_I (self)),
+                           &ids_row, &c);
+
+  *n = c.n;
+  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}
+
+enum xj_err
+xj_identity_set_warnings (struct xj_db *db, int64_t student_id,
+                          const struct xj_verrs *w)
+{
+  char at[32];
+  enum xj_qs qs = xj_db_q (db, &st_id_warn_del,
+                           XJ_DB_PARAMS (XJ_DB_I (student_id)), NULL, NULL);
+
+  if (qs < 0)
+    return xj_db_qs_err (qs);
+  xj_now_iso (at);
+  for (size_t i = 0; w && i < w->n; i++)
+    {
+      qs = xj_db_q (db, &st_id_warn_add,
+                    XJ_DB_PARAMS (XJ_DB_I (student_id),
+                                  XJ_DB_S (w->e[i].field),
+                                  XJ_DB_S (xj_err_code (w->e[i].code)),
+                                  XJ_DB_S (w->e[i].detail), XJ_DB_S (at)),
+                    NULL, NULL);
+      if (qs < 0)
+        return xj_db_qs_err (qs);
+    }
+  return XJ_E_OK;
+}
+
+struct warn_ctx {
+  xj_identity_warn_cb cb;
+  void *cls;
+};
+
+static int
+warn_row (void *cls, const struct xj_db_row *r)
+{
+  struct warn_ctx *c = cls;
+
+  c->cb (c->cls, xj_db_text (r, 0), xj_db_text (r, 1), xj_db_text (r, 2));
+  return 0;
+}
+
+enum xj_err
+xj_identity_warnings (struct xj_db *db, int64_t student_id,
+                      xj_identity_warn_cb cb, void *cls)
+{
+  struct warn_ctx c = { cb, cls };
+  enum xj_qs qs = xj_db_q (db, &st_id_warn_get,
+                           XJ_DB_PARAMS (XJ_DB_I (student_id)), &warn_row,
+                           &c);
+
+  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}
+
+enum xj_err
+xj_identity_flag (struct xj_db *db, int64_t student_id, int64_t other_id,
+                  const char *reason, bool *added)
+{
+  int64_t one = 0;
+  char at[32];
+  enum xj_qs qs;
+
+  *added = false;
+  qs = xj_db_q (db, &st_id_flag_exists,
+                XJ_DB_PARAMS (XJ_DB_I (student_id), XJ_DB_I (other_id)),
+                &int_cb, &one);
+  if (qs < 0)
+    return xj_db_qs_err (qs);
+  if (XJ_QS_NONE != qs)
+    return XJ_E_OK;
+  xj_now_iso (at);
+  qs = xj_db_q (db, &st_id_flag_add,
+                XJ_DB_PARAMS (XJ_DB_I (student_id), XJ_DB_I (other_id),
+                              XJ_DB_S (reason), XJ_DB_S (at)),
+                NULL, NULL);
+  if (qs >= 0)
+    qs = xj_db_q (db, &st_id_flag_set, XJ_DB_PARAMS (XJ_DB_I (student_id)),
+                  NULL, NULL);
+  if (qs >= 0 && other_id != student_id)
+    qs = xj_db_q (db, &st_id_flag_set, XJ_DB_PARAMS (XJ_DB_I (other_id)),
+                  NULL, NULL);
+  if (qs < 0)
+    return xj_db_qs_err (qs);
+  *added = true;
+  return XJ_E_OK;
+}
+
+static void
+flag_from_row (const struct xj_db_row *r, struct xj_dup_flag *f)
+{
+  f->id = xj_db_int (r, 0);
+  f->student_id = xj_db_int (r, 1);
+  f->other_id = xj_db_int (r, 2);
+  xj_strlcpy (f->reason, xj_db_text (r, 3), sizeof f->reason);
+  xj_strlcpy (f->created_at, xj_db_text (r, 4), sizeof f->created_at);
+  xj_strlcpy (f->state, xj_db_text (r, 5), sizeof f->state);
+  xj_strlcpy (f->resolved_by, xj_db_text (r, 6), sizeof f->resolved_by);
+  xj_strlcpy (f->resolved_at, xj_db_text (r, 7), sizeof f->resolved_at);
+  xj_strlcpy (f->resolution, xj_db_text (r, 8), sizeof f->resolution);
+  f->change_id = xj_db_int (r, 9);
+}
+
+static int
+flag_row (void *cls, const struct xj_db_row *r)
+{
+  flag_from_row (r, cls);
+  return 1;
+}
+
+enum xj_err
+xj_identity_flag_get (struct xj_db *db, int64_t id, struct xj_dup_flag *f)
+{
+  enum xj_qs qs = xj_db_q (db, &st_id_flag_get, XJ_DB_PARAMS (XJ_DB_I (id)),
+                           &flag_row, f);
+
+  if (qs < 0)
+    return xj_db_qs_err (qs);
+  return XJ_QS_NONE == qs ? XJ_E_NOT_FOUND : XJ_E_OK;
+}
+
+enum xj_err
+xj_identity_flag_resolve (struct xj_db *db, const struct xj_dup_flag *f,
+                          const char *state, const char *by,
+                          const char *reason, int64_t change_id)
+{
+  char at[32];
+  enum xj_qs qs;
+
+  xj_now_iso (at);
+  qs = xj_db_q (db, &st_id_flag_resolve,
+                XJ_DB_PARAMS (XJ_DB_I (f->id), XJ_DB_S (state), XJ_DB_S (by),
+                              XJ_DB_S (at), XJ_DB_S (reason),
+                              change_id ? XJ_DB_I (change_id) : XJ_DB_NUL),
+                NULL, NULL);
+  if (qs < 0)
+    return xj_db_qs_err (qs);
+  if (XJ_QS_NONE == qs)
+    return XJ_E_DUP_FLAG_STATE;
+  qs = xj_db_q (db, &st_id_flag_clear,
+                XJ_DB_PARAMS (XJ_DB_I (f->student_id), XJ_DB_I (f->other_id)),
+                NULL, NULL);
+  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}
+
+struct flist_ctx {
+  xj_identity_flag_cb cb;
+  void *cls;
+};
+
+static int
+flist_row (void *cls, const struct xj_db_row *r)
+{
+  struct flist_ctx *c = cls;
+  struct xj_dup_flag f;
+
+  flag_from_row (r, &f);
+  c->cb (c->cls, &f);
+  return 0;
+}
+
+enum xj_err
+xj_identity_flag_list (struct xj_db *db, const char *prefix,
+                       int64_t school_id, const char *state, int64_t limit,
+                       int64_t offset, xj_identity_flag_cb cb, void *cls)
+{
+  struct flist_ctx c = { cb, cls };
+  enum xj_qs qs = xj_db_q (db, &st_id_flag_list,
+                           XJ_DB_PARAMS (XJ_DB_S (prefix), XJ_DB_I (school_id),
+                                         XJ_DB_S (state), XJ_DB_I (limit),
+                                         XJ_DB_I (offset)),
+                           &flist_row, &c);
+
+  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}
+
+struct group_ctx {
+  xj_identity_group_cb cb;
+  void *cls;
+  enum xj_err e;
+};
+
+static int
+group_row (void *cls, const struct xj_db_row *r)
+{
+  struct group_ctx *c = cls;
+
+  c->e = c->cb (c->cls, xj_db_text (r, 0));
+  return XJ_E_OK != c->e;
+}
+
+enum xj_err
+xj_identity_scan_groups (struct xj_db *db, const char *county,
+                         xj_identity_group_cb cb, void *cls)
+{
+  struct group_ctx c = { cb, cls, XJ_E_OK };
+  enum xj_qs qs = xj_db_q (db, &st_id_scan_groups,
+                           XJ_DB_PARAMS (XJ_DB_S (county)), &group_row, &c);
+
+  if (qs < 0)
+    return xj_db_qs_err (qs);
+  return c.e;
+}
+
+enum xj_err
+xj_identity_scan_baseline (struct xj_db *db, const char *county,
+                           int64_t *groups)
+{
+  enum xj_qs qs = xj_db_q (db, &st_id_scan_base,
+                           XJ_DB_PARAMS (XJ_DB_S (county)), &int_cb, groups);
+
+  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}
+
+struct data_ctx {
+  xj_identity_data_cb cb;
+  void *cls;
+};
+
+static int
+data_row (void *cls, const struct xj_db_row *r)
+{
+  struct data_ctx *c = cls;
+
+  c->cb (c->cls, xj_db_int (r, 0), xj_db_blob (r, 1), xj_db_bytes (r, 1));
+  return 0;
+}
+
+enum xj_err
+xj_identity_county_data (struct xj_db *db, const char *county,
+                         xj_identity_data_cb cb, void *cls)
+{
+  struct data_ctx c = { cb, cls };
+  enum xj_qs qs = xj_db_q (db, &st_id_county_data,
+                           XJ_DB_PARAMS (XJ_DB_S (county)), &data_row, &c);
+
+  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}
