@@ -134,7 +134,8 @@ struct xj_dup_flag {
 };
 
 /* Flag the pair (@student_id, @other_id) unless an open flag for it
-   exists (*added tells); sets dup_flag on both records. */
+   exists or the pair was dismissed before (a review is not asked again;
+   *added tells); sets dup_flag on both records. */
 enum xj_err xj_identity_flag (struct xj_db *db, int64_t student_id,
                               int64_t other_id, const char *reason,
                               bool *added);

@@ -39,7 +39,8 @@ XJ_DB_STMT (st_id_warn_get,
             "SELECT field, code, detail FROM student_warnings"
             " WHERE student_id = $1 ORDER BY id")
 XJ_DB_STMT (st_id_flag_exists,
-            "SELECT 1 FROM duplicate_flags WHERE state = 'open' AND"
+            "SELECT 1 FROM duplicate_flags WHERE state IN ('open', 'dismissed')"
+            " AND"
             " ((student_id = $1 AND other_id = $2) OR"
             " (student_id = $2 AND other_id = $1)) LIMIT 1")
 XJ_DB_STMT (st_id_flag_add,

@@ -72,19 +72,18 @@ def test_lowercase_x_check_digit_normalised(api):
 
 
 def test_legacy_15_digit_id_converted(api):
-    """A 15-digit (1989) ID becomes the 18-digit form with century 19.  The
-    validator refuses births before 1990, so the legacy number is for a
-    1995 birth (the latest 15-digit numbers were issued to 1990s births)."""
+    """A 15-digit (1989) ID becomes the 18-digit form with century 19.  Such
+    numbers belong to people born before 2000: a parent, not a pupil (a
+    1995 birth is refused as a pupil by the age-for-grade rule, see
+    test_identity.py), so the conversion is shown on a guardian's ID."""
     a = api("ys_reg1")
     id15 = "440106" + "950517" + "135"      # 135: odd -> male
     id18 = id15_to_18(id15)
     assert id18[6:14] == "19950517"
-    body = student_body(birth_date="1995-05-17", gender=1, id_no=id15)
+    body = student_body(g1_id_type="1", g1_id_no=id15)
     r = a.post("/students", json=body)
     assert r.status_code == 201, r.text
-    assert r.json()["registry_no"] == "G" + id18
-    assert len(r.json()["registry_no"]) == 19
-    assert reveal(a, r.json()["id"])["id_no"] == id18
+    assert reveal(a, r.json()["id"])["g1_id_no"] == id18
 
 
 def test_legacy_15_digit_pre_1990_is_a_clear_422(api):
@@ -252,7 +251,8 @@ def test_duplicate_id_409_names_school_only_when_visible(api, world):
     assert r.status_code == 409 and school in r.json()["error"]["message"]
     # another school's registrar learns only that it exists elsewhere
     for other in ("ys_reg2", "yd_reg1"):
-        b = dict(again, grade="11" if other == "ys_reg2" else "21")
+        # ys2 is a primary school: a 13-year-old fits 六年级
+        b = dict(again, grade="16" if other == "ys_reg2" else "21")
         r = api(other).post("/students", json=b)
         assert r.status_code == 409, (other, r.text)
         msg = r.json()["error"]["message"]
@@ -264,8 +264,12 @@ def test_duplicate_id_409_names_school_only_when_visible(api, world):
 
 
 def test_suspected_duplicate_flagged(api):
-    a = api("ys_reg1")
-    body, first = register(a)
+    """Grade-1 intake: the same name, birth date and guardian phone under
+    another ID is registered and flagged for review (a grade-1 child may
+    really be a different child: twins share all three)."""
+    a = api("ys_reg2")
+    body, first = register(a, **{k: v for k, v in primary_body().items()
+                                 if k in ("birth_date", "grade")})
     twin = dict(body, id_no=make_id(body["birth_date"], body["gender"]))
     r = a.post("/students", json=twin)
     assert r.status_code == 201, r.text
@@ -283,13 +287,33 @@ def test_suspected_duplicate_flagged(api):
     assert r.status_code == 201 and r.json()["dup_flag"] == 0
 
 
-def test_suspected_duplicate_in_invisible_school_not_identified(api):
-    """The registrar of school 2 is told about a suspect in school 1 but
+def test_rebuild_of_known_person_is_409_with_pointer(api):
+    """补建学籍 (not grade 1) runs the duplicate check first: the same name,
+    birth date and guardian phone under another ID is the same person, so
+    no second record; the reply points at the record (id, status)."""
+    a = api("ys_reg1")
+    body, first = register(a)
+    twin = dict(body, id_no=make_id(body["birth_date"], body["gender"]))
+    r = a.post("/students", json=twin)
+    assert r.status_code == 409, r.text
+    e = r.json()["error"]
+    assert e["code"] == "duplicate_person"
+    assert e["details"] == [{"student_id": first["id"], "status": "enrolled",
+                             "match": "person",
+                             "school_name": e["details"][0]["school_name"]}]
+    assert e["details"][0]["school_name"]
+    # nothing was written
+    assert a.get("/students", params={"q": twin["id_no"]}).json()[
+        "total"] == 0
+
+
+def test_suspected_duplicate_in_invisible_school_not_identified(api, world):
+    """The registrar of school 2 is told about a suspect in school 3 but
     not which record or school it is."""
-    body, first = register(api("ys_reg1"), birth_date="2019-03-08",
-                           grade="21")
-    twin = dict(body, id_no=make_id(body["birth_date"], body["gender"]),
-                grade="11")
+    body, first = register(api("admin"), school_id=world.school["ys3"],
+                           birth_date="2019-03-08", grade="11")
+    twin = dict(body, id_no=make_id(body["birth_date"], body["gender"]))
+    del twin["school_id"]
     r = api("ys_reg2").post("/students", json=twin)
     assert r.status_code == 201, r.text
     j = r.json()
