@@ -12,6 +12,7 @@
 #include "student/student.h"
 #include "core/util.h"
 #include "validate/codes.h"
+#include "region/region.h"
 
 #define TODAY 20250601
 
@@ -564,6 +565,171 @@ registry_numbers (void **state)
   assert_false (xj_registry_no_valid (NULL));
 }
 
+/* ---- identity normalisation, region existence, shared rules ---- */
+
+static void
+id_normalise (void **state)
+{
+  char a[40] = "K123456(7)";
+  char b[40] = " k 123456 （7）";
+  char c[40] = "\xEF\xBC\xAB\xEF\xBC\x91\xEF\xBC\x92\xEF\xBC\x93"
+               "\xE3\x80\x80" "456(7)";   /* "Ｋ１２３　456(7)" */
+  char d[40] = "e12345678";
+
+  (void) state;
+  xj_id_normalise (a);
+  xj_id_normalise (b);
+  xj_id_normalise (c);
+  xj_id_normalise (d);
+  assert_string_equal (a, "K1234567");
+  assert_string_equal (b, "K1234567");
+  assert_string_equal (c, "K1234567");
+  assert_string_equal (d, "E12345678");
+}
+
+static void
+hk_number_with_brackets_validates_to_plain (void **state)
+{
+  struct xj_student s;
+  struct xj_verrs v;
+
+  (void) state;
+  good (&s);
+  xj_strlcpy (s.id_type, "6", sizeof s.id_type);
+  xj_strlcpy (s.id_no, "K123456(7)", sizeof s.id_no);
+  assert_int_equal (XJ_E_OK, xj_student_validate (&s, TODAY, &v));
+  assert_string_equal (s.id_no, "K1234567");
+}
+
+static void
+region_codes_must_exist (void **state)
+{
+  struct xj_student s;
+  struct xj_verrs v;
+
+  (void) state;
+  assert_true (xj_region_known ("441823"));
+  assert_true (xj_region_known ("44"));
+  assert_false (xj_region_known ("441899"));
+  assert_false (xj_region_known ("4418"
+                                 "99001"));
+  good (&s);
+  xj_strlcpy (s.birthplace, "441899", sizeof s.birthplace);
+  xj_strlcpy (s.hukou_region, "441899", sizeof s.hukou_region);
+  xj_strlcpy (s.native_place, "441899", sizeof s.native_place);
+  assert_int_equal (XJ_E_VALIDATION, xj_student_validate (&s, TODAY, &v));
+  assert_true (find (&v, "birthplace", XJ_E_REGION) >= 0);
+  assert_true (find (&v, "hukou_region", XJ_E_REGION) >= 0);
+  assert_true (find (&v, "native_place", XJ_E_REGION) >= 0);
+  good (&s);
+  xj_strlcpy (s.birthplace, "441823", sizeof s.birthplace);
+  xj_strlcpy (s.native_place, "广东阳山", sizeof s.native_place);
+  assert_int_equal (XJ_E_OK, xj_student_validate (&s, TODAY, &v));
+}
+
+static const struct xj_rules_ctx primary_ctx = { "primary", "441823",
+                                                 "测试小学", TODAY };
+
+static void
+rules_grade_and_age (void **state)
+{
+  struct xj_student s;
+  struct xj_verrs e = { 0 }, w = { 0 };
+  struct xj_rules_ctx junior = primary_ctx;
+
+  (void) state;
+  good (&s);
+  assert_int_equal (XJ_E_OK, xj_student_check_rules (&s, &primary_ctx, &e,
+                                                     &w));
+  assert_int_equal (0, e.n + w.n);
+  /* PATCH's finding: a primary pupil in 高三 */
+  xj_strlcpy (s.grade, "33", sizeof s.grade);
+  assert_int_equal (XJ_E_VALIDATION,
+                    xj_student_check_rules (&s, &primary_ctx, &e, &w));
+  assert_true (find (&e, "grade", XJ_E_SCHOOL_GRADE) >= 0);
+  assert_true (find (&e, "grade", XJ_E_AGE_GRADE) >= 0);
+  /* age 1 into grade 1 is refused; 4 is a warning */
+  e.n = w.n = 0;
+  good (&s);
+  xj_strlcpy (s.grade, "11", sizeof s.grade);
+  xj_strlcpy (s.birth_date, "2023-05-01", sizeof s.birth_date);
+  xj_student_check_rules (&s, &primary_ctx, &e, &w);
+  assert_true (find (&e, "grade", XJ_E_AGE_GRADE) >= 0);
+  e.n = w.n = 0;
+  xj_strlcpy (s.birth_date, "2020-03-01", sizeof s.birth_date);
+  assert_int_equal (XJ_E_OK, xj_student_check_rules (&s, &primary_ctx, &e,
+                                                     &w));
+  assert_true (find (&w, "grade", XJ_E_AGE_GRADE_WARN) >= 0);
+  /* no stage: the grade-at-school check is skipped */
+  junior.stage = NULL;
+  e.n = w.n = 0;
+  good (&s);
+  assert_int_equal (XJ_E_OK, xj_student_check_rules (&s, &junior, &e, &w));
+}
+
+static void
+rules_fields_that_must_agree (void **state)
+{
+  struct xj_student s;
+  struct xj_verrs e = { 0 }, w = { 0 };
+
+  (void) state;
+  good (&s);
+  s.left_behind = 1;
+  s.migrant = 1;
+  s.inclusive = 3;
+  s.disability = 1;
+  xj_strlcpy (s.enrol_mode, "21", sizeof s.enrol_mode);
+  xj_strlcpy (s.political, "03", sizeof s.political);
+  xj_strlcpy (s.nationality, "USA", sizeof s.nationality);
+  xj_student_check_rules (&s, &primary_ctx, &e, &w);
+  assert_true (find (&e, "left_behind", XJ_E_FIELDS_DISAGREE) >= 0);
+  assert_true (find (&e, "disability", XJ_E_FIELDS_DISAGREE) >= 0);
+  assert_true (find (&e, "enrol_mode", XJ_E_FIELDS_DISAGREE) >= 0);
+  assert_true (find (&e, "political", XJ_E_FIELDS_DISAGREE) >= 0);
+  assert_true (find (&e, "id_type", XJ_E_FIELDS_DISAGREE) >= 0);
+  assert_true (find (&e, "hk_mo_tw", XJ_E_FIELDS_DISAGREE) >= 0);
+  /* 一补 in senior school is an error; without boarding a warning */
+  e.n = w.n = 0;
+  good (&s);
+  s.yibu = 1;
+  s.study_mode = 1;
+  s.migrant = 1;
+  xj_strlcpy (s.hukou_region, "441823", sizeof s.hukou_region);
+  s.orphan = 1;
+  xj_strlcpy (s.guardians[0].relation, "2", sizeof s.guardians[0].relation);
+  s.guardians[0].is_guardian = 1;
+  assert_int_equal (XJ_E_OK, xj_student_check_rules (&s, &primary_ctx, &e,
+                                                     &w));
+  assert_true (find (&w, "yibu", XJ_E_FIELDS_DISAGREE_WARN) >= 0);
+  assert_true (find (&w, "migrant", XJ_E_FIELDS_DISAGREE_WARN) >= 0);
+  assert_true (find (&w, "g1_relation", XJ_E_FIELDS_DISAGREE_WARN) >= 0);
+  xj_strlcpy (s.grade, "31", sizeof s.grade);
+  xj_strlcpy (s.enrol_mode, "21", sizeof s.enrol_mode);
+  xj_strlcpy (s.birth_date, "2009-01-01", sizeof s.birth_date);
+  e.n = 0;
+  xj_student_check_rules (&s, &(struct xj_rules_ctx) { "senior", NULL, NULL,
+                                                       TODAY }, &e, &w);
+  assert_true (find (&e, "yibu", XJ_E_FIELDS_DISAGREE) >= 0);
+}
+
+static void
+nationality_list_is_whole (void **state)
+{
+  const struct xj_codeset *cs = xj_codeset ("nationality");
+  size_t n = 0;
+
+  (void) state;
+  for (const struct xj_code *c = cs->codes; c->code; c++)
+    n++;
+  assert_int_equal (249, n);
+  assert_string_equal (xj_code_zh ("nationality", "FJI"), "斐济");
+  assert_string_equal (xj_code_zh ("nationality", "KOR"), "韩国");
+  assert_string_equal (xj_code_zh ("nationality", "PRK"), "朝鲜");
+  assert_true (xj_code_valid ("nationality", "ALA"));
+  assert_false (xj_code_valid ("nationality", "XXX"));
+}
+
 int
 main (void)
 {
@@ -583,6 +749,12 @@ main (void)
     cmocka_unit_test (verrs_bounded),
     cmocka_unit_test (field_table),
     cmocka_unit_test (registry_numbers),
+    cmocka_unit_test (id_normalise),
+    cmocka_unit_test (hk_number_with_brackets_validates_to_plain),
+    cmocka_unit_test (region_codes_must_exist),
+    cmocka_unit_test (rules_grade_and_age),
+    cmocka_unit_test (rules_fields_that_must_agree),
+    cmocka_unit_test (nationality_list_is_whole),
   };
 
   return cmocka_run_group_tests (tests, NULL, NULL);
