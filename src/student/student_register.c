@@ -125,6 +125,23 @@ xj_student_register (struct xj_db *db, struct xj_student *s,
   return e;
 }
 
+/* Store @s with a @kind event and a "student.<kind>" audit entry. */
+static enum xj_err
+update_audited (struct xj_db *db, struct xj_student *s,
+                const struct xj_actor *a, const char *kind,
+                const char *before, const char *after)
+{
+  char idbuf[24], action[48];
+  enum xj_err e = xj_student_store_update (db, s, s->version, a, kind,
+                                           before, after);
+
+  if (XJ_E_OK != e)
+    return e;
+  xj_snprintf (idbuf, sizeof idbuf, "%lld", (long long) s->id);
+  xj_snprintf (action, sizeof action, "student.%s", kind);
+  return xj_audit_append (db, a, action, "student", idbuf, before, after);
+}
+
 enum xj_err
 xj_student_assign_id (struct xj_db *db, int64_t id, int64_t expect_version,
                       const char *id18, const struct xj_actor *a,
@@ -133,7 +150,6 @@ xj_student_assign_id (struct xj_db *db, int64_t id, int64_t expect_version,
   struct xj_student *s = xj_malloc (sizeof *s);
   char old_no[24];
   char *before = NULL, *after = NULL;
-  char idbuf[24];
   enum xj_err e;
 
   memset (res, 0, sizeof *res);
@@ -168,13 +184,7 @@ xj_student_assign_id (struct xj_db *db, int64_t id, int64_t expect_version,
   if (XJ_E_OK != e)
     goto out;
   after = record_json (s);
-  e = xj_student_store_update (db, s, s->version, a, "assign_id", before,
-                               after);
-  if (XJ_E_OK != e)
-    goto out;
-  xj_snprintf (idbuf, sizeof idbuf, "%lld", (long long) s->id);
-  e = xj_audit_append (db, a, "student.assign_id", "student", idbuf, before,
-                       after);
+  e = update_audited (db, s, a, "assign_id", before, after);
 out:
   free (before);
   free (after);
@@ -238,7 +248,6 @@ xj_student_move_class (struct xj_db *db, int64_t id, int64_t expect_version,
   struct xj_class from, to;
   bool have_from = false;
   char *before = NULL, *after = NULL;
-  char idbuf[24];
   enum xj_err e;
 
   e = xj_student_load (db, id, s);
@@ -267,13 +276,7 @@ xj_student_move_class (struct xj_db *db, int64_t id, int64_t expect_version,
   have_from = s->class_id && XJ_E_OK == xj_class_get (db, s->class_id, &from);
   move_json (have_from ? &from : NULL, &to, reason, &before, &after);
   s->class_id = to.id;
-  e = xj_student_store_update (db, s, s->version, a, "move_class", before,
-                               after);
-  if (XJ_E_OK != e)
-    goto out;
-  xj_snprintf (idbuf, sizeof idbuf, "%lld", (long long) s->id);
-  e = xj_audit_append (db, a, "student.move_class", "student", idbuf, before,
-                       after);
+  e = update_audited (db, s, a, "move_class", before, after);
 out:
   free (before);
   free (after);

@@ -155,6 +155,15 @@ export const revealStudent = (id, fields) =>
 export const createStudent = (student) => request('POST', '/students', { body: student })
 export const updateStudent = (id, patch) =>
   request('PATCH', '/students/' + encodeURIComponent(id), { body: patch })
+export const moveClass = (id, body) =>
+  request('POST', '/students/' + encodeURIComponent(id) + '/move-class', { body })
+
+// ---- suspected duplicates ----
+export const listDuplicates = (query) => request('GET', '/duplicates', { query })
+/** @action 'confirm' ({reason, cancel_id}) or 'dismiss' ({reason}). */
+export const resolveDuplicate = (id, action, body) =>
+  request('POST', '/duplicates/' + encodeURIComponent(id) + '/' + action, { body })
+export const scanDuplicates = (body) => request('POST', '/duplicates/scan', { body })
 export const studentEvents = (id) => request('GET', '/students/' + encodeURIComponent(id) + '/events')
 
 // ---- audit ----

@@ -1,5 +1,5 @@
 import { createRouter, createWebHashHistory } from 'vue-router'
-import { session, loadSession, canListSchools, canRegister, canImport, isAdmin, canChanges, canTransferIn, canYearEnd, canZones, canIntake, canManageUsers } from './session.js'
+import { session, loadSession, canListSchools, canRegister, canImport, isAdmin, canChanges, canTransferIn, canYearEnd, canZones, canIntake, canManageUsers, canReviewDuplicates } from './session.js'
 
 const routes = [
   { path: '/login', name: 'login', component: () => import('./views/Login.vue'), meta: { public: true } },
@@ -21,6 +21,7 @@ const routes = [
       { path: 'zones', name: 'zones', component: () => import('./views/Zones.vue'), meta: { allow: canZones } },
       { path: 'allocation', name: 'allocation', component: () => import('./views/Allocation.vue'), meta: { allow: canZones } },
       { path: 'intake', name: 'intake', component: () => import('./views/Intake.vue'), meta: { allow: canIntake } },
+      { path: 'duplicates', name: 'duplicates', component: () => import('./views/DuplicateReview.vue'), meta: { allow: canReviewDuplicates } },
       { path: 'audit', name: 'audit', component: () => import('./views/AuditLog.vue'), meta: { allow: isAdmin } },
       { path: 'settings', name: 'settings', component: () => import('./views/ChangeSettings.vue'), meta: { allow: isAdmin } },
       { path: 'suspensions', name: 'suspensions', component: () => import('./views/Suspensions.vue'), meta: { allow: canChanges } },

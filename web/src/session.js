@@ -78,4 +78,6 @@ export const canZones = (u) => isAdmin(u) || (isBureau(u) && !!u.region_code && 
 /** 新生名单: registrars (their school). */
 export const canIntake = (u) => isRegistrar(u) && !!u.school_id
 /** May see every request of the region (the 全部 tab, per-school backlog). */
+/** The bureau reviews suspected duplicates (GET/POST /duplicates). */
+export const canReviewDuplicates = (u) => isAdmin(u) || isBureau(u)
 export const canSeeAllChanges = (u) => isAdmin(u) || isBureau(u)

@@ -8,7 +8,19 @@ export default {
   },
   lang: { zh: '中文', en: 'English', switch: 'Language' },
   role: { admin: 'Administrator', bureau: 'Education bureau', registrar: 'Registrar', teacher: 'Class teacher' },
-  nav: { zones: 'Feeders and zones', allocation: 'Allocation', intake: 'Incoming', settings: 'Change settings', suspensions: 'Suspension follow-up', todo: 'To-do', transferIn: 'Transfer in', yearEnd: 'Year-end', home: 'Overview', schools: 'Schools', mySchool: 'My school', students: 'Students', register: 'Register', import: 'Import', audit: 'Audit log', users: 'Users' },
+  nav: { zones: 'Feeders and zones', allocation: 'Allocation', intake: 'Incoming', settings: 'Change settings', suspensions: 'Suspension follow-up', todo: 'To-do', transferIn: 'Transfer in', yearEnd: 'Year-end', home: 'Overview', schools: 'Schools', mySchool: 'My school', students: 'Students', register: 'Register', import: 'Import', audit: 'Audit log', users: 'Users', duplicates: 'Duplicates' },
+  dup: {
+    title: 'Suspected duplicate records', open: 'Open', confirmedTab: 'Confirmed', dismissedTab: 'Dismissed', county: 'County code',
+    scan: 'Scan the county', scanDone: 'Scan done: {groups} same-name-and-birth groups, {pairs} new pairs, {guardians} guardian IDs shared by too many children',
+    field: 'Item', recordA: 'Record A', recordB: 'Record B', same: 'same', differs: 'differs',
+    confirm: 'Confirm (cancel the wrong record)', dismiss: 'Dismiss (different people)', whichWrong: 'Which record is wrong and is to be cancelled?',
+    reason: 'Reason (required)', needReason: 'Please give a reason', confirmed: 'Cancellation requested (request {id})', dismissed: 'Dismissed',
+    f: {
+      registry_no: 'Registry no.', name: 'Name', gender: 'Gender', birth_date: 'Birth date', id_no: 'ID number', school_name: 'School',
+      grade_label: 'Grade', class_name: 'Class', status: 'Status', g1_name: 'Member 1', g1_phone: 'Member 1 phone',
+      g2_name: 'Member 2', g2_phone: 'Member 2 phone'
+    }
+  },
   login: {
     title: 'Log in', subtitle: 'Student Registry', username: 'User name', password: 'Password', submit: 'Log in',
     needUser: 'Enter the user name', needPassword: 'Enter the password', intranet: 'For the education intranet only', failed: 'Log-in failed'

@@ -8,7 +8,19 @@ export default {
   },
   lang: { zh: '中文', en: 'English', switch: '语言' },
   role: { admin: '系统管理员', bureau: '教育局', registrar: '学籍管理员', teacher: '班主任' },
-  nav: { zones: '对口与学区', allocation: '小升初分配', intake: '新生名单', settings: '变动设置', suspensions: '休学跟进', todo: '待办', transferIn: '转入申请', yearEnd: '学年升级', home: '概览', schools: '学校', mySchool: '本校', students: '学生', register: '新生注册', import: '批量导入', audit: '审计日志', users: '用户管理' },
+  nav: { zones: '对口与学区', allocation: '小升初分配', intake: '新生名单', settings: '变动设置', suspensions: '休学跟进', todo: '待办', transferIn: '转入申请', yearEnd: '学年升级', home: '概览', schools: '学校', mySchool: '本校', students: '学生', register: '新生注册', import: '批量导入', audit: '审计日志', users: '用户管理', duplicates: '重复学籍审核' },
+  dup: {
+    title: '疑似重复学籍审核', open: '待审核', confirmedTab: '已确认', dismissedTab: '已排除', county: '县级区划代码',
+    scan: '全县查重', scanDone: '查重完成：{groups}组同名同生日，新标记{pairs}对，{guardians}个监护人证件号被过多学生共用',
+    field: '项目', recordA: '记录甲', recordB: '记录乙', same: '相同', differs: '不同',
+    confirm: '确认重复（注销错误记录）', dismiss: '排除（不是同一人）', whichWrong: '请选择要注销的错误记录：',
+    reason: '处理理由（必填）', needReason: '请填写处理理由', confirmed: '已发起注销申请（编号{id}）', dismissed: '已排除',
+    f: {
+      registry_no: '学籍号', name: '姓名', gender: '性别', birth_date: '出生日期', id_no: '身份证件号', school_name: '学校',
+      grade_label: '年级', class_name: '班级', status: '学籍状态', g1_name: '成员1姓名', g1_phone: '成员1电话',
+      g2_name: '成员2姓名', g2_phone: '成员2电话'
+    }
+  },
   login: {
     title: '登录', subtitle: '学籍管理系统', username: '用户名', password: '密码', submit: '登录',
     needUser: '请输入用户名', needPassword: '请输入密码', intranet: '仅限教育系统内网使用', failed: '登录失败'
