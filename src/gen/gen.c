@@ -1064,11 +1064,14 @@ make_student (struct gen *g, unsigned long i, const struct pclass *pc,
                  || rng_chance (&r, 3 == ur ? 0.12 : 2 == ur ? 0.09 : 0.05))
                 ? 1 : 0;
   s->yibu = (boarder && s->need_aid && compulsory) ? 1 : 0;
-  if (! compulsory)
+  /* 共青团员 only from 14 on today (the cross-field rule of
+     xj_student_check_rules) */
+  if (by * 10000 + bm * 100 + bd > g->today - 140000)
+    xj_strlcpy (s->political, "13", sizeof s->political);
+  else if (! compulsory)
     xj_strlcpy (s->political, rng_chance (&r, 0.3 + 0.15 * in_stage) ? "03"
                 : "13", sizeof s->political);
-  else if ('2' == pc->grade[0] && in_stage >= 2 && by <= g->start_year - 14
-           && rng_chance (&r, 0.15))
+  else if ('2' == pc->grade[0] && in_stage >= 2 && rng_chance (&r, 0.15))
     xj_strlcpy (s->political, "03", sizeof s->political);
   else
     xj_strlcpy (s->political, "13", sizeof s->political);

@@ -220,20 +220,20 @@ scan_txn (struct xj_db *db, void *cls)
 enum xj_err
 xj_h_duplicate_scan (struct xj_req *r)
 {
-  struct scan_ctx c = { NULL, 8, &r->actor, { 0 } };
+  struct scan_ctx c = { NULL, 0, &r->actor, { 0 } };
   json_t *body = NULL;
   json_error_t jerr;
-  json_int_t gmax = 8;
+  json_int_t gmax = 0;
   enum xj_err e;
 
   if (XJ_E_OK != (e = xj_req_body_json (r, &body)))
     return e;
   if (0 != json_unpack_ex (body, &jerr, JSON_STRICT, "{s:s, s?I}", "county",
                            &c.county, "guardian_max", &gmax)
-      || gmax < 1 || gmax > 1000)
+      || gmax < 0 || gmax > 1000)
     {
       e = xj_reply_err (r, XJ_E_BAD_TYPE, NULL, "需要county（6位县级代码），"
-                        "guardian_max为1至1000");
+                        "guardian_max为1至1000（省略则用设置dup_guardian_max，默认8）");
       goto out;
     }
   c.guardian_max = (int) gmax;

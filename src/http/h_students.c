@@ -801,7 +801,10 @@ xj_h_student_patch (struct xj_req *r)
     }
   if (XJ_E_OK != (e = xj_student_edit_check (cur, s, &refused)))
     {
-      e = xj_reply_err (r, e, refused, NULL);
+      if (XJ_E_KEY_FIELD == e)
+        e = xj_reply_err (r, e, refused, "学校只能通过转学或升学变更");
+      else
+        e = xj_reply_err (r, e, refused, NULL);
       goto out;
     }
   if (s->version != version)

@@ -250,6 +250,9 @@ xj_identity_scan (struct xj_db *db, const char *county, int guardian_max,
   enum xj_err e;
 
   memset (res, 0, sizeof *res);
+  if (guardian_max <= 0
+      && XJ_E_OK != (e = xj_identity_guardian_max (db, &guardian_max)))
+    return e;
   sc.a = xj_malloc (sizeof *sc.a);
   sc.b = xj_malloc (sizeof *sc.b);
   e = xj_identity_scan_groups (db, county, &scan_group, &sc);

@@ -64,7 +64,8 @@ struct xj_identity_scan_result {
 /* Scan every record of @county (6 digits; a prefix such as "4418" scans a
    city) for suspected duplicates (same name and birth date with a shared
    guardian phone or guardian ID, or the same ID number) and for guardian
-   ID numbers shared by more than @guardian_max enrolled children; flag
+   ID numbers shared by more than @guardian_max enrolled children (0 =
+   the setting, xj_identity_guardian_max); flag
    each new pair in duplicate_flags (open, for review) and append one
    audit entry.  @with_baseline also runs the plain SQL GROUP BY the
    benchmark compares with. */
@@ -89,6 +90,10 @@ enum xj_err xj_dup_review (struct xj_db *db, const struct xj_user *u,
                            const char **field);
 
 /* ---- store (identity_store.c) ---- */
+
+/* The setting "dup_guardian_max" (settings table; default 8, 1..1000):
+   more children than this sharing one guardian ID number is flagged. */
+enum xj_err xj_identity_guardian_max (struct xj_db *db, int *out);
 
 /* Is @no a current or former registry number of some record? */
 enum xj_err xj_identity_regno_used (struct xj_db *db, const char *no,

@@ -95,11 +95,34 @@ XJ_DB_STMT (st_id_county_data,
             " WHERE sc.county_code >= $1 AND sc.county_code < $1 || ':'"
             " AND st.status IN ('enrolled', 'suspended') ORDER BY st.id")
 
+XJ_DB_STMT (st_id_setting,
+            "SELECT value FROM settings WHERE key = 'dup_guardian_max'")
+
 static int
 int_cb (void *cls, const struct xj_db_row *r)
 {
   *(int64_t *) cls = xj_db_int (r, 0);
   return 1;
+}
+
+static int
+text_int_cb (void *cls, const struct xj_db_row *r)
+{
+  *(int64_t *) cls = strtoll (xj_db_text (r, 0), NULL, 10);
+  return 1;
+}
+
+enum xj_err
+xj_identity_guardian_max (struct xj_db *db, int *out)
+{
+  int64_t v = 8;
+  enum xj_qs qs = xj_db_q (db, &st_id_setting, XJ_DB_NOPARAMS, &text_int_cb,
+                           &v);
+
+  if (qs < 0)
+    return xj_db_qs_err (qs);
+  *out = (v >= 1 && v <= 1000) ? (int) v : 8;
+  return XJ_E_OK;
 }
 
 enum xj_err

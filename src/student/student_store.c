@@ -34,7 +34,6 @@ XJ_DB_STMT (st_stu_lookup,
             " OR st.registry_no = $2"
             " OR st.id = (SELECT student_id FROM student_aliases"
             " WHERE registry_no = $2)")
-XJ_DB_STMT (st_stu_lseq, "UPDATE l_seq SET next = next + 1 WHERE id = 1 RETURNING next - 1")
 XJ_DB_STMT (st_stu_dups,
             "SELECT st.id, st.name, st.school_id, sc.name, sc.county_code"
             " FROM students st JOIN schools sc ON sc.id = st.school_id"
@@ -292,27 +291,6 @@ xj_student_lookup (struct xj_db *db, const char *id_no,
   if (qs < 0)
     return xj_db_qs_err (qs);
   return XJ_QS_NONE == qs ? XJ_E_NOT_FOUND : XJ_E_OK;
-}
-
-static int
-int_cb (void *cls, const struct xj_db_row *r)
-{
-  *(int64_t *) cls = xj_db_int (r, 0);
-  return 0;
-}
-
-enum xj_err
-xj_student_next_lseq (struct xj_db *db, unsigned *seq)
-{
-  int64_t v = 0;
-  enum xj_qs qs = xj_db_q (db, &st_stu_lseq, XJ_DB_NOPARAMS, &int_cb, &v);
-
-  if (qs < 0)
-    return xj_db_qs_err (qs);
-  if (v < 1 || v > 9999)
-    return XJ_E_INTERNAL;
-  *seq = (unsigned) v;
-  return XJ_E_OK;
 }
 
 struct dup_ctx {

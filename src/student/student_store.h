@@ -56,9 +56,7 @@ enum xj_err xj_student_lookup (struct xj_db *db, const char *id_no,
                                const char *registry_no,
                                struct xj_student_lookup *out);
 
-/* Next temporary L-number sequence value (1..9999 wrapping into the
-   birth-date space is not allowed: fails with XJ_E_INTERNAL at 10000). */
-enum xj_err xj_student_next_lseq (struct xj_db *db, unsigned *seq);
+/* L numbers: xj_identity_next_l (identity.h), per county and birth date. */
 
 /* Context shown beside a record: where it is held. */
 struct xj_student_ctx {
