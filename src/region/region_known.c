@@ -13,14 +13,8 @@
 
 #include "core/util.h"
 #include "region/region.h"
+#include "region/region_rows.h"
 
-struct xj_region_row {
-  const char *code;
-  const char *name;
-  const char *parent;
-};
-extern const struct xj_region_row xj_region_rows[];
-extern const unsigned long xj_region_nrows;
 
 static const char **sorted;   /* codes in strcmp order; never freed */
 static size_t nsorted;

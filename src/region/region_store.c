@@ -9,16 +9,8 @@
 
 #include "core/util.h"
 #include "region/region.h"
+#include "region/region_rows.h"
 
-/* Generated table (build/gen/regions.c); rows end with code == NULL.
-   Parents come before children.  parent is NULL for provinces. */
-struct xj_region_row {
-  const char *code;
-  const char *name;
-  const char *parent;
-};
-extern const struct xj_region_row xj_region_rows[];
-extern const unsigned long xj_region_nrows;
 
 XJ_DB_STMT (st_region_ins,
             "INSERT OR IGNORE INTO regions (code, name, level, parent)"

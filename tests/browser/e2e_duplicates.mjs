@@ -4,29 +4,10 @@
 // of the record chosen as wrong.
 //   node tests/browser/e2e_duplicates.mjs http://127.0.0.1:PORT
 // Prints "ok - …" / "not ok - …" per check and "N passed, M failed".
-import { Fail, PASSWORD, assert, pwRequest, start } from './lib.mjs'
+import { apiAs, assert, start } from './lib.mjs'
 
 const { base, page, check, checkSelfContained, loginAs, finish } =
   await start('e2e_duplicates.mjs', { shots: 'xj-dup', skipNote: 'an earlier step failed' })
-
-async function apiAs(user) {
-  const ctx = await pwRequest.newContext({ baseURL: base + '/' })
-  const r = await ctx.post('api/v1/session', { data: { username: user, password: PASSWORD } })
-  if (r.status() !== 200) throw new Fail(`API log-in of ${user} answered ${r.status()}`)
-  const b = await r.json()
-  const token = b.csrf_token
-  return {
-    get: async (p) => {
-      const x = await ctx.get('api/v1' + p)
-      return { status: x.status(), body: await x.json().catch(() => null) }
-    },
-    post: async (p, data) => {
-      const x = await ctx.post('api/v1' + p, { data: data || {}, headers: { 'X-CSRF-Token': token } })
-      return { status: x.status(), body: await x.json().catch(() => null) }
-    },
-    close: () => ctx.dispose()
-  }
-}
 
 // A valid resident ID of 阳山县 born @ymd (male: odd 17th digit).
 let seq = 101
@@ -63,7 +44,7 @@ async function pair(name) {
 const card = (id) => page.locator(`[data-test=dup-${id}]`)
 
 await check('a flagged pair is listed side by side and dismissed with a reason', async () => {
-  bureau = await apiAs('ys_bureau')
+  bureau = await apiAs(base, 'ys_bureau')
   const s = await bureau.get('/schools?per_page=100')
   school = s.body.items.find((x) => x.stage === 'primary')
   assert(school, 'no primary school in the demo county')
