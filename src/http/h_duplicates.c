@@ -31,7 +31,7 @@ side_json (struct xj_req *r, int64_t id, bool *visible)
       const char *gl = xj_code_zh ("grade", s->grade);
 
       *visible = true;
-      j = xj_student_to_json (s, true);
+      j = xj_student_to_json (s, 0);
       json_object_set_new (j, "school_name", json_string (ctx.school_name));
       json_object_set_new (j, "class_name", json_string (ctx.class_name));
       json_object_set_new (j, "grade_label", json_string (gl ? gl : ""));

@@ -924,7 +924,7 @@ xj_h_student_move_class (struct xj_req *r)
         {
           xj_student_load_ctx (r->db, mc.id, s, &ctx);
           xj_reply_json (r, 200, json_pack ("{s:o}", "student",
-                                            record_json (r, s, &ctx, true)));
+                                            record_json (r, s, &ctx, 0)));
         }
       else if (XJ_E_DB != e && XJ_E_DB_BUSY != e && XJ_E_INTERNAL != e)
         e = xj_reply_err (r, e, XJ_E_CONFLICT == e ? "version" : "class_id",
