@@ -265,6 +265,8 @@ xj_table_writer_close (struct xj_table_writer *w, bool abandon)
 /* ---- students ---- */
 
 struct exp_ctx {
+  const struct xj_export_opts *o;
+  int64_t total;
   struct xj_table_writer *w;
   unsigned show;
   int64_t rows;
@@ -284,6 +286,13 @@ exp_row (void *cls, const struct xj_student *s,
                                   ctx->class_name, c->show, c->buf[i],
                                   sizeof c->buf[i]);
   c->rows++;
+  if (c->o->progress && 0 == c->rows % XJ_EXPORT_PROGRESS_ROWS)
+    {
+      enum xj_err e = c->o->progress (c->o->progress_cls, c->rows, c->total);
+
+      if (XJ_E_OK != e)
+        return e;
+    }
   return xj_table_writer_row (c->w, c->cells, c->ncols);
 }
 
@@ -292,6 +301,19 @@ total_cb (void *cls, const struct xj_student_item *it)
 {
   (void) cls;
   (void) it;
+}
+
+enum xj_err
+xj_export_count (struct xj_db *db, const struct xj_export_opts *o,
+                 int64_t *total)
+{
+  struct xj_student_filter f = o->filter;
+
+  *total = 0;
+  f.limit = 0;
+  f.offset = 0;
+  return xj_student_list (db, o->scope.prefix, o->scope.school_id,
+                          o->scope.teacher_id, &f, total, &total_cb, NULL);
 }
 
 struct exp_audit {
@@ -346,22 +368,19 @@ export_txn (struct xj_db *db, void *cls)
   struct exp_run *x = cls;
   const struct xj_export_opts *o = x->o;
   struct exp_ctx *c = x->c;
-  struct xj_student_filter f = o->filter;
-  int64_t total = 0;
   enum xj_err e, ec;
 
   c->rows = 0;
-  if (XJ_EXPORT_XLSX == o->format)
+  if (XJ_EXPORT_XLSX == o->format || o->progress)
     {
-      /* one sheet holds 1,048,576 rows: refuse before writing anything */
-      f.limit = 0;
-      f.offset = 0;
-      e = xj_student_list (db, o->scope.prefix, o->scope.school_id,
-                           o->scope.teacher_id, &f, &total, &total_cb, NULL);
-      if (XJ_E_OK != e)
+      if (XJ_E_OK != (e = xj_export_count (db, o, &c->total)))
         return e;
-      if (total > XJ_EXPORT_XLSX_MAX_ROWS)
+      /* one sheet holds 1,048,576 rows: refuse before writing anything */
+      if (XJ_EXPORT_XLSX == o->format && c->total > XJ_EXPORT_XLSX_MAX_ROWS)
         return XJ_E_EXPORT_TOO_MANY_ROWS;
+      if (o->progress
+          && XJ_E_OK != (e = o->progress (o->progress_cls, 0, c->total)))
+        return e;
     }
   e = xj_table_writer_open (x->path, o->format, o->encoding, o->tmpdir, &c->w);
   if (XJ_E_OK != e)
@@ -386,6 +405,7 @@ xj_export_students (struct xj_db *db, const struct xj_export_opts *o,
 
   *rows = 0;
   c.show = o->show;
+  c.o = o;
   c.ncols = xj_import_ncolumns ();
   c.buf = xj_calloc (c.ncols, sizeof *c.buf);
   c.cells = xj_calloc (c.ncols, sizeof *c.cells);

@@ -54,7 +54,18 @@ struct xj_export_opts {
   struct xj_student_filter filter;  /* narrows the scope; sort ignored */
   const char *tmpdir;               /* XLSX spill files; NULL = /tmp */
   const struct xj_actor *actor;     /* for the audit entry */
+  /* Progress (NULL = none): called once with the row count before the
+     first row, then every XJ_EXPORT_PROGRESS_ROWS rows; anything but
+     XJ_E_OK stops the export with that error (a cancel). */
+  enum xj_err (*progress) (void *cls, int64_t done, int64_t total);
+  void *progress_cls;
 };
+#define XJ_EXPORT_PROGRESS_ROWS 1000
+
+/* How many rows xj_export_students would write for @o (scope and
+   filter), without writing anything.  Not inside a transaction. */
+enum xj_err xj_export_count (struct xj_db *db, const struct xj_export_opts *o,
+                             int64_t *total);
 
 /* Write every student of the scoped, filtered list to @path, one header
    row of the import columns then one row per student in row-id order.

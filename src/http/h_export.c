@@ -6,6 +6,11 @@
  * output (reveal) shows what the caller's reveal rights allow -- the same
  * policy as the record's reveal (user/reveal.h) -- and is audited
  * (src/export does the writing and the audit entry).
+ *
+ * None of them may hold every request thread (issue 9): a direct export
+ * or class-card batch takes one of export.max_running slots (else 503
+ * export_busy with Retry-After), a list over export.direct_max_rows must
+ * go through a background job (/exports, src/export/export_job.c).
  */
 #include <fcntl.h>
 #include <stdlib.h>
@@ -13,6 +18,7 @@
 #include <strings.h>
 #include <unistd.h>
 #include "export/export.h"
+#include "export/export_job.h"
 #include "user/reveal.h"
 #include "http/handlers.h"
 #include "klass/klass.h"
@@ -57,59 +63,174 @@ temp_path (struct xj_req *r, const char *tag, char *path, size_t size)
   return XJ_E_OK;
 }
 
-enum xj_err
-xj_h_students_export (struct xj_req *r)
+/* The export options of GET /students/export and POST /exports from the
+   query: format, encoding, reveal, then the list filters into @sq (a
+   number search is counted against the caller's search budget). */
+static enum xj_err
+parse_export_opts (struct xj_req *r, struct xj_export_opts *o,
+                   struct xj_student_query *sq)
 {
-  struct xj_export_opts o = { 0 };
-  struct xj_student_query sq;
-  char path[1200], name[64];
   const char *v;
-  int64_t rows = 0;
-  int y, m, d;
-  enum xj_err e;
 
+  memset (o, 0, sizeof *o);
   v = xj_req_arg (r, "format");
   if (NULL == v || '\0' == *v || 0 == strcmp (v, "xlsx"))
-    o.format = XJ_EXPORT_XLSX;
+    o->format = XJ_EXPORT_XLSX;
   else if (0 == strcmp (v, "csv"))
-    o.format = XJ_EXPORT_CSV;
+    o->format = XJ_EXPORT_CSV;
   else
     return xj_reply_err (r, XJ_E_EXPORT_FORMAT, "format", "%s", v);
   v = xj_req_arg (r, "encoding");
   if (NULL == v || '\0' == *v || 0 == strcasecmp (v, "utf-8")
       || 0 == strcasecmp (v, "utf8"))
-    o.encoding = XJ_EXPORT_UTF8;
-  else if (0 == strcasecmp (v, "gb18030") && XJ_EXPORT_CSV == o.format)
-    o.encoding = XJ_EXPORT_GB18030;
+    o->encoding = XJ_EXPORT_UTF8;
+  else if (0 == strcasecmp (v, "gb18030") && XJ_EXPORT_CSV == o->format)
+    o->encoding = XJ_EXPORT_GB18030;
   else
     return xj_reply_err (r, XJ_E_EXPORT_FORMAT, "encoding", "%s", v);
   /* the filter last: a bad request spends no search */
-  if (XJ_E_OK != reveal_arg (r, 0, &o.show)
-      || XJ_E_OK != xj_req_student_filter (r, &o.filter, &sq))
+  if (XJ_E_OK != reveal_arg (r, 0, &o->show)
+      || XJ_E_OK != xj_req_student_filter (r, &o->filter, sq))
     return r->err;
-  xj_scope_of (&r->user, &o.scope);
-  o.tmpdir = xj_req_tmpdir (r);
-  o.actor = &r->actor;
-  if (XJ_E_OK != temp_path (r, "export", path, sizeof path))
+  xj_scope_of (&r->user, &o->scope);
+  o->tmpdir = xj_req_tmpdir (r);
+  o->actor = &r->actor;
+  return XJ_E_OK;
+}
+
+/* Direct download: lists of up to export.direct_max_rows rows, while one
+   of export.max_running slots is free (so exports never hold every
+   request thread); larger lists go through POST /exports. */
+enum xj_err
+xj_h_students_export (struct xj_req *r)
+{
+  struct xj_export_opts o;
+  struct xj_student_query sq;
+  struct xj_export_settings set;
+  char path[1200], name[64];
+  int64_t rows = 0;
+  enum xj_err e;
+
+  if (XJ_E_OK != parse_export_opts (r, &o, &sq))
     return r->err;
-  e = xj_export_students (r->db, &o, path, &rows);
-  if (XJ_E_OK == e)
-    e = xj_req_search_audit (r, "export", &sq, rows);
-  if (XJ_E_OK != e)
+  if (XJ_E_OK != (e = xj_export_settings_get (r->db, &set))
+      || XJ_E_OK != (e = xj_export_count (r->db, &o, &rows)))
+    return xj_reply_err (r, e, NULL, NULL);
+  if (rows > set.direct_max_rows)
+    return xj_reply_err (r, XJ_E_EXPORT_USE_JOB, NULL,
+                         "共%lld行，直接下载上限%lld行", (long long) rows,
+                         (long long) set.direct_max_rows);
+  if (! xj_export_slot_take (set.max_running))
+    return xj_reply_err (r, XJ_E_EXPORT_BUSY, NULL, NULL);
+  if (XJ_E_OK == (e = temp_path (r, "export", path, sizeof path)))
     {
-      unlink (path);
-      return xj_reply_err (r, e, NULL, NULL);
+      e = xj_export_students (r->db, &o, path, &rows);
+      if (XJ_E_OK == e)
+        e = xj_req_search_audit (r, "export", &sq, rows);
+      if (XJ_E_OK != e)
+        {
+          unlink (path);
+          e = xj_reply_err (r, e, NULL, NULL);
+        }
     }
-  xj_today (&y, &m, &d);
-  xj_snprintf (name, sizeof name, "学生名册-%04d%02d%02d.%s", y, m, d,
-               XJ_EXPORT_CSV == o.format ? "csv" : "xlsx");
-  return xj_reply_file (
-    r, path, true,
-    XJ_EXPORT_CSV == o.format
-      ? (XJ_EXPORT_GB18030 == o.encoding ? "text/csv; charset=GB18030"
-                                         : "text/csv; charset=utf-8")
-      : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    name);
+  xj_export_slot_release ();
+  if (XJ_E_OK != e)
+    return e;
+  xj_export_file_name (&o, name, sizeof name);
+  return xj_reply_file (r, path, true, xj_export_mime (&o), name);
+}
+
+/* ---- background exports: /exports ---- */
+
+/* The search (a whole ID or registry number in the filter) is audited
+   when the job is queued, with the rows it matches then. */
+enum xj_err
+xj_h_export_create (struct xj_req *r)
+{
+  struct xj_export_opts o;
+  struct xj_student_query sq;
+  struct xj_export_settings set;
+  int64_t id, rows;
+  json_t *job;
+  enum xj_err e;
+
+  if (XJ_E_OK != parse_export_opts (r, &o, &sq))
+    return r->err;
+  if (XJ_E_OK != (e = xj_export_settings_get (r->db, &set))
+      || XJ_E_OK != (e = xj_export_count (r->db, &o, &rows))
+      || XJ_E_OK != (e = xj_req_search_audit (r, "export", &sq, rows))
+      || XJ_E_OK != (e = xj_export_job_submit (xj_db_path (r->db), &set, &o,
+                                               r->user.id, &id))
+      || XJ_E_OK != (e = xj_export_job_get (r->user.id, id, &job)))
+    return xj_reply_err (r, e, NULL, NULL);
+  xj_reply_json (r, 202, job);
+  return XJ_E_OK;
+}
+
+enum xj_err
+xj_h_exports (struct xj_req *r)
+{
+  struct xj_export_settings set;
+  enum xj_err e;
+
+  if (XJ_E_OK != (e = xj_export_settings_get (r->db, &set)))
+    return xj_reply_err (r, e, NULL, NULL);
+  xj_export_job_sweep (set.retention_days);
+  xj_reply_json (r, 200,
+                 json_pack ("{s:I, s:I, s:o}", "direct_max_rows",
+                            (json_int_t) set.direct_max_rows,
+                            "retention_days", (json_int_t) set.retention_days,
+                            "jobs", xj_export_job_list (r->user.id)));
+  return XJ_E_OK;
+}
+
+enum xj_err
+xj_h_export_get (struct xj_req *r)
+{
+  int64_t id;
+  json_t *job;
+
+  if (XJ_E_OK != xj_req_path_id (r, 0, &id))
+    return r->err;
+  if (XJ_E_OK != xj_export_job_get (r->user.id, id, &job))
+    return xj_reply_err (r, XJ_E_NOT_FOUND, NULL, NULL);
+  xj_reply_json (r, 200, job);
+  return XJ_E_OK;
+}
+
+enum xj_err
+xj_h_export_file (struct xj_req *r)
+{
+  char path[1200], name[64];
+  const char *type;
+  int64_t id;
+  enum xj_err e;
+
+  if (XJ_E_OK != xj_req_path_id (r, 0, &id))
+    return r->err;
+  e = xj_export_job_file (r->user.id, id, path, sizeof path, name,
+                          sizeof name, &type);
+  if (XJ_E_OK != e)
+    return xj_reply_err (r, e, NULL, NULL);
+  return xj_reply_file (r, path, false, type, name);
+}
+
+enum xj_err
+xj_h_export_cancel (struct xj_req *r)
+{
+  int64_t id;
+  json_t *job;
+
+  if (XJ_E_OK != xj_req_path_id (r, 0, &id))
+    return r->err;
+  if (XJ_E_OK != xj_export_job_cancel (r->user.id, id))
+    return xj_reply_err (r, XJ_E_NOT_FOUND, NULL, NULL);
+  /* a discarded finished job is gone: answer its last state */
+  if (XJ_E_OK != xj_export_job_get (r->user.id, id, &job))
+    job = json_pack ("{s:I, s:s}", "id", (json_int_t) id, "status",
+                     "deleted");
+  xj_reply_json (r, 200, job);
+  return XJ_E_OK;
 }
 
 enum xj_err
@@ -165,6 +286,7 @@ xj_h_class_cards (struct xj_req *r)
   struct xj_school sc;
   struct xj_scope scope;
   struct xj_card_opts o = { 0 };
+  struct xj_export_settings set;
   char path[1200], name[200];
   int64_t id, pages = 0;
   enum xj_err e;
@@ -182,12 +304,22 @@ xj_h_class_cards (struct xj_req *r)
   /* a class teacher sees only their own classes */
   if (! xj_scope_student (&r->user, sc.id, sc.county_code, c.id))
     return xj_reply_err (r, XJ_E_NOT_FOUND, NULL, NULL);
+  if (XJ_E_OK != (e = xj_export_settings_get (r->db, &set)))
+    return xj_reply_err (r, e, NULL, NULL);
+  /* a class's cards are one bounded batch (its students), but drawing
+     them is slow: one of the export slots, never every request thread */
+  if (! xj_export_slot_take (set.max_running))
+    return xj_reply_err (r, XJ_E_EXPORT_BUSY, NULL, NULL);
   if (XJ_E_OK != temp_path (r, "cards", path, sizeof path))
-    return r->err;
+    {
+      xj_export_slot_release ();
+      return r->err;
+    }
   xj_scope_of (&r->user, &scope);
   o.printer = r->user.username;
   o.actor = &r->actor;
   e = xj_card_class (r->db, &o, &scope, id, path, &pages);
+  xj_export_slot_release ();
   if (XJ_E_OK != e)
     {
       unlink (path);

@@ -82,6 +82,11 @@ enum xj_err xj_h_duplicate_scan (struct xj_req *r);
 enum xj_err xj_h_students_export (struct xj_req *r);
 enum xj_err xj_h_student_card (struct xj_req *r);
 enum xj_err xj_h_class_cards (struct xj_req *r);
+enum xj_err xj_h_export_create (struct xj_req *r);
+enum xj_err xj_h_exports (struct xj_req *r);
+enum xj_err xj_h_export_get (struct xj_req *r);
+enum xj_err xj_h_export_file (struct xj_req *r);
+enum xj_err xj_h_export_cancel (struct xj_req *r);
 /* h_imports.c */
 enum xj_err xj_h_import_create (struct xj_req *r);
 enum xj_err xj_h_imports (struct xj_req *r);

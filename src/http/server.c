@@ -29,6 +29,7 @@
 #include "http/req.h"
 #include "http/server.h"
 #include "http/static.h"
+#include "export/export_job.h"
 #include "import/import.h"
 #include "student/student_json.h"
 
@@ -398,7 +399,7 @@ queue_json (struct xj_req *r)
     }
   add_common_headers (resp);
   MHD_add_response_header (resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-  if (XJ_E_DB_BUSY == r->err)
+  if (XJ_E_DB_BUSY == r->err || XJ_E_EXPORT_BUSY == r->err)
     MHD_add_response_header (resp, MHD_HTTP_HEADER_RETRY_AFTER, "5");
   else if (r->retry_after && XJ_E_OK != r->err)
     {
@@ -1012,6 +1013,7 @@ xj_server_run (const struct xj_server_config *cfg)
   XJ_INFO ("signal %d: stopping (letting in-flight requests finish)", sig);
   MHD_quiesce_daemon (d);
   xj_import_worker_stop (); /* cancels a running import: it rolls back */
+  xj_export_jobs_stop ();   /* cancels running exports, joins workers */
   for (int i = 0; i < 100 && atomic_load (&active_requests) > 0; i++)
     usleep (100 * 1000);
   MHD_stop_daemon (d);
