@@ -7,6 +7,7 @@
 #include <sodium.h>
 #include "audit/audit.h"
 #include "cli/cli.h"
+#include "core/fault.h"
 #include "core/util.h"
 #include "help.h"
 
@@ -93,6 +94,12 @@ main (int argc, char **argv)
     }
   if (getenv ("XJ_DEBUG"))
     xj_log_set_level (XJ_LOG_DEBUG);
+  /* tests only: XJ_FAULT="commit:1" etc. (docs/internals/faults.md) */
+  if (! xj_fault_from_env ())
+    {
+      fprintf (stderr, "xueji: XJ_FAULT must be alloc|write|fsync|commit:N\n");
+      return 2;
+    }
   g.db_path = getenv ("XUEJI_DB");
   if (NULL == g.db_path || '\0' == *g.db_path)
     g.db_path = "./xueji.db";

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <pthread.h>
+#include "fault.h"
 #include "util.h"
 
 static enum xj_log_level log_level = XJ_LOG_INFO;
@@ -20,7 +21,7 @@ oom (size_t n)
 void *
 xj_malloc (size_t n)
 {
-  void *p = malloc (n ? n : 1);
+  void *p = xj_fault_hit (XJ_FAULT_ALLOC) ? NULL : malloc (n ? n : 1);
   if (NULL == p)
     oom (n);
   return p;
@@ -29,7 +30,8 @@ xj_malloc (size_t n)
 void *
 xj_calloc (size_t n, size_t size)
 {
-  void *p = calloc (n ? n : 1, size ? size : 1);
+  void *p = xj_fault_hit (XJ_FAULT_ALLOC) ? NULL
+                                           : calloc (n ? n : 1, size ? size : 1);
   if (NULL == p)
     oom (n * size);
   return p;
@@ -38,7 +40,7 @@ xj_calloc (size_t n, size_t size)
 void *
 xj_realloc (void *p, size_t n)
 {
-  void *q = realloc (p, n ? n : 1);
+  void *q = xj_fault_hit (XJ_FAULT_ALLOC) ? NULL : realloc (p, n ? n : 1);
   if (NULL == q)
     oom (n);
   return q;

@@ -126,6 +126,9 @@ enum xj_db_open_flags {
 };
 /* Open @path, set pragmas (WAL, foreign keys, busy timeout), apply pending
    migrations and prepare every registered statement.  Caller owns *out. */
+/* Fault injection (core/fault.h): install the counting allocator and
+   VFS shim once, before SQLite initialises.  xj_db_open calls it. */
+void xj_db_fault_install (void);
 enum xj_err xj_db_open (const char *path, int flags, struct xj_db **out);
 void xj_db_close (struct xj_db *db);
 const char *xj_db_path (const struct xj_db *db);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "db.h"
+#include "../core/fault.h"
 #include "../core/util.h"
 
 /* Migrations, generated from the files in src/db/migrations
@@ -333,6 +334,7 @@ xj_db_open (const char *path, int flags, struct xj_db **out)
   enum xj_err e;
 
   *out = NULL;
+  xj_db_fault_install ();
   if ((flags & XJ_DB_OPEN_AUTH) && 0 != access (path, F_OK))
     flags |= XJ_DB_OPEN_CREATE;
   if (flags & XJ_DB_OPEN_CREATE)
@@ -491,6 +493,9 @@ xj_db_txn_run (struct xj_db *db, const char *name, bool write,
         }
       db->in_txn = true;
       e = cb (db, cls);
+      /* fault point: a COMMIT that fails (core/fault.h) */
+      if (XJ_E_OK == e && write && xj_fault_hit (XJ_FAULT_COMMIT))
+        e = XJ_E_DB;
       if (XJ_E_OK == e)
         {
           rc = exec_simple (db, "COMMIT");

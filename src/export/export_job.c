@@ -327,7 +327,7 @@ job_json (const struct job *j)
                  "format", XJ_EXPORT_CSV == j->o.format ? "csv" : "xlsx",
                  "encoding", XJ_EXPORT_GB18030 == j->o.encoding ? "gb18030"
                                                                 : "utf-8",
-                 "reveal", (int) j->o.reveal,
+                 "reveal", (int) (0 != j->o.show),
                  "rows_done", (json_int_t) j->rows_done,
                  "rows_total", (json_int_t) j->rows_total,
                  "created_at", created,

@@ -178,6 +178,12 @@ export function apiUrl(path, query) {
 export const studentsExportUrl = (query) => apiUrl('/students/export', query)
 export const studentCardUrl = (id) => apiUrl('/students/' + encodeURIComponent(id) + '/card.pdf')
 export const classCardsUrl = (id) => apiUrl('/classes/' + encodeURIComponent(id) + '/cards.pdf')
+// Background exports of large lists (POST /exports with the export query).
+export const listExports = () => request('GET', '/exports')
+export const startExport = (query) => request('POST', '/exports', { query })
+export const getExport = (id) => request('GET', '/exports/' + encodeURIComponent(id))
+export const cancelExport = (id) => request('POST', '/exports/' + encodeURIComponent(id) + '/cancel')
+export const exportFileUrl = (id) => apiUrl('/exports/' + encodeURIComponent(id) + '/file')
 
 // ---- bulk import ----
 /**

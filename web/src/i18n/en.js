@@ -102,7 +102,9 @@ export default {
     export: 'Export', xlsx: 'Excel (.xlsx)', csv: 'CSV (UTF-8)', csvGb: 'CSV (GB18030, for Excel)',
     reveal: 'Full details', revealNote: 'Exporting the ID or phone numbers you may see in full is recorded in the audit log',
     revealConfirm: 'The file will contain the full ID or phone numbers you may see. The export is recorded in the audit log. Continue?',
-    started: 'Download started', revealStarted: 'Download started; the export was recorded in the audit log'
+    started: 'Download started', revealStarted: 'Download started; the export was recorded in the audit log',
+    jobTitle: 'Background export', jobRows: '{done} / {total} rows exported', jobDownload: 'Download', jobClose: 'Close',
+    jobStatus: { queued: 'Queued…', running: 'Exporting… (you may close this window)', done: 'Done; download started', failed: 'Export failed', cancelled: 'Cancelled', deleted: 'Deleted' }
   },
   print: { card: 'Print registry card', classCards: 'Print class cards', actions: 'Actions', auditNote: 'Printing registry cards is recorded in the audit log' },
   audit: {

@@ -101,7 +101,9 @@ export default {
     export: '导出', xlsx: 'Excel（.xlsx）', csv: 'CSV（UTF-8）', csvGb: 'CSV（GB18030，适用于 Excel）',
     reveal: '含完整信息', revealNote: '导出您有权查看的完整证件号或电话，将记入审计日志',
     revealConfirm: '导出的文件将包含您有权查看的完整身份证件号或联系电话。此操作将记入审计日志，是否继续？',
-    started: '已开始下载', revealStarted: '已开始下载，此次导出已记入审计日志'
+    started: '已开始下载', revealStarted: '已开始下载，此次导出已记入审计日志',
+    jobTitle: '后台导出', jobRows: '已导出 {done} / {total} 行', jobDownload: '下载', jobClose: '关闭',
+    jobStatus: { queued: '排队中…', running: '导出中…（可关闭此窗口，稍后在此下载）', done: '已完成，已开始下载', failed: '导出失败', cancelled: '已取消', deleted: '已删除' }
   },
   print: { card: '打印学籍卡', classCards: '打印全班学籍卡', actions: '操作', auditNote: '打印学籍卡将记入审计日志' },
   audit: {
