@@ -228,10 +228,12 @@ digest (const char *path, unsigned char out[32])
         for (int i = 0; i < sqlite3_column_count (rows); i++)
           {
             unsigned char t = (unsigned char) sqlite3_column_type (rows, i);
+            const void *b = sqlite3_column_blob (rows, i);
 
             xj_sha256_update (&h, &t, 1);
-            xj_sha256_update (&h, sqlite3_column_blob (rows, i),
-                              (size_t) sqlite3_column_bytes (rows, i));
+            if (b)
+              xj_sha256_update (&h, b,
+                                (size_t) sqlite3_column_bytes (rows, i));
           }
       sqlite3_finalize (rows);
     }

@@ -1,0 +1,170 @@
+"""Operations (docs/deploy.md): the nightly backup and its restore drill,
+and upgrading a database of every earlier schema version.
+
+Upgrade fixtures: a database made by the current binary (init, gen, a
+user, a registration through the API) is taken back to schema version k
+for every k below the latest by dropping what migrations k+1.. created
+(every migration after 0001 only adds tables, indexes and triggers; the
+test checks that, so a migration that alters data must bring its own
+fixture) and deleting their schema_version rows.  Opening it with the
+current binary must migrate it to the latest version with exactly the
+schema of a fresh database, keep every row, and pass `xueji check`."""
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import (ADMIN_PW, PW, ROOT, Api, Server, cli_ok, primary_body,
+                      run_cli, sql)
+
+MIGRATIONS = sorted((ROOT / "src" / "db" / "migrations").glob("*.sql"))
+CREATE = re.compile(r"CREATE\s+(?:UNIQUE\s+)?(TABLE|INDEX|TRIGGER|VIEW)\s+"
+                    r"(?:IF\s+NOT\s+EXISTS\s+)?(\w+)", re.I)
+DATA_TABLES = ["schools", "classes", "students", "users", "audit_log",
+               "student_events", "regions"]
+
+
+def version_of(path):
+    return int(path.name.split("_")[0])
+
+
+def schema(db):
+    """Every object's SQL except schema_version's rows, normalised."""
+    return sorted(l for l in sql(db, "select type || ' ' || name || ' ' || "
+                                 "coalesce(sql, '') from sqlite_schema "
+                                 "where name not like 'sqlite_%'"))
+
+
+def counts(db):
+    return {t: sql(db, f"select count(*) from {t}")[0] for t in DATA_TABLES}
+
+
+@pytest.fixture(scope="module")
+def current_db(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("ops")
+    db = tmp / "x.db"
+    cli_ok("init", db=db, env={"XUEJI_ADMIN_PASSWORD": ADMIN_PW})
+    cli_ok("gen", "--county", "441823", "--schools", "2", "--students", "60",
+           db=db)
+    code = sql(db, "select code from schools where stage = 'primary' "
+               "order by code limit 1")[0]
+    cli_ok("user", "add", "ops_reg", "--role", "registrar", "--school", code,
+           db=db, env={"XUEJI_PASSWORD": PW})
+    srv = Server(db, ["serve"], tmp)
+    try:
+        a = Api(srv.base, "ops_reg", PW)
+        school = int(sql(db, f"select id from schools where code = '{code}'")
+                     [0])
+        r = a.post("/students", json=primary_body(school_id=school))
+        assert r.status_code == 201, r.text
+        a.close()
+    finally:
+        assert srv.stop()[0] == 0
+    return db
+
+
+def test_migrations_after_0001_only_add_objects():
+    for m in MIGRATIONS[1:]:
+        text = re.sub(r"--[^\n]*", "", m.read_text())
+        for stmt in filter(None, (s.strip() for s in text.split(";"))):
+            if stmt.upper().startswith(("SELECT", "END")):
+                continue   # inside a trigger body
+            assert CREATE.match(stmt) or stmt.upper().startswith("BEGIN"), \
+                f"{m.name} does more than create objects: {stmt[:80]!r}; " \
+                "give it a fixture of its own in test_ops.py"
+
+
+@pytest.mark.parametrize("k", [version_of(m) for m in MIGRATIONS[:-1]])
+def test_upgrade_from_every_earlier_version(current_db, tmp_path, k):
+    latest = version_of(MIGRATIONS[-1])
+    db = tmp_path / f"v{k}.db"
+    shutil.copy(current_db, db)
+    drops = []
+    for m in MIGRATIONS:
+        if version_of(m) > k:
+            drops += CREATE.findall(re.sub(r"--[^\n]*", "", m.read_text()))
+    order = {"TRIGGER": 0, "VIEW": 1, "INDEX": 2, "TABLE": 3}
+    stmts = [f"DROP {kind} IF EXISTS {name};" for kind, name in
+             sorted(drops, key=lambda d: order[d[0].upper()])]
+    stmts.append(f"DELETE FROM schema_version WHERE version > {k};")
+    sql(db, "PRAGMA foreign_keys=OFF; " + " ".join(stmts))
+    assert sql(db, "select max(version) from schema_version") == [str(k)]
+    before = counts(db)
+    p = cli_ok("check", db=db)
+    assert f"schema version {latest}" in p.stdout, p.stdout
+    assert sql(db, "select max(version) from schema_version") == \
+        [str(latest)]
+    assert schema(db) == schema(current_db), \
+        f"v{k} upgraded differs from a fresh database's schema"
+    assert counts(db) == before
+    # and the server opens it and serves its data
+    srv = Server(db, ["serve"], tmp_path)
+    try:
+        a = Api(srv.base, "ops_reg", PW)
+        r = a.get("/students", params={"per_page": 1})
+        assert r.status_code == 200 and r.json()["total"] > 0
+        a.close()
+    finally:
+        assert srv.stop()[0] == 0
+
+
+def test_backup_while_serving_then_restore_drill(current_db, tmp_path):
+    """The nightly job of docs/deploy.md: `xueji backup` of the live
+    database (writes going on), `xueji check` of the copy; the drill:
+    the copy, put in place of a lost database, serves the same data."""
+    db = tmp_path / "live.db"
+    shutil.copy(current_db, db)
+    srv = Server(db, ["serve"], tmp_path)
+    try:
+        a = Api(srv.base, "ops_reg", PW)
+        school = int(sql(db, "select school_id from users "
+                         "where username = 'ops_reg'")[0])
+        r = a.post("/students", json=primary_body(school_id=school))
+        assert r.status_code == 201
+        copy = tmp_path / "backup" / "xueji-nightly.db"
+        copy.parent.mkdir(mode=0o700)
+        p = cli_ok("backup", str(copy), db=db)
+        assert "backup written" in p.stdout
+        total = a.get("/students", params={"per_page": 1}).json()["total"]
+        # a backup never overwrites: the nightly job names files by date
+        p = run_cli("backup", str(copy), db=db)
+        assert p.returncode != 0
+        a.close()
+    finally:
+        assert srv.stop()[0] == 0
+    p = cli_ok("check", db=copy)
+    assert "integrity: ok" in p.stdout and "audit chain: ok" in p.stdout
+    # restore: the database is lost; the copy takes its place
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(db) + suffix).unlink(missing_ok=True)
+    shutil.copy(copy, db)
+    srv = Server(db, ["serve"], tmp_path)
+    try:
+        a = Api(srv.base, "ops_reg", PW)
+        assert a.get("/students", params={"per_page": 1}).json()["total"] \
+            == total
+        a.close()
+    finally:
+        assert srv.stop()[0] == 0
+    cli_ok("check", db=db)
+
+
+def test_deploy_doc_unit_is_hardened():
+    """docs/deploy.md's unit keeps the hardening the issue asks for."""
+    text = (ROOT / "docs" / "deploy.md").read_text()
+    unit = text[text.index("[Unit]"):text.index("[Install]")]
+    for opt in ("ProtectSystem=strict", "ReadWritePaths=", "PrivateTmp=yes",
+                "NoNewPrivileges=yes", "ProtectHome=yes",
+                "RestrictAddressFamilies=", "MemoryDenyWriteExecute=yes"):
+        assert opt in unit, opt
+    assert re.search(r"^(DynamicUser=yes|User=\w+)", unit, re.M)
+    if shutil.which("systemd-analyze"):
+        f = Path("/tmp") / "xueji-test.service"
+        f.write_text(text[text.index("[Unit]"):text.index("```",
+                                                   text.index("[Install]"))])
+        p = subprocess.run(["systemd-analyze", "verify", str(f)],
+                           capture_output=True, text=True)
+        f.unlink()
+        assert "Unknown key" not in p.stderr, p.stderr
