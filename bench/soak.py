@@ -39,12 +39,30 @@ _seq = iter(range(1, 10 ** 9))
 _lock = threading.Lock()
 
 
-def rss_kb():
+QUIET = threading.Event()   # set: no log-in starts (RSS is being read)
+
+
+def rss_now():
     with open(f"/proc/{PID}/status") as f:
         for line in f:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1])
     return 0
+
+
+def rss_kb():
+    """The server's resident set without a log-in's transient 64 MiB
+    argon2id buffer: log-ins paused, the least of a few samples."""
+    QUIET.set()
+    try:
+        time.sleep(3)
+        v = []
+        for _ in range(6):
+            v.append(rss_now())
+            time.sleep(0.25)
+        return min(v)
+    finally:
+        QUIET.clear()
 
 
 def new_id():
@@ -233,6 +251,9 @@ def worker(w, stats, stop_at, interval, seed):
 def login_clock(stats, stop_at):
     """One log-in and log-out every 2 s (each costs an argon2id hash)."""
     while time.monotonic() < stop_at:
+        if QUIET.is_set():
+            time.sleep(0.1)
+            continue
         t0 = time.monotonic()
         c = Client.__new__(Client)
         c.user = "soak_bureau"
@@ -267,19 +288,28 @@ def main():
     w = World()
     print(f"soak: {w.total} students; registrar school {w.school}; "
           f"duration {DURATION:.0f} s (warm-up {WARMUP:.0f} s)", flush=True)
-    best, best_c = 0.0, 1
+    # capacity: the best closed-loop rate at which reads still meet their
+    # p99 target (past that point more clients only add queueing)
+    best, best_c, fallback = 0.0, 1, None
     for c in (1, 2, 4, 8, 16):
-        _, rps = run(w, c, 8)
-        print(f"ramp: {c:2d} clients closed-loop: {rps:7.1f} req/s",
-              flush=True)
-        if rps > best:
+        st, rps = run(w, c, 8)
+        p99 = max(st.p(k, 0.99) for k in ("list", "record", "codes"))
+        print(f"ramp: {c:2d} clients closed-loop: {rps:7.1f} req/s, "
+              f"read p99 {p99:7.1f} ms", flush=True)
+        if fallback is None:
+            fallback = (rps, c)
+        if p99 < TARGETS["list"] and rps > best:
             best, best_c = rps, c
+    if best == 0.0:
+        best, best_c = fallback
+        print("ramp: reads miss their target even with one client; "
+              "taking the one-client rate", flush=True)
     rate = 0.8 * best
-    clients = max(4, best_c * 2)
+    clients = best_c
     print(f"capacity {best:.1f} req/s at {best_c} clients; soak at "
           f"{rate:.1f} req/s (80%) with {clients} clients", flush=True)
     # warm-up, then the measured run; RSS read at both ends
-    run(w, clients, WARMUP, rate)
+    run(w, clients, WARMUP, rate, True)
     rss0 = rss_kb()
     t_end = DURATION - WARMUP
     stats_box = {}
@@ -292,7 +322,7 @@ def main():
     while th.is_alive():
         th.join(60)
         if th.is_alive():
-            print(f"  {time.monotonic() - t0:6.0f} s  RSS {rss_kb()} kB",
+            print(f"  {time.monotonic() - t0:6.0f} s  RSS {rss_now()} kB",
                   flush=True)
     rss1 = rss_kb()
     s, rps = stats_box["s"], stats_box["rps"]

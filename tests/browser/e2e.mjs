@@ -482,6 +482,39 @@ await check('export: Excel download of the filtered list is an XLSX (PK) and car
   assert(head === 'PK', 'export does not start with PK: ' + JSON.stringify(head))
 })
 
+await check('export: a list over the direct limit runs as a background job with progress, then downloads', async () => {
+  // the limit is a setting (export.direct_max_rows): lowered to 10 rows
+  // for this check, so the demo's classes-sized lists take the job path
+  const { execFileSync } = await import('node:child_process')
+  const db = process.env.XJ_E2E_DB
+  assert(db, 'XJ_E2E_DB not set (run through tests/browser/run.sh)')
+  const setting = (q) => execFileSync('sqlite3', [db, q])
+  setting("insert into settings (key, value) values ('export.direct_max_rows', '10')")
+  try {
+    await page.goto(base + '/#/students?status=enrolled')
+    await page.reload()
+    await rows().first().waitFor()
+    await waitTableIdle()
+    await page.locator('[data-test=export-button]').click()
+    const dl = page.waitForEvent('download')
+    await page.locator('[data-test=export-csv]').click()
+    await page.locator('[data-test=export-job]').waitFor()
+    await page.locator('[data-test=export-job-progress]').waitFor()
+    const d = await dl
+    const u = new URL(d.url())
+    assert(/\/api\/v1\/exports\/\d+\/file$/.test(u.pathname), 'download from ' + d.url())
+    assert(/\.csv$/.test(d.suggestedFilename()), 'file name ' + d.suggestedFilename())
+    const status = await page.locator('[data-test=export-job-status]').innerText()
+    assert(/已完成|Done/.test(status), 'job status shown: ' + status)
+    const fs = await import('node:fs')
+    const text = fs.readFileSync(await d.path(), 'utf8')
+    assert(text.replace(/^\uFEFF/, '').startsWith('学籍号'), 'CSV header: ' + text.slice(0, 20))
+    await page.locator('[data-test=export-job-download]').waitFor()
+  } finally {
+    setting("delete from settings where key = 'export.direct_max_rows'")
+  }
+})
+
 await check('print: the record page and the class table link to PDFs that answer 200 application/pdf', async () => {
   await rows().first().click()
   await page.waitForFunction(() => /#\/students\/\d+/.test(location.hash))

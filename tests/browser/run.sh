@@ -95,7 +95,7 @@ for t in e2e.mjs e2e_transfer.mjs e2e_settings.mjs e2e_accounts.mjs e2e_progress
       UPDATE students SET status = 'graduated' WHERE id IN (SELECT student_id FROM graduations);" \
       >>"$tmp/server.log" 2>&1 || echo "not ok - could not mark the graduates"
   fi
-  node "$root/tests/browser/$t" "http://127.0.0.1:$port" >"$tmp/out.txt" 2>&1
+  XJ_E2E_DB="$tmp/x.db" node "$root/tests/browser/$t" "http://127.0.0.1:$port" >"$tmp/out.txt" 2>&1
   r=$?
   [ $r -ne 0 ] && rc=1
   grep -Ev '^[0-9]+ passed, [0-9]+ failed$' "$tmp/out.txt"
