@@ -28,6 +28,10 @@ struct xj_export_settings {
 };
 enum xj_err xj_export_settings_get (struct xj_db *db,
                                     struct xj_export_settings *out);
+/* Store all three (the caller checked the ranges).  Inside a write
+   transaction; the caller appends the audit entry. */
+enum xj_err xj_export_settings_put (struct xj_db *db,
+                                    const struct xj_export_settings *in);
 
 /* Most jobs the registry holds (finished ones are evicted oldest first
    when it is full; when all are queued or running, submit is refused). */

@@ -10,6 +10,10 @@ XJ_DB_STMT (st_export_settings,
             " ('export.direct_max_rows', 'export.max_running',"
             " 'export.retention_days')")
 
+XJ_DB_STMT (st_export_setting_put,
+            "INSERT INTO settings (key, value) VALUES ($1, $2)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+
 static int
 settings_row (void *cls, const struct xj_db_row *r)
 {
@@ -38,4 +42,27 @@ xj_export_settings_get (struct xj_db *db, struct xj_export_settings *out)
   out->retention_days = 30;
   qs = xj_db_q (db, &st_export_settings, XJ_DB_NOPARAMS, &settings_row, out);
   return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}
+
+enum xj_err
+xj_export_settings_put (struct xj_db *db, const struct xj_export_settings *in)
+{
+  const char *keys[] = { "export.direct_max_rows", "export.max_running",
+                         "export.retention_days" };
+  int64_t vals[] = { in->direct_max_rows, in->max_running,
+                     in->retention_days };
+
+  for (size_t i = 0; i < 3; i++)
+    {
+      char v[24];
+      enum xj_qs qs;
+
+      xj_snprintf (v, sizeof v, "%lld", (long long) vals[i]);
+      qs = xj_db_q (db, &st_export_setting_put,
+                    XJ_DB_PARAMS (XJ_DB_S (keys[i]), XJ_DB_S (v)), NULL,
+                    NULL);
+      if (qs < 0)
+        return xj_db_qs_err (qs);
+    }
+  return XJ_E_OK;
 }

@@ -328,3 +328,106 @@ xj_h_class_cards (struct xj_req *r)
   xj_snprintf (name, sizeof name, "学籍卡-%s.pdf", c.name);
   return xj_reply_file (r, path, true, "application/pdf", name);
 }
+
+/* ---- export settings (administrators) ---- */
+
+static json_t *
+export_settings_json (const struct xj_export_settings *s)
+{
+  return json_pack ("{s:I, s:i, s:i}", "direct_max_rows",
+                    (json_int_t) s->direct_max_rows, "max_running",
+                    s->max_running, "retention_days", s->retention_days);
+}
+
+enum xj_err
+xj_h_export_settings_get (struct xj_req *r)
+{
+  struct xj_export_settings s;
+  enum xj_err e = xj_export_settings_get (r->db, &s);
+
+  if (XJ_E_OK == e)
+    xj_reply_json (r, 200, export_settings_json (&s));
+  return e;
+}
+
+struct eset_ctx {
+  struct xj_export_settings s;
+  const struct xj_actor *a;
+  char *before, *after;
+};
+
+static enum xj_err
+export_settings_txn (struct xj_db *db, void *cls)
+{
+  struct eset_ctx *c = cls;
+  enum xj_err e = xj_export_settings_put (db, &c->s);
+
+  if (XJ_E_OK == e)
+    e = xj_audit_append (db, c->a, "settings.update", "settings", "export",
+                         c->before, c->after);
+  return e;
+}
+
+/* A field not in the PATCH body (any JSON integer may be sent). */
+#define ABSENT INT64_MIN
+
+/* Which of the three is out of range, or NULL. */
+static const char *
+export_settings_bad (json_int_t rows, json_int_t running, json_int_t days)
+{
+  if (ABSENT != rows && (rows < 0 || rows > 1000000))
+    return "direct_max_rows";
+  if (ABSENT != running && (running < 1 || running > 2))
+    return "max_running";
+  if (ABSENT != days && (days < 1 || days > 3650))
+    return "retention_days";
+  return NULL;
+}
+
+enum xj_err
+xj_h_export_settings_patch (struct xj_req *r)
+{
+  json_t *body = NULL, *ja = NULL;
+  json_error_t jerr;
+  json_int_t rows = ABSENT, running = ABSENT, days = ABSENT;
+  struct eset_ctx c = { 0 };
+  const char *bad;
+  enum xj_err e;
+
+  if (XJ_E_OK != (e = xj_req_body_json (r, &body)))
+    return e;
+  if (0 != json_unpack_ex (body, &jerr, JSON_STRICT, "{s?I, s?I, s?I}",
+                           "direct_max_rows", &rows, "max_running", &running,
+                           "retention_days", &days))
+    e = xj_reply_err (r, strstr (jerr.text, "unpacked")
+                           ? XJ_E_UNKNOWN_FIELD : XJ_E_BAD_TYPE,
+                      NULL, "%s", jerr.text);
+  else if (NULL != (bad = export_settings_bad (rows, running, days)))
+    e = xj_reply_err (r, XJ_E_RANGE, bad,
+                      "直接下载0到1000000行，同时导出1到2个，保留1到3650天");
+  else if (XJ_E_OK == (e = xj_export_settings_get (r->db, &c.s)))
+    {
+      json_t *jb = export_settings_json (&c.s);
+
+      c.s.direct_max_rows = ABSENT != rows ? rows : c.s.direct_max_rows;
+      c.s.max_running = ABSENT != running ? (int) running : c.s.max_running;
+      c.s.retention_days = ABSENT != days ? (int) days : c.s.retention_days;
+      ja = export_settings_json (&c.s);
+      c.before = json_dumps (jb, JSON_COMPACT | JSON_SORT_KEYS);
+      c.after = json_dumps (ja, JSON_COMPACT | JSON_SORT_KEYS);
+      json_decref (jb);
+      c.a = &r->actor;
+      e = xj_db_txn_run (r->db, "export_settings", true,
+                         &export_settings_txn, &c);
+      if (XJ_E_OK == e)
+        {
+          xj_reply_json (r, 200, ja);
+          ja = NULL;
+        }
+    }
+  json_decref (ja);
+  free (c.before);
+  free (c.after);
+  json_decref (body);
+  return e;
+}

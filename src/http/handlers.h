@@ -87,6 +87,8 @@ enum xj_err xj_h_exports (struct xj_req *r);
 enum xj_err xj_h_export_get (struct xj_req *r);
 enum xj_err xj_h_export_file (struct xj_req *r);
 enum xj_err xj_h_export_cancel (struct xj_req *r);
+enum xj_err xj_h_export_settings_get (struct xj_req *r);
+enum xj_err xj_h_export_settings_patch (struct xj_req *r);
 /* h_imports.c */
 enum xj_err xj_h_import_create (struct xj_req *r);
 enum xj_err xj_h_imports (struct xj_req *r);

@@ -510,6 +510,8 @@ await check('export: a list over the direct limit runs as a background job with 
     const text = fs.readFileSync(await d.path(), 'utf8')
     assert(text.replace(/^\uFEFF/, '').startsWith('学籍号'), 'CSV header: ' + text.slice(0, 20))
     await page.locator('[data-test=export-job-download]').waitFor()
+    await page.locator('[data-test=export-job-close]').click()
+    await page.locator('[data-test=export-job]').waitFor({ state: 'hidden' })
   } finally {
     setting("delete from settings where key = 'export.direct_max_rows'")
   }

@@ -192,8 +192,9 @@ def test_direct_cap_is_503_with_retry_after(big):
     """export.direct_max_rows raised so a full XLSX (~8 s) runs directly:
     while it holds the one slot, a second export and a class-card batch
     answer 503 at once, and reads go on."""
-    sql(big.db, "insert into settings (key, value) values "
-        "('export.direct_max_rows', '100000')")
+    r = big.admin.patch("/settings/exports",
+                        json={"direct_max_rows": 100000})
+    assert r.status_code == 200 and r.json()["direct_max_rows"] == 100000
     cls = sql(big.db, "select id from classes limit 1")[0]
     got = {}
     a = Api(big.base, "admin", ADMIN_PW)
@@ -224,8 +225,38 @@ def test_direct_cap_is_503_with_retry_after(big):
         t.join(120)
         assert got == {"status": 200, "zip": True}, got
     finally:
-        sql(big.db, "delete from settings where key = "
-            "'export.direct_max_rows'")
+        r = big.admin.patch("/settings/exports",
+                            json={"direct_max_rows": 5000})
+        assert r.status_code == 200
     # the slot is free again
     r = big.admin.get(f"/classes/{cls}/cards.pdf")
     assert r.status_code == 200 and r.content[:4] == b"%PDF"
+
+
+def test_export_settings_admin_only_checked_and_audited(big):
+    a = big.admin
+    r = a.get("/settings/exports")
+    assert r.status_code == 200
+    assert r.json() == {"direct_max_rows": 5000, "max_running": 1,
+                        "retention_days": 30}
+    assert big.reg.get("/settings/exports").status_code == 403
+    r = big.reg.patch("/settings/exports", json={"max_running": 2})
+    assert r.status_code == 403
+    for body, field in (({"max_running": 3}, "max_running"),
+                        ({"retention_days": 0}, "retention_days"),
+                        ({"direct_max_rows": -1}, "direct_max_rows")):
+        r = a.patch("/settings/exports", json=body)
+        assert r.status_code == 422 and err_code(r) == "range", r.text
+        assert r.json()["error"]["field"] == field
+    r = a.patch("/settings/exports", json={"keep": 1})
+    assert r.status_code == 400 and err_code(r) == "unknown_field"
+    r = a.patch("/settings/exports", json={"retention_days": 7})
+    assert r.status_code == 200 and r.json()["retention_days"] == 7
+    assert a.get("/exports").json()["retention_days"] == 7
+    r = a.get("/audit", params={"action": "settings.update"})
+    e = r.json()["items"][0]
+    assert e["entity_id"] == "export"
+    assert e["before"]["retention_days"] == 30
+    assert e["after"]["retention_days"] == 7
+    assert a.patch("/settings/exports",
+                   json={"retention_days": 30}).status_code == 200
