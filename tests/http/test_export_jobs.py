@@ -105,7 +105,9 @@ def test_two_full_exports_leave_codes_fast(big):
         codes.close()
     for t in ts:
         t.join(60)
-    assert worst < 1.0, f"GET /codes took {worst:.2f}s during exports"
+    # old code: 8+ s (both request threads writing XLSX); 2 s allows a
+    # busy CI machine
+    assert worst < 2.0, f"GET /codes took {worst:.2f}s during exports"
     assert direct == [413, 413], direct
     states = [wait_job(big.admin, r.json()["id"])[0]["status"] for r in jobs]
     assert states == ["done", "done"], states
