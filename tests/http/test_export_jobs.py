@@ -212,7 +212,12 @@ def test_direct_cap_is_503_with_retry_after(big):
     try:
         t = threading.Thread(target=long_export)
         t.start()
-        time.sleep(1.5)
+        # the slot is taken before the file is created: wait for the file
+        tmpdir = big.db.parent / (big.db.name + ".tmp")
+        deadline = time.monotonic() + 60
+        while not list(tmpdir.glob("export-*")):
+            assert time.monotonic() < deadline and t.is_alive(), got
+            time.sleep(0.05)
         t0 = time.monotonic()
         r = big.admin.get("/students/export", params={"format": "csv",
                                                       "grade": "11"})
