@@ -4,11 +4,15 @@ and upgrading a database of every earlier schema version.
 Upgrade fixtures: a database made by the current binary (init, gen, a
 user, a registration through the API) is taken back to schema version k
 for every k below the latest by dropping what migrations k+1.. created
-(every migration after 0001 only adds tables, indexes and triggers; the
-test checks that, so a migration that alters data must bring its own
-fixture) and deleting their schema_version rows.  Opening it with the
+(tables, indexes, triggers, added columns) and deleting their
+schema_version rows.  That is faithful because every migration after
+0001 only adds objects and columns, inserts with OR IGNORE, or fills a
+table it creates itself (so the upgrade re-creates exactly those rows);
+the test checks that, so a migration that updates or deletes data must
+bring a fixture of its own.  Opening it with the
 current binary must migrate it to the latest version with exactly the
 schema of a fresh database, keep every row, and pass `xueji check`."""
+import os
 import re
 import shutil
 import subprocess
@@ -22,8 +26,21 @@ from conftest import (ADMIN_PW, PW, ROOT, Api, Server, cli_ok, primary_body,
 MIGRATIONS = sorted((ROOT / "src" / "db" / "migrations").glob("*.sql"))
 CREATE = re.compile(r"CREATE\s+(?:UNIQUE\s+)?(TABLE|INDEX|TRIGGER|VIEW)\s+"
                     r"(?:IF\s+NOT\s+EXISTS\s+)?(\w+)", re.I)
+ADD_COLUMN = re.compile(r"ALTER\s+TABLE\s+(\w+)\s+ADD\s+(?:COLUMN\s+)?(\w+)",
+                        re.I)
+INSERT = re.compile(r"INSERT\s+(OR\s+IGNORE\s+)?INTO\s+(\w+)", re.I)
 DATA_TABLES = ["schools", "classes", "students", "users", "audit_log",
                "student_events", "regions"]
+
+
+def copy_db(src, dst):
+    """The database with what belongs to it: the audit key (0600) and the
+    signed checkpoints (docs/internals/audit.md)."""
+    shutil.copy(src, dst)
+    for suffix in (".auditkey", ".checkpoints"):
+        if Path(str(src) + suffix).exists():
+            shutil.copy(str(src) + suffix, str(dst) + suffix)
+            os.chmod(str(dst) + suffix, 0o600)
 
 
 def version_of(path):
@@ -65,14 +82,22 @@ def current_db(tmp_path_factory):
     return db
 
 
+def statements(m):
+    text = re.sub(r"--[^\n]*", "", m.read_text())
+    return [s.strip() for s in text.split(";") if s.strip()]
+
+
 def test_migrations_after_0001_only_add_objects():
     for m in MIGRATIONS[1:]:
-        text = re.sub(r"--[^\n]*", "", m.read_text())
-        for stmt in filter(None, (s.strip() for s in text.split(";"))):
-            if stmt.upper().startswith(("SELECT", "END")):
+        created = {n.lower() for _, n in CREATE.findall(m.read_text())}
+        for stmt in statements(m):
+            if stmt.upper().startswith(("SELECT", "END", "BEGIN")):
                 continue   # inside a trigger body
-            assert CREATE.match(stmt) or stmt.upper().startswith("BEGIN"), \
-                f"{m.name} does more than create objects: {stmt[:80]!r}; " \
+            ins = INSERT.match(stmt)
+            ok = (CREATE.match(stmt) or ADD_COLUMN.match(stmt)
+                  or (ins and (ins.group(1)
+                               or ins.group(2).lower() in created)))
+            assert ok, f"{m.name} does more than add: {stmt[:80]!r}; " \
                 "give it a fixture of its own in test_ops.py"
 
 
@@ -80,15 +105,24 @@ def test_migrations_after_0001_only_add_objects():
 def test_upgrade_from_every_earlier_version(current_db, tmp_path, k):
     latest = version_of(MIGRATIONS[-1])
     db = tmp_path / f"v{k}.db"
-    shutil.copy(current_db, db)
-    drops = []
+    copy_db(current_db, db)
+    drops, columns = [], []
     for m in MIGRATIONS:
         if version_of(m) > k:
-            drops += CREATE.findall(re.sub(r"--[^\n]*", "", m.read_text()))
+            text = re.sub(r"--[^\n]*", "", m.read_text())
+            drops += CREATE.findall(text)
+            columns += ADD_COLUMN.findall(text)
     order = {"TRIGGER": 0, "VIEW": 1, "INDEX": 2, "TABLE": 3}
     stmts = [f"DROP {kind} IF EXISTS {name};" for kind, name in
              sorted(drops, key=lambda d: order[d[0].upper()])]
+    created = {n.lower() for _, n in drops}
+    stmts += [f"ALTER TABLE {t} DROP COLUMN {c};" for t, c in
+              reversed(columns) if t.lower() not in created]
     stmts.append(f"DELETE FROM schema_version WHERE version > {k};")
+    if ("audit_log", "mac") in [(t.lower(), c.lower()) for t, c in columns]:
+        # before the keyed audit log there was no key and no checkpoints
+        for suffix in (".auditkey", ".checkpoints"):
+            Path(str(db) + suffix).unlink()
     sql(db, "PRAGMA foreign_keys=OFF; " + " ".join(stmts))
     assert sql(db, "select max(version) from schema_version") == [str(k)]
     before = counts(db)
@@ -115,7 +149,7 @@ def test_backup_while_serving_then_restore_drill(current_db, tmp_path):
     database (writes going on), `xueji check` of the copy; the drill:
     the copy, put in place of a lost database, serves the same data."""
     db = tmp_path / "live.db"
-    shutil.copy(current_db, db)
+    copy_db(current_db, db)
     srv = Server(db, ["serve"], tmp_path)
     try:
         a = Api(srv.base, "ops_reg", PW)
@@ -134,12 +168,18 @@ def test_backup_while_serving_then_restore_drill(current_db, tmp_path):
         a.close()
     finally:
         assert srv.stop()[0] == 0
-    p = cli_ok("check", db=copy)
+    # the copy is checked with the live key and its own checkpoints
+    ckp = Path(str(copy) + ".checkpoints")
+    assert ckp.exists()
+    p = cli_ok("check", "--key", str(db) + ".auditkey", "--checkpoints",
+               str(ckp), db=copy)
     assert "integrity: ok" in p.stdout and "audit chain: ok" in p.stdout
-    # restore: the database is lost; the copy takes its place
-    for suffix in ("", "-wal", "-shm"):
+    # restore: the database is lost; the copy and its checkpoints take its
+    # place (the key stays where it is)
+    for suffix in ("", "-wal", "-shm", ".checkpoints"):
         Path(str(db) + suffix).unlink(missing_ok=True)
     shutil.copy(copy, db)
+    shutil.copy(ckp, str(db) + ".checkpoints")
     srv = Server(db, ["serve"], tmp_path)
     try:
         a = Api(srv.base, "ops_reg", PW)
