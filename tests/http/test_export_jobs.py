@@ -202,11 +202,14 @@ def test_direct_cap_is_503_with_retry_after(big):
     a = Api(big.base, "admin", ADMIN_PW)
 
     def long_export():
+        # three full XLSX exports in a row: the slot is held most of the
+        # time, whatever the machine's load
         try:
-            r = a.get("/students/export", params={"format": "xlsx"},
-                      timeout=120)
-            got["status"] = r.status_code
-            got["zip"] = zipfile.is_zipfile(io.BytesIO(r.content))
+            for _ in range(3):
+                r = a.get("/students/export", params={"format": "xlsx"},
+                          timeout=300)
+                got.setdefault("status", []).append(r.status_code)
+                got["zip"] = zipfile.is_zipfile(io.BytesIO(r.content))
         finally:
             a.close()
     try:
@@ -217,20 +220,34 @@ def test_direct_cap_is_503_with_retry_after(big):
         deadline = time.monotonic() + 60
         while not list(tmpdir.glob("export-*")):
             assert time.monotonic() < deadline and t.is_alive(), got
+            time.sleep(0.02)
+        # while the long one holds the slot, small exports and a class's
+        # cards are refused at once (tried until the long one ends: on a
+        # busy machine it may take a while to reach the slot)
+        seen = {"export": [], "cards": []}
+        while t.is_alive() and not (503 in seen["export"]
+                                    and 503 in seen["cards"]):
+            t0 = time.monotonic()
+            r = big.admin.get("/students/export",
+                              params={"format": "csv", "class_id": cls})
+            seen["export"].append(r.status_code)
+            if r.status_code == 503:
+                assert err_code(r) == "export_busy"
+                assert r.headers.get("retry-after") == "5"
+                assert time.monotonic() - t0 < 2
+            r = big.admin.get(f"/classes/{cls}/cards.pdf")
+            seen["cards"].append(r.status_code)
+            if r.status_code == 503:
+                assert err_code(r) == "export_busy"
+                assert r.headers.get("retry-after") == "5"
+            assert big.admin.get("/codes").status_code == 200
             time.sleep(0.05)
-        t0 = time.monotonic()
-        r = big.admin.get("/students/export", params={"format": "csv",
-                                                      "grade": "11"})
-        assert r.status_code == 503, (r.status_code, got, t0)
-        assert err_code(r) == "export_busy"
-        assert r.headers.get("retry-after") == "5"
-        r = big.admin.get(f"/classes/{cls}/cards.pdf")
-        assert r.status_code == 503 and err_code(r) == "export_busy"
-        assert r.headers.get("retry-after") == "5"
-        assert time.monotonic() - t0 < 2
-        assert big.admin.get("/codes").status_code == 200
-        t.join(120)
-        assert got == {"status": 200, "zip": True}, got
+        assert 503 in seen["export"] and 503 in seen["cards"], (seen, got)
+        assert set(seen["export"]) <= {200, 503}, seen
+        t.join(300)
+        # (a probe may hold the slot between two of the long ones)
+        assert 200 in got["status"] and set(got["status"]) <= {200, 503}
+        assert got["zip"] or got["status"][-1] == 503, got
     finally:
         r = big.admin.patch("/settings/exports",
                             json={"direct_max_rows": 5000})
