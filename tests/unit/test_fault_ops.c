@@ -411,7 +411,7 @@ register_txn (struct xj_db *db, void *cls)
 {
   struct reg *r = cls;
 
-  return xj_student_register (db, r->s, COUNTY, &actor, &r->res);
+  return xj_student_register (db, r->s, COUNTY, NULL, &actor, &r->res);
 }
 
 static enum xj_err
