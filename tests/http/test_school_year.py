@@ -94,6 +94,16 @@ def act(a, cid, what="approve", **body):
     return r.json()["change"]
 
 
+def transfer(sender, receiver, sid, reason):
+    """The receiving school's 转学 request for @sid, quoting the full
+    registry number the sending school gives it; (number, Change)."""
+    no = full_regno(sender, sid)
+    r = start(receiver, type="transfer_in", student_id=sid, registry_no=no,
+              reason=reason)
+    assert r.status_code == 201, r.text
+    return no, r.json()["change"]
+
+
 def classes(a, school, grade):
     r = a.get("/classes", params={"school_id": school, "grade": grade})
     assert r.status_code == 200, r.text
@@ -160,11 +170,7 @@ def test_2_october_transfers(w):
     with clock(w, epoch(2026, 10, 15)) as A:
         # within the county: 四年级 pupil of school 4 to school 5
         sid = pick(w, (YS, 4), "14")
-        no = full_regno(A("sy_p4"), sid)
-        c = start(A("sy_p5"), type="transfer_in", student_id=sid,
-                  registry_no=no, reason="随父母搬迁")
-        assert c.status_code == 201, c.text
-        c = c.json()["change"]
+        no, c = transfer(A("sy_p4"), A("sy_p5"), sid, "随父母搬迁")
         assert [s["label_key"] for s in c["steps"]] == ["from_school",
                                                         "county"]
         assert c["waiting"]["actor_school_id"] == p4
@@ -196,11 +202,7 @@ def test_2_october_transfers(w):
         # across counties: 三年级 pupil of YS school 6 to YD school 2;
         # 转入县 → 转出学校 → 转出县
         far = pick(w, (YS, 6), "13")
-        no2 = full_regno(A("sy_p6"), far)
-        c = start(A("sy_ydp"), type="transfer_in", student_id=far,
-                  registry_no=no2, reason="户籍迁移")
-        assert c.status_code == 201, c.text
-        c = c.json()["change"]
+        no2, c = transfer(A("sy_p6"), A("sy_ydp"), far, "户籍迁移")
         assert [(s["label_key"], s["actor_kind"], s["actor_region"] or
                  s["actor_school_id"]) for s in c["steps"]] == [
             ("to_county", "county", YD), ("from_school", "school", p6),
