@@ -32,7 +32,7 @@ XJ_DB_STMT (st_imp_regno,
    only so the statements prepare at connection open whatever the current
    state; SQLite stores the definition without that clause. */
 XJ_DB_STMT (st_imp_drop1, "DROP INDEX IF EXISTS students_id_no")
-XJ_DB_STMT (st_imp_drop2, "DROP INDEX IF EXISTS students_school")
+XJ_DB_STMT (st_imp_drop2, "DROP INDEX IF EXISTS students_list")
 XJ_DB_STMT (st_imp_drop3, "DROP INDEX IF EXISTS students_class")
 XJ_DB_STMT (st_imp_drop4, "DROP INDEX IF EXISTS students_name")
 XJ_DB_STMT (st_imp_drop5, "DROP INDEX IF EXISTS students_dupkey")
@@ -41,8 +41,8 @@ XJ_DB_STMT (st_imp_create1,
             "CREATE UNIQUE INDEX IF NOT EXISTS students_id_no ON students"
             " (id_no, id_type) WHERE id_no IS NOT NULL")
 XJ_DB_STMT (st_imp_create2,
-            "CREATE INDEX IF NOT EXISTS students_school ON students"
-            " (school_id, grade, class_id)")
+            "CREATE INDEX IF NOT EXISTS students_list ON students"
+            " (school_id, grade, class_id, status, name)")
 XJ_DB_STMT (st_imp_create3,
             "CREATE INDEX IF NOT EXISTS students_class ON students (class_id)")
 XJ_DB_STMT (st_imp_create4,

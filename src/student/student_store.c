@@ -59,37 +59,119 @@ XJ_DB_STMT (st_stu_events,
             "SELECT id, kind, at, actor, coalesce(before, ''), coalesce(after, '')"
             " FROM student_events WHERE student_id = $1 ORDER BY id")
 
-/* The scope and filter WHERE clause: student_store_sql.h. */
-#define LIST_FROM XJ_STUDENT_LIST_FROM XJ_STUDENT_LIST_FLAGS
-#define LIST_SQL(order)                                                        \
+/* ---- the list: one set of statements per "shape" ----
+
+   One statement for every scope with "($n = 0 OR ...)" for each optional
+   part let SQLite use no index: each page and its count scanned every
+   student.  So each shape adds, to the same filter clause
+   (XJ_STUDENT_FILTER_WHERE), the one condition of the request that an
+   index can drive; the clause itself stays whole, so a shape only ever
+   narrows and the scope holds whatever shape is chosen (list_shape).
+   The shapes without a number search add "$9 IS NULL" (always true when
+   they are chosen): a count then reads only columns of the students_list
+   index (migration 0017) and never the rows. */
+enum list_shape {
+  SHAPE_NUMBER,    /* a full-number search: the number's indexes */
+  SHAPE_TEACHER,   /* a teacher: the classes in user_classes */
+  SHAPE_SCHOOL,    /* one school (scope or filter): students_list */
+  SHAPE_REGION,    /* a bureau: the schools of its county/city/province */
+  SHAPE_ALL,       /* the whole registry (admin): nothing narrows */
+  SHAPE__COUNT
+};
+#define NUM_ANY " AND $9 IS NULL"
+#define COND_NUMBER " AND" XJ_STUDENT_NUMBER_MATCH
+#define COND_TEACHER                                                           \
+  " AND st.class_id IN (SELECT class_id FROM user_classes WHERE user_id = $3)" \
+  NUM_ANY
+#define COND_SCHOOL                                                            \
+  " AND st.school_id = (CASE WHEN $4 <> 0 THEN $4 ELSE $2 END)" NUM_ANY
+#define COND_REGION                                                            \
+  " AND st.school_id IN (SELECT id FROM schools"                               \
+  "  WHERE county_code >= $1 AND county_code < $1 || ':')" NUM_ANY
+#define COND_ALL NUM_ANY
+
+#define LIST_SQL(cond, order)                                                  \
   "SELECT st.id, st.registry_no, st.name, st.gender, st.birth_date,"           \
   " coalesce(st.id_no, ''), st.school_id, sc.name, st.grade,"                  \
   " coalesce(st.class_id, 0), coalesce(c.name, ''), st.status, st.dup_flag"    \
-  LIST_FROM " ORDER BY " order " LIMIT $10 OFFSET $11"
-XJ_DB_STMT (st_list_count, "SELECT count(*)" LIST_FROM)
-/* by the part of the registry number a list shows (letter, address
+  " FROM students st JOIN schools sc ON sc.id = st.school_id"                  \
+  " LEFT JOIN classes c ON c.id = st.class_id"                                 \
+  " WHERE" XJ_STUDENT_FILTER_WHERE XJ_STUDENT_LIST_FLAGS cond                  \
+  " ORDER BY " order " LIMIT $10 OFFSET $11"
+/* registry_no: by the part of the number a list shows (letter, address
    code, birth date: xj_mask), then by row: ordering on the hidden
    sequence digits would tell them */
-XJ_DB_STMT (st_list_regno_a,
-            LIST_SQL ("substr(st.registry_no, 1, 15) ASC, st.id ASC"))
-XJ_DB_STMT (st_list_regno_d,
-            LIST_SQL ("substr(st.registry_no, 1, 15) DESC, st.id DESC"))
-XJ_DB_STMT (st_list_name_a, LIST_SQL ("st.name ASC, st.id ASC"))
-XJ_DB_STMT (st_list_name_d, LIST_SQL ("st.name DESC, st.id DESC"))
-XJ_DB_STMT (st_list_birth_a, LIST_SQL ("st.birth_date ASC, st.id ASC"))
-XJ_DB_STMT (st_list_birth_d, LIST_SQL ("st.birth_date DESC, st.id DESC"))
-XJ_DB_STMT (st_list_grade_a, LIST_SQL ("st.grade ASC, st.class_id ASC, st.id ASC"))
-XJ_DB_STMT (st_list_grade_d, LIST_SQL ("st.grade DESC, st.class_id DESC, st.id DESC"))
-XJ_DB_STMT (st_list_created_a, LIST_SQL ("st.id ASC"))
-XJ_DB_STMT (st_list_created_d, LIST_SQL ("st.id DESC"))
+#define ORDER_REGNO_A "substr(st.registry_no, 1, 15) ASC, st.id ASC"
+#define ORDER_REGNO_D "substr(st.registry_no, 1, 15) DESC, st.id DESC"
+/* the count and the ten orders of one shape */
+#define LIST_SHAPE(sh, cond)                                                   \
+  XJ_DB_STMT (st_list_##sh##_count,                                            \
+              "SELECT count(*) FROM students st WHERE"                         \
+              XJ_STUDENT_FILTER_WHERE XJ_STUDENT_LIST_FLAGS cond)              \
+  XJ_DB_STMT (st_list_##sh##_regno_a, LIST_SQL (cond, ORDER_REGNO_A))          \
+  XJ_DB_STMT (st_list_##sh##_regno_d, LIST_SQL (cond, ORDER_REGNO_D))          \
+  XJ_DB_STMT (st_list_##sh##_name_a,                                           \
+              LIST_SQL (cond, "st.name ASC, st.id ASC"))                       \
+  XJ_DB_STMT (st_list_##sh##_name_d,                                           \
+              LIST_SQL (cond, "st.name DESC, st.id DESC"))                     \
+  XJ_DB_STMT (st_list_##sh##_birth_a,                                          \
+              LIST_SQL (cond, "st.birth_date ASC, st.id ASC"))                 \
+  XJ_DB_STMT (st_list_##sh##_birth_d,                                          \
+              LIST_SQL (cond, "st.birth_date DESC, st.id DESC"))               \
+  XJ_DB_STMT (st_list_##sh##_grade_a,                                          \
+              LIST_SQL (cond, "st.grade ASC, st.class_id ASC, st.id ASC"))     \
+  XJ_DB_STMT (st_list_##sh##_grade_d,                                          \
+              LIST_SQL (cond, "st.grade DESC, st.class_id DESC, st.id DESC"))  \
+  XJ_DB_STMT (st_list_##sh##_created_a, LIST_SQL (cond, "st.id ASC"))          \
+  XJ_DB_STMT (st_list_##sh##_created_d, LIST_SQL (cond, "st.id DESC"))
+LIST_SHAPE (number, COND_NUMBER)
+LIST_SHAPE (teacher, COND_TEACHER)
+LIST_SHAPE (school, COND_SCHOOL)
+LIST_SHAPE (region, COND_REGION)
+LIST_SHAPE (all, COND_ALL)
 
-static struct xj_db_stmt *const list_stmts[XJ_SORT__COUNT][2] = {
-  [XJ_SORT_REGISTRY_NO] = { &st_list_regno_a, &st_list_regno_d },
-  [XJ_SORT_NAME] = { &st_list_name_a, &st_list_name_d },
-  [XJ_SORT_BIRTH] = { &st_list_birth_a, &st_list_birth_d },
-  [XJ_SORT_GRADE] = { &st_list_grade_a, &st_list_grade_d },
-  [XJ_SORT_CREATED] = { &st_list_created_a, &st_list_created_d },
+#define SHAPE_ROW(sh)                                                          \
+  {                                                                            \
+    [XJ_SORT_REGISTRY_NO] = { &st_list_##sh##_regno_a,                         \
+                              &st_list_##sh##_regno_d },                       \
+    [XJ_SORT_NAME] = { &st_list_##sh##_name_a, &st_list_##sh##_name_d },       \
+    [XJ_SORT_BIRTH] = { &st_list_##sh##_birth_a, &st_list_##sh##_birth_d },   \
+    [XJ_SORT_GRADE] = { &st_list_##sh##_grade_a, &st_list_##sh##_grade_d },   \
+    [XJ_SORT_CREATED] = { &st_list_##sh##_created_a,                           \
+                          &st_list_##sh##_created_d },                         \
+  }
+static struct xj_db_stmt *const list_stmts[SHAPE__COUNT][XJ_SORT__COUNT][2] = {
+  [SHAPE_NUMBER] = SHAPE_ROW (number),
+  [SHAPE_TEACHER] = SHAPE_ROW (teacher),
+  [SHAPE_SCHOOL] = SHAPE_ROW (school),
+  [SHAPE_REGION] = SHAPE_ROW (region),
+  [SHAPE_ALL] = SHAPE_ROW (all),
 };
+static struct xj_db_stmt *const count_stmts[SHAPE__COUNT] = {
+  [SHAPE_NUMBER] = &st_list_number_count,
+  [SHAPE_TEACHER] = &st_list_teacher_count,
+  [SHAPE_SCHOOL] = &st_list_school_count,
+  [SHAPE_REGION] = &st_list_region_count,
+  [SHAPE_ALL] = &st_list_all_count,
+};
+
+/* The narrowest shape the request has.  Each adds a condition already
+   implied by the filter clause (the number; the teacher's classes; the
+   school, from the filter or else the scope; the county prefix). */
+static enum list_shape
+list_shape (const char *scope_prefix, int64_t scope_school,
+            int64_t scope_teacher, const struct xj_student_filter *f)
+{
+  if (f->number)
+    return SHAPE_NUMBER;
+  if (scope_teacher)
+    return SHAPE_TEACHER;
+  if (f->school_id || scope_school)
+    return SHAPE_SCHOOL;
+  if (scope_prefix && scope_prefix[0])
+    return SHAPE_REGION;
+  return SHAPE_ALL;
+}
 
 static const char *
 first_guardian_phone (const struct xj_student *s)
@@ -482,6 +564,8 @@ xj_student_list (struct xj_db *db, const char *scope_prefix,
   char *q = (f->q && *f->q) ? xj_student_like_escape (f->q) : NULL;
   enum xj_student_sort sort = f->sort < XJ_SORT__COUNT ? f->sort
                                                        : XJ_SORT_REGISTRY_NO;
+  enum list_shape shape = list_shape (scope_prefix, scope_school,
+                                      scope_teacher, f);
   enum xj_qs qs;
 
 #define FILTER_PARAMS                                                        \
@@ -489,12 +573,12 @@ xj_student_list (struct xj_db *db, const char *scope_prefix,
     XJ_DB_I (f->school_id), XJ_DB_S (f->grade), XJ_DB_I (f->class_id),      \
     XJ_DB_S (f->status), XJ_DB_S (q), XJ_DB_S (f->number)
 #define FLAG_PARAMS XJ_DB_I (f->dup_flag), XJ_DB_I (f->warned ? 1 : 0)
-  qs = xj_db_q (db, &st_list_count,
+  qs = xj_db_q (db, count_stmts[shape],
                 XJ_DB_PARAMS (FILTER_PARAMS, XJ_DB_I (0), XJ_DB_I (0),
                               FLAG_PARAMS),
                 &count_row, total);
   if (qs >= 0)
-    qs = xj_db_q (db, list_stmts[sort][f->desc ? 1 : 0],
+    qs = xj_db_q (db, list_stmts[shape][sort][f->desc ? 1 : 0],
                   XJ_DB_PARAMS (FILTER_PARAMS, XJ_DB_I (f->limit),
                                 XJ_DB_I (f->offset), FLAG_PARAMS),
                   &list_row, &c);

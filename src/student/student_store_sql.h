@@ -6,26 +6,38 @@
 #ifndef XJ_STUDENT_STORE_SQL_H
 #define XJ_STUDENT_STORE_SQL_H
 
-/* One WHERE clause for list, count and export.  $1 county prefix ('' =
-   all), $2 scope school (0 = all, -1 = none), $3 teacher user id (0 = no
-   class restriction), $4..$7 filters (school, grade, class, status), $8
-   a name part (LIKE-escaped with '\'), $9 a full ID or registry number
-   (current or former: an L number kept as alias after L->G), matched
-   exactly: never a prefix, so no query learns digits a list masks
-   (docs/internals/masking.md). */
-#define XJ_STUDENT_LIST_FROM                                                   \
-  " FROM students st JOIN schools sc ON sc.id = st.school_id"                  \
-  " LEFT JOIN classes c ON c.id = st.class_id"                                 \
-  " WHERE ($1 = '' OR (sc.county_code >= $1 AND sc.county_code < $1 || ':'))"  \
+/* The scope and filter conditions of list, count and export, on students
+   st alone (no join needed, so a count can be answered from an index).
+   $1 county prefix ('' = all), $2 scope school (0 = all, -1 = none), $3
+   teacher user id (0 = no class restriction), $4..$7 filters (school,
+   grade, class, status), $8 a name part (LIKE-escaped with '\\').  The
+   county is matched through the schools table, so a bureau's students are
+   the rows of its schools (an index range on schools_county, then one on
+   students per school; student_store.c adds that form as a "shape"). */
+#define XJ_STUDENT_FILTER_WHERE                                                \
+  " ($1 = '' OR st.school_id IN (SELECT id FROM schools"                       \
+  "  WHERE county_code >= $1 AND county_code < $1 || ':'))"                    \
   " AND ($2 = 0 OR st.school_id = $2)"                                         \
   " AND ($3 = 0 OR st.class_id IN (SELECT class_id FROM user_classes"          \
   "  WHERE user_id = $3))"                                                     \
   " AND ($4 = 0 OR st.school_id = $4) AND ($5 IS NULL OR st.grade = $5)"       \
   " AND ($6 = 0 OR st.class_id = $6) AND ($7 IS NULL OR st.status = $7)"       \
-  " AND ($8 IS NULL OR st.name LIKE '%' || $8 || '%' ESCAPE '\\')"             \
-  " AND ($9 IS NULL OR st.registry_no = $9 OR st.id_no = $9"                   \
+  " AND ($8 IS NULL OR st.name LIKE '%' || $8 || '%' ESCAPE '\\')"
+
+/* $9 a full ID or registry number (current or former: an L number kept
+   as alias after L->G), matched exactly: never a prefix, so no query
+   learns digits a list masks (docs/internals/masking.md). */
+#define XJ_STUDENT_NUMBER_MATCH                                                \
+  " (st.registry_no = $9 OR st.id_no = $9"                                     \
   "  OR st.id IN (SELECT student_id FROM student_aliases"                      \
   "   WHERE registry_no = $9))"
+
+/* One FROM/WHERE for the export: the filters above, $9 optional. */
+#define XJ_STUDENT_LIST_FROM                                                   \
+  " FROM students st JOIN schools sc ON sc.id = st.school_id"                  \
+  " LEFT JOIN classes c ON c.id = st.class_id"                                 \
+  " WHERE" XJ_STUDENT_FILTER_WHERE                                             \
+  " AND ($9 IS NULL OR" XJ_STUDENT_NUMBER_MATCH ")"
 
 /* The review filters, after XJ_STUDENT_LIST_FROM: $12 dup_flag (0 =
    any, 1 = flagged, 2 = not flagged), $13 warned (1 = only records with

@@ -63,7 +63,7 @@ def test_kill_9_leaves_before_or_all(big, tmp_path, delay):
     # the indexes a bulk import drops are all there again
     idx = set(sql(db, "select name from sqlite_master where type = 'index'"
                   " and tbl_name in ('students', 'student_events')"))
-    assert {"students_id_no", "students_school", "students_class",
+    assert {"students_id_no", "students_list", "students_class",
             "students_name", "students_dupkey", "students_enrolled",
             "student_events_student"} <= idx
     if not killed:
