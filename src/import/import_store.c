@@ -37,6 +37,7 @@ XJ_DB_STMT (st_imp_drop3, "DROP INDEX IF EXISTS students_class")
 XJ_DB_STMT (st_imp_drop4, "DROP INDEX IF EXISTS students_name")
 XJ_DB_STMT (st_imp_drop5, "DROP INDEX IF EXISTS students_dupkey")
 XJ_DB_STMT (st_imp_drop6, "DROP INDEX IF EXISTS students_enrolled")
+XJ_DB_STMT (st_imp_drop7, "DROP INDEX IF EXISTS students_regno_shown")
 XJ_DB_STMT (st_imp_create1,
             "CREATE UNIQUE INDEX IF NOT EXISTS students_id_no ON students"
             " (id_no, id_type) WHERE id_no IS NOT NULL")
@@ -53,6 +54,9 @@ XJ_DB_STMT (st_imp_create5,
 XJ_DB_STMT (st_imp_create6,
             "CREATE INDEX IF NOT EXISTS students_enrolled ON students"
             " (school_id, grade, gender)\n  WHERE status = 'enrolled'")
+XJ_DB_STMT (st_imp_create7,
+            "CREATE INDEX IF NOT EXISTS students_regno_shown ON students"
+            " (substr(registry_no, 1, 15))")
 /* student_events_student (student_id, id) stays: the import's events
    are written after the last row in id order (xj_istore_events), so
    that index only grows at its end. */
@@ -208,7 +212,8 @@ xj_istore_drop_indexes (struct xj_db *db)
 {
   struct xj_db_stmt *const v[] = { &st_imp_drop1, &st_imp_drop2,
                                    &st_imp_drop3, &st_imp_drop4,
-                                   &st_imp_drop5, &st_imp_drop6 };
+                                   &st_imp_drop5, &st_imp_drop6,
+                                   &st_imp_drop7 };
 
   return run_all (db, v, sizeof v / sizeof v[0]);
 }
@@ -231,7 +236,8 @@ xj_istore_create_indexes (struct xj_db *db)
   struct xj_db_stmt *const v[] = { &st_imp_cache_sort, &st_imp_threads_sort,
                                    &st_imp_create1, &st_imp_create2,
                                    &st_imp_create3, &st_imp_create4,
-                                   &st_imp_create5, &st_imp_create6 };
+                                   &st_imp_create5, &st_imp_create6,
+                                   &st_imp_create7 };
 
   return run_all (db, v, sizeof v / sizeof v[0]);
 }

@@ -6,3 +6,7 @@
 -- students_school, of which it is an extension.
 CREATE INDEX students_list ON students (school_id, grade, class_id, status, name);
 DROP INDEX students_school;
+-- A bureau's first page in the default order (the part of the registry
+-- number a list shows, then id) walks this index and stops after one page
+-- instead of sorting the whole county (a million rows: 0.5 s).
+CREATE INDEX students_regno_shown ON students (substr(registry_no, 1, 15));
