@@ -113,6 +113,10 @@ enum xj_qs xj_db_q (struct xj_db *db, struct xj_db_stmt *st,
                     void *cls);
 
 int64_t xj_db_last_id (struct xj_db *db);
+/* The EXPLAIN QUERY PLAN of @st, one "detail" per line, into @out (for
+   tests and benchmarks checking which index a statement uses). */
+enum xj_err xj_db_plan (struct xj_db *db, const struct xj_db_stmt *st,
+                        char *out, size_t size);
 
 /* ---- connections ---- */
 enum xj_db_open_flags {

@@ -601,3 +601,31 @@ xj_db_integrity (struct xj_db *db, char *report, size_t size)
     return XJ_E_DB;
   return c.bad ? XJ_E_INTEGRITY : XJ_E_OK;
 }
+
+enum xj_err
+xj_db_plan (struct xj_db *db, const struct xj_db_stmt *st, char *out,
+            size_t size)
+{
+  static const char pre[] = "EXPLAIN QUERY PLAN ";
+  size_t n = strlen (st->sql), used = 0;
+  char *sql = xj_malloc (sizeof pre + n);
+  sqlite3_stmt *s = NULL;
+  int rc;
+
+  memcpy (sql, pre, sizeof pre - 1);
+  memcpy (sql + sizeof pre - 1, st->sql, n + 1);
+  rc = sqlite3_prepare_v2 (db->conn, sql, -1, &s, NULL);
+  free (sql);
+  if (SQLITE_OK != rc)
+    return XJ_E_INTERNAL;
+  out[0] = '\0';
+  while (SQLITE_ROW == sqlite3_step (s) && used < size)
+    {
+      int k = snprintf (out + used, size - used, "%s\n",
+                        (const char *) sqlite3_column_text (s, 3));
+
+      used += k > 0 ? (size_t) k : 0;
+    }
+  sqlite3_finalize (s);
+  return XJ_E_OK;
+}

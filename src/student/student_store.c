@@ -3,6 +3,7 @@
  * scope (the service layer and handlers do, before calling).
  * student_events is append-only: we only ever INSERT into it.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "core/util.h"
@@ -635,6 +636,43 @@ xj_student_list (struct xj_db *db, const char *scope_prefix,
 #undef FILTER_PARAMS
   free (q);
   return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}
+
+/* A plan reads the whole table when SQLite says "SCAN st" without an
+   index; "SCAN st USING INDEX" (an ordered walk that stops) is allowed. */
+static bool
+plan_scans_students (const char *plan)
+{
+  for (const char *p = plan; (p = strstr (p, "SCAN st")); p++)
+    if ('\n' == p[7] || '\0' == p[7])
+      return true;
+  return false;
+}
+
+int
+xj_student_list_plans_check (struct xj_db *db, char *bad, size_t size)
+{
+  struct xj_db_stmt *const extra[] = { &st_list_region_regno_walk_a,
+                                       &st_list_region_regno_walk_d,
+                                       &st_list_region_count_bare };
+  char plan[4096];
+
+  for (int sh = 0; sh < SHAPE_ALL; sh++)
+    for (int i = -1; i < 2 * XJ_SORT__COUNT + 3; i++)
+      {
+        const struct xj_db_stmt *st
+          = i < 0 ? count_stmts[sh]
+            : i < 2 * XJ_SORT__COUNT ? list_stmts[sh][i / 2][i % 2]
+            : extra[i - 2 * XJ_SORT__COUNT];
+
+        if (XJ_E_OK != xj_db_plan (db, st, plan, sizeof plan)
+            || plan_scans_students (plan))
+          {
+            snprintf (bad, size, "%s:\n%s", st->name, plan);
+            return 1;
+          }
+      }
+  return 0;
 }
 
 struct ev_ctx {

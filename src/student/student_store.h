@@ -149,6 +149,11 @@ enum xj_err xj_student_list (struct xj_db *db, const char *scope_prefix,
                              int64_t *total, xj_student_item_cb cb,
                              void *cls);
 
+/* Check that no list or count statement of a scoped shape (number,
+   teacher, school, bureau region) reads the whole students table: 0 if
+   so, else the first offending statement's name and plan in @bad. */
+int xj_student_list_plans_check (struct xj_db *db, char *bad, size_t size);
+
 /* Append the audit entry of one full-number search (a list query or an
    export by ID or registry number): @via "list" or "export", the kind,
    the number masked (xj_mask; the full number is not stored) and how
