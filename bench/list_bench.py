@@ -10,7 +10,8 @@ county and a city bureau, beside a baseline in the same run:
 - new: build/xueji.
 
 Usage: bench/list_bench.py DB [N]   (DB from `xueji gen`, users lb_reg,
-lb_tea, lb_county, lb_city with password $XUEJI_PASSWORD; README.md).
+lb_tea, lb_county, lb_city with password $XUEJI_PASSWORD; OLD_N
+requests per user for the old binary, default N; README.md).
 """
 import http.client, json, os, re, shutil, sqlite3, subprocess, sys, time
 
@@ -49,14 +50,14 @@ def login(port, user):
     return c, m.group(1)
 
 
-def run_server(label, binary, db):
+def run_server(label, binary, db, n=N):
     p, port = serve(binary, db)
     out = {}
     try:
         for u in USERS:
             c, tok = login(port, u)
             ts, total = [], None
-            for i in range(N + 5):
+            for i in range(n + 5):
                 t0 = time.perf_counter()
                 c.request("GET", QUERY, headers={"Cookie": "xj_session=" + tok})
                 r = c.getresponse()
@@ -127,7 +128,8 @@ def old_copy(db):
 
 res = {"baseline": baseline(DB)}
 if os.environ.get("OLD_XUEJI"):
-    res["old"] = run_server("old", os.environ["OLD_XUEJI"], old_copy(DB))
+    res["old"] = run_server("old", os.environ["OLD_XUEJI"], old_copy(DB),
+                            int(os.environ.get("OLD_N", N)))
 res["new"] = run_server("new", os.environ.get("XUEJI_BIN", "build/xueji"), DB)
 print("%-10s %-9s %9s %9s %9s %8s" % ("user", "run", "p50 ms", "p99 ms",
                                       "total", "p99/base"))
