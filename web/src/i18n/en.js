@@ -1,6 +1,9 @@
 // English catalogue.  Student field labels fall back to the field key.
 export default {
   app: { name: 'Student Registry', short: 'xueji', title: 'xueji Student Registry' },
+  region: {
+    placeholder: 'Pick, or type a name to search (province/city/county/township)'
+  },
   common: {
     yes: 'Yes', no: 'No', search: 'Search', reset: 'Reset', all: 'All', loading: 'Loading…', save: 'Save', cancel: 'Cancel',
     confirm: 'OK', back: 'Back', edit: 'Edit', none: 'None', total: '{n} in total', notFound: 'Not found or not in your scope',
@@ -73,6 +76,7 @@ export default {
     reveal: 'Full details viewed', gen: 'Generated', transfer: 'Transfer', status: 'Status change', import: 'Imported', merge: 'Merged', delete: 'Deleted'
   },
   register: {
+    idMismatch: '{fields} disagree(s) with the ID number; please check',
     title: 'Register a new student', school: 'School', klass: 'Class', submit: 'Register', reset: 'Clear', required: 'Required',
     requiredMsg: '{label} is required', success: 'Registered', registryNo: 'Registry no.', openRecord: 'Open the record',
     another: 'Register another', dupWarn: 'Possible duplicate: same name, birth date and guardian phone as the students below; please check',

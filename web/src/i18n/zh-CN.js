@@ -1,6 +1,9 @@
 // Simplified Chinese catalogue (the default).
 export default {
   app: { name: '学籍管理系统', short: 'xueji', title: '学籍管理系统 xueji' },
+  region: {
+    placeholder: '选择或输入名称搜索（省/市/县/乡镇）'
+  },
   common: {
     yes: '是', no: '否', search: '查询', reset: '重置', all: '全部', loading: '加载中…', save: '保存', cancel: '取消',
     confirm: '确定', back: '返回', edit: '编辑', none: '无', total: '共 {n} 条', notFound: '未找到或无权查看',
@@ -73,6 +76,7 @@ export default {
     reveal: '查看完整信息', gen: '系统生成', transfer: '转学', status: '学籍状态变动', import: '导入', merge: '合并', delete: '删除'
   },
   register: {
+    idMismatch: '{fields}与身份证号不一致，请核对',
     title: '新生注册', school: '学校', klass: '班级', submit: '提交注册', reset: '清空', required: '必填',
     requiredMsg: '{label}为必填项', success: '注册成功', registryNo: '学籍号', openRecord: '查看学籍档案',
     another: '继续注册', dupWarn: '疑似重复学生：与下列学生姓名、出生日期和监护人电话相同，请核查', failed: '注册未成功',
