@@ -16,8 +16,8 @@ XJ=${XUEJI_BIN:-build/xueji}
 OUT=bench/out
 DB=$OUT/bench.db
 COPY=$OUT/dupscan.db
-PW=bench-password-1
-ADMIN_PW=bench-admin-password-1
+PW=county-pass-2026
+ADMIN_PW=bench-chief-pass-2026
 mkdir -p "$OUT"
 
 if [ ! -f "$DB" ]; then

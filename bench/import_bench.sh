@@ -24,7 +24,7 @@ N=${IMPORT_ROWS:-1000000}
 SCHOOLS=${IMPORT_SCHOOLS:-100}
 ROUNDS=${IMPORT_ROUNDS:-1}
 OUT=bench/out/import
-PW=bench-admin-password-1
+PW=bench-chief-pass-2026
 mkdir -p "$OUT"
 for f in "$XJ" /usr/bin/sqlite3 /usr/bin/time; do
   [ -x "$f" ] || { echo "import_bench.sh: $f missing" >&2; exit 1; }

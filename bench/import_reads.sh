@@ -24,7 +24,7 @@ R=${READ_STUDENTS:-100000}
 CONNS=${WRK_CONNS:-16}
 SECS=${WRK_SECS:-10}
 OUT=bench/out/import_reads
-PW=bench-admin-password-1
+PW=bench-chief-pass-2026
 mkdir -p "$OUT"
 for f in "$XJ" /usr/bin/wrk /usr/bin/curl; do
   [ -x "$f" ] || { echo "import_reads.sh: $f missing" >&2; exit 1; }

@@ -21,8 +21,8 @@ ROUNDS=${BENCH_ROUNDS:-2}
 WARM=${BENCH_WARMUP:-5}
 DB=$OUT/bench.db
 [ "$N" = 1000000 ] || DB=$OUT/bench-$N.db
-PW=bench-password-1
-ADMIN_PW=bench-admin-password-1
+PW=county-pass-2026
+ADMIN_PW=bench-chief-pass-2026
 mkdir -p "$OUT"
 
 for f in "$XJ" "$MIN" /usr/bin/wrk; do
