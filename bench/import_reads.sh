@@ -18,6 +18,7 @@
 set -eu
 
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 XJ=${XUEJI_BIN:-build/xueji}
 N=${IMPORT_ROWS:-1000000}
 R=${READ_STUDENTS:-100000}
@@ -44,8 +45,7 @@ FILE=$OUT/import-$R-$N.$EXT
   --students "$N" >/dev/null 2>&1
 
 # 2. the server on a copy
-rm -rf "$OUT/run.db"*
-cp "$OUT/tmpl-$R.db" "$OUT/run.db"
+cp_db "$OUT/tmpl-$R.db" "$OUT/run.db"
 "$XJ" --db "$OUT/run.db" serve --listen 127.0.0.1:0 >"$OUT/serve.out" \
   2>"$OUT/serve.err" &
 PID=$!
