@@ -146,7 +146,10 @@ class World:
         # taken once each
         st, data, _ = a.req("GET", f"/students?school_id={self.school}"
                             "&status=enrolled&per_page=200&page=2")
-        self.change_pool = [s["id"] for s in json.loads(data)["items"]]
+        # (student id, status): each change flips enrolled <-> suspended
+        # and puts the student back, so the pool never runs dry
+        self.change_pool = [(s["id"], "enrolled")
+                            for s in json.loads(data)["items"]]
         random.shuffle(self.change_pool)
         self.page_max = max(1, self.total // 20)
 
@@ -183,16 +186,20 @@ def one(kind, reg, bur, w, rnd):
             "school_id": w.school})
         if st == 409:   # an ID drawn twice across threads: not the server
             st = 201
-    else:  # change: create as registrar, approve as the county
+    else:  # change: 休学 or 复学 as registrar, approved by the county
         with _lock:
-            sid = w.change_pool.pop() if w.change_pool else None
-        if sid is None:
-            return 200
+            sid, state = w.change_pool.pop(0)
+        kind = "suspend" if state == "enrolled" else "resume"
         st, data, _ = reg.req("POST", "/changes", {
-            "type": "suspend", "student_id": sid, "reason": "病休"})
+            "type": kind, "student_id": sid,
+            "reason": "病休" if kind == "suspend" else "康复复学"})
         if st == 201:
             c = json.loads(data)["change"]
             st, _, _ = bur.req("POST", "/changes/%d/approve" % c["id"], {})
+            if st == 200:
+                state = "suspended" if kind == "suspend" else "enrolled"
+        with _lock:
+            w.change_pool.append((sid, state))
     return st
 
 
