@@ -248,10 +248,10 @@ xj_progress_apply (struct xj_db *db, const struct xj_actor *a,
   move_record (s, m, &to, before, after);
   tb = json_dumps (before, JSON_COMPACT | JSON_SORT_KEYS);
   ta = json_dumps (after, JSON_COMPACT | JSON_SORT_KEYS);
-  e = xj_student_store_update (db, s, s->version, a,
-                               XJ_PG_PROMOTE == m->kind ? "progress.promote"
-                                                        : "progress.reenter",
-                               tb, ta);
+  e = xj_student_store_place (db, s, s->version, a,
+                              XJ_PG_PROMOTE == m->kind ? "progress.promote"
+                                                       : "progress.reenter",
+                              tb, ta);
   xj_now_iso (at);
   if (XJ_E_OK == e)
     e = xj_progress_store_insert (

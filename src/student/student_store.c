@@ -50,6 +50,14 @@ XJ_DB_STMT (st_stu_update,
             " class_id = $10, grade = $11, status = $12, dup_flag = $13,"
             " guardian_phone = $14, data = $15, updated_at = $16,"
             " version = version + 1 WHERE id = $1 AND version = $2")
+/* the placement only (xj_student_store_place): an UPDATE naming a column
+   rewrites every index on it even when the value is unchanged, so naming
+   registry_no, id_no, name, birth date and phone too cost six index
+   deletes and inserts per student, scattered over the whole table */
+XJ_DB_STMT (st_stu_place,
+            "UPDATE students SET school_id = $3, class_id = $4, grade = $5,"
+            " status = $6, data = $7, updated_at = $8,"
+            " version = version + 1 WHERE id = $1 AND version = $2")
 XJ_DB_STMT (st_stu_alias_add,
             "INSERT INTO student_aliases (registry_no, student_id, created_at)"
             " VALUES ($1, $2, $3)")
@@ -476,32 +484,54 @@ xj_student_flag_dup (struct xj_db *db, int64_t student_id, int64_t other_id,
   return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
 }
 
-enum xj_err
-xj_student_store_update (struct xj_db *db, struct xj_student *s,
-                         int64_t old_version, const struct xj_actor *a,
-                         const char *kind, const char *before,
-                         const char *after)
+/* The UPDATE of @s at @at: every column, or (@place) only the placement
+   and the packed data. */
+static enum xj_qs
+write_row (struct xj_db *db, const struct xj_student *s, int64_t old_version,
+           const char *at, bool place)
 {
   struct xj_buf data;
-  char at[32];
   enum xj_qs qs;
 
   xj_buf_init (&data, 0);
   xj_student_pack (s, &data);
-  xj_now_iso (at);
-  qs = xj_db_q (db, &st_stu_update,
-                XJ_DB_PARAMS (XJ_DB_I (s->id), XJ_DB_I (old_version),
-                              XJ_DB_S (s->registry_no), XJ_DB_S (s->id_type),
-                              XJ_DB_SE (s->id_no), XJ_DB_S (s->name),
-                              XJ_DB_I (s->gender), XJ_DB_S (s->birth_date),
-                              XJ_DB_I (s->school_id),
-                              s->class_id ? XJ_DB_I (s->class_id) : XJ_DB_NUL,
-                              XJ_DB_S (s->grade), XJ_DB_S (s->status),
-                              XJ_DB_I (s->dup_flag),
-                              XJ_DB_S (first_guardian_phone (s)),
-                              XJ_DB_B (data.data, data.len), XJ_DB_S (at)),
-                NULL, NULL);
+  if (place)
+    qs = xj_db_q (db, &st_stu_place,
+                  XJ_DB_PARAMS (XJ_DB_I (s->id), XJ_DB_I (old_version),
+                                XJ_DB_I (s->school_id),
+                                s->class_id ? XJ_DB_I (s->class_id)
+                                            : XJ_DB_NUL,
+                                XJ_DB_S (s->grade), XJ_DB_S (s->status),
+                                XJ_DB_B (data.data, data.len), XJ_DB_S (at)),
+                  NULL, NULL);
+  else
+    qs = xj_db_q (db, &st_stu_update,
+                  XJ_DB_PARAMS (XJ_DB_I (s->id), XJ_DB_I (old_version),
+                                XJ_DB_S (s->registry_no), XJ_DB_S (s->id_type),
+                                XJ_DB_SE (s->id_no), XJ_DB_S (s->name),
+                                XJ_DB_I (s->gender), XJ_DB_S (s->birth_date),
+                                XJ_DB_I (s->school_id),
+                                s->class_id ? XJ_DB_I (s->class_id)
+                                            : XJ_DB_NUL,
+                                XJ_DB_S (s->grade), XJ_DB_S (s->status),
+                                XJ_DB_I (s->dup_flag),
+                                XJ_DB_S (first_guardian_phone (s)),
+                                XJ_DB_B (data.data, data.len), XJ_DB_S (at)),
+                  NULL, NULL);
   xj_buf_fini (&data);
+  return qs;
+}
+
+static enum xj_err
+store_update (struct xj_db *db, struct xj_student *s, int64_t old_version,
+              const struct xj_actor *a, const char *kind, const char *before,
+              const char *after, bool place)
+{
+  char at[32];
+  enum xj_qs qs;
+
+  xj_now_iso (at);
+  qs = write_row (db, s, old_version, at, place);
   if (XJ_QS_UNIQUE == qs)
     return XJ_E_ID_EXISTS;
   if (qs < 0)
@@ -510,6 +540,24 @@ xj_student_store_update (struct xj_db *db, struct xj_student *s,
     return XJ_E_CONFLICT;
   s->version = old_version + 1;
   return xj_student_add_event (db, s->id, a, kind, at, before, after);
+}
+
+enum xj_err
+xj_student_store_update (struct xj_db *db, struct xj_student *s,
+                         int64_t old_version, const struct xj_actor *a,
+                         const char *kind, const char *before,
+                         const char *after)
+{
+  return store_update (db, s, old_version, a, kind, before, after, false);
+}
+
+enum xj_err
+xj_student_store_place (struct xj_db *db, struct xj_student *s,
+                        int64_t old_version, const struct xj_actor *a,
+                        const char *kind, const char *before,
+                        const char *after)
+{
+  return store_update (db, s, old_version, a, kind, before, after, true);
 }
 
 enum xj_err

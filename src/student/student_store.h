@@ -93,6 +93,15 @@ enum xj_err xj_student_store_update (struct xj_db *db, struct xj_student *s,
                                      const struct xj_actor *a,
                                      const char *kind, const char *before,
                                      const char *after);
+/* xj_student_store_update for a move that changes only the placement
+   (school_id, class_id, grade, status) and the packed data of @s: the
+   other columns and their indexes are not written, so the caller must
+   not have changed them (升学 and re-entry, xj_progress_apply). */
+enum xj_err xj_student_store_place (struct xj_db *db, struct xj_student *s,
+                                    int64_t old_version,
+                                    const struct xj_actor *a,
+                                    const char *kind, const char *before,
+                                    const char *after);
 /* Record @old_no as an alias of student @id. */
 enum xj_err xj_student_add_alias (struct xj_db *db, int64_t id,
                                   const char *old_no);

@@ -20,6 +20,19 @@ XJ_DB_STMT (st_t_get, "SELECT value FROM settings WHERE key = $1")
 XJ_DB_STMT (st_t_count,
             "SELECT count(*) FROM settings WHERE key LIKE 'k_'")
 
+/* Statements that change a connection setting, as a module that tunes
+   its own work registers them (the import's cache, temp store and sorter
+   threads): SQLite applies such a PRAGMA when it is prepared, and every
+   registered statement is prepared when a connection opens.  The values
+   are read through the pragma functions, evaluated when run ("PRAGMA
+   cache_size" would report the value at its own preparation). */
+XJ_DB_STMT (st_t_cache_small, "PRAGMA cache_size = -1000")
+XJ_DB_STMT (st_t_temp_file, "PRAGMA temp_store = FILE")
+XJ_DB_STMT (st_t_threads, "PRAGMA threads = 2")
+XJ_DB_STMT (st_t_get_cache, "SELECT * FROM pragma_cache_size ()")
+XJ_DB_STMT (st_t_get_temp, "SELECT * FROM pragma_temp_store ()")
+XJ_DB_STMT (st_t_get_threads, "SELECT * FROM pragma_threads ()")
+
 static char path[64];
 
 static int
@@ -122,6 +135,42 @@ rollback_and_statuses (void **state)
   xj_db_close (db);
 }
 
+static int64_t
+pragma_value (struct xj_db *db, struct xj_db_stmt *st)
+{
+  int64_t v = -12345;
+
+  assert_int_equal (xj_db_q (db, st, XJ_DB_NOPARAMS, &count_cb, &v), 1);
+  return v;
+}
+
+/* A connection runs with its own settings (32 MB cache, temporary
+   storage in memory, no sorter threads) whatever statements the modules
+   registered: with st_t_cache_small and st_t_temp_file prepared last, the
+   server ran with a 4 MB cache and wrote its statement journals to
+   temporary files. */
+static void
+settings_survive_prepare (void **state)
+{
+  struct xj_db *db;
+
+  (void) state;
+  assert_int_equal (xj_db_open (path, XJ_DB_OPEN_CREATE, &db), XJ_E_OK);
+  assert_int_equal (pragma_value (db, &st_t_get_cache), -32768);
+  assert_int_equal (pragma_value (db, &st_t_get_temp), 2);
+  assert_int_equal (pragma_value (db, &st_t_get_threads), 0);
+  /* run on purpose, they do apply; the next connection is unaffected */
+  assert_true (xj_db_q (db, &st_t_cache_small, XJ_DB_NOPARAMS, NULL, NULL)
+               >= 0);
+  assert_int_equal (pragma_value (db, &st_t_get_cache), -1000);
+  xj_db_close (db);
+  assert_int_equal (xj_db_open (path, XJ_DB_OPEN_EXISTING, &db), XJ_E_OK);
+  assert_int_equal (pragma_value (db, &st_t_get_cache), -32768);
+  assert_int_equal (pragma_value (db, &st_t_get_temp), 2);
+  assert_int_equal (pragma_value (db, &st_t_get_threads), 0);
+  xj_db_close (db);
+}
+
 struct holder {
   int64_t waited_ms;
   enum xj_err e;
@@ -187,6 +236,8 @@ main (void)
     cmocka_unit_test_setup_teardown (migrations_rerun, setup, teardown),
     cmocka_unit_test_setup_teardown (rollback_and_statuses, setup, teardown),
     cmocka_unit_test_setup_teardown (write_wait_bounded, setup, teardown),
+    cmocka_unit_test_setup_teardown (settings_survive_prepare, setup,
+                                     teardown),
   };
 
   return cmocka_run_group_tests (tests, NULL, NULL);
