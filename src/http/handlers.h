@@ -121,6 +121,8 @@ enum xj_err xj_h_suspensions_overdue (struct xj_req *r);
 /* h_privacy.c */
 enum xj_err xj_h_privacy_get (struct xj_req *r);
 enum xj_err xj_h_privacy_patch (struct xj_req *r);
+enum xj_err xj_h_system_settings_get (struct xj_req *r);
+enum xj_err xj_h_system_settings_patch (struct xj_req *r);
 enum xj_err xj_h_change_get (struct xj_req *r);
 enum xj_err xj_h_change_approve (struct xj_req *r);
 enum xj_err xj_h_change_reject (struct xj_req *r);
