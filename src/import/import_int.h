@@ -143,6 +143,10 @@ enum xj_err xj_istore_job_get (struct xj_db *db, int64_t id, json_t **out,
 /* Jobs of @user_id (0 = all), newest first, appended to @arr. */
 enum xj_err xj_istore_job_list (struct xj_db *db, int64_t user_id,
                                 int64_t limit, json_t *arr);
+/* Run @st ($1 user id or 0, $2 limit) appending each row of JOB_COLS's
+   shape to @arr as a job object. */
+enum xj_err xj_istore_jobs_q (struct xj_db *db, struct xj_db_stmt *st,
+                              int64_t user_id, int64_t limit, json_t *arr);
 /* A row of JOB_COLS's shape as the API's job object. */
 struct xj_db_row;
 json_t *xj_istore_job_json (const struct xj_db_row *r);

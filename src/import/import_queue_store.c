@@ -208,20 +208,9 @@ xj_istore_queue_get (struct xj_db *auth, int64_t id, json_t **out)
   return XJ_QS_NONE == qs ? XJ_E_NOT_FOUND : XJ_E_OK;
 }
 
-static int
-list_cb (void *cls, const struct xj_db_row *r)
-{
-  json_array_append_new (cls, xj_istore_job_json (r));
-  return 0;
-}
-
 enum xj_err
 xj_istore_queue_list (struct xj_db *auth, int64_t user_id, int64_t limit,
                       json_t *arr)
 {
-  enum xj_qs qs = xj_db_q (auth, &st_q_list,
-                           XJ_DB_PARAMS (XJ_DB_I (user_id), XJ_DB_I (limit)),
-                           &list_cb, arr);
-
-  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+  return xj_istore_jobs_q (auth, &st_q_list, user_id, limit, arr);
 }

@@ -68,14 +68,21 @@ count_cb (void *cls, const struct xj_db_row *r)
   return 1;
 }
 
-enum xj_err
-xj_istore_count_students (struct xj_db *db, int64_t *n)
+/* One integer from @st (no parameters) into *n, 0 if no row. */
+static enum xj_err
+one_int (struct xj_db *db, struct xj_db_stmt *st, int64_t *n)
 {
   enum xj_qs qs;
 
   *n = 0;
-  qs = xj_db_q (db, &st_imp_count, XJ_DB_NOPARAMS, &count_cb, n);
+  qs = xj_db_q (db, st, XJ_DB_NOPARAMS, &count_cb, n);
   return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}
+
+enum xj_err
+xj_istore_count_students (struct xj_db *db, int64_t *n)
+{
+  return one_int (db, &st_imp_count, n);
 }
 
 struct each_ctx {
@@ -340,11 +347,7 @@ xj_istore_job_take (struct xj_db *db, const struct xj_istore_job *j)
 enum xj_err
 xj_istore_job_max_id (struct xj_db *db, int64_t *id)
 {
-  enum xj_qs qs;
-
-  *id = 0;
-  qs = xj_db_q (db, &st_job_max_id, XJ_DB_NOPARAMS, &count_cb, id);
-  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+  return one_int (db, &st_job_max_id, id);
 }
 
 struct unrun_ctx {
@@ -472,14 +475,21 @@ list_cb (void *cls, const struct xj_db_row *r)
 }
 
 enum xj_err
-xj_istore_job_list (struct xj_db *db, int64_t user_id, int64_t limit,
-                    json_t *arr)
+xj_istore_jobs_q (struct xj_db *db, struct xj_db_stmt *st, int64_t user_id,
+                  int64_t limit, json_t *arr)
 {
-  enum xj_qs qs = xj_db_q (db, &st_job_list,
+  enum xj_qs qs = xj_db_q (db, st,
                            XJ_DB_PARAMS (XJ_DB_I (user_id), XJ_DB_I (limit)),
                            &list_cb, arr);
 
   return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}
+
+enum xj_err
+xj_istore_job_list (struct xj_db *db, int64_t user_id, int64_t limit,
+                    json_t *arr)
+{
+  return xj_istore_jobs_q (db, &st_job_list, user_id, limit, arr);
 }
 
 /* ---- queue limits and retention ---- */
@@ -652,11 +662,7 @@ xj_istore_student_insert (struct xj_db *db, struct xj_student *s,
 enum xj_err
 xj_istore_max_id (struct xj_db *db, int64_t *id)
 {
-  enum xj_qs qs;
-
-  *id = 0;
-  qs = xj_db_q (db, &st_imp_max_id, XJ_DB_NOPARAMS, &count_cb, id);
-  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+  return one_int (db, &st_imp_max_id, id);
 }
 
 enum xj_err
