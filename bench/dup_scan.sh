@@ -8,32 +8,22 @@
 # both times and the ratio.  See README.md ("Duplicate scan").
 #
 # Uses the cached bench/out/bench.db of run.sh (created the same way if
-# missing), on a copy so the flags it writes never reach the cached file.
+# missing), on a copy (cp_db: with its audit key) so the flags it writes
+# never reach the cached file.  DUP_STUDENTS (1000000) for a quick run.
 set -eu
 
 cd "$(dirname "$0")/.."
-XJ=${XUEJI_BIN:-build/xueji}
+. bench/lib.sh
 OUT=bench/out
+N=${DUP_STUDENTS:-1000000}
 DB=$OUT/bench.db
+[ "$N" = 1000000 ] || DB=$OUT/bench-$N.db
 COPY=$OUT/dupscan.db
-PW=county-pass-2026
-ADMIN_PW=bench-chief-pass-2026
+PW=$BENCH_PW
 mkdir -p "$OUT"
-
-if [ ! -f "$DB" ]; then
-  echo "dup_scan.sh: creating $DB (1,000,000 students; about a minute)"
-  rm -f "$DB.tmp" "$DB.tmp-wal" "$DB.tmp-shm"
-  XUEJI_ADMIN_PASSWORD=$ADMIN_PW "$XJ" --db "$DB.tmp" init >/dev/null
-  "$XJ" --db "$DB.tmp" gen --county 441823 --schools 200 --students 1000000 \
-    --seed 1 2>"$OUT/gen.err" | tee "$DB.gen.log"
-  XUEJI_PASSWORD=$PW "$XJ" --db "$DB.tmp" user add bench --role bureau \
-    --region 441823 >/dev/null
-  sqlite3 "$DB.tmp" "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null
-  mv "$DB.tmp" "$DB"
-  rm -f "$DB.tmp-wal" "$DB.tmp-shm"
-fi
-rm -f "$COPY" "$COPY-wal" "$COPY-shm"
-cp "$DB" "$COPY"
+need "$XJ" /usr/bin/sqlite3 /usr/bin/curl
+bench_db "$DB" "$N"
+cp_db "$DB" "$COPY"
 
 PORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 # opening applies new migrations (0014) before the server answers

@@ -115,17 +115,21 @@ struct school_ctx {
   void *cls;
 };
 
+static const struct xj_db_field student_fields[] = {
+  XJ_DB_F_I64 (struct xj_ye_student, id),
+  XJ_DB_F_TEXT (struct xj_ye_student, grade),
+  XJ_DB_F_I64 (struct xj_ye_student, class_id),
+  XJ_DB_F_TEXT (struct xj_ye_student, name),
+  XJ_DB_F_BOOL (struct xj_ye_student, blocked),
+};
+
 static int
 student_row (void *cls, const struct xj_db_row *r)
 {
   struct student_ctx *c = cls;
   struct xj_ye_student s;
 
-  s.id = xj_db_int (r, 0);
-  xj_strlcpy (s.grade, xj_db_text (r, 1), sizeof s.grade);
-  s.class_id = xj_db_int (r, 2);
-  xj_strlcpy (s.name, xj_db_text (r, 3), sizeof s.name);
-  s.blocked = 0 != xj_db_int (r, 4);
+  xj_db_row_fields (r, student_fields, XJ_DB_NFIELDS (student_fields), &s);
   c->cb (c->cls, &s);
   return 0;
 }
@@ -244,18 +248,22 @@ xj_ye_store_run_status (struct xj_db *db, int64_t run_id, char status[16])
   return qs_ok (qs);
 }
 
+static const struct xj_db_field item_fields[] = {
+  XJ_DB_F_I64 (struct xj_ye_item, student_id),
+  XJ_DB_F_TEXT (struct xj_ye_item, grade),
+  XJ_DB_F_I64 (struct xj_ye_item, class_id),
+  XJ_DB_F_TEXT (struct xj_ye_item, status),
+  XJ_DB_F_I64 (struct xj_ye_item, version_after),
+  XJ_DB_F_I64 (struct xj_ye_item, version_now),
+};
+
 static int
 item_row (void *cls, const struct xj_db_row *r)
 {
   struct item_ctx *c = cls;
   struct xj_ye_item it;
 
-  it.student_id = xj_db_int (r, 0);
-  xj_strlcpy (it.grade, xj_db_text (r, 1), sizeof it.grade);
-  it.class_id = xj_db_int (r, 2);
-  xj_strlcpy (it.status, xj_db_text (r, 3), sizeof it.status);
-  it.version_after = xj_db_int (r, 4);
-  it.version_now = xj_db_int (r, 5);
+  xj_db_row_fields (r, item_fields, XJ_DB_NFIELDS (item_fields), &it);
   c->cb (c->cls, &it);
   return 0;
 }

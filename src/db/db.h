@@ -106,6 +106,24 @@ bool xj_db_isnull (const struct xj_db_row *r, int col);
 int xj_db_ncols (const struct xj_db_row *r);
 const char *xj_db_colname (const struct xj_db_row *r, int col);
 
+/* A row's columns, in order, into the fields of a struct: one table of
+   XJ_DB_F_* entries per struct instead of one hand-written loader per
+   statement.  Text is cut to the field's size (xj_strlcpy). */
+enum xj_db_field_kind { XJ_DB_FI64, XJ_DB_FINT, XJ_DB_FBOOL, XJ_DB_FTEXT };
+struct xj_db_field {
+  enum xj_db_field_kind kind;
+  size_t off, size;
+};
+#define XJ_DB_F(kind, type, member) \
+  { kind, offsetof (type, member), sizeof (((type *) 0)->member) }
+#define XJ_DB_F_I64(type, member) XJ_DB_F (XJ_DB_FI64, type, member)
+#define XJ_DB_F_INT(type, member) XJ_DB_F (XJ_DB_FINT, type, member)
+#define XJ_DB_F_BOOL(type, member) XJ_DB_F (XJ_DB_FBOOL, type, member)
+#define XJ_DB_F_TEXT(type, member) XJ_DB_F (XJ_DB_FTEXT, type, member)
+#define XJ_DB_NFIELDS(tab) (sizeof (tab) / sizeof (tab)[0])
+void xj_db_row_fields (const struct xj_db_row *r,
+                       const struct xj_db_field *f, size_t n, void *out);
+
 /* Run statement @st with @params (XJ_DB_PARAMS(...)), calling @cb (may be
    NULL) once per row. */
 enum xj_qs xj_db_q (struct xj_db *db, struct xj_db_stmt *st,

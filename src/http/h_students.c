@@ -632,12 +632,19 @@ xj_h_student_register (struct xj_req *r)
       e = xj_reply_verrs (r, v);
       goto out;
     }
+  /* 409 id_exists / duplicate_person tells that the person is held
+     somewhere: an existence oracle, bounded like a number search */
+  if (XJ_E_OK != (e = xj_search_budget_left_or_reply (r, "id_no")))
+    goto out;
   rc = (struct reg_ctx) { .s = s, .county = school.county_code, .warns = w,
                           .actor = &r->actor };
   e = xj_db_txn_run (r->db, "student_register", true, &register_txn, &rc);
   if (XJ_E_ID_EXISTS == e || XJ_E_DUPLICATE_PERSON == e)
     {
-      e = reply_hits (r, e, &rc.res, s->school_id);
+      enum xj_err held = e;
+
+      if (XJ_E_OK == (e = xj_req_number_held (r, "register", s->id_no)))
+        e = reply_hits (r, held, &rc.res, s->school_id);
       goto out;
     }
   if (XJ_E_L_SEQ_FULL == e)
@@ -1046,12 +1053,16 @@ xj_h_student_assign_id (struct xj_req *r)
   free (s);
   if (XJ_E_OK != e)
     return e;
+  if (XJ_E_OK != (e = xj_search_budget_left_or_reply (r, "id_no")))
+    return e;
   ac = (struct assign_ctx) { .id = id, .version = version, .id18 = card.id18,
                              .actor = &r->actor };
   e = xj_db_txn_run (r->db, "student_assign_id", true, &assign_txn, &ac);
   if (XJ_E_ID_EXISTS == e)
-    return reply_id_exists (r, ac.res.holder_student_id,
-                            ac.res.holder_school_id, 0);
+    return XJ_E_OK != (e = xj_req_number_held (r, "assign_id", card.id18))
+             ? e
+             : reply_id_exists (r, ac.res.holder_student_id,
+                                ac.res.holder_school_id, 0);
   if (XJ_E_REGISTRY_NO_EXISTS == e)
     return xj_reply_err (r, XJ_E_REGISTRY_NO_EXISTS, "id_no",
                          "该学生已有正式学籍号");

@@ -68,14 +68,21 @@ count_cb (void *cls, const struct xj_db_row *r)
   return 1;
 }
 
-enum xj_err
-xj_istore_count_students (struct xj_db *db, int64_t *n)
+/* One integer from @st (no parameters) into *n, 0 if no row. */
+static enum xj_err
+one_int (struct xj_db *db, struct xj_db_stmt *st, int64_t *n)
 {
   enum xj_qs qs;
 
   *n = 0;
-  qs = xj_db_q (db, &st_imp_count, XJ_DB_NOPARAMS, &count_cb, n);
+  qs = xj_db_q (db, st, XJ_DB_NOPARAMS, &count_cb, n);
   return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}
+
+enum xj_err
+xj_istore_count_students (struct xj_db *db, int64_t *n)
+{
+  return one_int (db, &st_imp_count, n);
 }
 
 struct each_ctx {
@@ -244,14 +251,6 @@ xj_istore_create_indexes (struct xj_db *db)
 
 /* ---- the imports table (background jobs, import_job.c) ---- */
 
-XJ_DB_STMT (st_job_insert,
-            "INSERT INTO imports (user_id, username, ip, scope_school_id,"
-            " scope_region, file_name, file_path, file_size, options, status,"
-            " rows_total, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8,"
-            " $9, 'queued', $10, $11)")
-XJ_DB_STMT (st_job_next,
-            "SELECT id, user_id, coalesce(file_path, ''), file_name, options, ip"
-            " FROM imports WHERE status = 'queued' ORDER BY id LIMIT 1")
 XJ_DB_STMT (st_job_start,
             "UPDATE imports SET status = 'running', started_at = $2"
             " WHERE id = $1 AND status = 'queued'")
@@ -260,14 +259,23 @@ XJ_DB_STMT (st_job_finish,
             " rows_total = $4, imported = $5, rejected = $6, already = $7,"
             " finished_at = $8, report_path = $9, errors = $10,"
             " file_sha256 = $11, file_path = NULL WHERE id = $1")
+XJ_DB_STMT (st_job_take,
+            "INSERT INTO imports (id, user_id, username, ip, scope_school_id,"
+            " scope_region, file_name, file_path, file_size, options, status,"
+            " rows_total, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8,"
+            " $9, $10, 'queued', $11, $12) ON CONFLICT (id) DO NOTHING")
+XJ_DB_STMT (st_job_max_id, "SELECT coalesce(max(id), 0) FROM imports")
+/* Rows left 'queued' in the registry: taken by a worker killed before
+   it started them, or queued by a version that kept its queue here. */
+XJ_DB_STMT (st_job_unrun,
+            "UPDATE imports SET status = 'failed', finished_at = $1,"
+            " message = '服务器停止、重启或升级，导入未运行，未写入任何数据',"
+            " file_path = NULL WHERE status = 'queued'"
+            " RETURNING coalesce(file_path, '')")
 XJ_DB_STMT (st_job_interrupted,
             "UPDATE imports SET status = 'failed', finished_at = $1,"
             " message = '服务器停止或重启，导入中断，未写入任何数据'"
             " WHERE status = 'running'")
-XJ_DB_STMT (st_job_cancel_queued,
-            "UPDATE imports SET status = 'cancelled', finished_at = $2,"
-            " message = '已取消，未写入任何数据'"
-            " WHERE id = $1 AND status = 'queued' RETURNING coalesce(file_path, '')")
 #define JOB_COLS                                                         \
   "id, user_id, username, file_name, file_size, options, status, message," \
   " rows_total, rows_done, imported, rejected, already, created_at,"     \
@@ -278,58 +286,6 @@ XJ_DB_STMT (st_job_get, "SELECT " JOB_COLS " FROM imports WHERE id = $1")
 XJ_DB_STMT (st_job_list,
             "SELECT " JOB_COLS " FROM imports WHERE ($1 = 0 OR user_id = $1)"
             " ORDER BY id DESC LIMIT $2")
-
-enum xj_err
-xj_istore_job_insert (struct xj_db *db, const struct xj_istore_job *j,
-                      int64_t *id)
-{
-  char at[32];
-  enum xj_qs qs;
-
-  xj_now_iso (at);
-  qs = xj_db_q (db, &st_job_insert,
-                XJ_DB_PARAMS (XJ_DB_I (j->user_id), XJ_DB_S (j->username),
-                              XJ_DB_S (j->ip),
-                              j->scope_school_id ? XJ_DB_I (j->scope_school_id)
-                                                 : XJ_DB_NUL,
-                              XJ_DB_S (j->scope_region),
-                              XJ_DB_S (j->file_name), XJ_DB_S (j->file_path),
-                              XJ_DB_I ((int64_t) j->file_size),
-                              XJ_DB_S (j->options),
-                              XJ_DB_I ((int64_t) j->rows_total),
-                              XJ_DB_S (at)),
-                NULL, NULL);
-  if (qs < 0)
-    return xj_db_qs_err (qs);
-  *id = xj_db_last_id (db);
-  return XJ_E_OK;
-}
-
-static int
-next_cb (void *cls, const struct xj_db_row *r)
-{
-  struct xj_istore_job *j = cls;
-
-  j->id = xj_db_int (r, 0);
-  j->user_id = xj_db_int (r, 1);
-  xj_strlcpy (j->path_buf, xj_db_text (r, 2), sizeof j->path_buf);
-  xj_strlcpy (j->name_buf, xj_db_text (r, 3), sizeof j->name_buf);
-  xj_strlcpy (j->options_buf, xj_db_text (r, 4), sizeof j->options_buf);
-  xj_strlcpy (j->ip_buf, xj_db_text (r, 5), sizeof j->ip_buf);
-  return 1;
-}
-
-enum xj_err
-xj_istore_job_next (struct xj_db *db, struct xj_istore_job *j)
-{
-  enum xj_qs qs;
-
-  memset (j, 0, sizeof *j);
-  qs = xj_db_q (db, &st_job_next, XJ_DB_NOPARAMS, &next_cb, j);
-  if (qs < 0)
-    return xj_db_qs_err (qs);
-  return XJ_QS_NONE == qs ? XJ_E_NOT_FOUND : XJ_E_OK;
-}
 
 enum xj_err
 xj_istore_job_start (struct xj_db *db, int64_t id, bool *started)
@@ -369,6 +325,59 @@ xj_istore_job_finish (struct xj_db *db, int64_t id, const char *status,
 }
 
 enum xj_err
+xj_istore_job_take (struct xj_db *db, const struct xj_istore_job *j)
+{
+  enum xj_qs qs;
+
+  qs = xj_db_q (db, &st_job_take,
+                XJ_DB_PARAMS (XJ_DB_I (j->id), XJ_DB_I (j->user_id),
+                              XJ_DB_S (j->username), XJ_DB_S (j->ip),
+                              j->scope_school_id ? XJ_DB_I (j->scope_school_id)
+                                                 : XJ_DB_NUL,
+                              XJ_DB_S (j->scope_region),
+                              XJ_DB_S (j->file_name), XJ_DB_S (j->file_path),
+                              XJ_DB_I ((int64_t) j->file_size),
+                              XJ_DB_S (j->options),
+                              XJ_DB_I ((int64_t) j->rows_total),
+                              XJ_DB_S (j->created_at)),
+                NULL, NULL);
+  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}
+
+enum xj_err
+xj_istore_job_max_id (struct xj_db *db, int64_t *id)
+{
+  return one_int (db, &st_job_max_id, id);
+}
+
+struct unrun_ctx {
+  void (*cb) (void *cls, const char *path);
+  void *cls;
+};
+
+static int
+unrun_cb (void *cls, const struct xj_db_row *r)
+{
+  struct unrun_ctx *c = cls;
+
+  c->cb (c->cls, xj_db_text (r, 0));
+  return 0;
+}
+
+enum xj_err
+xj_istore_job_unrun (struct xj_db *db,
+                     void (*cb) (void *cls, const char *path), void *cls)
+{
+  struct unrun_ctx c = { cb, cls };
+  char at[32];
+  enum xj_qs qs;
+
+  xj_now_iso (at);
+  qs = xj_db_q (db, &st_job_unrun, XJ_DB_PARAMS (XJ_DB_S (at)), &unrun_cb, &c);
+  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}
+
+enum xj_err
 xj_istore_job_interrupted (struct xj_db *db)
 {
   char at[32];
@@ -380,38 +389,8 @@ xj_istore_job_interrupted (struct xj_db *db)
   return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
 }
 
-static int
-path_cb (void *cls, const struct xj_db_row *r)
-{
-  struct xj_buf *b = cls;
-
-  xj_buf_append (b, xj_db_text (r, 0), strlen (xj_db_text (r, 0)));
-  return 1;
-}
-
-enum xj_err
-xj_istore_job_cancel_queued (struct xj_db *db, int64_t id, bool *done,
-                             char *path, size_t pathsz)
-{
-  char at[32];
-  struct xj_buf b;
-  enum xj_qs qs;
-
-  xj_now_iso (at);
-  xj_buf_init (&b, 0);
-  qs = xj_db_q (db, &st_job_cancel_queued,
-                XJ_DB_PARAMS (XJ_DB_I (id), XJ_DB_S (at)), &path_cb, &b);
-  if (qs >= 0)
-    {
-      *done = qs > 0;
-      xj_strlcpy (path, b.data ? b.data : "", pathsz);
-    }
-  xj_buf_fini (&b);
-  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
-}
-
-static json_t *
-job_json (const struct xj_db_row *r)
+json_t *
+xj_istore_job_json (const struct xj_db_row *r)
 {
   json_t *opts = json_loads (xj_db_text (r, 5), 0, NULL);
   json_t *errs = json_loads (xj_db_text (r, 17), 0, NULL);
@@ -456,7 +435,7 @@ get_cb (void *cls, const struct xj_db_row *r)
 {
   struct get_ctx *c = cls;
 
-  c->j = job_json (r);
+  c->j = xj_istore_job_json (r);
   c->report = xj_strdup (xj_db_text (r, 16));
   return 1;
 }
@@ -491,19 +470,26 @@ xj_istore_job_get (struct xj_db *db, int64_t id, json_t **out, char **report)
 static int
 list_cb (void *cls, const struct xj_db_row *r)
 {
-  json_array_append_new (cls, job_json (r));
+  json_array_append_new (cls, xj_istore_job_json (r));
   return 0;
+}
+
+enum xj_err
+xj_istore_jobs_q (struct xj_db *db, struct xj_db_stmt *st, int64_t user_id,
+                  int64_t limit, json_t *arr)
+{
+  enum xj_qs qs = xj_db_q (db, st,
+                           XJ_DB_PARAMS (XJ_DB_I (user_id), XJ_DB_I (limit)),
+                           &list_cb, arr);
+
+  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
 }
 
 enum xj_err
 xj_istore_job_list (struct xj_db *db, int64_t user_id, int64_t limit,
                     json_t *arr)
 {
-  enum xj_qs qs = xj_db_q (db, &st_job_list,
-                           XJ_DB_PARAMS (XJ_DB_I (user_id), XJ_DB_I (limit)),
-                           &list_cb, arr);
-
-  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+  return xj_istore_jobs_q (db, &st_job_list, user_id, limit, arr);
 }
 
 /* ---- queue limits and retention ---- */
@@ -544,27 +530,26 @@ xj_istore_setting_int (struct xj_db *db, const char *key, int64_t def,
   return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
 }
 
-static int
-usage_cb (void *cls, const struct xj_db_row *r)
+int
+xj_istore_usage_row (void *cls, const struct xj_db_row *r)
 {
   struct xj_istore_usage *u = cls;
 
-  u->jobs = xj_db_int (r, 0);
-  u->bytes = xj_db_int (r, 1);
-  u->user_jobs = xj_db_int (r, 2);
-  u->user_bytes = xj_db_int (r, 3);
+  u->jobs += xj_db_int (r, 0);
+  u->bytes += xj_db_int (r, 1);
+  u->user_jobs += xj_db_int (r, 2);
+  u->user_bytes += xj_db_int (r, 3);
   return 1;
 }
 
 enum xj_err
-xj_istore_queue_usage (struct xj_db *db, int64_t user_id,
-                       struct xj_istore_usage *u)
+xj_istore_job_usage (struct xj_db *db, int64_t user_id,
+                     struct xj_istore_usage *u)
 {
   enum xj_qs qs;
 
-  memset (u, 0, sizeof *u);
   qs = xj_db_q (db, &st_job_usage, XJ_DB_PARAMS (XJ_DB_I (user_id)),
-                &usage_cb, u);
+                &xj_istore_usage_row, u);
   return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
 }
 
@@ -677,11 +662,7 @@ xj_istore_student_insert (struct xj_db *db, struct xj_student *s,
 enum xj_err
 xj_istore_max_id (struct xj_db *db, int64_t *id)
 {
-  enum xj_qs qs;
-
-  *id = 0;
-  qs = xj_db_q (db, &st_imp_max_id, XJ_DB_NOPARAMS, &count_cb, id);
-  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+  return one_int (db, &st_imp_max_id, id);
 }
 
 enum xj_err

@@ -508,17 +508,21 @@ struct waiting_ctx {
   void *cls;
 };
 
+static const struct xj_db_field waiting_fields[] = {
+  XJ_DB_F_I64 (struct xj_zs_waiting, alloc),
+  XJ_DB_F_I64 (struct xj_zs_waiting, student),
+  XJ_DB_F_INT (struct xj_zs_waiting, gender),
+  XJ_DB_F_TEXT (struct xj_zs_waiting, route),
+  XJ_DB_F_TEXT (struct xj_zs_waiting, reason),
+};
+
 static int
 waiting_row (void *cls, const struct xj_db_row *r)
 {
   struct waiting_ctx *c = cls;
   struct xj_zs_waiting w;
 
-  w.alloc = xj_db_int (r, 0);
-  w.student = xj_db_int (r, 1);
-  w.gender = (int) xj_db_int (r, 2);
-  xj_strlcpy (w.route, xj_db_text (r, 3), sizeof w.route);
-  xj_strlcpy (w.reason, xj_db_text (r, 4), sizeof w.reason);
+  xj_db_row_fields (r, waiting_fields, XJ_DB_NFIELDS (waiting_fields), &w);
   c->cb (c->cls, &w);
   return 0;
 }

@@ -15,7 +15,7 @@ import threading
 
 import pytest
 
-from changes_world import ChangeWorld, epoch
+from changes_world import ChangeWorld, epoch, start, started, approve
 from conftest import PW, Api, err_code, make_id, sql
 
 YS, YD, TH, DC = "441823", "441881", "440106", "110101"
@@ -64,17 +64,6 @@ def w(tmp_path_factory):
     assert world.close() == 0
 
 
-def start(a, **body):
-    body.setdefault("reason", "家长申请")
-    return a.post("/changes", json=body)
-
-
-def started(a, **body):
-    r = start(a, **body)
-    assert r.status_code == 201, r.text
-    return r.json()["change"]
-
-
 def regno(w, a, sid):
     """The registry number of @sid as a receiving school learns it: known
     in full from the family, confirmed through the cross-scope lookup."""
@@ -82,12 +71,6 @@ def regno(w, a, sid):
     r = a.get("/students/lookup", params={"registry_no": no})
     assert r.status_code == 200 and r.json()["id"] == sid, r.text
     return no
-
-
-def approve(a, cid, **kw):
-    r = a.post("/changes/%d/approve" % cid, json=kw)
-    assert r.status_code == 200, (a.username, r.text)
-    return r.json()["change"]
 
 
 def student(w, a, sid):

@@ -17,6 +17,8 @@
 
 XJ_DB_STMT (st_t_setting, "INSERT INTO settings (key, value) VALUES ($1, $2)")
 XJ_DB_STMT (st_t_get, "SELECT value FROM settings WHERE key = $1")
+XJ_DB_STMT (st_t_fields,
+            "SELECT 42, 'abcdefgh', -7, 2, NULL, 'x'")
 XJ_DB_STMT (st_t_count,
             "SELECT count(*) FROM settings WHERE key LIKE 'k_'")
 
@@ -229,11 +231,59 @@ write_wait_bounded (void **state)
   xj_db_close (db);
 }
 
+/* xj_db_row_fields: each column into its field, in order, text cut to
+   the field's size on a NUL, NULL text as "". */
+struct fields_row {
+  int64_t a;
+  char s[4];
+  int n;
+  bool b;
+  char null_text[8];
+  char x[2];
+};
+
+static const struct xj_db_field fields_tab[] = {
+  XJ_DB_F_I64 (struct fields_row, a),
+  XJ_DB_F_TEXT (struct fields_row, s),
+  XJ_DB_F_INT (struct fields_row, n),
+  XJ_DB_F_BOOL (struct fields_row, b),
+  XJ_DB_F_TEXT (struct fields_row, null_text),
+  XJ_DB_F_TEXT (struct fields_row, x),
+};
+
+static int
+fields_cb (void *cls, const struct xj_db_row *r)
+{
+  xj_db_row_fields (r, fields_tab, XJ_DB_NFIELDS (fields_tab), cls);
+  return 1;
+}
+
+static void
+row_fields (void **state)
+{
+  struct xj_db *db;
+  struct fields_row f;
+
+  (void) state;
+  memset (&f, 0x55, sizeof f);
+  assert_int_equal (xj_db_open (path, XJ_DB_OPEN_CREATE, &db), XJ_E_OK);
+  assert_int_equal (xj_db_q (db, &st_t_fields, XJ_DB_NOPARAMS, &fields_cb,
+                             &f), 1);
+  xj_db_close (db);
+  assert_int_equal (f.a, 42);
+  assert_string_equal (f.s, "abc");
+  assert_int_equal (f.n, -7);
+  assert_true (f.b);
+  assert_string_equal (f.null_text, "");
+  assert_string_equal (f.x, "x");
+}
+
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown (migrations_rerun, setup, teardown),
+    cmocka_unit_test_setup_teardown (row_fields, setup, teardown),
     cmocka_unit_test_setup_teardown (rollback_and_statuses, setup, teardown),
     cmocka_unit_test_setup_teardown (write_wait_bounded, setup, teardown),
     cmocka_unit_test_setup_teardown (settings_survive_prepare, setup,
