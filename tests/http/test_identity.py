@@ -127,6 +127,36 @@ def test_hong_kong_number_with_and_without_brackets(api):
         assert err_code(r) == "id_exists"
 
 
+def test_search_and_lookup_normalise_numbers(api):
+    """?q= and /students/lookup compared the typed text: 'K765432(1)'
+    did not find the K7654321 registration stored, nor did a full-width
+    resident ID.  Still whole numbers only."""
+    a = api("ys_reg1")
+    r = a.post("/students", json=hk_body("Q765432(1)"))
+    assert r.status_code == 201, r.text
+    sid = r.json()["id"]
+    for typed in ("Q765432(1)", "q 765432 (1)", "Ｑ７６５４３２（１）"):
+        r = a.get("/students", params={"q": typed})
+        assert r.status_code == 200, (typed, r.text)
+        assert [s["id"] for s in r.json()["items"]] == [sid], typed
+        r = a.get("/students/lookup", params={"id_no": typed})
+        assert r.status_code == 200, (typed, r.text)
+        assert r.json()["id"] == sid
+    body, rep = register(a)
+    wide = "".join(chr(ord(c) + 0xFEE0) for c in body["id_no"])
+    r = a.get("/students", params={"q": wide[:9] + " " + wide[9:]})
+    assert [s["id"] for s in r.json()["items"]] == [rep["id"]], r.text
+    r = a.get("/students/lookup", params={"id_no": wide})
+    assert r.status_code == 200 and r.json()["id"] == rep["id"], r.text
+    # a part of a number is still refused, brackets or not
+    r = a.get("/students", params={"q": "Q765(4)"})
+    assert r.status_code == 200 and r.json()["items"] == [], r.text
+    r = a.get("/students", params={"q": "(%s)" % body["id_no"][:10]})
+    assert r.status_code == 400 and err_code(r) == "search_partial_number"
+    r = a.get("/students/lookup", params={"id_no": body["id_no"][:10]})
+    assert r.status_code == 422 or r.status_code == 400, r.text
+
+
 def test_former_number_is_an_identity(api, world):
     """An L holder converted to G keeps the L number as an alias; a
     record whose G number came from a corrected ID still holds that
