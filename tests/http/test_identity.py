@@ -2,6 +2,8 @@
 the duplicate check across ID types, the review queue and the county scan),
 PATCH refusals and 调班, the shared age-for-grade and cross-field rules,
 L numbers per county and birth date, region codes and nationalities."""
+import time
+
 import pytest
 
 from conftest import (detail_codes, err_code, make_id, primary_body,
@@ -261,6 +263,22 @@ def test_review_dismiss_and_confirm(api, world):
                                 params={"state": "bad"}).status_code == 400
 
 
+def scan(b, county, timeout=60, **kw):
+    """Start a scan (a job: 202) and poll it to its end."""
+    r = b.post("/duplicates/scan", json=dict(kw, county=county))
+    assert r.status_code == 202, r.text
+    j = r.json()["scan"]
+    assert j["state"] in ("running", "done") and j["county"] == county
+    t0 = time.monotonic()
+    while j["state"] == "running":
+        assert time.monotonic() - t0 < timeout
+        time.sleep(0.1)
+        r = b.get(f"/duplicates/scans/{j['id']}")
+        assert r.status_code == 200, r.text
+        j = r.json()["scan"]
+    return j
+
+
 def test_county_scan_flags_pairs_and_shared_guardians(api, world):
     a = api("admin")
     gid = make_id("1980-01-01", 1)
@@ -282,14 +300,17 @@ def test_county_scan_flags_pairs_and_shared_guardians(api, world):
             school_id=world.school["ys2"], g1_id_type="1", g1_id_no=gid))
         assert r.status_code == 201, r.text
     b = api("ys_bureau")
-    r = b.post("/duplicates/scan", json={"county": YS, "guardian_max": 2})
-    assert r.status_code == 200, r.text
-    j = r.json()
+    j = scan(b, YS, guardian_max=2)
+    assert j["state"] == "done", j
     assert j["pairs"] >= 2 and j["guardians"] >= 1 and j["groups"] >= 1
     assert find_flag(b, ids[0], ids[1]) is not None
     # a second scan adds nothing
-    r = b.post("/duplicates/scan", json={"county": YS, "guardian_max": 2})
-    assert r.json()["pairs"] == 0
+    assert scan(b, YS, guardian_max=2)["pairs"] == 0
+    # another user's scan is "missing"; a bad id too
+    assert api("qy_bureau").get(f"/duplicates/scans/{j['id']}").status_code \
+        == 404
+    assert b.get("/duplicates/scans/999999").status_code == 404
+    assert api("admin").get(f"/duplicates/scans/{j['id']}").status_code == 200
     # only inside the bureau's region; registrars may not scan
     assert b.post("/duplicates/scan",
                   json={"county": "110101"}).status_code == 404
