@@ -19,6 +19,7 @@
 set -eu
 
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 XJ=${XUEJI_BIN:-build/xueji}
 OUT=bench/out
 STUDENTS=${STUDENTS:-1000000}
@@ -38,14 +39,14 @@ if [ ! -f "$DB" ]; then
     --region 441823 >/dev/null
   sqlite3 "$DB.tmp" "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null
   mv "$DB.tmp" "$DB"
-  [ ! -f "$DB.tmp.auditkey" ] || mv "$DB.tmp.auditkey" "$DB.auditkey"
+  for sfx in .auditkey .checkpoints -auth; do
+    [ ! -e "$DB.tmp$sfx" ] || mv "$DB.tmp$sfx" "$DB$sfx"
+  done
   rm -f "$DB.tmp-wal" "$DB.tmp-shm"
 fi
-rm -f "$COPY" "$COPY-wal" "$COPY-shm" "$COPY.auditkey"
-cp "$DB" "$COPY"
-# the audit chain's key lives beside the database; without it the copy
-# does not open
-[ ! -f "$DB.auditkey" ] || cp -p "$DB.auditkey" "$COPY.auditkey"
+# with the audit key (and checkpoints, auth store): without the key the
+# copy does not open
+cp_db "$DB" "$COPY"
 
 PORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 # opening applies new migrations (0014) before the server answers
@@ -94,8 +95,9 @@ def make_id(n):
     body = "441823" + "20190308" + "%03d" % (n % 1000)
     return body + "10X98765432"[sum(int(c) * w for c, w in zip(body, W)) % 11]
 
-st, sch = call("GET", "/schools?per_page=50")
-school = [x for x in sch["items"] if x["stage"] == "primary"][0]["id"]
+st, sch = call("GET", "/schools?stage=primary&per_page=5")
+assert st == 200 and sch.get("items"), (st, sch)
+school = sch["items"][0]["id"]
 def register(n):
     return call("POST", "/students", {
         "school_id": school, "name": "压测%d" % n, "gender": 1 if n % 2 else 2,

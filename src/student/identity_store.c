@@ -196,12 +196,12 @@ hit_row (void *cls, const struct xj_db_row *r)
   return 0;
 }
 
-enum xj_err
-xj_identity_find_id (struct xj_db *db, const char *id_no, int64_t self,
-                     xj_identity_hit_cb cb, void *cls)
+static enum xj_err
+find_hits (struct xj_db *db, struct xj_db_stmt *st, const char *id_no,
+           int64_t self, xj_identity_hit_cb cb, void *cls)
 {
   struct hit_ctx c = { cb, cls };
-  enum xj_qs qs = xj_db_q (db, &st_id_by_idno,
+  enum xj_qs qs = xj_db_q (db, st,
                            XJ_DB_PARAMS (XJ_DB_S (id_no), XJ_DB_I (self)),
                            &hit_row, &c);
 
@@ -209,15 +209,17 @@ xj_identity_find_id (struct xj_db *db, const char *id_no, int64_t self,
 }
 
 enum xj_err
+xj_identity_find_id (struct xj_db *db, const char *id_no, int64_t self,
+                     xj_identity_hit_cb cb, void *cls)
+{
+  return find_hits (db, &st_id_by_idno, id_no, self, cb, cls);
+}
+
+enum xj_err
 xj_identity_find_former (struct xj_db *db, const char *id_no, int64_t self,
                          xj_identity_hit_cb cb, void *cls)
 {
-  struct hit_ctx c = { cb, cls };
-  enum xj_qs qs = xj_db_q (db, &st_id_former,
-                           XJ_DB_PARAMS (XJ_DB_S (id_no), XJ_DB_I (self)),
-                           &hit_row, &c);
-
-  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+  return find_hits (db, &st_id_former, id_no, self, cb, cls);
 }
 
 struct ids_ctx {
