@@ -100,7 +100,7 @@ assert st == 200 and sch.get("items"), (st, sch)
 school = sch["items"][0]["id"]
 def register(n):
     return call("POST", "/students", {
-        "school_id": school, "name": "压测%d" % n, "gender": 1 if n % 2 else 2,
+        "school_id": school, "name": "压测" + "甲乙丙丁戊己庚辛壬癸"[n % 10], "gender": 1 if n % 2 else 2,
         "birth_date": "2019-03-08", "ethnicity": "01", "nationality": "CHN",
         "id_type": "1", "id_no": make_id(n), "health": "10", "hukou_type": 1,
         "grade": "11", "enrol_ym": "202509", "enrol_mode": "11",
@@ -113,8 +113,10 @@ assert st == 202, (st, j)
 scan, lat, n, codes = j["scan"], [], 1, {}
 while scan["state"] == "running":
     a = time.time()
-    st, _ = register(n)
+    st, body = register(n)
     lat.append(time.time() - a)
+    if st != 201 and st not in codes:
+        print("registration answered %d: %s" % (st, json.dumps(body, ensure_ascii=False)[:300]))
     codes[st] = codes.get(st, 0) + 1
     n += 2
     st, j = call("GET", "/duplicates/scans/%d" % scan["id"])

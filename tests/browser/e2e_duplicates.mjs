@@ -87,9 +87,12 @@ await check('the county scan runs as a job and the page polls it to its end', as
   const r = await bureau.post('/duplicates/' + p.flag + '/dismiss', { reason: '先排除，再由扫描找出' })
   assert(r.status === 200, 'dismiss answered ' + r.status)
   await page.reload()
-  await page.locator('[data-test=dup-county] input').fill('441823')
+  await page.locator('input[data-test=dup-county], [data-test=dup-county] input').first().fill('441823')
   await page.locator('[data-test=dup-scan]').click()
-  await page.locator('.el-message--success').filter({ hasText: '查重完成' }).first().waitFor({ timeout: 60000 })
+  const msg = page.locator('.el-message--success').filter({ hasText: '查重完成' }).first()
+  await msg.waitFor({ timeout: 60000 })
+  // the counts of the finished job, not of the 202 that started it
+  assert(/新标记\d+对/.test(await msg.innerText()), 'message: ' + (await msg.innerText()))
   assert(!(await page.locator('[data-test=dup-scan-state]').count()), 'the running note stayed')
 })
 
