@@ -749,6 +749,8 @@ xj_h_student_lookup (struct xj_req *r)
   const char *reg = xj_req_arg (r, "registry_no");
   struct xj_idcard card;
   char regbuf[24];
+  char idbuf[XJ_NUMQ_MAX];
+  enum xj_numq kind;
   struct lookup_ctx c = { .a = &r->actor };
   const char *gl;
   enum xj_err e;
@@ -762,9 +764,16 @@ xj_h_student_lookup (struct xj_req *r)
                          "须提供完整的身份证号或学籍号之一");
   if (id_no)
     {
-      if (XJ_E_OK != (e = xj_idcard_parse (id_no, today_ymd (), &card)))
-        return xj_reply_err (r, e, "id_no", NULL);
-      c.id_no = card.id18;
+      /* normalised as registration stores it, any ID type */
+      e = xj_student_number_parse (id_no, today_ymd (), &kind, idbuf);
+      if (XJ_E_OK != e || (XJ_NUMQ_ID != kind && XJ_NUMQ_OTHER_ID != kind))
+        {
+          /* the resident-ID parser names what is wrong with it */
+          e = xj_idcard_parse (id_no, today_ymd (), &card);
+          return xj_reply_err (r, XJ_E_OK != e ? e : XJ_E_BAD_PARAM,
+                               "id_no", NULL);
+        }
+      c.id_no = idbuf;
     }
   else
     {

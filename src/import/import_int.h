@@ -88,11 +88,13 @@ enum xj_err xj_istore_cache (struct xj_db *db, bool big);
 /* temp_store FILE (@file) or back to MEMORY; outside a transaction. */
 enum xj_err xj_istore_temp_file (struct xj_db *db, bool file);
 enum xj_err xj_istore_drop_indexes (struct xj_db *db);
-/* Suspected duplicates: every (name, birth date, guardian phone) of the
-   registry; is one in use; flag student @id against the students before
-   it with that key and another ID (*flagged: some were). */
+/* Suspected duplicates and the 补建学籍 check: every (id, name, birth
+   date, guardian phone or "") of the registry; is one in use; flag
+   student @id against the students before it with that key and another
+   ID (*flagged: some were). */
 enum xj_err xj_istore_each_dupkey (struct xj_db *db,
-                                   void (*cb) (void *cls, const char *name,
+                                   void (*cb) (void *cls, int64_t id,
+                                               const char *name,
                                                const char *birth,
                                                const char *phone),
                                    void *cls);

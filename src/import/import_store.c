@@ -122,8 +122,8 @@ xj_istore_regno_used (struct xj_db *db, const char *regno, bool *used)
 
 /* ---- suspected duplicates (same rule as xj_student_dup_candidates) ---- */
 XJ_DB_STMT (st_imp_dupkeys,
-            "SELECT name, birth_date, guardian_phone FROM students"
-            " WHERE guardian_phone IS NOT NULL AND guardian_phone <> ''")
+            "SELECT id, name, birth_date, coalesce(guardian_phone, '')"
+            " FROM students")
 XJ_DB_STMT (st_imp_dupkey_used,
             "SELECT 1 FROM students WHERE name = $1 AND birth_date = $2"
             " AND guardian_phone = $3 LIMIT 1")
@@ -141,7 +141,7 @@ XJ_DB_STMT (st_imp_flag_dups,
 XJ_DB_STMT (st_imp_set_dup, "UPDATE students SET dup_flag = 1 WHERE id = $1")
 
 struct dupkey_ctx {
-  void (*cb) (void *cls, const char *name, const char *birth,
+  void (*cb) (void *cls, int64_t id, const char *name, const char *birth,
               const char *phone);
   void *cls;
 };
@@ -151,13 +151,14 @@ dupkey_cb (void *cls, const struct xj_db_row *r)
 {
   struct dupkey_ctx *c = cls;
 
-  c->cb (c->cls, xj_db_text (r, 0), xj_db_text (r, 1), xj_db_text (r, 2));
+  c->cb (c->cls, xj_db_int (r, 0), xj_db_text (r, 1), xj_db_text (r, 2),
+         xj_db_text (r, 3));
   return 0;
 }
 
 enum xj_err
 xj_istore_each_dupkey (struct xj_db *db,
-                       void (*cb) (void *cls, const char *name,
+                       void (*cb) (void *cls, int64_t id, const char *name,
                                    const char *birth, const char *phone),
                        void *cls)
 {

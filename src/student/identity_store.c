@@ -27,6 +27,13 @@ XJ_DB_STMT (st_id_by_idno,
             " UNION ALL SELECT st.id, st.school_id, st.status, 'former'"
             " FROM students st WHERE st.registry_no = 'G' || $1"
             " AND coalesce(st.id_no, '') <> $1 AND st.id <> $2")
+XJ_DB_STMT (st_id_former,
+            "SELECT a.student_id, st.school_id, st.status, 'alias'"
+            " FROM student_aliases a JOIN students st ON st.id = a.student_id"
+            " WHERE a.registry_no = 'G' || $1 AND a.student_id <> $2"
+            " UNION ALL SELECT st.id, st.school_id, st.status, 'former'"
+            " FROM students st WHERE st.registry_no = 'G' || $1"
+            " AND coalesce(st.id_no, '') <> $1 AND st.id <> $2")
 XJ_DB_STMT (st_id_same_name_birth,
             "SELECT st.id FROM students st"
             " WHERE st.name = $1 AND st.birth_date = $2 AND st.id <> $3"
@@ -189,16 +196,30 @@ hit_row (void *cls, const struct xj_db_row *r)
   return 0;
 }
 
-enum xj_err
-xj_identity_find_id (struct xj_db *db, const char *id_no, int64_t self,
-                     xj_identity_hit_cb cb, void *cls)
+static enum xj_err
+find_hits (struct xj_db *db, struct xj_db_stmt *st, const char *id_no,
+           int64_t self, xj_identity_hit_cb cb, void *cls)
 {
   struct hit_ctx c = { cb, cls };
-  enum xj_qs qs = xj_db_q (db, &st_id_by_idno,
+  enum xj_qs qs = xj_db_q (db, st,
                            XJ_DB_PARAMS (XJ_DB_S (id_no), XJ_DB_I (self)),
                            &hit_row, &c);
 
   return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}
+
+enum xj_err
+xj_identity_find_id (struct xj_db *db, const char *id_no, int64_t self,
+                     xj_identity_hit_cb cb, void *cls)
+{
+  return find_hits (db, &st_id_by_idno, id_no, self, cb, cls);
+}
+
+enum xj_err
+xj_identity_find_former (struct xj_db *db, const char *id_no, int64_t self,
+                         xj_identity_hit_cb cb, void *cls)
+{
+  return find_hits (db, &st_id_former, id_no, self, cb, cls);
 }
 
 struct ids_ctx {

@@ -31,8 +31,7 @@ XJ_DB_STMT (st_stu_by_idno,
 XJ_DB_STMT (st_stu_lookup,
             "SELECT st.id, st.name, st.school_id, sc.name, st.grade, st.status"
             " FROM students st JOIN schools sc ON sc.id = st.school_id"
-            " WHERE (st.id_no = $1 AND st.id_type = '1')"
-            " OR st.registry_no = $2"
+            " WHERE st.id_no = $1 OR st.registry_no = $2"
             " OR st.id = (SELECT student_id FROM student_aliases"
             " WHERE registry_no = $2)")
 XJ_DB_STMT (st_stu_dups,

@@ -164,6 +164,7 @@ export const listDuplicates = (query) => request('GET', '/duplicates', { query }
 export const resolveDuplicate = (id, action, body) =>
   request('POST', '/duplicates/' + encodeURIComponent(id) + '/' + action, { body })
 export const scanDuplicates = (body) => request('POST', '/duplicates/scan', { body })
+export const getDuplicateScan = (id) => request('GET', '/duplicates/scans/' + encodeURIComponent(id))
 export const studentEvents = (id) => request('GET', '/students/' + encodeURIComponent(id) + '/events')
 
 // ---- audit ----

@@ -14,7 +14,7 @@ export default {
   nav: { zones: 'Feeders and zones', allocation: 'Allocation', intake: 'Incoming', settings: 'Change settings', suspensions: 'Suspension follow-up', todo: 'To-do', transferIn: 'Transfer in', yearEnd: 'Year-end', home: 'Overview', schools: 'Schools', mySchool: 'My school', students: 'Students', register: 'Register', import: 'Import', audit: 'Audit log', users: 'Users', duplicates: 'Duplicates' },
   dup: {
     title: 'Suspected duplicate records', open: 'Open', confirmedTab: 'Confirmed', dismissedTab: 'Dismissed', county: 'County code',
-    scan: 'Scan the county', scanDone: 'Scan done: {groups} same-name-and-birth groups, {pairs} new pairs, {guardians} guardian IDs shared by too many children',
+    scan: 'Scan the county', scanRunning: 'Scanning {county}; registration and edits go on meanwhile…', scanFailed: 'The scan did not finish ({code}); try again later', scanDone: 'Scan done: {groups} same-name-and-birth groups, {pairs} new pairs, {guardians} guardian IDs shared by too many children',
     field: 'Item', recordA: 'Record A', recordB: 'Record B', same: 'same', differs: 'differs',
     confirm: 'Confirm (cancel the wrong record)', dismiss: 'Dismiss (different people)', whichWrong: 'Which record is wrong and is to be cancelled?',
     reason: 'Reason (required)', needReason: 'Please give a reason', confirmed: 'Cancellation requested (request {id})', dismissed: 'Dismissed',

@@ -14,7 +14,7 @@ export default {
   nav: { zones: '对口与学区', allocation: '小升初分配', intake: '新生名单', settings: '变动设置', suspensions: '休学跟进', todo: '待办', transferIn: '转入申请', yearEnd: '学年升级', home: '概览', schools: '学校', mySchool: '本校', students: '学生', register: '新生注册', import: '批量导入', audit: '审计日志', users: '用户管理', duplicates: '重复学籍审核' },
   dup: {
     title: '疑似重复学籍审核', open: '待审核', confirmedTab: '已确认', dismissedTab: '已排除', county: '县级区划代码',
-    scan: '全县查重', scanDone: '查重完成：{groups}组同名同生日，新标记{pairs}对，{guardians}个监护人证件号被过多学生共用',
+    scan: '全县查重', scanRunning: '正在查重（{county}），期间可照常登记和修改学籍…', scanFailed: '查重未完成（{code}），请稍后重试', scanDone: '查重完成：{groups}组同名同生日，新标记{pairs}对，{guardians}个监护人证件号被过多学生共用',
     field: '项目', recordA: '记录甲', recordB: '记录乙', same: '相同', differs: '不同',
     confirm: '确认重复（注销错误记录）', dismiss: '排除（不是同一人）', whichWrong: '请选择要注销的错误记录：',
     reason: '处理理由（必填）', needReason: '请填写处理理由', confirmed: '已发起注销申请（编号{id}）', dismissed: '已排除',
