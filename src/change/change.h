@@ -21,6 +21,8 @@
 #include "db/db.h"
 #include "user/user.h"
 
+struct xj_verrs;
+
 /* ---- types (pure) ---- */
 enum xj_change_type {
   XJ_CH_TRANSFER_IN = 0, /* 转入: started by the receiving school; the
@@ -283,6 +285,10 @@ struct xj_change_new {
   const char *end_date;     /* 休学: last day suspended (YYYY-MM-DD), at
                                most the suspension length; NULL = the
                                full length */
+  struct xj_verrs *errs;    /* optional out: the grade check's errors
+                               (转学, 留级, 跳级, 复学; the record moved to
+                               its target grade and school) */
+  struct xj_verrs *warns;   /* optional out: its warnings */
 };
 
 /* Create a request: checks who may start it (scope, role), the student's
