@@ -17,6 +17,7 @@
 #include <string.h>
 #include "change/change.h"
 #include "change/progress.h"
+#include "change/yearend_store.h"
 #include "core/util.h"
 #include "idcard/idcard.h"
 #include "klass/klass.h"
@@ -545,6 +546,25 @@ apply_id_no (struct xj_db *db, struct xj_student *s, const char *v,
   return XJ_E_OK;
 }
 
+/* 毕业 / 结业 by a change (not at year-end) is a graduations row like
+   year-end's: the school's 毕业生 list and the outcome read it.  肄业
+   (left before finishing) is not. */
+static enum xj_err
+graduation_row (struct xj_db *db, const struct xj_student *s)
+{
+  char at[32];
+
+  if (0 != strcmp (s->status, "graduated")
+      && 0 != strcmp (s->status, "completed"))
+    return XJ_E_OK;
+  xj_now_iso (at);
+  return xj_ye_store_graduation_insert (
+    db, &(struct xj_ye_graduation) {
+          .student_id = s->id, .school_id = s->school_id, .grade = s->grade,
+          .outcome = s->status,
+          .school_year = xj_valid_school_year (xj_cal_today ()), .at = at });
+}
+
 /* The effect of request @q (payload @p) on the loaded record @s, noting
    each changed member in @before / @after. */
 static enum xj_err
@@ -606,6 +626,7 @@ apply_effect (struct xj_db *db, const struct req *q, json_t *p,
     case XJ_CH_GRADUATE:
       v = pstr (p, "outcome");
       SET_STATUS (v ? v : "graduated");
+      e = graduation_row (db, s);
       break;
     case XJ_CH_REPEAT:
     case XJ_CH_SKIP:

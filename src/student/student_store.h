@@ -129,6 +129,7 @@ struct xj_student_item {
   int gender;
   int64_t school_id, class_id;
   int dup_flag;
+  const char *outcome;  /* 毕业生 list: graduated | completed; else NULL */
 };
 typedef void (*xj_student_item_cb) (void *cls,
                                     const struct xj_student_item *it);
@@ -136,7 +137,7 @@ typedef void (*xj_student_item_cb) (void *cls,
    July of @year from a school in scope (@scope_prefix, @scope_school as
    for xj_student_list, @school_id 0 = any), wherever their record is
    now: the graduating school keeps seeing them.  Items show the record's
-   current school, grade and status. */
+   current school, grade and status, and the outcome (毕业 or 结业). */
 enum xj_err xj_student_list_graduates (struct xj_db *db,
                                        const char *scope_prefix,
                                        int64_t scope_school,

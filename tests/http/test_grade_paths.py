@@ -32,8 +32,10 @@ USERS = [
     ("gp_primary", "registrar", ["--school", code(YS, 4)]),
     ("gp_primary5", "registrar", ["--school", code(YS, 5)]),
     ("gp_ydjunior", "registrar", ["--school", code(YD, 1)]),
+    ("gp_ydprimary", "registrar", ["--school", code(YD, 2)]),
 ]
-APPROVERS = ["gp_primary5", "gp_primary", "gp_junior", "gp_ys", "gp_yd"]
+APPROVERS = ["gp_primary5", "gp_primary", "gp_junior", "gp_ys", "gp_yd",
+             "gp_ydprimary"]
 
 
 @pytest.fixture(scope="module")
@@ -332,3 +334,76 @@ def test_9_school_choice_figures(w):
     assert r.status_code == 403
     r = w.api("gp_ys").get("/progress/school-choice", params={"year": 2026})
     assert r.json()["schools"] == [] and r.json()["total"]["admitted"] == 0
+
+
+def test_10_completed_at_yearend(w):
+    """结业 at year-end (issue 8 point 1): the registry authority marks
+    chosen final-grade students of the preview 结业 with a reason; they
+    leave with status 结业 and a graduations row saying so, and the
+    毕业生 list shows both outcomes."""
+    bureau = w.api("gp_yd")
+    prim = w.sid(code(YD, 2))
+    r = bureau.post("/yearend/preview", json={"county": YD})
+    assert r.status_code == 200, r.text
+    per = {s["school_id"]: s for s in r.json()["schools"]}
+    grads = per[prim]["graduates"]
+    assert len(grads) >= 2 and {g["grade"] for g in grads} == {"16"}
+    assert {g["outcome"] for g in grads} == {"graduated"}
+    c1 = grads[0]["id"]
+    not_final = w.student(code(YD, 2), "14")
+    # a mark must name a final-grade student of the run, with a reason
+    r = bureau.post("/yearend/apply", json={
+        "county": YD, "completed": [{"student_id": not_final,
+                                     "reason": "x"}]})
+    assert r.status_code == 422 and err_code(r) == "yearend_completed"
+    r = bureau.post("/yearend/apply", json={
+        "county": YD, "completed": [{"student_id": c1, "reason": ""}]})
+    assert r.status_code == 422 and err_code(r) == "required"
+    assert grade_of(w, c1).split("|")[2] == "enrolled"
+    marks = [{"student_id": c1, "reason": "未达到毕业要求（学业水平考试未合格）"}]
+    r = bureau.post("/yearend/preview", json={"county": YD,
+                                              "completed": marks})
+    per = {s["school_id"]: s for s in r.json()["schools"]}
+    assert per[prim]["completed"] == 1
+    assert [g["outcome"] for g in per[prim]["graduates"]
+            if g["id"] == c1] == ["completed"]
+    r = bureau.post("/yearend/apply", json={"county": YD,
+                                            "completed": marks})
+    assert r.status_code == 201, r.text
+    j = r.json()
+    assert j["completed"] == 1 and j["graduated"] >= len(grads) - 1
+    assert grade_of(w, c1) == "%d|16|completed" % prim
+    assert sql(w.db, "select outcome, school_year from graduations where"
+               " student_id = %d" % c1) == ["completed|2026"]
+    ev = w.api("admin").get("/students/%d/events" % c1).json()["items"][-1]
+    assert ev["after"]["status"] == "completed"
+    assert ev["after"]["reason"].startswith("未达到毕业要求")
+    others = [g["id"] for g in grads[1:]]
+    assert grade_of(w, others[0]).endswith("|16|graduated")
+    # the 毕业生 list shows both, with the outcome
+    items = w.api("gp_ydprimary").get("/students", params={
+        "graduated": 2027, "per_page": 200}).json()["items"]
+    out = {i["id"]: (i["outcome"], i["outcome_label"]) for i in items}
+    assert out[c1] == ("completed", "结业")
+    assert out[others[0]] == ("graduated", "毕业")
+
+
+def test_11_graduate_change_writes_graduations(w):
+    """The individual 毕业/结业 change leaves a graduations row too, so the
+    student is in the school's 毕业生 list with the outcome."""
+    reg = w.api("gp_ydprimary")
+    sid = w.student(code(YD, 2), "16")
+    assert sql(w.db, "select count(*) from graduations where student_id ="
+               " %d" % sid) == ["0"]
+    r = reg.post("/changes", json={"type": "graduate", "student_id": sid,
+                                   "outcome": "completed",
+                                   "reason": "未达到毕业要求"})
+    assert r.status_code == 201, r.text
+    assert approve_all(w, r.json()["change"]["id"]) == "approved"
+    assert grade_of(w, sid).endswith("|16|completed")
+    assert sql(w.db, "select outcome, grade, school_id from graduations"
+               " where student_id = %d" % sid) == \
+        ["completed|16|%d" % w.sid(code(YD, 2))]
+    items = reg.get("/students", params={"graduated": 2027,
+                                         "per_page": 200}).json()["items"]
+    assert [i["outcome"] for i in items if i["id"] == sid] == ["completed"]
