@@ -17,6 +17,7 @@
 #include <string.h>
 #include "change/change.h"
 #include "change/progress.h"
+#include "change/yearend_store.h"
 #include "core/util.h"
 #include "idcard/idcard.h"
 #include "klass/klass.h"
@@ -545,6 +546,25 @@ apply_id_no (struct xj_db *db, struct xj_student *s, const char *v,
   return XJ_E_OK;
 }
 
+/* 毕业 / 结业 by a change (not at year-end) is a graduations row like
+   year-end's: the school's 毕业生 list and the outcome read it.  肄业
+   (left before finishing) is not. */
+static enum xj_err
+graduation_row (struct xj_db *db, const struct xj_student *s)
+{
+  char at[32];
+
+  if (0 != strcmp (s->status, "graduated")
+      && 0 != strcmp (s->status, "completed"))
+    return XJ_E_OK;
+  xj_now_iso (at);
+  return xj_ye_store_graduation_insert (
+    db, &(struct xj_ye_graduation) {
+          .student_id = s->id, .school_id = s->school_id, .grade = s->grade,
+          .outcome = s->status,
+          .school_year = xj_valid_school_year (xj_cal_today ()), .at = at });
+}
+
 /* The effect of request @q (payload @p) on the loaded record @s, noting
    each changed member in @before / @after. */
 static enum xj_err
@@ -606,6 +626,7 @@ apply_effect (struct xj_db *db, const struct req *q, json_t *p,
     case XJ_CH_GRADUATE:
       v = pstr (p, "outcome");
       SET_STATUS (v ? v : "graduated");
+      e = graduation_row (db, s);
       break;
     case XJ_CH_REPEAT:
     case XJ_CH_SKIP:
@@ -651,6 +672,24 @@ apply_effect (struct xj_db *db, const struct req *q, json_t *p,
   return e;
 }
 
+/* The record @s after the effect of @q, when @q set its grade or school:
+   the one grade check again at today's date (a request may be approved
+   in another school year than it was made), its warnings stored. */
+static enum xj_err
+apply_grade_check (struct xj_db *db, const struct req *q,
+                   const struct xj_student *s)
+{
+  struct xj_school sc;
+  enum xj_err e;
+
+  if (XJ_CH_TRANSFER_IN != q->type && XJ_CH_REPEAT != q->type
+      && XJ_CH_SKIP != q->type && XJ_CH_RESUME != q->type)
+    return XJ_E_OK;
+  if (XJ_E_OK != (e = xj_school_get (db, s->school_id, &sc)))
+    return e;
+  return xj_student_grade_move (db, s, &sc, s->grade, NULL, NULL, true);
+}
+
 /* Apply request @q (its last step approved) to the student, in the
    caller's transaction: event "change.<type>" with before/after, audit
    "student.change". */
@@ -674,6 +713,8 @@ apply (struct xj_db *db, const struct xj_actor *a, const struct req *q)
   e = xj_student_load (db, q->student_id, s);
   if (XJ_E_OK == e)
     e = apply_effect (db, q, p, s, before, after);
+  if (XJ_E_OK == e)
+    e = apply_grade_check (db, q, s);
   if (XJ_E_OK != e)
     goto out;
   json_object_set_new (after, "request_id", json_integer (q->id));
@@ -1020,9 +1061,14 @@ create_check (struct xj_db *db, struct create *c, const char **field)
     return e;
   if (XJ_E_OK != (e = xj_change_precheck (&chk, field)))
     return e;
+  *field = "grade";
   if (XJ_CH_TRANSFER_IN == n->type)
-    return check_class (db, n->to_class_id, c->to_school, c->s->grade,
-                        field);
+    return XJ_E_OK != (e = xj_student_grade_move (db, c->s, &c->to,
+                                                  c->s->grade, n->errs,
+                                                  n->warns, false))
+             ? e
+             : check_class (db, n->to_class_id, c->to_school, c->s->grade,
+                            field);
   if (XJ_CH_REPEAT != n->type && XJ_CH_SKIP != n->type
       && XJ_CH_RESUME != n->type)
     {
@@ -1032,11 +1078,11 @@ create_check (struct xj_db *db, struct create *c, const char **field)
   c->target_grade = n->grade && *n->grade ? n->grade : c->s->grade;
   if (XJ_E_OK != (e = xj_school_get (db, c->s->school_id, &own)))
     return e;
-  if (! xj_school_stage_has_grade (own.stage, c->target_grade))
-    {
-      *field = "grade";
-      return XJ_E_SCHOOL_GRADE;
-    }
+  /* the one grade check: stage and age of the target grade */
+  if (XJ_E_OK != (e = xj_student_grade_move (db, c->s, &own,
+                                             c->target_grade, n->errs,
+                                             n->warns, false)))
+    return e;
   return check_class (db, n->to_class_id, c->s->school_id, c->target_grade,
                       field);
 }

@@ -57,6 +57,15 @@ list_item (void *cls, const struct xj_student_item *it)
                it->class_id ? json_integer (it->class_id) : json_null (),
                "class_name", it->class_name, "status", it->status,
                "dup_flag", it->dup_flag));
+  if (it->outcome)   /* the 毕业生 list: 毕业 or 结业 */
+    {
+      const char *ol = xj_code_zh ("status", it->outcome);
+      json_t *o = json_array_get (items, json_array_size (items) - 1);
+
+      json_object_set_new (o, "outcome", json_string (it->outcome));
+      json_object_set_new (o, "outcome_label",
+                           json_string (ol ? ol : it->outcome));
+    }
 }
 
 /* ?sort= and ?order=.  registry_no orders by the part a list shows

@@ -150,6 +150,7 @@ enum xj_err xj_h_allocation_publish (struct xj_req *r);
 enum xj_err xj_h_intake (struct xj_req *r);
 enum xj_err xj_h_intake_confirm (struct xj_req *r);
 enum xj_err xj_h_progress_reenter (struct xj_req *r);
+enum xj_err xj_h_progress_school_choice (struct xj_req *r);
 enum xj_err xj_h_yearend_settings_patch (struct xj_req *r);
 /* h_audit.c */
 enum xj_err xj_h_audit (struct xj_req *r);

@@ -621,6 +621,7 @@ list_row (void *cls, const struct xj_db_row *r)
     .class_name = xj_db_text (r, 10),
     .status = xj_db_text (r, 11),
     .dup_flag = (int) xj_db_int (r, 12),
+    .outcome = xj_db_ncols (r) > 13 ? xj_db_text (r, 13) : NULL,
   };
 
   c->cb (c->cls, &it);
@@ -815,7 +816,7 @@ XJ_DB_STMT (st_grad_list,
             "SELECT st.id, st.registry_no, st.name, st.gender, st.birth_date,"
             " coalesce(st.id_no, ''), st.school_id, sc.name, st.grade,"
             " coalesce(st.class_id, 0), coalesce(c.name, ''), st.status,"
-            " st.dup_flag" GRADUATES_FROM
+            " st.dup_flag, g.outcome" GRADUATES_FROM
             " ORDER BY st.registry_no LIMIT $5 OFFSET $6")
 
 enum xj_err

@@ -11,6 +11,8 @@
 #include "audit/audit.h"
 #include "student/student.h"
 
+struct xj_school;
+
 /* Low-level insert of a complete, validated record (registry_no set),
    plus its first event of @kind ("register", "gen", "import").  Sets
    s->id and s->version = 1.  Returns XJ_E_ID_EXISTS /
@@ -136,6 +138,7 @@ struct xj_student_item {
   int gender;
   int64_t school_id, class_id;
   int dup_flag;
+  const char *outcome;  /* 毕业生 list: graduated | completed; else NULL */
 };
 typedef void (*xj_student_item_cb) (void *cls,
                                     const struct xj_student_item *it);
@@ -143,7 +146,7 @@ typedef void (*xj_student_item_cb) (void *cls,
    July of @year from a school in scope (@scope_prefix, @scope_school as
    for xj_student_list, @school_id 0 = any), wherever their record is
    now: the graduating school keeps seeing them.  Items show the record's
-   current school, grade and status. */
+   current school, grade and status, and the outcome (毕业 or 结业). */
 enum xj_err xj_student_list_graduates (struct xj_db *db,
                                        const char *scope_prefix,
                                        int64_t scope_school,
@@ -179,5 +182,29 @@ struct xj_student_event {
 typedef void (*xj_event_cb) (void *cls, const struct xj_student_event *ev);
 enum xj_err xj_student_events (struct xj_db *db, int64_t id, xj_event_cb cb,
                                void *cls);
+
+/* ---- grade check and its stored warnings (student_warn_store.c) ---- */
+
+/* The grade check of a record @s moving into @grade at school @to (every
+   change type that sets a grade, 升学, re-entry, the 新生名单
+   confirmation): xj_student_check_grade with today from the injectable
+   clock.  Errors go to @errs, warnings to @warns (each optional,
+   caller-owned, appended).  With @store and no error, the record's stored
+   grade warnings are replaced by the new ones (the bureau's ?warned=1
+   list).  Returns the first error's code (XJ_E_AGE_GRADE,
+   XJ_E_SCHOOL_GRADE), a database error, or XJ_E_OK.  In the caller's
+   transaction when @store. */
+enum xj_err xj_student_grade_move (struct xj_db *db,
+                                   const struct xj_student *s,
+                                   const struct xj_school *to,
+                                   const char *grade, struct xj_verrs *errs,
+                                   struct xj_verrs *warns, bool store);
+
+/* Replace the stored grade warnings (field "grade") of @student_id by
+   those of @w (NULL or none: removed); the other fields' warnings stay.
+   In the caller's write transaction (student_warn_store.c). */
+enum xj_err xj_student_grade_warnings_set (struct xj_db *db,
+                                           int64_t student_id,
+                                           const struct xj_verrs *w);
 
 #endif

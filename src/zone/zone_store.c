@@ -80,6 +80,19 @@ XJ_DB_STMT (st_zs_alloc_schools,
             " FROM allocation_items i JOIN students st ON st.id = i.student_id"
             " LEFT JOIN schools sc ON sc.id = i.to_school_id"
             " WHERE i.allocation_id = $1 GROUP BY 1 ORDER BY 2")
+/* 小升初 admissions (升学 into 初一) recorded in [$2, $3) at schools of
+   region prefix $1, per admitting school, by route */
+XJ_DB_STMT (st_zs_choice,
+            "SELECT p.to_school_id, sc.code, sc.name, count(*),"
+            " sum(p.route = 'feeder'), sum(p.route = 'zone'),"
+            " sum(p.route = 'moved'),"
+            " sum(p.route NOT IN ('feeder', 'zone', 'moved')),"
+            " sum(p.out_of_zone)"
+            " FROM progressions p JOIN schools sc ON sc.id = p.to_school_id"
+            " WHERE p.kind = 'promote' AND p.to_grade = '21'"
+            " AND substr(sc.county_code, 1, length($1)) = $1"
+            " AND p.at >= $2 AND p.at < $3"
+            " GROUP BY p.to_school_id ORDER BY sc.code")
 /* $1 allocation (0 = any published), $2 receiving school (-1 all, 0
    unmatched), $3 waiting only */
 #define ITEMS_FROM                                                         \
@@ -570,4 +583,38 @@ xj_zs_class_counts (struct xj_db *db, int64_t class_id, int64_t *n,
   *n = *girls = 0;
   return qs_ok (xj_db_q (db, &st_zs_class_counts,
                          XJ_DB_PARAMS (XJ_DB_I (class_id)), &pair_row, &p));
+}
+
+struct choice_ctx {
+  xj_zs_choice_cb cb;
+  void *cls;
+};
+
+static int
+choice_row (void *cls, const struct xj_db_row *r)
+{
+  struct choice_ctx *c = cls;
+  struct xj_zs_choice ch = { .school = xj_db_int (r, 0),
+                             .code = xj_db_text (r, 1),
+                             .name = xj_db_text (r, 2) };
+
+  for (int i = 0; i < XJ_ZS_CHOICE_N; i++)
+    ch.n[i] = xj_db_int (r, 3 + i);
+  c->cb (c->cls, &ch);
+  return 0;
+}
+
+enum xj_err
+xj_zs_school_choice (struct xj_db *db, const char *prefix, int year,
+                     xj_zs_choice_cb cb, void *cls)
+{
+  struct choice_ctx c = { cb, cls };
+  char from[12], to[12];
+
+  xj_snprintf (from, sizeof from, "%04d-01-01", year);
+  xj_snprintf (to, sizeof to, "%04d-01-01", year + 1);
+  return qs_ok (xj_db_q (db, &st_zs_choice,
+                         XJ_DB_PARAMS (XJ_DB_S (prefix), XJ_DB_S (from),
+                                       XJ_DB_S (to)),
+                         &choice_row, &c));
 }

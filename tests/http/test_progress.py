@@ -310,7 +310,10 @@ def test_5_reenter(w, status):
 
 def test_6_reenter_far_grade_needs_county(w):
     sid = w.student(code(YD, 2), "13")
-    sql(w.db, "update students set status = 'abroad' where id = %d" % sid)
+    # back from abroad three grades on: old enough for 六年级 (11 on 31
+    # August 2026), or the grade check refuses it like a registration
+    sql(w.db, "update students set status = 'abroad', birth_date ="
+        " '2015-03-01' where id = %d" % sid)
     id_no, _, _ = ident(w, sid)
     r = w.api("pg_primary").post("/progress/reenter", json={
         "id_no": id_no, "grade": "16", "reason": "回国，按境外学习经历入学"})

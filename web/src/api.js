@@ -257,6 +257,8 @@ export const moveAllocated = (id, studentIds, toSchoolId, reason) =>
     body: { student_ids: studentIds, to_school_id: toSchoolId, reason }
   })
 export const publishAllocation = (id) => request('POST', '/allocations/' + encodeURIComponent(id) + '/publish')
+/** query: {year?, region?}: 小升初 admissions per junior school by route, out of zone (择校 figures) */
+export const schoolChoice = (query) => request('GET', '/progress/school-choice', { query })
 export const getIntake = (schoolId) => request('GET', '/intake', { query: { school_id: schoolId } })
 /** body: {school_id?, student_ids?, class_ids?, balance?} */
 export const confirmIntake = (body) => request('POST', '/intake/confirm', { body })

@@ -189,7 +189,9 @@ export default {
     to: 'Allocated to', reason: 'Reason', name: 'Name', gender: 'Gender', show: 'Show list', unmatchedList: 'Unmatched students',
     move: 'Move to…', moveTitle: 'Move to another school', needReason: 'Enter the reason', needSchool: 'Choose a school',
     movedOk: 'Moved {n} students', generated: 'Allocation generated',
-    routes: { feeder: 'Feeder', zone: 'Zone', moved: 'Moved (out of zone)', none: 'Unmatched' }
+    routes: { feeder: 'Feeder', zone: 'Zone', moved: 'Moved (out of zone)', none: 'Unmatched' },
+    choiceTitle: 'School choice (primary-to-junior admissions)', choiceYear: 'Year admitted', choiceTotal: 'County total',
+    admitted: 'Admitted', other: 'Other (direct)', outOfZone: 'Out of zone', outOfZonePct: 'Out-of-zone share'
   },
   intake: {
     title: 'Incoming students', none: 'No incoming students waiting', classes: 'Into Junior 1 classes',
@@ -205,7 +207,10 @@ export default {
     applyConfirm: 'Promote {n} students, graduate {g} and create next year’s classes? It can be rolled back until a student changes again.',
     applied: 'Year-end promotion applied', runId: 'Run no.', rollback: 'Roll back this run', rollbackConfirm: 'Roll back this promotion? Students get their previous grade, class and status back.',
     rolledBack: 'Rolled back: {n} students restored', grade: 'Grade', toGrade: 'To', classNo: 'Class no.', stage: 'Stage', name: 'Name',
-    graduateTo: 'Graduates', previewNote: 'A preview writes nothing.', pickSchool: 'Choose a school', pickCounty: 'Choose a county', done: 'Done'
+    graduateTo: 'Graduates', previewNote: 'A preview writes nothing.', pickSchool: 'Choose a school', pickCounty: 'Choose a county', done: 'Done',
+    completed: 'Completed (结业)', graduates: 'Final-grade students (mark those who did not meet the graduation requirements as 结业)',
+    markCompleted: 'Mark 结业', completedReason: 'Reason', needReason: 'Enter the reason for 结业',
+    completedConfirm: '{c} of them leave with 结业 (completion without graduation).'
   },
   stepKey: {
     from_school: 'Sending school', county: 'County bureau', city: 'City bureau', province: 'Province bureau',

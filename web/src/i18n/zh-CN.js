@@ -172,7 +172,9 @@ export default {
     confirmed: '已确认', route: '分配方式', from: '毕业小学', to: '分配学校', reason: '调整原因', name: '姓名',
     gender: '性别', show: '查看名单', unmatchedList: '未匹配学生', move: '调整到…', moveTitle: '调整分配学校',
     needReason: '请填写调整原因', needSchool: '请选择学校', movedOk: '已调整 {n} 名学生', generated: '已生成分配方案',
-    routes: { feeder: '对口', zone: '学区', moved: '调整（区外）', none: '未匹配' }
+    routes: { feeder: '对口', zone: '学区', moved: '调整（区外）', none: '未匹配' },
+    choiceTitle: '择校统计（小升初录取）', choiceYear: '升学年份', choiceTotal: '全县合计', admitted: '录取人数',
+    other: '其他（直接办理）', outOfZone: '区外录取', outOfZonePct: '区外占比'
   },
   intake: {
     title: '新生名单', none: '暂无待确认的新生', classes: '分入初一班级', classesHint: '不选则暂不分班',
@@ -187,7 +189,9 @@ export default {
     applyConfirm: '将升级 {n} 名学生、{g} 名学生毕业，并创建下一学年的班级。执行后可回退（回退前不能有新的学籍变动）。是否继续？',
     applied: '学年升级已完成', runId: '升级批次号', rollback: '回退本次升级', rollbackConfirm: '确定回退本次学年升级吗？学生将恢复原年级、班级和状态。',
     rolledBack: '已回退，恢复 {n} 名学生', grade: '年级', toGrade: '升入', classNo: '班号', stage: '学段', name: '姓名',
-    graduateTo: '毕业', previewNote: '预览不写入任何数据。', pickSchool: '请选择学校', pickCounty: '请选择区县', done: '已完成'
+    graduateTo: '毕业', previewNote: '预览不写入任何数据。', pickSchool: '请选择学校', pickCounty: '请选择区县', done: '已完成',
+    completed: '结业', graduates: '毕业年级学生（未达到毕业要求的可标记为结业）', markCompleted: '标记结业',
+    completedReason: '结业原因', needReason: '请填写结业原因', completedConfirm: '其中 {c} 名学生结业。'
   },
   stepKey: {
     from_school: '转出学校', county: '县教育局', city: '市教育局', province: '省教育厅',
