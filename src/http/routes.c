@@ -26,7 +26,7 @@ const struct xj_route xj_routes[] = {
     XJ_ROLE_ADMIN | XJ_ROLE_BUREAU, 4 * KB, 0,
     "reset a user's password; their sessions end (audited)" },
   { "GET", "/api/v1/regions", xj_h_regions, XJ_ROLES_ALL, 0, 0,
-    "child regions of ?parent" },
+    "child regions of ?parent, or regions named like ?q (every level)" },
   { "GET", "/api/v1/regions/{code}", xj_h_region_get, XJ_ROLES_ALL, 0, 0,
     "one region with its path" },
   { "GET", "/api/v1/codes", xj_h_codes, XJ_ROLES_ALL, 0, 0,

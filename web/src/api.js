@@ -139,6 +139,8 @@ export function getFields() {
   return fieldsCache
 }
 export const getRegions = (parent) => request('GET', '/regions', { query: { parent } })
+/** Regions of every level whose name contains @q, within region @within (optional). */
+export const searchRegions = (q, within) => request('GET', '/regions', { query: { q, within, limit: 50 } })
 export const getRegion = (code) => request('GET', '/regions/' + encodeURIComponent(code))
 
 // ---- schools and classes ----
