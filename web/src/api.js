@@ -204,6 +204,7 @@ export function startImport(file, { validOnly = false, dryRun = false, createCla
 export const listImports = (query) => request('GET', '/imports', { query })
 export const getImport = (id) => request('GET', '/imports/' + encodeURIComponent(id))
 export const cancelImport = (id) => request('POST', '/imports/' + encodeURIComponent(id) + '/cancel')
+export const importTemplateUrl = () => apiUrl('/imports/template.xlsx')
 export const importReportUrl = (id) => apiUrl('/imports/' + encodeURIComponent(id) + '/report')
 
 // ---- registry changes (学籍变动) and year-end promotion ----

@@ -11,7 +11,7 @@ export default {
   },
   lang: { zh: '中文', en: 'English', switch: 'Language' },
   role: { admin: 'Administrator', bureau: 'Education bureau', registrar: 'Registrar', teacher: 'Class teacher' },
-  nav: { zones: 'Feeders and zones', allocation: 'Allocation', intake: 'Incoming', settings: 'Change settings', suspensions: 'Suspension follow-up', todo: 'To-do', transferIn: 'Transfer in', yearEnd: 'Year-end', home: 'Overview', schools: 'Schools', mySchool: 'My school', students: 'Students', register: 'Register', import: 'Import', audit: 'Audit log', users: 'Users', duplicates: 'Duplicates' },
+  nav: { zones: 'Feeders and zones', allocation: 'Allocation', intake: 'Incoming', settings: 'Change settings', suspensions: 'Suspension follow-up', todo: 'To-do', transferIn: 'Transfer in', yearEnd: 'Year-end', home: 'Overview', schools: 'Schools', mySchool: 'My school', students: 'Students', register: 'Register', import: 'Import', audit: 'Audit log', users: 'Users', duplicates: 'Duplicates', codes: 'Code tables' },
   dup: {
     title: 'Suspected duplicate records', open: 'Open', confirmedTab: 'Confirmed', dismissedTab: 'Dismissed', county: 'County code',
     scan: 'Scan the county', scanDone: 'Scan done: {groups} same-name-and-birth groups, {pairs} new pairs, {guardians} guardian IDs shared by too many children',
@@ -64,6 +64,7 @@ export default {
     editTitle: 'Edit record', editNote: 'Name, gender, birth date, ID type, ID number and registry number are key fields and change only through a workflow.',
     onlyDup: 'Possible duplicates only', onlyWarned: 'With warnings only', maskedHint: 'Shown masked; to change it, type the whole new number', saved: 'Saved', conflict: 'Someone else changed this record; it was reloaded, please check and save again.', noChanges: 'Nothing changed'
   },
+  codes: { title: 'Code tables', search: 'Search by code or name', print: 'Print', code: 'Code', name: 'Name', count: '{n} codes', flag: 'Yes/no' },
   move: { button: 'Move class', title: 'Move to another class (same school and grade)', from: 'Current class', to: 'New class', reason: 'Reason', needClass: 'Choose the new class', needReason: 'Give the reason for the move', done: 'Moved; recorded in the history', noClass: 'No other class of this grade at this school' },
   group: { basic: 'Basic', identity: 'Identity', enrolment: 'Enrolment', contact: 'Family and contact', other: 'Other', g1: 'Family member 1', g2: 'Family member 2' },
   event: {
@@ -85,6 +86,7 @@ export default {
     hint: 'Fields marked * are required'
   },
   imp: {
+    template: 'Download template (XLSX)',
     title: 'Bulk import', file: 'File', drop: 'Drop a CSV or Excel (.xlsx) file here, or', pick: 'choose a file',
     tip: '.csv (UTF-8 or GB18030) and .xlsx; the first row holds the column names (see "Columns" below).',
     validOnly: 'Import only the valid rows', validOnlyHelp: 'Unticked: one bad row stops the whole file',
