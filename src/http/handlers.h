@@ -94,6 +94,9 @@ enum xj_err xj_h_duplicate_scan (struct xj_req *r);
 enum xj_err xj_h_duplicate_scan_get (struct xj_req *r);
 /* h_export.c */
 enum xj_err xj_h_students_export (struct xj_req *r);
+/* GET /imports/template.xlsx: the import template (header row, an
+   example row for the caller's school, code tables). */
+enum xj_err xj_h_import_template (struct xj_req *r);
 enum xj_err xj_h_student_card (struct xj_req *r);
 enum xj_err xj_h_class_cards (struct xj_req *r);
 enum xj_err xj_h_export_create (struct xj_req *r);

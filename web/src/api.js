@@ -139,6 +139,8 @@ export function getFields() {
   return fieldsCache
 }
 export const getRegions = (parent) => request('GET', '/regions', { query: { parent } })
+/** Regions of every level whose name contains @q, within region @within (optional). */
+export const searchRegions = (q, within) => request('GET', '/regions', { query: { q, within, limit: 50 } })
 export const getRegion = (code) => request('GET', '/regions/' + encodeURIComponent(code))
 
 // ---- schools and classes ----
@@ -203,6 +205,7 @@ export function startImport(file, { validOnly = false, dryRun = false, createCla
 export const listImports = (query) => request('GET', '/imports', { query })
 export const getImport = (id) => request('GET', '/imports/' + encodeURIComponent(id))
 export const cancelImport = (id) => request('POST', '/imports/' + encodeURIComponent(id) + '/cancel')
+export const importTemplateUrl = () => apiUrl('/imports/template.xlsx')
 export const importReportUrl = (id) => apiUrl('/imports/' + encodeURIComponent(id) + '/report')
 
 // ---- registry changes (学籍变动) and year-end promotion ----

@@ -2,7 +2,7 @@
 export default {
   app: { name: 'Student Registry', short: 'xueji', title: 'xueji Student Registry' },
   region: {
-    placeholder: 'Pick, or type a name to search (province/city/county/township)'
+    placeholder: 'Pick level by level (province/city/county/township)', search: 'Type a name to search'
   },
   common: {
     yes: 'Yes', no: 'No', search: 'Search', reset: 'Reset', all: 'All', loading: 'Loading…', save: 'Save', cancel: 'Cancel',
@@ -11,7 +11,7 @@ export default {
   },
   lang: { zh: '中文', en: 'English', switch: 'Language' },
   role: { admin: 'Administrator', bureau: 'Education bureau', registrar: 'Registrar', teacher: 'Class teacher' },
-  nav: { zones: 'Feeders and zones', allocation: 'Allocation', intake: 'Incoming', settings: 'Change settings', suspensions: 'Suspension follow-up', todo: 'To-do', transferIn: 'Transfer in', yearEnd: 'Year-end', home: 'Overview', schools: 'Schools', mySchool: 'My school', students: 'Students', register: 'Register', import: 'Import', audit: 'Audit log', users: 'Users', duplicates: 'Duplicates' },
+  nav: { zones: 'Feeders and zones', allocation: 'Allocation', intake: 'Incoming', settings: 'Change settings', suspensions: 'Suspension follow-up', todo: 'To-do', transferIn: 'Transfer in', yearEnd: 'Year-end', home: 'Overview', schools: 'Schools', mySchool: 'My school', students: 'Students', register: 'Register', import: 'Import', audit: 'Audit log', users: 'Users', duplicates: 'Duplicates', codes: 'Code tables' },
   dup: {
     title: 'Suspected duplicate records', open: 'Open', confirmedTab: 'Confirmed', dismissedTab: 'Dismissed', county: 'County code',
     scan: 'Scan the county', scanRunning: 'Scanning {county}; registration and edits go on meanwhile…', scanFailed: 'The scan did not finish ({code}); try again later', scanDone: 'Scan done: {groups} same-name-and-birth groups, {pairs} new pairs, {guardians} guardian IDs shared by too many children',
@@ -37,7 +37,7 @@ export default {
   users: {
     title: 'Users', add: 'New user', username: 'User name', displayName: 'Name', role: 'Role', scope: 'Jurisdiction',
     status: 'Status', enabled: 'Active', disabled: 'Disabled', actions: 'Actions', edit: 'Edit', disable: 'Disable', enable: 'Enable',
-    reset: 'Reset password', password: 'Initial password', newPassword: 'New password', region: 'Region code', regionHelp: '2-digit province, 4-digit city or 6-digit county',
+    reset: 'Reset password', password: 'Initial password', newPassword: 'New password', region: 'Region code',
     school: 'School', classes: 'Classes taught', created: 'User {name} created', saved: 'Saved', resetDone: 'Password reset; the user must log in again',
     disableConfirm: 'The user is logged out at once and can no longer log in. Continue?', disabledMsg: 'Disabled', enabledMsg: 'Enabled',
     forbidden: 'You may not manage users'
@@ -62,8 +62,10 @@ export default {
     revealedNote: 'Full details shown (recorded in the audit log)', events: 'History', noEvents: 'No changes yet',
     aliases: 'Former registry numbers', version: 'Version', created: 'Created', updated: 'Updated',
     editTitle: 'Edit record', editNote: 'Name, gender, birth date, ID type, ID number and registry number are key fields and change only through a workflow.',
-    saved: 'Saved', conflict: 'Someone else changed this record; it was reloaded, please check and save again.', noChanges: 'Nothing changed'
+    onlyDup: 'Possible duplicates only', onlyWarned: 'With warnings only', maskedHint: 'Shown masked; to change it, type the whole new number', saved: 'Saved', conflict: 'Someone else changed this record; it was reloaded, please check and save again.', noChanges: 'Nothing changed'
   },
+  codes: { title: 'Code tables', search: 'Search by code or name', print: 'Print', code: 'Code', name: 'Name', count: '{n} codes', flag: 'Yes/no' },
+  move: { button: 'Move class', title: 'Move to another class (same school and grade)', from: 'Current class', to: 'New class', reason: 'Reason', needClass: 'Choose the new class', needReason: 'Give the reason for the move', done: 'Moved; recorded in the history', noClass: 'No other class of this grade at this school' },
   group: { basic: 'Basic', identity: 'Identity', enrolment: 'Enrolment', contact: 'Family and contact', other: 'Other', g1: 'Family member 1', g2: 'Family member 2' },
   event: {
     change: {
@@ -72,7 +74,7 @@ export default {
       abroad: 'Abroad applied', death: 'Death applied', graduate: 'Graduation applied', correct: 'Correction applied', cancel: 'Cancellation applied'
     },
     yearend: { promote: 'Year-end promotion', graduate: 'Graduated (year-end)', rollback: 'Year-end rolled back' },
-    create: 'Registered', created: 'Registered', register: 'Registered', registered: 'Registered', update: 'Changed', updated: 'Changed',
+    move_class: 'Class move', create: 'Registered', created: 'Registered', register: 'Registered', registered: 'Registered', update: 'Changed', updated: 'Changed',
     reveal: 'Full details viewed', gen: 'Generated', transfer: 'Transfer', status: 'Status change', import: 'Imported', merge: 'Merged', delete: 'Deleted'
   },
   register: {
@@ -84,6 +86,7 @@ export default {
     hint: 'Fields marked * are required'
   },
   imp: {
+    template: 'Download template (XLSX)',
     title: 'Bulk import', file: 'File', drop: 'Drop a CSV or Excel (.xlsx) file here, or', pick: 'choose a file',
     tip: '.csv (UTF-8 or GB18030) and .xlsx; the first row holds the column names (see "Columns" below).',
     validOnly: 'Import only the valid rows', validOnlyHelp: 'Unticked: one bad row stops the whole file',

@@ -2,7 +2,7 @@
 export default {
   app: { name: '学籍管理系统', short: 'xueji', title: '学籍管理系统 xueji' },
   region: {
-    placeholder: '选择或输入名称搜索（省/市/县/乡镇）'
+    placeholder: '逐级选择（省/市/县/乡镇）', search: '输入名称搜索'
   },
   common: {
     yes: '是', no: '否', search: '查询', reset: '重置', all: '全部', loading: '加载中…', save: '保存', cancel: '取消',
@@ -11,7 +11,7 @@ export default {
   },
   lang: { zh: '中文', en: 'English', switch: '语言' },
   role: { admin: '系统管理员', bureau: '教育局', registrar: '学籍管理员', teacher: '班主任' },
-  nav: { zones: '对口与学区', allocation: '小升初分配', intake: '新生名单', settings: '变动设置', suspensions: '休学跟进', todo: '待办', transferIn: '转入申请', yearEnd: '学年升级', home: '概览', schools: '学校', mySchool: '本校', students: '学生', register: '新生注册', import: '批量导入', audit: '审计日志', users: '用户管理', duplicates: '重复学籍审核' },
+  nav: { zones: '对口与学区', allocation: '小升初分配', intake: '新生名单', settings: '变动设置', suspensions: '休学跟进', todo: '待办', transferIn: '转入申请', yearEnd: '学年升级', home: '概览', schools: '学校', mySchool: '本校', students: '学生', register: '新生注册', import: '批量导入', audit: '审计日志', users: '用户管理', duplicates: '重复学籍审核', codes: '代码表' },
   dup: {
     title: '疑似重复学籍审核', open: '待审核', confirmedTab: '已确认', dismissedTab: '已排除', county: '县级区划代码',
     scan: '全县查重', scanRunning: '正在查重（{county}），期间可照常登记和修改学籍…', scanFailed: '查重未完成（{code}），请稍后重试', scanDone: '查重完成：{groups}组同名同生日，新标记{pairs}对，{guardians}个监护人证件号被过多学生共用',
@@ -37,7 +37,7 @@ export default {
   users: {
     title: '用户管理', add: '新建用户', username: '用户名', displayName: '姓名', role: '角色', scope: '管辖范围',
     status: '状态', enabled: '正常', disabled: '已停用', actions: '操作', edit: '编辑', disable: '停用', enable: '启用',
-    reset: '重置密码', password: '初始密码', newPassword: '新密码', region: '行政区划代码', regionHelp: '2位省、4位市或6位县代码',
+    reset: '重置密码', password: '初始密码', newPassword: '新密码', region: '行政区划代码',
     school: '学校', classes: '任教班级', created: '已创建用户 {name}', saved: '已保存', resetDone: '已重置密码，该用户需重新登录',
     disableConfirm: '停用后该用户立即退出登录且无法再登录，是否继续？', disabledMsg: '已停用', enabledMsg: '已启用',
     forbidden: '您无权管理用户'
@@ -62,8 +62,10 @@ export default {
     revealedNote: '当前显示完整信息（已记入审计日志）', events: '变动记录', noEvents: '暂无变动记录',
     aliases: '曾用学籍号', version: '版本', created: '创建时间', updated: '更新时间',
     editTitle: '编辑学籍信息', editNote: '姓名、性别、出生日期、证件类型、证件号和学籍号为关键字段，需走变更流程，此处不可修改。',
-    saved: '已保存', conflict: '该记录已被他人修改，已重新加载，请核对后再保存。', noChanges: '没有修改'
+    onlyDup: '仅疑似重复', onlyWarned: '仅有校验警告', maskedHint: '已脱敏显示；如需修改，请输入完整的新号码', saved: '已保存', conflict: '该记录已被他人修改，已重新加载，请核对后再保存。', noChanges: '没有修改'
   },
+  codes: { title: '代码表', search: '按代码或名称搜索', print: '打印', code: '代码', name: '名称', count: '共{n}项', flag: '是否' },
+  move: { button: '调班', title: '调班（同校同年级）', from: '现班级', to: '调入班级', reason: '调班原因', needClass: '请选择调入班级', needReason: '请填写调班原因', done: '已调班，已记入变动记录', noClass: '本校同年级没有其他班级' },
   group: { basic: '基本信息', identity: '身份信息', enrolment: '学籍信息', contact: '家庭与联系', other: '其他', g1: '家庭成员1', g2: '家庭成员2' },
   event: {
     change: {
@@ -72,7 +74,7 @@ export default {
       abroad: '出国(境)生效', death: '死亡注销生效', graduate: '毕业生效', correct: '信息变更生效', cancel: '注销生效'
     },
     yearend: { promote: '学年升级', graduate: '毕业（学年升级）', rollback: '学年升级回退' },
-    create: '注册', created: '注册', register: '注册', registered: '注册', update: '修改', updated: '修改',
+    move_class: '调班', create: '注册', created: '注册', register: '注册', registered: '注册', update: '修改', updated: '修改',
     reveal: '查看完整信息', gen: '系统生成', transfer: '转学', status: '学籍状态变动', import: '导入', merge: '合并', delete: '删除'
   },
   register: {
@@ -83,6 +85,7 @@ export default {
     fixBelow: '请修改下列标红的字段', pickSchool: '请先选择学校', hint: '带 * 的为必填项'
   },
   imp: {
+    template: '下载导入模板（XLSX）',
     title: '批量导入', file: '导入文件', drop: '将 CSV 或 Excel（.xlsx）文件拖到此处，或', pick: '选择文件',
     tip: '支持 .csv（UTF-8 或 GB18030）和 .xlsx；首行为列名，列名见下方“导入列”。',
     validOnly: '只导入正确的行', validOnlyHelp: '不勾选时，只要有一行有错，整个文件都不导入',
