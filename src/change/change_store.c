@@ -89,8 +89,10 @@ XJ_DB_STMT (st_ch_steps_of,
             " s.actor_region, coalesce(rg.name, ''), s.label, s.status,"
             " coalesce(s.start_date, ''), coalesce(s.deadline, ''),"
             " coalesce(s.acted_by_name, ''), coalesce(s.acted_at, ''),"
-            " coalesce(s.comment, ''), s.label_key"
+            " coalesce(s.comment, ''), s.label_key,"
+            " coalesce(u.display_name, s.acted_by_name, '')"
             " FROM change_steps s LEFT JOIN schools sc ON sc.id = s.actor_school_id"
+            " LEFT JOIN users u ON u.id = s.acted_by"
             " LEFT JOIN regions rg ON rg.code = s.actor_region"
             " WHERE s.request_id = $1 ORDER BY s.round, s.seq")
 XJ_DB_STMT (st_ch_actions_of,
@@ -1693,6 +1695,10 @@ steps_json_row (void *cls, const struct xj_db_row *r)
                0 == strcmp (status, "waiting") && *deadline
                  && strcmp (today, deadline) > 0,
                "label_key", xj_db_text (r, 15)));
+  json_object_set_new (json_array_get (cls, json_array_size (cls) - 1),
+                       "acted_by_name",
+                       *xj_db_text (r, 16) ? json_string (xj_db_text (r, 16))
+                                           : json_null ());
   return 0;
 }
 

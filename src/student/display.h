@@ -29,7 +29,8 @@ enum xj_err xj_display_changes (struct xj_db *db, const struct xj_user *u,
 
 /* Add "entity_name" to audit entries (@items as GET /audit answers them)
    whose entity is a student (the name), a change request (the student's
-   name) or a school (its name), one batched lookup per kind.  For
+   name), a school (its name) or a user (the display name), one batched
+   lookup per kind.  For
    administrators (the audit route's role): no scope filter. */
 enum xj_err xj_display_entities (struct xj_db *db, const struct xj_user *u,
                                  json_t *items);

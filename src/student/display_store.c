@@ -22,6 +22,9 @@ XJ_DB_STMT (st_disp_classes,
 XJ_DB_STMT (st_disp_students,
             "SELECT id, name FROM students"
             " WHERE id IN (SELECT value FROM json_each($1))")
+XJ_DB_STMT (st_disp_users,
+            "SELECT username, display_name FROM users"
+            " WHERE username IN (SELECT value FROM json_each($1))")
 XJ_DB_STMT (st_disp_requests,
             "SELECT r.id, st.name FROM change_requests r"
             " JOIN students st ON st.id = r.student_id"
@@ -267,23 +270,42 @@ xj_display_changes (struct xj_db *db, const struct xj_user *u,
 struct entity_kind {
   const char *entity;
   struct xj_db_stmt *st;
+  xj_db_row_cb cb;
 };
 
-/* The ids of entries of @kind, as integers (entity_id is text). */
+/* The ids of entries of @kind: integers (entity_id is text), or the
+   text itself for users (named by user name). */
 static json_t *
 entity_ids (json_t *items, const char *kind)
 {
   json_t *ids = json_array (), *item;
   size_t i;
   int64_t id;
+  const char *eid;
 
   json_array_foreach (items, i, item)
-    if (0 == strcmp (kind, json_string_value (json_object_get (item, "entity")))
-        && xj_parse_i64 (json_string_value (json_object_get (item,
-                                                             "entity_id")),
-                         &id))
-      json_array_append_new (ids, json_integer ((json_int_t) id));
+    {
+      if (0 != strcmp (kind,
+                       json_string_value (json_object_get (item, "entity"))))
+        continue;
+      eid = json_string_value (json_object_get (item, "entity_id"));
+      if (0 == strcmp (kind, "user"))
+        json_array_append_new (ids, json_string (eid ? eid : ""));
+      else if (xj_parse_i64 (eid, &id))
+        json_array_append_new (ids, json_integer ((json_int_t) id));
+    }
   return ids;
+}
+
+/* username, display name */
+static int
+user_row (void *cls, const struct xj_db_row *r)
+{
+  struct names *n = cls;
+
+  json_object_set_new (n->map, xj_db_text (r, 0),
+                       json_string (xj_db_text (r, 1)));
+  return 0;
 }
 
 static void
@@ -304,9 +326,10 @@ xj_display_entities (struct xj_db *db, const struct xj_user *u,
                      json_t *items)
 {
   const struct entity_kind kinds[] = {
-    { "student", &st_disp_students },
-    { "change", &st_disp_requests },
-    { "school", &st_disp_schools },
+    { "student", &st_disp_students, &school_row },
+    { "change", &st_disp_requests, &school_row },
+    { "school", &st_disp_schools, &school_row },
+    { "user", &st_disp_users, &user_row },
   };
   enum xj_err err = XJ_E_OK;
 
@@ -315,7 +338,7 @@ xj_display_entities (struct xj_db *db, const struct xj_user *u,
       struct names n = { u, json_object () };
       json_t *ids = entity_ids (items, kinds[k].entity);
 
-      err = lookup (db, kinds[k].st, ids, &school_row, &n);
+      err = lookup (db, kinds[k].st, ids, kinds[k].cb, &n);
       if (XJ_E_OK == err)
         set_entity_names (items, kinds[k].entity, n.map);
       json_decref (ids);

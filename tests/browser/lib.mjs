@@ -20,8 +20,8 @@ export function assert(cond, msg) {
 }
 
 // An API session of @user outside the browser (setup and cross-checks):
-// {user, get(path), post(path, data), close()}; get/post answer
-// {status, body}.
+// {user, get(path), post(path, data), patch(path, data), close()};
+// get/post/patch answer {status, body}.
 export async function apiAs(base, user) {
   const ctx = await request.newContext({ baseURL: base + '/' })
   const r = await ctx.post('api/v1/session', { data: { username: user, password: PASSWORD } })
@@ -36,6 +36,10 @@ export async function apiAs(base, user) {
     },
     post: async (p, data) => {
       const x = await ctx.post('api/v1' + p, { data: data || {}, headers: { 'X-CSRF-Token': token } })
+      return { status: x.status(), body: await x.json().catch(() => null) }
+    },
+    patch: async (p, data) => {
+      const x = await ctx.patch('api/v1' + p, { data: data || {}, headers: { 'X-CSRF-Token': token } })
       return { status: x.status(), body: await x.json().catch(() => null) }
     },
     close: () => ctx.dispose()
