@@ -27,13 +27,20 @@ const BAD = [
   [/\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b/, 'snake_case name'],
   [/\b[a-z]+\.[a-z_]+(?:\.[a-z_]+)*\b/, 'dotted internal code'],
   [/#\d+|\bids?\b\s*[:：=]?\s*\d/i, 'numeric id'],
-  [/[^\d\s:：][:：] ?\d{1,9} *(?:→|$)|→ ?\d{1,9} *$/m, 'a bare number as a field value'],
   [/\b(?:enrolled|pending|approved|transfer_in|register|update|null|undefined|NaN)\b|\[object Object\]|∅/, 'internal value']
 ]
+// A line "学校: 1 → 4" or "班级: 其他学校的班级 → 25": a school, class,
+// student, request or user shown by its row id instead of its name.
+const ID_LABEL = /^(?:.*\|\s*)?[^:：|]*(?:学校|班级|学生|申请|对象|用户)[^:：|]*[:：](.*)$/
+const BARE_NUMBER = /(?:^|[\s→])\d{1,9}(?=\s|$)/
 function readable(text, where) {
   for (const [rx, what] of BAD) {
     const m = rx.exec(text)
     assert(!m, `${where} shows ${what}: "${m && text.slice(Math.max(0, m.index - 30), m.index + 40).replace(/\n/g, ' ⏎ ')}"`)
+  }
+  for (const line of text.split('\n')) {
+    const m = ID_LABEL.exec(line)
+    assert(!(m && BARE_NUMBER.test(m[1])), `${where} shows a row id as a value: "${line}"`)
   }
 }
 

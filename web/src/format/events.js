@@ -17,6 +17,8 @@ function unknown(what, key) {
 
 // Fields whose values are GB/T 2260 region codes.
 const REGION_KEYS = new Set(['birthplace', 'native_place', 'hukou_region', 'region_code', 'region', 'county', 'county_code', 'township_code'])
+// Yes/no values stored as 0/1.
+const FLAGS = new Set(['dup_flag', 'disabled', 'reveal', 'found', 'renewal_allowed'])
 // Looks like an internal name (snake_case, dotted, camelCase), not text.
 const CODE_LIKE = /^[a-z][a-z0-9]*([._][a-z0-9]+)+$|^[a-z]+[A-Z]\w*$/
 
@@ -84,6 +86,8 @@ export function useEventFormat() {
     const tail = k.slice(k.lastIndexOf('.') + 1)
     if (/(^|_)(school|class)_id$/.test(tail)) return t(tail.endsWith('class_id') ? 'fmt.otherClass' : 'fmt.otherSchool')
     if (key === 'fields') return fieldName(v)
+    if (FLAGS.has(tail) && (v === 0 || v === 1)) return v ? t('common.yes') : t('common.no')
+    if (/_ym$/.test(tail) && /^\d{6}$/.test(String(v))) return `${String(v).slice(0, 4)}-${String(v).slice(4)}`
     const f = fieldMap.value[tail]
     if (f) {
       if (REGION_KEYS.has(tail)) return regionName(String(v)) || String(v)
@@ -108,7 +112,9 @@ export function useEventFormat() {
 
   /** "字段: 旧值 → 新值" lines of an item's "changes" (server field list). */
   function changeLines(item, max = 20) {
-    return ((item && item.changes) || []).slice(0, max).map((c) => {
+    // a new record lists what was given, not every empty field
+    const given = (c) => 'before' in c || (c.after !== '' && c.after !== null && c.after !== undefined)
+    return ((item && item.changes) || []).filter(given).slice(0, max).map((c) => {
       const label = fieldName(c.field)
       const after = 'after' in c ? value(c.field, c.after, c.after_text) : t('fmt.removed')
       if (!('before' in c)) return `${label}: ${after}`
