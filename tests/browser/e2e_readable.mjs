@@ -11,15 +11,7 @@
 // by year-end and import, not by a route).
 //   XJ_E2E_DB=x.db node tests/browser/e2e_readable.mjs http://127.0.0.1:PORT
 import { execFileSync } from 'node:child_process'
-import { assert, apiAs as libApiAs, start } from './lib.mjs'
-
-const W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-function makeId(region, ymd, seq) {
-  const id17 = region + ymd + String(seq).padStart(3, '0')
-  let s = 0
-  for (let i = 0; i < 17; i++) s += Number(id17[i]) * W[i]
-  return id17 + '10X98765432'[s % 11]
-}
+import { assert, apiAs as libApiAs, makeId, start } from './lib.mjs'
 
 // Text a registrar must never see on these pages.
 const BAD = [
@@ -31,7 +23,7 @@ const BAD = [
 ]
 // A line "学校: 1 → 4" or "班级: 其他学校的班级 → 25": a school, class,
 // student, request or user shown by its row id instead of its name.
-const ID_LABEL = /^(?:.*\|\s*)?[^:：|]*(?:学校|班级|学生|申请|对象|用户)[^:：|]*[:：](.*)$/
+const ID_LABEL = /^(?:.*\|\s*)?[^:：|]*(?:学校|班级|学生|申请|对象|用户)\s*[:：](.*)$/
 const BARE_NUMBER = /(?:^|[\s→])\d{1,9}(?=\s|$)/
 function readable(text, where) {
   for (const [rx, what] of BAD) {

@@ -11,6 +11,16 @@ const { chromium, request } = require('playwright-core')
 // API sessions outside the browser (request.newContext).
 export { request as pwRequest }
 
+// A valid 18-character resident ID: region code, YYYYMMDD, 3-digit
+// sequence (odd for a male) and the GB 11643 check character.
+const W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+export function makeId(region, ymd, seq) {
+  const id17 = region + ymd + String(seq).padStart(3, '0')
+  let s = 0
+  for (let i = 0; i < 17; i++) s += Number(id17[i]) * W[i]
+  return id17 + '10X98765432'[s % 11]
+}
+
 // The password of every demo user (`xueji demo`, and run.sh's users).
 export const PASSWORD = 'xueji-demo-2026'
 

@@ -32,29 +32,20 @@ export function useEventFormat() {
     return null
   }
 
+  // The label of @key under the catalogue @prefixes, else @fallback (and a
+  // development warning naming @what).
+  function labelOr(prefixes, key, what, fallback) {
+    const s = first(prefixes.map((p) => p + key))
+    if (s) return s
+    unknown(what, key)
+    return t(fallback)
+  }
   /** Label of a timeline event kind ("change.step.approved", "move_class"). */
-  function eventKind(kind) {
-    const s = first(['event.' + kind])
-    if (s) return s
-    unknown('event kind', kind)
-    return t('fmt.otherEvent')
-  }
-
+  const eventKind = (kind) => labelOr(['event.'], kind, 'event kind', 'fmt.otherEvent')
   /** Label of an audit action ("student.register", "change.approve"). */
-  function auditAction(action) {
-    const s = first(['auditAction.' + action, 'event.' + action])
-    if (s) return s
-    unknown('audit action', action)
-    return t('fmt.otherAction')
-  }
-
+  const auditAction = (action) => labelOr(['auditAction.', 'event.'], action, 'audit action', 'fmt.otherAction')
   /** Label of an audit entity kind ("student", "change", "settings"). */
-  function auditEntity(entity) {
-    const s = first(['auditEntity.' + entity])
-    if (s) return s
-    unknown('audit entity', entity)
-    return t('fmt.otherEntity')
-  }
+  const auditEntity = (entity) => labelOr(['auditEntity.'], entity, 'audit entity', 'fmt.otherEntity')
 
   /** Label of a field of a record, request or setting. */
   function fieldName(key) {
