@@ -22,11 +22,13 @@ XJ_DB_STMT (st_audit_all,
             " after IS NULL, coalesce(mac, ''), mac IS NULL"
             " FROM audit_log ORDER BY id")
 XJ_DB_STMT (st_audit_page,
-            "SELECT id, at, username, ip, action, entity, entity_id,"
-            " coalesce(before, ''), coalesce(after, ''), hash FROM audit_log"
-            " WHERE ($1 IS NULL OR username = $1) AND ($2 IS NULL OR action = $2)"
-            " AND ($3 IS NULL OR entity = $3)"
-            " ORDER BY id DESC LIMIT $4 OFFSET $5")
+            "SELECT a.id, a.at, a.username, a.ip, a.action, a.entity,"
+            " a.entity_id, coalesce(a.before, ''), coalesce(a.after, ''),"
+            " a.hash, coalesce(u.display_name, '') FROM audit_log a"
+            " LEFT JOIN users u ON u.id = a.user_id"
+            " WHERE ($1 IS NULL OR a.username = $1)"
+            " AND ($2 IS NULL OR a.action = $2) AND ($3 IS NULL OR a.entity = $3)"
+            " ORDER BY a.id DESC LIMIT $4 OFFSET $5")
 XJ_DB_STMT (st_audit_count,
             "SELECT count(*) FROM audit_log"
             " WHERE ($1 IS NULL OR username = $1) AND ($2 IS NULL OR action = $2)"
@@ -400,6 +402,7 @@ page_cb (void *cls, const struct xj_db_row *r)
     .before = xj_db_text (r, 7),
     .after = xj_db_text (r, 8),
     .hash = xj_db_text (r, 9),
+    .user_name = xj_db_text (r, 10),
   };
 
   c->cb (c->cls, &a);

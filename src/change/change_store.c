@@ -48,7 +48,10 @@ XJ_DB_STMT (st_ch_get,
             " r.from_school_id, coalesce(r.to_school_id, 0),"
             " coalesce(r.to_class_id, 0), r.payload, r.round, r.created_at,"
             " coalesce(r.closed_at, ''), r.version, fs.county_code,"
-            " coalesce(ts.county_code, ''), fs.name, coalesce(ts.name, '')"
+            " coalesce(ts.county_code, ''), fs.name, coalesce(ts.name, ''),"
+            " coalesce((SELECT display_name FROM users"
+            "  WHERE id = r.initiator_id), r.initiator),"
+            " coalesce((SELECT name FROM classes WHERE id = r.to_class_id), '')"
             " FROM change_requests r JOIN schools fs ON fs.id = r.from_school_id"
             " LEFT JOIN schools ts ON ts.id = r.to_school_id WHERE r.id = $1")
 XJ_DB_STMT (st_ch_step_at,
@@ -87,14 +90,17 @@ XJ_DB_STMT (st_ch_steps_of,
             " s.actor_region, coalesce(rg.name, ''), s.label, s.status,"
             " coalesce(s.start_date, ''), coalesce(s.deadline, ''),"
             " coalesce(s.acted_by_name, ''), coalesce(s.acted_at, ''),"
-            " coalesce(s.comment, ''), s.label_key"
+            " coalesce(s.comment, ''), s.label_key,"
+            " coalesce(u.display_name, s.acted_by_name, '')"
             " FROM change_steps s LEFT JOIN schools sc ON sc.id = s.actor_school_id"
+            " LEFT JOIN users u ON u.id = s.acted_by"
             " LEFT JOIN regions rg ON rg.code = s.actor_region"
             " WHERE s.request_id = $1 ORDER BY s.round, s.seq")
 XJ_DB_STMT (st_ch_actions_of,
-            "SELECT id, action, at, actor, coalesce(comment, ''),"
-            " coalesce(step_id, 0) FROM change_actions WHERE request_id = $1"
-            " ORDER BY id")
+            "SELECT a.id, a.action, a.at, a.actor, coalesce(a.comment, ''),"
+            " coalesce(a.step_id, 0), coalesce(u.display_name, a.actor)"
+            " FROM change_actions a LEFT JOIN users u ON u.id = a.actor_id"
+            " WHERE a.request_id = $1 ORDER BY a.id")
 XJ_DB_STMT (st_ch_repeat_counts,
             "SELECT (SELECT count(*) FROM students WHERE school_id = $1"
             "  AND grade = $2 AND status = 'enrolled'),"
@@ -163,7 +169,9 @@ XJ_DB_STMT (st_ch_list,
             " coalesce(r.closed_at, ''), r.version, coalesce(w.seq, 0),"
             " coalesce(w.actor_kind, ''), coalesce(w.actor_school_id, 0),"
             " coalesce(w.actor_region, ''), coalesce(w.label, ''),"
-            " coalesce(w.deadline, ''), coalesce(w.label_key, '')" CH_LIST_FROM
+            " coalesce(w.deadline, ''), coalesce(w.label_key, ''),"
+            " coalesce((SELECT display_name FROM users"
+            "  WHERE id = r.initiator_id), r.initiator)" CH_LIST_FROM
             " ORDER BY r.id DESC LIMIT $10 OFFSET $11")
 XJ_DB_STMT (st_ch_backlog,
             "SELECT * FROM (SELECT sc.id, sc.code, sc.name, sc.county_code,"
@@ -245,6 +253,8 @@ struct req {
   int64_t version;
   char from_county[8], to_county[8];
   char from_name[200], to_name[200];
+  char initiator_name[200]; /* the initiator's display name */
+  char to_class_name[200];  /* "" without a receiving class */
 };
 
 static int
@@ -274,6 +284,10 @@ req_row (void *cls, const struct xj_db_row *r)
   xj_strlcpy (q->to_county, xj_db_text (r, 17), sizeof q->to_county);
   xj_strlcpy (q->from_name, xj_db_text (r, 18), sizeof q->from_name);
   xj_strlcpy (q->to_name, xj_db_text (r, 19), sizeof q->to_name);
+  xj_strlcpy (q->initiator_name, xj_db_text (r, 20),
+              sizeof q->initiator_name);
+  xj_strlcpy (q->to_class_name, xj_db_text (r, 21),
+              sizeof q->to_class_name);
   return 1;
 }
 
@@ -1727,6 +1741,10 @@ steps_json_row (void *cls, const struct xj_db_row *r)
                0 == strcmp (status, "waiting") && *deadline
                  && strcmp (today, deadline) > 0,
                "label_key", xj_db_text (r, 15)));
+  json_object_set_new (json_array_get (cls, json_array_size (cls) - 1),
+                       "acted_by_name",
+                       *xj_db_text (r, 16) ? json_string (xj_db_text (r, 16))
+                                           : json_null ());
   return 0;
 }
 
@@ -1734,10 +1752,11 @@ static int
 actions_json_row (void *cls, const struct xj_db_row *r)
 {
   json_array_append_new (
-    cls, json_pack ("{s:I, s:s, s:s, s:s, s:s?, s:o}", "id",
+    cls, json_pack ("{s:I, s:s, s:s, s:s, s:s, s:s?, s:o}", "id",
                     (json_int_t) xj_db_int (r, 0), "action",
                     xj_db_text (r, 1), "at", xj_db_text (r, 2), "actor",
-                    xj_db_text (r, 3), "comment",
+                    xj_db_text (r, 3), "actor_name", xj_db_text (r, 6),
+                    "comment",
                     *xj_db_text (r, 4) ? xj_db_text (r, 4) : NULL, "step_id",
                     jid (xj_db_int (r, 5))));
   return 0;
@@ -1809,6 +1828,13 @@ xj_change_get_json (struct xj_db *db, const struct xj_user *u, int64_t id,
     actions);
   json_object_set_new (*out, "steps_total",
                        json_integer ((json_int_t) json_array_size (steps)));
+  json_object_set_new (*out, "initiator_name",
+                       json_string (q.initiator_name));
+  /* the receiving class is named to those who may see its school */
+  json_object_set_new (*out, "to_class_name",
+                       q.to_class && xj_scope_school (u, q.to_school,
+                                                      q.to_county)
+                         ? json_string (q.to_class_name) : json_null ());
   free (s);
   free (q.payload);
   return XJ_E_OK;
@@ -1871,6 +1897,8 @@ list_row (void *cls, const struct xj_db_row *r)
                *xj_db_text (r, 12) ? xj_db_text (r, 12) : NULL, "version",
                (json_int_t) xj_db_int (r, 13), "waiting", waiting, "overdue",
                overdue));
+  json_object_set_new (json_array_get (cls, json_array_size (cls) - 1),
+                       "initiator_name", json_string (xj_db_text (r, 21)));
   return 0;
 }
 

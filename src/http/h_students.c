@@ -12,6 +12,7 @@
 #include "klass/klass.h"
 #include "school/school.h"
 #include "user/reveal.h"
+#include "student/display.h"
 #include "student/student_register.h"
 #include "validate/codes.h"
 #include "validate/validate.h"
@@ -960,9 +961,10 @@ event_cb (void *cls, const struct xj_student_event *ev)
   json_t *after = ev->after[0] ? json_loads (ev->after, 0, NULL) : NULL;
 
   json_array_append_new (
-    cls, json_pack ("{s:I, s:s, s:s, s:s, s:o, s:o}", "id",
+    cls, json_pack ("{s:I, s:s, s:s, s:s, s:s, s:o, s:o}", "id",
                     (json_int_t) ev->id, "kind", ev->kind, "at", ev->at,
-                    "actor", ev->actor, "before",
+                    "actor", ev->actor, "actor_name",
+                    *ev->actor_name ? ev->actor_name : ev->actor, "before",
                     before ? before : json_null (), "after",
                     after ? after : json_null ()));
 }
@@ -1001,6 +1003,12 @@ xj_h_student_events (struct xj_req *r)
         xj_student_mask_json (json_object_get (ev, "after"));
       }
   }
+  e = xj_display_changes (r->db, &r->user, items);
+  if (XJ_E_OK != e)
+    {
+      json_decref (items);
+      return e;
+    }
   xj_reply_json (r, 200, json_pack ("{s:o}", "items", items));
   return XJ_E_OK;
 }

@@ -64,8 +64,10 @@ XJ_DB_STMT (st_stu_aliases,
             "SELECT registry_no FROM student_aliases WHERE student_id = $1"
             " ORDER BY created_at")
 XJ_DB_STMT (st_stu_events,
-            "SELECT id, kind, at, actor, coalesce(before, ''), coalesce(after, '')"
-            " FROM student_events WHERE student_id = $1 ORDER BY id")
+            "SELECT e.id, e.kind, e.at, e.actor, coalesce(e.before, ''),"
+            " coalesce(e.after, ''), coalesce(u.display_name, '')"
+            " FROM student_events e LEFT JOIN users u ON u.id = e.actor_id"
+            " WHERE e.student_id = $1 ORDER BY e.id")
 
 /* ---- the list: one set of statements per "shape" ----
 
@@ -739,6 +741,7 @@ ev_row (void *cls, const struct xj_db_row *r)
     .actor = xj_db_text (r, 3),
     .before = xj_db_text (r, 4),
     .after = xj_db_text (r, 5),
+    .actor_name = xj_db_text (r, 6),
   };
 
   c->cb (c->cls, &ev);

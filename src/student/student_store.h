@@ -178,6 +178,7 @@ enum xj_err xj_student_search_audit (struct xj_db *db,
 struct xj_student_event {
   int64_t id;
   const char *kind, *at, *actor, *before, *after;
+  const char *actor_name; /* the user's display name; "" if none */
 };
 typedef void (*xj_event_cb) (void *cls, const struct xj_student_event *ev);
 enum xj_err xj_student_events (struct xj_db *db, int64_t id, xj_event_cb cb,

@@ -73,8 +73,9 @@ export default {
       transfer_in: 'Transfer applied', suspend: 'Suspension applied', resume: 'Resumption applied', withdraw: 'Withdrawal applied', repeat: 'Repeat applied', skip: 'Skip applied',
       abroad: 'Abroad applied', death: 'Death applied', graduate: 'Graduation applied', correct: 'Correction applied', cancel: 'Cancellation applied'
     },
-    yearend: { promote: 'Year-end promotion', graduate: 'Graduated (year-end)', rollback: 'Year-end rolled back' },
-    move_class: 'Class move', create: 'Registered', created: 'Registered', register: 'Registered', registered: 'Registered', update: 'Changed', updated: 'Changed',
+    yearend: { promote: 'Year-end promotion', graduate: 'Graduated (year-end)', rollback: 'Year-end rolled back', primary_completed: 'Primary completed (nine-year school)' },
+    progress: { promote: 'Moved up a stage', reenter: 'Record re-opened' }, duplicate: { review: 'Duplicate review' }, move_class: 'Class move',
+    create: 'Registered', created: 'Registered', register: 'Registered', registered: 'Registered', update: 'Changed', updated: 'Changed',
     reveal: 'Full details viewed', gen: 'Generated', transfer: 'Transfer', status: 'Status change', import: 'Imported', merge: 'Merged', delete: 'Deleted'
   },
   register: {
@@ -115,7 +116,7 @@ export default {
   },
   print: { card: 'Print registry card', classCards: 'Print class cards', actions: 'Actions', auditNote: 'Printing registry cards is recorded in the audit log' },
   audit: {
-    title: 'Audit log', at: 'Time', user: 'User', ip: 'IP address', action: 'Action', entity: 'Entity', entityId: 'Entity ID',
+    changes: 'Details', title: 'Audit log', at: 'Time', user: 'User', ip: 'IP address', action: 'Action', entity: 'Entity', entityId: 'Entity ID',
     before: 'Before', after: 'After', hash: 'Hash', filterUser: 'User name', filterAction: 'Action', filterEntity: 'Entity'
   },
   field: {
@@ -162,7 +163,7 @@ export default {
     backlogOpen: 'Open requests', empty: 'No requests', allTypes: 'All types', allStatus: 'All statuses', refresh: 'Refresh', failedItems: 'Failed: {list}'
   },
   review: {
-    title: 'Change request #{id}', request: 'Request', chain: 'Approval chain', history: 'History', record: 'Student record',
+    title: 'Change request no. {id}', request: 'Request', chain: 'Approval chain', history: 'History', record: 'Student record',
     approve: 'Approve', reject: 'Reject', return: 'Return for correction', withdraw: 'Withdraw', resubmit: 'Resubmit', comment: 'Comment',
     commentPh: 'Comment (optional to approve, required to reject or return)', needComment: 'A reason is required to reject or return', done: 'Done',
     conflict: 'The request was changed by someone else and has been reloaded', yourTurn: 'Waiting for you', waitingFor: 'Waiting for {who}',
@@ -239,5 +240,47 @@ export default {
     title: 'Suspensions overdue', intro: 'Students whose suspension has ended without resumption: follow up (resume, renew or another change).',
     student: 'Student', registryNo: 'Registry no.', school: 'School', grade: 'Grade', klass: 'Class', start: 'Suspended from', end: 'Suspended until',
     renewal: 'Renewal', renewalN: 'Renewal {n}', over: 'Days over', empty: 'No overdue suspensions', days: '{n} days'
+  },
+  fmt: {
+    otherEvent: 'Other record', otherAction: 'Other action', otherEntity: 'Other item', otherField: 'Other detail', otherValue: 'Other',
+    otherStep: 'Approval step', otherSchool: 'Another school', otherClass: 'A class of another school', empty: '(empty)', removed: '(removed)'
+  },
+  evField: {
+    reason: 'Reason', comment: 'Comment', step: 'Step', type: 'Change type', to_school_id: 'Receiving school', from_school_id: 'Sending school',
+    to_class_id: 'Receiving class', outcome: 'Outcome', reason_code: 'Reason category', end_date: 'End date', start_date: 'Start date',
+    renewal: 'Renewals', suspended_until: 'Suspended until', grade: 'Grade', status: 'Status', registry_no: 'Registry no.',
+    role: 'Role', region_code: 'Region', display_name: 'Name', username: 'User name', disabled: 'Disabled', fields: 'Fields shown',
+    how: 'Searched by', number: 'Number', found: 'Found', count: 'Count', rows: 'Rows', file: 'File', key: 'Key', format: 'Format',
+    reveal: 'With full details', school_year: 'School year', students: 'Students', promoted: 'Promoted', graduated: 'Graduated',
+    classes: 'Classes', imported: 'Rows imported', rejected: 'Rows with errors', ids: 'Requests', action: 'Action', date: 'Date', kind: 'Kind',
+    name: 'Name', feeders: 'Feeder schools', townships: 'Zone townships', communities: 'Zone communities', matches: 'Matches', other_id: 'Other record',
+    window_start: 'Start', window_end: 'End', dup_flag: 'Suspected duplicate', duplicate: 'Duplicate record', classes_removed: 'Classes removed',
+    restored: 'Restored', county: 'County', school_id: 'School', class_id: 'Class', scope: 'Scope', total: 'Total', moved: 'Moved'
+  },
+  fmtValue: {
+    id_no: 'ID number', registry_no: 'Registry no.', other_id: 'Other ID number', name: 'Name', lost_capacity: 'Lost capacity to study',
+    from_school: 'Sending school', to_county: 'Receiving county bureau'
+  },
+  auditAction: {
+    student: {
+      register: 'Registered', update: 'Record edited', change: 'Change applied', export: 'List exported', reveal: 'Full details viewed',
+      search: 'Searched by number', lookup: 'Student looked up', print: 'Card printed', promote: 'Moved up a stage', reenter: 'Record re-opened', move_class: 'Class move'
+    },
+    change: { create: 'Change requested', approve: 'Step approved', reject: 'Step rejected', return: 'Returned for correction', withdraw: 'Request withdrawn', resubmit: 'Request resubmitted' },
+    user: { add: 'User added', create: 'User created', update: 'User changed', passwd: 'Password set', password_reset: 'Password reset' },
+    settings: { update: 'Settings changed', yearend: 'Year-end window changed' },
+    yearend: { apply: 'Year-end applied', rollback: 'Year-end rolled back' },
+    allocation: { generate: 'Allocation generated', move: 'Allocation adjusted', publish: 'Allocation published' },
+    import: { students: 'Students imported' },
+    duplicate: { scan: 'County duplicate scan', confirm: 'Duplicate confirmed', dismiss: 'Duplicate dismissed' },
+    holiday: { put: 'Holiday set', delete: 'Holiday removed' },
+    zone: { put: 'Feeders and zone set' },
+    audit: { key: 'Audit key' },
+    password_change: 'Own password changed', login: 'Logged in', logout: 'Logged out', init: 'Database created', gen: 'Test data generated'
+  },
+  auditEntity: {
+    student: 'Student', change: 'Change request', user: 'User', settings: 'Settings', yearend: 'Year-end', allocation: 'Allocation',
+    import: 'Import', county: 'County', database: 'Database', audit: 'Audit log', school: 'School', holiday: 'Holiday',
+    privacy: 'Privacy settings', export: 'Export', duplicate_flag: 'Duplicate record', class: 'Class'
   }
 }

@@ -73,8 +73,9 @@ export default {
       transfer_in: '转学生效', suspend: '休学生效', resume: '复学生效', withdraw: '退学生效', repeat: '留级生效', skip: '跳级生效',
       abroad: '出国(境)生效', death: '死亡注销生效', graduate: '毕业生效', correct: '信息变更生效', cancel: '注销生效'
     },
-    yearend: { promote: '学年升级', graduate: '毕业（学年升级）', rollback: '学年升级回退' },
-    move_class: '调班', create: '注册', created: '注册', register: '注册', registered: '注册', update: '修改', updated: '修改',
+    yearend: { promote: '学年升级', graduate: '毕业（学年升级）', rollback: '学年升级回退', primary_completed: '小学毕业（九年一贯制）' },
+    progress: { promote: '升学', reenter: '恢复学籍' }, duplicate: { review: '重复学籍审核' }, move_class: '调班',
+    create: '注册', created: '注册', register: '注册', registered: '注册', update: '修改', updated: '修改',
     reveal: '查看完整信息', gen: '系统生成', transfer: '转学', status: '学籍状态变动', import: '导入', merge: '合并', delete: '删除'
   },
   register: {
@@ -114,7 +115,7 @@ export default {
   },
   print: { card: '打印学籍卡', classCards: '打印全班学籍卡', actions: '操作', auditNote: '打印学籍卡将记入审计日志' },
   audit: {
-    title: '审计日志', at: '时间', user: '用户', ip: 'IP 地址', action: '操作', entity: '对象', entityId: '对象 ID',
+    changes: '内容', title: '审计日志', at: '时间', user: '用户', ip: 'IP 地址', action: '操作', entity: '对象', entityId: '对象 ID',
     before: '修改前', after: '修改后', hash: '哈希', filterUser: '用户名', filterAction: '操作', filterEntity: '对象类型'
   },
   field: { registry_no: '学籍号', school_id: '学校', class_id: '班级', status: '学籍状态' },
@@ -146,7 +147,7 @@ export default {
     backlogOpen: '未办结申请', empty: '暂无申请', allTypes: '全部类型', allStatus: '全部状态', refresh: '刷新', failedItems: '失败：{list}'
   },
   review: {
-    title: '变动申请 #{id}', request: '申请内容', chain: '审批流程', history: '处理记录', record: '学生学籍档案',
+    title: '变动申请（编号 {id}）', request: '申请内容', chain: '审批流程', history: '处理记录', record: '学生学籍档案',
     approve: '批准', reject: '驳回', return: '退回修改', withdraw: '撤回', resubmit: '重新提交', comment: '审批意见',
     commentPh: '审批意见（批准时可不填，驳回、退回必填）', needComment: '驳回或退回须填写理由', done: '已处理',
     conflict: '该申请已被他人处理或已变更，已重新加载', yourTurn: '请您审批', waitingFor: '当前由 {who} 审批',
@@ -220,5 +221,47 @@ export default {
     title: '休学到期未复学', intro: '休学期满仍未办理复学的学生，请及时跟进（复学、续休或其他变动）。',
     student: '学生', registryNo: '学籍号', school: '学校', grade: '年级', klass: '班级', start: '休学开始', end: '休学截止',
     renewal: '续休', renewalN: '第 {n} 次续休', over: '超期天数', empty: '没有到期未复学的学生', days: '{n} 天'
+  },
+  fmt: {
+    otherEvent: '其他记录', otherAction: '其他操作', otherEntity: '其他对象', otherField: '其他信息', otherValue: '其他',
+    otherStep: '审批环节', otherSchool: '其他学校', otherClass: '其他学校的班级', empty: '（空）', removed: '（已删除）'
+  },
+  evField: {
+    reason: '原因', comment: '意见', step: '审批环节', type: '变动类型', to_school_id: '转入学校', from_school_id: '转出学校',
+    to_class_id: '转入班级', outcome: '结果', reason_code: '原因类别', end_date: '截止日期', start_date: '开始日期',
+    renewal: '续休次数', suspended_until: '休学截止', grade: '年级', status: '状态', registry_no: '学籍号',
+    role: '角色', region_code: '管辖区域', display_name: '姓名', username: '用户名', disabled: '停用', fields: '查看的字段',
+    how: '查询方式', number: '号码', found: '找到', count: '数量', rows: '行数', file: '文件', key: '密钥', format: '格式',
+    reveal: '含完整信息', school_year: '学年', students: '学生人数', promoted: '升级人数', graduated: '毕业人数',
+    classes: '班级数', imported: '导入行数', rejected: '错误行数', ids: '申请', action: '操作', date: '日期', kind: '类别',
+    name: '名称', feeders: '对口小学', townships: '学区乡镇', communities: '学区社区', matches: '匹配', other_id: '另一学籍',
+    window_start: '开始日期', window_end: '截止日期', dup_flag: '疑似重复', duplicate: '重复学籍', classes_removed: '删除的班级',
+    restored: '恢复人数', county: '县（区）', school_id: '学校', class_id: '班级', scope: '范围', total: '总数', moved: '调整人数'
+  },
+  fmtValue: {
+    id_no: '身份证件号', registry_no: '学籍号', other_id: '其他证件号', name: '姓名', lost_capacity: '丧失学习能力',
+    from_school: '转出学校', to_county: '转入县教育局'
+  },
+  auditAction: {
+    student: {
+      register: '注册学籍', update: '修改学籍信息', change: '学籍变动生效', export: '导出学生名单', reveal: '查看完整信息',
+      search: '按号码查询', lookup: '查找学生', print: '打印学籍卡', promote: '升学', reenter: '恢复学籍', move_class: '调班'
+    },
+    change: { create: '发起变动申请', approve: '审批通过', reject: '审批驳回', return: '退回修改', withdraw: '撤回申请', resubmit: '重新提交' },
+    user: { add: '添加用户', create: '创建用户', update: '修改用户', passwd: '修改密码', password_reset: '重置密码' },
+    settings: { update: '修改设置', yearend: '修改学年升级时段' },
+    yearend: { apply: '执行学年升级', rollback: '回退学年升级' },
+    allocation: { generate: '生成小升初分配', move: '调整分配', publish: '发布分配' },
+    import: { students: '批量导入学生' },
+    duplicate: { scan: '全县重复学籍筛查', confirm: '确认重复学籍', dismiss: '排除重复嫌疑' },
+    holiday: { put: '设置节假日', delete: '删除节假日' },
+    zone: { put: '设置对口与学区' },
+    audit: { key: '审计密钥' },
+    password_change: '修改本人密码', login: '登录', logout: '退出登录', init: '初始化数据库', gen: '生成测试数据'
+  },
+  auditEntity: {
+    student: '学生', change: '变动申请', user: '用户', settings: '设置', yearend: '学年升级', allocation: '小升初分配',
+    import: '导入', county: '县（区）', database: '数据库', audit: '审计日志', school: '学校', holiday: '节假日',
+    privacy: '隐私设置', export: '导出', duplicate_flag: '重复学籍', class: '班级'
   }
 }
