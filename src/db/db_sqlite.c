@@ -50,6 +50,12 @@ xj_db_stmt_register (struct xj_db_stmt *st)
   registry_head = st;
 }
 
+const struct xj_db_stmt *
+xj_db_stmt_first (void)
+{
+  return registry_head;
+}
+
 /* Rewrite $N placeholders to SQLite's ?N.  Caller frees. */
 static char *
 rewrite_sql (const char *sql)
