@@ -32,7 +32,7 @@ XJ_DB_STMT (st_ch_ins,
             " initiator_id, initiator, initiator_school_id, initiator_region,"
             " from_school_id, to_school_id, to_class_id, payload, round,"
             " created_at, version) VALUES ($1, $2, 'pending', $3, $4, $5,"
-            " $6, $7, $8, $9, $10, 1, $11, 1)")
+            " $6, $7, $8, $9, $10, 1, $11, 1) RETURNING id")
 XJ_DB_STMT (st_ch_step_ins,
             "INSERT INTO change_steps (request_id, round, seq, actor_kind,"
             " actor_school_id, actor_region, label, status, start_date,"
@@ -80,7 +80,8 @@ XJ_DB_STMT (st_ch_req_resubmit,
             " payload = $3, version = version + 1"
             " WHERE id = $1 AND version = $2 AND status = 'returned'")
 XJ_DB_STMT (st_ch_settings,
-            "SELECT key, value FROM settings WHERE key LIKE 'change.%'")
+            "SELECT key, value FROM settings"
+            " WHERE substr(key, 1, 7) = 'change.'")
 XJ_DB_STMT (st_ch_setting_put,
             "INSERT INTO settings (key, value) VALUES ($1, $2)"
             " ON CONFLICT (key) DO UPDATE SET value = excluded.value")
@@ -101,17 +102,15 @@ XJ_DB_STMT (st_ch_actions_of,
             " coalesce(a.step_id, 0), coalesce(u.display_name, a.actor)"
             " FROM change_actions a LEFT JOIN users u ON u.id = a.actor_id"
             " WHERE a.request_id = $1 ORDER BY a.id")
-XJ_DB_STMT (st_ch_repeat_counts,
-            "SELECT (SELECT count(*) FROM students WHERE school_id = $1"
-            "  AND grade = $2 AND status = 'enrolled'),"
-            " (SELECT count(*) FROM change_requests WHERE type = 'repeat'"
-            "  AND from_school_id = $1 AND created_at >= $4"
-            "  AND json_extract(payload, '$.grade') = $3"
-            "  AND status IN ('pending', 'returned', 'approved')),"
-            " (SELECT count(*) FROM change_requests WHERE type = 'repeat'"
-            "  AND from_school_id = $1 AND created_at >= $4"
-            "  AND json_extract(payload, '$.grade') = $3"
-            "  AND status = 'approved')")
+XJ_DB_STMT (st_ch_grade_enrolled,
+            "SELECT count(*) FROM students WHERE school_id = $1"
+            " AND grade = $2 AND status = 'enrolled'")
+/* This year's repeat requests of a school; the grade is in the payload,
+   read in C (no JSON functions in SQL: docs/db.md "Portable SQL"). */
+XJ_DB_STMT (st_ch_repeat_requests,
+            "SELECT status, payload FROM change_requests WHERE type = 'repeat'"
+            " AND from_school_id = $1 AND created_at >= $2"
+            " AND status IN ('pending', 'returned', 'approved')")
 XJ_DB_STMT (st_ch_susp_last,
             "SELECT renewal, end_date FROM suspensions WHERE student_id = $1"
             " ORDER BY id DESC LIMIT 1")
@@ -133,8 +132,7 @@ XJ_DB_STMT (st_ch_susp_overdue_count, "SELECT count(*)" SUSP_OVERDUE_FROM)
 XJ_DB_STMT (st_ch_susp_overdue,
             "SELECT st.id, st.name, st.registry_no, st.school_id, sc.name,"
             " st.grade, coalesce(c.name, ''), su.start_date, su.end_date,"
-            " su.renewal, CAST (julianday($3) - julianday(su.end_date)"
-            " AS INTEGER)" SUSP_OVERDUE_FROM
+            " su.renewal" SUSP_OVERDUE_FROM
             " ORDER BY su.end_date, st.id LIMIT $4 OFFSET $5")
 XJ_DB_STMT (st_ch_student_open,
             "SELECT id FROM change_requests WHERE student_id = $1"
@@ -188,7 +186,7 @@ XJ_DB_STMT (st_ch_backlog,
             "   AND (r.from_school_id = sc.id OR r.to_school_id = sc.id))"
             "   AS open"
             " FROM schools sc WHERE $1 = ''"
-            "  OR substr(sc.county_code, 1, length($1)) = $1)"
+            "  OR substr(sc.county_code, 1, length($1)) = $1) AS t"
             " WHERE waiting > 0 OR open > 0 ORDER BY county_code, code")
 
 /* ---- settings ---- */
@@ -946,15 +944,37 @@ create_load_authorise (struct xj_db *db, struct create *c,
   return XJ_E_OK;
 }
 
-static int
-counts_row (void *cls, const struct xj_db_row *r)
-{
-  int64_t *v = cls;
+struct repeat_counts {
+  const char *grade;    /* the grade repeated (the previous grade) */
+  int64_t enrolled;     /* enrolled in the student's grade now */
+  int64_t open;         /* repeats into the grade, pending/returned/approved */
+  int64_t approved;     /* ... of which approved (already in the grade) */
+};
 
-  v[0] = xj_db_int (r, 0);
-  v[1] = xj_db_int (r, 1);
-  v[2] = xj_db_int (r, 2);
+static int
+enrolled_row (void *cls, const struct xj_db_row *r)
+{
+  struct repeat_counts *rc = cls;
+
+  rc->enrolled = xj_db_int (r, 0);
   return 1;
+}
+
+static int
+repeat_request_row (void *cls, const struct xj_db_row *r)
+{
+  struct repeat_counts *rc = cls;
+  json_t *p = json_loads (xj_db_text (r, 1), 0, NULL);
+  const char *g = json_string_value (json_object_get (p, "grade"));
+
+  if (NULL != g && 0 == strcmp (g, rc->grade))
+    {
+      rc->open++;
+      if (0 == strcmp (xj_db_text (r, 0), "approved"))
+        rc->approved++;
+    }
+  json_decref (p);
+  return 0;
 }
 
 /* 留级: the grade's size and its repeats in this school year. */
@@ -964,20 +984,23 @@ repeat_counts (struct xj_db *db, const struct xj_student *s,
 {
   int today = xj_cal_today ();
   char from[12], prev[4] = "";
-  int64_t v[3] = { 0, 0, 0 };
+  struct repeat_counts rc = { .grade = prev };
   enum xj_qs qs;
 
   xj_snprintf (from, sizeof from, "%04d-09-01",
                xj_valid_school_year (today));
   (void) xj_grade_prev (s->grade, prev);
-  qs = xj_db_q (db, &st_ch_repeat_counts,
-                XJ_DB_PARAMS (XJ_DB_I (s->school_id), XJ_DB_S (s->grade),
-                              XJ_DB_S (prev), XJ_DB_S (from)),
-                &counts_row, v);
+  qs = xj_db_q (db, &st_ch_grade_enrolled,
+                XJ_DB_PARAMS (XJ_DB_I (s->school_id), XJ_DB_S (s->grade)),
+                &enrolled_row, &rc);
+  if (qs >= 0)
+    qs = xj_db_q (db, &st_ch_repeat_requests,
+                  XJ_DB_PARAMS (XJ_DB_I (s->school_id), XJ_DB_S (from)),
+                  &repeat_request_row, &rc);
   if (qs < 0)
     return xj_db_qs_err (qs);
-  chk->grade_size = v[0] + v[2];
-  chk->grade_repeats = v[1];
+  chk->grade_size = rc.enrolled + rc.approved;
+  chk->grade_repeats = rc.open;
   return XJ_E_OK;
 }
 
@@ -1193,7 +1216,7 @@ create_insert (struct xj_db *db, struct create *c, const char **field)
                               n->to_class_id ? XJ_DB_I (n->to_class_id)
                                              : XJ_DB_NUL,
                               XJ_DB_S (ptext), XJ_DB_S (c->at)),
-                NULL, NULL);
+                &xj_db_int64_cb, &c->id);
   free (ptext);
   if (XJ_QS_UNIQUE == qs)
     {
@@ -1202,7 +1225,6 @@ create_insert (struct xj_db *db, struct create *c, const char **field)
     }
   if (qs < 0)
     return xj_db_qs_err (qs);
-  c->id = xj_db_last_id (db);
   return insert_steps (db, c->id, 1, &c->ch,
                        XJ_CH_DEATH == n->type ? c->set.death_days
                                               : c->set.step_days);
@@ -1336,7 +1358,7 @@ xj_change_create_progress (struct xj_db *db, const struct xj_user *u,
                               n->to_class_id ? XJ_DB_I (n->to_class_id)
                                              : XJ_DB_NUL,
                               XJ_DB_S (ptext), XJ_DB_S (at)),
-                NULL, NULL);
+                &xj_db_int64_cb, id);
   if (XJ_QS_UNIQUE == qs)
     {
       e = XJ_E_CHANGE_OPEN;
@@ -1344,7 +1366,6 @@ xj_change_create_progress (struct xj_db *db, const struct xj_user *u,
     }
   if (XJ_E_OK != (e = qs_ok (qs)))
     goto out;
-  *id = xj_db_last_id (db);
   e = insert_steps (db, *id, 1, &ch, set.step_days);
   if (XJ_E_OK == e)
     e = add_action (db, a, *id, 0, "submit", n->reason);
@@ -2008,15 +2029,29 @@ xj_change_student_open (struct xj_db *db, int64_t student_id, bool *open)
 
 /* ---- suspensions to follow up ---- */
 
+/* Day number of YYYYMMDD @ymd (days_over: today minus the end date). */
+static long
+ymd_day (int ymd)
+{
+  return xj_days_from_civil (ymd / 10000, ymd / 100 % 100, ymd % 100);
+}
+
+struct overdue_ctx {
+  json_t *items;
+  long today;           /* ymd_day of today */
+};
+
 static int
 overdue_row (void *cls, const struct xj_db_row *r)
 {
+  const struct overdue_ctx *c = cls;
+  long end_day = ymd_day (xj_ymd_parse (xj_db_text (r, 8)));
   const char *gl = xj_code_zh ("grade", xj_db_text (r, 5));
   char masked[32];
 
   xj_mask (XJ_MASK_REGISTRY_NO, xj_db_text (r, 2), masked, sizeof masked);
   json_array_append_new (
-    cls, json_pack ("{s:I, s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:s,"
+    c->items, json_pack ("{s:I, s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:s,"
                     " s:i, s:I}",
                     "student_id", (json_int_t) xj_db_int (r, 0), "name",
                     xj_db_text (r, 1), "registry_no", masked, "school_id",
@@ -2026,7 +2061,7 @@ overdue_row (void *cls, const struct xj_db_row *r)
                     xj_db_text (r, 6), "start_date", xj_db_text (r, 7),
                     "end_date", xj_db_text (r, 8), "renewal",
                     (int) xj_db_int (r, 9), "days_over",
-                    (json_int_t) xj_db_int (r, 10)));
+                    (json_int_t) (c->today - end_day)));
   return 0;
 }
 
@@ -2036,6 +2071,7 @@ xj_change_suspensions_overdue (struct xj_db *db, const struct xj_user *u,
                                json_t *items)
 {
   struct xj_scope sc;
+  struct overdue_ctx oc = { .items = items };
   char today[12];
   enum xj_qs qs;
 
@@ -2046,6 +2082,7 @@ xj_change_suspensions_overdue (struct xj_db *db, const struct xj_user *u,
   if (sc.school_id < 0)
     return XJ_E_OK;
   xj_ymd_format (xj_cal_today (), today);
+  oc.today = ymd_day (xj_cal_today ());
   qs = xj_db_q (db, &st_ch_susp_overdue_count,
                 XJ_DB_PARAMS (XJ_DB_S (sc.prefix), XJ_DB_I (sc.school_id),
                               XJ_DB_S (today)),
@@ -2055,6 +2092,6 @@ xj_change_suspensions_overdue (struct xj_db *db, const struct xj_user *u,
                   XJ_DB_PARAMS (XJ_DB_S (sc.prefix), XJ_DB_I (sc.school_id),
                                 XJ_DB_S (today), XJ_DB_I (limit),
                                 XJ_DB_I (offset)),
-                  &overdue_row, items);
+                  &overdue_row, &oc);
   return qs_ok (qs);
 }

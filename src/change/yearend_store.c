@@ -10,8 +10,9 @@
 
 XJ_DB_STMT (st_ye_students,
             "SELECT st.id, st.grade, coalesce(st.class_id, 0), st.name,"
-            " EXISTS (SELECT 1 FROM change_requests r WHERE r.student_id = st.id"
-            "  AND r.status IN ('pending', 'returned'))"
+            " CASE WHEN EXISTS (SELECT 1 FROM change_requests r"
+            "  WHERE r.student_id = st.id"
+            "  AND r.status IN ('pending', 'returned')) THEN 1 ELSE 0 END"
             " FROM students st WHERE st.school_id = $1"
             " AND st.status = 'enrolled' ORDER BY st.grade, st.class_id, st.id")
 XJ_DB_STMT (st_ye_done,
@@ -19,7 +20,8 @@ XJ_DB_STMT (st_ye_done,
             " AND from_year = $2 AND active = 1")
 XJ_DB_STMT (st_ye_run_ins,
             "INSERT INTO year_end_runs (scope, from_year, to_year, summary,"
-            " created_at, created_by) VALUES ($1, $2, $3, '{}', $4, $5)")
+            " created_at, created_by) VALUES ($1, $2, $3, '{}', $4, $5)"
+            " RETURNING id")
 XJ_DB_STMT (st_ye_run_summary,
             "UPDATE year_end_runs SET summary = $2 WHERE id = $1")
 XJ_DB_STMT (st_ye_school_ins,
@@ -159,14 +161,12 @@ enum xj_err
 xj_ye_store_run_insert (struct xj_db *db, const char *scope, int sy,
                         const char *at, const char *by, int64_t *run_id)
 {
-  enum xj_err e = qs_ok (xj_db_q (db, &st_ye_run_ins,
-                                  XJ_DB_PARAMS (XJ_DB_S (scope), XJ_DB_I (sy),
-                                                XJ_DB_I (sy + 1),
-                                                XJ_DB_S (at), XJ_DB_S (by)),
-                                  NULL, NULL));
-
-  *run_id = XJ_E_OK == e ? xj_db_last_id (db) : 0;
-  return e;
+  *run_id = 0;
+  return qs_ok (xj_db_q (db, &st_ye_run_ins,
+                         XJ_DB_PARAMS (XJ_DB_S (scope), XJ_DB_I (sy),
+                                       XJ_DB_I (sy + 1), XJ_DB_S (at),
+                                       XJ_DB_S (by)),
+                         &xj_db_int64_cb, run_id));
 }
 
 enum xj_err

@@ -32,6 +32,9 @@ struct xj_db_stmt {
 };
 
 void xj_db_stmt_register (struct xj_db_stmt *st);
+/* The first registered statement; walk on with ->next (`xueji
+   sql-dump`, tools/pg-check-sql.sh). */
+const struct xj_db_stmt *xj_db_stmt_first (void);
 
 #define XJ_DB_STMT(var, sqltext)                                         \
   static struct xj_db_stmt var = { #var, sqltext, -1, NULL, false };     \
@@ -130,6 +133,13 @@ enum xj_qs xj_db_q (struct xj_db *db, struct xj_db_stmt *st,
                     const struct xj_db_param *params, xj_db_row_cb cb,
                     void *cls);
 
+/* Row callback storing column 0 into *(int64_t *) @cls and stopping: for
+   "INSERT ... RETURNING id" (portable to PostgreSQL, unlike
+   xj_db_last_id) and single counts. */
+int xj_db_int64_cb (void *cls, const struct xj_db_row *row);
+
+/* The rowid of the last INSERT on @db; new code reads RETURNING id
+   with xj_db_int64_cb instead. */
 int64_t xj_db_last_id (struct xj_db *db);
 /* The EXPLAIN QUERY PLAN of @st, one "detail" per line, into @out (for
    tests and benchmarks checking which index a statement uses). */
@@ -180,6 +190,18 @@ enum xj_err xj_db_txn_try (struct xj_db *db, const char *name,
                            xj_db_txn_cb cb, void *cls);
 /* Map a failed query status to an error (HARD→DB, SOFT→DB_BUSY). */
 enum xj_err xj_db_qs_err (enum xj_qs qs);
+
+/* ---- tuning for bulk work (the import, docs/internals/import.md) ----
+   SQLite: the connection's page cache, sorter threads and temporary
+   storage (PRAGMAs, which only SQLite has); PostgreSQL: nothing to do. */
+enum xj_db_tune {
+  XJ_DB_TUNE_CACHE_BIG,     /* a 96 MB page cache while rows go in */
+  XJ_DB_TUNE_CACHE_NORMAL,  /* the usual 32 MB, no sorter thread */
+  XJ_DB_TUNE_INDEX_SORT,    /* 4 MB and one sorter thread: index builds */
+  XJ_DB_TUNE_TEMP_FILE,     /* sorts spill to a temporary file */
+  XJ_DB_TUNE_TEMP_MEMORY    /* temporary storage in memory (the default) */
+};
+enum xj_err xj_db_tune (struct xj_db *db, enum xj_db_tune t);
 
 /* ---- maintenance ---- */
 /* Online, consistent copy to @dest (must not exist). */

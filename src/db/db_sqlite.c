@@ -50,6 +50,12 @@ xj_db_stmt_register (struct xj_db_stmt *st)
   registry_head = st;
 }
 
+const struct xj_db_stmt *
+xj_db_stmt_first (void)
+{
+  return registry_head;
+}
+
 /* Rewrite $N placeholders to SQLite's ?N.  Caller frees. */
 static char *
 rewrite_sql (const char *sql)
@@ -247,6 +253,27 @@ exec_simple (struct xj_db *db, const char *sql)
     XJ_ERROR ("sqlite exec failed: %s", msg ? msg : "?");
   sqlite3_free (msg);
   return rc;
+}
+
+enum xj_err
+xj_db_tune (struct xj_db *db, enum xj_db_tune t)
+{
+  static const char *const sql[] = {
+    [XJ_DB_TUNE_CACHE_BIG] = "PRAGMA cache_size = -98304",
+    [XJ_DB_TUNE_CACHE_NORMAL] = "PRAGMA cache_size = -32768;"
+                                " PRAGMA threads = 0",
+    [XJ_DB_TUNE_INDEX_SORT] = "PRAGMA cache_size = -4096; PRAGMA threads = 1",
+    [XJ_DB_TUNE_TEMP_FILE] = "PRAGMA temp_store = FILE",
+    [XJ_DB_TUNE_TEMP_MEMORY] = "PRAGMA temp_store = MEMORY",
+  };
+  int rc;
+
+  if ((size_t) t >= sizeof sql / sizeof sql[0])
+    return XJ_E_INTERNAL;
+  rc = exec_simple (db, sql[t]);
+  if (SQLITE_BUSY == rc || SQLITE_LOCKED == rc)
+    return XJ_E_DB_BUSY;
+  return SQLITE_OK == rc ? XJ_E_OK : XJ_E_DB;
 }
 
 static int

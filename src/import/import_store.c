@@ -233,21 +233,18 @@ xj_istore_drop_indexes (struct xj_db *db)
    while this one reads the table, then merges them: the six indexes of a
    million students took 3.4-3.7 s instead of 5.9 s (bench/README.md).
    The second core is otherwise idle by then (the reader thread is done).
-   Both are put back when the import ends (xj_istore_cache). */
-XJ_DB_STMT (st_imp_cache_sort, "PRAGMA cache_size = -4096")
-XJ_DB_STMT (st_imp_threads_sort, "PRAGMA threads = 1")
-XJ_DB_STMT (st_imp_threads_normal, "PRAGMA threads = 0")
-
+   Both are put back when the import ends (xj_istore_cache).  SQLite
+   only: xj_db_tune (XJ_DB_TUNE_INDEX_SORT). */
 enum xj_err
 xj_istore_create_indexes (struct xj_db *db)
 {
-  struct xj_db_stmt *const v[] = { &st_imp_cache_sort, &st_imp_threads_sort,
-                                   &st_imp_create1, &st_imp_create2,
+  struct xj_db_stmt *const v[] = { &st_imp_create1, &st_imp_create2,
                                    &st_imp_create3, &st_imp_create4,
                                    &st_imp_create5, &st_imp_create6,
                                    &st_imp_create7 };
+  enum xj_err e = xj_db_tune (db, XJ_DB_TUNE_INDEX_SORT);
 
-  return run_all (db, v, sizeof v / sizeof v[0]);
+  return XJ_E_OK == e ? run_all (db, v, sizeof v / sizeof v[0]) : e;
 }
 
 /* ---- the imports table (background jobs, import_job.c) ---- */
@@ -497,7 +494,7 @@ xj_istore_job_list (struct xj_db *db, int64_t user_id, int64_t limit,
 XJ_DB_STMT (st_job_setting, "SELECT value FROM settings WHERE key = $1")
 XJ_DB_STMT (st_job_usage,
             "SELECT count(*), coalesce(sum(file_size), 0),"
-            " coalesce(sum(user_id = $1), 0),"
+            " coalesce(sum(CASE WHEN user_id = $1 THEN 1 ELSE 0 END), 0),"
             " coalesce(sum(CASE WHEN user_id = $1 THEN file_size END), 0)"
             " FROM imports WHERE status IN ('queued', 'running')")
 XJ_DB_STMT (st_job_expired,
@@ -599,7 +596,7 @@ XJ_DB_STMT (st_imp_stu_insert,
             " birth_date, school_id, class_id, grade, status, dup_flag, version,"
             " guardian_phone, data, created_at, updated_at, created_by)"
             " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12, $13,"
-            " $14, $14, $15)")
+            " $14, $14, $15) RETURNING id")
 /* The students' "import" events, written after the last row in one
    statement, in id order: the same rows (ids included) as one INSERT
    per student right after it, without a million statement round trips,
@@ -642,7 +639,7 @@ xj_istore_student_insert (struct xj_db *db, struct xj_student *s,
                               XJ_DB_I (s->dup_flag), XJ_DB_S (gphone),
                               XJ_DB_B (data, ndata), XJ_DB_S (at),
                               a->user_id ? XJ_DB_I (a->user_id) : XJ_DB_NUL),
-                NULL, NULL);
+                &xj_db_int64_cb, &s->id);
   if (XJ_QS_UNIQUE == qs)
     {
       int64_t sid, school;
@@ -655,7 +652,6 @@ xj_istore_student_insert (struct xj_db *db, struct xj_student *s,
     }
   if (qs < 0)
     return xj_db_qs_err (qs);
-  s->id = xj_db_last_id (db);
   s->version = 1;
   return XJ_E_OK;
 }
@@ -713,19 +709,13 @@ xj_istore_each_regno (struct xj_db *db,
    registry_no index (a UNIQUE column constraint, so it cannot be dropped
    like the others) takes random inserts; with the connection's usual
    32 MB cache its pages were re-read from the WAL over and over
-   (docs/internals/import.md). */
-XJ_DB_STMT (st_imp_cache_big, "PRAGMA cache_size = -98304")
-XJ_DB_STMT (st_imp_cache_normal, "PRAGMA cache_size = -32768")
-
+   (docs/internals/import.md).  Back to normal also ends the index
+   builds' sorter thread. */
 enum xj_err
 xj_istore_cache (struct xj_db *db, bool big)
 {
-  enum xj_qs qs = xj_db_q (db, big ? &st_imp_cache_big : &st_imp_cache_normal,
-                           XJ_DB_NOPARAMS, NULL, NULL);
-
-  if (qs >= 0 && ! big)
-    qs = xj_db_q (db, &st_imp_threads_normal, XJ_DB_NOPARAMS, NULL, NULL);
-  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+  return xj_db_tune (db, big ? XJ_DB_TUNE_CACHE_BIG
+                             : XJ_DB_TUNE_CACHE_NORMAL);
 }
 
 /* Temporary storage of the import's connection.  The connection runs
@@ -735,14 +725,9 @@ xj_istore_cache (struct xj_db *db, bool big)
    the page cache's size in memory and merges through a temporary file.
    Set outside the transaction (SQLite refuses the change inside one once
    temp storage is in use). */
-XJ_DB_STMT (st_imp_temp_file, "PRAGMA temp_store = FILE")
-XJ_DB_STMT (st_imp_temp_memory, "PRAGMA temp_store = MEMORY")
-
 enum xj_err
 xj_istore_temp_file (struct xj_db *db, bool file)
 {
-  enum xj_qs qs = xj_db_q (db, file ? &st_imp_temp_file : &st_imp_temp_memory,
-                           XJ_DB_NOPARAMS, NULL, NULL);
-
-  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+  return xj_db_tune (db, file ? XJ_DB_TUNE_TEMP_FILE
+                              : XJ_DB_TUNE_TEMP_MEMORY);
 }

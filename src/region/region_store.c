@@ -13,8 +13,8 @@
 
 
 XJ_DB_STMT (st_region_ins,
-            "INSERT OR IGNORE INTO regions (code, name, level, parent)"
-            " VALUES ($1, $2, $3, $4)")
+            "INSERT INTO regions (code, name, level, parent)"
+            " VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
 XJ_DB_STMT (st_region_get,
             "SELECT code, name, level, parent FROM regions WHERE code = $1")
 XJ_DB_STMT (st_region_children,

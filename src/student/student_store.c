@@ -17,7 +17,7 @@ XJ_DB_STMT (st_stu_insert,
             " birth_date, school_id, class_id, grade, status, dup_flag, version,"
             " guardian_phone, data, created_at, updated_at, created_by)"
             " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12, $13,"
-            " $14, $14, $15)")
+            " $14, $14, $15) RETURNING id")
 XJ_DB_STMT (st_stu_event,
             "INSERT INTO student_events (student_id, kind, at, actor_id, actor,"
             " before, after) VALUES ($1, $2, $3, $4, $5, $6, $7)")
@@ -27,7 +27,8 @@ XJ_DB_STMT (st_stu_get,
             " LEFT JOIN classes c ON c.id = st.class_id WHERE st.id = $1")
 XJ_DB_STMT (st_stu_by_idno,
             "SELECT id, school_id FROM students WHERE id_no = $2"
-            " AND $1 IS NOT NULL ORDER BY id_type <> $1 LIMIT 1")
+            " AND CAST($1 AS TEXT) IS NOT NULL"
+            " ORDER BY CASE WHEN id_type = $1 THEN 0 ELSE 1 END LIMIT 1")
 XJ_DB_STMT (st_stu_lookup,
             "SELECT st.id, st.name, st.school_id, sc.name, st.grade, st.status"
             " FROM students st JOIN schools sc ON sc.id = st.school_id"
@@ -88,7 +89,7 @@ enum list_shape {
   SHAPE_ALL,       /* the whole registry (admin): nothing narrows */
   SHAPE__COUNT
 };
-#define NUM_ANY " AND $9 IS NULL"
+#define NUM_ANY " AND CAST($9 AS TEXT) IS NULL"
 #define COND_NUMBER " AND" XJ_STUDENT_NUMBER_MATCH
 #define COND_TEACHER                                                           \
   " AND st.class_id IN (SELECT class_id FROM user_classes WHERE user_id = $3)" \
@@ -117,7 +118,8 @@ enum list_shape {
 #define LIST_SHAPE(sh, cond)                                                   \
   XJ_DB_STMT (st_list_##sh##_count,                                            \
               "SELECT count(*) FROM students st WHERE"                         \
-              XJ_STUDENT_FILTER_WHERE XJ_STUDENT_LIST_FLAGS cond)              \
+              XJ_STUDENT_FILTER_WHERE XJ_STUDENT_LIST_FLAGS cond               \
+              XJ_STUDENT_COUNT_UNUSED)                                         \
   XJ_DB_STMT (st_list_##sh##_regno_a, LIST_SQL (cond, ORDER_REGNO_A))          \
   XJ_DB_STMT (st_list_##sh##_regno_d, LIST_SQL (cond, ORDER_REGNO_D))          \
   XJ_DB_STMT (st_list_##sh##_name_a,                                           \
@@ -158,9 +160,10 @@ XJ_DB_STMT (st_list_region_count_bare,
             "SELECT count(*) FROM students st WHERE st.school_id IN"
             " (SELECT id FROM schools"
             "  WHERE county_code >= $1 AND county_code < $1 || ':')"
-            " AND $2 = 0 AND $3 = 0 AND $4 = 0 AND $5 IS NULL AND $6 = 0"
-            " AND $7 IS NULL AND $8 IS NULL AND $9 IS NULL"
-            " AND $12 = 0 AND $13 = 0")
+            " AND $2 = 0 AND $3 = 0 AND $4 = 0 AND CAST($5 AS TEXT) IS NULL"
+            " AND $6 = 0 AND CAST($7 AS TEXT) IS NULL"
+            " AND CAST($8 AS TEXT) IS NULL AND CAST($9 AS TEXT) IS NULL"
+            " AND $12 = 0 AND $13 = 0" XJ_STUDENT_COUNT_UNUSED)
 
 #define SHAPE_ROW(sh)                                                          \
   {                                                                            \
@@ -279,7 +282,7 @@ xj_student_insert (struct xj_db *db, struct xj_student *s,
                               XJ_DB_B (data.data, data.len),
                               XJ_DB_S (at_iso),
                               a->user_id ? XJ_DB_I (a->user_id) : XJ_DB_NUL),
-                NULL, NULL);
+                &xj_db_int64_cb, &s->id);
   xj_buf_fini (&data);
   if (XJ_QS_UNIQUE == qs)
     {
@@ -293,7 +296,6 @@ xj_student_insert (struct xj_db *db, struct xj_student *s,
     }
   if (qs < 0)
     return xj_db_qs_err (qs);
-  s->id = xj_db_last_id (db);
   s->version = 1;
   e = xj_student_add_event (db, s->id, a, kind, at_iso, NULL, NULL);
   return e;
