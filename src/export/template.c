@@ -81,6 +81,7 @@ example_student (struct xj_db *db, const struct xj_school *school,
   struct xj_age_band b = { 0 };
   int sy = xj_valid_school_year (today_ymd);
   char ymd8[9];
+  enum xj_err e;
 
   xj_student_init (s);
   xj_strlcpy (s->grade, first_grade (school->stage), sizeof s->grade);
@@ -100,9 +101,14 @@ example_student (struct xj_db *db, const struct xj_school *school,
   xj_strlcpy (s->guardians[0].name, "李建国", sizeof s->guardians[0].name);
   xj_strlcpy (s->guardians[0].relation, "1",
               sizeof s->guardians[0].relation);
-  xj_strlcpy (s->guardians[0].phone, "13800138000",
-              sizeof s->guardians[0].phone);
-  return example_id (db, school->county_code, ymd8, s);
+  e = example_id (db, school->county_code, ymd8, s);
+  /* the guardian's phone follows the ID's sequence digits: two downloads'
+     examples are two people for the duplicate check (name, birth date and
+     a guardian's phone) as well as by ID */
+  if (XJ_E_OK == e && strlen (s->id_no) >= 17)
+    xj_snprintf (s->guardians[0].phone, sizeof s->guardians[0].phone,
+                 "13800%.3s000", s->id_no + 14);
+  return e;
 }
 
 /* Sheet 1: the header row and, when @ex is given, the example row. */

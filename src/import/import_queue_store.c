@@ -11,14 +11,14 @@
 #include "import/import_int.h"
 
 /* A job's id: above every id used before, here or in the registry's
-   imports (@min_id: its largest; AUTOINCREMENT keeps the largest id ever
-   queued here even after the row moved). */
+   imports (@min_id: its largest; import_queue_hw keeps the largest id
+   ever queued here even after the row moved). */
 XJ_DB_AUTH_STMT (st_q_insert,
                  "INSERT INTO import_queue (id, user_id, username, ip,"
                  " scope_school_id, scope_region, file_name, file_path,"
                  " file_size, options, rows_total, created_at) VALUES ("
-                 " max($1, coalesce((SELECT seq FROM sqlite_sequence"
-                 " WHERE name = 'import_queue'), 0)) + 1,"
+                 " (SELECT CASE WHEN CAST($1 AS BIGINT) > n"
+                 " THEN CAST($1 AS BIGINT) ELSE n END + 1 FROM import_queue_hw),"
                  " $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
                  " RETURNING id")
 XJ_DB_AUTH_STMT (st_q_next, "SELECT id FROM import_queue ORDER BY id LIMIT 1")
@@ -34,7 +34,7 @@ XJ_DB_AUTH_STMT (st_q_cancel,
                  " RETURNING file_path")
 XJ_DB_AUTH_STMT (st_q_usage,
                  "SELECT count(*), coalesce(sum(file_size), 0),"
-                 " coalesce(sum(user_id = $1), 0),"
+                 " coalesce(sum(CASE WHEN user_id = $1 THEN 1 ELSE 0 END), 0),"
                  " coalesce(sum(CASE WHEN user_id = $1 THEN file_size END), 0)"
                  " FROM import_queue WHERE status = 'queued'")
 /* The columns of import_store.c's JOB_COLS, so that one function

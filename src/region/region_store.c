@@ -25,7 +25,7 @@ XJ_DB_STMT (st_region_children,
    full scan of ~44,700 short rows: about a millisecond. */
 XJ_DB_STMT (st_region_search,
             "SELECT code, name, level, parent FROM regions"
-            " WHERE instr(name, $1) > 0"
+            " WHERE replace(name, $1, '') <> name"
             " AND substr(code, 1, length($2)) = $2"
             " ORDER BY level, code LIMIT $3")
 XJ_DB_STMT (st_region_top,

@@ -12,23 +12,29 @@
 #include "student/display.h"
 #include "student/student_json.h"
 
+/* Up to DISP_N ids per query, unused slots NULL (portable: no JSON
+   table functions in SQL, docs/db.md "Portable SQL"). */
+#define DISP_N 16
+#define DISP_IDS "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13," \
+                 " $14, $15, $16"
+
 XJ_DB_STMT (st_disp_schools,
             "SELECT id, name, county_code FROM schools"
-            " WHERE id IN (SELECT value FROM json_each($1))")
+            " WHERE id IN (" DISP_IDS ")")
 XJ_DB_STMT (st_disp_classes,
             "SELECT c.id, c.name, sc.id, sc.county_code FROM classes c"
             " JOIN schools sc ON sc.id = c.school_id"
-            " WHERE c.id IN (SELECT value FROM json_each($1))")
+            " WHERE c.id IN (" DISP_IDS ")")
 XJ_DB_STMT (st_disp_students,
             "SELECT id, name FROM students"
-            " WHERE id IN (SELECT value FROM json_each($1))")
+            " WHERE id IN (" DISP_IDS ")")
 XJ_DB_STMT (st_disp_users,
             "SELECT username, display_name FROM users"
-            " WHERE username IN (SELECT value FROM json_each($1))")
+            " WHERE username IN (" DISP_IDS ")")
 XJ_DB_STMT (st_disp_requests,
             "SELECT r.id, st.name FROM change_requests r"
             " JOIN students st ON st.id = r.student_id"
-            " WHERE r.id IN (SELECT value FROM json_each($1))")
+            " WHERE r.id IN (" DISP_IDS ")")
 
 /* Keys that are bookkeeping, not content: left out of "changes".  Names
    stored beside ids (class_name) come back as *_text of the id. */
@@ -204,15 +210,30 @@ static enum xj_err
 lookup (struct xj_db *db, struct xj_db_stmt *st, json_t *ids,
         xj_db_row_cb cb, struct names *n)
 {
-  char *text;
-  enum xj_qs qs;
+  size_t total = json_array_size (ids);
 
-  if (0 == json_array_size (ids))
-    return XJ_E_OK;
-  text = json_dumps (ids, JSON_COMPACT);
-  qs = xj_db_q (db, st, XJ_DB_PARAMS (XJ_DB_S (text)), cb, n);
-  free (text);
-  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+  for (size_t at = 0; at < total; at += DISP_N)
+    {
+      struct xj_db_param p[DISP_N + 1];
+      enum xj_qs qs;
+
+      for (size_t i = 0; i < DISP_N; i++)
+        {
+          json_t *v = json_array_get (ids, at + i);
+
+          if (json_is_integer (v))
+            p[i] = XJ_DB_I (json_integer_value (v));
+          else if (json_is_string (v))
+            p[i] = XJ_DB_S (json_string_value (v));
+          else
+            p[i] = XJ_DB_NUL;
+        }
+      p[DISP_N] = XJ_DB_END;
+      qs = xj_db_q (db, st, p, cb, n);
+      if (qs < 0)
+        return xj_db_qs_err (qs);
+    }
+  return XJ_E_OK;
 }
 
 static void

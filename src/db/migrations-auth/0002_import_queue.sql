@@ -6,7 +6,7 @@
 -- in both places (a kill -9 in between) is the registry's.
 -- See docs/internals/import.md, "The job queue".
 CREATE TABLE import_queue (
-  id INTEGER PRIMARY KEY AUTOINCREMENT, -- the job's id, kept in imports
+  id INTEGER PRIMARY KEY, -- the job's id, kept in imports (import_queue_hw)
   user_id INTEGER NOT NULL,
   username TEXT NOT NULL,
   ip TEXT NOT NULL DEFAULT '',
@@ -22,3 +22,12 @@ CREATE TABLE import_queue (
   created_at TEXT NOT NULL,
   cancelled_at TEXT
 );
+-- The largest id ever queued, so that an id is never given twice even
+-- after its row moved to the registry (a portable AUTOINCREMENT: no
+-- sqlite_sequence in statements, docs/db.md "Portable SQL").
+CREATE TABLE import_queue_hw (n INTEGER NOT NULL);
+INSERT INTO import_queue_hw (n) VALUES (0);
+CREATE TRIGGER import_queue_hw_up AFTER INSERT ON import_queue
+BEGIN
+  UPDATE import_queue_hw SET n = NEW.id WHERE n < NEW.id;
+END;
