@@ -260,8 +260,7 @@ xj_db_tune (struct xj_db *db, enum xj_db_tune t)
 {
   static const char *const sql[] = {
     [XJ_DB_TUNE_CACHE_BIG] = "PRAGMA cache_size = -98304",
-    [XJ_DB_TUNE_CACHE_NORMAL] = "PRAGMA cache_size = -32768;"
-                                " PRAGMA threads = 0",
+    [XJ_DB_TUNE_CACHE_NORMAL] = "PRAGMA cache_size = -32768; PRAGMA threads = 0",
     [XJ_DB_TUNE_INDEX_SORT] = "PRAGMA cache_size = -4096; PRAGMA threads = 1",
     [XJ_DB_TUNE_TEMP_FILE] = "PRAGMA temp_store = FILE",
     [XJ_DB_TUNE_TEMP_MEMORY] = "PRAGMA temp_store = MEMORY",
