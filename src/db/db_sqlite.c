@@ -383,12 +383,14 @@ prepare_all (struct xj_db *db)
 
 /* The settings every connection runs with.  SQLite applies a PRAGMA
    that sets cache_size, temp_store or threads when the statement is
-   *prepared*, not when it runs, so prepare_all, which prepares the
-   import's own settings (import_store.c) with every other statement,
-   left each connection with whichever was registered last: a 4 MB cache,
-   statement journals in temporary files and a sorter thread.  The bulk
-   intake confirmation wrote 2 GB of statement journal for 20,000
-   students (bench/README.md).  Called again after prepare_all. */
+   *prepared*, not when it runs: while the import's settings were
+   registered statements, prepare_all left each connection with a 4 MB
+   cache, statement journals in temporary files and a sorter thread (the
+   bulk intake confirmation wrote 2 GB of statement journal for 20,000
+   students, bench/README.md).  The import now tunes through xj_db_tune
+   and pg-check-sql refuses a PRAGMA statement; the second call after
+   prepare_all stays as the guard test_db_txn.c settings_survive_prepare
+   checks. */
 static void
 connection_settings (struct xj_db *db)
 {
@@ -453,8 +455,7 @@ xj_db_open (const char *path, int flags, struct xj_db **out)
       xj_db_close (db);
       return e;
     }
-  /* again: preparing a registered "PRAGMA x = v" (the import's cache,
-     temp store and sorter threads) already sets it */
+  /* again: preparing a registered "PRAGMA x = v" would already set it */
   connection_settings (db);
   *out = db;
   return XJ_E_OK;

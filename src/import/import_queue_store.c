@@ -50,13 +50,6 @@ XJ_DB_AUTH_STMT (st_q_list,
                  "SELECT " QUEUE_COLS " FROM import_queue"
                  " WHERE ($1 = 0 OR user_id = $1) ORDER BY id DESC LIMIT $2")
 
-static int
-id_cb (void *cls, const struct xj_db_row *r)
-{
-  *(int64_t *) cls = xj_db_int (r, 0);
-  return 1;
-}
-
 enum xj_err
 xj_istore_queue_insert (struct xj_db *auth, const struct xj_istore_job *j,
                         int64_t min_id, int64_t *id)
@@ -76,14 +69,14 @@ xj_istore_queue_insert (struct xj_db *auth, const struct xj_istore_job *j,
                               XJ_DB_S (j->options),
                               XJ_DB_I ((int64_t) j->rows_total),
                               XJ_DB_S (at)),
-                &id_cb, id);
+                &xj_db_int64_cb, id);
   return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
 }
 
 enum xj_err
 xj_istore_queue_next (struct xj_db *auth, int64_t *id)
 {
-  enum xj_qs qs = xj_db_q (auth, &st_q_next, XJ_DB_NOPARAMS, &id_cb, id);
+  enum xj_qs qs = xj_db_q (auth, &st_q_next, XJ_DB_NOPARAMS, &xj_db_int64_cb, id);
 
   if (qs < 0)
     return xj_db_qs_err (qs);

@@ -183,6 +183,12 @@ enum xj_err xj_identity_same_name_birth (struct xj_db *db, const char *name,
 /* Replace the warnings of @student_id by @w (NULL or empty: none). */
 enum xj_err xj_identity_set_warnings (struct xj_db *db, int64_t student_id,
                                       const struct xj_verrs *w);
+/* The same for the warnings on @field only (NULL: every field); the
+   other fields' stored warnings stay.  The one writer of
+   student_warnings. */
+enum xj_err xj_identity_put_warnings (struct xj_db *db, int64_t student_id,
+                                      const struct xj_verrs *w,
+                                      const char *field);
 typedef void (*xj_identity_warn_cb) (void *cls, const char *field,
                                      const char *code, const char *detail);
 enum xj_err xj_identity_warnings (struct xj_db *db, int64_t student_id,

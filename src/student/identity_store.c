@@ -39,7 +39,9 @@ XJ_DB_STMT (st_id_same_name_birth,
             "SELECT st.id FROM students st"
             " WHERE st.name = $1 AND st.birth_date = $2 AND st.id <> $3"
             " ORDER BY st.id LIMIT 50")
-XJ_DB_STMT (st_id_warn_del, "DELETE FROM student_warnings WHERE student_id = $1")
+XJ_DB_STMT (st_id_warn_del,
+            "DELETE FROM student_warnings WHERE student_id = $1"
+            " AND (CAST($2 AS TEXT) IS NULL OR field = $2)")
 XJ_DB_STMT (st_id_warn_add,
             "INSERT INTO student_warnings (student_id, field, code, detail,"
             " created_at) VALUES ($1, $2, $3, $4, $5)")
@@ -262,18 +264,21 @@ xj_identity_same_name_birth (struct xj_db *db, const char *name,
 }
 
 enum xj_err
-xj_identity_set_warnings (struct xj_db *db, int64_t student_id,
-                          const struct xj_verrs *w)
+xj_identity_put_warnings (struct xj_db *db, int64_t student_id,
+                          const struct xj_verrs *w, const char *field)
 {
   char at[32];
   enum xj_qs qs = xj_db_q (db, &st_id_warn_del,
-                           XJ_DB_PARAMS (XJ_DB_I (student_id)), NULL, NULL);
+                           XJ_DB_PARAMS (XJ_DB_I (student_id),
+                                         XJ_DB_S (field)), NULL, NULL);
 
   if (qs < 0)
     return xj_db_qs_err (qs);
   xj_now_iso (at);
   for (size_t i = 0; w && i < w->n; i++)
     {
+      if (field && 0 != strcmp (w->e[i].field, field))
+        continue;
       qs = xj_db_q (db, &st_id_warn_add,
                     XJ_DB_PARAMS (XJ_DB_I (student_id),
                                   XJ_DB_S (w->e[i].field),
@@ -284,6 +289,13 @@ xj_identity_set_warnings (struct xj_db *db, int64_t student_id,
         return xj_db_qs_err (qs);
     }
   return XJ_E_OK;
+}
+
+enum xj_err
+xj_identity_set_warnings (struct xj_db *db, int64_t student_id,
+                          const struct xj_verrs *w)
+{
+  return xj_identity_put_warnings (db, student_id, w, NULL);
 }
 
 struct warn_ctx {

@@ -11,14 +11,8 @@
 
 #include "core/util.h"
 #include "school/school.h"
+#include "student/identity.h"
 #include "student/student_store.h"
-
-XJ_DB_STMT (st_warn_grade_del,
-            "DELETE FROM student_warnings WHERE student_id = $1"
-            " AND field = 'grade'")
-XJ_DB_STMT (st_warn_grade_add,
-            "INSERT INTO student_warnings (student_id, field, code, detail,"
-            " created_at) VALUES ($1, $2, $3, $4, $5)")
 
 enum xj_err
 xj_student_grade_move (struct xj_db *db, const struct xj_student *s,
@@ -55,25 +49,5 @@ enum xj_err
 xj_student_grade_warnings_set (struct xj_db *db, int64_t student_id,
                                const struct xj_verrs *w)
 {
-  char at[32];
-  enum xj_qs qs = xj_db_q (db, &st_warn_grade_del,
-                           XJ_DB_PARAMS (XJ_DB_I (student_id)), NULL, NULL);
-
-  if (qs < 0)
-    return xj_db_qs_err (qs);
-  xj_now_iso (at);
-  for (size_t i = 0; w && i < w->n; i++)
-    {
-      if (0 != strcmp (w->e[i].field, "grade"))
-        continue;
-      qs = xj_db_q (db, &st_warn_grade_add,
-                    XJ_DB_PARAMS (XJ_DB_I (student_id),
-                                  XJ_DB_S (w->e[i].field),
-                                  XJ_DB_S (xj_err_code (w->e[i].code)),
-                                  XJ_DB_S (w->e[i].detail), XJ_DB_S (at)),
-                    NULL, NULL);
-      if (qs < 0)
-        return xj_db_qs_err (qs);
-    }
-  return XJ_E_OK;
+  return xj_identity_put_warnings (db, student_id, w, "grade");
 }

@@ -15,6 +15,7 @@ import pytest
 
 from changes_world import ChangeWorld, epoch
 from conftest import detail_codes, err_code, make_id, sql, student_body
+from test_progress import graduate
 
 YS, YD = "441823", "441881"
 SY = 2026   # the school year of 10 July 2027
@@ -175,17 +176,6 @@ def test_4_resume_into_a_grade(w):
     r = reg.post("/changes", json={"type": "resume", "student_id": hard,
                                    "grade": "13", "reason": "病愈复学"})
     assert r.status_code == 201, r.text
-
-
-def graduate(w, school):
-    for line in sql(w.db, "select id from students where school_id = %d and"
-                    " status = 'graduated' and grade = '16' order by id"
-                    % w.sid(school)):
-        i = int(line)
-        if i not in w.used:
-            w.used.add(i)
-            return i
-    raise AssertionError("no graduate left")
 
 
 def id_of(w, sid):
