@@ -1,7 +1,9 @@
 #!/bin/sh
 # soak.sh -- a long mixed run against a real server (bench/README.md,
-# "Soak"): builds a county of 50,000 students in a temporary directory,
-# starts `xueji serve` on a free loopback port, and runs bench/soak.py:
+# "Soak"): builds a county of $STUDENTS students (default 150,000: a
+# registry much larger than the server's page caches, so that they are
+# full after the warm-up and RSS growth means a leak, not a cache still
+# filling or the run's registrations) in a temporary directory, starts `xueji serve` on a free loopback port, and runs bench/soak.py:
 # a short ramp to measure capacity, then mixed reads and writes at 80% of
 # it for DURATION seconds (default 1800), checking errors, RSS growth and
 # p99 latencies.  Exit 0 when every check holds.
@@ -11,6 +13,7 @@
 # Loopback only; everything it creates is removed at the end.
 set -eu
 DURATION=${1:-1800}
+STUDENTS=${STUDENTS:-150000}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BIN=${XUEJI_BIN:-$ROOT/build/xueji}
 PY=/usr/bin/python3
@@ -26,7 +29,7 @@ cleanup() {
 trap cleanup EXIT INT TERM
 DB=$TMP/soak.db
 XUEJI_ADMIN_PASSWORD=$PW "$BIN" --db "$DB" init >/dev/null 2>&1
-"$BIN" --db "$DB" gen --county $COUNTY --schools 20 --students 50000 \
+"$BIN" --db "$DB" gen --county $COUNTY --schools 40 --students $STUDENTS \
   2>/dev/null | tail -1
 SCHOOL=$(sqlite3 "$DB" "select code from schools where stage = 'primary' order by id limit 1")
 XUEJI_PASSWORD=$PW "$BIN" --db "$DB" user add soak_bureau --role bureau \
