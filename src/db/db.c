@@ -4,6 +4,7 @@
  * (db_sqlite.c).  Every other call goes to the backend that opened the
  * connection.  This file knows no SQL.
  */
+#include <stdlib.h>
 #include <string.h>
 #include "db_backend.h"
 #include "../core/util.h"
@@ -60,6 +61,31 @@ xj_db_auth_path (const char *db_path, char *out, size_t size)
     xj_strlcpy (out, db_path, size);
   else
     xj_snprintf (out, size, "%s-auth", db_path);
+}
+
+void
+xj_db_side_path (const char *db_path, const char *suffix, char *out,
+                 size_t size)
+{
+  const char *dir = getenv ("XUEJI_STATE_DIR");
+  const char *name;
+  size_t len;
+
+  if (! xj_db_is_url (db_path))
+    {
+      xj_snprintf (out, size, "%s%s", db_path, suffix);
+      return;
+    }
+  /* the database name: after the last '/' of the URL, up to any '?' */
+  name = strrchr (db_path, '/') + 1;
+  len = strcspn (name, "?");
+  if (0 == len)
+    {
+      name = "xueji";
+      len = 5;
+    }
+  xj_snprintf (out, size, "%s/%.*s%s", dir && *dir ? dir : ".", (int) len,
+               name, suffix);
 }
 
 enum xj_qs
