@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 #include "db_backend.h"
 #include "../core/util.h"
@@ -173,6 +174,15 @@ stmt_name (const struct xj_db_stmt *st, char out[16])
   xj_snprintf (out, 16, "s%d", st->index);
 }
 
+/* A PRAGMA statement tunes SQLite (cache size, temp store, sort threads
+   of a bulk import); PostgreSQL has no such knob per connection, so there
+   it is neither prepared nor sent and "runs" without rows. */
+static bool
+is_sqlite_pragma (const struct xj_db_stmt *st)
+{
+  return 0 == strncasecmp (st->sql, "PRAGMA ", 7);
+}
+
 /* Map a failed result to a query status; log hard failures with the
    SQLSTATE and the statement's name. */
 static enum xj_qs
@@ -208,7 +218,7 @@ prepare_all (struct xj_db *db)
       PGresult *res;
       bool ok;
 
-      if (st->auth != db->auth)
+      if (st->auth != db->auth || is_sqlite_pragma (st))
         continue;
       stmt_name (st, name);
       res = PQprepare (PG (db)->conn, name, st->sql, 0, NULL);
@@ -405,6 +415,8 @@ pg_q (struct xj_db *db, struct xj_db_stmt *st,
       XJ_BUG ("statement %s not prepared", st->name);
       return XJ_QS_HARD;
     }
+  if (is_sqlite_pragma (st))
+    return XJ_QS_NONE;
   params_fill (&pp, params);
   res = exec_prepared (db, st, &pp);
   if (CONNECTION_BAD == PQstatus (PG (db)->conn))
