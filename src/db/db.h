@@ -140,9 +140,10 @@ const char *xj_db_path (const struct xj_db *db);
 /* The auth store for the registry at @db_path: the file "<db_path>-auth";
    on PostgreSQL the same URL (its own tables in the same database). */
 void xj_db_auth_path (const char *db_path, char *out, size_t size);
-/* The path of a file that belongs to the database at @db_path (the
-   audit key, the checkpoints: @suffix ".auditkey", ".checkpoints") when
-   the settings name none.  A SQLite file: "<db_path><suffix>" beside it.
+/* The path of a file or directory that belongs to the database at
+   @db_path (the audit key, the checkpoints when the settings name none;
+   uploads, export files: @suffix ".auditkey", ".checkpoints", ".tmp",
+   ".exports").  A SQLite file: "<db_path><suffix>" beside it.
    A PostgreSQL URL: "<dir>/<dbname><suffix>", dir = $XUEJI_STATE_DIR or
    the working directory (docs/deploy-postgres.md: name them at init). */
 void xj_db_side_path (const char *db_path, const char *suffix, char *out,

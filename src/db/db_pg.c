@@ -209,30 +209,72 @@ res_qs (struct xj_db *db, const PGresult *res, const char *what)
   return XJ_QS_HARD;
 }
 
+/* Whether @st is prepared on @db's connections. */
+static bool
+wanted (const struct xj_db *db, const struct xj_db_stmt *st)
+{
+  return st->auth == db->auth && ! is_sqlite_pragma (st);
+}
+
+/* The result of one pipelined prepare: its result, the NULL after it and
+   the sync point.  False (logged with the statement's name and SQLSTATE)
+   if PostgreSQL refused it. */
+static bool
+prepare_result (PGconn *c, const struct xj_db_stmt *st)
+{
+  PGresult *res = PQgetResult (c);
+  bool ok = PGRES_COMMAND_OK == PQresultStatus (res);
+
+  if (! ok)
+    {
+      const char *state = PQresultErrorField (res, PG_DIAG_SQLSTATE);
+
+      XJ_ERROR ("cannot prepare statement %s: %s %s", st->name,
+                state ? state : "", res ? PQresultErrorMessage (res)
+                                        : PQerrorMessage (c));
+    }
+  PQclear (res);
+  while (NULL != (res = PQgetResult (c)))
+    PQclear (res);  /* the NULL ending this command's results */
+  res = PQgetResult (c);  /* PGRES_PIPELINE_SYNC */
+  PQclear (res);
+  return ok;
+}
+
+/* Prepare every registered statement of this kind in one pipeline (a
+   round trip per statement made opening a connection take seconds); a
+   sync after each, so one refused statement does not abort the others and
+   every one PostgreSQL refuses is logged. */
 static enum xj_err
 prepare_all (struct xj_db *db)
 {
+  PGconn *c = PG (db)->conn;
+  enum xj_err e = XJ_E_OK;
+
+  if (1 != PQenterPipelineMode (c))
+    {
+      XJ_ERROR ("postgresql pipeline: %s", PQerrorMessage (c));
+      return XJ_E_DB;
+    }
   for (struct xj_db_stmt *st = xj_db_registry_head; st; st = st->next)
     {
       char name[16];
-      PGresult *res;
-      bool ok;
 
-      if (st->auth != db->auth || is_sqlite_pragma (st))
+      if (! wanted (db, st))
         continue;
       stmt_name (st, name);
-      res = PQprepare (PG (db)->conn, name, st->sql, 0, NULL);
-      ok = PGRES_COMMAND_OK == PQresultStatus (res);
-      if (! ok)
-        XJ_ERROR ("cannot prepare statement %s: %s %s", st->name,
-                  PQresultErrorField (res, PG_DIAG_SQLSTATE)
-                    ? PQresultErrorField (res, PG_DIAG_SQLSTATE) : "",
-                  PQresultErrorMessage (res));
-      PQclear (res);
-      if (! ok)
-        return XJ_E_DB;
+      if (1 != PQsendPrepare (c, name, st->sql, 0, NULL)
+          || 1 != PQpipelineSync (c))
+        {
+          XJ_ERROR ("postgresql send prepare: %s", PQerrorMessage (c));
+          return XJ_E_DB;  /* the connection is unusable: closed next */
+        }
     }
-  return XJ_E_OK;
+  for (struct xj_db_stmt *st = xj_db_registry_head; st; st = st->next)
+    if (wanted (db, st) && ! prepare_result (c, st))
+      e = XJ_E_DB;
+  PQexitPipelineMode (c);
+  return e;
 }
 
 /* Run @sql (no parameters; may hold several statements) and say whether

@@ -507,10 +507,33 @@ backup_refused (void **state)
   xj_db_close (db);
 }
 
+/* Files beside a database: beside the SQLite file; for a URL, named after
+   the database in $XUEJI_STATE_DIR (no cluster needed). */
+static void
+side_paths (void **state)
+{
+  char p[256];
+
+  (void) state;
+  unsetenv ("XUEJI_STATE_DIR");
+  xj_db_side_path ("/srv/x.db", ".auditkey", p, sizeof p);
+  assert_string_equal (p, "/srv/x.db.auditkey");
+  xj_db_side_path ("postgresql://u@h:5432/prov44?sslmode=require", ".tmp",
+                   p, sizeof p);
+  assert_string_equal (p, "./prov44.tmp");
+  setenv ("XUEJI_STATE_DIR", "/var/lib/xueji", 1);
+  xj_db_side_path ("postgres://h/prov44", ".exports", p, sizeof p);
+  assert_string_equal (p, "/var/lib/xueji/prov44.exports");
+  xj_db_side_path ("/srv/x.db", ".checkpoints", p, sizeof p);
+  assert_string_equal (p, "/srv/x.db.checkpoints");
+  unsetenv ("XUEJI_STATE_DIR");
+}
+
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
+    cmocka_unit_test (side_paths),
     cmocka_unit_test_setup_teardown (open_modes, setup, teardown),
     cmocka_unit_test_setup_teardown (types_roundtrip, setup, teardown),
     cmocka_unit_test_setup_teardown (unique_and_changes, setup, teardown),
