@@ -23,6 +23,12 @@ xj_db_stmt_register (struct xj_db_stmt *st)
   xj_db_registry_head = st;
 }
 
+const struct xj_db_stmt *
+xj_db_stmt_first (void)
+{
+  return xj_db_registry_head;
+}
+
 bool
 xj_db_is_url (const char *path)
 {

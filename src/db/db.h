@@ -33,6 +33,9 @@ struct xj_db_stmt {
 };
 
 void xj_db_stmt_register (struct xj_db_stmt *st);
+/* The first registered statement; walk on with ->next (`xueji
+   sql-dump`, tools/pg-check-sql.sh). */
+const struct xj_db_stmt *xj_db_stmt_first (void);
 
 #define XJ_DB_STMT(var, sqltext)                                         \
   static struct xj_db_stmt var = { #var, sqltext, -1, NULL, false };     \
