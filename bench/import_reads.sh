@@ -19,26 +19,20 @@ set -eu
 
 cd "$(dirname "$0")/.."
 . bench/lib.sh
-XJ=${XUEJI_BIN:-build/xueji}
 N=${IMPORT_ROWS:-1000000}
 R=${READ_STUDENTS:-100000}
 CONNS=${WRK_CONNS:-16}
 SECS=${WRK_SECS:-10}
 OUT=bench/out/import_reads
-PW=bench-chief-pass-2026
+PW=$BENCH_ADMIN_PW
 mkdir -p "$OUT"
-for f in "$XJ" /usr/bin/wrk /usr/bin/curl; do
-  [ -x "$f" ] || { echo "import_reads.sh: $f missing" >&2; exit 1; }
-done
+need "$XJ" /usr/bin/wrk /usr/bin/curl
 EXT=csv
 [ "$N" -gt 900000 ] && EXT=xlsx
 
 # 1. registry and import file (cached)
-if [ ! -s "$OUT/tmpl-$R.db" ]; then
-  rm -f "$OUT/tmpl-$R.db"*
-  XUEJI_ADMIN_PASSWORD=$PW "$XJ" --db "$OUT/tmpl-$R.db" init >/dev/null 2>&1
-  "$XJ" --db "$OUT/tmpl-$R.db" gen --county 441823 --schools 100 \
-    --students "$R" >/dev/null 2>&1
+if [ ! -s "$OUT/tmpl-$R.db" ] || [ ! -s "$OUT/tmpl-$R.db.auditkey" ]; then
+  make_registry "$OUT/tmpl-$R.db" 100 "$R" >/dev/null 2>&1
 fi
 FILE=$OUT/import-$R-$N.$EXT
 [ -s "$FILE" ] || "$XJ" --db "$OUT/tmpl-$R.db" gen --out "$FILE" \

@@ -1,14 +1,73 @@
-# bench/lib.sh -- shell helpers shared by the benchmark scripts (sourced).
+# lib.sh -- sourced by the bench scripts (after `cd` to the top of the
+# tree): the xueji binary, the administrator's password, and the steps
+# every script needs.  A registry is more than its file: a keyed one
+# refuses to start without <db>.auditkey (docs/internals/audit.md), so
+# copy and move databases with cp_db / mv_db, never with plain cp or mv.
 
-# cp_db SRC DEST: copy a registry with the files that belong to it (the
-# audit key, the audit checkpoints, the auth store), as a fresh
-# installation would have them; `xueji serve` refuses a keyed registry
-# whose key file is missing.
-cp_db () {
-  rm -rf "$2" "$2"-wal "$2"-shm "$2".auditkey "$2".checkpoints "$2"-auth
-  cp "$1" "$2"
-  for sfx in .auditkey .checkpoints -auth; do
-    [ -e "$1$sfx" ] && cp -p "$1$sfx" "$2$sfx"
+XJ=${XUEJI_BIN:-build/xueji}
+BENCH_ADMIN_PW=bench-chief-pass-2026   # passes the password rules
+
+# need FILE...: each must be executable, else say which and stop.
+need () {
+  for f in "$@"; do
+    [ -x "$f" ] || { echo "$0: $f missing (make build; make -C bench)" >&2
+                     exit 1; }
   done
-  return 0
+}
+
+# rm_db DB: the database and every file beside it that belongs to it.
+rm_db () {
+  rm -f "$1" "$1-wal" "$1-shm" "$1.auditkey" "$1.checkpoints" \
+    "$1-auth" "$1-auth-wal" "$1-auth-shm"
+}
+
+# cp_db SRC DEST: copy a registry that is not being served with the files
+# that belong to it, as a fresh installation would have them: the file,
+# its WAL if not folded in, the audit key (mode kept: 0600), the audit
+# checkpoints and the auth store; `xueji serve` refuses a keyed registry
+# whose key file is missing.  DEST's old files go first.
+cp_db () {
+  rm_db "$2"
+  for s in "" -wal .auditkey .checkpoints -auth -auth-wal; do
+    if [ -e "$1$s" ]; then cp -p "$1$s" "$2$s"; fi
+  done
+}
+
+# mv_db SRC DEST: cp_db, then SRC's files removed.
+mv_db () {
+  cp_db "$1" "$2" && rm_db "$1"
+}
+
+# make_registry DB SCHOOLS STUDENTS [gen option...]: a new registry (the
+# old files at DB removed) with an administrator (BENCH_ADMIN_PW) and
+# STUDENTS generated students in SCHOOLS schools of county 441823.
+make_registry () {
+  db=$1 schools=$2 students=$3
+  shift 3
+  rm_db "$db"
+  XUEJI_ADMIN_PASSWORD=$BENCH_ADMIN_PW "$XJ" --db "$db" init >/dev/null 2>&1
+  "$XJ" --db "$db" gen --county 441823 --schools "$schools" \
+    --students "$students" "$@"
+}
+
+# bench_db DB STUDENTS: the registry run.sh and dup_scan.sh measure,
+# cached at DB: STUDENTS students in 200 schools (seed 1), the bureau
+# user `bench` (password BENCH_PW), the WAL folded in so every server
+# starts from the same plain file.  Built once (a few minutes at
+# 1,000,000), then reused.
+BENCH_PW=county-pass-2026
+bench_db () {
+  if [ -f "$1" ] && [ -f "$1.auditkey" ]; then
+    echo "$0: reusing $1 ($(tail -1 "$1.gen.log" 2>/dev/null))"
+    return 0
+  fi
+  echo "$0: creating $1 ($2 students; cached afterwards)"
+  t0=$(date +%s)
+  make_registry "$1.tmp" 200 "$2" --seed 1 2>"$1.gen.err" | tee "$1.gen.log"
+  echo "gen wall time: $(( $(date +%s) - t0 )) s on $(nproc) cores, $(date +%F)" \
+    | tee -a "$1.gen.log"
+  XUEJI_PASSWORD=$BENCH_PW "$XJ" --db "$1.tmp" user add bench --role bureau \
+    --region 441823 >/dev/null
+  sqlite3 "$1.tmp" "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null
+  mv_db "$1.tmp" "$1"
 }

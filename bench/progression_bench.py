@@ -5,7 +5,9 @@ beside a plain-SQL baseline doing the same work on a copy of the same
 database, in the same run.  See bench/README.md.
 
 Usage: bench/progression_bench.py [STUDENTS]   (default 150000)
-Needs build/xueji and Debian's python3-httpx.
+Needs build/xueji and Debian's python3-httpx.  With XJ_BENCH_BEFORE set to
+another build of xueji (e.g. of the previous commit), that build runs the
+same allocation and confirmation on a third copy, in the same run.
 """
 import os
 import shutil
@@ -84,9 +86,18 @@ def cpu_of(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def xueji_run(db, juniors):
+def copy_db(src, dst):
+    """The database with its audit key (mode 0600) and checkpoints."""
+    for ext in ("", ".auditkey", ".checkpoints"):
+        if os.path.exists(src + ext):
+            shutil.copy(src + ext, dst + ext)
+    if os.path.exists(dst + ".auditkey"):
+        os.chmod(dst + ".auditkey", 0o600)
+
+
+def xueji_run(db, juniors, binary=None):
     port = free_port()
-    srv = subprocess.Popen([BIN, "--db", db, "serve", "--listen",
+    srv = subprocess.Popen([binary or BIN, "--db", db, "serve", "--listen",
                             "127.0.0.1:%d" % port], env=ENV,
                            stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL)
@@ -189,6 +200,15 @@ def main():
         copy = os.path.join(tmp, "b.db")
         shutil.copy(db, copy)
         ba, bc, bca, bcc, bn = baseline_run(copy)
+        before = os.environ.get("XJ_BENCH_BEFORE")
+        if before:
+            copy_db(db, os.path.join(tmp, "o.db"))
+            r = xueji_run(os.path.join(tmp, "o.db"), juniors, before)
+            print("before (%s): allocation %.2f s wall / %.2f s CPU,"
+                  " confirmation %.2f s wall / %.2f s CPU (%d students),"
+                  " ratio to the SQL baseline %.1f CPU"
+                  % (before, r[0], r[2], r[1], r[3], r[6],
+                     r[3] / max(bcc, 0.01)))
         xa, xc, xca, xcc, total, unmatched, confirmed = xueji_run(db, juniors)
         print("load average at the end: %.1f" % os.getloadavg()[0])
         print("allocation: xueji %.2f s wall / %.2f s CPU (%d students, %d"

@@ -10,7 +10,7 @@
 set -eu
 
 cd "$(dirname "$0")/.."
-XJ=${XUEJI_BIN:-build/xueji}
+. bench/lib.sh
 MIN=bench/out/minimal_server
 OUT=bench/out
 N=${BENCH_STUDENTS:-1000000}
@@ -21,33 +21,10 @@ ROUNDS=${BENCH_ROUNDS:-2}
 WARM=${BENCH_WARMUP:-5}
 DB=$OUT/bench.db
 [ "$N" = 1000000 ] || DB=$OUT/bench-$N.db
-PW=county-pass-2026
-ADMIN_PW=bench-chief-pass-2026
+PW=$BENCH_PW
 mkdir -p "$OUT"
-
-for f in "$XJ" "$MIN" /usr/bin/wrk; do
-  [ -x "$f" ] || { echo "run.sh: $f missing (make build; make -C bench)" >&2; exit 1; }
-done
-
-# ---- the database: 1,000,000 synthetic students, cached ----
-if [ ! -f "$DB" ]; then
-  echo "run.sh: creating $DB ($N students; a few minutes, cached afterwards)"
-  rm -f "$DB.tmp" "$DB.tmp-wal" "$DB.tmp-shm"
-  XUEJI_ADMIN_PASSWORD=$ADMIN_PW "$XJ" --db "$DB.tmp" init >/dev/null
-  t0=$(date +%s)
-  "$XJ" --db "$DB.tmp" gen --county 441823 --schools 200 --students "$N" \
-    --seed 1 2>"$OUT/gen.err" | tee "$DB.gen.log"
-  echo "gen wall time: $(( $(date +%s) - t0 )) s on $(nproc) cores, $(date +%F)" \
-    | tee -a "$DB.gen.log"
-  XUEJI_PASSWORD=$PW "$XJ" --db "$DB.tmp" user add bench --role bureau \
-    --region 441823 >/dev/null
-  # fold the WAL in so both servers start from the same plain file
-  sqlite3 "$DB.tmp" "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null
-  mv "$DB.tmp" "$DB"
-  rm -f "$DB.tmp-wal" "$DB.tmp-shm"
-else
-  echo "run.sh: reusing $DB ($(tail -1 "$DB.gen.log" 2>/dev/null))"
-fi
+need "$XJ" "$MIN" /usr/bin/wrk
+bench_db "$DB" "$N"
 
 free_port () {
   /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'

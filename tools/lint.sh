@@ -17,6 +17,19 @@ check "docs/errors.md is stale (run tools/gen-errors-md.sh > docs/errors.md)" \
   "$(tools/gen-errors-md.sh | diff - docs/errors.md)"
 check "routes missing from docs/api.md" \
   "$(grep -oE '"/api/v1[^"]*"' src/http/routes.c | tr -d '"' | sed 's|^/api/v1||' | sort -u | while read -r p; do grep -qF "\`$p" docs/api.md || echo "$p"; done)"
+# Every SQLite migration after the PostgreSQL baseline (0017) has a PG
+# twin of the same number and name; every auth migration too.
+check "SQLite migrations without a PostgreSQL twin in src/db/migrations-pg(-auth)" \
+  "$(for f in src/db/migrations/*.sql; do b=${f##*/}; [ "${b%%_*}" -gt 17 ] 2>/dev/null || continue
+     [ -f "src/db/migrations-pg/$b" ] || echo "$f"; done
+     for f in src/db/migrations-auth/*.sql; do b=${f##*/}
+     [ -f "src/db/migrations-auth-pg/$b" ] || echo "$f"; done)"
+# Every registered statement prepares on PostgreSQL (docs/db.md
+# "Portable SQL"); only where PostgreSQL 15 is installed (tools/deps.sh).
+if [ -x /usr/lib/postgresql/15/bin/initdb ] && [ -x build/xueji ]; then
+  check "statements that do not prepare on PostgreSQL (tools/pg-check-sql.sh)" \
+    "$(tools/pg-check-sql.sh build/xueji 2>&1 | grep -v '^pg-check-sql: [0-9]* statements, [0-9]* prepare, 0 fail$')"
+fi
 echo "lint: $pass passed, $fail failed"
 [ -n "${XJ_COUNTS:-}" ] && echo "lint $pass $fail" >> "$XJ_COUNTS"
 [ $fail -eq 0 ]

@@ -149,6 +149,7 @@ struct xj_audit_row {
   int64_t id;
   const char *at, *username, *ip, *action, *entity, *entity_id, *before,
     *after, *hash;
+  const char *user_name; /* the user's display name; "" if none */
 };
 typedef void (*xj_audit_cb) (void *cls, const struct xj_audit_row *r);
 enum xj_err xj_audit_list (struct xj_db *db, const char *user,

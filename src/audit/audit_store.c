@@ -10,7 +10,8 @@
 #define GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
 
 XJ_DB_STMT (st_audit_last,
-            "SELECT hash, coalesce(mac, ''), mac IS NOT NULL FROM audit_log"
+            "SELECT hash, coalesce(mac, ''),"
+            " CASE WHEN mac IS NULL THEN 0 ELSE 1 END FROM audit_log"
             " ORDER BY id DESC LIMIT 1")
 XJ_DB_STMT (st_audit_insert,
             "INSERT INTO audit_log (at, user_id, username, ip, action, entity,"
@@ -18,19 +19,24 @@ XJ_DB_STMT (st_audit_insert,
             " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)")
 XJ_DB_STMT (st_audit_all,
             "SELECT id, at, coalesce(user_id, 0), username, ip, action, entity,"
-            " entity_id, before, after, prev_hash, hash, before IS NULL,"
-            " after IS NULL, coalesce(mac, ''), mac IS NULL"
+            " entity_id, before, after, prev_hash, hash,"
+            " CASE WHEN before IS NULL THEN 1 ELSE 0 END,"
+            " CASE WHEN after IS NULL THEN 1 ELSE 0 END, coalesce(mac, ''),"
+            " CASE WHEN mac IS NULL THEN 1 ELSE 0 END"
             " FROM audit_log ORDER BY id")
 XJ_DB_STMT (st_audit_page,
-            "SELECT id, at, username, ip, action, entity, entity_id,"
-            " coalesce(before, ''), coalesce(after, ''), hash FROM audit_log"
-            " WHERE ($1 IS NULL OR username = $1) AND ($2 IS NULL OR action = $2)"
-            " AND ($3 IS NULL OR entity = $3)"
-            " ORDER BY id DESC LIMIT $4 OFFSET $5")
+            "SELECT a.id, a.at, a.username, a.ip, a.action, a.entity,"
+            " a.entity_id, coalesce(a.before, ''), coalesce(a.after, ''),"
+            " a.hash, coalesce(u.display_name, '') FROM audit_log a"
+            " LEFT JOIN users u ON u.id = a.user_id"
+            " WHERE (CAST($1 AS TEXT) IS NULL OR a.username = $1)"
+            " AND (CAST($2 AS TEXT) IS NULL OR a.action = $2) AND (CAST($3 AS TEXT) IS NULL OR a.entity = $3)"
+            " ORDER BY a.id DESC LIMIT $4 OFFSET $5")
 XJ_DB_STMT (st_audit_count,
             "SELECT count(*) FROM audit_log"
-            " WHERE ($1 IS NULL OR username = $1) AND ($2 IS NULL OR action = $2)"
-            " AND ($3 IS NULL OR entity = $3)")
+            " WHERE (CAST($1 AS TEXT) IS NULL OR username = $1)"
+            " AND (CAST($2 AS TEXT) IS NULL OR action = $2)"
+            " AND (CAST($3 AS TEXT) IS NULL OR entity = $3)")
 
 /* hash = hex(SHA-256(prev | 0x1f | at | 0x1f | user_id | ... | after)),
    with NULL before/after written as a distinct marker. */
@@ -400,6 +406,7 @@ page_cb (void *cls, const struct xj_db_row *r)
     .before = xj_db_text (r, 7),
     .after = xj_db_text (r, 8),
     .hash = xj_db_text (r, 9),
+    .user_name = xj_db_text (r, 10),
   };
 
   c->cb (c->cls, &a);

@@ -21,6 +21,8 @@
 #include "db/db.h"
 #include "user/user.h"
 
+struct xj_verrs;
+
 /* ---- types (pure) ---- */
 enum xj_change_type {
   XJ_CH_TRANSFER_IN = 0, /* 转入: started by the receiving school; the
@@ -283,6 +285,10 @@ struct xj_change_new {
   const char *end_date;     /* 休学: last day suspended (YYYY-MM-DD), at
                                most the suspension length; NULL = the
                                full length */
+  struct xj_verrs *errs;    /* optional out: the grade check's errors
+                               (转学, 留级, 跳级, 复学; the record moved to
+                               its target grade and school) */
+  struct xj_verrs *warns;   /* optional out: its warnings */
 };
 
 /* Create a request: checks who may start it (scope, role), the student's
@@ -377,7 +383,16 @@ enum xj_err xj_change_student_open (struct xj_db *db, int64_t student_id,
 
 /* ---- year-end (yearend.c) ---- */
 /* Scope of a run: one school, or every school of a county. */
+/* A final-grade student the registry authority marks 结业 (finished
+   the years without meeting the graduation requirements) at year-end. */
+struct xj_ye_mark {
+  int64_t student_id;
+  const char *reason;  /* required, non-empty */
+};
 struct xj_yearend_scope {
+  const struct xj_ye_mark *completed; /* apply: students leaving 结业
+                                         instead of 毕业 (borrowed) */
+  size_t ncompleted;
   int64_t school_id;   /* 0 = by county */
   const char *county;  /* 6 digits when school_id == 0 */
   const struct xj_user *user; /* apply: the caller, checked to be the

@@ -17,6 +17,7 @@
 #include <string.h>
 #include "change/change.h"
 #include "change/progress.h"
+#include "change/yearend_store.h"
 #include "core/util.h"
 #include "idcard/idcard.h"
 #include "klass/klass.h"
@@ -31,7 +32,7 @@ XJ_DB_STMT (st_ch_ins,
             " initiator_id, initiator, initiator_school_id, initiator_region,"
             " from_school_id, to_school_id, to_class_id, payload, round,"
             " created_at, version) VALUES ($1, $2, 'pending', $3, $4, $5,"
-            " $6, $7, $8, $9, $10, 1, $11, 1)")
+            " $6, $7, $8, $9, $10, 1, $11, 1) RETURNING id")
 XJ_DB_STMT (st_ch_step_ins,
             "INSERT INTO change_steps (request_id, round, seq, actor_kind,"
             " actor_school_id, actor_region, label, status, start_date,"
@@ -47,7 +48,10 @@ XJ_DB_STMT (st_ch_get,
             " r.from_school_id, coalesce(r.to_school_id, 0),"
             " coalesce(r.to_class_id, 0), r.payload, r.round, r.created_at,"
             " coalesce(r.closed_at, ''), r.version, fs.county_code,"
-            " coalesce(ts.county_code, ''), fs.name, coalesce(ts.name, '')"
+            " coalesce(ts.county_code, ''), fs.name, coalesce(ts.name, ''),"
+            " coalesce((SELECT display_name FROM users"
+            "  WHERE id = r.initiator_id), r.initiator),"
+            " coalesce((SELECT name FROM classes WHERE id = r.to_class_id), '')"
             " FROM change_requests r JOIN schools fs ON fs.id = r.from_school_id"
             " LEFT JOIN schools ts ON ts.id = r.to_school_id WHERE r.id = $1")
 XJ_DB_STMT (st_ch_step_at,
@@ -76,7 +80,8 @@ XJ_DB_STMT (st_ch_req_resubmit,
             " payload = $3, version = version + 1"
             " WHERE id = $1 AND version = $2 AND status = 'returned'")
 XJ_DB_STMT (st_ch_settings,
-            "SELECT key, value FROM settings WHERE key LIKE 'change.%'")
+            "SELECT key, value FROM settings"
+            " WHERE substr(key, 1, 7) = 'change.'")
 XJ_DB_STMT (st_ch_setting_put,
             "INSERT INTO settings (key, value) VALUES ($1, $2)"
             " ON CONFLICT (key) DO UPDATE SET value = excluded.value")
@@ -86,25 +91,26 @@ XJ_DB_STMT (st_ch_steps_of,
             " s.actor_region, coalesce(rg.name, ''), s.label, s.status,"
             " coalesce(s.start_date, ''), coalesce(s.deadline, ''),"
             " coalesce(s.acted_by_name, ''), coalesce(s.acted_at, ''),"
-            " coalesce(s.comment, ''), s.label_key"
+            " coalesce(s.comment, ''), s.label_key,"
+            " coalesce(u.display_name, s.acted_by_name, '')"
             " FROM change_steps s LEFT JOIN schools sc ON sc.id = s.actor_school_id"
+            " LEFT JOIN users u ON u.id = s.acted_by"
             " LEFT JOIN regions rg ON rg.code = s.actor_region"
             " WHERE s.request_id = $1 ORDER BY s.round, s.seq")
 XJ_DB_STMT (st_ch_actions_of,
-            "SELECT id, action, at, actor, coalesce(comment, ''),"
-            " coalesce(step_id, 0) FROM change_actions WHERE request_id = $1"
-            " ORDER BY id")
-XJ_DB_STMT (st_ch_repeat_counts,
-            "SELECT (SELECT count(*) FROM students WHERE school_id = $1"
-            "  AND grade = $2 AND status = 'enrolled'),"
-            " (SELECT count(*) FROM change_requests WHERE type = 'repeat'"
-            "  AND from_school_id = $1 AND created_at >= $4"
-            "  AND json_extract(payload, '$.grade') = $3"
-            "  AND status IN ('pending', 'returned', 'approved')),"
-            " (SELECT count(*) FROM change_requests WHERE type = 'repeat'"
-            "  AND from_school_id = $1 AND created_at >= $4"
-            "  AND json_extract(payload, '$.grade') = $3"
-            "  AND status = 'approved')")
+            "SELECT a.id, a.action, a.at, a.actor, coalesce(a.comment, ''),"
+            " coalesce(a.step_id, 0), coalesce(u.display_name, a.actor)"
+            " FROM change_actions a LEFT JOIN users u ON u.id = a.actor_id"
+            " WHERE a.request_id = $1 ORDER BY a.id")
+XJ_DB_STMT (st_ch_grade_enrolled,
+            "SELECT count(*) FROM students WHERE school_id = $1"
+            " AND grade = $2 AND status = 'enrolled'")
+/* This year's repeat requests of a school; the grade is in the payload,
+   read in C (no JSON functions in SQL: docs/db.md "Portable SQL"). */
+XJ_DB_STMT (st_ch_repeat_requests,
+            "SELECT status, payload FROM change_requests WHERE type = 'repeat'"
+            " AND from_school_id = $1 AND created_at >= $2"
+            " AND status IN ('pending', 'returned', 'approved')")
 XJ_DB_STMT (st_ch_susp_last,
             "SELECT renewal, end_date FROM suspensions WHERE student_id = $1"
             " ORDER BY id DESC LIMIT 1")
@@ -126,8 +132,7 @@ XJ_DB_STMT (st_ch_susp_overdue_count, "SELECT count(*)" SUSP_OVERDUE_FROM)
 XJ_DB_STMT (st_ch_susp_overdue,
             "SELECT st.id, st.name, st.registry_no, st.school_id, sc.name,"
             " st.grade, coalesce(c.name, ''), su.start_date, su.end_date,"
-            " su.renewal, CAST (julianday($3) - julianday(su.end_date)"
-            " AS INTEGER)" SUSP_OVERDUE_FROM
+            " su.renewal" SUSP_OVERDUE_FROM
             " ORDER BY su.end_date, st.id LIMIT $4 OFFSET $5")
 XJ_DB_STMT (st_ch_student_open,
             "SELECT id FROM change_requests WHERE student_id = $1"
@@ -162,7 +167,9 @@ XJ_DB_STMT (st_ch_list,
             " coalesce(r.closed_at, ''), r.version, coalesce(w.seq, 0),"
             " coalesce(w.actor_kind, ''), coalesce(w.actor_school_id, 0),"
             " coalesce(w.actor_region, ''), coalesce(w.label, ''),"
-            " coalesce(w.deadline, ''), coalesce(w.label_key, '')" CH_LIST_FROM
+            " coalesce(w.deadline, ''), coalesce(w.label_key, ''),"
+            " coalesce((SELECT display_name FROM users"
+            "  WHERE id = r.initiator_id), r.initiator)" CH_LIST_FROM
             " ORDER BY r.id DESC LIMIT $10 OFFSET $11")
 XJ_DB_STMT (st_ch_backlog,
             "SELECT * FROM (SELECT sc.id, sc.code, sc.name, sc.county_code,"
@@ -179,7 +186,7 @@ XJ_DB_STMT (st_ch_backlog,
             "   AND (r.from_school_id = sc.id OR r.to_school_id = sc.id))"
             "   AS open"
             " FROM schools sc WHERE $1 = ''"
-            "  OR substr(sc.county_code, 1, length($1)) = $1)"
+            "  OR substr(sc.county_code, 1, length($1)) = $1) AS t"
             " WHERE waiting > 0 OR open > 0 ORDER BY county_code, code")
 
 /* ---- settings ---- */
@@ -244,6 +251,8 @@ struct req {
   int64_t version;
   char from_county[8], to_county[8];
   char from_name[200], to_name[200];
+  char initiator_name[200]; /* the initiator's display name */
+  char to_class_name[200];  /* "" without a receiving class */
 };
 
 static int
@@ -273,6 +282,10 @@ req_row (void *cls, const struct xj_db_row *r)
   xj_strlcpy (q->to_county, xj_db_text (r, 17), sizeof q->to_county);
   xj_strlcpy (q->from_name, xj_db_text (r, 18), sizeof q->from_name);
   xj_strlcpy (q->to_name, xj_db_text (r, 19), sizeof q->to_name);
+  xj_strlcpy (q->initiator_name, xj_db_text (r, 20),
+              sizeof q->initiator_name);
+  xj_strlcpy (q->to_class_name, xj_db_text (r, 21),
+              sizeof q->to_class_name);
   return 1;
 }
 
@@ -545,6 +558,25 @@ apply_id_no (struct xj_db *db, struct xj_student *s, const char *v,
   return XJ_E_OK;
 }
 
+/* 毕业 / 结业 by a change (not at year-end) is a graduations row like
+   year-end's: the school's 毕业生 list and the outcome read it.  肄业
+   (left before finishing) is not. */
+static enum xj_err
+graduation_row (struct xj_db *db, const struct xj_student *s)
+{
+  char at[32];
+
+  if (0 != strcmp (s->status, "graduated")
+      && 0 != strcmp (s->status, "completed"))
+    return XJ_E_OK;
+  xj_now_iso (at);
+  return xj_ye_store_graduation_insert (
+    db, &(struct xj_ye_graduation) {
+          .student_id = s->id, .school_id = s->school_id, .grade = s->grade,
+          .outcome = s->status,
+          .school_year = xj_valid_school_year (xj_cal_today ()), .at = at });
+}
+
 /* The effect of request @q (payload @p) on the loaded record @s, noting
    each changed member in @before / @after. */
 static enum xj_err
@@ -606,6 +638,7 @@ apply_effect (struct xj_db *db, const struct req *q, json_t *p,
     case XJ_CH_GRADUATE:
       v = pstr (p, "outcome");
       SET_STATUS (v ? v : "graduated");
+      e = graduation_row (db, s);
       break;
     case XJ_CH_REPEAT:
     case XJ_CH_SKIP:
@@ -651,6 +684,24 @@ apply_effect (struct xj_db *db, const struct req *q, json_t *p,
   return e;
 }
 
+/* The record @s after the effect of @q, when @q set its grade or school:
+   the one grade check again at today's date (a request may be approved
+   in another school year than it was made), its warnings stored. */
+static enum xj_err
+apply_grade_check (struct xj_db *db, const struct req *q,
+                   const struct xj_student *s)
+{
+  struct xj_school sc;
+  enum xj_err e;
+
+  if (XJ_CH_TRANSFER_IN != q->type && XJ_CH_REPEAT != q->type
+      && XJ_CH_SKIP != q->type && XJ_CH_RESUME != q->type)
+    return XJ_E_OK;
+  if (XJ_E_OK != (e = xj_school_get (db, s->school_id, &sc)))
+    return e;
+  return xj_student_grade_move (db, s, &sc, s->grade, NULL, NULL, true);
+}
+
 /* Apply request @q (its last step approved) to the student, in the
    caller's transaction: event "change.<type>" with before/after, audit
    "student.change". */
@@ -674,6 +725,8 @@ apply (struct xj_db *db, const struct xj_actor *a, const struct req *q)
   e = xj_student_load (db, q->student_id, s);
   if (XJ_E_OK == e)
     e = apply_effect (db, q, p, s, before, after);
+  if (XJ_E_OK == e)
+    e = apply_grade_check (db, q, s);
   if (XJ_E_OK != e)
     goto out;
   json_object_set_new (after, "request_id", json_integer (q->id));
@@ -891,15 +944,37 @@ create_load_authorise (struct xj_db *db, struct create *c,
   return XJ_E_OK;
 }
 
-static int
-counts_row (void *cls, const struct xj_db_row *r)
-{
-  int64_t *v = cls;
+struct repeat_counts {
+  const char *grade;    /* the grade repeated (the previous grade) */
+  int64_t enrolled;     /* enrolled in the student's grade now */
+  int64_t open;         /* repeats into the grade, pending/returned/approved */
+  int64_t approved;     /* ... of which approved (already in the grade) */
+};
 
-  v[0] = xj_db_int (r, 0);
-  v[1] = xj_db_int (r, 1);
-  v[2] = xj_db_int (r, 2);
+static int
+enrolled_row (void *cls, const struct xj_db_row *r)
+{
+  struct repeat_counts *rc = cls;
+
+  rc->enrolled = xj_db_int (r, 0);
   return 1;
+}
+
+static int
+repeat_request_row (void *cls, const struct xj_db_row *r)
+{
+  struct repeat_counts *rc = cls;
+  json_t *p = json_loads (xj_db_text (r, 1), 0, NULL);
+  const char *g = json_string_value (json_object_get (p, "grade"));
+
+  if (NULL != g && 0 == strcmp (g, rc->grade))
+    {
+      rc->open++;
+      if (0 == strcmp (xj_db_text (r, 0), "approved"))
+        rc->approved++;
+    }
+  json_decref (p);
+  return 0;
 }
 
 /* 留级: the grade's size and its repeats in this school year. */
@@ -909,20 +984,23 @@ repeat_counts (struct xj_db *db, const struct xj_student *s,
 {
   int today = xj_cal_today ();
   char from[12], prev[4] = "";
-  int64_t v[3] = { 0, 0, 0 };
+  struct repeat_counts rc = { .grade = prev };
   enum xj_qs qs;
 
   xj_snprintf (from, sizeof from, "%04d-09-01",
                xj_valid_school_year (today));
   (void) xj_grade_prev (s->grade, prev);
-  qs = xj_db_q (db, &st_ch_repeat_counts,
-                XJ_DB_PARAMS (XJ_DB_I (s->school_id), XJ_DB_S (s->grade),
-                              XJ_DB_S (prev), XJ_DB_S (from)),
-                &counts_row, v);
+  qs = xj_db_q (db, &st_ch_grade_enrolled,
+                XJ_DB_PARAMS (XJ_DB_I (s->school_id), XJ_DB_S (s->grade)),
+                &enrolled_row, &rc);
+  if (qs >= 0)
+    qs = xj_db_q (db, &st_ch_repeat_requests,
+                  XJ_DB_PARAMS (XJ_DB_I (s->school_id), XJ_DB_S (from)),
+                  &repeat_request_row, &rc);
   if (qs < 0)
     return xj_db_qs_err (qs);
-  chk->grade_size = v[0] + v[2];
-  chk->grade_repeats = v[1];
+  chk->grade_size = rc.enrolled + rc.approved;
+  chk->grade_repeats = rc.open;
   return XJ_E_OK;
 }
 
@@ -1020,9 +1098,14 @@ create_check (struct xj_db *db, struct create *c, const char **field)
     return e;
   if (XJ_E_OK != (e = xj_change_precheck (&chk, field)))
     return e;
+  *field = "grade";
   if (XJ_CH_TRANSFER_IN == n->type)
-    return check_class (db, n->to_class_id, c->to_school, c->s->grade,
-                        field);
+    return XJ_E_OK != (e = xj_student_grade_move (db, c->s, &c->to,
+                                                  c->s->grade, n->errs,
+                                                  n->warns, false))
+             ? e
+             : check_class (db, n->to_class_id, c->to_school, c->s->grade,
+                            field);
   if (XJ_CH_REPEAT != n->type && XJ_CH_SKIP != n->type
       && XJ_CH_RESUME != n->type)
     {
@@ -1032,11 +1115,11 @@ create_check (struct xj_db *db, struct create *c, const char **field)
   c->target_grade = n->grade && *n->grade ? n->grade : c->s->grade;
   if (XJ_E_OK != (e = xj_school_get (db, c->s->school_id, &own)))
     return e;
-  if (! xj_school_stage_has_grade (own.stage, c->target_grade))
-    {
-      *field = "grade";
-      return XJ_E_SCHOOL_GRADE;
-    }
+  /* the one grade check: stage and age of the target grade */
+  if (XJ_E_OK != (e = xj_student_grade_move (db, c->s, &own,
+                                             c->target_grade, n->errs,
+                                             n->warns, false)))
+    return e;
   return check_class (db, n->to_class_id, c->s->school_id, c->target_grade,
                       field);
 }
@@ -1133,7 +1216,7 @@ create_insert (struct xj_db *db, struct create *c, const char **field)
                               n->to_class_id ? XJ_DB_I (n->to_class_id)
                                              : XJ_DB_NUL,
                               XJ_DB_S (ptext), XJ_DB_S (c->at)),
-                NULL, NULL);
+                &xj_db_int64_cb, &c->id);
   free (ptext);
   if (XJ_QS_UNIQUE == qs)
     {
@@ -1142,7 +1225,6 @@ create_insert (struct xj_db *db, struct create *c, const char **field)
     }
   if (qs < 0)
     return xj_db_qs_err (qs);
-  c->id = xj_db_last_id (db);
   return insert_steps (db, c->id, 1, &c->ch,
                        XJ_CH_DEATH == n->type ? c->set.death_days
                                               : c->set.step_days);
@@ -1276,7 +1358,7 @@ xj_change_create_progress (struct xj_db *db, const struct xj_user *u,
                               n->to_class_id ? XJ_DB_I (n->to_class_id)
                                              : XJ_DB_NUL,
                               XJ_DB_S (ptext), XJ_DB_S (at)),
-                NULL, NULL);
+                &xj_db_int64_cb, id);
   if (XJ_QS_UNIQUE == qs)
     {
       e = XJ_E_CHANGE_OPEN;
@@ -1284,7 +1366,6 @@ xj_change_create_progress (struct xj_db *db, const struct xj_user *u,
     }
   if (XJ_E_OK != (e = qs_ok (qs)))
     goto out;
-  *id = xj_db_last_id (db);
   e = insert_steps (db, *id, 1, &ch, set.step_days);
   if (XJ_E_OK == e)
     e = add_action (db, a, *id, 0, "submit", n->reason);
@@ -1681,6 +1762,10 @@ steps_json_row (void *cls, const struct xj_db_row *r)
                0 == strcmp (status, "waiting") && *deadline
                  && strcmp (today, deadline) > 0,
                "label_key", xj_db_text (r, 15)));
+  json_object_set_new (json_array_get (cls, json_array_size (cls) - 1),
+                       "acted_by_name",
+                       *xj_db_text (r, 16) ? json_string (xj_db_text (r, 16))
+                                           : json_null ());
   return 0;
 }
 
@@ -1688,10 +1773,11 @@ static int
 actions_json_row (void *cls, const struct xj_db_row *r)
 {
   json_array_append_new (
-    cls, json_pack ("{s:I, s:s, s:s, s:s, s:s?, s:o}", "id",
+    cls, json_pack ("{s:I, s:s, s:s, s:s, s:s, s:s?, s:o}", "id",
                     (json_int_t) xj_db_int (r, 0), "action",
                     xj_db_text (r, 1), "at", xj_db_text (r, 2), "actor",
-                    xj_db_text (r, 3), "comment",
+                    xj_db_text (r, 3), "actor_name", xj_db_text (r, 6),
+                    "comment",
                     *xj_db_text (r, 4) ? xj_db_text (r, 4) : NULL, "step_id",
                     jid (xj_db_int (r, 5))));
   return 0;
@@ -1763,6 +1849,13 @@ xj_change_get_json (struct xj_db *db, const struct xj_user *u, int64_t id,
     actions);
   json_object_set_new (*out, "steps_total",
                        json_integer ((json_int_t) json_array_size (steps)));
+  json_object_set_new (*out, "initiator_name",
+                       json_string (q.initiator_name));
+  /* the receiving class is named to those who may see its school */
+  json_object_set_new (*out, "to_class_name",
+                       q.to_class && xj_scope_school (u, q.to_school,
+                                                      q.to_county)
+                         ? json_string (q.to_class_name) : json_null ());
   free (s);
   free (q.payload);
   return XJ_E_OK;
@@ -1825,6 +1918,8 @@ list_row (void *cls, const struct xj_db_row *r)
                *xj_db_text (r, 12) ? xj_db_text (r, 12) : NULL, "version",
                (json_int_t) xj_db_int (r, 13), "waiting", waiting, "overdue",
                overdue));
+  json_object_set_new (json_array_get (cls, json_array_size (cls) - 1),
+                       "initiator_name", json_string (xj_db_text (r, 21)));
   return 0;
 }
 
@@ -1934,15 +2029,29 @@ xj_change_student_open (struct xj_db *db, int64_t student_id, bool *open)
 
 /* ---- suspensions to follow up ---- */
 
+/* Day number of YYYYMMDD @ymd (days_over: today minus the end date). */
+static long
+ymd_day (int ymd)
+{
+  return xj_days_from_civil (ymd / 10000, ymd / 100 % 100, ymd % 100);
+}
+
+struct overdue_ctx {
+  json_t *items;
+  long today;           /* ymd_day of today */
+};
+
 static int
 overdue_row (void *cls, const struct xj_db_row *r)
 {
+  const struct overdue_ctx *c = cls;
+  long end_day = ymd_day (xj_ymd_parse (xj_db_text (r, 8)));
   const char *gl = xj_code_zh ("grade", xj_db_text (r, 5));
   char masked[32];
 
   xj_mask (XJ_MASK_REGISTRY_NO, xj_db_text (r, 2), masked, sizeof masked);
   json_array_append_new (
-    cls, json_pack ("{s:I, s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:s,"
+    c->items, json_pack ("{s:I, s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:s,"
                     " s:i, s:I}",
                     "student_id", (json_int_t) xj_db_int (r, 0), "name",
                     xj_db_text (r, 1), "registry_no", masked, "school_id",
@@ -1952,7 +2061,7 @@ overdue_row (void *cls, const struct xj_db_row *r)
                     xj_db_text (r, 6), "start_date", xj_db_text (r, 7),
                     "end_date", xj_db_text (r, 8), "renewal",
                     (int) xj_db_int (r, 9), "days_over",
-                    (json_int_t) xj_db_int (r, 10)));
+                    (json_int_t) (c->today - end_day)));
   return 0;
 }
 
@@ -1962,6 +2071,7 @@ xj_change_suspensions_overdue (struct xj_db *db, const struct xj_user *u,
                                json_t *items)
 {
   struct xj_scope sc;
+  struct overdue_ctx oc = { .items = items };
   char today[12];
   enum xj_qs qs;
 
@@ -1972,6 +2082,7 @@ xj_change_suspensions_overdue (struct xj_db *db, const struct xj_user *u,
   if (sc.school_id < 0)
     return XJ_E_OK;
   xj_ymd_format (xj_cal_today (), today);
+  oc.today = ymd_day (xj_cal_today ());
   qs = xj_db_q (db, &st_ch_susp_overdue_count,
                 XJ_DB_PARAMS (XJ_DB_S (sc.prefix), XJ_DB_I (sc.school_id),
                               XJ_DB_S (today)),
@@ -1981,6 +2092,6 @@ xj_change_suspensions_overdue (struct xj_db *db, const struct xj_user *u,
                   XJ_DB_PARAMS (XJ_DB_S (sc.prefix), XJ_DB_I (sc.school_id),
                                 XJ_DB_S (today), XJ_DB_I (limit),
                                 XJ_DB_I (offset)),
-                  &overdue_row, items);
+                  &overdue_row, &oc);
   return qs_ok (qs);
 }

@@ -242,16 +242,20 @@ xj_progress_apply (struct xj_db *db, const struct xj_actor *a,
     e = xj_school_get (db, m->to_school, &to);
   if (XJ_E_OK != e)
     goto out;
+  /* the one grade check; its warnings replace the record's */
+  if (XJ_E_OK != (e = xj_student_grade_move (db, s, &to, m->grade, m->errs,
+                                             NULL, true)))
+    goto out;
   xj_strlcpy (from_grade, s->grade, sizeof from_grade);
   xj_strlcpy (from_status, s->status, sizeof from_status);
   school_json (before, "from_school", &from);
   move_record (s, m, &to, before, after);
   tb = json_dumps (before, JSON_COMPACT | JSON_SORT_KEYS);
   ta = json_dumps (after, JSON_COMPACT | JSON_SORT_KEYS);
-  e = xj_student_store_update (db, s, s->version, a,
-                               XJ_PG_PROMOTE == m->kind ? "progress.promote"
-                                                        : "progress.reenter",
-                               tb, ta);
+  e = xj_student_store_place (db, s, s->version, a,
+                              XJ_PG_PROMOTE == m->kind ? "progress.promote"
+                                                       : "progress.reenter",
+                              tb, ta);
   xj_now_iso (at);
   if (XJ_E_OK == e)
     e = xj_progress_store_insert (
@@ -385,6 +389,9 @@ xj_progress_enrol (struct xj_db *db, const struct xj_user *u,
   if (XJ_E_OK != (e = pick_grade (&o, n->grade, grade, &approval)))
     goto out;
   m.grade = grade;
+  if (XJ_E_OK != (e = xj_student_grade_move (db, s, &to, grade, n->errs,
+                                             n->warns, false)))
+    goto out;
   *field = "class_id";
   if (XJ_E_OK != (e = xj_progress_check_class (db, n->class_id, to.id,
                                                    grade)))

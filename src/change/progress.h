@@ -22,6 +22,8 @@
 #include "db/db.h"
 #include "user/user.h"
 
+struct xj_verrs;
+
 enum xj_progress_kind {
   XJ_PG_NONE = 0,   /* nothing to offer (死亡, or already at this school) */
   XJ_PG_TRANSFER,   /* enrolled / suspended elsewhere: 转学 */
@@ -71,6 +73,8 @@ struct xj_progress_new {
   const char *reason;           /* may be "" for 升学 */
   const char *route;            /* direct | feeder | zone | moved */
   bool out_of_zone;
+  struct xj_verrs *errs;        /* optional out: the grade check's errors */
+  struct xj_verrs *warns;       /* optional out: its warnings */
 };
 /* What happened: applied at once (progression_id) or a change request
    waiting for approval (request_id). */
@@ -98,6 +102,8 @@ struct xj_progress_move {
   int64_t student_id, to_school, class_id, request_id;
   const char *grade, *reason, *route;
   bool out_of_zone;
+  struct xj_verrs *errs;        /* optional out: the grade check's errors
+                                   (xj_student_grade_move) */
 };
 enum xj_err xj_progress_apply (struct xj_db *db, const struct xj_actor *a,
                                const struct xj_progress_move *m,

@@ -9,12 +9,13 @@ XJ_DB_STMT (st_pg_ins,
             " to_school_id, from_grade, from_status, to_grade, to_class_id,"
             " route, out_of_zone, reason, request_id, at, actor)"
             " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,"
-            " $13, $14)")
+            " $13, $14) RETURNING id")
 
 enum xj_err
 xj_progress_store_insert (struct xj_db *db,
                           const struct xj_progression_row *r, int64_t *id)
 {
+  int64_t new_id = 0;
   enum xj_qs qs = xj_db_q (
     db, &st_pg_ins,
     XJ_DB_PARAMS (XJ_DB_S (r->kind), XJ_DB_I (r->student_id),
@@ -26,11 +27,11 @@ xj_progress_store_insert (struct xj_db *db,
                   XJ_DB_S (r->reason),
                   r->request_id ? XJ_DB_I (r->request_id) : XJ_DB_NUL,
                   XJ_DB_S (r->at), XJ_DB_S (r->actor)),
-    NULL, NULL);
+    &xj_db_int64_cb, &new_id);
 
   if (qs < 0)
     return xj_db_qs_err (qs);
   if (id)
-    *id = xj_db_last_id (db);
+    *id = new_id;
   return XJ_E_OK;
 }

@@ -204,7 +204,7 @@ outcome_name (enum xj_ye_kind k)
 static enum xj_err
 move_student (struct xj_db *db, const struct xj_actor *a, int64_t run_id,
               int sy, int64_t id, enum xj_ye_kind kind, const char *to_grade,
-              int64_t to_class)
+              int64_t to_class, const char *completed)
 {
   struct xj_student *s = xj_malloc (sizeof *s);
   char *tb = NULL, *ta = NULL, at[32];
@@ -224,7 +224,8 @@ move_student (struct xj_db *db, const struct xj_actor *a, int64_t run_id,
   tb = json_dumps (j, JSON_COMPACT | JSON_SORT_KEYS);
   json_decref (j);
   if (XJ_YE_GRADUATE == kind)
-    xj_strlcpy (s->status, "graduated", sizeof s->status);
+    xj_strlcpy (s->status, completed ? "completed" : "graduated",
+                sizeof s->status);
   else
     {
       xj_strlcpy (s->grade, to_grade, sizeof s->grade);
@@ -234,6 +235,8 @@ move_student (struct xj_db *db, const struct xj_actor *a, int64_t run_id,
                  s->class_id ? json_integer (s->class_id) : json_null (),
                  "status", s->status, "run_id", (json_int_t) run_id,
                  "school_year", sy);
+  if (completed)
+    json_object_set_new (j, "reason", json_string (completed));
   ta = json_dumps (j, JSON_COMPACT | JSON_SORT_KEYS);
   json_decref (j);
   e = xj_student_store_update (db, s, s->version, a, event_kind (kind), tb,
@@ -252,7 +255,9 @@ move_student (struct xj_db *db, const struct xj_actor *a, int64_t run_id,
       db, &(struct xj_ye_graduation) { .student_id = id,
                                        .school_id = s->school_id,
                                        .run_id = run_id, .grade = old_grade,
-                                       .outcome = outcome_name (kind),
+                                       .outcome = completed
+                                                    ? "completed"
+                                                    : outcome_name (kind),
                                        .school_year = sy, .at = at });
 out:
   free (tb);
@@ -271,9 +276,21 @@ struct plan {
   int sy;
   struct klasses cur, next;
   struct stus st;
-  json_t *jclasses, *jblocked;
-  int64_t prom, grad, moved;
+  json_t *jclasses, *jblocked, *jgrads;
+  int64_t prom, grad, moved, compl;
+  const struct xj_yearend_scope *sc;
+  size_t *marked;     /* 结业 marks used so far in the run */
 };
+
+/* The 结业 reason the authority gave for @id, or NULL (毕业). */
+static const char *
+completed_reason (const struct plan *p, int64_t id)
+{
+  for (size_t i = 0; p->sc && i < p->sc->ncompleted; i++)
+    if (p->sc->completed[i].student_id == id)
+      return p->sc->completed[i].reason;
+  return NULL;
+}
 
 /* This year's classes as JSON, and (apply) next year's classes: each
    class moved up, a new entry grade like this year's. */
@@ -328,7 +345,23 @@ plan_student (struct plan *p, const struct xj_ye_student *t)
                                                      t->class_id)
                        : XJ_E_OK;
     }
+  const char *compl = XJ_YE_GRADUATE == kind ? completed_reason (p, t->id)
+                                             : NULL;
+
   if (XJ_YE_GRADUATE == kind)
+    json_array_append_new (
+      p->jgrads, json_pack ("{s:I, s:s, s:s, s:o, s:s}", "id",
+                            (json_int_t) t->id, "name", t->name, "grade",
+                            t->grade, "class_id",
+                            t->class_id ? json_integer (t->class_id)
+                                        : json_null (),
+                            "outcome", compl ? "completed" : "graduated"));
+  if (compl)
+    {
+      p->compl++;
+      ++*p->marked;
+    }
+  else if (XJ_YE_GRADUATE == kind)
     p->grad++;
   else if (XJ_YE_PRIMARY_COMPLETE == kind)
     p->moved++;
@@ -343,18 +376,22 @@ plan_student (struct plan *p, const struct xj_ye_student *t)
 
       cid = n ? n->id : 0;
     }
-  return move_student (p->db, p->a, p->run_id, p->sy, t->id, kind, to, cid);
+  return move_student (p->db, p->a, p->run_id, p->sy, t->id, kind, to, cid,
+                       compl);
 }
 
 static json_t *
 plan_json (struct plan *p, bool done)
 {
-  return json_pack ("{s:I, s:s, s:s, s:b, s:O, s:I, s:I, s:I, s:O}",
+  return json_pack ("{s:I, s:s, s:s, s:b, s:O, s:I, s:I, s:I, s:I, s:O,"
+                    " s:O}",
                     "school_id", (json_int_t) p->sch.id, "school_name",
                     p->sch.name, "stage", p->sch.stage, "already_done", done,
                     "classes", p->jclasses, "promoted", (json_int_t) p->prom,
-                    "graduated", (json_int_t) p->grad, "primary_completed",
-                    (json_int_t) p->moved, "blocked", p->jblocked);
+                    "graduated", (json_int_t) p->grad, "completed",
+                    (json_int_t) p->compl, "primary_completed",
+                    (json_int_t) p->moved, "blocked", p->jblocked,
+                    "graduates", p->jgrads);
 }
 
 /* Plan (and with a run, apply) one school. */
@@ -391,17 +428,21 @@ do_school (struct plan *p, int64_t from_year_id, json_t *schools)
 }
 
 struct totals {
-  int64_t promoted, graduated, primary_completed, blocked;
+  int64_t promoted, graduated, completed, primary_completed, blocked;
+  size_t marked;
 };
 
 static enum xj_err
-run_school (struct xj_db *db, const struct xj_actor *a, int64_t school_id,
+run_school (struct xj_db *db, const struct xj_actor *a,
+            const struct xj_yearend_scope *sc, int64_t school_id,
             int64_t from_year_id, int sy, int64_t to_year_id, int64_t run_id,
             json_t *schools, struct totals *t)
 {
   struct plan p = { .db = db, .a = a, .run_id = run_id,
                     .to_year_id = to_year_id, .sy = sy,
-                    .jclasses = json_array (), .jblocked = json_array () };
+                    .jclasses = json_array (), .jblocked = json_array (),
+                    .jgrads = json_array (), .sc = sc,
+                    .marked = &t->marked };
   enum xj_err e = xj_school_get (db, school_id, &p.sch);
 
   if (XJ_E_OK == e)
@@ -410,11 +451,13 @@ run_school (struct xj_db *db, const struct xj_actor *a, int64_t school_id,
     {
       t->promoted += p.prom;
       t->graduated += p.grad;
+      t->completed += p.compl;
       t->primary_completed += p.moved;
       t->blocked += (int64_t) json_array_size (p.jblocked);
     }
   json_decref (p.jclasses);
   json_decref (p.jblocked);
+  json_decref (p.jgrads);
   free (p.cur.v);
   free (p.next.v);
   free (p.st.v);
@@ -489,9 +532,10 @@ finish_run (struct xj_db *db, const struct xj_actor *a, int64_t run_id,
             const char *scope, const struct totals *t)
 {
   char idbuf[24];
-  json_t *sum = json_pack ("{s:s, s:I, s:I, s:I, s:I}", "scope", scope,
+  json_t *sum = json_pack ("{s:s, s:I, s:I, s:I, s:I, s:I}", "scope", scope,
                            "promoted", (json_int_t) t->promoted, "graduated",
-                           (json_int_t) t->graduated, "primary_completed",
+                           (json_int_t) t->graduated, "completed",
+                           (json_int_t) t->completed, "primary_completed",
                            (json_int_t) t->primary_completed, "blocked",
                            (json_int_t) t->blocked);
   char *text = json_dumps (sum, JSON_COMPACT | JSON_SORT_KEYS);
@@ -535,17 +579,25 @@ xj_yearend_run (struct xj_db *db, const struct xj_yearend_scope *sc,
                                                      a->username, &run_id))))
     goto out;
   for (size_t i = 0; i < schools.n; i++)
-    if (XJ_E_OK != (e = run_school (db, a, schools.v[i], from_year_id, sy,
-                                    to_year_id, run_id, js, &t)))
+    if (XJ_E_OK != (e = run_school (db, a, sc, schools.v[i], from_year_id,
+                                    sy, to_year_id, run_id, js, &t)))
       goto out;
+  /* every 结业 mark must name a final-grade student this run graduates */
+  if (t.marked != sc->ncompleted)
+    {
+      e = XJ_E_YEAREND_COMPLETED;
+      goto out;
+    }
   if (apply && XJ_E_OK != (e = finish_run (db, a, run_id, scope, &t)))
     goto out;
-  *out = json_pack ("{s:o, s:s, s:i, s:i, s:O, s:O, s:I, s:I, s:I, s:I}",
+  *out = json_pack ("{s:o, s:s, s:i, s:i, s:O, s:O, s:I, s:I, s:I, s:I,"
+                    " s:I}",
                     "run_id", run_id ? json_integer (run_id) : json_null (),
                     "scope", scope, "from_year", sy, "to_year", sy + 1,
                     "schools", js, "skipped", skipped, "promoted",
                     (json_int_t) t.promoted, "graduated",
-                    (json_int_t) t.graduated, "primary_completed",
+                    (json_int_t) t.graduated, "completed",
+                    (json_int_t) t.completed, "primary_completed",
                     (json_int_t) t.primary_completed, "blocked",
                     (json_int_t) t.blocked);
 out:
@@ -604,7 +656,7 @@ xj_yearend_request_closed (struct xj_db *db, const struct xj_actor *a,
         e = deferred_class (db, s, &b, year_id, to, &cid);
       if (XJ_E_OK == e)
         e = move_student (db, a, b.run_id, b.from_year, student_id, kind, to,
-                          cid);
+                          cid, NULL);
       res = outcome_name (kind);
     }
   xj_now_iso (at);

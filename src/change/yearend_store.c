@@ -10,8 +10,9 @@
 
 XJ_DB_STMT (st_ye_students,
             "SELECT st.id, st.grade, coalesce(st.class_id, 0), st.name,"
-            " EXISTS (SELECT 1 FROM change_requests r WHERE r.student_id = st.id"
-            "  AND r.status IN ('pending', 'returned'))"
+            " CASE WHEN EXISTS (SELECT 1 FROM change_requests r"
+            "  WHERE r.student_id = st.id"
+            "  AND r.status IN ('pending', 'returned')) THEN 1 ELSE 0 END"
             " FROM students st WHERE st.school_id = $1"
             " AND st.status = 'enrolled' ORDER BY st.grade, st.class_id, st.id")
 XJ_DB_STMT (st_ye_done,
@@ -19,7 +20,8 @@ XJ_DB_STMT (st_ye_done,
             " AND from_year = $2 AND active = 1")
 XJ_DB_STMT (st_ye_run_ins,
             "INSERT INTO year_end_runs (scope, from_year, to_year, summary,"
-            " created_at, created_by) VALUES ($1, $2, $3, '{}', $4, $5)")
+            " created_at, created_by) VALUES ($1, $2, $3, '{}', $4, $5)"
+            " RETURNING id")
 XJ_DB_STMT (st_ye_run_summary,
             "UPDATE year_end_runs SET summary = $2 WHERE id = $1")
 XJ_DB_STMT (st_ye_school_ins,
@@ -115,17 +117,21 @@ struct school_ctx {
   void *cls;
 };
 
+static const struct xj_db_field student_fields[] = {
+  XJ_DB_F_I64 (struct xj_ye_student, id),
+  XJ_DB_F_TEXT (struct xj_ye_student, grade),
+  XJ_DB_F_I64 (struct xj_ye_student, class_id),
+  XJ_DB_F_TEXT (struct xj_ye_student, name),
+  XJ_DB_F_BOOL (struct xj_ye_student, blocked),
+};
+
 static int
 student_row (void *cls, const struct xj_db_row *r)
 {
   struct student_ctx *c = cls;
   struct xj_ye_student s;
 
-  s.id = xj_db_int (r, 0);
-  xj_strlcpy (s.grade, xj_db_text (r, 1), sizeof s.grade);
-  s.class_id = xj_db_int (r, 2);
-  xj_strlcpy (s.name, xj_db_text (r, 3), sizeof s.name);
-  s.blocked = 0 != xj_db_int (r, 4);
+  xj_db_row_fields (r, student_fields, XJ_DB_NFIELDS (student_fields), &s);
   c->cb (c->cls, &s);
   return 0;
 }
@@ -155,14 +161,12 @@ enum xj_err
 xj_ye_store_run_insert (struct xj_db *db, const char *scope, int sy,
                         const char *at, const char *by, int64_t *run_id)
 {
-  enum xj_err e = qs_ok (xj_db_q (db, &st_ye_run_ins,
-                                  XJ_DB_PARAMS (XJ_DB_S (scope), XJ_DB_I (sy),
-                                                XJ_DB_I (sy + 1),
-                                                XJ_DB_S (at), XJ_DB_S (by)),
-                                  NULL, NULL));
-
-  *run_id = XJ_E_OK == e ? xj_db_last_id (db) : 0;
-  return e;
+  *run_id = 0;
+  return qs_ok (xj_db_q (db, &st_ye_run_ins,
+                         XJ_DB_PARAMS (XJ_DB_S (scope), XJ_DB_I (sy),
+                                       XJ_DB_I (sy + 1), XJ_DB_S (at),
+                                       XJ_DB_S (by)),
+                         &xj_db_int64_cb, run_id));
 }
 
 enum xj_err
@@ -244,18 +248,22 @@ xj_ye_store_run_status (struct xj_db *db, int64_t run_id, char status[16])
   return qs_ok (qs);
 }
 
+static const struct xj_db_field item_fields[] = {
+  XJ_DB_F_I64 (struct xj_ye_item, student_id),
+  XJ_DB_F_TEXT (struct xj_ye_item, grade),
+  XJ_DB_F_I64 (struct xj_ye_item, class_id),
+  XJ_DB_F_TEXT (struct xj_ye_item, status),
+  XJ_DB_F_I64 (struct xj_ye_item, version_after),
+  XJ_DB_F_I64 (struct xj_ye_item, version_now),
+};
+
 static int
 item_row (void *cls, const struct xj_db_row *r)
 {
   struct item_ctx *c = cls;
   struct xj_ye_item it;
 
-  it.student_id = xj_db_int (r, 0);
-  xj_strlcpy (it.grade, xj_db_text (r, 1), sizeof it.grade);
-  it.class_id = xj_db_int (r, 2);
-  xj_strlcpy (it.status, xj_db_text (r, 3), sizeof it.status);
-  it.version_after = xj_db_int (r, 4);
-  it.version_now = xj_db_int (r, 5);
+  xj_db_row_fields (r, item_fields, XJ_DB_NFIELDS (item_fields), &it);
   c->cb (c->cls, &it);
   return 0;
 }

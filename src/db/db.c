@@ -171,6 +171,12 @@ xj_db_integrity (struct xj_db *db, char *report, size_t size)
   return db->be->integrity (db, report, size);
 }
 
+enum xj_err
+xj_db_tune (struct xj_db *db, enum xj_db_tune t)
+{
+  return db->be->tune (db, t);
+}
+
 int64_t
 xj_db_int (const struct xj_db_row *r, int col)
 {

@@ -110,12 +110,37 @@ bool xj_db_isnull (const struct xj_db_row *r, int col);
 int xj_db_ncols (const struct xj_db_row *r);
 const char *xj_db_colname (const struct xj_db_row *r, int col);
 
+/* A row's columns, in order, into the fields of a struct: one table of
+   XJ_DB_F_* entries per struct instead of one hand-written loader per
+   statement.  Text is cut to the field's size (xj_strlcpy). */
+enum xj_db_field_kind { XJ_DB_FI64, XJ_DB_FINT, XJ_DB_FBOOL, XJ_DB_FTEXT };
+struct xj_db_field {
+  enum xj_db_field_kind kind;
+  size_t off, size;
+};
+#define XJ_DB_F(kind, type, member) \
+  { kind, offsetof (type, member), sizeof (((type *) 0)->member) }
+#define XJ_DB_F_I64(type, member) XJ_DB_F (XJ_DB_FI64, type, member)
+#define XJ_DB_F_INT(type, member) XJ_DB_F (XJ_DB_FINT, type, member)
+#define XJ_DB_F_BOOL(type, member) XJ_DB_F (XJ_DB_FBOOL, type, member)
+#define XJ_DB_F_TEXT(type, member) XJ_DB_F (XJ_DB_FTEXT, type, member)
+#define XJ_DB_NFIELDS(tab) (sizeof (tab) / sizeof (tab)[0])
+void xj_db_row_fields (const struct xj_db_row *r,
+                       const struct xj_db_field *f, size_t n, void *out);
+
 /* Run statement @st with @params (XJ_DB_PARAMS(...)), calling @cb (may be
    NULL) once per row. */
 enum xj_qs xj_db_q (struct xj_db *db, struct xj_db_stmt *st,
                     const struct xj_db_param *params, xj_db_row_cb cb,
                     void *cls);
 
+/* Row callback storing column 0 into *(int64_t *) @cls and stopping: for
+   "INSERT ... RETURNING id" (portable to PostgreSQL, unlike
+   xj_db_last_id) and single counts. */
+int xj_db_int64_cb (void *cls, const struct xj_db_row *row);
+
+/* The rowid of the last INSERT on @db; new code reads RETURNING id
+   with xj_db_int64_cb instead. */
 int64_t xj_db_last_id (struct xj_db *db);
 /* The EXPLAIN QUERY PLAN of @st, one "detail" per line, into @out (for
    tests and benchmarks checking which index a statement uses). */
@@ -175,6 +200,18 @@ enum xj_err xj_db_txn_try (struct xj_db *db, const char *name,
                            xj_db_txn_cb cb, void *cls);
 /* Map a failed query status to an error (HARD→DB, SOFT→DB_BUSY). */
 enum xj_err xj_db_qs_err (enum xj_qs qs);
+
+/* ---- tuning for bulk work (the import, docs/internals/import.md) ----
+   SQLite: the connection's page cache, sorter threads and temporary
+   storage (PRAGMAs, which only SQLite has); PostgreSQL: nothing to do. */
+enum xj_db_tune {
+  XJ_DB_TUNE_CACHE_BIG,     /* a 96 MB page cache while rows go in */
+  XJ_DB_TUNE_CACHE_NORMAL,  /* the usual 32 MB, no sorter thread */
+  XJ_DB_TUNE_INDEX_SORT,    /* 4 MB and one sorter thread: index builds */
+  XJ_DB_TUNE_TEMP_FILE,     /* sorts spill to a temporary file */
+  XJ_DB_TUNE_TEMP_MEMORY    /* temporary storage in memory (the default) */
+};
+enum xj_err xj_db_tune (struct xj_db *db, enum xj_db_tune t);
 
 /* ---- maintenance ---- */
 /* Online, consistent copy to @dest (must not exist). */

@@ -28,6 +28,7 @@ struct xj_db_backend {
   void (*set_write_wait) (struct xj_db *db, unsigned ms);
   enum xj_err (*backup) (struct xj_db *db, const char *dest);
   enum xj_err (*integrity) (struct xj_db *db, char *report, size_t size);
+  enum xj_err (*tune) (struct xj_db *db, enum xj_db_tune t);
   /* column accessors of a row handed to a xj_db_row_cb */
   int64_t (*col_int) (const struct xj_db_row *r, int col);
   double (*col_double) (const struct xj_db_row *r, int col);

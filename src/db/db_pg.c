@@ -826,6 +826,17 @@ pg_backup (struct xj_db *db, const char *dest)
   return XJ_E_BACKUP_PG;
 }
 
+/* SQLite's page cache, sorter threads and temporary store have no
+   per-connection twin worth setting here: PostgreSQL sizes shared buffers
+   and work_mem server-wide (deploy-postgres.md), so tuning is a no-op. */
+static enum xj_err
+pg_tune (struct xj_db *db, enum xj_db_tune t)
+{
+  (void) db;
+  (void) t;
+  return XJ_E_OK;
+}
+
 static enum xj_err
 pg_integrity (struct xj_db *db, char *report, size_t size)
 {
@@ -916,6 +927,7 @@ const struct xj_db_backend xj_db_pg_backend = {
   .set_write_wait = pg_set_write_wait,
   .backup = pg_backup,
   .integrity = pg_integrity,
+  .tune = pg_tune,
   .col_int = pg_int,
   .col_double = pg_double,
   .col_text = pg_text,

@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include "audit/audit.h"
 #include "db/db.h"
+#include "school/school.h"
 #include "student/student_store.h"
 #include "user/user.h"
 
@@ -78,6 +79,18 @@ enum xj_err xj_export_count (struct xj_db *db, const struct xj_export_opts *o,
 enum xj_err xj_export_students (struct xj_db *db,
                                 const struct xj_export_opts *o,
                                 const char *path, int64_t *rows);
+
+/* ---- the import template (template.c) ---- */
+
+/* Write the import template to @path (XLSX): sheet 1 the import's header
+   row and, when @school is given, one example row that imports cleanly
+   there (its first grade, a normal age for the school year of
+   @today_ymd, an ID number of its county nobody holds, one guardian);
+   then one sheet per code set the columns use (代码, 名称).  Not inside a
+   transaction.  Errors: XJ_E_EXPORT_WRITE, database errors. */
+enum xj_err xj_import_template (struct xj_db *db,
+                                const struct xj_school *school,
+                                int today_ymd, const char *path);
 
 /* ---- registration cards (card.c) ---- */
 struct xj_card_opts {

@@ -1,6 +1,7 @@
 /* h_audit.c -- GET /api/v1/audit (administrators only, by the route). */
 #include "audit/audit.h"
 #include "http/handlers.h"
+#include "student/display.h"
 
 static void
 row_cb (void *cls, const struct xj_audit_row *a)
@@ -13,9 +14,10 @@ row_cb (void *cls, const struct xj_audit_row *a)
   xj_student_mask_json (after);
 
   json_array_append_new (
-    cls, json_pack ("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:s}",
+    cls, json_pack ("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:s}",
                     "id", (json_int_t) a->id, "at", a->at, "user",
-                    a->username, "ip", a->ip, "action", a->action, "entity",
+                    a->username, "user_name",
+                    *a->user_name ? a->user_name : a->username, "ip", a->ip, "action", a->action, "entity",
                     a->entity, "entity_id", a->entity_id, "before",
                     before ? before : json_null (), "after",
                     after ? after : json_null (), "hash", a->hash));
@@ -34,6 +36,10 @@ xj_h_audit (struct xj_req *r)
   e = xj_audit_list (r->db, xj_req_arg (r, "user"), xj_req_arg (r, "action"),
                      xj_req_arg (r, "entity"), limit, offset, &total, &row_cb,
                      items);
+  if (XJ_E_OK == e)
+    e = xj_display_changes (r->db, &r->user, items);
+  if (XJ_E_OK == e)
+    e = xj_display_entities (r->db, &r->user, items);
   if (XJ_E_OK != e)
     {
       json_decref (items);

@@ -10,6 +10,7 @@
 #include "change/progress.h"
 #include "http/handlers.h"
 #include "idcard/idcard.h"
+#include "student/student_json.h"
 #include "validate/codes.h"
 #include "validate/validate.h"
 
@@ -76,6 +77,8 @@ create_txn (struct xj_db *db, void *cls)
 {
   struct create_ctx *c = cls;
 
+  c->n.errs->n = 0;   /* a retried transaction checks again */
+  c->n.warns->n = 0;
   return xj_change_create (db, c->u, c->a, &c->n, &c->id, &c->field);
 }
 
@@ -186,7 +189,15 @@ xj_h_change_create (struct xj_req *r)
   c.n.outcome = outcome;
   c.n.changes = changes;
   c.n.end_date = end_date;
+  c.n.errs = xj_calloc (1, sizeof *c.n.errs);
+  c.n.warns = xj_calloc (1, sizeof *c.n.warns);
   e = xj_db_txn_run (r->db, "change_create", true, &create_txn, &c);
+  if (XJ_E_OK != e && c.n.errs->n)
+    {
+      /* the grade check answers as on registration and import */
+      e = xj_reply_verrs (r, c.n.errs);
+      goto out;
+    }
   if (XJ_E_OK != e)
     {
       attach_offer (r, &c.n, e);
@@ -195,8 +206,12 @@ xj_h_change_create (struct xj_req *r)
     }
   e = xj_change_get_json (r->db, &r->user, c.id, &out);
   if (XJ_E_OK == e)
-    xj_reply_json (r, 201, json_pack ("{s:o}", "change", out));
+    xj_reply_json (r, 201, json_pack ("{s:o, s:o}", "change", out,
+                                      "warnings",
+                                      xj_verrs_to_json (c.n.warns)));
 out:
+  free (c.n.errs);
+  free (c.n.warns);
   json_decref (body);
   return e;
 }
@@ -749,6 +764,8 @@ xj_h_student_lookup (struct xj_req *r)
   const char *reg = xj_req_arg (r, "registry_no");
   struct xj_idcard card;
   char regbuf[24];
+  char idbuf[XJ_NUMQ_MAX];
+  enum xj_numq kind;
   struct lookup_ctx c = { .a = &r->actor };
   const char *gl;
   enum xj_err e;
@@ -762,9 +779,16 @@ xj_h_student_lookup (struct xj_req *r)
                          "须提供完整的身份证号或学籍号之一");
   if (id_no)
     {
-      if (XJ_E_OK != (e = xj_idcard_parse (id_no, today_ymd (), &card)))
-        return xj_reply_err (r, e, "id_no", NULL);
-      c.id_no = card.id18;
+      /* normalised as registration stores it, any ID type */
+      e = xj_student_number_parse (id_no, today_ymd (), &kind, idbuf);
+      if (XJ_E_OK != e || (XJ_NUMQ_ID != kind && XJ_NUMQ_OTHER_ID != kind))
+        {
+          /* the resident-ID parser names what is wrong with it */
+          e = xj_idcard_parse (id_no, today_ymd (), &card);
+          return xj_reply_err (r, XJ_E_OK != e ? e : XJ_E_BAD_PARAM,
+                               "id_no", NULL);
+        }
+      c.id_no = idbuf;
     }
   else
     {

@@ -9,6 +9,7 @@
 #include <string.h>
 #include "change/change.h"
 #include "http/handlers.h"
+#include "student/dup_scan_job.h"
 #include "student/identity.h"
 #include "student/student_json.h"
 #include "validate/codes.h"
@@ -199,28 +200,31 @@ xj_h_duplicate_dismiss (struct xj_req *r)
   return review (r, false);
 }
 
-/* ---- the county-wide scan ---- */
+/* ---- the county-wide scan (a background job, dup_scan_job.c) ---- */
 
-struct scan_ctx {
-  const char *county;
-  int guardian_max;
-  const struct xj_actor *a;
-  struct xj_identity_scan_result res;
-};
-
-static enum xj_err
-scan_txn (struct xj_db *db, void *cls)
+static json_t *
+scan_json (const struct xj_dup_scan *j)
 {
-  struct scan_ctx *c = cls;
+  json_t *o = json_pack ("{s:I, s:s, s:s, s:s, s:I, s:I, s:I}", "id",
+                         (json_int_t) j->id, "county", j->county, "state",
+                         j->state, "started_at", j->started_at, "groups",
+                         (json_int_t) j->res.groups, "pairs",
+                         (json_int_t) j->res.pairs, "guardians",
+                         (json_int_t) j->res.guardians);
 
-  return xj_identity_scan (db, c->county, c->guardian_max, false, c->a,
-                           &c->res);
+  json_object_set_new (o, "finished_at", j->finished_at[0]
+                                           ? json_string (j->finished_at)
+                                           : json_null ());
+  if (0 == strcmp (j->state, "failed"))
+    json_object_set_new (o, "error", json_string (xj_err_code (j->err)));
+  return o;
 }
 
 enum xj_err
 xj_h_duplicate_scan (struct xj_req *r)
 {
-  struct scan_ctx c = { NULL, 0, &r->actor, { 0 } };
+  struct { const char *county; int guardian_max; } c = { NULL, 0 };
+  struct xj_dup_scan job;
   json_t *body = NULL;
   json_error_t jerr;
   json_int_t gmax = 0;
@@ -250,14 +254,31 @@ xj_h_duplicate_scan (struct xj_req *r)
       e = xj_reply_err (r, XJ_E_NOT_FOUND, "county", NULL);
       goto out;
     }
-  e = xj_db_txn_run (r->db, "duplicate_scan", true, &scan_txn, &c);
+  /* the read runs on its own connection in a read transaction; only
+     the flags are written, in one short transaction at the end */
+  e = xj_dup_scan_start (xj_db_path (r->db), c.county, c.guardian_max,
+                         &r->actor, r->user.id, &job);
   if (XJ_E_OK == e)
-    xj_reply_json (r, 200, json_pack ("{s:s, s:I, s:I, s:I}", "county",
-                                      c.county, "groups",
-                                      (json_int_t) c.res.groups, "pairs",
-                                      (json_int_t) c.res.pairs, "guardians",
-                                      (json_int_t) c.res.guardians));
+    xj_reply_json (r, 202, json_pack ("{s:o}", "scan", scan_json (&job)));
+  else
+    e = xj_reply_err (r, e, NULL, NULL);
 out:
   json_decref (body);
   return e;
+}
+
+enum xj_err
+xj_h_duplicate_scan_get (struct xj_req *r)
+{
+  struct xj_dup_scan job;
+  int64_t id;
+
+  if (XJ_E_OK != xj_req_path_id (r, 0, &id))
+    return r->err;
+  /* another user's scan is "missing" (an administrator sees all) */
+  if (XJ_E_OK != xj_dup_scan_get (id, &job)
+      || (XJ_ROLE_ADMIN != r->user.role && job.owner != r->user.id))
+    return xj_reply_err (r, XJ_E_NOT_FOUND, NULL, NULL);
+  xj_reply_json (r, 200, json_pack ("{s:o}", "scan", scan_json (&job)));
+  return XJ_E_OK;
 }

@@ -140,6 +140,42 @@ xj_h_students_export (struct xj_req *r)
   return xj_reply_file (r, path, true, xj_export_mime (&o), name);
 }
 
+/* ---- the import template: GET /imports/template.xlsx ---- */
+
+/* The example row is for the caller's own school (registrars); others
+   get the header row and the code tables. */
+enum xj_err
+xj_h_import_template (struct xj_req *r)
+{
+  struct xj_school school;
+  bool have = false;
+  char path[1200];
+  int y, m, d;
+  enum xj_err e;
+
+  if (0 != r->user.school_id)
+    {
+      e = xj_school_get (r->db, r->user.school_id, &school);
+      if (XJ_E_OK != e && XJ_E_NOT_FOUND != e)
+        return xj_reply_err (r, e, NULL, NULL);
+      have = XJ_E_OK == e;
+    }
+  if (XJ_E_OK != (e = temp_path (r, "template", path, sizeof path)))
+    return e;
+  xj_today (&y, &m, &d);
+  e = xj_import_template (r->db, have ? &school : NULL,
+                          y * 10000 + m * 100 + d, path);
+  if (XJ_E_OK != e)
+    {
+      unlink (path);
+      return xj_reply_err (r, e, NULL, NULL);
+    }
+  return xj_reply_file (r, path, true,
+                        "application/vnd.openxmlformats-officedocument"
+                        ".spreadsheetml.sheet",
+                        "学生导入模板.xlsx");
+}
+
 /* ---- background exports: /exports ---- */
 
 /* The search (a whole ID or registry number in the filter) is audited

@@ -63,7 +63,7 @@ xj_h_import_create (struct xj_req *r)
   n.path = r->upload_path;
   n.file_name = r->upload_name ? r->upload_name : "upload";
   n.file_size = r->upload_size;
-  e = xj_import_job_submit (r->db, xj_db_path (r->db), &n, &id);
+  e = xj_import_job_submit (r->db, r->auth, &n, &id);
   if (XJ_E_OK != e)
     return xj_reply_err (r, e, NULL, NULL);
   /* the job owns the file now: the server must not unlink it */
@@ -83,7 +83,7 @@ xj_h_import_get (struct xj_req *r)
 
   if (XJ_E_OK != (e = xj_req_path_id (r, 0, &id)))
     return e;
-  e = xj_import_job_get (r->db, &r->user, id, &j);
+  e = xj_import_job_get (r->db, r->auth, &r->user, id, &j);
   if (XJ_E_OK != e)
     return xj_reply_err (r, e, NULL, NULL);
   xj_reply_json (r, 200, j);
@@ -99,7 +99,7 @@ xj_h_imports (struct xj_req *r)
 
   if (XJ_E_OK != (e = xj_req_arg_int (r, "limit", 20, 1, 200, &limit)))
     return e;
-  e = xj_import_job_list (r->db, &r->user, limit, &a);
+  e = xj_import_job_list (r->db, r->auth, &r->user, limit, &a);
   if (XJ_E_OK != e)
     return xj_reply_err (r, e, NULL, NULL);
   xj_reply_json (r, 200, json_pack ("{s:o}", "items", a));
@@ -115,7 +115,7 @@ xj_h_import_cancel (struct xj_req *r)
 
   if (XJ_E_OK != (e = xj_req_path_id (r, 0, &id)))
     return e;
-  e = xj_import_job_cancel (r->db, &r->user, id, status, sizeof status);
+  e = xj_import_job_cancel (r->db, r->auth, &r->user, id, status, sizeof status);
   if (XJ_E_OK != e)
     return xj_reply_err (r, e, NULL, NULL);
   xj_reply_json (r, 200, json_pack ("{s:I, s:s}", "id", (json_int_t) id,

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "http/handlers.h"
+#include "user/sys_settings.h"
 #include "user/reveal.h"
 
 static const char *const role_keys[] = { "admin", "bureau", "registrar",
@@ -140,6 +141,48 @@ xj_h_privacy_patch (struct xj_req *r)
   free (c.before);
   free (c.after);
 out:
+  json_decref (body);
+  return e;
+}
+
+/* ---- system settings (src/user/sys_settings.c) ---- */
+
+enum xj_err
+xj_h_system_settings_get (struct xj_req *r)
+{
+  json_t *j;
+  enum xj_err e = xj_sys_settings_json (r->db, &j);
+
+  if (XJ_E_OK != e)
+    return xj_reply_err (r, e, NULL, NULL);
+  xj_reply_json (r, 200, j);
+  return XJ_E_OK;
+}
+
+enum xj_err
+xj_h_system_settings_patch (struct xj_req *r)
+{
+  json_t *body = NULL, *out;
+  const char *field;
+  const struct xj_sys_setting *s = NULL;
+  enum xj_err e;
+
+  if (XJ_E_OK != (e = xj_req_body_json (r, &body)))
+    return e;
+  e = xj_sys_settings_patch (r->db, &r->actor, body, &field, &out);
+  for (size_t i = 0; field && i < xj_sys_setting_count; i++)
+    if (0 == strcmp (xj_sys_settings[i].key, field))
+      s = &xj_sys_settings[i];
+  if (XJ_E_RANGE == e && s)
+    e = xj_reply_err (r, e, field, "%lld到%lld", (long long) s->min,
+                      (long long) s->max);
+  else if (XJ_E_BAD_TYPE == e && s)
+    e = xj_reply_err (r, e, field, "%s", s->is_bool ? "应为true或false"
+                                                    : "应为整数");
+  else if (XJ_E_OK != e)
+    e = xj_reply_err (r, e, field, "%s", field ? field : "");
+  else
+    xj_reply_json (r, 200, out);
   json_decref (body);
   return e;
 }

@@ -1,16 +1,19 @@
 /* h_progress.c -- /api/v1/progress: 升学 (enrol a graduate of the
- * previous stage by full ID or registry number) and re-entry of an ended
- * record.  Template: parse, validate, authorise, transaction, reply; the
+ * previous stage by full ID or registry number), re-entry of an ended
+ * record, and the bureau's school-choice figures of 小升初.  Template: parse, validate, authorise, transaction, reply; the
  * rules live in src/change/progress.c.
  */
 #include <stdlib.h>
 #include <string.h>
 #include "change/change.h"
 #include "change/progress.h"
+#include "core/util.h"
 #include "http/handlers.h"
 #include "idcard/idcard.h"
 #include "school/school.h"
 #include "student/student.h"
+#include "student/student_json.h"
+#include "zone/zone.h"
 
 #define REASON_MAX 500
 
@@ -81,6 +84,8 @@ pg_txn (struct xj_db *db, void *cls)
 {
   struct pg_ctx *c = cls;
 
+  c->n.errs->n = 0;   /* a retried transaction checks again */
+  c->n.warns->n = 0;
   return xj_progress_enrol (db, c->u, c->a, &c->n, &c->res, &c->field);
 }
 
@@ -91,6 +96,10 @@ reply_result (struct xj_req *r, enum xj_err e, struct pg_ctx *c)
     {
     case XJ_E_OK:
       break;
+    case XJ_E_AGE_GRADE:
+    case XJ_E_SCHOOL_GRADE:
+      /* the grade check answers as on registration and import */
+      return xj_reply_verrs (r, c->n.errs);
     case XJ_E_NOT_FOUND:
       return xj_reply_err (r, e, c->field, "未找到该学籍");
     case XJ_E_PROGRESS_NOT_GRADUATE:
@@ -112,17 +121,21 @@ reply_result (struct xj_req *r, enum xj_err e, struct pg_ctx *c)
       return e;
     }
   if (c->res.request_id)
-    xj_reply_json (r, 202, json_pack ("{s:b, s:I, s:I}", "applied", 0,
+    xj_reply_json (r, 202, json_pack ("{s:b, s:I, s:I, s:o}", "applied", 0,
                                       "student_id",
                                       (json_int_t) c->res.student_id,
                                       "request_id",
-                                      (json_int_t) c->res.request_id));
+                                      (json_int_t) c->res.request_id,
+                                      "warnings",
+                                      xj_verrs_to_json (c->n.warns)));
   else
-    xj_reply_json (r, 201, json_pack ("{s:b, s:I, s:I}", "applied", 1,
+    xj_reply_json (r, 201, json_pack ("{s:b, s:I, s:I, s:o}", "applied", 1,
                                       "student_id",
                                       (json_int_t) c->res.student_id,
                                       "progression_id",
-                                      (json_int_t) c->res.progression_id));
+                                      (json_int_t) c->res.progression_id,
+                                      "warnings",
+                                      xj_verrs_to_json (c->n.warns)));
   return XJ_E_OK;
 }
 
@@ -159,10 +172,14 @@ enrol (struct xj_req *r, enum xj_progress_kind kind)
                                                 &c.n.school_id)))
     {
       c.n.class_id = class_id;
+      c.n.errs = xj_calloc (1, sizeof *c.n.errs);
+      c.n.warns = xj_calloc (1, sizeof *c.n.warns);
       e = reply_result (r, xj_db_txn_run (r->db, "progress", true, &pg_txn,
                                           &c),
                         &c);
     }
+  free (c.n.errs);
+  free (c.n.warns);
   json_decref (body);
   return e;
 }
@@ -177,4 +194,66 @@ enum xj_err
 xj_h_progress_reenter (struct xj_req *r)
 {
   return enrol (r, XJ_PG_REENTER);
+}
+
+/* ---- GET /progress/school-choice ---- */
+
+struct choice_ctx {
+  const char *region;
+  int year;
+  json_t *out;
+};
+
+static enum xj_err
+choice_txn (struct xj_db *db, void *cls)
+{
+  struct choice_ctx *c = cls;
+
+  json_decref (c->out);
+  return xj_school_choice_json (db, c->region, c->year, &c->out);
+}
+
+/* A region prefix of 0, 2, 4 or 6 digits. */
+static bool
+region_prefix_ok (const char *p)
+{
+  size_t n = strlen (p);
+
+  if (n > 6 || n % 2)
+    return false;
+  for (size_t i = 0; i < n; i++)
+    if (p[i] < '0' || p[i] > '9')
+      return false;
+  return true;
+}
+
+enum xj_err
+xj_h_progress_school_choice (struct xj_req *r)
+{
+  struct choice_ctx c = { xj_req_arg (r, "region"), 0, NULL };
+  const char *own = XJ_ROLE_BUREAU == r->user.role ? r->user.region_code
+                                                   : "";
+  int64_t year;
+  int y, m, d;
+  enum xj_err e;
+
+  xj_today (&y, &m, &d);
+  if (XJ_E_OK != xj_req_arg_int (r, "year", y, 2000, 2100, &year))
+    return r->err;
+  c.year = (int) year;
+  if (NULL == c.region)
+    c.region = own;
+  if (! region_prefix_ok (c.region))
+    return xj_reply_err (r, XJ_E_BAD_PARAM, "region",
+                         "应为2、4或6位行政区划代码");
+  /* a bureau sees its own region and what lies inside it */
+  if (strlen (c.region) < strlen (own)
+      || 0 != strncmp (c.region, own, strlen (own)))
+    return xj_reply_err (r, XJ_E_NOT_FOUND, NULL, NULL);
+  e = xj_db_txn_run (r->db, "school_choice", false, &choice_txn, &c);
+  if (XJ_E_OK == e)
+    xj_reply_json (r, 200, c.out);
+  else
+    json_decref (c.out);
+  return e;
 }

@@ -12,6 +12,7 @@
 #include "klass/klass.h"
 #include "school/school.h"
 #include "user/reveal.h"
+#include "student/display.h"
 #include "student/student_register.h"
 #include "validate/codes.h"
 #include "validate/validate.h"
@@ -57,6 +58,15 @@ list_item (void *cls, const struct xj_student_item *it)
                it->class_id ? json_integer (it->class_id) : json_null (),
                "class_name", it->class_name, "status", it->status,
                "dup_flag", it->dup_flag));
+  if (it->outcome)   /* the 毕业生 list: 毕业 or 结业 */
+    {
+      const char *ol = xj_code_zh ("status", it->outcome);
+      json_t *o = json_array_get (items, json_array_size (items) - 1);
+
+      json_object_set_new (o, "outcome", json_string (it->outcome));
+      json_object_set_new (o, "outcome_label",
+                           json_string (ol ? ol : it->outcome));
+    }
 }
 
 /* ?sort= and ?order=.  registry_no orders by the part a list shows
@@ -632,12 +642,19 @@ xj_h_student_register (struct xj_req *r)
       e = xj_reply_verrs (r, v);
       goto out;
     }
+  /* 409 id_exists / duplicate_person tells that the person is held
+     somewhere: an existence oracle, bounded like a number search */
+  if (XJ_E_OK != (e = xj_search_budget_left_or_reply (r, "id_no")))
+    goto out;
   rc = (struct reg_ctx) { .s = s, .county = school.county_code, .warns = w,
                           .actor = &r->actor };
   e = xj_db_txn_run (r->db, "student_register", true, &register_txn, &rc);
   if (XJ_E_ID_EXISTS == e || XJ_E_DUPLICATE_PERSON == e)
     {
-      e = reply_hits (r, e, &rc.res, s->school_id);
+      enum xj_err held = e;
+
+      if (XJ_E_OK == (e = xj_req_number_held (r, "register", s->id_no)))
+        e = reply_hits (r, held, &rc.res, s->school_id);
       goto out;
     }
   if (XJ_E_L_SEQ_FULL == e)
@@ -944,9 +961,10 @@ event_cb (void *cls, const struct xj_student_event *ev)
   json_t *after = ev->after[0] ? json_loads (ev->after, 0, NULL) : NULL;
 
   json_array_append_new (
-    cls, json_pack ("{s:I, s:s, s:s, s:s, s:o, s:o}", "id",
+    cls, json_pack ("{s:I, s:s, s:s, s:s, s:s, s:o, s:o}", "id",
                     (json_int_t) ev->id, "kind", ev->kind, "at", ev->at,
-                    "actor", ev->actor, "before",
+                    "actor", ev->actor, "actor_name",
+                    *ev->actor_name ? ev->actor_name : ev->actor, "before",
                     before ? before : json_null (), "after",
                     after ? after : json_null ()));
 }
@@ -985,6 +1003,12 @@ xj_h_student_events (struct xj_req *r)
         xj_student_mask_json (json_object_get (ev, "after"));
       }
   }
+  e = xj_display_changes (r->db, &r->user, items);
+  if (XJ_E_OK != e)
+    {
+      json_decref (items);
+      return e;
+    }
   xj_reply_json (r, 200, json_pack ("{s:o}", "items", items));
   return XJ_E_OK;
 }
@@ -1046,12 +1070,16 @@ xj_h_student_assign_id (struct xj_req *r)
   free (s);
   if (XJ_E_OK != e)
     return e;
+  if (XJ_E_OK != (e = xj_search_budget_left_or_reply (r, "id_no")))
+    return e;
   ac = (struct assign_ctx) { .id = id, .version = version, .id18 = card.id18,
                              .actor = &r->actor };
   e = xj_db_txn_run (r->db, "student_assign_id", true, &assign_txn, &ac);
   if (XJ_E_ID_EXISTS == e)
-    return reply_id_exists (r, ac.res.holder_student_id,
-                            ac.res.holder_school_id, 0);
+    return XJ_E_OK != (e = xj_req_number_held (r, "assign_id", card.id18))
+             ? e
+             : reply_id_exists (r, ac.res.holder_student_id,
+                                ac.res.holder_school_id, 0);
   if (XJ_E_REGISTRY_NO_EXISTS == e)
     return xj_reply_err (r, XJ_E_REGISTRY_NO_EXISTS, "id_no",
                          "该学生已有正式学籍号");

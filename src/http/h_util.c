@@ -50,10 +50,10 @@ today_ymd (void)
   return y * 10000 + m * 100 + d;
 }
 
-/* Take one search from the caller's budget, or reply 429 with
-   Retry-After. */
-enum xj_err
-xj_search_budget_or_reply (struct xj_req *r)
+/* Take one search from the caller's budget (@take) or only look whether
+   one is left, or reply 429 with Retry-After naming @field. */
+static enum xj_err
+budget_or_reply (struct xj_req *r, bool take, const char *field)
 {
   struct xj_privacy p;
   unsigned wait;
@@ -61,13 +61,27 @@ xj_search_budget_or_reply (struct xj_req *r)
 
   if (XJ_E_OK != e)
     return xj_reply_err (r, e, NULL, NULL);
-  if (xj_search_budget_take (r->user.id, p.searches_per_minute,
-                             xj_mono_ms (), &wait))
+  if (take ? xj_search_budget_take (r->user.id, p.searches_per_minute,
+                                    xj_mono_ms (), &wait)
+           : xj_search_budget_left (r->user.id, p.searches_per_minute,
+                                    xj_mono_ms (), &wait))
     return XJ_E_OK;
   r->retry_after = wait;
-  return xj_reply_err (r, XJ_E_SEARCH_RATE_LIMITED, "q",
+  return xj_reply_err (r, XJ_E_SEARCH_RATE_LIMITED, field,
                        "每分钟最多%d次，请%u秒后再试", p.searches_per_minute,
                        wait);
+}
+
+enum xj_err
+xj_search_budget_or_reply (struct xj_req *r)
+{
+  return budget_or_reply (r, true, "q");
+}
+
+enum xj_err
+xj_search_budget_left_or_reply (struct xj_req *r, const char *field)
+{
+  return budget_or_reply (r, false, field);
 }
 
 /* ?q=: a name part (no digit) or a whole number (the budget applies). */
@@ -166,6 +180,29 @@ xj_req_search_audit (struct xj_req *r, const char *via,
     return XJ_E_OK;
   return xj_db_txn_run (r->db, "student_search_audit", true,
                         &search_audit_txn, &c);
+}
+
+enum xj_err
+xj_req_number_held (struct xj_req *r, const char *via, const char *number)
+{
+  struct xj_student_query sq;
+  struct xj_privacy p;
+  unsigned wait;
+
+  memset (&sq, 0, sizeof sq);
+  /* the write already looked (xj_search_budget_left_or_reply): a search
+     was left, unless parallel requests took it meanwhile */
+  if (XJ_E_OK == xj_privacy_get (r->db, &p))
+    (void) xj_search_budget_take (r->user.id, p.searches_per_minute,
+                                  xj_mono_ms (), &wait);
+  if (XJ_E_OK != xj_student_number_parse (number, today_ymd (), &sq.kind,
+                                          sq.number)
+      || XJ_NUMQ_NAME == sq.kind)
+    {
+      sq.kind = XJ_NUMQ_OTHER_ID;
+      xj_strlcpy (sq.number, number, sizeof sq.number);
+    }
+  return xj_req_search_audit (r, via, &sq, 1);
 }
 
 bool

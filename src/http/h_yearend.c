@@ -49,27 +49,74 @@ reply_window (struct xj_req *r)
                        set.window_end / 100, set.window_end % 100, y, m, d);
 }
 
+#define MAX_MARKS 20000
+#define REASON_MAX 500
+
+/* "completed": [{"student_id","reason"}] (the students to leave 结业)
+   into *out (new array borrowing the reasons from @a). */
+static enum xj_err
+parse_marks (struct xj_req *r, json_t *a, struct xj_ye_mark **out,
+             size_t *n)
+{
+  size_t i;
+  json_t *v;
+
+  *out = NULL;
+  *n = 0;
+  if (NULL == a)
+    return XJ_E_OK;
+  if (! json_is_array (a) || json_array_size (a) > MAX_MARKS)
+    return xj_reply_err (r, XJ_E_BAD_TYPE, "completed",
+                         "应为[{\"student_id\",\"reason\"}]，至多%d人",
+                         MAX_MARKS);
+  *out = xj_calloc (json_array_size (a) + 1, sizeof **out);
+  json_array_foreach (a, i, v)
+    {
+      json_int_t id = 0;
+      const char *reason = NULL;
+
+      if (0 != json_unpack (v, "{s:I, s:s !}", "student_id", &id, "reason",
+                            &reason))
+        return xj_reply_err (r, XJ_E_BAD_TYPE, "completed",
+                             "第%zu项应为{\"student_id\",\"reason\"}",
+                             i + 1);
+      if ('\0' == *reason || strlen (reason) > REASON_MAX
+          || ! xj_utf8_valid (reason, strlen (reason)))
+        return xj_reply_err (r, XJ_E_REQUIRED, "completed",
+                             "第%zu项：请填写结业原因（至多%d字节）", i + 1,
+                             REASON_MAX);
+      (*out)[*n].student_id = id;
+      (*out)[(*n)++].reason = reason;
+    }
+  return XJ_E_OK;
+}
+
 static enum xj_err
 run (struct xj_req *r, bool apply)
 {
-  json_t *body = NULL;
+  json_t *body = NULL, *marks = NULL;
   json_error_t jerr;
   json_int_t school_id = 0;
   const char *county = NULL;
   struct xj_school sch;
+  struct xj_ye_mark *mv = NULL;
   struct ye_ctx c = { .apply = apply, .a = &r->actor };
   enum xj_err e;
 
   if (XJ_E_OK != (e = xj_req_body_json (r, &body)))
     return e;
-  if (0 != json_unpack_ex (body, &jerr, JSON_STRICT, "{s?I, s?s}",
-                           "school_id", &school_id, "county", &county))
+  if (0 != json_unpack_ex (body, &jerr, JSON_STRICT, "{s?I, s?s, s?o}",
+                           "school_id", &school_id, "county", &county,
+                           "completed", &marks))
     {
       e = xj_reply_err (r, strstr (jerr.text, "unpacked")
                              ? XJ_E_UNKNOWN_FIELD : XJ_E_BAD_TYPE,
                         NULL, "%s", jerr.text);
       goto out;
     }
+  if (XJ_E_OK != (e = parse_marks (r, marks, &mv, &c.sc.ncompleted)))
+    goto out;
+  c.sc.completed = mv;
   if ((0 == school_id) == (NULL == county))
     {
       e = xj_reply_err (r, XJ_E_MISSING_FIELD, "school_id",
@@ -107,6 +154,8 @@ run (struct xj_req *r, bool apply)
                      apply, &run_txn, &c);
   if (XJ_E_YEAREND_DONE == e || XJ_E_YEAREND_AUTHORITY == e)
     e = xj_reply_err (r, e, NULL, NULL);
+  else if (XJ_E_YEAREND_COMPLETED == e)
+    e = xj_reply_err (r, e, "completed", NULL);
   else if (XJ_E_YEAREND_WINDOW == e)
     e = reply_window (r);
   else if (XJ_E_OK == e)
@@ -115,6 +164,7 @@ run (struct xj_req *r, bool apply)
       c.out = NULL;
     }
 out:
+  free (mv);
   json_decref (c.out);
   json_decref (body);
   return e;

@@ -38,6 +38,19 @@ enum xj_err xj_req_student_filter (struct xj_req *r,
 /* Take one full-number search from the caller's budget (setting
    privacy.searches_per_minute), or reply 429 with Retry-After. */
 enum xj_err xj_search_budget_or_reply (struct xj_req *r);
+/* Before a write that may answer "this number is held" (registration,
+   L->G): 429 with Retry-After (naming @field) while the caller's budget
+   is spent, whatever the number, so that the refusal tells nothing; takes
+   nothing. */
+enum xj_err xj_search_budget_left_or_reply (struct xj_req *r,
+                                            const char *field);
+/* Such a write found @number held (409 id_exists / duplicate_person
+   follows): one search taken from the budget and audited like a
+   full-number search (student.search via @via, found 1, the number
+   masked and keyed-hashed).  An error (audit not written) must be
+   replied instead of the 409. */
+enum xj_err xj_req_number_held (struct xj_req *r, const char *via,
+                                const char *number);
 /* Audit a full-number search (no-op for a name query) that found
    @found records; @via "list" or "export". */
 enum xj_err xj_req_search_audit (struct xj_req *r, const char *via,
@@ -78,8 +91,12 @@ enum xj_err xj_h_duplicates (struct xj_req *r);
 enum xj_err xj_h_duplicate_confirm (struct xj_req *r);
 enum xj_err xj_h_duplicate_dismiss (struct xj_req *r);
 enum xj_err xj_h_duplicate_scan (struct xj_req *r);
+enum xj_err xj_h_duplicate_scan_get (struct xj_req *r);
 /* h_export.c */
 enum xj_err xj_h_students_export (struct xj_req *r);
+/* GET /imports/template.xlsx: the import template (header row, an
+   example row for the caller's school, code tables). */
+enum xj_err xj_h_import_template (struct xj_req *r);
 enum xj_err xj_h_student_card (struct xj_req *r);
 enum xj_err xj_h_class_cards (struct xj_req *r);
 enum xj_err xj_h_export_create (struct xj_req *r);
@@ -108,6 +125,8 @@ enum xj_err xj_h_suspensions_overdue (struct xj_req *r);
 /* h_privacy.c */
 enum xj_err xj_h_privacy_get (struct xj_req *r);
 enum xj_err xj_h_privacy_patch (struct xj_req *r);
+enum xj_err xj_h_system_settings_get (struct xj_req *r);
+enum xj_err xj_h_system_settings_patch (struct xj_req *r);
 enum xj_err xj_h_change_get (struct xj_req *r);
 enum xj_err xj_h_change_approve (struct xj_req *r);
 enum xj_err xj_h_change_reject (struct xj_req *r);
@@ -134,6 +153,7 @@ enum xj_err xj_h_allocation_publish (struct xj_req *r);
 enum xj_err xj_h_intake (struct xj_req *r);
 enum xj_err xj_h_intake_confirm (struct xj_req *r);
 enum xj_err xj_h_progress_reenter (struct xj_req *r);
+enum xj_err xj_h_progress_school_choice (struct xj_req *r);
 enum xj_err xj_h_yearend_settings_patch (struct xj_req *r);
 /* h_audit.c */
 enum xj_err xj_h_audit (struct xj_req *r);

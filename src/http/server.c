@@ -30,6 +30,7 @@
 #include "http/server.h"
 #include "http/static.h"
 #include "export/export_job.h"
+#include "student/dup_scan_job.h"
 #include "import/import.h"
 #include "student/student_json.h"
 
@@ -1014,6 +1015,7 @@ xj_server_run (const struct xj_server_config *cfg)
   MHD_quiesce_daemon (d);
   xj_import_worker_stop (); /* cancels a running import: it rolls back */
   xj_export_jobs_stop ();   /* cancels running exports, joins workers */
+  xj_dup_scan_stop ();      /* waits for a running duplicate scan */
   for (int i = 0; i < 100 && atomic_load (&active_requests) > 0; i++)
     usleep (100 * 1000);
   MHD_stop_daemon (d);

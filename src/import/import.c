@@ -258,6 +258,71 @@ hset_fini (struct hset *s)
   memset (s, 0, sizeof *s);
 }
 
+/* Bulk mode: name + birth date -> the ids of the records holding them
+   (the registry's and the rows inserted), for the 补建学籍 check while the
+   indexes are dropped.  A multimap of (hash, id) with linear probing:
+   every slot of the probe chain with the hash is a candidate (a hash
+   collision only adds a candidate the exact check rejects). */
+struct nbmap {
+  struct nbslot {
+    uint64_t h;     /* 0 = empty */
+    int64_t id;
+  } *v;
+  size_t cap, n;
+};
+
+static uint64_t
+nb_hash (const char *name, const char *birth)
+{
+  return dupkey_hash (name, birth, "");
+}
+
+static void
+nbmap_put (struct nbmap *m, uint64_t h, int64_t id)
+{
+  size_t i;
+
+  if ((m->n + 1) * 2 >= m->cap)
+    {
+      struct nbslot *old = m->v;
+      size_t ocap = m->cap;
+
+      m->cap = m->cap ? m->cap * 2 : 1024;
+      m->v = xj_calloc (m->cap, sizeof *m->v);
+      m->n = 0;
+      for (size_t k = 0; k < ocap; k++)
+        if (old[k].h)
+          nbmap_put (m, old[k].h, old[k].id);
+      free (old);
+    }
+  for (i = (size_t) h & (m->cap - 1); m->v[i].h; i = (i + 1) & (m->cap - 1))
+    ;
+  m->v[i] = (struct nbslot) { h, id };
+  m->n++;
+}
+
+/* Up to @max ids under @h into @ids; their number. */
+static size_t
+nbmap_get (const struct nbmap *m, uint64_t h, int64_t *ids, size_t max)
+{
+  size_t n = 0;
+
+  if (0 == m->cap)
+    return 0;
+  for (size_t i = (size_t) h & (m->cap - 1); m->v[i].h && n < max;
+       i = (i + 1) & (m->cap - 1))
+    if (m->v[i].h == h)
+      ids[n++] = m->v[i].id;
+  return n;
+}
+
+static void
+nbmap_fini (struct nbmap *m)
+{
+  free (m->v);
+  memset (m, 0, sizeof *m);
+}
+
 /* ---------------------------------------------------------------- errors */
 
 #define NOTEXT UINT32_MAX
@@ -412,6 +477,7 @@ struct run {
   struct hset regnos_reg;   /* bulk: hashes of the registry's numbers */
   struct hset dupkeys;      /* dkhash of the rows inserted (and, in bulk
                                mode, of the registry's students) */
+  struct nbmap namebirth;   /* bulk: name + birth date -> ids */
   int64_t *suspects;        /* ids inserted whose key was seen before */
   size_t nsusp, capsusp;
   bool regnos_all;          /* bulk: the two sets know every number */
@@ -901,6 +967,57 @@ rules (struct run *r, struct rec *x, const struct school_ent *se)
     }
 }
 
+/* 补建学籍 (a row not for grade 1): the person must hold no record under
+   any identity -- registration's rule, xj_identity_admit.  The ID itself
+   was checked above (the file's set); in bulk mode, with the indexes
+   dropped, the candidates come from memory: the name + birth-date map
+   and the registry-number sets (G + the ID in neither: no former
+   number). */
+static enum xj_err
+rebuild_check (struct run *r, struct rec *x)
+{
+  struct xj_student *s = &x->s;
+  struct xj_identity_src src = { .id_checked = true };
+  struct xj_identity_hits hits = { 0 };
+  int64_t same[50], holder = 0, school = 0;
+  struct school_ent *hs;
+  const char *name, *how;
+  int col;
+  enum xj_err e;
+
+  if (r->res->bulk)
+    {
+      char g[sizeof s->id_no + 1];
+      uint64_t gh;
+
+      xj_snprintf (g, sizeof g, "G%s", s->id_no);
+      gh = fnv1a (g, strlen (g));
+      src.no_former = ! hset_has (&r->regnos, gh)
+                      && ! hset_has (&r->regnos_reg, gh);
+      src.same_given = true;
+      src.same = same;
+      src.nsame = nbmap_get (&r->namebirth, nb_hash (s->name, s->birth_date),
+                             same, sizeof same / sizeof same[0]);
+    }
+  e = xj_identity_admit (r->db, s, &src, &hits, &holder, &school);
+  if (XJ_E_DUPLICATE_PERSON != e && XJ_E_ID_EXISTS != e)
+    return e;
+  how = XJ_E_ID_EXISTS == e ? "身份证件号相同"
+        : XJ_MATCH_PERSON == hits.h[0].match ? "姓名、出生日期和监护人相同"
+                                             : "身份证件号是其曾用学籍号";
+  hs = school_by_id (r, school);
+  col = fi_col (r, r->fi_id_no, &name);
+  if (NULL == hs)
+    return XJ_E_DB;
+  if (xj_scope_school (r->o->user, hs->id, hs->s.county_code))
+    row_err (x, col, name, s->id_no, e, "%s（已在%s（%s）有学籍：%s）",
+             xj_err_zh (e), hs->s.name, hs->code, how);
+  else
+    row_err (x, col, name, s->id_no, e, "%s（已在其他学校有学籍）",
+             xj_err_zh (e));
+  return XJ_E_OK;
+}
+
 /* Stage 2 (the transaction's thread): school and scope, grade at the
    school, the ID in the file and in the registry, class, registry
    number, insert. */
@@ -995,6 +1112,9 @@ stage2 (struct run *r, struct rec *x)
       r->res->already++;
       return XJ_E_OK;
     }
+  if (0 == x->nrerr && se && xj_identity_is_rebuild (s)
+      && XJ_E_OK != (e = rebuild_check (r, x)))
+    return e;
   /* class: resolved (and created) only for an otherwise valid row */
   if (0 == x->nrerr && se && '\0' != x->klass[0])
     {
@@ -1130,6 +1250,8 @@ stage2 (struct run *r, struct rec *x)
     return e;
   if (x->dkhash)
     hset_add (&r->dupkeys, x->dkhash);
+  if (r->res->bulk)
+    nbmap_put (&r->namebirth, nb_hash (s->name, s->birth_date), s->id);
   if (suspect)
     *XJ_VEC_PUSH (r->suspects, r->nsusp, r->capsusp) = s->id;
   if (++r->ev_n >= EVENT_BATCH)
@@ -1248,12 +1370,14 @@ preload_regno_cb (void *cls, const char *regno)
 }
 
 static void
-preload_dupkey_cb (void *cls, const char *name, const char *birth,
-                   const char *phone)
+preload_dupkey_cb (void *cls, int64_t id, const char *name,
+                   const char *birth, const char *phone)
 {
   struct run *r = cls;
 
-  hset_add (&r->dupkeys, dupkey_hash (name, birth, phone));
+  if (phone[0])
+    hset_add (&r->dupkeys, dupkey_hash (name, birth, phone));
+  nbmap_put (&r->namebirth, nb_hash (name, birth), id);
 }
 
 static void
@@ -1271,6 +1395,7 @@ run_reset (struct run *r)
   hset_fini (&r->regnos);
   hset_fini (&r->regnos_reg);
   hset_fini (&r->dupkeys);
+  nbmap_fini (&r->namebirth);
   r->nsusp = 0;
   r->regnos_all = false;
   r->first_id = r->last_id = r->ev_after = 0;
@@ -1518,6 +1643,7 @@ import_txn (struct xj_db *db, void *cls)
       sset_init (&r->ids);
       hset_fini (&r->regnos);
       hset_fini (&r->regnos_reg);
+      nbmap_fini (&r->namebirth);
       report_progress (r, "indexing");
       t = xj_mono_ms ();
       if (XJ_E_OK != (e = xj_istore_create_indexes (db)))
@@ -1696,6 +1822,7 @@ xj_import_run (struct xj_db *db, const struct xj_import_opts *o,
   memset (&r->regnos, 0, sizeof r->regnos);
   memset (&r->regnos_reg, 0, sizeof r->regnos_reg);
   memset (&r->dupkeys, 0, sizeof r->dupkeys);
+  memset (&r->namebirth, 0, sizeof r->namebirth);
   sset_init (&r->classes);
   if (0 != pthread_create (&ac.th, NULL, &hash_thread, &hj))
     {
@@ -1725,6 +1852,7 @@ xj_import_run (struct xj_db *db, const struct xj_import_opts *o,
   hset_fini (&r->regnos);
   hset_fini (&r->regnos_reg);
   hset_fini (&r->dupkeys);
+  nbmap_fini (&r->namebirth);
   free (r->suspects);
   free (r->schools);
   sset_fini (&r->classes);

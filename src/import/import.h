@@ -134,22 +134,28 @@ struct xj_import_job_new {
   const char *sheet;       /* NULL = first */
 };
 
-/* Record a queued job and wake the worker (started on first use; it opens
-   its own connection to @db_path).  Runs its own short transaction. */
-enum xj_err xj_import_job_submit (struct xj_db *db, const char *db_path,
+/* Queue a job and wake the worker (started on first use; it opens its
+   own connections).  The queue is in the auth store @auth: this waits
+   for no registry writer (@db, the registry, is only read: settings and
+   limits).  Runs its own short transaction of @auth. */
+enum xj_err xj_import_job_submit (struct xj_db *db, struct xj_db *auth,
                                   const struct xj_import_job_new *n,
                                   int64_t *id);
-/* The job as JSON (status, counts, progress, first errors), or
-   XJ_E_NOT_FOUND if missing or not visible to @u (owner or admin).
-   Caller owns *out. */
-enum xj_err xj_import_job_get (struct xj_db *db, const struct xj_user *u,
-                               int64_t id, json_t **out);
+/* The job as JSON (status, counts, progress, first errors), queued or
+   not, or XJ_E_NOT_FOUND if missing or not visible to @u (owner or
+   admin).  Caller owns *out. */
+enum xj_err xj_import_job_get (struct xj_db *db, struct xj_db *auth,
+                               const struct xj_user *u, int64_t id,
+                               json_t **out);
 /* @u's recent jobs (admin: everybody's), newest first, JSON array. */
-enum xj_err xj_import_job_list (struct xj_db *db, const struct xj_user *u,
-                                int64_t limit, json_t **out);
-/* Cancel a queued or running job (owner or admin). */
-enum xj_err xj_import_job_cancel (struct xj_db *db, const struct xj_user *u,
-                                  int64_t id, char *status_out, size_t sz);
+enum xj_err xj_import_job_list (struct xj_db *db, struct xj_db *auth,
+                                const struct xj_user *u, int64_t limit,
+                                json_t **out);
+/* Cancel a queued or running job (owner or admin): "cancelled" (was
+   queued), "cancelling" (running: it rolls back) or the status it has. */
+enum xj_err xj_import_job_cancel (struct xj_db *db, struct xj_db *auth,
+                                  const struct xj_user *u, int64_t id,
+                                  char *status_out, size_t sz);
 /* Path of the job's error report (caller frees), XJ_E_NOT_FOUND if none. */
 enum xj_err xj_import_job_report (struct xj_db *db, const struct xj_user *u,
                                   int64_t id, char **path);

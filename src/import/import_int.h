@@ -88,11 +88,13 @@ enum xj_err xj_istore_cache (struct xj_db *db, bool big);
 /* temp_store FILE (@file) or back to MEMORY; outside a transaction. */
 enum xj_err xj_istore_temp_file (struct xj_db *db, bool file);
 enum xj_err xj_istore_drop_indexes (struct xj_db *db);
-/* Suspected duplicates: every (name, birth date, guardian phone) of the
-   registry; is one in use; flag student @id against the students before
-   it with that key and another ID (*flagged: some were). */
+/* Suspected duplicates and the 补建学籍 check: every (id, name, birth
+   date, guardian phone or "") of the registry; is one in use; flag
+   student @id against the students before it with that key and another
+   ID (*flagged: some were). */
 enum xj_err xj_istore_each_dupkey (struct xj_db *db,
-                                   void (*cb) (void *cls, const char *name,
+                                   void (*cb) (void *cls, int64_t id,
+                                               const char *name,
                                                const char *birth,
                                                const char *phone),
                                    void *cls);
@@ -103,21 +105,30 @@ enum xj_err xj_istore_flag_dups (struct xj_db *db, int64_t id,
                                  const char *at, bool *flagged);
 enum xj_err xj_istore_create_indexes (struct xj_db *db);
 
-/* The imports table (jobs). */
+/* A job: the registry's imports table once the worker took it, the auth
+   store's import_queue before (import_queue_store.c). */
 struct xj_istore_job {
   int64_t id;
   int64_t user_id;
   const char *username, *ip, *scope_region, *file_name, *file_path,
-    *options;
+    *options, *created_at;
   int64_t scope_school_id;
   uint64_t file_size, rows_total;
-  /* filled by xj_istore_job_next */
-  char path_buf[1200], name_buf[300], options_buf[512], ip_buf[64];
+  /* filled by xj_istore_queue_load */
+  char path_buf[1200], name_buf[300], options_buf[512], ip_buf[64],
+    user_buf[128], region_buf[16], created_buf[40];
 };
-enum xj_err xj_istore_job_insert (struct xj_db *db,
-                                  const struct xj_istore_job *j, int64_t *id);
-/* Oldest queued job into @j (XJ_E_NOT_FOUND when none). */
-enum xj_err xj_istore_job_next (struct xj_db *db, struct xj_istore_job *j);
+/* The registry's row for @j (status queued, id j->id), unless one with
+   that id exists already (then nothing changes). */
+enum xj_err xj_istore_job_take (struct xj_db *db,
+                                const struct xj_istore_job *j);
+/* The largest id in the registry's imports (0 if none). */
+enum xj_err xj_istore_job_max_id (struct xj_db *db, int64_t *id);
+/* Rows left 'queued' in the registry (never run) -> failed; @cb gets
+   each one's upload to delete. */
+enum xj_err xj_istore_job_unrun (struct xj_db *db,
+                                 void (*cb) (void *cls, const char *path),
+                                 void *cls);
 /* queued -> running; *started false if it was no longer queued. */
 enum xj_err xj_istore_job_start (struct xj_db *db, int64_t id, bool *started);
 enum xj_err xj_istore_job_finish (struct xj_db *db, int64_t id,
@@ -127,11 +138,6 @@ enum xj_err xj_istore_job_finish (struct xj_db *db, int64_t id,
                                   const char *errors_json);
 /* Jobs left 'running' by a stopped server -> failed. */
 enum xj_err xj_istore_job_interrupted (struct xj_db *db);
-/* queued -> cancelled; *done tells whether it was queued; @path gets the
-   upload to delete. */
-enum xj_err xj_istore_job_cancel_queued (struct xj_db *db, int64_t id,
-                                         bool *done, char *path,
-                                         size_t pathsz);
 /* One job as JSON (caller owns) and its report path (caller frees; "" =
    none; @report may be NULL). */
 enum xj_err xj_istore_job_get (struct xj_db *db, int64_t id, json_t **out,
@@ -139,16 +145,55 @@ enum xj_err xj_istore_job_get (struct xj_db *db, int64_t id, json_t **out,
 /* Jobs of @user_id (0 = all), newest first, appended to @arr. */
 enum xj_err xj_istore_job_list (struct xj_db *db, int64_t user_id,
                                 int64_t limit, json_t *arr);
+/* Run @st ($1 user id or 0, $2 limit) appending each row of JOB_COLS's
+   shape to @arr as a job object. */
+enum xj_err xj_istore_jobs_q (struct xj_db *db, struct xj_db_stmt *st,
+                              int64_t user_id, int64_t limit, json_t *arr);
+/* A row of JOB_COLS's shape as the API's job object. */
+struct xj_db_row;
+json_t *xj_istore_job_json (const struct xj_db_row *r);
+
+/* ---- the queue, in the auth store (import_queue_store.c) ---- */
+/* Queue @j; its id (into *id) is above @min_id and every id queued
+   before. */
+enum xj_err xj_istore_queue_insert (struct xj_db *auth,
+                                    const struct xj_istore_job *j,
+                                    int64_t min_id, int64_t *id);
+/* The oldest queued (or cancelled, not yet recorded) job's id;
+   XJ_E_NOT_FOUND when the queue is empty. */
+enum xj_err xj_istore_queue_next (struct xj_db *auth, int64_t *id);
+/* Job @id into @j (its strings in @j's buffers); *cancelled when it was
+   cancelled while queued. */
+enum xj_err xj_istore_queue_load (struct xj_db *auth, int64_t id,
+                                  struct xj_istore_job *j, bool *cancelled);
+/* The worker took @id (its registry row exists). */
+enum xj_err xj_istore_queue_delete (struct xj_db *auth, int64_t id);
+/* queued -> cancelled; *done tells whether it was queued; @path gets the
+   upload to delete. */
+enum xj_err xj_istore_queue_cancel (struct xj_db *auth, int64_t id,
+                                    bool *done, char *path, size_t pathsz);
+/* One queued job as JSON, XJ_E_NOT_FOUND if not in the queue. */
+enum xj_err xj_istore_queue_get (struct xj_db *auth, int64_t id,
+                                 json_t **out);
+/* Queued jobs of @user_id (0 = all), newest first, appended to @arr. */
+enum xj_err xj_istore_queue_list (struct xj_db *auth, int64_t user_id,
+                                  int64_t limit, json_t *arr);
 
 /* An integer setting (settings table) >= 0, or @def when unset/junk. */
 enum xj_err xj_istore_setting_int (struct xj_db *db, const char *key,
                                    int64_t def, int64_t *out);
-/* Queued and running jobs, in all and of one user. */
+/* Queued and running jobs, in all and of one user: the registry's
+   (xj_istore_job_usage, taken or running) and the auth store's queue
+   (xj_istore_queue_usage) each ADD to @u. */
 struct xj_istore_usage {
   int64_t jobs, bytes, user_jobs, user_bytes;
 };
-enum xj_err xj_istore_queue_usage (struct xj_db *db, int64_t user_id,
+enum xj_err xj_istore_job_usage (struct xj_db *db, int64_t user_id,
+                                 struct xj_istore_usage *u);
+enum xj_err xj_istore_queue_usage (struct xj_db *auth, int64_t user_id,
                                    struct xj_istore_usage *u);
+/* Row callback adding (jobs, bytes, user's jobs, user's bytes) to @cls. */
+int xj_istore_usage_row (void *cls, const struct xj_db_row *r);
 /* Finished jobs not yet expired that finished before @before (ISO time),
    up to 200 per call, with their report path ("" = none). */
 typedef void (*xj_istore_expired_cb) (void *cls, int64_t id,

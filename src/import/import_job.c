@@ -1,6 +1,10 @@
-/* import_job.c -- background imports for the API: a queue in the
- * `imports` table and ONE worker thread that runs one import at a time on
- * its own database connection.
+/* import_job.c -- background imports for the API: a queue in the auth
+ * store (import_queue_store.c) and ONE worker thread that runs one import
+ * at a time on its own database connections.  Queuing, listing and
+ * cancelling a queued job write only the auth store: they never wait for
+ * the registry's writer lock, which the running import holds.  The
+ * worker, when it takes a job, writes its registry row (`imports`, same
+ * id) and then removes it from the queue.
  *
  * Progress of the running import lives here in memory (under `lock`):
  * the import's single write transaction holds SQLite's writer lock until
@@ -32,42 +36,10 @@ static char *worker_db_path;
 static atomic_bool cancel_flag;
 /* the running job */
 static int64_t cur_id;
-/* Queued jobs whose cancel arrived before they started (under lock).  A
-   cancel must not wait for the writer lock: the running import holds it
-   for its whole transaction, and the next job may start and finish first.
-   Grows as needed (at most the queued jobs, which the queue limits
-   bound): a cancel answered "cancelling" is never dropped. */
-static int64_t *pending_cancels;
-static size_t npending_cancels, cap_pending_cancels;
-
-/* Under lock: remember a cancel for when the worker takes @id. */
-static void
-add_pending_cancel (int64_t id)
-{
-  for (size_t i = 0; i < npending_cancels; i++)
-    if (pending_cancels[i] == id)
-      return;
-  if (npending_cancels == cap_pending_cancels)
-    {
-      cap_pending_cancels = cap_pending_cancels ? 2 * cap_pending_cancels : 16;
-      pending_cancels = xj_realloc (pending_cancels, cap_pending_cancels
-                                                       * sizeof *pending_cancels);
-    }
-  pending_cancels[npending_cancels++] = id;
-}
-
-/* Under lock: remove @id from the pending cancels; true if it was there. */
-static bool
-take_pending_cancel (int64_t id)
-{
-  for (size_t i = 0; i < npending_cancels; i++)
-    if (pending_cancels[i] == id)
-      {
-        pending_cancels[i] = pending_cancels[--npending_cancels];
-        return true;
-      }
-  return false;
-}
+/* Held while the worker makes a queued job the current one, and while a
+   cancel decides between "current" (flag) and "queued" (the queue row):
+   a cancel is then never lost between the two. */
+static pthread_mutex_t take_lock = PTHREAD_MUTEX_INITIALIZER;
 /* Retention (default; setting import_retention_days) and how often the
    worker looks for expired jobs besides at start. */
 #define XJ_IMPORT_RETENTION_DAYS 30
@@ -124,16 +96,32 @@ finish_txn (struct xj_db *db, void *cls)
 }
 
 static enum xj_err
-next_txn (struct xj_db *db, void *cls)
+take_txn (struct xj_db *db, void *cls)
 {
-  return xj_istore_job_next (db, cls);
+  return xj_istore_job_take (db, cls);
+}
+
+static enum xj_err
+unqueue_txn (struct xj_db *auth, void *cls)
+{
+  return xj_istore_queue_delete (auth, *(int64_t *) cls);
+}
+
+static void
+unlink_cb (void *cls, const char *path)
+{
+  (void) cls;
+  if (path[0])
+    unlink (path);
 }
 
 static enum xj_err
 interrupted_txn (struct xj_db *db, void *cls)
 {
+  enum xj_err e = xj_istore_job_interrupted (db);
+
   (void) cls;
-  return xj_istore_job_interrupted (db);
+  return XJ_E_OK != e ? e : xj_istore_job_unrun (db, &unlink_cb, NULL);
 }
 
 /* First 200 errors as JSON text (caller frees). */
@@ -201,19 +189,9 @@ run_job (struct xj_db *db, struct xj_istore_job *j)
   enum xj_err e;
 
   memset (&res, 0, sizeof res);
-  /* This job is the current one BEFORE its row says "running": a cancel
-     arriving in between then finds it here and sets the flag, instead of
-     finding it neither queued nor current and being lost. */
-  pthread_mutex_lock (&lock);
-  memset (&cur_p, 0, sizeof cur_p);
-  cur_p.phase = "reading";
-  cur_id = j->id;
-  cur_t0 = xj_mono_ms ();
-  /* a job cancelled while queued is recorded as cancelled without
-     running (below) */
-  atomic_store (&cancel_flag,
-                atomic_load (&stopping) || take_pending_cancel (j->id));
-  pthread_mutex_unlock (&lock);
+  /* take_job made it the current job, its cancel flag set if it was
+     cancelled while queued (recorded as cancelled below, without
+     running) */
   if (XJ_E_OK != xj_db_txn_run (db, "import_job_start", true, &start_txn, &t)
       || ! t.started)
     goto out;
@@ -420,23 +398,90 @@ wait_until (int64_t until_ms)
   pthread_cond_timedwait (&cond, &lock, &ts);
 }
 
+/* Take the oldest job off the queue: make it the current one (so that a
+   cancel from now on sets the flag instead of writing the queue row),
+   read it, write its registry row, then drop it from the queue.
+   XJ_E_NOT_FOUND when the queue is empty; another error (the registry
+   busy, say, under a CLI import) leaves it queued for a later try. */
+static enum xj_err
+take_job (struct xj_db *db, struct xj_db *auth, struct xj_istore_job *j)
+{
+  int64_t id;
+  bool cancelled = false;
+  enum xj_err e;
+
+  if (XJ_E_OK != (e = xj_istore_queue_next (auth, &id)))
+    return e;
+  pthread_mutex_lock (&take_lock);
+  pthread_mutex_lock (&lock);
+  memset (&cur_p, 0, sizeof cur_p);
+  cur_p.phase = "reading";
+  cur_id = id;
+  cur_t0 = xj_mono_ms ();
+  atomic_store (&cancel_flag, atomic_load (&stopping));
+  pthread_mutex_unlock (&lock);
+  e = xj_istore_queue_load (auth, id, j, &cancelled);
+  pthread_mutex_unlock (&take_lock);
+  if (cancelled)
+    atomic_store (&cancel_flag, true);
+  if (XJ_E_OK == e)
+    e = xj_db_txn_run (db, "import_job_take", true, &take_txn, j);
+  if (XJ_E_OK == e)
+    e = xj_db_txn_run (auth, "import_job_unqueue", true, &unqueue_txn, &id);
+  if (XJ_E_OK != e)
+    {
+      pthread_mutex_lock (&lock);
+      cur_id = 0;
+      pthread_mutex_unlock (&lock);
+    }
+  return e;
+}
+
+/* Run queued jobs until the queue is empty or the server stops. */
+static void
+run_queue (struct xj_db *db, struct xj_db *auth, struct xj_istore_job *j)
+{
+  while (! atomic_load (&stopping))
+    {
+      enum xj_err e = take_job (db, auth, j);
+
+      if (XJ_E_NOT_FOUND == e)
+        return;
+      if (XJ_E_OK == e)
+        {
+          run_job (db, j);
+          continue;
+        }
+      XJ_WARN ("import worker: cannot take the next job now (%s), retrying",
+               xj_err_code (e));
+      pthread_mutex_lock (&lock);
+      if (! atomic_load (&stopping))
+        wait_until (xj_mono_ms () + 1000);
+      pthread_mutex_unlock (&lock);
+    }
+}
+
 static void *
 worker_main (void *cls)
 {
-  struct xj_db *db = NULL;
+  struct xj_db *db = NULL, *auth = NULL;
   struct xj_istore_job *j = xj_malloc (sizeof *j);
+  char auth_path[1200];
 
   (void) cls;
-  if (XJ_E_OK != xj_db_open (worker_db_path, XJ_DB_OPEN_EXISTING, &db))
+  xj_db_auth_path (worker_db_path, auth_path, sizeof auth_path);
+  if (XJ_E_OK != xj_db_open (worker_db_path, XJ_DB_OPEN_EXISTING, &db)
+      || XJ_E_OK != xj_db_open (auth_path, XJ_DB_OPEN_AUTH, &auth))
     {
       XJ_ERROR ("import worker: cannot open the database");
+      if (db)
+        xj_db_close (db);
       free (j);
       return NULL;
     }
   xj_db_txn_run (db, "import_job_interrupted", true, &interrupted_txn, NULL);
   for (;;)
     {
-      enum xj_err e;
       int64_t next_expiry = xj_mono_ms () + XJ_IMPORT_EXPIRE_EVERY_MS;
 
       expire_jobs (db);
@@ -451,14 +496,9 @@ worker_main (void *cls)
           break;
         }
       pthread_mutex_unlock (&lock);
-      while (! atomic_load (&stopping))
-        {
-          e = xj_db_txn_run (db, "import_job_next", false, &next_txn, j);
-          if (XJ_E_OK != e)
-            break;
-          run_job (db, j);
-        }
+      run_queue (db, auth, j);
     }
+  xj_db_close (auth);
   xj_db_close (db);
   free (j);
   return NULL;
@@ -508,6 +548,7 @@ xj_import_worker_stop (void)
 }
 
 struct submit_ctx {
+  struct xj_db *db;                 /* the registry: only read */
   struct xj_istore_job *j;
   int64_t id;
 };
@@ -515,7 +556,8 @@ struct submit_ctx {
 /* The queue's limits (settings; defaults in docs/api.md): jobs and
    bytes queued or running, per user and in all. */
 static enum xj_err
-queue_check (struct xj_db *db, const struct xj_istore_job *j)
+queue_check (struct xj_db *db, struct xj_db *auth,
+             const struct xj_istore_job *j)
 {
   static const struct {
     const char *key;
@@ -526,11 +568,12 @@ queue_check (struct xj_db *db, const struct xj_istore_job *j)
     { "import_queue_max_jobs_per_user", 5 },
     { "import_queue_max_bytes_per_user", 1LL << 30 },
   };
-  struct xj_istore_usage u;
+  struct xj_istore_usage u = { 0 };
   int64_t v[4], have[4];
   enum xj_err e;
 
-  if (XJ_E_OK != (e = xj_istore_queue_usage (db, j->user_id, &u)))
+  if (XJ_E_OK != (e = xj_istore_job_usage (db, j->user_id, &u))
+      || XJ_E_OK != (e = xj_istore_queue_usage (auth, j->user_id, &u)))
     return e;
   have[0] = u.jobs + 1;
   have[1] = u.bytes + (int64_t) j->file_size;
@@ -547,21 +590,27 @@ queue_check (struct xj_db *db, const struct xj_istore_job *j)
   return XJ_E_OK;
 }
 
+/* A transaction of the auth store; the registry is only read (WAL: no
+   wait for its writer). */
 static enum xj_err
-submit_txn (struct xj_db *db, void *cls)
+submit_txn (struct xj_db *auth, void *cls)
 {
   struct submit_ctx *c = cls;
-  enum xj_err e = queue_check (db, c->j);
+  int64_t max_id;
+  enum xj_err e = queue_check (c->db, auth, c->j);
 
-  return XJ_E_OK != e ? e : xj_istore_job_insert (db, c->j, &c->id);
+  if (XJ_E_OK == e)
+    e = xj_istore_job_max_id (c->db, &max_id);
+  return XJ_E_OK != e ? e : xj_istore_queue_insert (auth, c->j, max_id,
+                                                    &c->id);
 }
 
 enum xj_err
-xj_import_job_submit (struct xj_db *db, const char *db_path,
+xj_import_job_submit (struct xj_db *db, struct xj_db *auth,
                       const struct xj_import_job_new *n, int64_t *id)
 {
   struct xj_istore_job *j = xj_calloc (1, sizeof *j);
-  struct submit_ctx c = { j, 0 };
+  struct submit_ctx c = { db, j, 0 };
   json_t *opts = json_pack ("{s:b, s:b, s:b}", "dry_run", n->dry_run,
                             "valid_only", n->valid_only, "create_classes",
                             n->create_classes);
@@ -583,14 +632,14 @@ xj_import_job_submit (struct xj_db *db, const char *db_path,
   j->file_size = n->file_size;
   j->rows_total = n->file_size / 250;
   j->options = otext;
-  e = xj_db_txn_run (db, "import_job_submit", true, &submit_txn, &c);
+  e = xj_db_txn_run (auth, "import_job_submit", true, &submit_txn, &c);
   free (otext);
   json_decref (opts);
   free (j);
   if (XJ_E_OK != e)
     return e;
   *id = c.id;
-  worker_wake (db_path);
+  worker_wake (xj_db_path (db));
   return XJ_E_OK;
 }
 
@@ -667,12 +716,33 @@ add_progress (json_t *job, int64_t id)
                atomic_load (&cancel_flag)));
 }
 
+/* Job @id wherever it is: the queue is read first, the registry second,
+   so that a job the worker moves in between is found (it writes the
+   registry's row before it drops the queue's); the registry's row wins. */
+static enum xj_err
+job_find (struct xj_db *db, struct xj_db *auth, int64_t id, json_t **out)
+{
+  json_t *q = NULL;
+  enum xj_err e = xj_istore_queue_get (auth, id, &q);
+
+  if (XJ_E_OK != e && XJ_E_NOT_FOUND != e)
+    return e;
+  e = xj_istore_job_get (db, id, out, NULL);
+  if (XJ_E_NOT_FOUND == e && q)
+    {
+      *out = q;
+      return XJ_E_OK;
+    }
+  json_decref (q);
+  return e;
+}
+
 enum xj_err
-xj_import_job_get (struct xj_db *db, const struct xj_user *u, int64_t id,
-                   json_t **out)
+xj_import_job_get (struct xj_db *db, struct xj_db *auth,
+                   const struct xj_user *u, int64_t id, json_t **out)
 {
   json_t *j;
-  enum xj_err e = xj_istore_job_get (db, id, &j, NULL);
+  enum xj_err e = job_find (db, auth, id, &j);
 
   *out = NULL;
   if (XJ_E_OK != e)
@@ -687,28 +757,64 @@ xj_import_job_get (struct xj_db *db, const struct xj_user *u, int64_t id,
   return XJ_E_OK;
 }
 
-enum xj_err
-xj_import_job_list (struct xj_db *db, const struct xj_user *u, int64_t limit,
-                    json_t **out)
+static int
+by_id_desc (const void *a, const void *b)
 {
-  json_t *a = json_array ();
-  enum xj_err e = xj_istore_job_list (db, XJ_ROLE_ADMIN == u->role ? 0
-                                                                  : u->id,
-                                      limit, a);
+  json_int_t x = json_integer_value (json_object_get (*(json_t *const *) a,
+                                                      "id"));
+  json_int_t y = json_integer_value (json_object_get (*(json_t *const *) b,
+                                                      "id"));
+
+  return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/* The queue's jobs @q and the registry's @a, newest first, each id once
+   (the registry's), at most @limit: a new array. */
+static json_t *
+merge_jobs (json_t *q, json_t *a, int64_t limit)
+{
+  size_t n = json_array_size (q) + json_array_size (a), k = 0;
+  json_t **v = xj_calloc (n ? n : 1, sizeof *v);
+  json_t *out = json_array ();
+  size_t i;
+  json_t *x;
+
+  json_array_foreach (a, i, x)
+    v[k++] = x;
+  json_array_foreach (q, i, x)
+    v[k++] = x;
+  /* stable for equal ids: the registry's (first) is kept */
+  qsort (v, k, sizeof *v, &by_id_desc);
+  for (i = 0; i < k && (int64_t) json_array_size (out) < limit; i++)
+    if (0 == i || by_id_desc (&v[i - 1], &v[i]) != 0)
+      json_array_append (out, v[i]);
+  free (v);
+  return out;
+}
+
+enum xj_err
+xj_import_job_list (struct xj_db *db, struct xj_db *auth,
+                    const struct xj_user *u, int64_t limit, json_t **out)
+{
+  int64_t who = XJ_ROLE_ADMIN == u->role ? 0 : u->id;
+  json_t *q = json_array (), *a = json_array ();
+  enum xj_err e = xj_istore_queue_list (auth, who, limit, q);
   size_t i;
   json_t *v;
 
+  if (XJ_E_OK == e)
+    e = xj_istore_job_list (db, who, limit, a);
+  if (XJ_E_OK == e)
+    *out = merge_jobs (q, a, limit);
+  json_decref (q);
+  json_decref (a);
   if (XJ_E_OK != e)
-    {
-      json_decref (a);
-      return e;
-    }
-  json_array_foreach (a, i, v)
+    return e;
+  json_array_foreach (*out, i, v)
     {
       json_object_del (v, "errors");
       add_progress (v, json_integer_value (json_object_get (v, "id")));
     }
-  *out = a;
   return XJ_E_OK;
 }
 
@@ -719,22 +825,23 @@ struct cancel_ctx {
 };
 
 static enum xj_err
-cancel_txn (struct xj_db *db, void *cls)
+cancel_txn (struct xj_db *auth, void *cls)
 {
   struct cancel_ctx *c = cls;
 
-  return xj_istore_job_cancel_queued (db, c->id, &c->done, c->path,
-                                      sizeof c->path);
+  return xj_istore_queue_cancel (auth, c->id, &c->done, c->path,
+                                 sizeof c->path);
 }
 
 enum xj_err
-xj_import_job_cancel (struct xj_db *db, const struct xj_user *u, int64_t id,
-                      char *status_out, size_t sz)
+xj_import_job_cancel (struct xj_db *db, struct xj_db *auth,
+                      const struct xj_user *u, int64_t id, char *status_out,
+                      size_t sz)
 {
   json_t *j;
   struct cancel_ctx c = { .id = id };
   bool running;
-  enum xj_err e = xj_istore_job_get (db, id, &j, NULL);
+  enum xj_err e = job_find (db, auth, id, &j);
 
   if (XJ_E_OK != e)
     return e;
@@ -743,53 +850,32 @@ xj_import_job_cancel (struct xj_db *db, const struct xj_user *u, int64_t id,
       json_decref (j);
       return XJ_E_NOT_FOUND;
     }
-  /* the running one: no database write needed (and none possible while
-     its transaction holds the writer lock) */
+  /* the current one: a flag (no database write, and none possible in
+     the registry while its transaction holds the writer lock); a queued
+     one: its queue row, in the auth store (take_job cannot take it in
+     between: take_lock) */
+  pthread_mutex_lock (&take_lock);
   pthread_mutex_lock (&lock);
   running = cur_id == id;
   if (running)
     atomic_store (&cancel_flag, true);
   pthread_mutex_unlock (&lock);
-  if (running)
+  e = running ? XJ_E_OK
+              : xj_db_txn_run (auth, "import_job_cancel", true, &cancel_txn,
+                               &c);
+  pthread_mutex_unlock (&take_lock);
+  if (XJ_E_OK != e)
     {
-      xj_strlcpy (status_out, "cancelling", sz);
       json_decref (j);
-      return XJ_E_OK;
+      return e;
     }
-  if (0 == strcmp (job_status (j), "queued"))
-    {
-      bool busy;
-
-      /* While another import runs it holds the writer lock for its whole
-         transaction: do not wait for it (the next job could start and
-         finish first); remember the cancel for when the worker takes the
-         job.  Otherwise mark the row cancelled now. */
-      pthread_mutex_lock (&lock);
-      busy = 0 != cur_id;
-      pthread_mutex_unlock (&lock);
-      e = busy ? XJ_E_DB_BUSY
-               : xj_db_txn_run (db, "import_job_cancel", true, &cancel_txn,
-                                &c);
-      if (XJ_E_OK == e && c.done)
-        {
-          if (c.path[0])
-            unlink (c.path);
-          xj_strlcpy (status_out, "cancelled", sz);
-          json_decref (j);
-          return XJ_E_OK;
-        }
-      pthread_mutex_lock (&lock);
-      if (cur_id == id)
-        atomic_store (&cancel_flag, true);
-      else
-        add_pending_cancel (id);
-      pthread_mutex_unlock (&lock);
-      xj_strlcpy (status_out, "cancelling", sz);
-      json_decref (j);
-      return XJ_E_OK;
-    }
-  xj_strlcpy (status_out, job_status (j), sz);
+  if (c.done && c.path[0])
+    unlink (c.path);
+  xj_strlcpy (status_out, running ? "cancelling"
+                          : c.done ? "cancelled" : job_status (j), sz);
   json_decref (j);
+  if (c.done)
+    worker_wake (xj_db_path (db)); /* it records it in the registry */
   return XJ_E_OK;
 }
 

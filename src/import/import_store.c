@@ -68,14 +68,21 @@ count_cb (void *cls, const struct xj_db_row *r)
   return 1;
 }
 
-enum xj_err
-xj_istore_count_students (struct xj_db *db, int64_t *n)
+/* One integer from @st (no parameters) into *n, 0 if no row. */
+static enum xj_err
+one_int (struct xj_db *db, struct xj_db_stmt *st, int64_t *n)
 {
   enum xj_qs qs;
 
   *n = 0;
-  qs = xj_db_q (db, &st_imp_count, XJ_DB_NOPARAMS, &count_cb, n);
+  qs = xj_db_q (db, st, XJ_DB_NOPARAMS, &count_cb, n);
   return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}
+
+enum xj_err
+xj_istore_count_students (struct xj_db *db, int64_t *n)
+{
+  return one_int (db, &st_imp_count, n);
 }
 
 struct each_ctx {
@@ -115,8 +122,8 @@ xj_istore_regno_used (struct xj_db *db, const char *regno, bool *used)
 
 /* ---- suspected duplicates (same rule as xj_student_dup_candidates) ---- */
 XJ_DB_STMT (st_imp_dupkeys,
-            "SELECT name, birth_date, guardian_phone FROM students"
-            " WHERE guardian_phone IS NOT NULL AND guardian_phone <> ''")
+            "SELECT id, name, birth_date, coalesce(guardian_phone, '')"
+            " FROM students")
 XJ_DB_STMT (st_imp_dupkey_used,
             "SELECT 1 FROM students WHERE name = $1 AND birth_date = $2"
             " AND guardian_phone = $3 LIMIT 1")
@@ -134,7 +141,7 @@ XJ_DB_STMT (st_imp_flag_dups,
 XJ_DB_STMT (st_imp_set_dup, "UPDATE students SET dup_flag = 1 WHERE id = $1")
 
 struct dupkey_ctx {
-  void (*cb) (void *cls, const char *name, const char *birth,
+  void (*cb) (void *cls, int64_t id, const char *name, const char *birth,
               const char *phone);
   void *cls;
 };
@@ -144,13 +151,14 @@ dupkey_cb (void *cls, const struct xj_db_row *r)
 {
   struct dupkey_ctx *c = cls;
 
-  c->cb (c->cls, xj_db_text (r, 0), xj_db_text (r, 1), xj_db_text (r, 2));
+  c->cb (c->cls, xj_db_int (r, 0), xj_db_text (r, 1), xj_db_text (r, 2),
+         xj_db_text (r, 3));
   return 0;
 }
 
 enum xj_err
 xj_istore_each_dupkey (struct xj_db *db,
-                       void (*cb) (void *cls, const char *name,
+                       void (*cb) (void *cls, int64_t id, const char *name,
                                    const char *birth, const char *phone),
                        void *cls)
 {
@@ -225,33 +233,22 @@ xj_istore_drop_indexes (struct xj_db *db)
    while this one reads the table, then merges them: the six indexes of a
    million students took 3.4-3.7 s instead of 5.9 s (bench/README.md).
    The second core is otherwise idle by then (the reader thread is done).
-   Both are put back when the import ends (xj_istore_cache). */
-XJ_DB_STMT (st_imp_cache_sort, "PRAGMA cache_size = -4096")
-XJ_DB_STMT (st_imp_threads_sort, "PRAGMA threads = 1")
-XJ_DB_STMT (st_imp_threads_normal, "PRAGMA threads = 0")
-
+   Both are put back when the import ends (xj_istore_cache).  SQLite
+   only: xj_db_tune (XJ_DB_TUNE_INDEX_SORT). */
 enum xj_err
 xj_istore_create_indexes (struct xj_db *db)
 {
-  struct xj_db_stmt *const v[] = { &st_imp_cache_sort, &st_imp_threads_sort,
-                                   &st_imp_create1, &st_imp_create2,
+  struct xj_db_stmt *const v[] = { &st_imp_create1, &st_imp_create2,
                                    &st_imp_create3, &st_imp_create4,
                                    &st_imp_create5, &st_imp_create6,
                                    &st_imp_create7 };
+  enum xj_err e = xj_db_tune (db, XJ_DB_TUNE_INDEX_SORT);
 
-  return run_all (db, v, sizeof v / sizeof v[0]);
+  return XJ_E_OK == e ? run_all (db, v, sizeof v / sizeof v[0]) : e;
 }
 
 /* ---- the imports table (background jobs, import_job.c) ---- */
 
-XJ_DB_STMT (st_job_insert,
-            "INSERT INTO imports (user_id, username, ip, scope_school_id,"
-            " scope_region, file_name, file_path, file_size, options, status,"
-            " rows_total, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8,"
-            " $9, 'queued', $10, $11)")
-XJ_DB_STMT (st_job_next,
-            "SELECT id, user_id, coalesce(file_path, ''), file_name, options, ip"
-            " FROM imports WHERE status = 'queued' ORDER BY id LIMIT 1")
 XJ_DB_STMT (st_job_start,
             "UPDATE imports SET status = 'running', started_at = $2"
             " WHERE id = $1 AND status = 'queued'")
@@ -260,14 +257,23 @@ XJ_DB_STMT (st_job_finish,
             " rows_total = $4, imported = $5, rejected = $6, already = $7,"
             " finished_at = $8, report_path = $9, errors = $10,"
             " file_sha256 = $11, file_path = NULL WHERE id = $1")
+XJ_DB_STMT (st_job_take,
+            "INSERT INTO imports (id, user_id, username, ip, scope_school_id,"
+            " scope_region, file_name, file_path, file_size, options, status,"
+            " rows_total, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8,"
+            " $9, $10, 'queued', $11, $12) ON CONFLICT (id) DO NOTHING")
+XJ_DB_STMT (st_job_max_id, "SELECT coalesce(max(id), 0) FROM imports")
+/* Rows left 'queued' in the registry: taken by a worker killed before
+   it started them, or queued by a version that kept its queue here. */
+XJ_DB_STMT (st_job_unrun,
+            "UPDATE imports SET status = 'failed', finished_at = $1,"
+            " message = '服务器停止、重启或升级，导入未运行，未写入任何数据',"
+            " file_path = NULL WHERE status = 'queued'"
+            " RETURNING coalesce(file_path, '')")
 XJ_DB_STMT (st_job_interrupted,
             "UPDATE imports SET status = 'failed', finished_at = $1,"
             " message = '服务器停止或重启，导入中断，未写入任何数据'"
             " WHERE status = 'running'")
-XJ_DB_STMT (st_job_cancel_queued,
-            "UPDATE imports SET status = 'cancelled', finished_at = $2,"
-            " message = '已取消，未写入任何数据'"
-            " WHERE id = $1 AND status = 'queued' RETURNING coalesce(file_path, '')")
 #define JOB_COLS                                                         \
   "id, user_id, username, file_name, file_size, options, status, message," \
   " rows_total, rows_done, imported, rejected, already, created_at,"     \
@@ -278,58 +284,6 @@ XJ_DB_STMT (st_job_get, "SELECT " JOB_COLS " FROM imports WHERE id = $1")
 XJ_DB_STMT (st_job_list,
             "SELECT " JOB_COLS " FROM imports WHERE ($1 = 0 OR user_id = $1)"
             " ORDER BY id DESC LIMIT $2")
-
-enum xj_err
-xj_istore_job_insert (struct xj_db *db, const struct xj_istore_job *j,
-                      int64_t *id)
-{
-  char at[32];
-  enum xj_qs qs;
-
-  xj_now_iso (at);
-  qs = xj_db_q (db, &st_job_insert,
-                XJ_DB_PARAMS (XJ_DB_I (j->user_id), XJ_DB_S (j->username),
-                              XJ_DB_S (j->ip),
-                              j->scope_school_id ? XJ_DB_I (j->scope_school_id)
-                                                 : XJ_DB_NUL,
-                              XJ_DB_S (j->scope_region),
-                              XJ_DB_S (j->file_name), XJ_DB_S (j->file_path),
-                              XJ_DB_I ((int64_t) j->file_size),
-                              XJ_DB_S (j->options),
-                              XJ_DB_I ((int64_t) j->rows_total),
-                              XJ_DB_S (at)),
-                NULL, NULL);
-  if (qs < 0)
-    return xj_db_qs_err (qs);
-  *id = xj_db_last_id (db);
-  return XJ_E_OK;
-}
-
-static int
-next_cb (void *cls, const struct xj_db_row *r)
-{
-  struct xj_istore_job *j = cls;
-
-  j->id = xj_db_int (r, 0);
-  j->user_id = xj_db_int (r, 1);
-  xj_strlcpy (j->path_buf, xj_db_text (r, 2), sizeof j->path_buf);
-  xj_strlcpy (j->name_buf, xj_db_text (r, 3), sizeof j->name_buf);
-  xj_strlcpy (j->options_buf, xj_db_text (r, 4), sizeof j->options_buf);
-  xj_strlcpy (j->ip_buf, xj_db_text (r, 5), sizeof j->ip_buf);
-  return 1;
-}
-
-enum xj_err
-xj_istore_job_next (struct xj_db *db, struct xj_istore_job *j)
-{
-  enum xj_qs qs;
-
-  memset (j, 0, sizeof *j);
-  qs = xj_db_q (db, &st_job_next, XJ_DB_NOPARAMS, &next_cb, j);
-  if (qs < 0)
-    return xj_db_qs_err (qs);
-  return XJ_QS_NONE == qs ? XJ_E_NOT_FOUND : XJ_E_OK;
-}
 
 enum xj_err
 xj_istore_job_start (struct xj_db *db, int64_t id, bool *started)
@@ -369,6 +323,59 @@ xj_istore_job_finish (struct xj_db *db, int64_t id, const char *status,
 }
 
 enum xj_err
+xj_istore_job_take (struct xj_db *db, const struct xj_istore_job *j)
+{
+  enum xj_qs qs;
+
+  qs = xj_db_q (db, &st_job_take,
+                XJ_DB_PARAMS (XJ_DB_I (j->id), XJ_DB_I (j->user_id),
+                              XJ_DB_S (j->username), XJ_DB_S (j->ip),
+                              j->scope_school_id ? XJ_DB_I (j->scope_school_id)
+                                                 : XJ_DB_NUL,
+                              XJ_DB_S (j->scope_region),
+                              XJ_DB_S (j->file_name), XJ_DB_S (j->file_path),
+                              XJ_DB_I ((int64_t) j->file_size),
+                              XJ_DB_S (j->options),
+                              XJ_DB_I ((int64_t) j->rows_total),
+                              XJ_DB_S (j->created_at)),
+                NULL, NULL);
+  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}
+
+enum xj_err
+xj_istore_job_max_id (struct xj_db *db, int64_t *id)
+{
+  return one_int (db, &st_job_max_id, id);
+}
+
+struct unrun_ctx {
+  void (*cb) (void *cls, const char *path);
+  void *cls;
+};
+
+static int
+unrun_cb (void *cls, const struct xj_db_row *r)
+{
+  struct unrun_ctx *c = cls;
+
+  c->cb (c->cls, xj_db_text (r, 0));
+  return 0;
+}
+
+enum xj_err
+xj_istore_job_unrun (struct xj_db *db,
+                     void (*cb) (void *cls, const char *path), void *cls)
+{
+  struct unrun_ctx c = { cb, cls };
+  char at[32];
+  enum xj_qs qs;
+
+  xj_now_iso (at);
+  qs = xj_db_q (db, &st_job_unrun, XJ_DB_PARAMS (XJ_DB_S (at)), &unrun_cb, &c);
+  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}
+
+enum xj_err
 xj_istore_job_interrupted (struct xj_db *db)
 {
   char at[32];
@@ -380,38 +387,8 @@ xj_istore_job_interrupted (struct xj_db *db)
   return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
 }
 
-static int
-path_cb (void *cls, const struct xj_db_row *r)
-{
-  struct xj_buf *b = cls;
-
-  xj_buf_append (b, xj_db_text (r, 0), strlen (xj_db_text (r, 0)));
-  return 1;
-}
-
-enum xj_err
-xj_istore_job_cancel_queued (struct xj_db *db, int64_t id, bool *done,
-                             char *path, size_t pathsz)
-{
-  char at[32];
-  struct xj_buf b;
-  enum xj_qs qs;
-
-  xj_now_iso (at);
-  xj_buf_init (&b, 0);
-  qs = xj_db_q (db, &st_job_cancel_queued,
-                XJ_DB_PARAMS (XJ_DB_I (id), XJ_DB_S (at)), &path_cb, &b);
-  if (qs >= 0)
-    {
-      *done = qs > 0;
-      xj_strlcpy (path, b.data ? b.data : "", pathsz);
-    }
-  xj_buf_fini (&b);
-  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
-}
-
-static json_t *
-job_json (const struct xj_db_row *r)
+json_t *
+xj_istore_job_json (const struct xj_db_row *r)
 {
   json_t *opts = json_loads (xj_db_text (r, 5), 0, NULL);
   json_t *errs = json_loads (xj_db_text (r, 17), 0, NULL);
@@ -456,7 +433,7 @@ get_cb (void *cls, const struct xj_db_row *r)
 {
   struct get_ctx *c = cls;
 
-  c->j = job_json (r);
+  c->j = xj_istore_job_json (r);
   c->report = xj_strdup (xj_db_text (r, 16));
   return 1;
 }
@@ -491,26 +468,33 @@ xj_istore_job_get (struct xj_db *db, int64_t id, json_t **out, char **report)
 static int
 list_cb (void *cls, const struct xj_db_row *r)
 {
-  json_array_append_new (cls, job_json (r));
+  json_array_append_new (cls, xj_istore_job_json (r));
   return 0;
 }
 
 enum xj_err
-xj_istore_job_list (struct xj_db *db, int64_t user_id, int64_t limit,
-                    json_t *arr)
+xj_istore_jobs_q (struct xj_db *db, struct xj_db_stmt *st, int64_t user_id,
+                  int64_t limit, json_t *arr)
 {
-  enum xj_qs qs = xj_db_q (db, &st_job_list,
+  enum xj_qs qs = xj_db_q (db, st,
                            XJ_DB_PARAMS (XJ_DB_I (user_id), XJ_DB_I (limit)),
                            &list_cb, arr);
 
   return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
 }
 
+enum xj_err
+xj_istore_job_list (struct xj_db *db, int64_t user_id, int64_t limit,
+                    json_t *arr)
+{
+  return xj_istore_jobs_q (db, &st_job_list, user_id, limit, arr);
+}
+
 /* ---- queue limits and retention ---- */
 XJ_DB_STMT (st_job_setting, "SELECT value FROM settings WHERE key = $1")
 XJ_DB_STMT (st_job_usage,
             "SELECT count(*), coalesce(sum(file_size), 0),"
-            " coalesce(sum(user_id = $1), 0),"
+            " coalesce(sum(CASE WHEN user_id = $1 THEN 1 ELSE 0 END), 0),"
             " coalesce(sum(CASE WHEN user_id = $1 THEN file_size END), 0)"
             " FROM imports WHERE status IN ('queued', 'running')")
 XJ_DB_STMT (st_job_expired,
@@ -544,27 +528,26 @@ xj_istore_setting_int (struct xj_db *db, const char *key, int64_t def,
   return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
 }
 
-static int
-usage_cb (void *cls, const struct xj_db_row *r)
+int
+xj_istore_usage_row (void *cls, const struct xj_db_row *r)
 {
   struct xj_istore_usage *u = cls;
 
-  u->jobs = xj_db_int (r, 0);
-  u->bytes = xj_db_int (r, 1);
-  u->user_jobs = xj_db_int (r, 2);
-  u->user_bytes = xj_db_int (r, 3);
+  u->jobs += xj_db_int (r, 0);
+  u->bytes += xj_db_int (r, 1);
+  u->user_jobs += xj_db_int (r, 2);
+  u->user_bytes += xj_db_int (r, 3);
   return 1;
 }
 
 enum xj_err
-xj_istore_queue_usage (struct xj_db *db, int64_t user_id,
-                       struct xj_istore_usage *u)
+xj_istore_job_usage (struct xj_db *db, int64_t user_id,
+                     struct xj_istore_usage *u)
 {
   enum xj_qs qs;
 
-  memset (u, 0, sizeof *u);
   qs = xj_db_q (db, &st_job_usage, XJ_DB_PARAMS (XJ_DB_I (user_id)),
-                &usage_cb, u);
+                &xj_istore_usage_row, u);
   return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
 }
 
@@ -613,7 +596,7 @@ XJ_DB_STMT (st_imp_stu_insert,
             " birth_date, school_id, class_id, grade, status, dup_flag, version,"
             " guardian_phone, data, created_at, updated_at, created_by)"
             " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12, $13,"
-            " $14, $14, $15)")
+            " $14, $14, $15) RETURNING id")
 /* The students' "import" events, written after the last row in one
    statement, in id order: the same rows (ids included) as one INSERT
    per student right after it, without a million statement round trips,
@@ -656,7 +639,7 @@ xj_istore_student_insert (struct xj_db *db, struct xj_student *s,
                               XJ_DB_I (s->dup_flag), XJ_DB_S (gphone),
                               XJ_DB_B (data, ndata), XJ_DB_S (at),
                               a->user_id ? XJ_DB_I (a->user_id) : XJ_DB_NUL),
-                NULL, NULL);
+                &xj_db_int64_cb, &s->id);
   if (XJ_QS_UNIQUE == qs)
     {
       int64_t sid, school;
@@ -669,7 +652,6 @@ xj_istore_student_insert (struct xj_db *db, struct xj_student *s,
     }
   if (qs < 0)
     return xj_db_qs_err (qs);
-  s->id = xj_db_last_id (db);
   s->version = 1;
   return XJ_E_OK;
 }
@@ -677,11 +659,7 @@ xj_istore_student_insert (struct xj_db *db, struct xj_student *s,
 enum xj_err
 xj_istore_max_id (struct xj_db *db, int64_t *id)
 {
-  enum xj_qs qs;
-
-  *id = 0;
-  qs = xj_db_q (db, &st_imp_max_id, XJ_DB_NOPARAMS, &count_cb, id);
-  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+  return one_int (db, &st_imp_max_id, id);
 }
 
 enum xj_err
@@ -731,19 +709,13 @@ xj_istore_each_regno (struct xj_db *db,
    registry_no index (a UNIQUE column constraint, so it cannot be dropped
    like the others) takes random inserts; with the connection's usual
    32 MB cache its pages were re-read from the WAL over and over
-   (docs/internals/import.md). */
-XJ_DB_STMT (st_imp_cache_big, "PRAGMA cache_size = -98304")
-XJ_DB_STMT (st_imp_cache_normal, "PRAGMA cache_size = -32768")
-
+   (docs/internals/import.md).  Back to normal also ends the index
+   builds' sorter thread. */
 enum xj_err
 xj_istore_cache (struct xj_db *db, bool big)
 {
-  enum xj_qs qs = xj_db_q (db, big ? &st_imp_cache_big : &st_imp_cache_normal,
-                           XJ_DB_NOPARAMS, NULL, NULL);
-
-  if (qs >= 0 && ! big)
-    qs = xj_db_q (db, &st_imp_threads_normal, XJ_DB_NOPARAMS, NULL, NULL);
-  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+  return xj_db_tune (db, big ? XJ_DB_TUNE_CACHE_BIG
+                             : XJ_DB_TUNE_CACHE_NORMAL);
 }
 
 /* Temporary storage of the import's connection.  The connection runs
@@ -753,14 +725,9 @@ xj_istore_cache (struct xj_db *db, bool big)
    the page cache's size in memory and merges through a temporary file.
    Set outside the transaction (SQLite refuses the change inside one once
    temp storage is in use). */
-XJ_DB_STMT (st_imp_temp_file, "PRAGMA temp_store = FILE")
-XJ_DB_STMT (st_imp_temp_memory, "PRAGMA temp_store = MEMORY")
-
 enum xj_err
 xj_istore_temp_file (struct xj_db *db, bool file)
 {
-  enum xj_qs qs = xj_db_q (db, file ? &st_imp_temp_file : &st_imp_temp_memory,
-                           XJ_DB_NOPARAMS, NULL, NULL);
-
-  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+  return xj_db_tune (db, file ? XJ_DB_TUNE_TEMP_FILE
+                              : XJ_DB_TUNE_TEMP_MEMORY);
 }

@@ -16,23 +16,25 @@ XJ_DB_STMT (st_year_get,
             "SELECT id, is_current FROM school_years WHERE start_year = $1")
 XJ_DB_STMT (st_year_ins,
             "INSERT INTO school_years (start_year, start_date, end_date,"
-            " is_current) VALUES ($1, $2, $3, 0)")
+            " is_current) VALUES ($1, $2, $3, 0) RETURNING id")
 XJ_DB_STMT (st_term_ins,
-            "INSERT OR IGNORE INTO terms (year_id, no, start_date, end_date)"
-            " VALUES ($1, $2, $3, $4)")
+            "INSERT INTO terms (year_id, no, start_date, end_date)"
+            " VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
 XJ_DB_STMT (st_term_at,
             "SELECT no FROM terms WHERE start_date <= $1 AND end_date >= $1"
             " ORDER BY no LIMIT 1")
 XJ_DB_STMT (st_year_set_current,
-            "UPDATE school_years SET is_current = (id = $1)"
-            " WHERE is_current <> (id = $1)")
+            "UPDATE school_years"
+            " SET is_current = CASE WHEN id = $1 THEN 1 ELSE 0 END"
+            " WHERE is_current <> CASE WHEN id = $1 THEN 1 ELSE 0 END")
 
 #define CLASS_COLS "c.id, c.school_id, c.year_id, c.grade, c.no, c.name," \
                    " c.head_teacher"
 
 XJ_DB_STMT (st_class_ins,
             "INSERT INTO classes (school_id, year_id, grade, no, name,"
-            " head_teacher, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+            " head_teacher, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+            " RETURNING id")
 XJ_DB_STMT (st_class_get,
             "SELECT " CLASS_COLS " FROM classes c WHERE c.id = $1")
 XJ_DB_STMT (st_class_list,
@@ -74,10 +76,9 @@ year_create (struct xj_db *db, int sy, int64_t *id)
   xj_snprintf (d4, sizeof d4, "%04d-08-31", sy + 1);
   qs = xj_db_q (db, &st_year_ins,
                 XJ_DB_PARAMS (XJ_DB_I (sy), XJ_DB_S (p1), XJ_DB_S (p4)),
-                NULL, NULL);
+                &xj_db_int64_cb, id);
   if (qs < 0)
     return XJ_QS_UNIQUE == qs ? XJ_E_DB_BUSY : xj_db_qs_err (qs);
-  *id = xj_db_last_id (db);
   qs = xj_db_q (db, &st_term_ins,
                 XJ_DB_PARAMS (XJ_DB_I (*id), XJ_DB_I (1), XJ_DB_S (p1),
                               XJ_DB_S (p2)), NULL, NULL);
@@ -219,7 +220,7 @@ xj_class_create (struct xj_db *db, struct xj_class *c, struct xj_verrs *errs)
                               XJ_DB_S (c->grade), XJ_DB_I (c->no),
                               XJ_DB_S (c->name), XJ_DB_S (c->head_teacher),
                               XJ_DB_S (at)),
-                NULL, NULL);
+                &xj_db_int64_cb, &c->id);
   if (XJ_QS_UNIQUE == qs)
     {
       xj_verrs_add (v, "no", XJ_E_RANGE, "该年级已有%u班", c->no);
@@ -227,7 +228,6 @@ xj_class_create (struct xj_db *db, struct xj_class *c, struct xj_verrs *errs)
     }
   if (qs < 0)
     return xj_db_qs_err (qs);
-  c->id = xj_db_last_id (db);
   return XJ_E_OK;
 }
 

@@ -45,6 +45,13 @@ typedef int (*xj_region_cb) (void *cls, const struct xj_region *r);
 enum xj_err xj_region_children (struct xj_db *db, const char *parent,
                                 xj_region_cb cb, void *cls);
 
+/* Regions whose name contains @q (non-empty), at or below the region
+   @within (NULL or "" = everywhere), provinces first then cities,
+   counties and townships, each level in code order; at most @limit. */
+enum xj_err xj_region_search (struct xj_db *db, const char *q,
+                              const char *within, int limit,
+                              xj_region_cb cb, void *cls);
+
 /* Display path from the province down to @code, names separated by one
    space: "广东省 清远市 阳山县".  Placeholder levels such as "市辖区" and
    "省直辖县级行政区划" are left out.  Truncated (at a UTF-8 boundary) to

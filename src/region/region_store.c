@@ -13,13 +13,21 @@
 
 
 XJ_DB_STMT (st_region_ins,
-            "INSERT OR IGNORE INTO regions (code, name, level, parent)"
-            " VALUES ($1, $2, $3, $4)")
+            "INSERT INTO regions (code, name, level, parent)"
+            " VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
 XJ_DB_STMT (st_region_get,
             "SELECT code, name, level, parent FROM regions WHERE code = $1")
 XJ_DB_STMT (st_region_children,
             "SELECT code, name, level, parent FROM regions"
             " WHERE parent = $1 ORDER BY code")
+/* Name search over every level: a plain substring (instr, so % and _ in
+   the query are literal), within the subtree $2 ("" = everywhere).  A
+   full scan of ~44,700 short rows: about a millisecond. */
+XJ_DB_STMT (st_region_search,
+            "SELECT code, name, level, parent FROM regions"
+            " WHERE replace(name, $1, '') <> name"
+            " AND substr(code, 1, length($2)) = $2"
+            " ORDER BY level, code LIMIT $3")
 XJ_DB_STMT (st_region_top,
             "SELECT code, name, level, parent FROM regions"
             " WHERE parent IS NULL ORDER BY code")
@@ -143,6 +151,20 @@ xj_region_children (struct xj_db *db, const char *parent, xj_region_cb cb,
   else
     qs = xj_db_q (db, &st_region_children, XJ_DB_PARAMS (XJ_DB_S (parent)),
                   children_cb, &c);
+  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}
+
+enum xj_err
+xj_region_search (struct xj_db *db, const char *q, const char *within,
+                  int limit, xj_region_cb cb, void *cls)
+{
+  struct children_ctx c = { cb, cls };
+  enum xj_qs qs;
+
+  qs = xj_db_q (db, &st_region_search,
+                XJ_DB_PARAMS (XJ_DB_S (q), XJ_DB_S (within ? within : ""),
+                              XJ_DB_I (limit)),
+                children_cb, &c);
   return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
 }
 

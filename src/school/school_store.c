@@ -20,7 +20,7 @@
 XJ_DB_STMT (st_school_ins,
             "INSERT INTO schools (code, name, stage, county_code,"
             " township_code, urban_rural, address, created_at)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id")
 XJ_DB_STMT (st_school_get,
             "SELECT " SCHOOL_COLS " FROM schools s WHERE s.id = $1")
 XJ_DB_STMT (st_school_get_code,
@@ -31,7 +31,7 @@ XJ_DB_STMT (st_school_get_code,
 #define SCHOOL_WHERE                                                    \
   " WHERE ($1 = '' OR substr(s.county_code, 1, length($1)) = $1)"       \
   " AND ($2 = 0 OR s.id = $2)"                                          \
-  " AND ($3 = '' OR instr(s.name, $3) > 0"                              \
+  " AND ($3 = '' OR replace(s.name, $3, '') <> s.name"                  \
   "      OR substr(s.code, 1, length($3)) = $3)"                        \
   " AND ($4 = '' OR s.stage = $4)"
 
@@ -168,12 +168,11 @@ xj_school_create (struct xj_db *db, struct xj_school *s,
                               XJ_DB_SE (s->township_code),
                               XJ_DB_I (s->urban_rural), XJ_DB_S (s->address),
                               XJ_DB_S (at)),
-                NULL, NULL);
+                &xj_db_int64_cb, &s->id);
   if (XJ_QS_UNIQUE == qs)
     return XJ_E_SCHOOL_EXISTS;
   if (qs < 0)
     return xj_db_qs_err (qs);
-  s->id = xj_db_last_id (db);
   return XJ_E_OK;
 }
 

@@ -69,28 +69,53 @@ has_guardian_key (const struct xj_student *s)
   return false;
 }
 
-enum xj_err
-xj_identity_check (struct xj_db *db, const struct xj_student *s,
-                   struct xj_identity_hits *out)
+/* The records with @s's ID number, as ID or former number; when the
+   caller checked the ID itself, only the former numbers it cannot rule
+   out. */
+static enum xj_err
+check_id (struct xj_db *db, const struct xj_student *s,
+          const struct xj_identity_src *src, struct xj_identity_hits *out)
 {
-  int64_t ids[50];
+  if (! s->id_no[0])
+    return XJ_E_OK;
+  if (NULL == src || ! src->id_checked)
+    return xj_identity_find_id (db, s->id_no, s->id, &id_hit, out);
+  if (src->no_former)
+    return XJ_E_OK;
+  return xj_identity_find_former (db, s->id_no, s->id, &id_hit, out);
+}
+
+enum xj_err
+xj_identity_check_src (struct xj_db *db, const struct xj_student *s,
+                       const struct xj_identity_src *src,
+                       struct xj_identity_hits *out)
+{
+  int64_t buf[50];
+  const int64_t *ids = buf;
   size_t n = 0;
   struct xj_student *o;
   enum xj_err e;
 
-  if (s->id_no[0]
-      && XJ_E_OK != (e = xj_identity_find_id (db, s->id_no, s->id, &id_hit,
-                                              out)))
+  if (XJ_E_OK != (e = check_id (db, s, src, out)))
     return e;
   if (! has_guardian_key (s) || ! s->name[0] || ! s->birth_date[0])
     return XJ_E_OK;
-  e = xj_identity_same_name_birth (db, s->name, s->birth_date, s->id, ids,
-                                   sizeof ids / sizeof ids[0], &n);
-  if (XJ_E_OK != e || 0 == n)
+  if (src && src->same_given)
+    {
+      ids = src->same;
+      n = src->nsame;
+    }
+  else if (XJ_E_OK != (e = xj_identity_same_name_birth (
+                         db, s->name, s->birth_date, s->id, buf,
+                         sizeof buf / sizeof buf[0], &n)))
     return e;
+  if (0 == n)
+    return XJ_E_OK;
   o = xj_malloc (sizeof *o);
   for (size_t i = 0; i < n && XJ_E_OK == e; i++)
     {
+      if (ids[i] == s->id)
+        continue;
       e = xj_student_load (db, ids[i], o);
       if (XJ_E_OK == e && share_guardian (s, o))
         add_hit (out, o->id, o->school_id, o->status, XJ_MATCH_PERSON);
@@ -99,23 +124,66 @@ xj_identity_check (struct xj_db *db, const struct xj_student *s,
   return e;
 }
 
+enum xj_err
+xj_identity_check (struct xj_db *db, const struct xj_student *s,
+                   struct xj_identity_hits *out)
+{
+  return xj_identity_check_src (db, s, NULL, out);
+}
+
+enum xj_err
+xj_identity_admit (struct xj_db *db, const struct xj_student *s,
+                   const struct xj_identity_src *src,
+                   struct xj_identity_hits *out, int64_t *holder_id,
+                   int64_t *holder_school)
+{
+  enum xj_err e = xj_identity_check_src (db, s, src, out);
+
+  if (XJ_E_OK != e)
+    return e;
+  for (size_t i = 0; i < out->n; i++)
+    if (XJ_MATCH_ID == out->h[i].match)
+      {
+        *holder_id = out->h[i].student_id;
+        *holder_school = out->h[i].school_id;
+        return XJ_E_ID_EXISTS;
+      }
+  if (out->n && xj_identity_is_rebuild (s))
+    {
+      *holder_id = out->h[0].student_id;
+      *holder_school = out->h[0].school_id;
+      return XJ_E_DUPLICATE_PERSON;
+    }
+  return XJ_E_OK;
+}
+
 /* ---- the county-wide scan ---- */
 
 struct scan {
   struct xj_db *db;
   struct xj_identity_scan_result *res;
+  struct xj_identity_pairs *out;
   struct xj_student *a, *b;
 };
 
-static enum xj_err
-flag_pair (struct scan *sc, int64_t x, int64_t y, const char *reason)
-{
-  bool added;
-  enum xj_err e = xj_identity_flag (sc->db, x, y, reason, &added);
+static const char *const pair_reasons[] = {
+  [XJ_PAIR_PERSON] = "姓名、出生日期相同且监护人电话或身份证件号相同",
+  [XJ_PAIR_GUARDIAN] = "监护人身份证件号被过多学生共用",
+};
 
-  if (XJ_E_OK == e && added)
-    sc->res->pairs++;
-  return e;
+/* Collect (x, y) to be flagged after the read. */
+static enum xj_err
+flag_pair (struct scan *sc, int64_t x, int64_t y, enum xj_pair_why why)
+{
+  struct xj_identity_pairs *p = sc->out;
+
+  if (p->n == p->cap)
+    {
+      p->cap = p->cap ? 2 * p->cap : 256;
+      p->v = xj_realloc (p->v, p->cap * sizeof *p->v);
+    }
+  p->v[p->n++] = (struct xj_identity_pair) { x, y, why };
+  return XJ_E_OK;
 }
 
 /* One name + birth-date group "id,id,...": pairs sharing a guardian. */
@@ -142,8 +210,7 @@ scan_group (void *cls, const char *list)
         {
           e = xj_student_load (sc->db, ids[k], sc->b);
           if (XJ_E_OK == e && share_guardian (sc->a, sc->b))
-            e = flag_pair (sc, ids[i], ids[k],
-                           "姓名、出生日期相同且监护人电话或身份证件号相同");
+            e = flag_pair (sc, ids[i], ids[k], XJ_PAIR_PERSON);
         }
     }
   return e;
@@ -234,19 +301,18 @@ guardian_row (void *cls, int64_t id, const void *data, size_t len)
           t->sc->res->guardians++;
         }
       if (sl->count > (uint32_t) t->max)
-        t->e = flag_pair (t->sc, sl->first, id,
-                          "监护人身份证件号被过多学生共用");
+        t->e = flag_pair (t->sc, sl->first, id, XJ_PAIR_GUARDIAN);
     }
 }
 
 enum xj_err
-xj_identity_scan (struct xj_db *db, const char *county, int guardian_max,
-                  bool with_baseline, const struct xj_actor *a,
-                  struct xj_identity_scan_result *res)
+xj_identity_scan_collect (struct xj_db *db, const char *county,
+                          int guardian_max, bool with_baseline,
+                          struct xj_identity_scan_result *res,
+                          struct xj_identity_pairs *out)
 {
-  struct scan sc = { db, res, NULL, NULL };
+  struct scan sc = { db, res, out, NULL, NULL };
   struct gtab gt = { 0 };
-  char detail[200];
   enum xj_err e;
 
   memset (res, 0, sizeof *res);
@@ -275,6 +341,28 @@ xj_identity_scan (struct xj_db *db, const char *county, int guardian_max,
   free (gt.v);
   free (sc.a);
   free (sc.b);
+  return e;
+}
+
+enum xj_err
+xj_identity_scan_apply (struct xj_db *db, const char *county,
+                        const struct xj_identity_pairs *pairs,
+                        const struct xj_actor *a,
+                        struct xj_identity_scan_result *res)
+{
+  char detail[200];
+  enum xj_err e = XJ_E_OK;
+
+  res->pairs = 0;
+  for (size_t i = 0; i < pairs->n && XJ_E_OK == e; i++)
+    {
+      const struct xj_identity_pair *p = &pairs->v[i];
+      bool added;
+
+      e = xj_identity_flag (db, p->a, p->b, pair_reasons[p->why], &added);
+      if (XJ_E_OK == e && added)
+        res->pairs++;
+    }
   if (XJ_E_OK != e)
     return e;
   xj_snprintf (detail, sizeof detail,
@@ -285,4 +373,26 @@ xj_identity_scan (struct xj_db *db, const char *county, int guardian_max,
                (unsigned long long) res->guardians);
   return xj_audit_append (db, a, "duplicate.scan", "county", county, NULL,
                           detail);
+}
+
+void
+xj_identity_pairs_fini (struct xj_identity_pairs *p)
+{
+  free (p->v);
+  memset (p, 0, sizeof *p);
+}
+
+enum xj_err
+xj_identity_scan (struct xj_db *db, const char *county, int guardian_max,
+                  bool with_baseline, const struct xj_actor *a,
+                  struct xj_identity_scan_result *res)
+{
+  struct xj_identity_pairs pairs = { 0 };
+  enum xj_err e = xj_identity_scan_collect (db, county, guardian_max,
+                                            with_baseline, res, &pairs);
+
+  if (XJ_E_OK == e)
+    e = xj_identity_scan_apply (db, county, &pairs, a, res);
+  xj_identity_pairs_fini (&pairs);
+  return e;
 }

@@ -52,6 +52,34 @@ enum xj_err xj_identity_check (struct xj_db *db, const struct xj_student *s,
    duplicate check must answer "no such person" before a record is made. */
 bool xj_identity_is_rebuild (const struct xj_student *s);
 
+/* Where xj_identity_check_src finds its candidates when the caller knows
+   better than the indexes (the import's bulk mode drops them and keeps
+   the same knowledge in memory). */
+struct xj_identity_src {
+  bool id_checked;        /* the caller checked the ID number itself */
+  bool no_former;         /* the caller knows no record holds G + the ID */
+  bool same_given;        /* @same holds every record with the name and
+                             birth date (else the registry is asked) */
+  const int64_t *same;
+  size_t nsame;
+};
+
+/* xj_identity_check with @src (NULL: ask the registry for everything). */
+enum xj_err xj_identity_check_src (struct xj_db *db,
+                                   const struct xj_student *s,
+                                   const struct xj_identity_src *src,
+                                   struct xj_identity_hits *out);
+
+/* The rule registration and import share before a record is made: run
+   the check; the same ID number (any type) is XJ_E_ID_EXISTS; for
+   补建学籍 (xj_identity_is_rebuild) any hit is XJ_E_DUPLICATE_PERSON,
+   pointing to transfer, 升学 or re-entry.  *holder_id and *holder_school
+   name the record refused on; other hits are left in @out to flag. */
+enum xj_err xj_identity_admit (struct xj_db *db, const struct xj_student *s,
+                               const struct xj_identity_src *src,
+                               struct xj_identity_hits *out,
+                               int64_t *holder_id, int64_t *holder_school);
+
 /* ---- the county-wide scan ---- */
 
 struct xj_identity_scan_result {
@@ -73,6 +101,34 @@ enum xj_err xj_identity_scan (struct xj_db *db, const char *county,
                               int guardian_max, bool with_baseline,
                               const struct xj_actor *a,
                               struct xj_identity_scan_result *res);
+
+/* The scan in two steps, so the long read needs no writer lock (the
+   scan job, dup_scan_job.c): collect the pairs to flag inside a read
+   transaction (a snapshot), then flag them in one short write
+   transaction. */
+enum xj_pair_why { XJ_PAIR_PERSON, XJ_PAIR_GUARDIAN };
+struct xj_identity_pair {
+  int64_t a, b;
+  enum xj_pair_why why;
+};
+struct xj_identity_pairs {
+  struct xj_identity_pair *v;
+  size_t n, cap;
+};
+/* Read only: res->groups, res->guardians (and res->baseline_groups)
+   counted; the candidate pairs appended to @out. */
+enum xj_err xj_identity_scan_collect (struct xj_db *db, const char *county,
+                                      int guardian_max, bool with_baseline,
+                                      struct xj_identity_scan_result *res,
+                                      struct xj_identity_pairs *out);
+/* Write: flag each pair of @pairs not flagged (or dismissed) before
+   (res->pairs counts them) and append the "duplicate.scan" audit
+   entry. */
+enum xj_err xj_identity_scan_apply (struct xj_db *db, const char *county,
+                                    const struct xj_identity_pairs *pairs,
+                                    const struct xj_actor *a,
+                                    struct xj_identity_scan_result *res);
+void xj_identity_pairs_fini (struct xj_identity_pairs *p);
 
 /* ---- review (dup_review.c) ---- */
 
@@ -114,6 +170,11 @@ typedef void (*xj_identity_hit_cb) (void *cls, int64_t student_id,
 enum xj_err xj_identity_find_id (struct xj_db *db, const char *id_no,
                                  int64_t self, xj_identity_hit_cb cb,
                                  void *cls);
+/* As xj_identity_find_id without the ID itself: only records holding
+   G + @id_no as a former or current registry number. */
+enum xj_err xj_identity_find_former (struct xj_db *db, const char *id_no,
+                                     int64_t self, xj_identity_hit_cb cb,
+                                     void *cls);
 /* Up to @max ids of other records with @name and @birth_date. */
 enum xj_err xj_identity_same_name_birth (struct xj_db *db, const char *name,
                                          const char *birth_date, int64_t self,
@@ -122,6 +183,12 @@ enum xj_err xj_identity_same_name_birth (struct xj_db *db, const char *name,
 /* Replace the warnings of @student_id by @w (NULL or empty: none). */
 enum xj_err xj_identity_set_warnings (struct xj_db *db, int64_t student_id,
                                       const struct xj_verrs *w);
+/* The same for the warnings on @field only (NULL: every field); the
+   other fields' stored warnings stay.  The one writer of
+   student_warnings. */
+enum xj_err xj_identity_put_warnings (struct xj_db *db, int64_t student_id,
+                                      const struct xj_verrs *w,
+                                      const char *field);
 typedef void (*xj_identity_warn_cb) (void *cls, const char *field,
                                      const char *code, const char *detail);
 enum xj_err xj_identity_warnings (struct xj_db *db, int64_t student_id,

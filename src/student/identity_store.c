@@ -14,7 +14,8 @@
 XJ_DB_STMT (st_id_lseq,
             "INSERT INTO l_seq_county (county, birth, next) VALUES ($1, $2, 1)"
             " ON CONFLICT (county, birth) DO UPDATE"
-            " SET next = min(next + 1, 10001) RETURNING next - 1")
+            " SET next = CASE WHEN l_seq_county.next < 10001"
+            " THEN l_seq_county.next + 1 ELSE 10001 END RETURNING next - 1")
 XJ_DB_STMT (st_id_regno_used,
             "SELECT 1 FROM students WHERE registry_no = $1 UNION ALL"
             " SELECT 1 FROM student_aliases WHERE registry_no = $1 LIMIT 1")
@@ -27,11 +28,20 @@ XJ_DB_STMT (st_id_by_idno,
             " UNION ALL SELECT st.id, st.school_id, st.status, 'former'"
             " FROM students st WHERE st.registry_no = 'G' || $1"
             " AND coalesce(st.id_no, '') <> $1 AND st.id <> $2")
+XJ_DB_STMT (st_id_former,
+            "SELECT a.student_id, st.school_id, st.status, 'alias'"
+            " FROM student_aliases a JOIN students st ON st.id = a.student_id"
+            " WHERE a.registry_no = 'G' || $1 AND a.student_id <> $2"
+            " UNION ALL SELECT st.id, st.school_id, st.status, 'former'"
+            " FROM students st WHERE st.registry_no = 'G' || $1"
+            " AND coalesce(st.id_no, '') <> $1 AND st.id <> $2")
 XJ_DB_STMT (st_id_same_name_birth,
             "SELECT st.id FROM students st"
             " WHERE st.name = $1 AND st.birth_date = $2 AND st.id <> $3"
             " ORDER BY st.id LIMIT 50")
-XJ_DB_STMT (st_id_warn_del, "DELETE FROM student_warnings WHERE student_id = $1")
+XJ_DB_STMT (st_id_warn_del,
+            "DELETE FROM student_warnings WHERE student_id = $1"
+            " AND (CAST($2 AS TEXT) IS NULL OR field = $2)")
 XJ_DB_STMT (st_id_warn_add,
             "INSERT INTO student_warnings (student_id, field, code, detail,"
             " created_at) VALUES ($1, $2, $3, $4, $5)")
@@ -79,17 +89,25 @@ XJ_DB_STMT (st_id_flag_list,
             " ORDER BY f.id DESC LIMIT $4 OFFSET $5")
 /* The county-wide scan: groups of one name and birth date with more than
    one record, within the county prefix $1. */
+/* The records of every (name, birth date) group of two or more in a
+   county, one after the other in id order; scan_groups joins each group's
+   ids in C (no group_concat: docs/db.md "Portable SQL"). */
 XJ_DB_STMT (st_id_scan_groups,
-            "SELECT group_concat(st.id) FROM students st"
+            "SELECT st.id, st.name, st.birth_date FROM students st"
+            " JOIN (SELECT s2.name, s2.birth_date FROM students s2"
+            "  JOIN schools sc2 ON sc2.id = s2.school_id"
+            "  WHERE sc2.county_code >= $1 AND sc2.county_code < $1 || ':'"
+            "  GROUP BY s2.name, s2.birth_date HAVING count(*) > 1) AS g"
+            "  ON g.name = st.name AND g.birth_date = st.birth_date"
             " JOIN schools sc ON sc.id = st.school_id"
             " WHERE sc.county_code >= $1 AND sc.county_code < $1 || ':'"
-            " GROUP BY st.name, st.birth_date HAVING count(*) > 1")
+            " ORDER BY st.name, st.birth_date, st.id")
 XJ_DB_STMT (st_id_scan_base,
             "SELECT count(*) FROM (SELECT 1 FROM students st"
             " JOIN schools sc ON sc.id = st.school_id"
             " WHERE sc.county_code >= $1 AND sc.county_code < $1 || ':'"
             " GROUP BY st.name, st.birth_date, st.guardian_phone"
-            " HAVING count(*) > 1)")
+            " HAVING count(*) > 1) AS g")
 XJ_DB_STMT (st_id_county_data,
             "SELECT st.id, st.data FROM students st JOIN schools sc ON sc.id = st.school_id"
             " WHERE sc.county_code >= $1 AND sc.county_code < $1 || ':'"
@@ -189,16 +207,30 @@ hit_row (void *cls, const struct xj_db_row *r)
   return 0;
 }
 
-enum xj_err
-xj_identity_find_id (struct xj_db *db, const char *id_no, int64_t self,
-                     xj_identity_hit_cb cb, void *cls)
+static enum xj_err
+find_hits (struct xj_db *db, struct xj_db_stmt *st, const char *id_no,
+           int64_t self, xj_identity_hit_cb cb, void *cls)
 {
   struct hit_ctx c = { cb, cls };
-  enum xj_qs qs = xj_db_q (db, &st_id_by_idno,
+  enum xj_qs qs = xj_db_q (db, st,
                            XJ_DB_PARAMS (XJ_DB_S (id_no), XJ_DB_I (self)),
                            &hit_row, &c);
 
   return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}
+
+enum xj_err
+xj_identity_find_id (struct xj_db *db, const char *id_no, int64_t self,
+                     xj_identity_hit_cb cb, void *cls)
+{
+  return find_hits (db, &st_id_by_idno, id_no, self, cb, cls);
+}
+
+enum xj_err
+xj_identity_find_former (struct xj_db *db, const char *id_no, int64_t self,
+                         xj_identity_hit_cb cb, void *cls)
+{
+  return find_hits (db, &st_id_former, id_no, self, cb, cls);
 }
 
 struct ids_ctx {
@@ -232,18 +264,21 @@ xj_identity_same_name_birth (struct xj_db *db, const char *name,
 }
 
 enum xj_err
-xj_identity_set_warnings (struct xj_db *db, int64_t student_id,
-                          const struct xj_verrs *w)
+xj_identity_put_warnings (struct xj_db *db, int64_t student_id,
+                          const struct xj_verrs *w, const char *field)
 {
   char at[32];
   enum xj_qs qs = xj_db_q (db, &st_id_warn_del,
-                           XJ_DB_PARAMS (XJ_DB_I (student_id)), NULL, NULL);
+                           XJ_DB_PARAMS (XJ_DB_I (student_id),
+                                         XJ_DB_S (field)), NULL, NULL);
 
   if (qs < 0)
     return xj_db_qs_err (qs);
   xj_now_iso (at);
   for (size_t i = 0; w && i < w->n; i++)
     {
+      if (field && 0 != strcmp (w->e[i].field, field))
+        continue;
       qs = xj_db_q (db, &st_id_warn_add,
                     XJ_DB_PARAMS (XJ_DB_I (student_id),
                                   XJ_DB_S (w->e[i].field),
@@ -254,6 +289,13 @@ xj_identity_set_warnings (struct xj_db *db, int64_t student_id,
         return xj_db_qs_err (qs);
     }
   return XJ_E_OK;
+}
+
+enum xj_err
+xj_identity_set_warnings (struct xj_db *db, int64_t student_id,
+                          const struct xj_verrs *w)
+{
+  return xj_identity_put_warnings (db, student_id, w, NULL);
 }
 
 struct warn_ctx {
@@ -407,14 +449,40 @@ struct group_ctx {
   xj_identity_group_cb cb;
   void *cls;
   enum xj_err e;
+  struct xj_buf key;    /* name NUL birth date of the group being read */
+  struct xj_buf ids;    /* its ids so far, "1,5,9" */
 };
+
+/* Hand the group read so far to the callback. */
+static void
+group_flush (struct group_ctx *c)
+{
+  if (c->ids.len > 0 && XJ_E_OK == c->e)
+    c->e = c->cb (c->cls, c->ids.data);
+  c->ids.len = 0;
+}
 
 static int
 group_row (void *cls, const struct xj_db_row *r)
 {
   struct group_ctx *c = cls;
+  const char *name = xj_db_text (r, 1);
+  const char *birth = xj_db_text (r, 2);
+  size_t nl = strlen (name), bl = strlen (birth);
 
-  c->e = c->cb (c->cls, xj_db_text (r, 0));
+  if (c->key.len != nl + 1 + bl || 0 != memcmp (c->key.data, name, nl)
+      || 0 != strcmp (c->key.data + nl + 1, birth))
+    {
+      group_flush (c);
+      c->key.len = 0;
+      if (! xj_buf_append (&c->key, name, nl + 1)
+          || ! xj_buf_append (&c->key, birth, bl))
+        c->e = XJ_E_INTERNAL;
+    }
+  if (XJ_E_OK == c->e
+      && ! xj_buf_printf (&c->ids, "%s%lld", c->ids.len ? "," : "",
+                          (long long) xj_db_int (r, 0)))
+    c->e = XJ_E_INTERNAL;
   return XJ_E_OK != c->e;
 }
 
@@ -422,10 +490,17 @@ enum xj_err
 xj_identity_scan_groups (struct xj_db *db, const char *county,
                          xj_identity_group_cb cb, void *cls)
 {
-  struct group_ctx c = { cb, cls, XJ_E_OK };
-  enum xj_qs qs = xj_db_q (db, &st_id_scan_groups,
-                           XJ_DB_PARAMS (XJ_DB_S (county)), &group_row, &c);
+  struct group_ctx c = { .cb = cb, .cls = cls, .e = XJ_E_OK };
+  enum xj_qs qs;
 
+  xj_buf_init (&c.key, 0);
+  xj_buf_init (&c.ids, 0);
+  qs = xj_db_q (db, &st_id_scan_groups, XJ_DB_PARAMS (XJ_DB_S (county)),
+                &group_row, &c);
+  if (qs >= 0)
+    group_flush (&c);
+  xj_buf_fini (&c.key);
+  xj_buf_fini (&c.ids);
   if (qs < 0)
     return xj_db_qs_err (qs);
   return c.e;

@@ -1077,6 +1077,7 @@ enum xj_err
 xj_student_number_parse (const char *q, int today_ymd, enum xj_numq *kind,
                          char out[XJ_NUMQ_MAX])
 {
+  char raw[4 * XJ_NUMQ_MAX];
   char b[XJ_NUMQ_MAX];
   size_t n = 0;
   bool letters = false;
@@ -1084,20 +1085,21 @@ xj_student_number_parse (const char *q, int today_ymd, enum xj_numq *kind,
 
   *kind = XJ_NUMQ_NAME;
   out[0] = '\0';
-  if (NULL == strpbrk (q, "0123456789"))
+  /* normalised as registration stores numbers (full-width folded,
+     spaces and HK/Macao brackets dropped, upper case): "A123456(7)"
+     finds A1234567 */
+  if (strlen (q) >= sizeof raw)
+    return NULL == strpbrk (q, "0123456789") ? XJ_E_OK
+                                             : XJ_E_SEARCH_PARTIAL_NUMBER;
+  xj_strlcpy (raw, q, sizeof raw);
+  xj_id_normalise (raw);
+  if (NULL == strpbrk (raw, "0123456789"))
     return XJ_E_OK;
-  /* upper-case ASCII, spaces dropped (numbers are copied with them) */
-  for (; *q; q++)
+  for (const char *p = raw; *p; p++)
     {
-      char c = *q;
-
-      if (' ' == c)
-        continue;
-      if (n + 1 >= sizeof b || (unsigned char) c >= 0x80)
+      if (n + 1 >= sizeof b || (unsigned char) *p >= 0x80)
         return XJ_E_SEARCH_PARTIAL_NUMBER;
-      if (c >= 'a' && c <= 'z')
-        c = (char) (c - 32);
-      b[n++] = c;
+      b[n++] = *p;
     }
   b[n] = '\0';
   if (xj_registry_no_valid (b))

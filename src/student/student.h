@@ -174,6 +174,19 @@ enum xj_err xj_student_check_rules (const struct xj_student *s,
                                     struct xj_verrs *errs,
                                     struct xj_verrs *warns);
 
+/* THE check of a grade for a record, the part of xj_student_check_rules
+   every path that puts a record into a grade calls (registration, import,
+   PATCH, 转学, 留级, 跳级, 复学, 升学, re-entry, 新生名单 confirmation;
+   year-end moves grade and school year together, so the age stays in the
+   band it was in): @grade taught at the stage of @ctx (XJ_E_SCHOOL_GRADE)
+   and the age of @s on 31 August of the school year of @ctx->today_ymd
+   (XJ_E_AGE_GRADE outside the hard limits into @errs,
+   XJ_E_AGE_GRADE_WARN more than a year off into @warns), each on field
+   "grade".  Pure; @grade NULL or "" checks nothing. */
+void xj_student_check_grade (const struct xj_student *s, const char *grade,
+                             const struct xj_rules_ctx *ctx,
+                             struct xj_verrs *errs, struct xj_verrs *warns);
+
 /* Normalise an identity document number in place, the same way for every
    type and every path (registration, import, look-ups, duplicate check):
    full-width ASCII (U+FF01..U+FF5E) folded to ASCII, U+3000 and ASCII

@@ -318,6 +318,26 @@ key_is (const char *key, const char *name)
   return 0 == strcmp (key, name);
 }
 
+/* Is @v the masked form (xj_mask) of personal field @f's value in @s?
+   An edit form shows a phone or an ID number masked and sends the record
+   back; the masked text is then "unchanged", never a new value (and never
+   a format error).  A new value is always typed whole. */
+static bool
+echoes_mask (const struct xj_student *s, const struct xj_field *f,
+             const char *v)
+{
+  const char *cur;
+  char m[64];
+
+  if (XJ_MASK_NONE == f->pii || NULL == strchr (v, '*'))
+    return false;
+  cur = ftext (s, f);
+  if ('\0' == cur[0])
+    return false;
+  xj_mask (f->pii, cur, m, sizeof m);
+  return 0 == strcmp (m, v);
+}
+
 enum xj_err
 xj_student_from_json (const json_t *obj, struct xj_student *s,
                       unsigned flags, struct xj_verrs *errs,
@@ -387,6 +407,8 @@ xj_student_from_json (const json_t *obj, struct xj_student *s,
               *bad_field = f->key;
               return XJ_E_BAD_TYPE;
             }
+          if (echoes_mask (s, f, json_string_value (v)))
+            break; /* the masked form sent back: unchanged */
           if (json_string_length (v) >= f->size
               || strlen (json_string_value (v)) != json_string_length (v))
             {

@@ -42,7 +42,9 @@ enum xj_from_json_flags {
    wrong JSON types -> XJ_E_BAD_TYPE, key fields under NO_KEY_FIELDS ->
    XJ_E_KEY_FIELD; on those *bad_field names the key (static or pointing
    into @obj, valid while @obj lives).  Over-long text is collected into
-   @errs (TOO_LONG) and the call still returns XJ_E_OK. */
+   @errs (TOO_LONG) and the call still returns XJ_E_OK.  A personal
+   number (phone, ID) given as exactly the masked form of its value in @s
+   leaves it unchanged: an edit form sends masked values back. */
 enum xj_err xj_student_from_json (const json_t *obj, struct xj_student *s,
                                   unsigned flags, struct xj_verrs *errs,
                                   const char **bad_field);

@@ -50,32 +50,6 @@ flag_suspects (struct xj_db *db, const struct xj_student *s,
   return e;
 }
 
-/* The duplicate check before a record is made: the same ID (any type)
-   is refused; for 补建学籍 any hit is; otherwise hits are suspects. */
-static enum xj_err
-check_person (struct xj_db *db, const struct xj_student *s,
-              struct xj_register_result *res)
-{
-  enum xj_err e = xj_identity_check (db, s, &res->hits);
-
-  if (XJ_E_OK != e)
-    return e;
-  for (size_t i = 0; i < res->hits.n; i++)
-    if (XJ_MATCH_ID == res->hits.h[i].match)
-      {
-        res->holder_student_id = res->hits.h[i].student_id;
-        res->holder_school_id = res->hits.h[i].school_id;
-        return XJ_E_ID_EXISTS;
-      }
-  if (res->hits.n && xj_identity_is_rebuild (s))
-    {
-      res->holder_student_id = res->hits.h[0].student_id;
-      res->holder_school_id = res->hits.h[0].school_id;
-      return XJ_E_DUPLICATE_PERSON;
-    }
-  return XJ_E_OK;
-}
-
 /* Audit text of a record: the full record (the audit log is the place
    where unmasked values may live; it is itself administrator-only). */
 static char *
@@ -100,7 +74,9 @@ xj_student_register (struct xj_db *db, struct xj_student *s,
   enum xj_err e;
 
   memset (res, 0, sizeof *res);
-  if (XJ_E_OK != (e = check_person (db, s, res)))
+  if (XJ_E_OK != (e = xj_identity_admit (db, s, NULL, &res->hits,
+                                         &res->holder_student_id,
+                                         &res->holder_school_id)))
     return e;
   if (0 == strcmp (s->id_type, "1") && 18 == strlen (s->id_no))
     xj_registry_no_g (s->id_no, s->registry_no);

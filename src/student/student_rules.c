@@ -45,38 +45,38 @@ grade_zh (const char *grade)
   return z ? z : grade;
 }
 
-/* Grade against the school's stage, and age for the grade. */
-static void
-rule_grade (struct rctx *r)
+void
+xj_student_check_grade (const struct xj_student *s, const char *grade,
+                        const struct xj_rules_ctx *ctx, struct xj_verrs *errs,
+                        struct xj_verrs *warns)
 {
-  const struct xj_student *s = r->s;
   struct xj_age_band b;
   int sy, age;
   enum xj_err e;
 
-  if ('\0' == s->grade[0])
+  if (NULL == grade || '\0' == grade[0])
     return;
-  if (r->c->stage && r->c->stage[0]
-      && ! xj_school_stage_has_grade (r->c->stage, s->grade))
-    xj_verrs_add (r->errs, "grade", XJ_E_SCHOOL_GRADE, "%s不设%s",
-                  r->c->school_name ? r->c->school_name : "该校",
-                  grade_zh (s->grade));
+  if (ctx->stage && ctx->stage[0]
+      && ! xj_school_stage_has_grade (ctx->stage, grade))
+    xj_verrs_add (errs, "grade", XJ_E_SCHOOL_GRADE, "%s不设%s",
+                  ctx->school_name ? ctx->school_name : "该校",
+                  grade_zh (grade));
   if ('\0' == s->birth_date[0]
-      || XJ_E_OK != xj_valid_age_grade_band (s->grade, &b))
+      || XJ_E_OK != xj_valid_age_grade_band (grade, &b))
     return;
-  sy = xj_valid_school_year (r->c->today_ymd);
+  sy = xj_valid_school_year (ctx->today_ymd);
   age = xj_valid_age_on_cutoff (s->birth_date, sy);
-  e = xj_valid_age_grade (s->birth_date, s->grade, sy);
+  e = xj_valid_age_grade (s->birth_date, grade, sy);
   if (XJ_E_AGE_GRADE == e)
-    xj_verrs_add (r->errs, "grade", e,
+    xj_verrs_add (errs, "grade", e,
                   "出生日期%s的学生在%d学年8月31日为%d周岁，%s应为%d至%d周岁"
                   "（超出此范围不能登记）",
-                  s->birth_date, sy, age, grade_zh (s->grade), b.hard_lo,
+                  s->birth_date, sy, age, grade_zh (grade), b.hard_lo,
                   b.hard_hi);
   else if (XJ_E_AGE_GRADE_WARN == e)
-    xj_verrs_add (r->warns, "grade", e,
+    xj_verrs_add (warns, "grade", e,
                   "出生日期%s的学生在%d学年8月31日为%d周岁，%s通常为%d至%d"
-                  "周岁", s->birth_date, sy, age, grade_zh (s->grade),
+                  "周岁", s->birth_date, sy, age, grade_zh (grade),
                   b.normal_lo, b.normal_hi);
 }
 
@@ -227,7 +227,7 @@ xj_student_check_rules (const struct xj_student *s,
   struct rctx r = { s, ctx, errs, warns };
   size_t before = errs->n;
 
-  rule_grade (&r);
+  xj_student_check_grade (s, s->grade, ctx, errs, warns);
   rule_identity (&r);
   rule_stage_fields (&r);
   rule_family (&r);

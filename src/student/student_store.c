@@ -17,7 +17,7 @@ XJ_DB_STMT (st_stu_insert,
             " birth_date, school_id, class_id, grade, status, dup_flag, version,"
             " guardian_phone, data, created_at, updated_at, created_by)"
             " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12, $13,"
-            " $14, $14, $15)")
+            " $14, $14, $15) RETURNING id")
 XJ_DB_STMT (st_stu_event,
             "INSERT INTO student_events (student_id, kind, at, actor_id, actor,"
             " before, after) VALUES ($1, $2, $3, $4, $5, $6, $7)")
@@ -27,12 +27,12 @@ XJ_DB_STMT (st_stu_get,
             " LEFT JOIN classes c ON c.id = st.class_id WHERE st.id = $1")
 XJ_DB_STMT (st_stu_by_idno,
             "SELECT id, school_id FROM students WHERE id_no = $2"
-            " AND $1 IS NOT NULL ORDER BY id_type <> $1 LIMIT 1")
+            " AND CAST($1 AS TEXT) IS NOT NULL"
+            " ORDER BY CASE WHEN id_type = $1 THEN 0 ELSE 1 END LIMIT 1")
 XJ_DB_STMT (st_stu_lookup,
             "SELECT st.id, st.name, st.school_id, sc.name, st.grade, st.status"
             " FROM students st JOIN schools sc ON sc.id = st.school_id"
-            " WHERE (st.id_no = $1 AND st.id_type = '1')"
-            " OR st.registry_no = $2"
+            " WHERE st.id_no = $1 OR st.registry_no = $2"
             " OR st.id = (SELECT student_id FROM student_aliases"
             " WHERE registry_no = $2)")
 XJ_DB_STMT (st_stu_dups,
@@ -50,6 +50,14 @@ XJ_DB_STMT (st_stu_update,
             " class_id = $10, grade = $11, status = $12, dup_flag = $13,"
             " guardian_phone = $14, data = $15, updated_at = $16,"
             " version = version + 1 WHERE id = $1 AND version = $2")
+/* the placement only (xj_student_store_place): an UPDATE naming a column
+   rewrites every index on it even when the value is unchanged, so naming
+   registry_no, id_no, name, birth date and phone too cost six index
+   deletes and inserts per student, scattered over the whole table */
+XJ_DB_STMT (st_stu_place,
+            "UPDATE students SET school_id = $3, class_id = $4, grade = $5,"
+            " status = $6, data = $7, updated_at = $8,"
+            " version = version + 1 WHERE id = $1 AND version = $2")
 XJ_DB_STMT (st_stu_alias_add,
             "INSERT INTO student_aliases (registry_no, student_id, created_at)"
             " VALUES ($1, $2, $3)")
@@ -57,8 +65,10 @@ XJ_DB_STMT (st_stu_aliases,
             "SELECT registry_no FROM student_aliases WHERE student_id = $1"
             " ORDER BY created_at")
 XJ_DB_STMT (st_stu_events,
-            "SELECT id, kind, at, actor, coalesce(before, ''), coalesce(after, '')"
-            " FROM student_events WHERE student_id = $1 ORDER BY id")
+            "SELECT e.id, e.kind, e.at, e.actor, coalesce(e.before, ''),"
+            " coalesce(e.after, ''), coalesce(u.display_name, '')"
+            " FROM student_events e LEFT JOIN users u ON u.id = e.actor_id"
+            " WHERE e.student_id = $1 ORDER BY e.id")
 
 /* ---- the list: one set of statements per "shape" ----
 
@@ -79,7 +89,7 @@ enum list_shape {
   SHAPE_ALL,       /* the whole registry (admin): nothing narrows */
   SHAPE__COUNT
 };
-#define NUM_ANY " AND $9 IS NULL"
+#define NUM_ANY " AND CAST($9 AS TEXT) IS NULL"
 #define COND_NUMBER " AND" XJ_STUDENT_NUMBER_MATCH
 #define COND_TEACHER                                                           \
   " AND st.class_id IN (SELECT class_id FROM user_classes WHERE user_id = $3)" \
@@ -108,7 +118,8 @@ enum list_shape {
 #define LIST_SHAPE(sh, cond)                                                   \
   XJ_DB_STMT (st_list_##sh##_count,                                            \
               "SELECT count(*) FROM students st WHERE"                         \
-              XJ_STUDENT_FILTER_WHERE XJ_STUDENT_LIST_FLAGS cond)              \
+              XJ_STUDENT_FILTER_WHERE XJ_STUDENT_LIST_FLAGS cond               \
+              XJ_STUDENT_COUNT_UNUSED)                                         \
   XJ_DB_STMT (st_list_##sh##_regno_a, LIST_SQL (cond, ORDER_REGNO_A))          \
   XJ_DB_STMT (st_list_##sh##_regno_d, LIST_SQL (cond, ORDER_REGNO_D))          \
   XJ_DB_STMT (st_list_##sh##_name_a,                                           \
@@ -149,9 +160,10 @@ XJ_DB_STMT (st_list_region_count_bare,
             "SELECT count(*) FROM students st WHERE st.school_id IN"
             " (SELECT id FROM schools"
             "  WHERE county_code >= $1 AND county_code < $1 || ':')"
-            " AND $2 = 0 AND $3 = 0 AND $4 = 0 AND $5 IS NULL AND $6 = 0"
-            " AND $7 IS NULL AND $8 IS NULL AND $9 IS NULL"
-            " AND $12 = 0 AND $13 = 0")
+            " AND $2 = 0 AND $3 = 0 AND $4 = 0 AND CAST($5 AS TEXT) IS NULL"
+            " AND $6 = 0 AND CAST($7 AS TEXT) IS NULL"
+            " AND CAST($8 AS TEXT) IS NULL AND CAST($9 AS TEXT) IS NULL"
+            " AND $12 = 0 AND $13 = 0" XJ_STUDENT_COUNT_UNUSED)
 
 #define SHAPE_ROW(sh)                                                          \
   {                                                                            \
@@ -270,7 +282,7 @@ xj_student_insert (struct xj_db *db, struct xj_student *s,
                               XJ_DB_B (data.data, data.len),
                               XJ_DB_S (at_iso),
                               a->user_id ? XJ_DB_I (a->user_id) : XJ_DB_NUL),
-                NULL, NULL);
+                &xj_db_int64_cb, &s->id);
   xj_buf_fini (&data);
   if (XJ_QS_UNIQUE == qs)
     {
@@ -284,7 +296,6 @@ xj_student_insert (struct xj_db *db, struct xj_student *s,
     }
   if (qs < 0)
     return xj_db_qs_err (qs);
-  s->id = xj_db_last_id (db);
   s->version = 1;
   e = xj_student_add_event (db, s->id, a, kind, at_iso, NULL, NULL);
   return e;
@@ -476,32 +487,54 @@ xj_student_flag_dup (struct xj_db *db, int64_t student_id, int64_t other_id,
   return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
 }
 
-enum xj_err
-xj_student_store_update (struct xj_db *db, struct xj_student *s,
-                         int64_t old_version, const struct xj_actor *a,
-                         const char *kind, const char *before,
-                         const char *after)
+/* The UPDATE of @s at @at: every column, or (@place) only the placement
+   and the packed data. */
+static enum xj_qs
+write_row (struct xj_db *db, const struct xj_student *s, int64_t old_version,
+           const char *at, bool place)
 {
   struct xj_buf data;
-  char at[32];
   enum xj_qs qs;
 
   xj_buf_init (&data, 0);
   xj_student_pack (s, &data);
-  xj_now_iso (at);
-  qs = xj_db_q (db, &st_stu_update,
-                XJ_DB_PARAMS (XJ_DB_I (s->id), XJ_DB_I (old_version),
-                              XJ_DB_S (s->registry_no), XJ_DB_S (s->id_type),
-                              XJ_DB_SE (s->id_no), XJ_DB_S (s->name),
-                              XJ_DB_I (s->gender), XJ_DB_S (s->birth_date),
-                              XJ_DB_I (s->school_id),
-                              s->class_id ? XJ_DB_I (s->class_id) : XJ_DB_NUL,
-                              XJ_DB_S (s->grade), XJ_DB_S (s->status),
-                              XJ_DB_I (s->dup_flag),
-                              XJ_DB_S (first_guardian_phone (s)),
-                              XJ_DB_B (data.data, data.len), XJ_DB_S (at)),
-                NULL, NULL);
+  if (place)
+    qs = xj_db_q (db, &st_stu_place,
+                  XJ_DB_PARAMS (XJ_DB_I (s->id), XJ_DB_I (old_version),
+                                XJ_DB_I (s->school_id),
+                                s->class_id ? XJ_DB_I (s->class_id)
+                                            : XJ_DB_NUL,
+                                XJ_DB_S (s->grade), XJ_DB_S (s->status),
+                                XJ_DB_B (data.data, data.len), XJ_DB_S (at)),
+                  NULL, NULL);
+  else
+    qs = xj_db_q (db, &st_stu_update,
+                  XJ_DB_PARAMS (XJ_DB_I (s->id), XJ_DB_I (old_version),
+                                XJ_DB_S (s->registry_no), XJ_DB_S (s->id_type),
+                                XJ_DB_SE (s->id_no), XJ_DB_S (s->name),
+                                XJ_DB_I (s->gender), XJ_DB_S (s->birth_date),
+                                XJ_DB_I (s->school_id),
+                                s->class_id ? XJ_DB_I (s->class_id)
+                                            : XJ_DB_NUL,
+                                XJ_DB_S (s->grade), XJ_DB_S (s->status),
+                                XJ_DB_I (s->dup_flag),
+                                XJ_DB_S (first_guardian_phone (s)),
+                                XJ_DB_B (data.data, data.len), XJ_DB_S (at)),
+                  NULL, NULL);
   xj_buf_fini (&data);
+  return qs;
+}
+
+static enum xj_err
+store_update (struct xj_db *db, struct xj_student *s, int64_t old_version,
+              const struct xj_actor *a, const char *kind, const char *before,
+              const char *after, bool place)
+{
+  char at[32];
+  enum xj_qs qs;
+
+  xj_now_iso (at);
+  qs = write_row (db, s, old_version, at, place);
   if (XJ_QS_UNIQUE == qs)
     return XJ_E_ID_EXISTS;
   if (qs < 0)
@@ -510,6 +543,24 @@ xj_student_store_update (struct xj_db *db, struct xj_student *s,
     return XJ_E_CONFLICT;
   s->version = old_version + 1;
   return xj_student_add_event (db, s->id, a, kind, at, before, after);
+}
+
+enum xj_err
+xj_student_store_update (struct xj_db *db, struct xj_student *s,
+                         int64_t old_version, const struct xj_actor *a,
+                         const char *kind, const char *before,
+                         const char *after)
+{
+  return store_update (db, s, old_version, a, kind, before, after, false);
+}
+
+enum xj_err
+xj_student_store_place (struct xj_db *db, struct xj_student *s,
+                        int64_t old_version, const struct xj_actor *a,
+                        const char *kind, const char *before,
+                        const char *after)
+{
+  return store_update (db, s, old_version, a, kind, before, after, true);
 }
 
 enum xj_err
@@ -574,6 +625,7 @@ list_row (void *cls, const struct xj_db_row *r)
     .class_name = xj_db_text (r, 10),
     .status = xj_db_text (r, 11),
     .dup_flag = (int) xj_db_int (r, 12),
+    .outcome = xj_db_ncols (r) > 13 ? xj_db_text (r, 13) : NULL,
   };
 
   c->cb (c->cls, &it);
@@ -691,6 +743,7 @@ ev_row (void *cls, const struct xj_db_row *r)
     .actor = xj_db_text (r, 3),
     .before = xj_db_text (r, 4),
     .after = xj_db_text (r, 5),
+    .actor_name = xj_db_text (r, 6),
   };
 
   c->cb (c->cls, &ev);
@@ -768,7 +821,7 @@ XJ_DB_STMT (st_grad_list,
             "SELECT st.id, st.registry_no, st.name, st.gender, st.birth_date,"
             " coalesce(st.id_no, ''), st.school_id, sc.name, st.grade,"
             " coalesce(st.class_id, 0), coalesce(c.name, ''), st.status,"
-            " st.dup_flag" GRADUATES_FROM
+            " st.dup_flag, g.outcome" GRADUATES_FROM
             " ORDER BY st.registry_no LIMIT $5 OFFSET $6")
 
 enum xj_err

@@ -11,6 +11,8 @@
 #include "audit/audit.h"
 #include "student/student.h"
 
+struct xj_school;
+
 /* Low-level insert of a complete, validated record (registry_no set),
    plus its first event of @kind ("register", "gen", "import").  Sets
    s->id and s->version = 1.  Returns XJ_E_ID_EXISTS /
@@ -93,6 +95,15 @@ enum xj_err xj_student_store_update (struct xj_db *db, struct xj_student *s,
                                      const struct xj_actor *a,
                                      const char *kind, const char *before,
                                      const char *after);
+/* xj_student_store_update for a move that changes only the placement
+   (school_id, class_id, grade, status) and the packed data of @s: the
+   other columns and their indexes are not written, so the caller must
+   not have changed them (升学 and re-entry, xj_progress_apply). */
+enum xj_err xj_student_store_place (struct xj_db *db, struct xj_student *s,
+                                    int64_t old_version,
+                                    const struct xj_actor *a,
+                                    const char *kind, const char *before,
+                                    const char *after);
 /* Record @old_no as an alias of student @id. */
 enum xj_err xj_student_add_alias (struct xj_db *db, int64_t id,
                                   const char *old_no);
@@ -127,6 +138,7 @@ struct xj_student_item {
   int gender;
   int64_t school_id, class_id;
   int dup_flag;
+  const char *outcome;  /* 毕业生 list: graduated | completed; else NULL */
 };
 typedef void (*xj_student_item_cb) (void *cls,
                                     const struct xj_student_item *it);
@@ -134,7 +146,7 @@ typedef void (*xj_student_item_cb) (void *cls,
    July of @year from a school in scope (@scope_prefix, @scope_school as
    for xj_student_list, @school_id 0 = any), wherever their record is
    now: the graduating school keeps seeing them.  Items show the record's
-   current school, grade and status. */
+   current school, grade and status, and the outcome (毕业 or 结业). */
 enum xj_err xj_student_list_graduates (struct xj_db *db,
                                        const char *scope_prefix,
                                        int64_t scope_school,
@@ -166,9 +178,34 @@ enum xj_err xj_student_search_audit (struct xj_db *db,
 struct xj_student_event {
   int64_t id;
   const char *kind, *at, *actor, *before, *after;
+  const char *actor_name; /* the user's display name; "" if none */
 };
 typedef void (*xj_event_cb) (void *cls, const struct xj_student_event *ev);
 enum xj_err xj_student_events (struct xj_db *db, int64_t id, xj_event_cb cb,
                                void *cls);
+
+/* ---- grade check and its stored warnings (student_warn_store.c) ---- */
+
+/* The grade check of a record @s moving into @grade at school @to (every
+   change type that sets a grade, 升学, re-entry, the 新生名单
+   confirmation): xj_student_check_grade with today from the injectable
+   clock.  Errors go to @errs, warnings to @warns (each optional,
+   caller-owned, appended).  With @store and no error, the record's stored
+   grade warnings are replaced by the new ones (the bureau's ?warned=1
+   list).  Returns the first error's code (XJ_E_AGE_GRADE,
+   XJ_E_SCHOOL_GRADE), a database error, or XJ_E_OK.  In the caller's
+   transaction when @store. */
+enum xj_err xj_student_grade_move (struct xj_db *db,
+                                   const struct xj_student *s,
+                                   const struct xj_school *to,
+                                   const char *grade, struct xj_verrs *errs,
+                                   struct xj_verrs *warns, bool store);
+
+/* Replace the stored grade warnings (field "grade") of @student_id by
+   those of @w (NULL or none: removed); the other fields' warnings stay.
+   In the caller's write transaction (student_warn_store.c). */
+enum xj_err xj_student_grade_warnings_set (struct xj_db *db,
+                                           int64_t student_id,
+                                           const struct xj_verrs *w);
 
 #endif

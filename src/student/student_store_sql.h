@@ -10,7 +10,9 @@
    st alone (no join needed, so a count can be answered from an index).
    $1 county prefix ('' = all), $2 scope school (0 = all, -1 = none), $3
    teacher user id (0 = no class restriction), $4..$7 filters (school,
-   grade, class, status), $8 a name part (LIKE-escaped with '\\').  The
+   grade, class, status), $8 a name part (LIKE-escaped with '\\'; lower()
+   on both sides because LIKE ignores ASCII case on SQLite, not on
+   PostgreSQL: docs/db.md "Portable SQL").  The
    county is matched through the schools table, so a bureau's students are
    the rows of its schools (an index range on schools_county, then one on
    students per school; student_store.c adds that form as a "shape"). */
@@ -20,9 +22,12 @@
   " AND ($2 = 0 OR st.school_id = $2)"                                         \
   " AND ($3 = 0 OR st.class_id IN (SELECT class_id FROM user_classes"          \
   "  WHERE user_id = $3))"                                                     \
-  " AND ($4 = 0 OR st.school_id = $4) AND ($5 IS NULL OR st.grade = $5)"       \
-  " AND ($6 = 0 OR st.class_id = $6) AND ($7 IS NULL OR st.status = $7)"       \
-  " AND ($8 IS NULL OR st.name LIKE '%' || $8 || '%' ESCAPE '\\')"
+  " AND ($4 = 0 OR st.school_id = $4)"                                         \
+  " AND (CAST($5 AS TEXT) IS NULL OR st.grade = $5)"                           \
+  " AND ($6 = 0 OR st.class_id = $6)"                                          \
+  " AND (CAST($7 AS TEXT) IS NULL OR st.status = $7)"                          \
+  " AND (CAST($8 AS TEXT) IS NULL"                                             \
+  "  OR lower(st.name) LIKE '%' || lower($8) || '%' ESCAPE '\\')"
 
 /* $9 a full ID or registry number (current or former: an L number kept
    as alias after L->G), matched exactly: never a prefix, so no query
@@ -37,16 +42,23 @@
   " FROM students st JOIN schools sc ON sc.id = st.school_id"                  \
   " LEFT JOIN classes c ON c.id = st.class_id"                                 \
   " WHERE" XJ_STUDENT_FILTER_WHERE                                             \
-  " AND ($9 IS NULL OR" XJ_STUDENT_NUMBER_MATCH ")"
+  " AND (CAST($9 AS TEXT) IS NULL OR" XJ_STUDENT_NUMBER_MATCH ")"
 
 /* The review filters, after XJ_STUDENT_LIST_FROM: $12 dup_flag (0 =
    any, 1 = flagged, 2 = not flagged), $13 warned (1 = only records with
    stored warnings, 0 = any).  Numbered after the list's LIMIT/OFFSET
    ($10, $11) and the export's id/LIMIT ($10, $11) so those keep their
-   numbers; the count statement binds $10 and $11 as unused zeros. */
+   numbers; the count statement binds $10 and $11 as zeros and names them
+   in XJ_STUDENT_COUNT_UNUSED (PostgreSQL must know every parameter's
+   type).  dup_flag is 0/1: 2 - $12 is the flag wanted (no boolean
+   compared with an integer). */
 #define XJ_STUDENT_LIST_FLAGS                                                  \
-  " AND ($12 = 0 OR st.dup_flag = ($12 = 1))"                                  \
+  " AND ($12 = 0 OR st.dup_flag = 2 - $12)"                                    \
   " AND ($13 = 0 OR st.id IN (SELECT student_id FROM student_warnings))"
+
+/* The count's unused LIMIT/OFFSET slots $10, $11 (bound 0): always true. */
+#define XJ_STUDENT_COUNT_UNUSED                                                \
+  " AND CAST($10 AS BIGINT) + CAST($11 AS BIGINT) = 0"
 
 /* The columns of one whole record with its context, in the order
    xj_student_from_row reads them; FROM must join schools sc and classes c. */

@@ -129,9 +129,11 @@ slot_of (int64_t user_id)
   return idlest;
 }
 
-bool
-xj_search_budget_take (int64_t user_id, int per_minute, int64_t now_ms,
-                       unsigned *retry_after)
+/* The budget of @user_id: take one search if @take and one is left.
+   True if one was left. */
+static bool
+budget (int64_t user_id, int per_minute, int64_t now_ms, bool take,
+        unsigned *retry_after)
 {
   struct budget_slot *s;
   int64_t nth;
@@ -149,17 +151,30 @@ xj_search_budget_take (int64_t user_id, int per_minute, int64_t now_ms,
   nth = s->t[(s->next + XJ_SEARCHES_MAX - (unsigned) per_minute)
              % XJ_SEARCHES_MAX];
   ok = 0 == nth || now_ms - nth >= WINDOW_MS;
-  if (ok)
+  if (ok && take)
     {
       s->t[s->next] = now_ms > 0 ? now_ms : 1;
       s->next = (s->next + 1) % XJ_SEARCHES_MAX;
       s->last = now_ms;
-      *retry_after = 0;
     }
-  else
-    *retry_after = (unsigned) ((WINDOW_MS - (now_ms - nth) + 999) / 1000);
+  *retry_after = ok ? 0 : (unsigned) ((WINDOW_MS - (now_ms - nth) + 999)
+                                      / 1000);
   pthread_mutex_unlock (&budget_lock);
   if (! ok && 0 == *retry_after)
     *retry_after = 1;
   return ok;
+}
+
+bool
+xj_search_budget_take (int64_t user_id, int per_minute, int64_t now_ms,
+                       unsigned *retry_after)
+{
+  return budget (user_id, per_minute, now_ms, true, retry_after);
+}
+
+bool
+xj_search_budget_left (int64_t user_id, int per_minute, int64_t now_ms,
+                       unsigned *retry_after)
+{
+  return budget (user_id, per_minute, now_ms, false, retry_after);
 }

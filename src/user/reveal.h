@@ -64,6 +64,12 @@ struct json_t *xj_pii_json (unsigned bits);
    @now_ms: xj_mono_ms (). */
 bool xj_search_budget_take (int64_t user_id, int per_minute, int64_t now_ms,
                             unsigned *retry_after);
+/* The same test without taking a search: is one left?  For writes that
+   answer "this number is held" (registration, L->G): they are refused
+   while the budget is spent whatever the number, and take a search only
+   when the number was held (docs/internals/masking.md). */
+bool xj_search_budget_left (int64_t user_id, int per_minute, int64_t now_ms,
+                            unsigned *retry_after);
 
 /* ---- storage (privacy_store.c) ---- */
 /* Current settings (defaults for keys never set).  No transaction needed. */

@@ -47,7 +47,8 @@ XJ_DB_AUTH_STMT (st_lf_get,
 XJ_DB_AUTH_STMT (st_lf_bump,
                  "INSERT INTO login_failures (username, ip, failed)"
                  " VALUES ($1, $2, 1) ON CONFLICT (username, ip)"
-                 " DO UPDATE SET failed = failed + 1 RETURNING failed")
+                 " DO UPDATE SET failed = login_failures.failed + 1"
+                 " RETURNING failed")
 XJ_DB_AUTH_STMT (st_lf_lock,
                  "UPDATE login_failures SET failed = 0, locked_until = $3"
                  " WHERE username = $1 AND ip = $2")
@@ -59,12 +60,13 @@ XJ_DB_AUTH_STMT (st_la_get,
 XJ_DB_AUTH_STMT (st_la_bump,
                  "INSERT INTO login_addresses (ip, window_start, failed)"
                  " VALUES ($1, $2, 1) ON CONFLICT (ip) DO UPDATE SET"
-                 " failed = CASE WHEN window_start <= $2 - $3 THEN 1"
-                 " ELSE failed + 1 END,"
-                 " window_start = CASE WHEN window_start <= $2 - $3 THEN $2"
-                 " ELSE window_start END")
+                 " failed = CASE WHEN login_addresses.window_start <= $2 - $3"
+                 " THEN 1 ELSE login_addresses.failed + 1 END,"
+                 " window_start = CASE WHEN login_addresses.window_start"
+                 " <= $2 - $3 THEN $2 ELSE login_addresses.window_start END")
 XJ_DB_AUTH_STMT (st_la_undo,
-                 "UPDATE login_addresses SET failed = max (failed - 1, 0)"
+                 "UPDATE login_addresses"
+                 " SET failed = CASE WHEN failed > 0 THEN failed - 1 ELSE 0 END"
                  " WHERE ip = $1")
 XJ_DB_AUTH_STMT (st_al_insert,
                  "INSERT INTO auth_log (at, user_id, username, ip, action)"

@@ -9,7 +9,7 @@
 XJ_DB_STMT (st_user_insert,
             "INSERT INTO users (username, display_name, pw_hash, role,"
             " region_code, school_id, created_at) VALUES ($1, $2, $3, $4, $5,"
-            " $6, $7)")
+            " $6, $7) RETURNING id")
 XJ_DB_STMT (st_user_setpw,
             "UPDATE users SET pw_hash = $2, session_epoch = session_epoch + 1"
             " WHERE username = $1 RETURNING session_epoch")
@@ -29,7 +29,8 @@ XJ_DB_STMT (st_auth_settings,
             " ('session_idle_minutes', 'login_address_failures',"
             " 'bureau_manages_users')")
 XJ_DB_STMT (st_user_addclass,
-            "INSERT OR IGNORE INTO user_classes (user_id, class_id) VALUES ($1, $2)")
+            "INSERT INTO user_classes (user_id, class_id) VALUES ($1, $2)"
+            " ON CONFLICT DO NOTHING")
 XJ_DB_STMT (st_user_get,
             "SELECT id, username, display_name, role, coalesce(region_code, ''),"
             " coalesce(school_id, 0), disabled FROM users WHERE id = $1")
@@ -66,12 +67,11 @@ xj_user_create (struct xj_db *db, const struct xj_user_new *n, int64_t *id)
                               XJ_DB_SE (n->region_code),
                               n->school_id ? XJ_DB_I (n->school_id) : XJ_DB_NUL,
                               XJ_DB_S (at)),
-                NULL, NULL);
+                &xj_db_int64_cb, id);
   if (XJ_QS_UNIQUE == qs)
     return XJ_E_USER_EXISTS;
   if (qs < 0)
     return xj_db_qs_err (qs);
-  *id = xj_db_last_id (db);
   return XJ_E_OK;
 }
 

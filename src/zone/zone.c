@@ -584,11 +584,14 @@ load_classes (struct xj_db *db, const struct xj_intake_confirm *c,
   return e;
 }
 
-/* One confirmation: the 升学 of the allocated student. */
+/* One confirmation: the 升学 of the allocated student.  A student the
+   grade check refuses for 初一 (age outside the hard limits) is left on
+   the list and named in @refused, the others go ahead. */
 static enum xj_err
 confirm_one (struct xj_db *db, const struct xj_actor *a,
              const struct xj_intake_confirm *c, const struct xj_zs_waiting *w,
-             struct kl *k, const char *at)
+             struct kl *k, const char *at, struct xj_verrs *errs,
+             json_t *refused)
 {
   size_t ki = c->nclasses ? pick_class (k, c->nclasses, w->gender, c->balance)
                           : 0;
@@ -596,10 +599,21 @@ confirm_one (struct xj_db *db, const struct xj_actor *a,
     .kind = XJ_PG_PROMOTE, .student_id = w->student,
     .to_school = c->school_id, .class_id = c->nclasses ? k[ki].id : 0,
     .grade = "21", .reason = w->reason, .route = w->route,
-    .out_of_zone = 0 == strcmp (w->route, "moved") };
+    .out_of_zone = 0 == strcmp (w->route, "moved"), .errs = errs };
+  enum xj_err e;
+
   /* xj_zs_waiting lists only records still waiting as primary
      graduates (not re-entered or promoted elsewhere since) */
-  enum xj_err e = xj_progress_apply (db, a, &m, NULL);
+  errs->n = 0;
+  e = xj_progress_apply (db, a, &m, NULL);
+  if ((XJ_E_AGE_GRADE == e || XJ_E_SCHOOL_GRADE == e) && errs->n)
+    {
+      json_array_append_new (refused, json_pack (
+        "{s:I, s:s, s:s, s:s}", "student_id", (json_int_t) w->student,
+        "field", errs->e[0].field, "code", xj_err_code (errs->e[0].code),
+        "message", errs->e[0].detail));
+      return XJ_E_OK;
+    }
   if (XJ_E_OK == e)
     e = xj_zs_item_confirm (db, w->alloc, w->student, at);
   if (XJ_E_OK == e && c->nclasses)
@@ -616,7 +630,8 @@ xj_intake_confirm (struct xj_db *db, const struct xj_actor *a,
 {
   struct waits ws = { 0 };
   struct kl *k = xj_calloc (c->nclasses + 1, sizeof *k);
-  json_t *jk = json_array ();
+  json_t *jk = json_array (), *refused = json_array ();
+  struct xj_verrs *errs = xj_calloc (1, sizeof *errs);
   int64_t done = 0;
   char at[32];
   enum xj_err e = load_classes (db, c, k);
@@ -628,8 +643,10 @@ xj_intake_confirm (struct xj_db *db, const struct xj_actor *a,
   for (size_t i = 0; i < ws.n && XJ_E_OK == e; i++)
     if (wanted (c, ws.v[i].student))
       {
-        e = confirm_one (db, a, c, &ws.v[i], k, at);
-        done++;
+        size_t before = json_array_size (refused);
+
+        e = confirm_one (db, a, c, &ws.v[i], k, at, errs, refused);
+        done += json_array_size (refused) == before;
       }
   for (size_t i = 0; i < c->nclasses; i++)
     json_array_append_new (jk, json_pack ("{s:I, s:I, s:I}", "class_id",
@@ -637,10 +654,67 @@ xj_intake_confirm (struct xj_db *db, const struct xj_actor *a,
                                           (json_int_t) k[i].n, "girls",
                                           (json_int_t) k[i].girls));
   if (XJ_E_OK == e)
-    *out = json_pack ("{s:I, s:O}", "confirmed", (json_int_t) done,
-                      "classes", jk);
+    *out = json_pack ("{s:I, s:O, s:O}", "confirmed", (json_int_t) done,
+                      "classes", jk, "refused", refused);
   json_decref (jk);
+  json_decref (refused);
+  free (errs);
   free (ws.v);
   free (k);
   return e;
+}
+
+/* ---- school-choice figures ---- */
+
+static const char *const choice_keys[XJ_ZS_CHOICE_N] = {
+  "admitted", "feeder", "zone", "moved", "other", "out_of_zone" };
+
+/* counts @n as members of @o, with the out-of-zone share */
+static json_t *
+choice_counts (json_t *o, const int64_t n[XJ_ZS_CHOICE_N])
+{
+  for (int i = 0; i < XJ_ZS_CHOICE_N; i++)
+    json_object_set_new (o, choice_keys[i], json_integer (n[i]));
+  json_object_set_new (o, "out_of_zone_pct",
+                       json_real (n[0] ? (double) (n[5] * 1000 / n[0]) / 10
+                                       : 0.0));
+  return o;
+}
+
+struct choice_acc {
+  json_t *schools;
+  int64_t total[XJ_ZS_CHOICE_N];
+};
+
+static void
+choice_add (void *cls, const struct xj_zs_choice *c)
+{
+  struct choice_acc *a = cls;
+
+  for (int i = 0; i < XJ_ZS_CHOICE_N; i++)
+    a->total[i] += c->n[i];
+  json_array_append_new (
+    a->schools, choice_counts (json_pack ("{s:I, s:s, s:s}", "school_id",
+                                          (json_int_t) c->school, "code",
+                                          c->code, "name", c->name),
+                               c->n));
+}
+
+enum xj_err
+xj_school_choice_json (struct xj_db *db, const char *prefix, int year,
+                       json_t **out)
+{
+  struct choice_acc a = { json_array (), { 0 } };
+  enum xj_err e = xj_zs_school_choice (db, prefix, year, &choice_add, &a);
+
+  *out = NULL;
+  if (XJ_E_OK != e)
+    {
+      json_decref (a.schools);
+      return e;
+    }
+  *out = json_pack ("{s:s, s:i, s:o, s:o}", "region", prefix, "year", year,
+                    "schools", a.schools, "total",
+                    choice_counts (json_object (), a.total));
+  return XJ_E_OK;
 }

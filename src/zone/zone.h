@@ -80,8 +80,10 @@ enum xj_err xj_intake_json (struct xj_db *db, int64_t school_id,
    out_of_zone when moved by the bureau).  With classes (初一 of this or
    next year), students are spread over them: each to the class with the
    fewest students, ties to the one with fewest of the student's gender
-   when @balance.  *out: {"confirmed","skipped":[{student_id,reason}],
-   "classes":[{class_id,students,girls}]}. */
+   when @balance.  *out: {"confirmed","refused":[{student_id,field,code,message}],
+   "classes":[{class_id,students,girls}]}; a student the grade check
+   (xj_student_grade_move) refuses for 初一 is "refused", not confirmed,
+   and stays on the list. */
 struct xj_intake_confirm {
   int64_t school_id;
   const int64_t *students;
@@ -93,6 +95,18 @@ struct xj_intake_confirm {
 enum xj_err xj_intake_confirm (struct xj_db *db, const struct xj_actor *a,
                                const struct xj_intake_confirm *c,
                                json_t **out);
+
+/* ---- school-choice figures ---- */
+/* 小升初 admissions (升学 into 初一) recorded in calendar year @year at
+   the schools of region prefix @prefix (2, 4 or 6 digits; "" all): per
+   admitting school and in total, admitted, by route (feeder, zone, moved
+   by the bureau, other: enrolled directly or through a request), and
+   admitted out of zone with its share (per cent, one decimal).
+   *out (new): {"region","year","schools":[{"school_id","code","name",
+   "admitted","feeder","zone","moved","other","out_of_zone",
+   "out_of_zone_pct"}],"total":{...the same counts...}}. */
+enum xj_err xj_school_choice_json (struct xj_db *db, const char *prefix,
+                                   int year, json_t **out);
 
 /* ---- zone_store.c (SQL only; used by zone.c) ---- */
 struct xj_zs_school {
@@ -167,6 +181,17 @@ struct xj_zs_waiting {
   char route[16];
   char reason[200];
 };
+/* school-choice counts: admitted, feeder, zone, moved, other,
+   out_of_zone */
+#define XJ_ZS_CHOICE_N 6
+struct xj_zs_choice {
+  int64_t school;
+  const char *code, *name;
+  int64_t n[XJ_ZS_CHOICE_N];
+};
+typedef void (*xj_zs_choice_cb) (void *cls, const struct xj_zs_choice *c);
+enum xj_err xj_zs_school_choice (struct xj_db *db, const char *prefix,
+                                 int year, xj_zs_choice_cb cb, void *cls);
 typedef void (*xj_zs_waiting_cb) (void *cls, const struct xj_zs_waiting *w);
 enum xj_err xj_zs_waiting (struct xj_db *db, int64_t school,
                            xj_zs_waiting_cb cb, void *cls);

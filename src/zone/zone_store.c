@@ -34,14 +34,14 @@ XJ_DB_STMT (st_zs_clear_towns,
 XJ_DB_STMT (st_zs_clear_comms,
             "DELETE FROM school_zone_communities WHERE school_id = $1")
 XJ_DB_STMT (st_zs_feeder_add,
-            "INSERT OR IGNORE INTO school_feeders (junior_school_id,"
-            " primary_school_id) VALUES ($1, $2)")
+            "INSERT INTO school_feeders (junior_school_id,"
+            " primary_school_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
 XJ_DB_STMT (st_zs_town_add,
-            "INSERT OR IGNORE INTO school_zone_townships (school_id,"
-            " township_code) VALUES ($1, $2)")
+            "INSERT INTO school_zone_townships (school_id,"
+            " township_code) VALUES ($1, $2) ON CONFLICT DO NOTHING")
 XJ_DB_STMT (st_zs_comm_add,
-            "INSERT OR IGNORE INTO school_zone_communities (school_id, name)"
-            " VALUES ($1, $2)")
+            "INSERT INTO school_zone_communities (school_id, name)"
+            " VALUES ($1, $2) ON CONFLICT DO NOTHING")
 /* primary graduates ($1 county, $2 school year) still at their school */
 #define GRADUATES                                                          \
   " FROM graduations g JOIN schools gs ON gs.id = g.school_id"             \
@@ -63,7 +63,7 @@ XJ_DB_STMT (st_zs_allocs,
             " WHERE county_code = $1 ORDER BY school_year DESC")
 XJ_DB_STMT (st_zs_alloc_new,
             "INSERT INTO allocations (county_code, school_year, created_at,"
-            " created_by) VALUES ($1, $2, $3, $4)")
+            " created_by) VALUES ($1, $2, $3, $4) RETURNING id")
 XJ_DB_STMT (st_zs_alloc_clear,
             "DELETE FROM allocation_items WHERE allocation_id = $1")
 XJ_DB_STMT (st_zs_item_add,
@@ -74,12 +74,27 @@ XJ_DB_STMT (st_zs_alloc_row,
             " coalesce(published_at, '') FROM allocations WHERE id = $1")
 XJ_DB_STMT (st_zs_alloc_schools,
             "SELECT coalesce(i.to_school_id, 0), coalesce(sc.name, ''),"
-            " count(*), sum(st.gender = 2), sum(i.route = 'feeder'),"
-            " sum(i.route = 'zone'), sum(i.route = 'moved'),"
-            " sum(i.confirmed_at IS NOT NULL)"
+            " count(*), sum(CASE WHEN st.gender = 2 THEN 1 ELSE 0 END),"
+            " sum(CASE WHEN i.route = 'feeder' THEN 1 ELSE 0 END),"
+            " sum(CASE WHEN i.route = 'zone' THEN 1 ELSE 0 END),"
+            " sum(CASE WHEN i.route = 'moved' THEN 1 ELSE 0 END),"
+            " sum(CASE WHEN i.confirmed_at IS NULL THEN 0 ELSE 1 END)"
             " FROM allocation_items i JOIN students st ON st.id = i.student_id"
             " LEFT JOIN schools sc ON sc.id = i.to_school_id"
-            " WHERE i.allocation_id = $1 GROUP BY 1 ORDER BY 2")
+            " WHERE i.allocation_id = $1 GROUP BY 1, 2 ORDER BY 2")
+/* 小升初 admissions (升学 into 初一) recorded in [$2, $3) at schools of
+   region prefix $1, per admitting school, by route */
+XJ_DB_STMT (st_zs_choice,
+            "SELECT p.to_school_id, sc.code, sc.name, count(*),"
+            " sum(CASE WHEN p.route = 'feeder' THEN 1 ELSE 0 END), sum(CASE WHEN p.route = 'zone' THEN 1 ELSE 0 END),"
+            " sum(CASE WHEN p.route = 'moved' THEN 1 ELSE 0 END),"
+            " sum(CASE WHEN p.route NOT IN ('feeder', 'zone', 'moved') THEN 1 ELSE 0 END),"
+            " sum(p.out_of_zone)"
+            " FROM progressions p JOIN schools sc ON sc.id = p.to_school_id"
+            " WHERE p.kind = 'promote' AND p.to_grade = '21'"
+            " AND substr(sc.county_code, 1, length($1)) = $1"
+            " AND p.at >= $2 AND p.at < $3"
+            " GROUP BY p.to_school_id, sc.code, sc.name ORDER BY sc.code")
 /* $1 allocation (0 = any published), $2 receiving school (-1 all, 0
    unmatched), $3 waiting only */
 #define ITEMS_FROM                                                         \
@@ -94,7 +109,8 @@ XJ_DB_STMT (st_zs_items_count, "SELECT count(*)" ITEMS_FROM)
 XJ_DB_STMT (st_zs_items,
             "SELECT i.student_id, st.name, st.gender, i.from_school_id,"
             " fs.name, coalesce(i.to_school_id, 0), coalesce(ts.name, ''),"
-            " i.route, i.reason, i.confirmed_at IS NOT NULL, i.allocation_id"
+            " i.route, i.reason,"
+            " CASE WHEN i.confirmed_at IS NULL THEN 0 ELSE 1 END, i.allocation_id"
             ITEMS_FROM " ORDER BY fs.code, st.name, st.id LIMIT $4 OFFSET $5")
 XJ_DB_STMT (st_zs_item_move,
             "UPDATE allocation_items SET to_school_id = $3, route = 'moved',"
@@ -115,7 +131,8 @@ XJ_DB_STMT (st_zs_item_confirm,
             " WHERE allocation_id = $1 AND student_id = $2"
             " AND confirmed_at IS NULL")
 XJ_DB_STMT (st_zs_class_counts,
-            "SELECT count(*), coalesce(sum(gender = 2), 0) FROM students"
+            "SELECT count(*),"
+            " coalesce(sum(CASE WHEN gender = 2 THEN 1 ELSE 0 END), 0) FROM students"
             " WHERE class_id = $1 AND status IN ('enrolled', 'suspended')")
 
 static enum xj_err
@@ -351,14 +368,11 @@ enum xj_err
 xj_zs_alloc_new (struct xj_db *db, const char *county, int year,
                  const char *at, const char *by, int64_t *id)
 {
-  enum xj_err e = qs_ok (xj_db_q (db, &st_zs_alloc_new,
-                                  XJ_DB_PARAMS (XJ_DB_S (county),
-                                                XJ_DB_I (year), XJ_DB_S (at),
-                                                XJ_DB_S (by)),
-                                  NULL, NULL));
-
-  *id = XJ_E_OK == e ? xj_db_last_id (db) : 0;
-  return e;
+  *id = 0;
+  return qs_ok (xj_db_q (db, &st_zs_alloc_new,
+                         XJ_DB_PARAMS (XJ_DB_S (county), XJ_DB_I (year),
+                                       XJ_DB_S (at), XJ_DB_S (by)),
+                         &xj_db_int64_cb, id));
 }
 
 enum xj_err
@@ -508,17 +522,21 @@ struct waiting_ctx {
   void *cls;
 };
 
+static const struct xj_db_field waiting_fields[] = {
+  XJ_DB_F_I64 (struct xj_zs_waiting, alloc),
+  XJ_DB_F_I64 (struct xj_zs_waiting, student),
+  XJ_DB_F_INT (struct xj_zs_waiting, gender),
+  XJ_DB_F_TEXT (struct xj_zs_waiting, route),
+  XJ_DB_F_TEXT (struct xj_zs_waiting, reason),
+};
+
 static int
 waiting_row (void *cls, const struct xj_db_row *r)
 {
   struct waiting_ctx *c = cls;
   struct xj_zs_waiting w;
 
-  w.alloc = xj_db_int (r, 0);
-  w.student = xj_db_int (r, 1);
-  w.gender = (int) xj_db_int (r, 2);
-  xj_strlcpy (w.route, xj_db_text (r, 3), sizeof w.route);
-  xj_strlcpy (w.reason, xj_db_text (r, 4), sizeof w.reason);
+  xj_db_row_fields (r, waiting_fields, XJ_DB_NFIELDS (waiting_fields), &w);
   c->cb (c->cls, &w);
   return 0;
 }
@@ -566,4 +584,38 @@ xj_zs_class_counts (struct xj_db *db, int64_t class_id, int64_t *n,
   *n = *girls = 0;
   return qs_ok (xj_db_q (db, &st_zs_class_counts,
                          XJ_DB_PARAMS (XJ_DB_I (class_id)), &pair_row, &p));
+}
+
+struct choice_ctx {
+  xj_zs_choice_cb cb;
+  void *cls;
+};
+
+static int
+choice_row (void *cls, const struct xj_db_row *r)
+{
+  struct choice_ctx *c = cls;
+  struct xj_zs_choice ch = { .school = xj_db_int (r, 0),
+                             .code = xj_db_text (r, 1),
+                             .name = xj_db_text (r, 2) };
+
+  for (int i = 0; i < XJ_ZS_CHOICE_N; i++)
+    ch.n[i] = xj_db_int (r, 3 + i);
+  c->cb (c->cls, &ch);
+  return 0;
+}
+
+enum xj_err
+xj_zs_school_choice (struct xj_db *db, const char *prefix, int year,
+                     xj_zs_choice_cb cb, void *cls)
+{
+  struct choice_ctx c = { cb, cls };
+  char from[12], to[12];
+
+  xj_snprintf (from, sizeof from, "%04d-01-01", year);
+  xj_snprintf (to, sizeof to, "%04d-01-01", year + 1);
+  return qs_ok (xj_db_q (db, &st_zs_choice,
+                         XJ_DB_PARAMS (XJ_DB_S (prefix), XJ_DB_S (from),
+                                       XJ_DB_S (to)),
+                         &choice_row, &c));
 }

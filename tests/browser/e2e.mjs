@@ -330,7 +330,11 @@ await check('administrator sees the reveal in the audit log', async () => {
   const arows = page.locator('[data-test=audit-table] .el-table__body tr.el-table__row')
   await arows.first().waitFor()
   const text = await page.locator('[data-test=audit-table]').innerText()
-  assert(/reveal/i.test(text) && text.includes('ys_reg1'), 'no reveal by ys_reg1 in the first audit page')
+  // readable: the action's label and the user's display name, not
+  // "student.reveal" and "ys_reg1"
+  assert(text.includes('查看完整信息') && text.includes('学籍管理员（一校）'),
+    'no reveal by ys_reg1 (学籍管理员（一校）) in the first audit page')
+  assert(!/student\.reveal|ys_reg1/.test(text), 'raw action or user name in the audit log')
 })
 
 await check('class teacher: read-only navigation, no registration', async () => {

@@ -1,7 +1,8 @@
 // e2e_duplicates.mjs -- the bureau's duplicate review page: a pair flagged
 // at grade-1 registration is shown side by side (masked), dismissed with a
 // reason; a second pair is confirmed, which starts the 注销 (cancel change)
-// of the record chosen as wrong.
+// of the record chosen as wrong; the county scan is started and polled to
+// its end.
 //   node tests/browser/e2e_duplicates.mjs http://127.0.0.1:PORT
 // Prints "ok - …" / "not ok - …" per check and "N passed, M failed".
 import { apiAs, assert, start } from './lib.mjs'
@@ -78,6 +79,21 @@ await check('confirming starts the cancellation of the record chosen as wrong', 
   assert(f && f.change_id, 'no cancel change started')
   const c = await bureau.get('/changes/' + f.change_id)
   assert(c.status === 200 && c.body.change.type === 'cancel', 'change ' + JSON.stringify(c.body).slice(0, 200))
+})
+
+await check('the county scan runs as a job and the page polls it to its end', async () => {
+  // two records of one child, unflagged (as if entered before the check)
+  const p = await pair('查重丙')
+  const r = await bureau.post('/duplicates/' + p.flag + '/dismiss', { reason: '先排除，再由扫描找出' })
+  assert(r.status === 200, 'dismiss answered ' + r.status)
+  await page.reload()
+  await page.locator('input[data-test=dup-county], [data-test=dup-county] input').first().fill('441823')
+  await page.locator('[data-test=dup-scan]').click()
+  const msg = page.locator('.el-message--success').filter({ hasText: '查重完成' }).first()
+  await msg.waitFor({ timeout: 60000 })
+  // the counts of the finished job, not of the 202 that started it
+  assert(/新标记\d+对/.test(await msg.innerText()), 'message: ' + (await msg.innerText()))
+  assert(!(await page.locator('[data-test=dup-scan-state]').count()), 'the running note stayed')
 })
 
 await checkSelfContained()

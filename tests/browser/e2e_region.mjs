@@ -4,15 +4,8 @@
 // cascading picker and 户口所在地 by walking province → city → county →
 // township; the 18-digit ID fills 出生日期 and 性别; the record page shows
 // the region names; the edit dialog shows the stored code as its names.
-import { Fail, assert, start, apiAs } from './lib.mjs'
+import { Fail, assert, start, apiAs, makeId } from './lib.mjs'
 
-const W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-function makeId(region, ymd, seq) {
-  const id17 = region + ymd + String(seq).padStart(3, '0')
-  let s = 0
-  for (let i = 0; i < 17; i++) s += Number(id17[i]) * W[i]
-  return id17 + '10X98765432'[s % 11]
-}
 const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
 const { base, page, check, checkSelfContained, loginAs, finish } = await start('e2e_region.mjs', { shots: 'xj-region' })

@@ -11,6 +11,16 @@ const { chromium, request } = require('playwright-core')
 // API sessions outside the browser (request.newContext).
 export { request as pwRequest }
 
+// A valid 18-character resident ID: region code, YYYYMMDD, 3-digit
+// sequence (odd for a male) and the GB 11643 check character.
+const W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+export function makeId(region, ymd, seq) {
+  const id17 = region + ymd + String(seq).padStart(3, '0')
+  let s = 0
+  for (let i = 0; i < 17; i++) s += Number(id17[i]) * W[i]
+  return id17 + '10X98765432'[s % 11]
+}
+
 // The password of every demo user (`xueji demo`, and run.sh's users).
 export const PASSWORD = 'xueji-demo-2026'
 
@@ -20,8 +30,8 @@ export function assert(cond, msg) {
 }
 
 // An API session of @user outside the browser (setup and cross-checks):
-// {user, get(path), post(path, data), close()}; get/post answer
-// {status, body}.
+// {user, get(path), post(path, data), patch(path, data), close()};
+// get/post/patch answer {status, body}.
 export async function apiAs(base, user) {
   const ctx = await request.newContext({ baseURL: base + '/' })
   const r = await ctx.post('api/v1/session', { data: { username: user, password: PASSWORD } })
@@ -36,6 +46,10 @@ export async function apiAs(base, user) {
     },
     post: async (p, data) => {
       const x = await ctx.post('api/v1' + p, { data: data || {}, headers: { 'X-CSRF-Token': token } })
+      return { status: x.status(), body: await x.json().catch(() => null) }
+    },
+    patch: async (p, data) => {
+      const x = await ctx.patch('api/v1' + p, { data: data || {}, headers: { 'X-CSRF-Token': token } })
       return { status: x.status(), body: await x.json().catch(() => null) }
     },
     close: () => ctx.dispose()

@@ -4,7 +4,8 @@ and school years are deterministic, with counties in two cities and two
 provinces so every approval chain can be exercised.
 
 Not a test module (no test_ prefix): test_changes.py and test_yearend.py
-build their worlds through make_world().
+build their worlds through make_world().  Also the change-request helpers
+those suites share (start, started, approve).
 """
 import os
 from datetime import datetime, timedelta, timezone
@@ -18,6 +19,26 @@ CST = timezone(timedelta(hours=8))
 def epoch(y, m, d, hh=10):
     """Epoch seconds of y-m-d hh:00 in China Standard Time."""
     return int(datetime(y, m, d, hh, tzinfo=CST).timestamp())
+
+
+def start(a, **body):
+    """POST /changes as @a (reason 家长申请 unless given); the reply."""
+    body.setdefault("reason", "家长申请")
+    return a.post("/changes", json=body)
+
+
+def started(a, **body):
+    """start() that must succeed: the new Change."""
+    r = start(a, **body)
+    assert r.status_code == 201, r.text
+    return r.json()["change"]
+
+
+def approve(a, cid, **kw):
+    """@a approves change @cid (with @kw as the body): the Change."""
+    r = a.post("/changes/%d/approve" % cid, json=kw)
+    assert r.status_code == 200, (a.username, r.text)
+    return r.json()["change"]
 
 
 class ChangeWorld:

@@ -14,7 +14,7 @@ import contextlib
 
 import pytest
 
-from changes_world import ChangeWorld, epoch
+from changes_world import ChangeWorld, epoch, start, started, approve
 from conftest import err_code, make_id, primary_body, sql
 
 YS, YD, TH, DC = "441823", "441881", "440106", "110101"
@@ -50,23 +50,6 @@ def w(tmp_path_factory):
                         USERS, NOW, per_school=50)
     yield world
     assert world.close() == 0
-
-
-def start(a, **body):
-    body.setdefault("reason", "家长申请")
-    return a.post("/changes", json=body)
-
-
-def started(a, **body):
-    r = start(a, **body)
-    assert r.status_code == 201, r.text
-    return r.json()["change"]
-
-
-def approve(a, cid):
-    r = a.post("/changes/%d/approve" % cid, json={})
-    assert r.status_code == 200, (a.username, r.text)
-    return r.json()["change"]
 
 
 def withdraw(a, cid):

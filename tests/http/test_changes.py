@@ -15,7 +15,7 @@ import threading
 
 import pytest
 
-from changes_world import ChangeWorld, epoch
+from changes_world import ChangeWorld, epoch, start, started, approve
 from conftest import PW, Api, err_code, make_id, sql
 
 YS, YD, TH, DC = "441823", "441881", "440106", "110101"
@@ -64,17 +64,6 @@ def w(tmp_path_factory):
     assert world.close() == 0
 
 
-def start(a, **body):
-    body.setdefault("reason", "家长申请")
-    return a.post("/changes", json=body)
-
-
-def started(a, **body):
-    r = start(a, **body)
-    assert r.status_code == 201, r.text
-    return r.json()["change"]
-
-
 def regno(w, a, sid):
     """The registry number of @sid as a receiving school learns it: known
     in full from the family, confirmed through the cross-scope lookup."""
@@ -82,12 +71,6 @@ def regno(w, a, sid):
     r = a.get("/students/lookup", params={"registry_no": no})
     assert r.status_code == 200 and r.json()["id"] == sid, r.text
     return no
-
-
-def approve(a, cid, **kw):
-    r = a.post("/changes/%d/approve" % cid, json=kw)
-    assert r.status_code == 200, (a.username, r.text)
-    return r.json()["change"]
 
 
 def student(w, a, sid):
@@ -719,3 +702,76 @@ def test_history_is_append_only(w):
         p = subprocess.run(["sqlite3", str(w.db), q], capture_output=True,
                            text=True, timeout=60)
         assert p.returncode != 0 and "append-only" in p.stderr, (q, p)
+
+
+# ---- readable history (docs/internals/display.md) ----
+
+def by_field(item):
+    return {c["field"]: c for c in item["changes"]}
+
+
+def test_display_transfer_names_in_scope(w):
+    """Timeline, request and audit entry carry field lists and names; the
+    receiving registrar sees both schools named but not the old class."""
+    sid = w.student(code(YD, 2), "12")
+    old_class = int(sql(w.db, "select class_id from students where id = %d"
+                        % sid)[0])
+    ys2 = w.api("ys_reg2")
+    c = started(ys2, type="transfer_in", student_id=sid,
+                registry_no=regno(w, ys2, sid), reason="随父母务工")
+    for who in ("ys_bureau", "yd_reg2", "yd_bureau"):
+        c = approve(w.api(who), c["id"], comment="同意")
+    assert c["status"] == "approved"
+    yd_name = sql(w.db, "select name from schools where id = %d"
+                  % w.sid(code(YD, 2)))[0]
+    ys_name = sql(w.db, "select name from schools where id = %d"
+                  % w.sid(code(YS, 2)))[0]
+    users = dict(line.split("|") for line in sql(
+        w.db, "select username, display_name from users"))
+    ev = ys2.get("/students/%d/events" % sid).json()["items"]
+    applied = by_field(ev[-1])
+    assert ev[-1]["kind"] == "change.transfer_in"
+    assert applied["school_id"]["before_text"] == yd_name
+    assert applied["school_id"]["after_text"] == ys_name
+    assert applied["class_id"]["before"] == old_class
+    assert "before_text" not in applied["class_id"]  # 英德's class: not in scope
+    req = by_field([e for e in ev if e["kind"] == "change.requested"][-1])
+    assert req["reason"] == {"field": "reason", "after": "随父母务工"}
+    assert req["to_school_id"]["after_text"] == ys_name
+    assert "request_id" not in req and "steps" not in req
+    assert all(e["actor_name"] == users[e["actor"]] for e in ev
+               if e["actor"] in users)
+    # the sending county's bureau may see the old class
+    cls = sql(w.db, "select name from classes where id = %d" % old_class)[0]
+    au = w.api("admin").get("/audit", params={
+        "action": "student.change", "per_page": 200}).json()["items"]
+    mine = [a for a in au if a["entity_id"] == str(sid)][0]
+    assert mine["entity_name"] == sql(
+        w.db, "select name from students where id = %d" % sid)[0]
+    assert by_field(mine)["class_id"]["before_text"] == cls
+    assert mine["user_name"] == users[mine["user"]]
+    # the request: people by name, the receiving class only in scope
+    got = ys2.get("/changes/%d" % c["id"]).json()["change"]
+    assert got["initiator_name"] == users[got["initiator"]]
+    assert [a["actor_name"] for a in got["actions"]] == [
+        users[a["actor"]] for a in got["actions"]]
+    assert all(s["acted_by_name"] for s in got["steps"])
+    lst = ys2.get("/changes", params={"box": "started"}).json()["items"]
+    assert [x["initiator_name"] for x in lst if x["id"] == c["id"]] == [
+        got["initiator_name"]]
+
+
+def test_display_masks_nested_numbers(w):
+    """An information change's new ID sits in payload.changes; the timeline
+    shows it masked, in "changes" and in "after"."""
+    sid = w.student(code(YS, 2), "13")
+    ys2 = w.api("ys_reg2")
+    s = w.api("admin").post("/students/%d/reveal" % sid, json={
+        "fields": ["id_no"]}).json()["student"]
+    new = make_id(s["birth_date"], s["gender"])
+    started(ys2, type="correct", student_id=sid, changes={"id_no": new})
+    ev = [e for e in ys2.get("/students/%d/events" % sid).json()["items"]
+          if e["kind"] == "change.requested"][-1]
+    shown = by_field(ev)["id_no"]["after"]
+    assert shown != new and shown.endswith("****") and new[14:] not in shown
+    assert new not in json.dumps(ev)

@@ -147,9 +147,15 @@ def test_old_row_with_invalid_name_still_lists(api, world):
     a = api("ys_reg2")
     r = upload_named(a, b"ok.csv", b"x")
     iid = r.json()["id"]
+    # the registry's row exists once the worker took the job
+    t0 = time.monotonic()
+    while a.get(f"/imports/{iid}").json()["status"] in ("queued", "running"):
+        assert time.monotonic() - t0 < 30
+        time.sleep(0.1)
     with sqlite3.connect(str(world.db), timeout=10) as c:
-        c.execute("UPDATE imports SET file_name = CAST(X'E995BF' AS TEXT)"
-                  " || CAST(X'E995' AS TEXT) WHERE id = ?", (iid,))
+        n = c.execute("UPDATE imports SET file_name = CAST(X'E995BF' AS TEXT)"
+                      " || CAST(X'E995' AS TEXT) WHERE id = ?", (iid,)).rowcount
+    assert n == 1
     items = a.get("/imports").json()["items"]
     assert [j for j in items if j["id"] == iid]
     assert a.post(f"/imports/{iid}/cancel").status_code == 200
@@ -382,58 +388,103 @@ def test_import_queue_limits_refuse_with_429(api, world, key, value):
     assert len(a.get("/imports", params={"limit": 200}).json()["items"]) == n0
 
 
+def wait_settled(db, ids, timeout=60):
+    """The registry's statuses of @ids once none is queued or running."""
+    t0 = time.monotonic()
+    while True:
+        st = sql(db, "select status from imports where id in (%s)"
+                 " order by id" % ",".join(map(str, ids)))
+        if (len(st) == len(ids) and "queued" not in st
+                and "running" not in st):
+            return st
+        assert time.monotonic() - t0 < timeout, st
+        time.sleep(0.2)
+
+
 def test_cancels_beyond_64_are_never_lost(tmp_path):
     """Before: cancels of queued jobs that could not be written at once
     (the writer lock taken) were remembered in a list of 64; the 65th and
     later were dropped while the reply said "cancelling", and those jobs
-    ran.  Seventy queued jobs are cancelled while another connection holds
-    the writer lock; then the worker runs: every one ends cancelled."""
+    ran.  Now the queue is in the auth store: seventy jobs queued and
+    cancelled while another connection holds the registry's writer lock
+    are cancelled at once, and the worker records every one as cancelled
+    once the lock is free."""
     from concurrent.futures import ThreadPoolExecutor
     db = tmp_path / "c.db"
     cli_ok("init", db=db, env={"XUEJI_ADMIN_PASSWORD": ADMIN_PW})
+    set_setting(db, "import_queue_max_jobs", 100)
+    set_setting(db, "import_queue_max_jobs_per_user", 100)
     srv = Server(db, ["serve", "--threads", "16"], tmp_path)
     try:
         a = Api(srv.base, "admin", ADMIN_PW)
-        # 70 queued jobs the (sleeping) worker has not seen yet
-        ids = []
-        with sqlite3.connect(str(db), timeout=10) as c:
-            for i in range(70):
-                f = tmp_path / f"up{i}"
-                f.write_bytes(b"x")
-                cur = c.execute(
-                    "INSERT INTO imports (user_id, username, file_name,"
-                    " file_path, file_size, options, status, created_at)"
-                    " VALUES (1, 'admin', 'q.csv', ?, 1, '{}', 'queued',"
-                    " '2026-01-01T00:00:00+08:00')", (str(f),))
-                ids.append(cur.lastrowid)
         holder = sqlite3.connect(str(db), timeout=1, isolation_level=None)
         holder.execute("BEGIN IMMEDIATE")
         try:
+            ids = []
+            for i in range(70):
+                r = upload_named(a, b"q%d.csv" % i, b"x")
+                assert r.status_code == 202, r.text
+                ids.append(r.json()["id"])
             with ThreadPoolExecutor(16) as ex:
                 answers = list(ex.map(
                     lambda i: a.post(f"/imports/{i}/cancel").json().get(
                         "status"),
                     ids))
+            # the first may be the worker's current job already (waiting
+            # for the lock to write its row): its flag is set instead
+            assert answers[0] in ("cancelling", "cancelled"), answers
+            assert answers[1:] == ["cancelled"] * 69, answers
+            listed = {j["id"]: j["status"] for j in a.get(
+                "/imports", params={"limit": 200}).json()["items"]}
+            assert [listed[i] for i in ids[1:]] == ["cancelled"] * 69
         finally:
             holder.execute("ROLLBACK")
             holder.close()
-        assert answers == ["cancelling"] * 70, answers
-
-        # wake the worker: it takes the queued jobs in order
-        set_setting(db, "import_queue_max_jobs", 100)
-        set_setting(db, "import_queue_max_jobs_per_user", 100)
-        r = upload_named(a, b"wake.csv", b"x")
-        assert r.status_code == 202, r.text
-        t0 = time.monotonic()
-        while time.monotonic() - t0 < 30:
-            st = sql(db, "select status from imports where id <= %d" % ids[-1])
-            if "queued" not in st and "running" not in st:
-                break
-            time.sleep(0.2)
-        assert st == ["cancelled"] * 70, st
+        assert wait_settled(db, ids) == ["cancelled"] * 70
         a.close()
     finally:
         srv.stop()
+
+
+def test_import_queued_while_another_holds_the_writer_lock(api, world):
+    """Before: the job row was a registry write, so queuing an import
+    while another one ran (holding the writer lock for its whole
+    transaction) waited a second and answered 503 db_busy.  Now upload,
+    list, get and cancel answer at once from the auth store, and the job
+    runs when the lock is free."""
+    a = api("ys_reg1")
+    csv = tiny_csv(a, world)
+    holder = sqlite3.connect(str(world.db), timeout=1, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        t0 = time.monotonic()
+        r = upload_named(a, b"second.csv", csv)
+        took = time.monotonic() - t0
+        assert r.status_code == 202, r.text
+        assert took < 5, took
+        iid = r.json()["id"]
+        r2 = upload_named(a, b"third.csv", csv)
+        assert r2.status_code == 202, r2.text
+        iid2 = r2.json()["id"]
+        assert iid2 > iid
+        job = a.get(f"/imports/{iid}").json()
+        assert job["status"] == "queued" and job["file_name"] == "second.csv"
+        items = a.get("/imports").json()["items"]
+        assert [j["id"] for j in items[:2]] == [iid2, iid], items[:2]
+        # another user does not see it
+        assert api("ys_reg2").get(f"/imports/{iid}").status_code == 404
+        assert api("ys_reg2").post(f"/imports/{iid}/cancel").status_code \
+            == 404
+        r = a.post(f"/imports/{iid2}/cancel")
+        assert r.status_code == 200 and r.json()["status"] == "cancelled"
+        assert sql(world.db, f"select count(*) from imports where id = {iid}"
+                   ) == ["0"]
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert wait_settled(world.db, [iid, iid2]) == ["done", "cancelled"]
+    job = a.get(f"/imports/{iid}").json()
+    assert job["imported"] == 1 and job["file_name"] == "second.csv", job
 
 
 def test_expired_job_report_deleted_and_audited(tight, monkeypatch):

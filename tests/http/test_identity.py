@@ -2,6 +2,8 @@
 the duplicate check across ID types, the review queue and the county scan),
 PATCH refusals and 调班, the shared age-for-grade and cross-field rules,
 L numbers per county and birth date, region codes and nationalities."""
+import time
+
 import pytest
 
 from conftest import (detail_codes, err_code, make_id, primary_body,
@@ -127,6 +129,36 @@ def test_hong_kong_number_with_and_without_brackets(api):
         assert err_code(r) == "id_exists"
 
 
+def test_search_and_lookup_normalise_numbers(api):
+    """?q= and /students/lookup compared the typed text: 'K765432(1)'
+    did not find the K7654321 registration stored, nor did a full-width
+    resident ID.  Still whole numbers only."""
+    a = api("ys_reg1")
+    r = a.post("/students", json=hk_body("Q765432(1)"))
+    assert r.status_code == 201, r.text
+    sid = r.json()["id"]
+    for typed in ("Q765432(1)", "q 765432 (1)", "Ｑ７６５４３２（１）"):
+        r = a.get("/students", params={"q": typed})
+        assert r.status_code == 200, (typed, r.text)
+        assert [s["id"] for s in r.json()["items"]] == [sid], typed
+        r = a.get("/students/lookup", params={"id_no": typed})
+        assert r.status_code == 200, (typed, r.text)
+        assert r.json()["id"] == sid
+    body, rep = register(a)
+    wide = "".join(chr(ord(c) + 0xFEE0) for c in body["id_no"])
+    r = a.get("/students", params={"q": wide[:9] + " " + wide[9:]})
+    assert [s["id"] for s in r.json()["items"]] == [rep["id"]], r.text
+    r = a.get("/students/lookup", params={"id_no": wide})
+    assert r.status_code == 200 and r.json()["id"] == rep["id"], r.text
+    # a part of a number is still refused, brackets or not
+    r = a.get("/students", params={"q": "Q765(4)"})
+    assert r.status_code == 200 and r.json()["items"] == [], r.text
+    r = a.get("/students", params={"q": "(%s)" % body["id_no"][:10]})
+    assert r.status_code == 400 and err_code(r) == "search_partial_number"
+    r = a.get("/students/lookup", params={"id_no": body["id_no"][:10]})
+    assert r.status_code == 422 or r.status_code == 400, r.text
+
+
 def test_former_number_is_an_identity(api, world):
     """An L holder converted to G keeps the L number as an alias; a
     record whose G number came from a corrected ID still holds that
@@ -231,6 +263,22 @@ def test_review_dismiss_and_confirm(api, world):
                                 params={"state": "bad"}).status_code == 400
 
 
+def scan(b, county, timeout=60, **kw):
+    """Start a scan (a job: 202) and poll it to its end."""
+    r = b.post("/duplicates/scan", json=dict(kw, county=county))
+    assert r.status_code == 202, r.text
+    j = r.json()["scan"]
+    assert j["state"] in ("running", "done") and j["county"] == county
+    t0 = time.monotonic()
+    while j["state"] == "running":
+        assert time.monotonic() - t0 < timeout
+        time.sleep(0.1)
+        r = b.get(f"/duplicates/scans/{j['id']}")
+        assert r.status_code == 200, r.text
+        j = r.json()["scan"]
+    return j
+
+
 def test_county_scan_flags_pairs_and_shared_guardians(api, world):
     a = api("admin")
     gid = make_id("1980-01-01", 1)
@@ -252,14 +300,17 @@ def test_county_scan_flags_pairs_and_shared_guardians(api, world):
             school_id=world.school["ys2"], g1_id_type="1", g1_id_no=gid))
         assert r.status_code == 201, r.text
     b = api("ys_bureau")
-    r = b.post("/duplicates/scan", json={"county": YS, "guardian_max": 2})
-    assert r.status_code == 200, r.text
-    j = r.json()
+    j = scan(b, YS, guardian_max=2)
+    assert j["state"] == "done", j
     assert j["pairs"] >= 2 and j["guardians"] >= 1 and j["groups"] >= 1
     assert find_flag(b, ids[0], ids[1]) is not None
     # a second scan adds nothing
-    r = b.post("/duplicates/scan", json={"county": YS, "guardian_max": 2})
-    assert r.json()["pairs"] == 0
+    assert scan(b, YS, guardian_max=2)["pairs"] == 0
+    # another user's scan is "missing"; a bad id too
+    assert api("qy_bureau").get(f"/duplicates/scans/{j['id']}").status_code \
+        == 404
+    assert b.get("/duplicates/scans/999999").status_code == 404
+    assert api("admin").get(f"/duplicates/scans/{j['id']}").status_code == 200
     # only inside the bureau's region; registrars may not scan
     assert b.post("/duplicates/scan",
                   json={"county": "110101"}).status_code == 404

@@ -9,7 +9,7 @@ import zipfile
 
 import pytest
 
-from conftest import (check_char, err_code, list_all, mask_id, mask_regno,
+from conftest import (cli_ok, check_char, err_code, list_all, mask_id, mask_regno,
                       register, sql)
 from test_export import csv_rows, pdftext
 
@@ -209,11 +209,13 @@ def test_sort_by_registry_no_ignores_hidden_digits(api, world):
 
 def test_number_search_rate_limited(api, world):
     admin = api("admin")
+    # registered first: while ys_reg1's budget is spent by the searches of
+    # the tests before, its registrations answer 429 too
+    body, rep = register(api("ys_reg1"))
     r = admin.patch("/privacy", json={"searches_per_minute": 3})
     assert r.status_code == 200, r.text
     try:
         b = api("qy_bureau")
-        body, rep = register(api("ys_reg1"))
         codes = []
         for _ in range(4):
             r = b.get("/students", params={"q": body["id_no"]})
@@ -359,3 +361,90 @@ def test_id_exists_does_not_echo_the_number(api, world):
     r = api("yd_reg1").post("/students", json=again)
     assert r.status_code in (409, 422), r.text
     assert body["id_no"] not in r.text
+
+
+# ------------------------------------------------ registration as an oracle
+
+def same_stage_pair(world):
+    """(attacker registrar, its school key, another school's id of the same
+    stage, out of the attacker's scope)."""
+    for user, key in (("ys_reg2", "ys2"), ("yd_reg1", "yd1"),
+                      ("ys_reg1", "ys1")):
+        other = sql(world.db, "select id from schools where stage = (select"
+                    " stage from schools where id = %d) and id <> %d"
+                    " order by id limit 1"
+                    % (world.school[key], world.school[key]))
+        if other:
+            return user, key, int(other[0])
+    pytest.skip("no two schools of one stage in the world")
+
+
+def test_registration_is_no_free_existence_oracle(api, world):
+    """Before: registering a guessed ID answered 409 id_exists when a person
+    with that ID was held anywhere, with no audit entry and no budget, so a
+    registrar could enumerate which IDs exist.  Now each such answer is
+    audited like a full-number search (via register, the number masked and
+    keyed-hashed) and takes one search from privacy.searches_per_minute;
+    once spent, EVERY registration answers 429 whatever the number (a 429
+    only for held numbers would be the same oracle).  A class teacher
+    cannot register at all."""
+    from test_imports import body_for
+    admin = api("admin")
+    user, key, holder_school = same_stage_pair(world)
+    held = []
+    for _ in range(3):
+        b = body_for(world, key)
+        r = admin.post("/students", json=dict(b, school_id=holder_school))
+        assert r.status_code == 201, r.text
+        held.append(b)
+    assert admin.patch("/privacy", json={"searches_per_minute": 3}
+                       ).status_code == 200
+    # a registrar of its own: the shared ones may have spent searches in
+    # this minute in other tests, which would make the budget of 3 smaller
+    user = "oracle_reg"
+    code = sql(world.db, "select code from schools where id = %d"
+               % world.school[key])[0]
+    cli_ok("user", "add", user, "--role", "registrar", "--school", code,
+           db=world.db, env={"XUEJI_PASSWORD": "oracle-pass-2026"})
+    world.passwords[user] = "oracle-pass-2026"
+    try:
+        a = api(user)
+        before = len(searches(api))
+        for b in held:
+            guess = dict(b, name=b["name"] + "甲")
+            r = a.post("/students", json=guess)
+            assert r.status_code == 409, r.text
+            assert err_code(r) in ("id_exists", "duplicate_person")
+            assert b["id_no"] not in r.text
+            assert "学籍在其他学校" in r.text or err_code(r) != "id_exists"
+        rows = searches(api)
+        assert len(rows) == before + 3
+        e = rows[0]
+        assert e["user"] == user
+        assert len(e["after"].pop("number_hmac")) == 64
+        assert e["after"] == {"via": "register", "by": "id_no",
+                              "number": mask_id(held[-1]["id_no"]),
+                              "found": 1}
+        stored = sql(world.db, "select after from audit_log where id = %d"
+                     % e["id"])[0]
+        assert held[-1]["id_no"] not in stored
+        # spent: a held number and a fresh one get the same answer
+        for body in (dict(held[0], name=held[0]["name"] + "乙"),
+                     body_for(world, key)):
+            r = a.post("/students", json=body)
+            assert r.status_code == 429, r.text
+            assert err_code(r) == "search_rate_limited"
+            assert 1 <= int(r.headers["retry-after"]) <= 60
+            assert body["id_no"] not in r.text
+        assert len(searches(api)) == before + 3
+        fresh = body["id_no"]
+        assert sql(world.db, "select count(*) from students where id_no = '%s'"
+                   % fresh) == ["0"]
+        # a teacher cannot register: no answer about the number
+        r = api("ys_teacher1").post("/students", json=dict(
+            held[0], name=held[0]["name"] + "丙"))
+        assert r.status_code == 403, r.text
+        assert err_code(r) not in ("id_exists", "duplicate_person")
+    finally:
+        assert admin.patch("/privacy", json={
+            "searches_per_minute": 60}).status_code == 200

@@ -59,6 +59,29 @@ def ident(w, sid):
     return i, b, int(g)
 
 
+# what a 升学 may change in a record (xj_progress_apply writes only the
+# placement columns and the packed data: student_store.c st_stu_place)
+MOVED = {"school_id", "class_id", "grade", "status", "enrol_ym",
+         "enrol_mode", "version", "updated_at", "school_name",
+         "school_code", "class_name", "grade_label"}
+
+
+def record(w, sid):
+    r = w.api("admin").get("/students/%d" % sid)
+    assert r.status_code == 200, r.text
+    return r.json()["student"]
+
+
+def assert_moved(before, after, mode):
+    """Only the placement changed, and 入学年月 / 入学方式 with it."""
+    changed = {k for k in set(before) | set(after)
+               if before.get(k) != after.get(k)}
+    assert changed <= MOVED, changed - MOVED
+    assert after["version"] == before["version"] + 1
+    assert (after["status"], after["enrol_ym"], after["enrol_mode"]) == \
+        ("enrolled", "202707", mode)
+
+
 def kinds(w, sid):
     return [e["kind"] for e in
             w.api("admin").get("/students/%d/events" % sid).json()["items"]]
@@ -195,11 +218,13 @@ def test_3_promote_same_county(w):
                     " limit 1" % prim)[0])
     r = reg.post("/progress/enrol", json={"id_no": id_no, "class_id": other})
     assert r.status_code == 422 and err_code(r) == "no_such_class"
+    was = record(w, sid)
     r = reg.post("/progress/enrol", json={"registry_no": regno.lower(),
                                           "class_id": cls})
     assert r.status_code == 201, r.text
     assert r.json()["applied"] is True
     assert row(w, sid) == (junior, "21", "enrolled", regno, cls)
+    assert_moved(was, record(w, sid), "12")
     ev = w.api("admin").get("/students/%d/events" % sid).json()["items"][-1]
     assert ev["kind"] == "progress.promote"
     assert ev["before"]["from_school"]["id"] == prim
@@ -285,7 +310,10 @@ def test_5_reenter(w, status):
 
 def test_6_reenter_far_grade_needs_county(w):
     sid = w.student(code(YD, 2), "13")
-    sql(w.db, "update students set status = 'abroad' where id = %d" % sid)
+    # back from abroad three grades on: old enough for 六年级 (11 on 31
+    # August 2026), or the grade check refuses it like a registration
+    sql(w.db, "update students set status = 'abroad', birth_date ="
+        " '2015-03-01' where id = %d" % sid)
     id_no, _, _ = ident(w, sid)
     r = w.api("pg_primary").post("/progress/reenter", json={
         "id_no": id_no, "grade": "16", "reason": "回国，按境外学习经历入学"})
@@ -404,6 +432,7 @@ def test_8_zones_allocation_intake(w):
         " y.start_year = 2027 order by c.no" % junior)][:2]
     assert len(classes) == 2
     regnos = {i: row(w, i)[3] for i in g4}
+    was = {i: record(w, i) for i in g4[1:4]}
     r = reg.post("/intake/confirm", json={"class_ids": classes,
                                           "balance": True})
     assert r.status_code == 200, r.text
@@ -414,6 +443,8 @@ def test_8_zones_allocation_intake(w):
         s, g, st, no, cls = row(w, i)
         assert (s, g, st, no) == (junior, "21", "enrolled", regnos[i])
         assert cls in classes
+    for i in was:
+        assert_moved(was[i], record(w, i), "11")
     assert sql(w.db, "select distinct route from progressions where"
                " student_id in (%s)" % ",".join(map(str, g4[1:]))) == \
         ["feeder"]

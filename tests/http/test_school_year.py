@@ -22,7 +22,7 @@ import contextlib
 
 import pytest
 
-from changes_world import ChangeWorld, epoch
+from changes_world import ChangeWorld, epoch, start
 from conftest import cli_ok, detail_codes, err_code, primary_body
 
 YS, YD = "441823", "441881"
@@ -81,11 +81,6 @@ def kinds(a, sid):
     r = a.get("/students/%d/events" % sid)
     assert r.status_code == 200, r.text
     return [e["kind"] for e in r.json()["items"]]
-
-
-def start(a, **body):
-    body.setdefault("reason", "家长申请")
-    return a.post("/changes", json=body)
 
 
 def act(a, cid, what="approve", **body):

@@ -276,7 +276,8 @@ def test_events_timeline_starts_with_creation(api):
     items = a.get(f"/students/{rep['id']}/events").json()["items"]
     assert [i["kind"] for i in items] == ["register"]
     assert items[0]["actor"] == "ys_reg1"
-    assert set(items[0]) == {"id", "kind", "at", "actor", "before", "after"}
+    assert set(items[0]) == {"id", "kind", "at", "actor", "actor_name",
+                             "before", "after", "changes"}
 
 
 def test_events_mask_g_registry_number(api):

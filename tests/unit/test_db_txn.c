@@ -17,8 +17,23 @@
 
 XJ_DB_STMT (st_t_setting, "INSERT INTO settings (key, value) VALUES ($1, $2)")
 XJ_DB_STMT (st_t_get, "SELECT value FROM settings WHERE key = $1")
+XJ_DB_STMT (st_t_fields,
+            "SELECT 42, 'abcdefgh', -7, 2, NULL, 'x'")
 XJ_DB_STMT (st_t_count,
             "SELECT count(*) FROM settings WHERE key LIKE 'k_'")
+
+/* Statements that change a connection setting, as a module that tunes
+   its own work registers them (the import's cache, temp store and sorter
+   threads): SQLite applies such a PRAGMA when it is prepared, and every
+   registered statement is prepared when a connection opens.  The values
+   are read through the pragma functions, evaluated when run ("PRAGMA
+   cache_size" would report the value at its own preparation). */
+XJ_DB_STMT (st_t_cache_small, "PRAGMA cache_size = -1000")
+XJ_DB_STMT (st_t_temp_file, "PRAGMA temp_store = FILE")
+XJ_DB_STMT (st_t_threads, "PRAGMA threads = 2")
+XJ_DB_STMT (st_t_get_cache, "SELECT * FROM pragma_cache_size ()")
+XJ_DB_STMT (st_t_get_temp, "SELECT * FROM pragma_temp_store ()")
+XJ_DB_STMT (st_t_get_threads, "SELECT * FROM pragma_threads ()")
 
 static char path[64];
 
@@ -122,6 +137,42 @@ rollback_and_statuses (void **state)
   xj_db_close (db);
 }
 
+static int64_t
+pragma_value (struct xj_db *db, struct xj_db_stmt *st)
+{
+  int64_t v = -12345;
+
+  assert_int_equal (xj_db_q (db, st, XJ_DB_NOPARAMS, &count_cb, &v), 1);
+  return v;
+}
+
+/* A connection runs with its own settings (32 MB cache, temporary
+   storage in memory, no sorter threads) whatever statements the modules
+   registered: with st_t_cache_small and st_t_temp_file prepared last, the
+   server ran with a 4 MB cache and wrote its statement journals to
+   temporary files. */
+static void
+settings_survive_prepare (void **state)
+{
+  struct xj_db *db;
+
+  (void) state;
+  assert_int_equal (xj_db_open (path, XJ_DB_OPEN_CREATE, &db), XJ_E_OK);
+  assert_int_equal (pragma_value (db, &st_t_get_cache), -32768);
+  assert_int_equal (pragma_value (db, &st_t_get_temp), 2);
+  assert_int_equal (pragma_value (db, &st_t_get_threads), 0);
+  /* run on purpose, they do apply; the next connection is unaffected */
+  assert_true (xj_db_q (db, &st_t_cache_small, XJ_DB_NOPARAMS, NULL, NULL)
+               >= 0);
+  assert_int_equal (pragma_value (db, &st_t_get_cache), -1000);
+  xj_db_close (db);
+  assert_int_equal (xj_db_open (path, XJ_DB_OPEN_EXISTING, &db), XJ_E_OK);
+  assert_int_equal (pragma_value (db, &st_t_get_cache), -32768);
+  assert_int_equal (pragma_value (db, &st_t_get_temp), 2);
+  assert_int_equal (pragma_value (db, &st_t_get_threads), 0);
+  xj_db_close (db);
+}
+
 struct holder {
   int64_t waited_ms;
   enum xj_err e;
@@ -180,13 +231,63 @@ write_wait_bounded (void **state)
   xj_db_close (db);
 }
 
+/* xj_db_row_fields: each column into its field, in order, text cut to
+   the field's size on a NUL, NULL text as "". */
+struct fields_row {
+  int64_t a;
+  char s[4];
+  int n;
+  bool b;
+  char null_text[8];
+  char x[2];
+};
+
+static const struct xj_db_field fields_tab[] = {
+  XJ_DB_F_I64 (struct fields_row, a),
+  XJ_DB_F_TEXT (struct fields_row, s),
+  XJ_DB_F_INT (struct fields_row, n),
+  XJ_DB_F_BOOL (struct fields_row, b),
+  XJ_DB_F_TEXT (struct fields_row, null_text),
+  XJ_DB_F_TEXT (struct fields_row, x),
+};
+
+static int
+fields_cb (void *cls, const struct xj_db_row *r)
+{
+  xj_db_row_fields (r, fields_tab, XJ_DB_NFIELDS (fields_tab), cls);
+  return 1;
+}
+
+static void
+row_fields (void **state)
+{
+  struct xj_db *db;
+  struct fields_row f;
+
+  (void) state;
+  memset (&f, 0x55, sizeof f);
+  assert_int_equal (xj_db_open (path, XJ_DB_OPEN_CREATE, &db), XJ_E_OK);
+  assert_int_equal (xj_db_q (db, &st_t_fields, XJ_DB_NOPARAMS, &fields_cb,
+                             &f), 1);
+  xj_db_close (db);
+  assert_int_equal (f.a, 42);
+  assert_string_equal (f.s, "abc");
+  assert_int_equal (f.n, -7);
+  assert_true (f.b);
+  assert_string_equal (f.null_text, "");
+  assert_string_equal (f.x, "x");
+}
+
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown (migrations_rerun, setup, teardown),
+    cmocka_unit_test_setup_teardown (row_fields, setup, teardown),
     cmocka_unit_test_setup_teardown (rollback_and_statuses, setup, teardown),
     cmocka_unit_test_setup_teardown (write_wait_bounded, setup, teardown),
+    cmocka_unit_test_setup_teardown (settings_survive_prepare, setup,
+                                     teardown),
   };
 
   return cmocka_run_group_tests (tests, NULL, NULL);

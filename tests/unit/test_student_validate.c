@@ -667,6 +667,34 @@ rules_grade_and_age (void **state)
   assert_int_equal (XJ_E_OK, xj_student_check_rules (&s, &junior, &e, &w));
 }
 
+/* The grade check of a move (跳级, 升学, re-entry ...) is on the TARGET
+   grade, not the record's current one. */
+static void
+grade_check_of_a_target_grade (void **state)
+{
+  struct xj_student s;
+  struct xj_verrs e = { 0 }, w = { 0 };
+
+  (void) state;
+  good (&s);   /* 四年级, 9 on 31 August 2024: as expected */
+  xj_student_check_grade (&s, s.grade, &primary_ctx, &e, &w);
+  assert_int_equal (0, e.n + w.n);
+  /* 六年级 at 9: more than a year younger, a warning only */
+  xj_student_check_grade (&s, "16", &primary_ctx, &e, &w);
+  assert_int_equal (0, e.n);
+  assert_true (find (&w, "grade", XJ_E_AGE_GRADE_WARN) >= 0);
+  /* 初一 at 9: beyond the hard limit, and not taught at a primary school */
+  w.n = 0;
+  xj_student_check_grade (&s, "21", &primary_ctx, &e, &w);
+  assert_true (find (&e, "grade", XJ_E_AGE_GRADE) >= 0);
+  assert_true (find (&e, "grade", XJ_E_SCHOOL_GRADE) >= 0);
+  assert_int_equal (0, w.n);
+  /* no grade: nothing */
+  e.n = 0;
+  xj_student_check_grade (&s, "", &primary_ctx, &e, &w);
+  assert_int_equal (0, e.n + w.n);
+}
+
 static void
 rules_fields_that_must_agree (void **state)
 {
@@ -753,6 +781,7 @@ main (void)
     cmocka_unit_test (hk_number_with_brackets_validates_to_plain),
     cmocka_unit_test (region_codes_must_exist),
     cmocka_unit_test (rules_grade_and_age),
+    cmocka_unit_test (grade_check_of_a_target_grade),
     cmocka_unit_test (rules_fields_that_must_agree),
     cmocka_unit_test (nationality_list_is_whole),
   };

@@ -139,6 +139,8 @@ export function getFields() {
   return fieldsCache
 }
 export const getRegions = (parent) => request('GET', '/regions', { query: { parent } })
+/** Regions of every level whose name contains @q, within region @within (optional). */
+export const searchRegions = (q, within) => request('GET', '/regions', { query: { q, within, limit: 50 } })
 export const getRegion = (code) => request('GET', '/regions/' + encodeURIComponent(code))
 
 // ---- schools and classes ----
@@ -164,6 +166,7 @@ export const listDuplicates = (query) => request('GET', '/duplicates', { query }
 export const resolveDuplicate = (id, action, body) =>
   request('POST', '/duplicates/' + encodeURIComponent(id) + '/' + action, { body })
 export const scanDuplicates = (body) => request('POST', '/duplicates/scan', { body })
+export const getDuplicateScan = (id) => request('GET', '/duplicates/scans/' + encodeURIComponent(id))
 export const studentEvents = (id) => request('GET', '/students/' + encodeURIComponent(id) + '/events')
 
 // ---- audit ----
@@ -202,6 +205,7 @@ export function startImport(file, { validOnly = false, dryRun = false, createCla
 export const listImports = (query) => request('GET', '/imports', { query })
 export const getImport = (id) => request('GET', '/imports/' + encodeURIComponent(id))
 export const cancelImport = (id) => request('POST', '/imports/' + encodeURIComponent(id) + '/cancel')
+export const importTemplateUrl = () => apiUrl('/imports/template.xlsx')
 export const importReportUrl = (id) => apiUrl('/imports/' + encodeURIComponent(id) + '/report')
 
 // ---- registry changes (学籍变动) and year-end promotion ----
@@ -256,6 +260,8 @@ export const moveAllocated = (id, studentIds, toSchoolId, reason) =>
     body: { student_ids: studentIds, to_school_id: toSchoolId, reason }
   })
 export const publishAllocation = (id) => request('POST', '/allocations/' + encodeURIComponent(id) + '/publish')
+/** query: {year?, region?}: 小升初 admissions per junior school by route, out of zone (择校 figures) */
+export const schoolChoice = (query) => request('GET', '/progress/school-choice', { query })
 export const getIntake = (schoolId) => request('GET', '/intake', { query: { school_id: schoolId } })
 /** body: {school_id?, student_ids?, class_ids?, balance?} */
 export const confirmIntake = (body) => request('POST', '/intake/confirm', { body })

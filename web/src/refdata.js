@@ -132,5 +132,5 @@ export function useRefData() {
     }
     return String(v)
   }
-  return { codes, fields, fieldMap, loaded, codeList, codeLabel, fieldLabel, display, isZh }
+  return { codes, fields, fieldMap, loaded, codeList, codeLabel, fieldLabel, display, isZh, regionName }
 }

@@ -22,6 +22,7 @@ const routes = [
       { path: 'allocation', name: 'allocation', component: () => import('./views/Allocation.vue'), meta: { allow: canZones } },
       { path: 'intake', name: 'intake', component: () => import('./views/Intake.vue'), meta: { allow: canIntake } },
       { path: 'duplicates', name: 'duplicates', component: () => import('./views/DuplicateReview.vue'), meta: { allow: canReviewDuplicates } },
+      { path: 'codes', name: 'codes', component: () => import('./views/CodeTables.vue') },
       { path: 'audit', name: 'audit', component: () => import('./views/AuditLog.vue'), meta: { allow: isAdmin } },
       { path: 'settings', name: 'settings', component: () => import('./views/ChangeSettings.vue'), meta: { allow: isAdmin } },
       { path: 'suspensions', name: 'suspensions', component: () => import('./views/Suspensions.vue'), meta: { allow: canChanges } },

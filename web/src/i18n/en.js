@@ -2,7 +2,7 @@
 export default {
   app: { name: 'Student Registry', short: 'xueji', title: 'xueji Student Registry' },
   region: {
-    placeholder: 'Pick, or type a name to search (province/city/county/township)'
+    placeholder: 'Pick level by level (province/city/county/township)', search: 'Type a name to search'
   },
   common: {
     yes: 'Yes', no: 'No', search: 'Search', reset: 'Reset', all: 'All', loading: 'Loading…', save: 'Save', cancel: 'Cancel',
@@ -11,10 +11,10 @@ export default {
   },
   lang: { zh: '中文', en: 'English', switch: 'Language' },
   role: { admin: 'Administrator', bureau: 'Education bureau', registrar: 'Registrar', teacher: 'Class teacher' },
-  nav: { zones: 'Feeders and zones', allocation: 'Allocation', intake: 'Incoming', settings: 'Change settings', suspensions: 'Suspension follow-up', todo: 'To-do', transferIn: 'Transfer in', yearEnd: 'Year-end', home: 'Overview', schools: 'Schools', mySchool: 'My school', students: 'Students', register: 'Register', import: 'Import', audit: 'Audit log', users: 'Users', duplicates: 'Duplicates' },
+  nav: { zones: 'Feeders and zones', allocation: 'Allocation', intake: 'Incoming', settings: 'Change settings', suspensions: 'Suspension follow-up', todo: 'To-do', transferIn: 'Transfer in', yearEnd: 'Year-end', home: 'Overview', schools: 'Schools', mySchool: 'My school', students: 'Students', register: 'Register', import: 'Import', audit: 'Audit log', users: 'Users', duplicates: 'Duplicates', codes: 'Code tables' },
   dup: {
     title: 'Suspected duplicate records', open: 'Open', confirmedTab: 'Confirmed', dismissedTab: 'Dismissed', county: 'County code',
-    scan: 'Scan the county', scanDone: 'Scan done: {groups} same-name-and-birth groups, {pairs} new pairs, {guardians} guardian IDs shared by too many children',
+    scan: 'Scan the county', scanRunning: 'Scanning {county}; registration and edits go on meanwhile…', scanFailed: 'The scan did not finish ({code}); try again later', scanDone: 'Scan done: {groups} same-name-and-birth groups, {pairs} new pairs, {guardians} guardian IDs shared by too many children',
     field: 'Item', recordA: 'Record A', recordB: 'Record B', same: 'same', differs: 'differs',
     confirm: 'Confirm (cancel the wrong record)', dismiss: 'Dismiss (different people)', whichWrong: 'Which record is wrong and is to be cancelled?',
     reason: 'Reason (required)', needReason: 'Please give a reason', confirmed: 'Cancellation requested (request {id})', dismissed: 'Dismissed',
@@ -37,7 +37,7 @@ export default {
   users: {
     title: 'Users', add: 'New user', username: 'User name', displayName: 'Name', role: 'Role', scope: 'Jurisdiction',
     status: 'Status', enabled: 'Active', disabled: 'Disabled', actions: 'Actions', edit: 'Edit', disable: 'Disable', enable: 'Enable',
-    reset: 'Reset password', password: 'Initial password', newPassword: 'New password', region: 'Region code', regionHelp: '2-digit province, 4-digit city or 6-digit county',
+    reset: 'Reset password', password: 'Initial password', newPassword: 'New password', region: 'Region code',
     school: 'School', classes: 'Classes taught', created: 'User {name} created', saved: 'Saved', resetDone: 'Password reset; the user must log in again',
     disableConfirm: 'The user is logged out at once and can no longer log in. Continue?', disabledMsg: 'Disabled', enabledMsg: 'Enabled',
     forbidden: 'You may not manage users'
@@ -62,8 +62,10 @@ export default {
     revealedNote: 'Full details shown (recorded in the audit log)', events: 'History', noEvents: 'No changes yet',
     aliases: 'Former registry numbers', version: 'Version', created: 'Created', updated: 'Updated',
     editTitle: 'Edit record', editNote: 'Name, gender, birth date, ID type, ID number and registry number are key fields and change only through a workflow.',
-    saved: 'Saved', conflict: 'Someone else changed this record; it was reloaded, please check and save again.', noChanges: 'Nothing changed'
+    onlyDup: 'Possible duplicates only', onlyWarned: 'With warnings only', maskedHint: 'Shown masked; to change it, type the whole new number', saved: 'Saved', conflict: 'Someone else changed this record; it was reloaded, please check and save again.', noChanges: 'Nothing changed'
   },
+  codes: { title: 'Code tables', search: 'Search by code or name', print: 'Print', code: 'Code', name: 'Name', count: '{n} codes', flag: 'Yes/no' },
+  move: { button: 'Move class', title: 'Move to another class (same school and grade)', from: 'Current class', to: 'New class', reason: 'Reason', needClass: 'Choose the new class', needReason: 'Give the reason for the move', done: 'Moved; recorded in the history', noClass: 'No other class of this grade at this school' },
   group: { basic: 'Basic', identity: 'Identity', enrolment: 'Enrolment', contact: 'Family and contact', other: 'Other', g1: 'Family member 1', g2: 'Family member 2' },
   event: {
     change: {
@@ -71,7 +73,8 @@ export default {
       transfer_in: 'Transfer applied', suspend: 'Suspension applied', resume: 'Resumption applied', withdraw: 'Withdrawal applied', repeat: 'Repeat applied', skip: 'Skip applied',
       abroad: 'Abroad applied', death: 'Death applied', graduate: 'Graduation applied', correct: 'Correction applied', cancel: 'Cancellation applied'
     },
-    yearend: { promote: 'Year-end promotion', graduate: 'Graduated (year-end)', rollback: 'Year-end rolled back' },
+    yearend: { promote: 'Year-end promotion', graduate: 'Graduated (year-end)', rollback: 'Year-end rolled back', primary_completed: 'Primary completed (nine-year school)' },
+    progress: { promote: 'Moved up a stage', reenter: 'Record re-opened' }, duplicate: { review: 'Duplicate review' }, move_class: 'Class move',
     create: 'Registered', created: 'Registered', register: 'Registered', registered: 'Registered', update: 'Changed', updated: 'Changed',
     reveal: 'Full details viewed', gen: 'Generated', transfer: 'Transfer', status: 'Status change', import: 'Imported', merge: 'Merged', delete: 'Deleted'
   },
@@ -84,6 +87,7 @@ export default {
     hint: 'Fields marked * are required'
   },
   imp: {
+    template: 'Download template (XLSX)',
     title: 'Bulk import', file: 'File', drop: 'Drop a CSV or Excel (.xlsx) file here, or', pick: 'choose a file',
     tip: '.csv (UTF-8 or GB18030) and .xlsx; the first row holds the column names (see "Columns" below).',
     validOnly: 'Import only the valid rows', validOnlyHelp: 'Unticked: one bad row stops the whole file',
@@ -112,7 +116,7 @@ export default {
   },
   print: { card: 'Print registry card', classCards: 'Print class cards', actions: 'Actions', auditNote: 'Printing registry cards is recorded in the audit log' },
   audit: {
-    title: 'Audit log', at: 'Time', user: 'User', ip: 'IP address', action: 'Action', entity: 'Entity', entityId: 'Entity ID',
+    changes: 'Details', title: 'Audit log', at: 'Time', user: 'User', ip: 'IP address', action: 'Action', entity: 'Entity', entityId: 'Entity ID',
     before: 'Before', after: 'After', hash: 'Hash', filterUser: 'User name', filterAction: 'Action', filterEntity: 'Entity'
   },
   field: {
@@ -159,7 +163,7 @@ export default {
     backlogOpen: 'Open requests', empty: 'No requests', allTypes: 'All types', allStatus: 'All statuses', refresh: 'Refresh', failedItems: 'Failed: {list}'
   },
   review: {
-    title: 'Change request #{id}', request: 'Request', chain: 'Approval chain', history: 'History', record: 'Student record',
+    title: 'Change request no. {id}', request: 'Request', chain: 'Approval chain', history: 'History', record: 'Student record',
     approve: 'Approve', reject: 'Reject', return: 'Return for correction', withdraw: 'Withdraw', resubmit: 'Resubmit', comment: 'Comment',
     commentPh: 'Comment (optional to approve, required to reject or return)', needComment: 'A reason is required to reject or return', done: 'Done',
     conflict: 'The request was changed by someone else and has been reloaded', yourTurn: 'Waiting for you', waitingFor: 'Waiting for {who}',
@@ -189,7 +193,9 @@ export default {
     to: 'Allocated to', reason: 'Reason', name: 'Name', gender: 'Gender', show: 'Show list', unmatchedList: 'Unmatched students',
     move: 'Move to…', moveTitle: 'Move to another school', needReason: 'Enter the reason', needSchool: 'Choose a school',
     movedOk: 'Moved {n} students', generated: 'Allocation generated',
-    routes: { feeder: 'Feeder', zone: 'Zone', moved: 'Moved (out of zone)', none: 'Unmatched' }
+    routes: { feeder: 'Feeder', zone: 'Zone', moved: 'Moved (out of zone)', none: 'Unmatched' },
+    choiceTitle: 'School choice (primary-to-junior admissions)', choiceYear: 'Year admitted', choiceTotal: 'County total',
+    admitted: 'Admitted', other: 'Other (direct)', outOfZone: 'Out of zone', outOfZonePct: 'Out-of-zone share'
   },
   intake: {
     title: 'Incoming students', none: 'No incoming students waiting', classes: 'Into Junior 1 classes',
@@ -205,7 +211,10 @@ export default {
     applyConfirm: 'Promote {n} students, graduate {g} and create next year’s classes? It can be rolled back until a student changes again.',
     applied: 'Year-end promotion applied', runId: 'Run no.', rollback: 'Roll back this run', rollbackConfirm: 'Roll back this promotion? Students get their previous grade, class and status back.',
     rolledBack: 'Rolled back: {n} students restored', grade: 'Grade', toGrade: 'To', classNo: 'Class no.', stage: 'Stage', name: 'Name',
-    graduateTo: 'Graduates', previewNote: 'A preview writes nothing.', pickSchool: 'Choose a school', pickCounty: 'Choose a county', done: 'Done'
+    graduateTo: 'Graduates', previewNote: 'A preview writes nothing.', pickSchool: 'Choose a school', pickCounty: 'Choose a county', done: 'Done',
+    completed: 'Completed (结业)', graduates: 'Final-grade students (mark those who did not meet the graduation requirements as 结业)',
+    markCompleted: 'Mark 结业', completedReason: 'Reason', needReason: 'Enter the reason for 结业',
+    completedConfirm: '{c} of them leave with 结业 (completion without graduation).'
   },
   stepKey: {
     from_school: 'Sending school', county: 'County bureau', city: 'City bureau', province: 'Province bureau',
@@ -231,5 +240,47 @@ export default {
     title: 'Suspensions overdue', intro: 'Students whose suspension has ended without resumption: follow up (resume, renew or another change).',
     student: 'Student', registryNo: 'Registry no.', school: 'School', grade: 'Grade', klass: 'Class', start: 'Suspended from', end: 'Suspended until',
     renewal: 'Renewal', renewalN: 'Renewal {n}', over: 'Days over', empty: 'No overdue suspensions', days: '{n} days'
+  },
+  fmt: {
+    otherEvent: 'Other record', otherAction: 'Other action', otherEntity: 'Other item', otherField: 'Other detail', otherValue: 'Other',
+    otherStep: 'Approval step', otherSchool: 'Another school', otherClass: 'A class of another school', empty: '(empty)', removed: '(removed)'
+  },
+  evField: {
+    reason: 'Reason', comment: 'Comment', step: 'Step', type: 'Change type', to_school_id: 'Receiving school', from_school_id: 'Sending school',
+    to_class_id: 'Receiving class', outcome: 'Outcome', reason_code: 'Reason category', end_date: 'End date', start_date: 'Start date',
+    renewal: 'Renewals', suspended_until: 'Suspended until', grade: 'Grade', status: 'Status', registry_no: 'Registry no.',
+    role: 'Role', region_code: 'Region', display_name: 'Name', username: 'User name', disabled: 'Disabled', fields: 'Fields shown',
+    how: 'Searched by', number: 'Number', found: 'Found', count: 'Count', rows: 'Rows', file: 'File', key: 'Key', format: 'Format',
+    reveal: 'With full details', school_year: 'School year', students: 'Students', promoted: 'Promoted', graduated: 'Graduated',
+    classes: 'Classes', imported: 'Rows imported', rejected: 'Rows with errors', ids: 'Requests', action: 'Action', date: 'Date', kind: 'Kind',
+    name: 'Name', feeders: 'Feeder schools', townships: 'Zone townships', communities: 'Zone communities', matches: 'Matches', other_id: 'Other record',
+    window_start: 'Start', window_end: 'End', dup_flag: 'Suspected duplicate', duplicate: 'Duplicate record', classes_removed: 'Classes removed',
+    restored: 'Restored', county: 'County', school_id: 'School', class_id: 'Class', scope: 'Scope', total: 'Total', moved: 'Moved'
+  },
+  fmtValue: {
+    id_no: 'ID number', registry_no: 'Registry no.', other_id: 'Other ID number', name: 'Name', lost_capacity: 'Lost capacity to study',
+    from_school: 'Sending school', to_county: 'Receiving county bureau'
+  },
+  auditAction: {
+    student: {
+      register: 'Registered', update: 'Record edited', change: 'Change applied', export: 'List exported', reveal: 'Full details viewed',
+      search: 'Searched by number', lookup: 'Student looked up', print: 'Card printed', promote: 'Moved up a stage', reenter: 'Record re-opened', move_class: 'Class move'
+    },
+    change: { create: 'Change requested', approve: 'Step approved', reject: 'Step rejected', return: 'Returned for correction', withdraw: 'Request withdrawn', resubmit: 'Request resubmitted' },
+    user: { add: 'User added', create: 'User created', update: 'User changed', passwd: 'Password set', password_reset: 'Password reset' },
+    settings: { update: 'Settings changed', yearend: 'Year-end window changed' },
+    yearend: { apply: 'Year-end applied', rollback: 'Year-end rolled back' },
+    allocation: { generate: 'Allocation generated', move: 'Allocation adjusted', publish: 'Allocation published' },
+    import: { students: 'Students imported' },
+    duplicate: { scan: 'County duplicate scan', confirm: 'Duplicate confirmed', dismiss: 'Duplicate dismissed' },
+    holiday: { put: 'Holiday set', delete: 'Holiday removed' },
+    zone: { put: 'Feeders and zone set' },
+    audit: { key: 'Audit key' },
+    password_change: 'Own password changed', login: 'Logged in', logout: 'Logged out', init: 'Database created', gen: 'Test data generated'
+  },
+  auditEntity: {
+    student: 'Student', change: 'Change request', user: 'User', settings: 'Settings', yearend: 'Year-end', allocation: 'Allocation',
+    import: 'Import', county: 'County', database: 'Database', audit: 'Audit log', school: 'School', holiday: 'Holiday',
+    privacy: 'Privacy settings', export: 'Export', duplicate_flag: 'Duplicate record', class: 'Class'
   }
 }

@@ -2,7 +2,7 @@
 export default {
   app: { name: '学籍管理系统', short: 'xueji', title: '学籍管理系统 xueji' },
   region: {
-    placeholder: '选择或输入名称搜索（省/市/县/乡镇）'
+    placeholder: '逐级选择（省/市/县/乡镇）', search: '输入名称搜索'
   },
   common: {
     yes: '是', no: '否', search: '查询', reset: '重置', all: '全部', loading: '加载中…', save: '保存', cancel: '取消',
@@ -11,10 +11,10 @@ export default {
   },
   lang: { zh: '中文', en: 'English', switch: '语言' },
   role: { admin: '系统管理员', bureau: '教育局', registrar: '学籍管理员', teacher: '班主任' },
-  nav: { zones: '对口与学区', allocation: '小升初分配', intake: '新生名单', settings: '变动设置', suspensions: '休学跟进', todo: '待办', transferIn: '转入申请', yearEnd: '学年升级', home: '概览', schools: '学校', mySchool: '本校', students: '学生', register: '新生注册', import: '批量导入', audit: '审计日志', users: '用户管理', duplicates: '重复学籍审核' },
+  nav: { zones: '对口与学区', allocation: '小升初分配', intake: '新生名单', settings: '变动设置', suspensions: '休学跟进', todo: '待办', transferIn: '转入申请', yearEnd: '学年升级', home: '概览', schools: '学校', mySchool: '本校', students: '学生', register: '新生注册', import: '批量导入', audit: '审计日志', users: '用户管理', duplicates: '重复学籍审核', codes: '代码表' },
   dup: {
     title: '疑似重复学籍审核', open: '待审核', confirmedTab: '已确认', dismissedTab: '已排除', county: '县级区划代码',
-    scan: '全县查重', scanDone: '查重完成：{groups}组同名同生日，新标记{pairs}对，{guardians}个监护人证件号被过多学生共用',
+    scan: '全县查重', scanRunning: '正在查重（{county}），期间可照常登记和修改学籍…', scanFailed: '查重未完成（{code}），请稍后重试', scanDone: '查重完成：{groups}组同名同生日，新标记{pairs}对，{guardians}个监护人证件号被过多学生共用',
     field: '项目', recordA: '记录甲', recordB: '记录乙', same: '相同', differs: '不同',
     confirm: '确认重复（注销错误记录）', dismiss: '排除（不是同一人）', whichWrong: '请选择要注销的错误记录：',
     reason: '处理理由（必填）', needReason: '请填写处理理由', confirmed: '已发起注销申请（编号{id}）', dismissed: '已排除',
@@ -37,7 +37,7 @@ export default {
   users: {
     title: '用户管理', add: '新建用户', username: '用户名', displayName: '姓名', role: '角色', scope: '管辖范围',
     status: '状态', enabled: '正常', disabled: '已停用', actions: '操作', edit: '编辑', disable: '停用', enable: '启用',
-    reset: '重置密码', password: '初始密码', newPassword: '新密码', region: '行政区划代码', regionHelp: '2位省、4位市或6位县代码',
+    reset: '重置密码', password: '初始密码', newPassword: '新密码', region: '行政区划代码',
     school: '学校', classes: '任教班级', created: '已创建用户 {name}', saved: '已保存', resetDone: '已重置密码，该用户需重新登录',
     disableConfirm: '停用后该用户立即退出登录且无法再登录，是否继续？', disabledMsg: '已停用', enabledMsg: '已启用',
     forbidden: '您无权管理用户'
@@ -62,8 +62,10 @@ export default {
     revealedNote: '当前显示完整信息（已记入审计日志）', events: '变动记录', noEvents: '暂无变动记录',
     aliases: '曾用学籍号', version: '版本', created: '创建时间', updated: '更新时间',
     editTitle: '编辑学籍信息', editNote: '姓名、性别、出生日期、证件类型、证件号和学籍号为关键字段，需走变更流程，此处不可修改。',
-    saved: '已保存', conflict: '该记录已被他人修改，已重新加载，请核对后再保存。', noChanges: '没有修改'
+    onlyDup: '仅疑似重复', onlyWarned: '仅有校验警告', maskedHint: '已脱敏显示；如需修改，请输入完整的新号码', saved: '已保存', conflict: '该记录已被他人修改，已重新加载，请核对后再保存。', noChanges: '没有修改'
   },
+  codes: { title: '代码表', search: '按代码或名称搜索', print: '打印', code: '代码', name: '名称', count: '共{n}项', flag: '是否' },
+  move: { button: '调班', title: '调班（同校同年级）', from: '现班级', to: '调入班级', reason: '调班原因', needClass: '请选择调入班级', needReason: '请填写调班原因', done: '已调班，已记入变动记录', noClass: '本校同年级没有其他班级' },
   group: { basic: '基本信息', identity: '身份信息', enrolment: '学籍信息', contact: '家庭与联系', other: '其他', g1: '家庭成员1', g2: '家庭成员2' },
   event: {
     change: {
@@ -71,7 +73,8 @@ export default {
       transfer_in: '转学生效', suspend: '休学生效', resume: '复学生效', withdraw: '退学生效', repeat: '留级生效', skip: '跳级生效',
       abroad: '出国(境)生效', death: '死亡注销生效', graduate: '毕业生效', correct: '信息变更生效', cancel: '注销生效'
     },
-    yearend: { promote: '学年升级', graduate: '毕业（学年升级）', rollback: '学年升级回退' },
+    yearend: { promote: '学年升级', graduate: '毕业（学年升级）', rollback: '学年升级回退', primary_completed: '小学毕业（九年一贯制）' },
+    progress: { promote: '升学', reenter: '恢复学籍' }, duplicate: { review: '重复学籍审核' }, move_class: '调班',
     create: '注册', created: '注册', register: '注册', registered: '注册', update: '修改', updated: '修改',
     reveal: '查看完整信息', gen: '系统生成', transfer: '转学', status: '学籍状态变动', import: '导入', merge: '合并', delete: '删除'
   },
@@ -83,6 +86,7 @@ export default {
     fixBelow: '请修改下列标红的字段', pickSchool: '请先选择学校', hint: '带 * 的为必填项'
   },
   imp: {
+    template: '下载导入模板（XLSX）',
     title: '批量导入', file: '导入文件', drop: '将 CSV 或 Excel（.xlsx）文件拖到此处，或', pick: '选择文件',
     tip: '支持 .csv（UTF-8 或 GB18030）和 .xlsx；首行为列名，列名见下方“导入列”。',
     validOnly: '只导入正确的行', validOnlyHelp: '不勾选时，只要有一行有错，整个文件都不导入',
@@ -111,7 +115,7 @@ export default {
   },
   print: { card: '打印学籍卡', classCards: '打印全班学籍卡', actions: '操作', auditNote: '打印学籍卡将记入审计日志' },
   audit: {
-    title: '审计日志', at: '时间', user: '用户', ip: 'IP 地址', action: '操作', entity: '对象', entityId: '对象 ID',
+    changes: '内容', title: '审计日志', at: '时间', user: '用户', ip: 'IP 地址', action: '操作', entity: '对象', entityId: '对象 ID',
     before: '修改前', after: '修改后', hash: '哈希', filterUser: '用户名', filterAction: '操作', filterEntity: '对象类型'
   },
   field: { registry_no: '学籍号', school_id: '学校', class_id: '班级', status: '学籍状态' },
@@ -143,7 +147,7 @@ export default {
     backlogOpen: '未办结申请', empty: '暂无申请', allTypes: '全部类型', allStatus: '全部状态', refresh: '刷新', failedItems: '失败：{list}'
   },
   review: {
-    title: '变动申请 #{id}', request: '申请内容', chain: '审批流程', history: '处理记录', record: '学生学籍档案',
+    title: '变动申请（编号 {id}）', request: '申请内容', chain: '审批流程', history: '处理记录', record: '学生学籍档案',
     approve: '批准', reject: '驳回', return: '退回修改', withdraw: '撤回', resubmit: '重新提交', comment: '审批意见',
     commentPh: '审批意见（批准时可不填，驳回、退回必填）', needComment: '驳回或退回须填写理由', done: '已处理',
     conflict: '该申请已被他人处理或已变更，已重新加载', yourTurn: '请您审批', waitingFor: '当前由 {who} 审批',
@@ -172,7 +176,9 @@ export default {
     confirmed: '已确认', route: '分配方式', from: '毕业小学', to: '分配学校', reason: '调整原因', name: '姓名',
     gender: '性别', show: '查看名单', unmatchedList: '未匹配学生', move: '调整到…', moveTitle: '调整分配学校',
     needReason: '请填写调整原因', needSchool: '请选择学校', movedOk: '已调整 {n} 名学生', generated: '已生成分配方案',
-    routes: { feeder: '对口', zone: '学区', moved: '调整（区外）', none: '未匹配' }
+    routes: { feeder: '对口', zone: '学区', moved: '调整（区外）', none: '未匹配' },
+    choiceTitle: '择校统计（小升初录取）', choiceYear: '升学年份', choiceTotal: '全县合计', admitted: '录取人数',
+    other: '其他（直接办理）', outOfZone: '区外录取', outOfZonePct: '区外占比'
   },
   intake: {
     title: '新生名单', none: '暂无待确认的新生', classes: '分入初一班级', classesHint: '不选则暂不分班',
@@ -187,7 +193,9 @@ export default {
     applyConfirm: '将升级 {n} 名学生、{g} 名学生毕业，并创建下一学年的班级。执行后可回退（回退前不能有新的学籍变动）。是否继续？',
     applied: '学年升级已完成', runId: '升级批次号', rollback: '回退本次升级', rollbackConfirm: '确定回退本次学年升级吗？学生将恢复原年级、班级和状态。',
     rolledBack: '已回退，恢复 {n} 名学生', grade: '年级', toGrade: '升入', classNo: '班号', stage: '学段', name: '姓名',
-    graduateTo: '毕业', previewNote: '预览不写入任何数据。', pickSchool: '请选择学校', pickCounty: '请选择区县', done: '已完成'
+    graduateTo: '毕业', previewNote: '预览不写入任何数据。', pickSchool: '请选择学校', pickCounty: '请选择区县', done: '已完成',
+    completed: '结业', graduates: '毕业年级学生（未达到毕业要求的可标记为结业）', markCompleted: '标记结业',
+    completedReason: '结业原因', needReason: '请填写结业原因', completedConfirm: '其中 {c} 名学生结业。'
   },
   stepKey: {
     from_school: '转出学校', county: '县教育局', city: '市教育局', province: '省教育厅',
@@ -213,5 +221,47 @@ export default {
     title: '休学到期未复学', intro: '休学期满仍未办理复学的学生，请及时跟进（复学、续休或其他变动）。',
     student: '学生', registryNo: '学籍号', school: '学校', grade: '年级', klass: '班级', start: '休学开始', end: '休学截止',
     renewal: '续休', renewalN: '第 {n} 次续休', over: '超期天数', empty: '没有到期未复学的学生', days: '{n} 天'
+  },
+  fmt: {
+    otherEvent: '其他记录', otherAction: '其他操作', otherEntity: '其他对象', otherField: '其他信息', otherValue: '其他',
+    otherStep: '审批环节', otherSchool: '其他学校', otherClass: '其他学校的班级', empty: '（空）', removed: '（已删除）'
+  },
+  evField: {
+    reason: '原因', comment: '意见', step: '审批环节', type: '变动类型', to_school_id: '转入学校', from_school_id: '转出学校',
+    to_class_id: '转入班级', outcome: '结果', reason_code: '原因类别', end_date: '截止日期', start_date: '开始日期',
+    renewal: '续休次数', suspended_until: '休学截止', grade: '年级', status: '状态', registry_no: '学籍号',
+    role: '角色', region_code: '管辖区域', display_name: '姓名', username: '用户名', disabled: '停用', fields: '查看的字段',
+    how: '查询方式', number: '号码', found: '找到', count: '数量', rows: '行数', file: '文件', key: '密钥', format: '格式',
+    reveal: '含完整信息', school_year: '学年', students: '学生人数', promoted: '升级人数', graduated: '毕业人数',
+    classes: '班级数', imported: '导入行数', rejected: '错误行数', ids: '申请', action: '操作', date: '日期', kind: '类别',
+    name: '名称', feeders: '对口小学', townships: '学区乡镇', communities: '学区社区', matches: '匹配', other_id: '另一学籍',
+    window_start: '开始日期', window_end: '截止日期', dup_flag: '疑似重复', duplicate: '重复学籍', classes_removed: '删除的班级',
+    restored: '恢复人数', county: '县（区）', school_id: '学校', class_id: '班级', scope: '范围', total: '总数', moved: '调整人数'
+  },
+  fmtValue: {
+    id_no: '身份证件号', registry_no: '学籍号', other_id: '其他证件号', name: '姓名', lost_capacity: '丧失学习能力',
+    from_school: '转出学校', to_county: '转入县教育局'
+  },
+  auditAction: {
+    student: {
+      register: '注册学籍', update: '修改学籍信息', change: '学籍变动生效', export: '导出学生名单', reveal: '查看完整信息',
+      search: '按号码查询', lookup: '查找学生', print: '打印学籍卡', promote: '升学', reenter: '恢复学籍', move_class: '调班'
+    },
+    change: { create: '发起变动申请', approve: '审批通过', reject: '审批驳回', return: '退回修改', withdraw: '撤回申请', resubmit: '重新提交' },
+    user: { add: '添加用户', create: '创建用户', update: '修改用户', passwd: '修改密码', password_reset: '重置密码' },
+    settings: { update: '修改设置', yearend: '修改学年升级时段' },
+    yearend: { apply: '执行学年升级', rollback: '回退学年升级' },
+    allocation: { generate: '生成小升初分配', move: '调整分配', publish: '发布分配' },
+    import: { students: '批量导入学生' },
+    duplicate: { scan: '全县重复学籍筛查', confirm: '确认重复学籍', dismiss: '排除重复嫌疑' },
+    holiday: { put: '设置节假日', delete: '删除节假日' },
+    zone: { put: '设置对口与学区' },
+    audit: { key: '审计密钥' },
+    password_change: '修改本人密码', login: '登录', logout: '退出登录', init: '初始化数据库', gen: '生成测试数据'
+  },
+  auditEntity: {
+    student: '学生', change: '变动申请', user: '用户', settings: '设置', yearend: '学年升级', allocation: '小升初分配',
+    import: '导入', county: '县（区）', database: '数据库', audit: '审计日志', school: '学校', holiday: '节假日',
+    privacy: '隐私设置', export: '导出', duplicate_flag: '重复学籍', class: '班级'
   }
 }

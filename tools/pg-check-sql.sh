@@ -1,0 +1,108 @@
+#!/bin/sh
+# pg-check-sql.sh -- PREPARE every registered statement on PostgreSQL.
+#
+# Starts a throw-away cluster (initdb in a temp dir, unix socket only, run
+# as the unprivileged user xjpg when called as root), loads the PostgreSQL
+# schema (src/db/migrations-pg, then src/db/migrations-auth-pg: one
+# database, as the server uses it), and PREPAREs each statement that
+# `xueji sql-dump` prints.  Prints one line per failure and a summary;
+# exit 1 on any failure (docs/db.md "Portable SQL").
+#
+#   tools/pg-check-sql.sh [XUEJI_BIN]     (default build/xueji)
+#   PG_CHECK_VERBOSE=1 also lists the statements that prepared.
+set -eu
+schema_bad=
+cd "$(dirname "$0")/.."
+bin=${1:-${XUEJI_BIN:-build/xueji}}
+pgbin=${PGBIN:-/usr/lib/postgresql/15/bin}
+[ -x "$pgbin/initdb" ] || { echo "pg-check-sql: no PostgreSQL in $pgbin (tools/deps.sh)"; exit 1; }
+[ -x "$bin" ] || { echo "pg-check-sql: no $bin (make build)"; exit 1; }
+
+dir=$(mktemp -d /tmp/pg-check-sql.XXXXXX)
+run=""
+if [ "$(id -u)" -eq 0 ]; then
+  id xjpg >/dev/null 2>&1 \
+    || useradd --system --no-create-home --shell /usr/sbin/nologin xjpg
+  chown xjpg "$dir"
+  run="runuser -u xjpg --"
+fi
+cleanup() {
+  $run "$pgbin/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null 2>&1 || true
+  rm -rf "$dir"
+}
+trap cleanup EXIT INT TERM
+
+$run "$pgbin/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 \
+  --locale=C.UTF-8 --no-sync >"$dir/initdb.log" 2>&1 \
+  || { cat "$dir/initdb.log"; exit 1; }
+$run "$pgbin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
+  -o "-c listen_addresses='' -k $dir -c fsync=off" start >/dev/null \
+  || { cat "$dir/server.log"; exit 1; }
+
+psql() { /usr/bin/psql -X -q -h "$dir" -U postgres -d postgres "$@"; }
+
+for f in $(ls src/db/migrations-pg/*.sql src/db/migrations-auth-pg/*.sql 2>/dev/null | sort -t/ -k3,3 -s); do
+  psql -v ON_ERROR_STOP=1 -1 -f "$f" >"$dir/load.log" 2>&1 \
+    || { echo "pg-check-sql: $f does not load:"; cat "$dir/load.log"; exit 1; }
+done
+
+# The same tables, columns, indexes and triggers as the SQLite migrations
+# leave (a PG twin that forgot a column fails here, not in production).
+cat src/db/migrations/*.sql src/db/migrations-auth/*.sql | sqlite3 "$dir/ref.db" >/dev/null
+sqlite3 -separator ' ' "$dir/ref.db" "
+  SELECT 'column', m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p
+    WHERE m.type = 'table'
+  UNION ALL SELECT type, tbl_name, name FROM sqlite_master
+    WHERE type IN ('index', 'trigger') AND name NOT LIKE 'sqlite_autoindex%'
+  ORDER BY 1, 2, 3" >"$dir/schema-sqlite.txt"
+psql -At -F ' ' -c "
+  SELECT 'column', table_name, column_name FROM information_schema.columns
+    WHERE table_schema = 'public'
+  UNION ALL SELECT 'index', tablename, indexname FROM pg_indexes
+    WHERE schemaname = 'public' AND indexname NOT LIKE '%\_pkey'
+    AND indexname NOT LIKE '%\_key'
+  UNION ALL SELECT 'trigger', c.relname, t.tgname FROM pg_trigger t
+    JOIN pg_class c ON c.oid = t.tgrelid
+    WHERE NOT t.tgisinternal AND t.tgname NOT LIKE '%\_no\_truncate'
+  ORDER BY 1, 2, 3" | LC_ALL=C sort >"$dir/schema-pg.txt"
+LC_ALL=C sort "$dir/schema-sqlite.txt" >"$dir/schema-sqlite.sorted"
+if ! diff "$dir/schema-sqlite.sorted" "$dir/schema-pg.txt" >"$dir/schema.diff"; then
+  echo "pg-check-sql: the PostgreSQL schema differs from SQLite's (< SQLite only, > PostgreSQL only):"
+  grep '^[<>]' "$dir/schema.diff"
+  schema_bad=1
+fi
+
+# One PREPARE per statement, each preceded by a marker naming it.  DDL
+# (the import's index rebuild) cannot be prepared: it runs in a
+# transaction that is rolled back.
+"$bin" sql-dump | /usr/bin/python3 -c '
+import json, sys
+for i, line in enumerate(sys.stdin):
+    s = json.loads(line)
+    print("\\echo @@ %s" % s["name"])
+    if s["sql"].split(None, 1)[0].upper() in ("CREATE", "DROP", "ALTER"):
+        print("BEGIN; %s; ROLLBACK;" % s["sql"])
+    else:
+        print("PREPARE p%d AS %s;" % (i, s["sql"]))
+' >"$dir/prepare.sql"
+psql -f "$dir/prepare.sql" >"$dir/prepare.log" 2>&1 || true
+
+PG_CHECK_VERBOSE=${PG_CHECK_VERBOSE:-} /usr/bin/python3 -c '
+import os, re, sys
+name, bad, total, errs = None, set(), 0, []
+for line in open(sys.argv[1], encoding="utf-8", errors="replace"):
+    line = line.rstrip("\n")
+    if line.startswith("@@ "):
+        name = line[3:]
+        total += 1
+    elif name and re.search(r"\b(ERROR|FATAL):", line):
+        bad.add(name)
+        errs.append("FAIL %s: %s" % (name, line.split("ERROR:", 1)[-1].strip()))
+    elif name and errs and line.startswith(("LINE ", "HINT:", "DETAIL:")):
+        errs.append("     %s" % line.strip())
+for e in errs:
+    print(e)
+print("pg-check-sql: %d statements, %d prepare, %d fail"
+      % (total, total - len(bad), len(bad)))
+sys.exit(1 if bad or total == 0 else 0)
+' "$dir/prepare.log" && [ -z "${schema_bad:-}" ]
