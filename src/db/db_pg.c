@@ -76,7 +76,13 @@ version_table (const struct xj_db *db)
 static const char *
 pg_text (const struct xj_db_row *r, int col)
 {
-  return PQgetvalue (ROW (r)->res, ROW (r)->row, col);
+  const char *v;
+
+  /* a column past the result's reads as SQLite's does: empty, 0 */
+  if (col < 0 || col >= PQnfields (ROW (r)->res))
+    return "";
+  v = PQgetvalue (ROW (r)->res, ROW (r)->row, col);
+  return v ? v : "";
 }
 
 static int64_t
