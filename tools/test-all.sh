@@ -14,8 +14,10 @@ step() {
   name=$1; shift
   echo "=== $name"
   before=$(wc -l < "$XJ_COUNTS")
+  t0=$(date +%s)
   "$@" > "$out" 2>&1; rc=$?
   cat "$out"
+  echo "=== $name took $(( $(date +%s) - t0 ))s"
   if [ "$(wc -l < "$XJ_COUNTS")" -eq "$before" ]; then
     line=$(grep -E '^([A-Za-z-]+: )?[0-9]+ passed, [0-9]+ failed' "$out" | tail -1)
     if [ -n "$line" ]; then
