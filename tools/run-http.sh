@@ -1,10 +1,12 @@
 #!/bin/sh
-# run-http.sh BIN -- the pytest HTTP suite against the real binary BIN.
+# run-http.sh BIN [TEST...] -- the pytest HTTP suite (or the given test
+# files) against the real binary BIN.
 # Uses Debian's python3 (/usr/bin/python3) where pytest and httpx live.
 suite=${XJ_SUITE:-http}
-bin=$(realpath "$1")
+bin=$(realpath "$1"); shift
+[ $# -eq 0 ] && set -- tests/http
 log=$(mktemp)
-XUEJI_BIN=$bin /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/http 2>&1 | tee "$log"
+XUEJI_BIN=$bin /usr/bin/python3 -m pytest -q -p no:cacheprovider "$@" 2>&1 | tee "$log"
 line=$(grep -E '[0-9]+ (passed|failed|error)' "$log" | tail -1)
 p=$(echo "$line" | sed -n 's/^\([0-9][0-9]*\) passed.*/\1/p;s/.*[^0-9]\([0-9][0-9]*\) passed.*/\1/p' | head -1)
 f=$(echo "$line" | sed -n 's/.*[^0-9]\([0-9][0-9]*\) failed.*/\1/p;s/^\([0-9][0-9]*\) failed.*/\1/p' | head -1)

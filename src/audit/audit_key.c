@@ -68,9 +68,9 @@ xj_audit_paths (struct xj_db *db, struct xj_audit_files *out)
   if (qs < 0)
     return xj_db_qs_err (qs);
   if ('\0' == c.key[0])
-    xj_snprintf (c.key, sizeof c.key, "%s.auditkey", dbp);
+    xj_db_side_path (dbp, ".auditkey", c.key, sizeof c.key);
   if ('\0' == c.cp[0])
-    xj_snprintf (c.cp, sizeof c.cp, "%s.checkpoints", dbp);
+    xj_db_side_path (dbp, ".checkpoints", c.cp, sizeof c.cp);
   xj_strlcpy (out->key, c.key, sizeof out->key);
   xj_strlcpy (out->checkpoints, c.cp, sizeof out->checkpoints);
   return XJ_E_OK;

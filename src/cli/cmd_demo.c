@@ -121,10 +121,10 @@ create_demo (const struct xj_cli *g, const struct xj_serve_opts *o)
 
       unlink (g->db_path);
       /* init made these beside the database; a retry makes new ones */
-      if (xj_snprintf (side, sizeof side, "%s.auditkey", g->db_path))
-        unlink (side);
-      if (xj_snprintf (side, sizeof side, "%s.checkpoints", g->db_path))
-        unlink (side);
+      xj_db_side_path (g->db_path, ".auditkey", side, sizeof side);
+      unlink (side);
+      xj_db_side_path (g->db_path, ".checkpoints", side, sizeof side);
+      unlink (side);
     }
   return e;
 }
@@ -146,12 +146,12 @@ xj_cmd_demo (int argc, char **argv, const struct xj_cli *g)
 
   if (0 != xj_serve_args ("demo", argc, argv, &o))
     return 2;
-  if (0 != access (g->db_path, F_OK))
-    {
-      e = create_demo (g, &o);
-      if (XJ_E_OK != e)
-        return xj_cli_fail ("demo", e, g->db_path);
-      printf ("xueji demo: created %s\n", g->db_path);
-    }
+  /* a database that exists (a file, or a PostgreSQL database init made)
+     is served as it is */
+  e = create_demo (g, &o);
+  if (XJ_E_OK == e)
+    printf ("xueji demo: created %s\n", g->db_path);
+  else if (XJ_E_DB_EXISTS != e)
+    return xj_cli_fail ("demo", e, g->db_path);
   return xj_serve_run ("demo", g, &o, banner);
 }

@@ -1,6 +1,7 @@
 /* db.h -- the backend-neutral database API.  src/db/ is the only code that
- * includes sqlite3.h (and, later, libpq-fe.h); everything else talks to the
- * database through this header.
+ * includes sqlite3.h and libpq-fe.h; everything else talks to the database
+ * through this header.  A path that is a postgresql:// or postgres:// URL
+ * selects PostgreSQL, anything else is a SQLite file (docs/db.md).
  *
  * SQL is written once with $1..$N placeholders (PostgreSQL style) and is
  * rewritten for SQLite at prepare time.  Every statement is named and
@@ -164,8 +165,17 @@ void xj_db_fault_install (void);
 enum xj_err xj_db_open (const char *path, int flags, struct xj_db **out);
 void xj_db_close (struct xj_db *db);
 const char *xj_db_path (const struct xj_db *db);
-/* The auth store's file for the registry at @db_path: "<db_path>-auth". */
+/* The auth store for the registry at @db_path: the file "<db_path>-auth";
+   on PostgreSQL the same URL (its own tables in the same database). */
 void xj_db_auth_path (const char *db_path, char *out, size_t size);
+/* The path of a file or directory that belongs to the database at
+   @db_path (the audit key, the checkpoints when the settings name none;
+   uploads, export files: @suffix ".auditkey", ".checkpoints", ".tmp",
+   ".exports").  A SQLite file: "<db_path><suffix>" beside it.
+   A PostgreSQL URL: "<dir>/<dbname><suffix>", dir = $XUEJI_STATE_DIR or
+   the working directory (docs/deploy-postgres.md: name them at init). */
+void xj_db_side_path (const char *db_path, const char *suffix, char *out,
+                      size_t size);
 /* Schema version after migrations. */
 int xj_db_schema_version (struct xj_db *db);
 

@@ -1,60 +1,49 @@
-/* db_sqlite.c -- the SQLite backend of db.h: connections, the statement
- * registry, parameter binding, transactions with retry, migrations,
- * backup and integrity checks.  The only file that includes sqlite3.h.
+/* db_sqlite.c -- the SQLite backend of db.h (db.c picks it for any path
+ * that is not a PostgreSQL URL): connections, parameter binding,
+ * transactions with retry, migrations, backup and integrity checks.  The
+ * only file that includes sqlite3.h.
  */
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "db.h"
+#include "db_backend.h"
 #include "../core/fault.h"
 #include "../core/util.h"
 
 /* Migrations, generated from the files in src/db/migrations
    (tools/embed-sql.sh). */
-struct xj_migration {
-  int version;
-  const char *name;
-  const char *sql;
-};
 extern const struct xj_migration xj_migrations[];
 /* ... and from src/db/migrations-auth for the auth store. */
 extern const struct xj_migration xj_auth_migrations[];
 
-static struct xj_db_stmt *registry_head;
-static int registry_count;
-
-struct xj_db {
+/* A connection: struct xj_db first (db_backend.h). */
+struct sq_db {
+  struct xj_db base;
   sqlite3 *conn;
-  char *path;
   sqlite3_stmt **stmts;  /* indexed by xj_db_stmt.index */
   int nstmts;
-  bool in_txn;
-  unsigned write_wait_ms; /* 0 = default busy timeout and retries */
-  bool auth;             /* the auth store (XJ_DB_OPEN_AUTH) */
 };
 
-struct xj_db_row {
+struct sq_row {
+  struct xj_db_row base;
   sqlite3_stmt *s;
 };
 
-void
-xj_db_stmt_register (struct xj_db_stmt *st)
+static inline struct sq_db *
+SQ (struct xj_db *db)
 {
-  /* Runs from constructors before main(): single-threaded. */
-  if (st->index >= 0)
-    return;
-  st->index = registry_count++;
-  st->next = registry_head;
-  registry_head = st;
+  return (struct sq_db *) db;
 }
 
-const struct xj_db_stmt *
-xj_db_stmt_first (void)
+static inline sqlite3_stmt *
+ROW (const struct xj_db_row *r)
 {
-  return registry_head;
+  return ((const struct sq_row *) r)->s;
 }
+
+static void sq_close (struct xj_db *db);
 
 /* Rewrite $N placeholders to SQLite's ?N.  Caller frees. */
 static char *
@@ -68,114 +57,85 @@ rewrite_sql (const char *sql)
   return out;
 }
 
-int64_t
-xj_db_int (const struct xj_db_row *r, int col)
+static int64_t
+sq_int (const struct xj_db_row *r, int col)
 {
-  return sqlite3_column_int64 (r->s, col);
+  return sqlite3_column_int64 (ROW (r), col);
 }
 
-double
-xj_db_double (const struct xj_db_row *r, int col)
+static double
+sq_double (const struct xj_db_row *r, int col)
 {
-  return sqlite3_column_double (r->s, col);
+  return sqlite3_column_double (ROW (r), col);
 }
 
-const char *
-xj_db_text (const struct xj_db_row *r, int col)
+static const char *
+sq_text (const struct xj_db_row *r, int col)
 {
-  const unsigned char *t = sqlite3_column_text (r->s, col);
+  const unsigned char *t = sqlite3_column_text (ROW (r), col);
 
   return t ? (const char *) t : "";
 }
 
-void
-xj_db_row_fields (const struct xj_db_row *r, const struct xj_db_field *f,
-                  size_t n, void *out)
+static size_t
+sq_bytes (const struct xj_db_row *r, int col)
 {
-  char *base = out;
-
-  for (size_t i = 0; i < n; i++)
-    {
-      void *p = base + f[i].off;
-      int64_t v = xj_db_int (r, (int) i);
-
-      switch (f[i].kind)
-        {
-        case XJ_DB_FI64:
-          memcpy (p, &v, sizeof v);
-          break;
-        case XJ_DB_FINT:
-          *(int *) p = (int) v;
-          break;
-        case XJ_DB_FBOOL:
-          *(bool *) p = 0 != v;
-          break;
-        case XJ_DB_FTEXT:
-          xj_strlcpy (p, xj_db_text (r, (int) i), f[i].size);
-          break;
-        }
-    }
+  return (size_t) sqlite3_column_bytes (ROW (r), col);
 }
 
-size_t
-xj_db_bytes (const struct xj_db_row *r, int col)
+static const void *
+sq_blob (const struct xj_db_row *r, int col)
 {
-  return (size_t) sqlite3_column_bytes (r->s, col);
+  return sqlite3_column_blob (ROW (r), col);
 }
 
-const void *
-xj_db_blob (const struct xj_db_row *r, int col)
+static bool
+sq_isnull (const struct xj_db_row *r, int col)
 {
-  return sqlite3_column_blob (r->s, col);
+  return SQLITE_NULL == sqlite3_column_type (ROW (r), col);
 }
 
-bool
-xj_db_isnull (const struct xj_db_row *r, int col)
+static int
+sq_ncols (const struct xj_db_row *r)
 {
-  return SQLITE_NULL == sqlite3_column_type (r->s, col);
+  return sqlite3_column_count (ROW (r));
 }
 
-int
-xj_db_ncols (const struct xj_db_row *r)
+static const char *
+sq_colname (const struct xj_db_row *r, int col)
 {
-  return sqlite3_column_count (r->s);
-}
-
-const char *
-xj_db_colname (const struct xj_db_row *r, int col)
-{
-  return sqlite3_column_name (r->s, col);
+  return sqlite3_column_name (ROW (r), col);
 }
 
 static enum xj_qs
 rc_qs (struct xj_db *db, int rc, const char *what)
 {
-  int ext = sqlite3_extended_errcode (db->conn);
+  int ext = sqlite3_extended_errcode (SQ (db)->conn);
 
   if (SQLITE_BUSY == rc || SQLITE_LOCKED == rc)
     return XJ_QS_SOFT;
   if (SQLITE_CONSTRAINT_UNIQUE == ext || SQLITE_CONSTRAINT_PRIMARYKEY == ext)
     return XJ_QS_UNIQUE;
-  XJ_ERROR ("sqlite %s: %s (%d)", what, sqlite3_errmsg (db->conn), ext);
+  XJ_ERROR ("sqlite %s: %s (%d)", what, sqlite3_errmsg (SQ (db)->conn), ext);
   return XJ_QS_HARD;
 }
 
-enum xj_qs
-xj_db_q (struct xj_db *db, struct xj_db_stmt *st,
-         const struct xj_db_param *params, xj_db_row_cb cb, void *cls)
+static enum xj_qs
+sq_q (struct xj_db *db, struct xj_db_stmt *st,
+      const struct xj_db_param *params, xj_db_row_cb cb, void *cls)
 {
   sqlite3_stmt *s;
   int rc;
   int n = 0;
-  struct xj_db_row row;
+  struct sq_row row = { { &xj_db_sqlite_backend }, NULL };
   bool stopped = false;
 
-  if (st->index < 0 || st->index >= db->nstmts || NULL == db->stmts[st->index])
+  if (st->index < 0 || st->index >= SQ (db)->nstmts || NULL == SQ (db)->stmts[st->index])
     {
       XJ_BUG ("statement %s not prepared", st->name);
       return XJ_QS_HARD;
     }
-  s = db->stmts[st->index];
+  s = SQ (db)->stmts[st->index];
   for (int i = 0; params && XJ_DB__END != params[i].t; i++)
     {
       const struct xj_db_param *p = &params[i];
@@ -205,7 +165,7 @@ xj_db_q (struct xj_db *db, struct xj_db_stmt *st,
       if (SQLITE_OK != rc)
         {
           XJ_BUG ("bind %d of %s failed: %s", i + 1, st->name,
-                  sqlite3_errmsg (db->conn));
+                  sqlite3_errmsg (SQ (db)->conn));
           sqlite3_reset (s);
           sqlite3_clear_bindings (s);
           return XJ_QS_HARD;
@@ -215,7 +175,7 @@ xj_db_q (struct xj_db *db, struct xj_db_stmt *st,
   while (SQLITE_ROW == (rc = sqlite3_step (s)))
     {
       n++;
-      if (NULL != cb && ! stopped && 0 != cb (cls, &row))
+      if (NULL != cb && ! stopped && 0 != cb (cls, &row.base))
         {
           stopped = true;
           rc = SQLITE_DONE;
@@ -231,23 +191,23 @@ xj_db_q (struct xj_db *db, struct xj_db_stmt *st,
       return qs;
     }
   if (0 == sqlite3_stmt_readonly (s) && 0 == sqlite3_column_count (s))
-    n = sqlite3_changes (db->conn);
+    n = sqlite3_changes (SQ (db)->conn);
   sqlite3_reset (s);
   sqlite3_clear_bindings (s);
   return (enum xj_qs) n;
 }
 
-int64_t
-xj_db_last_id (struct xj_db *db)
+static int64_t
+sq_last_id (struct xj_db *db)
 {
-  return sqlite3_last_insert_rowid (db->conn);
+  return sqlite3_last_insert_rowid (SQ (db)->conn);
 }
 
 static int
 exec_simple (struct xj_db *db, const char *sql)
 {
   char *msg = NULL;
-  int rc = sqlite3_exec (db->conn, sql, NULL, NULL, &msg);
+  int rc = sqlite3_exec (SQ (db)->conn, sql, NULL, NULL, &msg);
 
   if (SQLITE_OK != rc && SQLITE_BUSY != rc)
     XJ_ERROR ("sqlite exec failed: %s", msg ? msg : "?");
@@ -255,8 +215,8 @@ exec_simple (struct xj_db *db, const char *sql)
   return rc;
 }
 
-enum xj_err
-xj_db_tune (struct xj_db *db, enum xj_db_tune t)
+static enum xj_err
+sq_tune (struct xj_db *db, enum xj_db_tune t)
 {
   static const char *const sql[] = {
     [XJ_DB_TUNE_CACHE_BIG] = "PRAGMA cache_size = -98304",
@@ -287,12 +247,12 @@ version_cb (void *cls, int n, char **vals, char **names)
   return 0;
 }
 
-int
-xj_db_schema_version (struct xj_db *db)
+static int
+sq_schema_version (struct xj_db *db)
 {
   int v = 0;
 
-  sqlite3_exec (db->conn, "SELECT max(version) FROM schema_version",
+  sqlite3_exec (SQ (db)->conn, "SELECT max(version) FROM schema_version",
                 version_cb, &v, NULL);
   return v;
 }
@@ -311,7 +271,7 @@ migrate (struct xj_db *db)
      otherwise wait (and fail) although it only wants to read. */
   for (const struct xj_migration *m = xj_migrations; m->sql; m++)
     latest = m->version;
-  if (xj_db_schema_version (db) >= latest)
+  if (sq_schema_version (db) >= latest)
     return XJ_E_OK;
   if (SQLITE_OK != exec_simple (db,
         "CREATE TABLE IF NOT EXISTS schema_version ("
@@ -327,7 +287,7 @@ migrate (struct xj_db *db)
 
       if (SQLITE_OK != exec_simple (db, "BEGIN IMMEDIATE"))
         return XJ_E_DB;
-      if (xj_db_schema_version (db) >= m->version)
+      if (sq_schema_version (db) >= m->version)
         {
           exec_simple (db, "COMMIT");
           continue;
@@ -356,9 +316,10 @@ migrate (struct xj_db *db)
 static enum xj_err
 prepare_all (struct xj_db *db)
 {
-  db->nstmts = registry_count;
-  db->stmts = xj_calloc ((size_t) registry_count + 1, sizeof *db->stmts);
-  for (struct xj_db_stmt *st = registry_head; st; st = st->next)
+  SQ (db)->nstmts = xj_db_registry_count;
+  SQ (db)->stmts = xj_calloc ((size_t) xj_db_registry_count + 1,
+                              sizeof *SQ (db)->stmts);
+  for (struct xj_db_stmt *st = xj_db_registry_head; st; st = st->next)
     {
       char *sql;
       int rc;
@@ -366,15 +327,15 @@ prepare_all (struct xj_db *db)
       if (st->auth != db->auth)
         continue;
       sql = rewrite_sql (st->sql);
-      rc = sqlite3_prepare_v3 (db->conn, sql, -1,
+      rc = sqlite3_prepare_v3 (SQ (db)->conn, sql, -1,
                                    SQLITE_PREPARE_PERSISTENT,
-                                   &db->stmts[st->index], NULL);
+                                   &SQ (db)->stmts[st->index], NULL);
 
       free (sql);
       if (SQLITE_OK != rc)
         {
           XJ_ERROR ("cannot prepare statement %s: %s", st->name,
-                    sqlite3_errmsg (db->conn));
+                    sqlite3_errmsg (SQ (db)->conn));
           return XJ_E_DB;
         }
     }
@@ -401,8 +362,8 @@ connection_settings (struct xj_db *db)
   exec_simple (db, "PRAGMA threads=0");
 }
 
-enum xj_err
-xj_db_open (const char *path, int flags, struct xj_db **out)
+static enum xj_err
+sq_open (const char *path, int flags, struct xj_db **out)
 {
   struct xj_db *db;
   int oflags = SQLITE_OPEN_NOMUTEX;
@@ -425,17 +386,18 @@ xj_db_open (const char *path, int flags, struct xj_db **out)
       oflags |= (flags & XJ_DB_OPEN_READONLY) ? SQLITE_OPEN_READONLY
                                               : SQLITE_OPEN_READWRITE;
     }
-  db = xj_calloc (1, sizeof *db);
+  db = xj_calloc (1, sizeof (struct sq_db));
+  db->be = &xj_db_sqlite_backend;
   db->path = xj_strdup (path);
   db->auth = 0 != (flags & XJ_DB_OPEN_AUTH);
-  if (SQLITE_OK != sqlite3_open_v2 (path, &db->conn, oflags, NULL))
+  if (SQLITE_OK != sqlite3_open_v2 (path, &SQ (db)->conn, oflags, NULL))
     {
-      XJ_ERROR ("cannot open %s: %s", path, sqlite3_errmsg (db->conn));
-      xj_db_close (db);
+      XJ_ERROR ("cannot open %s: %s", path, sqlite3_errmsg (SQ (db)->conn));
+      sq_close (db);
       return XJ_E_IO;
     }
-  sqlite3_busy_timeout (db->conn, 5000);
-  sqlite3_extended_result_codes (db->conn, 1);
+  sqlite3_busy_timeout (SQ (db)->conn, 5000);
+  sqlite3_extended_result_codes (SQ (db)->conn, 1);
   /* 16 KiB pages for a new database (set before its first write):
      a quarter of the WAL frames, page reads and b-tree levels of 4 KiB;
      a million-row import took 14.7-17.5 s instead of 21.3 s
@@ -447,12 +409,12 @@ xj_db_open (const char *path, int flags, struct xj_db **out)
   connection_settings (db);
   if (! (flags & XJ_DB_OPEN_READONLY) && XJ_E_OK != (e = migrate (db)))
     {
-      xj_db_close (db);
+      sq_close (db);
       return e;
     }
   if (XJ_E_OK != (e = prepare_all (db)))
     {
-      xj_db_close (db);
+      sq_close (db);
       return e;
     }
   /* again: preparing a registered "PRAGMA x = v" would already set it */
@@ -461,47 +423,28 @@ xj_db_open (const char *path, int flags, struct xj_db **out)
   return XJ_E_OK;
 }
 
-void
-xj_db_close (struct xj_db *db)
+static void
+sq_close (struct xj_db *db)
 {
-  if (NULL == db)
-    return;
-  for (int i = 0; i < db->nstmts; i++)
-    sqlite3_finalize (db->stmts[i]);
-  free (db->stmts);
-  sqlite3_close_v2 (db->conn);
+  for (int i = 0; i < SQ (db)->nstmts; i++)
+    sqlite3_finalize (SQ (db)->stmts[i]);
+  free (SQ (db)->stmts);
+  sqlite3_close_v2 (SQ (db)->conn);
   free (db->path);
   free (db);
 }
 
-const char *
-xj_db_path (const struct xj_db *db)
-{
-  return db->path;
-}
-
-void
-xj_db_auth_path (const char *db_path, char *out, size_t size)
-{
-  xj_snprintf (out, size, "%s-auth", db_path);
-}
-
-enum xj_err
-xj_db_txn_try (struct xj_db *db, const char *name, xj_db_txn_cb cb,
-               void *cls)
+static enum xj_err
+sq_txn_try (struct xj_db *db, const char *name, xj_db_txn_cb cb, void *cls)
 {
   enum xj_err e;
   int rc;
 
-  if (db->in_txn)
-    {
-      XJ_BUG ("nested transaction %s", name);
-      return XJ_E_INTERNAL;
-    }
-  sqlite3_busy_timeout (db->conn, 0);
+  (void) name;
+  sqlite3_busy_timeout (SQ (db)->conn, 0);
   rc = exec_simple (db, "BEGIN IMMEDIATE");
-  sqlite3_busy_timeout (db->conn, db->write_wait_ms ? (int) db->write_wait_ms
-                                                    : 5000);
+  sqlite3_busy_timeout (SQ (db)->conn,
+                        db->write_wait_ms ? (int) db->write_wait_ms : 5000);
   if (SQLITE_OK != rc)
     return SQLITE_BUSY == (rc & 0xff) ? XJ_E_DB_BUSY : XJ_E_DB;
   db->in_txn = true;
@@ -518,32 +461,18 @@ xj_db_txn_try (struct xj_db *db, const char *name, xj_db_txn_cb cb,
   return e;
 }
 
-enum xj_err
-xj_db_qs_err (enum xj_qs qs)
+static void
+sq_set_write_wait (struct xj_db *db, unsigned ms)
 {
-  if (XJ_QS_SOFT == qs)
-    return XJ_E_DB_BUSY;
-  return XJ_E_DB;
+  sqlite3_busy_timeout (SQ (db)->conn, ms ? (int) ms : 5000);
 }
 
-void
-xj_db_set_write_wait (struct xj_db *db, unsigned ms)
-{
-  db->write_wait_ms = ms;
-  sqlite3_busy_timeout (db->conn, ms ? (int) ms : 5000);
-}
-
-enum xj_err
-xj_db_txn_run (struct xj_db *db, const char *name, bool write,
-               xj_db_txn_cb cb, void *cls)
+static enum xj_err
+sq_txn_run (struct xj_db *db, const char *name, bool write, xj_db_txn_cb cb,
+            void *cls)
 {
   enum xj_err e = XJ_E_DB_BUSY;
 
-  if (db->in_txn)
-    {
-      XJ_BUG ("nested transaction %s", name);
-      return XJ_E_INTERNAL;
-    }
   int64_t deadline = xj_mono_ms () + db->write_wait_ms;
 
   for (int attempt = 0; attempt < 8 && XJ_E_DB_BUSY == e; attempt++)
@@ -556,7 +485,7 @@ xj_db_txn_run (struct xj_db *db, const char *name, bool write,
 
           if (left <= 0)
             break;
-          sqlite3_busy_timeout (db->conn, (int) left);
+          sqlite3_busy_timeout (SQ (db)->conn, (int) left);
         }
       rc = exec_simple (db, write ? "BEGIN IMMEDIATE" : "BEGIN");
 
@@ -590,8 +519,8 @@ xj_db_txn_run (struct xj_db *db, const char *name, bool write,
   return e;
 }
 
-enum xj_err
-xj_db_backup (struct xj_db *db, const char *dest)
+static enum xj_err
+sq_backup (struct xj_db *db, const char *dest)
 {
   sqlite3 *out;
   sqlite3_backup *b;
@@ -606,7 +535,7 @@ xj_db_backup (struct xj_db *db, const char *dest)
       sqlite3_close_v2 (out);
       return XJ_E_IO;
     }
-  b = sqlite3_backup_init (out, "main", db->conn, "main");
+  b = sqlite3_backup_init (out, "main", SQ (db)->conn, "main");
   if (NULL == b)
     {
       sqlite3_close_v2 (out);
@@ -662,23 +591,23 @@ ic_cb (void *cls, int n, char **vals, char **names)
   return 0;
 }
 
-enum xj_err
-xj_db_integrity (struct xj_db *db, char *report, size_t size)
+static enum xj_err
+sq_integrity (struct xj_db *db, char *report, size_t size)
 {
   struct ic_ctx c = { report, size, false };
 
   report[0] = '\0';
-  if (SQLITE_OK != sqlite3_exec (db->conn, "PRAGMA integrity_check", ic_cb,
+  if (SQLITE_OK != sqlite3_exec (SQ (db)->conn, "PRAGMA integrity_check", ic_cb,
                                  &c, NULL)
-      || SQLITE_OK != sqlite3_exec (db->conn, "PRAGMA foreign_key_check",
+      || SQLITE_OK != sqlite3_exec (SQ (db)->conn, "PRAGMA foreign_key_check",
                                     ic_cb, &c, NULL))
     return XJ_E_DB;
   return c.bad ? XJ_E_INTEGRITY : XJ_E_OK;
 }
 
-enum xj_err
-xj_db_plan (struct xj_db *db, const struct xj_db_stmt *st, char *out,
-            size_t size)
+static enum xj_err
+sq_plan (struct xj_db *db, const struct xj_db_stmt *st, char *out,
+         size_t size)
 {
   static const char pre[] = "EXPLAIN QUERY PLAN ";
   size_t n = strlen (st->sql), used = 0;
@@ -688,7 +617,7 @@ xj_db_plan (struct xj_db *db, const struct xj_db_stmt *st, char *out,
 
   memcpy (sql, pre, sizeof pre - 1);
   memcpy (sql + sizeof pre - 1, st->sql, n + 1);
-  rc = sqlite3_prepare_v2 (db->conn, sql, -1, &s, NULL);
+  rc = sqlite3_prepare_v2 (SQ (db)->conn, sql, -1, &s, NULL);
   free (sql);
   if (SQLITE_OK != rc)
     return XJ_E_INTERNAL;
@@ -703,3 +632,27 @@ xj_db_plan (struct xj_db *db, const struct xj_db_stmt *st, char *out,
   sqlite3_finalize (s);
   return XJ_E_OK;
 }
+
+const struct xj_db_backend xj_db_sqlite_backend = {
+  .name = "sqlite",
+  .open = sq_open,
+  .close = sq_close,
+  .q = sq_q,
+  .last_id = sq_last_id,
+  .plan = sq_plan,
+  .schema_version = sq_schema_version,
+  .txn_run = sq_txn_run,
+  .txn_try = sq_txn_try,
+  .set_write_wait = sq_set_write_wait,
+  .backup = sq_backup,
+  .integrity = sq_integrity,
+  .tune = sq_tune,
+  .col_int = sq_int,
+  .col_double = sq_double,
+  .col_text = sq_text,
+  .col_bytes = sq_bytes,
+  .col_blob = sq_blob,
+  .col_isnull = sq_isnull,
+  .ncols = sq_ncols,
+  .colname = sq_colname,
+};

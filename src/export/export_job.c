@@ -186,7 +186,7 @@ start_workers (const char *db_path, int n)
 {
   if (nworkers > 0)
     return XJ_E_OK;
-  xj_snprintf (dir, sizeof dir, "%s.exports", db_path);
+  xj_db_side_path (db_path, ".exports", dir, sizeof dir);
   if (0 != mkdir (dir, 0700) && EEXIST != errno)
     {
       XJ_ERROR ("export: cannot create %s: %s", dir, strerror (errno));

@@ -522,7 +522,7 @@ xj_req_tmpdir (struct xj_req *r)
   pthread_mutex_lock (&lock);
   if ('\0' == dir[0])
     {
-      xj_snprintf (dir, sizeof dir, "%s.tmp", config->db_path);
+      xj_db_side_path (config->db_path, ".tmp", dir, sizeof dir);
       mkdir (dir, 0700);
     }
   pthread_mutex_unlock (&lock);

@@ -175,10 +175,9 @@ reserve_txn (struct xj_db *auth, void *cls)
     return xj_db_qs_err (qs);
   qs = xj_db_q (auth, &st_lf_bump,
                 XJ_DB_PARAMS (XJ_DB_S (a->username), XJ_DB_S (a->ip)),
-                &pair_cb, v);
+                &xj_db_int64_cb, &a->n);
   if (qs < 0)
     return xj_db_qs_err (qs);
-  a->n = v[0];
   a->result = XJ_E_OK;
   /* The LOCK_AFTER-th attempt locks at once, before its check: parallel
      attempts behind it are refused unchecked.  If it succeeds, the

@@ -10,7 +10,17 @@ One session-scoped server (``world``) serves a database made with the CLI:
   users for both counties (see USERS).
 Every user logs in at most once per session (argon2id costs ~50-100 ms, more
 under ASan); tests share the logged-in clients through ``api(username)``.
+
+Backends: XUEJI_TEST_DB=pg (make http-test-pg, on the throw-away cluster of
+tests/pg/cluster.sh whose URL is in XUEJI_TEST_PG) runs the same tests on
+PostgreSQL.  Tests keep naming databases by path (tmp / "x.db"); run_cli,
+Server and sql() map each such path to a database of its own on the
+cluster (db_url), created empty when `init` or `demo` first names it.
+Files beside a database (audit key, checkpoints) then live in the path's
+directory (XUEJI_STATE_DIR).  A test that by nature works on SQLite files
+carries @pytest.mark.sqlite_only("why") and is skipped on PostgreSQL.
 """
+import hashlib
 import itertools
 import os
 import re
@@ -95,6 +105,75 @@ def pytest_collection_modifyitems(session, config, items):
             g.add_marker(pytest.mark.skip(
                 reason="route coverage needs the whole suite"))
     items[:] = rest + gate
+    _skip_sqlite_only(items)
+
+
+# ---------------------------------------------------------------- backend
+
+#: "sqlite" (default) or "pg" (XUEJI_TEST_DB=pg)
+BACKEND = os.environ.get("XUEJI_TEST_DB", "sqlite")
+PG_BASE = os.environ.get("XUEJI_TEST_PG", "")
+if BACKEND == "pg" and not PG_BASE:
+    raise RuntimeError("XUEJI_TEST_DB=pg needs XUEJI_TEST_PG "
+                       "(run through tests/pg/cluster.sh run ...)")
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "sqlite_only(reason): works on SQLite files by nature "
+        "(WAL, tampering with the file, file backups); skipped on PostgreSQL")
+
+
+def _skip_sqlite_only(items):
+    if BACKEND != "pg":
+        return
+    for i in items:
+        m = i.get_closest_marker("sqlite_only")
+        if m:
+            why = m.args[0] if m.args else "SQLite files"
+            i.add_marker(pytest.mark.skip(reason="sqlite_only: " + why))
+
+
+def _pg_name(path):
+    """The cluster database standing for the SQLite path @path."""
+    h = hashlib.sha1(str(Path(path).resolve()).encode()).hexdigest()[:16]
+    return "xj_" + h
+
+
+def db_url(path):
+    """What --db gets for the test database @path: the path itself on
+    SQLite, the URL of its own database on PostgreSQL."""
+    if BACKEND != "pg" or str(path).startswith(("postgresql:", "postgres:")):
+        return str(path)
+    return PG_BASE.rsplit("/", 1)[0] + "/" + _pg_name(path)
+
+
+def _psql(url, query):
+    return subprocess.run(
+        ["psql", "-X", "-q", "-A", "-t", "-F", "|", "-v", "ON_ERROR_STOP=1",
+         "-d", url, "-c", query], capture_output=True, text=True, timeout=60)
+
+
+def pg_create(path):
+    """Create @path's database on the cluster, empty, unless it exists."""
+    name = _pg_name(path)
+    p = _psql(PG_BASE, "SELECT 1 FROM pg_database WHERE datname = '%s'"
+              % name)
+    assert p.returncode == 0, p.stderr
+    if not p.stdout.strip():
+        p = _psql(PG_BASE, "CREATE DATABASE %s STRATEGY file_copy" % name)
+        assert p.returncode == 0, p.stderr
+
+
+def db_env(path, env=None):
+    """The environment for the binary on @path's database."""
+    e = dict(os.environ)
+    e.pop("XUEJI_DB", None)
+    if BACKEND == "pg" and path is not None:
+        e["XUEJI_STATE_DIR"] = str(Path(path).resolve().parent)
+    if env:
+        e.update(env)
+    return e
 
 
 # ---------------------------------------------------------------- CLI
@@ -103,14 +182,12 @@ def run_cli(*args, db=None, env=None, input=None, timeout=120):
     """Run the binary; returns CompletedProcess (text)."""
     cmd = [BIN]
     if db is not None:
-        cmd += ["--db", str(db)]
+        cmd += ["--db", db_url(db)]
+        if BACKEND == "pg" and args and args[0] in ("init", "demo"):
+            pg_create(db)
     cmd += [str(a) for a in args]
-    e = dict(os.environ)
-    e.pop("XUEJI_DB", None)
-    if env:
-        e.update(env)
-    return subprocess.run(cmd, env=e, input=input, capture_output=True,
-                          text=True, timeout=timeout)
+    return subprocess.run(cmd, env=db_env(db, env), input=input,
+                          capture_output=True, text=True, timeout=timeout)
 
 
 def cli_ok(*args, **kw):
@@ -120,9 +197,14 @@ def cli_ok(*args, **kw):
 
 
 def sql(db, query):
-    """Run sqlite3 on @db; returns stdout lines (fails the test on error)."""
-    p = subprocess.run(["sqlite3", "-bail", str(db), query],
-                       capture_output=True, text=True, timeout=60)
+    """Run @query on @db (sqlite3 on SQLite, psql on PostgreSQL: columns
+    joined by "|" on both); returns stdout lines (fails the test on
+    error)."""
+    if BACKEND == "pg":
+        p = _psql(db_url(db), query)
+    else:
+        p = subprocess.run(["sqlite3", "-bail", str(db), query],
+                           capture_output=True, text=True, timeout=60)
     assert p.returncode == 0, (query, p.stderr)
     return [l for l in p.stdout.splitlines() if l]
 
@@ -146,11 +228,12 @@ class Server:
         self.db = Path(db)
         self.errlog = Path(logdir) / (self.db.stem + ".stderr")
         self._err = open(self.errlog, "w")
-        e = dict(os.environ)
-        e.pop("XUEJI_DB", None)
+        if BACKEND == "pg" and args and args[0] == "demo":
+            pg_create(db)
         self.proc = subprocess.Popen(
-            [BIN, "--db", str(db)] + list(args) + ["--listen", "127.0.0.1:0"],
-            stdout=subprocess.PIPE, stderr=self._err, env=e)
+            [BIN, "--db", db_url(db)] + list(args)
+            + ["--listen", "127.0.0.1:0"],
+            stdout=subprocess.PIPE, stderr=self._err, env=db_env(db))
         self.stdout = ""
         self.port = self._wait_port()
         self.base = f"http://127.0.0.1:{self.port}/api/v1"

@@ -1,0 +1,226 @@
+/* db.c -- db.h's entry points: the statement registry and the choice of
+ * backend.  A path that is a postgresql:// or postgres:// URL opens a
+ * PostgreSQL connection (db_pg.c); anything else is a SQLite file
+ * (db_sqlite.c).  Every other call goes to the backend that opened the
+ * connection.  This file knows no SQL.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "db_backend.h"
+#include "../core/util.h"
+
+struct xj_db_stmt *xj_db_registry_head;
+int xj_db_registry_count;
+
+void
+xj_db_stmt_register (struct xj_db_stmt *st)
+{
+  /* Runs from constructors before main(): single-threaded. */
+  if (st->index >= 0)
+    return;
+  st->index = xj_db_registry_count++;
+  st->next = xj_db_registry_head;
+  xj_db_registry_head = st;
+}
+
+const struct xj_db_stmt *
+xj_db_stmt_first (void)
+{
+  return xj_db_registry_head;
+}
+
+bool
+xj_db_is_url (const char *path)
+{
+  return 0 == strncmp (path, "postgresql://", 13)
+         || 0 == strncmp (path, "postgres://", 11);
+}
+
+enum xj_err
+xj_db_open (const char *path, int flags, struct xj_db **out)
+{
+  const struct xj_db_backend *be = xj_db_is_url (path) ? &xj_db_pg_backend
+                                                        : &xj_db_sqlite_backend;
+
+  return be->open (path, flags, out);
+}
+
+void
+xj_db_close (struct xj_db *db)
+{
+  if (NULL != db)
+    db->be->close (db);
+}
+
+const char *
+xj_db_path (const struct xj_db *db)
+{
+  return db->path;
+}
+
+void
+xj_db_auth_path (const char *db_path, char *out, size_t size)
+{
+  /* PostgreSQL: the auth tables live in the same database, apart from
+     the registry's (docs/db.md). */
+  if (xj_db_is_url (db_path))
+    xj_strlcpy (out, db_path, size);
+  else
+    xj_snprintf (out, size, "%s-auth", db_path);
+}
+
+void
+xj_db_side_path (const char *db_path, const char *suffix, char *out,
+                 size_t size)
+{
+  const char *dir = getenv ("XUEJI_STATE_DIR");
+  const char *name;
+  size_t len;
+
+  if (! xj_db_is_url (db_path))
+    {
+      xj_snprintf (out, size, "%s%s", db_path, suffix);
+      return;
+    }
+  /* the database name: after the last '/' of the URL, up to any '?' */
+  name = strrchr (db_path, '/') + 1;
+  len = strcspn (name, "?");
+  if (0 == len)
+    {
+      name = "xueji";
+      len = 5;
+    }
+  xj_snprintf (out, size, "%s/%.*s%s", dir && *dir ? dir : ".", (int) len,
+               name, suffix);
+}
+
+enum xj_qs
+xj_db_q (struct xj_db *db, struct xj_db_stmt *st,
+         const struct xj_db_param *params, xj_db_row_cb cb, void *cls)
+{
+  return db->be->q (db, st, params, cb, cls);
+}
+
+int64_t
+xj_db_last_id (struct xj_db *db)
+{
+  return db->be->last_id (db);
+}
+
+enum xj_err
+xj_db_plan (struct xj_db *db, const struct xj_db_stmt *st, char *out,
+            size_t size)
+{
+  return db->be->plan (db, st, out, size);
+}
+
+int
+xj_db_schema_version (struct xj_db *db)
+{
+  return db->be->schema_version (db);
+}
+
+enum xj_err
+xj_db_txn_run (struct xj_db *db, const char *name, bool write,
+               xj_db_txn_cb cb, void *cls)
+{
+  if (db->in_txn)
+    {
+      XJ_BUG ("nested transaction %s", name);
+      return XJ_E_INTERNAL;
+    }
+  return db->be->txn_run (db, name, write, cb, cls);
+}
+
+enum xj_err
+xj_db_txn_try (struct xj_db *db, const char *name, xj_db_txn_cb cb,
+               void *cls)
+{
+  if (db->in_txn)
+    {
+      XJ_BUG ("nested transaction %s", name);
+      return XJ_E_INTERNAL;
+    }
+  return db->be->txn_try (db, name, cb, cls);
+}
+
+void
+xj_db_set_write_wait (struct xj_db *db, unsigned ms)
+{
+  db->write_wait_ms = ms;
+  db->be->set_write_wait (db, ms);
+}
+
+enum xj_err
+xj_db_qs_err (enum xj_qs qs)
+{
+  if (XJ_QS_SOFT == qs)
+    return XJ_E_DB_BUSY;
+  return XJ_E_DB;
+}
+
+enum xj_err
+xj_db_backup (struct xj_db *db, const char *dest)
+{
+  return db->be->backup (db, dest);
+}
+
+enum xj_err
+xj_db_integrity (struct xj_db *db, char *report, size_t size)
+{
+  return db->be->integrity (db, report, size);
+}
+
+enum xj_err
+xj_db_tune (struct xj_db *db, enum xj_db_tune t)
+{
+  return db->be->tune (db, t);
+}
+
+int64_t
+xj_db_int (const struct xj_db_row *r, int col)
+{
+  return r->be->col_int (r, col);
+}
+
+double
+xj_db_double (const struct xj_db_row *r, int col)
+{
+  return r->be->col_double (r, col);
+}
+
+const char *
+xj_db_text (const struct xj_db_row *r, int col)
+{
+  return r->be->col_text (r, col);
+}
+
+size_t
+xj_db_bytes (const struct xj_db_row *r, int col)
+{
+  return r->be->col_bytes (r, col);
+}
+
+const void *
+xj_db_blob (const struct xj_db_row *r, int col)
+{
+  return r->be->col_blob (r, col);
+}
+
+bool
+xj_db_isnull (const struct xj_db_row *r, int col)
+{
+  return r->be->col_isnull (r, col);
+}
+
+int
+xj_db_ncols (const struct xj_db_row *r)
+{
+  return r->be->ncols (r);
+}
+
+const char *
+xj_db_colname (const struct xj_db_row *r, int col)
+{
+  return r->be->colname (r, col);
+}

@@ -1,0 +1,945 @@
+/* db_pg.c -- the PostgreSQL backend of db.h (db.c picks it for a
+ * postgresql:// or postgres:// URL): one libpq connection per struct
+ * xj_db, every registered statement prepared at open, parameters in text
+ * (blobs in binary), results in text, transactions with retry, and the
+ * migration runner for src/db/migrations-pg and migrations-auth-pg.  The
+ * only file that includes libpq-fe.h.
+ *
+ * Transactions (docs/db.md "PostgreSQL"): a write runs SERIALIZABLE, a
+ * read REPEATABLE READ; a serialization failure or deadlock (40001,
+ * 40P01) or a lock wait over lock_timeout (55P03) is XJ_QS_SOFT and the
+ * runner retries the whole transaction.  Writers run in parallel; there
+ * is no single writer lock as on SQLite.
+ */
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+#include "db_backend.h"
+#include "../core/util.h"
+
+/* Migrations, generated from src/db/migrations-pg and
+   src/db/migrations-auth-pg (tools/embed-sql.sh). */
+extern const struct xj_migration xj_pg_migrations[];
+extern const struct xj_migration xj_pg_auth_migrations[];
+
+#define BYTEA_OID 17
+#define BOOL_OID 16
+/* Every migration runs under this advisory lock (any 64-bit number that
+   no other application on the cluster uses: "xueji" in ASCII). */
+#define MIGRATE_LOCK "120119106105"
+/* The default wait for a row lock (as SQLite's 5 s busy timeout). */
+#define DEFAULT_LOCK_TIMEOUT_MS 5000
+
+/* A connection: struct xj_db first (db_backend.h). */
+struct pg_db {
+  struct xj_db base;
+  PGconn *conn;
+  char *failed;  /* the last failure's SQLSTATE, for the runner */
+  bool dead;     /* the connection dropped inside a transaction */
+};
+
+/* A row: the result, its row number and the bytea values decoded for
+   this row (freed after the callback). */
+struct pg_row {
+  struct xj_db_row base;
+  PGresult *res;
+  int row;
+  unsigned char **bytea;  /* per column, NULL until decoded */
+  size_t *bytea_len;
+};
+
+static inline struct pg_db *
+PG (struct xj_db *db)
+{
+  return (struct pg_db *) db;
+}
+
+static inline const struct pg_row *
+ROW (const struct xj_db_row *r)
+{
+  return (const struct pg_row *) r;
+}
+
+/* The tables recording applied migrations (the auth store's apart, as
+   its versions are numbered on their own). */
+static const char *
+version_table (const struct xj_db *db)
+{
+  return db->auth ? "auth_schema_version" : "schema_version";
+}
+
+/* ---- columns ---- */
+
+static const char *
+pg_text (const struct xj_db_row *r, int col)
+{
+  const char *v;
+
+  /* a column past the result's reads as SQLite's does: empty, 0 */
+  if (col < 0 || col >= PQnfields (ROW (r)->res))
+    return "";
+  v = PQgetvalue (ROW (r)->res, ROW (r)->row, col);
+  return v ? v : "";
+}
+
+static int64_t
+pg_int (const struct xj_db_row *r, int col)
+{
+  const char *v = pg_text (r, col);
+
+  /* a boolean (SELECT a = b) reads as 1/0, as on SQLite */
+  if ('t' == v[0] && '\0' == v[1])
+    return 1;
+  if ('f' == v[0] && '\0' == v[1])
+    return 0;
+  return strtoll (v, NULL, 10);
+}
+
+static double
+pg_double (const struct xj_db_row *r, int col)
+{
+  return strtod (pg_text (r, col), NULL);
+}
+
+static bool
+pg_isnull (const struct xj_db_row *r, int col)
+{
+  return 1 == PQgetisnull (ROW (r)->res, ROW (r)->row, col);
+}
+
+/* Decode bytea column @col of this row once (cached until the callback
+   returns).  NULL for a NULL value. */
+static const unsigned char *
+bytea_get (const struct pg_row *r, int col, size_t *len)
+{
+  if (pg_isnull (&r->base, col))
+    {
+      *len = 0;
+      return NULL;
+    }
+  if (NULL == r->bytea[col])
+    {
+      r->bytea[col] = PQunescapeBytea (
+        (const unsigned char *) PQgetvalue (r->res, r->row, col),
+        &r->bytea_len[col]);
+      if (NULL == r->bytea[col])
+        {
+          XJ_ERROR ("out of memory decoding bytea");
+          abort ();
+        }
+    }
+  *len = r->bytea_len[col];
+  return r->bytea[col];
+}
+
+static size_t
+pg_bytes (const struct xj_db_row *r, int col)
+{
+  size_t len;
+
+  if (BYTEA_OID == PQftype (ROW (r)->res, col))
+    {
+      bytea_get (ROW (r), col, &len);
+      return len;
+    }
+  return (size_t) PQgetlength (ROW (r)->res, ROW (r)->row, col);
+}
+
+static const void *
+pg_blob (const struct xj_db_row *r, int col)
+{
+  size_t len;
+
+  if (BYTEA_OID == PQftype (ROW (r)->res, col))
+    return bytea_get (ROW (r), col, &len);
+  return pg_isnull (r, col) ? NULL : pg_text (r, col);
+}
+
+static int
+pg_ncols (const struct xj_db_row *r)
+{
+  return PQnfields (ROW (r)->res);
+}
+
+static const char *
+pg_colname (const struct xj_db_row *r, int col)
+{
+  return PQfname (ROW (r)->res, col);
+}
+
+/* ---- statements ---- */
+
+/* The name a statement is prepared under (names of the C variables may
+   repeat between files; indexes do not). */
+static void
+stmt_name (const struct xj_db_stmt *st, char out[16])
+{
+  xj_snprintf (out, 16, "s%d", st->index);
+}
+
+/* A PRAGMA statement tunes SQLite (cache size, temp store, sort threads
+   of a bulk import); PostgreSQL has no such knob per connection, so there
+   it is neither prepared nor sent and "runs" without rows. */
+static bool
+is_sqlite_pragma (const struct xj_db_stmt *st)
+{
+  return 0 == strncasecmp (st->sql, "PRAGMA ", 7);
+}
+
+/* Map a failed result to a query status; log hard failures with the
+   SQLSTATE and the statement's name. */
+static enum xj_qs
+res_qs (struct xj_db *db, const PGresult *res, const char *what)
+{
+  const char *state = res ? PQresultErrorField (res, PG_DIAG_SQLSTATE) : NULL;
+
+  free (PG (db)->failed);
+  PG (db)->failed = xj_strdup (state ? state : "");
+  if (NULL != state)
+    {
+      if (0 == strcmp (state, "40001") || 0 == strcmp (state, "40P01")
+          || 0 == strcmp (state, "55P03"))
+        {
+          xj_log (XJ_LOG_DEBUG, __FILE__, __LINE__,
+                  "postgresql %s: %s (retryable)", what, state);
+          return XJ_QS_SOFT;
+        }
+      if (0 == strcmp (state, "23505"))
+        return XJ_QS_UNIQUE;
+    }
+  XJ_ERROR ("postgresql %s: %s %s", what, state ? state : "(no SQLSTATE)",
+            res ? PQresultErrorMessage (res) : PQerrorMessage (PG (db)->conn));
+  return XJ_QS_HARD;
+}
+
+/* Whether @st is prepared on @db's connections. */
+static bool
+wanted (const struct xj_db *db, const struct xj_db_stmt *st)
+{
+  return st->auth == db->auth && ! is_sqlite_pragma (st);
+}
+
+/* The result of one pipelined prepare: its result, the NULL after it and
+   the sync point.  False (logged with the statement's name and SQLSTATE)
+   if PostgreSQL refused it. */
+static bool
+prepare_result (PGconn *c, const struct xj_db_stmt *st)
+{
+  PGresult *res = PQgetResult (c);
+  bool ok = PGRES_COMMAND_OK == PQresultStatus (res);
+
+  if (! ok)
+    {
+      const char *state = PQresultErrorField (res, PG_DIAG_SQLSTATE);
+
+      XJ_ERROR ("cannot prepare statement %s: %s %s", st->name,
+                state ? state : "", res ? PQresultErrorMessage (res)
+                                        : PQerrorMessage (c));
+    }
+  PQclear (res);
+  while (NULL != (res = PQgetResult (c)))
+    PQclear (res);  /* the NULL ending this command's results */
+  res = PQgetResult (c);  /* PGRES_PIPELINE_SYNC */
+  PQclear (res);
+  return ok;
+}
+
+/* Prepare every registered statement of this kind in one pipeline (a
+   round trip per statement made opening a connection take seconds); a
+   sync after each, so one refused statement does not abort the others and
+   every one PostgreSQL refuses is logged. */
+static enum xj_err
+prepare_all (struct xj_db *db)
+{
+  PGconn *c = PG (db)->conn;
+  enum xj_err e = XJ_E_OK;
+
+  if (1 != PQenterPipelineMode (c))
+    {
+      XJ_ERROR ("postgresql pipeline: %s", PQerrorMessage (c));
+      return XJ_E_DB;
+    }
+  for (struct xj_db_stmt *st = xj_db_registry_head; st; st = st->next)
+    {
+      char name[16];
+
+      if (! wanted (db, st))
+        continue;
+      stmt_name (st, name);
+      if (1 != PQsendPrepare (c, name, st->sql, 0, NULL)
+          || 1 != PQpipelineSync (c))
+        {
+          XJ_ERROR ("postgresql send prepare: %s", PQerrorMessage (c));
+          return XJ_E_DB;  /* the connection is unusable: closed next */
+        }
+    }
+  for (struct xj_db_stmt *st = xj_db_registry_head; st; st = st->next)
+    if (wanted (db, st) && ! prepare_result (c, st))
+      e = XJ_E_DB;
+  PQexitPipelineMode (c);
+  return e;
+}
+
+/* Run @sql (no parameters; may hold several statements) and say whether
+   it succeeded; failures are logged unless @quiet. */
+static bool
+exec_simple (struct xj_db *db, const char *sql, bool quiet)
+{
+  PGresult *res = PQexec (PG (db)->conn, sql);
+  ExecStatusType s = PQresultStatus (res);
+  bool ok = PGRES_COMMAND_OK == s || PGRES_TUPLES_OK == s;
+
+  if (! ok)
+    {
+      if (quiet)
+        {
+          const char *state = PQresultErrorField (res, PG_DIAG_SQLSTATE);
+
+          free (PG (db)->failed);
+          PG (db)->failed = xj_strdup (state ? state : "");
+        }
+      else
+        res_qs (db, res, sql);
+    }
+  PQclear (res);
+  return ok;
+}
+
+/* Session settings of every connection (again after a reset). */
+static bool
+session_setup (struct xj_db *db)
+{
+  char sql[128];
+
+  if (0 != PQsetClientEncoding (PG (db)->conn, "UTF8"))
+    return false;
+  xj_snprintf (sql, sizeof sql,
+               "SET client_min_messages = warning;"
+               " SET lock_timeout = %u",
+               db->write_wait_ms ? db->write_wait_ms
+                                 : DEFAULT_LOCK_TIMEOUT_MS);
+  return exec_simple (db, sql, false);
+}
+
+/* The connection dropped: reset it once and prepare everything again.
+   False if that failed too. */
+static bool
+reconnect (struct xj_db *db)
+{
+  XJ_WARN ("postgresql connection lost (%s); reconnecting",
+           PQerrorMessage (PG (db)->conn));
+  PQreset (PG (db)->conn);
+  if (CONNECTION_OK != PQstatus (PG (db)->conn))
+    {
+      XJ_ERROR ("postgresql reconnect failed: %s",
+                PQerrorMessage (PG (db)->conn));
+      return false;
+    }
+  return session_setup (db) && XJ_E_OK == prepare_all (db);
+}
+
+/* Parameters of one execution: values as libpq wants them.  Integers and
+   doubles are printed into @buf (32 bytes each). */
+struct pg_params {
+  int n;
+  const char **values;
+  int *lengths;
+  int *formats;
+  char *buf;
+  char **copies;  /* texts with an explicit length, NUL-terminated here */
+};
+
+static void
+params_fill (struct pg_params *pp, const struct xj_db_param *params)
+{
+  int n = 0;
+
+  while (params && XJ_DB__END != params[n].t)
+    n++;
+  pp->n = n;
+  pp->values = xj_calloc ((size_t) n + 1, sizeof *pp->values);
+  pp->lengths = xj_calloc ((size_t) n + 1, sizeof *pp->lengths);
+  pp->formats = xj_calloc ((size_t) n + 1, sizeof *pp->formats);
+  pp->copies = xj_calloc ((size_t) n + 1, sizeof *pp->copies);
+  pp->buf = xj_malloc ((size_t) n * 32 + 1);
+  for (int i = 0; i < n; i++)
+    {
+      const struct xj_db_param *p = &params[i];
+      char *b = pp->buf + (size_t) i * 32;
+
+      switch (p->t)
+        {
+        case XJ_DB_INT:
+          xj_snprintf (b, 32, "%lld", (long long) p->i);
+          pp->values[i] = b;
+          break;
+        case XJ_DB_DOUBLE:
+          xj_snprintf (b, 32, "%.17g", p->d);
+          pp->values[i] = b;
+          break;
+        case XJ_DB_TEXT:
+          if ((size_t) -1 == p->len)
+            pp->values[i] = p->p;
+          else
+            pp->values[i] = pp->copies[i] = xj_strndup (p->p, p->len);
+          break;
+        case XJ_DB_BLOB:
+          pp->values[i] = p->len ? p->p : "";
+          pp->lengths[i] = (int) p->len;
+          pp->formats[i] = 1;
+          break;
+        default: /* XJ_DB_NULL */
+          pp->values[i] = NULL;
+        }
+    }
+}
+
+static void
+params_free (struct pg_params *pp)
+{
+  for (int i = 0; i < pp->n; i++)
+    free (pp->copies[i]);
+  free (pp->copies);
+  free (pp->values);
+  free (pp->lengths);
+  free (pp->formats);
+  free (pp->buf);
+}
+
+/* Hand the rows of @res to @cb; the number of rows. */
+static int
+rows_deliver (PGresult *res, xj_db_row_cb cb, void *cls)
+{
+  int n = PQntuples (res), nf = PQnfields (res);
+  struct pg_row row = { { &xj_db_pg_backend }, res, 0, NULL, NULL };
+
+  if (NULL == cb)
+    return n;
+  row.bytea = xj_calloc ((size_t) nf + 1, sizeof *row.bytea);
+  row.bytea_len = xj_calloc ((size_t) nf + 1, sizeof *row.bytea_len);
+  for (int i = 0; i < n; i++)
+    {
+      int stop;
+
+      row.row = i;
+      stop = cb (cls, &row.base);
+      for (int c = 0; c < nf; c++)
+        {
+          PQfreemem (row.bytea[c]);
+          row.bytea[c] = NULL;
+        }
+      if (0 != stop)
+        break;
+    }
+  free (row.bytea);
+  free (row.bytea_len);
+  return n;
+}
+
+static PGresult *
+exec_prepared (struct xj_db *db, const struct xj_db_stmt *st,
+               const struct pg_params *pp)
+{
+  char name[16];
+
+  stmt_name (st, name);
+  return PQexecPrepared (PG (db)->conn, name, pp->n, pp->values, pp->lengths,
+                         pp->formats, 0);
+}
+
+static enum xj_qs
+pg_q (struct xj_db *db, struct xj_db_stmt *st,
+      const struct xj_db_param *params, xj_db_row_cb cb, void *cls)
+{
+  struct pg_params pp;
+  PGresult *res;
+  enum xj_qs qs = XJ_QS_HARD;
+
+  if (st->index < 0 || st->auth != db->auth)
+    {
+      XJ_BUG ("statement %s not prepared", st->name);
+      return XJ_QS_HARD;
+    }
+  if (is_sqlite_pragma (st))
+    return XJ_QS_NONE;
+  params_fill (&pp, params);
+  res = exec_prepared (db, st, &pp);
+  if (CONNECTION_BAD == PQstatus (PG (db)->conn))
+    {
+      PQclear (res);
+      res = NULL;
+      if (! reconnect (db))
+        qs = XJ_QS_HARD;
+      else if (db->in_txn)
+        {
+          /* the transaction died with the connection: run it again */
+          PG (db)->dead = true;
+          qs = XJ_QS_SOFT;
+        }
+      else
+        res = exec_prepared (db, st, &pp);
+    }
+  if (NULL != res)
+    {
+      switch (PQresultStatus (res))
+        {
+        case PGRES_TUPLES_OK:
+          qs = (enum xj_qs) rows_deliver (res, cb, cls);
+          break;
+        case PGRES_COMMAND_OK:
+          qs = (enum xj_qs) strtol (PQcmdTuples (res), NULL, 10);
+          break;
+        default:
+          qs = res_qs (db, res, st->name);
+        }
+      PQclear (res);
+    }
+  params_free (&pp);
+  return qs;
+}
+
+/* ---- migrations ---- */
+
+/* The one integer @sql answers, or -1 (logged) when it failed. */
+static int64_t
+query_int (struct xj_db *db, const char *sql)
+{
+  PGresult *res = PQexec (PG (db)->conn, sql);
+  int64_t v = -1;
+
+  if (PGRES_TUPLES_OK == PQresultStatus (res) && 1 == PQntuples (res))
+    v = strtoll (PQgetvalue (res, 0, 0), NULL, 10);
+  else
+    res_qs (db, res, sql);
+  PQclear (res);
+  return v;
+}
+
+/* The newest applied version, 0 when none (or no table yet); -1 when
+   the query failed. */
+static int
+applied_version (struct xj_db *db)
+{
+  char sql[128];
+  int64_t exists;
+
+  xj_snprintf (sql, sizeof sql,
+               "SELECT CAST(to_regclass('%s') IS NOT NULL AS int)",
+               version_table (db));
+  exists = query_int (db, sql);
+  if (exists <= 0)
+    return (int) exists;
+  xj_snprintf (sql, sizeof sql, "SELECT coalesce(max(version), 0) FROM %s",
+               version_table (db));
+  return (int) query_int (db, sql);
+}
+
+static int64_t
+pg_last_id (struct xj_db *db)
+{
+  int64_t id = query_int (db, "SELECT lastval()");
+
+  return id < 0 ? 0 : id;
+}
+
+static int
+pg_schema_version (struct xj_db *db)
+{
+  int v = applied_version (db);
+
+  return v < 0 ? 0 : v;
+}
+
+/* Record migration @m as applied (inside its transaction). */
+static bool
+record_version (struct xj_db *db, const struct xj_migration *m)
+{
+  char sql[128], ver[16], ts[32];
+  const char *vals[3] = { ver, m->name, ts };
+  PGresult *res;
+  bool ok;
+
+  xj_snprintf (ver, sizeof ver, "%d", m->version);
+  xj_now_iso (ts);
+  xj_snprintf (sql, sizeof sql,
+               "INSERT INTO %s (version, name, applied_at) VALUES ($1, $2, $3)",
+               version_table (db));
+  res = PQexecParams (PG (db)->conn, sql, 3, NULL, vals, NULL, NULL, 0);
+  ok = PGRES_COMMAND_OK == PQresultStatus (res);
+  if (! ok)
+    res_qs (db, res, "record migration");
+  PQclear (res);
+  return ok;
+}
+
+/* Apply @m unless applied: one transaction under the advisory lock, so a
+   second server starting at once waits and then finds it applied. */
+static enum xj_err
+migrate_one (struct xj_db *db, const struct xj_migration *m)
+{
+  char sql[256];
+  int v;
+
+  xj_snprintf (sql, sizeof sql,
+               "BEGIN; SET LOCAL lock_timeout = 0;"
+               " SELECT pg_advisory_xact_lock(" MIGRATE_LOCK ");"
+               " CREATE TABLE IF NOT EXISTS %s (version bigint PRIMARY KEY,"
+               " name text NOT NULL, applied_at text NOT NULL)",
+               version_table (db));
+  if (! exec_simple (db, sql, false))
+    goto fail;
+  if ((v = applied_version (db)) < 0)
+    goto fail;
+  if (v >= m->version)
+    return exec_simple (db, "COMMIT", false) ? XJ_E_OK : XJ_E_DB;
+  if (! exec_simple (db, m->sql, false) || ! record_version (db, m)
+      || ! exec_simple (db, "COMMIT", false))
+    goto fail;
+  XJ_INFO ("applied postgresql migration %04d_%s%s", m->version, m->name,
+           db->auth ? " (auth)" : "");
+  return XJ_E_OK;
+fail:
+  exec_simple (db, "ROLLBACK", true);
+  XJ_ERROR ("postgresql migration %04d_%s failed", m->version, m->name);
+  return XJ_E_DB;
+}
+
+static enum xj_err
+migrate (struct xj_db *db)
+{
+  const struct xj_migration *set = db->auth ? xj_pg_auth_migrations
+                                            : xj_pg_migrations;
+  int latest = 0, v;
+  enum xj_err e;
+
+  for (const struct xj_migration *m = set; m->sql; m++)
+    latest = m->version;
+  /* up to date: no lock, no write (as on SQLite) */
+  if ((v = applied_version (db)) < 0)
+    return XJ_E_DB;
+  if (v >= latest)
+    return XJ_E_OK;
+  for (const struct xj_migration *m = set; m->sql; m++)
+    if (m->version > v && XJ_E_OK != (e = migrate_one (db, m)))
+      return e;
+  return XJ_E_OK;
+}
+
+/* ---- connections ---- */
+
+static void pg_close (struct xj_db *db);
+
+/* What XJ_DB_OPEN_CREATE / _EXISTING require: a database no xueji schema
+   is in yet (else DB_EXISTS), or one `init` made (else NO_DB).  The auth
+   tables are made when missing. */
+static enum xj_err
+check_presence (struct xj_db *db, int flags)
+{
+  int v = applied_version (db);
+
+  if (v < 0)
+    return XJ_E_DB;
+  if (flags & XJ_DB_OPEN_AUTH)
+    return XJ_E_OK;
+  if (flags & XJ_DB_OPEN_CREATE)
+    return v > 0 ? XJ_E_DB_EXISTS : XJ_E_OK;
+  return 0 == v ? XJ_E_NO_DB : XJ_E_OK;
+}
+
+static enum xj_err
+pg_open (const char *path, int flags, struct xj_db **out)
+{
+  struct xj_db *db = xj_calloc (1, sizeof (struct pg_db));
+  enum xj_err e;
+
+  *out = NULL;
+  db->be = &xj_db_pg_backend;
+  db->path = xj_strdup (path);
+  db->auth = 0 != (flags & XJ_DB_OPEN_AUTH);
+  PG (db)->conn = PQconnectdb (path);
+  if (CONNECTION_OK != PQstatus (PG (db)->conn))
+    {
+      /* the message names host and database, never the password */
+      XJ_ERROR ("cannot connect to postgresql: %s",
+                PQerrorMessage (PG (db)->conn));
+      pg_close (db);
+      return XJ_E_IO;
+    }
+  if (! session_setup (db))
+    e = XJ_E_DB;
+  else
+    e = check_presence (db, flags);
+  if (XJ_E_OK == e && (flags & XJ_DB_OPEN_READONLY))
+    e = exec_simple (db, "SET default_transaction_read_only = on", false)
+          ? XJ_E_OK : XJ_E_DB;
+  else if (XJ_E_OK == e)
+    e = migrate (db);
+  if (XJ_E_OK == e)
+    e = prepare_all (db);
+  if (XJ_E_OK != e)
+    {
+      pg_close (db);
+      return e;
+    }
+  *out = db;
+  return XJ_E_OK;
+}
+
+static void
+pg_close (struct xj_db *db)
+{
+  PQfinish (PG (db)->conn);
+  free (PG (db)->failed);
+  free (db->path);
+  free (db);
+}
+
+/* ---- transactions ---- */
+
+static void
+pg_set_write_wait (struct xj_db *db, unsigned ms)
+{
+  char sql[64];
+
+  xj_snprintf (sql, sizeof sql, "SET lock_timeout = %u",
+               ms ? ms : DEFAULT_LOCK_TIMEOUT_MS);
+  exec_simple (db, sql, false);
+}
+
+/* Whether the last failure was one worth running the transaction again
+   for (serialization failure, deadlock, lock wait over the bound). */
+static bool
+failed_soft (const struct xj_db *db)
+{
+  const char *s = ((const struct pg_db *) db)->failed;
+
+  return s && (0 == strcmp (s, "40001") || 0 == strcmp (s, "40P01")
+               || 0 == strcmp (s, "55P03"));
+}
+
+/* BEGIN with the isolation level for @write and a lock wait of
+   @lock_ms (0: the session's). */
+static enum xj_err
+begin (struct xj_db *db, bool write, long lock_ms)
+{
+  char sql[128];
+
+  if (CONNECTION_OK != PQstatus (PG (db)->conn) && ! reconnect (db))
+    return XJ_E_DB;
+  xj_snprintf (sql, sizeof sql, "BEGIN ISOLATION LEVEL %s",
+               write ? "SERIALIZABLE" : "REPEATABLE READ");
+  if (lock_ms > 0)
+    xj_snprintf (sql + strlen (sql), sizeof sql - strlen (sql),
+                 "; SET LOCAL lock_timeout = %ld", lock_ms);
+  if (! exec_simple (db, sql, false))
+    {
+      exec_simple (db, "ROLLBACK", true);
+      return XJ_E_DB;
+    }
+  return XJ_E_OK;
+}
+
+/* COMMIT.  A COMMIT of a transaction a failed statement aborted answers
+   ROLLBACK: that is a failure too. */
+static enum xj_err
+commit (struct xj_db *db)
+{
+  PGresult *res = PQexec (PG (db)->conn, "COMMIT");
+  enum xj_err e = XJ_E_OK;
+
+  if (PGRES_COMMAND_OK != PQresultStatus (res))
+    e = XJ_QS_SOFT == res_qs (db, res, "COMMIT") ? XJ_E_DB_BUSY : XJ_E_DB;
+  else if (0 == strcmp (PQcmdStatus (res), "ROLLBACK"))
+    {
+      XJ_ERROR ("postgresql COMMIT rolled back (a statement had failed)");
+      e = XJ_E_DB;
+    }
+  PQclear (res);
+  return e;
+}
+
+/* One attempt: begin, call back, commit or roll back. */
+static enum xj_err
+attempt (struct xj_db *db, bool write, long lock_ms, xj_db_txn_cb cb,
+         void *cls)
+{
+  enum xj_err e;
+
+  free (PG (db)->failed);
+  PG (db)->failed = NULL;
+  PG (db)->dead = false;
+  if (XJ_E_OK != (e = begin (db, write, lock_ms)))
+    return failed_soft (db) ? XJ_E_DB_BUSY : e;
+  db->in_txn = true;
+  e = cb (db, cls);
+  if (XJ_E_OK == e)
+    e = commit (db);
+  else if (! PG (db)->dead)
+    exec_simple (db, "ROLLBACK", true);
+  db->in_txn = false;
+  /* a callback that mapped a failure to XJ_E_DB while the cause was a
+     conflict: retry as SQLite's runner would on BUSY */
+  if (XJ_E_DB == e && failed_soft (db))
+    e = XJ_E_DB_BUSY;
+  return e;
+}
+
+static enum xj_err
+pg_txn_run (struct xj_db *db, const char *name, bool write, xj_db_txn_cb cb,
+            void *cls)
+{
+  enum xj_err e = XJ_E_DB_BUSY;
+  int64_t deadline = xj_mono_ms () + db->write_wait_ms;
+
+  for (int n = 0; n < 8 && XJ_E_DB_BUSY == e; n++)
+    {
+      long left = 0;
+
+      if (db->write_wait_ms)
+        {
+          left = (long) (deadline - xj_mono_ms ());
+          if (left <= 0)
+            break;
+        }
+      e = attempt (db, write, left, cb, cls);
+      if (XJ_E_DB_BUSY == e)
+        usleep (1000u << n);
+    }
+  if (XJ_E_DB_BUSY == e)
+    XJ_WARN ("transaction %s gave up after retries", name);
+  return e;
+}
+
+static enum xj_err
+pg_txn_try (struct xj_db *db, const char *name, xj_db_txn_cb cb, void *cls)
+{
+  (void) name;
+  /* "do not wait": PostgreSQL has no writer lock; wait 1 ms for a row
+     lock at most (0 would mean forever) */
+  return attempt (db, true, 1, cb, cls);
+}
+
+/* ---- maintenance ---- */
+
+static enum xj_err
+pg_backup (struct xj_db *db, const char *dest)
+{
+  (void) db;
+  (void) dest;
+  return XJ_E_BACKUP_PG;
+}
+
+/* SQLite's page cache, sorter threads and temporary store have no
+   per-connection twin worth setting here: PostgreSQL sizes shared buffers
+   and work_mem server-wide (deploy-postgres.md), so tuning is a no-op. */
+static enum xj_err
+pg_tune (struct xj_db *db, enum xj_db_tune t)
+{
+  (void) db;
+  (void) t;
+  return XJ_E_OK;
+}
+
+static enum xj_err
+pg_integrity (struct xj_db *db, char *report, size_t size)
+{
+  /* PostgreSQL checks its pages and enforces foreign keys itself; what
+     is left is whether the database answers (`check` then walks the
+     audit log on either backend). */
+  report[0] = '\0';
+  if (! exec_simple (db, "SELECT 1", false))
+    {
+      xj_snprintf (report, size, "postgresql: %s",
+                   PQerrorMessage (PG (db)->conn));
+      return XJ_E_DB;
+    }
+  return XJ_E_OK;
+}
+
+/* Append the text rows of @res to @out, one per line. */
+static void
+plan_lines (PGresult *res, char *out, size_t size)
+{
+  size_t used = 0;
+
+  out[0] = '\0';
+  for (int i = 0; i < PQntuples (res) && used < size; i++)
+    {
+      int k = snprintf (out + used, size - used, "%s\n",
+                        PQgetvalue (res, i, 0));
+
+      used += k > 0 ? (size_t) k : 0;
+    }
+}
+
+/* EXPLAIN of the generic plan (the one a prepared statement runs with any
+   parameters): EXPLAIN EXECUTE with every parameter NULL under
+   plan_cache_mode = force_generic_plan. */
+static enum xj_err
+pg_plan (struct xj_db *db, const struct xj_db_stmt *st, char *out,
+         size_t size)
+{
+  char name[16], sql[1024];
+  size_t len;
+  PGresult *res;
+  int n;
+  enum xj_err e = XJ_E_OK;
+
+  stmt_name (st, name);
+  res = PQdescribePrepared (PG (db)->conn, name);
+  n = PGRES_COMMAND_OK == PQresultStatus (res) ? PQnparams (res) : -1;
+  PQclear (res);
+  if (n < 0 || n > 100)
+    return XJ_E_INTERNAL;
+  xj_snprintf (sql, sizeof sql, "EXPLAIN EXECUTE %s", name);
+  for (int i = 0; i < n; i++)
+    {
+      len = strlen (sql);
+      xj_snprintf (sql + len, sizeof sql - len, "%sNULL", i ? ", " : " (");
+    }
+  if (n > 0)
+    {
+      len = strlen (sql);
+      xj_snprintf (sql + len, sizeof sql - len, ")");
+    }
+  if (! exec_simple (db, "SET plan_cache_mode = force_generic_plan", false))
+    return XJ_E_DB;
+  res = PQexec (PG (db)->conn, sql);
+  if (PGRES_TUPLES_OK == PQresultStatus (res))
+    plan_lines (res, out, size);
+  else
+    {
+      res_qs (db, res, st->name);
+      e = XJ_E_INTERNAL;
+    }
+  PQclear (res);
+  exec_simple (db, "RESET plan_cache_mode", false);
+  return e;
+}
+
+const struct xj_db_backend xj_db_pg_backend = {
+  .name = "postgresql",
+  .open = pg_open,
+  .close = pg_close,
+  .q = pg_q,
+  .last_id = pg_last_id,
+  .plan = pg_plan,
+  .schema_version = pg_schema_version,
+  .txn_run = pg_txn_run,
+  .txn_try = pg_txn_try,
+  .set_write_wait = pg_set_write_wait,
+  .backup = pg_backup,
+  .integrity = pg_integrity,
+  .tune = pg_tune,
+  .col_int = pg_int,
+  .col_double = pg_double,
+  .col_text = pg_text,
+  .col_bytes = pg_bytes,
+  .col_blob = pg_blob,
+  .col_isnull = pg_isnull,
+  .ncols = pg_ncols,
+  .colname = pg_colname,
+};
