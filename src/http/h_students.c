@@ -18,15 +18,6 @@
 #include "validate/codes.h"
 #include "validate/validate.h"
 
-static int
-today_ymd (void)
-{
-  int y, m, d;
-
-  xj_today (&y, &m, &d);
-  return y * 10000 + m * 100 + d;
-}
-
 /* ---- list ---- */
 
 static const char *const sort_names[XJ_SORT__COUNT] = {
@@ -620,7 +611,7 @@ xj_h_student_register (struct xj_req *r)
         }
       s->school_id = r->user.school_id;
     }
-  xj_student_validate (s, today_ymd (), v);
+  xj_student_validate (s, xj_today_ymd (), v);
   merge_verrs (v, pre);
   if (0 == s->school_id)
     xj_verrs_add (v, "school_id", XJ_E_REQUIRED, "请选择学校");
@@ -632,7 +623,7 @@ xj_h_student_register (struct xj_req *r)
   else
     {
       struct xj_rules_ctx rctx = { school.stage, school.county_code,
-                                   school.name, today_ymd () };
+                                   school.name, xj_today_ymd () };
 
       check_class (r, s, v);
       if (0 == v->n)
@@ -893,7 +884,7 @@ xj_h_student_assign_id (struct xj_req *r)
       json_decref (body);
       return xj_reply_err (r, XJ_E_BAD_TYPE, NULL, "%s", jerr.text);
     }
-  e = xj_idcard_parse (id_no, today_ymd (), &card);
+  e = xj_idcard_parse (id_no, xj_today_ymd (), &card);
   json_decref (body);
   if (XJ_E_OK != e)
     return xj_reply_err (r, e, "id_no", NULL);

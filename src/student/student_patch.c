@@ -37,15 +37,6 @@ refuse (struct xj_student_patch_out *out, enum xj_err e, const char *field,
   return e;
 }
 
-static int
-today_ymd (void)
-{
-  int y, m, d;
-
-  xj_today (&y, &m, &d);
-  return y * 10000 + m * 100 + d;
-}
-
 /* What the body must and must not hold before anything is read. */
 static enum xj_err
 check_body (json_t *body, struct xj_student_patch_out *out)
@@ -135,13 +126,13 @@ validate (struct xj_db *db, const struct xj_verrs *pre,
   struct xj_school school;
 
   out->errs = v;
-  xj_student_validate (s, today_ymd (), v);
+  xj_student_validate (s, xj_today_ymd (), v);
   for (size_t i = 0; i < pre->n; i++)
     xj_verrs_add (v, pre->e[i].field, pre->e[i].code, "%s", pre->e[i].detail);
   if (0 == v->n && XJ_E_OK == xj_school_get (db, s->school_id, &school))
     {
       struct xj_rules_ctx rctx = { school.stage, school.county_code,
-                                   school.name, today_ymd () };
+                                   school.name, xj_today_ymd () };
 
       xj_student_check_rules (s, &rctx, v, warns);
     }
