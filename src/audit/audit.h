@@ -157,4 +157,21 @@ enum xj_err xj_audit_list (struct xj_db *db, const char *user,
                            int64_t limit, int64_t offset, int64_t *total,
                            xj_audit_cb cb, void *cls);
 
+/* ---- storage of audit_key.c (audit_key_store.c) ---- */
+
+/* The settings audit.key_file / audit.checkpoint_file as stored ("" for
+   one not set or empty; no defaults). */
+enum xj_err xj_audit_store_paths (struct xj_db *db,
+                                  struct xj_audit_files *out);
+/* Store @path under the setting @setting (inside the caller's write
+   transaction). */
+enum xj_err xj_audit_store_path_put (struct xj_db *db, const char *setting,
+                                     const char *path);
+/* The newest entry's id and MAC (its hash when unkeyed) into
+   cp->last_id and cp->mac; 0 and "-" for an empty log. */
+enum xj_err xj_audit_store_head (struct xj_db *db,
+                                 struct xj_audit_checkpoint *cp);
+/* The number of entries in the log. */
+enum xj_err xj_audit_store_count (struct xj_db *db, int64_t *n);
+
 #endif

@@ -5,8 +5,9 @@
  * The key is 32 random bytes, hex in a one-line file of mode 0600.  From
  * it derive (BLAKE2b keyed with the key, distinct labels): the Ed25519
  * seed that signs checkpoints and the HMAC key for searched numbers.  The
- * MAC chain itself uses the key directly (audit_store.c).  This file does
- * no SQL beyond the settings and the head of the log.
+ * MAC chain itself uses the key directly (audit_store.c).  Its statements
+ * (the settings naming the files, the head of the log) are in
+ * audit_key_store.c.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,54 +26,21 @@
 #define KEY_TAG "xueji-audit-key-v1"
 #define CP_TAG "xueji-audit-checkpoint-v1"
 
-XJ_DB_STMT (st_audit_paths,
-            "SELECT key, value FROM settings WHERE key IN"
-            " ('audit.key_file', 'audit.checkpoint_file')")
-XJ_DB_STMT (st_audit_path_put,
-            "INSERT INTO settings (key, value) VALUES ($1, $2)"
-            " ON CONFLICT (key) DO UPDATE SET value = excluded.value")
-XJ_DB_STMT (st_audit_head,
-            "SELECT id, coalesce(mac, hash) FROM audit_log"
-            " ORDER BY id DESC LIMIT 1")
-XJ_DB_STMT (st_audit_total, "SELECT count(*) FROM audit_log")
-
 /* ---- paths ---- */
-
-struct paths_ctx {
-  char key[XJ_AUDIT_PATH_MAX], cp[XJ_AUDIT_PATH_MAX];
-};
-
-static int
-paths_row (void *cls, const struct xj_db_row *r)
-{
-  struct paths_ctx *c = cls;
-  const char *v = xj_db_text (r, 1);
-
-  if ('\0' == *v)
-    return 0;
-  if (0 == strcmp (xj_db_text (r, 0), "audit.key_file"))
-    xj_strlcpy (c->key, v, sizeof c->key);
-  else
-    xj_strlcpy (c->cp, v, sizeof c->cp);
-  return 0;
-}
 
 enum xj_err
 xj_audit_paths (struct xj_db *db, struct xj_audit_files *out)
 {
-  struct paths_ctx c = { "", "" };
+  enum xj_err e = xj_audit_store_paths (db, out);
   const char *dbp = xj_db_path (db);
-  enum xj_qs qs;
 
-  qs = xj_db_q (db, &st_audit_paths, XJ_DB_NOPARAMS, &paths_row, &c);
-  if (qs < 0)
-    return xj_db_qs_err (qs);
-  if ('\0' == c.key[0])
-    xj_db_side_path (dbp, ".auditkey", c.key, sizeof c.key);
-  if ('\0' == c.cp[0])
-    xj_db_side_path (dbp, ".checkpoints", c.cp, sizeof c.cp);
-  xj_strlcpy (out->key, c.key, sizeof out->key);
-  xj_strlcpy (out->checkpoints, c.cp, sizeof out->checkpoints);
+  if (XJ_E_OK != e)
+    return e;
+  if ('\0' == out->key[0])
+    xj_db_side_path (dbp, ".auditkey", out->key, sizeof out->key);
+  if ('\0' == out->checkpoints[0])
+    xj_db_side_path (dbp, ".checkpoints", out->checkpoints,
+                     sizeof out->checkpoints);
   return XJ_E_OK;
 }
 
@@ -80,17 +48,14 @@ enum xj_err
 xj_audit_paths_set (struct xj_db *db, const char *key_file,
                     const char *checkpoint_file)
 {
-  enum xj_qs qs = XJ_QS_NONE;
+  enum xj_err e = XJ_E_OK;
 
   if (key_file && *key_file)
-    qs = xj_db_q (db, &st_audit_path_put,
-                  XJ_DB_PARAMS (XJ_DB_S ("audit.key_file"),
-                                XJ_DB_S (key_file)), NULL, NULL);
-  if (qs >= 0 && checkpoint_file && *checkpoint_file)
-    qs = xj_db_q (db, &st_audit_path_put,
-                  XJ_DB_PARAMS (XJ_DB_S ("audit.checkpoint_file"),
-                                XJ_DB_S (checkpoint_file)), NULL, NULL);
-  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+    e = xj_audit_store_path_put (db, "audit.key_file", key_file);
+  if (XJ_E_OK == e && checkpoint_file && *checkpoint_file)
+    e = xj_audit_store_path_put (db, "audit.checkpoint_file",
+                                 checkpoint_file);
+  return e;
 }
 
 /* ---- the key file ---- */
@@ -314,28 +279,6 @@ xj_audit_search (struct xj_db *db, const struct xj_actor *a,
 
 /* ---- checkpoints ---- */
 
-struct head {
-  int64_t id;
-  char mac[65];
-};
-
-static int
-head_row (void *cls, const struct xj_db_row *r)
-{
-  struct head *h = cls;
-
-  h->id = xj_db_int (r, 0);
-  xj_strlcpy (h->mac, xj_db_text (r, 1), sizeof h->mac);
-  return 1;
-}
-
-static int
-count_row (void *cls, const struct xj_db_row *r)
-{
-  *(int64_t *) cls = xj_db_int (r, 0);
-  return 1;
-}
-
 struct cp_ctx {
   struct xj_audit_checkpoint cp;
   int64_t skip_id;  /* head already checkpointed: write nothing */
@@ -347,21 +290,14 @@ static enum xj_err
 cp_read_txn (struct xj_db *db, void *cls)
 {
   struct cp_ctx *c = cls;
-  struct head h = { 0, "-" };
-  enum xj_qs qs = xj_db_q (db, &st_audit_head, XJ_DB_NOPARAMS, &head_row, &h);
+  enum xj_err e = xj_audit_store_head (db, &c->cp);
 
-  if (qs < 0)
-    return xj_db_qs_err (qs);
-  c->skipped = c->skip_id > 0 && h.id == c->skip_id;
+  if (XJ_E_OK != e)
+    return e;
+  c->skipped = c->skip_id > 0 && c->cp.last_id == c->skip_id;
   if (c->skipped)
     return XJ_E_OK;
-  qs = xj_db_q (db, &st_audit_total, XJ_DB_NOPARAMS, &count_row,
-                &c->cp.count);
-  if (qs < 0)
-    return xj_db_qs_err (qs);
-  c->cp.last_id = h.id;
-  xj_strlcpy (c->cp.mac, h.mac, sizeof c->cp.mac);
-  return XJ_E_OK;
+  return xj_audit_store_count (db, &c->cp.count);
 }
 
 /* The signed text of a checkpoint line (everything but the signature). */

@@ -406,6 +406,15 @@ xj_today (int *y, int *m, int *d)
   *d = tm.tm_mday;
 }
 
+int
+xj_today_ymd (void)
+{
+  int y, m, d;
+
+  xj_today (&y, &m, &d);
+  return y * 10000 + m * 100 + d;
+}
+
 void
 xj_time_iso (int64_t t, char out[32])
 {

@@ -98,6 +98,8 @@ int64_t xj_mono_ms (void);
 void xj_clock_set (int64_t epoch_or_zero);
 /* Today's local date (Asia/Shanghai, UTC+8) as y/m/d from xj_now(). */
 void xj_today (int *y, int *m, int *d);
+/* The same date as the number YYYYMMDD (what the validators take). */
+int xj_today_ymd (void);
 /* Format xj_now() as "YYYY-MM-DDTHH:MM:SS+08:00" into @out (>= 26 bytes). */
 void xj_now_iso (char out[32]);
 /* The same for the Unix time @t. */

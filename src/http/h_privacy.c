@@ -164,18 +164,19 @@ xj_h_system_settings_patch (struct xj_req *r)
 {
   json_t *body = NULL, *out;
   const char *field;
-  const struct xj_sys_setting *s = NULL;
+  const struct xj_sys_setting *s;
+  char bounds[80];
   enum xj_err e;
 
   if (XJ_E_OK != (e = xj_req_body_json (r, &body)))
     return e;
   e = xj_sys_settings_patch (r->db, &r->actor, body, &field, &out);
-  for (size_t i = 0; field && i < xj_sys_setting_count; i++)
-    if (0 == strcmp (xj_sys_settings[i].key, field))
-      s = &xj_sys_settings[i];
+  s = field ? xj_sys_setting_find (field) : NULL;
   if (XJ_E_RANGE == e && s)
-    e = xj_reply_err (r, e, field, "%lld到%lld", (long long) s->min,
-                      (long long) s->max);
+    {
+      xj_sys_setting_bounds (s, bounds, sizeof bounds);
+      e = xj_reply_err (r, e, field, "%s", bounds);
+    }
   else if (XJ_E_BAD_TYPE == e && s)
     e = xj_reply_err (r, e, field, "%s", s->is_bool ? "应为true或false"
                                                     : "应为整数");

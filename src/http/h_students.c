@@ -13,18 +13,10 @@
 #include "school/school.h"
 #include "user/reveal.h"
 #include "student/display.h"
+#include "student/student_patch.h"
 #include "student/student_register.h"
 #include "validate/codes.h"
 #include "validate/validate.h"
-
-static int
-today_ymd (void)
-{
-  int y, m, d;
-
-  xj_today (&y, &m, &d);
-  return y * 10000 + m * 100 + d;
-}
 
 /* ---- list ---- */
 
@@ -619,7 +611,7 @@ xj_h_student_register (struct xj_req *r)
         }
       s->school_id = r->user.school_id;
     }
-  xj_student_validate (s, today_ymd (), v);
+  xj_student_validate (s, xj_today_ymd (), v);
   merge_verrs (v, pre);
   if (0 == s->school_id)
     xj_verrs_add (v, "school_id", XJ_E_REQUIRED, "请选择学校");
@@ -631,7 +623,7 @@ xj_h_student_register (struct xj_req *r)
   else
     {
       struct xj_rules_ctx rctx = { school.stage, school.county_code,
-                                   school.name, today_ymd () };
+                                   school.name, xj_today_ymd () };
 
       check_class (r, s, v);
       if (0 == v->n)
@@ -691,195 +683,32 @@ out:
   return e;
 }
 
-/* ---- update ---- */
-
-/* Keys whose values differ between @a and @b, as two objects. */
-static void
-diff_json (json_t *a, json_t *b, json_t **before, json_t **after)
-{
-  const char *k;
-  json_t *va;
-
-  *before = json_object ();
-  *after = json_object ();
-  json_object_foreach (a, k, va)
-    {
-      json_t *vb = json_object_get (b, k);
-
-      if (0 == strcmp (k, "version") || 0 == strcmp (k, "masked"))
-        continue;
-      if (! json_equal (va, vb))
-        {
-          json_object_set (*before, k, va);
-          json_object_set (*after, k, vb ? vb : json_null ());
-        }
-    }
-}
-
-struct upd_ctx {
-  struct xj_student *s;
-  int64_t old_version;
-  const struct xj_actor *actor;
-  const struct xj_verrs *warns;
-  char *before, *after;
-};
-
-/* "status" is not a field of the record JSON: refuse a change of it
-   here (naming the change to use) and drop an unchanged copy, as the
-   edit form sends the record back whole. */
-static enum xj_err
-patch_precheck (struct xj_req *r, json_t *body, const struct xj_student *s)
-{
-  json_t *st = json_object_get (body, "status");
-
-  if (0 == strcmp (s->status, "deceased"))
-    return xj_reply_err (r, XJ_E_STUDENT_DECEASED, NULL, NULL);
-  if (st && ! (json_is_string (st)
-               && 0 == strcmp (json_string_value (st), s->status)))
-    return xj_reply_err (r, XJ_E_PATCH_STATUS, "status", NULL);
-  json_object_del (body, "status");
-  return XJ_E_OK;
-}
-
-static enum xj_err
-update_txn (struct xj_db *db, void *cls)
-{
-  struct upd_ctx *c = cls;
-  char idbuf[24];
-  enum xj_err e;
-
-  e = xj_student_store_update (db, c->s, c->old_version, c->actor, "update",
-                               c->before, c->after);
-  if (XJ_E_OK == e)
-    e = xj_identity_set_warnings (db, c->s->id, c->warns);
-  if (XJ_E_OK != e)
-    return e;
-  xj_snprintf (idbuf, sizeof idbuf, "%lld", (long long) c->s->id);
-  return xj_audit_append (db, c->actor, "student.update", "student", idbuf,
-                          c->before, c->after);
-}
+/* ---- update (src/student/student_patch.c) ---- */
 
 enum xj_err
 xj_h_student_patch (struct xj_req *r)
 {
-  struct xj_student *s = NULL;
-  struct xj_student_ctx ctx;
-  struct xj_verrs *pre = NULL, *v = NULL, *w = NULL;
-  struct xj_student *cur = NULL;
-  struct xj_school school;
-  json_t *body = NULL, *old = NULL, *neu = NULL, *jb = NULL, *ja = NULL;
-  const char *bad, *refused = NULL;
-  int64_t id, version;
-  struct upd_ctx uc = { 0 };
+  struct xj_student_patch_out po;
+  json_t *body = NULL;
+  int64_t id;
   enum xj_err e;
 
   if (XJ_E_OK != xj_req_path_id (r, 0, &id))
     return r->err;
   if (XJ_E_OK != (e = xj_req_body_json (r, &body)))
     return e;
-  if (! json_is_integer (json_object_get (body, "version")))
-    {
-      json_decref (body);
-      return xj_reply_err (r, XJ_E_MISSING_FIELD, "version",
-                           "需要提供记录的version以防并发覆盖");
-    }
-  if (json_object_get (body, "registry_no"))
-    {
-      json_decref (body);
-      return xj_reply_err (r, XJ_E_KEY_FIELD, "registry_no",
-                           "学籍号由系统分配，不能修改");
-    }
-  s = xj_malloc (sizeof *s);
-  pre = xj_calloc (1, sizeof *pre);
-  v = xj_calloc (1, sizeof *v);
-  w = xj_calloc (1, sizeof *w);
-  e = load_visible (r, id, s, &ctx);
-  if (XJ_E_OK != e)
-    goto out;
-  if (! xj_scope_school_write (&r->user, s->school_id, ctx.county_code))
-    {
-      e = xj_reply_err (r, XJ_E_NOT_FOUND, NULL, NULL);
-      goto out;
-    }
-  if (XJ_E_OK != (e = patch_precheck (r, body, s)))
-    goto out;
-  old = xj_student_to_json (s, XJ_PII_ALL);
-  cur = xj_malloc (sizeof *cur);
-  *cur = *s;
-  version = s->version;
-  e = xj_student_from_json (body, s,
-                            XJ_FJ_ALLOW_IDS | XJ_FJ_ALLOW_VERSION
-                              | XJ_FJ_NO_KEY_FIELDS,
-                            pre, &bad);
-  if (XJ_E_OK != e)
-    {
-      e = xj_reply_err (r, e, bad, "%s", bad ? bad : "");
-      goto out;
-    }
-  if (XJ_E_OK != (e = xj_student_edit_check (cur, s, &refused)))
-    {
-      if (XJ_E_KEY_FIELD == e)
-        e = xj_reply_err (r, e, refused, "学校只能通过转学或升学变更");
-      else
-        e = xj_reply_err (r, e, refused, NULL);
-      goto out;
-    }
-  if (s->version != version)
-    {
-      e = xj_reply_err (r, XJ_E_CONFLICT, "version", "当前版本为%lld",
-                        (long long) version);
-      goto out;
-    }
-  xj_student_validate (s, today_ymd (), v);
-  merge_verrs (v, pre);
-  if (0 == v->n && XJ_E_OK == xj_school_get (r->db, s->school_id, &school))
-    {
-      struct xj_rules_ctx rctx = { school.stage, school.county_code,
-                                   school.name, today_ymd () };
-
-      xj_student_check_rules (s, &rctx, v, w);
-    }
-  if (v->n)
-    {
-      e = xj_reply_verrs (r, v);
-      goto out;
-    }
-  uc.warns = w;
-  neu = xj_student_to_json (s, XJ_PII_ALL);
-  diff_json (old, neu, &jb, &ja);
-  if (0 == json_object_size (ja))
-    {
-      xj_reply_json (r, 200, json_pack ("{s:o}", "student",
-                                        record_json (r, s, &ctx, 0)));
-      goto out;
-    }
-  uc.s = s;
-  uc.old_version = version;
-  uc.actor = &r->actor;
-  uc.before = json_dumps (jb, JSON_COMPACT | JSON_SORT_KEYS);
-  uc.after = json_dumps (ja, JSON_COMPACT | JSON_SORT_KEYS);
-  e = xj_db_txn_run (r->db, "student_update", true, &update_txn, &uc);
-  if (XJ_E_CONFLICT == e)
-    e = xj_reply_err (r, e, "version", "记录已被他人修改");
+  e = xj_student_patch (r->db, &r->user, &r->actor, id, body, &po);
+  if (XJ_E_VALIDATION == e)
+    e = xj_reply_verrs (r, po.errs);
+  else if (XJ_E_OK != e && po.detail)
+    e = xj_reply_err (r, e, po.field, "%s", po.detail);
+  else if (XJ_E_OK != e && po.field)
+    e = xj_reply_err (r, e, po.field, NULL);
   else if (XJ_E_OK == e)
-    {
-      xj_student_load_ctx (r->db, id, s, &ctx);
-      xj_reply_json (r, 200, json_pack ("{s:o}", "student",
-                                        record_json (r, s, &ctx, 0)));
-    }
-out:
-  free (uc.before);
-  free (uc.after);
-  json_decref (jb);
-  json_decref (ja);
-  json_decref (old);
-  json_decref (neu);
+    xj_reply_json (r, 200, json_pack ("{s:o}", "student",
+                                      record_json (r, po.s, &po.ctx, 0)));
+  xj_student_patch_out_fini (&po);
   json_decref (body);
-  free (s);
-  free (cur);
-  free (pre);
-  free (v);
-  free (w);
   return e;
 }
 
@@ -1055,7 +884,7 @@ xj_h_student_assign_id (struct xj_req *r)
       json_decref (body);
       return xj_reply_err (r, XJ_E_BAD_TYPE, NULL, "%s", jerr.text);
     }
-  e = xj_idcard_parse (id_no, today_ymd (), &card);
+  e = xj_idcard_parse (id_no, xj_today_ymd (), &card);
   json_decref (body);
   if (XJ_E_OK != e)
     return xj_reply_err (r, e, "id_no", NULL);

@@ -41,15 +41,6 @@ xj_school_in_scope_or_reply (struct xj_req *r, int64_t id,
 
 /* ---- student list filters and full-number searches ---- */
 
-static int
-today_ymd (void)
-{
-  int y, m, d;
-
-  xj_today (&y, &m, &d);
-  return y * 10000 + m * 100 + d;
-}
-
 /* Take one search from the caller's budget (@take) or only look whether
    one is left, or reply 429 with Retry-After naming @field. */
 static enum xj_err
@@ -98,7 +89,7 @@ parse_q (struct xj_req *r, struct xj_student_filter *f,
   n = strlen (v);
   if (n >= sizeof sq->q || ! xj_utf8_valid (v, n))
     return xj_reply_err (r, XJ_E_BAD_PARAM, "q", "查询文本过长或编码错误");
-  if (XJ_E_OK != xj_student_number_parse (v, today_ymd (), &sq->kind,
+  if (XJ_E_OK != xj_student_number_parse (v, xj_today_ymd (), &sq->kind,
                                           sq->number))
     return xj_reply_err (r, XJ_E_SEARCH_PARTIAL_NUMBER, "q", NULL);
   if (XJ_NUMQ_NAME == sq->kind)
@@ -195,7 +186,7 @@ xj_req_number_held (struct xj_req *r, const char *via, const char *number)
   if (XJ_E_OK == xj_privacy_get (r->db, &p))
     (void) xj_search_budget_take (r->user.id, p.searches_per_minute,
                                   xj_mono_ms (), &wait);
-  if (XJ_E_OK != xj_student_number_parse (number, today_ymd (), &sq.kind,
+  if (XJ_E_OK != xj_student_number_parse (number, xj_today_ymd (), &sq.kind,
                                           sq.number)
       || XJ_NUMQ_NAME == sq.kind)
     {

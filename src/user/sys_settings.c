@@ -14,26 +14,57 @@
 
 /* Defaults: those of the readers (docs/api.md, "System settings"). */
 const struct xj_sys_setting xj_sys_settings[] = {
-  { "session_idle_minutes", 30, 5, 720, false },
-  { "login_address_failures", 100, 10, 10000, false },
-  { "bureau_manages_users", 0, 0, 1, true },
-  { "import_queue_max_jobs", 20, 1, 1000, false },
-  { "import_queue_max_bytes", 4 * GIB, 1 * MIB, 1024 * GIB, false },
-  { "import_queue_max_jobs_per_user", 5, 1, 1000, false },
-  { "import_queue_max_bytes_per_user", 1 * GIB, 1 * MIB, 1024 * GIB, false },
-  { "import_retention_days", 30, 1, 3650, false },
-  { "dup_guardian_max", 8, 1, 1000, false },
+  { "session_idle_minutes", 30, 5, 720, false, "minutes" },
+  { "login_address_failures", 100, 10, 10000, false, NULL },
+  { "bureau_manages_users", 0, 0, 1, true, NULL },
+  { "import_queue_max_jobs", 20, 1, 1000, false, NULL },
+  { "import_queue_max_bytes", 4 * GIB, 1 * MIB, 1024 * GIB, false, "bytes" },
+  { "import_queue_max_jobs_per_user", 5, 1, 1000, false, NULL },
+  { "import_queue_max_bytes_per_user", 1 * GIB, 1 * MIB, 1024 * GIB, false,
+    "bytes" },
+  { "import_retention_days", 30, 1, 3650, false, "days" },
+  { "dup_guardian_max", 8, 1, 1000, false, NULL },
 };
 const size_t xj_sys_setting_count
   = sizeof xj_sys_settings / sizeof xj_sys_settings[0];
 
-static const struct xj_sys_setting *
-spec_of (const char *key)
+const struct xj_sys_setting *
+xj_sys_setting_find (const char *key)
 {
   for (size_t i = 0; i < xj_sys_setting_count; i++)
     if (0 == strcmp (xj_sys_settings[i].key, key))
       return &xj_sys_settings[i];
   return NULL;
+}
+
+/* @v as a size: whole GiB, else whole MiB, else bytes. */
+static void
+size_text (int64_t v, char *buf, size_t size)
+{
+  if (0 == v % GIB)
+    xj_snprintf (buf, size, "%lld GiB", (long long) (v / GIB));
+  else if (0 == v % MIB)
+    xj_snprintf (buf, size, "%lld MiB", (long long) (v / MIB));
+  else
+    xj_snprintf (buf, size, "%lld字节", (long long) v);
+}
+
+void
+xj_sys_setting_bounds (const struct xj_sys_setting *s, char *buf, size_t size)
+{
+  char lo[32], hi[32];
+
+  if (s->unit && 0 == strcmp (s->unit, "bytes"))
+    {
+      size_text (s->min, lo, sizeof lo);
+      size_text (s->max, hi, sizeof hi);
+    }
+  else
+    {
+      xj_snprintf (lo, sizeof lo, "%lld", (long long) s->min);
+      xj_snprintf (hi, sizeof hi, "%lld", (long long) s->max);
+    }
+  xj_snprintf (buf, size, "%s到%s", lo, hi);
 }
 
 /* The value in effect: the stored one when it is a number in bounds (as
@@ -54,10 +85,15 @@ current (struct xj_db *db, const struct xj_sys_setting *s, int64_t *v)
 static json_t *
 one_json (const struct xj_sys_setting *s, int64_t v)
 {
-  return json_pack ("{s:s, s:I, s:I, s:I, s:I, s:s}", "key", s->key, "value",
-                    (json_int_t) v, "default", (json_int_t) s->def, "min",
-                    (json_int_t) s->min, "max", (json_int_t) s->max, "type",
-                    s->is_bool ? "bool" : "int");
+  json_t *j = json_pack ("{s:s, s:I, s:I, s:I, s:I, s:s}", "key", s->key,
+                         "value", (json_int_t) v, "default",
+                         (json_int_t) s->def, "min", (json_int_t) s->min,
+                         "max", (json_int_t) s->max, "type",
+                         s->is_bool ? "bool" : "int");
+
+  if (s->unit)
+    json_object_set_new (j, "unit", json_string (s->unit));
+  return j;
 }
 
 enum xj_err
@@ -106,7 +142,7 @@ put_all (struct xj_db *db, json_t *patch, json_t *before, json_t *after,
 
   json_object_foreach (patch, k, j)
     {
-      const struct xj_sys_setting *s = spec_of (k);
+      const struct xj_sys_setting *s = xj_sys_setting_find (k);
       int64_t v, old;
       char text[32];
       enum xj_err e;

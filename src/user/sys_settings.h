@@ -18,13 +18,21 @@ struct xj_sys_setting {
   const char *key;          /* settings table key */
   int64_t def, min, max;
   bool is_bool;             /* 0/1, shown as a switch */
+  const char *unit;         /* "minutes", "days", "bytes" or NULL (a count) */
 };
 extern const struct xj_sys_setting xj_sys_settings[];
 extern const size_t xj_sys_setting_count;
 
-/* {"settings":[{"key","value","default","min","max","type"}]} with the
-   current values (the default for a key never set or not a number).
-   Caller owns it. */
+/* The setting named @key, or NULL. */
+const struct xj_sys_setting *xj_sys_setting_find (const char *key);
+/* The bounds of @s as the range error names them: "5到720", byte sizes
+   in MiB or GiB ("1 MiB到1024 GiB"). */
+void xj_sys_setting_bounds (const struct xj_sys_setting *s, char *buf,
+                            size_t size);
+
+/* {"settings":[{"key","value","default","min","max","type","unit"}]} with the
+   current values (the default for a key never set or not a number);
+   "unit" only for a setting that has one.  Caller owns it. */
 enum xj_err xj_sys_settings_json (struct xj_db *db, json_t **out);
 /* Change the settings named in @patch ({key: integer or boolean}); all or
    nothing.  XJ_E_UNKNOWN_FIELD / XJ_E_BAD_TYPE / XJ_E_RANGE name the key

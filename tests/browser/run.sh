@@ -2,6 +2,7 @@
 # Browser test: the built UI (web/dist) against the real server in demo mode,
 # driven by Debian's chromium through playwright-core.  No mocks.
 #   tests/browser/run.sh        (needs build/xueji, web/dist, web/node_modules)
+#   tests/browser/run.sh e2e_syssettings.mjs ...   (only these scripts)
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 root=$PWD
@@ -83,7 +84,8 @@ wait_up || fail_setup "server (serve) did not answer GET /api/v1/session within 
 # Each script prints "ok/not ok" lines and its own "N passed, M failed";
 # this prints one total line for all of them.
 total_p=0; total_f=0; rc=0
-for t in e2e.mjs e2e_transfer.mjs e2e_settings.mjs e2e_accounts.mjs e2e_progress.mjs e2e_duplicates.mjs e2e_region.mjs e2e_uiforms.mjs e2e_readable.mjs; do
+scripts=${*:-e2e.mjs e2e_transfer.mjs e2e_settings.mjs e2e_syssettings.mjs e2e_accounts.mjs e2e_progress.mjs e2e_duplicates.mjs e2e_region.mjs e2e_uiforms.mjs e2e_readable.mjs}
+for t in $scripts; do
   echo "# $t"
   if [ "$t" = e2e_progress.mjs ]; then
     # a past year-end of the demo county: its primary 六年级 graduated

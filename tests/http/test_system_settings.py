@@ -83,3 +83,22 @@ def test_change_is_audited_all_or_nothing_and_takes_effect(api, world):
         a.patch("/system-settings", json={"bureau_manages_users": False,
                                           "dup_guardian_max": 8})
     assert api("ys_bureau").get("/users").status_code == 403
+
+
+def test_units_and_readable_bounds(api):
+    """The page edits sizes in MiB and names units: GET says which
+    settings are minutes, days or bytes; a refused size names its bounds
+    in MiB/GiB, not in bytes."""
+    a = api("admin")
+    s = settings(a)
+    assert s["session_idle_minutes"]["unit"] == "minutes"
+    assert s["import_retention_days"]["unit"] == "days"
+    assert s["import_queue_max_bytes"]["unit"] == "bytes"
+    assert s["import_queue_max_bytes_per_user"]["unit"] == "bytes"
+    assert "unit" not in s["dup_guardian_max"]
+    assert "unit" not in s["bureau_manages_users"]
+    r = a.patch("/system-settings", json={"import_queue_max_bytes": 1})
+    assert r.status_code == 422 and err_code(r) == "range"
+    assert r.json()["error"]["message"] == "数值超出允许范围：1 MiB到1024 GiB"
+    r = a.patch("/system-settings", json={"session_idle_minutes": 721})
+    assert r.json()["error"]["message"] == "数值超出允许范围：5到720"

@@ -235,6 +235,11 @@ export const yearEndRollback = (id) => request('POST', '/yearend/' + encodeURICo
 export const getChangeSettings = () => request('GET', '/changes/settings')
 /** patch: any keys of getChangeSettings (administrators; all or nothing; audited) */
 export const patchChangeSettings = (patch) => request('PATCH', '/changes/settings', { body: patch })
+/** {settings: [{key, value, default, min, max, type: int|bool, unit?: minutes|days|bytes}]}
+ *  (administrators: session, log-in, user management, import queue, duplicate scan) */
+export const getSystemSettings = () => request('GET', '/system-settings')
+/** patch: {key: integer (true/false for a switch)}; all or nothing; audited; the settings after */
+export const patchSystemSettings = (patch) => request('PATCH', '/system-settings', { body: patch })
 /** {year, items: [{date, kind: holiday|workday, name}]} */
 export const listHolidays = (year) => request('GET', '/holidays', { query: { year } })
 export const putHoliday = (day) => request('POST', '/holidays', { body: day })

@@ -18,7 +18,7 @@ function unknown(what, key) {
 // Fields whose values are GB/T 2260 region codes.
 const REGION_KEYS = new Set(['birthplace', 'native_place', 'hukou_region', 'region_code', 'region', 'county', 'county_code', 'township_code'])
 // Yes/no values stored as 0/1.
-const FLAGS = new Set(['dup_flag', 'disabled', 'reveal', 'found', 'renewal_allowed'])
+const FLAGS = new Set(['dup_flag', 'disabled', 'reveal', 'found', 'renewal_allowed', 'bureau_manages_users'])
 // Looks like an internal name (snake_case, dotted, camelCase), not text.
 const CODE_LIKE = /^[a-z][a-z0-9]*([._][a-z0-9]+)+$|^[a-z]+[A-Z]\w*$/
 
@@ -53,7 +53,7 @@ export function useEventFormat() {
     if (fieldMap.value[k] || /^g\d_/.test(k)) return fieldLabel(k)
     const dot = k.lastIndexOf('.')
     const tail = dot >= 0 ? k.slice(dot + 1) : k
-    const s = first(['evField.' + k, 'field.' + k, 'cfg.' + tail, 'evField.' + tail])
+    const s = first(['evField.' + k, 'field.' + k, 'cfg.' + tail, 'evField.' + tail, 'sys.' + tail])
     if (s) return s
     if (fieldMap.value[tail]) return fieldLabel(tail)
     unknown('field', k)

@@ -11,7 +11,7 @@ export default {
   },
   lang: { zh: '中文', en: 'English', switch: 'Language' },
   role: { admin: 'Administrator', bureau: 'Education bureau', registrar: 'Registrar', teacher: 'Class teacher' },
-  nav: { zones: 'Feeders and zones', allocation: 'Allocation', intake: 'Incoming', settings: 'Change settings', suspensions: 'Suspension follow-up', todo: 'To-do', transferIn: 'Transfer in', yearEnd: 'Year-end', home: 'Overview', schools: 'Schools', mySchool: 'My school', students: 'Students', register: 'Register', import: 'Import', audit: 'Audit log', users: 'Users', duplicates: 'Duplicates', codes: 'Code tables' },
+  nav: { zones: 'Feeders and zones', allocation: 'Allocation', intake: 'Incoming', settings: 'Change settings', sysSettings: 'System settings', suspensions: 'Suspension follow-up', todo: 'To-do', transferIn: 'Transfer in', yearEnd: 'Year-end', home: 'Overview', schools: 'Schools', mySchool: 'My school', students: 'Students', register: 'Register', import: 'Import', audit: 'Audit log', users: 'Users', duplicates: 'Duplicates', codes: 'Code tables' },
   dup: {
     title: 'Suspected duplicate records', open: 'Open', confirmedTab: 'Confirmed', dismissedTab: 'Dismissed', county: 'County code',
     scan: 'Scan the county', scanRunning: 'Scanning {county}; registration and edits go on meanwhile…', scanFailed: 'The scan did not finish ({code}); try again later', scanDone: 'Scan done: {groups} same-name-and-birth groups, {pairs} new pairs, {guardians} guardian IDs shared by too many children',
@@ -236,6 +236,28 @@ export default {
     add: 'Add', remove: 'Remove', removeConfirm: 'Remove {d}?', added: 'Added', removed: 'Removed', needDate: 'Choose a date',
     none: 'No holidays set for this year'
   },
+  sys: {
+    title: 'System settings', intro: 'Session, log-in limits, user management, the import queue and the duplicate scan. The server checks every value; every change is audited.',
+    group: { session: 'Log-in and sessions', users: 'User management', import: 'Batch import', duplicates: 'Duplicate scan', other: 'Other' },
+    session_idle_minutes: 'Session idle timeout', login_address_failures: 'Failed log-ins per address', bureau_manages_users: 'Bureaus manage the users of their region',
+    import_queue_max_jobs: 'Import jobs in the queue', import_queue_max_jobs_per_user: 'Import jobs per user',
+    import_queue_max_bytes: 'Import queue size', import_queue_max_bytes_per_user: 'Import queue size per user',
+    import_retention_days: 'Days imports are kept', dup_guardian_max: 'Children per guardian',
+    help: {
+      session_idle_minutes: 'A session without a request for this many minutes ends; the user logs in again.',
+      login_address_failures: 'Failed log-ins from one network address within 15 minutes before it must wait (against password guessing).',
+      bureau_manages_users: 'When on, county and city bureau users manage the accounts of their region; when off, only administrators do.',
+      import_queue_max_jobs: 'Imports queued or running in the whole system; beyond it a new import is refused (try again later).',
+      import_queue_max_jobs_per_user: 'Imports queued or running for one user.',
+      import_queue_max_bytes: 'Total size of the files of imports queued or running.',
+      import_queue_max_bytes_per_user: 'Total size of the files of one user\'s imports queued or running.',
+      import_retention_days: 'Days an import\'s job, error details and report are kept before they are deleted.',
+      dup_guardian_max: 'The duplicate scan flags a guardian ID with more children than this.'
+    },
+    bounds: ' Default {def}; {min} to {max}.', boundsBool: ' Default: {def}.',
+    unit: { minutes: 'minutes', days: 'days', mib: 'MiB', none: '' },
+    on: 'On', off: 'Off', save: 'Save settings', saved: 'Settings saved', reset: 'Reset', fieldFailed: '{f}: {m}'
+  },
   susp: {
     title: 'Suspensions overdue', intro: 'Students whose suspension has ended without resumption: follow up (resume, renew or another change).',
     student: 'Student', registryNo: 'Registry no.', school: 'School', grade: 'Grade', klass: 'Class', start: 'Suspended from', end: 'Suspended until',
@@ -281,6 +303,6 @@ export default {
   auditEntity: {
     student: 'Student', change: 'Change request', user: 'User', settings: 'Settings', yearend: 'Year-end', allocation: 'Allocation',
     import: 'Import', county: 'County', database: 'Database', audit: 'Audit log', school: 'School', holiday: 'Holiday',
-    privacy: 'Privacy settings', export: 'Export', duplicate_flag: 'Duplicate record', class: 'Class'
+    privacy: 'Privacy settings', system: 'System settings', export: 'Export', duplicate_flag: 'Duplicate record', class: 'Class'
   }
 }

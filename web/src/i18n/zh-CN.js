@@ -11,7 +11,7 @@ export default {
   },
   lang: { zh: '中文', en: 'English', switch: '语言' },
   role: { admin: '系统管理员', bureau: '教育局', registrar: '学籍管理员', teacher: '班主任' },
-  nav: { zones: '对口与学区', allocation: '小升初分配', intake: '新生名单', settings: '变动设置', suspensions: '休学跟进', todo: '待办', transferIn: '转入申请', yearEnd: '学年升级', home: '概览', schools: '学校', mySchool: '本校', students: '学生', register: '新生注册', import: '批量导入', audit: '审计日志', users: '用户管理', duplicates: '重复学籍审核', codes: '代码表' },
+  nav: { zones: '对口与学区', allocation: '小升初分配', intake: '新生名单', settings: '变动设置', sysSettings: '系统设置', suspensions: '休学跟进', todo: '待办', transferIn: '转入申请', yearEnd: '学年升级', home: '概览', schools: '学校', mySchool: '本校', students: '学生', register: '新生注册', import: '批量导入', audit: '审计日志', users: '用户管理', duplicates: '重复学籍审核', codes: '代码表' },
   dup: {
     title: '疑似重复学籍审核', open: '待审核', confirmedTab: '已确认', dismissedTab: '已排除', county: '县级区划代码',
     scan: '全县查重', scanRunning: '正在查重（{county}），期间可照常登记和修改学籍…', scanFailed: '查重未完成（{code}），请稍后重试', scanDone: '查重完成：{groups}组同名同生日，新标记{pairs}对，{guardians}个监护人证件号被过多学生共用',
@@ -217,6 +217,28 @@ export default {
     add: '添加', remove: '删除', removeConfirm: '确定删除 {d} 吗？', added: '已添加', removed: '已删除', needDate: '请选择日期',
     none: '本年未设置节假日'
   },
+  sys: {
+    title: '系统设置', intro: '会话、登录限制、用户管理、批量导入队列与重复学籍筛查的参数。取值范围由服务器检查，每次修改都记入审计日志。',
+    group: { session: '登录与会话', users: '用户管理', import: '批量导入', duplicates: '重复学籍筛查', other: '其他' },
+    session_idle_minutes: '会话空闲超时', login_address_failures: '同一地址登录失败上限', bureau_manages_users: '教育局管理本辖区用户',
+    import_queue_max_jobs: '导入队列任务数上限', import_queue_max_jobs_per_user: '每个用户的导入任务数上限',
+    import_queue_max_bytes: '导入队列文件总大小上限', import_queue_max_bytes_per_user: '每个用户的导入文件总大小上限',
+    import_retention_days: '导入记录保留天数', dup_guardian_max: '同一监护人子女数上限',
+    help: {
+      session_idle_minutes: '超过这么多分钟没有操作，登录自动失效，需要重新登录。',
+      login_address_failures: '同一网络地址15分钟内登录失败达到此次数后须等待再试，防止猜测密码。',
+      bureau_manages_users: '开启后，县（区）、市教育局用户可以管理本辖区的用户账号；关闭时只有系统管理员可以。',
+      import_queue_max_jobs: '全系统排队或正在执行的导入任务数，超过时新的导入被拒绝（稍后再试）。',
+      import_queue_max_jobs_per_user: '一个用户排队或正在执行的导入任务数。',
+      import_queue_max_bytes: '全系统排队或正在执行的导入文件总大小。',
+      import_queue_max_bytes_per_user: '一个用户排队或正在执行的导入文件总大小。',
+      import_retention_days: '导入任务、错误明细和导入报告保留的天数，到期自动删除。',
+      dup_guardian_max: '同一监护人身份证件号名下的学生超过此数时，重复学籍筛查将其列为疑似重复。'
+    },
+    bounds: '默认 {def}，可设 {min}～{max}。', boundsBool: '默认{def}。',
+    unit: { minutes: '分钟', days: '天', mib: 'MiB', none: '' },
+    on: '开启', off: '关闭', save: '保存设置', saved: '设置已保存', reset: '还原', fieldFailed: '{f}：{m}'
+  },
   susp: {
     title: '休学到期未复学', intro: '休学期满仍未办理复学的学生，请及时跟进（复学、续休或其他变动）。',
     student: '学生', registryNo: '学籍号', school: '学校', grade: '年级', klass: '班级', start: '休学开始', end: '休学截止',
@@ -262,6 +284,6 @@ export default {
   auditEntity: {
     student: '学生', change: '变动申请', user: '用户', settings: '设置', yearend: '学年升级', allocation: '小升初分配',
     import: '导入', county: '县（区）', database: '数据库', audit: '审计日志', school: '学校', holiday: '节假日',
-    privacy: '隐私设置', export: '导出', duplicate_flag: '重复学籍', class: '班级'
+    privacy: '隐私设置', system: '系统设置', export: '导出', duplicate_flag: '重复学籍', class: '班级'
   }
 }
