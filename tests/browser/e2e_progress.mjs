@@ -90,7 +90,7 @@ await check('county bureau: 小升初分配 generates and publishes the allocati
   await page.locator('[data-test=alloc-move-open]').click()
   await page.locator('[data-test=move-school]').click()
   await page.locator('.el-select-dropdown:visible .el-select-dropdown__item').filter({ hasText: junior.user.school_name }).first().click()
-  await page.locator('[data-test=move-reason] input').fill('随迁子女，就近入学')
+  await page.locator('input[data-test=move-reason], [data-test=move-reason] input').first().fill('随迁子女，就近入学')
   const mv = page.waitForResponse((r) => r.url().endsWith('/move'))
   await page.locator('[data-test=move-confirm]').click()
   const m = await mv
@@ -156,7 +156,7 @@ await check('county bureau: the school-choice table counts the admissions by rou
   const want = [js.name, js.admitted, js.feeder, js.zone, js.moved, js.other, js.out_of_zone].map(String)
   assert(JSON.stringify(cells.slice(0, 7)) === JSON.stringify(want), 'row ' + JSON.stringify(cells) + ' want ' + JSON.stringify(want))
   assert(cells[7] === js.out_of_zone_pct + '%', 'share ' + cells[7])
-  const yr = await page.locator('[data-test=choice-year] input').inputValue()
+  const yr = await page.locator('input[data-test=choice-year], [data-test=choice-year] input').first().inputValue()
   assert(yr === String(YEAR), 'the table shows the year ' + yr + ', the server is in ' + YEAR)
   await downloadXlsx(page.locator('[data-test=choice-download]'))
 })

@@ -41,7 +41,7 @@ await check('county bureau: 学年升级 previews the county and marks one gradu
   const ps = body.schools.find((s) => s.school_id === primary.user.school_id)
   assert(ps && ps.graduates.some((g) => g.id === marked.id), 'the preview does not list ' + marked.name + ' as a graduate')
   await page.locator(`[data-test=ye-mark-${marked.id}]`).click()
-  await page.locator(`[data-test=ye-reason-${marked.id}] input`).fill(REASON)
+  await page.locator(`input[data-test=ye-reason-${marked.id}], [data-test=ye-reason-${marked.id}] input`).first().fill(REASON)
   await page.locator('[data-test=ye-completed]').filter({ hasText: '1' }).waitFor()
 })
 

@@ -30,12 +30,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Wait up to 30 s for GET /api/v1/session to answer (401 is an answer).
+# Wait up to 120 s (a loaded machine makes the demo slowly) for GET /api/v1/session to answer (401 is an answer).
 wait_up() {
   python3 - "$port" "$srv" <<'PY'
 import os, sys, time, urllib.request, urllib.error
 port, pid = sys.argv[1], int(sys.argv[2])
-end = time.time() + 30
+end = time.time() + 120
 while time.time() < end:
     try:
         urllib.request.urlopen("http://127.0.0.1:%s/api/v1/session" % port, timeout=2)
@@ -63,7 +63,7 @@ fail_setup() {
 "$bin" --db "$tmp/x.db" demo --listen "127.0.0.1:$port" --schools 3 --students 300 --web "$root/web/dist" \
   >"$tmp/server.log" 2>&1 &
 srv=$!
-wait_up || fail_setup "server did not answer GET /api/v1/session within 30 s"
+wait_up || fail_setup "server did not answer GET /api/v1/session within 120 s"
 kill "$srv"; wait "$srv" 2>/dev/null; srv=
 
 # 2. A second county of the same city (441881 英德市) for the cross-county
@@ -86,7 +86,7 @@ serve_at() {
   srv=$!
   wait_up
 }
-serve_at "" || fail_setup "server (serve) did not answer GET /api/v1/session within 30 s"
+serve_at "" || fail_setup "server (serve) did not answer GET /api/v1/session within 120 s"
 
 # The year of the next July after the demo's school year began (the demo
 # is made in the school year of today, September to August), and that
