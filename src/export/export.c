@@ -54,6 +54,15 @@ xj_table_writer_open (const char *path, enum xj_export_format fmt,
                       enum xj_export_encoding enc, const char *tmpdir,
                       struct xj_table_writer **out)
 {
+  return xj_table_writer_open_sheet (path, fmt, enc, tmpdir, "学生基本信息",
+                                     out);
+}
+
+enum xj_err
+xj_table_writer_open_sheet (const char *path, enum xj_export_format fmt,
+                            enum xj_export_encoding enc, const char *tmpdir,
+                            const char *sheet, struct xj_table_writer **out)
+{
   struct xj_table_writer *w;
 
   *out = NULL;
@@ -100,7 +109,7 @@ xj_table_writer_open (const char *path, enum xj_export_format fmt,
           free (w);
           return XJ_E_EXPORT_WRITE;
         }
-      w->ws = workbook_add_worksheet (w->wb, "学生基本信息");
+      w->ws = workbook_add_worksheet (w->wb, sheet);
       w->head = workbook_add_format (w->wb);
       format_set_bold (w->head);
       worksheet_freeze_panes (w->ws, 1, 0);
@@ -190,17 +199,36 @@ csv_row (struct xj_table_writer *w, const char *const *cells, size_t n)
   return XJ_E_OK;
 }
 
+/* A cell of column @i is a number when bit @i of @nums is set and the
+   text is one (digits, an optional sign and decimal point). */
+static bool
+number_cell (uint64_t nums, size_t i, const char *s, double *v)
+{
+  char *end;
+
+  if (i >= 64 || 0 == (nums & ((uint64_t) 1 << i)))
+    return false;
+  errno = 0;
+  *v = strtod (s, &end);
+  return 0 == errno && '\0' == *end && end != s;
+}
+
 static enum xj_err
-xlsx_row (struct xj_table_writer *w, const char *const *cells, size_t n)
+xlsx_row (struct xj_table_writer *w, const char *const *cells, size_t n,
+          uint64_t nums)
 {
   for (size_t i = 0; i < n; i++)
     {
       lxw_error le;
+      double v;
 
       if (NULL == cells[i] || '\0' == cells[i][0])
         continue;
-      le = worksheet_write_string (w->ws, w->row, (lxw_col_t) i, cells[i],
-                                   0 == w->row ? w->head : NULL);
+      if (0 != w->row && number_cell (nums, i, cells[i], &v))
+        le = worksheet_write_number (w->ws, w->row, (lxw_col_t) i, v, NULL);
+      else
+        le = worksheet_write_string (w->ws, w->row, (lxw_col_t) i, cells[i],
+                                     0 == w->row ? w->head : NULL);
       if (LXW_NO_ERROR != le)
         {
           XJ_ERROR ("export: xlsx row %u: %s", (unsigned) w->row,
@@ -217,12 +245,19 @@ enum xj_err
 xj_table_writer_row (struct xj_table_writer *w, const char *const *cells,
                      size_t n)
 {
+  return xj_table_writer_nums (w, cells, n, 0);
+}
+
+enum xj_err
+xj_table_writer_nums (struct xj_table_writer *w, const char *const *cells,
+                      size_t n, uint64_t nums)
+{
   enum xj_err e;
 
   if (w->failed)
     return XJ_E_EXPORT_WRITE;
   e = XJ_EXPORT_CSV == w->fmt ? csv_row (w, cells, n)
-                              : xlsx_row (w, cells, n);
+                              : xlsx_row (w, cells, n, nums);
   if (XJ_E_OK != e)
     w->failed = true;
   return e;

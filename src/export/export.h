@@ -21,6 +21,9 @@
 enum xj_export_format { XJ_EXPORT_XLSX, XJ_EXPORT_CSV };
 enum xj_export_encoding { XJ_EXPORT_UTF8, XJ_EXPORT_GB18030 };
 
+#define XJ_XLSX_MIME \
+  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 /* Rows one XLSX sheet can hold besides the header. */
 #define XJ_EXPORT_XLSX_MAX_ROWS 1048575
 
@@ -34,9 +37,24 @@ enum xj_err xj_table_writer_open (const char *path, enum xj_export_format fmt,
                                   enum xj_export_encoding enc,
                                   const char *tmpdir,
                                   struct xj_table_writer **out);
+/* The same with the XLSX sheet named @sheet (xj_table_writer_open names
+   it 学生基本信息). */
+enum xj_err xj_table_writer_open_sheet (const char *path,
+                                        enum xj_export_format fmt,
+                                        enum xj_export_encoding enc,
+                                        const char *tmpdir,
+                                        const char *sheet,
+                                        struct xj_table_writer **out);
 /* Append one row of @n UTF-8 cells (all written as text). */
 enum xj_err xj_table_writer_row (struct xj_table_writer *w,
                                  const char *const *cells, size_t n);
+/* The same, except that in XLSX a cell of a column whose bit is set in
+   @nums (bit i = column i, i < 64) and whose text is a number is written
+   as a number (figures a spreadsheet sums); never in the first row (the
+   header). */
+enum xj_err xj_table_writer_nums (struct xj_table_writer *w,
+                                  const char *const *cells, size_t n,
+                                  uint64_t nums);
 /* Finish the file and free @w (NULL ok).  On @abandon the file is left
    as it is (the caller unlinks it). */
 enum xj_err xj_table_writer_close (struct xj_table_writer *w, bool abandon);
@@ -79,6 +97,27 @@ enum xj_err xj_export_count (struct xj_db *db, const struct xj_export_opts *o,
 enum xj_err xj_export_students (struct xj_db *db,
                                 const struct xj_export_opts *o,
                                 const char *path, int64_t *rows);
+
+/* ---- the 小升初 sheets (progress_export.c) ---- */
+
+/* The school-choice figures of xj_school_choice_json (@prefix, @year) as
+   an XLSX sheet at @path: one row per admitting school (学校标识码, name,
+   admitted, feeder, zone, moved, other, out of zone, its share in per
+   cent), then the total; the counts are numbers.  Audited
+   "allocation.choice_export" (entity region @prefix).  Not inside a
+   transaction; the caller checks scope. */
+enum xj_err xj_export_school_choice (struct xj_db *db,
+                                     const struct xj_actor *a,
+                                     const char *prefix, int year,
+                                     const char *tmpdir, const char *path);
+/* Every student of allocation @id (xj_alloc_rows order) as an XLSX sheet
+   at @path: masked registry and ID numbers, name, gender, birth date,
+   graduating and receiving school, route, reason, confirmed.  *rows gets
+   the count.  Audited "allocation.export".  Not inside a transaction;
+   the caller checks scope. */
+enum xj_err xj_export_allocation (struct xj_db *db, const struct xj_actor *a,
+                                  int64_t id, const char *tmpdir,
+                                  const char *path, int64_t *rows);
 
 /* ---- the import template (template.c) ---- */
 

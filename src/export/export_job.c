@@ -391,7 +391,7 @@ const char *
 xj_export_mime (const struct xj_export_opts *o)
 {
   if (XJ_EXPORT_XLSX == o->format)
-    return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    return XJ_XLSX_MIME;
   return XJ_EXPORT_GB18030 == o->encoding ? "text/csv; charset=GB18030"
                                           : "text/csv; charset=utf-8";
 }

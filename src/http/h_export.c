@@ -49,20 +49,6 @@ reveal_arg (struct xj_req *r, int64_t def, unsigned *show)
   return XJ_E_OK;
 }
 
-/* A temp file in the server's tmp dir; @path gets its name. */
-static enum xj_err
-temp_path (struct xj_req *r, const char *tag, char *path, size_t size)
-{
-  int fd;
-
-  xj_snprintf (path, size, "%s/%s-XXXXXX", xj_req_tmpdir (r), tag);
-  fd = mkostemp (path, O_CLOEXEC);
-  if (fd < 0)
-    return xj_reply_err (r, XJ_E_IO, NULL, "无法创建临时文件");
-  close (fd);
-  return XJ_E_OK;
-}
-
 /* The export options of GET /students/export and POST /exports from the
    query: format, encoding, reveal, then the list filters into @sq (a
    number search is counted against the caller's search budget). */
@@ -122,7 +108,7 @@ xj_h_students_export (struct xj_req *r)
                          (long long) set.direct_max_rows);
   if (! xj_export_slot_take (set.max_running))
     return xj_reply_err (r, XJ_E_EXPORT_BUSY, NULL, NULL);
-  if (XJ_E_OK == (e = temp_path (r, "export", path, sizeof path)))
+  if (XJ_E_OK == (e = xj_req_temp_file (r, "export", path, sizeof path)))
     {
       e = xj_export_students (r->db, &o, path, &rows);
       if (XJ_E_OK == e)
@@ -160,7 +146,7 @@ xj_h_import_template (struct xj_req *r)
         return xj_reply_err (r, e, NULL, NULL);
       have = XJ_E_OK == e;
     }
-  if (XJ_E_OK != (e = temp_path (r, "template", path, sizeof path)))
+  if (XJ_E_OK != (e = xj_req_temp_file (r, "template", path, sizeof path)))
     return e;
   xj_today (&y, &m, &d);
   e = xj_import_template (r->db, have ? &school : NULL,
@@ -171,8 +157,7 @@ xj_h_import_template (struct xj_req *r)
       return xj_reply_err (r, e, NULL, NULL);
     }
   return xj_reply_file (r, path, true,
-                        "application/vnd.openxmlformats-officedocument"
-                        ".spreadsheetml.sheet",
+                        XJ_XLSX_MIME,
                         "学生导入模板.xlsx");
 }
 
@@ -289,8 +274,9 @@ xj_h_student_card (struct xj_req *r)
           && ! xj_scope_student (&r->user, s->school_id, ctx.county_code,
                                  s->class_id)))
     e = xj_reply_err (r, XJ_E_NOT_FOUND, NULL, NULL);
-  else if (XJ_E_OK == e && XJ_E_OK == (e = temp_path (r, "card", path,
-                                                      sizeof path)))
+  else if (XJ_E_OK == e
+           && XJ_E_OK == (e = xj_req_temp_file (r, "card", path,
+                                                sizeof path)))
     {
       o.printer = r->user.username;
       o.actor = &r->actor;
@@ -346,7 +332,7 @@ xj_h_class_cards (struct xj_req *r)
      them is slow: one of the export slots, never every request thread */
   if (! xj_export_slot_take (set.max_running))
     return xj_reply_err (r, XJ_E_EXPORT_BUSY, NULL, NULL);
-  if (XJ_E_OK != temp_path (r, "cards", path, sizeof path))
+  if (XJ_E_OK != xj_req_temp_file (r, "cards", path, sizeof path))
     {
       xj_export_slot_release ();
       return r->err;

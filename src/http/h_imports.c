@@ -6,6 +6,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include "export/export.h"
 #include "http/handlers.h"
 #include "import/import.h"
 
@@ -138,8 +139,7 @@ xj_h_import_report (struct xj_req *r)
     return xj_reply_err (r, e, NULL, NULL);
   xj_snprintf (name, sizeof name, "导入错误报告-%lld.xlsx", (long long) id);
   e = xj_reply_file (r, path, false,
-                     "application/vnd.openxmlformats-officedocument."
-                     "spreadsheetml.sheet",
+                     XJ_XLSX_MIME,
                      name);
   free (path);
   return e;

@@ -1,11 +1,14 @@
 /* h_progress.c -- /api/v1/progress: 升学 (enrol a graduate of the
  * previous stage by full ID or registry number), re-entry of an ended
- * record, and the bureau's school-choice figures of 小升初.  Template: parse, validate, authorise, transaction, reply; the
- * rules live in src/change/progress.c.
+ * record, and the bureau's school-choice figures of 小升初 (JSON, and
+ * as XLSX through src/export).  Template: parse, validate, authorise,
+ * transaction, reply; the rules live in src/change/progress.c.
  */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "change/change.h"
+#include "export/export.h"
 #include "change/progress.h"
 #include "core/util.h"
 #include "http/handlers.h"
@@ -227,33 +230,67 @@ region_prefix_ok (const char *p)
   return true;
 }
 
-enum xj_err
-xj_h_progress_school_choice (struct xj_req *r)
+/* ?year (default this year) and ?region (default the bureau's own) into
+   @c; a bureau sees its own region and what lies inside it. */
+static enum xj_err
+choice_args (struct xj_req *r, struct choice_ctx *c)
 {
-  struct choice_ctx c = { xj_req_arg (r, "region"), 0, NULL };
   const char *own = XJ_ROLE_BUREAU == r->user.role ? r->user.region_code
                                                    : "";
   int64_t year;
   int y, m, d;
-  enum xj_err e;
 
   xj_today (&y, &m, &d);
   if (XJ_E_OK != xj_req_arg_int (r, "year", y, 2000, 2100, &year))
     return r->err;
-  c.year = (int) year;
-  if (NULL == c.region)
-    c.region = own;
-  if (! region_prefix_ok (c.region))
+  c->year = (int) year;
+  c->region = xj_req_arg (r, "region");
+  if (NULL == c->region)
+    c->region = own;
+  if (! region_prefix_ok (c->region))
     return xj_reply_err (r, XJ_E_BAD_PARAM, "region",
                          "应为2、4或6位行政区划代码");
-  /* a bureau sees its own region and what lies inside it */
-  if (strlen (c.region) < strlen (own)
-      || 0 != strncmp (c.region, own, strlen (own)))
+  if (strlen (c->region) < strlen (own)
+      || 0 != strncmp (c->region, own, strlen (own)))
     return xj_reply_err (r, XJ_E_NOT_FOUND, NULL, NULL);
+  return XJ_E_OK;
+}
+
+enum xj_err
+xj_h_progress_school_choice (struct xj_req *r)
+{
+  struct choice_ctx c = { NULL, 0, NULL };
+  enum xj_err e;
+
+  if (XJ_E_OK != choice_args (r, &c))
+    return r->err;
   e = xj_db_txn_run (r->db, "school_choice", false, &choice_txn, &c);
   if (XJ_E_OK == e)
     xj_reply_json (r, 200, c.out);
   else
     json_decref (c.out);
   return e;
+}
+
+/* GET /progress/school-choice.xlsx: the same figures as a sheet. */
+enum xj_err
+xj_h_progress_school_choice_xlsx (struct xj_req *r)
+{
+  struct choice_ctx c = { NULL, 0, NULL };
+  char path[1200], name[64];
+  enum xj_err e;
+
+  if (XJ_E_OK != choice_args (r, &c)
+      || XJ_E_OK != xj_req_temp_file (r, "choice", path, sizeof path))
+    return r->err;
+  e = xj_export_school_choice (r->db, &r->actor, c.region, c.year,
+                               xj_req_tmpdir (r), path);
+  if (XJ_E_OK != e)
+    {
+      unlink (path);
+      return xj_reply_err (r, e, NULL, NULL);
+    }
+  xj_snprintf (name, sizeof name, "择校统计-%s-%d.xlsx",
+               '\0' == c.region[0] ? "全部" : c.region, c.year);
+  return xj_reply_file (r, path, true, XJ_XLSX_MIME, name);
 }

@@ -1,6 +1,7 @@
 /* h_zones.c -- /api/v1/zones, /api/v1/schools/{id}/zone (feeder
  * relations and attendance zones, county bureau), /api/v1/allocations
- * (the 小升初 allocation: generate, review, move, publish) and
+ * (the 小升初 allocation: generate, review, move, publish, its list as
+ * XLSX) and
  * /api/v1/intake (a junior school's 新生名单 and its bulk confirmation).
  * Template: parse, validate, authorise, transaction, reply; the rules
  * live in src/zone.  The county bureau of the county (or an
@@ -8,6 +9,9 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include "export/export.h"
+#include "export/export_job.h"
 #include "http/handlers.h"
 #include "school/school.h"
 #include "zone/zone.h"
@@ -333,6 +337,43 @@ xj_h_allocation_publish (struct xj_req *r)
   if (XJ_E_OK != alloc_of_path (r, &c))
     return r->err;
   return alloc_run (r, &c, 200);
+}
+
+/* GET /allocations/{id}/items.xlsx: every student of the allocation as
+   a sheet (masked numbers; audited).  A direct download takes one of the
+   export slots like a list export. */
+enum xj_err
+xj_h_allocation_xlsx (struct xj_req *r)
+{
+  struct alloc_ctx c = { .a = &r->actor };
+  struct xj_export_settings set;
+  char path[1200], name[64];
+  int64_t rows;
+  enum xj_err e;
+
+  if (XJ_E_OK != alloc_of_path (r, &c))
+    return r->err;
+  if (XJ_E_OK != (e = xj_export_settings_get (r->db, &set)))
+    return xj_reply_err (r, e, NULL, NULL);
+  if (! xj_export_slot_take (set.max_running))
+    return xj_reply_err (r, XJ_E_EXPORT_BUSY, NULL, NULL);
+  e = xj_req_temp_file (r, "alloc", path, sizeof path);
+  if (XJ_E_OK == e)
+    {
+      e = xj_export_allocation (r->db, &r->actor, c.id, xj_req_tmpdir (r),
+                                path, &rows);
+      if (XJ_E_OK != e)
+        {
+          unlink (path);
+          e = xj_reply_err (r, e, NULL, NULL);
+        }
+    }
+  xj_export_slot_release ();
+  if (XJ_E_OK != e)
+    return e;
+  xj_snprintf (name, sizeof name, "小升初分配名单-%lld.xlsx",
+               (long long) c.id);
+  return xj_reply_file (r, path, true, XJ_XLSX_MIME, name);
 }
 
 /* ---- intake ---- */

@@ -150,10 +150,12 @@ enum xj_err xj_h_allocation_get (struct xj_req *r);
 enum xj_err xj_h_allocation_items (struct xj_req *r);
 enum xj_err xj_h_allocation_move (struct xj_req *r);
 enum xj_err xj_h_allocation_publish (struct xj_req *r);
+enum xj_err xj_h_allocation_xlsx (struct xj_req *r);
 enum xj_err xj_h_intake (struct xj_req *r);
 enum xj_err xj_h_intake_confirm (struct xj_req *r);
 enum xj_err xj_h_progress_reenter (struct xj_req *r);
 enum xj_err xj_h_progress_school_choice (struct xj_req *r);
+enum xj_err xj_h_progress_school_choice_xlsx (struct xj_req *r);
 enum xj_err xj_h_yearend_settings_patch (struct xj_req *r);
 /* h_audit.c */
 enum xj_err xj_h_audit (struct xj_req *r);

@@ -132,6 +132,10 @@ enum xj_err xj_reply_file (struct xj_req *r, const char *path,
    use beside the database: DB.tmp/). */
 const char *xj_req_tmpdir (struct xj_req *r);
 
+/* Create an empty temp file tagged @tag in xj_req_tmpdir; @path (of
+   @size) gets its name.  Replies XJ_E_IO when it cannot. */
+enum xj_err xj_req_temp_file (struct xj_req *r, const char *tag, char *path,
+                              size_t size);
 /* Paging from ?page=&per_page= (defaults 1, 20; per_page <= 200). */
 enum xj_err xj_req_paging (struct xj_req *r, int64_t *limit, int64_t *offset,
                            int64_t *page);

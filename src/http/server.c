@@ -529,6 +529,19 @@ xj_req_tmpdir (struct xj_req *r)
   return dir;
 }
 
+enum xj_err
+xj_req_temp_file (struct xj_req *r, const char *tag, char *path, size_t size)
+{
+  int fd;
+
+  xj_snprintf (path, size, "%s/%s-XXXXXX", xj_req_tmpdir (r), tag);
+  fd = mkostemp (path, O_CLOEXEC);
+  if (fd < 0)
+    return xj_reply_err (r, XJ_E_IO, NULL, "无法创建临时文件");
+  close (fd);
+  return XJ_E_OK;
+}
+
 /* MHD post-processor iterator: stream "file" to a temp file, keep other
    small fields in r->form. */
 static enum MHD_Result

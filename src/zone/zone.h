@@ -61,6 +61,19 @@ enum xj_err xj_alloc_county (struct xj_db *db, int64_t id, char county[8],
 enum xj_err xj_alloc_items_json (struct xj_db *db, int64_t id,
                                  int64_t to_school, int64_t limit,
                                  int64_t offset, json_t **out);
+/* Every student of allocation @id, as the allocation's sheet lists them:
+   by receiving school (the unmatched last), graduating school and name.
+   Numbers in full: the caller masks them. */
+struct xj_alloc_row {
+  const char *registry_no, *id_no, *name, *birth_date;
+  const char *from_school, *to_school;  /* to_school "" = unmatched */
+  const char *route, *reason;
+  int gender;
+  bool confirmed;
+};
+typedef void (*xj_alloc_row_cb) (void *cls, const struct xj_alloc_row *r);
+enum xj_err xj_alloc_rows (struct xj_db *db, int64_t id, xj_alloc_row_cb cb,
+                           void *cls);
 /* Move students of a draft to junior school @to_school (of the county)
    with @reason: route "moved" (kept as admitted outside the zone). */
 enum xj_err xj_alloc_move (struct xj_db *db, const struct xj_actor *a,

@@ -112,6 +112,20 @@ XJ_DB_STMT (st_zs_items,
             " i.route, i.reason,"
             " CASE WHEN i.confirmed_at IS NULL THEN 0 ELSE 1 END, i.allocation_id"
             ITEMS_FROM " ORDER BY fs.code, st.name, st.id LIMIT $4 OFFSET $5")
+/* the allocation's sheet: every student, by receiving school (the
+   unmatched last), graduating school and name */
+XJ_DB_STMT (st_zs_alloc_sheet,
+            "SELECT st.registry_no, coalesce(st.id_no, ''), st.name,"
+            " st.gender, st.birth_date, fs.name, coalesce(ts.name, ''),"
+            " i.route, coalesce(i.reason, ''),"
+            " CASE WHEN i.confirmed_at IS NULL THEN 0 ELSE 1 END"
+            " FROM allocation_items i"
+            " JOIN students st ON st.id = i.student_id"
+            " JOIN schools fs ON fs.id = i.from_school_id"
+            " LEFT JOIN schools ts ON ts.id = i.to_school_id"
+            " WHERE i.allocation_id = $1"
+            " ORDER BY CASE WHEN i.to_school_id IS NULL THEN 1 ELSE 0 END,"
+            " ts.code, fs.code, st.name, st.id")
 XJ_DB_STMT (st_zs_item_move,
             "UPDATE allocation_items SET to_school_id = $3, route = 'moved',"
             " reason = $4 WHERE allocation_id = $1 AND student_id = $2")
@@ -492,6 +506,35 @@ xj_zs_items (struct xj_db *db, int64_t id, int64_t to, bool waiting_only,
                   &item_row, arr);
 #undef ITEM_PARAMS
   return qs_ok (qs);
+}
+
+struct sheet_ctx {
+  xj_alloc_row_cb cb;
+  void *cls;
+};
+
+static int
+sheet_row (void *cls, const struct xj_db_row *r)
+{
+  struct sheet_ctx *c = cls;
+  struct xj_alloc_row row = {
+    .registry_no = xj_db_text (r, 0), .id_no = xj_db_text (r, 1),
+    .name = xj_db_text (r, 2), .gender = (int) xj_db_int (r, 3),
+    .birth_date = xj_db_text (r, 4), .from_school = xj_db_text (r, 5),
+    .to_school = xj_db_text (r, 6), .route = xj_db_text (r, 7),
+    .reason = xj_db_text (r, 8), .confirmed = 0 != xj_db_int (r, 9) };
+
+  c->cb (c->cls, &row);
+  return 0;
+}
+
+enum xj_err
+xj_alloc_rows (struct xj_db *db, int64_t id, xj_alloc_row_cb cb, void *cls)
+{
+  struct sheet_ctx c = { cb, cls };
+
+  return qs_ok (xj_db_q (db, &st_zs_alloc_sheet, XJ_DB_PARAMS (XJ_DB_I (id)),
+                         &sheet_row, &c));
 }
 
 enum xj_err

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Browser test: the built UI (web/dist) against the real server in demo mode,
 # driven by Debian's chromium through playwright-core.  No mocks.
-#   tests/browser/run.sh        (needs build/xueji, web/dist, web/node_modules)
-#   tests/browser/run.sh e2e_syssettings.mjs ...   (only these scripts)
+#   tests/browser/run.sh [SCRIPT.mjs ...]   (default: every script, in order;
+#                            needs build/xueji, web/dist, web/node_modules)
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 root=$PWD
@@ -30,12 +30,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Wait up to 30 s for GET /api/v1/session to answer (401 is an answer).
+# Wait up to 120 s (a loaded machine makes the demo slowly) for GET /api/v1/session to answer (401 is an answer).
 wait_up() {
   python3 - "$port" "$srv" <<'PY'
 import os, sys, time, urllib.request, urllib.error
 port, pid = sys.argv[1], int(sys.argv[2])
-end = time.time() + 30
+end = time.time() + 120
 while time.time() < end:
     try:
         urllib.request.urlopen("http://127.0.0.1:%s/api/v1/session" % port, timeout=2)
@@ -63,7 +63,7 @@ fail_setup() {
 "$bin" --db "$tmp/x.db" demo --listen "127.0.0.1:$port" --schools 3 --students 300 --web "$root/web/dist" \
   >"$tmp/server.log" 2>&1 &
 srv=$!
-wait_up || fail_setup "server did not answer GET /api/v1/session within 30 s"
+wait_up || fail_setup "server did not answer GET /api/v1/session within 120 s"
 kill "$srv"; wait "$srv" 2>/dev/null; srv=
 
 # 2. A second county of the same city (441881 英德市) for the cross-county
@@ -76,28 +76,41 @@ kill "$srv"; wait "$srv" 2>/dev/null; srv=
   XUEJI_PASSWORD=xueji-demo-2026 "$bin" --db "$tmp/x.db" user add yd_bureau --role bureau --region 441881 --name 英德市教育局
 } >>"$tmp/server.log" 2>&1 || fail_setup "could not add county 441881 and its users"
 
-# 3. Serve it.
-"$bin" --db "$tmp/x.db" serve --listen "127.0.0.1:$port" --web "$root/web/dist" >>"$tmp/server.log" 2>&1 &
-srv=$!
-wait_up || fail_setup "server (serve) did not answer GET /api/v1/session within 30 s"
+# 3. Serve it: `serve_at EPOCH` (re)starts the server on the same database
+#    with its clock at EPOCH (XJ_FAKE_NOW; empty = the real clock).
+serve_at() {
+  if [ -n "$srv" ]; then
+    kill "$srv"; wait "$srv" 2>/dev/null; srv=
+  fi
+  XJ_FAKE_NOW=$1 "$bin" --db "$tmp/x.db" serve --listen "127.0.0.1:$port" --web "$root/web/dist" >>"$tmp/server.log" 2>&1 &
+  srv=$!
+  wait_up
+}
+serve_at "" || fail_setup "server (serve) did not answer GET /api/v1/session within 120 s"
+
+# The year of the next July after the demo's school year began (the demo
+# is made in the school year of today, September to August), and that
+# year's 10 July (year-end window) and 1 September (intake), 10:00 Beijing.
+read -r e2e_year july sept < <(python3 -c '
+import datetime as d
+t = d.date.today()
+y = t.year + 1 if t.month >= 9 else t.year
+bj = d.timezone(d.timedelta(hours=8))
+at = lambda m, dd: int(d.datetime(y, m, dd, 10, tzinfo=bj).timestamp())
+print(y, at(7, 10), at(9, 1))')
 
 # Each script prints "ok/not ok" lines and its own "N passed, M failed";
-# this prints one total line for all of them.
+# this prints one total line for all of them.  The year-end and 小升初
+# scripts run last, each on its day: they move the demo county a year on.
 total_p=0; total_f=0; rc=0
-scripts=${*:-e2e.mjs e2e_transfer.mjs e2e_settings.mjs e2e_syssettings.mjs e2e_accounts.mjs e2e_progress.mjs e2e_duplicates.mjs e2e_region.mjs e2e_uiforms.mjs e2e_readable.mjs}
-for t in $scripts; do
+all="e2e.mjs e2e_transfer.mjs e2e_settings.mjs e2e_syssettings.mjs e2e_accounts.mjs e2e_duplicates.mjs e2e_region.mjs e2e_uiforms.mjs e2e_readable.mjs e2e_yearend.mjs e2e_progress.mjs"
+for t in ${*:-$all}; do
   echo "# $t"
-  if [ "$t" = e2e_progress.mjs ]; then
-    # a past year-end of the demo county: its primary 六年级 graduated
-    # (the window of a real run is July-August; this is the state after it)
-    sqlite3 "$tmp/x.db" "INSERT INTO graduations (student_id, school_id, grade, outcome, school_year, at)
-      SELECT st.id, st.school_id, '16', 'graduated', 2025, '2026-07-10T10:00:00+08:00'
-      FROM students st JOIN schools sc ON sc.id = st.school_id
-      WHERE sc.county_code = '441823' AND sc.stage = 'primary' AND st.grade = '16' AND st.status = 'enrolled';
-      UPDATE students SET status = 'graduated' WHERE id IN (SELECT student_id FROM graduations);" \
-      >>"$tmp/server.log" 2>&1 || echo "not ok - could not mark the graduates"
-  fi
-  XJ_E2E_DB="$tmp/x.db" node "$root/tests/browser/$t" "http://127.0.0.1:$port" >"$tmp/out.txt" 2>&1
+  case $t in
+    e2e_yearend.mjs) serve_at "$july" || echo "not ok - the server did not restart on 10 July" ;;
+    e2e_progress.mjs) serve_at "$sept" || echo "not ok - the server did not restart on 1 September" ;;
+  esac
+  XJ_E2E_YEAR=$e2e_year XJ_E2E_DB="$tmp/x.db" node "$root/tests/browser/$t" "http://127.0.0.1:$port" >"$tmp/out.txt" 2>&1
   r=$?
   [ $r -ne 0 ] && rc=1
   grep -Ev '^[0-9]+ passed, [0-9]+ failed$' "$tmp/out.txt"

@@ -15,6 +15,7 @@ import pytest
 
 from changes_world import ChangeWorld, epoch
 from conftest import detail_codes, err_code, make_id, sql, student_body
+from test_import_template import read_xlsx
 from test_progress import graduate
 
 YS, YD = "441823", "441881"
@@ -249,6 +250,7 @@ def test_8_intake_confirmation(w):
     r = bureau.post("/allocations", json={"county": YS})
     assert r.status_code == 201, r.text
     aid = r.json()["id"]
+    w.aid, w.moved = aid, moved
     # one student moved by the bureau to the nine-year school (for the
     # school-choice figures of test_9)
     r = bureau.post("/allocations/%d/move" % aid, json={
@@ -324,6 +326,70 @@ def test_9_school_choice_figures(w):
     assert r.status_code == 403
     r = w.api("gp_ys").get("/progress/school-choice", params={"year": 2026})
     assert r.json()["schools"] == [] and r.json()["total"]["admitted"] == 0
+
+
+def test_9b_school_choice_and_allocation_xlsx(w):
+    """The same figures and the allocation's list as XLSX sheets (issue 8
+    point 9): what GET /progress/school-choice answers is what the sheet
+    holds, the counts as numbers; the list has every allocated student
+    with masked numbers; both downloads are audited and scope-checked
+    like their JSON."""
+    bureau = w.api("gp_ys")
+    fig = bureau.get("/progress/school-choice", params={"year": 2027}).json()
+    r = bureau.get("/progress/school-choice.xlsx", params={"year": 2027})
+    assert r.status_code == 200, r.text
+    assert "spreadsheetml" in r.headers["content-type"]
+    assert "attachment" in r.headers["content-disposition"]
+    sheets = read_xlsx(r.content)
+    assert list(sheets) == ["2027年择校统计"]
+    rows = sheets["2027年择校统计"]
+    assert rows[0] == ["学校标识码", "学校名称", "小升初录取", "对口", "学区",
+                       "调整（区外）", "其他（直接办理）", "区外录取",
+                       "区外占比（%）"]
+    keys = ("admitted", "feeder", "zone", "moved", "other", "out_of_zone",
+            "out_of_zone_pct")
+    want = [[s["code"], s["name"]] + [s[k] for k in keys]
+            for s in fig["schools"]]
+    want.append(["", "合计"] + [fig["total"][k] for k in keys])
+    got = [r[:2] + [float(x) for x in r[2:]] for r in rows[1:]]
+    assert got == want and len(want) == 3
+    nine = next(x for x in got if x[0] == code(YS, 3))
+    assert nine[5] == 1 and nine[7] == 1 and nine[8] == 100
+    # scope as the JSON: another county's bureau, registrars
+    assert w.api("gp_yd").get("/progress/school-choice.xlsx", params={
+        "year": 2027, "region": YS}).status_code == 404
+    assert w.api("gp_junior").get(
+        "/progress/school-choice.xlsx").status_code == 403
+    # the allocation's list
+    items = bureau.get("/allocations/%d/items" % w.aid,
+                       params={"per_page": 200}).json()
+    r = bureau.get("/allocations/%d/items.xlsx" % w.aid)
+    assert r.status_code == 200, r.text
+    rows = read_xlsx(r.content)["小升初分配名单"]
+    assert rows[0] == ["学籍号", "姓名", "性别", "出生日期", "身份证件号",
+                       "毕业小学", "分配学校", "分配方式", "调整原因",
+                       "是否已确认入学"]
+    assert len(rows) - 1 == items["total"] > 3
+    assert sorted(r[1] for r in rows[1:]) == \
+        sorted(i["name"] for i in items["items"])
+    full = dict(x.split("|") for x in sql(
+        w.db, "select name, id_no from students where id in (%s)"
+        % ",".join(str(i["student_id"]) for i in items["items"])))
+    for row in rows[1:]:
+        assert row[0].endswith("****") and row[4].endswith("****"), row
+        assert row[4][:14] == full[row[1]][:14] != row[4]
+        assert row[2] in ("男", "女") and row[9] in ("是", "否")
+    name = sql(w.db, "select name from students where id = %d" % w.moved)[0]
+    moved = [r for r in rows[1:] if r[1] == name]
+    assert [m[7:9] for m in moved] == [["调整（区外）", "随迁就近"]]
+    assert w.api("gp_yd").get(
+        "/allocations/%d/items.xlsx" % w.aid).status_code == 404
+    assert w.api("gp_junior").get(
+        "/allocations/%d/items.xlsx" % w.aid).status_code == 403
+    acts = {(a["action"], a["entity_id"]) for a in w.api("admin").get(
+        "/audit", params={"per_page": 200}).json()["items"]}
+    assert ("allocation.choice_export", YS) in acts
+    assert ("allocation.export", str(w.aid)) in acts
 
 
 def test_10_completed_at_yearend(w):

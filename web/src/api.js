@@ -267,6 +267,10 @@ export const moveAllocated = (id, studentIds, toSchoolId, reason) =>
 export const publishAllocation = (id) => request('POST', '/allocations/' + encodeURIComponent(id) + '/publish')
 /** query: {year?, region?}: 小升初 admissions per junior school by route, out of zone (择校 figures) */
 export const schoolChoice = (query) => request('GET', '/progress/school-choice', { query })
+/** The school-choice figures as XLSX (same query; audited). */
+export const schoolChoiceXlsxUrl = (query) => apiUrl('/progress/school-choice.xlsx', query)
+/** Every student of an allocation as XLSX (masked numbers; audited). */
+export const allocationXlsxUrl = (id) => apiUrl('/allocations/' + encodeURIComponent(id) + '/items.xlsx')
 export const getIntake = (schoolId) => request('GET', '/intake', { query: { school_id: schoolId } })
 /** body: {school_id?, student_ids?, class_ids?, balance?} */
 export const confirmIntake = (body) => request('POST', '/intake/confirm', { body })

@@ -62,7 +62,7 @@ export default {
     revealedNote: 'Full details shown (recorded in the audit log)', events: 'History', noEvents: 'No changes yet',
     aliases: 'Former registry numbers', version: 'Version', created: 'Created', updated: 'Updated',
     editTitle: 'Edit record', editNote: 'Name, gender, birth date, ID type, ID number and registry number are key fields and change only through a workflow.',
-    onlyDup: 'Possible duplicates only', onlyWarned: 'With warnings only', maskedHint: 'Shown masked; to change it, type the whole new number', saved: 'Saved', conflict: 'Someone else changed this record; it was reloaded, please check and save again.', noChanges: 'Nothing changed'
+    onlyDup: 'Possible duplicates only', onlyWarned: 'With warnings only', graduatedYear: 'Graduates (by year)', graduatedOpt: 'Graduates of {y}', outcome: 'Outcome', graduatedNote: 'Graduates are listed by the school they graduated from, with their current school and status; this list cannot be exported', maskedHint: 'Shown masked; to change it, type the whole new number', saved: 'Saved', conflict: 'Someone else changed this record; it was reloaded, please check and save again.', noChanges: 'Nothing changed'
   },
   codes: { title: 'Code tables', search: 'Search by code or name', print: 'Print', code: 'Code', name: 'Name', count: '{n} codes', flag: 'Yes/no' },
   move: { button: 'Move class', title: 'Move to another class (same school and grade)', from: 'Current class', to: 'New class', reason: 'Reason', needClass: 'Choose the new class', needReason: 'Give the reason for the move', done: 'Moved; recorded in the history', noClass: 'No other class of this grade at this school' },
@@ -195,7 +195,7 @@ export default {
     movedOk: 'Moved {n} students', generated: 'Allocation generated',
     routes: { feeder: 'Feeder', zone: 'Zone', moved: 'Moved (out of zone)', none: 'Unmatched' },
     choiceTitle: 'School choice (primary-to-junior admissions)', choiceYear: 'Year admitted', choiceTotal: 'County total',
-    admitted: 'Admitted', other: 'Other (direct)', outOfZone: 'Out of zone', outOfZonePct: 'Out-of-zone share'
+    admitted: 'Admitted', other: 'Other (direct)', outOfZone: 'Out of zone', outOfZonePct: 'Out-of-zone share', downloadList: 'Download allocation list (Excel)', downloadChoice: 'Download school-choice figures (Excel)'
   },
   intake: {
     title: 'Incoming students', none: 'No incoming students waiting', classes: 'Into Junior 1 classes',
@@ -292,7 +292,7 @@ export default {
     user: { add: 'User added', create: 'User created', update: 'User changed', passwd: 'Password set', password_reset: 'Password reset' },
     settings: { update: 'Settings changed', yearend: 'Year-end window changed' },
     yearend: { apply: 'Year-end applied', rollback: 'Year-end rolled back' },
-    allocation: { generate: 'Allocation generated', move: 'Allocation adjusted', publish: 'Allocation published' },
+    allocation: { generate: 'Allocation generated', move: 'Allocation adjusted', publish: 'Allocation published', export: 'Allocation list exported', choice_export: 'School-choice figures exported' },
     import: { students: 'Students imported' },
     duplicate: { scan: 'County duplicate scan', confirm: 'Duplicate confirmed', dismiss: 'Duplicate dismissed' },
     holiday: { put: 'Holiday set', delete: 'Holiday removed' },
@@ -303,6 +303,6 @@ export default {
   auditEntity: {
     student: 'Student', change: 'Change request', user: 'User', settings: 'Settings', yearend: 'Year-end', allocation: 'Allocation',
     import: 'Import', county: 'County', database: 'Database', audit: 'Audit log', school: 'School', holiday: 'Holiday',
-    privacy: 'Privacy settings', system: 'System settings', export: 'Export', duplicate_flag: 'Duplicate record', class: 'Class'
+    privacy: 'Privacy settings', system: 'System settings', export: 'Export', duplicate_flag: 'Duplicate record', class: 'Class', region: 'Region'
   }
 }

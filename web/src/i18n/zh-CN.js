@@ -62,7 +62,7 @@ export default {
     revealedNote: '当前显示完整信息（已记入审计日志）', events: '变动记录', noEvents: '暂无变动记录',
     aliases: '曾用学籍号', version: '版本', created: '创建时间', updated: '更新时间',
     editTitle: '编辑学籍信息', editNote: '姓名、性别、出生日期、证件类型、证件号和学籍号为关键字段，需走变更流程，此处不可修改。',
-    onlyDup: '仅疑似重复', onlyWarned: '仅有校验警告', maskedHint: '已脱敏显示；如需修改，请输入完整的新号码', saved: '已保存', conflict: '该记录已被他人修改，已重新加载，请核对后再保存。', noChanges: '没有修改'
+    onlyDup: '仅疑似重复', onlyWarned: '仅有校验警告', graduatedYear: '毕业生（按毕业年份）', graduatedOpt: '{y}年毕业生', outcome: '毕业结论', graduatedNote: '毕业生名单按毕业学校列出，显示学生现在的学校与状态；不能导出', maskedHint: '已脱敏显示；如需修改，请输入完整的新号码', saved: '已保存', conflict: '该记录已被他人修改，已重新加载，请核对后再保存。', noChanges: '没有修改'
   },
   codes: { title: '代码表', search: '按代码或名称搜索', print: '打印', code: '代码', name: '名称', count: '共{n}项', flag: '是否' },
   move: { button: '调班', title: '调班（同校同年级）', from: '现班级', to: '调入班级', reason: '调班原因', needClass: '请选择调入班级', needReason: '请填写调班原因', done: '已调班，已记入变动记录', noClass: '本校同年级没有其他班级' },
@@ -178,7 +178,7 @@ export default {
     needReason: '请填写调整原因', needSchool: '请选择学校', movedOk: '已调整 {n} 名学生', generated: '已生成分配方案',
     routes: { feeder: '对口', zone: '学区', moved: '调整（区外）', none: '未匹配' },
     choiceTitle: '择校统计（小升初录取）', choiceYear: '升学年份', choiceTotal: '全县合计', admitted: '录取人数',
-    other: '其他（直接办理）', outOfZone: '区外录取', outOfZonePct: '区外占比'
+    other: '其他（直接办理）', outOfZone: '区外录取', outOfZonePct: '区外占比', downloadList: '下载分配名单（Excel）', downloadChoice: '下载择校统计（Excel）'
   },
   intake: {
     title: '新生名单', none: '暂无待确认的新生', classes: '分入初一班级', classesHint: '不选则暂不分班',
@@ -273,7 +273,7 @@ export default {
     user: { add: '添加用户', create: '创建用户', update: '修改用户', passwd: '修改密码', password_reset: '重置密码' },
     settings: { update: '修改设置', yearend: '修改学年升级时段' },
     yearend: { apply: '执行学年升级', rollback: '回退学年升级' },
-    allocation: { generate: '生成小升初分配', move: '调整分配', publish: '发布分配' },
+    allocation: { generate: '生成小升初分配', move: '调整分配', publish: '发布分配', export: '导出小升初分配名单', choice_export: '导出择校统计' },
     import: { students: '批量导入学生' },
     duplicate: { scan: '全县重复学籍筛查', confirm: '确认重复学籍', dismiss: '排除重复嫌疑' },
     holiday: { put: '设置节假日', delete: '删除节假日' },
@@ -284,6 +284,6 @@ export default {
   auditEntity: {
     student: '学生', change: '变动申请', user: '用户', settings: '设置', yearend: '学年升级', allocation: '小升初分配',
     import: '导入', county: '县（区）', database: '数据库', audit: '审计日志', school: '学校', holiday: '节假日',
-    privacy: '隐私设置', system: '系统设置', export: '导出', duplicate_flag: '重复学籍', class: '班级'
+    privacy: '隐私设置', system: '系统设置', export: '导出', duplicate_flag: '重复学籍', class: '班级', region: '行政区'
   }
 }
