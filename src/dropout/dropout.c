@@ -146,6 +146,14 @@ blank (const char *s)
   return NULL == s || '\0' == *s;
 }
 
+/* A required free-text reason. */
+static enum xj_err
+reason_err (const char *reason)
+{
+  return blank (reason) ? XJ_E_REQUIRED
+                        : text_ok (reason) ? XJ_E_OK : XJ_E_TOO_LONG;
+}
+
 /* The entry, the student event and the audit entry of one action on case
    @c: @what is "opened", "entry", "stage", "closed", "reopened". */
 static enum xj_err
@@ -209,12 +217,8 @@ xj_dropout_case_open (struct xj_db *db, const struct xj_user *u,
   e = xj_student_load_ctx (db, student_id, s, &ctx);
   if (XJ_E_OK == e)
     e = may_act (u, s->school_id, ctx.county_code);
-  if (XJ_E_OK == e && ! xj_dropout_source_ok (source))
-    e = XJ_E_CODE;
-  else if (XJ_E_OK == e && blank (detail))
-    e = XJ_E_REQUIRED;
-  else if (XJ_E_OK == e && ! text_ok (detail))
-    e = XJ_E_TOO_LONG;
+  if (XJ_E_OK == e)
+    e = xj_dropout_source_ok (source) ? reason_err (detail) : XJ_E_CODE;
   if (XJ_E_OK == e)
     e = xj_dropout_open_case_of (db, student_id, case_id);
   if (XJ_E_OK != e || *case_id)
@@ -365,10 +369,8 @@ xj_dropout_case_decide (struct xj_db *db, const struct xj_user *u,
     e = XJ_E_DROPOUT_CASE_CLOSED;
   else if (XJ_E_OK == e && 0 == strcmp (c->stage, "dropout"))
     e = XJ_E_DROPOUT_STAGE;
-  else if (XJ_E_OK == e && blank (reason))
-    e = XJ_E_REQUIRED;
-  else if (XJ_E_OK == e && ! text_ok (reason))
-    e = XJ_E_TOO_LONG;
+  else if (XJ_E_OK == e)
+    e = reason_err (reason);
   if (XJ_E_OK == e)
     e = escalate (db, a, c, reason);
   free (c);
@@ -423,8 +425,7 @@ xj_dropout_case_close (struct xj_db *db, const struct xj_user *u,
   if (XJ_E_OK == e)
     {
       *field = "reason";
-      e = blank (reason) ? XJ_E_REQUIRED
-                         : text_ok (reason) ? XJ_E_OK : XJ_E_TOO_LONG;
+      e = reason_err (reason);
     }
   if (XJ_E_OK == e)
     {
@@ -447,10 +448,8 @@ xj_dropout_case_reopen (struct xj_db *db, const struct xj_user *u,
 
   if (XJ_E_OK == e && 0 != strcmp (c->status, "closed"))
     e = XJ_E_DROPOUT_CASE_NOT_CLOSED;
-  else if (XJ_E_OK == e && blank (reason))
-    e = XJ_E_REQUIRED;
-  else if (XJ_E_OK == e && ! text_ok (reason))
-    e = XJ_E_TOO_LONG;
+  else if (XJ_E_OK == e)
+    e = reason_err (reason);
   today_iso (on);
   if (XJ_E_OK == e)
     {

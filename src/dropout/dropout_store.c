@@ -254,16 +254,11 @@ static int
 pair_row (void *cls, const struct xj_db_row *r)
 {
   struct pairs *p = cls;
+  struct xj_dropout_pair *it = XJ_VEC_PUSH (p->v, p->n, p->cap);
 
-  if (p->n == p->cap)
-    {
-      p->cap = p->cap ? 2 * p->cap : 64;
-      p->v = xj_realloc (p->v, p->cap * sizeof *p->v);
-    }
-  p->v[p->n].id = xj_db_int (r, 0);
-  xj_strlcpy (p->v[p->n].date, xj_db_ncols (r) > 1 ? xj_db_text (r, 1) : "",
-              sizeof p->v[p->n].date);
-  p->n++;
+  it->id = xj_db_int (r, 0);
+  xj_strlcpy (it->date, xj_db_ncols (r) > 1 ? xj_db_text (r, 1) : "",
+              sizeof it->date);
   return 0;
 }
 

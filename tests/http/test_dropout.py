@@ -8,14 +8,13 @@ rates, and the monthly / quarterly XLSX reports.
 
 Own world (changes_world.py), clock at Monday 2026-09-28 10:00 CST.
 """
-import contextlib
 import io
 import re
 import zipfile
 
 import pytest
 
-from changes_world import ChangeWorld, epoch, start, started, approve
+from changes_world import ChangeWorld, approve, clock, epoch, start, started
 from conftest import err_code, sql
 
 YS, YD = "441823", "441881"
@@ -47,19 +46,6 @@ def w(tmp_path_factory):
         " updated_at = '2026-06-01T00:00:00Z'")
     yield world
     assert world.close() == 0
-
-
-@contextlib.contextmanager
-def clock(w, when):
-    """A second server on the world's database with the clock at @when."""
-    later = w.start(when)
-    try:
-        yield later
-    finally:
-        assert later.stop()[0] == 0
-        for a in w.apis.values():
-            a.close()
-        w.apis.clear()
 
 
 def case_of(w, sid):
