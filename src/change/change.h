@@ -40,6 +40,8 @@ enum xj_change_type {
   XJ_CH_CANCEL,          /* 注销 (wrongly created record), bureau only */
   XJ_CH_PROMOTE,         /* 升学 across counties (progress.c) */
   XJ_CH_REENTER,         /* 重新入学 into a distant grade (progress.c) */
+  XJ_CH_LEAVE,           /* 其他离校: left without a completed procedure,
+                            tracked as a possible dropout (src/dropout) */
   XJ_CH__COUNT
 };
 
@@ -88,6 +90,10 @@ struct xj_change_settings {
                                [yes] */
   int suspend_years;        /* length of a suspension, school years [1] */
   int suspend_renewals;     /* renewals of a suspension [1] */
+  int dropout_days;         /* a suspected dropout becomes a dropout
+                               after more than this many school days
+                               [20] (src/dropout) */
+  int retention_target;     /* retention rate target, percent [95] */
 };
 
 /* One setting: its JSON name (the settings row is "change." + name),
@@ -144,7 +150,16 @@ struct xj_change_check {
                                year, open or approved */
   int renewals;             /* 休学 of a suspended student (a renewal):
                                renewals already made in this spell */
+  int64_t dropout_case;     /* the student's open dropout case (0 =
+                               none): the record may not end while it
+                               is open (xj_change_ends_record) */
 };
+/* Does a change of type @t (毕业 @outcome) take the record out of the
+   registry (退学, 注销, 肄业, 出国, 死亡, 毕业/结业)?  While a dropout
+   case is open these are refused (XJ_E_DROPOUT_CASE_OPEN): the case is
+   closed with its outcome first.  其他离校 keeps the record (it is how
+   a possible dropout is tracked). */
+bool xj_change_ends_record (enum xj_change_type t, const char *outcome);
 /* The status rules of promote (毕业/结业 in a final grade) and reenter
    (ended for any reason but 死亡); progress.c. */
 enum xj_err xj_change_precheck_progress (const struct xj_change_check *c);

@@ -15,6 +15,7 @@ static const char *const type_names[XJ_CH__COUNT] = {
   [XJ_CH_GRADUATE] = "graduate",       [XJ_CH_CORRECT] = "correct",
   [XJ_CH_CANCEL] = "cancel",
   [XJ_CH_PROMOTE] = "promote",         [XJ_CH_REENTER] = "reenter",
+  [XJ_CH_LEAVE] = "leave",
 };
 static const char *const type_zh[XJ_CH__COUNT] = {
   [XJ_CH_TRANSFER_IN] = "转学", [XJ_CH_SUSPEND] = "休学",
@@ -24,6 +25,7 @@ static const char *const type_zh[XJ_CH__COUNT] = {
   [XJ_CH_GRADUATE] = "毕业/结业/肄业", [XJ_CH_CORRECT] = "信息变更",
   [XJ_CH_CANCEL] = "注销",
   [XJ_CH_PROMOTE] = "升学",     [XJ_CH_REENTER] = "重新入学",
+  [XJ_CH_LEAVE] = "其他离校",
 };
 
 const char *
@@ -191,6 +193,23 @@ check_graduate (const struct xj_change_check *c, const char **field)
   return xj_grade_final (c->grade) ? XJ_E_OK : XJ_E_CHANGE_GRADE;
 }
 
+bool
+xj_change_ends_record (enum xj_change_type t, const char *outcome)
+{
+  (void) outcome; /* every outcome of 毕业/结业/肄业 ends the record */
+  switch (t)
+    {
+    case XJ_CH_WITHDRAW:
+    case XJ_CH_ABROAD:
+    case XJ_CH_DEATH:
+    case XJ_CH_GRADUATE:
+    case XJ_CH_CANCEL:
+      return true;
+    default:
+      return false;
+    }
+}
+
 enum xj_err
 xj_change_precheck (const struct xj_change_check *c, const char **field)
 {
@@ -205,8 +224,12 @@ xj_change_precheck (const struct xj_change_check *c, const char **field)
       set = &defaults;
     }
   *field = "student_id";
+  if (c->dropout_case > 0 && xj_change_ends_record (c->type, c->outcome))
+    return XJ_E_DROPOUT_CASE_OPEN;
   switch (c->type)
     {
+    case XJ_CH_LEAVE:
+      return enrolled || suspended ? XJ_E_OK : XJ_E_CHANGE_STUDENT_STATUS;
     case XJ_CH_TRANSFER_IN:
       return check_transfer (c, set);
     case XJ_CH_SUSPEND:

@@ -28,6 +28,8 @@ const struct xj_change_setting_spec xj_change_setting_specs[] = {
   S_BOOL (transfer_graduating),
   S_INT (suspend_years, 1, 5),
   S_INT (suspend_renewals, 0, 5),
+  S_INT (dropout_days, 1, 200),
+  S_INT (retention_target, 50, 100),
 };
 const size_t xj_change_setting_count
   = sizeof xj_change_setting_specs / sizeof xj_change_setting_specs[0];
@@ -47,6 +49,8 @@ xj_change_settings_defaults (struct xj_change_settings *s)
   s->transfer_graduating = true;
   s->suspend_years = 1;
   s->suspend_renewals = 1;
+  s->dropout_days = 20;
+  s->retention_target = 95;
 }
 
 static int *

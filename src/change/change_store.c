@@ -19,6 +19,7 @@
 #include "change/progress.h"
 #include "change/yearend_store.h"
 #include "core/util.h"
+#include "dropout/dropout.h"
 #include "idcard/idcard.h"
 #include "klass/klass.h"
 #include "school/school.h"
@@ -635,6 +636,9 @@ apply_effect (struct xj_db *db, const struct req *q, json_t *p,
     case XJ_CH_CANCEL:
       SET_STATUS ("cancelled");
       break;
+    case XJ_CH_LEAVE:
+      SET_STATUS ("left");
+      break;
     case XJ_CH_GRADUATE:
       v = pstr (p, "outcome");
       SET_STATUS (v ? v : "graduated");
@@ -702,6 +706,21 @@ apply_grade_check (struct xj_db *db, const struct req *q,
   return xj_student_grade_move (db, s, &sc, s->grade, NULL, NULL, true);
 }
 
+/* A dropout case opened while request @q was on its way: the record
+   still may not end (the rule of xj_change_precheck, checked again when
+   the last approval applies it). */
+static enum xj_err
+apply_case_check (struct xj_db *db, const struct req *q)
+{
+  int64_t case_id = 0;
+  enum xj_err e;
+
+  if (! xj_change_ends_record (q->type, NULL))
+    return XJ_E_OK;
+  e = xj_dropout_open_case_of (db, q->student_id, &case_id);
+  return XJ_E_OK == e && case_id ? XJ_E_DROPOUT_CASE_OPEN : e;
+}
+
 /* Apply request @q (its last step approved) to the student, in the
    caller's transaction: event "change.<type>" with before/after, audit
    "student.change". */
@@ -711,7 +730,7 @@ apply (struct xj_db *db, const struct xj_actor *a, const struct req *q)
   struct xj_student *s = xj_malloc (sizeof *s);
   json_t *p = json_loads (q->payload, 0, NULL);
   json_t *before = json_object (), *after = json_object ();
-  char kind[48], idbuf[24];
+  char kind[48], idbuf[24], from_status[16] = "";
   char *tb = NULL, *ta = NULL;
   enum xj_err e;
 
@@ -724,7 +743,12 @@ apply (struct xj_db *db, const struct xj_actor *a, const struct req *q)
     }
   e = xj_student_load (db, q->student_id, s);
   if (XJ_E_OK == e)
-    e = apply_effect (db, q, p, s, before, after);
+    e = apply_case_check (db, q);
+  if (XJ_E_OK == e)
+    {
+      xj_strlcpy (from_status, s->status, sizeof from_status);
+      e = apply_effect (db, q, p, s, before, after);
+    }
   if (XJ_E_OK == e)
     e = apply_grade_check (db, q, s);
   if (XJ_E_OK != e)
@@ -740,6 +764,9 @@ apply (struct xj_db *db, const struct xj_actor *a, const struct req *q)
     goto out;
   xj_snprintf (idbuf, sizeof idbuf, "%lld", (long long) s->id);
   e = xj_audit_append (db, a, "student.change", "student", idbuf, tb, ta);
+  if (XJ_E_OK == e)
+    e = xj_dropout_on_status (db, a, s->id, s->grade, from_status, s->status,
+                              xj_change_type_zh (q->type));
 out:
   free (tb);
   free (ta);
@@ -1065,6 +1092,8 @@ create_facts (struct xj_db *db, struct create *c,
   enum xj_err e = xj_change_settings_get (db, &c->set);
 
   chk->set = &c->set;
+  if (XJ_E_OK == e && xj_change_ends_record (c->n->type, c->n->outcome))
+    e = xj_dropout_open_case_of (db, c->s->id, &chk->dropout_case);
   if (XJ_E_OK == e && XJ_CH_TRANSFER_IN == c->n->type)
     e = xj_term_at (db, xj_cal_today (), &chk->term);
   if (XJ_E_OK == e && XJ_CH_REPEAT == c->n->type)

@@ -6,6 +6,7 @@
 #include <string.h>
 #include "change/change.h"
 #include "change/progress.h"
+#include "dropout/dropout.h"
 #include "core/util.h"
 #include "klass/klass.h"
 #include "school/school.h"
@@ -274,6 +275,11 @@ xj_progress_apply (struct xj_db *db, const struct xj_actor *a,
                                   ? "student.promote"
                                   : "student.reenter",
                          "student", idbuf, tb, ta);
+  /* back in a class: an open dropout case closes (动态销号) */
+  if (XJ_E_OK == e)
+    e = xj_dropout_on_status (db, a, s->id, s->grade, from_status,
+                              s->status, XJ_PG_PROMOTE == m->kind
+                                           ? "升学" : "重新入学");
 out:
   free (tb);
   free (ta);

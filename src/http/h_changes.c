@@ -8,6 +8,7 @@
 #include <string.h>
 #include "change/change.h"
 #include "change/progress.h"
+#include "dropout/dropout.h"
 #include "http/handlers.h"
 #include "idcard/idcard.h"
 #include "student/student_json.h"
@@ -60,6 +61,22 @@ reply_change_err (struct xj_req *r, enum xj_err e, const char *field)
   if (XJ_E_DB == e || XJ_E_DB_BUSY == e || XJ_E_INTERNAL == e)
     return e;
   return xj_reply_err (r, e, field, NULL);
+}
+
+/* A record that may not end while its dropout case is open: the reply
+   names the case (its number in the message and "dropout_case_id"). */
+static enum xj_err
+reply_case_open (struct xj_req *r, int64_t student_id, const char *field)
+{
+  int64_t case_id = 0;
+
+  if (XJ_E_OK != xj_dropout_open_case_of (r->db, student_id, &case_id)
+      || 0 == case_id)
+    return xj_reply_err (r, XJ_E_DROPOUT_CASE_OPEN, field, NULL);
+  json_decref (r->err_extra);
+  r->err_extra = json_pack ("{s:I}", "dropout_case_id", (json_int_t) case_id);
+  return xj_reply_err (r, XJ_E_DROPOUT_CASE_OPEN, field, "案件号 %lld",
+                       (long long) case_id);
 }
 
 /* ---- create ---- */
@@ -196,6 +213,11 @@ xj_h_change_create (struct xj_req *r)
     {
       /* the grade check answers as on registration and import */
       e = xj_reply_verrs (r, c.n.errs);
+      goto out;
+    }
+  if (XJ_E_DROPOUT_CASE_OPEN == e)
+    {
+      e = reply_case_open (r, c.n.student_id, c.field);
       goto out;
     }
   if (XJ_E_OK != e)

@@ -57,6 +57,17 @@ enum xj_err xj_req_search_audit (struct xj_req *r, const char *via,
                                  const struct xj_student_query *sq,
                                  int64_t found);
 
+/* h_dropout.c */
+enum xj_err xj_h_dropout_cases (struct xj_req *r);
+enum xj_err xj_h_dropout_case_get (struct xj_req *r);
+enum xj_err xj_h_dropout_case_open (struct xj_req *r);
+enum xj_err xj_h_dropout_entry_add (struct xj_req *r);
+enum xj_err xj_h_dropout_case_decide (struct xj_req *r);
+enum xj_err xj_h_dropout_case_close (struct xj_req *r);
+enum xj_err xj_h_dropout_case_reopen (struct xj_req *r);
+enum xj_err xj_h_dropout_sweep (struct xj_req *r);
+enum xj_err xj_h_dropout_ledger (struct xj_req *r);
+enum xj_err xj_h_dropout_report (struct xj_req *r);
 /* h_session.c */
 enum xj_err xj_h_session_login (struct xj_req *r);
 enum xj_err xj_h_session_get (struct xj_req *r);

@@ -7,6 +7,7 @@ Not a test module (no test_ prefix): test_changes.py and test_yearend.py
 build their worlds through make_world().  Also the change-request helpers
 those suites share (start, started, approve).
 """
+import contextlib
 import os
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -39,6 +40,21 @@ def approve(a, cid, **kw):
     r = a.post("/changes/%d/approve" % cid, json=kw)
     assert r.status_code == 200, (a.username, r.text)
     return r.json()["change"]
+
+
+@contextlib.contextmanager
+def clock(w, when):
+    """A second server on world @w's database with the clock at @when;
+    logging in there expires the sessions made at the fixed time, so the
+    world's clients are dropped afterwards."""
+    later = w.start(when)
+    try:
+        yield later
+    finally:
+        assert later.stop()[0] == 0
+        for a in w.apis.values():
+            a.close()
+        w.apis.clear()
 
 
 class ChangeWorld:

@@ -10,11 +10,10 @@ longer blocks its real owner.
 Own world (changes_world.py), clock at Monday 2026-09-28 10:00 CST (term 1
 of school year 2026).  Each test restores the settings it changes.
 """
-import contextlib
 
 import pytest
 
-from changes_world import ChangeWorld, epoch, start, started, approve
+from changes_world import ChangeWorld, approve, clock, epoch, start, started
 from conftest import err_code, make_id, primary_body, sql
 
 YS, YD, TH, DC = "441823", "441881", "440106", "110101"
@@ -66,20 +65,6 @@ def settings(w, **kw):
     r = w.api("admin").patch("/changes/settings", json=kw)
     assert r.status_code == 200, r.text
     return r.json()
-
-
-@contextlib.contextmanager
-def clock(w, when):
-    """A second server on the world's database with the clock at @when."""
-    later = w.start(when)
-    try:
-        yield later
-    finally:
-        assert later.stop()[0] == 0
-        # logging in "later" expired the sessions made at the fixed time
-        for a in w.apis.values():
-            a.close()
-        w.apis.clear()
 
 
 def transfer(w, a, sid):

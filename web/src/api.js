@@ -247,6 +247,18 @@ export const deleteHoliday = (date) => request('DELETE', '/holidays/' + encodeUR
 /** query: {page, per_page}: suspended students past their end date, not resumed */
 export const listOverdueSuspensions = (query) => request('GET', '/suspensions/overdue', { query })
 
+// ---- dropout control (控辍保学) ----
+const doPath = (id, tail) => '/dropout/cases/' + encodeURIComponent(id) + (tail ? '/' + tail : '')
+export const listDropoutCases = (query) => request('GET', '/dropout/cases', { query })
+export const openDropoutCase = (body) => request('POST', '/dropout/cases', { body })
+export const getDropoutCase = (id) => request('GET', doPath(id))
+export const addDropoutEntry = (id, body) => request('POST', doPath(id, 'entries'), { body })
+/** action: decide | close | reopen; body {reason, outcome?} */
+export const actOnDropoutCase = (id, action, body) => request('POST', doPath(id, action), { body })
+export const dropoutSweep = () => request('POST', '/dropout/sweep', { body: {} })
+export const dropoutLedger = (query) => request('GET', '/dropout/ledger', { query })
+export const dropoutReportUrl = (query) => apiUrl('/dropout/report.xlsx', query)
+
 // ---- 升学, re-entry, zones, the 小升初 allocation and intake ----
 /** body: {id_no | registry_no, school_id?, grade?, class_id?, reason?}: 201 applied / 202 request */
 export const progressEnrol = (body) => request('POST', '/progress/enrol', { body })

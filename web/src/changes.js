@@ -38,6 +38,7 @@ export const RECORD_TYPES = [
   { type: 'skip', from: ['enrolled'] },
   { type: 'abroad', from: ['enrolled', 'suspended'] },
   { type: 'death', from: ['enrolled', 'suspended'] },
+  { type: 'leave', from: ['enrolled', 'suspended'] }, // 其他离校: opens a dropout case
   { type: 'graduate', from: ['enrolled'] },
   { type: 'correct', from: ['enrolled', 'suspended'] },
   { type: 'cancel', from: null, bureau: true }

@@ -26,6 +26,9 @@ const routes = [
       { path: 'audit', name: 'audit', component: () => import('./views/AuditLog.vue'), meta: { allow: isAdmin } },
       { path: 'settings', name: 'settings', component: () => import('./views/ChangeSettings.vue'), meta: { allow: isAdmin } },
       { path: 'system-settings', name: 'system-settings', component: () => import('./views/SystemSettings.vue'), meta: { allow: isAdmin } },
+      { path: 'dropout', name: 'dropout', component: () => import('./views/DropoutCases.vue'), meta: { allow: canChanges } },
+      { path: 'dropout/ledger', name: 'dropout-ledger', component: () => import('./views/DropoutLedger.vue'), meta: { allow: canChanges } },
+      { path: 'dropout/:id', name: 'dropout-case', component: () => import('./views/DropoutCase.vue'), meta: { allow: canChanges } },
       { path: 'suspensions', name: 'suspensions', component: () => import('./views/Suspensions.vue'), meta: { allow: canChanges } },
       { path: 'users', name: 'users', component: () => import('./views/UserAdmin.vue'), meta: { allow: canManageUsers } }
     ]

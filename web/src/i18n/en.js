@@ -11,7 +11,7 @@ export default {
   },
   lang: { zh: '中文', en: 'English', switch: 'Language' },
   role: { admin: 'Administrator', bureau: 'Education bureau', registrar: 'Registrar', teacher: 'Class teacher' },
-  nav: { zones: 'Feeders and zones', allocation: 'Allocation', intake: 'Incoming', settings: 'Change settings', sysSettings: 'System settings', suspensions: 'Suspension follow-up', todo: 'To-do', transferIn: 'Transfer in', yearEnd: 'Year-end', home: 'Overview', schools: 'Schools', mySchool: 'My school', students: 'Students', register: 'Register', import: 'Import', audit: 'Audit log', users: 'Users', duplicates: 'Duplicates', codes: 'Code tables' },
+  nav: { zones: 'Feeders and zones', allocation: 'Allocation', intake: 'Incoming', settings: 'Change settings', sysSettings: 'System settings', suspensions: 'Suspension follow-up', todo: 'To-do', transferIn: 'Transfer in', yearEnd: 'Year-end', home: 'Overview', schools: 'Schools', mySchool: 'My school', students: 'Students', register: 'Register', import: 'Import', audit: 'Audit log', users: 'Users', duplicates: 'Duplicates', codes: 'Code tables', dropout: 'Dropout cases', dropoutLedger: 'Dropout ledger' },
   dup: {
     title: 'Suspected duplicate records', open: 'Open', confirmedTab: 'Confirmed', dismissedTab: 'Dismissed', county: 'County code',
     scan: 'Scan the county', scanRunning: 'Scanning {county}; registration and edits go on meanwhile…', scanFailed: 'The scan did not finish ({code}); try again later', scanDone: 'Scan done: {groups} same-name-and-birth groups, {pairs} new pairs, {guardians} guardian IDs shared by too many children',
@@ -71,10 +71,11 @@ export default {
     change: {
       requested: 'Change requested', step: { approved: 'Step approved', rejected: 'Step rejected', returned: 'Returned for correction' }, withdrawn: 'Request withdrawn', resubmitted: 'Request resubmitted',
       transfer_in: 'Transfer applied', suspend: 'Suspension applied', resume: 'Resumption applied', withdraw: 'Withdrawal applied', repeat: 'Repeat applied', skip: 'Skip applied',
-      abroad: 'Abroad applied', death: 'Death applied', graduate: 'Graduation applied', correct: 'Correction applied', cancel: 'Cancellation applied'
+      abroad: 'Abroad applied', death: 'Death applied', graduate: 'Graduation applied', correct: 'Correction applied', cancel: 'Cancellation applied', leave: 'Left (no procedure) applied'
     },
     yearend: { promote: 'Year-end promotion', graduate: 'Graduated (year-end)', rollback: 'Year-end rolled back', primary_completed: 'Primary completed (nine-year school)' },
-    progress: { promote: 'Moved up a stage', reenter: 'Record re-opened' }, duplicate: { review: 'Duplicate review' }, move_class: 'Class move',
+    progress: { promote: 'Moved up a stage', reenter: 'Record re-opened' }, duplicate: { review: 'Duplicate review' },
+    dropout: { opened: 'Dropout case opened', entry: 'Dropout case entry', stage: 'Declared a dropout', closed: 'Dropout case closed', reopened: 'Dropout case reopened' }, move_class: 'Class move',
     create: 'Registered', created: 'Registered', register: 'Registered', registered: 'Registered', update: 'Changed', updated: 'Changed',
     reveal: 'Full details viewed', gen: 'Generated', transfer: 'Transfer', status: 'Status change', import: 'Imported', merge: 'Merged', delete: 'Deleted'
   },
@@ -137,7 +138,7 @@ export default {
   member: 'Member {n}: {label}',
   chType: {
     transfer_in: 'Transfer in', suspend: 'Suspension', resume: 'Resumption', withdraw: 'Withdrawal', repeat: 'Repeat a grade',
-    skip: 'Skip a grade', abroad: 'Going abroad', death: 'Death', graduate: 'Graduation', correct: 'Key-field correction', cancel: 'Cancellation'
+    skip: 'Skip a grade', abroad: 'Going abroad', death: 'Death', graduate: 'Graduation', correct: 'Key-field correction', cancel: 'Cancellation', leave: 'Left without procedure'
   },
   chStatus: { pending: 'Pending', approved: 'Approved', rejected: 'Rejected', returned: 'Returned', withdrawn: 'Withdrawn' },
   stepStatus: { later: 'Not yet', waiting: 'Waiting', approved: 'Approved', rejected: 'Rejected', returned: 'Returned', cancelled: 'Cancelled' },
@@ -223,6 +224,7 @@ export default {
   },
   cfg: {
     title: 'Change settings', intro: 'Rules that differ between provinces (defaults from the national measures and common provincial rules). Every change is audited.',
+    dropout: 'Dropout control', dropout_days: 'A suspected dropout becomes a dropout after more than (school days)', retention_target: 'Retention target (%)',
     deadlines: 'Deadlines', chains: 'Approval chains', repeat: 'Grade repetition', transfer: 'Transfer windows', suspend: 'Suspension',
     step_days: 'Working days per approval step', death_days: 'Working days for a death cancellation',
     senior_authority: 'Registry authority for senior and vocational schools', authCity: 'City bureau', authCounty: 'County bureau',
@@ -257,6 +259,27 @@ export default {
     bounds: ' Default {def}; {min} to {max}.', boundsBool: ' Default: {def}.',
     unit: { minutes: 'minutes', days: 'days', mib: 'MiB', none: '' },
     on: 'On', off: 'Off', save: 'Save settings', saved: 'Settings saved', reset: 'Reset', fieldFailed: '{f}: {m}'
+  },
+  do: {
+    title: 'Dropout cases', intro: 'One case per child: students who left without a procedure, suspensions not resumed and cases opened by the school or bureau. Record contacts, home visits, written reports and persuasion; a case closes when the child is back in class.',
+    status: 'Status', open: 'Open', closed: 'Closed', stage: 'Stage', source: 'Source', school: 'School', student: 'Student', registryNo: 'Registry no.',
+    grade: 'Grade', klass: 'Class', openedOn: 'Opened', dropoutOn: 'Dropout since', outcome: 'Outcome', detail: 'Reason', empty: 'No cases',
+    sweep: 'Check now', swept: 'Checked: {opened} new cases, {escalated} now dropouts', studentStatus: 'Registry status', closedAt: 'Closed at',
+    stages: { suspected: 'Suspected dropout', dropout: 'Dropout' },
+    sources: { left: 'Left without procedure', suspension: 'Suspension not resumed', manual: 'Opened by school/bureau', absence: 'Unexcused absence' },
+    kinds: { open: 'Opened', contact: 'Contact', home_visit: 'Home visit', report: 'Written report', persuasion: 'Persuasion to return', note: 'Note', stage: 'Declared dropout', close: 'Closed', reopen: 'Reopened' },
+    outcomes: { returned: 'Back in class', transferred: 'Transferred (procedure complete)', abroad: 'Abroad (with proof)', deceased: 'Deceased', special_education: 'Special-education placement', lost_capacity: 'Lost the capacity to study', aged_out: 'Beyond compulsory age' },
+    timeline: 'Timeline', addEntry: 'Add an entry', kind: 'Kind', happenedOn: 'Date', method: 'How', participants: 'Who', reportedTo: 'Reported to',
+    entryOutcome: 'Outcome', entryDetail: 'Details', save: 'Save entry', saved: 'Entry recorded', by: 'By',
+    methodPh: 'e.g. phone, visit, meeting', participantsPh: 'e.g. class teacher, village committee', reportedToPh: 'e.g. township government, county bureau',
+    close: 'Close case', closeTitle: 'Close the case', reason: 'Reason', reasonPh: 'Reason (required)', closedOk: 'Case closed',
+    reopen: 'Reopen', reopened: 'Case reopened', decide: 'Declare dropout', decided: 'Declared a dropout',
+    openCase: 'Open a dropout case', openReason: 'Reason (required)', opened: 'Case opened', existing: 'The student already has an open case',
+    needKind: 'Choose a kind', needDate: 'Choose a date',
+    ledger: 'Dropout ledger', ledgerIntro: 'Compulsory-stage students on the roll, suspected and actual dropouts, returns in the period; schools below the retention target are red.',
+    from: 'From', to: 'To', onRoll: 'On the roll', suspected: 'Suspected', dropouts: 'Dropouts', returned: 'Returned', closedOther: 'Closed otherwise',
+    retention: 'Retention', target: 'Target {n}%', total: 'Total', monthly: 'Monthly school report', quarterly: 'Quarterly county review', month: 'Month', quarter: 'Quarter', county: 'County code',
+    download: 'Download XLSX', studentLink: 'Student record'
   },
   susp: {
     title: 'Suspensions overdue', intro: 'Students whose suspension has ended without resumption: follow up (resume, renew or another change).',

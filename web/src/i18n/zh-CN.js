@@ -11,7 +11,7 @@ export default {
   },
   lang: { zh: '中文', en: 'English', switch: '语言' },
   role: { admin: '系统管理员', bureau: '教育局', registrar: '学籍管理员', teacher: '班主任' },
-  nav: { zones: '对口与学区', allocation: '小升初分配', intake: '新生名单', settings: '变动设置', sysSettings: '系统设置', suspensions: '休学跟进', todo: '待办', transferIn: '转入申请', yearEnd: '学年升级', home: '概览', schools: '学校', mySchool: '本校', students: '学生', register: '新生注册', import: '批量导入', audit: '审计日志', users: '用户管理', duplicates: '重复学籍审核', codes: '代码表' },
+  nav: { zones: '对口与学区', allocation: '小升初分配', intake: '新生名单', settings: '变动设置', sysSettings: '系统设置', suspensions: '休学跟进', todo: '待办', transferIn: '转入申请', yearEnd: '学年升级', home: '概览', schools: '学校', mySchool: '本校', students: '学生', register: '新生注册', import: '批量导入', audit: '审计日志', users: '用户管理', duplicates: '重复学籍审核', codes: '代码表', dropout: '控辍保学', dropoutLedger: '控辍保学台账' },
   dup: {
     title: '疑似重复学籍审核', open: '待审核', confirmedTab: '已确认', dismissedTab: '已排除', county: '县级区划代码',
     scan: '全县查重', scanRunning: '正在查重（{county}），期间可照常登记和修改学籍…', scanFailed: '查重未完成（{code}），请稍后重试', scanDone: '查重完成：{groups}组同名同生日，新标记{pairs}对，{guardians}个监护人证件号被过多学生共用',
@@ -71,10 +71,11 @@ export default {
     change: {
       requested: '发起变动申请', step: { approved: '审批通过', rejected: '审批驳回', returned: '退回修改' }, withdrawn: '撤回申请', resubmitted: '重新提交',
       transfer_in: '转学生效', suspend: '休学生效', resume: '复学生效', withdraw: '退学生效', repeat: '留级生效', skip: '跳级生效',
-      abroad: '出国(境)生效', death: '死亡注销生效', graduate: '毕业生效', correct: '信息变更生效', cancel: '注销生效'
+      abroad: '出国(境)生效', death: '死亡注销生效', graduate: '毕业生效', correct: '信息变更生效', cancel: '注销生效', leave: '其他离校生效'
     },
     yearend: { promote: '学年升级', graduate: '毕业（学年升级）', rollback: '学年升级回退', primary_completed: '小学毕业（九年一贯制）' },
-    progress: { promote: '升学', reenter: '恢复学籍' }, duplicate: { review: '重复学籍审核' }, move_class: '调班',
+    progress: { promote: '升学', reenter: '恢复学籍' },
+    dropout: { opened: '控辍保学立案', entry: '控辍保学记录', stage: '认定辍学', closed: '控辍保学销号/办结', reopened: '控辍保学重新立案' }, duplicate: { review: '重复学籍审核' }, move_class: '调班',
     create: '注册', created: '注册', register: '注册', registered: '注册', update: '修改', updated: '修改',
     reveal: '查看完整信息', gen: '系统生成', transfer: '转学', status: '学籍状态变动', import: '导入', merge: '合并', delete: '删除'
   },
@@ -121,7 +122,7 @@ export default {
   field: { registry_no: '学籍号', school_id: '学校', class_id: '班级', status: '学籍状态' },
   chType: {
     transfer_in: '转学（转入）', suspend: '休学', resume: '复学', withdraw: '退学', repeat: '留级', skip: '跳级',
-    abroad: '出国(境)', death: '死亡', graduate: '毕业/结业/肄业', correct: '信息变更', cancel: '注销'
+    abroad: '出国(境)', death: '死亡', graduate: '毕业/结业/肄业', correct: '信息变更', cancel: '注销', leave: '其他离校'
   },
   chStatus: { pending: '审批中', approved: '已批准', rejected: '已驳回', returned: '已退回', withdrawn: '已撤回' },
   stepStatus: { later: '未开始', waiting: '待审批', approved: '已通过', rejected: '已驳回', returned: '已退回', cancelled: '已取消' },
@@ -204,6 +205,7 @@ export default {
   },
   cfg: {
     title: '变动设置', intro: '各省学籍管理细则不同的规定在此设置（默认值依据学籍管理办法及常见省级细则）。每次修改都记入审计日志。',
+    dropout: '控辍保学', dropout_days: '疑似辍学超过多少个上课日未返校认定为辍学', retention_target: '巩固率目标（%）',
     deadlines: '办理期限', chains: '审批流程', repeat: '留级', transfer: '转学时段', suspend: '休学',
     step_days: '每个审批环节期限（工作日）', death_days: '死亡注销期限（工作日）',
     senior_authority: '高中、中职学籍主管部门', authCity: '市级教育局', authCounty: '县级教育局',
@@ -238,6 +240,27 @@ export default {
     bounds: '默认 {def}，可设 {min}～{max}。', boundsBool: '默认{def}。',
     unit: { minutes: '分钟', days: '天', mib: 'MiB', none: '' },
     on: '开启', off: '关闭', save: '保存设置', saved: '设置已保存', reset: '还原', fieldFailed: '{f}：{m}'
+  },
+  do: {
+    title: '控辍保学案件', intro: '一人一案：其他离校、休学期满未复学及学校/教育局立案的义务教育阶段学生。记录联系、家访、书面报告和劝返情况，学生返校后动态销号。',
+    status: '状态', open: '未办结', closed: '已办结', stage: '阶段', source: '来源', school: '学校', student: '学生', registryNo: '学籍号',
+    grade: '年级', klass: '班级', openedOn: '立案日期', dropoutOn: '认定辍学日期', outcome: '办结结果', detail: '立案原因', empty: '没有案件',
+    sweep: '立即排查', swept: '排查完成：新立案 {opened} 件，认定辍学 {escalated} 件', studentStatus: '学籍状态', closedAt: '办结时间',
+    stages: { suspected: '疑似辍学', dropout: '辍学' },
+    sources: { left: '其他离校', suspension: '休学逾期未复学', manual: '学校/教育局立案', absence: '无故缺勤' },
+    kinds: { open: '立案', contact: '联系家长', home_visit: '家访', report: '书面报告', persuasion: '劝返', note: '备注', stage: '认定辍学', close: '办结', reopen: '重新立案' },
+    outcomes: { returned: '返校复课（动态销号）', transferred: '转学（手续完备）', abroad: '出国（境）（有证明）', deceased: '死亡', special_education: '特殊教育安置/送教上门', lost_capacity: '丧失学习能力', aged_out: '超出义务教育年龄' },
+    timeline: '案件记录', addEntry: '添加记录', kind: '记录类型', happenedOn: '日期', method: '方式', participants: '参与人员', reportedTo: '报送对象',
+    entryOutcome: '结果', entryDetail: '情况说明', save: '保存记录', saved: '已记录', by: '记录人',
+    methodPh: '如：电话、上门、约谈', participantsPh: '如：班主任、村委会、镇干部', reportedToPh: '如：乡镇人民政府、县教育局',
+    close: '办结案件', closeTitle: '办结案件', reason: '理由', reasonPh: '请填写理由（必填）', closedOk: '案件已办结',
+    reopen: '重新立案', reopened: '已重新立案', decide: '认定为辍学', decided: '已认定为辍学',
+    openCase: '控辍保学立案', openReason: '立案原因（必填）', opened: '已立案', existing: '该生已有未办结的案件',
+    needKind: '请选择记录类型', needDate: '请选择日期',
+    ledger: '控辍保学台账', ledgerIntro: '义务教育阶段在籍学生、疑似辍学、辍学和本期返校情况；巩固率低于目标的学校标红。',
+    from: '起', to: '止', onRoll: '义务教育在籍', suspected: '疑似辍学', dropouts: '辍学', returned: '本期返校销号', closedOther: '本期其他办结',
+    retention: '巩固率', target: '目标 {n}%', total: '合计', monthly: '学校月报', quarterly: '县区季度复核', month: '月份', quarter: '季度', county: '县区代码',
+    download: '下载 XLSX', studentLink: '学生档案'
   },
   susp: {
     title: '休学到期未复学', intro: '休学期满仍未办理复学的学生，请及时跟进（复学、续休或其他变动）。',
