@@ -144,6 +144,14 @@ enum xj_err xj_h_yearend_rollback (struct xj_req *r);
 enum xj_err xj_h_yearend_settings_get (struct xj_req *r);
 enum xj_err xj_h_progress_enrol (struct xj_req *r);
 enum xj_err xj_h_zones (struct xj_req *r);
+/* h_attendance.c */
+enum xj_err xj_h_attendance_terms (struct xj_req *r);
+enum xj_err xj_h_attendance_terms_put (struct xj_req *r);
+enum xj_err xj_h_attendance_class (struct xj_req *r);
+enum xj_err xj_h_attendance_record (struct xj_req *r);
+enum xj_err xj_h_attendance_import (struct xj_req *r);
+enum xj_err xj_h_attendance_suspects (struct xj_req *r);
+enum xj_err xj_h_attendance_rate (struct xj_req *r);
 enum xj_err xj_h_school_zone_put (struct xj_req *r);
 enum xj_err xj_h_allocation_create (struct xj_req *r);
 enum xj_err xj_h_allocation_get (struct xj_req *r);
