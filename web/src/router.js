@@ -25,6 +25,7 @@ const routes = [
       { path: 'codes', name: 'codes', component: () => import('./views/CodeTables.vue') },
       { path: 'audit', name: 'audit', component: () => import('./views/AuditLog.vue'), meta: { allow: isAdmin } },
       { path: 'settings', name: 'settings', component: () => import('./views/ChangeSettings.vue'), meta: { allow: isAdmin } },
+      { path: 'attendance', name: 'attendance', component: () => import('./views/Attendance.vue') },
       { path: 'suspensions', name: 'suspensions', component: () => import('./views/Suspensions.vue'), meta: { allow: canChanges } },
       { path: 'users', name: 'users', component: () => import('./views/UserAdmin.vue'), meta: { allow: canManageUsers } }
     ]

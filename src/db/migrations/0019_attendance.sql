@@ -31,6 +31,12 @@ CREATE TABLE absences (
   PRIMARY KEY (student_id, day)
 ) WITHOUT ROWID;
 CREATE INDEX absences_school ON absences (school_id, day);
+-- the suspect scan reads only unexcused absences (a sixth of them at
+-- common rates): a partial index holds exactly those rows and every
+-- column the scan reads
+CREATE INDEX absences_unexcused ON absences
+  (school_id, day, student_id, part, reason)
+  WHERE reason = 3;
 
 -- absence_history: every entry that a correction replaced or removed,
 -- as it was, with who replaced it and when (append-only: what was

@@ -11,7 +11,16 @@ export default {
   },
   lang: { zh: '中文', en: 'English', switch: 'Language' },
   role: { admin: 'Administrator', bureau: 'Education bureau', registrar: 'Registrar', teacher: 'Class teacher' },
-  nav: { zones: 'Feeders and zones', allocation: 'Allocation', intake: 'Incoming', settings: 'Change settings', suspensions: 'Suspension follow-up', todo: 'To-do', transferIn: 'Transfer in', yearEnd: 'Year-end', home: 'Overview', schools: 'Schools', mySchool: 'My school', students: 'Students', register: 'Register', import: 'Import', audit: 'Audit log', users: 'Users', duplicates: 'Duplicates', codes: 'Code tables' },
+  nav: { attendance: 'Attendance', zones: 'Feeders and zones', allocation: 'Allocation', intake: 'Incoming', settings: 'Change settings', suspensions: 'Suspension follow-up', todo: 'To-do', transferIn: 'Transfer in', yearEnd: 'Year-end', home: 'Overview', schools: 'Schools', mySchool: 'My school', students: 'Students', register: 'Register', import: 'Import', audit: 'Audit log', users: 'Users', duplicates: 'Duplicates', codes: 'Code tables' },
+  att: {
+    title: 'Attendance', klass: 'Class', school: 'School', student: 'Student', registryNo: 'Registry no.', prevWeek: 'Previous week', nextWeek: 'Next week',
+    save: 'Save', saved: 'Saved, {n} changes', help: 'Click a cell to cycle sick → personal → unexcused → present; keyboard: arrows move, 1/2/3 (or s/p/u) set sick/personal/unexcused (full day), h switches full/morning/afternoon, 0 or Delete marks present. Save sends everything at once, all or nothing.',
+    short: { sick: 'S', personal: 'P', unexcused: 'U' }, half: { am: '½am', pm: '½pm' },
+    wd: { 0: 'Sun', 1: 'Mon', 2: 'Tue', 3: 'Wed', 4: 'Thu', 5: 'Fri', 6: 'Sat' },
+    suspects: 'Suspected dropouts and dropouts (consecutive unexcused school days, term total)', show: 'Show', noSuspects: 'No student at a threshold', level: 'Level',
+    lv: { suspected: 'Suspected', dropout: 'Dropout' }, streak: 'Longest run', current: 'Current run', termDays: 'Term total',
+    terms: 'Terms of {county}, school year {year}', term1: 'Term 1', term2: 'Term 2', schoolDays: '{n} school days', saveTerms: 'Save terms', termsSaved: 'Terms saved', defaults: '(default terms)'
+  },
   dup: {
     title: 'Suspected duplicate records', open: 'Open', confirmedTab: 'Confirmed', dismissedTab: 'Dismissed', county: 'County code',
     scan: 'Scan the county', scanRunning: 'Scanning {county}; registration and edits go on meanwhile…', scanFailed: 'The scan did not finish ({code}); try again later', scanDone: 'Scan done: {groups} same-name-and-birth groups, {pairs} new pairs, {guardians} guardian IDs shared by too many children',

@@ -11,7 +11,16 @@ export default {
   },
   lang: { zh: '中文', en: 'English', switch: '语言' },
   role: { admin: '系统管理员', bureau: '教育局', registrar: '学籍管理员', teacher: '班主任' },
-  nav: { zones: '对口与学区', allocation: '小升初分配', intake: '新生名单', settings: '变动设置', suspensions: '休学跟进', todo: '待办', transferIn: '转入申请', yearEnd: '学年升级', home: '概览', schools: '学校', mySchool: '本校', students: '学生', register: '新生注册', import: '批量导入', audit: '审计日志', users: '用户管理', duplicates: '重复学籍审核', codes: '代码表' },
+  nav: { attendance: '考勤', zones: '对口与学区', allocation: '小升初分配', intake: '新生名单', settings: '变动设置', suspensions: '休学跟进', todo: '待办', transferIn: '转入申请', yearEnd: '学年升级', home: '概览', schools: '学校', mySchool: '本校', students: '学生', register: '新生注册', import: '批量导入', audit: '审计日志', users: '用户管理', duplicates: '重复学籍审核', codes: '代码表' },
+  att: {
+    title: '考勤', klass: '班级', school: '学校', student: '学生', registryNo: '学籍号', prevWeek: '上一周', nextWeek: '下一周',
+    save: '保存', saved: '已保存，{n} 处变更', help: '点击单元格切换 病假→事假→旷课→出勤；键盘：方向键移动，1/2/3（或 s/p/u）设为病假/事假/旷课（全天），h 切换全天/上午/下午，0 或 Delete 设为出勤。保存时一次提交，全部成功或全部不保存。',
+    short: { sick: '病', personal: '事', unexcused: '旷' }, half: { am: '上', pm: '下' },
+    wd: { 0: '周日', 1: '周一', 2: '周二', 3: '周三', 4: '周四', 5: '周五', 6: '周六' },
+    suspects: '疑似辍学与辍学（按连续旷课上课日及本学期累计）', show: '查询', noSuspects: '没有达到阈值的学生', level: '级别',
+    lv: { suspected: '疑似辍学', dropout: '辍学' }, streak: '最长连续', current: '当前连续', termDays: '本学期累计',
+    terms: '{county} {year}学年 学期设置', term1: '第一学期', term2: '第二学期', schoolDays: '{n} 个上课日', saveTerms: '保存学期', termsSaved: '学期已保存', defaults: '（默认学期）'
+  },
   dup: {
     title: '疑似重复学籍审核', open: '待审核', confirmedTab: '已确认', dismissedTab: '已排除', county: '县级区划代码',
     scan: '全县查重', scanRunning: '正在查重（{county}），期间可照常登记和修改学籍…', scanFailed: '查重未完成（{code}），请稍后重试', scanDone: '查重完成：{groups}组同名同生日，新标记{pairs}对，{guardians}个监护人证件号被过多学生共用',
