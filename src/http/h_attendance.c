@@ -41,14 +41,6 @@ date_json (int ymd)
   return json_string (d);
 }
 
-/* Is @u the county bureau of @county (or an administrator)? */
-static bool
-county_bureau (const struct xj_user *u, const char *county)
-{
-  return XJ_ROLE_ADMIN == u->role
-         || (XJ_ROLE_BUREAU == u->role && 0 == strcmp (u->region_code,
-                                                       county));
-}
 
 /* ---- GET/PUT /attendance/terms ---- */
 struct terms_ctx {
@@ -166,7 +158,7 @@ xj_h_attendance_terms_put (struct xj_req *r)
   c.t[1].end = xj_ymd_parse (d[3]);
   if (! xj_county_code_ok (c.county) || c.year < 2000 || c.year > 2100)
     e = xj_reply_err (r, XJ_E_BAD_PARAM, "county", "应为6位县级代码和学年");
-  else if (! county_bureau (&r->user, c.county))
+  else if (! xj_h_county_bureau (&r->user, c.county))
     e = xj_reply_err (r, XJ_E_NOT_FOUND, NULL, NULL);
   else
     {
