@@ -206,3 +206,11 @@ xj_county_code_ok (const char *s)
       return false;
   return true;
 }
+
+bool
+xj_h_county_bureau (const struct xj_user *u, const char *county)
+{
+  return XJ_ROLE_ADMIN == u->role
+         || (XJ_ROLE_BUREAU == u->role && NULL != county
+             && 0 == strcmp (u->region_code, county));
+}

@@ -18,14 +18,6 @@
 
 #define MAX_LIST 5000
 
-/* Is @u the county bureau of @county (or an administrator)? */
-static bool
-county_bureau (const struct xj_user *u, const char *county)
-{
-  return XJ_ROLE_ADMIN == u->role
-         || (XJ_ROLE_BUREAU == u->role && 0 == strcmp (u->region_code,
-                                                       county));
-}
 
 
 /* JSON array @a (absent = empty; <= MAX_LIST) of integers (@ints) or
@@ -102,7 +94,7 @@ xj_h_zones (struct xj_req *r)
     c.county = r->user.region_code;
   if (! xj_county_code_ok (c.county))
     return xj_reply_err (r, XJ_E_BAD_PARAM, "county", "应为6位县级代码");
-  if (! county_bureau (&r->user, c.county))
+  if (! xj_h_county_bureau (&r->user, c.county))
     return xj_reply_err (r, XJ_E_NOT_FOUND, NULL, NULL);
   e = xj_db_txn_run (r->db, "zones", false, &zone_get_txn, &c);
   if (XJ_E_OK == e)
@@ -141,7 +133,7 @@ xj_h_school_zone_put (struct xj_req *r)
   if (XJ_E_OK != xj_req_path_id (r, 0, &c.school))
     return r->err;
   if (XJ_E_OK != xj_school_get (r->db, c.school, &sch)
-      || ! county_bureau (&r->user, sch.county_code))
+      || ! xj_h_county_bureau (&r->user, sch.county_code))
     return xj_reply_err (r, XJ_E_NOT_FOUND, NULL, NULL);
   if (XJ_E_OK != (e = xj_req_body_json (r, &body)))
     return e;
@@ -246,7 +238,7 @@ alloc_of_path (struct xj_req *r, struct alloc_ctx *c)
   if (XJ_E_OK != xj_req_path_id (r, 0, &c->id))
     return r->err;
   if (XJ_E_OK != xj_alloc_county (r->db, c->id, county, status)
-      || ! county_bureau (&r->user, county))
+      || ! xj_h_county_bureau (&r->user, county))
     return xj_reply_err (r, XJ_E_NOT_FOUND, NULL, NULL);
   return XJ_E_OK;
 }
@@ -266,7 +258,7 @@ xj_h_allocation_create (struct xj_req *r)
     e = xj_reply_err (r, XJ_E_BAD_TYPE, "county", "%s", jerr.text);
   else if (! xj_county_code_ok (c.county))
     e = xj_reply_err (r, XJ_E_BAD_PARAM, "county", "应为6位县级代码");
-  else if (! county_bureau (&r->user, c.county))
+  else if (! xj_h_county_bureau (&r->user, c.county))
     e = xj_reply_err (r, XJ_E_NOT_FOUND, NULL, NULL);
   else
     e = alloc_run (r, &c, 201);

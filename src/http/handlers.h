@@ -155,6 +155,17 @@ enum xj_err xj_h_yearend_rollback (struct xj_req *r);
 enum xj_err xj_h_yearend_settings_get (struct xj_req *r);
 enum xj_err xj_h_progress_enrol (struct xj_req *r);
 enum xj_err xj_h_zones (struct xj_req *r);
+/* Is @u the county bureau of @county exactly (or an administrator)?
+   Zones, allocations and teaching terms belong to it (h_util.c). */
+bool xj_h_county_bureau (const struct xj_user *u, const char *county);
+/* h_attendance.c */
+enum xj_err xj_h_attendance_terms (struct xj_req *r);
+enum xj_err xj_h_attendance_terms_put (struct xj_req *r);
+enum xj_err xj_h_attendance_class (struct xj_req *r);
+enum xj_err xj_h_attendance_record (struct xj_req *r);
+enum xj_err xj_h_attendance_import (struct xj_req *r);
+enum xj_err xj_h_attendance_suspects (struct xj_req *r);
+enum xj_err xj_h_attendance_rate (struct xj_req *r);
 enum xj_err xj_h_school_zone_put (struct xj_req *r);
 enum xj_err xj_h_allocation_create (struct xj_req *r);
 enum xj_err xj_h_allocation_get (struct xj_req *r);

@@ -41,6 +41,10 @@ void xj_imap_fini (struct xj_imap *m);
 /* Column name for field @f: the file's header if mapped, else f->zh. */
 const char *xj_imap_colname (const struct xj_imap *m, const struct xj_field *f,
                              int *col);
+/* Excel serial day number (1900 date system) @v to "YYYY-MM-DD" in
+   @out; false if @v is not one in the plausible range.  The importers
+   of students and of absences (src/attend) read XLSX dates with it. */
+bool xj_imap_excel_serial (const char *v, char *out, size_t outsz);
 /* Normalised header text (spaces, full-width, ★ removed; ASCII lower). */
 void xj_imap_norm (const char *in, char *out, size_t outsz);
 

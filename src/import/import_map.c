@@ -418,8 +418,8 @@ code_of (const struct xj_codeset *cs, const char *v, char *out,
 
 /* Excel serial day number (1900 date system, with its 1900-02-29) to
    "YYYY-MM-DD"; false if out of the plausible range. */
-static bool
-excel_serial (const char *v, char *out, size_t outsz)
+bool
+xj_imap_excel_serial (const char *v, char *out, size_t outsz)
 {
   char buf[32];
   char *dot;
@@ -501,7 +501,7 @@ xj_imap_cell (const struct xj_field *f, const char *v, bool xlsx,
           sp = strchr (t, ' ');  /* "2015/1/1 0:00" */
           if (sp)
             *sp = '\0';
-          if (xlsx && excel_serial (t, buf, sizeof buf))
+          if (xlsx && xj_imap_excel_serial (t, buf, sizeof buf))
             put_text (base, f->size, buf);
           else
             put_text (base, f->size, t);
@@ -513,7 +513,7 @@ xj_imap_cell (const struct xj_field *f, const char *v, bool xlsx,
 
           halfwidth (v, t, sizeof t);
           xj_valid_trim (t);
-          if ((xlsx && excel_serial (t, buf, sizeof buf))
+          if ((xlsx && xj_imap_excel_serial (t, buf, sizeof buf))
               || (strlen (t) > 7 && XJ_E_OK == xj_valid_date (t, buf,
                                                                sizeof buf)))
             {

@@ -24,6 +24,13 @@ const struct xj_sys_setting xj_sys_settings[] = {
     "bytes" },
   { "import_retention_days", 30, 1, 3650, false, "days" },
   { "dup_guardian_max", 8, 1, 1000, false, NULL },
+  /* domain.md §9: 疑似辍学 after more than 5 consecutive school days of
+     unexcused absence, 辍学 after more than 20; cumulatively in a term
+     15 and 45 (the withdrawal grounds of provincial rules) */
+  { "attend_suspect_days", 5, 1, 100, false, "days" },
+  { "attend_dropout_days", 20, 2, 200, false, "days" },
+  { "attend_term_suspect_days", 15, 1, 200, false, "days" },
+  { "attend_term_dropout_days", 45, 2, 200, false, "days" },
 };
 const size_t xj_sys_setting_count
   = sizeof xj_sys_settings / sizeof xj_sys_settings[0];
@@ -80,6 +87,19 @@ current (struct xj_db *db, const struct xj_sys_setting *s, int64_t *v)
       || *v > s->max)
     *v = s->def;
   return e;
+}
+
+enum xj_err
+xj_sys_setting_value (struct xj_db *db, const char *key, int64_t *v)
+{
+  const struct xj_sys_setting *s = spec_of (key);
+
+  if (NULL == s)
+    {
+      XJ_BUG ("unknown system setting %s", key);
+      return XJ_E_INTERNAL;
+    }
+  return current (db, s, v);
 }
 
 static json_t *

@@ -34,6 +34,10 @@ void xj_sys_setting_bounds (const struct xj_sys_setting *s, char *buf,
    current values (the default for a key never set or not a number);
    "unit" only for a setting that has one.  Caller owns it. */
 enum xj_err xj_sys_settings_json (struct xj_db *db, json_t **out);
+/* The value of @key (one of xj_sys_settings) in effect: the stored one
+   when it is a number in bounds, else the default. */
+enum xj_err xj_sys_setting_value (struct xj_db *db, const char *key,
+                                  int64_t *v);
 /* Change the settings named in @patch ({key: integer or boolean}); all or
    nothing.  XJ_E_UNKNOWN_FIELD / XJ_E_BAD_TYPE / XJ_E_RANGE name the key
    in *field.  Writes the values and one settings.update audit entry

@@ -10,7 +10,9 @@ KEYS = {"session_idle_minutes": 30, "login_address_failures": 100,
         "import_queue_max_bytes": 4 << 30,
         "import_queue_max_jobs_per_user": 5,
         "import_queue_max_bytes_per_user": 1 << 30,
-        "import_retention_days": 30, "dup_guardian_max": 8}
+        "import_retention_days": 30, "dup_guardian_max": 8,
+        "attend_suspect_days": 5, "attend_dropout_days": 20,
+        "attend_term_suspect_days": 15, "attend_term_dropout_days": 45}
 
 
 def settings(a):

@@ -286,3 +286,11 @@ export const allocationXlsxUrl = (id) => apiUrl('/allocations/' + encodeURICompo
 export const getIntake = (schoolId) => request('GET', '/intake', { query: { school_id: schoolId } })
 /** body: {school_id?, student_ids?, class_ids?, balance?} */
 export const confirmIntake = (body) => request('POST', '/intake/confirm', { body })
+
+// Attendance (docs/api.md "Attendance")
+export const getAttendanceGrid = (classId, from) =>
+  request('GET', '/attendance/classes/' + encodeURIComponent(classId), { query: { from } })
+export const recordAbsences = (entries) => request('POST', '/attendance', { body: { entries } })
+export const getAttendanceTerms = (county, year) => request('GET', '/attendance/terms', { query: { county, year } })
+export const putAttendanceTerms = (body) => request('PUT', '/attendance/terms', { body })
+export const listSuspects = (query) => request('GET', '/attendance/suspects', { query })

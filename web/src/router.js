@@ -29,6 +29,7 @@ const routes = [
       { path: 'dropout', name: 'dropout', component: () => import('./views/DropoutCases.vue'), meta: { allow: canChanges } },
       { path: 'dropout/ledger', name: 'dropout-ledger', component: () => import('./views/DropoutLedger.vue'), meta: { allow: canChanges } },
       { path: 'dropout/:id', name: 'dropout-case', component: () => import('./views/DropoutCase.vue'), meta: { allow: canChanges } },
+      { path: 'attendance', name: 'attendance', component: () => import('./views/Attendance.vue') },
       { path: 'suspensions', name: 'suspensions', component: () => import('./views/Suspensions.vue'), meta: { allow: canChanges } },
       { path: 'users', name: 'users', component: () => import('./views/UserAdmin.vue'), meta: { allow: canManageUsers } }
     ]

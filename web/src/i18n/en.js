@@ -11,7 +11,16 @@ export default {
   },
   lang: { zh: '中文', en: 'English', switch: 'Language' },
   role: { admin: 'Administrator', bureau: 'Education bureau', registrar: 'Registrar', teacher: 'Class teacher' },
-  nav: { zones: 'Feeders and zones', allocation: 'Allocation', intake: 'Incoming', settings: 'Change settings', sysSettings: 'System settings', suspensions: 'Suspension follow-up', todo: 'To-do', transferIn: 'Transfer in', yearEnd: 'Year-end', home: 'Overview', schools: 'Schools', mySchool: 'My school', students: 'Students', register: 'Register', import: 'Import', audit: 'Audit log', users: 'Users', duplicates: 'Duplicates', codes: 'Code tables', dropout: 'Dropout cases', dropoutLedger: 'Dropout ledger' },
+  nav: { zones: 'Feeders and zones', allocation: 'Allocation', intake: 'Incoming', settings: 'Change settings', sysSettings: 'System settings', suspensions: 'Suspension follow-up', todo: 'To-do', transferIn: 'Transfer in', yearEnd: 'Year-end', home: 'Overview', schools: 'Schools', mySchool: 'My school', students: 'Students', register: 'Register', import: 'Import', audit: 'Audit log', users: 'Users', duplicates: 'Duplicates', codes: 'Code tables', dropout: 'Dropout cases', dropoutLedger: 'Dropout ledger', attendance: 'Attendance' },
+  att: {
+    title: 'Attendance', klass: 'Class', school: 'School', student: 'Student', registryNo: 'Registry no.', prevWeek: 'Previous week', nextWeek: 'Next week',
+    save: 'Save', saved: 'Saved, {n} changes', help: 'Click a cell to cycle sick → personal → unexcused → present; keyboard: arrows move, 1/2/3 (or s/p/u) set sick/personal/unexcused (full day), h switches full/morning/afternoon, 0 or Delete marks present. Save sends everything at once, all or nothing.',
+    short: { sick: 'S', personal: 'P', unexcused: 'U' }, half: { am: '½am', pm: '½pm' },
+    wd: { 0: 'Sun', 1: 'Mon', 2: 'Tue', 3: 'Wed', 4: 'Thu', 5: 'Fri', 6: 'Sat' },
+    suspects: 'Suspected dropouts and dropouts (consecutive unexcused school days, term total)', show: 'Show', noSuspects: 'No student at a threshold', level: 'Level',
+    lv: { suspected: 'Suspected', dropout: 'Dropout' }, streak: 'Longest run', current: 'Current run', termDays: 'Term total',
+    terms: 'Terms of {county}, school year {year}', term1: 'Term 1', term2: 'Term 2', schoolDays: '{n} school days', saveTerms: 'Save terms', termsSaved: 'Terms saved', defaults: '(default terms)'
+  },
   dup: {
     title: 'Suspected duplicate records', open: 'Open', confirmedTab: 'Confirmed', dismissedTab: 'Dismissed', county: 'County code',
     scan: 'Scan the county', scanRunning: 'Scanning {county}; registration and edits go on meanwhile…', scanFailed: 'The scan did not finish ({code}); try again later', scanDone: 'Scan done: {groups} same-name-and-birth groups, {pairs} new pairs, {guardians} guardian IDs shared by too many children',
@@ -240,12 +249,17 @@ export default {
   },
   sys: {
     title: 'System settings', intro: 'Session, log-in limits, user management, the import queue and the duplicate scan. The server checks every value; every change is audited.',
-    group: { session: 'Log-in and sessions', users: 'User management', import: 'Batch import', duplicates: 'Duplicate scan', other: 'Other' },
+    group: { attendance: 'Attendance and dropouts', session: 'Log-in and sessions', users: 'User management', import: 'Batch import', duplicates: 'Duplicate scan', other: 'Other' },
     session_idle_minutes: 'Session idle timeout', login_address_failures: 'Failed log-ins per address', bureau_manages_users: 'Bureaus manage the users of their region',
     import_queue_max_jobs: 'Import jobs in the queue', import_queue_max_jobs_per_user: 'Import jobs per user',
     import_queue_max_bytes: 'Import queue size', import_queue_max_bytes_per_user: 'Import queue size per user',
     import_retention_days: 'Days imports are kept', dup_guardian_max: 'Children per guardian',
+    attend_suspect_days: 'Suspected dropout: consecutive unexcused days', attend_dropout_days: 'Dropout: consecutive unexcused days', attend_term_suspect_days: 'Suspected dropout: unexcused days in a term', attend_term_dropout_days: 'Dropout: unexcused days in a term',
     help: {
+      attend_suspect_days: 'More consecutive unexcused school days than this (weekends and holidays do not break a run) make a suspected dropout.',
+      attend_dropout_days: 'More consecutive unexcused school days than this make a dropout.',
+      attend_term_suspect_days: 'More unexcused days in one term than this make a suspected dropout.',
+      attend_term_dropout_days: 'More unexcused days in one term than this make a dropout.',
       session_idle_minutes: 'A session without a request for this many minutes ends; the user logs in again.',
       login_address_failures: 'Failed log-ins from one network address within 15 minutes before it must wait (against password guessing).',
       bureau_manages_users: 'When on, county and city bureau users manage the accounts of their region; when off, only administrators do.',

@@ -11,7 +11,16 @@ export default {
   },
   lang: { zh: '中文', en: 'English', switch: '语言' },
   role: { admin: '系统管理员', bureau: '教育局', registrar: '学籍管理员', teacher: '班主任' },
-  nav: { zones: '对口与学区', allocation: '小升初分配', intake: '新生名单', settings: '变动设置', sysSettings: '系统设置', suspensions: '休学跟进', todo: '待办', transferIn: '转入申请', yearEnd: '学年升级', home: '概览', schools: '学校', mySchool: '本校', students: '学生', register: '新生注册', import: '批量导入', audit: '审计日志', users: '用户管理', duplicates: '重复学籍审核', codes: '代码表', dropout: '控辍保学', dropoutLedger: '控辍保学台账' },
+  nav: { zones: '对口与学区', allocation: '小升初分配', intake: '新生名单', settings: '变动设置', sysSettings: '系统设置', suspensions: '休学跟进', todo: '待办', transferIn: '转入申请', yearEnd: '学年升级', home: '概览', schools: '学校', mySchool: '本校', students: '学生', register: '新生注册', import: '批量导入', audit: '审计日志', users: '用户管理', duplicates: '重复学籍审核', codes: '代码表', dropout: '控辍保学', dropoutLedger: '控辍保学台账', attendance: '考勤' },
+  att: {
+    title: '考勤', klass: '班级', school: '学校', student: '学生', registryNo: '学籍号', prevWeek: '上一周', nextWeek: '下一周',
+    save: '保存', saved: '已保存，{n} 处变更', help: '点击单元格切换 病假→事假→旷课→出勤；键盘：方向键移动，1/2/3（或 s/p/u）设为病假/事假/旷课（全天），h 切换全天/上午/下午，0 或 Delete 设为出勤。保存时一次提交，全部成功或全部不保存。',
+    short: { sick: '病', personal: '事', unexcused: '旷' }, half: { am: '上', pm: '下' },
+    wd: { 0: '周日', 1: '周一', 2: '周二', 3: '周三', 4: '周四', 5: '周五', 6: '周六' },
+    suspects: '疑似辍学与辍学（按连续旷课上课日及本学期累计）', show: '查询', noSuspects: '没有达到阈值的学生', level: '级别',
+    lv: { suspected: '疑似辍学', dropout: '辍学' }, streak: '最长连续', current: '当前连续', termDays: '本学期累计',
+    terms: '{county} {year}学年 学期设置', term1: '第一学期', term2: '第二学期', schoolDays: '{n} 个上课日', saveTerms: '保存学期', termsSaved: '学期已保存', defaults: '（默认学期）'
+  },
   dup: {
     title: '疑似重复学籍审核', open: '待审核', confirmedTab: '已确认', dismissedTab: '已排除', county: '县级区划代码',
     scan: '全县查重', scanRunning: '正在查重（{county}），期间可照常登记和修改学籍…', scanFailed: '查重未完成（{code}），请稍后重试', scanDone: '查重完成：{groups}组同名同生日，新标记{pairs}对，{guardians}个监护人证件号被过多学生共用',
@@ -221,12 +230,17 @@ export default {
   },
   sys: {
     title: '系统设置', intro: '会话、登录限制、用户管理、批量导入队列与重复学籍筛查的参数。取值范围由服务器检查，每次修改都记入审计日志。',
-    group: { session: '登录与会话', users: '用户管理', import: '批量导入', duplicates: '重复学籍筛查', other: '其他' },
+    group: { attendance: '考勤与控辍', session: '登录与会话', users: '用户管理', import: '批量导入', duplicates: '重复学籍筛查', other: '其他' },
     session_idle_minutes: '会话空闲超时', login_address_failures: '同一地址登录失败上限', bureau_manages_users: '教育局管理本辖区用户',
     import_queue_max_jobs: '导入队列任务数上限', import_queue_max_jobs_per_user: '每个用户的导入任务数上限',
     import_queue_max_bytes: '导入队列文件总大小上限', import_queue_max_bytes_per_user: '每个用户的导入文件总大小上限',
     import_retention_days: '导入记录保留天数', dup_guardian_max: '同一监护人子女数上限',
+    attend_suspect_days: '疑似辍学：连续旷课天数', attend_dropout_days: '辍学：连续旷课天数', attend_term_suspect_days: '疑似辍学：学期累计旷课天数', attend_term_dropout_days: '辍学：学期累计旷课天数',
     help: {
+      attend_suspect_days: '连续旷课超过此天数（按教学日计，周末和节假日不中断）列为疑似辍学。',
+      attend_dropout_days: '连续旷课超过此天数列为辍学。',
+      attend_term_suspect_days: '一学期累计旷课超过此天数列为疑似辍学。',
+      attend_term_dropout_days: '一学期累计旷课超过此天数列为辍学。',
       session_idle_minutes: '超过这么多分钟没有操作，登录自动失效，需要重新登录。',
       login_address_failures: '同一网络地址15分钟内登录失败达到此次数后须等待再试，防止猜测密码。',
       bureau_manages_users: '开启后，县（区）、市教育局用户可以管理本辖区的用户账号；关闭时只有系统管理员可以。',
