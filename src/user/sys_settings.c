@@ -92,7 +92,7 @@ current (struct xj_db *db, const struct xj_sys_setting *s, int64_t *v)
 enum xj_err
 xj_sys_setting_value (struct xj_db *db, const char *key, int64_t *v)
 {
-  const struct xj_sys_setting *s = spec_of (key);
+  const struct xj_sys_setting *s = xj_sys_setting_find (key);
 
   if (NULL == s)
     {
