@@ -50,8 +50,8 @@ reveal_arg (struct xj_req *r, int64_t def, unsigned *show)
 }
 
 /* A temp file in the server's tmp dir; @path gets its name. */
-static enum xj_err
-temp_path (struct xj_req *r, const char *tag, char *path, size_t size)
+enum xj_err
+xj_h_temp_path (struct xj_req *r, const char *tag, char *path, size_t size)
 {
   int fd;
 
@@ -122,7 +122,7 @@ xj_h_students_export (struct xj_req *r)
                          (long long) set.direct_max_rows);
   if (! xj_export_slot_take (set.max_running))
     return xj_reply_err (r, XJ_E_EXPORT_BUSY, NULL, NULL);
-  if (XJ_E_OK == (e = temp_path (r, "export", path, sizeof path)))
+  if (XJ_E_OK == (e = xj_h_temp_path (r, "export", path, sizeof path)))
     {
       e = xj_export_students (r->db, &o, path, &rows);
       if (XJ_E_OK == e)
@@ -160,7 +160,7 @@ xj_h_import_template (struct xj_req *r)
         return xj_reply_err (r, e, NULL, NULL);
       have = XJ_E_OK == e;
     }
-  if (XJ_E_OK != (e = temp_path (r, "template", path, sizeof path)))
+  if (XJ_E_OK != (e = xj_h_temp_path (r, "template", path, sizeof path)))
     return e;
   xj_today (&y, &m, &d);
   e = xj_import_template (r->db, have ? &school : NULL,
@@ -289,7 +289,7 @@ xj_h_student_card (struct xj_req *r)
           && ! xj_scope_student (&r->user, s->school_id, ctx.county_code,
                                  s->class_id)))
     e = xj_reply_err (r, XJ_E_NOT_FOUND, NULL, NULL);
-  else if (XJ_E_OK == e && XJ_E_OK == (e = temp_path (r, "card", path,
+  else if (XJ_E_OK == e && XJ_E_OK == (e = xj_h_temp_path (r, "card", path,
                                                       sizeof path)))
     {
       o.printer = r->user.username;
@@ -346,7 +346,7 @@ xj_h_class_cards (struct xj_req *r)
      them is slow: one of the export slots, never every request thread */
   if (! xj_export_slot_take (set.max_running))
     return xj_reply_err (r, XJ_E_EXPORT_BUSY, NULL, NULL);
-  if (XJ_E_OK != temp_path (r, "cards", path, sizeof path))
+  if (XJ_E_OK != xj_h_temp_path (r, "cards", path, sizeof path))
     {
       xj_export_slot_release ();
       return r->err;

@@ -19,6 +19,10 @@ void xj_scope_names (struct xj_db *db, const struct xj_user *u,
 struct xj_school;
 /* Six digits (a county code's form; not whether it exists). */
 bool xj_county_code_ok (const char *s);
+/* A temp file in the server's tmp dir (h_export.c); @path gets its name.
+   Replies on error. */
+enum xj_err xj_h_temp_path (struct xj_req *r, const char *tag, char *path,
+                            size_t size);
 enum xj_err xj_school_in_scope_or_reply (struct xj_req *r, int64_t id,
                                          struct xj_school *out);
 /* A list query as parsed: the name part or the whole number searched. */
@@ -155,6 +159,12 @@ enum xj_err xj_h_intake_confirm (struct xj_req *r);
 enum xj_err xj_h_progress_reenter (struct xj_req *r);
 enum xj_err xj_h_progress_school_choice (struct xj_req *r);
 enum xj_err xj_h_yearend_settings_patch (struct xj_req *r);
+/* h_class_sizes.c */
+enum xj_err xj_h_class_sizes (struct xj_req *r);
+enum xj_err xj_h_class_sizes_trend (struct xj_req *r);
+enum xj_err xj_h_class_sizes_export (struct xj_req *r);
+enum xj_err xj_h_class_size_settings_get (struct xj_req *r);
+enum xj_err xj_h_class_size_settings_patch (struct xj_req *r);
 /* h_audit.c */
 enum xj_err xj_h_audit (struct xj_req *r);
 
