@@ -120,6 +120,41 @@ enum xj_err xj_class_size_note (struct xj_db *db, const struct xj_cs_class *k,
                                 const struct xj_actor *a,
                                 struct xj_cs_warn *w);
 
+/* ---- the import's running counts (class_size_track.c) ----
+   One count query per class the file names (or, in bulk mode, with the
+   indexes dropped, one query for every class beforehand), then +1 per
+   row: the same rule (xj_cs_decide) without a count per row. */
+struct xj_cs_tracker;
+struct xj_cs_tracker *xj_cs_tracker_new (struct xj_db *db);
+void xj_cs_tracker_free (struct xj_cs_tracker *t);
+/* Count every current-year class now (before the bulk import drops the
+   indexes). */
+enum xj_err xj_cs_tracker_preload (struct xj_cs_tracker *t);
+/* Would a row of @grade into class @class_id of a school in @county warn
+   or be refused (XJ_E_CLASS_OVERSIZED)?  Fills @w. */
+enum xj_err xj_cs_tracker_check (struct xj_cs_tracker *t, int64_t class_id,
+                                 int64_t school_id, const char *county,
+                                 const char *grade, const char *class_name,
+                                 struct xj_cs_warn *w);
+/* The row of @w was inserted as @student_id: count it, record a warned
+   move. */
+enum xj_err xj_cs_tracker_commit (struct xj_cs_tracker *t,
+                                  const struct xj_cs_warn *w,
+                                  int64_t student_id,
+                                  const struct xj_actor *a);
+
+/* store parts of the tracker */
+enum xj_err xj_cs_class_count (struct xj_db *db, int64_t class_id,
+                               int64_t *n);
+enum xj_err xj_cs_counts_current (struct xj_db *db,
+                                  void (*cb) (void *cls, int64_t class_id,
+                                              int64_t n),
+                                  void *cls);
+/* Record the warned move @w of @student_id on @path. */
+enum xj_err xj_cs_move_record (struct xj_db *db, const struct xj_cs_warn *w,
+                               int64_t student_id, const char *path,
+                               const struct xj_actor *a);
+
 /* ---- reading: sizes per class, schools, as of a date ---- */
 
 /* Scope of a read: @prefix county-code prefix ("" = all), @school_id

@@ -28,6 +28,14 @@ XJ_DB_STMT (st_cs_class,
             "SELECT c.school_id, sc.county_code, c.grade, c.name, " CS_SIZE
             " FROM classes c JOIN schools sc ON sc.id = c.school_id"
             " WHERE c.id = $1")
+XJ_DB_STMT (st_cs_class_count,
+            "SELECT " CS_SIZE " FROM classes c WHERE c.id = $1")
+XJ_DB_STMT (st_cs_counts_current,
+            "SELECT s.class_id, count(*) FROM students s"
+            " JOIN classes c ON c.id = s.class_id"
+            " WHERE s.status = 'enrolled' AND c.year_id ="
+            " (SELECT id FROM school_years WHERE is_current = 1)"
+            " GROUP BY s.class_id")
 XJ_DB_STMT (st_cs_move_ins,
             "INSERT INTO class_size_moves (at, school_id, class_id,"
             " student_id, path, size, band, actor_id)"
@@ -206,9 +214,7 @@ xj_class_size_note (struct xj_db *db, const struct xj_cs_class *k,
                     const struct xj_actor *a, struct xj_cs_warn *w)
 {
   struct xj_cs_warn local;
-  char at[32];
   enum xj_err e;
-  enum xj_qs qs;
 
   if (NULL == w)
     w = &local;
@@ -219,15 +225,63 @@ xj_class_size_note (struct xj_db *db, const struct xj_cs_class *k,
   e = xj_cs_decide (&k->set, k->grade, k->size, w);
   if (XJ_E_OK != e || ! w->set)
     return e;
+  return xj_cs_move_record (db, w, student_id, path, a);
+}
+
+enum xj_err
+xj_cs_move_record (struct xj_db *db, const struct xj_cs_warn *w,
+                   int64_t student_id, const char *path,
+                   const struct xj_actor *a)
+{
+  char at[32];
+  enum xj_qs qs;
+
   xj_now_iso (at);
   qs = xj_db_q (db, &st_cs_move_ins,
-                XJ_DB_PARAMS (XJ_DB_S (at), XJ_DB_I (k->school_id),
-                              XJ_DB_I (k->class_id), XJ_DB_I (student_id),
+                XJ_DB_PARAMS (XJ_DB_S (at), XJ_DB_I (w->school_id),
+                              XJ_DB_I (w->class_id), XJ_DB_I (student_id),
                               XJ_DB_S (path), XJ_DB_I (w->size),
                               XJ_DB_S (xj_cs_band_name (w->band)),
                               a && a->user_id ? XJ_DB_I (a->user_id)
                                               : XJ_DB_NUL),
                 NULL, NULL);
+  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}
+
+enum xj_err
+xj_cs_class_count (struct xj_db *db, int64_t class_id, int64_t *n)
+{
+  enum xj_qs qs;
+
+  *n = 0;
+  qs = xj_db_q (db, &st_cs_class_count, XJ_DB_PARAMS (XJ_DB_I (class_id)),
+                &xj_db_int64_cb, n);
+  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}
+
+struct counts_ctx {
+  void (*cb) (void *cls, int64_t class_id, int64_t n);
+  void *cls;
+};
+
+static int
+counts_row (void *cls, const struct xj_db_row *r)
+{
+  struct counts_ctx *c = cls;
+
+  c->cb (c->cls, xj_db_int (r, 0), xj_db_int (r, 1));
+  return 0;
+}
+
+enum xj_err
+xj_cs_counts_current (struct xj_db *db,
+                      void (*cb) (void *cls, int64_t class_id, int64_t n),
+                      void *cls)
+{
+  struct counts_ctx c = { cb, cls };
+  enum xj_qs qs = xj_db_q (db, &st_cs_counts_current, XJ_DB_NOPARAMS,
+                           &counts_row, &c);
+
   return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
 }
 

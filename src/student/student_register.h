@@ -6,6 +6,7 @@
 #ifndef XJ_STUDENT_REGISTER_H
 #define XJ_STUDENT_REGISTER_H
 
+#include "klass/class_size.h"
 #include "student/identity.h"
 #include "student/student_store.h"
 
@@ -18,6 +19,8 @@ struct xj_register_result {
      the same person */
   int64_t holder_student_id;
   int64_t holder_school_id;
+  /* the class joined is at or over 大班额 (xj_class_size_admit) */
+  struct xj_cs_warn class_size;
   /* suspected duplicates that were flagged */
   unsigned ndups;
   struct {
@@ -72,6 +75,7 @@ enum xj_err xj_student_edit_check (const struct xj_student *before,
 enum xj_err xj_student_move_class (struct xj_db *db, int64_t id,
                                    int64_t expect_version, int64_t class_id,
                                    const char *reason,
-                                   const struct xj_actor *a);
+                                   const struct xj_actor *a,
+                                   struct xj_cs_warn *w);
 
 #endif
