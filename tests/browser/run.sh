@@ -83,7 +83,7 @@ wait_up || fail_setup "server (serve) did not answer GET /api/v1/session within 
 # Each script prints "ok/not ok" lines and its own "N passed, M failed";
 # this prints one total line for all of them.
 total_p=0; total_f=0; rc=0
-for t in e2e.mjs e2e_transfer.mjs e2e_settings.mjs e2e_accounts.mjs e2e_progress.mjs e2e_duplicates.mjs e2e_region.mjs e2e_uiforms.mjs e2e_readable.mjs; do
+for t in e2e.mjs e2e_transfer.mjs e2e_settings.mjs e2e_accounts.mjs e2e_progress.mjs e2e_duplicates.mjs e2e_region.mjs e2e_uiforms.mjs e2e_readable.mjs e2e_class_sizes.mjs; do
   echo "# $t"
   if [ "$t" = e2e_progress.mjs ]; then
     # a past year-end of the demo county: its primary 六年级 graduated

@@ -242,6 +242,14 @@ export const deleteHoliday = (date) => request('DELETE', '/holidays/' + encodeUR
 /** query: {page, per_page}: suspended students past their end date, not resumed */
 export const listOverdueSuspensions = (query) => request('GET', '/suspensions/overdue', { query })
 
+// ---- class sizes (班额) ----
+/** query {school_id? | county?}: every school's classes banded */
+export const getClassSizes = (query) => request('GET', '/class-sizes', { query })
+export const getClassSizeTrend = (query) => request('GET', '/class-sizes/trend', { query })
+export const classSizesExportUrl = (query) => BASE + '/class-sizes/export' + buildQuery(query)
+export const getClassSizeSettings = (query) => request('GET', '/class-sizes/settings', { query })
+export const patchClassSizeSettings = (query, body) => request('PATCH', '/class-sizes/settings', { query, body })
+
 // ---- 升学, re-entry, zones, the 小升初 allocation and intake ----
 /** body: {id_no | registry_no, school_id?, grade?, class_id?, reason?}: 201 applied / 202 request */
 export const progressEnrol = (body) => request('POST', '/progress/enrol', { body })

@@ -1,5 +1,5 @@
 import { createRouter, createWebHashHistory } from 'vue-router'
-import { session, loadSession, canListSchools, canRegister, canImport, isAdmin, canChanges, canTransferIn, canYearEnd, canZones, canIntake, canManageUsers, canReviewDuplicates } from './session.js'
+import { session, loadSession, canListSchools, canRegister, canImport, isAdmin, canChanges, canTransferIn, canYearEnd, canZones, canIntake, canManageUsers, canReviewDuplicates, canClassSizes } from './session.js'
 
 const routes = [
   { path: '/login', name: 'login', component: () => import('./views/Login.vue'), meta: { public: true } },
@@ -25,6 +25,7 @@ const routes = [
       { path: 'codes', name: 'codes', component: () => import('./views/CodeTables.vue') },
       { path: 'audit', name: 'audit', component: () => import('./views/AuditLog.vue'), meta: { allow: isAdmin } },
       { path: 'settings', name: 'settings', component: () => import('./views/ChangeSettings.vue'), meta: { allow: isAdmin } },
+      { path: 'class-sizes', name: 'class-sizes', component: () => import('./views/ClassSizes.vue'), meta: { allow: canClassSizes } },
       { path: 'suspensions', name: 'suspensions', component: () => import('./views/Suspensions.vue'), meta: { allow: canChanges } },
       { path: 'users', name: 'users', component: () => import('./views/UserAdmin.vue'), meta: { allow: canManageUsers } }
     ]

@@ -11,7 +11,7 @@ export default {
   },
   lang: { zh: '中文', en: 'English', switch: 'Language' },
   role: { admin: 'Administrator', bureau: 'Education bureau', registrar: 'Registrar', teacher: 'Class teacher' },
-  nav: { zones: 'Feeders and zones', allocation: 'Allocation', intake: 'Incoming', settings: 'Change settings', suspensions: 'Suspension follow-up', todo: 'To-do', transferIn: 'Transfer in', yearEnd: 'Year-end', home: 'Overview', schools: 'Schools', mySchool: 'My school', students: 'Students', register: 'Register', import: 'Import', audit: 'Audit log', users: 'Users', duplicates: 'Duplicates', codes: 'Code tables' },
+  nav: { zones: 'Feeders and zones', allocation: 'Allocation', intake: 'Incoming', settings: 'Change settings', suspensions: 'Suspension follow-up', classSizes: 'Class sizes', todo: 'To-do', transferIn: 'Transfer in', yearEnd: 'Year-end', home: 'Overview', schools: 'Schools', mySchool: 'My school', students: 'Students', register: 'Register', import: 'Import', audit: 'Audit log', users: 'Users', duplicates: 'Duplicates', codes: 'Code tables' },
   dup: {
     title: 'Suspected duplicate records', open: 'Open', confirmedTab: 'Confirmed', dismissedTab: 'Dismissed', county: 'County code',
     scan: 'Scan the county', scanRunning: 'Scanning {county}; registration and edits go on meanwhile…', scanFailed: 'The scan did not finish ({code}); try again later', scanDone: 'Scan done: {groups} same-name-and-birth groups, {pairs} new pairs, {guardians} guardian IDs shared by too many children',
@@ -235,6 +235,16 @@ export default {
     year: 'Year', date: 'Date', kind: 'Kind', name: 'Name', holiday: 'Holiday', workday: 'Make-up working day',
     add: 'Add', remove: 'Remove', removeConfirm: 'Remove {d}?', added: 'Added', removed: 'Removed', needDate: 'Choose a date',
     none: 'No holidays set for this year'
+  },
+  cs: {
+    title: 'Class sizes', intro: 'Every class of this school year banded by its enrolled students; the figures at past term starts come from the record history as of that day and never change afterwards.',
+    schools: 'Schools', classes: 'Classes', largeShare: 'Share of 大班额', moves: 'Moves into 大班额 this year', export: 'Export Excel',
+    trend: 'Bands at each term start', asOf: 'As of', term: 'Term', termN: 'Term {n}', filter: 'Filter by school name or code',
+    grade: 'Grade', klass: 'Class', size: 'Enrolled', bandCol: 'Band', standard: 'Standard', noClasses: 'No classes this school year',
+    settingsCounty: 'Bands of county {c}', settingsGlobal: 'Global bands', saved: 'Class-size settings saved',
+    band: { normal: 'Normal', large_ish: 'Somewhat large', large: 'Large (大班额)', super: 'Super-large' },
+    set: { largeish_from: 'Somewhat large from', large_from: 'Large from', super_from: 'Super-large from', std_primary: 'Primary standard', std_junior: 'Junior standard', std_senior: 'Senior standard', refuse_into_oversized: 'Refuse moves into classes at 大班额' },
+    warn: 'Class {klass} has {size} students after this, {band} (standard {std})'
   },
   susp: {
     title: 'Suspensions overdue', intro: 'Students whose suspension has ended without resumption: follow up (resume, renew or another change).',

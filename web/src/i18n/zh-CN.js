@@ -11,7 +11,7 @@ export default {
   },
   lang: { zh: '中文', en: 'English', switch: '语言' },
   role: { admin: '系统管理员', bureau: '教育局', registrar: '学籍管理员', teacher: '班主任' },
-  nav: { zones: '对口与学区', allocation: '小升初分配', intake: '新生名单', settings: '变动设置', suspensions: '休学跟进', todo: '待办', transferIn: '转入申请', yearEnd: '学年升级', home: '概览', schools: '学校', mySchool: '本校', students: '学生', register: '新生注册', import: '批量导入', audit: '审计日志', users: '用户管理', duplicates: '重复学籍审核', codes: '代码表' },
+  nav: { zones: '对口与学区', allocation: '小升初分配', intake: '新生名单', settings: '变动设置', suspensions: '休学跟进', classSizes: '班额', todo: '待办', transferIn: '转入申请', yearEnd: '学年升级', home: '概览', schools: '学校', mySchool: '本校', students: '学生', register: '新生注册', import: '批量导入', audit: '审计日志', users: '用户管理', duplicates: '重复学籍审核', codes: '代码表' },
   dup: {
     title: '疑似重复学籍审核', open: '待审核', confirmedTab: '已确认', dismissedTab: '已排除', county: '县级区划代码',
     scan: '全县查重', scanRunning: '正在查重（{county}），期间可照常登记和修改学籍…', scanFailed: '查重未完成（{code}），请稍后重试', scanDone: '查重完成：{groups}组同名同生日，新标记{pairs}对，{guardians}个监护人证件号被过多学生共用',
@@ -216,6 +216,16 @@ export default {
     year: '年份', date: '日期', kind: '类型', name: '名称', holiday: '节假日', workday: '调休上班',
     add: '添加', remove: '删除', removeConfirm: '确定删除 {d} 吗？', added: '已添加', removed: '已删除', needDate: '请选择日期',
     none: '本年未设置节假日'
+  },
+  cs: {
+    title: '班额', intro: '本学年每个班级按在读人数分档（正常、偏大班额、大班额、超大班额）；学期初的分档按当日学籍计算，之后的变动不改变历史数字。',
+    schools: '学校数', classes: '班级数', largeShare: '大班额占比', moves: '本学年调入大班额', export: '导出Excel',
+    trend: '各学期初班额分档', asOf: '统计日', term: '学期', termN: '第{n}学期', filter: '按学校名称或标识码筛选',
+    grade: '年级', klass: '班级', size: '在读人数', bandCol: '班额', standard: '标准班额', noClasses: '本学年没有班级',
+    settingsCounty: '本县班额设置（{c}）', settingsGlobal: '全局班额设置', saved: '班额设置已保存',
+    band: { normal: '正常班额', large_ish: '偏大班额', large: '大班额', super: '超大班额' },
+    set: { largeish_from: '偏大班额起', large_from: '大班额起', super_from: '超大班额起', std_primary: '小学标准', std_junior: '初中标准', std_senior: '高中标准', refuse_into_oversized: '禁止调入已达大班额的班级' },
+    warn: '班级{klass}编入后共{size}人，属{band}（标准班额{std}人）'
   },
   susp: {
     title: '休学到期未复学', intro: '休学期满仍未办理复学的学生，请及时跟进（复学、续休或其他变动）。',
