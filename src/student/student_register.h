@@ -71,7 +71,9 @@ enum xj_err xj_student_edit_check (const struct xj_student *before,
    of the same school and grade, with a "move_class" event naming both
    classes and @reason, and an audit entry.  Only an enrolled or
    suspended record moves; XJ_E_MOVE_CLASS_GRADE for a class of another
-   school or grade, XJ_E_MOVE_CLASS_SAME for its own class. */
+   school or grade, XJ_E_MOVE_CLASS_SAME for its own class.  A target
+   class at 大班额 afterwards fills @w (may be NULL) or, where the county
+   refuses such moves, XJ_E_CLASS_OVERSIZED (xj_class_size_admit). */
 enum xj_err xj_student_move_class (struct xj_db *db, int64_t id,
                                    int64_t expect_version, int64_t class_id,
                                    const char *reason,
