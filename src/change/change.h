@@ -19,6 +19,7 @@
 #include "audit/audit.h"
 #include "core/err.h"
 #include "db/db.h"
+#include "klass/class_size.h"
 #include "user/user.h"
 
 struct xj_verrs;
@@ -329,12 +330,14 @@ const char *xj_change_action_name (enum xj_change_action a);
    "change.<type>").  Withdraw and resubmit are the initiator's.
    @comment may be NULL (required for reject and return: the handler
    checks).  @new_reason replaces the reason on resubmit (may be NULL).
-   A request @u may not see gives XJ_E_NOT_FOUND. */
+   A request @u may not see gives XJ_E_NOT_FOUND.  An applied change that
+   puts the student into a class at 大班额 fills @cw (may be NULL;
+   xj_class_size_admit). */
 enum xj_err xj_change_act (struct xj_db *db, const struct xj_user *u,
                            const struct xj_actor *a, int64_t id,
                            int64_t expect_version,
                            enum xj_change_action action, const char *comment,
-                           const char *new_reason);
+                           const char *new_reason, struct xj_cs_warn *cw);
 
 /* The request, its steps (all rounds) and actions as JSON, if @u may see
    it (XJ_E_NOT_FOUND otherwise).  Caller owns *out. */

@@ -485,14 +485,15 @@ jid (int64_t v)
    record (its own event, progressions row and audit entry). */
 static enum xj_err
 apply_progress (struct xj_db *db, const struct xj_actor *a,
-                const struct req *q, json_t *p)
+                const struct req *q, json_t *p, struct xj_cs_warn *w)
 {
   struct xj_progress_move m = {
     .kind = XJ_CH_PROMOTE == q->type ? XJ_PG_PROMOTE : XJ_PG_REENTER,
     .student_id = q->student_id, .to_school = q->to_school,
     .class_id = q->to_class, .request_id = q->id, .grade = pstr (p, "grade"),
     .reason = pstr (p, "reason"), .route = pstr (p, "route"),
-    .out_of_zone = json_is_true (json_object_get (p, "out_of_zone")) };
+    .out_of_zone = json_is_true (json_object_get (p, "out_of_zone")),
+    .class_size = w };
 
   if (NULL == m.grade)
     return XJ_E_INTERNAL;
@@ -723,10 +724,12 @@ apply_case_check (struct xj_db *db, const struct req *q)
 
 /* Apply request @q (its last step approved) to the student, in the
    caller's transaction: event "change.<type>" with before/after, audit
-   "student.change". */
+   "student.change"; a class joined at 大班额 fills @w (may be NULL). */
 static enum xj_err
-apply (struct xj_db *db, const struct xj_actor *a, const struct req *q)
+apply (struct xj_db *db, const struct xj_actor *a, const struct req *q,
+       struct xj_cs_warn *w)
 {
+  int64_t class_before;
   struct xj_student *s = xj_malloc (sizeof *s);
   json_t *p = json_loads (q->payload, 0, NULL);
   json_t *before = json_object (), *after = json_object ();
@@ -738,10 +741,11 @@ apply (struct xj_db *db, const struct xj_actor *a, const struct req *q)
     p = json_object ();
   if (XJ_CH_PROMOTE == q->type || XJ_CH_REENTER == q->type)
     {
-      e = apply_progress (db, a, q, p);   /* its own event and audit */
+      e = apply_progress (db, a, q, p, w); /* its own event and audit */
       goto out;
     }
   e = xj_student_load (db, q->student_id, s);
+  class_before = s->class_id;
   if (XJ_E_OK == e)
     e = apply_case_check (db, q);
   if (XJ_E_OK == e)
@@ -760,6 +764,9 @@ apply (struct xj_db *db, const struct xj_actor *a, const struct req *q)
   ta = json_dumps (after, JSON_COMPACT | JSON_SORT_KEYS);
   xj_snprintf (kind, sizeof kind, "change.%s", xj_change_type_name (q->type));
   e = xj_student_store_update (db, s, s->version, a, kind, tb, ta);
+  if (XJ_E_OK == e && s->class_id != class_before)
+    e = xj_class_size_admit (db, s->class_id, s->id,
+                             xj_change_type_name (q->type), a, w);
   if (XJ_E_OK != e)
     goto out;
   xj_snprintf (idbuf, sizeof idbuf, "%lld", (long long) s->id);
@@ -1293,7 +1300,7 @@ create_apply_at_once (struct xj_db *db, struct create *c)
 
   if (XJ_E_OK != (e = req_load (db, c->id, &q)))
     return e;
-  e = apply (db, c->a, &q);
+  e = apply (db, c->a, &q, NULL);
   if (XJ_E_OK == e)
     e = qs_ok (xj_db_q (db, &st_ch_req_set,
                         XJ_DB_PARAMS (XJ_DB_I (q.id), XJ_DB_I (q.version),
@@ -1693,7 +1700,8 @@ act_advance (struct xj_db *db, struct req *q, const struct step *w,
 static enum xj_err
 act_step (struct xj_db *db, const struct xj_user *u,
           const struct xj_actor *a, struct req *q,
-          enum xj_change_action action, const char *comment)
+          enum xj_change_action action, const char *comment,
+          struct xj_cs_warn *cw)
 {
   const char *outcome = XJ_CA_APPROVE == action  ? "approved"
                         : XJ_CA_REJECT == action ? "rejected"
@@ -1732,7 +1740,7 @@ act_step (struct xj_db *db, const struct xj_user *u,
                              w.label, "comment", comment));
   if (XJ_E_OK == e && final)
     {
-      e = apply (db, a, q);
+      e = apply (db, a, q, cw);
       if (XJ_E_OK == e)
         e = add_action (db, a, q->id, 0, "apply", NULL);
     }
@@ -1746,17 +1754,20 @@ enum xj_err
 xj_change_act (struct xj_db *db, const struct xj_user *u,
                const struct xj_actor *a, int64_t id, int64_t expect_version,
                enum xj_change_action action, const char *comment,
-               const char *new_reason)
+               const char *new_reason, struct xj_cs_warn *cw)
 {
   struct req q;
   enum xj_err e = act_load (db, u, id, expect_version, &q);
+
+  if (cw)
+    memset (cw, 0, sizeof *cw);
 
   if (XJ_E_OK != e)
     return e;
   if (XJ_CA_WITHDRAW == action || XJ_CA_RESUBMIT == action)
     e = act_initiator (db, u, a, &q, action, comment, new_reason);
   else
-    e = act_step (db, u, a, &q, action, comment);
+    e = act_step (db, u, a, &q, action, comment, cw);
   free (q.payload);
   return e;
 }

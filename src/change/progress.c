@@ -257,6 +257,9 @@ xj_progress_apply (struct xj_db *db, const struct xj_actor *a,
                               XJ_PG_PROMOTE == m->kind ? "progress.promote"
                                                        : "progress.reenter",
                               tb, ta);
+  if (XJ_E_OK == e)
+    e = xj_class_size_admit (db, m->class_id, s->id, "progress", a,
+                             m->class_size);
   xj_now_iso (at);
   if (XJ_E_OK == e)
     e = xj_progress_store_insert (
@@ -368,7 +371,8 @@ xj_progress_enrol (struct xj_db *db, const struct xj_user *u,
   struct xj_progress_move m = { .kind = n->kind, .reason = n->reason,
                                 .route = n->route ? n->route : "direct",
                                 .out_of_zone = n->out_of_zone,
-                                .class_id = n->class_id };
+                                .class_id = n->class_id,
+                                .class_size = &res->class_size };
   char grade[4];
   bool approval = false;
   enum xj_err e;

@@ -20,6 +20,7 @@
 #include "audit/audit.h"
 #include "core/err.h"
 #include "db/db.h"
+#include "klass/class_size.h"
 #include "user/user.h"
 
 struct xj_verrs;
@@ -82,6 +83,7 @@ struct xj_progress_result {
   int64_t student_id;
   int64_t progression_id;
   int64_t request_id;
+  struct xj_cs_warn class_size;   /* the class joined is at 大班额 */
 };
 /* Check and carry out @n for @u: the record must be ended as the kind
    asks (升学: 毕业/结业 in a final grade; re-entry: any end but 死亡),
@@ -104,6 +106,7 @@ struct xj_progress_move {
   bool out_of_zone;
   struct xj_verrs *errs;        /* optional out: the grade check's errors
                                    (xj_student_grade_move) */
+  struct xj_cs_warn *class_size; /* optional out: xj_class_size_admit */
 };
 enum xj_err xj_progress_apply (struct xj_db *db, const struct xj_actor *a,
                                const struct xj_progress_move *m,

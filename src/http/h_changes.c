@@ -263,6 +263,7 @@ struct act_ctx {
   int64_t id, version;
   enum xj_change_action action;
   const char *comment, *reason;
+  struct xj_cs_warn warn;
 };
 
 static enum xj_err
@@ -271,7 +272,7 @@ act_txn (struct xj_db *db, void *cls)
   struct act_ctx *c = cls;
 
   return xj_change_act (db, c->u, c->a, c->id, c->version, c->action,
-                        c->comment, c->reason);
+                        c->comment, c->reason, &c->warn);
 }
 
 static enum xj_err
@@ -315,7 +316,7 @@ act (struct xj_req *r, enum xj_change_action action)
       goto out;
     }
   c = (struct act_ctx) { &r->user, &r->actor, id, version, action, comment,
-                         reason };
+                         reason, { 0 } };
   e = xj_db_txn_run (r->db, "change_act", true, &act_txn, &c);
   if (XJ_E_OK != e)
     {
@@ -324,7 +325,9 @@ act (struct xj_req *r, enum xj_change_action action)
     }
   e = xj_change_get_json (r->db, &r->user, id, &out);
   if (XJ_E_OK == e)
-    xj_reply_json (r, 200, json_pack ("{s:o}", "change", out));
+    xj_reply_json (r, 200, json_pack ("{s:o, s:o}", "change", out,
+                                      "class_size_warning",
+                                      xj_cs_warn_json (&c.warn)));
 out:
   json_decref (body);
   return e;
@@ -424,7 +427,7 @@ xj_h_change_batch (struct xj_req *r)
   json_array_foreach (ids, i, v)
     {
       struct act_ctx c = { &r->user, &r->actor, json_integer_value (v), 0,
-                           ca, comment, NULL };
+                           ca, comment, NULL, { 0 } };
       enum xj_err e1 = xj_db_txn_run (r->db, "change_act", true, &act_txn,
                                       &c);
 
@@ -433,9 +436,12 @@ xj_h_change_batch (struct xj_req *r)
       else
         failed++;
       json_array_append_new (
-        results, json_pack ("{s:I, s:b, s:s?}", "id",
+        results, json_pack ("{s:I, s:b, s:s?, s:o}", "id",
                             (json_int_t) c.id, "ok", XJ_E_OK == e1, "error",
-                            XJ_E_OK == e1 ? NULL : xj_err_code (e1)));
+                            XJ_E_OK == e1 ? NULL : xj_err_code (e1),
+                            "class_size_warning",
+                            xj_cs_warn_json (XJ_E_OK == e1 ? &c.warn
+                                                           : NULL)));
     }
   xj_reply_json (r, 200, json_pack ("{s:o, s:i, s:i}", "results", results,
                                     "ok", ok, "failed", failed));

@@ -132,13 +132,15 @@ reply_result (struct xj_req *r, enum xj_err e, struct pg_ctx *c)
                                       "warnings",
                                       xj_verrs_to_json (c->n.warns)));
   else
-    xj_reply_json (r, 201, json_pack ("{s:b, s:I, s:I, s:o}", "applied", 1,
-                                      "student_id",
+    xj_reply_json (r, 201, json_pack ("{s:b, s:I, s:I, s:o, s:o}", "applied",
+                                      1, "student_id",
                                       (json_int_t) c->res.student_id,
                                       "progression_id",
                                       (json_int_t) c->res.progression_id,
                                       "warnings",
-                                      xj_verrs_to_json (c->n.warns)));
+                                      xj_verrs_to_json (c->n.warns),
+                                      "class_size_warning",
+                                      xj_cs_warn_json (&c->res.class_size)));
   return XJ_E_OK;
 }
 

@@ -669,11 +669,12 @@ xj_h_student_register (struct xj_req *r)
                          "name", rc.res.dups[i].name, "school_name",
                          vis ? rc.res.dups[i].school_name : "其他学校"));
     }
-  xj_reply_json (r, 201, json_pack ("{s:I, s:s, s:i, s:o, s:o}", "id",
+  xj_reply_json (r, 201, json_pack ("{s:I, s:s, s:i, s:o, s:o, s:o}", "id",
                                     (json_int_t) s->id, "registry_no",
                                     s->registry_no, "dup_flag", s->dup_flag,
                                     "duplicates", dups, "warnings",
-                                    verrs_json (w)));
+                                    verrs_json (w), "class_size_warning",
+                                    xj_cs_warn_json (&rc.res.class_size)));
 out:
   json_decref (body);
   free (s);
@@ -718,6 +719,7 @@ struct move_ctx {
   int64_t id, version, class_id;
   const char *reason;
   const struct xj_actor *actor;
+  struct xj_cs_warn warn;
 };
 
 static enum xj_err
@@ -726,7 +728,7 @@ move_txn (struct xj_db *db, void *cls)
   struct move_ctx *c = cls;
 
   return xj_student_move_class (db, c->id, c->version, c->class_id,
-                                c->reason, c->actor);
+                                c->reason, c->actor, &c->warn);
 }
 
 enum xj_err
@@ -769,8 +771,10 @@ xj_h_student_move_class (struct xj_req *r)
       if (XJ_E_OK == e)
         {
           xj_student_load_ctx (r->db, mc.id, s, &ctx);
-          xj_reply_json (r, 200, json_pack ("{s:o}", "student",
-                                            record_json (r, s, &ctx, 0)));
+          xj_reply_json (r, 200, json_pack ("{s:o, s:o}", "student",
+                                            record_json (r, s, &ctx, 0),
+                                            "class_size_warning",
+                                            xj_cs_warn_json (&mc.warn)));
         }
       else if (XJ_E_DB != e && XJ_E_DB_BUSY != e && XJ_E_INTERNAL != e)
         e = xj_reply_err (r, e, XJ_E_CONFLICT == e ? "version" : "class_id",

@@ -179,6 +179,12 @@ enum xj_err xj_h_progress_reenter (struct xj_req *r);
 enum xj_err xj_h_progress_school_choice (struct xj_req *r);
 enum xj_err xj_h_progress_school_choice_xlsx (struct xj_req *r);
 enum xj_err xj_h_yearend_settings_patch (struct xj_req *r);
+/* h_class_sizes.c */
+enum xj_err xj_h_class_sizes (struct xj_req *r);
+enum xj_err xj_h_class_sizes_trend (struct xj_req *r);
+enum xj_err xj_h_class_sizes_export (struct xj_req *r);
+enum xj_err xj_h_class_size_settings_get (struct xj_req *r);
+enum xj_err xj_h_class_size_settings_patch (struct xj_req *r);
 /* h_audit.c */
 enum xj_err xj_h_audit (struct xj_req *r);
 

@@ -489,6 +489,7 @@ struct run {
   struct school_ent *schools;
   size_t nschools, capschools;
   struct sset classes;       /* see class_add */
+  struct xj_cs_tracker *cst; /* class sizes (xj_cs_tracker_check) */
   uint32_t *col_names;      /* per file column: offset of its name */
   uint64_t valid;           /* rows that passed (written or would be) */
   uint64_t last_progress;
@@ -1021,6 +1022,28 @@ rebuild_check (struct run *r, struct rec *x)
 /* Stage 2 (the transaction's thread): school and scope, grade at the
    school, the ID in the file and in the registry, class, registry
    number, insert. */
+/* The row @x was inserted into a class: count it, keep a warning. */
+static enum xj_err
+class_size_done (struct run *r, const struct rec *x,
+                 const struct xj_cs_warn *w)
+{
+  struct xj_import_result *res = r->res;
+  enum xj_err e = xj_cs_tracker_commit (r->cst, w, x->s.id, r->o->actor);
+
+  if (XJ_E_OK != e || ! w->set)
+    return e;
+  res->class_size_warned++;
+  if (res->ncswarns < XJ_IMPORT_CSWARN_MAX)
+    {
+      if (NULL == res->cswarns)
+        res->cswarns = xj_calloc (XJ_IMPORT_CSWARN_MAX,
+                                  sizeof *res->cswarns);
+      res->cswarns[res->ncswarns++] = (struct xj_import_cswarn) {
+        x->rowno, *w };
+    }
+  return XJ_E_OK;
+}
+
 static enum xj_err
 stage2 (struct run *r, struct rec *x)
 {
@@ -1033,6 +1056,7 @@ stage2 (struct run *r, struct rec *x)
                             : "学校标识码";
   bool already = false;
   bool suspect = false;
+  struct xj_cs_warn cw;
   enum xj_err e;
   int col;
 
@@ -1224,6 +1248,19 @@ stage2 (struct run *r, struct rec *x)
                                                     &suspect)))
         return e;
     }
+  if (s->class_id)
+    {
+      e = xj_cs_tracker_check (r->cst, s->class_id, se->id,
+                               se->s.county_code, s->grade, x->klass, &cw);
+      if (XJ_E_CLASS_OVERSIZED == e)
+        {
+          row_err (x, r->map.class_col, r->map.cols[r->map.class_col].name,
+                   x->klass, e, "%s", xj_err_zh (e));
+          goto reject_late;
+        }
+      if (XJ_E_OK != e)
+        return e;
+    }
   xj_strlcpy (s->status, "enrolled", sizeof s->status);
   e = xj_istore_student_insert (r->db, s, x->data.data, x->data.len,
                                 o->actor, r->at);
@@ -1245,6 +1282,8 @@ stage2 (struct run *r, struct rec *x)
     return e;
   r->last_id = s->id;
   r->res->imported++;
+  if (s->class_id && XJ_E_OK != (e = class_size_done (r, x, &cw)))
+    return e;
   if (r->warns.n
       && XJ_E_OK != (e = xj_identity_set_warnings (r->db, s->id, &r->warns)))
     return e;
@@ -1594,8 +1633,15 @@ import_txn (struct xj_db *db, void *cls)
     res->bulk = o->bulk > 0
                 || (0 == o->bulk && est >= 20000
                     && (int64_t) est * 4 >= existing);
+    /* a retried transaction starts its counts again */
+    xj_cs_tracker_free (r->cst);
+    r->cst = xj_cs_tracker_new (db);
+    res->class_size_warned = 0;
+    res->ncswarns = 0;
     if (res->bulk)
       {
+        if (XJ_E_OK != (e = xj_cs_tracker_preload (r->cst)))
+          return e;
         if (XJ_E_OK != (e = xj_istore_each_id (db, &preload_cb, r)))
           return e;
         if (XJ_E_OK != (e = xj_istore_each_regno (db, &preload_regno_cb,
@@ -1856,6 +1902,7 @@ xj_import_run (struct xj_db *db, const struct xj_import_opts *o,
   free (r->suspects);
   free (r->schools);
   sset_fini (&r->classes);
+  xj_cs_tracker_free (r->cst);
   for (size_t i = 0; i < QUEUE_LEN; i++)
     {
       free (r->q[i].fbad);
@@ -1875,6 +1922,7 @@ xj_import_result_fini (struct xj_import_result *res)
   if (NULL == res)
     return;
   errs_free (res->errs);
+  free (res->cswarns);
   for (size_t i = 0; i < res->nunknown; i++)
     free (res->unknown_cols[i]);
   free (res->unknown_cols);

@@ -20,6 +20,7 @@
 #include <jansson.h>
 #include "audit/audit.h"
 #include "db/db.h"
+#include "klass/class_size.h"
 #include "user/user.h"
 
 /* Errors kept with their text; beyond this only (row, column, code). */
@@ -96,7 +97,16 @@ struct xj_import_result {
   char **unknown_cols;
   size_t nunknown;
   struct xj_import_errs *errs; /* owned; see xj_import_error_at */
+  /* rows that joined a class at or over 大班额 (xj_cs_decide): all
+     counted, the first XJ_IMPORT_CSWARN_MAX kept with their row */
+  uint64_t class_size_warned;
+  struct xj_import_cswarn {
+    uint64_t row;
+    struct xj_cs_warn w;
+  } *cswarns;
+  size_t ncswarns;
 };
+#define XJ_IMPORT_CSWARN_MAX 200
 
 /* Run the import on @db (not inside a transaction: the pipeline opens its
    own).  Fills @res (xj_import_result_fini frees it) and returns

@@ -154,6 +154,21 @@ errors_json (const struct xj_import_result *res)
                       "column", er.column, "value", er.value, "code",
                       xj_err_code (er.code), "message", er.message));
     }
+  /* warnings after the errors: rows imported into a class at 大班额 */
+  for (size_t i = 0; i < res->ncswarns; i++)
+    {
+      const struct xj_import_cswarn *c = &res->cswarns[i];
+      json_t *w = xj_cs_warn_json (&c->w);
+
+      json_object_set_new (w, "row", json_integer ((json_int_t) c->row));
+      json_object_set_new (w, "column", json_string ("班级"));
+      json_object_set_new (w, "value", json_string (c->w.class_name));
+      json_object_set_new (w, "warning", json_true ());
+      json_object_set_new (w, "message", json_sprintf (
+        "班级%s导入后共%lld人，属%s", c->w.class_name, (long long) c->w.size,
+        xj_cs_band_zh (c->w.band)));
+      json_array_append_new (a, w);
+    }
   text = json_dumps (a, JSON_COMPACT);
   json_decref (a);
   return text;
@@ -250,11 +265,13 @@ run_job (struct xj_db *db, struct xj_istore_job *j)
     {
     case XJ_E_OK:
       t.status = "done";
-      xj_snprintf (msg, sizeof msg, "已导入%llu行，拒绝%llu行，已有学籍%llu行%s",
+      xj_snprintf (msg, sizeof msg, "已导入%llu行，拒绝%llu行，已有学籍%llu行%s%s",
                    (unsigned long long) res.imported,
                    (unsigned long long) res.rejected,
                    (unsigned long long) res.already,
-                   res.suspected ? "；有疑似重复学籍，已标记待核查" : "");
+                   res.suspected ? "；有疑似重复学籍，已标记待核查" : "",
+                   res.class_size_warned ? "；有学生编入大班额班级（见逐行提示）"
+                                         : "");
       break;
     case XJ_E_IMPORT_DRY_RUN:
       t.status = "done";

@@ -89,6 +89,9 @@ xj_student_register (struct xj_db *db, struct xj_student *s,
   e = xj_student_insert (db, s, a, "register", at);
   if (XJ_E_OK == e)
     e = flag_suspects (db, s, res);
+  if (XJ_E_OK == e)
+    e = xj_class_size_admit (db, s->class_id, s->id, "register", a,
+                             &res->class_size);
   if (XJ_E_OK == e && warns && warns->n)
     e = xj_identity_set_warnings (db, s->id, warns);
   if (XJ_E_OK != e)
@@ -218,7 +221,7 @@ move_json (const struct xj_class *from, const struct xj_class *to,
 enum xj_err
 xj_student_move_class (struct xj_db *db, int64_t id, int64_t expect_version,
                        int64_t class_id, const char *reason,
-                       const struct xj_actor *a)
+                       const struct xj_actor *a, struct xj_cs_warn *w)
 {
   struct xj_student *s = xj_malloc (sizeof *s);
   struct xj_class from, to;
@@ -253,6 +256,8 @@ xj_student_move_class (struct xj_db *db, int64_t id, int64_t expect_version,
   move_json (have_from ? &from : NULL, &to, reason, &before, &after);
   s->class_id = to.id;
   e = update_audited (db, s, a, "move_class", before, after);
+  if (XJ_E_OK == e)
+    e = xj_class_size_admit (db, to.id, s->id, "move_class", a, w);
 out:
   free (before);
   free (after);

@@ -6,6 +6,7 @@
 #ifndef XJ_STUDENT_REGISTER_H
 #define XJ_STUDENT_REGISTER_H
 
+#include "klass/class_size.h"
 #include "student/identity.h"
 #include "student/student_store.h"
 
@@ -18,6 +19,8 @@ struct xj_register_result {
      the same person */
   int64_t holder_student_id;
   int64_t holder_school_id;
+  /* the class joined is at or over 大班额 (xj_class_size_admit) */
+  struct xj_cs_warn class_size;
   /* suspected duplicates that were flagged */
   unsigned ndups;
   struct {
@@ -68,10 +71,13 @@ enum xj_err xj_student_edit_check (const struct xj_student *before,
    of the same school and grade, with a "move_class" event naming both
    classes and @reason, and an audit entry.  Only an enrolled or
    suspended record moves; XJ_E_MOVE_CLASS_GRADE for a class of another
-   school or grade, XJ_E_MOVE_CLASS_SAME for its own class. */
+   school or grade, XJ_E_MOVE_CLASS_SAME for its own class.  A target
+   class at 大班额 afterwards fills @w (may be NULL) or, where the county
+   refuses such moves, XJ_E_CLASS_OVERSIZED (xj_class_size_admit). */
 enum xj_err xj_student_move_class (struct xj_db *db, int64_t id,
                                    int64_t expect_version, int64_t class_id,
                                    const char *reason,
-                                   const struct xj_actor *a);
+                                   const struct xj_actor *a,
+                                   struct xj_cs_warn *w);
 
 #endif

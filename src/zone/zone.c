@@ -591,15 +591,17 @@ static enum xj_err
 confirm_one (struct xj_db *db, const struct xj_actor *a,
              const struct xj_intake_confirm *c, const struct xj_zs_waiting *w,
              struct kl *k, const char *at, struct xj_verrs *errs,
-             json_t *refused)
+             json_t *refused, json_t *warned)
 {
+  struct xj_cs_warn cw;
   size_t ki = c->nclasses ? pick_class (k, c->nclasses, w->gender, c->balance)
                           : 0;
   struct xj_progress_move m = {
     .kind = XJ_PG_PROMOTE, .student_id = w->student,
     .to_school = c->school_id, .class_id = c->nclasses ? k[ki].id : 0,
     .grade = "21", .reason = w->reason, .route = w->route,
-    .out_of_zone = 0 == strcmp (w->route, "moved"), .errs = errs };
+    .out_of_zone = 0 == strcmp (w->route, "moved"), .errs = errs,
+    .class_size = &cw };
   enum xj_err e;
 
   /* xj_zs_waiting lists only records still waiting as primary
@@ -613,6 +615,13 @@ confirm_one (struct xj_db *db, const struct xj_actor *a,
         "field", errs->e[0].field, "code", xj_err_code (errs->e[0].code),
         "message", errs->e[0].detail));
       return XJ_E_OK;
+    }
+  if (XJ_E_OK == e && cw.set)
+    {
+      json_t *j = xj_cs_warn_json (&cw);
+
+      json_object_set_new (j, "student_id", json_integer (w->student));
+      json_array_append_new (warned, j);
     }
   if (XJ_E_OK == e)
     e = xj_zs_item_confirm (db, w->alloc, w->student, at);
@@ -631,6 +640,7 @@ xj_intake_confirm (struct xj_db *db, const struct xj_actor *a,
   struct waits ws = { 0 };
   struct kl *k = xj_calloc (c->nclasses + 1, sizeof *k);
   json_t *jk = json_array (), *refused = json_array ();
+  json_t *warned = json_array ();
   struct xj_verrs *errs = xj_calloc (1, sizeof *errs);
   int64_t done = 0;
   char at[32];
@@ -645,7 +655,7 @@ xj_intake_confirm (struct xj_db *db, const struct xj_actor *a,
       {
         size_t before = json_array_size (refused);
 
-        e = confirm_one (db, a, c, &ws.v[i], k, at, errs, refused);
+        e = confirm_one (db, a, c, &ws.v[i], k, at, errs, refused, warned);
         done += json_array_size (refused) == before;
       }
   for (size_t i = 0; i < c->nclasses; i++)
@@ -654,8 +664,10 @@ xj_intake_confirm (struct xj_db *db, const struct xj_actor *a,
                                           (json_int_t) k[i].n, "girls",
                                           (json_int_t) k[i].girls));
   if (XJ_E_OK == e)
-    *out = json_pack ("{s:I, s:O, s:O}", "confirmed", (json_int_t) done,
-                      "classes", jk, "refused", refused);
+    *out = json_pack ("{s:I, s:O, s:O, s:O}", "confirmed", (json_int_t) done,
+                      "classes", jk, "refused", refused,
+                      "class_size_warnings", warned);
+  json_decref (warned);
   json_decref (jk);
   json_decref (refused);
   free (errs);

@@ -109,7 +109,7 @@ approve_txn (struct xj_db *db, void *cls)
   struct act *a = cls;
 
   return xj_change_act (db, a->u, &actor, a->id, a->version, XJ_CA_APPROVE,
-                        "同意", NULL);
+                        "同意", NULL, NULL);
 }
 
 struct create {

@@ -258,6 +258,13 @@ export const actOnDropoutCase = (id, action, body) => request('POST', doPath(id,
 export const dropoutSweep = () => request('POST', '/dropout/sweep', { body: {} })
 export const dropoutLedger = (query) => request('GET', '/dropout/ledger', { query })
 export const dropoutReportUrl = (query) => apiUrl('/dropout/report.xlsx', query)
+// ---- class sizes (班额) ----
+/** query {school_id? | county?}: every school's classes banded */
+export const getClassSizes = (query) => request('GET', '/class-sizes', { query })
+export const getClassSizeTrend = (query) => request('GET', '/class-sizes/trend', { query })
+export const classSizesExportUrl = (query) => BASE + '/class-sizes/export' + buildQuery(query)
+export const getClassSizeSettings = (query) => request('GET', '/class-sizes/settings', { query })
+export const patchClassSizeSettings = (query, body) => request('PATCH', '/class-sizes/settings', { query, body })
 
 // ---- 升学, re-entry, zones, the 小升初 allocation and intake ----
 /** body: {id_no | registry_no, school_id?, grade?, class_id?, reason?}: 201 applied / 202 request */

@@ -1,5 +1,5 @@
 import { createRouter, createWebHashHistory } from 'vue-router'
-import { session, loadSession, canListSchools, canRegister, canImport, isAdmin, canChanges, canTransferIn, canYearEnd, canZones, canIntake, canManageUsers, canReviewDuplicates } from './session.js'
+import { session, loadSession, canListSchools, canRegister, canImport, isAdmin, canChanges, canTransferIn, canYearEnd, canZones, canIntake, canManageUsers, canReviewDuplicates, canClassSizes } from './session.js'
 
 const routes = [
   { path: '/login', name: 'login', component: () => import('./views/Login.vue'), meta: { public: true } },
@@ -30,6 +30,7 @@ const routes = [
       { path: 'dropout/ledger', name: 'dropout-ledger', component: () => import('./views/DropoutLedger.vue'), meta: { allow: canChanges } },
       { path: 'dropout/:id', name: 'dropout-case', component: () => import('./views/DropoutCase.vue'), meta: { allow: canChanges } },
       { path: 'attendance', name: 'attendance', component: () => import('./views/Attendance.vue') },
+      { path: 'class-sizes', name: 'class-sizes', component: () => import('./views/ClassSizes.vue'), meta: { allow: canClassSizes } },
       { path: 'suspensions', name: 'suspensions', component: () => import('./views/Suspensions.vue'), meta: { allow: canChanges } },
       { path: 'users', name: 'users', component: () => import('./views/UserAdmin.vue'), meta: { allow: canManageUsers } }
     ]

@@ -69,6 +69,7 @@ export function scopeName(u) {
 }
 /** Registry changes: queues, review (class teachers have no access). */
 export const canChanges = (u) => isAdmin(u) || isBureau(u) || isRegistrar(u)
+export const canClassSizes = canChanges
 /** 转入申请: the receiving school's registrar. */
 export const canTransferIn = (u) => isRegistrar(u) && !!u.school_id
 /** 学年升级: registrars (own school), bureau users (their region), administrators. */

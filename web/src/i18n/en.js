@@ -11,7 +11,7 @@ export default {
   },
   lang: { zh: '中文', en: 'English', switch: 'Language' },
   role: { admin: 'Administrator', bureau: 'Education bureau', registrar: 'Registrar', teacher: 'Class teacher' },
-  nav: { zones: 'Feeders and zones', allocation: 'Allocation', intake: 'Incoming', settings: 'Change settings', sysSettings: 'System settings', suspensions: 'Suspension follow-up', todo: 'To-do', transferIn: 'Transfer in', yearEnd: 'Year-end', home: 'Overview', schools: 'Schools', mySchool: 'My school', students: 'Students', register: 'Register', import: 'Import', audit: 'Audit log', users: 'Users', duplicates: 'Duplicates', codes: 'Code tables', dropout: 'Dropout cases', dropoutLedger: 'Dropout ledger', attendance: 'Attendance' },
+  nav: { zones: 'Feeders and zones', allocation: 'Allocation', intake: 'Incoming', settings: 'Change settings', sysSettings: 'System settings', suspensions: 'Suspension follow-up', todo: 'To-do', transferIn: 'Transfer in', yearEnd: 'Year-end', home: 'Overview', schools: 'Schools', mySchool: 'My school', students: 'Students', register: 'Register', import: 'Import', audit: 'Audit log', users: 'Users', duplicates: 'Duplicates', codes: 'Code tables', dropout: 'Dropout cases', dropoutLedger: 'Dropout ledger', attendance: 'Attendance', classSizes: 'Class sizes' },
   att: {
     title: 'Attendance', klass: 'Class', school: 'School', student: 'Student', registryNo: 'Registry no.', prevWeek: 'Previous week', nextWeek: 'Next week',
     save: 'Save', saved: 'Saved, {n} changes', help: 'Click a cell to cycle sick → personal → unexcused → present; keyboard: arrows move, 1/2/3 (or s/p/u) set sick/personal/unexcused (full day), h switches full/morning/afternoon, 0 or Delete marks present. Save sends everything at once, all or nothing.',
@@ -294,6 +294,16 @@ export default {
     from: 'From', to: 'To', onRoll: 'On the roll', suspected: 'Suspected', dropouts: 'Dropouts', returned: 'Returned', closedOther: 'Closed otherwise',
     retention: 'Retention', target: 'Target {n}%', total: 'Total', monthly: 'Monthly school report', quarterly: 'Quarterly county review', month: 'Month', quarter: 'Quarter', county: 'County code',
     download: 'Download XLSX', studentLink: 'Student record'
+  },
+  cs: {
+    title: 'Class sizes', intro: 'Every class of this school year banded by its enrolled students; the figures at past term starts come from the record history as of that day and never change afterwards.',
+    schools: 'Schools', classes: 'Classes', largeShare: 'Share of 大班额', moves: 'Moves into 大班额 this year', export: 'Export Excel',
+    trend: 'Bands at each term start', asOf: 'As of', term: 'Term', termN: 'Term {n}', filter: 'Filter by school name or code',
+    grade: 'Grade', klass: 'Class', size: 'Enrolled', bandCol: 'Band', standard: 'Standard', noClasses: 'No classes this school year',
+    settingsCounty: 'Bands of county {c}', settingsGlobal: 'Global bands', saved: 'Class-size settings saved',
+    band: { normal: 'Normal', large_ish: 'Somewhat large', large: 'Large (大班额)', super: 'Super-large' },
+    set: { largeish_from: 'Somewhat large from', large_from: 'Large from', super_from: 'Super-large from', std_primary: 'Primary standard', std_junior: 'Junior standard', std_senior: 'Senior standard', refuse_into_oversized: 'Refuse moves into classes at 大班额' },
+    warn: 'Class {klass} has {size} students after this, {band} (standard {std})'
   },
   susp: {
     title: 'Suspensions overdue', intro: 'Students whose suspension has ended without resumption: follow up (resume, renew or another change).',

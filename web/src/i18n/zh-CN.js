@@ -11,7 +11,7 @@ export default {
   },
   lang: { zh: '中文', en: 'English', switch: '语言' },
   role: { admin: '系统管理员', bureau: '教育局', registrar: '学籍管理员', teacher: '班主任' },
-  nav: { zones: '对口与学区', allocation: '小升初分配', intake: '新生名单', settings: '变动设置', sysSettings: '系统设置', suspensions: '休学跟进', todo: '待办', transferIn: '转入申请', yearEnd: '学年升级', home: '概览', schools: '学校', mySchool: '本校', students: '学生', register: '新生注册', import: '批量导入', audit: '审计日志', users: '用户管理', duplicates: '重复学籍审核', codes: '代码表', dropout: '控辍保学', dropoutLedger: '控辍保学台账', attendance: '考勤' },
+  nav: { zones: '对口与学区', allocation: '小升初分配', intake: '新生名单', settings: '变动设置', sysSettings: '系统设置', suspensions: '休学跟进', todo: '待办', transferIn: '转入申请', yearEnd: '学年升级', home: '概览', schools: '学校', mySchool: '本校', students: '学生', register: '新生注册', import: '批量导入', audit: '审计日志', users: '用户管理', duplicates: '重复学籍审核', codes: '代码表', dropout: '控辍保学', dropoutLedger: '控辍保学台账', attendance: '考勤', classSizes: '班额' },
   att: {
     title: '考勤', klass: '班级', school: '学校', student: '学生', registryNo: '学籍号', prevWeek: '上一周', nextWeek: '下一周',
     save: '保存', saved: '已保存，{n} 处变更', help: '点击单元格切换 病假→事假→旷课→出勤；键盘：方向键移动，1/2/3（或 s/p/u）设为病假/事假/旷课（全天），h 切换全天/上午/下午，0 或 Delete 设为出勤。保存时一次提交，全部成功或全部不保存。',
@@ -275,6 +275,16 @@ export default {
     from: '起', to: '止', onRoll: '义务教育在籍', suspected: '疑似辍学', dropouts: '辍学', returned: '本期返校销号', closedOther: '本期其他办结',
     retention: '巩固率', target: '目标 {n}%', total: '合计', monthly: '学校月报', quarterly: '县区季度复核', month: '月份', quarter: '季度', county: '县区代码',
     download: '下载 XLSX', studentLink: '学生档案'
+  },
+  cs: {
+    title: '班额', intro: '本学年每个班级按在读人数分档（正常、偏大班额、大班额、超大班额）；学期初的分档按当日学籍计算，之后的变动不改变历史数字。',
+    schools: '学校数', classes: '班级数', largeShare: '大班额占比', moves: '本学年调入大班额', export: '导出Excel',
+    trend: '各学期初班额分档', asOf: '统计日', term: '学期', termN: '第{n}学期', filter: '按学校名称或标识码筛选',
+    grade: '年级', klass: '班级', size: '在读人数', bandCol: '班额', standard: '标准班额', noClasses: '本学年没有班级',
+    settingsCounty: '本县班额设置（{c}）', settingsGlobal: '全局班额设置', saved: '班额设置已保存',
+    band: { normal: '正常班额', large_ish: '偏大班额', large: '大班额', super: '超大班额' },
+    set: { largeish_from: '偏大班额起', large_from: '大班额起', super_from: '超大班额起', std_primary: '小学标准', std_junior: '初中标准', std_senior: '高中标准', refuse_into_oversized: '禁止调入已达大班额的班级' },
+    warn: '班级{klass}编入后共{size}人，属{band}（标准班额{std}人）'
   },
   susp: {
     title: '休学到期未复学', intro: '休学期满仍未办理复学的学生，请及时跟进（复学、续休或其他变动）。',
