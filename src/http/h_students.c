@@ -967,6 +967,15 @@ event_cb (void *cls, const struct xj_student_event *ev)
                     *ev->actor_name ? ev->actor_name : ev->actor, "before",
                     before ? before : json_null (), "after",
                     after ? after : json_null ()));
+  if (ev->from_no[0])
+    {
+      char m[48];
+
+      /* an event of a record merged into this one, by its number */
+      xj_mask (XJ_MASK_REGISTRY_NO, ev->from_no, m, sizeof m);
+      json_object_set_new (json_array_get (cls, json_array_size (cls) - 1),
+                           "from_registry_no", json_string (m));
+    }
 }
 
 enum xj_err

@@ -145,6 +145,29 @@ enum xj_err xj_dup_review (struct xj_db *db, const struct xj_user *u,
                            const char *reason, int64_t *change_id,
                            const char **field);
 
+/* ---- merge (dup_merge.c) ---- */
+
+/* Merge: the bureau confirmed that the two records of open flag
+   @flag_id are one person and keeps @survivor_id (one of the pair; it
+   keeps its number).  The other record is not rewritten: it becomes
+   注销 with reason 合并 and a "merge" event naming the survivor, and a
+   student_merges row links it to the survivor, whose timeline and
+   former numbers then include the merged record's (history, changes,
+   graduations and numbers stay where they were written).  When both are
+   在读 at different schools @keep_school_id (one of their schools) must
+   say which school keeps the student (else XJ_E_MERGE_SCHOOL): if it is
+   the merged record's school, or if only the merged record is 在读/休学,
+   the survivor takes over that enrolment (school, class, grade, status)
+   with its "merge" event showing before and after.  Audit
+   "duplicate.merge".  *field names a refused key. */
+struct xj_dup_merge_req {
+  int64_t flag_id, survivor_id, keep_school_id;
+  const char *reason;
+};
+enum xj_err xj_dup_merge (struct xj_db *db, const struct xj_actor *a,
+                          const struct xj_dup_merge_req *m,
+                          const char **field);
+
 /* ---- store (identity_store.c) ---- */
 
 /* The setting "dup_guardian_max" (settings table; default 8, 1..1000):
@@ -193,6 +216,16 @@ typedef void (*xj_identity_warn_cb) (void *cls, const char *field,
                                      const char *code, const char *detail);
 enum xj_err xj_identity_warnings (struct xj_db *db, int64_t student_id,
                                   xj_identity_warn_cb cb, void *cls);
+
+/* Link merged record @merged_id (number @merged_no) to @survivor_id.
+   XJ_E_MERGE_DONE if it was merged before. */
+enum xj_err xj_identity_merge_add (struct xj_db *db, int64_t merged_id,
+                                   int64_t survivor_id, const char *merged_no,
+                                   int64_t flag_id, const char *reason,
+                                   const char *by);
+/* The record @id was merged into (*survivor_id 0: none). */
+enum xj_err xj_identity_merged_into (struct xj_db *db, int64_t id,
+                                     int64_t *survivor_id);
 
 /* One suspected-duplicate pair. */
 struct xj_dup_flag {

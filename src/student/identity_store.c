@@ -540,3 +540,42 @@ xj_identity_county_data (struct xj_db *db, const char *county,
 
   return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
 }
+
+/* ---- merges ---- */
+
+XJ_DB_STMT (st_id_merge_add,
+            "INSERT INTO student_merges (merged_id, survivor_id, merged_no,"
+            " flag_id, reason, merged_by, merged_at)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7)")
+XJ_DB_STMT (st_id_merged_into,
+            "SELECT survivor_id FROM student_merges WHERE merged_id = $1")
+
+enum xj_err
+xj_identity_merge_add (struct xj_db *db, int64_t merged_id,
+                       int64_t survivor_id, const char *merged_no,
+                       int64_t flag_id, const char *reason, const char *by)
+{
+  char at[32];
+  enum xj_qs qs;
+
+  xj_now_iso (at);
+  qs = xj_db_q (db, &st_id_merge_add,
+                XJ_DB_PARAMS (XJ_DB_I (merged_id), XJ_DB_I (survivor_id),
+                              XJ_DB_S (merged_no), XJ_DB_I (flag_id),
+                              XJ_DB_S (reason), XJ_DB_S (by), XJ_DB_S (at)),
+                NULL, NULL);
+  if (XJ_QS_UNIQUE == qs)
+    return XJ_E_MERGE_DONE;
+  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}
+
+enum xj_err
+xj_identity_merged_into (struct xj_db *db, int64_t id, int64_t *survivor_id)
+{
+  enum xj_qs qs;
+
+  *survivor_id = 0;
+  qs = xj_db_q (db, &st_id_merged_into, XJ_DB_PARAMS (XJ_DB_I (id)),
+                &int_cb, survivor_id);
+  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}

@@ -61,14 +61,29 @@ XJ_DB_STMT (st_stu_place,
 XJ_DB_STMT (st_stu_alias_add,
             "INSERT INTO student_aliases (registry_no, student_id, created_at)"
             " VALUES ($1, $2, $3)")
+/* a record's former numbers: its own aliases, and the number and aliases
+   of every record merged into it (student_merges) */
 XJ_DB_STMT (st_stu_aliases,
-            "SELECT registry_no FROM student_aliases WHERE student_id = $1"
-            " ORDER BY created_at")
+            "SELECT registry_no FROM ("
+            " SELECT registry_no, created_at AS at FROM student_aliases"
+            " WHERE student_id = $1"
+            " UNION ALL SELECT merged_no, merged_at FROM student_merges"
+            " WHERE survivor_id = $1"
+            " UNION ALL SELECT a.registry_no, a.created_at FROM student_aliases a"
+            " JOIN student_merges m ON m.merged_id = a.student_id"
+            " WHERE m.survivor_id = $1) AS x ORDER BY at")
+/* the timeline: the record's events and those of the records merged into
+   it, each of these marked with the merged record's number */
 XJ_DB_STMT (st_stu_events,
             "SELECT e.id, e.kind, e.at, e.actor, coalesce(e.before, ''),"
-            " coalesce(e.after, ''), coalesce(u.display_name, '')"
+            " coalesce(e.after, ''), coalesce(u.display_name, ''),"
+            " coalesce(m.merged_no, '')"
             " FROM student_events e LEFT JOIN users u ON u.id = e.actor_id"
-            " WHERE e.student_id = $1 ORDER BY e.id")
+            " LEFT JOIN student_merges m ON m.merged_id = e.student_id"
+            " AND m.survivor_id = $1"
+            " WHERE e.student_id = $1 OR e.student_id IN"
+            " (SELECT merged_id FROM student_merges WHERE survivor_id = $1)"
+            " ORDER BY e.at, e.id")
 
 /* ---- the list: one set of statements per "shape" ----
 
@@ -744,6 +759,7 @@ ev_row (void *cls, const struct xj_db_row *r)
     .before = xj_db_text (r, 4),
     .after = xj_db_text (r, 5),
     .actor_name = xj_db_text (r, 6),
+    .from_no = xj_db_text (r, 7),
   };
 
   c->cb (c->cls, &ev);

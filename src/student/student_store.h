@@ -179,6 +179,8 @@ struct xj_student_event {
   int64_t id;
   const char *kind, *at, *actor, *before, *after;
   const char *actor_name; /* the user's display name; "" if none */
+  const char *from_no;    /* "" or the number of the merged record whose
+                             event this is (student_merges) */
 };
 typedef void (*xj_event_cb) (void *cls, const struct xj_student_event *ev);
 enum xj_err xj_student_events (struct xj_db *db, int64_t id, xj_event_cb cb,
