@@ -464,6 +464,7 @@ struct run {
   bool xlsx;
   int today;
   int school_year;
+  int guardian_max;       /* the setting dup_guardian_max, read once */
   int64_t year_id;
   char at[32];
   size_t nfields;
@@ -1033,6 +1034,7 @@ stage2 (struct run *r, struct rec *x)
                             : "学校标识码";
   bool already = false;
   bool suspect = false;
+  bool gflag;
   enum xj_err e;
   int col;
 
@@ -1247,6 +1249,9 @@ stage2 (struct run *r, struct rec *x)
   r->res->imported++;
   if (r->warns.n
       && XJ_E_OK != (e = xj_identity_set_warnings (r->db, s->id, &r->warns)))
+    return e;
+  if (XJ_E_OK != (e = xj_identity_guardian_rule (r->db, s, r->guardian_max,
+                                                 &gflag)))
     return e;
   if (x->dkhash)
     hset_add (&r->dupkeys, x->dkhash);
@@ -1801,6 +1806,15 @@ xj_import_run (struct xj_db *db, const struct xj_import_opts *o,
       r->today = y * 10000 + m * 100 + d;
     }
   r->school_year = xj_valid_school_year (r->today);
+  if (XJ_E_OK != xj_identity_guardian_max (db, &r->guardian_max))
+    r->guardian_max = 0; /* read again on each row */
+  /* the CLI imports without a server start: guardian_ids must be whole
+     before the rule counts in it */
+  if (XJ_E_OK != (e = xj_identity_guardian_backfill (db)))
+    {
+      free (r);
+      return e;
+    }
   xj_now_iso (r->at);
   while (xj_student_fields[r->nfields].key)
     r->nfields++;

@@ -80,6 +80,33 @@ enum xj_err xj_identity_admit (struct xj_db *db, const struct xj_student *s,
                                struct xj_identity_hits *out,
                                int64_t *holder_id, int64_t *holder_school);
 
+/* ---- one guardian, too many children ---- */
+
+/* The rule registration and import share after a record is stored: each
+   guardian ID number of @s held (guardian_ids) by more than @max enrolled
+   or suspended children (0 = the setting, xj_identity_guardian_max)
+   flags the pair (the first such child, @s) for the review queue, sets
+   s->dup_flag and stores a guardian_shared warning on that guardian's ID
+   field.  *flagged tells whether it did. */
+enum xj_err xj_identity_guardian_rule (struct xj_db *db, struct xj_student *s,
+                                       int max, bool *flagged);
+
+/* Replace the guardian ID numbers of @s in guardian_ids (@fresh: a new
+   record, none stored yet).  Every insert and full update of a record
+   calls it (student_store.c, the import's insert). */
+enum xj_err xj_identity_guardians_put (struct xj_db *db,
+                                       const struct xj_student *s, bool fresh);
+
+/* Fill guardian_ids from the records stored before it existed (migration
+   0018 leaves the row 'guardian_ids' in `backfills`); a no-op once done.
+   Runs its own write transaction; the server calls it at start. */
+enum xj_err xj_identity_guardian_backfill (struct xj_db *db);
+
+/* How many enrolled or suspended children hold guardian ID @id_no, and
+   the first of them (by id). */
+enum xj_err xj_identity_guardian_count (struct xj_db *db, const char *id_no,
+                                        int64_t *n, int64_t *first);
+
 /* ---- the county-wide scan ---- */
 
 struct xj_identity_scan_result {

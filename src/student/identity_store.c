@@ -9,6 +9,7 @@
 
 #include "core/util.h"
 #include "student/identity.h"
+#include "student/student_json.h"
 #include "student/student_store_sql.h"
 
 XJ_DB_STMT (st_id_lseq,
@@ -578,4 +579,126 @@ xj_identity_merged_into (struct xj_db *db, int64_t id, int64_t *survivor_id)
   qs = xj_db_q (db, &st_id_merged_into, XJ_DB_PARAMS (XJ_DB_I (id)),
                 &int_cb, survivor_id);
   return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}
+
+/* ---- guardian ID numbers ---- */
+
+XJ_DB_STMT (st_id_gid_del, "DELETE FROM guardian_ids WHERE student_id = $1")
+XJ_DB_STMT (st_id_gid_add,
+            "INSERT INTO guardian_ids (student_id, id_no) VALUES ($1, $2)"
+            " ON CONFLICT (student_id, id_no) DO NOTHING")
+XJ_DB_STMT (st_id_gid_count,
+            "SELECT count(*), coalesce(min(g.student_id), 0)"
+            " FROM guardian_ids g JOIN students st ON st.id = g.student_id"
+            " WHERE g.id_no = $1 AND st.status IN ('enrolled', 'suspended')")
+XJ_DB_STMT (st_id_backfill_pending,
+            "SELECT 1 FROM backfills WHERE name = 'guardian_ids'")
+XJ_DB_STMT (st_id_backfill_done,
+            "DELETE FROM backfills WHERE name = 'guardian_ids'")
+XJ_DB_STMT (st_id_backfill_batch,
+            "SELECT id, data FROM students WHERE id > $1 ORDER BY id LIMIT 500")
+
+enum xj_err
+xj_identity_guardians_put (struct xj_db *db, const struct xj_student *s,
+                           bool fresh)
+{
+  enum xj_qs qs = XJ_QS_NONE;
+
+  if (! fresh)
+    qs = xj_db_q (db, &st_id_gid_del, XJ_DB_PARAMS (XJ_DB_I (s->id)), NULL,
+                  NULL);
+  for (int i = 0; i < XJ_GUARDIANS && qs >= 0; i++)
+    if (s->guardians[i].id_no[0])
+      qs = xj_db_q (db, &st_id_gid_add,
+                    XJ_DB_PARAMS (XJ_DB_I (s->id),
+                                  XJ_DB_S (s->guardians[i].id_no)),
+                    NULL, NULL);
+  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}
+
+static int
+count_first_cb (void *cls, const struct xj_db_row *r)
+{
+  int64_t *v = cls;
+
+  v[0] = xj_db_int (r, 0);
+  v[1] = xj_db_int (r, 1);
+  return 1;
+}
+
+enum xj_err
+xj_identity_guardian_count (struct xj_db *db, const char *id_no, int64_t *n,
+                            int64_t *first)
+{
+  int64_t v[2] = { 0, 0 };
+  enum xj_qs qs = xj_db_q (db, &st_id_gid_count,
+                           XJ_DB_PARAMS (XJ_DB_S (id_no)), &count_first_cb, v);
+
+  *n = v[0];
+  *first = v[1];
+  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}
+
+/* One batch of the backfill: the guardian IDs of up to 500 records after
+   *last, read first and written after (no write inside a read). */
+struct bf_batch {
+  struct xj_student *v;
+  size_t n;
+  int64_t last;
+};
+
+static int
+bf_row (void *cls, const struct xj_db_row *r)
+{
+  struct bf_batch *b = cls;
+  struct xj_student *s = &b->v[b->n];
+
+  b->last = xj_db_int (r, 0);
+  xj_student_init (s);
+  if (XJ_E_OK != xj_student_data_load (s, xj_db_blob (r, 1),
+                                       xj_db_bytes (r, 1)))
+    return 0;
+  s->id = b->last;
+  b->n++;
+  return 0;
+}
+
+static enum xj_err
+backfill_txn (struct xj_db *db, void *cls)
+{
+  struct bf_batch *b = cls;
+  int64_t one = 0;
+  enum xj_qs qs = xj_db_q (db, &st_id_backfill_pending, XJ_DB_NOPARAMS,
+                           &int_cb, &one);
+  enum xj_err e = XJ_E_OK;
+
+  if (qs <= 0)
+    return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+  b->last = 0;
+  do
+    {
+      b->n = 0;
+      qs = xj_db_q (db, &st_id_backfill_batch,
+                    XJ_DB_PARAMS (XJ_DB_I (b->last)), &bf_row, b);
+      if (qs < 0)
+        return xj_db_qs_err (qs);
+      for (size_t i = 0; i < b->n && XJ_E_OK == e; i++)
+        e = xj_identity_guardians_put (db, &b->v[i], true);
+    }
+  while (XJ_E_OK == e && XJ_QS_NONE != qs);
+  if (XJ_E_OK != e)
+    return e;
+  qs = xj_db_q (db, &st_id_backfill_done, XJ_DB_NOPARAMS, NULL, NULL);
+  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}
+
+enum xj_err
+xj_identity_guardian_backfill (struct xj_db *db)
+{
+  struct bf_batch b = { .v = xj_calloc (500, sizeof (struct xj_student)) };
+  enum xj_err e = xj_db_txn_run (db, "guardian_backfill", true, &backfill_txn,
+                                 &b);
+
+  free (b.v);
+  return e;
 }

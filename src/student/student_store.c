@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/util.h"
+#include "student/identity.h"
 #include "student/student_json.h"
 #include "student/student_store.h"
 #include "student/student_pack.h"
@@ -312,7 +313,9 @@ xj_student_insert (struct xj_db *db, struct xj_student *s,
   if (qs < 0)
     return xj_db_qs_err (qs);
   s->version = 1;
-  e = xj_student_add_event (db, s->id, a, kind, at_iso, NULL, NULL);
+  e = xj_identity_guardians_put (db, s, true);
+  if (XJ_E_OK == e)
+    e = xj_student_add_event (db, s->id, a, kind, at_iso, NULL, NULL);
   return e;
 }
 
@@ -557,6 +560,14 @@ store_update (struct xj_db *db, struct xj_student *s, int64_t old_version,
   if (XJ_QS_NONE == qs)
     return XJ_E_CONFLICT;
   s->version = old_version + 1;
+  /* a placement leaves the guardians as they were */
+  if (! place)
+    {
+      enum xj_err e = xj_identity_guardians_put (db, s, false);
+
+      if (XJ_E_OK != e)
+        return e;
+    }
   return xj_student_add_event (db, s->id, a, kind, at, before, after);
 }
 
