@@ -1248,7 +1248,7 @@ stage2 (struct run *r, struct rec *x)
   r->last_id = s->id;
   r->res->imported++;
   if (r->warns.n
-      && XJ_E_OK != (e = xj_identity_set_warnings (r->db, s->id, &r->warns)))
+      && XJ_E_OK != (e = xj_identity_set_warnings (r->db, s, &r->warns)))
     return e;
   if (XJ_E_OK != (e = xj_identity_guardian_rule (r->db, s, r->guardian_max,
                                                  &gflag)))

@@ -204,7 +204,8 @@ xj_identity_guardian_rule (struct xj_db *db, struct xj_student *s, int max,
   for (int i = 0; i < XJ_GUARDIANS && XJ_E_OK == e; i++)
     e = guardian_over (db, s, i, max, w, flagged);
   for (int i = 0; i < XJ_GUARDIANS && XJ_E_OK == e; i++)
-    e = xj_identity_put_warnings (db, s->id, w, i ? "g2_id_no" : "g1_id_no");
+    e = xj_identity_put_warnings (db, s->id, w, i ? "g2_id_no" : "g1_id_no",
+                                  s);
   free (w);
   return e;
 }

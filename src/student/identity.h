@@ -230,19 +230,56 @@ enum xj_err xj_identity_same_name_birth (struct xj_db *db, const char *name,
                                          const char *birth_date, int64_t self,
                                          int64_t *ids, size_t max, size_t *n);
 
-/* Replace the warnings of @student_id by @w (NULL or empty: none). */
-enum xj_err xj_identity_set_warnings (struct xj_db *db, int64_t student_id,
+/* Replace the warnings of stored record @s by @w (NULL or empty: none);
+   a warning the registrar confirmed stays confirmed while its field
+   holds the value confirmed (xj_identity_put_warnings). */
+enum xj_err xj_identity_set_warnings (struct xj_db *db,
+                                      const struct xj_student *s,
                                       const struct xj_verrs *w);
 /* The same for the warnings on @field only (NULL: every field); the
-   other fields' stored warnings stay.  The one writer of
-   student_warnings. */
+   other fields' stored warnings stay.  With @cur (the record as stored
+   now), each new warning whose field still holds the value of a
+   confirmation of the same field and code (warning_confirms) is stored
+   as confirmed; NULL (the field is moving, e.g. a grade change): every
+   warning is open again.  The one writer of student_warnings. */
 enum xj_err xj_identity_put_warnings (struct xj_db *db, int64_t student_id,
                                       const struct xj_verrs *w,
-                                      const char *field);
-typedef void (*xj_identity_warn_cb) (void *cls, const char *field,
-                                     const char *code, const char *detail);
+                                      const char *field,
+                                      const struct xj_student *cur);
+/* The value of @field (a JSON key of the record) as JSON text, the form
+   a confirmation keeps ("null" if unset).  Caller frees. */
+char *xj_identity_field_value (const struct xj_student *s, const char *field);
+/* Warning @warning_id of @student_id: its field, code and confirmation
+   (0 = open); XJ_E_NOT_FOUND if the record has none such. */
+enum xj_err xj_identity_warning_get (struct xj_db *db, int64_t student_id,
+                                     int64_t warning_id, char field[32],
+                                     char code[48], int64_t *confirm_id);
+/* Append the confirmation of warning @warning_id (field @value now) and
+   mark the warning; XJ_E_WARNING_CONFIRMED if it was marked already. */
+enum xj_err xj_identity_confirm_add (struct xj_db *db, int64_t student_id,
+                                     int64_t warning_id, const char *field,
+                                     const char *code, const char *value,
+                                     const char *reason, const char *by);
+struct xj_warning {
+  int64_t id;
+  const char *field, *code, *detail;
+  int64_t confirm_id;     /* 0 = open */
+  const char *confirmed_by, *confirmed_at, *reason;   /* "" when open */
+};
+typedef void (*xj_identity_warn_cb) (void *cls, const struct xj_warning *w);
 enum xj_err xj_identity_warnings (struct xj_db *db, int64_t student_id,
                                   xj_identity_warn_cb cb, void *cls);
+
+/* The registrar confirms warning @warning_id of record @student_id ("the
+   data is right") with @reason: a warning_confirms row holding the
+   field's value now, the warning marked confirmed, a "warning.confirm"
+   event and an audit entry.  XJ_E_NOT_FOUND if the record has no such
+   warning, XJ_E_WARNING_CONFIRMED if it is confirmed already. */
+enum xj_err xj_identity_warning_confirm (struct xj_db *db,
+                                         const struct xj_actor *a,
+                                         int64_t student_id,
+                                         int64_t warning_id,
+                                         const char *reason);
 
 /* Link merged record @merged_id (number @merged_no) to @survivor_id.
    XJ_E_MERGE_DONE if it was merged before. */

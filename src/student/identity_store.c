@@ -47,8 +47,31 @@ XJ_DB_STMT (st_id_warn_add,
             "INSERT INTO student_warnings (student_id, field, code, detail,"
             " created_at) VALUES ($1, $2, $3, $4, $5)")
 XJ_DB_STMT (st_id_warn_get,
-            "SELECT field, code, detail FROM student_warnings"
-            " WHERE student_id = $1 ORDER BY id")
+            "SELECT w.id, w.field, w.code, w.detail,"
+            " coalesce(w.confirm_id, 0), coalesce(c.confirmed_by, ''),"
+            " coalesce(c.confirmed_at, ''), coalesce(c.reason, '')"
+            " FROM student_warnings w"
+            " LEFT JOIN warning_confirms c ON c.id = w.confirm_id"
+            " WHERE w.student_id = $1 ORDER BY w.id")
+XJ_DB_STMT (st_id_warn_one,
+            "SELECT field, code, coalesce(confirm_id, 0) FROM student_warnings"
+            " WHERE id = $1 AND student_id = $2")
+XJ_DB_STMT (st_id_confirm_add,
+            "INSERT INTO warning_confirms (student_id, field, code, value,"
+            " reason, confirmed_by, confirmed_at)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
+XJ_DB_STMT (st_id_warn_mark_one,
+            "UPDATE student_warnings SET confirm_id = $2"
+            " WHERE id = $1 AND confirm_id IS NULL")
+/* the newest confirmation first: it is the one a new warning carries */
+XJ_DB_STMT (st_id_warn_mark,
+            "UPDATE student_warnings SET confirm_id = $4"
+            " WHERE student_id = $1 AND field = $2 AND code = $3"
+            " AND confirm_id IS NULL")
+XJ_DB_STMT (st_id_confirms,
+            "SELECT id, field, code, value FROM warning_confirms"
+            " WHERE student_id = $1 AND (CAST($2 AS TEXT) IS NULL OR field = $2)"
+            " ORDER BY id DESC")
 XJ_DB_STMT (st_id_flag_exists,
             "SELECT 1 FROM duplicate_flags WHERE state IN ('open', 'dismissed')"
             " AND"
@@ -264,9 +287,121 @@ xj_identity_same_name_birth (struct xj_db *db, const char *name,
   return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
 }
 
+/* Confirmations of @student_id (on @field, NULL = any), newest first. */
+struct confirms {
+  struct {
+    int64_t id;
+    char field[32], code[48];
+    char *value;
+  } v[32];
+  size_t n;
+};
+
+static int
+confirm_row (void *cls, const struct xj_db_row *r)
+{
+  struct confirms *c = cls;
+
+  if (c->n >= sizeof c->v / sizeof c->v[0])
+    return 1;
+  c->v[c->n].id = xj_db_int (r, 0);
+  xj_strlcpy (c->v[c->n].field, xj_db_text (r, 1), sizeof c->v[0].field);
+  xj_strlcpy (c->v[c->n].code, xj_db_text (r, 2), sizeof c->v[0].code);
+  c->v[c->n].value = xj_strdup (xj_db_text (r, 3));
+  c->n++;
+  return 0;
+}
+
+/* The new warnings of @cur whose field still holds a confirmed value
+   carry that confirmation. */
+static enum xj_err
+carry_confirms (struct xj_db *db, const struct xj_student *cur,
+                const char *field)
+{
+  struct confirms c = { .n = 0 };
+  enum xj_qs qs = xj_db_q (db, &st_id_confirms,
+                           XJ_DB_PARAMS (XJ_DB_I (cur->id), XJ_DB_S (field)),
+                           &confirm_row, &c);
+
+  for (size_t i = 0; i < c.n && qs >= 0; i++)
+    {
+      char *now = xj_identity_field_value (cur, c.v[i].field);
+
+      if (0 == strcmp (now, c.v[i].value))
+        qs = xj_db_q (db, &st_id_warn_mark,
+                      XJ_DB_PARAMS (XJ_DB_I (cur->id), XJ_DB_S (c.v[i].field),
+                                    XJ_DB_S (c.v[i].code),
+                                    XJ_DB_I (c.v[i].id)),
+                      NULL, NULL);
+      free (now);
+    }
+  for (size_t i = 0; i < c.n; i++)
+    free (c.v[i].value);
+  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}
+
+struct warn_one {
+  char *field, *code;
+  int64_t confirm_id;
+};
+
+static int
+warn_one_row (void *cls, const struct xj_db_row *r)
+{
+  struct warn_one *w = cls;
+
+  xj_strlcpy (w->field, xj_db_text (r, 0), 32);
+  xj_strlcpy (w->code, xj_db_text (r, 1), 48);
+  w->confirm_id = xj_db_int (r, 2);
+  return 1;
+}
+
+enum xj_err
+xj_identity_warning_get (struct xj_db *db, int64_t student_id,
+                         int64_t warning_id, char field[32], char code[48],
+                         int64_t *confirm_id)
+{
+  struct warn_one w = { field, code, 0 };
+  enum xj_qs qs = xj_db_q (db, &st_id_warn_one,
+                           XJ_DB_PARAMS (XJ_DB_I (warning_id),
+                                         XJ_DB_I (student_id)),
+                           &warn_one_row, &w);
+
+  if (qs < 0)
+    return xj_db_qs_err (qs);
+  *confirm_id = w.confirm_id;
+  return XJ_QS_NONE == qs ? XJ_E_NOT_FOUND : XJ_E_OK;
+}
+
+enum xj_err
+xj_identity_confirm_add (struct xj_db *db, int64_t student_id,
+                         int64_t warning_id, const char *field,
+                         const char *code, const char *value,
+                         const char *reason, const char *by)
+{
+  char at[32];
+  int64_t cid = 0;
+  enum xj_qs qs;
+
+  xj_now_iso (at);
+  qs = xj_db_q (db, &st_id_confirm_add,
+                XJ_DB_PARAMS (XJ_DB_I (student_id), XJ_DB_S (field),
+                              XJ_DB_S (code), XJ_DB_S (value),
+                              XJ_DB_S (reason), XJ_DB_S (by), XJ_DB_S (at)),
+                &xj_db_int64_cb, &cid);
+  if (qs >= 0)
+    qs = xj_db_q (db, &st_id_warn_mark_one,
+                  XJ_DB_PARAMS (XJ_DB_I (warning_id), XJ_DB_I (cid)), NULL,
+                  NULL);
+  if (qs < 0)
+    return xj_db_qs_err (qs);
+  return XJ_QS_NONE == qs ? XJ_E_WARNING_CONFIRMED : XJ_E_OK;
+}
+
 enum xj_err
 xj_identity_put_warnings (struct xj_db *db, int64_t student_id,
-                          const struct xj_verrs *w, const char *field)
+                          const struct xj_verrs *w, const char *field,
+                          const struct xj_student *cur)
 {
   char at[32];
   enum xj_qs qs = xj_db_q (db, &st_id_warn_del,
@@ -289,14 +424,14 @@ xj_identity_put_warnings (struct xj_db *db, int64_t student_id,
       if (qs < 0)
         return xj_db_qs_err (qs);
     }
-  return XJ_E_OK;
+  return cur && w && w->n ? carry_confirms (db, cur, field) : XJ_E_OK;
 }
 
 enum xj_err
-xj_identity_set_warnings (struct xj_db *db, int64_t student_id,
+xj_identity_set_warnings (struct xj_db *db, const struct xj_student *s,
                           const struct xj_verrs *w)
 {
-  return xj_identity_put_warnings (db, student_id, w, NULL);
+  return xj_identity_put_warnings (db, s->id, w, NULL, s);
 }
 
 struct warn_ctx {
@@ -308,8 +443,18 @@ static int
 warn_row (void *cls, const struct xj_db_row *r)
 {
   struct warn_ctx *c = cls;
+  struct xj_warning w = {
+    .id = xj_db_int (r, 0),
+    .field = xj_db_text (r, 1),
+    .code = xj_db_text (r, 2),
+    .detail = xj_db_text (r, 3),
+    .confirm_id = xj_db_int (r, 4),
+    .confirmed_by = xj_db_text (r, 5),
+    .confirmed_at = xj_db_text (r, 6),
+    .reason = xj_db_text (r, 7),
+  };
 
-  c->cb (c->cls, xj_db_text (r, 0), xj_db_text (r, 1), xj_db_text (r, 2));
+  c->cb (c->cls, &w);
   return 0;
 }
 

@@ -91,7 +91,7 @@ xj_student_register (struct xj_db *db, struct xj_student *s,
   if (XJ_E_OK == e)
     e = flag_suspects (db, s, res);
   if (XJ_E_OK == e && warns && warns->n)
-    e = xj_identity_set_warnings (db, s->id, warns);
+    e = xj_identity_set_warnings (db, s, warns);
   if (XJ_E_OK == e)
     e = xj_identity_guardian_rule (db, s, 0, &gflag);
   if (XJ_E_OK != e)

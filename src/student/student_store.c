@@ -700,7 +700,7 @@ xj_student_list (struct xj_db *db, const char *scope_prefix,
   XJ_DB_S (scope_prefix), XJ_DB_I (scope_school), XJ_DB_I (scope_teacher),  \
     XJ_DB_I (f->school_id), XJ_DB_S (f->grade), XJ_DB_I (f->class_id),      \
     XJ_DB_S (f->status), XJ_DB_S (q), XJ_DB_S (f->number)
-#define FLAG_PARAMS XJ_DB_I (f->dup_flag), XJ_DB_I (f->warned ? 1 : 0)
+#define FLAG_PARAMS XJ_DB_I (f->dup_flag), XJ_DB_I (f->warned)
   qs = xj_db_q (db, list_count_stmt (shape, scope_school, scope_teacher, f, q),
                 XJ_DB_PARAMS (FILTER_PARAMS, XJ_DB_I (0), XJ_DB_I (0),
                               FLAG_PARAMS),

@@ -126,7 +126,9 @@ struct xj_student_filter {
                             (xj_student_number_parse), matched exactly */
   int dup_flag;          /* 0 = any, 1 = flagged as a suspected duplicate,
                             2 = not flagged */
-  bool warned;           /* only records with stored warnings */
+  int warned;            /* 0 = any, 1 = only records with a warning not
+                            confirmed (the registrar's to-do), 2 = with
+                            any stored warning */
   enum xj_student_sort sort;
   bool desc;
   int64_t limit, offset;
