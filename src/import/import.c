@@ -1808,13 +1808,6 @@ xj_import_run (struct xj_db *db, const struct xj_import_opts *o,
   r->school_year = xj_valid_school_year (r->today);
   if (XJ_E_OK != xj_identity_guardian_max (db, &r->guardian_max))
     r->guardian_max = 0; /* read again on each row */
-  /* the CLI imports without a server start: guardian_ids must be whole
-     before the rule counts in it */
-  if (XJ_E_OK != (e = xj_identity_guardian_backfill (db)))
-    {
-      free (r);
-      return e;
-    }
   xj_now_iso (r->at);
   while (xj_student_fields[r->nfields].key)
     r->nfields++;
