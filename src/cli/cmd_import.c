@@ -15,6 +15,7 @@
 #include "cli/cli.h"
 #include "core/util.h"
 #include "import/import.h"
+#include "student/identity.h"
 
 #define SHOW_ERRORS 10
 
@@ -164,6 +165,13 @@ xj_cmd_import (int argc, char **argv, const struct xj_cli *g)
   db = xj_cli_open_db ("import", g);
   if (NULL == db)
     return 1;
+  /* no server start may have filled guardian_ids yet (migration 0018):
+     the guardian rule counts in it */
+  if (XJ_E_OK != (e = xj_identity_guardian_backfill (db)))
+    {
+      xj_db_close (db);
+      return xj_cli_fail ("import", e, NULL);
+    }
   if (isatty (STDERR_FILENO))
     {
       pg.t0 = xj_mono_ms ();

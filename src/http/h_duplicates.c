@@ -200,6 +200,84 @@ xj_h_duplicate_dismiss (struct xj_req *r)
   return review (r, false);
 }
 
+/* ---- merge ---- */
+
+struct merge_ctx {
+  const struct xj_actor *a;
+  struct xj_dup_merge_req q;
+  const char *field;
+};
+
+static enum xj_err
+merge_txn (struct xj_db *db, void *cls)
+{
+  struct merge_ctx *c = cls;
+
+  return xj_dup_merge (db, c->a, &c->q, &c->field);
+}
+
+/* Both records of the flag must be in the caller's scope (a merge
+   changes both): otherwise the flag is "missing". */
+static enum xj_err
+merge_visible (struct xj_req *r, int64_t flag_id)
+{
+  struct xj_dup_flag f;
+  bool va = false, vb = false;
+  enum xj_err e = xj_identity_flag_get (r->db, flag_id, &f);
+
+  if (XJ_E_OK == e)
+    {
+      json_decref (side_json (r, f.student_id, &va));
+      json_decref (side_json (r, f.other_id, &vb));
+    }
+  if (XJ_E_NOT_FOUND == e || (XJ_E_OK == e && ! (va && vb)))
+    return xj_reply_err (r, XJ_E_NOT_FOUND, NULL, NULL);
+  return e;
+}
+
+enum xj_err
+xj_h_duplicate_merge (struct xj_req *r)
+{
+  struct merge_ctx c = { .a = &r->actor };
+  json_t *body = NULL;
+  json_error_t jerr;
+  json_int_t survivor = 0, keep = 0;
+  enum xj_err e;
+
+  if (XJ_E_OK != xj_req_path_id (r, 0, &c.q.flag_id))
+    return r->err;
+  if (XJ_E_OK != (e = xj_req_body_json (r, &body)))
+    return e;
+  if (0 != json_unpack_ex (body, &jerr, JSON_STRICT, "{s:s, s:I, s?I}",
+                           "reason", &c.q.reason, "survivor_id", &survivor,
+                           "keep_school_id", &keep))
+    {
+      e = xj_reply_err (r, XJ_E_BAD_TYPE, NULL, "%s", jerr.text);
+      goto out;
+    }
+  c.q.survivor_id = survivor;
+  c.q.keep_school_id = keep;
+  if ('\0' == c.q.reason[0] || strlen (c.q.reason) > REASON_MAX
+      || ! xj_utf8_valid (c.q.reason, strlen (c.q.reason)))
+    {
+      e = xj_reply_err (r, XJ_E_REQUIRED, "reason", "请填写合并理由");
+      goto out;
+    }
+  if (XJ_E_OK != (e = merge_visible (r, c.q.flag_id)))
+    goto out;
+  e = xj_db_txn_run (r->db, "duplicate_merge", true, &merge_txn, &c);
+  if (XJ_E_OK == e)
+    xj_reply_json (r, 200, json_pack ("{s:I, s:s, s:I}", "id",
+                                      (json_int_t) c.q.flag_id, "state",
+                                      "confirmed", "survivor_id",
+                                      (json_int_t) c.q.survivor_id));
+  else if (XJ_E_DB != e && XJ_E_DB_BUSY != e && XJ_E_INTERNAL != e)
+    e = xj_reply_err (r, e, c.field, NULL);
+out:
+  json_decref (body);
+  return e;
+}
+
 /* ---- the county-wide scan (a background job, dup_scan_job.c) ---- */
 
 static json_t *

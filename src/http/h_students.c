@@ -203,10 +203,17 @@ record_json (struct xj_req *r, const struct xj_student *s,
 }
 
 static void
-warn_cb (void *cls, const char *field, const char *code, const char *detail)
+warn_cb (void *cls, const struct xj_warning *w)
 {
-  json_array_append_new (cls, json_pack ("{s:s, s:s, s:s}", "field", field,
-                                         "code", code, "message", detail));
+  json_t *c = json_null ();
+
+  if (w->confirm_id)
+    c = json_pack ("{s:s, s:s, s:s}", "by", w->confirmed_by, "at",
+                   w->confirmed_at, "reason", w->reason);
+  json_array_append_new (cls, json_pack ("{s:I, s:s, s:s, s:s, s:o}", "id",
+                                         (json_int_t) w->id, "field",
+                                         w->field, "code", w->code, "message",
+                                         w->detail, "confirmed", c));
 }
 
 /* The warnings stored on the record (age for grade, fields that may
@@ -785,6 +792,67 @@ xj_h_student_move_class (struct xj_req *r)
   return e;
 }
 
+/* ---- confirming a warning ---- */
+
+struct wconf_ctx {
+  const struct xj_actor *a;
+  int64_t id, wid;
+  const char *reason;
+};
+
+static enum xj_err
+wconf_txn (struct xj_db *db, void *cls)
+{
+  struct wconf_ctx *c = cls;
+
+  return xj_identity_warning_confirm (db, c->a, c->id, c->wid, c->reason);
+}
+
+enum xj_err
+xj_h_student_warning_confirm (struct xj_req *r)
+{
+  struct wconf_ctx c = { .a = &r->actor };
+  struct xj_student *s;
+  struct xj_student_ctx ctx;
+  json_t *body = NULL;
+  json_error_t jerr;
+  enum xj_err e;
+
+  if (XJ_E_OK != xj_req_path_id (r, 0, &c.id)
+      || XJ_E_OK != xj_req_path_id (r, 1, &c.wid))
+    return r->err;
+  if (XJ_E_OK != (e = xj_req_body_json (r, &body)))
+    return e;
+  if (0 != json_unpack_ex (body, &jerr, JSON_STRICT, "{s:s}", "reason",
+                           &c.reason))
+    {
+      json_decref (body);
+      return xj_reply_err (r, XJ_E_BAD_TYPE, NULL, "%s", jerr.text);
+    }
+  if ('\0' == c.reason[0] || strlen (c.reason) > 500
+      || ! xj_utf8_valid (c.reason, strlen (c.reason)))
+    e = xj_reply_err (r, XJ_E_REQUIRED, "reason", "请填写确认理由");
+  s = xj_malloc (sizeof *s);
+  if (XJ_E_OK == e)
+    e = load_visible (r, c.id, s, &ctx);
+  /* the registrar of the record's school (or an administrator) */
+  if (XJ_E_OK == e
+      && ! xj_scope_school_write (&r->user, s->school_id, ctx.county_code))
+    e = xj_reply_err (r, XJ_E_NOT_FOUND, NULL, NULL);
+  if (XJ_E_OK == e)
+    {
+      e = xj_db_txn_run (r->db, "warning_confirm", true, &wconf_txn, &c);
+      if (XJ_E_OK == e)
+        xj_reply_json (r, 200, json_pack ("{s:o}", "warnings",
+                                          warnings_json (r, c.id)));
+      else if (XJ_E_DB != e && XJ_E_DB_BUSY != e && XJ_E_INTERNAL != e)
+        e = xj_reply_err (r, e, NULL, NULL);
+    }
+  free (s);
+  json_decref (body);
+  return e;
+}
+
 /* ---- events ---- */
 
 static void
@@ -800,6 +868,15 @@ event_cb (void *cls, const struct xj_student_event *ev)
                     *ev->actor_name ? ev->actor_name : ev->actor, "before",
                     before ? before : json_null (), "after",
                     after ? after : json_null ()));
+  if (ev->from_no[0])
+    {
+      char m[48];
+
+      /* an event of a record merged into this one, by its number */
+      xj_mask (XJ_MASK_REGISTRY_NO, ev->from_no, m, sizeof m);
+      json_object_set_new (json_array_get (cls, json_array_size (cls) - 1),
+                           "from_registry_no", json_string (m));
+    }
 }
 
 enum xj_err

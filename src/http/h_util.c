@@ -138,9 +138,10 @@ xj_req_student_filter (struct xj_req *r, struct xj_student_filter *f,
   v = xj_req_arg (r, "warned");
   if (v && *v)
     {
-      if (0 != strcmp (v, "0") && 0 != strcmp (v, "1"))
-        return xj_reply_err (r, XJ_E_BAD_PARAM, "warned", "应为0或1");
-      f->warned = '1' == v[0];
+      if (0 != strcmp (v, "0") && 0 != strcmp (v, "1")
+          && 0 != strcmp (v, "2"))
+        return xj_reply_err (r, XJ_E_BAD_PARAM, "warned", "应为0、1或2");
+      f->warned = v[0] - '0';
     }
   return parse_q (r, f, sq);
 }

@@ -101,6 +101,8 @@ enum xj_err xj_h_student_move_class (struct xj_req *r);
 enum xj_err xj_h_duplicates (struct xj_req *r);
 enum xj_err xj_h_duplicate_confirm (struct xj_req *r);
 enum xj_err xj_h_duplicate_dismiss (struct xj_req *r);
+enum xj_err xj_h_duplicate_merge (struct xj_req *r);
+enum xj_err xj_h_student_warning_confirm (struct xj_req *r);
 enum xj_err xj_h_duplicate_scan (struct xj_req *r);
 enum xj_err xj_h_duplicate_scan_get (struct xj_req *r);
 /* h_export.c */

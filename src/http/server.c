@@ -31,6 +31,7 @@
 #include "http/static.h"
 #include "export/export_job.h"
 #include "student/dup_scan_job.h"
+#include "student/identity.h"
 #include "import/import.h"
 #include "student/student_json.h"
 
@@ -967,6 +968,9 @@ xj_server_run (const struct xj_server_config *cfg)
   if (XJ_E_OK != e)
     return e;
   e = start_audit (probe);
+  /* records stored before guardian_ids existed (migration 0018) */
+  if (XJ_E_OK == e)
+    e = xj_identity_guardian_backfill (probe);
   xj_db_close (probe);
   if (XJ_E_OK != e)
     return e;

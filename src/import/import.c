@@ -464,6 +464,7 @@ struct run {
   bool xlsx;
   int today;
   int school_year;
+  int guardian_max;       /* the setting dup_guardian_max, read once */
   int64_t year_id;
   char at[32];
   size_t nfields;
@@ -1057,6 +1058,7 @@ stage2 (struct run *r, struct rec *x)
   bool already = false;
   bool suspect = false;
   struct xj_cs_warn cw;
+  bool gflag;
   enum xj_err e;
   int col;
 
@@ -1285,7 +1287,10 @@ stage2 (struct run *r, struct rec *x)
   if (s->class_id && XJ_E_OK != (e = class_size_done (r, x, &cw)))
     return e;
   if (r->warns.n
-      && XJ_E_OK != (e = xj_identity_set_warnings (r->db, s->id, &r->warns)))
+      && XJ_E_OK != (e = xj_identity_set_warnings (r->db, s, &r->warns)))
+    return e;
+  if (XJ_E_OK != (e = xj_identity_guardian_rule (r->db, s, r->guardian_max,
+                                                 &gflag)))
     return e;
   if (x->dkhash)
     hset_add (&r->dupkeys, x->dkhash);
@@ -1847,6 +1852,8 @@ xj_import_run (struct xj_db *db, const struct xj_import_opts *o,
       r->today = y * 10000 + m * 100 + d;
     }
   r->school_year = xj_valid_school_year (r->today);
+  if (XJ_E_OK != xj_identity_guardian_max (db, &r->guardian_max))
+    r->guardian_max = 0; /* read again on each row */
   xj_now_iso (r->at);
   while (xj_student_fields[r->nfields].key)
     r->nfields++;

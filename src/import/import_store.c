@@ -16,6 +16,7 @@
 #include <string.h>
 #include "core/util.h"
 #include "import/import_int.h"
+#include "student/identity.h"
 #include "student/student_json.h"
 #include "student/student_store.h"
 #include "validate/codes.h"
@@ -653,7 +654,7 @@ xj_istore_student_insert (struct xj_db *db, struct xj_student *s,
   if (qs < 0)
     return xj_db_qs_err (qs);
   s->version = 1;
-  return XJ_E_OK;
+  return xj_identity_guardians_put (db, s, true);
 }
 
 enum xj_err

@@ -157,6 +157,59 @@ xj_identity_admit (struct xj_db *db, const struct xj_student *s,
   return XJ_E_OK;
 }
 
+/* ---- one guardian, too many children ---- */
+
+#define GUARDIAN_REASON "监护人身份证件号被过多学生共用"
+
+/* Guardian @i of @s: flag and warn when its ID is over @max. */
+static enum xj_err
+guardian_over (struct xj_db *db, struct xj_student *s, int i, int max,
+               struct xj_verrs *w, bool *flagged)
+{
+  const char *g = s->guardians[i].id_no;
+  int64_t n, first;
+  bool added;
+  enum xj_err e;
+
+  if (! g[0] || (1 == i && 0 == strcmp (g, s->guardians[0].id_no)))
+    return XJ_E_OK;
+  if (XJ_E_OK != (e = xj_identity_guardian_count (db, g, &n, &first)))
+    return e;
+  if (n <= max)
+    return XJ_E_OK;
+  xj_verrs_add (w, i ? "g2_id_no" : "g1_id_no", XJ_E_GUARDIAN_SHARED,
+                "监护人%d的身份证件号已被%lld名在读学生共用（上限%d名）",
+                i + 1, (long long) n, max);
+  if (first == s->id)
+    return XJ_E_OK;
+  e = xj_identity_flag (db, first, s->id, GUARDIAN_REASON, &added);
+  if (XJ_E_OK == e)
+    {
+      s->dup_flag = 1;
+      *flagged = true;
+    }
+  return e;
+}
+
+enum xj_err
+xj_identity_guardian_rule (struct xj_db *db, struct xj_student *s, int max,
+                           bool *flagged)
+{
+  struct xj_verrs *w = xj_calloc (1, sizeof *w);
+  enum xj_err e = XJ_E_OK;
+
+  *flagged = false;
+  if (max <= 0)
+    e = xj_identity_guardian_max (db, &max);
+  for (int i = 0; i < XJ_GUARDIANS && XJ_E_OK == e; i++)
+    e = guardian_over (db, s, i, max, w, flagged);
+  for (int i = 0; i < XJ_GUARDIANS && XJ_E_OK == e; i++)
+    e = xj_identity_put_warnings (db, s->id, w, i ? "g2_id_no" : "g1_id_no",
+                                  s);
+  free (w);
+  return e;
+}
+
 /* ---- the county-wide scan ---- */
 
 struct scan {

@@ -80,6 +80,33 @@ enum xj_err xj_identity_admit (struct xj_db *db, const struct xj_student *s,
                                struct xj_identity_hits *out,
                                int64_t *holder_id, int64_t *holder_school);
 
+/* ---- one guardian, too many children ---- */
+
+/* The rule registration and import share after a record is stored: each
+   guardian ID number of @s held (guardian_ids) by more than @max enrolled
+   or suspended children (0 = the setting, xj_identity_guardian_max)
+   flags the pair (the first such child, @s) for the review queue, sets
+   s->dup_flag and stores a guardian_shared warning on that guardian's ID
+   field.  *flagged tells whether it did. */
+enum xj_err xj_identity_guardian_rule (struct xj_db *db, struct xj_student *s,
+                                       int max, bool *flagged);
+
+/* Replace the guardian ID numbers of @s in guardian_ids (@fresh: a new
+   record, none stored yet).  Every insert and full update of a record
+   calls it (student_store.c, the import's insert). */
+enum xj_err xj_identity_guardians_put (struct xj_db *db,
+                                       const struct xj_student *s, bool fresh);
+
+/* Fill guardian_ids from the records stored before it existed (migration
+   0018 leaves the row 'guardian_ids' in `backfills`); a no-op once done.
+   Runs its own write transaction; the server calls it at start. */
+enum xj_err xj_identity_guardian_backfill (struct xj_db *db);
+
+/* How many enrolled or suspended children hold guardian ID @id_no, and
+   the first of them (by id). */
+enum xj_err xj_identity_guardian_count (struct xj_db *db, const char *id_no,
+                                        int64_t *n, int64_t *first);
+
 /* ---- the county-wide scan ---- */
 
 struct xj_identity_scan_result {
@@ -145,6 +172,29 @@ enum xj_err xj_dup_review (struct xj_db *db, const struct xj_user *u,
                            const char *reason, int64_t *change_id,
                            const char **field);
 
+/* ---- merge (dup_merge.c) ---- */
+
+/* Merge: the bureau confirmed that the two records of open flag
+   @flag_id are one person and keeps @survivor_id (one of the pair; it
+   keeps its number).  The other record is not rewritten: it becomes
+   注销 with reason 合并 and a "merge" event naming the survivor, and a
+   student_merges row links it to the survivor, whose timeline and
+   former numbers then include the merged record's (history, changes,
+   graduations and numbers stay where they were written).  When both are
+   在读 at different schools @keep_school_id (one of their schools) must
+   say which school keeps the student (else XJ_E_MERGE_SCHOOL): if it is
+   the merged record's school, or if only the merged record is 在读/休学,
+   the survivor takes over that enrolment (school, class, grade, status)
+   with its "merge" event showing before and after.  Audit
+   "duplicate.merge".  *field names a refused key. */
+struct xj_dup_merge_req {
+  int64_t flag_id, survivor_id, keep_school_id;
+  const char *reason;
+};
+enum xj_err xj_dup_merge (struct xj_db *db, const struct xj_actor *a,
+                          const struct xj_dup_merge_req *m,
+                          const char **field);
+
 /* ---- store (identity_store.c) ---- */
 
 /* The setting "dup_guardian_max" (settings table; default 8, 1..1000):
@@ -180,19 +230,66 @@ enum xj_err xj_identity_same_name_birth (struct xj_db *db, const char *name,
                                          const char *birth_date, int64_t self,
                                          int64_t *ids, size_t max, size_t *n);
 
-/* Replace the warnings of @student_id by @w (NULL or empty: none). */
-enum xj_err xj_identity_set_warnings (struct xj_db *db, int64_t student_id,
+/* Replace the warnings of stored record @s by @w (NULL or empty: none);
+   a warning the registrar confirmed stays confirmed while its field
+   holds the value confirmed (xj_identity_put_warnings). */
+enum xj_err xj_identity_set_warnings (struct xj_db *db,
+                                      const struct xj_student *s,
                                       const struct xj_verrs *w);
 /* The same for the warnings on @field only (NULL: every field); the
-   other fields' stored warnings stay.  The one writer of
-   student_warnings. */
+   other fields' stored warnings stay.  With @cur (the record as stored
+   now), each new warning whose field still holds the value of a
+   confirmation of the same field and code (warning_confirms) is stored
+   as confirmed; NULL (the field is moving, e.g. a grade change): every
+   warning is open again.  The one writer of student_warnings. */
 enum xj_err xj_identity_put_warnings (struct xj_db *db, int64_t student_id,
                                       const struct xj_verrs *w,
-                                      const char *field);
-typedef void (*xj_identity_warn_cb) (void *cls, const char *field,
-                                     const char *code, const char *detail);
+                                      const char *field,
+                                      const struct xj_student *cur);
+/* The value of @field (a JSON key of the record) as JSON text, the form
+   a confirmation keeps ("null" if unset).  Caller frees. */
+char *xj_identity_field_value (const struct xj_student *s, const char *field);
+/* Warning @warning_id of @student_id: its field, code and confirmation
+   (0 = open); XJ_E_NOT_FOUND if the record has none such. */
+enum xj_err xj_identity_warning_get (struct xj_db *db, int64_t student_id,
+                                     int64_t warning_id, char field[32],
+                                     char code[48], int64_t *confirm_id);
+/* Append the confirmation of warning @warning_id (field @value now) and
+   mark the warning; XJ_E_WARNING_CONFIRMED if it was marked already. */
+enum xj_err xj_identity_confirm_add (struct xj_db *db, int64_t student_id,
+                                     int64_t warning_id, const char *field,
+                                     const char *code, const char *value,
+                                     const char *reason, const char *by);
+struct xj_warning {
+  int64_t id;
+  const char *field, *code, *detail;
+  int64_t confirm_id;     /* 0 = open */
+  const char *confirmed_by, *confirmed_at, *reason;   /* "" when open */
+};
+typedef void (*xj_identity_warn_cb) (void *cls, const struct xj_warning *w);
 enum xj_err xj_identity_warnings (struct xj_db *db, int64_t student_id,
                                   xj_identity_warn_cb cb, void *cls);
+
+/* The registrar confirms warning @warning_id of record @student_id ("the
+   data is right") with @reason: a warning_confirms row holding the
+   field's value now, the warning marked confirmed, a "warning.confirm"
+   event and an audit entry.  XJ_E_NOT_FOUND if the record has no such
+   warning, XJ_E_WARNING_CONFIRMED if it is confirmed already. */
+enum xj_err xj_identity_warning_confirm (struct xj_db *db,
+                                         const struct xj_actor *a,
+                                         int64_t student_id,
+                                         int64_t warning_id,
+                                         const char *reason);
+
+/* Link merged record @merged_id (number @merged_no) to @survivor_id.
+   XJ_E_MERGE_DONE if it was merged before. */
+enum xj_err xj_identity_merge_add (struct xj_db *db, int64_t merged_id,
+                                   int64_t survivor_id, const char *merged_no,
+                                   int64_t flag_id, const char *reason,
+                                   const char *by);
+/* The record @id was merged into (*survivor_id 0: none). */
+enum xj_err xj_identity_merged_into (struct xj_db *db, int64_t id,
+                                     int64_t *survivor_id);
 
 /* One suspected-duplicate pair. */
 struct xj_dup_flag {

@@ -9,6 +9,7 @@
 
 #include "core/util.h"
 #include "student/identity.h"
+#include "student/student_json.h"
 #include "student/student_store_sql.h"
 
 XJ_DB_STMT (st_id_lseq,
@@ -46,8 +47,31 @@ XJ_DB_STMT (st_id_warn_add,
             "INSERT INTO student_warnings (student_id, field, code, detail,"
             " created_at) VALUES ($1, $2, $3, $4, $5)")
 XJ_DB_STMT (st_id_warn_get,
-            "SELECT field, code, detail FROM student_warnings"
-            " WHERE student_id = $1 ORDER BY id")
+            "SELECT w.id, w.field, w.code, w.detail,"
+            " coalesce(w.confirm_id, 0), coalesce(c.confirmed_by, ''),"
+            " coalesce(c.confirmed_at, ''), coalesce(c.reason, '')"
+            " FROM student_warnings w"
+            " LEFT JOIN warning_confirms c ON c.id = w.confirm_id"
+            " WHERE w.student_id = $1 ORDER BY w.id")
+XJ_DB_STMT (st_id_warn_one,
+            "SELECT field, code, coalesce(confirm_id, 0) FROM student_warnings"
+            " WHERE id = $1 AND student_id = $2")
+XJ_DB_STMT (st_id_confirm_add,
+            "INSERT INTO warning_confirms (student_id, field, code, value,"
+            " reason, confirmed_by, confirmed_at)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
+XJ_DB_STMT (st_id_warn_mark_one,
+            "UPDATE student_warnings SET confirm_id = $2"
+            " WHERE id = $1 AND confirm_id IS NULL")
+/* the newest confirmation first: it is the one a new warning carries */
+XJ_DB_STMT (st_id_warn_mark,
+            "UPDATE student_warnings SET confirm_id = $4"
+            " WHERE student_id = $1 AND field = $2 AND code = $3"
+            " AND confirm_id IS NULL")
+XJ_DB_STMT (st_id_confirms,
+            "SELECT id, field, code, value FROM warning_confirms"
+            " WHERE student_id = $1 AND (CAST($2 AS TEXT) IS NULL OR field = $2)"
+            " ORDER BY id DESC")
 XJ_DB_STMT (st_id_flag_exists,
             "SELECT 1 FROM duplicate_flags WHERE state IN ('open', 'dismissed')"
             " AND"
@@ -263,9 +287,121 @@ xj_identity_same_name_birth (struct xj_db *db, const char *name,
   return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
 }
 
+/* Confirmations of @student_id (on @field, NULL = any), newest first. */
+struct confirms {
+  struct {
+    int64_t id;
+    char field[32], code[48];
+    char *value;
+  } v[32];
+  size_t n;
+};
+
+static int
+confirm_row (void *cls, const struct xj_db_row *r)
+{
+  struct confirms *c = cls;
+
+  if (c->n >= sizeof c->v / sizeof c->v[0])
+    return 1;
+  c->v[c->n].id = xj_db_int (r, 0);
+  xj_strlcpy (c->v[c->n].field, xj_db_text (r, 1), sizeof c->v[0].field);
+  xj_strlcpy (c->v[c->n].code, xj_db_text (r, 2), sizeof c->v[0].code);
+  c->v[c->n].value = xj_strdup (xj_db_text (r, 3));
+  c->n++;
+  return 0;
+}
+
+/* The new warnings of @cur whose field still holds a confirmed value
+   carry that confirmation. */
+static enum xj_err
+carry_confirms (struct xj_db *db, const struct xj_student *cur,
+                const char *field)
+{
+  struct confirms c = { .n = 0 };
+  enum xj_qs qs = xj_db_q (db, &st_id_confirms,
+                           XJ_DB_PARAMS (XJ_DB_I (cur->id), XJ_DB_S (field)),
+                           &confirm_row, &c);
+
+  for (size_t i = 0; i < c.n && qs >= 0; i++)
+    {
+      char *now = xj_identity_field_value (cur, c.v[i].field);
+
+      if (0 == strcmp (now, c.v[i].value))
+        qs = xj_db_q (db, &st_id_warn_mark,
+                      XJ_DB_PARAMS (XJ_DB_I (cur->id), XJ_DB_S (c.v[i].field),
+                                    XJ_DB_S (c.v[i].code),
+                                    XJ_DB_I (c.v[i].id)),
+                      NULL, NULL);
+      free (now);
+    }
+  for (size_t i = 0; i < c.n; i++)
+    free (c.v[i].value);
+  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}
+
+struct warn_one {
+  char *field, *code;
+  int64_t confirm_id;
+};
+
+static int
+warn_one_row (void *cls, const struct xj_db_row *r)
+{
+  struct warn_one *w = cls;
+
+  xj_strlcpy (w->field, xj_db_text (r, 0), 32);
+  xj_strlcpy (w->code, xj_db_text (r, 1), 48);
+  w->confirm_id = xj_db_int (r, 2);
+  return 1;
+}
+
+enum xj_err
+xj_identity_warning_get (struct xj_db *db, int64_t student_id,
+                         int64_t warning_id, char field[32], char code[48],
+                         int64_t *confirm_id)
+{
+  struct warn_one w = { field, code, 0 };
+  enum xj_qs qs = xj_db_q (db, &st_id_warn_one,
+                           XJ_DB_PARAMS (XJ_DB_I (warning_id),
+                                         XJ_DB_I (student_id)),
+                           &warn_one_row, &w);
+
+  if (qs < 0)
+    return xj_db_qs_err (qs);
+  *confirm_id = w.confirm_id;
+  return XJ_QS_NONE == qs ? XJ_E_NOT_FOUND : XJ_E_OK;
+}
+
+enum xj_err
+xj_identity_confirm_add (struct xj_db *db, int64_t student_id,
+                         int64_t warning_id, const char *field,
+                         const char *code, const char *value,
+                         const char *reason, const char *by)
+{
+  char at[32];
+  int64_t cid = 0;
+  enum xj_qs qs;
+
+  xj_now_iso (at);
+  qs = xj_db_q (db, &st_id_confirm_add,
+                XJ_DB_PARAMS (XJ_DB_I (student_id), XJ_DB_S (field),
+                              XJ_DB_S (code), XJ_DB_S (value),
+                              XJ_DB_S (reason), XJ_DB_S (by), XJ_DB_S (at)),
+                &xj_db_int64_cb, &cid);
+  if (qs >= 0)
+    qs = xj_db_q (db, &st_id_warn_mark_one,
+                  XJ_DB_PARAMS (XJ_DB_I (warning_id), XJ_DB_I (cid)), NULL,
+                  NULL);
+  if (qs < 0)
+    return xj_db_qs_err (qs);
+  return XJ_QS_NONE == qs ? XJ_E_WARNING_CONFIRMED : XJ_E_OK;
+}
+
 enum xj_err
 xj_identity_put_warnings (struct xj_db *db, int64_t student_id,
-                          const struct xj_verrs *w, const char *field)
+                          const struct xj_verrs *w, const char *field,
+                          const struct xj_student *cur)
 {
   char at[32];
   enum xj_qs qs = xj_db_q (db, &st_id_warn_del,
@@ -288,14 +424,14 @@ xj_identity_put_warnings (struct xj_db *db, int64_t student_id,
       if (qs < 0)
         return xj_db_qs_err (qs);
     }
-  return XJ_E_OK;
+  return cur && w && w->n ? carry_confirms (db, cur, field) : XJ_E_OK;
 }
 
 enum xj_err
-xj_identity_set_warnings (struct xj_db *db, int64_t student_id,
+xj_identity_set_warnings (struct xj_db *db, const struct xj_student *s,
                           const struct xj_verrs *w)
 {
-  return xj_identity_put_warnings (db, student_id, w, NULL);
+  return xj_identity_put_warnings (db, s->id, w, NULL, s);
 }
 
 struct warn_ctx {
@@ -307,8 +443,18 @@ static int
 warn_row (void *cls, const struct xj_db_row *r)
 {
   struct warn_ctx *c = cls;
+  struct xj_warning w = {
+    .id = xj_db_int (r, 0),
+    .field = xj_db_text (r, 1),
+    .code = xj_db_text (r, 2),
+    .detail = xj_db_text (r, 3),
+    .confirm_id = xj_db_int (r, 4),
+    .confirmed_by = xj_db_text (r, 5),
+    .confirmed_at = xj_db_text (r, 6),
+    .reason = xj_db_text (r, 7),
+  };
 
-  c->cb (c->cls, xj_db_text (r, 0), xj_db_text (r, 1), xj_db_text (r, 2));
+  c->cb (c->cls, &w);
   return 0;
 }
 
@@ -539,4 +685,165 @@ xj_identity_county_data (struct xj_db *db, const char *county,
                            XJ_DB_PARAMS (XJ_DB_S (county)), &data_row, &c);
 
   return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}
+
+/* ---- merges ---- */
+
+XJ_DB_STMT (st_id_merge_add,
+            "INSERT INTO student_merges (merged_id, survivor_id, merged_no,"
+            " flag_id, reason, merged_by, merged_at)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7)")
+XJ_DB_STMT (st_id_merged_into,
+            "SELECT survivor_id FROM student_merges WHERE merged_id = $1")
+
+enum xj_err
+xj_identity_merge_add (struct xj_db *db, int64_t merged_id,
+                       int64_t survivor_id, const char *merged_no,
+                       int64_t flag_id, const char *reason, const char *by)
+{
+  char at[32];
+  enum xj_qs qs;
+
+  xj_now_iso (at);
+  qs = xj_db_q (db, &st_id_merge_add,
+                XJ_DB_PARAMS (XJ_DB_I (merged_id), XJ_DB_I (survivor_id),
+                              XJ_DB_S (merged_no), XJ_DB_I (flag_id),
+                              XJ_DB_S (reason), XJ_DB_S (by), XJ_DB_S (at)),
+                NULL, NULL);
+  if (XJ_QS_UNIQUE == qs)
+    return XJ_E_MERGE_DONE;
+  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}
+
+enum xj_err
+xj_identity_merged_into (struct xj_db *db, int64_t id, int64_t *survivor_id)
+{
+  enum xj_qs qs;
+
+  *survivor_id = 0;
+  qs = xj_db_q (db, &st_id_merged_into, XJ_DB_PARAMS (XJ_DB_I (id)),
+                &int_cb, survivor_id);
+  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}
+
+/* ---- guardian ID numbers ---- */
+
+XJ_DB_STMT (st_id_gid_del, "DELETE FROM guardian_ids WHERE student_id = $1")
+XJ_DB_STMT (st_id_gid_add,
+            "INSERT INTO guardian_ids (student_id, id_no) VALUES ($1, $2)"
+            " ON CONFLICT (student_id, id_no) DO NOTHING")
+XJ_DB_STMT (st_id_gid_count,
+            "SELECT count(*), coalesce(min(g.student_id), 0)"
+            " FROM guardian_ids g JOIN students st ON st.id = g.student_id"
+            " WHERE g.id_no = $1 AND st.status IN ('enrolled', 'suspended')")
+XJ_DB_STMT (st_id_backfill_pending,
+            "SELECT 1 FROM backfills WHERE name = 'guardian_ids'")
+XJ_DB_STMT (st_id_backfill_done,
+            "DELETE FROM backfills WHERE name = 'guardian_ids'")
+XJ_DB_STMT (st_id_backfill_batch,
+            "SELECT id, data FROM students WHERE id > $1 ORDER BY id LIMIT 500")
+
+enum xj_err
+xj_identity_guardians_put (struct xj_db *db, const struct xj_student *s,
+                           bool fresh)
+{
+  enum xj_qs qs = XJ_QS_NONE;
+
+  if (! fresh)
+    qs = xj_db_q (db, &st_id_gid_del, XJ_DB_PARAMS (XJ_DB_I (s->id)), NULL,
+                  NULL);
+  for (int i = 0; i < XJ_GUARDIANS && qs >= 0; i++)
+    if (s->guardians[i].id_no[0])
+      qs = xj_db_q (db, &st_id_gid_add,
+                    XJ_DB_PARAMS (XJ_DB_I (s->id),
+                                  XJ_DB_S (s->guardians[i].id_no)),
+                    NULL, NULL);
+  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}
+
+static int
+count_first_cb (void *cls, const struct xj_db_row *r)
+{
+  int64_t *v = cls;
+
+  v[0] = xj_db_int (r, 0);
+  v[1] = xj_db_int (r, 1);
+  return 1;
+}
+
+enum xj_err
+xj_identity_guardian_count (struct xj_db *db, const char *id_no, int64_t *n,
+                            int64_t *first)
+{
+  int64_t v[2] = { 0, 0 };
+  enum xj_qs qs = xj_db_q (db, &st_id_gid_count,
+                           XJ_DB_PARAMS (XJ_DB_S (id_no)), &count_first_cb, v);
+
+  *n = v[0];
+  *first = v[1];
+  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}
+
+/* One batch of the backfill: the guardian IDs of up to 500 records after
+   *last, read first and written after (no write inside a read). */
+struct bf_batch {
+  struct xj_student *v;
+  size_t n;
+  int64_t last;
+};
+
+static int
+bf_row (void *cls, const struct xj_db_row *r)
+{
+  struct bf_batch *b = cls;
+  struct xj_student *s = &b->v[b->n];
+
+  b->last = xj_db_int (r, 0);
+  xj_student_init (s);
+  if (XJ_E_OK != xj_student_data_load (s, xj_db_blob (r, 1),
+                                       xj_db_bytes (r, 1)))
+    return 0;
+  s->id = b->last;
+  b->n++;
+  return 0;
+}
+
+static enum xj_err
+backfill_txn (struct xj_db *db, void *cls)
+{
+  struct bf_batch *b = cls;
+  int64_t one = 0;
+  enum xj_qs qs = xj_db_q (db, &st_id_backfill_pending, XJ_DB_NOPARAMS,
+                           &int_cb, &one);
+  enum xj_err e = XJ_E_OK;
+
+  if (qs <= 0)
+    return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+  b->last = 0;
+  do
+    {
+      b->n = 0;
+      qs = xj_db_q (db, &st_id_backfill_batch,
+                    XJ_DB_PARAMS (XJ_DB_I (b->last)), &bf_row, b);
+      if (qs < 0)
+        return xj_db_qs_err (qs);
+      for (size_t i = 0; i < b->n && XJ_E_OK == e; i++)
+        e = xj_identity_guardians_put (db, &b->v[i], true);
+    }
+  while (XJ_E_OK == e && XJ_QS_NONE != qs);
+  if (XJ_E_OK != e)
+    return e;
+  qs = xj_db_q (db, &st_id_backfill_done, XJ_DB_NOPARAMS, NULL, NULL);
+  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}
+
+enum xj_err
+xj_identity_guardian_backfill (struct xj_db *db)
+{
+  struct bf_batch b = { .v = xj_calloc (500, sizeof (struct xj_student)) };
+  enum xj_err e = xj_db_txn_run (db, "guardian_backfill", true, &backfill_txn,
+                                 &b);
+
+  free (b.v);
+  return e;
 }

@@ -62,7 +62,7 @@ xj_student_each (struct xj_db *db, const char *scope_prefix,
                                   XJ_DB_S (q), XJ_DB_S (f->number),
                                   XJ_DB_I (c.last),
                                   XJ_DB_I (PAGE), XJ_DB_I (f->dup_flag),
-                                  XJ_DB_I (f->warned ? 1 : 0)),
+                                  XJ_DB_I (f->warned)),
                     &each_row, &c);
       if (qs < 0 || XJ_E_OK != c.err || c.seen < PAGE)
         break;

@@ -186,7 +186,7 @@ write_txn (struct xj_db *db, void *cls)
   e = xj_student_store_update (db, c->s, c->old_version, c->actor, "update",
                                c->before, c->after);
   if (XJ_E_OK == e)
-    e = xj_identity_set_warnings (db, c->s->id, c->warns);
+    e = xj_identity_set_warnings (db, c->s, c->warns);
   if (XJ_E_OK != e)
     return e;
   xj_snprintf (idbuf, sizeof idbuf, "%lld", (long long) c->s->id);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/util.h"
+#include "student/identity.h"
 #include "student/student_json.h"
 #include "student/student_store.h"
 #include "student/student_pack.h"
@@ -61,14 +62,29 @@ XJ_DB_STMT (st_stu_place,
 XJ_DB_STMT (st_stu_alias_add,
             "INSERT INTO student_aliases (registry_no, student_id, created_at)"
             " VALUES ($1, $2, $3)")
+/* a record's former numbers: its own aliases, and the number and aliases
+   of every record merged into it (student_merges) */
 XJ_DB_STMT (st_stu_aliases,
-            "SELECT registry_no FROM student_aliases WHERE student_id = $1"
-            " ORDER BY created_at")
+            "SELECT registry_no FROM ("
+            " SELECT registry_no, created_at AS at FROM student_aliases"
+            " WHERE student_id = $1"
+            " UNION ALL SELECT merged_no, merged_at FROM student_merges"
+            " WHERE survivor_id = $1"
+            " UNION ALL SELECT a.registry_no, a.created_at FROM student_aliases a"
+            " JOIN student_merges m ON m.merged_id = a.student_id"
+            " WHERE m.survivor_id = $1) AS x ORDER BY at")
+/* the timeline: the record's events and those of the records merged into
+   it, each of these marked with the merged record's number */
 XJ_DB_STMT (st_stu_events,
             "SELECT e.id, e.kind, e.at, e.actor, coalesce(e.before, ''),"
-            " coalesce(e.after, ''), coalesce(u.display_name, '')"
+            " coalesce(e.after, ''), coalesce(u.display_name, ''),"
+            " coalesce(m.merged_no, '')"
             " FROM student_events e LEFT JOIN users u ON u.id = e.actor_id"
-            " WHERE e.student_id = $1 ORDER BY e.id")
+            " LEFT JOIN student_merges m ON m.merged_id = e.student_id"
+            " AND m.survivor_id = $1"
+            " WHERE e.student_id = $1 OR e.student_id IN"
+            " (SELECT merged_id FROM student_merges WHERE survivor_id = $1)"
+            " ORDER BY e.at, e.id")
 
 /* ---- the list: one set of statements per "shape" ----
 
@@ -297,7 +313,9 @@ xj_student_insert (struct xj_db *db, struct xj_student *s,
   if (qs < 0)
     return xj_db_qs_err (qs);
   s->version = 1;
-  e = xj_student_add_event (db, s->id, a, kind, at_iso, NULL, NULL);
+  e = xj_identity_guardians_put (db, s, true);
+  if (XJ_E_OK == e)
+    e = xj_student_add_event (db, s->id, a, kind, at_iso, NULL, NULL);
   return e;
 }
 
@@ -542,6 +560,14 @@ store_update (struct xj_db *db, struct xj_student *s, int64_t old_version,
   if (XJ_QS_NONE == qs)
     return XJ_E_CONFLICT;
   s->version = old_version + 1;
+  /* a placement leaves the guardians as they were */
+  if (! place)
+    {
+      enum xj_err e = xj_identity_guardians_put (db, s, false);
+
+      if (XJ_E_OK != e)
+        return e;
+    }
   return xj_student_add_event (db, s->id, a, kind, at, before, after);
 }
 
@@ -674,7 +700,7 @@ xj_student_list (struct xj_db *db, const char *scope_prefix,
   XJ_DB_S (scope_prefix), XJ_DB_I (scope_school), XJ_DB_I (scope_teacher),  \
     XJ_DB_I (f->school_id), XJ_DB_S (f->grade), XJ_DB_I (f->class_id),      \
     XJ_DB_S (f->status), XJ_DB_S (q), XJ_DB_S (f->number)
-#define FLAG_PARAMS XJ_DB_I (f->dup_flag), XJ_DB_I (f->warned ? 1 : 0)
+#define FLAG_PARAMS XJ_DB_I (f->dup_flag), XJ_DB_I (f->warned)
   qs = xj_db_q (db, list_count_stmt (shape, scope_school, scope_teacher, f, q),
                 XJ_DB_PARAMS (FILTER_PARAMS, XJ_DB_I (0), XJ_DB_I (0),
                               FLAG_PARAMS),
@@ -744,6 +770,7 @@ ev_row (void *cls, const struct xj_db_row *r)
     .before = xj_db_text (r, 4),
     .after = xj_db_text (r, 5),
     .actor_name = xj_db_text (r, 6),
+    .from_no = xj_db_text (r, 7),
   };
 
   c->cb (c->cls, &ev);

@@ -126,7 +126,9 @@ struct xj_student_filter {
                             (xj_student_number_parse), matched exactly */
   int dup_flag;          /* 0 = any, 1 = flagged as a suspected duplicate,
                             2 = not flagged */
-  bool warned;           /* only records with stored warnings */
+  int warned;            /* 0 = any, 1 = only records with a warning not
+                            confirmed (the registrar's to-do), 2 = with
+                            any stored warning */
   enum xj_student_sort sort;
   bool desc;
   int64_t limit, offset;
@@ -179,6 +181,8 @@ struct xj_student_event {
   int64_t id;
   const char *kind, *at, *actor, *before, *after;
   const char *actor_name; /* the user's display name; "" if none */
+  const char *from_no;    /* "" or the number of the merged record whose
+                             event this is (student_merges) */
 };
 typedef void (*xj_event_cb) (void *cls, const struct xj_student_event *ev);
 enum xj_err xj_student_events (struct xj_db *db, int64_t id, xj_event_cb cb,

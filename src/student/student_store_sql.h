@@ -46,7 +46,8 @@
 
 /* The review filters, after XJ_STUDENT_LIST_FROM: $12 dup_flag (0 =
    any, 1 = flagged, 2 = not flagged), $13 warned (1 = only records with
-   stored warnings, 0 = any).  Numbered after the list's LIMIT/OFFSET
+   a warning not confirmed by the registrar, 2 = with any stored warning,
+   0 = any).  Numbered after the list's LIMIT/OFFSET
    ($10, $11) and the export's id/LIMIT ($10, $11) so those keep their
    numbers; the count statement binds $10 and $11 as zeros and names them
    in XJ_STUDENT_COUNT_UNUSED (PostgreSQL must know every parameter's
@@ -54,7 +55,8 @@
    compared with an integer). */
 #define XJ_STUDENT_LIST_FLAGS                                                  \
   " AND ($12 = 0 OR st.dup_flag = 2 - $12)"                                    \
-  " AND ($13 = 0 OR st.id IN (SELECT student_id FROM student_warnings))"
+  " AND ($13 = 0 OR st.id IN (SELECT student_id FROM student_warnings"       \
+  "  WHERE $13 = 2 OR confirm_id IS NULL))"
 
 /* The count's unused LIMIT/OFFSET slots $10, $11 (bound 0): always true. */
 #define XJ_STUDENT_COUNT_UNUSED                                                \

@@ -159,6 +159,8 @@ export const updateStudent = (id, patch) =>
   request('PATCH', '/students/' + encodeURIComponent(id), { body: patch })
 export const moveClass = (id, body) =>
   request('POST', '/students/' + encodeURIComponent(id) + '/move-class', { body })
+export const confirmWarning = (id, wid, body) =>
+  request('POST', '/students/' + encodeURIComponent(id) + '/warnings/' + encodeURIComponent(wid) + '/confirm', { body })
 
 // ---- suspected duplicates ----
 export const listDuplicates = (query) => request('GET', '/duplicates', { query })

@@ -27,6 +27,10 @@ export default {
     field: 'Item', recordA: 'Record A', recordB: 'Record B', same: 'same', differs: 'differs',
     confirm: 'Confirm (cancel the wrong record)', dismiss: 'Dismiss (different people)', whichWrong: 'Which record is wrong and is to be cancelled?',
     reason: 'Reason (required)', needReason: 'Please give a reason', confirmed: 'Cancellation requested (request {id})', dismissed: 'Dismissed',
+    merge: 'Merge (same person)', whichSurvives: 'Which record is kept (it keeps its registry number)?',
+    mergeNote: 'The other record is cancelled (reason: merge); its changes, former numbers and other history join the kept record, never deleted or rewritten.',
+    whichSchool: 'Both records are enrolled at different schools: which school keeps the student?', needKeepSchool: 'Choose the school that keeps the student',
+    merged: 'Merged', fromMerged: 'From merged record {no}',
     f: {
       registry_no: 'Registry no.', name: 'Name', gender: 'Gender', birth_date: 'Birth date', id_no: 'ID number', school_name: 'School',
       grade_label: 'Grade', class_name: 'Class', status: 'Status', g1_name: 'Member 1', g1_phone: 'Member 1 phone',
@@ -83,10 +87,15 @@ export default {
       abroad: 'Abroad applied', death: 'Death applied', graduate: 'Graduation applied', correct: 'Correction applied', cancel: 'Cancellation applied', leave: 'Left (no procedure) applied'
     },
     yearend: { promote: 'Year-end promotion', graduate: 'Graduated (year-end)', rollback: 'Year-end rolled back', primary_completed: 'Primary completed (nine-year school)' },
-    progress: { promote: 'Moved up a stage', reenter: 'Record re-opened' }, duplicate: { review: 'Duplicate review' },
+    progress: { promote: 'Moved up a stage', reenter: 'Record re-opened' }, duplicate: { review: 'Duplicate review' }, warning: { confirm: 'Warning confirmed' },
     dropout: { opened: 'Dropout case opened', entry: 'Dropout case entry', stage: 'Declared a dropout', closed: 'Dropout case closed', reopened: 'Dropout case reopened' }, move_class: 'Class move',
     create: 'Registered', created: 'Registered', register: 'Registered', registered: 'Registered', update: 'Changed', updated: 'Changed',
     reveal: 'Full details viewed', gen: 'Generated', transfer: 'Transfer', status: 'Status change', import: 'Imported', merge: 'Merged', delete: 'Deleted'
+  },
+  warn: {
+    title: 'Warnings', field: 'Item', message: 'Detail', state: 'State', open: 'Open', confirmed: 'Confirmed',
+    confirmedBy: 'Confirmed by {by} at {at}: {reason}', confirm: 'Confirm', confirmTitle: 'Confirm the warning (the data is right)',
+    reason: 'Reason (required, e.g. checked against the household register)', needReason: 'Please give a reason', done: 'Confirmed'
   },
   register: {
     idMismatch: '{fields} disagree(s) with the ID number; please check',
@@ -333,7 +342,8 @@ export default {
   auditAction: {
     student: {
       register: 'Registered', update: 'Record edited', change: 'Change applied', export: 'List exported', reveal: 'Full details viewed',
-      search: 'Searched by number', lookup: 'Student looked up', print: 'Card printed', promote: 'Moved up a stage', reenter: 'Record re-opened', move_class: 'Class move'
+      search: 'Searched by number', lookup: 'Student looked up', print: 'Card printed', promote: 'Moved up a stage', reenter: 'Record re-opened', move_class: 'Class move',
+      warning_confirm: 'Warning confirmed'
     },
     change: { create: 'Change requested', approve: 'Step approved', reject: 'Step rejected', return: 'Returned for correction', withdraw: 'Request withdrawn', resubmit: 'Request resubmitted' },
     user: { add: 'User added', create: 'User created', update: 'User changed', passwd: 'Password set', password_reset: 'Password reset' },
@@ -341,7 +351,7 @@ export default {
     yearend: { apply: 'Year-end applied', rollback: 'Year-end rolled back' },
     allocation: { generate: 'Allocation generated', move: 'Allocation adjusted', publish: 'Allocation published', export: 'Allocation list exported', choice_export: 'School-choice figures exported' },
     import: { students: 'Students imported' },
-    duplicate: { scan: 'County duplicate scan', confirm: 'Duplicate confirmed', dismiss: 'Duplicate dismissed' },
+    duplicate: { scan: 'County duplicate scan', confirm: 'Duplicate confirmed', dismiss: 'Duplicate dismissed', merge: 'Duplicates merged' },
     holiday: { put: 'Holiday set', delete: 'Holiday removed' },
     zone: { put: 'Feeders and zone set' },
     audit: { key: 'Audit key' },

@@ -27,6 +27,10 @@ export default {
     field: '项目', recordA: '记录甲', recordB: '记录乙', same: '相同', differs: '不同',
     confirm: '确认重复（注销错误记录）', dismiss: '排除（不是同一人）', whichWrong: '请选择要注销的错误记录：',
     reason: '处理理由（必填）', needReason: '请填写处理理由', confirmed: '已发起注销申请（编号{id}）', dismissed: '已排除',
+    merge: '合并（同一人）', whichSurvives: '请选择保留的记录（保留其学籍号）：',
+    mergeNote: '另一条记录将注销（原因：合并），其变动记录、曾用学籍号等历史并入保留的记录，不删除、不改写。',
+    whichSchool: '两条记录均在不同学校在读，请选择由哪所学校保留该学生：', needKeepSchool: '请选择保留学生的学校',
+    merged: '已合并', fromMerged: '来自已合并学籍 {no}',
     f: {
       registry_no: '学籍号', name: '姓名', gender: '性别', birth_date: '出生日期', id_no: '身份证件号', school_name: '学校',
       grade_label: '年级', class_name: '班级', status: '学籍状态', g1_name: '成员1姓名', g1_phone: '成员1电话',
@@ -84,9 +88,14 @@ export default {
     },
     yearend: { promote: '学年升级', graduate: '毕业（学年升级）', rollback: '学年升级回退', primary_completed: '小学毕业（九年一贯制）' },
     progress: { promote: '升学', reenter: '恢复学籍' },
-    dropout: { opened: '控辍保学立案', entry: '控辍保学记录', stage: '认定辍学', closed: '控辍保学销号/办结', reopened: '控辍保学重新立案' }, duplicate: { review: '重复学籍审核' }, move_class: '调班',
+    dropout: { opened: '控辍保学立案', entry: '控辍保学记录', stage: '认定辍学', closed: '控辍保学销号/办结', reopened: '控辍保学重新立案' }, duplicate: { review: '重复学籍审核' }, warning: { confirm: '确认提示' }, move_class: '调班',
     create: '注册', created: '注册', register: '注册', registered: '注册', update: '修改', updated: '修改',
     reveal: '查看完整信息', gen: '系统生成', transfer: '转学', status: '学籍状态变动', import: '导入', merge: '合并', delete: '删除'
+  },
+  warn: {
+    title: '提示信息', field: '项目', message: '内容', state: '状态', open: '待确认', confirmed: '已确认',
+    confirmedBy: '{by} 于 {at} 确认：{reason}', confirm: '确认', confirmTitle: '确认提示（数据无误）',
+    reason: '确认理由（必填，如：已核对户口簿）', needReason: '请填写确认理由', done: '已确认'
   },
   register: {
     idMismatch: '{fields}与身份证号不一致，请核对',
@@ -314,7 +323,8 @@ export default {
   auditAction: {
     student: {
       register: '注册学籍', update: '修改学籍信息', change: '学籍变动生效', export: '导出学生名单', reveal: '查看完整信息',
-      search: '按号码查询', lookup: '查找学生', print: '打印学籍卡', promote: '升学', reenter: '恢复学籍', move_class: '调班'
+      search: '按号码查询', lookup: '查找学生', print: '打印学籍卡', promote: '升学', reenter: '恢复学籍', move_class: '调班',
+      warning_confirm: '确认提示'
     },
     change: { create: '发起变动申请', approve: '审批通过', reject: '审批驳回', return: '退回修改', withdraw: '撤回申请', resubmit: '重新提交' },
     user: { add: '添加用户', create: '创建用户', update: '修改用户', passwd: '修改密码', password_reset: '重置密码' },
@@ -322,7 +332,7 @@ export default {
     yearend: { apply: '执行学年升级', rollback: '回退学年升级' },
     allocation: { generate: '生成小升初分配', move: '调整分配', publish: '发布分配', export: '导出小升初分配名单', choice_export: '导出择校统计' },
     import: { students: '批量导入学生' },
-    duplicate: { scan: '全县重复学籍筛查', confirm: '确认重复学籍', dismiss: '排除重复嫌疑' },
+    duplicate: { scan: '全县重复学籍筛查', confirm: '确认重复学籍', dismiss: '排除重复嫌疑', merge: '合并重复学籍' },
     holiday: { put: '设置节假日', delete: '删除节假日' },
     zone: { put: '设置对口与学区' },
     audit: { key: '审计密钥' },
