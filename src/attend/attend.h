@@ -241,4 +241,18 @@ enum xj_err xj_att_school_rate (struct xj_db *db, int64_t school_id, int from,
                                 int to, int64_t *absent_halfdays,
                                 int *school_days, int64_t *students);
 
+/* Store queries of the suspects scan and the absence import
+   (attend_store.c). */
+enum xj_qs xj_att_store_counties (struct xj_db *db, const char *prefix,
+                                  int64_t scope_school, int64_t school,
+                                  xj_db_row_cb cb, void *cls);
+enum xj_qs xj_att_store_unexcused (struct xj_db *db, const char *county,
+                                   int64_t scope_school, int64_t school,
+                                   int64_t from, int64_t to, xj_db_row_cb cb,
+                                   void *cls);
+enum xj_qs xj_att_store_suspect_student (struct xj_db *db, int64_t id,
+                                         xj_db_row_cb cb, void *cls);
+enum xj_qs xj_att_store_student_by_number (struct xj_db *db,
+                                           const char *number, int64_t *id);
+
 #endif

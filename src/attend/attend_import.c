@@ -14,10 +14,6 @@
 #include "import/table.h"
 #include "validate/validate.h"
 
-XJ_DB_STMT (st_att_imp_student,
-            "SELECT id FROM students WHERE registry_no = $1 OR id_no = $1"
-            " OR id IN (SELECT student_id FROM student_aliases"
-            "  WHERE registry_no = $1) ORDER BY id LIMIT 1")
 
 enum col { C_REGNO, C_ID, C_DATE, C_PART, C_REASON, NCOLS };
 
@@ -219,8 +215,7 @@ xj_att_import_apply (struct xj_db *db, const struct xj_actor *a,
 
       if (0 == im->e[i].day)
         continue;
-      qs = xj_db_q (db, &st_att_imp_student, XJ_DB_PARAMS (XJ_DB_S (k)),
-                    &xj_db_int64_cb, &id);
+      qs = xj_att_store_student_by_number (db, k, &id);
       if (qs < 0)
         e = xj_db_qs_err (qs);
       else if (XJ_QS_NONE == qs)

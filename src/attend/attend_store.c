@@ -488,3 +488,64 @@ xj_att_school_rate (struct xj_db *db, int64_t school_id, int from, int to,
                   students);
   return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
 }
+
+/* ---- suspects (attend_suspects.c) and the absence import ---- */
+
+XJ_DB_STMT (st_att_counties,
+            "SELECT DISTINCT county_code FROM schools"
+            " WHERE ($1 = '' OR (county_code >= $1 AND county_code < $1 || ':'))"
+            " AND ($2 = 0 OR id = $2) AND ($3 = 0 OR id = $3)"
+            " ORDER BY county_code")
+XJ_DB_STMT (st_att_unexcused,
+            "SELECT a.student_id, a.day, a.part FROM absences a"
+            " WHERE a.school_id IN (SELECT id FROM schools"
+            "  WHERE county_code = $1 AND ($2 = 0 OR id = $2)"
+            "  AND ($3 = 0 OR id = $3))"
+            " AND a.reason = 3 AND a.day >= $4 AND a.day <= $5"
+            " ORDER BY a.student_id, a.day")
+XJ_DB_STMT (st_att_suspect_student,
+            "SELECT st.name, st.registry_no, st.school_id, sc.name,"
+            " COALESCE(st.class_id, 0), COALESCE(c.name, ''), st.status"
+            " FROM students st JOIN schools sc ON sc.id = st.school_id"
+            " LEFT JOIN classes c ON c.id = st.class_id WHERE st.id = $1")
+XJ_DB_STMT (st_att_imp_student,
+            "SELECT id FROM students WHERE registry_no = $1 OR id_no = $1"
+            " OR id IN (SELECT student_id FROM student_aliases"
+            "  WHERE registry_no = $1) ORDER BY id LIMIT 1")
+
+enum xj_qs
+xj_att_store_counties (struct xj_db *db, const char *prefix,
+                       int64_t scope_school, int64_t school, xj_db_row_cb cb,
+                       void *cls)
+{
+  return xj_db_q (db, &st_att_counties,
+                  XJ_DB_PARAMS (XJ_DB_S (prefix), XJ_DB_I (scope_school),
+                                XJ_DB_I (school)), cb, cls);
+}
+
+enum xj_qs
+xj_att_store_unexcused (struct xj_db *db, const char *county,
+                        int64_t scope_school, int64_t school, int64_t from,
+                        int64_t to, xj_db_row_cb cb, void *cls)
+{
+  return xj_db_q (db, &st_att_unexcused,
+                  XJ_DB_PARAMS (XJ_DB_S (county), XJ_DB_I (scope_school),
+                                XJ_DB_I (school), XJ_DB_I (from),
+                                XJ_DB_I (to)), cb, cls);
+}
+
+enum xj_qs
+xj_att_store_suspect_student (struct xj_db *db, int64_t id, xj_db_row_cb cb,
+                              void *cls)
+{
+  return xj_db_q (db, &st_att_suspect_student,
+                  XJ_DB_PARAMS (XJ_DB_I (id)), cb, cls);
+}
+
+enum xj_qs
+xj_att_store_student_by_number (struct xj_db *db, const char *number,
+                                int64_t *id)
+{
+  return xj_db_q (db, &st_att_imp_student, XJ_DB_PARAMS (XJ_DB_S (number)),
+                  &xj_db_int64_cb, id);
+}

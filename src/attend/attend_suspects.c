@@ -12,23 +12,6 @@
 #include "core/util.h"
 #include "validate/validate.h"
 
-XJ_DB_STMT (st_att_counties,
-            "SELECT DISTINCT county_code FROM schools"
-            " WHERE ($1 = '' OR (county_code >= $1 AND county_code < $1 || ':'))"
-            " AND ($2 = 0 OR id = $2) AND ($3 = 0 OR id = $3)"
-            " ORDER BY county_code")
-XJ_DB_STMT (st_att_unexcused,
-            "SELECT a.student_id, a.day, a.part FROM absences a"
-            " WHERE a.school_id IN (SELECT id FROM schools"
-            "  WHERE county_code = $1 AND ($2 = 0 OR id = $2)"
-            "  AND ($3 = 0 OR id = $3))"
-            " AND a.reason = 3 AND a.day >= $4 AND a.day <= $5"
-            " ORDER BY a.student_id, a.day")
-XJ_DB_STMT (st_att_suspect_student,
-            "SELECT st.name, st.registry_no, st.school_id, sc.name,"
-            " COALESCE(st.class_id, 0), COALESCE(c.name, ''), st.status"
-            " FROM students st JOIN schools sc ON sc.id = st.school_id"
-            " LEFT JOIN classes c ON c.id = st.class_id WHERE st.id = $1")
 
 struct flagged {
   int64_t student_id;
@@ -111,11 +94,9 @@ scan_county (struct xj_db *db, const struct xj_scope *scope,
     return e;
   s->cal = &cal;
   s->cur = 0;
-  qs = xj_db_q (db, &st_att_unexcused,
-                XJ_DB_PARAMS (XJ_DB_S (county), XJ_DB_I (scope->school_id),
-                              XJ_DB_I (school_id),
-                              XJ_DB_I (cal.start_year * 10000 + 901),
-                              XJ_DB_I (s->as_of)), &scan_row, s);
+  qs = xj_att_store_unexcused (db, county, scope->school_id, school_id,
+                               cal.start_year * 10000 + 901, s->as_of,
+                               &scan_row, s);
   scan_flush (s);
   xj_att_cal_fini (&cal);
   return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
@@ -152,9 +133,8 @@ report (struct xj_db *db, const struct scan *s, xj_att_suspect_cb cb,
       enum xj_qs qs;
 
       memset (&o, 0, sizeof o);
-      qs = xj_db_q (db, &st_att_suspect_student,
-                    XJ_DB_PARAMS (XJ_DB_I (s->v[i].student_id)),
-                    &student_row, &o);
+      qs = xj_att_store_suspect_student (db, s->v[i].student_id,
+                                         &student_row, &o);
       if (qs < 0)
         return xj_db_qs_err (qs);
       if (XJ_QS_NONE == qs || 0 != strcmp (o.status, "enrolled"))
@@ -184,10 +164,8 @@ xj_att_suspects (struct xj_db *db, const struct xj_scope *scope,
 
   if (XJ_E_OK != (e = xj_att_thresholds_get (db, &th)))
     return e;
-  qs = xj_db_q (db, &st_att_counties,
-                XJ_DB_PARAMS (XJ_DB_S (scope->prefix),
-                              XJ_DB_I (scope->school_id),
-                              XJ_DB_I (school_id)), &county_row, &cl);
+  qs = xj_att_store_counties (db, scope->prefix, scope->school_id,
+                              school_id, &county_row, &cl);
   e = qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
   for (size_t i = 0; i < cl.n && XJ_E_OK == e; i++)
     e = scan_county (db, scope, school_id, cl.v[i], &s);
