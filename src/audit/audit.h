@@ -29,6 +29,14 @@ enum xj_err xj_audit_append (struct xj_db *db, const struct xj_actor *a,
                              const char *entity_id, const char *before,
                              const char *after);
 
+/* xj_audit_append with the entry's time @at given (ISO 8601) instead of
+   now: for entries copied from another registry (`xueji migrate`), which
+   keep the time they were first written. */
+enum xj_err xj_audit_append_at (struct xj_db *db, const struct xj_actor *a,
+                                const char *at, const char *action,
+                                const char *entity, const char *entity_id,
+                                const char *before, const char *after);
+
 /* Walk the whole hash chain without the key; XJ_E_AUDIT_BROKEN with
    *bad_id set at the first row whose hash does not match.  *count gets
    the number of entries. */

@@ -151,10 +151,22 @@ xj_audit_append (struct xj_db *db, const struct xj_actor *a,
                  const char *action, const char *entity,
                  const char *entity_id, const char *before, const char *after)
 {
+  char at[32];
+
+  xj_now_iso (at);
+  return xj_audit_append_at (db, a, at, action, entity, entity_id, before,
+                             after);
+}
+
+enum xj_err
+xj_audit_append_at (struct xj_db *db, const struct xj_actor *a,
+                    const char *at, const char *action, const char *entity,
+                    const char *entity_id, const char *before,
+                    const char *after)
+{
   struct last l = { GENESIS, "", false };
   struct xj_audit_key k;
   char hash[65], mac[65];
-  char at[32];
   bool keyed;
   enum xj_qs qs;
   enum xj_err e;
@@ -164,7 +176,6 @@ xj_audit_append (struct xj_db *db, const struct xj_actor *a,
     return xj_db_qs_err (qs);
   if (XJ_E_OK != (e = append_key (db, &l, &k, &keyed)))
     return e;
-  xj_now_iso (at);
   chain_hash (l.hash, at, a->user_id, a->username, a->ip, action, entity,
               entity_id, before, after, hash);
   if (keyed)

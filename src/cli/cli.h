@@ -34,6 +34,7 @@ int xj_cmd_backup (int argc, char **argv, const struct xj_cli *g);
 int xj_cmd_routes (int argc, char **argv, const struct xj_cli *g);
 int xj_cmd_import (int argc, char **argv, const struct xj_cli *g);
 int xj_cmd_export (int argc, char **argv, const struct xj_cli *g);
+int xj_cmd_migrate (int argc, char **argv, const struct xj_cli *g);
 int xj_cmd_sqldump (int argc, char **argv, const struct xj_cli *g);
 
 #endif

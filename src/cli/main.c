@@ -27,6 +27,7 @@ static const struct {
   { "routes", xj_cmd_routes, help_routes, false },
   { "import", xj_cmd_import, help_import, true },
   { "export", xj_cmd_export, help_export, true },
+  { "migrate", xj_cmd_migrate, help_migrate, false }, /* checkpoints --to */
   /* hidden: not in help/xueji.txt (HACKING.md "Portable SQL") */
   { "sql-dump", xj_cmd_sqldump, help_sql_dump, false },
 };
