@@ -645,6 +645,16 @@ xj_cons_src_counties (struct xj_db *src,
   return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
 }
 
+/* The status of a source walk whose row callback ran a target query:
+   the inner failure first, then the walk's own. */
+static enum xj_err
+walk_err (enum xj_qs outer, enum xj_qs inner)
+{
+  if (inner < 0)
+    return xj_db_qs_err (inner);
+  return outer < 0 ? xj_db_qs_err (outer) : XJ_E_OK;
+}
+
 struct conflict_ctx {
   struct xj_db *dst;
   void (*cb) (void *cls, const struct xj_cons_conflict *);
@@ -694,9 +704,7 @@ xj_cons_conflicts (struct xj_db *src, struct xj_db *dst,
   enum xj_qs qs = xj_db_q (src, &st_cons_src_people, XJ_DB_NOPARAMS,
                            &src_person_cb, &x);
 
-  if (x.qs < 0)
-    return xj_db_qs_err (x.qs);
-  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+  return walk_err (qs, x.qs);
 }
 
 struct settings_ctx {
@@ -742,9 +750,7 @@ xj_cons_settings_diff (struct xj_db *src, struct xj_db *dst,
   enum xj_qs qs = xj_db_q (src, &st_cons_src_settings, XJ_DB_NOPARAMS,
                            &src_setting_cb, &x);
 
-  if (x.qs < 0)
-    return xj_db_qs_err (x.qs);
-  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+  return walk_err (qs, x.qs);
 }
 
 struct audit_ctx {
