@@ -394,6 +394,18 @@ already_done (struct run *r, bool *done)
   return e;
 }
 
+/* Drop repeats from the sorted @v; its new length. */
+static size_t
+unique_ids (int64_t *v, size_t n)
+{
+  size_t k = 0;
+
+  for (size_t i = 0; i < n; i++)
+    if (0 == k || v[k - 1] != v[i])
+      v[k++] = v[i];
+  return k;
+}
+
 static enum xj_err
 conflicts (struct run *r)
 {
@@ -402,6 +414,8 @@ conflicts (struct run *r)
 
   if (XJ_E_OK != e)
     return e;
+  qsort (r->skip, r->nskip, sizeof *r->skip, &cmp_id);
+  r->nskip = unique_ids (r->skip, r->nskip);
   r->res->conflicts = (int64_t) r->nskip;
   if (r->nskip && ! r->o->skip_conflicts)
     {
@@ -409,7 +423,6 @@ conflicts (struct run *r)
                    "%zu students", r->nskip);
       return XJ_E_MIGRATE_CONFLICTS;
     }
-  qsort (r->skip, r->nskip, sizeof *r->skip, &cmp_id);
   r->copy.skip = r->skip;
   r->copy.nskip = r->nskip;
   r->res->skipped = (int64_t) r->nskip;

@@ -274,6 +274,12 @@ XJ_DB_STMT (st_cons_src_people,
             "SELECT s.id, s.name, coalesce(s.id_no, ''), s.id_type,"
             " s.registry_no, sc.code, sc.name FROM students s"
             " JOIN schools sc ON sc.id = s.school_id ORDER BY s.id")
+/* The same columns for each former registry number (an alias). */
+XJ_DB_STMT (st_cons_src_alias_people,
+            "SELECT s.id, s.name, coalesce(s.id_no, ''), s.id_type,"
+            " a.registry_no, sc.code, sc.name FROM student_aliases a"
+            " JOIN students s ON s.id = a.student_id"
+            " JOIN schools sc ON sc.id = s.school_id ORDER BY s.id")
 XJ_DB_STMT (st_cons_dst_person,
             "SELECT sc.code, sc.name, sc.county_code FROM students s"
             " JOIN schools sc ON sc.id = s.school_id"
@@ -704,6 +710,9 @@ xj_cons_conflicts (struct xj_db *src, struct xj_db *dst,
   enum xj_qs qs = xj_db_q (src, &st_cons_src_people, XJ_DB_NOPARAMS,
                            &src_person_cb, &x);
 
+  if (qs >= 0 && x.qs >= 0)
+    qs = xj_db_q (src, &st_cons_src_alias_people, XJ_DB_NOPARAMS,
+                  &src_person_cb, &x);
   return walk_err (qs, x.qs);
 }
 

@@ -86,8 +86,9 @@ struct xj_cons_conflict {
   const char *src_school_code, *src_school_name;
   const char *dst_school_code, *dst_school_name, *dst_county;
 };
-/* Every source student whose registry number or ID number (with its
-   type) is already in the target: @cb once each. */
+/* Every source student whose registry number, former registry number
+   or ID number (with its type) is already in the target: @cb once per
+   number found (a student may come twice). */
 enum xj_err xj_cons_conflicts (struct xj_db *src, struct xj_db *dst,
                                void (*cb) (void *cls,
                                            const struct xj_cons_conflict *),

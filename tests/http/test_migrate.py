@@ -179,13 +179,19 @@ def test_conflict_refused_then_skipped(counties):
     target = counties["target"]
     c = make_county(counties["tmp"] / "c.db", C, 3, 60, [])
     # one of C's students is, by ID number, a student of A already in
-    # the target (registered twice, in two counties)
+    # the target (registered twice, in two counties) ...
     a_id_no, a_name = county_sql(
         counties["a"], "select id_no, name from students where id_no is not"
         " null order by id limit 1")[0].split("|")
     dup = county_sql(c, "select id from students order by id limit 1")[0]
     county_sql(c, "update students set id_no = '%s' where id = %s"
                % (a_id_no, dup))
+    # another one's former registry number is a student's of B
+    b_regno = county_sql(counties["b"], "select registry_no from students"
+                         " order by id limit 1")[0]
+    county_sql(c, "insert into student_aliases (registry_no, student_id,"
+               " created_at) select '%s', id, '2026-09-01' from students"
+               " order by id limit 1 offset 1" % b_regno)
     students = count(target, "students")
     audit = count(target, "audit_log")
 
@@ -193,7 +199,8 @@ def test_conflict_refused_then_skipped(counties):
     assert p.returncode != 0
     assert "未合并任何数据" in p.stderr, p.stderr
     lines = [l for l in p.stdout.splitlines() if "conflict" in l]
-    assert len(lines) == 1, p.stdout
+    assert len(lines) == 2, p.stdout
+    assert "县 %s" % B in lines[1]
     # masked, naming the source and the target school
     assert a_id_no not in p.stdout and a_id_no[:14] + "****" in lines[0]
     assert school(C, 1) in lines[0] or school(C, 2) in lines[0] \
@@ -205,8 +212,8 @@ def test_conflict_refused_then_skipped(counties):
 
     p = migrate(c, target, "--skip-conflicts")
     assert p.returncode == 0, (p.stdout, p.stderr)
-    assert "59 students copied, 1 left out" in p.stdout
-    assert count(target, "students") == students + 59
+    assert "58 students copied, 2 left out" in p.stdout
+    assert count(target, "students") == students + 58
     # A's student is not overwritten: still one record, at A's school
     assert sql(target, "select sc.county_code, s.name from students s join"
                " schools sc on sc.id = s.school_id where s.id_no = '%s'"
