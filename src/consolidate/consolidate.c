@@ -286,6 +286,7 @@ audit_entity_id (const struct run *r, const char *entity, const char *id,
   } m[] = {
     { "student", XJ_CM_STUDENT }, { "school", XJ_CM_SCHOOL },
     { "change", XJ_CM_CHANGE }, { "allocation", XJ_CM_ALLOC },
+    { "dropout_case", XJ_CM_DROPOUT },
   };
   char *end;
   long long v;

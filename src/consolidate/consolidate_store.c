@@ -9,7 +9,7 @@
  * parameter: i integer, t text, b bytes, G a region code the target must
  * have, or a letter of an entity whose id is remapped (S school, Y
  * school year, U user, C class, T student, R change request, P change
- * step, E year-end run, A allocation).
+ * step, E year-end run, A allocation, D dropout case).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -122,6 +122,14 @@ XJ_DB_STMT (st_cons_src_alloc_items,
 XJ_DB_STMT (st_cons_src_lseq,
             "SELECT 0, county, birth, next FROM l_seq_county"
             " ORDER BY county, birth")
+XJ_DB_STMT (st_cons_src_dropouts,
+            "SELECT id, student_id, school_id, source, detail, stage, status,"
+            " opened_on, opened_at, dropout_on, closed_at, outcome, version"
+            " FROM dropout_cases ORDER BY id")
+XJ_DB_STMT (st_cons_src_dropout_entries,
+            "SELECT id, case_id, kind, happened_on, method, participants,"
+            " reported_to, outcome, detail, at, actor_id, actor"
+            " FROM dropout_entries ORDER BY id")
 XJ_DB_STMT (st_cons_src_warnings,
             "SELECT id, student_id, field, code, detail, created_at"
             " FROM student_warnings ORDER BY id")
@@ -258,6 +266,15 @@ XJ_DB_STMT (st_cons_put_lseq,
             " VALUES ($1, $2, $3) ON CONFLICT (county, birth) DO UPDATE"
             " SET next = CASE WHEN excluded.next > l_seq_county.next"
             " THEN excluded.next ELSE l_seq_county.next END")
+XJ_DB_STMT (st_cons_put_dropout,
+            "INSERT INTO dropout_cases (student_id, school_id, source, detail,"
+            " stage, status, opened_on, opened_at, dropout_on, closed_at,"
+            " outcome, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,"
+            " $10, $11, $12) RETURNING id")
+XJ_DB_STMT (st_cons_put_dropout_entry,
+            "INSERT INTO dropout_entries (case_id, kind, happened_on, method,"
+            " participants, reported_to, outcome, detail, at, actor_id,"
+            " actor) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
 XJ_DB_STMT (st_cons_put_warning,
             "INSERT INTO student_warnings (student_id, field, code, detail,"
             " created_at) VALUES ($1, $2, $3, $4, $5)")
@@ -377,6 +394,10 @@ static const struct table tables[] = {
     XJ_CM_NONE, NULL, 0, NULL },
   { "student_warnings", &st_cons_src_warnings, &st_cons_put_warning,
     "Ttttt", XJ_CM_NONE, NULL, 0, NULL },
+  { "dropout_cases", &st_cons_src_dropouts, &st_cons_put_dropout,
+    "TSttttttttti", XJ_CM_DROPOUT, NULL, 0, NULL },
+  { "dropout_entries", &st_cons_src_dropout_entries,
+    &st_cons_put_dropout_entry, "DttttttttUt", XJ_CM_NONE, NULL, 0, NULL },
 };
 
 const char *
@@ -431,10 +452,10 @@ xj_cons_maps_free (struct xj_cons_maps *m)
 static enum xj_cons_map
 kind_map (char k)
 {
-  static const char letters[] = "SYUCTRPEA";
+  static const char letters[] = "SYUCTRPEAD";
   static const enum xj_cons_map maps[] = {
     XJ_CM_SCHOOL, XJ_CM_YEAR, XJ_CM_USER, XJ_CM_CLASS, XJ_CM_STUDENT,
-    XJ_CM_CHANGE, XJ_CM_STEP, XJ_CM_RUN, XJ_CM_ALLOC
+    XJ_CM_CHANGE, XJ_CM_STEP, XJ_CM_RUN, XJ_CM_ALLOC, XJ_CM_DROPOUT
   };
   const char *p = strchr (letters, k);
 
