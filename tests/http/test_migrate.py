@@ -86,6 +86,16 @@ def counties(tmp_path_factory):
     b = make_county(tmp / "b.db", B, 2, 150, [
         ("b_bureau", "bureau", ["--region", B]),
         ("b_reg", "registrar", ["--school", school(B, 2)])])
+    # a dropout case with one entry, by a user of A: copied with the
+    # case, student, school and user ids remapped
+    county_sql(a, "insert into dropout_cases (student_id, school_id, source,"
+               " detail, opened_on, opened_at) select id, school_id, 'manual',"
+               " 'x', '2026-09-20', '2026-09-20T10:00:00+08:00' from students"
+               " order by id limit 1;"
+               " insert into dropout_entries (case_id, kind, happened_on, at,"
+               " actor_id, actor) select max(c.id), 'visit', '2026-09-21',"
+               " '2026-09-21T10:00:00+08:00', (select id from users where"
+               " username = 'a_reg'), 'a_reg' from dropout_cases c")
     target = tmp / "province"
     pg_create(target)
     cli_ok("init", db=target, env=dict(CLOCK, XUEJI_ADMIN_PASSWORD=ADMIN_PW))
@@ -120,6 +130,16 @@ def test_two_counties_then_a_transfer_between_them(counties):
     assert sql(target, "select count(*) from students s join schools sc"
                " on sc.id = s.school_id where sc.county_code = '%s'" % B) \
         == ["150"]
+    first = county_sql(a, "select registry_no from students order by id"
+                       " limit 1")[0]
+    assert sql(target, "select s.registry_no, sc.code, e.kind, u.username"
+               " from dropout_cases c join students s on s.id = c.student_id"
+               " join schools sc on sc.id = c.school_id join dropout_entries e"
+               " on e.case_id = c.id join users u on u.id = e.actor_id") == [
+        "%s|%s|visit|a_reg" % (first, county_sql(a, "select sc.code from"
+                                                 " students s join schools sc"
+                                                 " on sc.id = s.school_id"
+                                                 " order by s.id limit 1")[0])]
     p = cli_ok("check", db=target)
     assert "audit chain: ok" in p.stdout, p.stdout
 
