@@ -9,7 +9,8 @@
  * parameter: i integer, t text, b bytes, G a region code the target must
  * have, or a letter of an entity whose id is remapped (S school, Y
  * school year, U user, C class, T student, R change request, P change
- * step, E year-end run, A allocation, D dropout case).
+ * step, E year-end run, A allocation, D dropout case, W warning
+ * confirmation, F duplicate flag).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -131,8 +132,35 @@ XJ_DB_STMT (st_cons_src_dropout_entries,
             " reported_to, outcome, detail, at, actor_id, actor"
             " FROM dropout_entries ORDER BY id")
 XJ_DB_STMT (st_cons_src_warnings,
-            "SELECT id, student_id, field, code, detail, created_at"
-            " FROM student_warnings ORDER BY id")
+            "SELECT id, student_id, field, code, detail, created_at,"
+            " confirm_id FROM student_warnings ORDER BY id")
+XJ_DB_STMT (st_cons_src_confirms,
+            "SELECT id, student_id, field, code, value, reason, confirmed_by,"
+            " confirmed_at FROM warning_confirms ORDER BY id")
+XJ_DB_STMT (st_cons_src_merges,
+            "SELECT id, merged_id, survivor_id, merged_no, flag_id, reason,"
+            " merged_by, merged_at FROM student_merges ORDER BY id")
+XJ_DB_STMT (st_cons_src_guardian_ids,
+            "SELECT 0, student_id, id_no FROM guardian_ids"
+            " ORDER BY student_id, id_no")
+XJ_DB_STMT (st_cons_src_attend_terms,
+            "SELECT 0, county_code, start_year, no, start_date, end_date,"
+            " updated_by, updated_at FROM attend_terms"
+            " ORDER BY county_code, start_year, no")
+XJ_DB_STMT (st_cons_src_absences,
+            "SELECT 0, student_id, day, school_id, part, reason, recorded_by,"
+            " recorded_at FROM absences ORDER BY student_id, day")
+XJ_DB_STMT (st_cons_src_absence_history,
+            "SELECT id, student_id, day, school_id, part, reason, recorded_by,"
+            " recorded_at, replaced_by, replaced_at, removed"
+            " FROM absence_history ORDER BY id")
+XJ_DB_STMT (st_cons_src_placements,
+            "SELECT id, student_id, at, school_id, class_id, grade, status,"
+            " to_school_id, to_class_id, to_grade, to_status"
+            " FROM student_placements ORDER BY id")
+XJ_DB_STMT (st_cons_src_size_moves,
+            "SELECT id, at, school_id, class_id, student_id, path, size, band,"
+            " actor_id FROM class_size_moves ORDER BY id")
 
 /* ---- the target ---- */
 XJ_DB_STMT (st_cons_find_school, "SELECT id FROM schools WHERE code = $1")
@@ -200,7 +228,8 @@ XJ_DB_STMT (st_cons_put_change,
 XJ_DB_STMT (st_cons_put_dup,
             "INSERT INTO duplicate_flags (student_id, other_id, reason,"
             " created_at, state, resolved_by, resolved_at, resolution,"
-            " change_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+            " change_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+            " RETURNING id")
 XJ_DB_STMT (st_cons_put_step,
             "INSERT INTO change_steps (request_id, round, seq, actor_kind,"
             " actor_school_id, actor_region, label, status, start_date,"
@@ -277,7 +306,36 @@ XJ_DB_STMT (st_cons_put_dropout_entry,
             " actor) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
 XJ_DB_STMT (st_cons_put_warning,
             "INSERT INTO student_warnings (student_id, field, code, detail,"
-            " created_at) VALUES ($1, $2, $3, $4, $5)")
+            " created_at, confirm_id) VALUES ($1, $2, $3, $4, $5, $6)")
+XJ_DB_STMT (st_cons_put_confirm,
+            "INSERT INTO warning_confirms (student_id, field, code, value,"
+            " reason, confirmed_by, confirmed_at)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
+XJ_DB_STMT (st_cons_put_merge,
+            "INSERT INTO student_merges (merged_id, survivor_id, merged_no,"
+            " flag_id, reason, merged_by, merged_at)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7)")
+XJ_DB_STMT (st_cons_put_guardian_id,
+            "INSERT INTO guardian_ids (student_id, id_no) VALUES ($1, $2)")
+XJ_DB_STMT (st_cons_put_attend_term,
+            "INSERT INTO attend_terms (county_code, start_year, no,"
+            " start_date, end_date, updated_by, updated_at)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7)")
+XJ_DB_STMT (st_cons_put_absence,
+            "INSERT INTO absences (student_id, day, school_id, part, reason,"
+            " recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+XJ_DB_STMT (st_cons_put_absence_history,
+            "INSERT INTO absence_history (student_id, day, school_id, part,"
+            " reason, recorded_by, recorded_at, replaced_by, replaced_at,"
+            " removed) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
+XJ_DB_STMT (st_cons_put_placement,
+            "INSERT INTO student_placements (student_id, at, school_id,"
+            " class_id, grade, status, to_school_id, to_class_id, to_grade,"
+            " to_status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
+XJ_DB_STMT (st_cons_put_size_move,
+            "INSERT INTO class_size_moves (at, school_id, class_id, student_id,"
+            " path, size, band, actor_id)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
 
 /* ---- identity, conflicts, settings, audit, the record ---- */
 XJ_DB_STMT (st_cons_src_first_audit,
@@ -359,6 +417,8 @@ static const struct table tables[] = {
   { "change_requests", &st_cons_src_changes, &st_cons_put_change,
     "tTtUtStSSCtitti", XJ_CM_CHANGE, NULL, 0, NULL },
   { "duplicate_flags", &st_cons_src_dups, &st_cons_put_dup, "TTttttttR",
+    XJ_CM_FLAG, NULL, 0, NULL },
+  { "student_merges", &st_cons_src_merges, &st_cons_put_merge, "TTtFttt",
     XJ_CM_NONE, NULL, 0, NULL },
   { "change_steps", &st_cons_src_steps, &st_cons_put_step,
     "RiitStttttUtttt", XJ_CM_STEP, NULL, 0, NULL },
@@ -392,8 +452,22 @@ static const struct table tables[] = {
     "ATSSttt", XJ_CM_NONE, NULL, 0, NULL },
   { "l_seq_county", &st_cons_src_lseq, &st_cons_put_lseq, "tti",
     XJ_CM_NONE, NULL, 0, NULL },
+  { "warning_confirms", &st_cons_src_confirms, &st_cons_put_confirm,
+    "Tttttt" "t", XJ_CM_CONFIRM, NULL, 0, NULL },
   { "student_warnings", &st_cons_src_warnings, &st_cons_put_warning,
-    "Ttttt", XJ_CM_NONE, NULL, 0, NULL },
+    "TttttW", XJ_CM_NONE, NULL, 0, NULL },
+  { "guardian_ids", &st_cons_src_guardian_ids, &st_cons_put_guardian_id,
+    "Tt", XJ_CM_NONE, NULL, 0, NULL },
+  { "attend_terms", &st_cons_src_attend_terms, &st_cons_put_attend_term,
+    "tiittUt", XJ_CM_NONE, NULL, 0, NULL },
+  { "absences", &st_cons_src_absences, &st_cons_put_absence, "TiSiiUi",
+    XJ_CM_NONE, NULL, 0, NULL },
+  { "absence_history", &st_cons_src_absence_history,
+    &st_cons_put_absence_history, "TiSiiUiUii", XJ_CM_NONE, NULL, 0, NULL },
+  { "student_placements", &st_cons_src_placements, &st_cons_put_placement,
+    "TtSCttSCtt", XJ_CM_NONE, NULL, 0, NULL },
+  { "class_size_moves", &st_cons_src_size_moves, &st_cons_put_size_move,
+    "tSCTtitU", XJ_CM_NONE, NULL, 0, NULL },
   { "dropout_cases", &st_cons_src_dropouts, &st_cons_put_dropout,
     "TSttttttttti", XJ_CM_DROPOUT, NULL, 0, NULL },
   { "dropout_entries", &st_cons_src_dropout_entries,
@@ -452,10 +526,11 @@ xj_cons_maps_free (struct xj_cons_maps *m)
 static enum xj_cons_map
 kind_map (char k)
 {
-  static const char letters[] = "SYUCTRPEAD";
+  static const char letters[] = "SYUCTRPEADWF";
   static const enum xj_cons_map maps[] = {
     XJ_CM_SCHOOL, XJ_CM_YEAR, XJ_CM_USER, XJ_CM_CLASS, XJ_CM_STUDENT,
-    XJ_CM_CHANGE, XJ_CM_STEP, XJ_CM_RUN, XJ_CM_ALLOC, XJ_CM_DROPOUT
+    XJ_CM_CHANGE, XJ_CM_STEP, XJ_CM_RUN, XJ_CM_ALLOC, XJ_CM_DROPOUT,
+    XJ_CM_CONFIRM, XJ_CM_FLAG
   };
   const char *p = strchr (letters, k);
 

@@ -13,7 +13,7 @@
 enum xj_cons_map {
   XJ_CM_NONE = 0, XJ_CM_SCHOOL, XJ_CM_YEAR, XJ_CM_USER, XJ_CM_CLASS,
   XJ_CM_STUDENT, XJ_CM_CHANGE, XJ_CM_STEP, XJ_CM_RUN, XJ_CM_ALLOC,
-  XJ_CM_DROPOUT, XJ_CM__N
+  XJ_CM_DROPOUT, XJ_CM_CONFIRM, XJ_CM_FLAG, XJ_CM__N
 };
 
 /* Old id -> new id, one array per entity indexed by the source id
