@@ -6,6 +6,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include "attend/attend.h"
 #include "change/change.h"
 #include "dropout/dropout_int.h"
 #include "school/school.h"
@@ -525,6 +526,59 @@ sweep_open (struct xj_db *db, const struct xj_actor *a, const char *prefix,
   return e;
 }
 
+/* Students whose unexcused absences reached a level (attendance's
+   xj_att_suspects), collected first: the scan's strings live only in
+   its callback. */
+struct absentee {
+  int64_t id;
+  int streak, halfdays;
+};
+
+struct absentees {
+  struct absentee *v;
+  size_t n, cap;
+};
+
+static void
+absentee_cb (void *cls, const struct xj_att_suspect *s)
+{
+  struct absentees *l = cls;
+
+  if (XJ_ATT_NONE == s->level)
+    return;
+  *XJ_VEC_PUSH (l->v, l->n, l->cap)
+    = (struct absentee) { s->student_id, s->t.streak, s->t.term_halfdays };
+}
+
+/* The absence source (domain.md §9): every student of the region that
+   attendance lists as a suspected dropout or dropout gets a case. */
+static enum xj_err
+sweep_absence (struct xj_db *db, const struct xj_actor *a,
+               const char *prefix, int64_t *n)
+{
+  struct xj_scope sc = { .school_id = 0 };
+  struct absentees l = { 0 };
+  char detail[96];
+  enum xj_err e;
+
+  xj_strlcpy (sc.prefix, prefix, sizeof sc.prefix);
+  e = xj_att_suspects (db, &sc, 0, xj_cal_today (), &absentee_cb, &l);
+  for (size_t i = 0; XJ_E_OK == e && i < l.n; i++)
+    {
+      int64_t id;
+      bool created = false;
+
+      xj_snprintf (detail, sizeof detail,
+                   "无故缺课：最长连续%d个上课日，本学期累计%d个半天",
+                   l.v[i].streak, l.v[i].halfdays);
+      e = xj_dropout_case_open (db, NULL, a, l.v[i].id, "absence", detail,
+                                &id, &created);
+      *n += created;
+    }
+  free (l.v);
+  return e;
+}
+
 static enum xj_err
 sweep_stage (struct xj_db *db, const struct xj_actor *a, const char *prefix,
              int64_t *n)
@@ -573,6 +627,8 @@ xj_dropout_sweep (struct xj_db *db, const struct xj_actor *a,
   e = sweep_open (db, a, prefix, today, XJ_DO_SWEEP_LEFT, opened);
   if (XJ_E_OK == e)
     e = sweep_open (db, a, prefix, today, XJ_DO_SWEEP_SUSPENSION, opened);
+  if (XJ_E_OK == e)
+    e = sweep_absence (db, a, prefix, opened);
   if (XJ_E_OK == e)
     e = sweep_stage (db, a, prefix, escalated);
   return e;

@@ -335,6 +335,30 @@ def test_suspects_thresholds(w):
         "attend_suspect_days": 5}).status_code == 200
 
 
+
+def test_sweep_opens_a_case_for_each_absentee_once(w):
+    """The dropout sweep takes attendance's suspects as a source (一人一案):
+    a case per suspected dropout or dropout, none for the others, once."""
+    a, b, c, d = in_class(w, w.c1, 8)[4:8]   # as in test_suspects_thresholds
+    bur = w.api("a_ys_bureau")
+    r = bur.post("/dropout/sweep", json={})
+    assert r.status_code == 200, r.text
+    assert r.json()["opened"] >= 2
+    r = bur.get("/dropout/cases", params={"source": "absence",
+                                          "per_page": 200})
+    assert r.status_code == 200, r.text
+    cases = {x["student_id"]: x for x in r.json()["items"]}
+    assert a in cases and c in cases
+    assert b not in cases and d not in cases
+    assert cases[c]["source"] == "absence" and "21" in cases[c]["detail"]
+    again = bur.post("/dropout/sweep", json={})
+    assert again.status_code == 200 and again.json()["opened"] == 0
+    # another county's sweep opens nothing here
+    w.api("a_yd_bureau").post("/dropout/sweep", json={})
+    r = bur.get("/dropout/cases", params={"source": "absence",
+                                          "per_page": 200})
+    assert len(r.json()["items"]) == len(cases)
+
 def test_rate(w):
     sid = w.sid(YS + "002")
     reg2 = w.api("a_reg2")
