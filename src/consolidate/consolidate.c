@@ -20,6 +20,9 @@ struct lines {
   size_t len, cap;
 };
 
+static void lines_add (struct lines *l, const char *fmt, ...)
+  __attribute__ ((format (printf, 2, 3)));
+
 static void
 lines_add (struct lines *l, const char *fmt, ...)
 {
