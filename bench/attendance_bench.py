@@ -23,6 +23,8 @@ from datetime import date, datetime, timedelta, timezone
 
 import httpx
 
+import nodelay  # noqa: F401 (TCP_NODELAY, as real clients)
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(ROOT, "build", "xueji")
 COUNTY = "441823"
