@@ -1058,7 +1058,6 @@ stage2 (struct run *r, struct rec *x)
   bool already = false;
   bool suspect = false;
   struct xj_cs_warn cw;
-  bool gflag;
   enum xj_err e;
   int col;
 
@@ -1286,11 +1285,8 @@ stage2 (struct run *r, struct rec *x)
   r->res->imported++;
   if (s->class_id && XJ_E_OK != (e = class_size_done (r, x, &cw)))
     return e;
-  if (r->warns.n
-      && XJ_E_OK != (e = xj_identity_set_warnings (r->db, s, &r->warns)))
-    return e;
-  if (XJ_E_OK != (e = xj_identity_guardian_rule (r->db, s, r->guardian_max,
-                                                 &gflag)))
+  if (XJ_E_OK != (e = xj_identity_store_warnings (r->db, s, &r->warns,
+                                                  r->guardian_max, true)))
     return e;
   if (x->dkhash)
     hset_add (&r->dupkeys, x->dkhash);

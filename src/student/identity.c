@@ -161,12 +161,14 @@ xj_identity_admit (struct xj_db *db, const struct xj_student *s,
 
 #define GUARDIAN_REASON "监护人身份证件号被过多学生共用"
 
-/* Guardian @i of @s: flag and warn when its ID is over @max. */
+/* Guardian @i of @s: flag, and warn in @w[*nw], when its ID is over
+   @max. */
 static enum xj_err
 guardian_over (struct xj_db *db, struct xj_student *s, int i, int max,
-               struct xj_verrs *w, bool *flagged)
+               struct xj_verr *w, int *nw)
 {
   const char *g = s->guardians[i].id_no;
+  struct xj_verr *v = &w[*nw];
   int64_t n, first;
   bool added;
   enum xj_err e;
@@ -177,36 +179,47 @@ guardian_over (struct xj_db *db, struct xj_student *s, int i, int max,
     return e;
   if (n <= max)
     return XJ_E_OK;
-  xj_verrs_add (w, i ? "g2_id_no" : "g1_id_no", XJ_E_GUARDIAN_SHARED,
-                "监护人%d的身份证件号已被%lld名在读学生共用（上限%d名）",
-                i + 1, (long long) n, max);
+  (*nw)++;
+  xj_strlcpy (v->field, i ? "g2_id_no" : "g1_id_no", sizeof v->field);
+  v->code = XJ_E_GUARDIAN_SHARED;
+  xj_snprintf (v->detail, sizeof v->detail,
+               "监护人%d的身份证件号已被%lld名在读学生共用（上限%d名）",
+               i + 1, (long long) n, max);
   if (first == s->id)
     return XJ_E_OK;
   e = xj_identity_flag (db, first, s->id, GUARDIAN_REASON, &added);
   if (XJ_E_OK == e)
-    {
-      s->dup_flag = 1;
-      *flagged = true;
-    }
+    s->dup_flag = 1;
   return e;
 }
 
 enum xj_err
-xj_identity_guardian_rule (struct xj_db *db, struct xj_student *s, int max,
-                           bool *flagged)
+xj_identity_store_warnings (struct xj_db *db, struct xj_student *s,
+                            const struct xj_verrs *rules, int max,
+                            bool fresh)
 {
-  struct xj_verrs *w = xj_calloc (1, sizeof *w);
+  static const struct xj_verrs none;
+  struct xj_verr w[XJ_GUARDIANS];
+  struct xj_verrs *all;
+  int nw = 0;
   enum xj_err e = XJ_E_OK;
 
-  *flagged = false;
+  if (NULL == rules)
+    rules = &none;
   if (max <= 0)
     e = xj_identity_guardian_max (db, &max);
   for (int i = 0; i < XJ_GUARDIANS && XJ_E_OK == e; i++)
-    e = guardian_over (db, s, i, max, w, flagged);
-  for (int i = 0; i < XJ_GUARDIANS && XJ_E_OK == e; i++)
-    e = xj_identity_put_warnings (db, s->id, w, i ? "g2_id_no" : "g1_id_no",
-                                  s);
-  free (w);
+    e = guardian_over (db, s, i, max, w, &nw);
+  if (XJ_E_OK != e || (0 == nw && 0 == rules->n && fresh))
+    return e;
+  if (0 == nw)      /* the common case: no copy of the rules' warnings */
+    return xj_identity_set_warnings (db, s, rules);
+  all = xj_malloc (sizeof *all);
+  *all = *rules;
+  for (int i = 0; i < nw && all->n < XJ_VERR_MAX; i++)
+    all->e[all->n++] = w[i];
+  e = xj_identity_set_warnings (db, s, all);
+  free (all);
   return e;
 }
 

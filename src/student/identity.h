@@ -82,14 +82,19 @@ enum xj_err xj_identity_admit (struct xj_db *db, const struct xj_student *s,
 
 /* ---- one guardian, too many children ---- */
 
-/* The rule registration and import share after a record is stored: each
+/* Store the warnings of stored record @s: the rules' @rules (may be
+   NULL) and the guardian rule's, together, replacing those it had
+   (@fresh: a new record, which has none yet).  The guardian rule: each
    guardian ID number of @s held (guardian_ids) by more than @max enrolled
-   or suspended children (0 = the setting, xj_identity_guardian_max)
-   flags the pair (the first such child, @s) for the review queue, sets
-   s->dup_flag and stores a guardian_shared warning on that guardian's ID
-   field.  *flagged tells whether it did. */
-enum xj_err xj_identity_guardian_rule (struct xj_db *db, struct xj_student *s,
-                                       int max, bool *flagged);
+   or suspended children (0 = the setting, xj_identity_guardian_max) flags
+   the pair (the first such child, @s) for the review queue, sets
+   s->dup_flag and warns guardian_shared on that guardian's ID field.
+   Registration, import and record edit all call this, so an edit of any
+   field re-derives the guardian rule's warning instead of dropping it. */
+enum xj_err xj_identity_store_warnings (struct xj_db *db,
+                                        struct xj_student *s,
+                                        const struct xj_verrs *rules, int max,
+                                        bool fresh);
 
 /* Replace the guardian ID numbers of @s in guardian_ids (@fresh: a new
    record, none stored yet).  Every insert and full update of a record

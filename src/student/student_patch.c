@@ -185,8 +185,10 @@ write_txn (struct xj_db *db, void *cls)
 
   e = xj_student_store_update (db, c->s, c->old_version, c->actor, "update",
                                c->before, c->after);
+  /* with the guardian rule's warning: an edit of any field must not drop
+     it while the record stays flagged */
   if (XJ_E_OK == e)
-    e = xj_identity_set_warnings (db, c->s, c->warns);
+    e = xj_identity_store_warnings (db, c->s, c->warns, 0, false);
   if (XJ_E_OK != e)
     return e;
   xj_snprintf (idbuf, sizeof idbuf, "%lld", (long long) c->s->id);

@@ -71,7 +71,6 @@ xj_student_register (struct xj_db *db, struct xj_student *s,
   char at[32];
   char idbuf[24];
   char *after;
-  bool gflag;
   enum xj_err e;
 
   memset (res, 0, sizeof *res);
@@ -93,10 +92,8 @@ xj_student_register (struct xj_db *db, struct xj_student *s,
   if (XJ_E_OK == e)
     e = xj_class_size_admit (db, s->class_id, s->id, "register", a,
                              &res->class_size);
-  if (XJ_E_OK == e && warns && warns->n)
-    e = xj_identity_set_warnings (db, s, warns);
   if (XJ_E_OK == e)
-    e = xj_identity_guardian_rule (db, s, 0, &gflag);
+    e = xj_identity_store_warnings (db, s, warns, 0, true);
   if (XJ_E_OK != e)
     return e;
   xj_snprintf (idbuf, sizeof idbuf, "%lld", (long long) s->id);

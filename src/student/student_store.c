@@ -62,28 +62,34 @@ XJ_DB_STMT (st_stu_place,
 XJ_DB_STMT (st_stu_alias_add,
             "INSERT INTO student_aliases (registry_no, student_id, created_at)"
             " VALUES ($1, $2, $3)")
+/* The records merged into $1, at any depth (A merged into B, B later
+   merged into this record): their ids, numbers and when. */
+#define MERGE_CHAIN \
+  "WITH RECURSIVE chain (id, no, at) AS (" \
+  " SELECT merged_id, merged_no, merged_at FROM student_merges" \
+  " WHERE survivor_id = $1" \
+  " UNION ALL SELECT m.merged_id, m.merged_no, m.merged_at" \
+  " FROM student_merges m JOIN chain c ON m.survivor_id = c.id) "
 /* a record's former numbers: its own aliases, and the number and aliases
-   of every record merged into it (student_merges) */
+   of every record merged into it (student_merges, at any depth) */
 XJ_DB_STMT (st_stu_aliases,
+            MERGE_CHAIN
             "SELECT registry_no FROM ("
             " SELECT registry_no, created_at AS at FROM student_aliases"
             " WHERE student_id = $1"
-            " UNION ALL SELECT merged_no, merged_at FROM student_merges"
-            " WHERE survivor_id = $1"
+            " UNION ALL SELECT no, at FROM chain"
             " UNION ALL SELECT a.registry_no, a.created_at FROM student_aliases a"
-            " JOIN student_merges m ON m.merged_id = a.student_id"
-            " WHERE m.survivor_id = $1) AS x ORDER BY at")
+            " JOIN chain c ON c.id = a.student_id) AS x ORDER BY at")
 /* the timeline: the record's events and those of the records merged into
-   it, each of these marked with the merged record's number */
+   it (at any depth), each of these marked with its record's number */
 XJ_DB_STMT (st_stu_events,
+            MERGE_CHAIN
             "SELECT e.id, e.kind, e.at, e.actor, coalesce(e.before, ''),"
             " coalesce(e.after, ''), coalesce(u.display_name, ''),"
-            " coalesce(m.merged_no, '')"
+            " coalesce(c.no, '')"
             " FROM student_events e LEFT JOIN users u ON u.id = e.actor_id"
-            " LEFT JOIN student_merges m ON m.merged_id = e.student_id"
-            " AND m.survivor_id = $1"
-            " WHERE e.student_id = $1 OR e.student_id IN"
-            " (SELECT merged_id FROM student_merges WHERE survivor_id = $1)"
+            " LEFT JOIN chain c ON c.id = e.student_id"
+            " WHERE e.student_id = $1 OR e.student_id IN (SELECT id FROM chain)"
             " ORDER BY e.at, e.id")
 
 /* ---- the list: one set of statements per "shape" ----

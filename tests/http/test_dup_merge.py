@@ -139,3 +139,37 @@ def test_merge_keeping_the_survivors_school(api, world):
     assert f2 is not None
     r = merge(b, f2["id"], survivor_id=y)
     assert r.status_code == 409 and err_code(r) == "merge_done", r.text
+
+
+def test_merged_survivor_merged_again_keeps_every_level(api, world):
+    """A merged into B, then B into C: C's timeline and former numbers
+    hold A's as well as B's, each event marked with its record's number."""
+    from conftest import make_id, register
+    a, b = api("ys_reg2"), api("ys_bureau")
+    body, first = register(a, birth_date="2019-05-06", grade="11")
+    twin = dict(body, id_no=make_id(body["birth_date"], body["gender"]))
+    r = a.post("/students", json=twin)
+    assert r.status_code == 201 and r.json()["dup_flag"] == 1, r.text
+    rec_b, rec_a = first["id"], r.json()["id"]
+    r = merge(b, find_flag(b, rec_b, rec_a)["id"], survivor_id=rec_b)
+    assert r.status_code == 200, r.text
+    third = dict(body, id_no=make_id(body["birth_date"], body["gender"]))
+    r = a.post("/students", json=third)
+    assert r.status_code == 201 and r.json()["dup_flag"] == 1, r.text
+    rec_c = r.json()["id"]
+    f = find_flag(b, rec_c, rec_b)
+    assert f is not None, "C is flagged against the survivor B"
+    r = merge(b, f["id"], survivor_id=rec_c)
+    assert r.status_code == 200, r.text
+
+    def own(i):
+        return {e["id"] for e in b.get(f"/students/{i}/events").json()["items"]
+                if not e.get("from_registry_no")}
+    ev_a, ev_b, ev_c = own(rec_a), own(rec_b), own(rec_c)
+    tl = b.get(f"/students/{rec_c}/events").json()["items"]
+    marked = {e["id"] for e in tl if e.get("from_registry_no")}
+    assert ev_a and ev_b and marked == ev_a | ev_b
+    assert {e["id"] for e in tl} == ev_a | ev_b | ev_c
+    # former numbers: B's and, through B, A's
+    aliases = b.get(f"/students/{rec_c}").json()["student"]["aliases"]
+    assert len(aliases) == 2

@@ -102,3 +102,25 @@ def test_guardian_edit_and_backfill_keep_the_table(api, world):
     assert sql(world.db, "select id_no from guardian_ids where student_id = %d"
                % sid) == [new]
     assert sql(world.db, "select count(*) from backfills") == ["0"]
+
+
+def test_an_edit_keeps_the_guardian_warning_and_flags_an_edit_into_it(api, world):
+    """An edit re-validates the record and replaces its warnings: the
+    guardian rule's warning must be re-derived with the others, not
+    dropped, and an edit that gives a record an over-shared guardian number
+    flags it as a registration would."""
+    a = api("ys_reg1")
+    gid = make_id("1985-02-03", 1)
+    ninth = children(a, gid, 9)[-1]["id"]
+    assert ("g1_id_no", "guardian_shared") in codes(a, ninth)[1]
+    v = a.get(f"/students/{ninth}").json()["student"]["version"]
+    r = a.patch(f"/students/{ninth}", json={"version": v, "address": "阳山县七拱镇"})
+    assert r.status_code == 200, r.text
+    assert codes(a, ninth) == (1, {("g1_id_no", "guardian_shared")})
+    # a tenth child registered with another guardian, then edited to this one
+    other = children(a, make_id("1985-02-04", 1), 1)[0]["id"]
+    assert codes(a, other) == (0, set())
+    v = a.get(f"/students/{other}").json()["student"]["version"]
+    r = a.patch(f"/students/{other}", json={"version": v, "g1_id_no": gid})
+    assert r.status_code == 200, r.text
+    assert codes(a, other) == (1, {("g1_id_no", "guardian_shared")})
