@@ -307,6 +307,15 @@ struct xj_change_new {
   struct xj_verrs *warns;   /* optional out: its warnings */
 };
 
+/* The request's own values, before anything is loaded: a reason (at most
+   XJ_CHANGE_REASON_MAX bytes), valid UTF-8 and bounded texts, a grade from
+   the code set, an end date written YYYY-MM-DD.  Every path that starts
+   a change (xj_change_create: the API, the duplicate review) passes
+   here.  On failure *field names the offending key. */
+#define XJ_CHANGE_REASON_MAX 500
+enum xj_err xj_change_new_valid (const struct xj_change_new *n,
+                                 const char **field);
+
 /* Create a request: checks who may start it (scope, role), the student's
    status and the type's rules, builds the chain, inserts the request
    and its first round of steps (the first one waiting, with its

@@ -6,6 +6,8 @@
 #include <string.h>
 #include "change/change.h"
 #include "core/util.h"
+#include "validate/codes.h"
+#include "validate/validate.h"
 
 static const char *const type_names[XJ_CH__COUNT] = {
   [XJ_CH_TRANSFER_IN] = "transfer_in", [XJ_CH_SUSPEND] = "suspend",
@@ -480,4 +482,33 @@ xj_change_is_actor (const struct xj_user *u, enum xj_actor_kind kind,
            && u->school_id == school_id;
   return XJ_ROLE_BUREAU == u->role && region && region[0]
          && 0 == strcmp (u->region_code, region);
+}
+
+enum xj_err
+xj_change_new_valid (const struct xj_change_new *n, const char **field)
+{
+  static const struct {
+    const char *key;
+    size_t max;
+  } texts[] = { { "reason", XJ_CHANGE_REASON_MAX }, { "reason_code", 64 },
+                { "grade", 3 }, { "outcome", 16 } };
+  const char *v[] = { n->reason, n->reason_code, n->grade, n->outcome };
+
+  *field = "reason";
+  if (NULL == n->reason || '\0' == *n->reason)
+    return XJ_E_REQUIRED;
+  for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+    if (! xj_valid_utf8_max (v[i], texts[i].max))
+      {
+        *field = texts[i].key;
+        return XJ_E_TOO_LONG;
+      }
+  *field = "grade";
+  if (n->grade && ! xj_code_valid ("grade", n->grade))
+    return XJ_E_CODE;
+  *field = "end_date";
+  if (n->end_date && ! xj_valid_iso_date (n->end_date))
+    return XJ_E_DATE_FORMAT;
+  *field = NULL;
+  return XJ_E_OK;
 }

@@ -1320,7 +1320,8 @@ xj_change_create (struct xj_db *db, const struct xj_user *u,
   struct create c = { .u = u, .a = a, .n = n };
   enum xj_err e;
 
-  *field = NULL;
+  if (XJ_E_OK != (e = xj_change_new_valid (n, field)))
+    return e;
   c.s = xj_malloc (sizeof *c.s);
   c.payload = json_object ();
   e = create_load_authorise (db, &c, field);

@@ -15,7 +15,7 @@
 #include "validate/codes.h"
 #include "validate/validate.h"
 
-#define REASON_MAX 500
+#define REASON_MAX XJ_CHANGE_REASON_MAX
 
 static int
 today_ymd (void)
@@ -33,25 +33,6 @@ body_or_empty (struct xj_req *r, json_t **out)
       return XJ_E_OK;
     }
   return xj_req_body_json (r, out);
-}
-
-static bool
-text_ok (const char *s, size_t max)
-{
-  size_t n = s ? strlen (s) : 0;
-
-  return n <= max && xj_utf8_valid (s ? s : "", n);
-}
-
-/* A real date written YYYY-MM-DD. */
-static bool
-date_ok (const char *d)
-{
-  char norm[12];
-
-  return d && 10 == strlen (d)
-         && XJ_E_OK == xj_valid_date (d, norm, sizeof norm)
-         && 0 == strcmp (norm, d);
 }
 
 /* Map a workflow error to its reply. */
@@ -151,27 +132,6 @@ xj_h_change_create (struct xj_req *r)
   if (! xj_change_type_parse (type, &c.n.type))
     {
       e = xj_reply_err (r, XJ_E_CHANGE_TYPE, "type", "%s", type);
-      goto out;
-    }
-  if (NULL == reason || '\0' == *reason)
-    {
-      e = xj_reply_err (r, XJ_E_REQUIRED, "reason", "请填写变动原因");
-      goto out;
-    }
-  if (! text_ok (reason, REASON_MAX) || ! text_ok (reason_code, 64)
-      || ! text_ok (grade, 3) || ! text_ok (outcome, 16))
-    {
-      e = xj_reply_err (r, XJ_E_TOO_LONG, NULL, NULL);
-      goto out;
-    }
-  if (grade && ! xj_code_valid ("grade", grade))
-    {
-      e = xj_reply_err (r, XJ_E_CODE, "grade", "%s", grade);
-      goto out;
-    }
-  if (end_date && ! date_ok (end_date))
-    {
-      e = xj_reply_err (r, XJ_E_DATE_FORMAT, "end_date", NULL);
       goto out;
     }
   if (id_no)
@@ -299,7 +259,7 @@ act (struct xj_req *r, enum xj_change_action action)
                         NULL, "%s", jerr.text);
       goto out;
     }
-  if (! text_ok (comment, REASON_MAX) || ! text_ok (reason, REASON_MAX))
+  if (! xj_valid_utf8_max (comment, REASON_MAX) || ! xj_valid_utf8_max (reason, REASON_MAX))
     {
       e = xj_reply_err (r, XJ_E_TOO_LONG, "comment", NULL);
       goto out;
@@ -411,7 +371,7 @@ xj_h_change_batch (struct xj_req *r)
         e = xj_reply_err (r, XJ_E_BAD_TYPE, "ids", "申请编号应为正整数");
         goto out;
       }
-  if (! text_ok (comment, REASON_MAX))
+  if (! xj_valid_utf8_max (comment, REASON_MAX))
     {
       e = xj_reply_err (r, XJ_E_TOO_LONG, "comment", NULL);
       goto out;
@@ -720,11 +680,11 @@ xj_h_holiday_put (struct xj_req *r)
                         NULL, "%s", jerr.text);
       goto out;
     }
-  if (! date_ok (c.date))
+  if (! xj_valid_iso_date (c.date))
     e = xj_reply_err (r, XJ_E_DATE_FORMAT, "date", NULL);
   else if (0 != strcmp (c.kind, "holiday") && 0 != strcmp (c.kind, "workday"))
     e = xj_reply_err (r, XJ_E_CODE, "kind", "应为holiday或workday");
-  else if (! text_ok (c.name, 64))
+  else if (! xj_valid_utf8_max (c.name, 64))
     e = xj_reply_err (r, XJ_E_TOO_LONG, "name", NULL);
   else
     {
@@ -746,7 +706,7 @@ xj_h_holiday_delete (struct xj_req *r)
   enum xj_err e;
 
   c.date = r->path_args[0];
-  if (! date_ok (c.date))
+  if (! xj_valid_iso_date (c.date))
     return xj_reply_err (r, XJ_E_NOT_FOUND, NULL, NULL);
   e = xj_db_txn_run (r->db, "holiday_delete", true, &holiday_txn, &c);
   if (XJ_E_NOT_FOUND == e)

@@ -661,6 +661,24 @@ xj_valid_text_len (const char *s, size_t size, size_t *len)
   return XJ_E_TOO_LONG;
 }
 
+bool
+xj_valid_utf8_max (const char *s, size_t max)
+{
+  size_t n = s ? strlen (s) : 0;
+
+  return n <= max && xj_utf8_valid (s ? s : "", n);
+}
+
+bool
+xj_valid_iso_date (const char *d)
+{
+  char norm[12];
+
+  return d && 10 == strlen (d)
+         && XJ_E_OK == xj_valid_date (d, norm, sizeof norm)
+         && 0 == strcmp (norm, d);
+}
+
 enum xj_err
 xj_valid_text (const char *s, size_t size)
 {

@@ -32,6 +32,13 @@ bool xj_valid_real_date (int y, int m, int d);
    XJ_E_DATE_INVALID for a date that does not exist (2023-02-29). */
 enum xj_err xj_valid_date (const char *in, char *out, size_t outsz);
 
+/* True for a real date written exactly "YYYY-MM-DD" (an API value, where
+   the other shapes xj_valid_date accepts are refused). */
+bool xj_valid_iso_date (const char *d);
+
+/* True for @s NULL or valid UTF-8 of at most @max bytes. */
+bool xj_valid_utf8_max (const char *s, size_t max);
+
 /* "YYYY-MM-DD" (normal form) -> YYYYMMDD as an int; 0 if malformed. */
 int xj_valid_date_ymd (const char *norm);
 

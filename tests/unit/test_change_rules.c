@@ -441,6 +441,48 @@ actors (void **state)
   assert_true (xj_change_is_actor (&admin, XJ_AK_PROVINCE, 0, "44"));
 }
 
+/* The request's own values: every path that starts a change passes
+   here first (xj_change_create). */
+static void
+new_values (void **state)
+{
+  char long_reason[XJ_CHANGE_REASON_MAX + 2];
+  struct xj_change_new n = { .type = XJ_CH_SUSPEND, .reason = "因病" };
+  const char *field;
+
+  (void) state;
+  assert_int_equal (XJ_E_OK, xj_change_new_valid (&n, &field));
+  assert_null (field);
+  n.reason = "";
+  assert_int_equal (XJ_E_REQUIRED, xj_change_new_valid (&n, &field));
+  assert_string_equal ("reason", field);
+  n.reason = NULL;
+  assert_int_equal (XJ_E_REQUIRED, xj_change_new_valid (&n, &field));
+  memset (long_reason, 'a', sizeof long_reason - 1);
+  long_reason[sizeof long_reason - 1] = '\0';
+  n.reason = long_reason;                 /* one byte over */
+  assert_int_equal (XJ_E_TOO_LONG, xj_change_new_valid (&n, &field));
+  assert_string_equal ("reason", field);
+  long_reason[XJ_CHANGE_REASON_MAX] = '\0'; /* at the limit */
+  assert_int_equal (XJ_E_OK, xj_change_new_valid (&n, &field));
+  n.reason = "因病";
+  n.outcome = "\xff";                     /* not UTF-8 */
+  assert_int_equal (XJ_E_TOO_LONG, xj_change_new_valid (&n, &field));
+  assert_string_equal ("outcome", field);
+  n.outcome = NULL;
+  n.grade = "99";
+  assert_int_equal (XJ_E_CODE, xj_change_new_valid (&n, &field));
+  assert_string_equal ("grade", field);
+  n.grade = "12";
+  n.end_date = "2027-2-28";               /* not written YYYY-MM-DD */
+  assert_int_equal (XJ_E_DATE_FORMAT, xj_change_new_valid (&n, &field));
+  assert_string_equal ("end_date", field);
+  n.end_date = "2027-02-29";              /* no such day */
+  assert_int_equal (XJ_E_DATE_FORMAT, xj_change_new_valid (&n, &field));
+  n.end_date = "2028-02-29";
+  assert_int_equal (XJ_E_OK, xj_change_new_valid (&n, &field));
+}
+
 int
 main (void)
 {
@@ -450,7 +492,7 @@ main (void)
     cmocka_unit_test (chains),        cmocka_unit_test (actors),
     cmocka_unit_test (repeat_rules),  cmocka_unit_test (transfer_windows),
     cmocka_unit_test (suspension_rules), cmocka_unit_test (settings_table),
-    cmocka_unit_test (label_keys),
+    cmocka_unit_test (label_keys),    cmocka_unit_test (new_values),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
