@@ -124,14 +124,25 @@ enum xj_err xj_att_record (struct xj_db *db, const struct xj_actor *a,
                            const struct xj_user *u,
                            const struct xj_att_entry *e, size_t n,
                            struct xj_verrs *errs, size_t *changed);
+/* The same for an import of valid rows only (the user's choice): an
+   entry refused by a rule is reported in @errs (the first XJ_VERR_MAX)
+   and skipped, the others are recorded; *refused counts the skipped
+   entries (all of them, beyond what @errs can hold).  XJ_E_OK even when
+   some were refused. */
+enum xj_err xj_att_record_valid (struct xj_db *db, const struct xj_actor *a,
+                                 const struct xj_user *u,
+                                 const struct xj_att_entry *e, size_t n,
+                                 struct xj_verrs *errs, size_t *changed,
+                                 size_t *refused);
 
 /* ---- import of absences (attend_import.c) ----
    A CSV/XLSX with the columns 学籍号 or 身份证件号, 日期, 时段, 原因
    (header row first; the column order is free).  Synchronous and all or
-   nothing: read the file, then xj_att_import_apply in one write
-   transaction, which resolves each row's student and hands the rows to
-   xj_att_record (the same rules as the grid).  Errors name the row
-   ("第N行"), the column and the reason. */
+   nothing unless the user asks for valid rows only: read the file, then
+   xj_att_import_apply in one write transaction, which resolves each row's
+   student and hands the rows to xj_att_record (the same rules as the
+   grid) or xj_att_record_valid.  Errors name the row ("第N行"), the
+   column and the reason. */
 struct xj_att_import {
   struct xj_att_entry *e;     /* owned; student_id resolved by _apply */
   char (*key)[40];            /* owned: each row's 学籍号 or ID number */
@@ -146,11 +157,14 @@ enum xj_err xj_att_import_read (const char *path, const char *sheet,
                                 struct xj_att_import *im,
                                 struct xj_verrs *errs);
 /* Inside a write transaction: resolve students and record (see
-   xj_att_record). */
+   xj_att_record).  @valid_only: rows with an error (the reader's, an
+   unknown number, a rule) are reported and skipped, the others recorded;
+   *skipped counts them (0 otherwise). */
 enum xj_err xj_att_import_apply (struct xj_db *db, const struct xj_actor *a,
                                  const struct xj_user *u,
-                                 struct xj_att_import *im,
-                                 struct xj_verrs *errs, size_t *changed);
+                                 struct xj_att_import *im, bool valid_only,
+                                 struct xj_verrs *errs, size_t *changed,
+                                 size_t *skipped);
 void xj_att_import_fini (struct xj_att_import *im);
 
 /* A class grid: the class's enrolled students and their absences on the

@@ -174,7 +174,7 @@ xj_att_import_read (const char *path, const char *sheet,
         {
           xj_verrs_add (errs, "file", XJ_E_TOO_LONG, "一次至多导入%d行",
                         XJ_ATT_IMPORT_MAX_ROWS);
-          e = XJ_E_VALIDATION;
+          e = XJ_E_TOO_LONG;   /* the file is refused, valid rows or not */
           break;
         }
       read_row (&row, cols, xlsx, im, errs);
@@ -198,15 +198,17 @@ xj_att_import_read (const char *path, const char *sheet,
 enum xj_err
 xj_att_import_apply (struct xj_db *db, const struct xj_actor *a,
                      const struct xj_user *u, struct xj_att_import *im,
-                     struct xj_verrs *errs, size_t *changed)
+                     bool valid_only, struct xj_verrs *errs,
+                     size_t *changed, size_t *skipped)
 {
   struct xj_att_entry *ok = xj_calloc (im->n + 1, sizeof *ok);
-  size_t nok = 0;
+  size_t nok = 0, refused = 0;
   enum xj_err e = XJ_E_OK;
 
   /* rows the reader refused are reported already: check the others too,
      so one upload shows every error */
   *changed = 0;
+  *skipped = 0;
   for (size_t i = 0; i < im->n && XJ_E_OK == e; i++)
     {
       const char *k = im->key[i];
@@ -214,13 +216,20 @@ xj_att_import_apply (struct xj_db *db, const struct xj_actor *a,
       enum xj_qs qs;
 
       if (0 == im->e[i].day)
-        continue;
+        {
+          ++*skipped;
+          continue;
+        }
       qs = xj_att_store_student_by_number (db, k, &id);
       if (qs < 0)
         e = xj_db_qs_err (qs);
       else if (XJ_QS_NONE == qs)
-        xj_verrs_add (errs, im->label[i], XJ_E_NOT_FOUND,
-                      "%s：找不到学籍号或身份证件号为“%s”的学生", im->label[i], k);
+        {
+          xj_verrs_add (errs, im->label[i], XJ_E_NOT_FOUND,
+                        "%s：找不到学籍号或身份证件号为“%s”的学生", im->label[i],
+                        k);
+          ++*skipped;
+        }
       else
         {
           ok[nok] = im->e[i];
@@ -228,10 +237,15 @@ xj_att_import_apply (struct xj_db *db, const struct xj_actor *a,
           ok[nok++].label = im->label[i];
         }
     }
-  if (XJ_E_OK == e)
+  if (XJ_E_OK == e && valid_only)
+    e = xj_att_record_valid (db, a, u, ok, nok, errs, changed, &refused);
+  else if (XJ_E_OK == e)
     e = xj_att_record (db, a, u, ok, nok, errs, changed);
   free (ok);
-  return XJ_E_OK == e && errs->n > 0 ? XJ_E_VALIDATION : e;
+  *skipped += refused;
+  if (! valid_only)
+    *skipped = 0;
+  return XJ_E_OK == e && errs->n > 0 && ! valid_only ? XJ_E_VALIDATION : e;
 }
 
 void

@@ -6,6 +6,8 @@
  * (absences.day) and every date comparison is on them: no SQL date
  * functions (PostgreSQL runs the same statements).
  */
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 #include "attend/attend.h"
 #include "core/util.h"
@@ -212,7 +214,25 @@ struct rec {
   int64_t now;
   size_t changed;
   int from, to;               /* days touched */
+  bool valid_only;            /* skip refused entries, record the rest */
+  size_t refused;             /* entries refused by a rule */
 };
+
+/* Entry @f refused: reported in r->errs (while it has room), counted. */
+static enum xj_err
+refuse (struct rec *r, const char *f, enum xj_err code, const char *fmt, ...)
+  __attribute__ ((format (printf, 4, 5)));
+static enum xj_err
+refuse (struct rec *r, const char *f, enum xj_err code, const char *fmt, ...)
+{
+  va_list ap;
+
+  va_start (ap, fmt);
+  xj_verrs_addv (r->errs, f, code, fmt, ap);
+  va_end (ap);
+  r->refused++;
+  return XJ_E_OK;
+}
 
 /* The calendar of @county's school year of @ymd (the last one is kept:
    a grid or an import is one county, one year). */
@@ -299,38 +319,33 @@ rec_one (struct rec *r, const struct xj_att_entry *e, const char *f)
     return xj_db_qs_err (qs);
   if (XJ_QS_NONE == qs || ! may_write (r->u, &s))
     {
-      xj_verrs_add (r->errs, f, XJ_E_NOT_FOUND, "学生（id %lld）不存在或不在您的管辖范围",
-                    (long long) e->student_id);
-      return XJ_E_OK;
+      return refuse (r, f, XJ_E_NOT_FOUND, "学生（id %lld）不存在或不在您的管辖范围",
+                     (long long) e->student_id);
     }
   if (0 != strcmp (s.status, "enrolled"))
     {
-      xj_verrs_add (r->errs, f, XJ_E_STUDENT_NOT_ENROLLED,
-                    "%s：当前不在读，不能登记 %s 的缺勤", s.name, day);
-      return XJ_E_OK;
+      return refuse (r, f, XJ_E_STUDENT_NOT_ENROLLED,
+                     "%s：当前不在读，不能登记 %s 的缺勤", s.name, day);
     }
   if (e->part > 2 || (e->part >= 0 && (e->reason < 1 || e->reason > 3)))
     {
-      xj_verrs_add (r->errs, f, XJ_E_VALIDATION,
-                    "%s %s：时段应为全天/上午/下午，原因应为病假/事假/旷课",
-                    s.name, day);
-      return XJ_E_OK;
+      return refuse (r, f, XJ_E_VALIDATION,
+                     "%s %s：时段应为全天/上午/下午，原因应为病假/事假/旷课",
+                     s.name, day);
     }
   if (e->day > r->today)
     {
-      xj_verrs_add (r->errs, f, XJ_E_ABSENCE_FUTURE,
-                    "%s %s：不能登记今天以后的缺勤", s.name, day);
-      return XJ_E_OK;
+      return refuse (r, f, XJ_E_ABSENCE_FUTURE,
+                     "%s %s：不能登记今天以后的缺勤", s.name, day);
     }
   if (XJ_E_OK != (err = rec_cal (r, s.county, e->day, &cal)))
     return err;
   if (NULL != (why = xj_att_not_school_day_why (cal, e->day)))
     {
-      xj_verrs_add (r->errs, f, XJ_E_NOT_SCHOOL_DAY,
-                    "%s %s 不是上课日（%s）", s.name, day, why);
-      return XJ_E_OK;
+      return refuse (r, f, XJ_E_NOT_SCHOOL_DAY, "%s %s 不是上课日（%s）",
+                     s.name, day, why);
     }
-  if (r->errs->n > 0)
+  if ((r->refused > 0 || r->errs->n > 0) && ! r->valid_only)
     return XJ_E_OK;   /* it will all roll back: only check the rest */
   qs = xj_db_q (r->db, &st_att_get,
                 XJ_DB_PARAMS (XJ_DB_I (e->student_id), XJ_DB_I (e->day)),
@@ -344,40 +359,64 @@ rec_one (struct rec *r, const struct xj_att_entry *e, const char *f)
   return rec_apply (r, e, &s, &old, XJ_QS_ONE == qs);
 }
 
-enum xj_err
-xj_att_record (struct xj_db *db, const struct xj_actor *a,
-               const struct xj_user *u, const struct xj_att_entry *e,
-               size_t n, struct xj_verrs *errs, size_t *changed)
+/* Every entry of @e through rec_one, then the audit entry. */
+static enum xj_err
+record (struct rec *r, const struct xj_att_entry *e, size_t n)
 {
-  struct rec r = { .db = db, .a = a, .u = u, .errs = errs };
   char after[160], f[32];
   enum xj_err err = XJ_E_OK;
 
-  *changed = 0;
-  r.today = xj_cal_today ();
-  r.now = xj_now ();
+  r->today = xj_cal_today ();
+  r->now = xj_now ();
   for (size_t i = 0; i < n && XJ_E_OK == err; i++)
     {
       if (e[i].label)
         xj_strlcpy (f, e[i].label, sizeof f);
       else
         xj_snprintf (f, sizeof f, "entries[%zu]", i);
-      err = rec_one (&r, &e[i], f);
+      err = rec_one (r, &e[i], f);
     }
-  if (r.cal_year)
-    xj_att_cal_fini (&r.cal);
+  if (r->cal_year)
+    xj_att_cal_fini (&r->cal);
   if (XJ_E_OK != err)
     return err;
-  if (errs->n > 0)
+  if ((r->refused > 0 || r->errs->n > 0) && ! r->valid_only)
     return XJ_E_VALIDATION;
-  *changed = r.changed;
-  if (0 == r.changed)
+  if (0 == r->changed)
     return XJ_E_OK;
   xj_snprintf (after, sizeof after,
-               "{\"entries\":%zu,\"changed\":%zu,\"from\":%d,\"to\":%d}", n,
-               r.changed, r.from, r.to);
-  return xj_audit_append (db, a, "attendance.record", "absences", "", NULL,
-                          after);
+               "{\"entries\":%zu,\"changed\":%zu,\"refused\":%zu,"
+               "\"from\":%d,\"to\":%d}", n, r->changed, r->refused, r->from,
+               r->to);
+  return xj_audit_append (r->db, r->a, "attendance.record", "absences", "",
+                          NULL, after);
+}
+
+enum xj_err
+xj_att_record (struct xj_db *db, const struct xj_actor *a,
+               const struct xj_user *u, const struct xj_att_entry *e,
+               size_t n, struct xj_verrs *errs, size_t *changed)
+{
+  struct rec r = { .db = db, .a = a, .u = u, .errs = errs };
+  enum xj_err err = record (&r, e, n);
+
+  *changed = XJ_E_OK == err ? r.changed : 0;
+  return err;
+}
+
+enum xj_err
+xj_att_record_valid (struct xj_db *db, const struct xj_actor *a,
+                     const struct xj_user *u, const struct xj_att_entry *e,
+                     size_t n, struct xj_verrs *errs, size_t *changed,
+                     size_t *refused)
+{
+  struct rec r = { .db = db, .a = a, .u = u, .errs = errs,
+                   .valid_only = true };
+  enum xj_err err = record (&r, e, n);
+
+  *changed = XJ_E_OK == err ? r.changed : 0;
+  *refused = r.refused;
+  return err;
 }
 
 /* ---- the class grid ---- */

@@ -424,6 +424,8 @@ struct imp_ctx {
   struct rec_ctx rc;
   struct xj_att_import im;
   size_t read_errs;     /* row errors of the reader, kept on a retry */
+  bool valid_only;
+  size_t skipped;
 };
 
 static enum xj_err
@@ -432,8 +434,8 @@ imp_txn (struct xj_db *db, void *cls)
   struct imp_ctx *c = cls;
 
   c->rc.errs.n = c->read_errs;
-  return xj_att_import_apply (db, c->rc.a, c->rc.u, &c->im, &c->rc.errs,
-                              &c->rc.changed);
+  return xj_att_import_apply (db, c->rc.a, c->rc.u, &c->im, c->valid_only,
+                              &c->rc.errs, &c->rc.changed, &c->skipped);
 }
 
 enum xj_err
@@ -445,8 +447,10 @@ xj_h_attendance_import (struct xj_req *r)
   enum xj_err e;
 
   json_object_foreach (r->form, k, v)
-    if (0 != strcmp (k, "sheet"))
+    if (0 != strcmp (k, "sheet") && 0 != strcmp (k, "valid_only"))
       return xj_reply_err (r, XJ_E_UNKNOWN_FIELD, k, "%s", k);
+  if (XJ_E_OK != (e = xj_req_form_flag (r, "valid_only", &c.valid_only)))
+    return e;
   if (0 == r->upload_size)
     return xj_reply_err (r, XJ_E_IMPORT_EMPTY, "file", NULL);
   e = xj_att_import_read (r->upload_path,
@@ -456,7 +460,14 @@ xj_h_attendance_import (struct xj_req *r)
   c.read_errs = c.rc.errs.n;
   if (XJ_E_OK == e || XJ_E_VALIDATION == e)   /* row errors: check the rest */
     e = xj_db_txn_run (r->db, "attendance_import", true, &imp_txn, &c);
-  e = rec_reply (r, &c.rc, e, c.im.n, false);
+  if (XJ_E_OK == e && c.valid_only)
+    xj_reply_json (r, 200, json_pack ("{s:I, s:I, s:I, s:o}", "entries",
+                                      (json_int_t) c.im.n, "changed",
+                                      (json_int_t) c.rc.changed, "skipped",
+                                      (json_int_t) c.skipped, "errors",
+                                      xj_verrs_to_json (&c.rc.errs)));
+  else
+    e = rec_reply (r, &c.rc, e, c.im.n, false);
   xj_att_import_fini (&c.im);
   return e;
 }

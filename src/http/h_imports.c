@@ -10,27 +10,6 @@
 #include "http/handlers.h"
 #include "import/import.h"
 
-/* A form flag: "1", "true", "on", "yes" -> true; absent or "0", "false",
-   "off", "no", "" -> false; anything else is a 400. */
-static enum xj_err
-form_flag (struct xj_req *r, const char *name, bool *out)
-{
-  const char *v = json_string_value (json_object_get (r->form, name));
-
-  *out = false;
-  if (NULL == v || '\0' == v[0] || 0 == strcmp (v, "0")
-      || 0 == strcmp (v, "false") || 0 == strcmp (v, "off")
-      || 0 == strcmp (v, "no"))
-    return XJ_E_OK;
-  if (0 == strcmp (v, "1") || 0 == strcmp (v, "true") || 0 == strcmp (v, "on")
-      || 0 == strcmp (v, "yes"))
-    {
-      *out = true;
-      return XJ_E_OK;
-    }
-  return xj_reply_err (r, XJ_E_BAD_TYPE, name, "%s应为true或false", name);
-}
-
 enum xj_err
 xj_h_import_create (struct xj_req *r)
 {
@@ -44,9 +23,9 @@ xj_h_import_create (struct xj_req *r)
     if (0 != strcmp (k, "valid_only") && 0 != strcmp (k, "dry_run")
         && 0 != strcmp (k, "create_classes") && 0 != strcmp (k, "sheet"))
       return xj_reply_err (r, XJ_E_UNKNOWN_FIELD, k, "%s", k);
-  if (XJ_E_OK != (e = form_flag (r, "valid_only", &n.valid_only))
-      || XJ_E_OK != (e = form_flag (r, "dry_run", &n.dry_run))
-      || XJ_E_OK != (e = form_flag (r, "create_classes", &n.create_classes)))
+  if (XJ_E_OK != (e = xj_req_form_flag (r, "valid_only", &n.valid_only))
+      || XJ_E_OK != (e = xj_req_form_flag (r, "dry_run", &n.dry_run))
+      || XJ_E_OK != (e = xj_req_form_flag (r, "create_classes", &n.create_classes)))
     return e;
   n.sheet = json_string_value (json_object_get (r->form, "sheet"));
   if (n.sheet && strlen (n.sheet) > 200)

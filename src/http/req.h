@@ -108,6 +108,10 @@ enum xj_err xj_req_arg_int (struct xj_req *r, const char *name, int64_t def,
 enum xj_err xj_req_path_id (struct xj_req *r, int i, int64_t *out);
 /* Parse the body as a JSON object (XJ_E_BAD_JSON otherwise). */
 enum xj_err xj_req_body_json (struct xj_req *r, json_t **out);
+/* A multipart form flag: "1", "true", "on", "yes" -> true; absent or
+   "0", "false", "off", "no", "" -> false; anything else XJ_E_BAD_TYPE
+   (reply prepared). */
+enum xj_err xj_req_form_flag (struct xj_req *r, const char *name, bool *out);
 
 /* Queue a JSON reply; steals @j. */
 void xj_reply_json (struct xj_req *r, unsigned status, json_t *j);

@@ -139,6 +139,25 @@ xj_req_path_id (struct xj_req *r, int i, int64_t *out)
 }
 
 enum xj_err
+xj_req_form_flag (struct xj_req *r, const char *name, bool *out)
+{
+  const char *v = json_string_value (json_object_get (r->form, name));
+
+  *out = false;
+  if (NULL == v || '\0' == v[0] || 0 == strcmp (v, "0")
+      || 0 == strcmp (v, "false") || 0 == strcmp (v, "off")
+      || 0 == strcmp (v, "no"))
+    return XJ_E_OK;
+  if (0 == strcmp (v, "1") || 0 == strcmp (v, "true") || 0 == strcmp (v, "on")
+      || 0 == strcmp (v, "yes"))
+    {
+      *out = true;
+      return XJ_E_OK;
+    }
+  return xj_reply_err (r, XJ_E_BAD_TYPE, name, "%s应为true或false", name);
+}
+
+enum xj_err
 xj_req_body_json (struct xj_req *r, json_t **out)
 {
   json_error_t jerr;

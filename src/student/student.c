@@ -199,11 +199,10 @@ utf8_fix_tail (char *s)
 }
 
 void
-xj_verrs_add (struct xj_verrs *v, const char *field, enum xj_err code,
-              const char *fmt, ...)
+xj_verrs_addv (struct xj_verrs *v, const char *field, enum xj_err code,
+               const char *fmt, va_list ap)
 {
   struct xj_verr *e;
-  va_list ap;
 
   /* Beyond XJ_VERR_MAX errors the rest are dropped: the client has
      plenty to fix already and the reply stays bounded. */
@@ -215,11 +214,20 @@ xj_verrs_add (struct xj_verrs *v, const char *field, enum xj_err code,
   e->detail[0] = '\0';
   if (NULL != fmt)
     {
-      va_start (ap, fmt);
       vsnprintf (e->detail, sizeof e->detail, fmt, ap);
-      va_end (ap);
       utf8_fix_tail (e->detail);
     }
+}
+
+void
+xj_verrs_add (struct xj_verrs *v, const char *field, enum xj_err code,
+              const char *fmt, ...)
+{
+  va_list ap;
+
+  va_start (ap, fmt);
+  xj_verrs_addv (v, field, code, fmt, ap);
+  va_end (ap);
 }
 
 /* ---- validation ---- */
@@ -281,14 +289,11 @@ add (struct vctx *c, const char *key, enum xj_err code, const char *fmt,
 static void
 add (struct vctx *c, const char *key, enum xj_err code, const char *fmt, ...)
 {
-  char detail[sizeof c->out->e[0].detail];
   va_list ap;
 
   va_start (ap, fmt);
-  vsnprintf (detail, sizeof detail, fmt, ap);
+  xj_verrs_addv (c->out, key, code, fmt, ap);
   va_end (ap);
-  utf8_fix_tail (detail);
-  xj_verrs_add (c->out, key, code, "%s", detail);
   c->bad[field_index (key)] = true;
 }
 

@@ -9,6 +9,7 @@
 #ifndef XJ_STUDENT_H
 #define XJ_STUDENT_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -133,6 +134,9 @@ struct xj_verrs {
 };
 void xj_verrs_add (struct xj_verrs *v, const char *field, enum xj_err code,
                    const char *fmt, ...) __attribute__ ((format (printf, 4, 5)));
+void xj_verrs_addv (struct xj_verrs *v, const char *field, enum xj_err code,
+                    const char *fmt, va_list ap)
+  __attribute__ ((format (printf, 4, 0)));
 
 /* Check every field of @s (code sets, dates, ID consistency, phone, name
    rules, required fields, guardian ID when the student has none),

@@ -2,7 +2,8 @@
 // last week of their class, enters absences with the keyboard only (arrows,
 // 3 = 旷课, 1 = 病假, h = half day, 2 = 事假), saves once; the server has
 // them (one request, one transaction), a reload shows them, a weekend cell
-// takes nothing; the county bureau reads the same grid without saving.
+// takes nothing; the county bureau reads the same grid without saving; a
+// file import of valid rows only records the good row and lists the bad one.
 //   node tests/browser/e2e_attendance.mjs http://127.0.0.1:PORT
 // Prints "ok - …" / "not ok - …" per check and "N passed, M failed".
 import { apiAs, assert, start } from './lib.mjs'
@@ -73,6 +74,37 @@ await check('the county bureau reads the grid, cannot record', async () => {
   const r = await b.post('/attendance', { entries: [{ student_id: g.body.students[0].id, date: monday }] })
   assert(r.status === 403, 'bureau POST answered ' + r.status)
   await b.close()
+})
+
+await check('teacher: file import of valid rows only, the bad row listed', async () => {
+  await loginAs('ys_teacher1')
+  await openLastWeek()
+  const a = await apiAs(base, 'admin')
+  const g = await a.get(`/attendance/classes/${klass}?from=${monday}`)
+  const sid = g.body.students[2].id
+  // a school day of that week after the ones the first check used
+  const col = g.body.days.findIndex((d, i) => i >= 2 && d.school_day)
+  assert(col >= 2, 'no school day left in the week: ' + JSON.stringify(g.body.days))
+  const wed = g.body.days[col].date
+  const rv = await a.post(`/students/${sid}/reveal`, { fields: ['registry_no'] })
+  assert(rv.status === 200, 'reveal ' + rv.status)
+  const csv = '学籍号,日期,时段,原因\n' +
+    `${rv.body.student.registry_no},${wed},全天,病假\n` +
+    `G000000000000000000,${wed},全天,旷课\n`
+  await page.locator('[data-test=att-import-file]').setInputFiles({
+    name: 'absences.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf-8')
+  })
+  await page.locator('[data-test=att-import-valid]').click()
+  await page.locator('[data-test=att-import-run]').click()
+  const res = page.locator('[data-test=att-import-result]')
+  await res.filter({ hasText: '跳过 1 行' }).waitFor()
+  assert((await res.textContent()).includes('第3行'), 'result: ' + await res.textContent())
+  const g2 = await a.get(`/attendance/classes/${klass}?from=${monday}`)
+  const s2 = g2.body.students.find((x) => x.id === sid)
+  assert(s2.absences[wed] && s2.absences[wed].reason === 'sick', 'server: ' + JSON.stringify(s2.absences))
+  // the grid in the page shows it (reloaded after the import)
+  await page.locator(`[data-test=att-grid] td[data-cell="2-${col}"][data-date="${wed}"]`).filter({ hasText: '病' }).waitFor()
+  await a.close()
 })
 
 await checkSelfContained()

@@ -277,6 +277,49 @@ def test_import_errors_and_success(w):
     assert r.status_code == 422 and "时段" in r.text, r.text
 
 
+def test_import_valid_rows_only(w):
+    """valid_only: the rows with an error (the reader's, an unknown number,
+    a rule) are reported and skipped, the others recorded; a file error
+    still refuses the whole file."""
+    reg = w.api("a_reg1")
+    s = in_class(w, w.c2, 8)[5:8]
+    nos = {i: sql(w.db, "select registry_no from students where id = %d"
+                  % i)[0] for i in s}
+    text = ("学籍号,日期,时段,原因\n"
+            f"{nos[s[0]]},2026-11-19,全天,旷课\n"         # 2: good
+            f"{nos[s[1]]},2026-11-32,全天,旷课\n"         # 3: no such day
+            "G000000000000000000,2026-11-19,上午,病假\n"  # 4: unknown
+            f"{nos[s[1]]},2026-11-14,全天,事假\n"         # 5: Saturday
+            f"{nos[s[2]]},2026-11-19,下午,病假\n")        # 6: good
+    before = sql(w.db, "select count(*) from absences where day = 20261119")
+    r = reg.post("/attendance/import", data={"valid_only": "true"},
+                 files={"file": ("a.csv", text.encode(), "text/csv")})
+    assert r.status_code == 200, r.text
+    j = r.json()
+    assert (j["entries"], j["changed"], j["skipped"]) == (5, 2, 3), j
+    assert {(e["field"], e["code"]) for e in j["errors"]} == {
+        ("第3行", "date_format"), ("第4行", "not_found"),
+        ("第5行", "not_school_day")}
+    assert int(sql(w.db, "select count(*) from absences where day = 20261119"
+                   )[0]) == int(before[0]) + 2
+    # all or nothing without the flag: the same file records nothing more
+    r = reg.post("/attendance/import",
+                 files={"file": ("a.csv", text.replace("2026-11-19",
+                                                       "2026-11-20").encode(),
+                                 "text/csv")})
+    assert r.status_code == 422
+    assert sql(w.db, "select count(*) from absences where day = 20261120") \
+        == ["0"]
+    # a missing column refuses the file, valid rows or not
+    r = reg.post("/attendance/import", data={"valid_only": "1"},
+                 files={"file": ("b.csv", "学籍号,日期,原因\nX,2026-11-18,病假\n"
+                                 .encode(), "text/csv")})
+    assert r.status_code == 422 and "时段" in r.text, r.text
+    r = reg.post("/attendance/import", data={"valid_only": "maybe"},
+                 files={"file": ("a.csv", text.encode(), "text/csv")})
+    assert r.status_code == 400
+
+
 def put_streak(a, sid, days):
     r = record(a, *[(sid, d, "full", "unexcused") for d in days])
     assert r.status_code == 200, r.text

@@ -204,6 +204,14 @@ export function startImport(file, { validOnly = false, dryRun = false, createCla
   fd.append('file', file, file.name)
   return request('POST', '/imports', { body: fd })
 }
+/** POST /attendance/import: absences from a CSV/XLSX, all or nothing unless validOnly. */
+export function importAbsences(file, { validOnly = false, sheet = '' } = {}) {
+  const fd = new FormData()
+  fd.append('valid_only', validOnly ? '1' : '0')
+  if (sheet && sheet.trim()) fd.append('sheet', sheet.trim())
+  fd.append('file', file, file.name)
+  return request('POST', '/attendance/import', { body: fd })
+}
 export const listImports = (query) => request('GET', '/imports', { query })
 export const getImport = (id) => request('GET', '/imports/' + encodeURIComponent(id))
 export const cancelImport = (id) => request('POST', '/imports/' + encodeURIComponent(id) + '/cancel')

@@ -17,6 +17,10 @@ export default {
     save: 'Save', saved: 'Saved, {n} changes', help: 'Click a cell to cycle sick → personal → unexcused → present; keyboard: arrows move, 1/2/3 (or s/p/u) set sick/personal/unexcused (full day), h switches full/morning/afternoon, 0 or Delete marks present. Save sends everything at once, all or nothing.',
     short: { sick: 'S', personal: 'P', unexcused: 'U' }, half: { am: '½am', pm: '½pm' },
     wd: { 0: 'Sun', 1: 'Mon', 2: 'Tue', 3: 'Wed', 4: 'Thu', 5: 'Fri', 6: 'Sat' },
+    imp: {
+      title: 'Import absences', help: 'CSV or XLSX with the columns 学籍号 (or 身份证件号), 日期, 时段 (全天/上午/下午) and 原因 (病假/事假/旷课). By default the file is imported only when every row is valid; tick the box to import the valid rows and list the others row by row.',
+      validOnly: 'Import valid rows only', run: 'Import', done: '{entries} rows, {changed} changes recorded, {skipped} rows skipped', refused: 'Nothing imported (all or nothing):'
+    },
     suspects: 'Suspected dropouts and dropouts (consecutive unexcused school days, term total)', show: 'Show', noSuspects: 'No student at a threshold', level: 'Level',
     lv: { suspected: 'Suspected', dropout: 'Dropout' }, streak: 'Longest run', current: 'Current run', termDays: 'Term total',
     terms: 'Terms of {county}, school year {year}', term1: 'Term 1', term2: 'Term 2', schoolDays: '{n} school days', saveTerms: 'Save terms', termsSaved: 'Terms saved', defaults: '(default terms)'

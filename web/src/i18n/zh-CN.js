@@ -17,6 +17,10 @@ export default {
     save: '保存', saved: '已保存，{n} 处变更', help: '点击单元格切换 病假→事假→旷课→出勤；键盘：方向键移动，1/2/3（或 s/p/u）设为病假/事假/旷课（全天），h 切换全天/上午/下午，0 或 Delete 设为出勤。保存时一次提交，全部成功或全部不保存。',
     short: { sick: '病', personal: '事', unexcused: '旷' }, half: { am: '上', pm: '下' },
     wd: { 0: '周日', 1: '周一', 2: '周二', 3: '周三', 4: '周四', 5: '周五', 6: '周六' },
+    imp: {
+      title: '导入缺勤', help: 'CSV 或 XLSX，表头含 学籍号（或 身份证件号）、日期、时段（全天/上午/下午）、原因（病假/事假/旷课）。默认全部无误才导入；勾选后只导入无误的行，有误的行逐行列出。',
+      validOnly: '只导入无误的行', run: '导入', done: '共 {entries} 行，已登记 {changed} 处，跳过 {skipped} 行', refused: '文件未导入（全部或全不）：'
+    },
     suspects: '疑似辍学与辍学（按连续旷课上课日及本学期累计）', show: '查询', noSuspects: '没有达到阈值的学生', level: '级别',
     lv: { suspected: '疑似辍学', dropout: '辍学' }, streak: '最长连续', current: '当前连续', termDays: '本学期累计',
     terms: '{county} {year}学年 学期设置', term1: '第一学期', term2: '第二学期', schoolDays: '{n} 个上课日', saveTerms: '保存学期', termsSaved: '学期已保存', defaults: '（默认学期）'
