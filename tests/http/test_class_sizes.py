@@ -284,6 +284,40 @@ def test_7_progress_warns(w):
     assert moves(w, j2) == before + 1
 
 
+def test_7b_intake_confirmation_warns(w):
+    """The 小升初 bulk confirmation (each student a 升学) into a class at
+    大班额 warns per student and counts each move."""
+    j2, p6 = w.sid(code(YS, 2)), w.sid(code(YS, 6))
+    dst = new_class(w, j2, "21")
+    pad(w, dst, 56)
+    # two primary graduates of this summer's year-end at school 6
+    grads = [w.student(code(YS, 6), "16") for _ in range(2)]
+    for sid in grads:
+        sql(w.db, "insert into graduations (student_id, school_id, grade,"
+            " outcome, school_year, at) values (%d, %d, '16', 'graduated',"
+            " 2025, '2026-07-10T10:00:00+08:00'); update students set status"
+            " = 'graduated' where id = %d" % (sid, p6, sid))
+    b, reg = api(w, "cs_ys"), api(w, "cs_j2")
+    r = b.put(f"/schools/{j2}/zone", json={"feeders": [p6], "townships": [],
+                                           "communities": []})
+    assert r.status_code == 200, r.text
+    r = b.post("/allocations", json={"county": YS})
+    assert r.status_code == 201, r.text
+    assert b.post(f"/allocations/{r.json()['id']}/publish").status_code == 200
+    before = moves(w, j2)
+    r = reg.post("/intake/confirm", json={"school_id": j2, "student_ids": grads,
+                                          "class_ids": [dst]})
+    assert r.status_code == 200, r.text
+    j = r.json()
+    assert j["confirmed"] == 2, j
+    warned = {x["student_id"]: x for x in j["class_size_warnings"]}
+    assert set(warned) == set(grads), j
+    assert sorted((x["size"], x["band"]) for x in warned.values()) == [
+        (57, "large"), (58, "large")]
+    assert moves(w, j2) == before + 2
+    assert size(w, dst) == 58
+
+
 def test_8_import_row_warns(w):
     p4 = w.sid(code(YS, 4))
     reg = api(w, "cs_p4")
