@@ -127,6 +127,15 @@ enum xj_err xj_dropout_sweep (struct xj_db *db, const struct xj_actor *a,
                               const char *prefix, int64_t *opened,
                               int64_t *escalated);
 
+/* The server's daily sweep (dropout_ticker.c): every
+   $XJ_DROPOUT_TICK_SECONDS (600; 0 = no daily sweep, which the HTTP
+   tests' servers use) it looks at the clock and, once a day at or after
+   the hour of system setting dropout_sweep_hour (2; -1 never), runs
+   xj_dropout_sweep over every county as the system.  A connection of its
+   own to @db_path. */
+enum xj_err xj_dropout_ticker_start (const char *db_path);
+void xj_dropout_ticker_stop (void);
+
 /* ---- reading (not inside a transaction) ---- */
 struct xj_dropout_filter {
   const char *status;       /* open | closed | "" any */

@@ -32,6 +32,7 @@
 #include "export/export_job.h"
 #include "student/dup_scan_job.h"
 #include "student/identity.h"
+#include "dropout/dropout.h"
 #include "import/import.h"
 #include "student/student_json.h"
 
@@ -1043,6 +1044,8 @@ xj_server_run (const struct xj_server_config *cfg)
     }
   /* expires old import jobs now and hourly; runs jobs left queued */
   xj_import_worker_start (cfg->db_path);
+  if (XJ_E_OK != xj_dropout_ticker_start (cfg->db_path))
+    XJ_WARN ("the daily dropout sweep did not start (POST /dropout/sweep still works)");
   di = MHD_get_daemon_info (d, MHD_DAEMON_INFO_BIND_PORT);
   if (cfg->ready)
     cfg->ready (cfg->ready_cls, di ? di->port : ntohs (sa.sin_port));
@@ -1052,6 +1055,7 @@ xj_server_run (const struct xj_server_config *cfg)
   xj_import_worker_stop (); /* cancels a running import: it rolls back */
   xj_export_jobs_stop ();   /* cancels running exports, joins workers */
   xj_dup_scan_stop ();      /* waits for a running duplicate scan */
+  xj_dropout_ticker_stop (); /* waits for a running sweep */
   for (int i = 0; i < 100 && atomic_load (&active_requests) > 0; i++)
     usleep (100 * 1000);
   MHD_stop_daemon (d);

@@ -31,6 +31,9 @@ const struct xj_sys_setting xj_sys_settings[] = {
   { "attend_dropout_days", 20, 2, 200, false, "days" },
   { "attend_term_suspect_days", 15, 1, 200, false, "days" },
   { "attend_term_dropout_days", 45, 2, 200, false, "days" },
+  /* the server's daily dropout sweep: the local hour it runs at or after
+     (-1: only on request, POST /dropout/sweep) */
+  { "dropout_sweep_hour", 2, -1, 23, false, NULL },
 };
 const size_t xj_sys_setting_count
   = sizeof xj_sys_settings / sizeof xj_sys_settings[0];

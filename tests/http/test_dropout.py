@@ -8,8 +8,11 @@ rates, and the monthly / quarterly XLSX reports.
 
 Own world (changes_world.py), clock at Monday 2026-09-28 10:00 CST.
 """
+import contextlib
 import io
+import os
 import re
+import time
 import zipfile
 
 import pytest
@@ -161,6 +164,66 @@ def test_suspension_not_resumed_after_its_end_date(w):
         last = get_case(a, int(cid))["entries"][-1]
         assert last["kind"] == "close" and last["outcome"] == "returned"
         assert sweep(b)["opened"] == 0
+
+
+@contextlib.contextmanager
+def ticking(w, when):
+    """A server on @w's database at @when whose daily sweep looks at the
+    clock every second."""
+    os.environ["XJ_DROPOUT_TICK_SECONDS"] = "1"
+    try:
+        cm = clock(w, when)
+        srv = cm.__enter__()
+    finally:
+        os.environ["XJ_DROPOUT_TICK_SECONDS"] = "0"
+    try:
+        yield srv
+    finally:
+        cm.__exit__(None, None, None)
+
+
+def wait_for(pred, seconds=20):
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if pred():
+            return True
+        time.sleep(0.2)
+    return pred()
+
+
+def test_the_server_sweeps_once_a_day_by_itself(w):
+    """No one presses 立即排查: the server's daily sweep opens the case of
+    a suspension past its end, as the system, at or after
+    dropout_sweep_hour; -1 turns it off."""
+    reg5, bureau = w.api("ys_reg5"), w.api("ys_bureau")
+    sid = w.student(code(YS, 5), "13")
+    c = started(reg5, type="suspend", student_id=sid, end_date="2026-10-09")
+    approve(bureau, c["id"])
+    adm = w.api("admin")
+    r = adm.patch("/system-settings", json={"dropout_sweep_hour": -1})
+    assert r.status_code == 200, r.text
+    # off: a server ticking every second opens nothing
+    with ticking(w, epoch(2026, 10, 12, 9)):
+        time.sleep(3)
+        assert case_of(w, sid) == []
+    adm = w.api("admin")
+    # 10 o'clock is before the hour: nothing yet
+    r = adm.patch("/system-settings", json={"dropout_sweep_hour": 11})
+    assert r.status_code == 200, r.text
+    with ticking(w, epoch(2026, 10, 12, 10)):
+        time.sleep(3)
+        assert case_of(w, sid) == []
+    with ticking(w, epoch(2026, 10, 12, 11)):
+        assert wait_for(lambda: len(case_of(w, sid)) == 1), "no case opened"
+        time.sleep(2)     # once a day: no second case, no error
+        [[cid, source, stage, status, _]] = case_of(w, sid)
+    assert (source, stage, status) == ("suspension", "suspected", "open")
+    actor = sql(w.db, "select actor from student_events where student_id = %d"
+                " and kind like 'dropout%%' order by id desc limit 1" % sid)
+    assert actor == ["system"], actor
+    adm = w.api("admin")
+    r = adm.patch("/system-settings", json={"dropout_sweep_hour": 2})
+    assert r.status_code == 200, r.text
 
 
 # ------------------------------------------------------------ the case

@@ -12,7 +12,8 @@ KEYS = {"session_idle_minutes": 30, "login_address_failures": 100,
         "import_queue_max_bytes_per_user": 1 << 30,
         "import_retention_days": 30, "dup_guardian_max": 8,
         "attend_suspect_days": 5, "attend_dropout_days": 20,
-        "attend_term_suspect_days": 15, "attend_term_dropout_days": 45}
+        "attend_term_suspect_days": 15, "attend_term_dropout_days": 45,
+        "dropout_sweep_hour": 2}
 
 
 def settings(a):
@@ -29,6 +30,8 @@ def test_listed_with_defaults_and_bounds(api):
         assert s[k]["min"] <= s[k]["value"] <= s[k]["max"], s[k]
     assert s["bureau_manages_users"]["type"] == "bool"
     assert s["session_idle_minutes"]["type"] == "int"
+    assert (s["dropout_sweep_hour"]["min"], s["dropout_sweep_hour"]["max"]) \
+        == (-1, 23)
 
 
 @pytest.mark.parametrize("who", ["ys_bureau", "ys_reg1", "ys_teacher1"])
