@@ -628,6 +628,21 @@ migrate (struct xj_db *db)
   return XJ_E_OK;
 }
 
+/* The auth tables live in the registry's database: opening the registry
+   applies their migrations too, so that the owner's `init` or upgrade
+   run leaves nothing for the server's role (which may not create
+   tables) to apply (deploy-postgres.md "Roles and grants"). */
+static enum xj_err
+migrate_auth_too (struct xj_db *db)
+{
+  enum xj_err e;
+
+  db->auth = true;  /* version_table () and the set follow db->auth */
+  e = migrate (db);
+  db->auth = false;
+  return e;
+}
+
 /* ---- connections ---- */
 
 static void pg_close (struct xj_db *db);
@@ -749,6 +764,9 @@ pg_open (const char *path, int flags, struct xj_db **out)
           ? XJ_E_OK : XJ_E_DB;
   else if (XJ_E_OK == e)
     e = migrate (db);
+  if (XJ_E_OK == e && ! db->auth
+      && ! (flags & (XJ_DB_OPEN_READONLY | XJ_DB_OPEN_REPLICA)))
+    e = migrate_auth_too (db);
   if (XJ_E_OK == e)
     e = prepare_all (db);
   if (XJ_E_OK != e)

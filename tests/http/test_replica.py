@@ -261,3 +261,83 @@ def test_stopped_standby_falls_back_then_returns(rep, monkeypatch):
     _standby_answers(rep, writer, reader)
     writer.close()
     reader.close()
+
+
+# ------------------------------------------------- roles and grants
+
+DEPLOY = ROOT / "docs" / "deploy-postgres.md"
+
+
+def _doc_sql_blocks(section):
+    """The ```sql blocks of @section of docs/deploy-postgres.md, in order:
+    the test runs what the page tells operators to run."""
+    text = DEPLOY.read_text()
+    start = text.index("\n## " + section + "\n")
+    end = text.find("\n## ", start + 1)
+    return re.findall(r"```sql\n(.*?)```", text[start:end], re.S)
+
+
+def _psql_as(url, script):
+    p = subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d",
+                        url, "-f", "-"], input=script, capture_output=True,
+                       text=True, timeout=120)
+    return p
+
+
+@pg_only
+def test_documented_grants_keep_history_append_only(tmp_path):
+    """The roles and grants of docs/deploy-postgres.md, run verbatim: the
+    server runs as xueji_app (log-in, registration, lists, a write
+    audited), and xueji_app cannot UPDATE, DELETE or TRUNCATE the audit
+    log or the other history tables."""
+    from conftest import PG_BASE, BIN
+    host = PG_BASE.rsplit("/", 1)[0].replace("xueji@", "")
+    owner = host.replace("://", "://xueji_owner@") + "/xueji"
+    app = host.replace("://", "://xueji_app@") + "/xueji"
+    setup, grants = _doc_sql_blocks("Roles and grants")[:2]
+    p = _psql_as(PG_BASE, "DROP DATABASE IF EXISTS xueji;"
+                 " DROP ROLE IF EXISTS xueji_app; DROP ROLE IF EXISTS"
+                 " xueji_owner;\n" + setup)
+    assert p.returncode == 0, p.stderr
+    env = dict(os.environ, XUEJI_STATE_DIR=str(tmp_path),
+               XUEJI_ADMIN_PASSWORD="chief-pass-2026", XUEJI_PASSWORD=PW)
+    env.pop("XUEJI_DB", None)
+
+    def cli(url, *args):
+        q = subprocess.run([BIN, "--db", url, *args], env=env,
+                           capture_output=True, text=True, timeout=300)
+        assert q.returncode == 0, (args, q.stdout, q.stderr)
+
+    cli(owner, "init")
+    cli(owner, "gen", "--county", YS, "--schools", "1", "--students", "20")
+    code = _psql(owner, "select code from schools").stdout.split()[0]
+    cli(owner, "user", "add", "grant_reg", "--role", "registrar", "--school",
+        code)
+    p = _psql_as(owner, grants)
+    assert p.returncode == 0, p.stderr
+    errlog = open(tmp_path / "app.stderr", "w")
+    proc = subprocess.Popen([BIN, "--db", app, "serve", "--listen",
+                             "127.0.0.1:0"], stdout=subprocess.PIPE,
+                            stderr=errlog, env=env, text=True)
+    try:
+        line = proc.stdout.readline()
+        m = re.search(r"127\.0\.0\.1:(\d+)/", line)
+        assert m, (line, (tmp_path / "app.stderr").read_text())
+        a = Api("http://127.0.0.1:%s/api/v1" % m.group(1), "grant_reg", PW)
+        body, _ = register(a, birth_date="2019-03-08", grade="11")
+        assert _names(a, body["name"]) == [body["name"]]
+        a.close()
+    finally:
+        proc.terminate()
+        assert proc.wait(timeout=30) == 0
+        errlog.close()
+    for table in ("audit_log", "student_events", "change_actions",
+                  "consolidations"):
+        for stmt in ("UPDATE %s SET id = id" % table,
+                     "DELETE FROM %s" % table, "TRUNCATE %s" % table):
+            p = _psql(app, stmt)
+            assert p.returncode != 0 and "permission denied" in p.stderr, \
+                (stmt, p.stderr)
+    # the owner's triggers refuse it too, whoever asks
+    p = _psql(owner, "UPDATE audit_log SET id = id")
+    assert p.returncode != 0 and "permission denied" not in p.stderr
