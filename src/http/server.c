@@ -538,8 +538,9 @@ reply_reset (struct xj_req *r)
 }
 
 /* Run the handler; a route flagged XJ_RF_REPLICA reads from a standby
-   when one may answer this user (db.h).  A database failure there runs
-   the handler again on the primary: a standby going away costs the user
+   when one may answer this user (db.h).  A database failure there (or
+   a query the standby cancelled for conflicting with recovery) runs the
+   handler again on the primary: a standby going away costs the user
    nothing.  Then the user's writes, if any, are remembered so that their
    next reads see them. */
 static enum xj_err
@@ -551,7 +552,8 @@ handle (struct xj_req *r)
   if (r->route->flags & XJ_RF_REPLICA)
     r->db = xj_db_read_conn (primary, r->user.id);
   e = r->route->handler (r);
-  if (r->db != primary && (XJ_E_DB == e || XJ_E_DB == r->err))
+  if (r->db != primary && (XJ_E_DB == e || XJ_E_DB == r->err
+                           || XJ_E_DB_BUSY == e || XJ_E_DB_BUSY == r->err))
     {
       xj_db_read_failed (r->db);
       reply_reset (r);
