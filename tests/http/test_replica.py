@@ -79,13 +79,15 @@ class Replicated:
         self.tmp = tmp
         self.servers = []
 
-    def serve(self, name, max_lag, *more):
+    def serve(self, name, max_lag, *more, flag=True):
+        """A server reading from the standby, named by --db-replica or,
+        with @flag false, by $XUEJI_DB_REPLICA (the caller sets it)."""
         # its own stderr file: one server's log lines are counted apart
         logdir = self.tmp / name
         logdir.mkdir()
-        s = Server(self.db, ["serve", "--db-replica", self.standby,
-                             "--db-replica-max-lag", str(max_lag), *more],
-                   logdir)
+        args = ["--db-replica", self.standby] if flag else []
+        s = Server(self.db, ["serve", *args, "--db-replica-max-lag",
+                             str(max_lag), *more], logdir)
         self.servers.append(s)
         return s
 
@@ -191,8 +193,10 @@ def test_list_answered_by_standby_own_write_by_primary(rep):
 
 
 @pg_only
-def test_standby_past_the_lag_bound_is_skipped(rep):
-    s = rep.serve("strict", 1)
+def test_standby_past_the_lag_bound_is_skipped(rep, monkeypatch):
+    # the standby named by the environment instead of --db-replica
+    monkeypatch.setenv("XUEJI_DB_REPLICA", rep.standby)
+    s = rep.serve("strict", 1, flag=False)
     writer, reader = _login(s, "rep_reg"), _login(s, "rep_bureau")
     _wait_log(s, "serving reads")
     rep.caught_up()
