@@ -76,8 +76,12 @@ env_replicas (struct xj_serve_opts *o)
     return true;
   free (copy);
   copy = xj_strdup (env);
-  for (char *u = strtok_r (copy, ",", &save); u; u = strtok_r (NULL, ",", &save))
+  for (char *u = strtok_r (copy, ",", &save); u;
+       u = strtok_r (NULL, ",", &save))
     {
+      u += strspn (u, " \t");  /* "url1, url2" */
+      if ('\0' == *u)
+        continue;
       if (XJ_DB_MAX_REPLICAS == o->n_replicas)
         return false;
       o->replicas[o->n_replicas++] = u;

@@ -32,9 +32,10 @@ struct xj_db_backend {
   /* The WAL position: the primary's pg_current_wal_insert_lsn() (past
      every transaction committed so far, even with synchronous_commit
      off, where pg_current_wal_lsn() may still be short of the last
-     commit) or, @replay, a standby's pg_last_wal_replay_lsn().  1 with *@out set; 0 when there
-     is none (@replay on a server not in recovery); -1 when the query
-     failed (not logged: the caller says it once).  NULL for SQLite. */
+     commit) or, @replay, a standby's pg_last_wal_replay_lsn().  1 with
+     *@out set; 0 when there is none (@replay on a server not in
+     recovery); -1 when the query failed (not logged: the caller says it
+     once).  NULL for SQLite. */
   int (*wal_lsn) (struct xj_db *db, bool replay, uint64_t *out);
   /* column accessors of a row handed to a xj_db_row_cb */
   int64_t (*col_int) (const struct xj_db_row *r, int col);
