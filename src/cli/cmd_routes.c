@@ -19,9 +19,9 @@ xj_cmd_routes (int argc, char **argv, const struct xj_cli *g)
           xj_snprintf (roles + strlen (roles), sizeof roles - strlen (roles),
                        "%s%s", roles[0] ? "," : "",
                        xj_role_name ((enum xj_role) bit));
-      printf ("%-6s %-36s %-32s %6zu  %s\n", r->method, r->path,
+      printf ("%-6s %-36s %-32s %6zu  %s%s\n", r->method, r->path,
               (r->flags & XJ_RF_PUBLIC) ? "public" : roles, r->body_max,
-              r->summary);
+              r->summary, (r->flags & XJ_RF_REPLICA) ? " [standby]" : "");
     }
   return 0;
 }

@@ -63,6 +63,32 @@ limit_arg (int c, const char *arg, struct xj_serve_opts *o)
   return XJ_E_OK;
 }
 
+/* $XUEJI_DB_REPLICA: standby URLs separated by commas (a URL has none
+   of its own).  False when there are too many. */
+static bool
+env_replicas (struct xj_serve_opts *o)
+{
+  static char *copy;
+  const char *env = getenv ("XUEJI_DB_REPLICA");
+  char *save = NULL;
+
+  if (NULL == env || '\0' == *env)
+    return true;
+  free (copy);
+  copy = xj_strdup (env);
+  for (char *u = strtok_r (copy, ",", &save); u;
+       u = strtok_r (NULL, ",", &save))
+    {
+      u += strspn (u, " \t");  /* "url1, url2" */
+      if ('\0' == *u)
+        continue;
+      if (XJ_DB_MAX_REPLICAS == o->n_replicas)
+        return false;
+      o->replicas[o->n_replicas++] = u;
+    }
+  return true;
+}
+
 int
 xj_serve_args (const char *cmd, int argc, char **argv,
                struct xj_serve_opts *o)
@@ -79,6 +105,8 @@ xj_serve_args (const char *cmd, int argc, char **argv,
     { "header-timeout", required_argument, NULL, 'H' },
     { "body-timeout", required_argument, NULL, 'B' },
     { "secure-cookies", no_argument, NULL, 'K' },
+    { "db-replica", required_argument, NULL, 'R' },
+    { "db-replica-max-lag", required_argument, NULL, 'L' },
     { NULL, 0, NULL, 0 }
   };
   int c;
@@ -89,6 +117,7 @@ xj_serve_args (const char *cmd, int argc, char **argv,
   o->max_conns_per_ip = 64;
   o->header_timeout = 30;
   o->body_timeout = 600;
+  o->replica_max_lag = 5;
   optind = 1;
   while (-1 != (c = getopt_long (argc, argv, "", opts, NULL)))
     {
@@ -102,6 +131,16 @@ xj_serve_args (const char *cmd, int argc, char **argv,
           break;
         case 'K':
           o->secure_cookies = true;
+          break;
+        case 'R':
+          if (XJ_DB_MAX_REPLICAS == o->n_replicas)
+            return xj_cli_fail (cmd, XJ_E_USAGE, "at most 8 --db-replica");
+          o->replicas[o->n_replicas++] = optarg;
+          break;
+        case 'L':
+          if (! xj_parse_i64 (optarg, &v) || v < 1 || v > 60)
+            return xj_cli_fail (cmd, XJ_E_USAGE, "--db-replica-max-lag 1..60");
+          o->replica_max_lag = (unsigned) v;
           break;
         case 't':
         case 's':
@@ -131,6 +170,8 @@ xj_serve_args (const char *cmd, int argc, char **argv,
     }
   if (optind < argc)
     return xj_cli_fail (cmd, XJ_E_USAGE, argv[optind]);
+  if (0 == o->n_replicas && ! env_replicas (o))
+    return xj_cli_fail (cmd, XJ_E_USAGE, "$XUEJI_DB_REPLICA: at most 8");
   return 0;
 }
 
@@ -149,11 +190,17 @@ xj_serve_run (const char *cmd, const struct xj_cli *g,
     .header_timeout = o->header_timeout,
     .body_timeout = o->body_timeout,
     .secure_cookies = o->secure_cookies,
+    .replicas = o->replicas,
+    .n_replicas = o->n_replicas,
+    .replica_max_lag_ms = o->replica_max_lag * 1000u,
     .ready = &ready,
     .ready_cls = (void *) banner,
   };
   enum xj_err e = xj_server_run (&cfg);
 
+  if (XJ_E_USAGE == e && o->n_replicas)
+    return xj_cli_fail (cmd, e, "--db-replica: PostgreSQL URLs, and --db a"
+                        " PostgreSQL URL too");
   if (XJ_E_OK != e)
     return xj_cli_fail (cmd, e, o->listen);
   return 0;

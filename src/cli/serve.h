@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "cli/cli.h"
+#include "db/db.h"
 
 struct xj_serve_opts {
   const char *listen;
@@ -15,6 +16,10 @@ struct xj_serve_opts {
   unsigned header_timeout;   /* --header-timeout seconds (default 30) */
   unsigned body_timeout;     /* --body-timeout seconds (default 600) */
   bool secure_cookies;     /* --secure-cookies: TLS (a proxy) in front */
+  /* --db-replica URL (repeatable), else $XUEJI_DB_REPLICA (commas) */
+  const char *replicas[XJ_DB_MAX_REPLICAS];
+  size_t n_replicas;
+  unsigned replica_max_lag;  /* --db-replica-max-lag seconds (default 5) */
   unsigned schools;        /* demo only */
   unsigned long students;  /* demo only */
   uint64_t seed;           /* demo only */

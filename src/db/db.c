@@ -124,24 +124,40 @@ enum xj_err
 xj_db_txn_run (struct xj_db *db, const char *name, bool write,
                xj_db_txn_cb cb, void *cls)
 {
+  enum xj_err e;
+
   if (db->in_txn)
     {
       XJ_BUG ("nested transaction %s", name);
       return XJ_E_INTERNAL;
     }
-  return db->be->txn_run (db, name, write, cb, cls);
+  /* a standby cannot write: a read route's write (its audit entry) runs
+     on the primary */
+  if (write && NULL != db->write_to)
+    db = db->write_to;
+  e = db->be->txn_run (db, name, write, cb, cls);
+  if (XJ_E_OK == e && write)
+    db->wrote = true;
+  return e;
 }
 
 enum xj_err
 xj_db_txn_try (struct xj_db *db, const char *name, xj_db_txn_cb cb,
                void *cls)
 {
+  enum xj_err e;
+
   if (db->in_txn)
     {
       XJ_BUG ("nested transaction %s", name);
       return XJ_E_INTERNAL;
     }
-  return db->be->txn_try (db, name, cb, cls);
+  if (NULL != db->write_to)
+    db = db->write_to;
+  e = db->be->txn_try (db, name, cb, cls);
+  if (XJ_E_OK == e)
+    db->wrote = true;
+  return e;
 }
 
 void

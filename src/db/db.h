@@ -155,7 +155,11 @@ enum xj_db_open_flags {
   /* The auth store beside the registry (xj_db_auth_path): its own
      migrations (src/db/migrations-auth) and XJ_DB_AUTH_STMT statements;
      created when missing. */
-  XJ_DB_OPEN_AUTH = 4
+  XJ_DB_OPEN_AUTH = 4,
+  /* A hot standby (PostgreSQL): read-only, named "xueji-replica" in
+     pg_stat_activity, a connect timeout of 3 s unless the URL sets one;
+     no migrations (they arrive from the primary). */
+  XJ_DB_OPEN_REPLICA = 8
 };
 /* Open @path, set pragmas (WAL, foreign keys, busy timeout), apply pending
    migrations and prepare every registered statement.  Caller owns *out. */
@@ -219,5 +223,35 @@ enum xj_err xj_db_backup (struct xj_db *db, const char *dest);
 /* PRAGMA integrity_check + foreign_key_check; problems are appended to
    @report (NUL-terminated, truncated to @size). */
 enum xj_err xj_db_integrity (struct xj_db *db, char *report, size_t size);
+
+/* ---- read replicas (docs/internals/replicas.md) ----
+   Hot standbys fed by PostgreSQL streaming replication answer the reads
+   the HTTP dispatch chooses (routes flagged XJ_RF_REPLICA); everything
+   else, and a user's reads right after their own write, use the primary.
+   A standby that is down, not a standby, or lags by more than the bound
+   is skipped until a watcher thread sees it fit again. */
+#define XJ_DB_MAX_REPLICAS 8
+/* Check @urls (PostgreSQL URLs; @primary must be one too: USAGE
+   otherwise) and start the watcher.  @max_lag_ms bounds how far behind
+   the primary a standby may be and still serve reads. */
+enum xj_err xj_db_replicas_start (const char *primary,
+                                  const char *const *urls, size_t n,
+                                  unsigned max_lag_ms);
+/* Stop the watcher; the calling threads' standby connections close as
+   their threads end. */
+void xj_db_replicas_stop (void);
+/* The connection a read for user @user_id should use, on the thread
+   whose primary connection is @primary: this thread's connection to a
+   standby that is up, within the bound and has replayed the user's last
+   write; else @primary.  Write transactions on it run on @primary. */
+struct xj_db *xj_db_read_conn (struct xj_db *primary, int64_t user_id);
+/* A read on @db (from xj_db_read_conn) failed: close this thread's
+   connection to it and skip that standby until the watcher sees it
+   answer again.  No-op for a primary connection. */
+void xj_db_read_failed (struct xj_db *db);
+/* After a request of user @user_id: when a write transaction committed
+   on @primary since the last call, remember the primary's WAL position
+   for that user (so their next reads wait for a standby that has it). */
+void xj_db_note_writes (struct xj_db *primary, int64_t user_id);
 
 #endif

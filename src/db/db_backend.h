@@ -29,6 +29,14 @@ struct xj_db_backend {
   enum xj_err (*backup) (struct xj_db *db, const char *dest);
   enum xj_err (*integrity) (struct xj_db *db, char *report, size_t size);
   enum xj_err (*tune) (struct xj_db *db, enum xj_db_tune t);
+  /* The WAL position: the primary's pg_current_wal_insert_lsn() (past
+     every transaction committed so far, even with synchronous_commit
+     off, where pg_current_wal_lsn() may still be short of the last
+     commit) or, @replay, a standby's pg_last_wal_replay_lsn().  1 with
+     *@out set; 0 when there is none (@replay on a server not in
+     recovery); -1 when the query failed (not logged: the caller says it
+     once).  NULL for SQLite. */
+  int (*wal_lsn) (struct xj_db *db, bool replay, uint64_t *out);
   /* column accessors of a row handed to a xj_db_row_cb */
   int64_t (*col_int) (const struct xj_db_row *r, int col);
   double (*col_double) (const struct xj_db_row *r, int col);
@@ -47,6 +55,11 @@ struct xj_db {
   bool auth;                /* the auth store (XJ_DB_OPEN_AUTH) */
   bool in_txn;              /* inside xj_db_txn_run/try */
   unsigned write_wait_ms;   /* 0 = the default wait and retries */
+  /* A standby's connection handed out by xj_db_read_conn: its write
+     transactions run on this primary connection (db_replica.c). */
+  struct xj_db *write_to;
+  bool wrote;               /* a write transaction committed here since
+                               xj_db_note_writes last looked */
 };
 
 /* The first member of each backend's row struct. */
@@ -71,5 +84,8 @@ struct xj_migration {
 
 /* Whether @path is a PostgreSQL connection URL. */
 bool xj_db_is_url (const char *path);
+/* "host:port/dbname" of the PostgreSQL URL @url, for log lines (never
+   the password). */
+void xj_db_pg_label (const char *url, char *out, size_t size);
 
 #endif

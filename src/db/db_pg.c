@@ -628,6 +628,21 @@ migrate (struct xj_db *db)
   return XJ_E_OK;
 }
 
+/* The auth tables live in the registry's database: opening the registry
+   applies their migrations too, so that the owner's `init` or upgrade
+   run leaves nothing for the server's role (which may not create
+   tables) to apply (deploy-postgres.md "Roles and grants"). */
+static enum xj_err
+migrate_auth_too (struct xj_db *db)
+{
+  enum xj_err e;
+
+  db->auth = true;  /* version_table () and the set follow db->auth */
+  e = migrate (db);
+  db->auth = false;
+  return e;
+}
+
 /* ---- connections ---- */
 
 static void pg_close (struct xj_db *db);
@@ -649,6 +664,76 @@ check_presence (struct xj_db *db, int flags)
   return 0 == v ? XJ_E_NO_DB : XJ_E_OK;
 }
 
+/* Connect to @url.  Our defaults come before the URL's own parameters,
+   which win: the application name seen in pg_stat_activity and, for a
+   standby, a connect timeout (an unreachable one must not hold a request
+   for long). */
+static PGconn *
+connect_url (const char *url, int flags)
+{
+  bool replica = 0 != (flags & XJ_DB_OPEN_REPLICA);
+  const char *keys[] = { "fallback_application_name", "connect_timeout",
+                         "dbname", NULL };
+  const char *vals[] = { replica ? "xueji-replica" : "xueji",
+                         replica ? "3" : "0", url, NULL };
+
+  return PQconnectdbParams (keys, vals, 1);
+}
+
+void
+xj_db_pg_label (const char *url, char *out, size_t size)
+{
+  PQconninfoOption *opts = PQconninfoParse (url, NULL);
+  const char *host = "?", *port = "5432", *dbname = "?";
+
+  for (PQconninfoOption *o = opts; o && o->keyword; o++)
+    if (NULL == o->val)
+      continue;
+    else if (0 == strcmp (o->keyword, "host"))
+      host = o->val;
+    else if (0 == strcmp (o->keyword, "port"))
+      port = o->val;
+    else if (0 == strcmp (o->keyword, "dbname"))
+      dbname = o->val;
+  xj_snprintf (out, size, "%s:%s/%s", host, port, dbname);
+  PQconninfoFree (opts);
+}
+
+/* "16/B374D848" into a number (as pg_lsn compares). */
+static bool
+lsn_parse (const char *s, uint64_t *out)
+{
+  char *end;
+  unsigned long long hi = strtoull (s, &end, 16), lo;
+
+  if ('/' != *end)
+    return false;
+  lo = strtoull (end + 1, &end, 16);
+  if ('\0' != *end || hi > 0xffffffffULL || lo > 0xffffffffULL)
+    return false;
+  *out = (uint64_t) hi << 32 | lo;
+  return true;
+}
+
+static int
+pg_wal_lsn (struct xj_db *db, bool replay, uint64_t *out)
+{
+  PGresult *res = PQexec (PG (db)->conn,
+                          replay ? "SELECT pg_last_wal_replay_lsn()"
+                                 : "SELECT pg_current_wal_insert_lsn()");
+  int found = -1;
+
+  if (PGRES_TUPLES_OK == PQresultStatus (res) && 1 == PQntuples (res))
+    {
+      if (PQgetisnull (res, 0, 0))
+        found = 0;
+      else if (lsn_parse (PQgetvalue (res, 0, 0), out))
+        found = 1;
+    }
+  PQclear (res);
+  return found;
+}
+
 static enum xj_err
 pg_open (const char *path, int flags, struct xj_db **out)
 {
@@ -659,12 +744,14 @@ pg_open (const char *path, int flags, struct xj_db **out)
   db->be = &xj_db_pg_backend;
   db->path = xj_strdup (path);
   db->auth = 0 != (flags & XJ_DB_OPEN_AUTH);
-  PG (db)->conn = PQconnectdb (path);
+  PG (db)->conn = connect_url (path, flags);
   if (CONNECTION_OK != PQstatus (PG (db)->conn))
     {
-      /* the message names host and database, never the password */
-      XJ_ERROR ("cannot connect to postgresql: %s",
-                PQerrorMessage (PG (db)->conn));
+      /* the message names host and database, never the password; a
+         standby's watcher says it once (db_replica.c) */
+      xj_log ((flags & XJ_DB_OPEN_REPLICA) ? XJ_LOG_DEBUG : XJ_LOG_ERROR,
+              __FILE__, __LINE__, "cannot connect to postgresql: %s",
+              PQerrorMessage (PG (db)->conn));
       pg_close (db);
       return XJ_E_IO;
     }
@@ -672,11 +759,14 @@ pg_open (const char *path, int flags, struct xj_db **out)
     e = XJ_E_DB;
   else
     e = check_presence (db, flags);
-  if (XJ_E_OK == e && (flags & XJ_DB_OPEN_READONLY))
+  if (XJ_E_OK == e && (flags & (XJ_DB_OPEN_READONLY | XJ_DB_OPEN_REPLICA)))
     e = exec_simple (db, "SET default_transaction_read_only = on", false)
           ? XJ_E_OK : XJ_E_DB;
   else if (XJ_E_OK == e)
     e = migrate (db);
+  if (XJ_E_OK == e && ! db->auth
+      && ! (flags & (XJ_DB_OPEN_READONLY | XJ_DB_OPEN_REPLICA)))
+    e = migrate_auth_too (db);
   if (XJ_E_OK == e)
     e = prepare_all (db);
   if (XJ_E_OK != e)
@@ -934,6 +1024,7 @@ const struct xj_db_backend xj_db_pg_backend = {
   .backup = pg_backup,
   .integrity = pg_integrity,
   .tune = pg_tune,
+  .wal_lsn = pg_wal_lsn,
   .col_int = pg_int,
   .col_double = pg_double,
   .col_text = pg_text,

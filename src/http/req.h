@@ -22,10 +22,15 @@ typedef enum xj_err (*xj_handler) (struct xj_req *r);
 enum xj_route_flags {
   XJ_RF_PUBLIC = 1,   /* no session needed (log-in) */
   XJ_RF_NO_CSRF = 2,  /* state-changing but exempt from CSRF (log-in) */
-  XJ_RF_UPLOAD = 4    /* multipart/form-data: the part named "file" is
+  XJ_RF_UPLOAD = 4,   /* multipart/form-data: the part named "file" is
                          streamed to a temporary file (up to body_max),
                          other parts (each <= 4 KiB) land in form;
                          authenticated before any of the body is read */
+  XJ_RF_REPLICA = 8   /* a read (list, dashboard, statistics, export)
+                         a hot standby may answer (serve --db-replica;
+                         docs/internals/replicas.md): r->db is then the
+                         standby's connection, whose write transactions
+                         (an audit entry) run on the primary */
 };
 
 struct xj_route {

@@ -515,10 +515,61 @@ authenticate (struct xj_req *r)
   return true;
 }
 
+/* Forget a reply prepared so far (the handler runs again). */
+static void
+reply_reset (struct xj_req *r)
+{
+  json_decref (r->json);
+  r->json = NULL;
+  free (r->json_text);
+  r->json_text = NULL;
+  json_decref (r->err_details);
+  r->err_details = NULL;
+  json_decref (r->err_extra);
+  r->err_extra = NULL;
+  if (r->reply_fd >= 0)
+    close (r->reply_fd);
+  r->reply_fd = -1;
+  free (r->reply_filename);
+  r->reply_filename = NULL;
+  r->err = XJ_E_OK;
+  r->err_field = NULL;
+  r->err_msg[0] = '\0';
+  r->status = 0;
+}
+
+/* Run the handler; a route flagged XJ_RF_REPLICA reads from a standby
+   when one may answer this user (db.h).  A database failure there (or
+   a query the standby cancelled for conflicting with recovery) runs the
+   handler again on the primary: a standby going away costs the user
+   nothing.  Then the user's writes, if any, are remembered so that their
+   next reads see them. */
+static enum xj_err
+handle (struct xj_req *r)
+{
+  struct xj_db *primary = r->db;
+  enum xj_err e;
+
+  if (r->route->flags & XJ_RF_REPLICA)
+    r->db = xj_db_read_conn (primary, r->user.id);
+  e = r->route->handler (r);
+  if (r->db != primary && (XJ_E_DB == e || XJ_E_DB == r->err
+                           || XJ_E_DB_BUSY == e || XJ_E_DB_BUSY == r->err))
+    {
+      xj_db_read_failed (r->db);
+      reply_reset (r);
+      r->db = primary;
+      e = r->route->handler (r);
+    }
+  r->db = primary;
+  xj_db_note_writes (primary, r->authed ? r->user.id : 0);
+  return e;
+}
+
 static void
 run_handler (struct xj_req *r)
 {
-  enum xj_err e = r->route->handler (r);
+  enum xj_err e = handle (r);
   uint64_t done, total;
 
   /* A large import holds the writer lock for its whole transaction:
@@ -994,7 +1045,10 @@ xj_server_run (const struct xj_server_config *cfg)
   xj_db_close (probe);
   if (XJ_E_OK != e)
     return e;
-  if (XJ_E_OK != (e = probe_open (auth_path, XJ_DB_OPEN_AUTH)))
+  if (XJ_E_OK != (e = probe_open (auth_path, XJ_DB_OPEN_AUTH))
+      || XJ_E_OK != (e = xj_db_replicas_start (cfg->db_path, cfg->replicas,
+                                               cfg->n_replicas,
+                                               cfg->replica_max_lag_ms)))
     {
       xj_audit_ticker_stop ();
       return e;
@@ -1034,11 +1088,13 @@ xj_server_run (const struct xj_server_config *cfg)
       XJ_ERROR ("cannot listen on %s: %s", cfg->listen, strerror (errno));
       xj_auth_copier_stop ();
       xj_audit_ticker_stop ();
+      xj_db_replicas_stop ();
       return XJ_E_IO;
     }
   if (! xj_conn_guard_start (cfg->header_timeout, cfg->body_timeout))
     {
       MHD_stop_daemon (d);
+      xj_db_replicas_stop ();
       xj_audit_ticker_stop ();
       return XJ_E_INTERNAL;
     }
@@ -1059,6 +1115,7 @@ xj_server_run (const struct xj_server_config *cfg)
   for (int i = 0; i < 100 && atomic_load (&active_requests) > 0; i++)
     usleep (100 * 1000);
   MHD_stop_daemon (d);
+  xj_db_replicas_stop ();    /* after the workers and their connections */
   xj_conn_guard_stop ();
   xj_auth_copier_stop ();    /* copies the last log-ins into audit_log */
   xj_audit_ticker_stop ();   /* then the last checkpoint covers them */

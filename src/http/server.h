@@ -19,6 +19,9 @@ struct xj_server_config {
                                 the previous reply (conn_guard.c) */
   unsigned body_timeout;     /* s: its body, from its headers */
   bool secure_cookies;   /* Secure on cookies: TLS or a TLS proxy in front */
+  const char *const *replicas; /* hot standbys' URLs (db.h) */
+  size_t n_replicas;
+  unsigned replica_max_lag_ms;
   void (*ready) (void *cls, unsigned port); /* called once listening */
   void *ready_cls;
 };

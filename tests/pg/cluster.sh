@@ -6,7 +6,14 @@
 #                                    that dir); prints shell assignments:
 #                                    XUEJI_TEST_PG=postgresql://xueji@127.0.0.1:PORT/postgres
 #                                    XUEJI_TEST_PG_DIR=/tmp/xjpg.XXXXXX
-#   tests/pg/cluster.sh stop DIR     stop it and remove DIR
+#   tests/pg/cluster.sh stop DIR     stop it (and its standby) and remove DIR
+#   tests/pg/cluster.sh standby DIR  a hot standby of DIR's cluster:
+#                                    pg_basebackup -R into DIR/standby, started
+#                                    on another free loopback port; prints
+#                                    XUEJI_TEST_PG_STANDBY=postgresql://...
+#   tests/pg/cluster.sh standby-stop DIR | standby-start DIR
+#                                    stop the standby (fast) / start it again
+#                                    on its port (the replica tests)
 #   tests/pg/cluster.sh run CMD...   start, run CMD with both variables
 #                                    exported, stop; exits with CMD's status
 #
@@ -51,13 +58,51 @@ start() {
   as_pg "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
     -o "$opts" start >/dev/null || {
       cat "$dir/server.log" >&2; rm -rf "$dir"; exit 1; }
+  echo "$port" >"$dir/port"
   echo "XUEJI_TEST_PG=postgresql://xueji@127.0.0.1:$port/postgres"
   echo "XUEJI_TEST_PG_DIR=$dir"
 }
 
+check_dir() {
+  case $1 in /tmp/xjpg.*) ;; *) echo "cluster.sh: not a test cluster: $1" >&2; exit 2 ;; esac
+}
+
+# The standby: a base backup of the running primary with -R (standby.signal
+# and primary_conninfo written), its own port and socket directory.
+standby() {
+  dir=$1
+  check_dir "$dir"
+  pport=$(cat "$dir/port")
+  as_pg "$PGBIN/pg_basebackup" -h 127.0.0.1 -p "$pport" -U xueji \
+    -D "$dir/standby" -R -X stream -c fast --no-sync \
+    >"$dir/basebackup.log" 2>&1 || { cat "$dir/basebackup.log" >&2; exit 1; }
+  free_port >"$dir/standby.port"
+  standby_start "$dir"
+  echo "XUEJI_TEST_PG_STANDBY=postgresql://xueji@127.0.0.1:$(cat "$dir/standby.port")/postgres"
+}
+
+standby_start() {
+  dir=$1
+  check_dir "$dir"
+  sport=$(cat "$dir/standby.port")
+  opts="-p $sport -k $dir -c listen_addresses=127.0.0.1 -c fsync=off"
+  opts="$opts -c max_connections=300 -c shared_buffers=32MB"
+  as_pg "$PGBIN/pg_ctl" -D "$dir/standby" -l "$dir/standby.log" -w -t 60 \
+    -o "$opts" start >/dev/null || { cat "$dir/standby.log" >&2; exit 1; }
+}
+
+standby_stop() {
+  dir=$1
+  check_dir "$dir"
+  [ -d "$dir/standby" ] && as_pg "$PGBIN/pg_ctl" -D "$dir/standby" -m fast \
+    -w stop >/dev/null 2>&1 || true
+}
+
 stop() {
   dir=$1
-  case $dir in /tmp/xjpg.*) ;; *) echo "cluster.sh: not a test cluster: $dir" >&2; exit 2 ;; esac
+  check_dir "$dir"
+  [ -d "$dir/standby" ] && as_pg "$PGBIN/pg_ctl" -D "$dir/standby" \
+    -m immediate -w stop >/dev/null 2>&1 || true
   [ -d "$dir/data" ] && as_pg "$PGBIN/pg_ctl" -D "$dir/data" -m immediate \
     -w stop >/dev/null 2>&1 || true
   rm -rf "$dir"
@@ -66,6 +111,9 @@ stop() {
 case ${1:-} in
   start) start ;;
   stop) stop "${2:?cluster.sh stop DIR}" ;;
+  standby) standby "${2:?cluster.sh standby DIR}" ;;
+  standby-start) standby_start "${2:?cluster.sh standby-start DIR}" ;;
+  standby-stop) standby_stop "${2:?cluster.sh standby-stop DIR}" ;;
   run)
     shift
     env=$(start) || exit $?
@@ -76,5 +124,6 @@ case ${1:-} in
     "$@"
     rc=$?
     exit $rc ;;
-  *) echo "usage: cluster.sh start | stop DIR | run CMD..." >&2; exit 2 ;;
+  *) echo "usage: cluster.sh start | stop DIR | run CMD... | standby DIR" \
+       "| standby-stop DIR | standby-start DIR" >&2; exit 2 ;;
 esac
