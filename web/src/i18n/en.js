@@ -246,7 +246,7 @@ export default {
   },
   cfg: {
     title: 'Change settings', intro: 'Rules that differ between provinces (defaults from the national measures and common provincial rules). Every change is audited.',
-    dropout: 'Dropout control', dropout_days: 'A suspected dropout becomes a dropout after more than (school days)', retention_target: 'Retention target (%)',
+    dropout: 'Dropout control', dropout_days: 'A suspected dropout becomes a dropout after more than (school days)', retention_target: 'Retention target (%)', followup_days: 'Left without a completed procedure: list for follow-up after (days)',
     deadlines: 'Deadlines', chains: 'Approval chains', repeat: 'Grade repetition', transfer: 'Transfer windows', suspend: 'Suspension',
     step_days: 'Working days per approval step', death_days: 'Working days for a death cancellation',
     senior_authority: 'Registry authority for senior and vocational schools', authCity: 'City bureau', authCounty: 'County bureau',

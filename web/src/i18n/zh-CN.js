@@ -227,7 +227,7 @@ export default {
   },
   cfg: {
     title: '变动设置', intro: '各省学籍管理细则不同的规定在此设置（默认值依据学籍管理办法及常见省级细则）。每次修改都记入审计日志。',
-    dropout: '控辍保学', dropout_days: '疑似辍学超过多少个上课日未返校认定为辍学', retention_target: '巩固率目标（%）',
+    dropout: '控辍保学', dropout_days: '疑似辍学超过多少个上课日未返校认定为辍学', retention_target: '巩固率目标（%）', followup_days: '离校手续未办结：超过多少天列入跟进名单',
     deadlines: '办理期限', chains: '审批流程', repeat: '留级', transfer: '转学时段', suspend: '休学',
     step_days: '每个审批环节期限（工作日）', death_days: '死亡注销期限（工作日）',
     senior_authority: '高中、中职学籍主管部门', authCity: '市级教育局', authCounty: '县级教育局',
