@@ -310,20 +310,31 @@ report_move (void *cls, const struct xj_flow_row *m)
   count_in (rp->by[3], p.month, p.dir);
 }
 
+/* Count descending, then by origin, destination, type or key, so that
+   equal counts come in the same order every time. */
 static int
 by_count_desc (const void *a, const void *b)
 {
-  json_int_t x = json_integer_value (json_object_get (*(json_t **) a,
-                                                      "count"));
-  json_int_t y = json_integer_value (json_object_get (*(json_t **) b,
-                                                      "count"));
+  json_t *x = *(json_t *const *) a, *y = *(json_t *const *) b;
+  json_int_t cx = json_integer_value (json_object_get (x, "count"));
+  json_int_t cy = json_integer_value (json_object_get (y, "count"));
+  static const char *const ties[] = { "origin", "destination", "type",
+                                      "key" };
 
-  return x < y ? 1 : x > y ? -1 : 0;
+  if (cx != cy)
+    return cx < cy ? 1 : -1;
+  for (size_t i = 0; i < 4; i++)
+    {
+      const char *sx = json_string_value (json_object_get (x, ties[i]));
+      const char *sy = json_string_value (json_object_get (y, ties[i]));
+      int c = strcmp (sx ? sx : "", sy ? sy : "");
+
+      if (c)
+        return c;
+    }
+  return 0;
 }
 
-/* The values of object @o as an array in the order of their keys, then
-   (stable enough for a report: ties keep key order only by chance of
-   qsort) by @cmp when given. */
 static json_t *
 values_sorted (json_t *o, int (*cmp) (const void *, const void *))
 {
@@ -542,8 +553,14 @@ by_waited_desc (const void *a, const void *b)
                                                       "days_waited"));
   json_int_t y = json_integer_value (json_object_get (*(json_t **) b,
                                                       "days_waited"));
+  json_int_t sx = json_integer_value (json_object_get (*(json_t **) a,
+                                                       "student_id"));
+  json_int_t sy = json_integer_value (json_object_get (*(json_t **) b,
+                                                       "student_id"));
 
-  return x < y ? 1 : x > y ? -1 : 0;
+  if (x != y)
+    return x < y ? 1 : -1;
+  return sx < sy ? -1 : sx > sy ? 1 : 0;
 }
 
 /* @a sorted in place by @cmp. */
