@@ -95,6 +95,10 @@ struct xj_change_settings {
                                after more than this many school days
                                [20] (src/dropout) */
   int retention_target;     /* retention rate target, percent [95] */
+  int followup_days;        /* a transfer or 升学 approved at one end and
+                               not completed, or a 其他离校 record with no
+                               case, is listed for follow-up after more
+                               than N calendar days [30] (src/flows) */
 };
 
 /* One setting: its JSON name (the settings row is "change." + name),

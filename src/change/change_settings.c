@@ -30,6 +30,7 @@ const struct xj_change_setting_spec xj_change_setting_specs[] = {
   S_INT (suspend_renewals, 0, 5),
   S_INT (dropout_days, 1, 200),
   S_INT (retention_target, 50, 100),
+  S_INT (followup_days, 1, 365),
 };
 const size_t xj_change_setting_count
   = sizeof xj_change_setting_specs / sizeof xj_change_setting_specs[0];
@@ -51,6 +52,7 @@ xj_change_settings_defaults (struct xj_change_settings *s)
   s->suspend_renewals = 1;
   s->dropout_days = 20;
   s->retention_target = 95;
+  s->followup_days = 30;
 }
 
 static int *

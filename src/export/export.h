@@ -10,6 +10,7 @@
 #ifndef XJ_EXPORT_H
 #define XJ_EXPORT_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include "audit/audit.h"
@@ -100,6 +101,17 @@ enum xj_err xj_export_students (struct xj_db *db,
 
 /* ---- the 小升初 sheets (progress_export.c) ---- */
 
+/* Audit @action of @entity @entity_id with @after (owned: decref'd) in a
+   write transaction of its own, after a sheet was written in a read
+   transaction; a file whose entry failed is not handed out. */
+struct xj_sheet_audit {
+  const struct xj_actor *a;
+  const char *action, *entity, *entity_id;
+  json_t *after;
+};
+enum xj_err xj_export_sheet_audit (struct xj_db *db,
+                                   struct xj_sheet_audit *s);
+
 /* The school-choice figures of xj_school_choice_json (@prefix, @year) as
    an XLSX sheet at @path: one row per admitting school (学校标识码, name,
    admitted, feeder, zone, moved, other, out of zone, its share in per
@@ -118,6 +130,20 @@ enum xj_err xj_export_school_choice (struct xj_db *db,
 enum xj_err xj_export_allocation (struct xj_db *db, const struct xj_actor *a,
                                   int64_t id, const char *tmpdir,
                                   const char *path, int64_t *rows);
+
+/* ---- the flows of students (flows_export.c) ---- */
+
+struct xj_flows_filter;
+/* The figures of xj_flows_report (@scope, @f) as an XLSX sheet at @path:
+   one row per origin, destination and type (codes, names, type,
+   direction, count as a number) — every row — then the totals.  Audited
+   "flows.export" (entity region: @scope's prefix).  Not inside a
+   transaction. */
+enum xj_err xj_export_flows (struct xj_db *db, const struct xj_actor *a,
+                             const struct xj_scope *scope,
+                             const struct xj_flows_filter *f,
+                             const char *tmpdir, const char *path,
+                             int64_t *rows);
 
 /* ---- the import template (template.c) ---- */
 

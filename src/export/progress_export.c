@@ -18,17 +18,10 @@
 #include "validate/codes.h"
 #include "zone/zone.h"
 
-/* Audit @action of @entity @entity_id with @after (borrowed). */
-struct sheet_audit {
-  const struct xj_actor *a;
-  const char *action, *entity, *entity_id;
-  json_t *after;
-};
-
 static enum xj_err
 sheet_audit_txn (struct xj_db *db, void *cls)
 {
-  struct sheet_audit *s = cls;
+  struct xj_sheet_audit *s = cls;
   char *after = json_dumps (s->after, JSON_COMPACT | JSON_SORT_KEYS);
   enum xj_err e = xj_audit_append (db, s->a, s->action, s->entity,
                                    s->entity_id, NULL, after);
@@ -37,8 +30,8 @@ sheet_audit_txn (struct xj_db *db, void *cls)
   return e;
 }
 
-static enum xj_err
-sheet_audit (struct xj_db *db, struct sheet_audit *s)
+enum xj_err
+xj_export_sheet_audit (struct xj_db *db, struct xj_sheet_audit *s)
 {
   enum xj_err e = xj_db_txn_run (db, "sheet_audit", true, &sheet_audit_txn,
                                  s);
@@ -125,7 +118,7 @@ xj_export_school_choice (struct xj_db *db, const struct xj_actor *a,
                          const char *path)
 {
   struct choice_run c = { prefix, tmpdir, path, year, 0 };
-  struct sheet_audit au = { a, "allocation.choice_export", "region", prefix,
+  struct xj_sheet_audit au = { a, "allocation.choice_export", "region", prefix,
                             NULL };
   enum xj_err e = xj_db_txn_run (db, "choice_export", false, &choice_txn,
                                  &c);
@@ -134,7 +127,7 @@ xj_export_school_choice (struct xj_db *db, const struct xj_actor *a,
     return e;
   au.after = json_pack ("{s:s, s:i, s:I}", "region", prefix, "year", year,
                         "schools", (json_int_t) c.schools);
-  return sheet_audit (db, &au);
+  return xj_export_sheet_audit (db, &au);
 }
 
 /* ---- the allocation list ---- */
@@ -220,7 +213,7 @@ xj_export_allocation (struct xj_db *db, const struct xj_actor *a, int64_t id,
 {
   struct alloc_run c = { .id = id, .tmpdir = tmpdir, .path = path };
   char idbuf[24];
-  struct sheet_audit au = { a, "allocation.export", "allocation", idbuf,
+  struct xj_sheet_audit au = { a, "allocation.export", "allocation", idbuf,
                             NULL };
   enum xj_err e = xj_db_txn_run (db, "allocation_export", false, &alloc_txn,
                                  &c);
@@ -231,5 +224,5 @@ xj_export_allocation (struct xj_db *db, const struct xj_actor *a, int64_t id,
   xj_snprintf (idbuf, sizeof idbuf, "%lld", (long long) id);
   au.after = json_pack ("{s:I, s:b}", "rows", (json_int_t) c.rows,
                         "unmasked", 0);
-  return sheet_audit (db, &au);
+  return xj_export_sheet_audit (db, &au);
 }

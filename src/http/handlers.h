@@ -180,6 +180,12 @@ enum xj_err xj_h_intake_confirm (struct xj_req *r);
 enum xj_err xj_h_progress_reenter (struct xj_req *r);
 enum xj_err xj_h_progress_school_choice (struct xj_req *r);
 enum xj_err xj_h_progress_school_choice_xlsx (struct xj_req *r);
+/* h_flows.c */
+enum xj_err xj_h_flows (struct xj_req *r);
+enum xj_err xj_h_flows_students (struct xj_req *r);
+enum xj_err xj_h_flows_followup (struct xj_req *r);
+enum xj_err xj_h_flows_summary (struct xj_req *r);
+enum xj_err xj_h_flows_xlsx (struct xj_req *r);
 enum xj_err xj_h_yearend_settings_patch (struct xj_req *r);
 /* h_class_sizes.c */
 enum xj_err xj_h_class_sizes (struct xj_req *r);

@@ -129,7 +129,7 @@ def test_settings(w):
                         "repeat_cap_pct": 2, "transfer_entry_term": True,
                         "transfer_graduating": True, "suspend_years": 1,
                         "suspend_renewals": 1, "dropout_days": 20,
-                        "retention_target": 95}
+                        "retention_target": 95, "followup_days": 30}
     assert w.api("ys_reg2").patch("/changes/settings",
                                   json={"step_days": 3}).status_code == 403
     r = admin.patch("/changes/settings", json={"step_days": 0})

@@ -311,3 +311,8 @@ export const recordAbsences = (entries) => request('POST', '/attendance', { body
 export const getAttendanceTerms = (county, year) => request('GET', '/attendance/terms', { query: { county, year } })
 export const putAttendanceTerms = (body) => request('PUT', '/attendance/terms', { body })
 export const listSuspects = (query) => request('GET', '/attendance/suspects', { query })
+// ---- flows of students (学生流动; docs/api.md "Flows of students") ----
+export const getFlows = (query) => request('GET', '/flows', { query })
+export const flowStudents = (query) => request('GET', '/flows/students', { query })
+export const flowFollowup = (query) => request('GET', '/flows/followup', { query })
+export const flowsXlsxUrl = (query) => apiUrl('/flows.xlsx', query)

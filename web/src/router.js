@@ -32,6 +32,7 @@ const routes = [
       { path: 'attendance', name: 'attendance', component: () => import('./views/Attendance.vue') },
       { path: 'class-sizes', name: 'class-sizes', component: () => import('./views/ClassSizes.vue'), meta: { allow: canClassSizes } },
       { path: 'suspensions', name: 'suspensions', component: () => import('./views/Suspensions.vue'), meta: { allow: canChanges } },
+      { path: 'flows', name: 'flows', component: () => import('./views/Flows.vue'), meta: { allow: canChanges } },
       { path: 'users', name: 'users', component: () => import('./views/UserAdmin.vue'), meta: { allow: canManageUsers } }
     ]
   },

@@ -11,7 +11,7 @@ export default {
   },
   lang: { zh: '中文', en: 'English', switch: 'Language' },
   role: { admin: 'Administrator', bureau: 'Education bureau', registrar: 'Registrar', teacher: 'Class teacher' },
-  nav: { zones: 'Feeders and zones', allocation: 'Allocation', intake: 'Incoming', settings: 'Change settings', sysSettings: 'System settings', suspensions: 'Suspension follow-up', todo: 'To-do', transferIn: 'Transfer in', yearEnd: 'Year-end', home: 'Overview', schools: 'Schools', mySchool: 'My school', students: 'Students', register: 'Register', import: 'Import', audit: 'Audit log', users: 'Users', duplicates: 'Duplicates', codes: 'Code tables', dropout: 'Dropout cases', dropoutLedger: 'Dropout ledger', attendance: 'Attendance', classSizes: 'Class sizes' },
+  nav: { zones: 'Feeders and zones', allocation: 'Allocation', intake: 'Incoming', settings: 'Change settings', sysSettings: 'System settings', suspensions: 'Suspension follow-up', flows: 'Student flows', todo: 'To-do', transferIn: 'Transfer in', yearEnd: 'Year-end', home: 'Overview', schools: 'Schools', mySchool: 'My school', students: 'Students', register: 'Register', import: 'Import', audit: 'Audit log', users: 'Users', duplicates: 'Duplicates', codes: 'Code tables', dropout: 'Dropout cases', dropoutLedger: 'Dropout ledger', attendance: 'Attendance', classSizes: 'Class sizes' },
   att: {
     title: 'Attendance', klass: 'Class', school: 'School', student: 'Student', registryNo: 'Registry no.', prevWeek: 'Previous week', nextWeek: 'Next week',
     save: 'Save', saved: 'Saved, {n} changes', help: 'Click a cell to cycle sick → personal → unexcused → present; keyboard: arrows move, 1/2/3 (or s/p/u) set sick/personal/unexcused (full day), h switches full/morning/afternoon, 0 or Delete marks present. Save sends everything at once, all or nothing.',
@@ -246,7 +246,7 @@ export default {
   },
   cfg: {
     title: 'Change settings', intro: 'Rules that differ between provinces (defaults from the national measures and common provincial rules). Every change is audited.',
-    dropout: 'Dropout control', dropout_days: 'A suspected dropout becomes a dropout after more than (school days)', retention_target: 'Retention target (%)',
+    dropout: 'Dropout control', dropout_days: 'A suspected dropout becomes a dropout after more than (school days)', retention_target: 'Retention target (%)', followup_days: 'Left without a completed procedure: list for follow-up after (days)',
     deadlines: 'Deadlines', chains: 'Approval chains', repeat: 'Grade repetition', transfer: 'Transfer windows', suspend: 'Suspension',
     step_days: 'Working days per approval step', death_days: 'Working days for a death cancellation',
     senior_authority: 'Registry authority for senior and vocational schools', authCity: 'City bureau', authCounty: 'County bureau',
@@ -318,6 +318,18 @@ export default {
     band: { normal: 'Normal', large_ish: 'Somewhat large', large: 'Large (大班额)', super: 'Super-large' },
     set: { largeish_from: 'Somewhat large from', large_from: 'Large from', super_from: 'Super-large from', std_primary: 'Primary standard', std_junior: 'Junior standard', std_senior: 'Senior standard', refuse_into_oversized: 'Refuse moves into classes at 大班额' },
     warn: 'Class {klass} has {size} students after this, {band} (standard {std})'
+  },
+  flows: {
+    title: 'Student flows', intro: 'Completed transfers, progressions, re-entries and withdrawals, moves abroad, deaths, other leaving and cancellations by origin and destination, type, grade and month; click any figure for the students behind it.',
+    range: 'Dates', level: 'Level', levels: { school: 'School', county: 'County', city: 'City', province: 'Province' }, type: 'Type', grade: 'Grade', month: 'Month', all: 'All',
+    types: { transfer: 'Transfer', promote: 'Progression', reenter: 'Re-entry', withdraw: 'Withdrawal', abroad: 'Abroad', death: 'Death', leave: 'Other leaving', cancel: 'Cancellation' },
+    dir: { out: 'Out', in: 'In', internal: 'Internal' }, direction: 'Direction', outside: 'Outside the system (unknown)',
+    xlsx: 'Export XLSX', none: 'No moves in this range', table: 'Flows', origin: 'From', destination: 'To', count: 'Students',
+    by_type: 'By type', by_grade: 'By grade', by_month: 'By month', choice: 'School choice of 小升初 (outside the zone, by route)',
+    followup: 'Left without a completed procedure', followupIntro: 'Transfers and progressions approved at one end and not completed after {n} days, and students who left (其他离校) with no dropout case following them.',
+    inCases: '{n} more who left are followed in dropout cases', suspensions: 'Overdue suspensions',
+    noFollowup: 'Nobody to follow up', student: 'Student', registryNo: 'Registry no.', kind: 'Case', kinds: { transfer: 'Transfer not completed', promote: 'Progression not completed', left: 'Left (其他离校)' },
+    school: 'School', toSchool: 'Destination', request: 'Request', since: 'Since', waited: 'Waited', days: '{n} days', students: 'Students who moved', date: 'Date'
   },
   susp: {
     title: 'Suspensions overdue', intro: 'Students whose suspension has ended without resumption: follow up (resume, renew or another change).',

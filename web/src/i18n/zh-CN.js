@@ -11,7 +11,7 @@ export default {
   },
   lang: { zh: '中文', en: 'English', switch: '语言' },
   role: { admin: '系统管理员', bureau: '教育局', registrar: '学籍管理员', teacher: '班主任' },
-  nav: { zones: '对口与学区', allocation: '小升初分配', intake: '新生名单', settings: '变动设置', sysSettings: '系统设置', suspensions: '休学跟进', todo: '待办', transferIn: '转入申请', yearEnd: '学年升级', home: '概览', schools: '学校', mySchool: '本校', students: '学生', register: '新生注册', import: '批量导入', audit: '审计日志', users: '用户管理', duplicates: '重复学籍审核', codes: '代码表', dropout: '控辍保学', dropoutLedger: '控辍保学台账', attendance: '考勤', classSizes: '班额' },
+  nav: { zones: '对口与学区', allocation: '小升初分配', intake: '新生名单', settings: '变动设置', sysSettings: '系统设置', suspensions: '休学跟进', flows: '学生流动', todo: '待办', transferIn: '转入申请', yearEnd: '学年升级', home: '概览', schools: '学校', mySchool: '本校', students: '学生', register: '新生注册', import: '批量导入', audit: '审计日志', users: '用户管理', duplicates: '重复学籍审核', codes: '代码表', dropout: '控辍保学', dropoutLedger: '控辍保学台账', attendance: '考勤', classSizes: '班额' },
   att: {
     title: '考勤', klass: '班级', school: '学校', student: '学生', registryNo: '学籍号', prevWeek: '上一周', nextWeek: '下一周',
     save: '保存', saved: '已保存，{n} 处变更', help: '点击单元格切换 病假→事假→旷课→出勤；键盘：方向键移动，1/2/3（或 s/p/u）设为病假/事假/旷课（全天），h 切换全天/上午/下午，0 或 Delete 设为出勤。保存时一次提交，全部成功或全部不保存。',
@@ -227,7 +227,7 @@ export default {
   },
   cfg: {
     title: '变动设置', intro: '各省学籍管理细则不同的规定在此设置（默认值依据学籍管理办法及常见省级细则）。每次修改都记入审计日志。',
-    dropout: '控辍保学', dropout_days: '疑似辍学超过多少个上课日未返校认定为辍学', retention_target: '巩固率目标（%）',
+    dropout: '控辍保学', dropout_days: '疑似辍学超过多少个上课日未返校认定为辍学', retention_target: '巩固率目标（%）', followup_days: '离校手续未办结：超过多少天列入跟进名单',
     deadlines: '办理期限', chains: '审批流程', repeat: '留级', transfer: '转学时段', suspend: '休学',
     step_days: '每个审批环节期限（工作日）', death_days: '死亡注销期限（工作日）',
     senior_authority: '高中、中职学籍主管部门', authCity: '市级教育局', authCounty: '县级教育局',
@@ -299,6 +299,18 @@ export default {
     band: { normal: '正常班额', large_ish: '偏大班额', large: '大班额', super: '超大班额' },
     set: { largeish_from: '偏大班额起', large_from: '大班额起', super_from: '超大班额起', std_primary: '小学标准', std_junior: '初中标准', std_senior: '高中标准', refuse_into_oversized: '禁止调入已达大班额的班级' },
     warn: '班级{klass}编入后共{size}人，属{band}（标准班额{std}人）'
+  },
+  flows: {
+    title: '学生流动', intro: '已办结的转学、升学、重新入学与退学、出国（境）、死亡、其他离校、注销，按流出地与流入地、类型、年级和月份统计；点击任一数字查看对应学生。',
+    range: '日期范围', level: '统计层级', levels: { school: '学校', county: '县', city: '市', province: '省' }, type: '类型', grade: '年级', month: '月份', all: '全部',
+    types: { transfer: '转学', promote: '升学', reenter: '重新入学', withdraw: '退学', abroad: '出国(境)', death: '死亡', leave: '其他离校', cancel: '注销' },
+    dir: { out: '流出', in: '流入', internal: '内部' }, direction: '方向', outside: '系统外（去向不明）',
+    xlsx: '导出 XLSX', none: '所选范围内没有流动', table: '流动明细', origin: '流出地', destination: '流入地', count: '人数',
+    by_type: '按类型', by_grade: '按年级', by_month: '按月份', choice: '小升初择校统计（区外录取、按录取方式）',
+    followup: '离校手续未办结', followupIntro: '已在一端办理、超过 {n} 天仍未办结的转学与升学，以及无控辍保学个案跟进的其他离校学生。',
+    inCases: '另有 {n} 名其他离校学生在控辍保学个案中跟进', suspensions: '休学到期未复学',
+    noFollowup: '没有需要跟进的学生', student: '学生', registryNo: '学籍号', kind: '情形', kinds: { transfer: '转学未办结', promote: '升学未办结', left: '其他离校' },
+    school: '原学校', toSchool: '去向学校', request: '申请', since: '起始日期', waited: '已等待', days: '{n} 天', students: '流动学生', date: '日期'
   },
   susp: {
     title: '休学到期未复学', intro: '休学期满仍未办理复学的学生，请及时跟进（复学、续休或其他变动）。',
