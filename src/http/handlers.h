@@ -68,6 +68,14 @@ enum xj_err xj_h_dropout_case_reopen (struct xj_req *r);
 enum xj_err xj_h_dropout_sweep (struct xj_req *r);
 enum xj_err xj_h_dropout_ledger (struct xj_req *r);
 enum xj_err xj_h_dropout_report (struct xj_req *r);
+enum xj_err xj_h_verify_progress (struct xj_req *r);
+enum xj_err xj_h_verify_class (struct xj_req *r);
+enum xj_err xj_h_verify_ticks (struct xj_req *r);
+enum xj_err xj_h_verify_deadline (struct xj_req *r);
+enum xj_err xj_h_ghost_sweep (struct xj_req *r);
+enum xj_err xj_h_ghosts (struct xj_req *r);
+enum xj_err xj_h_ghost_confirm (struct xj_req *r);
+enum xj_err xj_h_ghost_dismiss (struct xj_req *r);
 /* h_session.c */
 enum xj_err xj_h_session_login (struct xj_req *r);
 enum xj_err xj_h_session_get (struct xj_req *r);
