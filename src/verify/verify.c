@@ -113,7 +113,9 @@ check_correction (struct xj_db *db, const struct xj_vf_student *s,
   if (XJ_E_OK != (e = round_start (db, s->county, school_year, term, &start)))
     return e;
   xj_ymd_format (start, since);
-  if (strcmp (s->updated_at, since) < 0)
+  if (XJ_E_OK != (e = xj_vf_store_edited_since (db, s->id, since, &yes)))
+    return e;
+  if (! yes)
     xj_verrs_add (errs, field, XJ_E_VERIFY_CORRECTION,
                   "本学期（%s 起）尚未修改该学生的学籍信息", since);
   return XJ_E_OK;

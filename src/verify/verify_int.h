@@ -11,13 +11,17 @@
 /* A student as the tick rules see it. */
 struct xj_vf_student {
   int64_t id, school_id, class_id;   /* class 0: none */
-  char status[16], county[8], updated_at[32];
+  char status[16], county[8];
 };
 enum xj_err xj_vf_store_student (struct xj_db *db, int64_t id,
                                  struct xj_vf_student *out);
 /* Is @change_id a change request of @student_id? */
 enum xj_err xj_vf_store_change_of (struct xj_db *db, int64_t change_id,
                                    int64_t student_id, bool *yes);
+/* Was the record of @student_id edited (PATCH) since @since
+   (YYYY-MM-DD)? */
+enum xj_err xj_vf_store_edited_since (struct xj_db *db, int64_t student_id,
+                                      const char *since, bool *yes);
 /* Append tick @t of @s and make it the student's state of the round. */
 enum xj_err xj_vf_store_tick (struct xj_db *db, const struct xj_vf_student *s,
                               int school_year, int term,

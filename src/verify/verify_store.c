@@ -23,11 +23,15 @@ masked_regno (const char *in, char *out, size_t n)
 
 XJ_DB_STMT (st_vf_student,
             "SELECT st.id, st.school_id, coalesce(st.class_id, 0), st.status,"
-            " sc.county_code, st.updated_at FROM students st"
+            " sc.county_code FROM students st"
             " JOIN schools sc ON sc.id = st.school_id WHERE st.id = $1")
 XJ_DB_STMT (st_vf_change_of,
             "SELECT count(*) FROM change_requests WHERE id = $1"
             " AND student_id = $2")
+/* Record edits (PATCH /students/{id}: event "update") since $2. */
+XJ_DB_STMT (st_vf_edited,
+            "SELECT count(*) FROM student_events WHERE student_id = $1"
+            " AND kind = 'update' AND at >= $2")
 XJ_DB_STMT (st_vf_tick_ins,
             "INSERT INTO verify_ticks (student_id, school_id, class_id,"
             " school_year, term, present, correct, correction, change_id, at,"
@@ -47,7 +51,6 @@ static const struct xj_db_field student_fields[] = {
   XJ_DB_F_I64 (struct xj_vf_student, class_id),
   XJ_DB_F_TEXT (struct xj_vf_student, status),
   XJ_DB_F_TEXT (struct xj_vf_student, county),
-  XJ_DB_F_TEXT (struct xj_vf_student, updated_at),
 };
 
 static int
@@ -78,6 +81,20 @@ xj_vf_store_change_of (struct xj_db *db, int64_t change_id,
   enum xj_qs qs = xj_db_q (db, &st_vf_change_of,
                            XJ_DB_PARAMS (XJ_DB_I (change_id),
                                          XJ_DB_I (student_id)),
+                           &xj_db_int64_cb, &n);
+
+  *yes = n > 0;
+  return qs_err (qs);
+}
+
+enum xj_err
+xj_vf_store_edited_since (struct xj_db *db, int64_t student_id,
+                          const char *since, bool *yes)
+{
+  int64_t n = 0;
+  enum xj_qs qs = xj_db_q (db, &st_vf_edited,
+                           XJ_DB_PARAMS (XJ_DB_I (student_id),
+                                         XJ_DB_S (since)),
                            &xj_db_int64_cb, &n);
 
   *yes = n > 0;

@@ -311,3 +311,13 @@ export const recordAbsences = (entries) => request('POST', '/attendance', { body
 export const getAttendanceTerms = (county, year) => request('GET', '/attendance/terms', { query: { county, year } })
 export const putAttendanceTerms = (body) => request('PUT', '/attendance/terms', { body })
 export const listSuspects = (query) => request('GET', '/attendance/suspects', { query })
+
+// ---- semester verification (学籍核准) and ghost records ----
+export const verifyProgress = (query) => request('GET', '/verification/progress', { query })
+export const verifyClass = (id, query) => request('GET', '/verification/classes/' + encodeURIComponent(id), { query })
+export const verifyTicks = (body) => request('POST', '/verification/ticks', { body })
+export const verifyDeadline = (body) => request('PUT', '/verification/deadline', { body })
+export const ghostSweep = () => request('POST', '/verification/ghosts/sweep', { body: {} })
+export const listGhosts = (query) => request('GET', '/verification/ghosts', { query })
+export const reviewGhost = (id, action, body) =>
+  request('POST', '/verification/ghosts/' + encodeURIComponent(id) + '/' + action, { body })
