@@ -218,6 +218,26 @@ def test_round_closed_and_roles(w):
     assert "verify_student_status" in codes(r)
 
 
+def test_class_teacher_ticks_own_class_only(w):
+    """A class teacher ticks their class; another class of the same school
+    is out of their scope (404 / not found)."""
+    from conftest import PW, cli_ok
+    own, other = classes_of(w, code(YS, 5))[2:4]
+    cli_ok("user", "add", "ys_t5", "--role", "teacher", "--school",
+           code(YS, 5), "--class", str(own), db=w.db,
+           env=dict(w.env, XUEJI_PASSWORD=PW))
+    w.passwords["ys_t5"] = PW
+    t = w.api("ys_t5")
+    kid = roster(w, own)[0]
+    r = tick(t, ok(kid))
+    assert r.status_code == 200, r.text
+    assert sql(w.db, "select actor from verify_ticks where student_id = %d"
+               % kid) == ["ys_t5"]
+    assert t.get("/verification/classes/%d" % other).status_code == 404
+    r = tick(t, ok(roster(w, other)[0]))
+    assert r.status_code == 422 and codes(r) == {"not_found"}
+
+
 def test_scope(w):
     cls4 = classes_of(w, code(YS, 4))[0]
     kid4 = roster(w, cls4)[0]
