@@ -11,22 +11,6 @@
 #include "school/school.h"
 #include "verify/verify.h"
 
-static enum xj_err
-reply_vf_err (struct xj_req *r, enum xj_err e, const char *field)
-{
-  if (XJ_E_DB == e || XJ_E_DB_BUSY == e || XJ_E_INTERNAL == e)
-    return e;
-  return xj_reply_err (r, e, field, NULL);
-}
-
-static enum xj_err
-unpack_err (struct xj_req *r, const json_error_t *jerr)
-{
-  return xj_reply_err (r, strstr (jerr->text, "unpacked")
-                            ? XJ_E_UNKNOWN_FIELD : XJ_E_BAD_TYPE,
-                       NULL, "%s", jerr->text);
-}
-
 /* The county whose calendar gives the default round of @r's user: the
    bureau's own county, the school's county, else the defaults (""). */
 static void
@@ -92,9 +76,9 @@ xj_h_verify_progress (struct xj_req *r)
   if (6 == strlen (sc.prefix))
     xj_strlcpy (cty, sc.prefix, sizeof cty);
   if (XJ_E_OK != (e = round_args (r, cty, &y, &t)))
-    return XJ_E_BAD_PARAM == e ? e : reply_vf_err (r, e, NULL);
+    return XJ_E_BAD_PARAM == e ? e : xj_reply_domain_err (r, e, NULL);
   if (XJ_E_OK != (e = xj_verify_progress (r->db, &sc, y, t, &out)))
-    return reply_vf_err (r, e, NULL);
+    return xj_reply_domain_err (r, e, NULL);
   xj_reply_json (r, 200, out);
   return XJ_E_OK;
 }
@@ -114,9 +98,9 @@ xj_h_verify_class (struct xj_req *r)
     return xj_reply_err (r, XJ_E_NOT_FOUND, NULL, NULL);
   user_county (r, cty);
   if (XJ_E_OK != (e = round_args (r, cty, &y, &t)))
-    return XJ_E_BAD_PARAM == e ? e : reply_vf_err (r, e, NULL);
+    return XJ_E_BAD_PARAM == e ? e : xj_reply_domain_err (r, e, NULL);
   if (XJ_E_OK != (e = xj_verify_class (r->db, &r->user, id, y, t, &out)))
-    return reply_vf_err (r, e, NULL);
+    return xj_reply_domain_err (r, e, NULL);
   xj_reply_json (r, 200, out);
   return XJ_E_OK;
 }
@@ -169,7 +153,7 @@ ticks_parse (struct xj_req *r, json_t *arr, struct tick_ctx *c)
                                &correct, "correction",
                                &c->ticks[i].correction, "change_id", &cid))
         {
-          unpack_err (r, &jerr);
+          xj_reply_unpack_err (r, &jerr);
           return false;
         }
       c->ticks[i].student_id = sid;
@@ -192,7 +176,7 @@ xj_h_verify_ticks (struct xj_req *r)
     return e;
   if (0 != json_unpack_ex (body, &jerr, JSON_STRICT, "{s:i, s:i, s:o}",
                            "school_year", &c.y, "term", &c.t, "ticks", &arr))
-    e = unpack_err (r, &jerr);
+    e = xj_reply_unpack_err (r, &jerr);
   else if (! ticks_parse (r, arr, &c))
     e = r->err;
   else
@@ -241,7 +225,7 @@ xj_h_verify_deadline (struct xj_req *r)
   if (0 != json_unpack_ex (body, &jerr, JSON_STRICT, "{s:s, s:i, s:i, s:s}",
                            "county", &c.county, "school_year", &c.y, "term",
                            &c.t, "date", &c.date))
-    e = unpack_err (r, &jerr);
+    e = xj_reply_unpack_err (r, &jerr);
   else if (6 != strlen (c.county)
            || 0 != strncmp (c.county, us.prefix, strlen (us.prefix)))
     e = xj_reply_err (r, XJ_E_NOT_FOUND, "county", NULL);
@@ -249,7 +233,7 @@ xj_h_verify_deadline (struct xj_req *r)
     e = xj_reply_err (r, XJ_E_RANGE, "term", NULL);
   else if (XJ_E_OK != (e = xj_db_txn_run (r->db, "verify_deadline", true,
                                           &dl_txn, &c)))
-    e = reply_vf_err (r, e, "date");
+    e = xj_reply_domain_err (r, e, "date");
   else
     xj_reply_json (r, 200, json_pack ("{s:s, s:i, s:i, s:s}", "county",
                                       c.county, "school_year", c.y, "term",
@@ -269,7 +253,7 @@ xj_h_ghost_sweep (struct xj_req *r)
 
   xj_scope_of (&r->user, &sc);
   if (XJ_E_OK != (e = xj_ghost_sweep (r->db, &r->actor, sc.prefix, &out)))
-    return reply_vf_err (r, e, NULL);
+    return xj_reply_domain_err (r, e, NULL);
   xj_reply_json (r, 200, out);
   return XJ_E_OK;
 }
@@ -292,7 +276,7 @@ xj_h_ghosts (struct xj_req *r)
   if (XJ_E_OK != e)
     {
       json_decref (items);
-      return reply_vf_err (r, e, NULL);
+      return xj_reply_domain_err (r, e, NULL);
     }
   xj_reply_json (r, 200, xj_page_json (items, total, page, limit));
   return XJ_E_OK;
@@ -329,10 +313,10 @@ review (struct xj_req *r, bool confirm)
   if (0 != json_unpack_ex (body, &jerr, JSON_STRICT,
                            confirm ? "{s?s, s?s}" : "{s?s}", "reason",
                            &c.reason, "change_type", &c.type))
-    e = unpack_err (r, &jerr);
+    e = xj_reply_unpack_err (r, &jerr);
   else if (XJ_E_OK != (e = xj_db_txn_run (r->db, "ghost_review", true,
                                           &review_txn, &c)))
-    e = reply_vf_err (r, e, c.field);
+    e = xj_reply_domain_err (r, e, c.field);
   else
     xj_reply_json (r, 200, json_pack ("{s:I, s:s, s:I}", "id",
                                       (json_int_t) c.id, "status",

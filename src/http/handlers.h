@@ -10,6 +10,13 @@
 #include "user/user.h"
 
 /* h_util.c */
+/* Reply a domain error @e (naming @field, may be NULL) and return it;
+   database and internal errors go up unreplied (the server answers 500
+   or 503). */
+enum xj_err xj_reply_domain_err (struct xj_req *r, enum xj_err e,
+                                 const char *field);
+/* Reply a json_unpack_ex failure: unknown_field or bad_type. */
+enum xj_err xj_reply_unpack_err (struct xj_req *r, const json_error_t *jerr);
 json_t *xj_user_json (struct xj_req *r, const struct xj_user *u);
 void xj_scope_names (struct xj_db *db, const struct xj_user *u,
                      char *region_name, size_t rsz, char *school_name,
