@@ -263,22 +263,30 @@ xj_h_ghosts (struct xj_req *r)
 {
   int64_t limit, offset, page, total = 0, school_id;
   const char *status = xj_req_arg (r, "status");
-  json_t *items;
+  struct xj_scope us;
+  struct xj_cs_scope sc = { "", 0 };
+  json_t *items, *counts = NULL, *out;
   enum xj_err e;
 
   if (XJ_E_OK != xj_req_paging (r, &limit, &offset, &page)
       || XJ_E_OK != xj_req_arg_int (r, "school_id", 0, 0, INT64_MAX,
                                     &school_id))
     return r->err;
+  xj_scope_of (&r->user, &us);
+  sc.prefix = us.prefix;
   items = json_array ();
   e = xj_ghost_list (r->db, &r->user, status ? status : "", school_id, limit,
                      offset, &total, items);
+  if (XJ_E_OK == e)
+    e = xj_ghost_queue_counts (r->db, &sc, &counts);
   if (XJ_E_OK != e)
     {
       json_decref (items);
       return xj_reply_domain_err (r, e, NULL);
     }
-  xj_reply_json (r, 200, xj_page_json (items, total, page, limit));
+  out = xj_page_json (items, total, page, limit);
+  json_object_set_new (out, "counts", counts);
+  xj_reply_json (r, 200, out);
   return XJ_E_OK;
 }
 

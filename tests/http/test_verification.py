@@ -412,3 +412,8 @@ def test_review_confirm_dismiss_not_raised_again(w):
     counts = {s: len(candidates(b, s)) for s in
               ("open", "confirmed", "dismissed")}
     assert counts["confirmed"] == 1 and counts["dismissed"] == 1
+    # the queue's counts (xj_ghost_queue_counts, the dashboard's figure)
+    assert b.get("/verification/ghosts").json()["counts"] == counts
+    yd = w.api("yd_bureau").get("/verification/ghosts").json()
+    assert yd["counts"] == {"open": yd["total"], "confirmed": 0,
+                            "dismissed": 0}
