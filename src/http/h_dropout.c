@@ -12,23 +12,6 @@
 #include "http/handlers.h"
 #include "school/school.h"
 
-/* Domain errors are replied with @field; database errors go up. */
-static enum xj_err
-reply_do_err (struct xj_req *r, enum xj_err e, const char *field)
-{
-  if (XJ_E_DB == e || XJ_E_DB_BUSY == e || XJ_E_INTERNAL == e)
-    return e;
-  return xj_reply_err (r, e, field, NULL);
-}
-
-static enum xj_err
-unpack_err (struct xj_req *r, const json_error_t *jerr)
-{
-  return xj_reply_err (r, strstr (jerr->text, "unpacked")
-                            ? XJ_E_UNKNOWN_FIELD : XJ_E_BAD_TYPE,
-                       NULL, "%s", jerr->text);
-}
-
 /* ---- lists ---- */
 
 static void
@@ -63,7 +46,7 @@ xj_h_dropout_cases (struct xj_req *r)
   if (XJ_E_OK != e)
     {
       json_decref (items);
-      return reply_do_err (r, e, NULL);
+      return xj_reply_domain_err (r, e, NULL);
     }
   xj_reply_json (r, 200, xj_page_json (items, total, page, limit));
   return XJ_E_OK;
@@ -80,7 +63,7 @@ xj_h_dropout_case_get (struct xj_req *r)
     return xj_reply_err (r, XJ_E_NOT_FOUND, NULL, NULL);
   e = xj_dropout_case_get (r->db, &r->user, 0, id, &out);
   if (XJ_E_OK != e)
-    return reply_do_err (r, e, NULL);
+    return xj_reply_domain_err (r, e, NULL);
   xj_reply_json (r, 200, out);
   return XJ_E_OK;
 }
@@ -139,10 +122,10 @@ act_run (struct xj_req *r, struct act_ctx *c)
           && XJ_E_DATE_FORMAT != e && XJ_E_RANGE != e
           && XJ_E_DROPOUT_NOT_RETURNED != e)
         c->field = NULL;
-      return reply_do_err (r, e, c->field);
+      return xj_reply_domain_err (r, e, c->field);
     }
   if (XJ_E_OK != (e = xj_dropout_case_get (r->db, &r->user, 0, c->id, &out)))
-    return reply_do_err (r, e, NULL);
+    return xj_reply_domain_err (r, e, NULL);
   json_object_set_new (out, "created", json_boolean (c->created));
   xj_reply_json (r, c->created ? 201 : 200, out);
   return XJ_E_OK;
@@ -162,7 +145,7 @@ xj_h_dropout_case_open (struct xj_req *r)
     return e;
   if (0 != json_unpack_ex (body, &jerr, JSON_STRICT, "{s:I, s?s}",
                            "student_id", &sid, "reason", &reason))
-    e = unpack_err (r, &jerr);
+    e = xj_reply_unpack_err (r, &jerr);
   else
     {
       c.student_id = sid;
@@ -192,7 +175,7 @@ xj_h_dropout_entry_add (struct xj_req *r)
                            &c.n.participants, "reported_to",
                            &c.n.reported_to, "outcome", &c.n.outcome,
                            "detail", &c.n.detail))
-    e = unpack_err (r, &jerr);
+    e = xj_reply_unpack_err (r, &jerr);
   else
     e = act_run (r, &c);
   json_decref (body);
@@ -215,7 +198,7 @@ reason_action (struct xj_req *r, const char *op)
   if (0 != json_unpack_ex (body, &jerr, JSON_STRICT,
                            'c' == op[0] ? "{s?s, s?s}" : "{s?s}", "reason",
                            &c.a1, "outcome", &c.a2))
-    e = unpack_err (r, &jerr);
+    e = xj_reply_unpack_err (r, &jerr);
   else
     e = act_run (r, &c);
   json_decref (body);
@@ -269,7 +252,7 @@ xj_h_dropout_sweep (struct xj_req *r)
   c.prefix = sc.prefix;
   e = xj_db_txn_run (r->db, "dropout_sweep", true, &sweep_txn, &c);
   if (XJ_E_OK != e)
-    return reply_do_err (r, e, NULL);
+    return xj_reply_domain_err (r, e, NULL);
   xj_reply_json (r, 200, json_pack ("{s:I, s:I}", "opened",
                                     (json_int_t) c.opened, "escalated",
                                     (json_int_t) c.escalated));
@@ -314,7 +297,7 @@ xj_h_dropout_ledger (struct xj_req *r)
   filter_of (r, &f, school_id);
   e = xj_dropout_ledger (r->db, &r->user, &f, from, to, &out);
   if (XJ_E_OK != e)
-    return reply_do_err (r, e, NULL);
+    return xj_reply_domain_err (r, e, NULL);
   xj_reply_json (r, 200, out);
   return XJ_E_OK;
 }
@@ -355,7 +338,7 @@ xj_h_dropout_report (struct xj_req *r)
   if (XJ_E_OK != e)
     {
       unlink (path);
-      return reply_do_err (r, e, XJ_E_DATE_FORMAT == e
+      return xj_reply_domain_err (r, e, XJ_E_DATE_FORMAT == e
                                    ? (monthly ? "month" : "quarter") : NULL);
     }
   xj_snprintf (name, sizeof name, "%s-%s.xlsx",

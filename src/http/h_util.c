@@ -27,6 +27,22 @@ xj_scope_names (struct xj_db *db, const struct xj_user *u, char *region_name,
 }
 
 enum xj_err
+xj_reply_domain_err (struct xj_req *r, enum xj_err e, const char *field)
+{
+  if (XJ_E_DB == e || XJ_E_DB_BUSY == e || XJ_E_INTERNAL == e)
+    return e;
+  return xj_reply_err (r, e, field, NULL);
+}
+
+enum xj_err
+xj_reply_unpack_err (struct xj_req *r, const json_error_t *jerr)
+{
+  return xj_reply_err (r, strstr (jerr->text, "unpacked")
+                            ? XJ_E_UNKNOWN_FIELD : XJ_E_BAD_TYPE,
+                       NULL, "%s", jerr->text);
+}
+
+enum xj_err
 xj_school_in_scope_or_reply (struct xj_req *r, int64_t id,
                              struct xj_school *out)
 {

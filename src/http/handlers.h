@@ -10,6 +10,13 @@
 #include "user/user.h"
 
 /* h_util.c */
+/* Reply a domain error @e (naming @field, may be NULL) and return it;
+   database and internal errors go up unreplied (the server answers 500
+   or 503). */
+enum xj_err xj_reply_domain_err (struct xj_req *r, enum xj_err e,
+                                 const char *field);
+/* Reply a json_unpack_ex failure: unknown_field or bad_type. */
+enum xj_err xj_reply_unpack_err (struct xj_req *r, const json_error_t *jerr);
 json_t *xj_user_json (struct xj_req *r, const struct xj_user *u);
 void xj_scope_names (struct xj_db *db, const struct xj_user *u,
                      char *region_name, size_t rsz, char *school_name,
@@ -68,6 +75,14 @@ enum xj_err xj_h_dropout_case_reopen (struct xj_req *r);
 enum xj_err xj_h_dropout_sweep (struct xj_req *r);
 enum xj_err xj_h_dropout_ledger (struct xj_req *r);
 enum xj_err xj_h_dropout_report (struct xj_req *r);
+enum xj_err xj_h_verify_progress (struct xj_req *r);
+enum xj_err xj_h_verify_class (struct xj_req *r);
+enum xj_err xj_h_verify_ticks (struct xj_req *r);
+enum xj_err xj_h_verify_deadline (struct xj_req *r);
+enum xj_err xj_h_ghost_sweep (struct xj_req *r);
+enum xj_err xj_h_ghosts (struct xj_req *r);
+enum xj_err xj_h_ghost_confirm (struct xj_req *r);
+enum xj_err xj_h_ghost_dismiss (struct xj_req *r);
 /* h_session.c */
 enum xj_err xj_h_session_login (struct xj_req *r);
 enum xj_err xj_h_session_get (struct xj_req *r);

@@ -52,6 +52,10 @@ export async function apiAs(base, user) {
       const x = await ctx.patch('api/v1' + p, { data: data || {}, headers: { 'X-CSRF-Token': token } })
       return { status: x.status(), body: await x.json().catch(() => null) }
     },
+    put: async (p, data) => {
+      const x = await ctx.put('api/v1' + p, { data: data || {}, headers: { 'X-CSRF-Token': token } })
+      return { status: x.status(), body: await x.json().catch(() => null) }
+    },
     close: () => ctx.dispose()
   }
 }

@@ -316,3 +316,13 @@ export const getFlows = (query) => request('GET', '/flows', { query })
 export const flowStudents = (query) => request('GET', '/flows/students', { query })
 export const flowFollowup = (query) => request('GET', '/flows/followup', { query })
 export const flowsXlsxUrl = (query) => apiUrl('/flows.xlsx', query)
+
+// ---- semester verification (学籍核准) and ghost records ----
+export const verifyProgress = (query) => request('GET', '/verification/progress', { query })
+export const verifyClass = (id, query) => request('GET', '/verification/classes/' + encodeURIComponent(id), { query })
+export const verifyTicks = (body) => request('POST', '/verification/ticks', { body })
+export const verifyDeadline = (body) => request('PUT', '/verification/deadline', { body })
+export const ghostSweep = () => request('POST', '/verification/ghosts/sweep', { body: {} })
+export const listGhosts = (query) => request('GET', '/verification/ghosts', { query })
+export const reviewGhost = (id, action, body) =>
+  request('POST', '/verification/ghosts/' + encodeURIComponent(id) + '/' + action, { body })
