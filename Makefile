@@ -43,7 +43,7 @@ UNIT_SRC = $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 HEADERS  = $(shell find src -name '*.h' -o -name '*.def')
 
-.PHONY: all build run test unit unit-pg http-test http-test-pg browser-test asan-test deps web \
+.PHONY: all build run test unit unit-pg http-test http-test-pg browser-test browser-test-pg asan-test deps web \
         lint docs bench fuzz fuzz-build clean
 all: build
 
@@ -155,6 +155,11 @@ unit-pg: $(BUILD)/tests/test_db_pg
 
 browser-test: build web
 	@tests/browser/run.sh
+
+# The browser tests with the server on PostgreSQL (a throw-away cluster).
+browser-test-pg: build web
+	@tests/pg/cluster.sh run env XUEJI_TEST_DB=pg tests/browser/run.sh; \
+	rc=$$?; [ $$rc -ne 77 ] || { echo "SKIP browser-pg: PostgreSQL binaries missing (tools/deps.sh)"; rc=0; }; exit $$rc
 
 asan-test:
 	@$(MAKE) --no-print-directory ASAN=1 build-asan/xueji $(UNIT_SRC:tests/unit/%.c=build-asan/tests/%)

@@ -1,47 +1,95 @@
 #!/bin/sh
 # test-all.sh -- everything CI runs (make test): build, unit, lint, HTTP,
-# the PostgreSQL backend's unit test and the HTTP files ported to it
-# (tests/pg/ported.txt), browser, fuzz replay, then the unit and HTTP suites again under
-# ASan+UBSan.  Ends with one line "N passed, M failed" summed over all
-# suites.  A suite records its own counts in $XJ_COUNTS; for one that does
-# not, its last "N passed, M failed" line is taken; a step that failed
-# without any count (a build) counts as one failure.
+# the PostgreSQL backend's unit test and the HTTP suite on it, browser
+# (SQLite and PostgreSQL), fuzz replay, then the unit and HTTP suites
+# again under ASan+UBSan.  Ends with one line "N passed, M failed" summed
+# over all suites.  A suite records its own counts in $XJ_COUNTS; for one
+# that does not, its last "N passed, M failed" line is taken; a step that
+# failed without any count (a build) counts as one failure.
+#
+# After the build, the steps run in two lanes at once (the machine has 2
+# cores and most steps use well under one: user+sys CPU seconds per step
+# are printed beside the wall time).  Each lane runs its steps one after
+# the other; each step's output is kept whole in its own file and printed
+# in the order below once it and every step before it have ended.  Steps
+# running at once share nothing: each has its own pytest --basetemp and
+# temp dir; servers and test clusters take free loopback ports.
 set -u
-XJ_COUNTS=$(mktemp); export XJ_COUNTS
-out=$(mktemp)
+work=$(mktemp -d /tmp/xj-test-all.XXXXXX)
 start=$(date +%s)
+
+# The two lanes, each about half of the CPU time (see HACKING.md "make
+# test"): ASan (long, one core) beside the HTTP and browser suites.
+# XJ_LANE1 / XJ_LANE2 run other steps (e.g. one, to try this script).
+LANE1=${XJ_LANE1-"unit lint asan fuzz"}
+LANE2=${XJ_LANE2-"http unit-pg http-pg browser browser-pg"}
+
+cmd_of() {
+  case $1 in
+    build) echo "make --no-print-directory build web" ;;
+    unit) echo "make --no-print-directory unit" ;;
+    lint) echo "make --no-print-directory lint" ;;
+    http) echo "make --no-print-directory http-test" ;;
+    unit-pg) echo "make --no-print-directory unit-pg" ;;
+    http-pg) echo "tools/run-http-pg.sh build/xueji ported" ;;
+    browser) echo "make --no-print-directory browser-test" ;;
+    browser-pg) echo "make --no-print-directory browser-test-pg" ;;
+    fuzz) echo "tools/run-fuzz.sh replay" ;;
+    asan) echo "make --no-print-directory asan-test" ;;
+  esac
+}
+
+# step NAME: run it into $work/NAME.{out,counts,time}, then NAME.done.
 step() {
-  name=$1; shift
-  echo "=== $name"
-  before=$(wc -l < "$XJ_COUNTS")
+  name=$1
+  mkdir -p "$work/$name.tmp"
   t0=$(date +%s)
-  "$@" > "$out" 2>&1; rc=$?
-  cat "$out"
-  echo "=== $name took $(( $(date +%s) - t0 ))s"
-  if [ "$(wc -l < "$XJ_COUNTS")" -eq "$before" ]; then
-    line=$(grep -E '^([A-Za-z-]+: )?[0-9]+ passed, [0-9]+ failed' "$out" | tail -1)
+  XJ_COUNTS=$work/$name.counts TMPDIR=$work/$name.tmp \
+    PYTEST_ADDOPTS="--basetemp=$work/$name.pytest ${PYTEST_ADDOPTS:-}" \
+    /usr/bin/time -f "%U %S" -o "$work/$name.cpu" \
+    sh -c "$(cmd_of "$name")" > "$work/$name.out" 2>&1
+  rc=$?
+  : >> "$work/$name.counts"
+  if [ ! -s "$work/$name.counts" ]; then
+    line=$(grep -E '^([A-Za-z-]+: )?[0-9]+ passed, [0-9]+ failed' "$work/$name.out" | tail -1)
     if [ -n "$line" ]; then
       p=$(echo "$line" | sed -E 's/^([A-Za-z-]+: )?([0-9]+) passed.*/\2/')
       f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
       [ $rc -ne 0 ] && [ "$f" -eq 0 ] && f=1
-      echo "$name $p $f" >> "$XJ_COUNTS"
+      echo "$name $p $f" >> "$work/$name.counts"
     elif [ $rc -ne 0 ]; then
-      echo "$name 0 1" >> "$XJ_COUNTS"
+      echo "$name 0 1" >> "$work/$name.counts"
     fi
   fi
+  read -r u s < "$work/$name.cpu" 2>/dev/null || { u=0; s=0; }
+  echo "=== $name took $(( $(date +%s) - t0 ))s (CPU: user ${u}s, sys ${s}s)" \
+    > "$work/$name.time"
+  rm -rf "$work/$name.tmp" "$work/$name.pytest"
+  : > "$work/$name.done"
 }
-step build make --no-print-directory build web
-step unit make --no-print-directory unit
-step lint make --no-print-directory lint
-step http make --no-print-directory http-test
-step unit-pg make --no-print-directory unit-pg
-step http-pg tools/run-http-pg.sh build/xueji ported
-step browser make --no-print-directory browser-test
-step fuzz tools/run-fuzz.sh replay
-step asan make --no-print-directory asan-test
+
+lane() {
+  for n in "$@"; do step "$n"; done
+}
+
+# show NAME: wait for it to end, print its output and time.
+show() {
+  echo "=== $1"
+  while [ ! -e "$work/$1.done" ]; do sleep 1; done
+  cat "$work/$1.out" "$work/$1.time"
+}
+
+step build
+show build
+lane $LANE1 & p1=$!
+lane $LANE2 & p2=$!
+trap 'kill $p1 $p2 2>/dev/null' INT TERM
+for n in $LANE1 $LANE2; do show "$n"; done
+wait $p1 $p2
 echo "=== summary ($(( $(date +%s) - start ))s)"
+for n in build $LANE1 $LANE2; do cat "$work/$n.counts"; done |
 awk '{ printf "  %-10s %5d passed, %d failed\n", $1, $2, $3; p += $2; f += $3 }
-     END { printf "%d passed, %d failed\n", p, f; exit (f > 0) }' "$XJ_COUNTS"
+     END { printf "%d passed, %d failed\n", p, f; exit (f > 0) }'
 rc=$?
-rm -f "$XJ_COUNTS" "$out"
+rm -rf "$work"
 exit $rc

@@ -2,7 +2,7 @@
 //   node tests/browser/e2e.mjs http://127.0.0.1:PORT
 // The server must run `xueji demo` (demo users, password xueji-demo-2026).
 // Prints "ok - …" / "not ok - …" per check and "N passed, M failed".
-import { Fail, PASSWORD, assert, start } from './lib.mjs'
+import { Fail, PASSWORD, assert, dbExec, start } from './lib.mjs'
 
 const notes = []
 
@@ -489,10 +489,7 @@ await check('export: Excel download of the filtered list is an XLSX (PK) and car
 await check('export: a list over the direct limit runs as a background job with progress, then downloads', async () => {
   // the limit is a setting (export.direct_max_rows): lowered to 10 rows
   // for this check, so the demo's classes-sized lists take the job path
-  const { execFileSync } = await import('node:child_process')
-  const db = process.env.XJ_E2E_DB
-  assert(db, 'XJ_E2E_DB not set (run through tests/browser/run.sh)')
-  const setting = (q) => execFileSync('sqlite3', [db, q])
+  const setting = dbExec
   setting("insert into settings (key, value) values ('export.direct_max_rows', '10')")
   try {
     await page.goto(base + '/#/students?status=enrolled')

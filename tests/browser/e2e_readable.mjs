@@ -10,8 +10,7 @@
 // pattern.  Needs XJ_E2E_DB (run.sh) for the second class (classes are made
 // by year-end and import, not by a route).
 //   XJ_E2E_DB=x.db node tests/browser/e2e_readable.mjs http://127.0.0.1:PORT
-import { execFileSync } from 'node:child_process'
-import { assert, apiAs as libApiAs, makeId, start } from './lib.mjs'
+import { assert, apiAs as libApiAs, dbExec, makeId, start } from './lib.mjs'
 
 // Text a registrar must never see on these pages.
 const BAD = [
@@ -53,10 +52,8 @@ await check('setup: register, edit, 调班 and an approved transfer (API)', asyn
   const school = (await reg.get('/schools/' + reg.user.school_id)).body
   const c1 = school.classes.find((c) => c.grade === '22')
   assert(c1, 'ys_reg1 school has no 初二 class')
-  const db = process.env.XJ_E2E_DB
-  assert(db, 'XJ_E2E_DB not set (run through tests/browser/run.sh)')
-  execFileSync('sqlite3', [db, `INSERT OR IGNORE INTO classes (school_id, year_id, grade, no, name, created_at)
-    VALUES (${c1.school_id}, ${c1.year_id}, '22', 77, '初二(77)班', '2026-09-01T00:00:00Z')`])
+  dbExec(`INSERT INTO classes (school_id, year_id, grade, no, name, created_at)
+    VALUES (${c1.school_id}, ${c1.year_id}, '22', 77, '初二(77)班', '2026-09-01T00:00:00Z') ON CONFLICT DO NOTHING`)
   const c2 = (await reg.get(`/classes?school_id=${c1.school_id}&grade=22`)).body.items.find((c) => c.name === '初二(77)班')
   assert(c2, 'second 初二 class not listed')
   const idNo = makeId('441823', '20120512', 300 + Math.floor(Math.random() * 300) * 2 + 1)

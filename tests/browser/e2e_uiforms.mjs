@@ -6,8 +6,7 @@
 // name in the region picker's search; downloads the import template; and
 // searches the 代码表 page.
 import { readFileSync } from 'node:fs'
-import { execFileSync } from 'node:child_process'
-import { assert, start, apiAs } from './lib.mjs'
+import { assert, dbExec, start, apiAs } from './lib.mjs'
 
 const { base, page, check, checkSelfContained, loginAs, finish } = await start('e2e_uiforms.mjs', { shots: 'xj-uiforms' })
 
@@ -21,11 +20,9 @@ let pair = Object.values(byGrade).find((l) => l.length >= 2)
 if (!pair) {
   // the demo has one class per grade: add a second of the first grade
   // (classes are set up by the school year's roll-over, not by an API)
-  const db = process.env.XJ_E2E_DB
-  assert(db, 'XJ_E2E_DB not set (run through tests/browser/run.sh)')
   const c = classes[0]
-  execFileSync('sqlite3', [db, `insert into classes (school_id, year_id, grade, no, name, created_at)
-    select school_id, year_id, grade, 9, replace(name, '(1)', '(9)'), created_at from classes where id = ${c.id}`])
+  dbExec(`insert into classes (school_id, year_id, grade, no, name, created_at)
+    select school_id, year_id, grade, 9, replace(name, '(1)', '(9)'), created_at from classes where id = ${c.id}`)
   const again = (await reg.get(`/classes?school_id=${sid}`)).body.items
   pair = [c, again.find((x) => x.grade === c.grade && x.id !== c.id)]
 }

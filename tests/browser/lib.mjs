@@ -4,6 +4,7 @@
 // UI, and the "N passed, M failed" line run.sh adds up.
 //   const { base, page, check, loginAs, finish } = await start('e2e.mjs', { shots: 'xj' })
 import { createRequire } from 'node:module'
+import { execFileSync } from 'node:child_process'
 
 const require = createRequire(new URL('../../web/package.json', import.meta.url))
 const { chromium, request } = require('playwright-core')
@@ -23,6 +24,18 @@ export function makeId(region, ymd, seq) {
 
 // The password of every demo user (`xueji demo`, and run.sh's users).
 export const PASSWORD = 'xueji-demo-2026'
+
+// Run SQL @q on the server's database (run.sh's XJ_E2E_DB: a SQLite
+// file, or a postgresql:// URL when the tests run on PostgreSQL), for the
+// few set-ups no route makes (a second class, a lowered setting).  Write
+// portable SQL: it runs through sqlite3 or psql.
+export function dbExec(q) {
+  const db = process.env.XJ_E2E_DB
+  assert(db, 'XJ_E2E_DB not set (run through tests/browser/run.sh)')
+  const pg = /^postgres(ql)?:/.test(db)
+  const argv = pg ? ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-d', db, '-c', q] : [db, q]
+  return execFileSync(pg ? 'psql' : 'sqlite3', argv).toString()
+}
 
 export class Fail extends Error {}
 export function assert(cond, msg) {

@@ -3,6 +3,10 @@
 # driven by Debian's chromium through playwright-core.  No mocks.
 #   tests/browser/run.sh [SCRIPT.mjs ...]   (default: every script, in order;
 #                            needs build/xueji, web/dist, web/node_modules)
+# On PostgreSQL (make browser-test-pg): XUEJI_TEST_DB=pg and XUEJI_TEST_PG
+# (the throw-away cluster of tests/pg/cluster.sh) put the demo in a fresh
+# database of that cluster instead of a SQLite file; the scripts reach it
+# through XJ_E2E_DB (lib.mjs dbExec), a file or a URL.
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 root=$PWD
@@ -29,6 +33,21 @@ cleanup() {
   rm -rf "$tmp"
 }
 trap cleanup EXIT
+
+# The database: a file in $tmp, or a fresh database on the test cluster
+# (its audit key in $tmp: XUEJI_STATE_DIR).  dbsql Q runs Q on it.
+if [ "${XUEJI_TEST_DB:-sqlite}" = pg ]; then
+  [ -n "${XUEJI_TEST_PG:-}" ] || { echo "not ok - XUEJI_TEST_DB=pg needs XUEJI_TEST_PG (tests/pg/cluster.sh run)"; echo "0 passed, 1 failed"; exit 1; }
+  dbname=xj_browser_$$
+  psql -X -q -v ON_ERROR_STOP=1 -d "$XUEJI_TEST_PG" -c "CREATE DATABASE $dbname" >/dev/null ||
+    { echo "not ok - could not create database $dbname"; echo "0 passed, 1 failed"; exit 1; }
+  db=${XUEJI_TEST_PG%/*}/$dbname
+  export XUEJI_STATE_DIR=$tmp
+  dbsql() { psql -X -q -A -t -v ON_ERROR_STOP=1 -d "$db" -c "$1"; }
+else
+  db=$tmp/x.db
+  dbsql() { sqlite3 "$db" "$1"; }
+fi
 
 # Wait up to 120 s (a loaded machine makes the demo slowly) for GET /api/v1/session to answer (401 is an answer).
 wait_up() {
@@ -60,7 +79,7 @@ fail_setup() {
 }
 
 # 1. The demo database (阳山县 441823, demo users), made by a first `demo` run.
-"$bin" --db "$tmp/x.db" demo --listen "127.0.0.1:$port" --schools 3 --students 300 --web "$root/web/dist" \
+"$bin" --db "$db" demo --listen "127.0.0.1:$port" --schools 3 --students 300 --web "$root/web/dist" \
   >"$tmp/server.log" 2>&1 &
 srv=$!
 wait_up || fail_setup "server did not answer GET /api/v1/session within 120 s"
@@ -69,11 +88,11 @@ kill "$srv"; wait "$srv" 2>/dev/null; srv=
 # 2. A second county of the same city (441881 英德市) for the cross-county
 #    transfer test, with its registrar and county bureau (demo password).
 {
-  "$bin" --db "$tmp/x.db" gen --county 441881 --schools 2 --students 50 --seed 7 &&
-  code=$(sqlite3 "$tmp/x.db" "select code from schools where county_code = '441881' order by stage = 'junior' desc, code limit 1") &&
+  "$bin" --db "$db" gen --county 441881 --schools 2 --students 50 --seed 7 &&
+  code=$(dbsql "select code from schools where county_code = '441881' order by stage = 'junior' desc, code limit 1") &&
   [ -n "$code" ] &&
-  XUEJI_PASSWORD=xueji-demo-2026 "$bin" --db "$tmp/x.db" user add yd_reg1 --role registrar --school "$code" --name 英德学籍员 &&
-  XUEJI_PASSWORD=xueji-demo-2026 "$bin" --db "$tmp/x.db" user add yd_bureau --role bureau --region 441881 --name 英德市教育局
+  XUEJI_PASSWORD=xueji-demo-2026 "$bin" --db "$db" user add yd_reg1 --role registrar --school "$code" --name 英德学籍员 &&
+  XUEJI_PASSWORD=xueji-demo-2026 "$bin" --db "$db" user add yd_bureau --role bureau --region 441881 --name 英德市教育局
 } >>"$tmp/server.log" 2>&1 || fail_setup "could not add county 441881 and its users"
 
 # 3. Serve it: `serve_at EPOCH` (re)starts the server on the same database
@@ -82,7 +101,7 @@ serve_at() {
   if [ -n "$srv" ]; then
     kill "$srv"; wait "$srv" 2>/dev/null; srv=
   fi
-  XJ_FAKE_NOW=$1 "$bin" --db "$tmp/x.db" serve --listen "127.0.0.1:$port" --web "$root/web/dist" >>"$tmp/server.log" 2>&1 &
+  XJ_FAKE_NOW=$1 "$bin" --db "$db" serve --listen "127.0.0.1:$port" --web "$root/web/dist" >>"$tmp/server.log" 2>&1 &
   srv=$!
   wait_up
 }
@@ -110,7 +129,7 @@ for t in ${*:-$all}; do
     e2e_yearend.mjs) serve_at "$july" || echo "not ok - the server did not restart on 10 July" ;;
     e2e_progress.mjs) serve_at "$sept" || echo "not ok - the server did not restart on 1 September" ;;
   esac
-  XJ_E2E_YEAR=$e2e_year XJ_E2E_DB="$tmp/x.db" node "$root/tests/browser/$t" "http://127.0.0.1:$port" >"$tmp/out.txt" 2>&1
+  XJ_E2E_YEAR=$e2e_year XJ_E2E_DB="$db" node "$root/tests/browser/$t" "http://127.0.0.1:$port" >"$tmp/out.txt" 2>&1
   r=$?
   [ $r -ne 0 ] && rc=1
   grep -Ev '^[0-9]+ passed, [0-9]+ failed$' "$tmp/out.txt"

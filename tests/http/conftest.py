@@ -20,6 +20,7 @@ Files beside a database (audit key, checkpoints) then live in the path's
 directory (XUEJI_STATE_DIR).  A test that by nature works on SQLite files
 carries @pytest.mark.sqlite_only("why") and is skipped on PostgreSQL.
 """
+import contextlib
 import hashlib
 import itertools
 import os
@@ -158,9 +159,24 @@ def _skip_sqlite_only(items):
 
 
 def _pg_name(path):
-    """The cluster database standing for the SQLite path @path."""
+    """The cluster database standing for the SQLite path @path.  The auth
+    store's path ("<db>-auth") names the registry's database: on
+    PostgreSQL the auth tables live in it (xj_db_auth_path)."""
+    path = str(path)
+    if path.endswith("-auth"):
+        path = path[:-len("-auth")]
     h = hashlib.sha1(str(Path(path).resolve()).encode()).hexdigest()[:16]
     return "xj_" + h
+
+
+def side_path(db, suffix):
+    """The file beside the database @db the binary keeps as @suffix
+    (".auditkey", ".checkpoints"): "<db><suffix>" on SQLite; on
+    PostgreSQL "<XUEJI_STATE_DIR>/<dbname><suffix>", the directory being
+    @db's (db_env), as xj_db_side_path does."""
+    if BACKEND != "pg":
+        return Path(str(db) + suffix)
+    return Path(db).resolve().parent / (_pg_name(db) + suffix)
 
 
 def db_url(path):
@@ -219,24 +235,68 @@ def cli_ok(*args, **kw):
     return p
 
 
-def sql(db, query):
+def sql_run(db, query):
     """Run @query on @db (sqlite3 on SQLite, psql on PostgreSQL: columns
-    joined by "|" on both); returns stdout lines (fails the test on
-    error)."""
+    joined by "|" on both); returns the CompletedProcess, for a test that
+    expects the database to refuse @query."""
     if BACKEND == "pg":
-        p = _psql(db_url(db), query)
-    else:
-        p = subprocess.run(["sqlite3", "-bail", str(db), query],
-                           capture_output=True, text=True, timeout=60)
+        return _psql(db_url(db), query)
+    return subprocess.run(["sqlite3", "-bail", str(db), query],
+                          capture_output=True, text=True, timeout=60)
+
+
+def sql(db, query):
+    """Run @query on @db as sql_run does; returns stdout lines (fails the
+    test on error)."""
+    p = sql_run(db, query)
     assert p.returncode == 0, (query, p.stderr)
     return [l for l in p.stdout.splitlines() if l]
+
+
+#: What hold_writer locks on PostgreSQL: what every registry write (an
+#: import's rows, a registration, any audited change) writes to.  The
+#: auth tables (sessions, log-in throttling, the import queue) stay free,
+#: as the auth store stays free on SQLite.
+PG_WRITER_TABLES = "audit_log, students, imports"
+
+
+@contextlib.contextmanager
+def hold_writer(db):
+    """Hold what another writer (a large import) holds on @db for the
+    duration: on SQLite the writer lock (BEGIN IMMEDIATE); on PostgreSQL,
+    which has no single writer lock, a transaction holding EXCLUSIVE locks
+    on PG_WRITER_TABLES (reads go on; every registry write waits).  Rolled
+    back on leaving."""
+    if BACKEND != "pg":
+        import sqlite3
+        holder = sqlite3.connect(str(db), timeout=1, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        return
+    p = subprocess.Popen(
+        ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", db_url(db)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        p.stdin.write("BEGIN;\nLOCK TABLE %s IN EXCLUSIVE MODE;\n"
+                      "\\echo locked\n" % PG_WRITER_TABLES)
+        p.stdin.flush()
+        assert p.stdout.readline().strip() == "locked"
+        yield
+    finally:
+        p.stdin.write("ROLLBACK;\n\\q\n")
+        p.stdin.close()
+        p.wait(timeout=30)
 
 
 def copy_audit_key(src_db, dst_db):
     """Copy @src_db's audit key beside @dst_db (0600), as an operator does
     when restoring a copy: the key lives outside the database."""
-    key = Path(str(src_db) + ".auditkey")
-    dst = Path(str(dst_db) + ".auditkey")
+    key = side_path(src_db, ".auditkey")
+    dst = side_path(dst_db, ".auditkey")
     dst.write_bytes(key.read_bytes())
     dst.chmod(0o600)
     return dst

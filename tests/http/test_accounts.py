@@ -5,7 +5,6 @@ end on password change / reset / disabling and after idle time, the
 password policy, Secure cookies, JSON-only log-in, log-in while the
 registry's writer lock is held, and user administration with role and
 jurisdiction checks."""
-import sqlite3
 import statistics
 import threading
 import time
@@ -14,7 +13,7 @@ import httpx
 import pytest
 
 from conftest import (ADMIN_PW, PW, YD, YS, Api, Server, cli_ok, err_code,
-                      make_client, run_cli, sql)
+                      hold_writer, make_client, run_cli, sql)
 
 
 def client_from(world, address):
@@ -142,8 +141,9 @@ def test_per_address_failure_limit(world):
     """Past login_address_failures failures in 15 minutes, an address gets
     429 login_rate (with Retry-After) for any user name, without hashing;
     other addresses are not affected."""
-    sql(world.db, "insert or replace into settings values"
-                  " ('login_address_failures', '5')")
+    sql(world.db, "insert into settings (key, value) values"
+                  " ('login_address_failures', '5') on conflict (key)"
+                  " do update set value = excluded.value")
     try:
         with client_from(world, "127.0.0.3") as c:
             for n in range(5):
@@ -250,8 +250,9 @@ def test_idle_timeout(world):
     r = a.get("/session")
     assert r.status_code == 401 and err_code(r) == "unauthenticated"
     b = Api(world.base, "idle_user", PW)
-    sql(world.db, "insert or replace into settings values"
-                  " ('session_idle_minutes', '90')")
+    sql(world.db, "insert into settings (key, value) values"
+                  " ('session_idle_minutes', '90') on conflict (key)"
+                  " do update set value = excluded.value")
     try:
         sql(auth_db(world), "update sessions set last_seen = last_seen - 80"
                             " * 60 where user_id = %d" % uid)
@@ -315,29 +316,32 @@ def test_login_and_logout_while_registry_writer_lock_is_held(world):
     lock, log-in and log-out answer at once; their audit entries reach
     the hash-chained audit log, in order, once the lock is free."""
     add_user(world, "busy_user")
-    holder = sqlite3.connect(str(world.db), timeout=1, isolation_level=None)
-    try:
-        holder.execute("BEGIN IMMEDIATE")
+
+    def login_logout():
         t0 = time.monotonic()
         a = Api(world.base, "busy_user", PW)
         t_login = time.monotonic() - t0
         t0 = time.monotonic()
         assert a.get("/session").status_code == 200
         r = a.delete("/session")
-        t_logout = time.monotonic() - t0
         assert r.status_code == 204, r.text
-        # the old code waited the 5 s busy timeout, then answered 503;
-        # the margin is for argon2id on a loaded machine
-        assert t_login < 3.0 and t_logout < 1.0, (t_login, t_logout)
+        return t_login, time.monotonic() - t0
+
+    # the same work with nothing held: what this machine takes right now
+    # (argon2id, a loaded machine, another suite running beside this one)
+    base_in, base_out = login_logout()
+    with hold_writer(world.db):
+        t_login, t_logout = login_logout()
+        # the old code waited the 5 s busy timeout, then answered 503:
+        # held, each may take the baseline and a margin, never that wait
+        assert t_login < 2 * base_in + 1.5, (t_login, base_in)
+        assert t_logout < 2 * base_out + 1.0, (t_logout, base_out)
         with world.client() as c:
             assert login(c, "busy_user", "wrong-pass-now").status_code == 401
-    finally:
-        holder.execute("ROLLBACK")
-        holder.close()
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline:
         acts = audit_actions(world, "busy_user")
-        if len(acts) >= 4:
+        if len(acts) >= 5:   # 2 x (login, logout), login_failed
             break
         time.sleep(0.2)
     # newest first
@@ -408,8 +412,9 @@ def test_bureau_manages_only_inside_its_region_when_allowed(world):
     assert r.status_code == 403 and err_code(r) == "forbidden"  # setting off
     assert ys.get("/users").status_code == 403
     assert world.api("ys_reg1").get("/users").status_code == 403
-    sql(world.db, "insert or replace into settings values"
-                  " ('bureau_manages_users', '1')")
+    sql(world.db, "insert into settings (key, value) values"
+                  " ('bureau_manages_users', '1') on conflict (key)"
+                  " do update set value = excluded.value")
     try:
         r = ys.post("/users", json=body)
         assert r.status_code == 201, r.text

@@ -4,13 +4,15 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import sqlite3
 import stat
 import subprocess
 import time
 
-from conftest import (ADMIN_PW, PW, Api, Server, cli_ok, copy_audit_key,
-                      mask_regno, register, run_cli, sql)
+from conftest import (ADMIN_PW, BACKEND, PW, Api, Server, cli_ok,
+                      copy_audit_key, db_url, mask_regno, pg_create,
+                      register, run_cli, side_path, sql, sql_run)
 
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
@@ -121,12 +123,57 @@ def test_check_passes_on_live_db(world):
     assert "integrity: ok" in p.stdout
 
 
-def backup(world, tmp_path, name):
-    """A backup copy (with its own checkpoint) and the key beside it."""
+def backup(world, tmp_path, name, key=True):
+    """A backup copy with its own checkpoint, and (@key) the key beside
+    it.  SQLite: `xueji backup`.  PostgreSQL (where backup refuses):
+    pg_dump into a new database of the cluster (docs/deploy-postgres.md),
+    the source's checkpoint file beside it, then one CLI write on the copy,
+    which checkpoints the copy's whole log as backup does."""
     dest = tmp_path / name
-    cli_ok("backup", dest, db=world.db)
-    copy_audit_key(world.db, dest)
+    if BACKEND != "pg":
+        cli_ok("backup", dest, db=world.db)
+    else:
+        pg_create(dest)
+        p = subprocess.run(
+            "pg_dump -d '%s' | psql -X -q -v ON_ERROR_STOP=1 -d '%s'"
+            % (db_url(world.db), db_url(dest)), shell=True,
+            capture_output=True, text=True, timeout=120)
+        assert p.returncode == 0, p.stderr
+        shutil.copy(side_path(world.db, ".checkpoints"),
+                    side_path(dest, ".checkpoints"))
+        copy_audit_key(world.db, dest)
+        cli_ok("user", "add", "copy_" + dest.stem, "--role", "bureau",
+               "--region", "441823", db=dest, env={"XUEJI_PASSWORD": PW})
+        if not key:
+            side_path(dest, ".auditkey").unlink()
+        return dest
+    if key:
+        copy_audit_key(world.db, dest)
     return dest
+
+
+def unguard(kind):
+    """SQL dropping audit_log's append-only trigger @kind (update,
+    delete): what one holding the database owner's rights can do."""
+    on = " ON audit_log" if BACKEND == "pg" else ""
+    return "DROP TRIGGER audit_log_no_%s%s; " % (kind, on)
+
+
+#: tamper's re-hash on PostgreSQL: chain_hash in PL/pgSQL.
+REHASH_PG = """
+DO $$
+DECLARE r record; prev text := repeat('0', 64); h text;
+BEGIN
+  FOR r IN SELECT * FROM audit_log ORDER BY id LOOP
+    h := encode(sha256(convert_to(concat_ws(E'\\x1f', prev, r.at,
+           coalesce(r.user_id, 0)::text, r.username, r.ip, r.action,
+           r.entity, r.entity_id, coalesce(r.before, E'\\x01NULL'),
+           coalesce(r.after, E'\\x01NULL')) || E'\\x1f', 'UTF8')), 'hex');
+    UPDATE audit_log SET prev_hash = prev, hash = h WHERE id = r.id;
+    prev := h;
+  END LOOP;
+END $$;
+"""
 
 
 def check_fails(db, *args):
@@ -152,15 +199,19 @@ def chain_hash(prev, r):
     return h.hexdigest()
 
 
-def tamper(db, edit):
-    """Drop the triggers, run @edit(conn), then re-hash every entry with
-    plain SHA-256 so that the hash chain is whole again (what the old
-    `xueji check` accepted)."""
+def tamper(db, *edits):
+    """Drop the triggers, run the SQL @edits, then re-hash every entry
+    with plain SHA-256 so that the hash chain is whole again (what the old
+    `xueji check` accepted).  On PostgreSQL through psql as the cluster's
+    superuser."""
+    if BACKEND == "pg":
+        sql(db, unguard("update") + unguard("delete") + "; ".join(edits)
+            + ";" + REHASH_PG)
+        return
     c = sqlite3.connect(str(db))
     c.row_factory = sqlite3.Row
-    c.executescript("DROP TRIGGER audit_log_no_update;"
-                    "DROP TRIGGER audit_log_no_delete;")
-    edit(c)
+    c.executescript(unguard("update") + unguard("delete")
+                    + "; ".join(edits) + ";")
     prev = "0" * 64
     for r in c.execute("select * from audit_log order by id").fetchall():
         h = chain_hash(prev, r)
@@ -178,7 +229,7 @@ def test_tampered_copy_fails_check(api, world, tmp_path):
     assert cli_ok("check", db=copy).returncode == 0
     target = int(sql(copy, "select id from audit_log order by id "
                            "limit 1 offset 3")[0])
-    sql(copy, "DROP TRIGGER audit_log_no_update; "
+    sql(copy, unguard("update") +
               f"UPDATE audit_log SET action = 'student.nothing' "
               f"WHERE id = {target};")
     p = run_cli("check", db=copy)
@@ -192,17 +243,11 @@ def test_tampered_copy_fails_check(api, world, tmp_path):
 def test_deleted_row_breaks_chain(world, tmp_path):
     copy = backup(world, tmp_path, "tamper2.db")
     target = int(sql(copy, "select max(id) - 2 from audit_log")[0])
-    sql(copy, "DROP TRIGGER audit_log_no_delete; "
+    sql(copy, unguard("delete") +
               f"DELETE FROM audit_log WHERE id = {target};")
     p = run_cli("check", db=copy)
     assert p.returncode != 0, p.stdout
     assert len([l for l in p.stderr.splitlines() if l.strip()]) == 1
-
-
-def sqlite_fails(db, query):
-    p = subprocess.run(["sqlite3", "-bail", str(db), query],
-                       capture_output=True, text=True, timeout=60)
-    return p
 
 
 def test_triggers_refuse_update_and_delete(world, tmp_path):
@@ -214,7 +259,7 @@ def test_triggers_refuse_update_and_delete(world, tmp_path):
               "DELETE FROM audit_log",
               "UPDATE student_events SET kind = 'x' WHERE id = 1",
               "DELETE FROM student_events WHERE id = 1"):
-        p = sqlite_fails(copy, q)
+        p = sql_run(copy, q)
         assert p.returncode != 0, q
         assert "append-only" in p.stderr, (q, p.stderr)
     assert sql(copy, "select count(*), max(id) from audit_log") == before
@@ -234,10 +279,8 @@ def test_reattributed_reveal_rehashed_fails_check(api, world, tmp_path):
     other = int(sql(copy, "select id from users where username ="
                           " 'ys_reg2'")[0])
 
-    def edit(c):
-        c.execute("update audit_log set username = 'ys_reg2', user_id = ?"
-                  " where id = ?", (other, target))
-    tamper(copy, edit)
+    tamper(copy, "update audit_log set username = 'ys_reg2', user_id = %d"
+           " where id = %d" % (other, target))
     line = check_fails(copy)
     assert "MAC" in line and f"#{target}" in line, line
     # the hash chain alone is whole: only the key tells
@@ -251,7 +294,7 @@ def test_truncated_tail_fails_check(api, world, tmp_path):
     register(api("ys_reg1"))
     copy = backup(world, tmp_path, "tail.db")
     n = int(sql(copy, "select count(*) from audit_log")[0])
-    sql(copy, "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log"
+    sql(copy, unguard("delete") + "DELETE FROM audit_log"
               " WHERE id > (select max(id) - 3 from audit_log);")
     line = check_fails(copy)
     assert "checkpoint" in line and "deleted" in line, line
@@ -264,37 +307,33 @@ def test_inserted_rows_fail_check(world, tmp_path):
     copy = backup(world, tmp_path, "insert.db")
     at = int(sql(copy, "select max(id) - 5 from audit_log")[0])
 
-    def middle(c):
-        c.execute("update audit_log set id = id + 1000000 where id > ?",
-                  (at,))
-        c.execute("update audit_log set id = id - 999999 where id > 1000000")
-        c.execute("insert into audit_log (id, at, user_id, username, ip,"
-                  " action, entity, entity_id, before, after, prev_hash,"
-                  " hash, mac) select ?, at, user_id, username, ip,"
-                  " 'user.add', 'user', 'ghost', NULL, NULL, '', '', mac"
-                  " from audit_log where id = ?", (at + 1, at))
-    tamper(copy, middle)
+    tamper(copy,
+           "update audit_log set id = id + 1000000 where id > %d" % at,
+           "update audit_log set id = id - 999999 where id > 1000000",
+           "insert into audit_log (id, at, user_id, username, ip,"
+           " action, entity, entity_id, before, after, prev_hash,"
+           " hash, mac) select %d, at, user_id, username, ip,"
+           " 'user.add', 'user', 'ghost', NULL, NULL, '', '', mac"
+           " from audit_log where id = %d" % (at + 1, at))
     line = check_fails(copy)
     assert "MAC" in line and f"#{at + 1}" in line, line
 
     copy = backup(world, tmp_path, "append.db")
     last = int(sql(copy, "select max(id) from audit_log")[0])
 
-    def end(c):
-        c.execute("insert into audit_log (at, user_id, username, ip, action,"
-                  " entity, entity_id, prev_hash, hash) values"
-                  " ('2026-01-01T00:00:00+08:00', NULL, 'cli', 'cli',"
-                  " 'user.add', 'user', 'ghost', '', '')")
-    tamper(copy, end)
+    tamper(copy, "insert into audit_log (at, user_id, username, ip, action,"
+           " entity, entity_id, prev_hash, hash) values"
+           " ('2026-01-01T00:00:00+08:00', NULL, 'cli', 'cli',"
+           " 'user.add', 'user', 'ghost', '', '')")
     line = check_fails(copy)
     assert "no MAC" in line and f"#{last + 1}" in line, line
 
 
 def test_check_without_the_key_is_clear(world, tmp_path):
-    copy = tmp_path / "nokey.db"
-    cli_ok("backup", copy, db=world.db)
+    copy = backup(world, tmp_path, "nokey.db", key=False)
     line = check_fails(copy)
-    assert str(copy) + ".auditkey" in line and "no such file" in line
+    assert str(side_path(copy, ".auditkey")) in line
+    assert "no such file" in line
     # a key file others can read is refused too
     key = copy_audit_key(world.db, copy)
     key.chmod(0o644)
@@ -303,7 +342,7 @@ def test_check_without_the_key_is_clear(world, tmp_path):
     key.chmod(0o600)
     cli_ok("check", db=copy)
     # so is a missing checkpoint file, and one that is not ours
-    cp = tmp_path / "nokey.db.checkpoints"
+    cp = side_path(copy, ".checkpoints")
     cp.rename(tmp_path / "moved")
     line = check_fails(copy)
     assert "checkpoints" in line and "no such file" in line
@@ -316,8 +355,8 @@ def test_check_without_the_key_is_clear(world, tmp_path):
 
 
 def test_key_and_checkpoints_beside_the_database(world):
-    key = str(world.db) + ".auditkey"
-    cps = str(world.db) + ".checkpoints"
+    key = side_path(world.db, ".auditkey")
+    cps = side_path(world.db, ".checkpoints")
     for f in (key, cps):
         assert stat.S_IMODE(os.stat(f).st_mode) == 0o600, f
     first = open(cps).readline().split()
@@ -328,7 +367,8 @@ def test_key_and_checkpoints_beside_the_database(world):
 
 
 def last_checkpoint(db):
-    line = open(str(db) + ".checkpoints").read().splitlines()[-1].split()
+    cps = side_path(db, ".checkpoints")
+    line = open(cps).read().splitlines()[-1].split()
     return int(line[2]), int(line[3])
 
 
@@ -365,28 +405,31 @@ def test_old_database_gets_a_key_covering_older_rows(tmp_path):
     serve creates the key, whose first entry fixes every older row."""
     db = tmp_path / "old.db"
     cli_ok("init", db=db, env={"XUEJI_ADMIN_PASSWORD": ADMIN_PW})
-    os.unlink(str(db) + ".auditkey")
-    os.unlink(str(db) + ".checkpoints")
-    c = sqlite3.connect(str(db))
-    c.executescript("DROP TRIGGER audit_log_no_update;"
-                    "UPDATE audit_log SET mac = NULL;"
-                    "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON"
-                    " audit_log BEGIN SELECT RAISE (ABORT,"
-                    " 'audit_log is append-only'); END;")
-    c.close()
+    os.unlink(side_path(db, ".auditkey"))
+    os.unlink(side_path(db, ".checkpoints"))
+    if BACKEND == "pg":
+        sql(db, "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update;"
+                " UPDATE audit_log SET mac = NULL; ALTER TABLE audit_log"
+                " ENABLE TRIGGER audit_log_no_update;")
+    else:
+        sql(db, "DROP TRIGGER audit_log_no_update;"
+                "UPDATE audit_log SET mac = NULL;"
+                "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON"
+                " audit_log BEGIN SELECT RAISE (ABORT,"
+                " 'audit_log is append-only'); END;")
     p = cli_ok("check", db=db)
     assert "audit key: none" in p.stdout
     old = int(sql(db, "select count(*) from audit_log")[0])
     srv = Server(db, ["serve"], tmp_path)
     rc, _ = srv.stop()
     assert rc == 0
-    assert stat.S_IMODE(os.stat(str(db) + ".auditkey").st_mode) == 0o600
+    key = side_path(db, ".auditkey")
+    assert stat.S_IMODE(os.stat(key).st_mode) == 0o600
     p = cli_ok("check", db=db)
     assert f"{old} of them before the key" in p.stdout
     # rewriting an old, unkeyed entry and re-hashing is found by the MAC
     # of the first keyed one
-    tamper(db, lambda c: c.execute(
-        "update audit_log set username = 'x' where id = 1"))
+    tamper(db, "update audit_log set username = 'x' where id = 1")
     line = check_fails(db)
     assert "MAC" in line and f"#{old + 1}" in line, line
 
@@ -397,7 +440,7 @@ def test_cli_writes_are_checkpointed_without_a_server(tmp_path):
     adds no line."""
     db = tmp_path / "cli.db"
     cli_ok("init", db=db, env={"XUEJI_ADMIN_PASSWORD": ADMIN_PW})
-    cps = str(db) + ".checkpoints"
+    cps = side_path(db, ".checkpoints")
     cli_ok("user", "list", db=db)
     assert len(open(cps).read().splitlines()) == 1
     cli_ok("user", "add", "cp_user", "--role", "bureau", "--region",
@@ -405,7 +448,7 @@ def test_cli_writes_are_checkpointed_without_a_server(tmp_path):
     assert len(open(cps).read().splitlines()) == 2
     assert last_checkpoint(db)[1] == int(
         sql(db, "select max(id) from audit_log")[0])
-    sql(db, "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log"
+    sql(db, unguard("delete") + "DELETE FROM audit_log"
             " WHERE id = (select max(id) from audit_log);")
     line = check_fails(db)
     assert "deleted" in line, line

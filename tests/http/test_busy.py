@@ -2,18 +2,15 @@
 whose one transaction holds the writer lock), a write waits about a
 second and then answers 503 db_busy with Retry-After, never half-done;
 reads go on."""
-import sqlite3
 import time
 
-from conftest import err_code, student_body
+from conftest import err_code, hold_writer, student_body
 
 
 def test_write_while_locked_is_503_with_retry_after(api, world):
     a = api("ys_reg1")
     n0 = a.get("/students", params={"limit": 1}).json()["total"]
-    holder = sqlite3.connect(str(world.db), timeout=1, isolation_level=None)
-    try:
-        holder.execute("BEGIN IMMEDIATE")
+    with hold_writer(world.db):
         t0 = time.monotonic()
         r = a.post("/students", json=student_body())
         waited = time.monotonic() - t0
@@ -24,9 +21,6 @@ def test_write_while_locked_is_503_with_retry_after(api, world):
         # reads are not blocked by the writer
         r = a.get("/students", params={"limit": 1})
         assert r.status_code == 200 and r.json()["total"] == n0
-    finally:
-        holder.execute("ROLLBACK")
-        holder.close()
     # and afterwards the same write goes through
     r = a.post("/students", json=student_body())
     assert r.status_code == 201, r.text

@@ -10,13 +10,12 @@ Runs on its own world (changes_world.py) with the clock fixed at Monday
 import hashlib
 import hmac
 import json
-import subprocess
 import threading
 
 import pytest
 
 from changes_world import ChangeWorld, epoch, start, started, approve
-from conftest import PW, Api, err_code, make_id, sql
+from conftest import PW, Api, err_code, make_id, side_path, sql, sql_run
 
 YS, YD, TH, DC = "441823", "441881", "440106", "110101"
 
@@ -666,7 +665,7 @@ def test_cross_scope_lookup(w):
 
 def number_hmac(w, number):
     """What an auditor holding the audit key computes for a number."""
-    key = bytes.fromhex(open(str(w.db) + ".auditkey").read().split()[1])
+    key = bytes.fromhex(open(side_path(w.db, ".auditkey")).read().split()[1])
     sub = hashlib.blake2b(b"xueji audit searched-number hash v1",
                           digest_size=32, key=key).digest()
     return hmac.new(sub, number.encode(), hashlib.sha256).hexdigest()
@@ -700,8 +699,7 @@ def test_history_is_append_only(w):
     for q in ("update change_actions set comment = 'x'",
               "delete from change_actions",
               "delete from student_events where kind like 'change.%'"):
-        p = subprocess.run(["sqlite3", str(w.db), q], capture_output=True,
-                           text=True, timeout=60)
+        p = sql_run(w.db, q)
         assert p.returncode != 0 and "append-only" in p.stderr, (q, p)
 
 

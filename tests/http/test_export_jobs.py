@@ -73,9 +73,26 @@ def test_direct_export_over_threshold_is_413_use_job(big):
     assert r.json()["retention_days"] == 30
 
 
+def worst_codes(a, seconds):
+    """The slowest GET /codes of those sent one after the other for
+    @seconds."""
+    worst = 0.0
+    t_end = time.monotonic() + seconds
+    while time.monotonic() < t_end:
+        t0 = time.monotonic()
+        r = a.get("/codes", timeout=30)
+        worst = max(worst, time.monotonic() - t0)
+        assert r.status_code == 200
+        time.sleep(0.05)
+    return worst
+
+
 def test_two_full_exports_leave_codes_fast(big):
     """Two full exports as direct downloads (refused) and two as jobs
-    (running on the export worker) while GET /codes is timed."""
+    (running on the export worker) while GET /codes is timed, against
+    GET /codes with no export, timed just before in the same run."""
+    codes = Api(big.base, "admin", ADMIN_PW)
+    base = worst_codes(codes, 2)
     h = {"X-CSRF-Token": big.admin.csrf}
     jobs = [big.admin.post("/exports", params={"format": "xlsx"}, headers=h)
             for _ in range(2)]
@@ -92,23 +109,18 @@ def test_two_full_exports_leave_codes_fast(big):
     ts = [threading.Thread(target=pull) for _ in range(2)]
     for t in ts:
         t.start()
-    worst = 0.0
-    codes = Api(big.base, "admin", ADMIN_PW)
     try:
-        t_end = time.monotonic() + 4
-        while time.monotonic() < t_end:
-            t0 = time.monotonic()
-            r = codes.get("/codes", timeout=30)
-            worst = max(worst, time.monotonic() - t0)
-            assert r.status_code == 200
-            time.sleep(0.05)
+        worst = worst_codes(codes, 4)
     finally:
         codes.close()
     for t in ts:
         t.join(60)
-    # old code: 8+ s (both request threads writing XLSX); 2 s allows a
-    # busy CI machine
-    assert worst < 2.0, f"GET /codes took {worst:.2f}s during exports"
+    # old code: 8+ s (both request threads writing XLSX); the bound allows
+    # a busy machine (another suite beside this one): the baseline's worst
+    # three times over and 2 s
+    bound = 2.0 + 3 * base
+    assert worst < bound, \
+        f"GET /codes took {worst:.2f}s during exports ({base:.2f}s before)"
     assert direct == [413, 413], direct
     states = [wait_job(big.admin, r.json()["id"])[0]["status"] for r in jobs]
     assert states == ["done", "done"], states

@@ -68,8 +68,9 @@ def test_l_sequence_per_county_and_birth_date(api, world):
 
 def test_l_sequence_full_is_a_row_error_in_import(api, world):
     a = api("ys_reg1")
-    sql(world.db, "INSERT OR REPLACE INTO l_seq_county VALUES"
-        " ('%s', '20130405', 10000)" % YS)
+    sql(world.db, "INSERT INTO l_seq_county (county, birth, next) VALUES"
+        " ('%s', '20130405', 10000) ON CONFLICT (county, birth)"
+        " DO UPDATE SET next = excluded.next" % YS)
     row = z_body("2013-04-05")
     r = upload(a, make_csv(a, [row]).encode())
     j = wait(a, r.json()["id"])
@@ -370,9 +371,10 @@ def test_move_class(api, world):
     other_grade = sql(world.db, "select grade from classes where school_id ="
                       " %d and grade <> '%s' limit 1" % (school, grade))[0]
     # a second class of the grade (classes are made by year-end and import)
-    sql(world.db, "insert or ignore into classes (school_id, year_id, grade,"
+    sql(world.db, "insert into classes (school_id, year_id, grade,"
         " no, name, created_at) values (%d, %s, '%s', 90, '测试(90)班',"
-        " '2026-09-01T00:00:00Z')" % (school, year, grade))
+        " '2026-09-01T00:00:00Z') on conflict do nothing"
+        % (school, year, grade))
     by_grade = {}
     for line in sql(world.db, "select id, grade from classes where"
                     " school_id = %d order by no" % school):

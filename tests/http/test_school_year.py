@@ -23,7 +23,7 @@ import contextlib
 import pytest
 
 from changes_world import ChangeWorld, epoch, start
-from conftest import cli_ok, detail_codes, err_code, primary_body
+from conftest import cli_ok, detail_codes, err_code, primary_body, side_path
 
 YS, YD = "441823", "441881"
 
@@ -400,6 +400,6 @@ def test_6_new_school_year(w):
         s = student(A("sy_junior"), STATE["six"])
         assert (s["school_id"], s["grade"]) == (junior, "21")
     # the database as a whole: audit chain intact (key beside the db)
-    assert (w.db.parent / (w.db.name + ".auditkey")).exists()
+    assert side_path(w.db, ".auditkey").exists()
     p = cli_ok("check", db=w.db)
     assert p.returncode == 0
