@@ -58,7 +58,9 @@ XJ_DB_STMT (st_dash_item,
             "SELECT st.id, st.registry_no, st.name, st.gender, st.birth_date,"
             " coalesce(st.id_no, ''), st.school_id, sc.name, st.grade,"
             " coalesce(st.class_id, 0), coalesce(c.name, ''), st.status,"
-            " st.dup_flag FROM students st JOIN schools sc"
+            " st.dup_flag, coalesce((SELECT d.id FROM dropout_cases d"
+            " WHERE d.student_id = st.id AND d.status = 'open'), 0)"
+            " FROM students st JOIN schools sc"
             " ON sc.id = st.school_id LEFT JOIN classes c ON c.id = st.class_id"
             " WHERE st.id = $1")
 
@@ -277,7 +279,8 @@ xj_dash_store_school_sizes (struct xj_db *db, const char *prefix,
 }
 
 /* One list item as the student list shows it (h_students.c): personal
-   numbers masked, a list never reveals. */
+   numbers masked, a list never reveals; with the student's open dropout
+   case (null when none), which the page links to. */
 static int
 item_row (void *cls, const struct xj_db_row *r)
 {
@@ -291,7 +294,7 @@ item_row (void *cls, const struct xj_db_row *r)
   json_array_append_new (
     items,
     json_pack ("{s:I, s:s, s:s, s:i, s:s, s:s, s:I, s:s, s:s, s:s, s:o,"
-               " s:s, s:s, s:i}",
+               " s:s, s:s, s:i, s:o}",
                "id", (json_int_t) xj_db_int (r, 0), "registry_no", reg,
                "name", xj_db_text (r, 2), "gender", (int) xj_db_int (r, 3),
                "birth_date", xj_db_text (r, 4), "id_no", id_no,
@@ -300,7 +303,9 @@ item_row (void *cls, const struct xj_db_row *r)
                gl ? gl : "", "class_id",
                klass ? json_integer (klass) : json_null (), "class_name",
                xj_db_text (r, 10), "status", xj_db_text (r, 11), "dup_flag",
-               (int) xj_db_int (r, 12)));
+               (int) xj_db_int (r, 12), "dropout_case_id",
+               xj_db_int (r, 13) ? json_integer (xj_db_int (r, 13))
+                                 : json_null ()));
   return 0;
 }
 

@@ -169,6 +169,7 @@ def test_4_dropout_absence_and_duplicate_queue(w):
     r = reg.post("/dropout/cases", json={"student_id": sid,
                                          "reason": "连续多日未到校"})
     assert r.status_code == 201, r.text
+    case_id = r.json()["id"]
     # two half-days and a full day for one student, a half day for another
     other = int(sql(w.db, "select id from students where class_id = %d and"
                     " status = 'enrolled' order by id limit 1"
@@ -186,6 +187,10 @@ def test_4_dropout_absence_and_duplicate_queue(w):
     assert p["dropout"]["open"] == before["dropout"]["open"] + 1
     assert p["dropout"]["suspected"] == before["dropout"]["suspected"] + 1
     assert sid in drill(a, "dropout", "suspected", **county(YS))[1]
+    items = a.get("/dashboard/students", params=dict(
+        county(YS), panel="dropout", key="suspected", per_page=200)).json()
+    case = [it for it in items["items"] if it["id"] == sid][0]
+    assert case["dropout_case_id"] == case_id
     assert drill(a, "dropout", "open", **county(YS))[0] == p["dropout"]["open"]
     ab = p["absence"]
     assert ab["from"] == "2026-09-01" and ab["to"] == "2026-11-10"
