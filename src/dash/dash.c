@@ -293,15 +293,24 @@ unit_code (const struct xj_dash_unit *un, char buf[24])
 
 enum xj_err
 xj_dashboard (struct xj_db *db, const struct xj_user *u,
-              const struct xj_dash_q *q, json_t **out)
+              const struct xj_dash_q *q, const char *only, json_t **out)
 {
   json_t *panels = json_object ();
   char code[24];
 
+  if (only && *only && NULL == xj_dash_panel_find (only))
+    {
+      json_decref (panels);
+      return XJ_E_BAD_PARAM;
+    }
   for (const struct xj_dash_panel *p = xj_dash_panels; p->name; p++)
     {
       json_t *f = NULL;
-      enum xj_err e = p->figures (db, q, &f);
+      enum xj_err e;
+
+      if (only && *only && 0 != strcmp (only, p->name))
+        continue;
+      e = p->figures (db, q, &f);
 
       if (XJ_E_OK != e)
         {

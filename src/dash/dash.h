@@ -76,9 +76,11 @@ extern const struct xj_dash_panel xj_dash_panels[];
 const struct xj_dash_panel *xj_dash_panel_find (const char *name);
 
 /* The page: {level, code, name, asof, year_start, path (breadcrumbs
-   from @u's own unit), panels: {name: figures}}.  Caller owns *out. */
+   from @u's own unit), panels: {name: figures}}, every panel or only
+   @only (NULL or "": all; unknown: XJ_E_BAD_PARAM).  Caller owns *out. */
 enum xj_err xj_dashboard (struct xj_db *db, const struct xj_user *u,
-                          const struct xj_dash_q *q, json_t **out);
+                          const struct xj_dash_q *q, const char *only,
+                          json_t **out);
 
 /* The students behind @key of @panel, in id order: *total gets their
    number, @items (an array) the page [@offset, @offset + @limit) as list

@@ -46,17 +46,21 @@ drill_args (struct xj_req *r, const char **panel, const char **key)
   return XJ_E_OK;
 }
 
-/* GET /api/v1/dashboard?level&code&asof */
+/* GET /api/v1/dashboard?level&code&asof&panel */
 enum xj_err
 xj_h_dashboard (struct xj_req *r)
 {
   struct xj_dash_q q;
+  const char *only = xj_req_arg (r, "panel");
   json_t *out = NULL;
   enum xj_err e;
 
   if (XJ_E_OK != (e = dash_query (r, &q)))
     return e;
-  if (XJ_E_OK != (e = xj_dashboard (r->db, &r->user, &q, &out)))
+  e = xj_dashboard (r->db, &r->user, &q, only, &out);
+  if (XJ_E_BAD_PARAM == e)
+    return xj_reply_err (r, e, "panel", "未知的统计面板");
+  if (XJ_E_OK != e)
     return xj_reply_err (r, e, NULL, NULL);
   xj_reply_json (r, 200, out);
   return XJ_E_OK;

@@ -311,6 +311,9 @@ def test_7_scope_on_every_route(w):
         r = ys.get("/dashboard", params=params)
         assert r.status_code == 400 and err_code(r) == "bad_param", params
         assert field in r.text
+    one = dash(ys, panel="dropout")
+    assert list(one["panels"]) == ["dropout"]
+    assert ys.get("/dashboard", params={"panel": "x"}).status_code == 400
     r = ys.get("/dashboard/students", params={"panel": "x", "key": "y"})
     assert r.status_code == 400 and "panel" in r.text
     r = ys.get("/dashboard/students", params={"panel": "dropout",
