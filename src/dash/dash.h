@@ -126,7 +126,8 @@ enum xj_err xj_dash_store_dropout (struct xj_db *db, const char *prefix,
 enum xj_err xj_dash_store_dups (struct xj_db *db, const char *prefix,
                                 int64_t school, int64_t klass,
                                 xj_dash_id_cb cb, void *cls);
-/* Absences in scope on days [@from, @to] (YYYYMMDD): @cb (cls, student,
+/* Absences recorded at the schools in scope on days [@from, @to]
+   (YYYYMMDD; of a class: its students now): @cb (cls, student,
    half-days) per student. */
 enum xj_err xj_dash_store_absent (struct xj_db *db, const char *prefix,
                                   int64_t school, int64_t klass, int from,

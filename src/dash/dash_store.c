@@ -39,12 +39,16 @@ XJ_DB_STMT (st_dash_dropout,
 XJ_DB_STMT (st_dash_dups,
             "SELECT st.id FROM students st JOIN schools sc"
             " ON sc.id = st.school_id WHERE st.dup_flag = 1 AND" DS_SCOPE)
+/* absences where they were recorded (the school's, by absences_school);
+   a class: of the students now in it */
 XJ_DB_STMT (st_dash_absent,
             "SELECT a.student_id, sum(CASE WHEN a.part = 0 THEN 2 ELSE 1 END)"
-            " FROM absences a JOIN students st ON st.id = a.student_id"
-            " JOIN schools sc ON sc.id = st.school_id"
-            " WHERE a.day >= $4 AND a.day <= $5 AND" DS_SCOPE
-            " GROUP BY a.student_id")
+            " FROM schools sc JOIN absences a ON a.school_id = sc.id"
+            " AND a.day >= $4 AND a.day <= $5"
+            " WHERE ($1 = '' OR substr(sc.county_code, 1, length($1)) = $1)"
+            " AND ($2 = 0 OR sc.id = $2) AND ($3 = 0 OR EXISTS (SELECT 1"
+            " FROM students st WHERE st.id = a.student_id"
+            " AND st.class_id = $3)) GROUP BY a.student_id")
 XJ_DB_STMT (st_dash_school_sizes,
             "SELECT sc.id, sc.county_code, (SELECT count(*) FROM students st"
             " WHERE st.school_id = sc.id AND st.status = 'enrolled'"
