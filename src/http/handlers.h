@@ -208,6 +208,10 @@ enum xj_err xj_h_class_sizes_trend (struct xj_req *r);
 enum xj_err xj_h_class_sizes_export (struct xj_req *r);
 enum xj_err xj_h_class_size_settings_get (struct xj_req *r);
 enum xj_err xj_h_class_size_settings_patch (struct xj_req *r);
+/* h_dashboard.c */
+enum xj_err xj_h_dashboard (struct xj_req *r);
+enum xj_err xj_h_dashboard_students (struct xj_req *r);
+enum xj_err xj_h_dashboard_export (struct xj_req *r);
 /* h_audit.c */
 enum xj_err xj_h_audit (struct xj_req *r);
 

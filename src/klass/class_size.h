@@ -193,6 +193,7 @@ enum xj_err xj_cs_moves_count (struct xj_db *db, const struct xj_cs_scope *sc,
 struct xj_enrol_row {
   int64_t student_id, school_id, class_id; /* class 0: none */
   const char *grade, *status;
+  int gender;                              /* the record's (1 male, 2 female) */
 };
 /* Every student in @sc (by the school they were in) as they stood at the
    end of @date ("YYYY-MM-DD", local time): registered by then, placement

@@ -57,14 +57,14 @@ XJ_DB_STMT (st_cs_moves,
    it without a placement change since, as they are now ... */
 XJ_DB_STMT (st_cs_asof_live,
             "SELECT st.id, st.school_id, coalesce(st.class_id, 0), st.grade,"
-            " st.status FROM students st JOIN schools sc ON sc.id = st.school_id"
+            " st.status, st.gender FROM students st JOIN schools sc ON sc.id = st.school_id"
             " WHERE" CS_SCOPE " AND st.created_at < $3 AND NOT EXISTS"
             " (SELECT 1 FROM student_placements p WHERE p.student_id = st.id"
             " AND p.at >= $3)")
 /* ... and those changed since, as their first change found them */
 XJ_DB_STMT (st_cs_asof_moved,
             "SELECT p.student_id, p.school_id, coalesce(p.class_id, 0),"
-            " p.grade, p.status FROM student_placements p"
+            " p.grade, p.status, st.gender FROM student_placements p"
             " JOIN schools sc ON sc.id = p.school_id"
             " JOIN students st ON st.id = p.student_id"
             " WHERE" CS_SCOPE " AND p.at >= $3 AND st.created_at < $3"
@@ -396,7 +396,7 @@ asof_row (void *cls, const struct xj_db_row *r)
   struct asof_ctx *c = cls;
   struct xj_enrol_row e = { xj_db_int (r, 0), xj_db_int (r, 1),
                             xj_db_int (r, 2), xj_db_text (r, 3),
-                            xj_db_text (r, 4) };
+                            xj_db_text (r, 4), (int) xj_db_int (r, 5) };
 
   c->cb (c->cls, &e);
   return 0;

@@ -122,7 +122,7 @@ print(y, at(7, 10), at(9, 1))')
 # this prints one total line for all of them.  The year-end and 小升初
 # scripts run last, each on its day: they move the demo county a year on.
 total_p=0; total_f=0; rc=0
-all="e2e.mjs e2e_transfer.mjs e2e_settings.mjs e2e_syssettings.mjs e2e_accounts.mjs e2e_duplicates.mjs e2e_region.mjs e2e_uiforms.mjs e2e_readable.mjs e2e_dropout.mjs e2e_attendance.mjs e2e_verify.mjs e2e_class_sizes.mjs e2e_flows.mjs e2e_yearend.mjs e2e_progress.mjs"
+all="e2e.mjs e2e_transfer.mjs e2e_settings.mjs e2e_syssettings.mjs e2e_accounts.mjs e2e_duplicates.mjs e2e_region.mjs e2e_uiforms.mjs e2e_readable.mjs e2e_dropout.mjs e2e_attendance.mjs e2e_verify.mjs e2e_class_sizes.mjs e2e_flows.mjs e2e_dashboard.mjs e2e_yearend.mjs e2e_progress.mjs"
 for t in ${*:-$all}; do
   echo "# $t"
   case $t in

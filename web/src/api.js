@@ -271,6 +271,10 @@ export const dropoutReportUrl = (query) => apiUrl('/dropout/report.xlsx', query)
 // ---- class sizes (班额) ----
 /** query {school_id? | county?}: every school's classes banded */
 export const getClassSizes = (query) => request('GET', '/class-sizes', { query })
+// ---- the dashboard (a unit's panels; the students behind a figure) ----
+export const getDashboard = (query) => request('GET', '/dashboard', { query })
+export const dashboardStudents = (query) => request('GET', '/dashboard/students', { query })
+export const dashboardExportUrl = (query) => apiUrl('/dashboard/students/export', query)
 export const getClassSizeTrend = (query) => request('GET', '/class-sizes/trend', { query })
 export const classSizesExportUrl = (query) => BASE + '/class-sizes/export' + buildQuery(query)
 export const getClassSizeSettings = (query) => request('GET', '/class-sizes/settings', { query })

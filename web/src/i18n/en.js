@@ -78,6 +78,15 @@ export default {
     disableConfirm: 'The user is logged out at once and can no longer log in. Continue?', disabledMsg: 'Disabled', enabledMsg: 'Enabled',
     forbidden: 'You may not manage users'
   },
+  dash: {
+    asof: 'As of', today: 'Today', sept1: '1 September', asofNote: 'as of {date}',
+    enrolled: 'Enrolled', male: 'Male', female: 'Female', gender: 'Gender', largeClasses: 'Large classes',
+    suspected: 'Suspected dropouts', dropout: 'Dropouts', absentStudents: 'Students with absences', absenceRate: 'Absence rate',
+    duplicates: 'Duplicates to review', classes: 'Classes', byGrade: 'Enrolled by grade and gender', bands: 'Class-size bands (classes)',
+    unit: 'Unit', listOf: '{n} students', export: 'Export to Excel', case: 'Dropout case', openCase: 'Open case',
+    band: { normal: 'Normal', large_ish: 'Largish', large: 'Large', super: 'Oversized' },
+    units: { province: 'Provinces', city: 'Cities', county: 'Counties', school: 'Schools', class: 'Classes' }
+  },
   home: {
     welcome: 'Welcome, {name}', scope: 'Scope', schools: 'Schools', students: 'Students', classes: 'Classes',
     byGrade: 'Students per grade', bySchool: 'Students per school', quick: 'Shortcuts'

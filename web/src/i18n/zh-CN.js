@@ -78,6 +78,15 @@ export default {
     disableConfirm: '停用后该用户立即退出登录且无法再登录，是否继续？', disabledMsg: '已停用', enabledMsg: '已启用',
     forbidden: '您无权管理用户'
   },
+  dash: {
+    asof: '统计日', today: '今天', sept1: '9月1日', asofNote: '截至 {date}',
+    enrolled: '在读人数', male: '男', female: '女', gender: '性别', largeClasses: '大班额班级',
+    suspected: '疑似辍学', dropout: '辍学', absentStudents: '有缺勤的学生', absenceRate: '缺勤率',
+    duplicates: '待核重复学籍', classes: '班级数', byGrade: '各年级在读人数（按性别）', bands: '班额分档（班级数）',
+    unit: '单位', listOf: '共 {n} 人', export: '导出Excel', case: '控辍案件', openCase: '查看案件',
+    band: { normal: '正常', large_ish: '偏大班额', large: '大班额', super: '超大班额' },
+    units: { province: '各省', city: '各市', county: '各县（区）', school: '各学校', class: '各班级' }
+  },
   home: {
     welcome: '欢迎，{name}', scope: '管辖范围', schools: '学校数', students: '在册学生', classes: '班级数',
     byGrade: '各年级学生人数', bySchool: '各校学生人数', quick: '快捷入口'

@@ -1,0 +1,162 @@
+#!/usr/bin/python3
+"""dashboard_bench.py -- every panel of GET /dashboard (issue 11 point 7)
+for a generated county with a term of absences, each beside a plain SQL
+statement computing the same figure on the same database in the same
+run; also the drill list behind the county's enrolment figure.  Reports
+median and p99 wall time per panel and the server's CPU time per request
+(this machine is shared: the lead re-runs it quietly).  See
+bench/README.md.
+
+Usage: bench/dashboard_bench.py [STUDENTS] [RUNS]   (default 1000000, 20)
+Needs build/xueji and Debian's python3-httpx.
+"""
+import os
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+
+import httpx
+
+import nodelay  # noqa: F401 (TCP_NODELAY, as real clients)
+from attendance_bench import (BIN, COUNTY, ENV, NOW, cli, fill, free_port,
+                              school_days, summary)
+
+ASOF = "2027-01-15"     # attendance_bench's clock: the end of term 1
+CUT = "2027-01-16"
+
+# 在读 at the end of ASOF from the placement history (xj_enrol_asof)
+ASOF_ROWS = """
+SELECT x.school_id, x.grade, x.gender FROM (
+  SELECT st.school_id, st.grade, st.gender, st.status FROM students st
+  WHERE st.created_at < '{cut}' AND NOT EXISTS (SELECT 1 FROM
+    student_placements p WHERE p.student_id = st.id AND p.at >= '{cut}')
+  UNION ALL
+  SELECT p.school_id, p.grade, st.gender, p.status
+  FROM student_placements p JOIN students st ON st.id = p.student_id
+  WHERE p.at >= '{cut}' AND st.created_at < '{cut}'
+    AND p.id = (SELECT min(q.id) FROM student_placements q
+                WHERE q.student_id = p.student_id AND q.at >= '{cut}')
+) AS x WHERE x.status = 'enrolled'
+""".format(cut=CUT)
+PLAIN = {
+    "enrolment": "SELECT grade, gender, count(*) FROM (%s) GROUP BY 1, 2"
+                 % ASOF_ROWS,
+    "units": "SELECT school_id, count(*) FROM (%s) GROUP BY 1" % ASOF_ROWS,
+    "class_sizes": """
+        SELECT c.id, count(s.id) FROM classes c
+        LEFT JOIN students s ON s.class_id = c.id AND s.status = 'enrolled'
+        WHERE c.year_id = (SELECT id FROM school_years WHERE is_current = 1)
+        GROUP BY c.id""",
+    "dropout": """
+        SELECT d.stage, count(*) FROM dropout_cases d
+        JOIN students st ON st.id = d.student_id
+        WHERE d.status = 'open' GROUP BY d.stage""",
+    "absence": """
+        SELECT count(DISTINCT student_id),
+               sum(CASE WHEN part = 0 THEN 2 ELSE 1 END)
+        FROM absences WHERE day >= 20260901 AND day <= 20270115""",
+    "duplicates": "SELECT count(*) FROM students WHERE dup_flag = 1",
+}
+
+
+def cpu_ticks(pid):
+    with open("/proc/%d/stat" % pid) as f:
+        v = f.read().rsplit(")", 1)[1].split()
+    return int(v[11]) + int(v[12])      # utime + stime
+
+
+def measure(fn, runs, pid=None):
+    """(median ms, p99 ms, server CPU ms per call or None)."""
+    t0 = cpu_ticks(pid) if pid else 0
+    ms = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        ms.append((time.perf_counter() - t) * 1000)
+    cpu = ((cpu_ticks(pid) - t0) * 1000.0 / os.sysconf("SC_CLK_TCK") / runs
+           if pid else None)
+    med, p99 = summary(ms)
+    return med, p99, cpu
+
+
+def check(c, q):
+    """The API's figures are the plain SQL's, before anything is timed."""
+    d = c.get("/dashboard", params={"level": "county", "code": COUNTY,
+                                    "asof": ASOF}).json()["panels"]
+    rows = q.execute(PLAIN["enrolment"]).fetchall()
+    assert d["enrolment"]["total"] == sum(n for _, _, n in rows), "enrolment"
+    units = dict(q.execute(PLAIN["units"]).fetchall())
+    assert {int(r["code"]): r["enrolled"] for r in d["units"]["rows"]
+            if r["enrolled"]} == units, "units"
+    assert d["class_sizes"]["classes"] == \
+        len(q.execute(PLAIN["class_sizes"]).fetchall()), "class_sizes"
+    n, half = q.execute(PLAIN["absence"]).fetchone()
+    assert (d["absence"]["absent_students"],
+            d["absence"]["absent_halfdays"]) == (n, half), "absence"
+    assert d["duplicates"]["flagged"] == \
+        q.execute(PLAIN["duplicates"]).fetchone()[0], "duplicates"
+    return d
+
+
+def main():
+    students = int(sys.argv[1]) if len(sys.argv) > 1 else 1000000
+    runs = int(sys.argv[2]) if len(sys.argv) > 2 else 20
+    tmp = tempfile.mkdtemp(prefix="xj-dash-bench-")
+    db = os.path.join(tmp, "x.db")
+    t0 = time.time()
+    cli(db, "init")
+    cli(db, "gen", "--county", COUNTY, "--schools", "300", "--students",
+        str(students), "--seed", "7")
+    days = school_days()
+    nrows, _ = fill(db, days)
+    print("setup %.0f s: %d students, %d absences in %d school days"
+          % (time.time() - t0, students, nrows, len(days)))
+    port = free_port()
+    srv = subprocess.Popen([BIN, "--db", db, "serve", "--listen",
+                            "127.0.0.1:%d" % port], env=ENV,
+                           stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+    try:
+        base = "http://127.0.0.1:%d/api/v1" % port
+        for _ in range(300):
+            try:
+                httpx.get(base + "/session", timeout=1)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        c = httpx.Client(base_url=base, timeout=300)
+        assert c.post("/session", json={"username": "admin",
+                                        "password": ENV["XUEJI_ADMIN_PASSWORD"]
+                                        }).status_code == 200
+        q = sqlite3.connect("file:%s?mode=ro" % db, uri=True)
+        check(c, q)
+        unit = {"level": "county", "code": COUNTY, "asof": ASOF}
+        print("%-12s %9s %9s %9s %9s %9s %6s" % (
+            "panel", "api med", "api p99", "api cpu", "sql med", "sql p99",
+            "ratio"))
+        for name, stmt in PLAIN.items():
+            api = measure(lambda: c.get("/dashboard", params=dict(
+                unit, panel=name)), runs, srv.pid)
+            plain = measure(lambda: q.execute(stmt).fetchall(), runs)
+            print("%-12s %9.1f %9.1f %9.1f %9.1f %9.1f %6.2f" % (
+                name, api[0], api[1], api[2], plain[0], plain[1],
+                api[0] / max(plain[0], 0.001)))
+        api = measure(lambda: c.get("/dashboard/students", params=dict(
+            unit, panel="enrolment", key="*|*")), runs, srv.pid)
+        plain = measure(lambda: q.execute(PLAIN["enrolment"]).fetchall(),
+                        runs)
+        print("%-12s %9.1f %9.1f %9.1f %9.1f %9.1f %6.2f" % (
+            "drill list", api[0], api[1], api[2], plain[0], plain[1],
+            api[0] / max(plain[0], 0.001)))
+        print("(ms; api cpu = the server's CPU time per request; p99 of"
+              " %d runs is their maximum)" % runs)
+    finally:
+        srv.terminate()
+        srv.wait()
+        subprocess.run(["rm", "-rf", tmp])
+
+
+if __name__ == "__main__":
+    main()

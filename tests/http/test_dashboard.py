@@ -1,0 +1,321 @@
+"""The drillable dashboard (issue 11 points 6 and 8): every panel's
+figures against the students behind them (the drill list's total is the
+figure), the child units (every one, never a subset), the 1 September
+snapshot that later events do not change, the XLSX of a list, and scope
+on every route (county A vs B, city, school, teacher).
+
+Own world (changes_world.py): county YS with three schools and YD with
+two, generated on 1 September 2026; a second server runs on 10 November
+2026 (the late events are written there).
+"""
+import io
+import re
+import zipfile
+
+import pytest
+
+from changes_world import ChangeWorld, epoch
+from conftest import err_code, sql, student_body
+
+YS, YD = "441823", "441881"
+
+
+def code(county, n):
+    return "2%s%03d" % (county, n)
+
+
+USERS = [
+    ("d_ys", "bureau", ["--region", YS]),
+    ("d_yd", "bureau", ["--region", YD]),
+    ("d_city", "bureau", ["--region", "4418"]),
+    ("d_reg1", "registrar", ["--school", code(YS, 1)]),
+]
+
+
+@pytest.fixture(scope="module")
+def w(tmp_path_factory):
+    world = ChangeWorld(tmp_path_factory.mktemp("dashboard"),
+                        [(YS, 3, 61), (YD, 2, 62)], USERS,
+                        epoch(2026, 9, 1, 9), per_school=40)
+    s1 = world.sid(code(YS, 1))
+    world.cls1 = [int(x) for x in sql(
+        world.db, "select id from classes where school_id = %d order by id"
+        % s1)]
+    from conftest import PW, cli_ok
+    cli_ok("user", "add", "d_teacher", "--role", "teacher", "--school",
+           code(YS, 1), "--class", str(world.cls1[0]), db=world.db,
+           env=dict(world.env, XUEJI_PASSWORD=PW))
+    world.passwords["d_teacher"] = PW
+    world.late = world.start(epoch(2026, 11, 10))
+    yield world
+    world.late.stop()
+    assert world.close() == 0
+
+
+def late(w, name):
+    return w.api(name, server=w.late)
+
+
+def dash(a, **params):
+    r = a.get("/dashboard", params=params)
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def drill(a, panel, key, **params):
+    """Every student behind @key of @panel: (total, ids)."""
+    ids, page = [], 1
+    while True:
+        r = a.get("/dashboard/students", params=dict(
+            params, panel=panel, key=key, page=page, per_page=200))
+        assert r.status_code == 200, r.text
+        body = r.json()
+        ids += [it["id"] for it in body["items"]]
+        if len(ids) >= body["total"] or not body["items"]:
+            return body["total"], ids
+        page += 1
+
+
+def county(c):
+    return {"level": "county", "code": c}
+
+
+def enrolled_sql(w, where):
+    return int(sql(w.db, "select count(*) from students st join schools sc"
+                   " on sc.id = st.school_id where st.status = 'enrolled'"
+                   " and " + where)[0])
+
+
+def test_1_enrolment_by_grade_and_gender_is_its_list(w):
+    a = late(w, "d_ys")
+    d = dash(a, **county(YS))
+    assert d["level"] == "county" and d["code"] == YS
+    e = d["panels"]["enrolment"]
+    assert e["total"] == enrolled_sql(w, "sc.county_code = '%s'" % YS) > 0
+    assert e["male"] + e["female"] == e["total"]
+    assert sum(g["total"] for g in e["grades"]) == e["total"]
+    total, ids = drill(a, "enrolment", "*|*", **county(YS))
+    assert total == len(ids) == len(set(ids)) == e["total"]
+    for g in e["grades"]:
+        for key, fig in (("%s|1" % g["grade"], g["male"]),
+                         ("%s|2" % g["grade"], g["female"])):
+            assert drill(a, "enrolment", key, **county(YS))[0] == fig, key
+    girls = drill(a, "enrolment", "*|2", **county(YS))[1]
+    assert set(sql(w.db, "select distinct gender from students where id in"
+                   " (%s)" % ",".join(map(str, girls)))) == {"2"}
+    # the list is masked as every list is
+    r = a.get("/dashboard/students", params=dict(
+        county(YS), panel="enrolment", key="*|*", per_page=5))
+    for it in r.json()["items"]:
+        assert "*" in it["registry_no"]
+        assert it["id_no"] == "" or "*" in it["id_no"]
+
+
+def test_2_child_units_every_one_and_drill_down(w):
+    a = late(w, "d_ys")
+    d = dash(a, **county(YS))
+    u = d["panels"]["units"]
+    assert u["level"] == "school"
+    assert [r["code"] for r in u["rows"]] == [
+        str(w.sid(code(YS, n))) for n in (1, 2, 3)]
+    assert sum(r["enrolled"] for r in u["rows"]) == \
+        d["panels"]["enrolment"]["total"]
+    row = u["rows"][0]
+    assert drill(a, "units", row["code"], **county(YS))[0] == row["enrolled"]
+    # one level down: the school, its classes (every current-year class)
+    s = dash(a, level="school", code=row["code"])
+    assert s["panels"]["enrolment"]["total"] == row["enrolled"]
+    assert [p["level"] for p in s["path"]] == ["county", "school"]
+    rows = s["panels"]["units"]["rows"]
+    assert s["panels"]["units"]["level"] == "class"
+    assert len(rows) == int(sql(w.db, "select count(*) from classes c join"
+                                " school_years y on y.id = c.year_id where"
+                                " y.is_current = 1 and c.school_id = %s"
+                                % row["code"])[0])
+    k = rows[0]
+    c = dash(a, level="class", code=k["code"])
+    assert c["panels"]["enrolment"]["total"] == k["enrolled"] == \
+        enrolled_sql(w, "st.class_id = %s" % k["code"])
+    assert c["panels"]["units"]["rows"] == []
+    assert [p["level"] for p in c["path"]] == ["county", "school", "class"]
+    # the city above: its counties, every one that holds a school
+    city = dash(late(w, "d_city"), level="city", code="4418")
+    assert [r["code"] for r in city["panels"]["units"]["rows"]] == [YS, YD]
+    # a 6-digit padded code names the same unit
+    assert dash(late(w, "d_city"), level="city",
+                code="441800")["code"] == "4418"
+
+
+def test_3_class_size_bands_are_their_students(w):
+    a = late(w, "d_ys")
+    cs = dash(a, **county(YS))["panels"]["class_sizes"]
+    assert [b["band"] for b in cs["bands"]] == [
+        "normal", "large_ish", "large", "super"]
+    assert cs["classes"] == sum(b["classes"] for b in cs["bands"])
+    for b in cs["bands"]:
+        assert drill(a, "class_sizes", b["band"], **county(YS))[0] == \
+            b["students"], b
+    assert sum(b["students"] for b in cs["bands"]) == enrolled_sql(
+        w, "sc.county_code = '%s' and st.class_id is not null" % YS)
+
+
+def test_4_dropout_absence_and_duplicate_queue(w):
+    reg = late(w, "d_reg1")
+    a = late(w, "d_ys")
+    sid = int(sql(w.db, "select id from students where school_id = %d and"
+                  " status = 'enrolled' and grade < '30' order by id limit 1"
+                  % w.sid(code(YS, 1)))[0])
+    before = dash(a, **county(YS))["panels"]
+    r = reg.post("/dropout/cases", json={"student_id": sid,
+                                         "reason": "连续多日未到校"})
+    assert r.status_code == 201, r.text
+    case_id = r.json()["id"]
+    # two half-days and a full day for one student, a half day for another
+    other = int(sql(w.db, "select id from students where class_id = %d and"
+                    " status = 'enrolled' order by id limit 1"
+                    % w.cls1[1])[0])
+    r = late(w, "admin").post("/attendance", json={"entries": [
+        {"student_id": sid, "date": "2026-11-02", "part": "full",
+         "reason": "unexcused"},
+        {"student_id": sid, "date": "2026-11-03", "part": "am",
+         "reason": "sick"},
+        {"student_id": other, "date": "2026-11-03", "part": "pm",
+         "reason": "personal"}]})
+    assert r.status_code == 200, r.text
+    sql(w.db, "update students set dup_flag = 1 where id = %d" % other)
+    p = dash(a, **county(YS))["panels"]
+    assert p["dropout"]["open"] == before["dropout"]["open"] + 1
+    assert p["dropout"]["suspected"] == before["dropout"]["suspected"] + 1
+    assert sid in drill(a, "dropout", "suspected", **county(YS))[1]
+    items = a.get("/dashboard/students", params=dict(
+        county(YS), panel="dropout", key="suspected", per_page=200)).json()
+    case = [it for it in items["items"] if it["id"] == sid][0]
+    assert case["dropout_case_id"] == case_id
+    assert drill(a, "dropout", "open", **county(YS))[0] == p["dropout"]["open"]
+    ab = p["absence"]
+    assert ab["from"] == "2026-09-01" and ab["to"] == "2026-11-10"
+    assert ab["absent_halfdays"] == before["absence"]["absent_halfdays"] + 4
+    assert drill(a, "absence", "absent", **county(YS)) == (
+        ab["absent_students"], sorted(drill(a, "absence", "absent",
+                                            **county(YS))[1]))
+    assert {sid, other} <= set(drill(a, "absence", "absent",
+                                     **county(YS))[1])
+    assert 0 < ab["rate"] < 1 and ab["possible_halfdays"] > 0
+    assert p["duplicates"]["flagged"] == before["duplicates"]["flagged"] + 1
+    assert other in drill(a, "duplicates", "flagged", **county(YS))[1]
+    # YD's panels see none of it
+    yd = dash(late(w, "d_yd"), **county(YD))["panels"]
+    assert sid not in drill(late(w, "d_yd"), "dropout", "open",
+                            **county(YD))[1]
+    assert other not in drill(late(w, "d_yd"), "duplicates", "flagged",
+                              **county(YD))[1]
+    assert yd["absence"]["absent_halfdays"] == 0
+
+
+def test_5_first_september_snapshot_does_not_move(w):
+    s1 = str(w.sid(code(YS, 1)))
+    a = late(w, "d_ys")
+    sept = dash(a, level="school", code=s1, asof="2026-09-01")
+    assert sept["asof"] == "2026-09-01"
+    today = dash(a, level="school", code=s1)
+    assert today["asof"] == "2026-11-10"
+    assert today["year_start"] == "2026-09-01"
+    # late events: a registration into class 1 (初一), a move from class 1
+    # to another class of its grade
+    reg = late(w, "d_reg1")
+    assert sql(w.db, "select grade from classes where id = %d"
+               % w.cls1[0]) == ["21"]
+    r = reg.post("/students", json=student_body(class_id=w.cls1[0]))
+    assert r.status_code == 201, r.text
+    mover = int(sql(w.db, "select id from students where class_id = %d and"
+                    " status = 'enrolled' order by id desc limit 1"
+                    % w.cls1[0])[0])
+    grade = sql(w.db, "select grade from students where id = %d" % mover)[0]
+    dest = sql(w.db, "select id from classes where school_id = %s and grade"
+               " = '%s' and id <> %d order by id limit 1"
+               % (s1, grade, w.cls1[0]))
+    if dest:
+        r = reg.post("/students/%d/move-class" % mover,
+                     json={"class_id": int(dest[0]), "reason": "分班调整"})
+        assert r.status_code == 200, r.text
+    again = dash(a, level="school", code=s1, asof="2026-09-01")
+    assert again["panels"]["enrolment"] == sept["panels"]["enrolment"]
+    assert again["panels"]["units"] == sept["panels"]["units"]
+    assert drill(a, "units", str(w.cls1[0]), level="school", code=s1,
+                 asof="2026-09-01")[0] == [
+        r for r in sept["panels"]["units"]["rows"]
+        if r["code"] == str(w.cls1[0])][0]["enrolled"]
+    # ... while today's figure has the new student
+    now = dash(a, level="school", code=s1)
+    assert now["panels"]["enrolment"]["total"] == \
+        today["panels"]["enrolment"]["total"] + 1
+
+
+def test_6_export_is_the_list(w):
+    a = late(w, "d_ys")
+    e = dash(a, **county(YS))["panels"]["enrolment"]
+    g = e["grades"][0]
+    r = a.get("/dashboard/students/export", params=dict(
+        county(YS), panel="enrolment", key="%s|*" % g["grade"]))
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].startswith(
+        "application/vnd.openxmlformats")
+    sheet = zipfile.ZipFile(io.BytesIO(r.content)).read(
+        "xl/worksheets/sheet1.xml").decode()
+    assert len(re.findall(r"<row ", sheet)) == g["total"] + 1
+    assert "学籍号" in sheet
+    # masked as the list: no registry number of the grade in full
+    full = sql(w.db, "select registry_no from students where grade = '%s'"
+               " limit 3" % g["grade"])
+    assert full and not any(no in sheet for no in full)
+
+
+def test_7_scope_on_every_route(w):
+    s1, s4 = str(w.sid(code(YS, 1))), str(w.sid(code(YD, 1)))
+    k1 = str(w.cls1[0])
+    ys, yd = late(w, "d_ys"), late(w, "d_yd")
+    reg, teacher = late(w, "d_reg1"), late(w, "d_teacher")
+    routes = [("/dashboard", {}),
+              ("/dashboard/students", {"panel": "enrolment", "key": "*|*"}),
+              ("/dashboard/students/export",
+               {"panel": "enrolment", "key": "*|*"})]
+    units = {"ys": county(YS), "ys1": {"level": "school", "code": s1},
+             "k1": {"level": "class", "code": k1},
+             "yd1": {"level": "school", "code": s4},
+             "prov": {"level": "province", "code": "44"},
+             "city": {"level": "city", "code": "4418"}}
+    may = {"d_ys": {"ys", "ys1", "k1"}, "d_yd": {"yd1"},
+           "d_city": {"ys", "ys1", "k1", "yd1", "city"},
+           "d_reg1": {"ys1", "k1"}, "d_teacher": set(),
+           "admin": set(units)}
+    for who, ok in may.items():
+        a = late(w, who)
+        for path, extra in routes:
+            for name, unit in units.items():
+                r = a.get(path, params=dict(extra, **unit))
+                want = 200 if name in ok else 404
+                assert r.status_code == want, (who, path, name, r.text)
+    # no level: one's own jurisdiction
+    assert dash(ys)["level"] == "county" and dash(ys)["code"] == YS
+    assert dash(reg)["level"] == "school" and dash(reg)["code"] == s1
+    assert dash(late(w, "admin"))["level"] == "all"
+    assert teacher.get("/dashboard").status_code == 404
+    # YS's bureau path starts at its county, not the city above it
+    assert [p["level"] for p in dash(ys, level="school", code=s1)["path"]] \
+        == ["county", "school"]
+    # malformed questions name their field
+    for params, field in (({"level": "town"}, "level"),
+                          ({"level": "county", "code": "4418"}, "code"),
+                          ({"asof": "2026-11-31"}, "asof"),
+                          ({"asof": "2026-11-11"}, "asof")):
+        r = ys.get("/dashboard", params=params)
+        assert r.status_code == 400 and err_code(r) == "bad_param", params
+        assert field in r.text
+    one = dash(ys, panel="dropout")
+    assert list(one["panels"]) == ["dropout"]
+    assert ys.get("/dashboard", params={"panel": "x"}).status_code == 400
+    r = ys.get("/dashboard/students", params={"panel": "x", "key": "y"})
+    assert r.status_code == 400 and "panel" in r.text
+    r = ys.get("/dashboard/students", params={"panel": "dropout",
+                                              "key": "closed"})
+    assert r.status_code == 400 and "key" in r.text
