@@ -32,6 +32,8 @@ CSV=$(realpath "$CSV")
 eval "$(tests/pg/cluster.sh start)"
 trap 'tests/pg/cluster.sh stop "$XUEJI_TEST_PG_DIR"' EXIT
 BASE=${XUEJI_TEST_PG%/*}
+# the audit key and checkpoints of a PostgreSQL registry (xj_db_side_path)
+export XUEJI_STATE_DIR=$PWD/$OUT
 PM=$(head -1 "$XUEJI_TEST_PG_DIR/data/postmaster.pid")
 psql_ () { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
 # CPU seconds the cluster's finished backends used so far
