@@ -193,6 +193,43 @@ xj_db_tune (struct xj_db *db, enum xj_db_tune t)
   return db->be->tune (db, t);
 }
 
+struct xj_db_bulk *
+xj_db_bulk_begin (struct xj_db *db, struct xj_db_bulk_stmt *st)
+{
+  return db->be->bulk_begin (db, st);
+}
+
+enum xj_qs
+xj_db_bulk_row (struct xj_db_bulk *b, const struct xj_db_param *params,
+                int64_t *id)
+{
+  return b->db->be->bulk_row (b, params, id);
+}
+
+struct xj_db *
+xj_db_bulk_db (const struct xj_db_bulk *b)
+{
+  return b->db;
+}
+
+enum xj_qs
+xj_db_bulk_end (struct xj_db_bulk *b)
+{
+  return NULL == b ? XJ_QS_NONE : b->db->be->bulk_end (b);
+}
+
+bool
+xj_db_bulk_rebuilds_indexes (const struct xj_db *db)
+{
+  return db->be->rebuilds_indexes;
+}
+
+bool
+xj_db_bulk_conflicted (const struct xj_db *db)
+{
+  return db->be->bulk_conflicted (db);
+}
+
 int64_t
 xj_db_int (const struct xj_db_row *r, int col)
 {

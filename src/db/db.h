@@ -217,6 +217,63 @@ enum xj_db_tune {
 };
 enum xj_err xj_db_tune (struct xj_db *db, enum xj_db_tune t);
 
+/* ---- bulk append (the import, docs/db.md "Bulk append") ----
+   Rows appended to one table inside the caller's transaction: COPY ...
+   FROM STDIN on PostgreSQL, the prepared INSERT on SQLite.  Declare the
+   target once with XJ_DB_BULK (table, its columns, one $n per column):
+   the INSERT is an ordinary registered statement (prepared and checked
+   at start on both backends), the COPY names the same columns.  The
+   table's `id` (an integer key the database assigns) is not among the
+   columns: xj_db_bulk_row hands back the id the row gets.
+
+   On PostgreSQL rows are buffered and sent as one COPY when the buffer
+   is full, at xj_db_bulk_end, and before any other statement runs on
+   the connection (so a query after xj_db_bulk_row sees the row, as on
+   SQLite); open bulks flush in the order they began.  A UNIQUE
+   violation anywhere in a COPY is XJ_QS_UNIQUE from the call that sent
+   it (the row it names is not known: the transaction is aborted and
+   must roll back). */
+struct xj_db_bulk_stmt {
+  struct xj_db_stmt ins;   /* INSERT INTO table (id, cols) VALUES (...) */
+  const char *copy;        /* COPY table (id, cols) FROM STDIN */
+  const char *table;
+};
+
+#define XJ_DB_BULK(var, table, cols, values)                             \
+  static struct xj_db_bulk_stmt var = {                                  \
+    { #var, "INSERT INTO " table " (id, " cols ") VALUES ($1, " values   \
+      ") RETURNING id", -1, NULL, false },                               \
+    "COPY " table " (id, " cols ") FROM STDIN", table };                 \
+  __attribute__ ((constructor)) static void var##_register (void)        \
+  {                                                                      \
+    xj_db_stmt_register (&var.ins);                                      \
+  }
+
+struct xj_db_bulk;
+/* Start appending to @st's table.  Caller ends with xj_db_bulk_end. */
+struct xj_db_bulk *xj_db_bulk_begin (struct xj_db *db,
+                                     struct xj_db_bulk_stmt *st);
+/* Append one row: @params are the columns after id ($2..$N of the
+   INSERT); *@id (may be NULL) receives the row's id. */
+enum xj_qs xj_db_bulk_row (struct xj_db_bulk *b,
+                           const struct xj_db_param *params, int64_t *id);
+/* The connection @b appends through. */
+struct xj_db *xj_db_bulk_db (const struct xj_db_bulk *b);
+/* Send what is buffered and free @b (NULL is fine). */
+enum xj_qs xj_db_bulk_end (struct xj_db_bulk *b);
+/* Whether a bulk load should drop the secondary indexes of the table it
+   fills and build them again at the end.  True where the database has
+   one writer at a time anyway (SQLite); false where other sessions keep
+   writing the same table meanwhile (PostgreSQL: DROP INDEX would lock
+   the table against every reader and writer until commit). */
+bool xj_db_bulk_rebuilds_indexes (const struct xj_db *db);
+/* Whether a UNIQUE constraint refused rows of a bulk append of the
+   current transaction after xj_db_bulk_row had taken them (the COPY went
+   out later, so any statement may have reported it): the transaction is
+   lost and the work must say so as a whole.  Always false on SQLite,
+   where xj_db_bulk_row answers XJ_QS_UNIQUE for its own row. */
+bool xj_db_bulk_conflicted (const struct xj_db *db);
+
 /* ---- maintenance ---- */
 /* Online, consistent copy to @dest (must not exist). */
 enum xj_err xj_db_backup (struct xj_db *db, const char *dest);

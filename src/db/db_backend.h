@@ -37,6 +37,14 @@ struct xj_db_backend {
      recovery); -1 when the query failed (not logged: the caller says it
      once).  NULL for SQLite. */
   int (*wal_lsn) (struct xj_db *db, bool replay, uint64_t *out);
+  /* bulk append (db.h): begin allocates the backend's struct */
+  struct xj_db_bulk *(*bulk_begin) (struct xj_db *db,
+                                    struct xj_db_bulk_stmt *st);
+  enum xj_qs (*bulk_row) (struct xj_db_bulk *b,
+                          const struct xj_db_param *params, int64_t *id);
+  enum xj_qs (*bulk_end) (struct xj_db_bulk *b);
+  bool (*bulk_conflicted) (const struct xj_db *db);
+  bool rebuilds_indexes;
   /* column accessors of a row handed to a xj_db_row_cb */
   int64_t (*col_int) (const struct xj_db_row *r, int col);
   double (*col_double) (const struct xj_db_row *r, int col);
@@ -60,6 +68,12 @@ struct xj_db {
   struct xj_db *write_to;
   bool wrote;               /* a write transaction committed here since
                                xj_db_note_writes last looked */
+};
+
+/* The first member of each backend's bulk append. */
+struct xj_db_bulk {
+  struct xj_db *db;
+  struct xj_db_bulk_stmt *st;
 };
 
 /* The first member of each backend's row struct. */

@@ -39,7 +39,12 @@ struct pg_db {
   PGconn *conn;
   char *failed;  /* the last failure's SQLSTATE, for the runner */
   bool dead;     /* the connection dropped inside a transaction */
+  struct pg_bulk *bulks;  /* open bulk appends, in the order begun */
+  bool bulk_unique;       /* a COPY of this transaction hit a UNIQUE */
 };
+
+static enum xj_qs bulk_flush_all (struct xj_db *db);
+static void bulk_drop_all (struct xj_db *db, bool ok);
 
 /* A row: the result, its row number and the bytea values decoded for
    this row (freed after the callback). */
@@ -465,6 +470,9 @@ pg_q (struct xj_db *db, struct xj_db_stmt *st,
     }
   if (is_sqlite_pragma (st))
     return XJ_QS_NONE;
+  /* rows still buffered for COPY go first: this statement sees them */
+  if (NULL != PG (db)->bulks && (qs = bulk_flush_all (db)) < 0)
+    return qs;
   params_fill (&pp, params);
   res = exec_prepared (db, st, &pp);
   if (CONNECTION_BAD == PQstatus (PG (db)->conn))
@@ -781,10 +789,289 @@ pg_open (const char *path, int flags, struct xj_db **out)
 static void
 pg_close (struct xj_db *db)
 {
+  bulk_drop_all (db, false);
   PQfinish (PG (db)->conn);
   free (PG (db)->failed);
   free (db->path);
   free (db);
+}
+
+/* ---- bulk append: COPY ... FROM STDIN (db.h "bulk append") ----
+   Rows are encoded in COPY's text format into a buffer, sent as one COPY
+   when it passes BULK_FLUSH bytes, at the end, or before any other
+   statement of the connection (pg_q).  Ids come from the table's
+   sequence, reserved a batch at a time (nextval, as a DEFAULT would:
+   other sessions inserting meanwhile take other numbers). */
+#define BULK_FLUSH (1u << 20)
+#define BULK_IDS_MAX 65536
+
+struct pg_bulk {
+  struct xj_db_bulk base;
+  struct pg_bulk *next;
+  struct xj_buf buf;
+  int64_t *ids;            /* reserved, not yet used */
+  size_t nids, idpos, idbatch;
+};
+
+/* Append @n bytes of @p escaped for COPY's text format: backslash, tab,
+   newline and carriage return are the only bytes it treats specially
+   (UTF-8 of any length passes as it is; the client encoding is UTF8). */
+static void
+copy_text (struct xj_buf *b, const char *p, size_t n)
+{
+  size_t run = 0;
+
+  for (size_t i = 0; i < n; i++)
+    {
+      char c = p[i], esc;
+
+      switch (c)
+        {
+        case '\\': esc = '\\'; break;
+        case '\t': esc = 't'; break;
+        case '\n': esc = 'n'; break;
+        case '\r': esc = 'r'; break;
+        default: continue;
+        }
+      xj_buf_append (b, p + run, i - run);
+      xj_buf_append (b, "\\", 1);
+      xj_buf_append (b, &esc, 1);
+      run = i + 1;
+    }
+  xj_buf_append (b, p + run, n - run);
+}
+
+/* bytea in COPY text: "\\x" and two hex digits a byte (the backslash
+   itself escaped). */
+static void
+copy_bytea (struct xj_buf *b, const unsigned char *p, size_t n)
+{
+  static const char hex[] = "0123456789abcdef";
+  char *o;
+
+  xj_buf_append (b, "\\\\x", 3);
+  if (! xj_buf_reserve (b, 2 * n))
+    return;
+  o = b->data + b->len;
+  for (size_t i = 0; i < n; i++)
+    {
+      *o++ = hex[p[i] >> 4];
+      *o++ = hex[p[i] & 15];
+    }
+  b->len += 2 * n;
+  b->data[b->len] = '\0';
+}
+
+static void
+copy_field (struct xj_buf *b, const struct xj_db_param *p)
+{
+  switch (p->t)
+    {
+    case XJ_DB_INT:
+      xj_buf_printf (b, "%lld", (long long) p->i);
+      break;
+    case XJ_DB_DOUBLE:
+      xj_buf_printf (b, "%.17g", p->d);
+      break;
+    case XJ_DB_TEXT:
+      copy_text (b, p->p, (size_t) -1 == p->len ? strlen (p->p) : p->len);
+      break;
+    case XJ_DB_BLOB:
+      copy_bytea (b, p->p, p->len);
+      break;
+    default: /* XJ_DB_NULL */
+      xj_buf_append (b, "\\N", 2);
+    }
+}
+
+/* The outcome of the COPY whose data went out; the connection is then
+   free for other statements again. */
+static enum xj_qs
+copy_result (struct xj_db *db, struct pg_bulk *b)
+{
+  PGresult *res;
+  enum xj_qs qs = XJ_QS_NONE;
+
+  while (NULL != (res = PQgetResult (PG (db)->conn)))
+    {
+      if (PGRES_COMMAND_OK != PQresultStatus (res) && qs >= 0)
+        {
+          qs = res_qs (db, res, b->base.st->copy);
+          if (XJ_QS_UNIQUE == qs)
+            {
+              PG (db)->bulk_unique = true;
+              XJ_WARN ("postgresql %s: %s", b->base.st->copy,
+                       PQresultErrorMessage (res));
+            }
+        }
+      PQclear (res);
+    }
+  return qs;
+}
+
+/* Send @b's buffered rows as one COPY. */
+static enum xj_qs
+bulk_flush (struct xj_db *db, struct pg_bulk *b)
+{
+  PGconn *c = PG (db)->conn;
+  PGresult *res;
+  bool sent;
+
+  if (0 == b->buf.len)
+    return XJ_QS_NONE;
+  res = PQexec (c, b->base.st->copy);
+  if (PGRES_COPY_IN != PQresultStatus (res))
+    {
+      enum xj_qs qs = res_qs (db, res, b->base.st->copy);
+
+      PQclear (res);
+      b->buf.len = 0;
+      return qs;
+    }
+  PQclear (res);
+  sent = 1 == PQputCopyData (c, b->buf.data, (int) b->buf.len);
+  b->buf.len = 0;
+  if (1 != PQputCopyEnd (c, sent ? NULL : "xueji: sending the rows failed"))
+    XJ_ERROR ("postgresql COPY: %s", PQerrorMessage (c));
+  if (CONNECTION_BAD == PQstatus (c))
+    {
+      /* the transaction died with the connection: run it again */
+      PG (db)->dead = true;
+      return reconnect (db) && db->in_txn ? XJ_QS_SOFT : XJ_QS_HARD;
+    }
+  return copy_result (db, b);
+}
+
+/* Every open bulk's rows, in the order the bulks began (a later one may
+   refer to an earlier one's rows). */
+static enum xj_qs
+bulk_flush_all (struct xj_db *db)
+{
+  enum xj_qs qs = XJ_QS_NONE;
+
+  for (struct pg_bulk *b = PG (db)->bulks; NULL != b && qs >= 0; b = b->next)
+    qs = bulk_flush (db, b);
+  return qs;
+}
+
+static void
+bulk_free (struct pg_bulk *b)
+{
+  xj_buf_fini (&b->buf);
+  free (b->ids);
+  free (b);
+}
+
+/* After a transaction's callback: bulks it left open are dropped (their
+   rows unsent); a bug when the callback succeeded. */
+static void
+bulk_drop_all (struct xj_db *db, bool ok)
+{
+  while (NULL != PG (db)->bulks)
+    {
+      struct pg_bulk *b = PG (db)->bulks;
+
+      if (ok)
+        XJ_BUG ("bulk %s left open", b->base.st->ins.name);
+      PG (db)->bulks = b->next;
+      bulk_free (b);
+    }
+}
+
+static struct xj_db_bulk *
+pg_bulk_begin (struct xj_db *db, struct xj_db_bulk_stmt *st)
+{
+  struct pg_bulk *b = xj_calloc (1, sizeof *b), **tail = &PG (db)->bulks;
+
+  b->base.db = db;
+  b->base.st = st;
+  b->idbatch = 256;
+  xj_buf_init (&b->buf, 0);
+  while (NULL != *tail)
+    tail = &(*tail)->next;
+  *tail = b;
+  return &b->base;
+}
+
+/* Reserve the next ids of @b's table: a batch that doubles up to
+   BULK_IDS_MAX, so a small import takes few numbers and a large one few
+   round trips. */
+static enum xj_qs
+bulk_ids (struct pg_bulk *b)
+{
+  struct xj_db *db = b->base.db;
+  char n[32];
+  const char *v[2] = { b->base.st->table, n };
+  PGresult *res;
+  enum xj_qs qs;
+
+  if (NULL != PG (db)->bulks && (qs = bulk_flush_all (db)) < 0)
+    return qs;
+  xj_snprintf (n, sizeof n, "%zu", b->idbatch);
+  res = PQexecParams (PG (db)->conn,
+                      "SELECT nextval(pg_get_serial_sequence($1, 'id'))"
+                      " FROM generate_series(1, $2::int)",
+                      2, NULL, v, NULL, NULL, 0);
+  if (PGRES_TUPLES_OK != PQresultStatus (res))
+    {
+      qs = res_qs (db, res, "bulk ids");
+      PQclear (res);
+      return qs;
+    }
+  b->nids = (size_t) PQntuples (res);
+  b->ids = xj_realloc (b->ids, (b->nids + 1) * sizeof *b->ids);
+  for (size_t i = 0; i < b->nids; i++)
+    b->ids[i] = strtoll (PQgetvalue (res, (int) i, 0), NULL, 10);
+  b->idpos = 0;
+  PQclear (res);
+  if (b->idbatch < BULK_IDS_MAX)
+    b->idbatch *= 2;
+  return XJ_QS_NONE;
+}
+
+static enum xj_qs
+pg_bulk_row (struct xj_db_bulk *xb, const struct xj_db_param *params,
+             int64_t *id)
+{
+  struct pg_bulk *b = (struct pg_bulk *) xb;
+  enum xj_qs qs;
+
+  if (b->idpos == b->nids && (qs = bulk_ids (b)) < 0)
+    return qs;
+  if (NULL != id)
+    *id = b->ids[b->idpos];
+  xj_buf_printf (&b->buf, "%lld", (long long) b->ids[b->idpos++]);
+  for (size_t i = 0; XJ_DB__END != params[i].t; i++)
+    {
+      xj_buf_append (&b->buf, "\t", 1);
+      copy_field (&b->buf, &params[i]);
+    }
+  xj_buf_append (&b->buf, "\n", 1);
+  if (b->buf.len < BULK_FLUSH)
+    return XJ_QS_ONE;
+  qs = bulk_flush_all (b->base.db);
+  return qs < 0 ? qs : XJ_QS_ONE;
+}
+
+static enum xj_qs
+pg_bulk_end (struct xj_db_bulk *xb)
+{
+  struct pg_bulk *b = (struct pg_bulk *) xb, **p;
+  struct xj_db *db = xb->db;
+  enum xj_qs qs = bulk_flush_all (db);
+
+  for (p = &PG (db)->bulks; NULL != *p && *p != b; p = &(*p)->next)
+    ;
+  if (NULL != *p)
+    *p = b->next;
+  bulk_free (b);
+  return qs;
+}
+
+static bool
+pg_bulk_conflicted (const struct xj_db *db)
+{
+  return ((const struct pg_db *) db)->bulk_unique;
 }
 
 /* ---- transactions ---- */
@@ -861,10 +1148,12 @@ attempt (struct xj_db *db, bool write, long lock_ms, xj_db_txn_cb cb,
   free (PG (db)->failed);
   PG (db)->failed = NULL;
   PG (db)->dead = false;
+  PG (db)->bulk_unique = false;
   if (XJ_E_OK != (e = begin (db, write, lock_ms)))
     return failed_soft (db) ? XJ_E_DB_BUSY : e;
   db->in_txn = true;
   e = cb (db, cls);
+  bulk_drop_all (db, XJ_E_OK == e);
   if (XJ_E_OK == e)
     e = commit (db);
   else if (! PG (db)->dead)
@@ -1025,6 +1314,11 @@ const struct xj_db_backend xj_db_pg_backend = {
   .integrity = pg_integrity,
   .tune = pg_tune,
   .wal_lsn = pg_wal_lsn,
+  .bulk_begin = pg_bulk_begin,
+  .bulk_row = pg_bulk_row,
+  .bulk_end = pg_bulk_end,
+  .bulk_conflicted = pg_bulk_conflicted,
+  .rebuilds_indexes = false,
   .col_int = pg_int,
   .col_double = pg_double,
   .col_text = pg_text,

@@ -633,6 +633,61 @@ sq_plan (struct xj_db *db, const struct xj_db_stmt *st, char *out,
   return XJ_E_OK;
 }
 
+/* ---- bulk append: the prepared INSERT, one row at a time ---- */
+
+static struct xj_db_bulk *
+sq_bulk_begin (struct xj_db *db, struct xj_db_bulk_stmt *st)
+{
+  struct xj_db_bulk *b = xj_calloc (1, sizeof *b);
+
+  b->db = db;
+  b->st = st;
+  return b;
+}
+
+/* The INSERT's $1 (id) is NULL: SQLite gives the next rowid, which
+   RETURNING hands back. */
+static enum xj_qs
+sq_bulk_row (struct xj_db_bulk *b, const struct xj_db_param *params,
+             int64_t *id)
+{
+  struct xj_db_param v[64];
+  int64_t got = 0;
+  size_t n = 0;
+  enum xj_qs qs;
+
+  v[0] = XJ_DB_NUL;
+  while (XJ_DB__END != params[n].t && n + 2 < sizeof v / sizeof v[0])
+    {
+      v[n + 1] = params[n];
+      n++;
+    }
+  if (XJ_DB__END != params[n].t)
+    {
+      XJ_BUG ("bulk %s: too many columns", b->st->ins.name);
+      return XJ_QS_HARD;
+    }
+  v[n + 1] = XJ_DB_END;
+  qs = sq_q (b->db, &b->st->ins, v, &xj_db_int64_cb, &got);
+  if (qs >= 0 && NULL != id)
+    *id = got;
+  return qs;
+}
+
+static enum xj_qs
+sq_bulk_end (struct xj_db_bulk *b)
+{
+  free (b);
+  return XJ_QS_NONE;
+}
+
+static bool
+sq_bulk_conflicted (const struct xj_db *db)
+{
+  (void) db;
+  return false;
+}
+
 const struct xj_db_backend xj_db_sqlite_backend = {
   .name = "sqlite",
   .open = sq_open,
@@ -647,6 +702,11 @@ const struct xj_db_backend xj_db_sqlite_backend = {
   .backup = sq_backup,
   .integrity = sq_integrity,
   .tune = sq_tune,
+  .bulk_begin = sq_bulk_begin,
+  .bulk_row = sq_bulk_row,
+  .bulk_end = sq_bulk_end,
+  .bulk_conflicted = sq_bulk_conflicted,
+  .rebuilds_indexes = true,
   .col_int = sq_int,
   .col_double = sq_double,
   .col_text = sq_text,

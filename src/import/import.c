@@ -482,10 +482,10 @@ struct run {
   int64_t *suspects;        /* ids inserted whose key was seen before */
   size_t nsusp, capsusp;
   bool regnos_all;          /* bulk: the two sets know every number */
-  int64_t first_id;         /* students.id before the first row */
+  struct xj_db_bulk *stu_bulk;  /* the students' bulk append */
   int64_t last_id;          /* id of the last student inserted */
-  int64_t ev_after;         /* students after this id have no event yet */
-  uint64_t ev_n;            /* ... and there are this many of them */
+  int64_t *ev_ids;          /* students with no event yet (EVENT_BATCH) */
+  size_t ev_n;              /* ... and how many */
   bool track_regnos;
   struct school_ent *schools;
   size_t nschools, capschools;
@@ -940,9 +940,8 @@ events_flush (struct run *r)
 
   if (0 == r->ev_n)
     return XJ_E_OK;
-  e = xj_istore_events (r->db, r->o->actor, "import", r->at, r->ev_after,
-                        r->last_id, r->ev_n);
-  r->ev_after = r->last_id;
+  e = xj_istore_events (r->db, r->o->actor, "import", r->at, r->ev_ids,
+                        r->ev_n);
   r->ev_n = 0;
   return e;
 }
@@ -1263,7 +1262,7 @@ stage2 (struct run *r, struct rec *x)
         return e;
     }
   xj_strlcpy (s->status, "enrolled", sizeof s->status);
-  e = xj_istore_student_insert (r->db, s, x->data.data, x->data.len,
+  e = xj_istore_student_insert (r->stu_bulk, s, x->data.data, x->data.len,
                                 o->actor, r->at);
   if (XJ_E_ID_EXISTS == e || XJ_E_REGISTRY_NO_EXISTS == e)
     {
@@ -1294,6 +1293,9 @@ stage2 (struct run *r, struct rec *x)
     nbmap_put (&r->namebirth, nb_hash (s->name, s->birth_date), s->id);
   if (suspect)
     *XJ_VEC_PUSH (r->suspects, r->nsusp, r->capsusp) = s->id;
+  if (NULL == r->ev_ids)
+    r->ev_ids = xj_calloc (EVENT_BATCH, sizeof *r->ev_ids);
+  r->ev_ids[r->ev_n] = s->id;
   if (++r->ev_n >= EVENT_BATCH)
     return events_flush (r);
   return XJ_E_OK;
@@ -1438,7 +1440,7 @@ run_reset (struct run *r)
   nbmap_fini (&r->namebirth);
   r->nsusp = 0;
   r->regnos_all = false;
-  r->first_id = r->last_id = r->ev_after = 0;
+  r->last_id = 0;
   r->ev_n = 0;
   sset_init (&r->ids);
   sset_fini (&r->classes);
@@ -1652,15 +1654,14 @@ import_txn (struct xj_db *db, void *cls)
         if (XJ_E_OK != (e = xj_istore_each_dupkey (db, &preload_dupkey_cb,
                                                    r)))
           return e;
-        if (XJ_E_OK != (e = xj_istore_drop_indexes (db)))
+        if (xj_istore_rebuilds_indexes (db)
+            && XJ_E_OK != (e = xj_istore_drop_indexes (db)))
           return e;
         if (XJ_E_OK != (e = xj_istore_cache (db, true)))
           return e;
       }
   }
-  if (XJ_E_OK != (e = xj_istore_max_id (db, &r->first_id)))
-    return e;
-  r->ev_after = r->first_id;
+  r->stu_bulk = xj_istore_bulk_begin (db);
   report_progress (r, "reading");
   t = xj_mono_ms ();
   e = run_rows (r);
@@ -1679,10 +1680,12 @@ import_txn (struct xj_db *db, void *cls)
     return XJ_E_IMPORT_REJECTED;
   if (o->dry_run)
     return XJ_E_IMPORT_DRY_RUN;
-  if (XJ_E_OK != (e = events_flush (r)))
+  e = xj_istore_bulk_end (r->stu_bulk);
+  r->stu_bulk = NULL;
+  if (XJ_E_OK != e || XJ_E_OK != (e = events_flush (r)))
     return e;
   hset_fini (&r->dupkeys);   /* the suspects are collected */
-  if (res->bulk)
+  if (res->bulk && xj_istore_rebuilds_indexes (db))
     {
       /* the ID and registry-number sets are done with: give their
          memory back before the index sorts need theirs */
@@ -1801,6 +1804,16 @@ import_all_txn (struct xj_db *db, void *cls)
   char *text;
   char eid[32];
 
+  if (NULL != r->stu_bulk)   /* left open by a failure */
+    {
+      xj_istore_bulk_end (r->stu_bulk);
+      r->stu_bulk = NULL;
+    }
+  if (XJ_E_OK != e && xj_db_bulk_conflicted (db))
+    {
+      e = XJ_E_IMPORT_CONFLICT;
+      file_error (r, NULL, e, xj_err_zh (e));
+    }
   if (XJ_E_OK != e)
     return e;
   if (! ac->joined)
@@ -1903,6 +1916,7 @@ xj_import_run (struct xj_db *db, const struct xj_import_opts *o,
   hset_fini (&r->dupkeys);
   nbmap_fini (&r->namebirth);
   free (r->suspects);
+  free (r->ev_ids);
   free (r->schools);
   sset_fini (&r->classes);
   xj_cs_tracker_free (r->cst);

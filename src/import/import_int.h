@@ -67,21 +67,29 @@ enum xj_err xj_istore_each_id (struct xj_db *db, xj_istore_id_cb cb,
 /* Is @regno in use (students or aliases)? */
 enum xj_err xj_istore_regno_used (struct xj_db *db, const char *regno,
                                   bool *used);
-/* Insert a validated record (registry_no set), @data (@ndata bytes)
-   being xj_student_pack's value; sets s->id.  XJ_E_ID_EXISTS /
-   XJ_E_REGISTRY_NO_EXISTS on a unique clash.  The "import" events are
-   written afterwards by xj_istore_events. */
-enum xj_err xj_istore_student_insert (struct xj_db *db, struct xj_student *s,
+/* The bulk append the import's students go through (db.h), begun
+   inside the import's transaction and ended before it commits. */
+struct xj_db_bulk *xj_istore_bulk_begin (struct xj_db *db);
+enum xj_err xj_istore_bulk_end (struct xj_db_bulk *b);
+/* Whether the bulk mode drops and rebuilds the students' secondary
+   indexes here (xj_db_bulk_rebuilds_indexes). */
+bool xj_istore_rebuilds_indexes (const struct xj_db *db);
+/* Insert a validated record (registry_no set) through @b, @data (@ndata
+   bytes) being xj_student_pack's value; sets s->id.  XJ_E_ID_EXISTS /
+   XJ_E_REGISTRY_NO_EXISTS on a unique clash of this row;
+   XJ_E_IMPORT_CONFLICT when rows sent earlier clashed with another
+   session's (PostgreSQL).  The "import" events are written afterwards
+   by xj_istore_events. */
+enum xj_err xj_istore_student_insert (struct xj_db_bulk *b,
+                                      struct xj_student *s,
                                       const void *data, size_t ndata,
                                       const struct xj_actor *a,
                                       const char *at);
-/* Largest students.id (0 when none). */
-enum xj_err xj_istore_max_id (struct xj_db *db, int64_t *id);
-/* One student_events row of @kind for every student with id > @after_id,
-   in id order; @n students were inserted, the last with @last_id. */
+/* One student_events row of @kind for each of the @n students @ids
+   (ascending), in that order. */
 enum xj_err xj_istore_events (struct xj_db *db, const struct xj_actor *a,
                               const char *kind, const char *at,
-                              int64_t after_id, int64_t last_id, uint64_t n);
+                              const int64_t *ids, size_t n);
 /* Every registry number in use (students and aliases). */
 enum xj_err xj_istore_each_regno (struct xj_db *db,
                                   void (*cb) (void *cls, const char *regno),

@@ -590,39 +590,76 @@ xj_istore_job_expire (struct xj_db *db, int64_t id, const char *at)
 /* ---- the bulk insert path ----
    The students INSERT of xj_student_insert (student_store.c) without its
    per-row event, with `data` packed by the reader thread
-   (xj_student_pack).  tests/unit/test_import_pipeline.c checks a record
-   stored this way loads back equal to one stored by xj_student_insert. */
-XJ_DB_STMT (st_imp_stu_insert,
-            "INSERT INTO students (registry_no, id_type, id_no, name, gender,"
-            " birth_date, school_id, class_id, grade, status, dup_flag, version,"
-            " guardian_phone, data, created_at, updated_at, created_by)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12, $13,"
-            " $14, $14, $15) RETURNING id")
-/* The students' "import" events, written after the last row in one
-   statement, in id order: the same rows (ids included) as one INSERT
-   per student right after it, without a million statement round trips,
-   and with the events' pages written in one run instead of interleaved
-   with the students' (docs/internals/import.md). */
-XJ_DB_STMT (st_imp_stu_events,
-            "INSERT INTO student_events (student_id, kind, at, actor_id, actor,"
-            " before, after) SELECT id, $1, $2, $3, $4, NULL, NULL"
-            " FROM students WHERE id > $5 AND id <= $6 ORDER BY id")
-/* The same when the import's students have the ids first+1..last (every
-   INSERT takes max(id)+1, so they do unless something else inserted):
-   no read of the students table, which for a million rows meant reading
-   1.3 GB of pages back. */
+   (xj_student_pack), as a bulk append (db.h): COPY on PostgreSQL, the
+   prepared INSERT on SQLite.  tests/unit/test_import_pipeline.c checks a
+   record stored this way loads back equal to one stored by
+   xj_student_insert. */
+XJ_DB_BULK (st_imp_stu_bulk, "students",
+            "registry_no, id_type, id_no, name, gender, birth_date,"
+            " school_id, class_id, grade, status, dup_flag, version,"
+            " guardian_phone, data, created_at, updated_at, created_by",
+            "$2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,"
+            " $16, $17, $18")
+/* Events of students whose ids are not one run (only when another
+   session took numbers in between, on PostgreSQL). */
+XJ_DB_BULK (st_imp_ev_bulk, "student_events",
+            "student_id, kind, at, actor_id, actor, before, after",
+            "$2, $3, $4, $5, $6, $7, $8")
+/* The students' "import" events, written every EVENT_BATCH students in
+   one statement when their ids are one run first+1..last (every INSERT
+   takes the next id, so they are unless another session inserted
+   meanwhile): the same rows (ids included) as one INSERT per student
+   right after it, without a million statement round trips, and with the
+   events' pages written in one run instead of interleaved with the
+   students' (docs/internals/import.md). */
 XJ_DB_STMT (st_imp_stu_events_range,
             "WITH RECURSIVE ids (i) AS (SELECT $5 + 1 WHERE $5 < $6"
             " UNION ALL SELECT i + 1 FROM ids WHERE i < $6)"
             " INSERT INTO student_events (student_id, kind, at, actor_id, actor,"
             " before, after) SELECT i, $1, $2, $3, $4, NULL, NULL FROM ids")
-XJ_DB_STMT (st_imp_max_id, "SELECT coalesce(max(id), 0) FROM students")
 XJ_DB_STMT (st_imp_regnos,
             "SELECT registry_no FROM students"
             " UNION ALL SELECT registry_no FROM student_aliases")
 
+struct xj_db_bulk *
+xj_istore_bulk_begin (struct xj_db *db)
+{
+  return xj_db_bulk_begin (db, &st_imp_stu_bulk);
+}
+
 enum xj_err
-xj_istore_student_insert (struct xj_db *db, struct xj_student *s,
+xj_istore_bulk_end (struct xj_db_bulk *b)
+{
+  enum xj_qs qs = xj_db_bulk_end (b);
+
+  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}
+
+bool
+xj_istore_rebuilds_indexes (const struct xj_db *db)
+{
+  return xj_db_bulk_rebuilds_indexes (db);
+}
+
+/* A UNIQUE clash of the bulk insert: which one (SQLite: this row's), or
+   XJ_E_IMPORT_CONFLICT when rows sent earlier clashed with another
+   session's (PostgreSQL's COPY: the transaction is lost). */
+static enum xj_err
+unique_clash (struct xj_db *db, const struct xj_student *s)
+{
+  int64_t sid, school;
+
+  if (xj_db_bulk_conflicted (db))
+    return XJ_E_IMPORT_CONFLICT;
+  if (s->id_no[0]
+      && XJ_E_OK == xj_student_find_by_id_no (db, s->id_type, s->id_no, &sid,
+                                              &school))
+    return XJ_E_ID_EXISTS;
+  return XJ_E_REGISTRY_NO_EXISTS;
+}
+
+enum xj_err
+xj_istore_student_insert (struct xj_db_bulk *b, struct xj_student *s,
                           const void *data, size_t ndata,
                           const struct xj_actor *a, const char *at)
 {
@@ -630,55 +667,69 @@ xj_istore_student_insert (struct xj_db *db, struct xj_student *s,
                                                 : NULL;
   enum xj_qs qs;
 
-  qs = xj_db_q (db, &st_imp_stu_insert,
-                XJ_DB_PARAMS (XJ_DB_S (s->registry_no), XJ_DB_S (s->id_type),
-                              XJ_DB_SE (s->id_no), XJ_DB_S (s->name),
-                              XJ_DB_I (s->gender), XJ_DB_S (s->birth_date),
-                              XJ_DB_I (s->school_id),
-                              s->class_id ? XJ_DB_I (s->class_id) : XJ_DB_NUL,
-                              XJ_DB_S (s->grade), XJ_DB_S (s->status),
-                              XJ_DB_I (s->dup_flag), XJ_DB_S (gphone),
-                              XJ_DB_B (data, ndata), XJ_DB_S (at),
-                              a->user_id ? XJ_DB_I (a->user_id) : XJ_DB_NUL),
-                &xj_db_int64_cb, &s->id);
+  qs = xj_db_bulk_row (b,
+                       XJ_DB_PARAMS (XJ_DB_S (s->registry_no),
+                                     XJ_DB_S (s->id_type), XJ_DB_SE (s->id_no),
+                                     XJ_DB_S (s->name), XJ_DB_I (s->gender),
+                                     XJ_DB_S (s->birth_date),
+                                     XJ_DB_I (s->school_id),
+                                     s->class_id ? XJ_DB_I (s->class_id)
+                                                 : XJ_DB_NUL,
+                                     XJ_DB_S (s->grade), XJ_DB_S (s->status),
+                                     XJ_DB_I (s->dup_flag), XJ_DB_I (1),
+                                     XJ_DB_S (gphone), XJ_DB_B (data, ndata),
+                                     XJ_DB_S (at), XJ_DB_S (at),
+                                     a->user_id ? XJ_DB_I (a->user_id)
+                                                : XJ_DB_NUL),
+                       &s->id);
   if (XJ_QS_UNIQUE == qs)
-    {
-      int64_t sid, school;
-
-      if (s->id_no[0]
-          && XJ_E_OK == xj_student_find_by_id_no (db, s->id_type, s->id_no,
-                                                  &sid, &school))
-        return XJ_E_ID_EXISTS;
-      return XJ_E_REGISTRY_NO_EXISTS;
-    }
+    return unique_clash (xj_db_bulk_db (b), s);
   if (qs < 0)
     return xj_db_qs_err (qs);
   s->version = 1;
-  return xj_identity_guardians_put (db, s, true);
+  return xj_identity_guardians_put (xj_db_bulk_db (b), s, true);
 }
 
-enum xj_err
-xj_istore_max_id (struct xj_db *db, int64_t *id)
+/* The events one at a time, by the bulk append. */
+static enum xj_err
+events_each (struct xj_db *db, const struct xj_actor *a, const char *kind,
+             const char *at, const int64_t *ids, size_t n)
 {
-  return one_int (db, &st_imp_max_id, id);
+  struct xj_db_bulk *b = xj_db_bulk_begin (db, &st_imp_ev_bulk);
+  enum xj_qs qs = XJ_QS_NONE, end;
+
+  for (size_t i = 0; i < n && qs >= 0; i++)
+    qs = xj_db_bulk_row (b,
+                         XJ_DB_PARAMS (XJ_DB_I (ids[i]), XJ_DB_S (kind),
+                                       XJ_DB_S (at),
+                                       a->user_id ? XJ_DB_I (a->user_id)
+                                                  : XJ_DB_NUL,
+                                       XJ_DB_S (a->username), XJ_DB_NUL,
+                                       XJ_DB_NUL),
+                         NULL);
+  end = xj_db_bulk_end (b);
+  if (qs >= 0)
+    qs = end;
+  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
 }
 
 enum xj_err
 xj_istore_events (struct xj_db *db, const struct xj_actor *a,
-                  const char *kind, const char *at, int64_t after_id,
-                  int64_t last_id, uint64_t n)
+                  const char *kind, const char *at, const int64_t *ids,
+                  size_t n)
 {
-  bool range = last_id - after_id == (int64_t) n;
-  enum xj_qs qs = xj_db_q (db, range ? &st_imp_stu_events_range
-                                     : &st_imp_stu_events,
-                           XJ_DB_PARAMS (XJ_DB_S (kind), XJ_DB_S (at),
-                                         a->user_id ? XJ_DB_I (a->user_id)
-                                                    : XJ_DB_NUL,
-                                         XJ_DB_S (a->username),
-                                         XJ_DB_I (after_id),
-                                         XJ_DB_I (last_id)),
-                           NULL, NULL);
+  enum xj_qs qs;
 
+  if (0 == n)
+    return XJ_E_OK;
+  if (ids[n - 1] - ids[0] + 1 != (int64_t) n)
+    return events_each (db, a, kind, at, ids, n);
+  qs = xj_db_q (db, &st_imp_stu_events_range,
+                XJ_DB_PARAMS (XJ_DB_S (kind), XJ_DB_S (at),
+                              a->user_id ? XJ_DB_I (a->user_id) : XJ_DB_NUL,
+                              XJ_DB_S (a->username), XJ_DB_I (ids[0] - 1),
+                              XJ_DB_I (ids[n - 1])),
+                NULL, NULL);
   return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
 }
 

@@ -24,10 +24,18 @@ def zh_of(a):
     return FIELDS_CACHE
 
 
+STAGES = {}
+
+
 def body_for(world, school):
-    """A valid record for @school's stage."""
-    stage = sql(world.db, "select stage from schools where id = %d"
-                % world.school[school])[0]
+    """A valid record for @school's stage (asked once per school: on
+    PostgreSQL each query is a psql process, and big_csv asks 3,000
+    times)."""
+    key = (str(world.db), school)
+    if key not in STAGES:
+        STAGES[key] = sql(world.db, "select stage from schools where id = %d"
+                          % world.school[school])[0]
+    stage = STAGES[key]
     if stage in ("primary", "nine_year", "twelve_year"):
         b = primary_body(g1_phone=unique_phone())
     else:

@@ -56,6 +56,7 @@ XJ_DB_STMT (st_set_n, "UPDATE t SET n = $2 WHERE name = $1")
 XJ_DB_STMT (st_ctr_get, "SELECT v FROM counter WHERE k = 'c'")
 XJ_DB_STMT (st_ctr_put, "UPDATE counter SET v = $1 WHERE k = 'c'")
 XJ_DB_STMT (st_pid, "SELECT pg_backend_pid()")
+XJ_DB_BULK (st_bulk_t, "t", "name, n, d, b", "$2, $3, $4, $5")
 XJ_DB_STMT (st_pragma, "PRAGMA cache_size = -4096")
 XJ_DB_AUTH_STMT (st_sess_ins, "INSERT INTO sessions_t (token) VALUES ($1)")
 
@@ -548,6 +549,168 @@ side_paths (void **state)
   unsetenv ("XUEJI_STATE_DIR");
 }
 
+/* ---- bulk append (COPY FROM STDIN) ---- */
+
+/* Texts COPY's text format treats specially, 4-byte UTF-8, NULLs and a
+   blob with NUL, backslash, tab and newline bytes. */
+static const char *const bulk_names[] = {
+  "tab\there", "line\nbreak\r\n", "back\\slash \\N \\.", "\\.",
+  "\xf0\xa0\x80\x80\xf0\x9f\x98\x80 四字节", "\\N", "plain",
+};
+#define NBULK (sizeof bulk_names / sizeof bulk_names[0])
+static const unsigned char bulk_blob[] = { 0, '\\', '\t', '\n', 0xff, 'N' };
+
+struct bulk_case {
+  int64_t ids[NBULK];
+  int64_t seen;   /* count(*) before the end: buffered rows are flushed */
+  bool conflicted;
+  enum xj_qs end;
+};
+
+static enum xj_err
+bulk_txn (struct xj_db *db, void *cls)
+{
+  struct bulk_case *c = cls;
+  struct xj_db_bulk *b = xj_db_bulk_begin (db, &st_bulk_t);
+
+  for (size_t i = 0; i < NBULK; i++)
+    assert_int_equal (
+      xj_db_bulk_row (b,
+                      XJ_DB_PARAMS (XJ_DB_S (bulk_names[i]),
+                                    i % 2 ? XJ_DB_NUL : XJ_DB_I ((int64_t) i),
+                                    XJ_DB_D (0.5 + (double) i),
+                                    i % 3 ? XJ_DB_B (bulk_blob,
+                                                     sizeof bulk_blob)
+                                          : XJ_DB_NUL),
+                      &c->ids[i]),
+      XJ_QS_ONE);
+  assert_true (xj_db_q (db, &st_count, XJ_DB_NOPARAMS, &id_row, &c->seen)
+               >= 0);
+  c->end = xj_db_bulk_end (b);
+  return c->end < 0 ? XJ_E_DB : XJ_E_OK;
+}
+
+/* Every value goes in through COPY and comes out as it was; ids are
+   handed back, distinct and ascending; a query between rows and the end
+   sees the rows. */
+static void
+bulk_roundtrip (void **state)
+{
+  struct xj_db *db;
+  struct bulk_case c = { { 0 }, 0, false, XJ_QS_NONE };
+
+  (void) state;
+  NEED_PG ();
+  db = open_ok (XJ_DB_OPEN_CREATE);
+  assert_false (xj_db_bulk_rebuilds_indexes (db));
+  assert_int_equal (xj_db_txn_run (db, "bulk", true, &bulk_txn, &c), XJ_E_OK);
+  assert_int_equal (c.seen, (int64_t) NBULK);
+  for (size_t i = 0; i < NBULK; i++)
+    {
+      struct got g;
+
+      memset (&g, 0, sizeof g);
+      if (i)
+        assert_true (c.ids[i] > c.ids[i - 1]);
+      assert_int_equal (xj_db_q (db, &st_get, XJ_DB_PARAMS (XJ_DB_I (c.ids[i])),
+                                 &got_row, &g), 1);
+      assert_string_equal (g.name, bulk_names[i]);
+      assert_int_equal (g.n_null, i % 2 != 0);
+      if (0 == i % 2)
+        assert_int_equal (g.n, (int64_t) i);
+      assert_true (g.d == 0.5 + (double) i);
+      assert_int_equal (g.b_null, 0 == i % 3);
+      if (i % 3)
+        {
+          assert_int_equal (g.blen, sizeof bulk_blob);
+          assert_memory_equal (g.b, bulk_blob, sizeof bulk_blob);
+        }
+    }
+  xj_db_close (db);
+}
+
+static enum xj_err
+bulk_many_txn (struct xj_db *db, void *cls)
+{
+  struct xj_db_bulk *b = xj_db_bulk_begin (db, &st_bulk_t);
+  char name[200];
+  enum xj_qs qs = XJ_QS_NONE;
+
+  (void) cls;
+  for (int i = 0; i < 20000 && qs >= 0; i++)
+    {
+      xj_snprintf (name, sizeof name, "%0150d", i);
+      qs = xj_db_bulk_row (b, XJ_DB_PARAMS (XJ_DB_S (name), XJ_DB_I (i),
+                                            XJ_DB_NUL, XJ_DB_NUL), NULL);
+    }
+  if (qs >= 0)
+    qs = xj_db_bulk_end (b);
+  else
+    xj_db_bulk_end (b);
+  return qs < 0 ? XJ_E_DB : XJ_E_OK;
+}
+
+/* More rows than one COPY's buffer: sent in several COPYs, all there. */
+static void
+bulk_many (void **state)
+{
+  struct xj_db *db;
+  int64_t n = 0;
+
+  (void) state;
+  NEED_PG ();
+  db = open_ok (XJ_DB_OPEN_CREATE);
+  assert_int_equal (xj_db_txn_run (db, "bulk", true, &bulk_many_txn, NULL),
+                    XJ_E_OK);
+  assert_int_equal (xj_db_q (db, &st_count, XJ_DB_NOPARAMS, &id_row, &n), 1);
+  assert_int_equal (n, 20000);
+  xj_db_close (db);
+}
+
+static enum xj_err
+bulk_clash_txn (struct xj_db *db, void *cls)
+{
+  struct bulk_case *c = cls;
+  struct xj_db_bulk *b = xj_db_bulk_begin (db, &st_bulk_t);
+
+  assert_int_equal (xj_db_bulk_row (b, XJ_DB_PARAMS (XJ_DB_S ("fresh"),
+                                                     XJ_DB_NUL, XJ_DB_NUL,
+                                                     XJ_DB_NUL), NULL),
+                    XJ_QS_ONE);
+  /* "taken" was committed by another connection after the row above
+     was buffered: only the COPY finds out */
+  raw_exec (raw, "INSERT INTO t (name) VALUES ('taken')");
+  assert_int_equal (xj_db_bulk_row (b, XJ_DB_PARAMS (XJ_DB_S ("taken"),
+                                                     XJ_DB_NUL, XJ_DB_NUL,
+                                                     XJ_DB_NUL), NULL),
+                    XJ_QS_ONE);
+  c->end = xj_db_bulk_end (b);
+  c->conflicted = xj_db_bulk_conflicted (db);
+  return XJ_E_OK == (c->end < 0 ? XJ_E_DB : XJ_E_OK) ? XJ_E_OK
+                                                      : XJ_E_CONFLICT;
+}
+
+/* A UNIQUE violation found by the COPY is XJ_QS_UNIQUE and flagged on the
+   connection; the transaction rolls back as a whole. */
+static void
+bulk_unique (void **state)
+{
+  struct xj_db *db;
+  struct bulk_case c = { { 0 }, 0, false, XJ_QS_NONE };
+  int64_t n = 0;
+
+  (void) state;
+  NEED_PG ();
+  db = open_ok (XJ_DB_OPEN_CREATE);
+  assert_int_equal (xj_db_txn_run (db, "bulk", true, &bulk_clash_txn, &c),
+                    XJ_E_CONFLICT);
+  assert_int_equal (c.end, XJ_QS_UNIQUE);
+  assert_true (c.conflicted);
+  assert_int_equal (xj_db_q (db, &st_count, XJ_DB_NOPARAMS, &id_row, &n), 1);
+  assert_int_equal (n, 1);   /* 'taken' only: 'fresh' rolled back */
+  xj_db_close (db);
+}
+
 int
 main (void)
 {
@@ -564,6 +727,9 @@ main (void)
     cmocka_unit_test_setup_teardown (auth_store_same_database, setup,
                                      teardown),
     cmocka_unit_test_setup_teardown (backup_refused, setup, teardown),
+    cmocka_unit_test_setup_teardown (bulk_roundtrip, setup, teardown),
+    cmocka_unit_test_setup_teardown (bulk_many, setup, teardown),
+    cmocka_unit_test_setup_teardown (bulk_unique, setup, teardown),
   };
 
   return cmocka_run_group_tests (tests, NULL, NULL);

@@ -1,0 +1,88 @@
+#!/bin/sh
+# import_pg_bench.sh -- `xueji import students` of a CSV into PostgreSQL
+# beside `psql \copy` of the same CSV into an equivalent table (all
+# columns text, no validation) followed by the same indexes, in the same
+# run on one throw-away cluster (tests/pg/cluster.sh).  Prints wall and
+# CPU seconds of both sides (the client's and the cluster's: the
+# postmaster's reaped children, i.e. the backends that did the work) and
+# the ratio xueji/baseline of wall time.  See README.md.
+#
+# Knobs: IMPORT_ROWS (1000000; 200000 for a development run),
+# IMPORT_SCHOOLS (100), XUEJI_BIN.
+set -eu
+
+cd "$(dirname "$0")/.."
+. bench/lib.sh
+N=${IMPORT_ROWS:-1000000}
+SCHOOLS=${IMPORT_SCHOOLS:-100}
+OUT=bench/out/import_pg
+mkdir -p "$OUT" bench/out/import
+need "$XJ" /usr/bin/time
+
+# 1. the file: as bench/import_bench.sh makes it (shared cache)
+CSV=bench/out/import/students-$N.csv
+if [ ! -s "$CSV" ]; then
+  make_registry "$OUT/src.db" "$SCHOOLS" "$N" 2>/dev/null
+  "$XJ" --db "$OUT/src.db" export students --out "$CSV"
+  rm_db "$OUT/src.db"
+fi
+CSV=$(realpath "$CSV")
+
+# 2. the cluster
+eval "$(tests/pg/cluster.sh start)"
+trap 'tests/pg/cluster.sh stop "$XUEJI_TEST_PG_DIR"' EXIT
+BASE=${XUEJI_TEST_PG%/*}
+# the audit key and checkpoints of a PostgreSQL registry (xj_db_side_path)
+export XUEJI_STATE_DIR=$PWD/$OUT
+PM=$(head -1 "$XUEJI_TEST_PG_DIR/data/postmaster.pid")
+psql_ () { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
+# CPU seconds the cluster's finished backends used so far
+pg_cpu () {
+  awk -v t="$(getconf CLK_TCK)" '{ printf "%.2f\n", ($16 + $17) / t }' \
+    "/proc/$PM/stat"
+}
+psql_ -d "$XUEJI_TEST_PG" -c "CREATE DATABASE xj_base" \
+  -c "CREATE DATABASE xj_imp"
+
+# 3. baseline: \copy into an equivalent table + the same indexes
+cols=$(head -1 "$CSV" | sed 's/^\xEF\xBB\xBF//' | tr -d '\r' \
+  | awk -F, '{for (i = 1; i <= NF; i++) printf "%s\"%s\" text", (i > 1 ? "," : ""), $i}')
+cat > "$OUT/baseline.sql" <<SQL
+CREATE TABLE students ($cols);
+\\copy students FROM '$CSV' WITH (FORMAT csv, HEADER true, ENCODING 'UTF8')
+CREATE UNIQUE INDEX students_regno ON students ("学籍号");
+CREATE UNIQUE INDEX students_id_no ON students ("身份证件号", "身份证件类型") WHERE "身份证件号" IS NOT NULL;
+CREATE INDEX students_school ON students ("学校标识码", "年级", "班级");
+CREATE INDEX students_class ON students ("班级");
+CREATE INDEX students_name ON students ("姓名");
+CREATE INDEX students_dupkey ON students ("姓名", "出生日期");
+CREATE INDEX students_enrolled ON students ("学校标识码", "年级", "性别");
+SQL
+c0=$(pg_cpu)
+/usr/bin/time -f "%e %U %S" -o "$OUT/base.time" \
+  psql -X -q -v ON_ERROR_STOP=1 -d "$BASE/xj_base" -f "$OUT/baseline.sql"
+c1=$(pg_cpu)
+
+# 4. xueji: the county's schools (same codes), then the import
+XUEJI_ADMIN_PASSWORD=$BENCH_ADMIN_PW "$XJ" --db "$BASE/xj_imp" init \
+  >/dev/null 2>&1
+"$XJ" --db "$BASE/xj_imp" gen --county 441823 --schools "$SCHOOLS" \
+  --students 0 >/dev/null 2>&1
+c2=$(pg_cpu)
+/usr/bin/time -f "%e %U %S" -o "$OUT/xueji.time" "$XJ" --db "$BASE/xj_imp" \
+  import students "$CSV" --create-classes > "$OUT/xueji.out"
+c3=$(pg_cpu)
+n=$(psql -X -A -t -d "$BASE/xj_imp" -c "SELECT count(*) FROM students")
+[ "$n" -ge "$N" ] || { echo "xueji imported $n of $N rows" >&2; exit 1; }
+
+read -r bt bu bs < "$OUT/base.time"
+read -r xt xu xs < "$OUT/xueji.time"
+awk -v n="$N" -v bt="$bt" -v bu="$bu" -v bs="$bs" -v xt="$xt" -v xu="$xu" \
+    -v xs="$xs" -v bp="$(echo "$c1 - $c0" | bc)" \
+    -v xp="$(echo "$c3 - $c2" | bc)" 'BEGIN {
+  printf "rows %d\n", n
+  printf "baseline psql \\copy + indexes: %.1f s wall (%.0f rows/s); CPU: psql %.1f s, cluster %.1f s\n", bt, n / bt, bu + bs, bp
+  printf "xueji import students:         %.1f s wall (%.0f rows/s); CPU: xueji %.1f s, cluster %.1f s\n", xt, n / xt, xu + xs, xp
+  printf "ratio xueji/baseline (wall): %.2f (target <= 1.0); CPU (client + cluster): %.2f\n", xt / bt, (xu + xs + xp) / (bu + bs + bp)
+}' | tee "$OUT/summary.txt"
+tail -1 "$OUT/xueji.out"
