@@ -61,7 +61,10 @@ step() {
       echo "$name 0 1" >> "$work/$name.counts"
     fi
   fi
-  read -r u s < "$work/$name.cpu" 2>/dev/null || { u=0; s=0; }
+  # the last line: time writes "Command exited with non-zero status N"
+  # before the figures when the step fails
+  set -- $(tail -1 "$work/$name.cpu" 2>/dev/null)
+  u=${1:-0}; s=${2:-0}
   echo "=== $name took $(( $(date +%s) - t0 ))s (CPU: user ${u}s, sys ${s}s)" \
     > "$work/$name.time"
   rm -rf "$work/$name.tmp" "$work/$name.pytest"
