@@ -356,7 +356,8 @@ ids_unique (struct ids *s)
 {
   size_t k = 0;
 
-  qsort (s->v, s->n, sizeof *s->v, &id_cmp);
+  if (s->n)   /* qsort (NULL, 0, ...) is undefined */
+    qsort (s->v, s->n, sizeof *s->v, &id_cmp);
   for (size_t i = 0; i < s->n; i++)
     if (0 == k || s->v[k - 1] != s->v[i])
       s->v[k++] = s->v[i];

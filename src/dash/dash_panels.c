@@ -103,7 +103,8 @@ xj_dash_enrolment (struct xj_db *db, const struct xj_dash_q *q, json_t **out)
 
   if (XJ_E_OK != err)
     return err;
-  qsort (e.g, e.ng, sizeof e.g[0], &grade_cmp);
+  if (e.ng)   /* qsort (NULL, 0, ...) is undefined */
+    qsort (e.g, e.ng, sizeof e.g[0], &grade_cmp);
   grades = json_array ();
   for (size_t i = 0; i < e.ng; i++)
     {
@@ -275,7 +276,8 @@ units_load (struct xj_db *db, const struct xj_dash_q *q, struct units *u)
     case XJ_DASH_CLASS:
       break;
     }
-  qsort (u->o, u->no, sizeof *u->o, &owner_cmp);
+  if (u->no)   /* qsort (NULL, 0, ...) is undefined */
+    qsort (u->o, u->no, sizeof *u->o, &owner_cmp);
   return e;
 }
 
