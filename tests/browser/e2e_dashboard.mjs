@@ -49,14 +49,19 @@ await check('the county page: its figures are the API\'s and every school is lis
 })
 
 await check('a school figure leads to the school, a class to the class', async () => {
-  await page.locator(`[data-test=dash-units] .unit-link[data-code="${target.school_id}"]`).click()
+  // a link names its level: the county's list of schools stays on the page
+  // until the school's list of classes replaces it, and a school's id may
+  // be a class's id too
+  await page.locator(`[data-test=dash-units] .unit-link[data-level=school][data-code="${target.school_id}"]`).click()
   await page.waitForFunction(() => /level=school/.test(location.hash))
-  await page.locator(`[data-test=dash-units] .unit-link[data-code="${target.class_id}"]`).click()
+  await page.locator(`[data-test=dash-units] .unit-link[data-level=class][data-code="${target.class_id}"]`).click()
   await page.waitForFunction(() => /level=class/.test(location.hash))
   await page.locator('[data-test=dash-path] [data-level=class]').waitFor()
   const crumbs = await page.locator('[data-test=dash-path] [data-level]').evaluateAll((es) => es.map((e) => e.dataset.level))
   assert(JSON.stringify(crumbs) === JSON.stringify(['county', 'school', 'class']), 'breadcrumbs ' + crumbs)
   assert(await page.evaluate(level) === 'class', 'not on the class page')
+  const t = await page.locator('[data-test=dash-title]').innerText()
+  assert(t.includes(target.class_name), 'the page of ' + t + ', not of ' + target.class_name)
 })
 
 await check('the class\'s 疑似辍学 figure opens its list, the list the case', async () => {
