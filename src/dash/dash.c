@@ -21,6 +21,9 @@ const struct xj_dash_panel xj_dash_panels[] = {
   { "dropout", &xj_dash_dropout, &xj_dash_dropout_students },
   { "absence", &xj_dash_absence, &xj_dash_absence_students },
   { "duplicates", &xj_dash_dups, &xj_dash_dups_students },
+  { "ghosts", &xj_dash_ghosts, &xj_dash_ghosts_students },
+  { "verify", &xj_dash_verify, &xj_dash_verify_students },
+  { "flows", &xj_dash_flows, &xj_dash_flows_students },
   { NULL, NULL, NULL }
 };
 
@@ -350,14 +353,21 @@ id_cmp (const void *a, const void *b)
   return (x > y) - (x < y);
 }
 
+void
+xj_dash_sort (void *base, size_t n, size_t size,
+              int (*cmp) (const void *, const void *))
+{
+  if (n)
+    qsort (base, n, size, cmp);
+}
+
 /* Sort and drop repeats. */
 static void
 ids_unique (struct ids *s)
 {
   size_t k = 0;
 
-  if (s->n)   /* qsort (NULL, 0, ...) is undefined */
-    qsort (s->v, s->n, sizeof *s->v, &id_cmp);
+  xj_dash_sort (s->v, s->n, sizeof *s->v, &id_cmp);
   for (size_t i = 0; i < s->n; i++)
     if (0 == k || s->v[k - 1] != s->v[i])
       s->v[k++] = s->v[i];

@@ -20,5 +20,20 @@ XJ_DASH_PANEL (xj_dash_class_sizes);
 XJ_DASH_PANEL (xj_dash_dropout);
 XJ_DASH_PANEL (xj_dash_absence);
 XJ_DASH_PANEL (xj_dash_dups);
+/* dash_more.c: verification round, flows, ghost-record queue */
+XJ_DASH_PANEL (xj_dash_verify);
+XJ_DASH_PANEL (xj_dash_flows);
+XJ_DASH_PANEL (xj_dash_ghosts);
+
+/* qsort (@base, @n, ...) that accepts an empty (NULL) array: qsort
+   (NULL, 0, ...) is undefined. */
+void xj_dash_sort (void *base, size_t n, size_t size,
+                   int (*cmp) (const void *, const void *));
+
+/* Open ghost-record candidates (空挂学籍 / 人籍分离 awaiting review) of
+   students now in scope (dash_more_store.c). */
+enum xj_err xj_dash_store_ghosts (struct xj_db *db, const char *prefix,
+                                  int64_t school, int64_t klass,
+                                  xj_dash_id_cb cb, void *cls);
 
 #endif

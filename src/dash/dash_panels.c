@@ -103,8 +103,7 @@ xj_dash_enrolment (struct xj_db *db, const struct xj_dash_q *q, json_t **out)
 
   if (XJ_E_OK != err)
     return err;
-  if (e.ng)   /* qsort (NULL, 0, ...) is undefined */
-    qsort (e.g, e.ng, sizeof e.g[0], &grade_cmp);
+  xj_dash_sort (e.g, e.ng, sizeof e.g[0], &grade_cmp);
   grades = json_array ();
   for (size_t i = 0; i < e.ng; i++)
     {
@@ -276,8 +275,7 @@ units_load (struct xj_db *db, const struct xj_dash_q *q, struct units *u)
     case XJ_DASH_CLASS:
       break;
     }
-  if (u->no)   /* qsort (NULL, 0, ...) is undefined */
-    qsort (u->o, u->no, sizeof *u->o, &owner_cmp);
+  xj_dash_sort (u->o, u->no, sizeof *u->o, &owner_cmp);
   return e;
 }
 

@@ -434,6 +434,8 @@ struct drill {
   struct report rp;
   int64_t limit, offset, total;
   json_t *items;
+  void (*cb) (void *cls, int64_t student_id);   /* ids only */
+  void *cls;
 };
 
 static json_t *
@@ -469,9 +471,29 @@ drill_move (void *cls, const struct xj_flow_row *m)
   place_of (d->rp.sc, d->rp.f->level, m, &p);
   if (! place_matches (d->rp.f, &p, m->grade))
     return;
-  if (d->total >= d->offset && d->total < d->offset + d->limit)
+  if (d->cb)
+    d->cb (d->cls, m->student_id);
+  else if (d->total >= d->offset && d->total < d->offset + d->limit)
     json_array_append_new (d->items, drill_item (d, m, &p));
   d->total++;
+}
+
+/* The moves of @scope matching @d->rp.f through drill_move. */
+static enum xj_err
+drill_run (struct xj_db *db, const struct xj_scope *scope,
+           const struct xj_flows_filter *f, struct drill *d)
+{
+  char a[12], b[12];
+  enum xj_err e;
+
+  d->rp.db = db;
+  d->rp.sc = scope;
+  d->rp.f = f;
+  d->rp.names = json_object ();
+  range_ts (f, a, b);
+  e = xj_fls_moves (db, scope, a, b, &drill_move, d);
+  json_decref (d->rp.names);
+  return e;
 }
 
 enum xj_err
@@ -481,22 +503,24 @@ xj_flows_students (struct xj_db *db, const struct xj_scope *scope,
 {
   struct drill d = { .limit = limit, .offset = offset,
                      .items = json_array () };
-  char a[12], b[12];
-  enum xj_err e;
+  enum xj_err e = drill_run (db, scope, f, &d);
 
-  d.rp.db = db;
-  d.rp.sc = scope;
-  d.rp.f = f;
-  d.rp.names = json_object ();
-  range_ts (f, a, b);
-  e = xj_fls_moves (db, scope, a, b, &drill_move, &d);
-  json_decref (d.rp.names);
   *out = NULL;
   if (XJ_E_OK == e)
     *out = json_pack ("{s:I, s:O}", "total", (json_int_t) d.total, "items",
                       d.items);
   json_decref (d.items);
   return e;
+}
+
+enum xj_err
+xj_flows_student_ids (struct xj_db *db, const struct xj_scope *scope,
+                      const struct xj_flows_filter *f,
+                      void (*cb) (void *cls, int64_t student_id), void *cls)
+{
+  struct drill d = { .cb = cb, .cls = cls };
+
+  return drill_run (db, scope, f, &d);
 }
 
 /* ---- the follow-up list ---- */

@@ -62,6 +62,13 @@ enum xj_err xj_flows_report (struct xj_db *db, const struct xj_scope *scope,
 enum xj_err xj_flows_students (struct xj_db *db, const struct xj_scope *scope,
                                const struct xj_flows_filter *f, int64_t limit,
                                int64_t offset, json_t **out);
+/* The same moves as xj_flows_students without the items: @cb (cls,
+   student_id) once per move, in date order (the dashboard's drill). */
+enum xj_err xj_flows_student_ids (struct xj_db *db,
+                                  const struct xj_scope *scope,
+                                  const struct xj_flows_filter *f,
+                                  void (*cb) (void *cls, int64_t student_id),
+                                  void *cls);
 
 /* The dashboard's panel: totals in and out by type, the top 5 origins of
    the moves in and destinations of the moves out (county level; the

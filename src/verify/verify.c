@@ -361,6 +361,15 @@ xj_verify_progress (struct xj_db *db, const struct xj_cs_scope *sc,
   return XJ_E_OK;
 }
 
+enum xj_err
+xj_verify_students (struct xj_db *db, const struct xj_cs_scope *sc,
+                    int64_t class_id, int school_year, int term,
+                    xj_verify_student_cb cb, void *cls)
+{
+  return xj_vf_store_round_students (db, sc, class_id, school_year, term, cb,
+                                     cls);
+}
+
 /* ---- the deadline ---- */
 
 static void

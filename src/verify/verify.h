@@ -98,6 +98,17 @@ enum xj_err xj_verify_class (struct xj_db *db, const struct xj_user *u,
 enum xj_err xj_verify_progress (struct xj_db *db,
                                 const struct xj_cs_scope *sc,
                                 int school_year, int term, json_t **out);
+/* The students behind those figures: every 在读 student of a
+   current-year class in @sc (and class @class_id; 0 every class) with
+   the state in round (@school_year, @term): @cb (cls, student, settled,
+   verified), from the same rows as the progress, so counting the calls
+   gives its "students", "settled" and "verified".  A read. */
+typedef void (*xj_verify_student_cb) (void *cls, int64_t student,
+                                      bool settled, bool verified);
+enum xj_err xj_verify_students (struct xj_db *db,
+                                const struct xj_cs_scope *sc,
+                                int64_t class_id, int school_year, int term,
+                                xj_verify_student_cb cb, void *cls);
 
 /* ---- the deadline (settings row "verify.deadline.<county>.<year>.<term>",
    value YYYY-MM-DD) ---- */

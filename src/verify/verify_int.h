@@ -56,6 +56,17 @@ enum xj_err xj_vf_store_class_counts (struct xj_db *db,
                                       void (*cb) (void *cls,
                                                   const struct xj_vf_count *c),
                                       void *cls);
+/* The rows behind those counts one per student (@class_id 0: every
+   class of @sc): @cb (cls, student, settled, verified). */
+enum xj_err xj_vf_store_round_students (struct xj_db *db,
+                                        const struct xj_cs_scope *sc,
+                                        int64_t class_id, int school_year,
+                                        int term,
+                                        void (*cb) (void *cls,
+                                                    int64_t student,
+                                                    bool settled,
+                                                    bool verified),
+                                        void *cls);
 
 /* The settings row of a key into @out ("" when none). */
 enum xj_err xj_vf_store_setting (struct xj_db *db, const char *key,

@@ -232,21 +232,29 @@ xj_vf_store_checklist (struct xj_db *db, int64_t class_id, int school_year,
 XJ_DB_STMT (st_vf_schools,
             "SELECT sc.id, sc.code, sc.name, sc.county_code FROM schools sc"
             " WHERE" SCOPE_SC " ORDER BY sc.code")
+/* The students a round verifies: 在读 in a current-year class of the
+   scope, with their state in round ($3, $4).  The counts and the list
+   behind them share it, so a list's total is its count. */
+#define ROUND_ROWS                                                         \
+  " FROM classes c JOIN schools sc ON sc.id = c.school_id"                 \
+  " JOIN students st ON st.class_id = c.id"                                \
+  "  AND st.status = 'enrolled'"                                           \
+  " LEFT JOIN verify_state v ON v.student_id = st.id"                      \
+  "  AND v.school_year = $3 AND v.term = $4"                               \
+  " WHERE" SCOPE_SC                                                        \
+  " AND c.year_id = (SELECT id FROM school_years"                          \
+  "  WHERE is_current = 1)"
 /* Current-year classes with 在读 students: counts in round ($3, $4). */
 XJ_DB_STMT (st_vf_class_counts,
             "SELECT c.id, c.school_id, c.name, c.grade, count(st.id),"
             " sum(CASE WHEN v.settled = 1 THEN 1 ELSE 0 END),"
-            " sum(CASE WHEN v.verified = 1 THEN 1 ELSE 0 END)"
-            " FROM classes c JOIN schools sc ON sc.id = c.school_id"
-            " JOIN students st ON st.class_id = c.id"
-            "  AND st.status = 'enrolled'"
-            " LEFT JOIN verify_state v ON v.student_id = st.id"
-            "  AND v.school_year = $3 AND v.term = $4"
-            " WHERE" SCOPE_SC
-            " AND c.year_id = (SELECT id FROM school_years"
-            "  WHERE is_current = 1)"
+            " sum(CASE WHEN v.verified = 1 THEN 1 ELSE 0 END)" ROUND_ROWS
             " GROUP BY c.id, c.school_id, c.name, c.grade, c.no"
             " ORDER BY c.school_id, c.grade, c.no")
+/* The same rows one per student ($5: one class, 0 all). */
+XJ_DB_STMT (st_vf_round_students,
+            "SELECT st.id, coalesce(v.settled, 0), coalesce(v.verified, 0)"
+            ROUND_ROWS " AND ($5 = 0 OR c.id = $5)")
 
 static int
 school_row (void *cls, const struct xj_db_row *r)
@@ -303,6 +311,38 @@ xj_vf_store_class_counts (struct xj_db *db, const struct xj_cs_scope *sc,
                                         XJ_DB_I (school_year),
                                         XJ_DB_I (term)),
                           &count_row, &c));
+}
+
+struct round_ctx {
+  void (*cb) (void *cls, int64_t student, bool settled, bool verified);
+  void *cls;
+};
+
+static int
+round_row (void *cls, const struct xj_db_row *r)
+{
+  struct round_ctx *c = cls;
+
+  c->cb (c->cls, xj_db_int (r, 0), 1 == xj_db_int (r, 1),
+         1 == xj_db_int (r, 2));
+  return 0;
+}
+
+enum xj_err
+xj_vf_store_round_students (struct xj_db *db, const struct xj_cs_scope *sc,
+                            int64_t class_id, int school_year, int term,
+                            void (*cb) (void *cls, int64_t student,
+                                        bool settled, bool verified),
+                            void *cls)
+{
+  struct round_ctx c = { cb, cls };
+
+  return qs_err (xj_db_q (db, &st_vf_round_students,
+                          XJ_DB_PARAMS (XJ_DB_S (sc->prefix),
+                                        XJ_DB_I (sc->school_id),
+                                        XJ_DB_I (school_year),
+                                        XJ_DB_I (term), XJ_DB_I (class_id)),
+                          &round_row, &c));
 }
 
 /* ---- settings ---- */

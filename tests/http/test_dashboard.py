@@ -319,3 +319,168 @@ def test_7_scope_on_every_route(w):
     r = ys.get("/dashboard/students", params={"panel": "dropout",
                                               "key": "closed"})
     assert r.status_code == 400 and "key" in r.text
+
+
+def approve_all(w, change):
+    """Every step of @change approved by the administrator."""
+    a = late(w, "admin")
+    for _ in change["steps"]:
+        r = a.post("/changes/%d/approve" % change["id"], json={})
+        assert r.status_code == 200, r.text
+        change = r.json()["change"]
+    assert change["status"] == "approved", change
+    return change
+
+
+def test_8_verification_round_is_its_lists(w):
+    """The verify panel: the figures of /verification/progress, each
+    the total of its list, at county, school and class level."""
+    reg, a = late(w, "d_reg1"), late(w, "d_ys")
+    s1, k = str(w.sid(code(YS, 1))), w.cls1[2]
+    kids = [int(x) for x in sql(w.db, "select id from students where"
+                                " class_id = %d and status = 'enrolled'"
+                                " order by id" % k)]
+    assert len(kids) >= 3
+    v = dash(a, **county(YS))["panels"]["verify"]
+    y, t = v["school_year"], v["term"]
+    tick = lambda *ts: reg.post("/verification/ticks", json={  # noqa: E731
+        "school_year": y, "term": t, "ticks": list(ts)})
+    r = tick(*[{"student_id": s, "present": True, "correct": True}
+               for s in kids[:2]])
+    assert r.status_code == 200, r.text
+    # a wrong detail corrected by editing the record: settled, not verified
+    s = reg.get("/students/%d" % kids[2]).json()["student"]
+    r = reg.patch("/students/%d" % kids[2], json={
+        "version": s["version"], "specialty": "书法"})
+    assert r.status_code == 200, r.text
+    r = tick({"student_id": kids[2], "present": True, "correct": False,
+              "correction": "edit"})
+    assert r.status_code == 200, r.text
+    prog = a.get("/verification/progress").json()["totals"]
+    for unit in (county(YS), {"level": "school", "code": s1},
+                 {"level": "class", "code": str(k)}):
+        v = dash(a, **unit)["panels"]["verify"]
+        for key in ("students", "settled", "verified", "corrected",
+                    "pending"):
+            assert drill(a, "verify", key, **unit)[0] == v[key], (unit, key)
+        assert v["students"] == v["settled"] + v["pending"] > 0
+        assert v["settled"] == v["verified"] + v["corrected"]
+    c = dash(a, **county(YS))["panels"]["verify"]
+    assert (c["students"], c["settled"], c["verified"]) == (
+        prog["students"], prog["settled"], prog["verified"])
+    assert c["verified"] >= 2 and c["corrected"] >= 1
+    assert [r["code"] for r in c["rows"]] == [
+        str(w.sid(code(YS, n))) for n in (1, 2, 3)]
+    assert sum(r["students"] for r in c["rows"]) == c["students"]
+    kv = dash(a, level="class", code=str(k))["panels"]["verify"]
+    assert (kv["verified"], kv["corrected"]) == (2, 1)
+    assert set(drill(a, "verify", "verified", level="class",
+                     code=str(k))[1]) == set(kids[:2])
+    assert drill(a, "verify", "corrected", level="class",
+                 code=str(k))[1] == [kids[2]]
+    sv = dash(a, level="school", code=s1)["panels"]["verify"]
+    assert sv["level"] == "class" and str(k) in [r["code"]
+                                                 for r in sv["rows"]]
+    # the city sees its counties, and the other county none of it
+    cv = dash(late(w, "d_city"), level="city", code="4418")["panels"]["verify"]
+    assert {r["code"] for r in cv["rows"]} == {YS, YD}
+    yd = late(w, "d_yd")
+    assert kids[0] not in drill(yd, "verify", "verified", **county(YD))[1]
+    assert dash(yd, **county(YD))["panels"]["verify"]["verified"] == 0
+    r = a.get("/dashboard/students", params=dict(
+        county(YS), panel="verify", key="done"))
+    assert r.status_code == 400 and "key" in r.text
+
+
+def test_9_flows_of_the_year_are_their_lists(w):
+    """The flows panel: /flows' summary of 1 September to asof, each
+    direction and type the total of its list; school scope."""
+    a, reg = late(w, "d_ys"), late(w, "d_reg1")
+    s1 = w.sid(code(YS, 1))
+    before = dash(a, **county(YS))["panels"]["flows"]
+    assert before["available"] is True and before["from"] == "2026-09-01"
+    # one leaves school 1 (其他离校), one transfers in from YD's junior
+    # school (the county's only one of its stage)
+    gone = int(sql(w.db, "select id from students where school_id = %d and"
+                   " status = 'enrolled' order by id desc limit 1" % s1)[0])
+    r = reg.post("/changes", json={"type": "leave", "student_id": gone,
+                                   "reason": "随父母外出务工"})
+    assert r.status_code == 201, r.text
+    approve_all(w, r.json()["change"])
+    mover = int(sql(w.db, "select st.id from students st where"
+                    " st.school_id = %d and st.status = 'enrolled'"
+                    " and st.grade in (select grade from classes where"
+                    " school_id = %d) and st.grade not in ('23', '24')"
+                    " order by st.id desc limit 1"
+                    % (w.sid(code(YD, 1)), s1))[0])
+    regno = sql(w.db, "select registry_no from students where id = %d"
+                % mover)[0]
+    r = reg.post("/changes", json={"type": "transfer_in", "student_id": mover,
+                                   "registry_no": regno,
+                                   "reason": "家长申请"})
+    assert r.status_code == 201, r.text
+    approve_all(w, r.json()["change"])
+    f = dash(a, **county(YS))["panels"]["flows"]
+    assert f["totals"]["out"] == before["totals"]["out"] + 1
+    assert f["totals"]["in"] == before["totals"]["in"] + 1
+    assert f["totals"] == a.get("/flows/summary", params={
+        "from": "2026-09-01", "to": "2026-11-10"}).json()["totals"]
+    for key in ("in", "out", "internal"):
+        assert drill(a, "flows", key, **county(YS))[0] == f["totals"][key]
+    for row in f["by_type"]:
+        for d in ("in", "out", "internal"):
+            assert drill(a, "flows", "%s|%s" % (row["key"], d),
+                         **county(YS))[0] == row[d], (row, d)
+    assert gone in drill(a, "flows", "leave|out", **county(YS))[1]
+    assert mover in drill(a, "flows", "transfer|in", **county(YS))[1]
+    # at the school the transfer is a move in
+    sch = {"level": "school", "code": str(s1)}
+    sf = dash(reg, **sch)["panels"]["flows"]
+    assert mover in drill(reg, "flows", "in", **sch)[1]
+    assert drill(reg, "flows", "in", **sch)[0] == sf["totals"]["in"] >= 1
+    assert gone in drill(reg, "flows", "out", **sch)[1]
+    # the other county and a class: none of it
+    yd = late(w, "d_yd")
+    assert gone not in drill(yd, "flows", "out", **county(YD))[1]
+    assert mover in drill(yd, "flows", "transfer|out", **county(YD))[1]
+    assert mover not in drill(a, "flows", "out", **county(YS))[1]
+    kf = dash(a, level="class", code=str(w.cls1[0]))["panels"]["flows"]
+    assert kf["available"] is False and kf["note"]
+    r = a.get("/dashboard/students", params={
+        "level": "class", "code": str(w.cls1[0]), "panel": "flows",
+        "key": "out"})
+    assert r.status_code == 400
+    for bad in ("sideways", "teleport|out", "|out"):
+        r = a.get("/dashboard/students", params=dict(
+            county(YS), panel="flows", key=bad))
+        assert r.status_code == 400, bad
+
+
+def test_10_ghost_queue_beside_duplicates(w):
+    """Open ghost-record candidates: a figure and its list, in scope."""
+    a = late(w, "d_ys")
+    s2 = w.sid(code(YS, 2))
+    before = dash(a, **county(YS))["panels"]["ghosts"]["open"]
+    ids = [int(x) for x in sql(w.db, "select id from students where"
+                               " school_id = %d and status = 'enrolled'"
+                               " order by id limit 3" % s2)]
+    for i, sid in enumerate(ids):
+        sql(w.db, "insert into ghost_candidates (student_id, school_id,"
+            " signals, detail, status, raised_at) values (%d, %d,"
+            " 'far', '{}', '%s', '2026-11-10T09:00:00')"
+            % (sid, s2, "dismissed" if i == 2 else "open"))
+    g = dash(a, **county(YS))["panels"]
+    assert g["ghosts"]["open"] == before + 2
+    total, listed = drill(a, "ghosts", "open", **county(YS))
+    assert total == g["ghosts"]["open"] and set(ids[:2]) <= set(listed)
+    assert ids[2] not in listed
+    sch = {"level": "school", "code": str(s2)}
+    assert drill(a, "ghosts", "open", **sch)[0] == dash(
+        a, **sch)["panels"]["ghosts"]["open"] >= 2
+    # the registrar of school 1 and the other county see none of them
+    reg = late(w, "d_reg1")
+    assert not set(ids) & set(drill(reg, "ghosts", "open")[1])
+    yd = late(w, "d_yd")
+    assert not set(ids) & set(drill(yd, "ghosts", "open", **county(YD))[1])
+    assert late(w, "d_reg1").get("/dashboard/students", params=dict(
+        sch, panel="ghosts", key="open")).status_code == 404

@@ -1,0 +1,42 @@
+/* dash_more_store.c -- the SQL of the panels in dash_more.c that no other
+ * module answers (dash_int.h): the ghost-record queue in a unit's scope
+ * ($1 region prefix, $2 school, $3 class; 0 / "" = all), counted where
+ * the student's record is now, as dash_store.c counts duplicates.
+ */
+#include "dash/dash_int.h"
+
+XJ_DB_STMT (st_dash_ghosts,
+            "SELECT st.id FROM ghost_candidates g"
+            " JOIN students st ON st.id = g.student_id"
+            " JOIN schools sc ON sc.id = st.school_id"
+            " WHERE g.status = 'open'"
+            " AND ($1 = '' OR substr(sc.county_code, 1, length($1)) = $1)"
+            " AND ($2 = 0 OR st.school_id = $2)"
+            " AND ($3 = 0 OR st.class_id = $3)")
+
+struct ghost_ctx {
+  xj_dash_id_cb cb;
+  void *cls;
+};
+
+static int
+ghost_row (void *cls, const struct xj_db_row *r)
+{
+  struct ghost_ctx *c = cls;
+
+  c->cb (c->cls, xj_db_int (r, 0));
+  return 0;
+}
+
+enum xj_err
+xj_dash_store_ghosts (struct xj_db *db, const char *prefix, int64_t school,
+                      int64_t klass, xj_dash_id_cb cb, void *cls)
+{
+  struct ghost_ctx c = { cb, cls };
+  enum xj_qs qs = xj_db_q (db, &st_dash_ghosts,
+                           XJ_DB_PARAMS (XJ_DB_S (prefix), XJ_DB_I (school),
+                                         XJ_DB_I (klass)),
+                           &ghost_row, &c);
+
+  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}
