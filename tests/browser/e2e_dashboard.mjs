@@ -2,7 +2,8 @@
 // the county bureau lands on its county's page, sees every school, follows
 // a figure down to a school, then to a class, opens the list behind the
 // class's 疑似辍学 figure and from it one student's dropout case
-// (DropoutCase.vue); the figures on the page are the API's and a list's
+// (DropoutCase.vue), opens the list behind the verification round's
+// 未核准 figure; the figures on the page are the API's and a list's
 // total is its figure.
 //   node tests/browser/e2e_dashboard.mjs http://127.0.0.1:PORT
 // Prints "ok - …" / "not ok - …" per check and "N passed, M failed".
@@ -79,6 +80,25 @@ await check('the class\'s 疑似辍学 figure opens its list, the list the case'
   await page.locator(`[data-test=dash-case-${target.id}]`).click()
   await page.waitForFunction((i) => location.hash === '#/dropout/' + i, String(caseId))
   await page.locator('[data-test=do-timeline] [data-kind=open]').waitFor()
+})
+
+await check('the verification round\'s figure opens its list (issue 11 point 6)', async () => {
+  await page.goto(base + '/#/')
+  const v = county.panels.verify
+  assert(v && v.students > 0, 'the API has no verification figures: ' + JSON.stringify(v))
+  await page.locator('[data-test=vf-pending] .fig-value').waitFor()
+  const shown = Number((await page.locator('[data-test=vf-pending] .fig-value').innerText()).trim())
+  assert(shown === v.pending, 'pending ' + shown + ' vs the API\'s ' + v.pending)
+  await page.locator('[data-test=vf-pending]').click()
+  // the list's title names its total: the figure
+  await page.waitForFunction((n) => {
+    const t = document.querySelector('[data-test=dash-drill] .el-dialog__title')
+    return t && t.textContent.includes('共 ' + n + ' 人')
+  }, v.pending)
+  const href = await page.locator('[data-test=dash-export]').getAttribute('href')
+  assert(/panel=verify/.test(href) && /key=pending/.test(href), 'export link ' + href)
+  if (v.pending > 0) await page.locator('[data-test=dash-drill-table] .el-table__row').first().waitFor()
+  await page.keyboard.press('Escape')
 })
 
 await check('"1 September" asks for the snapshot of the school year', async () => {

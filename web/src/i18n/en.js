@@ -85,7 +85,17 @@ export default {
     duplicates: 'Duplicates to review', classes: 'Classes', byGrade: 'Enrolled by grade and gender', bands: 'Class-size bands (classes)',
     unit: 'Unit', listOf: '{n} students', export: 'Export to Excel', case: 'Dropout case', openCase: 'Open case',
     band: { normal: 'Normal', large_ish: 'Largish', large: 'Large', super: 'Oversized' },
-    units: { province: 'Provinces', city: 'Cities', county: 'Counties', school: 'Schools', class: 'Classes' }
+    units: { province: 'Provinces', city: 'Cities', county: 'Counties', school: 'Schools', class: 'Classes' },
+    ghosts: 'Ghost records to review',
+    vf: {
+      title: 'Verification progress', round: '{y} school year, term {t}', students: 'To verify', settled: 'Settled', verified: 'Verified',
+      corrected: 'Wrong detail, correction started', pending: 'Not yet verified', schools: 'Schools done {done}/{n}', late: '{n} late',
+      classes: 'Classes done {done}/{n}', byUnit: 'By unit (click for the students)'
+    },
+    fl: {
+      title: 'Moves this school year', range: '{from} to {to}', followup: '{n} left without a completed procedure', byType: 'By type (click a figure for the students)',
+      total: 'Total'
+    }
   },
   home: {
     welcome: 'Welcome, {name}', scope: 'Scope', schools: 'Schools', students: 'Students', classes: 'Classes',

@@ -85,7 +85,17 @@ export default {
     duplicates: '待核重复学籍', classes: '班级数', byGrade: '各年级在读人数（按性别）', bands: '班额分档（班级数）',
     unit: '单位', listOf: '共 {n} 人', export: '导出Excel', case: '控辍案件', openCase: '查看案件',
     band: { normal: '正常', large_ish: '偏大班额', large: '大班额', super: '超大班额' },
-    units: { province: '各省', city: '各市', county: '各县（区）', school: '各学校', class: '各班级' }
+    units: { province: '各省', city: '各市', county: '各县（区）', school: '各学校', class: '各班级' },
+    ghosts: '待审疑似空挂学籍',
+    vf: {
+      title: '学籍核准进度', round: '{y}学年第{t}学期', students: '应核准', settled: '已核准', verified: '核准无误',
+      corrected: '有误已发起更正', pending: '未核准', schools: '学校完成 {done}/{n}', late: '逾期未完成 {n} 所',
+      classes: '班级完成 {done}/{n}', byUnit: '各单位核准情况（点击查看学生）'
+    },
+    fl: {
+      title: '本学年学生流动', range: '{from} 至 {to}', followup: '离校未办结 {n} 人', byType: '按类型（点击数字查看学生）',
+      total: '合计'
+    }
   },
   home: {
     welcome: '欢迎，{name}', scope: '管辖范围', schools: '学校数', students: '在册学生', classes: '班级数',
