@@ -361,6 +361,25 @@ xj_dash_sort (void *base, size_t n, size_t size,
     qsort (base, n, size, cmp);
 }
 
+static void
+count_one (void *cls, int64_t student)
+{
+  (void) student;
+  (*(int64_t *) cls)++;
+}
+
+enum xj_err
+xj_dash_count_panel (struct xj_db *db, const struct xj_dash_q *q,
+                     xj_dash_list_fn list, const char *name, json_t **out)
+{
+  int64_t n = 0;
+  enum xj_err e = list (db, XJ_DASH_SCOPE (&q->unit), &count_one, &n);
+
+  if (XJ_E_OK == e)
+    *out = json_pack ("{s:I}", name, (json_int_t) n);
+  return e;
+}
+
 /* Sort and drop repeats. */
 static void
 ids_unique (struct ids *s)

@@ -30,6 +30,17 @@ XJ_DASH_PANEL (xj_dash_ghosts);
 void xj_dash_sort (void *base, size_t n, size_t size,
                    int (*cmp) (const void *, const void *));
 
+/* A store function listing the students of a figure in a unit's scope
+   (XJ_DASH_SCOPE). */
+typedef enum xj_err (*xj_dash_list_fn) (struct xj_db *db, const char *prefix,
+                                        int64_t school, int64_t klass,
+                                        xj_dash_id_cb cb, void *cls);
+/* A panel of one figure: {@name: the number of students @list calls
+   back for q's unit}. */
+enum xj_err xj_dash_count_panel (struct xj_db *db, const struct xj_dash_q *q,
+                                 xj_dash_list_fn list, const char *name,
+                                 json_t **out);
+
 /* Open ghost-record candidates (空挂学籍 / 人籍分离 awaiting review) of
    students now in scope (dash_more_store.c). */
 enum xj_err xj_dash_store_ghosts (struct xj_db *db, const char *prefix,

@@ -288,24 +288,10 @@ xj_dash_flows_students (struct xj_db *db, const struct xj_dash_q *q,
 
 /* ---- the ghost-record queue ---- */
 
-static void
-ghost_count (void *cls, int64_t student)
-{
-  (void) student;
-  (*(int64_t *) cls)++;
-}
-
 enum xj_err
 xj_dash_ghosts (struct xj_db *db, const struct xj_dash_q *q, json_t **out)
 {
-  int64_t n = 0;
-  enum xj_err e = xj_dash_store_ghosts (db, XJ_DASH_SCOPE (&q->unit),
-                                        &ghost_count, &n);
-
-  if (XJ_E_OK != e)
-    return e;
-  *out = json_pack ("{s:I}", "open", (json_int_t) n);
-  return XJ_E_OK;
+  return xj_dash_count_panel (db, q, &xj_dash_store_ghosts, "open", out);
 }
 
 /* Key "open": students with a candidate awaiting the bureau's review. */

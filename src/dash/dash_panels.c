@@ -650,24 +650,10 @@ xj_dash_absence_students (struct xj_db *db, const struct xj_dash_q *q,
 
 /* ---- the duplicate review queue ---- */
 
-static void
-dup_count (void *cls, int64_t student)
-{
-  (void) student;
-  (*(int64_t *) cls)++;
-}
-
 enum xj_err
 xj_dash_dups (struct xj_db *db, const struct xj_dash_q *q, json_t **out)
 {
-  int64_t n = 0;
-  enum xj_err e = xj_dash_store_dups (db, XJ_DASH_SCOPE (&q->unit),
-                                      &dup_count, &n);
-
-  if (XJ_E_OK != e)
-    return e;
-  *out = json_pack ("{s:I}", "flagged", (json_int_t) n);
-  return XJ_E_OK;
+  return xj_dash_count_panel (db, q, &xj_dash_store_dups, "flagged", out);
 }
 
 /* Key "flagged": records awaiting the duplicate review. */
