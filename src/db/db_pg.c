@@ -1,6 +1,6 @@
 /* db_pg.c -- the PostgreSQL backend of db.h (db.c picks it for a
  * postgresql:// or postgres:// URL): one libpq connection per struct
- * xj_db, every registered statement prepared at open, parameters in text
+ * xj_db, each statement prepared on its first use there, parameters in text
  * (blobs in binary), results in text, transactions with retry, and the
  * migration runner for src/db/migrations-pg and migrations-auth-pg.  The
  * only file that includes libpq-fe.h.
@@ -41,6 +41,8 @@ struct pg_db {
   bool dead;     /* the connection dropped inside a transaction */
   struct pg_bulk *bulks;  /* open bulk appends, in the order begun */
   bool bulk_unique;       /* a COPY of this transaction hit a UNIQUE */
+  bool *prepared;         /* per statement index: prepared on conn */
+  int nprepared;          /* slots in prepared[] */
 };
 
 static enum xj_qs bulk_flush_all (struct xj_db *db);
@@ -220,72 +222,54 @@ res_qs (struct xj_db *db, const PGresult *res, const char *what)
   return XJ_QS_HARD;
 }
 
-/* Whether @st is prepared on @db's connections. */
-static bool
-wanted (const struct xj_db *db, const struct xj_db_stmt *st)
+/* Forget every statement prepared on @db's connection (a new one after
+   a reset has none). */
+static void
+prepared_forget (struct xj_db *db)
 {
-  return st->auth == db->auth && ! is_sqlite_pragma (st);
+  free (PG (db)->prepared);
+  PG (db)->prepared = NULL;
+  PG (db)->nprepared = 0;
 }
 
-/* The result of one pipelined prepare: its result, the NULL after it and
-   the sync point.  False (logged with the statement's name and SQLSTATE)
-   if PostgreSQL refused it. */
-static bool
-prepare_result (PGconn *c, const struct xj_db_stmt *st)
+/* Prepare @st on @db's connection unless done there already.  Lazily, on
+   first use: preparing every statement at open parsed each against its
+   tables, and one table locked by another session (an ACCESS EXCLUSIVE
+   lock, a long DDL) made every new connection wait lock_timeout before
+   it served anything.  A prepare is not undone by a ROLLBACK, so a
+   statement stays prepared for the connection's life.  XJ_QS_NONE when
+   ready, else the status of the refusal (a lock wait over lock_timeout
+   is soft: the runner retries the transaction). */
+static enum xj_qs
+prepare_once (struct xj_db *db, const struct xj_db_stmt *st)
 {
-  PGresult *res = PQgetResult (c);
-  bool ok = PGRES_COMMAND_OK == PQresultStatus (res);
+  struct pg_db *pg = PG (db);
+  char name[16];
+  PGresult *res;
+  enum xj_qs qs = XJ_QS_NONE;
 
-  if (! ok)
+  if (st->index < pg->nprepared && pg->prepared[st->index])
+    return XJ_QS_NONE;
+  if (st->index >= pg->nprepared)
     {
-      const char *state = PQresultErrorField (res, PG_DIAG_SQLSTATE);
+      int n = xj_db_registry_count > st->index ? xj_db_registry_count
+                                               : st->index + 1;
 
-      XJ_ERROR ("cannot prepare statement %s: %s %s", st->name,
-                state ? state : "", res ? PQresultErrorMessage (res)
-                                        : PQerrorMessage (c));
+      pg->prepared = xj_realloc (pg->prepared, (size_t) n * sizeof (bool));
+      memset (pg->prepared + pg->nprepared, 0,
+              (size_t) (n - pg->nprepared) * sizeof (bool));
+      pg->nprepared = n;
     }
+  stmt_name (st, name);
+  res = PQprepare (pg->conn, name, st->sql, 0, NULL);
+  if (PGRES_COMMAND_OK == PQresultStatus (res))
+    pg->prepared[st->index] = true;
+  else if (CONNECTION_BAD != PQstatus (pg->conn))
+    qs = res_qs (db, res, st->name);
+  else
+    qs = XJ_QS_HARD;  /* pg_q reconnects */
   PQclear (res);
-  while (NULL != (res = PQgetResult (c)))
-    PQclear (res);  /* the NULL ending this command's results */
-  res = PQgetResult (c);  /* PGRES_PIPELINE_SYNC */
-  PQclear (res);
-  return ok;
-}
-
-/* Prepare every registered statement of this kind in one pipeline (a
-   round trip per statement made opening a connection take seconds); a
-   sync after each, so one refused statement does not abort the others and
-   every one PostgreSQL refuses is logged. */
-static enum xj_err
-prepare_all (struct xj_db *db)
-{
-  PGconn *c = PG (db)->conn;
-  enum xj_err e = XJ_E_OK;
-
-  if (1 != PQenterPipelineMode (c))
-    {
-      XJ_ERROR ("postgresql pipeline: %s", PQerrorMessage (c));
-      return XJ_E_DB;
-    }
-  for (struct xj_db_stmt *st = xj_db_registry_head; st; st = st->next)
-    {
-      char name[16];
-
-      if (! wanted (db, st))
-        continue;
-      stmt_name (st, name);
-      if (1 != PQsendPrepare (c, name, st->sql, 0, NULL)
-          || 1 != PQpipelineSync (c))
-        {
-          XJ_ERROR ("postgresql send prepare: %s", PQerrorMessage (c));
-          return XJ_E_DB;  /* the connection is unusable: closed next */
-        }
-    }
-  for (struct xj_db_stmt *st = xj_db_registry_head; st; st = st->next)
-    if (wanted (db, st) && ! prepare_result (c, st))
-      e = XJ_E_DB;
-  PQexitPipelineMode (c);
-  return e;
+  return qs;
 }
 
 /* Run @sql (no parameters; may hold several statements) and say whether
@@ -329,8 +313,8 @@ session_setup (struct xj_db *db)
   return exec_simple (db, sql, false);
 }
 
-/* The connection dropped: reset it once and prepare everything again.
-   False if that failed too. */
+/* The connection dropped: reset it once (its statements are prepared
+   again as they are used).  False if that failed too. */
 static bool
 reconnect (struct xj_db *db)
 {
@@ -343,7 +327,8 @@ reconnect (struct xj_db *db)
                 PQerrorMessage (PG (db)->conn));
       return false;
     }
-  return session_setup (db) && XJ_E_OK == prepare_all (db);
+  prepared_forget (db);
+  return session_setup (db);
 }
 
 /* Parameters of one execution: values as libpq wants them.  Integers and
@@ -444,12 +429,16 @@ rows_deliver (PGresult *res, xj_db_row_cb cb, void *cls)
   return n;
 }
 
+/* Run @st (prepared first if new on this connection).  NULL with *qs
+   set when the prepare failed. */
 static PGresult *
 exec_prepared (struct xj_db *db, const struct xj_db_stmt *st,
-               const struct pg_params *pp)
+               const struct pg_params *pp, enum xj_qs *qs)
 {
   char name[16];
 
+  if ((*qs = prepare_once (db, st)) < 0)
+    return NULL;
   stmt_name (st, name);
   return PQexecPrepared (PG (db)->conn, name, pp->n, pp->values, pp->lengths,
                          pp->formats, 0);
@@ -474,7 +463,7 @@ pg_q (struct xj_db *db, struct xj_db_stmt *st,
   if (NULL != PG (db)->bulks && (qs = bulk_flush_all (db)) < 0)
     return qs;
   params_fill (&pp, params);
-  res = exec_prepared (db, st, &pp);
+  res = exec_prepared (db, st, &pp, &qs);
   if (CONNECTION_BAD == PQstatus (PG (db)->conn))
     {
       PQclear (res);
@@ -488,7 +477,7 @@ pg_q (struct xj_db *db, struct xj_db_stmt *st,
           qs = XJ_QS_SOFT;
         }
       else
-        res = exec_prepared (db, st, &pp);
+        res = exec_prepared (db, st, &pp, &qs);
     }
   if (NULL != res)
     {
@@ -775,8 +764,6 @@ pg_open (const char *path, int flags, struct xj_db **out)
   if (XJ_E_OK == e && ! db->auth
       && ! (flags & (XJ_DB_OPEN_READONLY | XJ_DB_OPEN_REPLICA)))
     e = migrate_auth_too (db);
-  if (XJ_E_OK == e)
-    e = prepare_all (db);
   if (XJ_E_OK != e)
     {
       pg_close (db);
@@ -791,6 +778,7 @@ pg_close (struct xj_db *db)
 {
   bulk_drop_all (db, false);
   PQfinish (PG (db)->conn);
+  prepared_forget (db);
   free (PG (db)->failed);
   free (db->path);
   free (db);
@@ -1267,6 +1255,8 @@ pg_plan (struct xj_db *db, const struct xj_db_stmt *st, char *out,
   int n;
   enum xj_err e = XJ_E_OK;
 
+  if (prepare_once (db, st) < 0)
+    return XJ_E_DB;
   stmt_name (st, name);
   res = PQdescribePrepared (PG (db)->conn, name);
   n = PGRES_COMMAND_OK == PQresultStatus (res) ? PQnparams (res) : -1;

@@ -450,6 +450,62 @@ reconnect_after_drop (void **state)
   xj_db_close (db);
 }
 
+/* A table another session holds ACCESS EXCLUSIVE does not stall a new
+   connection: statements are prepared on first use, so opening and
+   every statement not touching that table answer at once (preparing all
+   of them at open waited lock_timeout, 5 s, on the locked table). */
+static void
+open_while_table_locked (void **state)
+{
+  struct xj_db *db;
+  int64_t t0, v = -1;
+
+  (void) state;
+  NEED_PG ();
+  xj_db_close (open_ok (XJ_DB_OPEN_CREATE));
+  raw_exec (raw, "BEGIN");
+  raw_exec (raw, "LOCK TABLE t IN ACCESS EXCLUSIVE MODE");
+  t0 = xj_mono_ms ();
+  db = open_ok (XJ_DB_OPEN_EXISTING);
+  assert_int_equal (xj_db_q (db, &st_ctr_get, XJ_DB_NOPARAMS, &id_row, &v),
+                    1);
+  assert_int_equal (v, 0);
+  assert_true (xj_mono_ms () - t0 < 2500);
+  raw_exec (raw, "ROLLBACK");
+  assert_int_equal (count_t (db), 0);
+  xj_db_close (db);
+}
+
+static enum xj_err
+ins_then_fail (struct xj_db *db, void *cls)
+{
+  enum xj_qs qs = xj_db_q (db, &st_ins_plain,
+                           XJ_DB_PARAMS (XJ_DB_S ("gone")), NULL, NULL);
+
+  (void) cls;
+  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_CONFLICT;
+}
+
+/* A statement first prepared inside a transaction that rolls back stays
+   prepared: the next use outside it runs (a lost prepare would answer
+   "prepared statement does not exist"). */
+static void
+prepared_survives_rollback (void **state)
+{
+  struct xj_db *db;
+
+  (void) state;
+  NEED_PG ();
+  db = open_ok (XJ_DB_OPEN_CREATE);
+  assert_int_equal (xj_db_txn_run (db, "fail", true, &ins_then_fail, NULL),
+                    XJ_E_CONFLICT);
+  assert_int_equal (count_t (db), 0);
+  assert_int_equal (xj_db_q (db, &st_ins_plain, XJ_DB_PARAMS (XJ_DB_S ("a")),
+                             NULL, NULL), 1);
+  assert_int_equal (count_t (db), 1);
+  xj_db_close (db);
+}
+
 /* The plan of a prepared statement, as it runs with any parameters. */
 static void
 plan_lines (void **state)
@@ -727,6 +783,10 @@ main (void)
     cmocka_unit_test_setup_teardown (auth_store_same_database, setup,
                                      teardown),
     cmocka_unit_test_setup_teardown (backup_refused, setup, teardown),
+    cmocka_unit_test_setup_teardown (open_while_table_locked, setup,
+                                     teardown),
+    cmocka_unit_test_setup_teardown (prepared_survives_rollback, setup,
+                                     teardown),
     cmocka_unit_test_setup_teardown (bulk_roundtrip, setup, teardown),
     cmocka_unit_test_setup_teardown (bulk_many, setup, teardown),
     cmocka_unit_test_setup_teardown (bulk_unique, setup, teardown),
