@@ -93,6 +93,12 @@ xj_init_db (const char *path, const struct xj_init_files *files,
   enum xj_err e;
 
   *generated = false;
+  /* a refused password is refused before anything is made: a PostgreSQL
+     database cannot be removed by the connection that filled it, and
+     remove_db only removes files */
+  if (NULL != admin_password && '\0' != *admin_password
+      && XJ_E_OK != (e = xj_password_policy ("admin", admin_password)))
+    return e;
   e = xj_db_open (path, XJ_DB_OPEN_CREATE, &db);
   if (XJ_E_OK != e)
     return e;

@@ -292,6 +292,46 @@ def hold_writer(db):
         p.wait(timeout=30)
 
 
+def db_present(path):
+    """Whether a registry exists at @path: the file on SQLite; on
+    PostgreSQL its database on the cluster holding tables (run_cli
+    creates the database empty before `init`, so a refused init leaves
+    it without any)."""
+    if BACKEND != "pg":
+        return Path(path).exists()
+    p = _psql(db_url(path), "SELECT count(*) FROM information_schema.tables"
+              " WHERE table_schema = 'public'")
+    return p.returncode == 0 and int(p.stdout.strip() or 0) > 0
+
+
+def db_state(path):
+    """Something that changes when anything writes @path: size and mtime
+    of the file on SQLite; on PostgreSQL the counts of audit entries and
+    applied migrations (every write of the registry is audited)."""
+    if BACKEND != "pg":
+        st = Path(path).stat()
+        return (st.st_size, st.st_mtime_ns)
+    return tuple(sql(path, "SELECT (SELECT count(*) FROM audit_log),"
+                     " (SELECT count(*) FROM schema_version)"))
+
+
+def db_copy(src, dst):
+    """A copy of the registry @src (no server on it) at @dst with its
+    audit key and checkpoints: the files on SQLite; on PostgreSQL
+    CREATE DATABASE ... TEMPLATE and the side files."""
+    if BACKEND != "pg":
+        import shutil
+        shutil.copyfile(src, dst)
+    else:
+        p = _psql(PG_BASE, "CREATE DATABASE %s TEMPLATE %s STRATEGY file_copy"
+                  % (_pg_name(dst), _pg_name(src)))
+        assert p.returncode == 0, p.stderr
+    copy_audit_key(src, dst)
+    ckp = side_path(dst, ".checkpoints")
+    ckp.write_bytes(side_path(src, ".checkpoints").read_bytes())
+    return Path(dst)
+
+
 def copy_audit_key(src_db, dst_db):
     """Copy @src_db's audit key beside @dst_db (0600), as an operator does
     when restoring a copy: the key lives outside the database."""

@@ -19,7 +19,8 @@ import zipfile
 import httpx
 import pytest
 
-from conftest import ADMIN_PW, PW, Api, Server, cli_ok, err_code, sql
+from conftest import (ADMIN_PW, PW, Api, Server, cli_ok, err_code, side_path,
+                      sql)
 
 COUNTY = "441802"   # 清新区
 N = 50000
@@ -137,7 +138,7 @@ def test_job_progress_download_and_file_mode(big):
     assert j["rows_done"] == j["rows_total"] == N
     assert j["finished_at"]
     # the file: 0600 in <db>.exports, the list it promised
-    files = list((big.db.parent / (big.db.name + ".exports")).iterdir())
+    files = list(side_path(big.db, ".exports").iterdir())
     assert files and all(stat.S_IMODE(os.stat(f).st_mode) == 0o600
                          for f in files), files
     assert stat.S_IMODE(os.stat(files[0].parent).st_mode) == 0o700
@@ -229,7 +230,7 @@ def test_direct_cap_is_503_with_retry_after(big):
         t = threading.Thread(target=long_export)
         t.start()
         # the slot is taken before the file is created: wait for the file
-        tmpdir = big.db.parent / (big.db.name + ".tmp")
+        tmpdir = side_path(big.db, ".tmp")
         deadline = time.monotonic() + 60
         while not list(tmpdir.glob("export-*")):
             assert time.monotonic() < deadline and t.is_alive(), got
