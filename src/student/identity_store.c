@@ -837,13 +837,32 @@ backfill_txn (struct xj_db *db, void *cls)
   return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
 }
 
+static enum xj_err
+backfill_pending_txn (struct xj_db *db, void *cls)
+{
+  int64_t *one = cls;
+  enum xj_qs qs = xj_db_q (db, &st_id_backfill_pending, XJ_DB_NOPARAMS,
+                           &int_cb, one);
+
+  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}
+
+/* Runs once: the write transaction only while the row in backfills says
+   the work is still to do.  Every later start (and CLI import) reads
+   that in a read transaction, which never waits for a writer (an import
+   holding SQLite's writer lock made each server start wait for it). */
 enum xj_err
 xj_identity_guardian_backfill (struct xj_db *db)
 {
-  struct bf_batch b = { .v = xj_calloc (500, sizeof (struct xj_student)) };
-  enum xj_err e = xj_db_txn_run (db, "guardian_backfill", true, &backfill_txn,
-                                 &b);
+  struct bf_batch b = { 0 };
+  int64_t pending = 0;
+  enum xj_err e = xj_db_txn_run (db, "guardian_backfill_pending", false,
+                                 &backfill_pending_txn, &pending);
 
+  if (XJ_E_OK != e || 0 == pending)
+    return e;
+  b.v = xj_calloc (500, sizeof (struct xj_student));
+  e = xj_db_txn_run (db, "guardian_backfill", true, &backfill_txn, &b);
   free (b.v);
   return e;
 }

@@ -2,7 +2,10 @@
 setting dup_guardian_max (default 8) flags the record, at registration and
 at import alike, counted in the indexed guardian_ids table (filled by every
 insert and edit, and by a backfill for records stored before it)."""
-from conftest import cli_ok, make_id, register, sql
+import time
+
+from conftest import (ADMIN_PW, Server, cli_ok, hold_writer, make_id, register,
+                      sql)
 from test_identity import find_flag
 from test_imports import body_for, make_csv, upload, wait
 
@@ -102,6 +105,27 @@ def test_guardian_edit_and_backfill_keep_the_table(api, world):
     assert sql(world.db, "select id_no from guardian_ids where student_id = %d"
                % sid) == [new]
     assert sql(world.db, "select count(*) from backfills") == ["0"]
+
+
+def test_backfill_runs_once_then_a_start_never_waits_for_a_writer(tmp_path):
+    """Before: every server start ran the backfill's write transaction
+    to find it done, so a start while an import held the writer lock
+    waited for it (or failed busy).  Now the first start does the work and
+    removes its row; later starts only read that it is done."""
+    db = tmp_path / "bf.db"
+    cli_ok("init", db=db, env={"XUEJI_ADMIN_PASSWORD": ADMIN_PW})
+    assert sql(db, "select count(*) from backfills") == ["1"]
+    srv = Server(db, ["serve"], tmp_path)
+    assert srv.stop()[0] == 0
+    assert sql(db, "select count(*) from backfills") == ["0"]
+    with hold_writer(db):
+        t0 = time.monotonic()
+        srv = Server(db, ["serve"], tmp_path)
+        took = time.monotonic() - t0
+        assert srv.proc.poll() is None
+    rc, _ = srv.stop()  # a stop waits for the writer: not what this tests
+    assert rc == 0, srv.stderr_text()[-2000:]
+    assert took < 3, took
 
 
 def test_an_edit_keeps_the_guardian_warning_and_flags_an_edit_into_it(api, world):
