@@ -143,7 +143,7 @@ http-test: build
 	@tools/run-http.sh $(BUILD)/xueji
 
 # The HTTP suite on PostgreSQL (a throw-away cluster, tests/pg/cluster.sh);
-# make test runs only the files in tests/pg/ported.txt.
+# make test runs the files tests/pg/ported.txt lists (now "all").
 http-test-pg: build
 	@tools/run-http-pg.sh $(BUILD)/xueji all
 
