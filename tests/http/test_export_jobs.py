@@ -31,8 +31,10 @@ def big(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("bigexport")
     db = tmp / "x.db"
     cli_ok("init", db=db, env={"XUEJI_ADMIN_PASSWORD": ADMIN_PW})
+    # 50,000 records take a minute on PostgreSQL, several on a busy
+    # machine: more than run_cli's default two
     cli_ok("gen", "--county", COUNTY, "--schools", "10", "--students",
-           str(N), db=db)
+           str(N), db=db, timeout=900)
     code = sql(db, "select code from schools order by code limit 1")[0]
     cli_ok("user", "add", "qx_reg", "--role", "registrar", "--school", code,
            db=db, env={"XUEJI_PASSWORD": PW})
