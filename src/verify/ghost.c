@@ -1,7 +1,8 @@
 /* ghost.c -- ghost-record signals (空挂学籍 / 人籍分离): THE rule
  * (xj_ghost_decide, pure), the county sweep that gathers each student's
- * facts in one read pass and raises candidates in one short write
- * transaction, and the bureau's review (confirm starts a change request,
+ * facts chunk by chunk and raises each chunk's candidates in one short
+ * write transaction with the run's progress (ghost_job.c runs it in the
+ * background), and the bureau's review (confirm starts a change request,
  * dismiss keeps the reason).  docs/internals/verification.md.
  */
 #include <stdlib.h>
