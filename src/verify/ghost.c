@@ -7,6 +7,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "attend/attend.h"
 #include "change/change.h"
 #include "student/student_json.h"
@@ -314,6 +315,25 @@ struct run_ctx {
   const char *state;           /* how the run ends */
 };
 
+/* A transaction of the run: a background job can wait, so a conflict the
+   runner gave up on (another writer: a registration, another county's
+   run; PostgreSQL's SERIALIZABLE reports them as failures) is tried
+   again after a pause rather than failing a long run. */
+static enum xj_err
+patient_txn (struct xj_db *db, const char *name, bool write,
+             xj_db_txn_cb cb, void *cls)
+{
+  enum xj_err e;
+
+  for (int n = 0;; n++)
+    {
+      e = xj_db_txn_run (db, name, write, cb, cls);
+      if (XJ_E_DB_BUSY != e || n >= 50)
+        return e;
+      usleep (20 * 1000);
+    }
+}
+
 static enum xj_err
 start_txn (struct xj_db *db, void *cls)
 {
@@ -371,7 +391,7 @@ sweep_county (struct xj_db *db, struct run_ctx *r)
   int64_t from;
   enum xj_err e;
 
-  if (XJ_E_OK != (e = xj_db_txn_run (db, "ghost_sweep_county", false,
+  if (XJ_E_OK != (e = patient_txn (db, "ghost_sweep_county", false,
                                      &county_txn, r)))
     return e;
   r->w.cf = r->f;
@@ -384,13 +404,13 @@ sweep_county (struct xj_db *db, struct run_ctx *r)
           return XJ_E_OK;
         }
       from = r->after;
-      if (XJ_E_OK != (e = xj_db_txn_run (db, "ghost_sweep_read", false,
+      if (XJ_E_OK != (e = patient_txn (db, "ghost_sweep_read", false,
                                          &chunk_txn, r)))
         return e;
       if (r->after == from)
         return XJ_E_OK;        /* no student after the last one */
       wc.done = r->w.students;
-      if (XJ_E_OK != (e = xj_db_txn_run (db, "ghost_sweep_write", true,
+      if (XJ_E_OK != (e = patient_txn (db, "ghost_sweep_write", true,
                                          &write_txn, &wc)))
         return e;
     }
@@ -403,9 +423,9 @@ sweep_all (struct xj_db *db, struct run_ctx *r)
   json_t *it;
   enum xj_err e;
 
-  if (XJ_E_OK != (e = xj_db_txn_run (db, "ghost_sweep_start", false,
+  if (XJ_E_OK != (e = patient_txn (db, "ghost_sweep_start", false,
                                      &start_txn, r))
-      || XJ_E_OK != (e = xj_db_txn_run (db, "ghost_sweep_total", true,
+      || XJ_E_OK != (e = patient_txn (db, "ghost_sweep_total", true,
                                         &total_txn, r)))
     return e;
   json_array_foreach (r->counties, i, it)
@@ -472,7 +492,7 @@ xj_ghost_sweep_run (struct xj_db *db, const struct xj_actor *a, int64_t id,
   e = sweep_all (db, &r);
   ec.state = XJ_E_OK == e ? r.state : "failed";
   ec.error = XJ_E_OK == e ? NULL : xj_err_code (e);
-  e2 = xj_db_txn_run (db, "ghost_sweep_end", true, &end_txn, &ec);
+  e2 = patient_txn (db, "ghost_sweep_end", true, &end_txn, &ec);
   cands_clear (&r.w);
   free (r.w.v);
   free (r.w.s);

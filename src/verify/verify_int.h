@@ -109,10 +109,6 @@ struct xj_vf_enrolled {
   const void *data;
   size_t data_len;
 };
-enum xj_err xj_vf_store_enrolled (struct xj_db *db, const char *county,
-                                  void (*cb) (void *cls,
-                                              const struct xj_vf_enrolled *s),
-                                  void *cls);
 /* A chunk of county @county's 在读 students: at most @limit with an id
    above @after, in id order (the sweep job reads in chunks). */
 enum xj_err xj_vf_store_enrolled_chunk (struct xj_db *db, const char *county,

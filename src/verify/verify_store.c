@@ -429,13 +429,6 @@ XJ_DB_STMT (st_vf_shared,
             "  WHERE h.id_no = g.id_no AND o.status = 'enrolled'"
             "  AND o.school_id <> s.school_id)"
             " ORDER BY 1")
-XJ_DB_STMT (st_vf_enrolled,
-            "SELECT st.id, st.school_id, coalesce(st.class_id, 0),"
-            " st.created_at, st.data FROM students st"
-            " JOIN schools sc ON sc.id = st.school_id"
-            " WHERE sc.county_code = $1 AND st.status = 'enrolled'"
-            " ORDER BY st.id")
-
 static int
 string_row (void *cls, const struct xj_db_row *r)
 {
@@ -549,18 +542,6 @@ enrolled_row (void *cls, const struct xj_db_row *r)
 
   c->cb (c->cls, &s);
   return 0;
-}
-
-enum xj_err
-xj_vf_store_enrolled (struct xj_db *db, const char *county,
-                      void (*cb) (void *cls, const struct xj_vf_enrolled *s),
-                      void *cls)
-{
-  struct enrolled_ctx c = { cb, cls };
-
-  return qs_err (xj_db_q (db, &st_vf_enrolled,
-                          XJ_DB_PARAMS (XJ_DB_S (county)), &enrolled_row,
-                          &c));
 }
 
 enum xj_err
