@@ -30,15 +30,7 @@ need "$XJ" /usr/bin/sqlite3 /usr/bin/curl
 bench_db "$DB" "$N"
 cp_db "$DB" "$COPY"
 
-PORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-# opening applies new migrations (0014) before the server answers
-"$XJ" --db "$COPY" serve --listen "127.0.0.1:$PORT" >"$OUT/dupscan-server.log" 2>&1 &
-SPID=$!
-trap 'kill $SPID 2>/dev/null || true; wait $SPID 2>/dev/null || true' EXIT INT TERM
-until curl -s -o /dev/null "http://127.0.0.1:$PORT/api/v1/session"; do
-  kill -0 $SPID 2>/dev/null || { echo "dup_scan.sh: server died" >&2; exit 1; }
-  sleep 0.2
-done
+bench_serve "$COPY" "$OUT/dupscan-server.log"
 LOGIN=$(curl -s -D - -H 'Content-Type: application/json' \
   -d "{\"username\":\"bench\",\"password\":\"$PW\"}" \
   "http://127.0.0.1:$PORT/api/v1/session")

@@ -71,3 +71,17 @@ bench_db () {
   sqlite3 "$1.tmp" "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null
   mv_db "$1.tmp" "$1"
 }
+
+# bench_serve DB LOG: `xueji serve` on DB at a free loopback port, its
+# output in LOG; sets PORT and SPID, stops the server on exit, and
+# returns once it answers (opening applies new migrations first).
+bench_serve () {
+  PORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  "$XJ" --db "$1" serve --listen "127.0.0.1:$PORT" >"$2" 2>&1 &
+  SPID=$!
+  trap 'kill $SPID 2>/dev/null || true; wait $SPID 2>/dev/null || true' EXIT INT TERM
+  until curl -s -o /dev/null "http://127.0.0.1:$PORT/api/v1/session"; do
+    kill -0 $SPID 2>/dev/null || { echo "$0: server died (see $2)" >&2; exit 1; }
+    sleep 0.2
+  done
+}

@@ -263,6 +263,35 @@ load_for (struct xj_db *db, const struct xj_user *u, int64_t id,
   return XJ_E_OK == e ? may_act (u, c->student_school_id, c->county) : e;
 }
 
+/* What a case operation brings to on_case: its arguments, and *field
+   for the member a check blames. */
+struct case_op {
+  const struct xj_user *u;
+  const struct xj_actor *a;
+  const struct xj_dropout_entry_new *n;   /* entry_add */
+  const char *outcome, *reason;
+  const char **field;
+};
+typedef enum xj_err (*case_step) (struct xj_db *db, struct case_op *op,
+                                  const struct xj_dropout_case *c);
+
+/* THE load-then-act of every operation on one case: load case @id for
+   @op->u (out of scope: not found), @check it, then @act on it. */
+static enum xj_err
+on_case (struct xj_db *db, int64_t id, struct case_op *op, case_step check,
+         case_step act)
+{
+  struct xj_dropout_case *c = xj_malloc (sizeof *c);
+  enum xj_err e = load_for (db, op->u, id, c);
+
+  if (XJ_E_OK == e)
+    e = check (db, op, c);
+  if (XJ_E_OK == e)
+    e = act (db, op, c);
+  free (c);
+  return e;
+}
+
 static json_t *
 state_json (const struct xj_dropout_case *c)
 {
@@ -309,29 +338,38 @@ entry_check (const struct xj_dropout_entry_new *n, const char **field)
   return XJ_E_OK;
 }
 
+static enum xj_err
+entry_ok (struct xj_db *db, struct case_op *op,
+          const struct xj_dropout_case *c)
+{
+  (void) db;
+  if (0 != strcmp (c->status, "open"))
+    return XJ_E_DROPOUT_CASE_CLOSED;
+  if (! xj_dropout_entry_kind_ok (op->n->kind))
+    {
+      *op->field = "kind";
+      return XJ_E_CODE;
+    }
+  return entry_check (op->n, op->field);
+}
+
+static enum xj_err
+entry_do (struct xj_db *db, struct case_op *op,
+          const struct xj_dropout_case *c)
+{
+  return record (db, op->a, c->id, c->student_id, op->n, "entry", NULL);
+}
+
 enum xj_err
 xj_dropout_entry_add (struct xj_db *db, const struct xj_user *u,
                       const struct xj_actor *a, int64_t case_id,
                       const struct xj_dropout_entry_new *n,
                       const char **field)
 {
-  struct xj_dropout_case *c = xj_malloc (sizeof *c);
-  enum xj_err e = load_for (db, u, case_id, c);
+  struct case_op op = { .u = u, .a = a, .n = n, .field = field };
 
   *field = NULL;
-  if (XJ_E_OK == e && 0 != strcmp (c->status, "open"))
-    e = XJ_E_DROPOUT_CASE_CLOSED;
-  if (XJ_E_OK == e && ! xj_dropout_entry_kind_ok (n->kind))
-    {
-      *field = "kind";
-      e = XJ_E_CODE;
-    }
-  if (XJ_E_OK == e)
-    e = entry_check (n, field);
-  if (XJ_E_OK == e)
-    e = record (db, a, case_id, c->student_id, n, "entry", NULL);
-  free (c);
-  return e;
+  return on_case (db, case_id, &op, &entry_ok, &entry_do);
 }
 
 /* The stage becomes 辍学 on @on, by @why ("rule" or the bureau's
@@ -356,45 +394,73 @@ escalate (struct xj_db *db, const struct xj_actor *a,
   return e;
 }
 
+static enum xj_err
+decide_ok (struct xj_db *db, struct case_op *op,
+           const struct xj_dropout_case *c)
+{
+  (void) db;
+  if (XJ_ROLE_BUREAU != op->u->role && XJ_ROLE_ADMIN != op->u->role)
+    return XJ_E_FORBIDDEN;
+  if (0 != strcmp (c->status, "open"))
+    return XJ_E_DROPOUT_CASE_CLOSED;
+  if (0 == strcmp (c->stage, "dropout"))
+    return XJ_E_DROPOUT_STAGE;
+  return reason_err (op->reason);
+}
+
+static enum xj_err
+decide_do (struct xj_db *db, struct case_op *op,
+           const struct xj_dropout_case *c)
+{
+  return escalate (db, op->a, c, op->reason);
+}
+
 enum xj_err
 xj_dropout_case_decide (struct xj_db *db, const struct xj_user *u,
                         const struct xj_actor *a, int64_t case_id,
                         const char *reason)
 {
-  struct xj_dropout_case *c = xj_malloc (sizeof *c);
-  enum xj_err e = load_for (db, u, case_id, c);
+  struct case_op op = { .u = u, .a = a, .reason = reason };
 
-  if (XJ_E_OK == e && XJ_ROLE_BUREAU != u->role && XJ_ROLE_ADMIN != u->role)
-    e = XJ_E_FORBIDDEN;
-  else if (XJ_E_OK == e && 0 != strcmp (c->status, "open"))
-    e = XJ_E_DROPOUT_CASE_CLOSED;
-  else if (XJ_E_OK == e && 0 == strcmp (c->stage, "dropout"))
-    e = XJ_E_DROPOUT_STAGE;
-  else if (XJ_E_OK == e)
-    e = reason_err (reason);
-  if (XJ_E_OK == e)
-    e = escalate (db, a, c, reason);
-  free (c);
-  return e;
+  return on_case (db, case_id, &op, &decide_ok, &decide_do);
 }
 
 static enum xj_err
-close_loaded (struct xj_db *db, const struct xj_actor *a,
-              const struct xj_dropout_case *c, const char *outcome,
-              const char *reason)
+close_ok (struct xj_db *db, struct case_op *op,
+          const struct xj_dropout_case *c)
+{
+  (void) db;
+  if (0 != strcmp (c->status, "open"))
+    return XJ_E_DROPOUT_CASE_CLOSED;
+  *op->field = "outcome";
+  if (blank (op->outcome))
+    return XJ_E_REQUIRED;
+  if (! xj_dropout_outcome_ok (op->outcome))
+    return XJ_E_CODE;
+  if (0 == strcmp (op->outcome, "returned")
+      && 0 != strcmp (c->student_status, "enrolled"))
+    return XJ_E_DROPOUT_NOT_RETURNED;
+  *op->field = "reason";
+  return reason_err (op->reason);
+}
+
+static enum xj_err
+close_do (struct xj_db *db, struct case_op *op,
+          const struct xj_dropout_case *c)
 {
   char on[12], at[32];
   json_t *before = state_json (c);
   enum xj_err e;
 
+  *op->field = NULL;
   today_iso (on);
   xj_now_iso (at);
-  e = xj_dropout_store_close (db, c->id, outcome, at);
+  e = xj_dropout_store_close (db, c->id, op->outcome, at);
   if (XJ_E_OK == e)
-    e = record (db, a, c->id, c->student_id,
+    e = record (db, op->a, c->id, c->student_id,
                 &(struct xj_dropout_entry_new) {
-                  .kind = "close", .happened_on = on, .outcome = outcome,
-                  .detail = reason },
+                  .kind = "close", .happened_on = on,
+                  .outcome = op->outcome, .detail = op->reason },
                 "closed", before);
   json_decref (before);
   return e;
@@ -406,34 +472,40 @@ xj_dropout_case_close (struct xj_db *db, const struct xj_user *u,
                        const char *outcome, const char *reason,
                        const char **field)
 {
-  struct xj_dropout_case *c = xj_malloc (sizeof *c);
-  enum xj_err e = load_for (db, u, case_id, c);
+  struct case_op op = { .u = u, .a = a, .outcome = outcome,
+                        .reason = reason, .field = field };
 
   *field = NULL;
-  if (XJ_E_OK == e && 0 != strcmp (c->status, "open"))
-    e = XJ_E_DROPOUT_CASE_CLOSED;
+  return on_case (db, case_id, &op, &close_ok, &close_do);
+}
+
+static enum xj_err
+reopen_ok (struct xj_db *db, struct case_op *op,
+           const struct xj_dropout_case *c)
+{
+  (void) db;
+  if (0 != strcmp (c->status, "closed"))
+    return XJ_E_DROPOUT_CASE_NOT_CLOSED;
+  return reason_err (op->reason);
+}
+
+static enum xj_err
+reopen_do (struct xj_db *db, struct case_op *op,
+           const struct xj_dropout_case *c)
+{
+  char on[12];
+  json_t *before = state_json (c);
+  enum xj_err e;
+
+  today_iso (on);
+  e = xj_dropout_store_reopen (db, c->id, on);
   if (XJ_E_OK == e)
-    {
-      *field = "outcome";
-      if (blank (outcome))
-        e = XJ_E_REQUIRED;
-      else if (! xj_dropout_outcome_ok (outcome))
-        e = XJ_E_CODE;
-      else if (0 == strcmp (outcome, "returned")
-               && 0 != strcmp (c->student_status, "enrolled"))
-        e = XJ_E_DROPOUT_NOT_RETURNED;
-    }
-  if (XJ_E_OK == e)
-    {
-      *field = "reason";
-      e = reason_err (reason);
-    }
-  if (XJ_E_OK == e)
-    {
-      *field = NULL;
-      e = close_loaded (db, a, c, outcome, reason);
-    }
-  free (c);
+    e = record (db, op->a, c->id, c->student_id,
+                &(struct xj_dropout_entry_new) {
+                  .kind = "reopen", .happened_on = on,
+                  .detail = op->reason },
+                "reopened", before);
+  json_decref (before);
   return e;
 }
 
@@ -442,29 +514,9 @@ xj_dropout_case_reopen (struct xj_db *db, const struct xj_user *u,
                         const struct xj_actor *a, int64_t case_id,
                         const char *reason)
 {
-  struct xj_dropout_case *c = xj_malloc (sizeof *c);
-  enum xj_err e = load_for (db, u, case_id, c);
-  char on[12];
-  json_t *before = NULL;
+  struct case_op op = { .u = u, .a = a, .reason = reason };
 
-  if (XJ_E_OK == e && 0 != strcmp (c->status, "closed"))
-    e = XJ_E_DROPOUT_CASE_NOT_CLOSED;
-  else if (XJ_E_OK == e)
-    e = reason_err (reason);
-  today_iso (on);
-  if (XJ_E_OK == e)
-    {
-      before = state_json (c);
-      e = xj_dropout_store_reopen (db, case_id, on);
-    }
-  if (XJ_E_OK == e)
-    e = record (db, a, case_id, c->student_id,
-                &(struct xj_dropout_entry_new) {
-                  .kind = "reopen", .happened_on = on, .detail = reason },
-                "reopened", before);
-  json_decref (before);
-  free (c);
-  return e;
+  return on_case (db, case_id, &op, &reopen_ok, &reopen_do);
 }
 
 /* ---- transitions and the sweep ---- */
@@ -489,10 +541,13 @@ xj_dropout_on_status (struct xj_db *db, const struct xj_actor *a,
     return e;
   {
     struct xj_dropout_case *c = xj_malloc (sizeof *c);
+    const char *field = NULL;   /* the system closes: no user, no scope */
+    struct case_op op = { .a = a, .outcome = "returned", .reason = why,
+                          .field = &field };
 
     e = xj_dropout_store_case (db, id, c);
     if (XJ_E_OK == e)
-      e = close_loaded (db, a, c, "returned", why);
+      e = close_do (db, &op, c);
     free (c);
   }
   return e;

@@ -9,6 +9,7 @@
 #include "change/change.h"
 #include "http/handlers.h"
 #include "school/school.h"
+#include "verify/ghost_job.h"
 #include "verify/verify.h"
 
 /* The county whose calendar gives the default round of @r's user: the
@@ -244,18 +245,86 @@ xj_h_verify_deadline (struct xj_req *r)
 
 /* ---- the ghost queue ---- */
 
+static json_t *
+sweep_json (const struct xj_ghost_run *g)
+{
+  json_t *o = json_pack ("{s:I, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I}",
+                         "id", (json_int_t) g->id, "prefix", g->prefix,
+                         "state", g->state, "started_by", g->started_by,
+                         "started_at", g->started_at, "students_total",
+                         (json_int_t) g->students_total, "students_done",
+                         (json_int_t) g->students_done, "raised",
+                         (json_int_t) g->raised, "updated",
+                         (json_int_t) g->updated, "kept",
+                         (json_int_t) g->kept);
+
+  json_object_set_new (o, "finished_at", g->finished_at[0]
+                                           ? json_string (g->finished_at)
+                                           : json_null ());
+  json_object_set_new (o, "error", g->error[0] ? json_string (g->error)
+                                               : json_null ());
+  return o;
+}
+
+/* The latest sweep in @scope (the page shows it), or JSON null. */
+static json_t *
+last_sweep_json (struct xj_req *r, const char *scope)
+{
+  struct xj_ghost_run g;
+
+  if (XJ_E_OK != xj_ghost_sweep_get (r->db, 0, scope, &g))
+    return json_null ();
+  return sweep_json (&g);
+}
+
+/* {"sweep": run @id} when it lies in @scope; else the error reply. */
+static enum xj_err
+reply_sweep (struct xj_req *r, int status, int64_t id, const char *scope)
+{
+  struct xj_ghost_run g;
+  enum xj_err e = xj_ghost_sweep_get (r->db, id, scope, &g);
+
+  if (XJ_E_OK != e)
+    return xj_reply_domain_err (r, e, NULL);
+  xj_reply_json (r, status, json_pack ("{s:o}", "sweep", sweep_json (&g)));
+  return XJ_E_OK;
+}
+
 enum xj_err
 xj_h_ghost_sweep (struct xj_req *r)
 {
   struct xj_scope sc;
-  json_t *out = NULL;
+  int64_t id = 0;
   enum xj_err e;
 
   xj_scope_of (&r->user, &sc);
-  if (XJ_E_OK != (e = xj_ghost_sweep (r->db, &r->actor, sc.prefix, &out)))
-    return xj_reply_domain_err (r, e, NULL);
-  xj_reply_json (r, 200, out);
-  return XJ_E_OK;
+  /* the sweep runs on its own connection, in chunks (ghost_job.c) */
+  e = xj_ghost_job_start (r->db, xj_db_path (r->db), sc.prefix, &r->actor,
+                          0, &id);
+  if (XJ_E_OK == e)
+    return reply_sweep (r, 202, id, sc.prefix);
+  /* a run over the same region answers; one over a wider region is
+     another bureau's and is not shown */
+  if (XJ_E_GHOST_SWEEP_RUNNING == e && id > 0)
+    {
+      struct xj_ghost_run g;
+
+      if (XJ_E_OK == xj_ghost_sweep_get (r->db, id, sc.prefix, &g))
+        return reply_sweep (r, 200, id, sc.prefix);
+    }
+  return xj_reply_domain_err (r, e, NULL);
+}
+
+enum xj_err
+xj_h_ghost_sweep_get (struct xj_req *r)
+{
+  struct xj_scope sc;
+  int64_t id;
+
+  if (XJ_E_OK != xj_req_path_id (r, 0, &id))
+    return r->err;
+  xj_scope_of (&r->user, &sc);
+  return reply_sweep (r, 200, id, sc.prefix);
 }
 
 enum xj_err
@@ -286,6 +355,7 @@ xj_h_ghosts (struct xj_req *r)
     }
   out = xj_page_json (items, total, page, limit);
   json_object_set_new (out, "counts", counts);
+  json_object_set_new (out, "sweep", last_sweep_json (r, us.prefix));
   xj_reply_json (r, 200, out);
   return XJ_E_OK;
 }

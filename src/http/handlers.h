@@ -80,6 +80,7 @@ enum xj_err xj_h_verify_class (struct xj_req *r);
 enum xj_err xj_h_verify_ticks (struct xj_req *r);
 enum xj_err xj_h_verify_deadline (struct xj_req *r);
 enum xj_err xj_h_ghost_sweep (struct xj_req *r);
+enum xj_err xj_h_ghost_sweep_get (struct xj_req *r);
 enum xj_err xj_h_ghosts (struct xj_req *r);
 enum xj_err xj_h_ghost_confirm (struct xj_req *r);
 enum xj_err xj_h_ghost_dismiss (struct xj_req *r);

@@ -31,6 +31,7 @@
 #include "http/static.h"
 #include "export/export_job.h"
 #include "student/dup_scan_job.h"
+#include "verify/ghost_job.h"
 #include "student/identity.h"
 #include "dropout/dropout.h"
 #include "import/import.h"
@@ -1068,6 +1069,7 @@ xj_server_run (const struct xj_server_config *cfg)
   pthread_sigmask (SIG_BLOCK, &set, NULL);
   signal (SIGPIPE, SIG_IGN);
   xj_auth_copier_start (cfg->db_path);  /* after the mask: no signals */
+  xj_ghost_jobs_recover (cfg->db_path); /* before any request starts one */
   d = MHD_start_daemon (MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC
                           | MHD_USE_ERROR_LOG,
                         0, NULL, NULL, &access_handler, NULL,
@@ -1111,6 +1113,7 @@ xj_server_run (const struct xj_server_config *cfg)
   xj_import_worker_stop (); /* cancels a running import: it rolls back */
   xj_export_jobs_stop ();   /* cancels running exports, joins workers */
   xj_dup_scan_stop ();      /* waits for a running duplicate scan */
+  xj_ghost_jobs_stop ();    /* ghost sweeps end after their chunk */
   xj_dropout_ticker_stop (); /* waits for a running sweep */
   for (int i = 0; i < 100 && atomic_load (&active_requests) > 0; i++)
     usleep (100 * 1000);

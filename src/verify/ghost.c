@@ -1,11 +1,13 @@
 /* ghost.c -- ghost-record signals (空挂学籍 / 人籍分离): THE rule
  * (xj_ghost_decide, pure), the county sweep that gathers each student's
- * facts in one read pass and raises candidates in one short write
- * transaction, and the bureau's review (confirm starts a change request,
+ * facts chunk by chunk and raises each chunk's candidates in one short
+ * write transaction with the run's progress (ghost_job.c runs it in the
+ * background), and the bureau's review (confirm starts a change request,
  * dismiss keeps the reason).  docs/internals/verification.md.
  */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "attend/attend.h"
 #include "change/change.h"
 #include "student/student_json.h"
@@ -232,44 +234,20 @@ enrolled_cb (void *cls, const struct xj_vf_enrolled *r)
   }
 }
 
-struct read_ctx {
-  const char *prefix;
-  struct sweep *w;
-};
-
-static enum xj_err
-read_txn (struct xj_db *db, void *cls)
+/* Drop the candidates gathered (after each chunk). */
+static void
+cands_clear (struct sweep *w)
 {
-  struct read_ctx *c = cls;
-  json_t *counties = json_array ();
-  size_t i;
-  json_t *it;
-  enum xj_err e = xj_vf_store_counties (db, c->prefix, counties);
-
-  json_array_foreach (counties, i, it)
-    {
-      struct county_facts f;
-
-      if (XJ_E_OK != e)
-        break;
-      memset (&f, 0, sizeof f);
-      f.county = json_string_value (it);
-      c->w->cf = &f;
-      e = county_load (db, &f);
-      if (XJ_E_OK == e)
-        e = xj_vf_store_enrolled (db, f.county, &enrolled_cb, c->w);
-      county_fini (&f);
-      c->w->cf = NULL;
-    }
-  json_decref (counties);
-  return e;
+  for (size_t i = 0; i < w->n; i++)
+    free (w->v[i].detail);
+  w->n = 0;
 }
 
 /* ---- the sweep: raising ---- */
 
 struct write_ctx {
-  const struct xj_actor *a;
   struct sweep *w;
+  int64_t run_id, done;        /* students of the chunk */
   int64_t raised, updated, kept;
 };
 
@@ -303,11 +281,13 @@ raise_one (struct xj_db *db, struct write_ctx *c, const struct cand *k,
   return e;
 }
 
+/* One chunk's candidates and its counts on the run, together: the run's
+   figures always agree with the queue (a retry starts over). */
 static enum xj_err
 write_txn (struct xj_db *db, void *cls)
 {
   struct write_ctx *c = cls;
-  char at[32], after[128];
+  char at[32];
   enum xj_err e = XJ_E_OK;
 
   c->raised = c->updated = c->kept = 0;
@@ -316,39 +296,246 @@ write_txn (struct xj_db *db, void *cls)
     e = raise_one (db, c, &c->w->v[i], at);
   if (XJ_E_OK != e)
     return e;
+  return xj_vf_store_sweep_progress (db, c->run_id, c->done, c->raised,
+                                     c->updated, c->kept);
+}
+
+/* ---- the sweep: a run ---- */
+
+struct run_ctx {
+  const struct xj_actor *a;
+  int64_t id;
+  const char *prefix;
+  size_t chunk;
+  const atomic_bool *stop;
+  struct sweep w;
+  json_t *counties;            /* county codes under prefix */
+  struct county_facts *f;      /* the county being swept */
+  int64_t after, total;        /* the last student id read; the total */
+  const char *state;           /* how the run ends */
+};
+
+/* A transaction of the run: a background job can wait, so a conflict the
+   runner gave up on (another writer: a registration, another county's
+   run; PostgreSQL's SERIALIZABLE reports them as failures) is tried
+   again after a pause rather than failing a long run. */
+static enum xj_err
+patient_txn (struct xj_db *db, const char *name, bool write,
+             xj_db_txn_cb cb, void *cls)
+{
+  enum xj_err e;
+
+  for (int n = 0;; n++)
+    {
+      e = xj_db_txn_run (db, name, write, cb, cls);
+      if (XJ_E_DB_BUSY != e || n >= 50)
+        return e;
+      usleep (20 * 1000);
+    }
+}
+
+static enum xj_err
+start_txn (struct xj_db *db, void *cls)
+{
+  struct run_ctx *r = cls;
+  enum xj_err e;
+
+  json_array_clear (r->counties);
+  if (XJ_E_OK != (e = xj_vf_store_counties (db, r->prefix, r->counties)))
+    return e;
+  return xj_vf_store_enrolled_count (db, r->prefix, &r->total);
+}
+
+static enum xj_err
+total_txn (struct xj_db *db, void *cls)
+{
+  struct run_ctx *r = cls;
+
+  return xj_vf_store_sweep_total (db, r->id, r->total);
+}
+
+static enum xj_err
+county_txn (struct xj_db *db, void *cls)
+{
+  struct run_ctx *r = cls;
+
+  county_fini (r->f);
+  return county_load (db, r->f);
+}
+
+static void
+chunk_cb (void *cls, const struct xj_vf_enrolled *s)
+{
+  struct run_ctx *r = cls;
+
+  r->after = s->id;
+  enrolled_cb (&r->w, s);
+}
+
+static enum xj_err
+chunk_txn (struct xj_db *db, void *cls)
+{
+  struct run_ctx *r = cls;
+
+  cands_clear (&r->w);
+  r->w.students = 0;
+  return xj_vf_store_enrolled_chunk (db, r->f->county, r->after,
+                                     (int64_t) r->chunk, &chunk_cb, r);
+}
+
+/* The county of @r->f, chunk by chunk, until done or stopped. */
+static enum xj_err
+sweep_county (struct xj_db *db, struct run_ctx *r)
+{
+  struct write_ctx wc = { &r->w, r->id, 0, 0, 0, 0 };
+  int64_t from;
+  enum xj_err e;
+
+  if (XJ_E_OK != (e = patient_txn (db, "ghost_sweep_county", false,
+                                     &county_txn, r)))
+    return e;
+  r->w.cf = r->f;
+  r->after = 0;
+  for (;;)
+    {
+      if (atomic_load (r->stop))
+        {
+          r->state = "interrupted";
+          return XJ_E_OK;
+        }
+      from = r->after;
+      if (XJ_E_OK != (e = patient_txn (db, "ghost_sweep_read", false,
+                                         &chunk_txn, r)))
+        return e;
+      if (r->after == from)
+        return XJ_E_OK;        /* no student after the last one */
+      wc.done = r->w.students;
+      if (XJ_E_OK != (e = patient_txn (db, "ghost_sweep_write", true,
+                                         &write_txn, &wc)))
+        return e;
+    }
+}
+
+static enum xj_err
+sweep_all (struct xj_db *db, struct run_ctx *r)
+{
+  size_t i;
+  json_t *it;
+  enum xj_err e;
+
+  if (XJ_E_OK != (e = patient_txn (db, "ghost_sweep_start", false,
+                                     &start_txn, r))
+      || XJ_E_OK != (e = patient_txn (db, "ghost_sweep_total", true,
+                                        &total_txn, r)))
+    return e;
+  json_array_foreach (r->counties, i, it)
+    {
+      struct county_facts f;
+
+      memset (&f, 0, sizeof f);
+      f.county = json_string_value (it);
+      r->f = &f;
+      e = sweep_county (db, r);
+      county_fini (&f);
+      r->f = NULL;
+      r->w.cf = NULL;
+      if (XJ_E_OK != e || 0 != strcmp (r->state, "done"))
+        return e;
+    }
+  return XJ_E_OK;
+}
+
+struct end_ctx {
+  const struct xj_actor *a;
+  int64_t id;
+  const char *state, *error;
+};
+
+/* The run's end, audited "ghost.sweep" with its counts. */
+static enum xj_err
+end_txn (struct xj_db *db, void *cls)
+{
+  struct end_ctx *c = cls;
+  struct xj_ghost_run g;
+  char at[32], idbuf[24], after[256];
+  bool found;
+  enum xj_err e;
+
+  xj_now_iso (at);
+  if (XJ_E_OK != (e = xj_vf_store_sweep_end (db, c->id, c->state, at,
+                                             c->error))
+      || XJ_E_OK != (e = xj_vf_store_sweep_get (db, c->id, "", &g, &found)))
+    return e;
   xj_snprintf (after, sizeof after,
-               "{\"students\":%lld,\"raised\":%lld,\"updated\":%lld}",
-               (long long) c->w->students, (long long) c->raised,
-               (long long) c->updated);
-  return xj_audit_append (db, c->a, "ghost.sweep", "ghost_candidates", "",
+               "{\"state\":\"%s\",\"students\":%lld,\"raised\":%lld,"
+               "\"updated\":%lld,\"kept\":%lld}",
+               g.state, (long long) g.students_done, (long long) g.raised,
+               (long long) g.updated, (long long) g.kept);
+  xj_snprintf (idbuf, sizeof idbuf, "%lld", (long long) c->id);
+  return xj_audit_append (db, c->a, "ghost.sweep", "ghost_sweep", idbuf,
                           NULL, after);
 }
 
 enum xj_err
-xj_ghost_sweep (struct xj_db *db, const struct xj_actor *a,
-                const char *prefix, json_t **out)
+xj_ghost_sweep_run (struct xj_db *db, const struct xj_actor *a, int64_t id,
+                    const char *prefix, size_t chunk,
+                    const atomic_bool *stop)
 {
-  struct sweep w = { 0 };
-  struct read_ctx rc = { prefix, &w };
-  struct write_ctx wc = { a, &w, 0, 0, 0 };
-  enum xj_err e;
+  struct run_ctx r = { .a = a, .id = id, .prefix = prefix,
+                       .chunk = chunk > 0 ? chunk : XJ_GHOST_CHUNK,
+                       .stop = stop, .state = "done" };
+  struct end_ctx ec = { a, id, NULL, NULL };
+  enum xj_err e, e2;
 
-  *out = NULL;
-  w.s = xj_calloc (1, sizeof *w.s);
-  e = xj_db_txn_run (db, "ghost_sweep_read", false, &read_txn, &rc);
-  if (XJ_E_OK == e)
-    e = xj_db_txn_run (db, "ghost_sweep", true, &write_txn, &wc);
-  for (size_t i = 0; i < w.n; i++)
-    free (w.v[i].detail);
-  free (w.v);
-  free (w.s);
+  r.w.s = xj_calloc (1, sizeof *r.w.s);
+  r.counties = json_array ();
+  e = sweep_all (db, &r);
+  ec.state = XJ_E_OK == e ? r.state : "failed";
+  ec.error = XJ_E_OK == e ? NULL : xj_err_code (e);
+  e2 = patient_txn (db, "ghost_sweep_end", true, &end_txn, &ec);
+  cands_clear (&r.w);
+  free (r.w.v);
+  free (r.w.s);
+  json_decref (r.counties);
+  return XJ_E_OK != e ? e : e2;
+}
+
+enum xj_err
+xj_ghost_sweep_begin (struct xj_db *db, const struct xj_actor *a,
+                      const char *prefix, int64_t *id)
+{
+  char at[32];
+
+  xj_now_iso (at);
+  return xj_vf_store_sweep_insert (db, prefix, a->username, at, id);
+}
+
+/* Does region prefix @p lie in scope @scope ("" all)? */
+static bool
+in_scope (const char *p, const char *scope)
+{
+  return 0 == strncmp (p, scope, strlen (scope));
+}
+
+enum xj_err
+xj_ghost_sweep_get (struct xj_db *db, int64_t id, const char *scope,
+                    struct xj_ghost_run *out)
+{
+  bool found = false;
+  enum xj_err e = xj_vf_store_sweep_get (db, id, scope, out, &found);
+
   if (XJ_E_OK != e)
     return e;
-  *out = json_pack ("{s:I, s:I, s:I, s:I}", "students",
-                    (json_int_t) w.students, "raised",
-                    (json_int_t) wc.raised, "updated",
-                    (json_int_t) wc.updated, "kept", (json_int_t) wc.kept);
-  return XJ_E_OK;
+  return found && in_scope (out->prefix, scope) ? XJ_E_OK : XJ_E_NOT_FOUND;
+}
+
+enum xj_err
+xj_ghost_sweep_recover (struct xj_db *db)
+{
+  char at[32];
+
+  xj_now_iso (at);
+  return xj_vf_store_sweep_interrupted (db, at);
 }
 
 /* ---- review ---- */

@@ -24,6 +24,7 @@
 #define XJ_VERIFY_H
 
 #include <jansson.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include "audit/audit.h"
@@ -162,15 +163,43 @@ bool xj_ghost_far (const char *hukou_region, const char *address,
 /* "no_presence,unverified,..." of @signals into @out. */
 void xj_ghost_signals_text (unsigned signals, char *out, size_t n);
 
-/* The bureau's sweep over @prefix (county prefix, "" = all) for the
-   current round of each county: one read pass gathers the facts of
-   every 在读 student, then one write transaction raises candidates.
-   A student with an open candidate gets its signals updated; one whose
+/* One run of the bureau's sweep (a row of ghost_sweeps). */
+struct xj_ghost_run {
+  int64_t id;
+  char prefix[16];          /* region prefix swept, "" = all */
+  char state[16];           /* running done failed interrupted */
+  char started_by[64], started_at[32], finished_at[32]; /* "" running */
+  int64_t students_total;   /* 在读 students under prefix at the start */
+  int64_t students_done;    /* looked at so far */
+  int64_t raised, updated, kept;
+  char error[48];           /* failed: the error code */
+};
+#define XJ_GHOST_CHUNK 2000  /* students per read and write transaction */
+
+/* Record a new run of the sweep over @prefix by @a, 'running'.  In the
+   caller's write transaction. */
+enum xj_err xj_ghost_sweep_begin (struct xj_db *db, const struct xj_actor *a,
+                                  const char *prefix, int64_t *id);
+/* Run @id over @prefix for the current round of each county: per county
+   one read transaction loads the sets the rule needs, then the 在读
+   students are read @chunk at a time (each chunk its own read
+   transaction) and each chunk's candidates are raised in one short
+   write transaction that also adds the chunk's counts to the run.  A
+   student with an open candidate gets its signals updated; one whose
    last candidate was dismissed or confirmed with the same signals is not
-   raised again.  Not inside a transaction (it opens its own).  Counts
-   into @out {"students", "raised", "updated", "kept"}. */
-enum xj_err xj_ghost_sweep (struct xj_db *db, const struct xj_actor *a,
-                            const char *prefix, json_t **out);
+   raised again.  Ends the run done, failed, or interrupted when *@stop
+   turns true (checked between chunks).  Not inside a transaction (it
+   opens its own): the background job's connection. */
+enum xj_err xj_ghost_sweep_run (struct xj_db *db, const struct xj_actor *a,
+                                int64_t id, const char *prefix, size_t chunk,
+                                const atomic_bool *stop);
+/* Run @id (or the latest under @scope when @id is 0) if its prefix lies
+   in @scope; XJ_E_NOT_FOUND otherwise. */
+enum xj_err xj_ghost_sweep_get (struct xj_db *db, int64_t id,
+                                const char *scope, struct xj_ghost_run *out);
+/* Server start: runs left 'running' by a killed server -> 'interrupted'
+   (their chunks already written stand; the next run keeps them). */
+enum xj_err xj_ghost_sweep_recover (struct xj_db *db);
 /* Candidates in @u's scope with @status ("" any), newest first, paged;
    *total gets the count.  Registry numbers masked. */
 enum xj_err xj_ghost_list (struct xj_db *db, const struct xj_user *u,

@@ -109,10 +109,38 @@ struct xj_vf_enrolled {
   const void *data;
   size_t data_len;
 };
-enum xj_err xj_vf_store_enrolled (struct xj_db *db, const char *county,
-                                  void (*cb) (void *cls,
-                                              const struct xj_vf_enrolled *s),
-                                  void *cls);
+/* A chunk of county @county's 在读 students: at most @limit with an id
+   above @after, in id order (the sweep job reads in chunks). */
+enum xj_err xj_vf_store_enrolled_chunk (struct xj_db *db, const char *county,
+                                        int64_t after, int64_t limit,
+                                        void (*cb) (void *cls,
+                                                    const struct
+                                                    xj_vf_enrolled *s),
+                                        void *cls);
+/* How many 在读 students under region prefix @prefix ("" all). */
+enum xj_err xj_vf_store_enrolled_count (struct xj_db *db, const char *prefix,
+                                        int64_t *n);
+
+/* Sweep runs (ghost_sweeps).  Run @id, or with @id 0 the latest run
+   whose prefix lies in @scope ("" all); *found false when none. */
+enum xj_err xj_vf_store_sweep_get (struct xj_db *db, int64_t id,
+                                   const char *scope,
+                                   struct xj_ghost_run *out, bool *found);
+enum xj_err xj_vf_store_sweep_insert (struct xj_db *db, const char *prefix,
+                                      const char *by, const char *at,
+                                      int64_t *id);
+enum xj_err xj_vf_store_sweep_total (struct xj_db *db, int64_t id,
+                                     int64_t total);
+/* Add a chunk's counts to run @id (in the chunk's write transaction). */
+enum xj_err xj_vf_store_sweep_progress (struct xj_db *db, int64_t id,
+                                        int64_t done, int64_t raised,
+                                        int64_t updated, int64_t kept);
+/* running -> @state (done, failed, interrupted) with @error (NULL none). */
+enum xj_err xj_vf_store_sweep_end (struct xj_db *db, int64_t id,
+                                   const char *state, const char *at,
+                                   const char *error);
+/* Every run still 'running' -> 'interrupted' (server start). */
+enum xj_err xj_vf_store_sweep_interrupted (struct xj_db *db, const char *at);
 
 /* Candidates. */
 struct xj_vf_ghost {

@@ -429,13 +429,6 @@ XJ_DB_STMT (st_vf_shared,
             "  WHERE h.id_no = g.id_no AND o.status = 'enrolled'"
             "  AND o.school_id <> s.school_id)"
             " ORDER BY 1")
-XJ_DB_STMT (st_vf_enrolled,
-            "SELECT st.id, st.school_id, coalesce(st.class_id, 0),"
-            " st.created_at, st.data FROM students st"
-            " JOIN schools sc ON sc.id = st.school_id"
-            " WHERE sc.county_code = $1 AND st.status = 'enrolled'"
-            " ORDER BY st.id")
-
 static int
 string_row (void *cls, const struct xj_db_row *r)
 {
@@ -518,6 +511,20 @@ xj_vf_store_set (struct xj_db *db, enum xj_vf_set_kind k, const char *county,
   return qs_err (qs);
 }
 
+/* One chunk of the county's 在读 students after id $2 (the sweep reads
+   in chunks, each in its own short read transaction). */
+XJ_DB_STMT (st_vf_enrolled_chunk,
+            "SELECT st.id, st.school_id, coalesce(st.class_id, 0),"
+            " st.created_at, st.data FROM students st"
+            " JOIN schools sc ON sc.id = st.school_id"
+            " WHERE sc.county_code = $1 AND st.status = 'enrolled'"
+            " AND st.id > $2 ORDER BY st.id LIMIT $3")
+XJ_DB_STMT (st_vf_enrolled_count,
+            "SELECT count(*) FROM students st"
+            " JOIN schools sc ON sc.id = st.school_id"
+            " WHERE ($1 = '' OR substr(sc.county_code, 1, length($1)) = $1)"
+            " AND st.status = 'enrolled'")
+
 struct enrolled_ctx {
   void (*cb) (void *cls, const struct xj_vf_enrolled *s);
   void *cls;
@@ -538,15 +545,141 @@ enrolled_row (void *cls, const struct xj_db_row *r)
 }
 
 enum xj_err
-xj_vf_store_enrolled (struct xj_db *db, const char *county,
-                      void (*cb) (void *cls, const struct xj_vf_enrolled *s),
-                      void *cls)
+xj_vf_store_enrolled_chunk (struct xj_db *db, const char *county,
+                            int64_t after, int64_t limit,
+                            void (*cb) (void *cls,
+                                        const struct xj_vf_enrolled *s),
+                            void *cls)
 {
   struct enrolled_ctx c = { cb, cls };
 
-  return qs_err (xj_db_q (db, &st_vf_enrolled,
-                          XJ_DB_PARAMS (XJ_DB_S (county)), &enrolled_row,
-                          &c));
+  return qs_err (xj_db_q (db, &st_vf_enrolled_chunk,
+                          XJ_DB_PARAMS (XJ_DB_S (county), XJ_DB_I (after),
+                                        XJ_DB_I (limit)),
+                          &enrolled_row, &c));
+}
+
+enum xj_err
+xj_vf_store_enrolled_count (struct xj_db *db, const char *prefix,
+                            int64_t *n)
+{
+  *n = 0;
+  return qs_err (xj_db_q (db, &st_vf_enrolled_count,
+                          XJ_DB_PARAMS (XJ_DB_S (prefix)), &xj_db_int64_cb,
+                          n));
+}
+
+/* ---- sweep runs (ghost_sweeps) ---- */
+
+#define SWEEP_COLS                                                        \
+  "SELECT id, prefix, state, started_by, started_at,"                     \
+  " coalesce(finished_at, ''), students_total, students_done, raised,"   \
+  " updated, kept, coalesce(error, '') FROM ghost_sweeps"
+XJ_DB_STMT (st_vf_sweep_get, SWEEP_COLS " WHERE id = $1")
+/* the latest run whose prefix lies in scope $1 ('' = all) */
+XJ_DB_STMT (st_vf_sweep_last, SWEEP_COLS
+            " WHERE $1 = '' OR substr(prefix, 1, length($1)) = $1"
+            " ORDER BY id DESC LIMIT 1")
+XJ_DB_STMT (st_vf_sweep_ins,
+            "INSERT INTO ghost_sweeps (prefix, started_by, started_at)"
+            " VALUES ($1, $2, $3) RETURNING id")
+XJ_DB_STMT (st_vf_sweep_total,
+            "UPDATE ghost_sweeps SET students_total = $2 WHERE id = $1")
+XJ_DB_STMT (st_vf_sweep_progress,
+            "UPDATE ghost_sweeps SET students_done = students_done + $2,"
+            " raised = raised + $3, updated = updated + $4, kept = kept + $5"
+            " WHERE id = $1")
+XJ_DB_STMT (st_vf_sweep_end,
+            "UPDATE ghost_sweeps SET state = $2, finished_at = $3, error = $4"
+            " WHERE id = $1 AND state = 'running'")
+XJ_DB_STMT (st_vf_sweep_interrupted,
+            "UPDATE ghost_sweeps SET state = 'interrupted', finished_at = $1"
+            " WHERE state = 'running'")
+
+static const struct xj_db_field sweep_fields[] = {
+  XJ_DB_F_I64 (struct xj_ghost_run, id),
+  XJ_DB_F_TEXT (struct xj_ghost_run, prefix),
+  XJ_DB_F_TEXT (struct xj_ghost_run, state),
+  XJ_DB_F_TEXT (struct xj_ghost_run, started_by),
+  XJ_DB_F_TEXT (struct xj_ghost_run, started_at),
+  XJ_DB_F_TEXT (struct xj_ghost_run, finished_at),
+  XJ_DB_F_I64 (struct xj_ghost_run, students_total),
+  XJ_DB_F_I64 (struct xj_ghost_run, students_done),
+  XJ_DB_F_I64 (struct xj_ghost_run, raised),
+  XJ_DB_F_I64 (struct xj_ghost_run, updated),
+  XJ_DB_F_I64 (struct xj_ghost_run, kept),
+  XJ_DB_F_TEXT (struct xj_ghost_run, error),
+};
+
+static int
+sweep_row (void *cls, const struct xj_db_row *r)
+{
+  xj_db_row_fields (r, sweep_fields, XJ_DB_NFIELDS (sweep_fields), cls);
+  return 1;
+}
+
+enum xj_err
+xj_vf_store_sweep_get (struct xj_db *db, int64_t id, const char *scope,
+                       struct xj_ghost_run *out, bool *found)
+{
+  enum xj_qs qs;
+
+  memset (out, 0, sizeof *out);
+  if (id > 0)
+    qs = xj_db_q (db, &st_vf_sweep_get, XJ_DB_PARAMS (XJ_DB_I (id)),
+                  &sweep_row, out);
+  else
+    qs = xj_db_q (db, &st_vf_sweep_last, XJ_DB_PARAMS (XJ_DB_S (scope)),
+                  &sweep_row, out);
+  *found = qs > 0;
+  return qs_err (qs);
+}
+
+enum xj_err
+xj_vf_store_sweep_insert (struct xj_db *db, const char *prefix,
+                          const char *by, const char *at, int64_t *id)
+{
+  *id = 0;
+  return qs_err (xj_db_q (db, &st_vf_sweep_ins,
+                          XJ_DB_PARAMS (XJ_DB_S (prefix), XJ_DB_S (by),
+                                        XJ_DB_S (at)),
+                          &xj_db_int64_cb, id));
+}
+
+enum xj_err
+xj_vf_store_sweep_total (struct xj_db *db, int64_t id, int64_t total)
+{
+  return qs_err (xj_db_q (db, &st_vf_sweep_total,
+                          XJ_DB_PARAMS (XJ_DB_I (id), XJ_DB_I (total)), NULL,
+                          NULL));
+}
+
+enum xj_err
+xj_vf_store_sweep_progress (struct xj_db *db, int64_t id, int64_t done,
+                            int64_t raised, int64_t updated, int64_t kept)
+{
+  return qs_err (xj_db_q (db, &st_vf_sweep_progress,
+                          XJ_DB_PARAMS (XJ_DB_I (id), XJ_DB_I (done),
+                                        XJ_DB_I (raised), XJ_DB_I (updated),
+                                        XJ_DB_I (kept)),
+                          NULL, NULL));
+}
+
+enum xj_err
+xj_vf_store_sweep_end (struct xj_db *db, int64_t id, const char *state,
+                       const char *at, const char *error)
+{
+  return qs_err (xj_db_q (db, &st_vf_sweep_end,
+                          XJ_DB_PARAMS (XJ_DB_I (id), XJ_DB_S (state),
+                                        XJ_DB_S (at), XJ_DB_S (error)),
+                          NULL, NULL));
+}
+
+enum xj_err
+xj_vf_store_sweep_interrupted (struct xj_db *db, const char *at)
+{
+  return qs_err (xj_db_q (db, &st_vf_sweep_interrupted,
+                          XJ_DB_PARAMS (XJ_DB_S (at)), NULL, NULL));
 }
 
 /* ---- candidates ---- */

@@ -88,7 +88,11 @@ await check('bureau: sweep for ghost-record leads, dismiss one with a reason', a
   await page.locator('.aside .el-menu-item').filter({ hasText: '空挂学籍线索' }).click()
   await page.waitForFunction(() => location.hash.startsWith('#/verification/ghosts'))
   await page.locator('[data-test=gh-sweep]').click()
+  // the sweep is a job: the page follows it, then says what it found and
+  // reloads the queue
   await page.locator('.el-message--success').filter({ hasText: '排查' }).waitFor()
+  const last = await page.locator('[data-test=gh-last]').textContent()
+  assert(last.includes('已完成') && /新线索 [1-9]/.test(last), 'last sweep: ' + last)
   const first = page.locator('[data-test=gh-table] tbody tr').first()
   await first.waitFor()
   await first.locator('[data-test^=gh-sig-unverified]').waitFor()

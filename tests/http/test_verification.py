@@ -110,10 +110,27 @@ def patch(a, sid, **fields):
     assert r.status_code == 200, r.text
 
 
+def sweep_wait(a, sid, timeout=60):
+    """Poll sweep @sid until it ends; its final JSON."""
+    end = time.time() + timeout
+    while True:
+        r = a.get("/verification/ghosts/sweeps/%d" % sid)
+        assert r.status_code == 200, r.text
+        g = r.json()["sweep"]
+        if g["state"] != "running":
+            return g
+        assert time.time() < end, g
+        time.sleep(0.05)
+
+
 def sweep(a):
+    """Start the sweep (a job) and wait for it; its counts."""
     r = a.post("/verification/ghosts/sweep", json={})
-    assert r.status_code == 200, r.text
-    return r.json()
+    assert r.status_code == 202, r.text
+    g = sweep_wait(a, r.json()["sweep"]["id"])
+    assert g["state"] == "done", g
+    assert g["students_done"] == g["students_total"]
+    return dict(g, students=g["students_done"])
 
 
 def candidates(a, status=""):

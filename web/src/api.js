@@ -327,6 +327,7 @@ export const verifyClass = (id, query) => request('GET', '/verification/classes/
 export const verifyTicks = (body) => request('POST', '/verification/ticks', { body })
 export const verifyDeadline = (body) => request('PUT', '/verification/deadline', { body })
 export const ghostSweep = () => request('POST', '/verification/ghosts/sweep', { body: {} })
+export const getGhostSweep = (id) => request('GET', '/verification/ghosts/sweeps/' + encodeURIComponent(id))
 export const listGhosts = (query) => request('GET', '/verification/ghosts', { query })
 export const reviewGhost = (id, action, body) =>
   request('POST', '/verification/ghosts/' + encodeURIComponent(id) + '/' + action, { body })
