@@ -530,6 +530,12 @@ xj_ghost_sweep_get (struct xj_db *db, int64_t id, const char *scope,
 }
 
 enum xj_err
+xj_ghost_sweep_running (struct xj_db *db, int64_t *n)
+{
+  return xj_vf_store_sweep_running (db, n);
+}
+
+enum xj_err
 xj_ghost_sweep_recover (struct xj_db *db)
 {
   char at[32];

@@ -202,15 +202,29 @@ recover_txn (struct xj_db *db, void *cls)
   return xj_ghost_sweep_recover (db);
 }
 
+static enum xj_err
+running_txn (struct xj_db *db, void *cls)
+{
+  return xj_ghost_sweep_running (db, cls);
+}
+
 void
 xj_ghost_jobs_recover (const char *db_path)
 {
   struct xj_db *db;
 
+  int64_t running = 0;
+
   if (XJ_E_OK != xj_db_open (db_path, XJ_DB_OPEN_EXISTING, &db))
     return;
-  if (XJ_E_OK != xj_db_txn_run (db, "ghost_sweep_recover", true,
-                                &recover_txn, NULL))
+  /* read first: a start must not wait for the writer (an import) when
+     there is nothing to mark, which is nearly always */
+  if (XJ_E_OK != xj_db_txn_run (db, "ghost_sweep_running", false,
+                                &running_txn, &running))
+    XJ_WARN ("could not read the ghost sweeps' states");
+  else if (running > 0
+           && XJ_E_OK != xj_db_txn_run (db, "ghost_sweep_recover", true,
+                                        &recover_txn, NULL))
     XJ_WARN ("could not mark interrupted ghost sweeps");
   xj_db_close (db);
 }

@@ -199,6 +199,8 @@ enum xj_err xj_ghost_sweep_get (struct xj_db *db, int64_t id,
                                 const char *scope, struct xj_ghost_run *out);
 /* Server start: runs left 'running' by a killed server -> 'interrupted'
    (their chunks already written stand; the next run keeps them). */
+/* How many runs are marked running (read only). */
+enum xj_err xj_ghost_sweep_running (struct xj_db *db, int64_t *n);
 enum xj_err xj_ghost_sweep_recover (struct xj_db *db);
 /* Candidates in @u's scope with @status ("" any), newest first, paged;
    *total gets the count.  Registry numbers masked. */

@@ -140,6 +140,7 @@ enum xj_err xj_vf_store_sweep_end (struct xj_db *db, int64_t id,
                                    const char *state, const char *at,
                                    const char *error);
 /* Every run still 'running' -> 'interrupted' (server start). */
+enum xj_err xj_vf_store_sweep_running (struct xj_db *db, int64_t *n);
 enum xj_err xj_vf_store_sweep_interrupted (struct xj_db *db, const char *at);
 
 /* Candidates. */

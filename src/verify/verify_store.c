@@ -592,6 +592,8 @@ XJ_DB_STMT (st_vf_sweep_progress,
 XJ_DB_STMT (st_vf_sweep_end,
             "UPDATE ghost_sweeps SET state = $2, finished_at = $3, error = $4"
             " WHERE id = $1 AND state = 'running'")
+XJ_DB_STMT (st_vf_sweep_running,
+            "SELECT count(*) FROM ghost_sweeps WHERE state = 'running'")
 XJ_DB_STMT (st_vf_sweep_interrupted,
             "UPDATE ghost_sweeps SET state = 'interrupted', finished_at = $1"
             " WHERE state = 'running'")
@@ -673,6 +675,14 @@ xj_vf_store_sweep_end (struct xj_db *db, int64_t id, const char *state,
                           XJ_DB_PARAMS (XJ_DB_I (id), XJ_DB_S (state),
                                         XJ_DB_S (at), XJ_DB_S (error)),
                           NULL, NULL));
+}
+
+enum xj_err
+xj_vf_store_sweep_running (struct xj_db *db, int64_t *n)
+{
+  *n = 0;
+  return qs_err (xj_db_q (db, &st_vf_sweep_running, XJ_DB_NOPARAMS,
+                          &xj_db_int64_cb, n));
 }
 
 enum xj_err
