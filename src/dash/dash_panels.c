@@ -49,6 +49,36 @@ asof_each (struct xj_db *db, const struct xj_dash_q *q,
   return xj_enrol_asof (db, &sc, q->asof, &asof_filter, &p);
 }
 
+/* The same students as groups of n (xj_enrol_asof_counts): the figures,
+   which need no row per student. */
+struct asof_n_pass {
+  const struct xj_dash_q *q;
+  void (*each) (void *cls, const struct xj_enrol_row *r, int64_t n);
+  void *cls;
+};
+
+static void
+asof_n_filter (void *cls, const struct xj_enrol_row *r, int64_t n)
+{
+  struct asof_n_pass *p = cls;
+
+  if (p->q->unit.class_id && r->class_id != p->q->unit.class_id)
+    return;
+  p->each (p->cls, r, n);
+}
+
+static enum xj_err
+asof_n_each (struct xj_db *db, const struct xj_dash_q *q,
+             void (*each) (void *cls, const struct xj_enrol_row *r,
+                           int64_t n),
+             void *cls)
+{
+  struct xj_cs_scope sc = cs_scope (q);
+  struct asof_n_pass p = { q, each, cls };
+
+  return xj_enrol_asof_counts (db, &sc, q->asof, &asof_n_filter, &p);
+}
+
 #define GRADES_MAX 48
 
 struct grade_n {
@@ -67,7 +97,7 @@ struct enrol {
 };
 
 static void
-enrol_count (void *cls, const struct xj_enrol_row *r)
+enrol_count (void *cls, const struct xj_enrol_row *r, int64_t n)
 {
   struct enrol *e = cls;
   int gi = (1 == r->gender || 2 == r->gender) ? r->gender : 0;
@@ -83,7 +113,7 @@ enrol_count (void *cls, const struct xj_enrol_row *r)
       xj_strlcpy (e->g[i].grade, r->grade, sizeof e->g[i].grade);
       e->ng++;
     }
-  e->g[i].n[gi]++;
+  e->g[i].n[gi] += n;
 }
 
 static int
@@ -99,7 +129,7 @@ xj_dash_enrolment (struct xj_db *db, const struct xj_dash_q *q, json_t **out)
   struct enrol e = { .ng = 0 };
   int64_t tot[3] = { 0, 0, 0 };
   json_t *grades;
-  enum xj_err err = asof_each (db, q, &enrol_count, &e);
+  enum xj_err err = asof_n_each (db, q, &enrol_count, &e);
 
   if (XJ_E_OK != err)
     return err;
@@ -110,6 +140,8 @@ xj_dash_enrolment (struct xj_db *db, const struct xj_dash_q *q, json_t **out)
       const char *gl = xj_code_zh ("grade", e.g[i].grade);
       int64_t *n = e.g[i].n;
 
+      if (0 == n[0] && 0 == n[1] && 0 == n[2])
+        continue;   /* its students all counted back elsewhere */
       for (int k = 0; k < 3; k++)
         tot[k] += n[k];
       json_array_append_new (
@@ -295,13 +327,13 @@ owner_of (struct units *u, const struct xj_enrol_row *r)
 }
 
 static void
-units_count (void *cls, const struct xj_enrol_row *r)
+units_count (void *cls, const struct xj_enrol_row *r, int64_t n)
 {
   struct units *u = cls;
   struct owner *o = owner_of (u, r);
 
   if (o)
-    u->c[o->child].n++;
+    u->c[o->child].n += n;
 }
 
 static const char *const child_level[] = { "province", "city", "county",
@@ -315,7 +347,7 @@ xj_dash_units (struct xj_db *db, const struct xj_dash_q *q, json_t **out)
   json_t *rows;
 
   if (XJ_E_OK == e && u.nc)
-    e = asof_each (db, q, &units_count, &u);
+    e = asof_n_each (db, q, &units_count, &u);
   if (XJ_E_OK != e)
     {
       units_free (&u);
@@ -581,16 +613,6 @@ absence_school (void *cls, int64_t id, const char *county, int64_t students)
   a->possible += 2 * (int64_t) a->days * students;
 }
 
-static void
-absence_student (void *cls, int64_t student, int64_t halfdays)
-{
-  struct absence *a = cls;
-
-  (void) student;
-  a->absent++;
-  a->halfdays += halfdays;
-}
-
 enum xj_err
 xj_dash_absence (struct xj_db *db, const struct xj_dash_q *q, json_t **out)
 {
@@ -604,8 +626,8 @@ xj_dash_absence (struct xj_db *db, const struct xj_dash_q *q, json_t **out)
   if (XJ_E_OK == e)
     e = a.err;
   if (XJ_E_OK == e)
-    e = xj_dash_store_absent (db, XJ_DASH_SCOPE (&q->unit), a.from, a.to,
-                              &absence_student, &a);
+    e = xj_dash_store_absent_sum (db, XJ_DASH_SCOPE (&q->unit), a.from,
+                                  a.to, &a.absent, &a.halfdays);
   if (XJ_E_OK != e)
     return e;
   /* the rate: absent half-days of the possible ones */

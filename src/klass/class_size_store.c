@@ -58,9 +58,9 @@ XJ_DB_STMT (st_cs_moves,
 XJ_DB_STMT (st_cs_asof_live,
             "SELECT st.id, st.school_id, coalesce(st.class_id, 0), st.grade,"
             " st.status, st.gender FROM students st JOIN schools sc ON sc.id = st.school_id"
-            " WHERE" CS_SCOPE " AND st.created_at < $3 AND NOT EXISTS"
-            " (SELECT 1 FROM student_placements p WHERE p.student_id = st.id"
-            " AND p.at >= $3)")
+            " WHERE" CS_SCOPE " AND st.created_at < $3 AND st.id NOT IN"
+            " (SELECT p.student_id FROM student_placements p"
+            " WHERE p.at >= $3)")
 /* ... and those changed since, as their first change found them */
 XJ_DB_STMT (st_cs_asof_moved,
             "SELECT p.student_id, p.school_id, coalesce(p.class_id, 0),"
@@ -70,6 +70,38 @@ XJ_DB_STMT (st_cs_asof_moved,
             " WHERE" CS_SCOPE " AND p.at >= $3 AND st.created_at < $3"
             " AND p.id = (SELECT min(q.id) FROM student_placements q"
             " WHERE q.student_id = p.student_id AND q.at >= $3)")
+/* The same as counts of 在读 students by (school, grade, class, gender)
+   ($3 = the next day), so that a figure needs no row per student: every
+   student registered before the day and 在读 now, grouped by where they
+   are now (the students_asof index answers it alone) ... */
+#define CS_ASOF_GROUP                                                     \
+  " GROUP BY st.school_id, st.grade, st.class_id, st.gender"
+XJ_DB_STMT (st_cs_asof_n_live,
+            "SELECT st.school_id, coalesce(st.class_id, 0), st.grade,"
+            " st.gender, count(*) FROM students st"
+            " JOIN schools sc ON sc.id = st.school_id"
+            " WHERE" CS_SCOPE " AND st.status = 'enrolled'"
+            " AND st.created_at < $3" CS_ASOF_GROUP)
+/* ... less those of them changed since (their live placement is not the
+   one of the day) ... */
+XJ_DB_STMT (st_cs_asof_n_changed,
+            "SELECT st.school_id, coalesce(st.class_id, 0), st.grade,"
+            " st.gender, count(*) FROM students st"
+            " JOIN schools sc ON sc.id = st.school_id"
+            " WHERE" CS_SCOPE " AND st.status = 'enrolled'"
+            " AND st.created_at < $3 AND st.id IN (SELECT p.student_id"
+            " FROM student_placements p WHERE p.at >= $3)" CS_ASOF_GROUP)
+/* ... plus everyone changed since whom their first change found 在读 */
+XJ_DB_STMT (st_cs_asof_n_moved,
+            "SELECT p.school_id, coalesce(p.class_id, 0), p.grade,"
+            " st.gender, count(*) FROM student_placements p"
+            " JOIN schools sc ON sc.id = p.school_id"
+            " JOIN students st ON st.id = p.student_id"
+            " WHERE" CS_SCOPE " AND p.at >= $3 AND st.created_at < $3"
+            " AND p.status = 'enrolled'"
+            " AND p.id = (SELECT min(q.id) FROM student_placements q"
+            " WHERE q.student_id = p.student_id AND q.at >= $3)"
+            " GROUP BY p.school_id, p.grade, p.class_id, st.gender")
 XJ_DB_STMT (st_cs_terms,
             "SELECT t.start_date, y.start_year, t.no FROM terms t"
             " JOIN school_years y ON y.id = t.year_id"
@@ -439,6 +471,51 @@ xj_enrol_asof (struct xj_db *db, const struct xj_cs_scope *sc,
     qs = xj_db_q (db, &st_cs_asof_moved,
                   XJ_DB_PARAMS (SCOPE_PARAMS (sc), XJ_DB_S (cut)), &asof_row,
                   &c);
+  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}
+
+struct asof_n_ctx {
+  void (*cb) (void *cls, const struct xj_enrol_row *r, int64_t n);
+  void *cls;
+  int sign;
+};
+
+static int
+asof_n_row (void *cls, const struct xj_db_row *r)
+{
+  struct asof_n_ctx *c = cls;
+  struct xj_enrol_row e = { 0, xj_db_int (r, 0), xj_db_int (r, 1),
+                            xj_db_text (r, 2), "enrolled",
+                            (int) xj_db_int (r, 3) };
+
+  c->cb (c->cls, &e, c->sign * xj_db_int (r, 4));
+  return 0;
+}
+
+enum xj_err
+xj_enrol_asof_counts (struct xj_db *db, const struct xj_cs_scope *sc,
+                      const char *date,
+                      void (*cb) (void *cls, const struct xj_enrol_row *r,
+                                  int64_t n),
+                      void *cls)
+{
+  static struct xj_db_stmt *const parts[] = {
+    &st_cs_asof_n_live, &st_cs_asof_n_changed, &st_cs_asof_n_moved
+  };
+  static const int sign[] = { 1, -1, 1 };
+  struct asof_n_ctx c = { cb, cls, 1 };
+  char cut[16];
+  enum xj_qs qs = XJ_QS_NONE;
+
+  if (! next_day (date, cut))
+    return XJ_E_BAD_PARAM;
+  for (size_t i = 0; i < 3 && qs >= 0; i++)
+    {
+      c.sign = sign[i];
+      qs = xj_db_q (db, parts[i],
+                    XJ_DB_PARAMS (SCOPE_PARAMS (sc), XJ_DB_S (cut)),
+                    &asof_n_row, &c);
+    }
   return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
 }
 
