@@ -14,7 +14,8 @@ import httpx
 import nodelay  # noqa: F401 (TCP_NODELAY, as real clients)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BIN = os.path.join(ROOT, "build", "xueji")
+# XJ_BENCH_BIN: another binary (a baseline build) in place of build/xueji
+BIN = os.environ.get("XJ_BENCH_BIN") or os.path.join(ROOT, "build", "xueji")
 
 
 def free_port():

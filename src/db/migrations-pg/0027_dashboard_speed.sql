@@ -2,4 +2,5 @@
 -- migrations/0027_dashboard_speed.sql (enrolment as of a date from the
 -- index alone).
 CREATE INDEX students_asof ON students
-  (school_id, grade, class_id, gender, created_at) WHERE status = 'enrolled';
+  (school_id, grade, class_id, gender, created_at, status)
+  WHERE status = 'enrolled';
