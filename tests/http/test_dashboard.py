@@ -484,6 +484,8 @@ def test_10_ghost_queue_beside_duplicates(w):
     assert not set(ids) & set(drill(yd, "ghosts", "open", **county(YD))[1])
     assert late(w, "d_reg1").get("/dashboard/students", params=dict(
         sch, panel="ghosts", key="open")).status_code == 404
+
+
 def paged(a, panel, key, per_page, **params):
     """Every page of a list at @per_page: (totals seen, ids in order)."""
     ids, totals, page = [], set(), 1
@@ -530,7 +532,7 @@ def test_11_lists_paged_by_the_database_are_the_whole_list(w):
         "enrolment"]["total"]
 
 
-def test_9_enrolment_counts_read_one_index(w):
+def test_12_enrolment_counts_read_one_index(w):
     """The as-of count of a county (st_cs_asof_n_live, issue 11 point 7)
     is answered from the students_asof index alone (migration 0027): at
     a million students reading the table instead took four times the CPU
