@@ -12,7 +12,6 @@ Needs build/xueji and Debian's python3-httpx.
 import os
 import random
 import shutil
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -23,10 +22,8 @@ from datetime import date, datetime, timedelta, timezone
 
 import httpx
 
-import nodelay  # noqa: F401 (TCP_NODELAY, as real clients)
+from benchlib import BIN, serve
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BIN = os.path.join(ROOT, "build", "xueji")
 COUNTY = "441823"
 # the last day of the first term (default terms: 1 Sep - 15 Jan)
 AS_OF = date(2027, 1, 15)
@@ -84,14 +81,6 @@ def fill(db, days):
     return len(rows), size1 - size0
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
-
-
 def timed(fn, n):
     out = []
     for _ in range(n):
@@ -123,27 +112,14 @@ def main():
     print(f"setup {time.time() - t0:.0f} s: {students} students,"
           f" {len(days)} school days, {nrows} absences,"
           f" {nbytes / 1e6:.1f} MB ({nbytes / max(nrows, 1):.0f} B/row)")
-    port = free_port()
-    srv = subprocess.Popen([BIN, "--db", db, "serve", "--listen",
-                            f"127.0.0.1:{port}"], env=ENV,
-                           stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL)
     try:
-        run(db, port, days)
+        with serve(db, ENV) as (base, _srv):
+            run(db, base, days)
     finally:
-        srv.terminate()
-        srv.wait()
         shutil.rmtree(tmp)
 
 
-def run(db, port, days):
-    base = f"http://127.0.0.1:{port}/api/v1"
-    for _ in range(100):
-        try:
-            httpx.get(base + "/session")
-            break
-        except httpx.HTTPError:
-            time.sleep(0.1)
+def run(db, base, days):
     cl = httpx.Client(base_url=base, timeout=120)
     r = cl.post("/session", json={"username": "b_bureau",
                                   "password": "bench-pass-2026"})

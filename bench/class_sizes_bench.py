@@ -9,7 +9,6 @@ Usage: bench/class_sizes_bench.py [STUDENTS]   (default 200000)
 Needs build/xueji and Debian's python3-httpx.
 """
 import os
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -20,10 +19,8 @@ from datetime import datetime, timedelta, timezone
 
 import httpx
 
-import nodelay  # noqa: F401 (TCP_NODELAY, as real clients)
+from benchlib import BIN, serve
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BIN = os.path.join(ROOT, "build", "xueji")
 COUNTY = "441823"
 CST = timezone(timedelta(hours=8))
 GEN_AT = int(datetime(2026, 9, 1, 9, tzinfo=CST).timestamp())
@@ -80,14 +77,6 @@ def later_moves(db):
     return n
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
-
-
 def timed(fn, runs=RUNS):
     ms = []
     for _ in range(runs):
@@ -108,51 +97,38 @@ def main():
     moved = later_moves(db)
     print("setup: %d students, %d later moves, %.0f s"
           % (students, moved, time.perf_counter() - t0))
-    port = free_port()
-    env = dict(os.environ, XJ_FAKE_NOW=str(NOW))
-    srv = subprocess.Popen([BIN, "--db", db, "serve", "--listen",
-                            "127.0.0.1:%d" % port], env=env,
-                           stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL)
     try:
-        base = "http://127.0.0.1:%d/api/v1" % port
-        for _ in range(100):
-            try:
-                httpx.get(base + "/session", timeout=1)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        c = httpx.Client(base_url=base, timeout=120)
-        assert c.post("/session", json={"username": "admin",
-                                        "password": PW}).status_code == 200
-        rep = c.get("/class-sizes", params={"county": COUNTY}).json()
-        pts = c.get("/class-sizes/trend",
-                    params={"county": COUNTY}).json()["points"]
-        sep1 = next(p for p in pts if p["date"] == "2026-09-01")
-        # the same figures by plain SQL
-        q = sqlite3.connect("file:%s?mode=ro" % db, uri=True)
-        live = dict(q.execute(LIVE_SQL).fetchall())
-        asof = dict(q.execute(ASOF_SQL).fetchall())
-        assert rep["total"]["classes_n"] == len(live), "live classes differ"
-        assert sum(k["size"] for s in rep["schools"] for k in s["classes"]) \
-            == sum(live.values()), "live sizes differ"
-        assert sep1["total"]["classes_n"] == len(asof), "as-of classes differ"
-        api_live = timed(lambda: c.get("/class-sizes",
-                                       params={"county": COUNTY}))
-        api_trend = timed(lambda: c.get("/class-sizes/trend",
-                                        params={"county": COUNTY}), 3)
-        sql_live = timed(lambda: q.execute(LIVE_SQL).fetchall())
-        sql_asof = timed(lambda: q.execute(ASOF_SQL).fetchall(), 3)
-        per_point = api_trend / len(pts)
-        print("classes %d (as of 2026-09-01: %d), trend points %d"
-              % (len(live), len(asof), len(pts)))
-        print("GET /class-sizes        %8.1f ms   plain SQL %8.1f ms   "
-              "ratio %.2f" % (api_live, sql_live, api_live / sql_live))
-        print("as-of, per trend point  %8.1f ms   plain SQL %8.1f ms   "
-              "ratio %.2f" % (per_point, sql_asof, per_point / sql_asof))
+        env = dict(os.environ, XJ_FAKE_NOW=str(NOW))
+        with serve(db, env) as (base, _srv):
+            c = httpx.Client(base_url=base, timeout=120)
+            assert c.post("/session", json={"username": "admin",
+                                            "password": PW}).status_code == 200
+            rep = c.get("/class-sizes", params={"county": COUNTY}).json()
+            pts = c.get("/class-sizes/trend",
+                        params={"county": COUNTY}).json()["points"]
+            sep1 = next(p for p in pts if p["date"] == "2026-09-01")
+            # the same figures by plain SQL
+            q = sqlite3.connect("file:%s?mode=ro" % db, uri=True)
+            live = dict(q.execute(LIVE_SQL).fetchall())
+            asof = dict(q.execute(ASOF_SQL).fetchall())
+            assert rep["total"]["classes_n"] == len(live), "live classes differ"
+            assert sum(k["size"] for s in rep["schools"] for k in s["classes"]) \
+                == sum(live.values()), "live sizes differ"
+            assert sep1["total"]["classes_n"] == len(asof), "as-of classes differ"
+            api_live = timed(lambda: c.get("/class-sizes",
+                                           params={"county": COUNTY}))
+            api_trend = timed(lambda: c.get("/class-sizes/trend",
+                                            params={"county": COUNTY}), 3)
+            sql_live = timed(lambda: q.execute(LIVE_SQL).fetchall())
+            sql_asof = timed(lambda: q.execute(ASOF_SQL).fetchall(), 3)
+            per_point = api_trend / len(pts)
+            print("classes %d (as of 2026-09-01: %d), trend points %d"
+                  % (len(live), len(asof), len(pts)))
+            print("GET /class-sizes        %8.1f ms   plain SQL %8.1f ms   "
+                  "ratio %.2f" % (api_live, sql_live, api_live / sql_live))
+            print("as-of, per trend point  %8.1f ms   plain SQL %8.1f ms   "
+                  "ratio %.2f" % (per_point, sql_asof, per_point / sql_asof))
     finally:
-        srv.terminate()
-        srv.wait()
         subprocess.run(["rm", "-rf", tmp])
 
 

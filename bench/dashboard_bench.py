@@ -11,17 +11,16 @@ Usage: bench/dashboard_bench.py [STUDENTS] [RUNS]   (default 1000000, 20)
 Needs build/xueji and Debian's python3-httpx.
 """
 import os
+import shutil
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
 
 import httpx
 
-import nodelay  # noqa: F401 (TCP_NODELAY, as real clients)
-from attendance_bench import (BIN, COUNTY, ENV, NOW, cli, fill, free_port,
-                              school_days, summary)
+from attendance_bench import COUNTY, ENV, cli, fill, school_days, summary
+from benchlib import cpu_seconds, serve
 
 ASOF = "2027-01-15"     # attendance_bench's clock: the end of term 1
 CUT = "2027-01-16"
@@ -61,22 +60,15 @@ PLAIN = {
 }
 
 
-def cpu_ticks(pid):
-    with open("/proc/%d/stat" % pid) as f:
-        v = f.read().rsplit(")", 1)[1].split()
-    return int(v[11]) + int(v[12])      # utime + stime
-
-
 def measure(fn, runs, pid=None):
     """(median ms, p99 ms, server CPU ms per call or None)."""
-    t0 = cpu_ticks(pid) if pid else 0
+    t0 = cpu_seconds(pid) if pid else 0
     ms = []
     for _ in range(runs):
         t = time.perf_counter()
         fn()
         ms.append((time.perf_counter() - t) * 1000)
-    cpu = ((cpu_ticks(pid) - t0) * 1000.0 / os.sysconf("SC_CLK_TCK") / runs
-           if pid else None)
+    cpu = (cpu_seconds(pid) - t0) * 1000.0 / runs if pid else None
     med, p99 = summary(ms)
     return med, p99, cpu
 
@@ -100,62 +92,62 @@ def check(c, q):
     return d
 
 
-def main():
-    students = int(sys.argv[1]) if len(sys.argv) > 1 else 1000000
-    runs = int(sys.argv[2]) if len(sys.argv) > 2 else 20
-    tmp = tempfile.mkdtemp(prefix="xj-dash-bench-")
-    db = os.path.join(tmp, "x.db")
+def setup(db, students):
     t0 = time.time()
     cli(db, "init")
     cli(db, "gen", "--county", COUNTY, "--schools", "300", "--students",
         str(students), "--seed", "7")
+    t1 = time.time()
     days = school_days()
     nrows, _ = fill(db, days)
-    print("setup %.0f s: %d students, %d absences in %d school days"
-          % (time.time() - t0, students, nrows, len(days)))
-    port = free_port()
-    srv = subprocess.Popen([BIN, "--db", db, "serve", "--listen",
-                            "127.0.0.1:%d" % port], env=ENV,
-                           stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL)
-    try:
-        base = "http://127.0.0.1:%d/api/v1" % port
-        for _ in range(300):
-            try:
-                httpx.get(base + "/session", timeout=1)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        c = httpx.Client(base_url=base, timeout=300)
-        assert c.post("/session", json={"username": "admin",
-                                        "password": ENV["XUEJI_ADMIN_PASSWORD"]
-                                        }).status_code == 200
-        q = sqlite3.connect("file:%s?mode=ro" % db, uri=True)
-        check(c, q)
-        unit = {"level": "county", "code": COUNTY, "asof": ASOF}
-        print("%-12s %9s %9s %9s %9s %9s %6s" % (
-            "panel", "api med", "api p99", "api cpu", "sql med", "sql p99",
-            "ratio"))
-        for name, stmt in PLAIN.items():
-            api = measure(lambda: c.get("/dashboard", params=dict(
-                unit, panel=name)), runs, srv.pid)
-            plain = measure(lambda: q.execute(stmt).fetchall(), runs)
-            print("%-12s %9.1f %9.1f %9.1f %9.1f %9.1f %6.2f" % (
-                name, api[0], api[1], api[2], plain[0], plain[1],
-                api[0] / max(plain[0], 0.001)))
-        api = measure(lambda: c.get("/dashboard/students", params=dict(
-            unit, panel="enrolment", key="*|*")), runs, srv.pid)
-        plain = measure(lambda: q.execute(PLAIN["enrolment"]).fetchall(),
-                        runs)
+    print("setup %.0f s (gen %.0f s): %d students, %d absences in %d school"
+          " days" % (time.time() - t0, t1 - t0, students, nrows, len(days)))
+
+
+def run(c, q, pid, runs):
+    check(c, q)
+    unit = {"level": "county", "code": COUNTY, "asof": ASOF}
+    print("%-12s %9s %9s %9s %9s %9s %6s" % (
+        "panel", "api med", "api p99", "api cpu", "sql med", "sql p99",
+        "ratio"))
+
+    def row(name, api, plain):
         print("%-12s %9.1f %9.1f %9.1f %9.1f %9.1f %6.2f" % (
-            "drill list", api[0], api[1], api[2], plain[0], plain[1],
+            name, api[0], api[1], api[2], plain[0], plain[1],
             api[0] / max(plain[0], 0.001)))
-        print("(ms; api cpu = the server's CPU time per request; p99 of"
-              " %d runs is their maximum)" % runs)
+    for name, stmt in PLAIN.items():
+        api = measure(lambda: c.get("/dashboard", params=dict(
+            unit, panel=name)), runs, pid)
+        row(name, api, measure(lambda: q.execute(stmt).fetchall(), runs))
+    api = measure(lambda: c.get("/dashboard/students", params=dict(
+        unit, panel="enrolment", key="*|*")), runs, pid)
+    row("drill list", api,
+        measure(lambda: q.execute(PLAIN["enrolment"]).fetchall(), runs))
+    print("(ms; api cpu = the server's CPU time per request; p99 of"
+          " %d runs is their maximum)" % runs)
+
+
+def main():
+    """XJ_BENCH_DB=path keeps the generated database there (and reuses it
+    when it exists): a 1,000,000-student setup is made once."""
+    students = int(sys.argv[1]) if len(sys.argv) > 1 else 1000000
+    runs = int(sys.argv[2]) if len(sys.argv) > 2 else 20
+    keep = os.environ.get("XJ_BENCH_DB")
+    tmp = None if keep else tempfile.mkdtemp(prefix="xj-dash-bench-")
+    db = keep or os.path.join(tmp, "x.db")
+    if not os.path.exists(db):
+        setup(db, students)
+    try:
+        with serve(db, ENV, wait_s=120) as (base, srv):
+            c = httpx.Client(base_url=base, timeout=300)
+            assert c.post("/session", json={
+                "username": "admin",
+                "password": ENV["XUEJI_ADMIN_PASSWORD"]}).status_code == 200
+            q = sqlite3.connect("file:%s?mode=ro" % db, uri=True)
+            run(c, q, srv.pid, runs)
     finally:
-        srv.terminate()
-        srv.wait()
-        subprocess.run(["rm", "-rf", tmp])
+        if tmp:
+            shutil.rmtree(tmp)
 
 
 if __name__ == "__main__":

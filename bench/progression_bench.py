@@ -11,7 +11,6 @@ same allocation and confirmation on a third copy, in the same run.
 """
 import os
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -21,7 +20,7 @@ from datetime import datetime, timedelta, timezone
 
 import httpx
 
-import nodelay  # noqa: F401 (TCP_NODELAY, as real clients)
+from benchlib import cpu_seconds, serve
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(ROOT, "build", "xueji")
@@ -73,21 +72,6 @@ def setup(db, students):
     return n, juniors
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
-
-
-def cpu_of(pid):
-    """User + system CPU seconds of process @pid so far."""
-    with open("/proc/%d/stat" % pid) as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def copy_db(src, dst):
     """The database with its audit key (mode 0600) and checkpoints."""
     for ext in ("", ".auditkey", ".checkpoints"):
@@ -98,44 +82,29 @@ def copy_db(src, dst):
 
 
 def xueji_run(db, juniors, binary=None):
-    port = free_port()
-    srv = subprocess.Popen([binary or BIN, "--db", db, "serve", "--listen",
-                            "127.0.0.1:%d" % port], env=ENV,
-                           stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL)
-    base = "http://127.0.0.1:%d/api/v1" % port
-    try:
-        for _ in range(100):
-            try:
-                httpx.get(base + "/session", timeout=1)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.1)
+    with serve(db, ENV, binary) as (base, srv):
         cl = httpx.Client(base_url=base, timeout=600)
         r = cl.post("/session", json={"username": "admin",
                                       "password": ENV["XUEJI_ADMIN_PASSWORD"]})
         h = {"X-CSRF-Token": r.json()["csrf_token"]}
-        t0, c0 = time.perf_counter(), cpu_of(srv.pid)
+        t0, c0 = time.perf_counter(), cpu_seconds(srv.pid)
         r = cl.post("/allocations", json={"county": COUNTY}, headers=h)
         t_alloc = time.perf_counter() - t0
-        c_alloc = cpu_of(srv.pid) - c0
+        c_alloc = cpu_seconds(srv.pid) - c0
         assert r.status_code == 201, r.text
         a = r.json()
         assert cl.post("/allocations/%d/publish" % a["id"],
                        headers=h).status_code == 200
         confirmed = 0
-        t0, c0 = time.perf_counter(), cpu_of(srv.pid)
+        t0, c0 = time.perf_counter(), cpu_seconds(srv.pid)
         for j in juniors:
             r = cl.post("/intake/confirm", json={"school_id": j}, headers=h)
             assert r.status_code == 200, r.text
             confirmed += r.json()["confirmed"]
         t_conf = time.perf_counter() - t0
-        c_conf = cpu_of(srv.pid) - c0
+        c_conf = cpu_seconds(srv.pid) - c0
         return (t_alloc, t_conf, c_alloc, c_conf, a["total"], a["unmatched"],
                 confirmed)
-    finally:
-        srv.terminate()
-        srv.wait()
 
 
 BASE_ALLOC = """

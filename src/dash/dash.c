@@ -409,14 +409,60 @@ ids_of (struct xj_db *db, const struct xj_dash_q *q, const char *panel,
   return e;
 }
 
+/* Panels whose lists can be as long as the registry page them in the
+   database: *total and the ids of [offset, offset + limit) of the same
+   list in id order, without reading the rest.  Other panels' lists are
+   paged from what their students function answers. */
+typedef enum xj_err (*dash_page_fn) (struct xj_db *db,
+                                     const struct xj_dash_q *q,
+                                     const char *key, int64_t limit,
+                                     int64_t offset, int64_t *total,
+                                     xj_dash_id_cb cb, void *cls);
+static const struct {
+  const char *panel;
+  dash_page_fn page;
+} dash_pages[] = {
+  { "enrolment", &xj_dash_enrolment_page },
+  { "units", &xj_dash_units_page },
+};
+
+static dash_page_fn
+page_find (const char *panel)
+{
+  for (size_t i = 0; i < sizeof dash_pages / sizeof dash_pages[0]; i++)
+    if (0 == strcmp (dash_pages[i].panel, panel))
+      return dash_pages[i].page;
+  return NULL;
+}
+
+/* A page of a paged panel's list: only the page's ids are read. */
+static enum xj_err
+page_of (struct xj_db *db, const struct xj_dash_q *q, dash_page_fn page,
+         const char *key, int64_t limit, int64_t offset, int64_t *total,
+         json_t *items)
+{
+  struct ids s = { 0 };
+  enum xj_err e = page (db, q, key ? key : "", limit, offset, total,
+                        &ids_add, &s);
+
+  if (XJ_E_OK == e && s.n)
+    e = xj_dash_store_items (db, s.v, s.n, items);
+  free (s.v);
+  return e;
+}
+
 enum xj_err
 xj_dash_students (struct xj_db *db, const struct xj_dash_q *q,
                   const char *panel, const char *key, int64_t limit,
                   int64_t offset, int64_t *total, json_t *items)
 {
+  dash_page_fn page = page_find (panel);
   struct ids s = { 0 };
-  enum xj_err e = ids_of (db, q, panel, key, &s);
+  enum xj_err e;
 
+  if (page)
+    return page_of (db, q, page, key, limit, offset, total, items);
+  e = ids_of (db, q, panel, key, &s);
   if (XJ_E_OK == e)
     {
       *total = (int64_t) s.n;

@@ -135,6 +135,11 @@ enum xj_err xj_dash_store_absent (struct xj_db *db, const char *prefix,
                                   void (*cb) (void *cls, int64_t student,
                                               int64_t halfdays),
                                   void *cls);
+/* The same absences summed: *students with any, *halfdays in all. */
+enum xj_err xj_dash_store_absent_sum (struct xj_db *db, const char *prefix,
+                                      int64_t school, int64_t klass, int from,
+                                      int to, int64_t *students,
+                                      int64_t *halfdays);
 /* Schools in scope with their county code and 在读 students now. */
 enum xj_err xj_dash_store_school_sizes (struct xj_db *db, const char *prefix,
                                         int64_t school, int64_t klass,

@@ -16,6 +16,13 @@
 
 XJ_DASH_PANEL (xj_dash_enrolment);
 XJ_DASH_PANEL (xj_dash_units);
+/* their lists a page at a time (struct xj_dash_panel page) */
+#define XJ_DASH_PAGE(name)                                                \
+  enum xj_err name##_page (struct xj_db *db, const struct xj_dash_q *q,  \
+                           const char *key, int64_t limit, int64_t offset, \
+                           int64_t *total, xj_dash_id_cb cb, void *cls)
+XJ_DASH_PAGE (xj_dash_enrolment);
+XJ_DASH_PAGE (xj_dash_units);
 XJ_DASH_PANEL (xj_dash_class_sizes);
 XJ_DASH_PANEL (xj_dash_dropout);
 XJ_DASH_PANEL (xj_dash_absence);

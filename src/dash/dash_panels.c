@@ -49,6 +49,36 @@ asof_each (struct xj_db *db, const struct xj_dash_q *q,
   return xj_enrol_asof (db, &sc, q->asof, &asof_filter, &p);
 }
 
+/* The same students as groups of n (xj_enrol_asof_counts): the figures,
+   which need no row per student. */
+struct asof_n_pass {
+  const struct xj_dash_q *q;
+  void (*each) (void *cls, const struct xj_enrol_row *r, int64_t n);
+  void *cls;
+};
+
+static void
+asof_n_filter (void *cls, const struct xj_enrol_row *r, int64_t n)
+{
+  struct asof_n_pass *p = cls;
+
+  if (p->q->unit.class_id && r->class_id != p->q->unit.class_id)
+    return;
+  p->each (p->cls, r, n);
+}
+
+static enum xj_err
+asof_n_each (struct xj_db *db, const struct xj_dash_q *q,
+             void (*each) (void *cls, const struct xj_enrol_row *r,
+                           int64_t n),
+             void *cls)
+{
+  struct xj_cs_scope sc = cs_scope (q);
+  struct asof_n_pass p = { q, each, cls };
+
+  return xj_enrol_asof_counts (db, &sc, q->asof, &asof_n_filter, &p);
+}
+
 #define GRADES_MAX 48
 
 struct grade_n {
@@ -62,12 +92,13 @@ struct enrol {
   /* drill: grade ("*" any), gender (0 any) */
   const char *grade;
   int gender;
+  int64_t total;        /* page: the drill's students */
   xj_dash_id_cb cb;
   void *cls;
 };
 
 static void
-enrol_count (void *cls, const struct xj_enrol_row *r)
+enrol_count (void *cls, const struct xj_enrol_row *r, int64_t n)
 {
   struct enrol *e = cls;
   int gi = (1 == r->gender || 2 == r->gender) ? r->gender : 0;
@@ -83,7 +114,7 @@ enrol_count (void *cls, const struct xj_enrol_row *r)
       xj_strlcpy (e->g[i].grade, r->grade, sizeof e->g[i].grade);
       e->ng++;
     }
-  e->g[i].n[gi]++;
+  e->g[i].n[gi] += n;
 }
 
 static int
@@ -99,7 +130,7 @@ xj_dash_enrolment (struct xj_db *db, const struct xj_dash_q *q, json_t **out)
   struct enrol e = { .ng = 0 };
   int64_t tot[3] = { 0, 0, 0 };
   json_t *grades;
-  enum xj_err err = asof_each (db, q, &enrol_count, &e);
+  enum xj_err err = asof_n_each (db, q, &enrol_count, &e);
 
   if (XJ_E_OK != err)
     return err;
@@ -110,6 +141,8 @@ xj_dash_enrolment (struct xj_db *db, const struct xj_dash_q *q, json_t **out)
       const char *gl = xj_code_zh ("grade", e.g[i].grade);
       int64_t *n = e.g[i].n;
 
+      if (0 == n[0] && 0 == n[1] && 0 == n[2])
+        continue;   /* its students all counted back elsewhere */
       for (int k = 0; k < 3; k++)
         tot[k] += n[k];
       json_array_append_new (
@@ -135,25 +168,81 @@ enrol_match (void *cls, const struct xj_enrol_row *r)
     e->cb (e->cls, r->student_id);
 }
 
-/* Key "GRADE|GENDER": a grade code or "*", gender "1", "2" or "*". */
+/* Key "GRADE|GENDER": a grade code or "*", gender "1", "2" or "*" (0
+   in *gender). */
+static enum xj_err
+enrol_key (const char *key, char grade[8], int *gender)
+{
+  const char *bar = strchr (key, '|');
+
+  if (NULL == bar || (size_t) (bar - key) >= 8 || bar == key)
+    return XJ_E_BAD_PARAM;
+  memcpy (grade, key, (size_t) (bar - key));
+  grade[bar - key] = '\0';
+  if (0 == strcmp (bar + 1, "1") || 0 == strcmp (bar + 1, "2"))
+    *gender = bar[1] - '0';
+  else if (0 == strcmp (bar + 1, "*"))
+    *gender = 0;
+  else
+    return XJ_E_BAD_PARAM;
+  return XJ_E_OK;
+}
+
 enum xj_err
 xj_dash_enrolment_students (struct xj_db *db, const struct xj_dash_q *q,
                             const char *key, xj_dash_id_cb cb, void *cls)
 {
   struct enrol e = { .cb = cb, .cls = cls };
-  const char *bar = strchr (key, '|');
   char grade[8];
+  enum xj_err err = enrol_key (key, grade, &e.gender);
 
-  if (NULL == bar || (size_t) (bar - key) >= sizeof grade || bar == key)
-    return XJ_E_BAD_PARAM;
-  memcpy (grade, key, (size_t) (bar - key));
-  grade[bar - key] = '\0';
-  if (0 == strcmp (bar + 1, "1") || 0 == strcmp (bar + 1, "2"))
-    e.gender = bar[1] - '0';
-  else if (0 != strcmp (bar + 1, "*"))
-    return XJ_E_BAD_PARAM;
   e.grade = grade;
-  return asof_each (db, q, &enrol_match, &e);
+  return XJ_E_OK != err ? err : asof_each (db, q, &enrol_match, &e);
+}
+
+static void
+enrol_total (void *cls, const struct xj_enrol_row *r, int64_t n)
+{
+  struct enrol *e = cls;
+
+  if ((0 == strcmp (e->grade, "*") || 0 == strcmp (e->grade, r->grade))
+      && (0 == e->gender || e->gender == r->gender))
+    e->total += n;
+}
+
+/* The 在读 students of @sc as of q->asof matching @f: *total from the
+   counts, the page's ids from the database's own paging. */
+static enum xj_err
+asof_page (struct xj_db *db, const struct xj_dash_q *q,
+           const struct xj_cs_scope *sc, const struct xj_enrol_filter *f,
+           int64_t total, int64_t limit, int64_t offset, xj_dash_id_cb cb,
+           void *cls)
+{
+  if (offset >= total || limit <= 0)
+    return XJ_E_OK;
+  return xj_enrol_asof_ids (db, sc, q->asof, f, limit, offset, cb, cls);
+}
+
+enum xj_err
+xj_dash_enrolment_page (struct xj_db *db, const struct xj_dash_q *q,
+                        const char *key, int64_t limit, int64_t offset,
+                        int64_t *total, xj_dash_id_cb cb, void *cls)
+{
+  struct enrol e = { .total = 0 };
+  struct xj_cs_scope sc = cs_scope (q);
+  char grade[8];
+  enum xj_err err = enrol_key (key, grade, &e.gender);
+
+  e.grade = grade;
+  if (XJ_E_OK == err)
+    err = asof_n_each (db, q, &enrol_total, &e);
+  if (XJ_E_OK != err)
+    return err;
+  *total = e.total;
+  return asof_page (db, q, &sc,
+                    &(struct xj_enrol_filter) { q->unit.class_id, grade,
+                                                e.gender },
+                    e.total, limit, offset, cb, cls);
 }
 
 /* ---- the child units, each with its enrolment as of q->asof ---- */
@@ -295,13 +384,13 @@ owner_of (struct units *u, const struct xj_enrol_row *r)
 }
 
 static void
-units_count (void *cls, const struct xj_enrol_row *r)
+units_count (void *cls, const struct xj_enrol_row *r, int64_t n)
 {
   struct units *u = cls;
   struct owner *o = owner_of (u, r);
 
   if (o)
-    u->c[o->child].n++;
+    u->c[o->child].n += n;
 }
 
 static const char *const child_level[] = { "province", "city", "county",
@@ -315,7 +404,7 @@ xj_dash_units (struct xj_db *db, const struct xj_dash_q *q, json_t **out)
   json_t *rows;
 
   if (XJ_E_OK == e && u.nc)
-    e = asof_each (db, q, &units_count, &u);
+    e = asof_n_each (db, q, &units_count, &u);
   if (XJ_E_OK != e)
     {
       units_free (&u);
@@ -358,6 +447,40 @@ xj_dash_units_students (struct xj_db *db, const struct xj_dash_q *q,
     e = XJ_E_BAD_PARAM;
   if (XJ_E_OK == e)
     e = asof_each (db, q, &units_match, &u);
+  units_free (&u);
+  return e;
+}
+
+/* Key: a child unit's code; the child is a unit of its own, so its list
+   is the child's enrolment list "*|*". */
+enum xj_err
+xj_dash_units_page (struct xj_db *db, const struct xj_dash_q *q,
+                    const char *key, int64_t limit, int64_t offset,
+                    int64_t *total, xj_dash_id_cb cb, void *cls)
+{
+  struct units u = { 0 };
+  struct xj_cs_scope sc = cs_scope (q);
+  struct xj_enrol_filter f = { q->unit.class_id, "*", 0 };
+  enum xj_err e = units_load (db, q, &u);
+
+  for (u.want = 0; u.want < u.nc && 0 != strcmp (u.c[u.want].key, key);
+       u.want++)
+    ;
+  if (XJ_E_OK == e && u.want == u.nc)
+    e = XJ_E_BAD_PARAM;
+  if (XJ_E_OK == e)
+    e = asof_n_each (db, q, &units_count, &u);
+  if (XJ_E_OK == e)
+    {
+      *total = u.c[u.want].n;
+      if (q->unit.level < XJ_DASH_COUNTY)
+        sc.prefix = u.c[u.want].key;
+      else if (XJ_DASH_COUNTY == q->unit.level)
+        sc.school_id = strtoll (key, NULL, 10);
+      else
+        f.class_id = strtoll (key, NULL, 10);
+      e = asof_page (db, q, &sc, &f, *total, limit, offset, cb, cls);
+    }
   units_free (&u);
   return e;
 }
@@ -581,16 +704,6 @@ absence_school (void *cls, int64_t id, const char *county, int64_t students)
   a->possible += 2 * (int64_t) a->days * students;
 }
 
-static void
-absence_student (void *cls, int64_t student, int64_t halfdays)
-{
-  struct absence *a = cls;
-
-  (void) student;
-  a->absent++;
-  a->halfdays += halfdays;
-}
-
 enum xj_err
 xj_dash_absence (struct xj_db *db, const struct xj_dash_q *q, json_t **out)
 {
@@ -604,8 +717,8 @@ xj_dash_absence (struct xj_db *db, const struct xj_dash_q *q, json_t **out)
   if (XJ_E_OK == e)
     e = a.err;
   if (XJ_E_OK == e)
-    e = xj_dash_store_absent (db, XJ_DASH_SCOPE (&q->unit), a.from, a.to,
-                              &absence_student, &a);
+    e = xj_dash_store_absent_sum (db, XJ_DASH_SCOPE (&q->unit), a.from,
+                                  a.to, &a.absent, &a.halfdays);
   if (XJ_E_OK != e)
     return e;
   /* the rate: absent half-days of the possible ones */

@@ -204,6 +204,33 @@ enum xj_err xj_enrol_asof (struct xj_db *db, const struct xj_cs_scope *sc,
                            void (*cb) (void *cls,
                                        const struct xj_enrol_row *r),
                            void *cls);
+/* The same students counted: @cb (cls, r, n) with n students of placement
+   @r (student_id 0, status "enrolled") for every group of 在读 students
+   by school, grade, class and gender; a group may come more than once
+   and n may be negative (the callers add them up; the sums are exact).
+   Reads a few rows per class, not one per student. */
+enum xj_err xj_enrol_asof_counts (struct xj_db *db,
+                                  const struct xj_cs_scope *sc,
+                                  const char *date,
+                                  void (*cb) (void *cls,
+                                              const struct xj_enrol_row *r,
+                                              int64_t n),
+                                  void *cls);
+/* Which of them a list shows: class (0 any), grade ("*" any), gender
+   (0 any). */
+struct xj_enrol_filter {
+  int64_t class_id;
+  const char *grade;
+  int gender;
+};
+/* The ids of the 在读 ones among them matching @f, in id order: @cb for
+   each of the @limit from @offset. */
+enum xj_err xj_enrol_asof_ids (struct xj_db *db, const struct xj_cs_scope *sc,
+                               const char *date,
+                               const struct xj_enrol_filter *f, int64_t limit,
+                               int64_t offset,
+                               void (*cb) (void *cls, int64_t student_id),
+                               void *cls);
 /* Term start dates ("YYYY-MM-DD", oldest first) of the school years that
    start in @from_year..@to_year and begin on or before @today. */
 enum xj_err xj_cs_term_starts (struct xj_db *db, int from_year, int to_year,

@@ -58,9 +58,9 @@ XJ_DB_STMT (st_cs_moves,
 XJ_DB_STMT (st_cs_asof_live,
             "SELECT st.id, st.school_id, coalesce(st.class_id, 0), st.grade,"
             " st.status, st.gender FROM students st JOIN schools sc ON sc.id = st.school_id"
-            " WHERE" CS_SCOPE " AND st.created_at < $3 AND NOT EXISTS"
-            " (SELECT 1 FROM student_placements p WHERE p.student_id = st.id"
-            " AND p.at >= $3)")
+            " WHERE" CS_SCOPE " AND st.created_at < $3 AND st.id NOT IN"
+            " (SELECT p.student_id FROM student_placements p"
+            " WHERE p.at >= $3)")
 /* ... and those changed since, as their first change found them */
 XJ_DB_STMT (st_cs_asof_moved,
             "SELECT p.student_id, p.school_id, coalesce(p.class_id, 0),"
@@ -70,6 +70,71 @@ XJ_DB_STMT (st_cs_asof_moved,
             " WHERE" CS_SCOPE " AND p.at >= $3 AND st.created_at < $3"
             " AND p.id = (SELECT min(q.id) FROM student_placements q"
             " WHERE q.student_id = p.student_id AND q.at >= $3)")
+/* The same as counts of 在读 students by (school, grade, class, gender)
+   ($3 = the next day), so that a figure needs no row per student: every
+   student registered before the day and 在读 now, grouped by where they
+   are now.  The students_asof index answers it alone, and grouped in the
+   order the loops read (schools by schools_county, each school's
+   students by students_asof), SQLite counts as it goes instead of
+   sorting a million index entries first ... */
+#define CS_ASOF_GROUP                                                     \
+  " GROUP BY st.school_id, st.grade, st.class_id, st.gender"
+XJ_DB_STMT (st_cs_asof_n_live,
+            "SELECT sc.id, coalesce(st.class_id, 0), st.grade,"
+            " st.gender, count(*) FROM schools sc"
+            " JOIN students st ON st.school_id = sc.id"
+            " WHERE" CS_SCOPE " AND st.status = 'enrolled'"
+            " AND st.created_at < $3 GROUP BY sc.county_code, sc.code, sc.id,"
+            " st.grade, st.class_id, st.gender")
+/* ... less those of them changed since (their live placement is not the
+   one of the day) ... */
+XJ_DB_STMT (st_cs_asof_n_changed,
+            "SELECT st.school_id, coalesce(st.class_id, 0), st.grade,"
+            " st.gender, count(*) FROM students st"
+            " JOIN schools sc ON sc.id = st.school_id"
+            " WHERE" CS_SCOPE " AND st.status = 'enrolled'"
+            " AND st.created_at < $3 AND st.id IN (SELECT p.student_id"
+            " FROM student_placements p WHERE p.at >= $3)" CS_ASOF_GROUP)
+/* ... plus everyone changed since whom their first change found 在读 */
+XJ_DB_STMT (st_cs_asof_n_moved,
+            "SELECT p.school_id, coalesce(p.class_id, 0), p.grade,"
+            " st.gender, count(*) FROM student_placements p"
+            " JOIN schools sc ON sc.id = p.school_id"
+            " JOIN students st ON st.id = p.student_id"
+            " WHERE" CS_SCOPE " AND p.at >= $3 AND st.created_at < $3"
+            " AND p.status = 'enrolled'"
+            " AND p.id = (SELECT min(q.id) FROM student_placements q"
+            " WHERE q.student_id = p.student_id AND q.at >= $3)"
+            " GROUP BY p.school_id, p.grade, p.class_id, st.gender")
+/* One page of the same students' ids in id order, of class $4 (0 any),
+   grade $5 ('*' any), gender $6 (0 any), the live half joined by @join
+   ... */
+#define CS_ASOF_IDS(join)                                                 \
+  "SELECT x.id FROM (SELECT st.id AS id FROM " join                       \
+  " WHERE sc.id = st.school_id AND" CS_SCOPE                              \
+  " AND st.status = 'enrolled' AND st.created_at < $3"                    \
+  " AND ($4 = 0 OR st.class_id = $4) AND ($5 = '*' OR st.grade = $5)"     \
+  " AND ($6 = 0 OR st.gender = $6) AND st.id NOT IN"                      \
+  " (SELECT p.student_id FROM student_placements p WHERE p.at >= $3)"     \
+  " UNION ALL SELECT p.student_id AS id FROM student_placements p"         \
+  " JOIN schools sc ON sc.id = p.school_id"                               \
+  " JOIN students st ON st.id = p.student_id"                             \
+  " WHERE" CS_SCOPE " AND p.at >= $3 AND st.created_at < $3"              \
+  " AND p.status = 'enrolled' AND ($4 = 0 OR p.class_id = $4)"            \
+  " AND ($5 = '*' OR p.grade = $5) AND ($6 = 0 OR st.gender = $6)"        \
+  " AND p.id = (SELECT min(q.id) FROM student_placements q"               \
+  " WHERE q.student_id = p.student_id AND q.at >= $3)) x"                 \
+  " ORDER BY x.id LIMIT $7 OFFSET $8"
+/* ... of a school or class: its students by students_asof, sorted (a few
+   thousand) ... */
+XJ_DB_STMT (st_cs_asof_ids, CS_ASOF_IDS ("students st JOIN schools sc"
+                                         " ON sc.id = st.school_id"))
+/* ... of a region, which may hold every student: in the students' own id
+   order (CROSS JOIN keeps students the outer loop on SQLite; PostgreSQL
+   plans it as the inner join it is), merged with the changed ones, so the
+   database stops after $8 + $7 rows instead of sorting a million. */
+XJ_DB_STMT (st_cs_asof_ids_region,
+            CS_ASOF_IDS ("students st CROSS JOIN schools sc"))
 XJ_DB_STMT (st_cs_terms,
             "SELECT t.start_date, y.start_year, t.no FROM terms t"
             " JOIN school_years y ON y.id = t.year_id"
@@ -439,6 +504,87 @@ xj_enrol_asof (struct xj_db *db, const struct xj_cs_scope *sc,
     qs = xj_db_q (db, &st_cs_asof_moved,
                   XJ_DB_PARAMS (SCOPE_PARAMS (sc), XJ_DB_S (cut)), &asof_row,
                   &c);
+  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}
+
+struct asof_n_ctx {
+  void (*cb) (void *cls, const struct xj_enrol_row *r, int64_t n);
+  void *cls;
+  int sign;
+};
+
+static int
+asof_n_row (void *cls, const struct xj_db_row *r)
+{
+  struct asof_n_ctx *c = cls;
+  struct xj_enrol_row e = { 0, xj_db_int (r, 0), xj_db_int (r, 1),
+                            xj_db_text (r, 2), "enrolled",
+                            (int) xj_db_int (r, 3) };
+
+  c->cb (c->cls, &e, c->sign * xj_db_int (r, 4));
+  return 0;
+}
+
+enum xj_err
+xj_enrol_asof_counts (struct xj_db *db, const struct xj_cs_scope *sc,
+                      const char *date,
+                      void (*cb) (void *cls, const struct xj_enrol_row *r,
+                                  int64_t n),
+                      void *cls)
+{
+  static struct xj_db_stmt *const parts[] = {
+    &st_cs_asof_n_live, &st_cs_asof_n_changed, &st_cs_asof_n_moved
+  };
+  static const int sign[] = { 1, -1, 1 };
+  struct asof_n_ctx c = { cb, cls, 1 };
+  char cut[16];
+  enum xj_qs qs = XJ_QS_NONE;
+
+  if (! next_day (date, cut))
+    return XJ_E_BAD_PARAM;
+  for (size_t i = 0; i < 3 && qs >= 0; i++)
+    {
+      c.sign = sign[i];
+      qs = xj_db_q (db, parts[i],
+                    XJ_DB_PARAMS (SCOPE_PARAMS (sc), XJ_DB_S (cut)),
+                    &asof_n_row, &c);
+    }
+  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}
+
+struct ids_ctx {
+  void (*cb) (void *cls, int64_t student_id);
+  void *cls;
+};
+
+static int
+ids_row (void *cls, const struct xj_db_row *r)
+{
+  struct ids_ctx *c = cls;
+
+  c->cb (c->cls, xj_db_int (r, 0));
+  return 0;
+}
+
+enum xj_err
+xj_enrol_asof_ids (struct xj_db *db, const struct xj_cs_scope *sc,
+                   const char *date, const struct xj_enrol_filter *f,
+                   int64_t limit, int64_t offset,
+                   void (*cb) (void *cls, int64_t student_id), void *cls)
+{
+  struct ids_ctx c = { cb, cls };
+  bool region = 0 == sc->school_id && 0 == f->class_id;
+  char cut[16];
+  enum xj_qs qs;
+
+  if (! next_day (date, cut))
+    return XJ_E_BAD_PARAM;
+  qs = xj_db_q (db, region ? &st_cs_asof_ids_region : &st_cs_asof_ids,
+                XJ_DB_PARAMS (SCOPE_PARAMS (sc), XJ_DB_S (cut),
+                              XJ_DB_I (f->class_id), XJ_DB_S (f->grade),
+                              XJ_DB_I (f->gender), XJ_DB_I (limit),
+                              XJ_DB_I (offset)),
+                &ids_row, &c);
   return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
 }
 

@@ -70,6 +70,6 @@ def test_kill_9_leaves_before_or_all(big, tmp_path, delay):
     idx = set(sql(db, q))
     assert {"students_id_no", "students_list", "students_class",
             "students_name", "students_dupkey", "students_enrolled",
-            "student_events_student"} <= idx
+            "students_asof", "student_events_student"} <= idx
     if not killed:
         assert after == before + N
