@@ -191,6 +191,18 @@ typedef enum xj_err (*xj_db_txn_cb) (struct xj_db *db, void *cls);
 /* @write: BEGIN IMMEDIATE (writer lock up front) vs BEGIN DEFERRED. */
 enum xj_err xj_db_txn_run (struct xj_db *db, const char *name, bool write,
                            xj_db_txn_cb cb, void *cls);
+/* A long writer (the import): like xj_db_txn_run (write), but on
+   PostgreSQL at READ COMMITTED instead of SERIALIZABLE, so the short
+   writers committing meanwhile (registrations, changes in other schools)
+   never make it fail with a serialization conflict after minutes of
+   work.  Each statement then sees what others committed before it: the
+   callback must not rely on one snapshot, and every read-then-write it
+   shares with other sessions must be made safe by a lock or a unique
+   index (the audit chain's append takes audit_chain_lock; the students'
+   unique indexes refuse a second record of an ID; docs/db.md).  SQLite:
+   the same as xj_db_txn_run (write), one writer at a time. */
+enum xj_err xj_db_txn_run_long (struct xj_db *db, const char *name,
+                                xj_db_txn_cb cb, void *cls);
 /* Bound how long a transaction of @db may wait for the writer lock, all
    retries included: after about @ms milliseconds xj_db_txn_run gives up
    with XJ_E_DB_BUSY.  Request threads use 1000 (docs/api.md: a write

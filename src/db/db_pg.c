@@ -5,8 +5,8 @@
  * migration runner for src/db/migrations-pg and migrations-auth-pg.  The
  * only file that includes libpq-fe.h.
  *
- * Transactions (docs/db.md "PostgreSQL"): a write runs SERIALIZABLE, a
- * read REPEATABLE READ; a serialization failure or deadlock (40001,
+ * Transactions (docs/db.md "PostgreSQL"): a write runs SERIALIZABLE (a
+ * long writer READ COMMITTED), a read REPEATABLE READ; a serialization failure or deadlock (40001,
  * 40P01) or a lock wait over lock_timeout (55P03) is XJ_QS_SOFT and the
  * runner retries the whole transaction.  Writers run in parallel; there
  * is no single writer lock as on SQLite.
@@ -1097,8 +1097,9 @@ failed_soft (const struct xj_db *db)
                || 0 == strcmp (s, "55P03"));
 }
 
-/* BEGIN with the isolation level for @write and a lock wait of
-   @lock_ms (0: the session's). */
+/* BEGIN with the isolation level for @write (READ COMMITTED for a
+   long writer, xj_db_txn_run_long) and a lock wait of @lock_ms (0: the
+   session's). */
 static enum xj_err
 begin (struct xj_db *db, bool write, long lock_ms)
 {
@@ -1107,7 +1108,8 @@ begin (struct xj_db *db, bool write, long lock_ms)
   if (CONNECTION_OK != PQstatus (PG (db)->conn) && ! reconnect (db))
     return XJ_E_DB;
   xj_snprintf (sql, sizeof sql, "BEGIN ISOLATION LEVEL %s",
-               write ? "SERIALIZABLE" : "REPEATABLE READ");
+               ! write ? "REPEATABLE READ"
+               : db->long_txn ? "READ COMMITTED" : "SERIALIZABLE");
   if (lock_ms > 0)
     xj_snprintf (sql + strlen (sql), sizeof sql - strlen (sql),
                  "; SET LOCAL lock_timeout = %ld", lock_ms);

@@ -1892,7 +1892,7 @@ xj_import_run (struct xj_db *db, const struct xj_import_opts *o,
       ac.joined = true;
     }
   xj_istore_temp_file (db, true);
-  e = xj_db_txn_run (db, "import_students", true, &import_all_txn, &ac);
+  e = xj_db_txn_run_long (db, "import_students", &import_all_txn, &ac);
   xj_istore_cache (db, false);
   xj_istore_temp_file (db, false);
   if (! ac.joined)

@@ -1,7 +1,10 @@
 """An import never blocks registration or changes in other schools on
 PostgreSQL (issue 10, point 4): while a large import into one school runs,
 a registrar of another school registers a student and the county bureau
-approves a change there, each answered promptly.
+approves a change there, each answered promptly, and the import still
+succeeds: it runs READ COMMITTED (xj_db_txn_run_long), so the writes
+committed meanwhile do not fail it as they failed its SERIALIZABLE
+transaction, and the audit chain stays one chain (audit_chain_lock).
 
 PostgreSQL only: SQLite has one writer at a time by nature, and there a
 write during an import answers 503 db_busy within a second (docs/api.md).
@@ -62,11 +65,6 @@ def timed(fn):
     return r, time.monotonic() - t0
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the import's SERIALIZABLE transaction loses to every write committed"
-    " meanwhile (its snapshot's audit chain tail and whole-table preload"
-    " reads): it fails 数据库繁忙 after 8 attempts; see"
-    " docs/internals/import.md"))
 def test_registration_and_change_elsewhere_during_import(w):
     admin = w.api("admin")
     before = int(sql(w.db, "select count(*) from students where school_id"
@@ -86,10 +84,11 @@ def test_registration_and_change_elsewhere_during_import(w):
     mk = primary_body if stage in ("primary", "nine_year",
                                    "twelve_year") else student_body
     # rounds of (register, request and approve a change) in school 2 for
-    # as long as the import runs; a round counts when the import was
-    # running before and after it
+    # as long as the import runs (so some fall on its last statements:
+    # the audit append); a round counts when the import was running
+    # before and after it
     inside, times, registered = 0, [], []
-    for _ in range(10):
+    for _ in range(400):
         if admin.get(f"/imports/{iid}").json()["status"] != "running":
             break
         body = mk(g1_phone=unique_phone())
@@ -106,6 +105,9 @@ def test_registration_and_change_elsewhere_during_import(w):
         if admin.get(f"/imports/{iid}").json()["status"] == "running":
             inside += 1
     # answered while the import was still writing, and promptly
+    print("\nlatency during the import (s): registration %s; approval %s"
+          % (" ".join("%.3f" % t for t in times[0::2]),
+             " ".join("%.3f" % t for t in times[1::2])))
     assert inside >= 1, times
     assert max(times) < 3.0, times
     t0 = time.monotonic()
@@ -126,4 +128,7 @@ def test_registration_and_change_elsewhere_during_import(w):
     imported = {int(x) for x in sql(
         w.db, "select student_id from student_events where kind = 'import'")}
     assert not imported & set(registered)
+    # the audit chain stayed one chain: the import's entry and the
+    # registrations' and approvals' entries appended meanwhile
+    cli_ok("check", db=w.db, env=w.env)
 
