@@ -249,13 +249,27 @@ struct xj_db_bulk_stmt {
   struct xj_db_stmt ins;   /* INSERT INTO table (id, cols) VALUES (...) */
   const char *copy;        /* COPY table (id, cols) FROM STDIN */
   const char *table;
+  bool noid;               /* XJ_DB_BULK_NOID: the table has no id */
 };
 
 #define XJ_DB_BULK(var, table, cols, values)                             \
   static struct xj_db_bulk_stmt var = {                                  \
     { #var, "INSERT INTO " table " (id, " cols ") VALUES ($1, " values   \
       ") RETURNING id", -1, NULL, false },                               \
-    "COPY " table " (id, " cols ") FROM STDIN", table };                 \
+    "COPY " table " (id, " cols ") FROM STDIN", table, false };          \
+  __attribute__ ((constructor)) static void var##_register (void)        \
+  {                                                                      \
+    xj_db_stmt_register (&var.ins);                                      \
+  }
+
+/* A target whose table has no id column (a link table such as
+   guardian_ids): @values are $1..$N, one per column; xj_db_bulk_row's
+   @id must be NULL. */
+#define XJ_DB_BULK_NOID(var, table, cols, values)                        \
+  static struct xj_db_bulk_stmt var = {                                  \
+    { #var, "INSERT INTO " table " (" cols ") VALUES (" values ")", -1,  \
+      NULL, false },                                                     \
+    "COPY " table " (" cols ") FROM STDIN", table, true };               \
   __attribute__ ((constructor)) static void var##_register (void)        \
   {                                                                      \
     xj_db_stmt_register (&var.ins);                                      \

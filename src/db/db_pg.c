@@ -1034,16 +1034,21 @@ pg_bulk_row (struct xj_db_bulk *xb, const struct xj_db_param *params,
              int64_t *id)
 {
   struct pg_bulk *b = (struct pg_bulk *) xb;
+  bool noid = b->base.st->noid;
   enum xj_qs qs;
 
-  if (b->idpos == b->nids && (qs = bulk_ids (b)) < 0)
-    return qs;
-  if (NULL != id)
-    *id = b->ids[b->idpos];
-  xj_buf_printf (&b->buf, "%lld", (long long) b->ids[b->idpos++]);
+  if (! noid)
+    {
+      if (b->idpos == b->nids && (qs = bulk_ids (b)) < 0)
+        return qs;
+      if (NULL != id)
+        *id = b->ids[b->idpos];
+      xj_buf_printf (&b->buf, "%lld", (long long) b->ids[b->idpos++]);
+    }
   for (size_t i = 0; XJ_DB__END != params[i].t; i++)
     {
-      xj_buf_append (&b->buf, "\t", 1);
+      if (i > 0 || ! noid)
+        xj_buf_append (&b->buf, "\t", 1);
       copy_field (&b->buf, &params[i]);
     }
   xj_buf_append (&b->buf, "\n", 1);
