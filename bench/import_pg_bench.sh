@@ -16,17 +16,11 @@ cd "$(dirname "$0")/.."
 N=${IMPORT_ROWS:-1000000}
 SCHOOLS=${IMPORT_SCHOOLS:-100}
 OUT=bench/out/import_pg
-mkdir -p "$OUT" bench/out/import
+mkdir -p "$OUT"
 need "$XJ" /usr/bin/time
 
-# 1. the file: as bench/import_bench.sh makes it (shared cache)
-CSV=bench/out/import/students-$N.csv
-if [ ! -s "$CSV" ]; then
-  make_registry "$OUT/src.db" "$SCHOOLS" "$N" 2>/dev/null
-  "$XJ" --db "$OUT/src.db" export students --out "$CSV"
-  rm_db "$OUT/src.db"
-fi
-CSV=$(realpath "$CSV")
+# 1. the file: the one bench/import_bench.sh reads (lib.sh, cached)
+CSV=$(realpath "$(import_csv "$N" "$SCHOOLS")")
 
 # 2. the cluster
 eval "$(tests/pg/cluster.sh start)"

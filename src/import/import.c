@@ -1763,6 +1763,8 @@ import_txn (struct xj_db *db, void *cls)
   r->stu_bulk = NULL;
   if (XJ_E_OK == e)
     e = xj_identity_sink_end (&r->sink);
+  if (XJ_E_OK == e)
+    e = xj_cs_tracker_end (r->cst);
   if (XJ_E_OK != e || XJ_E_OK != (e = events_flush (r)))
     return e;
   hset_fini (&r->dupkeys);   /* the suspects are collected */
@@ -1892,6 +1894,7 @@ import_all_txn (struct xj_db *db, void *cls)
       r->stu_bulk = NULL;
     }
   xj_identity_sink_end (&r->sink);
+  xj_cs_tracker_end (r->cst);
   if (XJ_E_OK != e && xj_db_bulk_conflicted (db))
     {
       e = XJ_E_IMPORT_CONFLICT;

@@ -134,7 +134,8 @@ enum xj_err xj_identity_sink_warns (struct xj_identity_sink *k,
 
 /* Replace the guardian ID numbers of @s in guardian_ids (@fresh: a new
    record, none stored yet).  Every insert and full update of a record
-   calls it (student_store.c, the import's insert). */
+   calls it (student_store.c; the import appends them through
+   xj_identity_store_new). */
 enum xj_err xj_identity_guardians_put (struct xj_db *db,
                                        const struct xj_student *s, bool fresh);
 

@@ -132,3 +132,71 @@ def test_registration_and_change_elsewhere_during_import(w):
     # registrations' and approvals' entries appended meanwhile
     cli_ok("check", db=w.db, env=w.env)
 
+
+
+def test_same_id_registered_elsewhere_during_import_ends_with_one(w):
+    """READ COMMITTED does not weaken the ID rule: a registrar of another
+    school registers, while the import runs, a person whose ID is on one
+    of the file's last rows.  Whichever commits first keeps the ID: the
+    registration (then the import's COPY meets the unique index and the
+    import is undone whole: import_conflict, nothing written) or the
+    import (then the registration is refused); never two records."""
+    with open(w.csv.parent / "full.csv", encoding="utf-8-sig",
+              newline="") as f:
+        rows = list(csv.reader(f))
+    head = rows[0]
+    col = head.index("学校标识码")
+    mine = [r for r in rows[1:] if r[col] == w.c2]
+    other = w.c1
+    cli_ok("user", "add", "ys_reg1", "--role", "registrar", "--school",
+           other, db=w.db, env=dict(w.env, XUEJI_PASSWORD=PW))
+    w.passwords["ys_reg1"] = PW
+    reg = w.api("ys_reg1")
+    stage = sql(w.db, "select stage from schools where id = %d"
+                % w.sid(other))[0]
+    mk = primary_body if stage in ("primary", "nine_year",
+                                   "twelve_year") else student_body
+    body = mk(g1_phone=unique_phone())
+    bi, si, ii = (head.index(c) for c in ("出生日期", "性别", "身份证件号"))
+    # the file's last row (registration only warns when the age does not
+    # fit the grade)
+    row = mine[-1]
+    body.update(id_no=row[ii], birth_date=row[bi],
+                gender=1 if row[si].startswith(("1", "男")) else 2)
+    f2 = w.csv.parent / "school2.csv"
+    with open(f2, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([head] + mine)
+    before = int(sql(w.db, "select count(*) from students")[0])
+    admin = w.api("admin")
+    with open(f2, "rb") as f:
+        r = admin.post("/imports", files={"file": ("s2.csv", f, "text/csv")},
+                       data={"valid_only": "true", "create_classes": "true"})
+    assert r.status_code == 202, r.text
+    iid = r.json()["id"]
+    t0 = time.monotonic()
+    while admin.get(f"/imports/{iid}").json()["status"] != "running":
+        assert time.monotonic() - t0 < 60
+        time.sleep(0.05)
+    r1, t_reg = timed(lambda: reg.post("/students", json=body))
+    print("\nregistration of a file's ID during the import: %d in %.3f s"
+          % (r1.status_code, t_reg))
+    while True:
+        j = admin.get(f"/imports/{iid}").json()
+        if j["status"] in ("done", "failed", "cancelled"):
+            break
+        assert time.monotonic() - t0 < 600
+        time.sleep(0.2)
+    n = int(sql(w.db, "select count(*) from students where id_no = '%s'"
+                % row[ii])[0])
+    assert n == 1, (r1.status_code, r1.text, j["status"], j["message"])
+    after = int(sql(w.db, "select count(*) from students")[0])
+    if r1.status_code == 201:
+        # the registration won: the import is undone whole
+        assert j["status"] == "failed", j
+        assert "导入期间其他用户登记" in j["message"], j["message"]
+        assert after == before + 1
+    else:
+        assert r1.status_code in (409, 503), r1.text
+        assert j["status"] == "done", j["message"]
+        assert after == before + j["imported"]
+    cli_ok("check", db=w.db, env=w.env)
