@@ -28,6 +28,8 @@ trap 'tests/pg/cluster.sh stop "$XUEJI_TEST_PG_DIR"' EXIT
 BASE=${XUEJI_TEST_PG%/*}
 # the audit key and checkpoints of a PostgreSQL registry (xj_db_side_path)
 export XUEJI_STATE_DIR=$PWD/$OUT
+# an earlier run's key would make init refuse the new database
+rm -f "$OUT"/xj_imp.auditkey "$OUT"/xj_imp.checkpoints
 PM=$(head -1 "$XUEJI_TEST_PG_DIR/data/postmaster.pid")
 psql_ () { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
 # CPU seconds the cluster's finished backends used so far
