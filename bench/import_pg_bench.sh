@@ -16,17 +16,11 @@ cd "$(dirname "$0")/.."
 N=${IMPORT_ROWS:-1000000}
 SCHOOLS=${IMPORT_SCHOOLS:-100}
 OUT=bench/out/import_pg
-mkdir -p "$OUT" bench/out/import
+mkdir -p "$OUT"
 need "$XJ" /usr/bin/time
 
-# 1. the file: as bench/import_bench.sh makes it (shared cache)
-CSV=bench/out/import/students-$N.csv
-if [ ! -s "$CSV" ]; then
-  make_registry "$OUT/src.db" "$SCHOOLS" "$N" 2>/dev/null
-  "$XJ" --db "$OUT/src.db" export students --out "$CSV"
-  rm_db "$OUT/src.db"
-fi
-CSV=$(realpath "$CSV")
+# 1. the file: the one bench/import_bench.sh reads (lib.sh, cached)
+CSV=$(realpath "$(import_csv "$N" "$SCHOOLS")")
 
 # 2. the cluster
 eval "$(tests/pg/cluster.sh start)"
@@ -34,6 +28,8 @@ trap 'tests/pg/cluster.sh stop "$XUEJI_TEST_PG_DIR"' EXIT
 BASE=${XUEJI_TEST_PG%/*}
 # the audit key and checkpoints of a PostgreSQL registry (xj_db_side_path)
 export XUEJI_STATE_DIR=$PWD/$OUT
+# an earlier run's key would make init refuse the new database
+rm -f "$OUT"/xj_imp.auditkey "$OUT"/xj_imp.checkpoints
 PM=$(head -1 "$XUEJI_TEST_PG_DIR/data/postmaster.pid")
 psql_ () { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
 # CPU seconds the cluster's finished backends used so far

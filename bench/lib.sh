@@ -50,6 +50,24 @@ make_registry () {
     --students "$students" "$@"
 }
 
+# import_csv N SCHOOLS: the path of the import benchmarks' CSV of N
+# students in SCHOOLS schools of county 441823, made once by xueji gen
+# in a scratch registry and exported in the import format, then cached
+# in bench/out/import/ (import_bench.sh and import_pg_bench.sh read the
+# same file).
+import_csv () {
+  csv=bench/out/import/students-$1.csv
+  if [ ! -s "$csv" ]; then
+    mkdir -p bench/out/import
+    make_registry bench/out/import/src.db "$2" "$1" >/dev/null 2>&1
+    "$XJ" --db bench/out/import/src.db export students --out "$csv.part.csv" \
+      >/dev/null
+    mv "$csv.part.csv" "$csv"
+    rm_db bench/out/import/src.db
+  fi
+  echo "$csv"
+}
+
 # bench_db DB STUDENTS: the registry run.sh and dup_scan.sh measure,
 # cached at DB: STUDENTS students in 200 schools (seed 1), the bureau
 # user `bench` (password BENCH_PW), the WAL folded in so every server

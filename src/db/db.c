@@ -142,6 +142,24 @@ xj_db_txn_run (struct xj_db *db, const char *name, bool write,
 }
 
 enum xj_err
+xj_db_txn_run_long (struct xj_db *db, const char *name, xj_db_txn_cb cb,
+                    void *cls)
+{
+  struct xj_db *w = NULL != db->write_to ? db->write_to : db;
+  enum xj_err e;
+
+  if (db->in_txn)
+    {
+      XJ_BUG ("nested transaction %s", name);
+      return XJ_E_INTERNAL;
+    }
+  w->long_txn = true;
+  e = xj_db_txn_run (w, name, true, cb, cls);
+  w->long_txn = false;
+  return e;
+}
+
+enum xj_err
 xj_db_txn_try (struct xj_db *db, const char *name, xj_db_txn_cb cb,
                void *cls)
 {

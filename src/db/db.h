@@ -191,6 +191,18 @@ typedef enum xj_err (*xj_db_txn_cb) (struct xj_db *db, void *cls);
 /* @write: BEGIN IMMEDIATE (writer lock up front) vs BEGIN DEFERRED. */
 enum xj_err xj_db_txn_run (struct xj_db *db, const char *name, bool write,
                            xj_db_txn_cb cb, void *cls);
+/* A long writer (the import): like xj_db_txn_run (write), but on
+   PostgreSQL at READ COMMITTED instead of SERIALIZABLE, so the short
+   writers committing meanwhile (registrations, changes in other schools)
+   never make it fail with a serialization conflict after minutes of
+   work.  Each statement then sees what others committed before it: the
+   callback must not rely on one snapshot, and every read-then-write it
+   shares with other sessions must be made safe by a lock or a unique
+   index (the audit chain's append takes audit_chain_lock; the students'
+   unique indexes refuse a second record of an ID; docs/db.md).  SQLite:
+   the same as xj_db_txn_run (write), one writer at a time. */
+enum xj_err xj_db_txn_run_long (struct xj_db *db, const char *name,
+                                xj_db_txn_cb cb, void *cls);
 /* Bound how long a transaction of @db may wait for the writer lock, all
    retries included: after about @ms milliseconds xj_db_txn_run gives up
    with XJ_E_DB_BUSY.  Request threads use 1000 (docs/api.md: a write
@@ -237,13 +249,27 @@ struct xj_db_bulk_stmt {
   struct xj_db_stmt ins;   /* INSERT INTO table (id, cols) VALUES (...) */
   const char *copy;        /* COPY table (id, cols) FROM STDIN */
   const char *table;
+  bool noid;               /* XJ_DB_BULK_NOID: the table has no id */
 };
 
 #define XJ_DB_BULK(var, table, cols, values)                             \
   static struct xj_db_bulk_stmt var = {                                  \
     { #var, "INSERT INTO " table " (id, " cols ") VALUES ($1, " values   \
       ") RETURNING id", -1, NULL, false },                               \
-    "COPY " table " (id, " cols ") FROM STDIN", table };                 \
+    "COPY " table " (id, " cols ") FROM STDIN", table, false };          \
+  __attribute__ ((constructor)) static void var##_register (void)        \
+  {                                                                      \
+    xj_db_stmt_register (&var.ins);                                      \
+  }
+
+/* A target whose table has no id column (a link table such as
+   guardian_ids): @values are $1..$N, one per column; xj_db_bulk_row's
+   @id must be NULL. */
+#define XJ_DB_BULK_NOID(var, table, cols, values)                        \
+  static struct xj_db_bulk_stmt var = {                                  \
+    { #var, "INSERT INTO " table " (" cols ") VALUES (" values ")", -1,  \
+      NULL, false },                                                     \
+    "COPY " table " (" cols ") FROM STDIN", table, true };               \
   __attribute__ ((constructor)) static void var##_register (void)        \
   {                                                                      \
     xj_db_stmt_register (&var.ins);                                      \

@@ -62,6 +62,8 @@ struct xj_db {
   char *path;               /* as given to xj_db_open; owned */
   bool auth;                /* the auth store (XJ_DB_OPEN_AUTH) */
   bool in_txn;              /* inside xj_db_txn_run/try */
+  bool long_txn;            /* the running write is xj_db_txn_run_long's:
+                               PostgreSQL begins it READ COMMITTED */
   unsigned write_wait_ms;   /* 0 = the default wait and retries */
   /* A standby's connection handed out by xj_db_read_conn: its write
      transactions run on this primary connection (db_replica.c). */

@@ -5,8 +5,8 @@
  * migration runner for src/db/migrations-pg and migrations-auth-pg.  The
  * only file that includes libpq-fe.h.
  *
- * Transactions (docs/db.md "PostgreSQL"): a write runs SERIALIZABLE, a
- * read REPEATABLE READ; a serialization failure or deadlock (40001,
+ * Transactions (docs/db.md "PostgreSQL"): a write runs SERIALIZABLE (a
+ * long writer READ COMMITTED), a read REPEATABLE READ; a serialization failure or deadlock (40001,
  * 40P01) or a lock wait over lock_timeout (55P03) is XJ_QS_SOFT and the
  * runner retries the whole transaction.  Writers run in parallel; there
  * is no single writer lock as on SQLite.
@@ -1022,16 +1022,21 @@ pg_bulk_row (struct xj_db_bulk *xb, const struct xj_db_param *params,
              int64_t *id)
 {
   struct pg_bulk *b = (struct pg_bulk *) xb;
+  bool noid = b->base.st->noid;
   enum xj_qs qs;
 
-  if (b->idpos == b->nids && (qs = bulk_ids (b)) < 0)
-    return qs;
-  if (NULL != id)
-    *id = b->ids[b->idpos];
-  xj_buf_printf (&b->buf, "%lld", (long long) b->ids[b->idpos++]);
+  if (! noid)
+    {
+      if (b->idpos == b->nids && (qs = bulk_ids (b)) < 0)
+        return qs;
+      if (NULL != id)
+        *id = b->ids[b->idpos];
+      xj_buf_printf (&b->buf, "%lld", (long long) b->ids[b->idpos++]);
+    }
   for (size_t i = 0; XJ_DB__END != params[i].t; i++)
     {
-      xj_buf_append (&b->buf, "\t", 1);
+      if (i > 0 || ! noid)
+        xj_buf_append (&b->buf, "\t", 1);
       copy_field (&b->buf, &params[i]);
     }
   xj_buf_append (&b->buf, "\n", 1);
@@ -1085,8 +1090,9 @@ failed_soft (const struct xj_db *db)
                || 0 == strcmp (s, "55P03"));
 }
 
-/* BEGIN with the isolation level for @write and a lock wait of
-   @lock_ms (0: the session's). */
+/* BEGIN with the isolation level for @write (READ COMMITTED for a
+   long writer, xj_db_txn_run_long) and a lock wait of @lock_ms (0: the
+   session's). */
 static enum xj_err
 begin (struct xj_db *db, bool write, long lock_ms)
 {
@@ -1095,7 +1101,8 @@ begin (struct xj_db *db, bool write, long lock_ms)
   if (CONNECTION_OK != PQstatus (PG (db)->conn) && ! reconnect (db))
     return XJ_E_DB;
   xj_snprintf (sql, sizeof sql, "BEGIN ISOLATION LEVEL %s",
-               write ? "SERIALIZABLE" : "REPEATABLE READ");
+               ! write ? "REPEATABLE READ"
+               : db->long_txn ? "READ COMMITTED" : "SERIALIZABLE");
   if (lock_ms > 0)
     xj_snprintf (sql + strlen (sql), sizeof sql - strlen (sql),
                  "; SET LOCAL lock_timeout = %ld", lock_ms);

@@ -646,7 +646,8 @@ sq_bulk_begin (struct xj_db *db, struct xj_db_bulk_stmt *st)
 }
 
 /* The INSERT's $1 (id) is NULL: SQLite gives the next rowid, which
-   RETURNING hands back. */
+   RETURNING hands back.  A table without id (noid) takes @params as
+   they are. */
 static enum xj_qs
 sq_bulk_row (struct xj_db_bulk *b, const struct xj_db_param *params,
              int64_t *id)
@@ -656,6 +657,8 @@ sq_bulk_row (struct xj_db_bulk *b, const struct xj_db_param *params,
   size_t n = 0;
   enum xj_qs qs;
 
+  if (b->st->noid)
+    return sq_q (b->db, &b->st->ins, params, NULL, NULL);
   v[0] = XJ_DB_NUL;
   while (XJ_DB__END != params[n].t && n + 2 < sizeof v / sizeof v[0])
     {

@@ -316,6 +316,21 @@ nbmap_get (const struct nbmap *m, uint64_t h, int64_t *ids, size_t max)
   return n;
 }
 
+/* How many ids are under @h, counting up to @limit. */
+static size_t
+nbmap_count (const struct nbmap *m, uint64_t h, size_t limit)
+{
+  size_t n = 0;
+
+  if (0 == m->cap)
+    return 0;
+  for (size_t i = (size_t) h & (m->cap - 1); m->v[i].h && n < limit;
+       i = (i + 1) & (m->cap - 1))
+    if (m->v[i].h == h)
+      n++;
+  return n;
+}
+
 static void
 nbmap_fini (struct nbmap *m)
 {
@@ -479,6 +494,10 @@ struct run {
   struct hset dupkeys;      /* dkhash of the rows inserted (and, in bulk
                                mode, of the registry's students) */
   struct nbmap namebirth;   /* bulk: name + birth date -> ids */
+  struct nbmap guardians;   /* bulk: hash of a guardian ID -> the
+                               enrolled or suspended students holding it
+                               (the registry's and the rows inserted) */
+  struct xj_identity_sink sink;  /* guardian ID rows and warnings */
   int64_t *suspects;        /* ids inserted whose key was seen before */
   size_t nsusp, capsusp;
   bool regnos_all;          /* bulk: the two sets know every number */
@@ -503,6 +522,52 @@ struct run {
   bool qprod_waits, qcons_waits;   /* under qlock */
   atomic_bool qstop;
 };
+
+/* A guardian ID's key in r->guardians (never 0, like fnv1a). */
+static uint64_t
+guardian_hash (const char *id_no)
+{
+  return dupkey_hash (id_no, "", "");
+}
+
+static void
+preload_guardian_cb (void *cls, const char *id_no, int64_t student_id)
+{
+  struct run *r = cls;
+
+  nbmap_put (&r->guardians, guardian_hash (id_no), student_id);
+}
+
+/* Bulk mode's answer to the guardian rule (xj_identity_sink): whether
+   the students holding @id_no, counting the row being stored, may be
+   more than @max.  The map knows the registry's holders (preloaded) and
+   the rows inserted; a hash collision only over-counts, and then the
+   registry is asked, so the answer "not over" is always right. */
+static bool
+guardian_maybe_over (void *cls, const char *id_no, int max)
+{
+  struct run *r = cls;
+
+  return max < 0
+         || nbmap_count (&r->guardians, guardian_hash (id_no),
+                         (size_t) max + 1) + 1 > (size_t) max;
+}
+
+/* The guardian IDs of @s, inserted: into the map, each once. */
+static void
+guardians_add (struct run *r, const struct xj_student *s)
+{
+  for (int i = 0; i < XJ_GUARDIANS; i++)
+    {
+      const char *g = s->guardians[i].id_no;
+      bool again = false;
+
+      for (int j = 0; j < i && ! again; j++)
+        again = 0 == strcmp (g, s->guardians[j].id_no);
+      if (g[0] && ! again)
+        nbmap_put (&r->guardians, guardian_hash (g), s->id);
+    }
+}
 
 static void
 row_err (struct rec *x, int col, const char *colname, const char *value,
@@ -1284,9 +1349,11 @@ stage2 (struct run *r, struct rec *x)
   r->res->imported++;
   if (s->class_id && XJ_E_OK != (e = class_size_done (r, x, &cw)))
     return e;
-  if (XJ_E_OK != (e = xj_identity_store_warnings (r->db, s, &r->warns,
-                                                  r->guardian_max, true)))
+  if (XJ_E_OK != (e = xj_identity_store_new (r->db, s, &r->warns,
+                                             r->guardian_max, &r->sink)))
     return e;
+  if (r->res->bulk)
+    guardians_add (r, s);
   if (x->dkhash)
     hset_add (&r->dupkeys, x->dkhash);
   if (r->res->bulk)
@@ -1438,6 +1505,7 @@ run_reset (struct run *r)
   hset_fini (&r->regnos_reg);
   hset_fini (&r->dupkeys);
   nbmap_fini (&r->namebirth);
+  nbmap_fini (&r->guardians);
   r->nsusp = 0;
   r->regnos_all = false;
   r->last_id = 0;
@@ -1654,6 +1722,9 @@ import_txn (struct xj_db *db, void *cls)
         if (XJ_E_OK != (e = xj_istore_each_dupkey (db, &preload_dupkey_cb,
                                                    r)))
           return e;
+        if (XJ_E_OK != (e = xj_istore_each_guardian (db, &preload_guardian_cb,
+                                                     r)))
+          return e;
         if (xj_istore_rebuilds_indexes (db)
             && XJ_E_OK != (e = xj_istore_drop_indexes (db)))
           return e;
@@ -1662,6 +1733,14 @@ import_txn (struct xj_db *db, void *cls)
       }
   }
   r->stu_bulk = xj_istore_bulk_begin (db);
+  /* after the students' bulk, so that theirs go out first */
+  memset (&r->sink, 0, sizeof r->sink);
+  if (res->bulk)
+    {
+      r->sink.maybe_over = &guardian_maybe_over;
+      r->sink.cls = r;
+    }
+  xj_identity_sink_begin (db, &r->sink);
   report_progress (r, "reading");
   t = xj_mono_ms ();
   e = run_rows (r);
@@ -1682,6 +1761,10 @@ import_txn (struct xj_db *db, void *cls)
     return XJ_E_IMPORT_DRY_RUN;
   e = xj_istore_bulk_end (r->stu_bulk);
   r->stu_bulk = NULL;
+  if (XJ_E_OK == e)
+    e = xj_identity_sink_end (&r->sink);
+  if (XJ_E_OK == e)
+    e = xj_cs_tracker_end (r->cst);
   if (XJ_E_OK != e || XJ_E_OK != (e = events_flush (r)))
     return e;
   hset_fini (&r->dupkeys);   /* the suspects are collected */
@@ -1694,6 +1777,7 @@ import_txn (struct xj_db *db, void *cls)
       hset_fini (&r->regnos);
       hset_fini (&r->regnos_reg);
       nbmap_fini (&r->namebirth);
+      nbmap_fini (&r->guardians);
       report_progress (r, "indexing");
       t = xj_mono_ms ();
       if (XJ_E_OK != (e = xj_istore_create_indexes (db)))
@@ -1809,6 +1893,8 @@ import_all_txn (struct xj_db *db, void *cls)
       xj_istore_bulk_end (r->stu_bulk);
       r->stu_bulk = NULL;
     }
+  xj_identity_sink_end (&r->sink);
+  xj_cs_tracker_end (r->cst);
   if (XJ_E_OK != e && xj_db_bulk_conflicted (db))
     {
       e = XJ_E_IMPORT_CONFLICT;
@@ -1885,6 +1971,7 @@ xj_import_run (struct xj_db *db, const struct xj_import_opts *o,
   memset (&r->regnos_reg, 0, sizeof r->regnos_reg);
   memset (&r->dupkeys, 0, sizeof r->dupkeys);
   memset (&r->namebirth, 0, sizeof r->namebirth);
+  memset (&r->guardians, 0, sizeof r->guardians);
   sset_init (&r->classes);
   if (0 != pthread_create (&ac.th, NULL, &hash_thread, &hj))
     {
@@ -1892,7 +1979,7 @@ xj_import_run (struct xj_db *db, const struct xj_import_opts *o,
       ac.joined = true;
     }
   xj_istore_temp_file (db, true);
-  e = xj_db_txn_run (db, "import_students", true, &import_all_txn, &ac);
+  e = xj_db_txn_run_long (db, "import_students", &import_all_txn, &ac);
   xj_istore_cache (db, false);
   xj_istore_temp_file (db, false);
   if (! ac.joined)
@@ -1915,6 +2002,7 @@ xj_import_run (struct xj_db *db, const struct xj_import_opts *o,
   hset_fini (&r->regnos_reg);
   hset_fini (&r->dupkeys);
   nbmap_fini (&r->namebirth);
+  nbmap_fini (&r->guardians);
   free (r->suspects);
   free (r->ev_ids);
   free (r->schools);

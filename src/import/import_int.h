@@ -110,6 +110,12 @@ enum xj_err xj_istore_each_dupkey (struct xj_db *db,
                                                const char *birth,
                                                const char *phone),
                                    void *cls);
+/* Each guardian ID held by an enrolled or suspended student, with that
+   student (bulk mode's guardian map). */
+enum xj_err xj_istore_each_guardian (struct xj_db *db,
+                                     void (*cb) (void *cls, const char *id_no,
+                                                 int64_t student_id),
+                                     void *cls);
 enum xj_err xj_istore_dupkey_used (struct xj_db *db, const char *name,
                                    const char *birth, const char *phone,
                                    bool *used);

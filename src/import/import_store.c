@@ -626,6 +626,40 @@ XJ_DB_STMT (st_imp_regnos,
             "SELECT registry_no FROM students"
             " UNION ALL SELECT registry_no FROM student_aliases")
 
+/* The guardian IDs of the enrolled or suspended students: the holders
+   xj_identity_guardian_count counts. */
+XJ_DB_STMT (st_imp_guardians,
+            "SELECT g.id_no, g.student_id FROM guardian_ids g"
+            " JOIN students st ON st.id = g.student_id"
+            " WHERE st.status IN ('enrolled', 'suspended')")
+
+struct guardian_ctx {
+  void (*cb) (void *cls, const char *id_no, int64_t student_id);
+  void *cls;
+};
+
+static int
+guardian_cb (void *cls, const struct xj_db_row *r)
+{
+  struct guardian_ctx *c = cls;
+
+  c->cb (c->cls, xj_db_text (r, 0), xj_db_int (r, 1));
+  return 0;
+}
+
+enum xj_err
+xj_istore_each_guardian (struct xj_db *db,
+                         void (*cb) (void *cls, const char *id_no,
+                                     int64_t student_id),
+                         void *cls)
+{
+  struct guardian_ctx c = { cb, cls };
+  enum xj_qs qs = xj_db_q (db, &st_imp_guardians, XJ_DB_NOPARAMS,
+                           &guardian_cb, &c);
+
+  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}
+
 struct xj_db_bulk *
 xj_istore_bulk_begin (struct xj_db *db)
 {
@@ -692,7 +726,7 @@ xj_istore_student_insert (struct xj_db_bulk *b, struct xj_student *s,
   if (qs < 0)
     return xj_db_qs_err (qs);
   s->version = 1;
-  return xj_identity_guardians_put (xj_db_bulk_db (b), s, true);
+  return XJ_E_OK;
 }
 
 /* The events one at a time, by the bulk append. */

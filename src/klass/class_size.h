@@ -126,6 +126,9 @@ enum xj_err xj_class_size_note (struct xj_db *db, const struct xj_cs_class *k,
    row: the same rule (xj_cs_decide) without a count per row. */
 struct xj_cs_tracker;
 struct xj_cs_tracker *xj_cs_tracker_new (struct xj_db *db);
+/* Send the recorded moves and end their bulk append (inside the
+   transaction; again is a no-op). */
+enum xj_err xj_cs_tracker_end (struct xj_cs_tracker *t);
 void xj_cs_tracker_free (struct xj_cs_tracker *t);
 /* Count every current-year class now (before the bulk import drops the
    indexes). */
@@ -137,7 +140,8 @@ enum xj_err xj_cs_tracker_check (struct xj_cs_tracker *t, int64_t class_id,
                                  const char *grade, const char *class_name,
                                  struct xj_cs_warn *w);
 /* The row of @w was inserted as @student_id: count it, record a warned
-   move. */
+   move (through a bulk append begun at the first: begin the students'
+   own bulk append before, end with xj_cs_tracker_end). */
 enum xj_err xj_cs_tracker_commit (struct xj_cs_tracker *t,
                                   const struct xj_cs_warn *w,
                                   int64_t student_id,
@@ -150,10 +154,14 @@ enum xj_err xj_cs_counts_current (struct xj_db *db,
                                   void (*cb) (void *cls, int64_t class_id,
                                               int64_t n),
                                   void *cls);
-/* Record the warned move @w of @student_id on @path. */
-enum xj_err xj_cs_move_record (struct xj_db *db, const struct xj_cs_warn *w,
+/* Record the warned move @w of @student_id on @path: through bulk
+   append @b (from xj_cs_move_bulk_begin: the import, whose rows then go
+   out as one COPY on PostgreSQL) or, @b NULL, one INSERT on @db. */
+enum xj_err xj_cs_move_record (struct xj_db *db, struct xj_db_bulk *b,
+                               const struct xj_cs_warn *w,
                                int64_t student_id, const char *path,
                                const struct xj_actor *a);
+struct xj_db_bulk *xj_cs_move_bulk_begin (struct xj_db *db);
 
 /* ---- reading: sizes per class, schools, as of a date ---- */
 

@@ -290,26 +290,37 @@ xj_class_size_note (struct xj_db *db, const struct xj_cs_class *k,
   e = xj_cs_decide (&k->set, k->grade, k->size, w);
   if (XJ_E_OK != e || ! w->set)
     return e;
-  return xj_cs_move_record (db, w, student_id, path, a);
+  return xj_cs_move_record (db, NULL, w, student_id, path, a);
+}
+
+/* The same row as st_cs_move_ins, appended (the import). */
+XJ_DB_BULK (st_cs_move_bulk, "class_size_moves",
+            "at, school_id, class_id, student_id, path, size, band,"
+            " actor_id", "$2, $3, $4, $5, $6, $7, $8, $9")
+
+struct xj_db_bulk *
+xj_cs_move_bulk_begin (struct xj_db *db)
+{
+  return xj_db_bulk_begin (db, &st_cs_move_bulk);
 }
 
 enum xj_err
-xj_cs_move_record (struct xj_db *db, const struct xj_cs_warn *w,
-                   int64_t student_id, const char *path,
-                   const struct xj_actor *a)
+xj_cs_move_record (struct xj_db *db, struct xj_db_bulk *b,
+                   const struct xj_cs_warn *w, int64_t student_id,
+                   const char *path, const struct xj_actor *a)
 {
   char at[32];
+  const struct xj_db_param *p;
   enum xj_qs qs;
 
   xj_now_iso (at);
-  qs = xj_db_q (db, &st_cs_move_ins,
-                XJ_DB_PARAMS (XJ_DB_S (at), XJ_DB_I (w->school_id),
-                              XJ_DB_I (w->class_id), XJ_DB_I (student_id),
-                              XJ_DB_S (path), XJ_DB_I (w->size),
-                              XJ_DB_S (xj_cs_band_name (w->band)),
-                              a && a->user_id ? XJ_DB_I (a->user_id)
-                                              : XJ_DB_NUL),
-                NULL, NULL);
+  p = XJ_DB_PARAMS (XJ_DB_S (at), XJ_DB_I (w->school_id),
+                    XJ_DB_I (w->class_id), XJ_DB_I (student_id),
+                    XJ_DB_S (path), XJ_DB_I (w->size),
+                    XJ_DB_S (xj_cs_band_name (w->band)),
+                    a && a->user_id ? XJ_DB_I (a->user_id) : XJ_DB_NUL);
+  qs = NULL != b ? xj_db_bulk_row (b, p, NULL)
+                 : xj_db_q (db, &st_cs_move_ins, p, NULL, NULL);
   return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
 }
 

@@ -20,6 +20,7 @@ struct xj_cs_tracker {
   char county[8];     /* the settings of the last county asked */
   struct xj_cs_settings set;
   bool have_set;
+  struct xj_db_bulk *moves;  /* warned moves, begun at the first */
 };
 
 static struct slot *
@@ -127,5 +128,17 @@ xj_cs_tracker_commit (struct xj_cs_tracker *t, const struct xj_cs_warn *w,
   s->n++;
   if (! w->set)
     return XJ_E_OK;
-  return xj_cs_move_record (t->db, w, student_id, "import", a);
+  if (NULL == t->moves)
+    t->moves = xj_cs_move_bulk_begin (t->db);
+  return xj_cs_move_record (t->db, t->moves, w, student_id, "import", a);
+}
+
+enum xj_err
+xj_cs_tracker_end (struct xj_cs_tracker *t)
+{
+  enum xj_qs qs = NULL != t ? xj_db_bulk_end (t->moves) : XJ_QS_NONE;
+
+  if (NULL != t)
+    t->moves = NULL;
+  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
 }

@@ -165,7 +165,7 @@ xj_identity_admit (struct xj_db *db, const struct xj_student *s,
    @max. */
 static enum xj_err
 guardian_over (struct xj_db *db, struct xj_student *s, int i, int max,
-               struct xj_verr *w, int *nw)
+               const struct xj_identity_sink *k, struct xj_verr *w, int *nw)
 {
   const char *g = s->guardians[i].id_no;
   struct xj_verr *v = &w[*nw];
@@ -175,6 +175,8 @@ guardian_over (struct xj_db *db, struct xj_student *s, int i, int max,
 
   if (! g[0] || (1 == i && 0 == strcmp (g, s->guardians[0].id_no)))
     return XJ_E_OK;
+  if (k && k->maybe_over && ! k->maybe_over (k->cls, g, max))
+    return XJ_E_OK;   /* certainly not over: no count */
   if (XJ_E_OK != (e = xj_identity_guardian_count (db, g, &n, &first)))
     return e;
   if (n <= max)
@@ -193,6 +195,34 @@ guardian_over (struct xj_db *db, struct xj_student *s, int i, int max,
   return e;
 }
 
+/* The guardian rule over @s's guardians: warnings into @w, their number
+   in *@nw; @k (may be NULL) spares the counts it can. */
+static enum xj_err
+guardian_rule (struct xj_db *db, struct xj_student *s, int max,
+               const struct xj_identity_sink *k, struct xj_verr *w, int *nw)
+{
+  enum xj_err e = XJ_E_OK;
+
+  if (max <= 0)
+    e = xj_identity_guardian_max (db, &max);
+  for (int i = 0; i < XJ_GUARDIANS && XJ_E_OK == e; i++)
+    e = guardian_over (db, s, i, max, k, w, nw);
+  return e;
+}
+
+/* @rules followed by the guardian rule's @nw warnings @w: a copy the
+   caller frees. */
+static struct xj_verrs *
+with_rule (const struct xj_verrs *rules, const struct xj_verr *w, int nw)
+{
+  struct xj_verrs *all = xj_malloc (sizeof *all);
+
+  *all = *rules;
+  for (int i = 0; i < nw && all->n < XJ_VERR_MAX; i++)
+    all->e[all->n++] = w[i];
+  return all;
+}
+
 enum xj_err
 xj_identity_store_warnings (struct xj_db *db, struct xj_student *s,
                             const struct xj_verrs *rules, int max,
@@ -202,23 +232,43 @@ xj_identity_store_warnings (struct xj_db *db, struct xj_student *s,
   struct xj_verr w[XJ_GUARDIANS];
   struct xj_verrs *all;
   int nw = 0;
-  enum xj_err e = XJ_E_OK;
+  enum xj_err e;
 
   if (NULL == rules)
     rules = &none;
-  if (max <= 0)
-    e = xj_identity_guardian_max (db, &max);
-  for (int i = 0; i < XJ_GUARDIANS && XJ_E_OK == e; i++)
-    e = guardian_over (db, s, i, max, w, &nw);
+  e = guardian_rule (db, s, max, NULL, w, &nw);
   if (XJ_E_OK != e || (0 == nw && 0 == rules->n && fresh))
     return e;
   if (0 == nw)      /* the common case: no copy of the rules' warnings */
     return xj_identity_set_warnings (db, s, rules);
-  all = xj_malloc (sizeof *all);
-  *all = *rules;
-  for (int i = 0; i < nw && all->n < XJ_VERR_MAX; i++)
-    all->e[all->n++] = w[i];
+  all = with_rule (rules, w, nw);
   e = xj_identity_set_warnings (db, s, all);
+  free (all);
+  return e;
+}
+
+enum xj_err
+xj_identity_store_new (struct xj_db *db, struct xj_student *s,
+                       const struct xj_verrs *rules, int max,
+                       struct xj_identity_sink *k)
+{
+  static const struct xj_verrs none;
+  struct xj_verr w[XJ_GUARDIANS];
+  struct xj_verrs *all;
+  int nw = 0;
+  enum xj_err e;
+
+  if (NULL == rules)
+    rules = &none;
+  if (XJ_E_OK != (e = xj_identity_sink_gids (k, s))
+      || XJ_E_OK != (e = guardian_rule (db, s, max, k, w, &nw)))
+    return e;
+  /* a new record has no warnings and no confirmations to carry yet:
+     only rows to add */
+  if (0 == nw)
+    return xj_identity_sink_warns (k, s->id, rules);
+  all = with_rule (rules, w, nw);
+  e = xj_identity_sink_warns (k, s->id, all);
   free (all);
   return e;
 }

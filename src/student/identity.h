@@ -96,9 +96,46 @@ enum xj_err xj_identity_store_warnings (struct xj_db *db,
                                         const struct xj_verrs *rules, int max,
                                         bool fresh);
 
+/* Where many new records' guardian ID rows and warnings go (the import,
+   docs/internals/import.md "Guardians"): bulk appends (COPY on
+   PostgreSQL) instead of one INSERT each, which would send the rows
+   appended before them at every record.  @maybe_over (may be NULL: ask
+   the registry every time) answers whether guardian ID @id_no may be
+   held by more than @max enrolled or suspended children counting the
+   record being stored: false only when it certainly is not (then no
+   count is asked), true to have the registry count. */
+struct xj_identity_sink {
+  struct xj_db_bulk *gids;      /* guardian_ids */
+  struct xj_db_bulk *warns;     /* student_warnings */
+  bool (*maybe_over) (void *cls, const char *id_no, int max);
+  void *cls;
+};
+
+/* Start @k's bulk appends on @db (after the records' own bulk append,
+   so that theirs go out first).  End with xj_identity_sink_end. */
+void xj_identity_sink_begin (struct xj_db *db, struct xj_identity_sink *k);
+/* Send what is buffered and end the appends (any state is fine). */
+enum xj_err xj_identity_sink_end (struct xj_identity_sink *k);
+
+/* A NEW record @s (already appended, s->id set): its guardian ID rows,
+   then xj_identity_store_warnings' rule and warnings (@fresh), all
+   through @k. */
+enum xj_err xj_identity_store_new (struct xj_db *db, struct xj_student *s,
+                                   const struct xj_verrs *rules, int max,
+                                   struct xj_identity_sink *k);
+
+/* The rows of xj_identity_store_new (identity_store.c): @s's guardian
+   IDs (each once), and warnings @w of new record @student_id. */
+enum xj_err xj_identity_sink_gids (struct xj_identity_sink *k,
+                                   const struct xj_student *s);
+enum xj_err xj_identity_sink_warns (struct xj_identity_sink *k,
+                                    int64_t student_id,
+                                    const struct xj_verrs *w);
+
 /* Replace the guardian ID numbers of @s in guardian_ids (@fresh: a new
    record, none stored yet).  Every insert and full update of a record
-   calls it (student_store.c, the import's insert). */
+   calls it (student_store.c; the import appends them through
+   xj_identity_store_new). */
 enum xj_err xj_identity_guardians_put (struct xj_db *db,
                                        const struct xj_student *s, bool fresh);
 

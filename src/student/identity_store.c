@@ -761,6 +761,71 @@ xj_identity_guardians_put (struct xj_db *db, const struct xj_student *s,
   return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
 }
 
+/* ---- the import's sink: bulk appends ---- */
+
+XJ_DB_BULK_NOID (st_id_gid_bulk, "guardian_ids", "student_id, id_no",
+                 "$1, $2")
+XJ_DB_BULK (st_id_warn_bulk, "student_warnings",
+            "student_id, field, code, detail, created_at",
+            "$2, $3, $4, $5, $6")
+
+void
+xj_identity_sink_begin (struct xj_db *db, struct xj_identity_sink *k)
+{
+  k->gids = xj_db_bulk_begin (db, &st_id_gid_bulk);
+  k->warns = xj_db_bulk_begin (db, &st_id_warn_bulk);
+}
+
+enum xj_err
+xj_identity_sink_end (struct xj_identity_sink *k)
+{
+  enum xj_qs a = xj_db_bulk_end (k->gids), b = xj_db_bulk_end (k->warns);
+
+  k->gids = NULL;
+  k->warns = NULL;
+  if (a >= 0)
+    a = b;
+  return a < 0 ? xj_db_qs_err (a) : XJ_E_OK;
+}
+
+enum xj_err
+xj_identity_sink_gids (struct xj_identity_sink *k, const struct xj_student *s)
+{
+  enum xj_qs qs = XJ_QS_NONE;
+
+  for (int i = 0; i < XJ_GUARDIANS && qs >= 0; i++)
+    {
+      const char *g = s->guardians[i].id_no;
+      bool again = false;
+
+      for (int j = 0; j < i && ! again; j++)
+        again = 0 == strcmp (g, s->guardians[j].id_no);
+      if (g[0] && ! again)   /* the table's key: each ID once */
+        qs = xj_db_bulk_row (k->gids, XJ_DB_PARAMS (XJ_DB_I (s->id),
+                                                    XJ_DB_S (g)), NULL);
+    }
+  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}
+
+enum xj_err
+xj_identity_sink_warns (struct xj_identity_sink *k, int64_t student_id,
+                        const struct xj_verrs *w)
+{
+  char at[32];
+  enum xj_qs qs = XJ_QS_NONE;
+
+  xj_now_iso (at);
+  for (size_t i = 0; i < w->n && qs >= 0; i++)
+    qs = xj_db_bulk_row (k->warns,
+                         XJ_DB_PARAMS (XJ_DB_I (student_id),
+                                       XJ_DB_S (w->e[i].field),
+                                       XJ_DB_S (xj_err_code (w->e[i].code)),
+                                       XJ_DB_S (w->e[i].detail),
+                                       XJ_DB_S (at)),
+                         NULL);
+  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}
+
 static int
 count_first_cb (void *cls, const struct xj_db_row *r)
 {

@@ -318,6 +318,97 @@ test_suspected_duplicates (void **state)
     }
 }
 
+/* The guardian rule in the import, through the registry's index (small
+   file) and through bulk mode's in-memory map: with dup_guardian_max 2,
+   the third enrolled child of one guardian ID -- counted over the
+   registry and the file's earlier rows -- is flagged and warned
+   guardian_shared; every guardian ID goes to guardian_ids (bulk
+   appended: one COPY per table on PostgreSQL). */
+static void
+test_guardian_rule (void **state)
+{
+  struct fx *f = *state;
+  struct xj_import_result res;
+  sqlite3 *c;
+
+  assert_int_equal (sqlite3_open (f->path, &c), SQLITE_OK);
+  assert_int_equal (sqlite3_exec (c, "INSERT INTO settings (key, value)"
+                                  " VALUES ('dup_guardian_max', '2')"
+                                  " ON CONFLICT (key) DO UPDATE SET value"
+                                  " = excluded.value", NULL, NULL, NULL),
+                    SQLITE_OK);
+  sqlite3_close (c);
+  for (int bulk = -1; bulk <= 1; bulk += 2)
+    {
+      struct xj_import_opts o = { .path = f->file, .user = &admin,
+                                  .actor = &actor, .bulk = bulk };
+      char id[5][19], g[2][19], q[400];
+      FILE *fp;
+
+      for (int i = 0; i < 5; i++)
+        make_id ("20200101", 1, id[i]);
+      make_id ("19850101", 1, g[0]);
+      make_id ("19850102", 1, g[1]);
+      /* the registry: one child of g0 */
+      fp = fopen (f->file, "w");
+      fprintf (fp, "%s", "学校标识码,姓名,性别,出生日期,民族,身份证件号,"
+               "健康状况,户口性质,年级,班级,入学年月,入学方式,就读方式,"
+               "成员1姓名,成员1关系,成员1联系电话,g1_id_type,g1_id_no,"
+               "成员2姓名,成员2关系,g2_id_type,g2_id_no\n");
+      fprintf (fp, "%s,郑一,男,2020-01-01,01-汉族,%s,10,1,11,1,202609,11,"
+               "1,王建国,1,13900001111,1,%s,,,,\n", f->school1, id[0], g[0]);
+      fclose (fp);
+      assert_int_equal (xj_import_run (f->db, &o, &res), XJ_E_OK);
+      xj_import_result_fini (&res);
+      /* the file: a second child of g0 (also naming g0 as guardian 2:
+         one row in guardian_ids), a child of g1, a third of g0 (over),
+         a fourth with g0 as guardian 2 only (over) */
+      fp = fopen (f->file, "w");
+      fprintf (fp, "%s", "学校标识码,姓名,性别,出生日期,民族,身份证件号,"
+               "健康状况,户口性质,年级,班级,入学年月,入学方式,就读方式,"
+               "成员1姓名,成员1关系,成员1联系电话,g1_id_type,g1_id_no,"
+               "成员2姓名,成员2关系,g2_id_type,g2_id_no\n");
+      fprintf (fp, "%s,郑二,男,2020-01-01,01-汉族,%s,10,1,11,1,202609,11,"
+               "1,王建国,1,13900001112,1,%s,王建国,1,1,%s\n", f->school1,
+               id[1], g[0], g[0]);
+      fprintf (fp, "%s,郑三,男,2020-01-01,01-汉族,%s,10,1,11,1,202609,11,"
+               "1,王建华,1,13900001113,1,%s,,,,\n", f->school1, id[2], g[1]);
+      fprintf (fp, "%s,郑四,男,2020-01-01,01-汉族,%s,10,1,11,1,202609,11,"
+               "1,王建国,1,13900001114,1,%s,,,,\n", f->school1, id[3], g[0]);
+      fprintf (fp, "%s,郑五,男,2020-01-01,01-汉族,%s,10,1,11,1,202609,11,"
+               "1,王建华,1,13900001115,1,%s,王建国,1,1,%s\n", f->school1,
+               id[4], g[1], g[0]);
+      fclose (fp);
+      assert_int_equal (xj_import_run (f->db, &o, &res), XJ_E_OK);
+      assert_int_equal (res.imported, 4);
+      assert_int_equal (res.bulk, 1 == bulk);
+      xj_import_result_fini (&res);
+      snprintf (q, sizeof q, "select count(*) from guardian_ids where"
+                " id_no = '%s'", g[0]);
+      assert_int_equal (count (f, q), 4);
+      snprintf (q, sizeof q, "select count(*) from guardian_ids where"
+                " id_no = '%s'", g[1]);
+      assert_int_equal (count (f, q), 2);
+      for (int i = 0; i < 5; i++)
+        {
+          bool over = 3 == i || 4 == i;
+
+          snprintf (q, sizeof q, "select count(*) from students s where"
+                    " s.id_no = '%s' and s.dup_flag = 1 and exists (select 1"
+                    " from student_warnings w where w.student_id = s.id and"
+                    " w.code = 'guardian_shared' and w.field = '%s')", id[i],
+                    4 == i ? "g2_id_no" : "g1_id_no");
+          assert_int_equal (count (f, q), over ? 1 : 0);
+          /* flagged against the first child of g0 (the registry's) */
+          snprintf (q, sizeof q, "select count(*) from duplicate_flags d"
+                    " join students s on s.id = d.other_id join students o"
+                    " on o.id = d.student_id where s.id_no = '%s' and"
+                    " o.id_no = '%s'", id[i], id[0]);
+          assert_int_equal (count (f, q), over ? 1 : 0);
+        }
+    }
+}
+
 /* A row of grade @grade with guardian phone @phone (else as row()). */
 static void
 row_grade (FILE *fp, const char *school, const char *name, const char *birth,
@@ -694,6 +785,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_suspected_duplicates, setup,
                                      teardown),
     cmocka_unit_test_setup_teardown (test_rebuild_check, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_guardian_rule, setup, teardown),
     cmocka_unit_test_setup_teardown (test_formula_cells_round_trip, setup,
                                      teardown),
     cmocka_unit_test_setup_teardown (test_classes_and_scope, setup,
