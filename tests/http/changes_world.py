@@ -127,4 +127,7 @@ class ChangeWorld:
         for a in self.apis.values():
             a.close()
         rc, _ = self.server.stop()
+        if rc != 0:     # say why: the server's last words
+            print("server exit %s; its log's tail:\n%s"
+                  % (rc, self.server.stderr_text()[-3000:]))
         return rc
