@@ -6,7 +6,7 @@ suite=${XJ_SUITE:-http}
 bin=$(realpath "$1"); shift
 [ $# -eq 0 ] && set -- tests/http
 log=$(mktemp)
-XUEJI_BIN=$bin /usr/bin/python3 -m pytest -q -p no:cacheprovider "$@" 2>&1 | tee "$log"
+XUEJI_BIN=$bin /usr/bin/python3 -m pytest -q -p no:cacheprovider --durations=12 "$@" 2>&1 | tee "$log"
 line=$(grep -E '[0-9]+ (passed|failed|error)' "$log" | tail -1)
 p=$(echo "$line" | sed -n 's/^\([0-9][0-9]*\) passed.*/\1/p;s/.*[^0-9]\([0-9][0-9]*\) passed.*/\1/p' | head -1)
 f=$(echo "$line" | sed -n 's/.*[^0-9]\([0-9][0-9]*\) failed.*/\1/p;s/^\([0-9][0-9]*\) failed.*/\1/p' | head -1)
