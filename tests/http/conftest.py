@@ -241,7 +241,11 @@ def sql_run(db, query):
     expects the database to refuse @query."""
     if BACKEND == "pg":
         return _psql(db_url(db), query)
-    return subprocess.run(["sqlite3", "-bail", str(db), query],
+    # wait for the server's own short writes (its background workers'
+    # checkpoints and sweeps) as the server waits for others: sqlite3's
+    # default is to fail at once with "database is locked"
+    return subprocess.run(["sqlite3", "-bail", "-cmd", ".timeout 10000",
+                           str(db), query],
                           capture_output=True, text=True, timeout=60)
 
 
