@@ -11,6 +11,7 @@
 #include "cli/serve.h"
 #include "core/util.h"
 #include "http/server.h"
+#include "user/user.h"
 
 static void
 ready (void *cls, unsigned port)
@@ -18,6 +19,9 @@ ready (void *cls, unsigned port)
   const char *banner = cls;
 
   printf ("xueji: serving http://127.0.0.1:%u/ (Ctrl-C stops)\n", port);
+  if (xj_password_cost_is_min ())
+    fputs ("xueji: XJ_PWHASH=min: new password hashes are weak "
+           "(for test suites only)\n", stderr);
   if (banner)
     fputs (banner, stdout);
   fflush (stdout);

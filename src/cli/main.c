@@ -10,6 +10,7 @@
 #include "core/fault.h"
 #include "core/util.h"
 #include "help.h"
+#include "user/user.h"
 
 static const struct {
   const char *name;
@@ -101,6 +102,12 @@ main (int argc, char **argv)
   if (! xj_fault_from_env ())
     {
       fprintf (stderr, "xueji: XJ_FAULT must be alloc|write|fsync|commit:N\n");
+      return 2;
+    }
+  /* tests only: XJ_PWHASH=min (src/user/password.c) */
+  if (! xj_password_cost_from_env ())
+    {
+      fprintf (stderr, "xueji: XJ_PWHASH must be interactive or min\n");
       return 2;
     }
   g.db_path = getenv ("XUEJI_DB");

@@ -6,6 +6,13 @@
  * answers "busy, retry" rather than queueing without bound.  The policy is
  * one function that every path setting a password calls (CLI, API, init).
  * No database access here.
+ *
+ * The cost of NEW hashes is libsodium's INTERACTIVE (2 passes over 64 MiB,
+ * ~0.2 s of CPU here).  Test suites that log in hundreds of times set
+ * XJ_PWHASH=min (read once by main, like XJ_FAKE_NOW): argon2id at
+ * libsodium's minimum cost, which a server announces on stderr at start.
+ * A hash carries its own parameters, so verification never depends on
+ * the setting.
  */
 #include <ctype.h>
 #include <pthread.h>
@@ -24,14 +31,37 @@ static pthread_mutex_t slot_lock = PTHREAD_MUTEX_INITIALIZER;
 static unsigned slots_used;
 
 static char dummy[XJ_PW_HASH_MAX];
+static bool cost_min;   /* XJ_PWHASH=min: tests only */
+
+bool
+xj_password_cost_from_env (void)
+{
+  const char *e = getenv ("XJ_PWHASH");
+
+  if (NULL == e || '\0' == e[0] || 0 == strcmp (e, "interactive"))
+    cost_min = false;
+  else if (0 == strcmp (e, "min"))
+    cost_min = true;
+  else
+    return false;
+  return true;
+}
+
+bool
+xj_password_cost_is_min (void)
+{
+  return cost_min;
+}
 static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
 
 enum xj_err
 xj_password_hash (const char *pw, char out[XJ_PW_HASH_MAX])
 {
   if (0 != crypto_pwhash_str_alg (out, pw, strlen (pw),
-                                  crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                                  crypto_pwhash_MEMLIMIT_INTERACTIVE,
+                                  cost_min ? crypto_pwhash_OPSLIMIT_MIN
+                                  : crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                  cost_min ? crypto_pwhash_MEMLIMIT_MIN
+                                  : crypto_pwhash_MEMLIMIT_INTERACTIVE,
                                   crypto_pwhash_ALG_ARGON2ID13))
     return XJ_E_INTERNAL;
   return XJ_E_OK;

@@ -64,6 +64,11 @@ bool xj_scope_school_write (const struct xj_user *u, int64_t school_id,
 #define XJ_PW_MIN_CHARS 10     /* policy: at least this many characters */
 #define XJ_PW_MAX_BYTES 200    /* longer input is refused unhashed */
 #define XJ_PW_SLOTS 2          /* argon2id runs at once (64 MiB each) */
+/* XJ_PWHASH=min (tests only; see password.c) makes new hashes argon2id at
+   libsodium's minimum cost; unset or "interactive" is the default.  False
+   for any other value.  Called once by main. */
+bool xj_password_cost_from_env (void);
+bool xj_password_cost_is_min (void);
 enum xj_err xj_password_hash (const char *pw, char out[XJ_PW_HASH_MAX]);
 bool xj_password_verify (const char *hash, const char *pw);
 /* Check @pw against @hash; NULL or "" (no such user) checks against a

@@ -12,6 +12,9 @@ cd "$(dirname "$0")/../.." || exit 2
 root=$PWD
 
 bin=${XUEJI_BIN:-$root/build/xueji}
+# password hashes at argon2id's minimum cost, as in the HTTP suite
+# (tests/http/conftest.py; src/user/password.c)
+export XJ_PWHASH=${XJ_PWHASH-min}
 if [ ! -x "$bin" ]; then
   echo "not ok - $bin missing (run: make build)"; echo "0 passed, 1 failed"; exit 1
 fi

@@ -57,6 +57,13 @@ socket.create_connection = _create_connection_nodelay
 # it on for its own server.
 os.environ.setdefault("XJ_DROPOUT_TICK_SECONDS", "0")
 
+# New password hashes at argon2id's minimum cost (src/user/password.c):
+# the suite logs in some 400 times, and at the real cost each log-in is
+# 0.2 s of CPU, three times over (SQLite, ASan, PostgreSQL).  The
+# hashing-slot test (test_accounts.py wide_server) runs at the real cost;
+# test_user_password.c checks that the default is the real cost.
+os.environ.setdefault("XJ_PWHASH", "min")
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = os.environ.get("XUEJI_BIN") or str(ROOT / "build" / "xueji")
 ADMIN_PW = "chief-pass-2026"  # the policy refuses one containing "admin"
@@ -351,7 +358,7 @@ def copy_audit_key(src_db, dst_db):
 class Server:
     """A running `xueji serve|demo` on 127.0.0.1:<free port>."""
 
-    def __init__(self, db, args, logdir):
+    def __init__(self, db, args, logdir, env=None):
         self.db = Path(db)
         self.errlog = Path(logdir) / (self.db.stem + ".stderr")
         self._err = open(self.errlog, "w")
@@ -360,7 +367,7 @@ class Server:
         self.proc = subprocess.Popen(
             [BIN, "--db", db_url(db)] + list(args)
             + ["--listen", "127.0.0.1:0"],
-            stdout=subprocess.PIPE, stderr=self._err, env=db_env(db))
+            stdout=subprocess.PIPE, stderr=self._err, env=db_env(db, env))
         self.stdout = ""
         self.port = self._wait_port()
         self.base = f"http://127.0.0.1:{self.port}/api/v1"

@@ -1,11 +1,14 @@
 /* test_user_password.c -- the password policy and the embedded list of
- * common passwords; the user-administration jurisdiction rule. */
+ * common passwords; the user-administration jurisdiction rule; the hash
+ * cost (INTERACTIVE by default, XJ_PWHASH=min for test suites). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <string.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <sodium.h>
+#include <stdlib.h>
 #include "user/user.h"
 
 static void
@@ -64,6 +67,35 @@ test_may_manage (void **state)
   assert_false (xj_user_may_manage (&city, XJ_ROLE_BUREAU, "440100", ""));
 }
 
+/* The default is libsodium's INTERACTIVE cost (m=64 MiB, t=2); XJ_PWHASH=min
+   gives the minimum; any other value is refused; a hash of either cost
+   verifies whatever the setting is now. */
+static void
+test_hash_cost (void **state)
+{
+  char fast[XJ_PW_HASH_MAX], slow[XJ_PW_HASH_MAX];
+
+  (void) state;
+  assert_true (sodium_init () >= 0);
+  unsetenv ("XJ_PWHASH");
+  assert_true (xj_password_cost_from_env ());
+  assert_false (xj_password_cost_is_min ());
+  assert_int_equal (XJ_E_OK, xj_password_hash ("correct horse 1", slow));
+  assert_non_null (strstr (slow, "$argon2id$v=19$m=65536,t=2,"));
+  setenv ("XJ_PWHASH", "fast", 1);
+  assert_false (xj_password_cost_from_env ());
+  assert_false (xj_password_cost_is_min ());
+  setenv ("XJ_PWHASH", "min", 1);
+  assert_true (xj_password_cost_from_env ());
+  assert_true (xj_password_cost_is_min ());
+  assert_int_equal (XJ_E_OK, xj_password_hash ("correct horse 1", fast));
+  assert_null (strstr (fast, "m=65536"));
+  assert_true (xj_password_verify (slow, "correct horse 1"));
+  assert_true (xj_password_verify (fast, "correct horse 1"));
+  assert_false (xj_password_verify (fast, "correct horse 2"));
+  unsetenv ("XJ_PWHASH");
+}
+
 int
 main (void)
 {
@@ -71,6 +103,7 @@ main (void)
     cmocka_unit_test (test_policy),
     cmocka_unit_test (test_common_list_sorted_lookup),
     cmocka_unit_test (test_may_manage),
+    cmocka_unit_test (test_hash_cost),
   };
 
   return cmocka_run_group_tests (tests, NULL, NULL);
