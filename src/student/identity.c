@@ -223,28 +223,42 @@ with_rule (const struct xj_verrs *rules, const struct xj_verr *w, int nw)
   return all;
 }
 
-enum xj_err
-xj_identity_store_warnings (struct xj_db *db, struct xj_student *s,
-                            const struct xj_verrs *rules, int max,
-                            bool fresh)
+/* The guardian rule over stored record @s, then @rules (may be NULL)
+   with the rule's warnings stored: through @k when given (a new record
+   of the import: bulk rows, no count @k can spare), else replacing
+   @s's warnings in the registry (@fresh: it has none yet, so none to
+   clear when there are none to store). */
+static enum xj_err
+store_with_rule (struct xj_db *db, struct xj_student *s,
+                 const struct xj_verrs *rules, int max, bool fresh,
+                 struct xj_identity_sink *k)
 {
   static const struct xj_verrs none;
   struct xj_verr w[XJ_GUARDIANS];
-  struct xj_verrs *all;
+  const struct xj_verrs *put;
+  struct xj_verrs *all = NULL;
   int nw = 0;
   enum xj_err e;
 
   if (NULL == rules)
     rules = &none;
-  e = guardian_rule (db, s, max, NULL, w, &nw);
+  e = guardian_rule (db, s, max, k, w, &nw);
   if (XJ_E_OK != e || (0 == nw && 0 == rules->n && fresh))
     return e;
-  if (0 == nw)      /* the common case: no copy of the rules' warnings */
-    return xj_identity_set_warnings (db, s, rules);
-  all = with_rule (rules, w, nw);
-  e = xj_identity_set_warnings (db, s, all);
+  /* the common case, no rule warning: no copy of the rules' warnings */
+  put = nw ? (all = with_rule (rules, w, nw)) : rules;
+  e = k ? xj_identity_sink_warns (k, s->id, put)
+        : xj_identity_set_warnings (db, s, put);
   free (all);
   return e;
+}
+
+enum xj_err
+xj_identity_store_warnings (struct xj_db *db, struct xj_student *s,
+                            const struct xj_verrs *rules, int max,
+                            bool fresh)
+{
+  return store_with_rule (db, s, rules, max, fresh, NULL);
 }
 
 enum xj_err
@@ -252,25 +266,11 @@ xj_identity_store_new (struct xj_db *db, struct xj_student *s,
                        const struct xj_verrs *rules, int max,
                        struct xj_identity_sink *k)
 {
-  static const struct xj_verrs none;
-  struct xj_verr w[XJ_GUARDIANS];
-  struct xj_verrs *all;
-  int nw = 0;
-  enum xj_err e;
+  enum xj_err e = xj_identity_sink_gids (k, s);
 
-  if (NULL == rules)
-    rules = &none;
-  if (XJ_E_OK != (e = xj_identity_sink_gids (k, s))
-      || XJ_E_OK != (e = guardian_rule (db, s, max, k, w, &nw)))
-    return e;
   /* a new record has no warnings and no confirmations to carry yet:
      only rows to add */
-  if (0 == nw)
-    return xj_identity_sink_warns (k, s->id, rules);
-  all = with_rule (rules, w, nw);
-  e = xj_identity_sink_warns (k, s->id, all);
-  free (all);
-  return e;
+  return XJ_E_OK != e ? e : store_with_rule (db, s, rules, max, true, k);
 }
 
 /* ---- the county-wide scan ---- */
