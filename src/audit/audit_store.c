@@ -13,11 +13,6 @@ XJ_DB_STMT (st_audit_last,
             "SELECT hash, coalesce(mac, ''),"
             " CASE WHEN mac IS NULL THEN 0 ELSE 1 END FROM audit_log"
             " ORDER BY id DESC LIMIT 1")
-/* Taken by every append before it reads the tail (migration 0029): the
-   chain's order on PostgreSQL, where a READ COMMITTED import and
-   SERIALIZABLE writers append side by side. */
-XJ_DB_STMT (st_audit_lock,
-            "UPDATE audit_chain_lock SET appends = appends + 1 WHERE id = 1")
 XJ_DB_STMT (st_audit_insert,
             "INSERT INTO audit_log (at, user_id, username, ip, action, entity,"
             " entity_id, before, after, prev_hash, hash, mac)"
@@ -179,14 +174,9 @@ xj_audit_append_at (struct xj_db *db, const struct xj_actor *a,
   /* the chain's lock first: a concurrent appender's entry is then
      committed (and read below as the tail) or this transaction fails
      with a conflict and runs again; held until commit */
-  qs = xj_db_q (db, &st_audit_lock, XJ_DB_NOPARAMS, NULL, NULL);
-  if (XJ_QS_NONE == qs)
-    {
-      XJ_BUG ("audit_chain_lock has no row");
-      return XJ_E_DB;
-    }
-  if (qs >= 0)
-    qs = xj_db_q (db, &st_audit_last, XJ_DB_NOPARAMS, &last_cb, &l);
+  if (XJ_E_OK != (e = xj_db_chain_lock (db)))
+    return e;
+  qs = xj_db_q (db, &st_audit_last, XJ_DB_NOPARAMS, &last_cb, &l);
   if (qs < 0)
     return xj_db_qs_err (qs);
   if (XJ_E_OK != (e = append_key (db, &l, &k, &keyed)))

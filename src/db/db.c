@@ -206,6 +206,17 @@ xj_db_integrity (struct xj_db *db, char *report, size_t size)
 }
 
 enum xj_err
+xj_db_chain_lock (struct xj_db *db)
+{
+  if (! db->in_txn)
+    {
+      XJ_BUG ("audit chain lock outside a transaction");
+      return XJ_E_INTERNAL;
+    }
+  return db->be->chain_lock (db);
+}
+
+enum xj_err
 xj_db_tune (struct xj_db *db, enum xj_db_tune t)
 {
   return db->be->tune (db, t);

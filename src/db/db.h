@@ -198,7 +198,7 @@ enum xj_err xj_db_txn_run (struct xj_db *db, const char *name, bool write,
    work.  Each statement then sees what others committed before it: the
    callback must not rely on one snapshot, and every read-then-write it
    shares with other sessions must be made safe by a lock or a unique
-   index (the audit chain's append takes audit_chain_lock; the students'
+   index (the audit chain's append takes xj_db_chain_lock; the students'
    unique indexes refuse a second record of an ID; docs/db.md).  SQLite:
    the same as xj_db_txn_run (write), one writer at a time. */
 enum xj_err xj_db_txn_run_long (struct xj_db *db, const char *name,
@@ -214,6 +214,17 @@ void xj_db_set_write_wait (struct xj_db *db, unsigned ms);
    it.  For work that may be done later (copying the auth log). */
 enum xj_err xj_db_txn_try (struct xj_db *db, const char *name,
                            xj_db_txn_cb cb, void *cls);
+/* Inside a write transaction of @db: wait until no other transaction
+   can append to the audit chain before this one commits, so the tail
+   read next is the chain's tail (src/audit/audit_store.c).  PostgreSQL,
+   where writers run side by side: UPDATE the one row of audit_chain_lock
+   (migration 0029): a later appender waits for it, then reads the new
+   tail (READ COMMITTED, the import) or fails with a serialization
+   conflict and runs again (SERIALIZABLE); a row lock alone or an
+   advisory lock would let a SERIALIZABLE snapshot taken earlier read
+   the old tail.  SQLite: nothing to do, its write transaction already
+   holds the one writer lock (BEGIN IMMEDIATE), and no row is written. */
+enum xj_err xj_db_chain_lock (struct xj_db *db);
 /* Map a failed query status to an error (HARD→DB, SOFT→DB_BUSY). */
 enum xj_err xj_db_qs_err (enum xj_qs qs);
 

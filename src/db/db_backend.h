@@ -29,6 +29,7 @@ struct xj_db_backend {
   enum xj_err (*backup) (struct xj_db *db, const char *dest);
   enum xj_err (*integrity) (struct xj_db *db, char *report, size_t size);
   enum xj_err (*tune) (struct xj_db *db, enum xj_db_tune t);
+  enum xj_err (*chain_lock) (struct xj_db *db);  /* db.h xj_db_chain_lock */
   /* The WAL position: the primary's pg_current_wal_insert_lsn() (past
      every transaction committed so far, even with synchronous_commit
      off, where pg_current_wal_lsn() may still be short of the last

@@ -1206,6 +1206,27 @@ pg_backup (struct xj_db *db, const char *dest)
   return XJ_E_BACKUP_PG;
 }
 
+/* The audit chain's lock (db.h xj_db_chain_lock): the row of migration
+   0029, updated so that a SERIALIZABLE appender whose snapshot predates
+   another's commit fails and runs again instead of reading an old tail;
+   held until commit.  Registered as every statement (so SQLite prepares
+   it too at start, and lint PREPAREs it), run on PostgreSQL only. */
+XJ_DB_STMT (st_chain_lock,
+            "UPDATE audit_chain_lock SET appends = appends + 1 WHERE id = 1")
+
+static enum xj_err
+pg_chain_lock (struct xj_db *db)
+{
+  enum xj_qs qs = pg_q (db, &st_chain_lock, XJ_DB_NOPARAMS, NULL, NULL);
+
+  if (XJ_QS_NONE == qs)
+    {
+      XJ_BUG ("audit_chain_lock has no row");
+      return XJ_E_DB;
+    }
+  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}
+
 /* SQLite's page cache, sorter threads and temporary store have no
    per-connection twin worth setting here: PostgreSQL sizes shared buffers
    and work_mem server-wide (deploy-postgres.md), so tuning is a no-op. */
@@ -1310,6 +1331,7 @@ const struct xj_db_backend xj_db_pg_backend = {
   .backup = pg_backup,
   .integrity = pg_integrity,
   .tune = pg_tune,
+  .chain_lock = pg_chain_lock,
   .wal_lsn = pg_wal_lsn,
   .bulk_begin = pg_bulk_begin,
   .bulk_row = pg_bulk_row,

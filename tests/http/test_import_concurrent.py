@@ -4,7 +4,7 @@ a registrar of another school registers a student and the county bureau
 approves a change there, each answered promptly, and the import still
 succeeds: it runs READ COMMITTED (xj_db_txn_run_long), so the writes
 committed meanwhile do not fail it as they failed its SERIALIZABLE
-transaction, and the audit chain stays one chain (audit_chain_lock).
+transaction, and the audit chain stays one chain (xj_db_chain_lock).
 
 PostgreSQL only: SQLite has one writer at a time by nature, and there a
 write during an import answers 503 db_busy within a second (docs/api.md).
