@@ -22,8 +22,10 @@
    left out.  Keys ending in "school_id" or "class_id" get the school's or
    class's name as *_text, looked up in one batched query each for all
    @items; a class is named only when @u may see its school (else no
-   *_text: the screen says "a class of another school").  Read-only; any
-   transaction or none. */
+   *_text: the screen says "a class of another school"), and a move
+   between two classes of one school @u may not see gets
+   "other_school_move": true instead (the screen says so once).
+   Read-only; any transaction or none. */
 enum xj_err xj_display_changes (struct xj_db *db, const struct xj_user *u,
                                 json_t *items);
 

@@ -172,6 +172,8 @@ item_changes (json_t *item, struct wanted *w)
 struct names {
   const struct xj_user *u;
   json_t *map; /* id as text -> name */
+  json_t *hidden; /* classes only: id as text -> school id, for the
+                     classes the caller may not see (NULL: not kept) */
 };
 
 static void
@@ -199,10 +201,11 @@ class_row (void *cls, const struct xj_db_row *r)
   struct names *n = cls;
   char k[24];
 
-  if (! xj_scope_school (n->u, xj_db_int (r, 2), xj_db_text (r, 3)))
-    return 0;
   id_key (xj_db_int (r, 0), k, sizeof k);
-  json_object_set_new (n->map, k, json_string (xj_db_text (r, 1)));
+  if (! xj_scope_school (n->u, xj_db_int (r, 2), xj_db_text (r, 3)))
+    json_object_set_new (n->hidden, k, json_integer (xj_db_int (r, 2)));
+  else
+    json_object_set_new (n->map, k, json_string (xj_db_text (r, 1)));
   return 0;
 }
 
@@ -257,12 +260,44 @@ name_side (json_t *e, const char *side, const char *text_key,
     json_object_set (e, text_key, name);
 }
 
+/* The school id of unnamed class @v (an entry's side) in @hidden, or 0
+   when @v is no class hidden from the caller. */
+static json_int_t
+hidden_school (json_t *hidden, json_t *v)
+{
+  char k[24];
+
+  if (! json_is_integer (v))
+    return 0;
+  id_key (json_integer_value (v), k, sizeof k);
+  return json_integer_value (json_object_get (hidden, k));
+}
+
+/* A class move inside one school the caller may not see (a 调班 at a
+   student's former school): both sides unnamed, so instead of two "a
+   class of another school" the entry says so once, "other_school_move":
+   true (the screen: 在其他学校调班). */
+static void
+mark_hidden_move (json_t *e, json_t *hidden)
+{
+  const char *field = json_string_value (json_object_get (e, "field"));
+  json_int_t b, a;
+
+  if (! ends_with (field, "class_id"))
+    return;
+  b = hidden_school (hidden, json_object_get (e, "before"));
+  a = hidden_school (hidden, json_object_get (e, "after"));
+  if (b && b == a)
+    json_object_set_new (e, "other_school_move", json_true ());
+}
+
 enum xj_err
 xj_display_changes (struct xj_db *db, const struct xj_user *u,
                     json_t *items)
 {
   struct wanted w = { json_array (), json_array () };
-  struct names ns = { u, json_object () }, nc = { u, json_object () };
+  struct names ns = { u, json_object (), NULL };
+  struct names nc = { u, json_object (), json_object () };
   size_t i, j;
   json_t *item, *e;
   enum xj_err err;
@@ -278,11 +313,13 @@ xj_display_changes (struct xj_db *db, const struct xj_user *u,
         {
           name_side (e, "before", "before_text", ns.map, nc.map);
           name_side (e, "after", "after_text", ns.map, nc.map);
+          mark_hidden_move (e, nc.hidden);
         }
   json_decref (w.schools);
   json_decref (w.classes);
   json_decref (ns.map);
   json_decref (nc.map);
+  json_decref (nc.hidden);
   return err;
 }
 
@@ -356,7 +393,7 @@ xj_display_entities (struct xj_db *db, const struct xj_user *u,
 
   for (size_t k = 0; XJ_E_OK == err && k < sizeof kinds / sizeof *kinds; k++)
     {
-      struct names n = { u, json_object () };
+      struct names n = { u, json_object (), NULL };
       json_t *ids = entity_ids (items, kinds[k].entity);
 
       err = lookup (db, kinds[k].st, ids, kinds[k].cb, &n);

@@ -97,6 +97,9 @@ await check('timeline (yd_reg1): every event named, fields by label, schools and
     assert(text.includes(want), `timeline lacks "${want}":\n${text.slice(0, 800)}`)
   // the old school's classes are outside yd_reg1's scope: not named
   assert(text.includes(`班级: 其他学校的班级 → ${names.tc}`), 'transfer class line:\n' + text)
+  // the 调班 at the old school: said once, not "其他学校的班级 → 其他学校的班级"
+  assert(text.includes('班级: 在其他学校调班'), '调班 line:\n' + text)
+  assert(!text.includes('其他学校的班级 → 其他学校的班级'), 'unnamed 调班:\n' + text)
 })
 
 await check('change request (yd_reg1): initiator, steps and history by name; no codes or ids', async () => {

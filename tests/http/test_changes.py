@@ -709,6 +709,47 @@ def by_field(item):
     return {c["field"]: c for c in item["changes"]}
 
 
+def test_display_class_move_at_a_school_no_longer_in_scope(w):
+    """A 调班 at the student's former school: the new school's registrar
+    may not see that school's classes, so the timeline entry names
+    neither class and says once that it was a class move at another
+    school (other_school_move) instead of 其他学校的班级 → 其他学校的班级;
+    the city bureau, who sees that school, gets both names."""
+    sid = w.student(code(YD, 2), "12")
+    school = w.sid(code(YD, 2))
+    old_class, year = sql(w.db, "select c.id, c.year_id from students st"
+                          " join classes c on c.id = st.class_id"
+                          " where st.id = %d" % sid)[0].split("|")
+    sql(w.db, "insert into classes (school_id, year_id, grade, no, name,"
+        " created_at) values (%d, %s, '12', 91, '调班(91)班',"
+        " '2026-09-01T00:00:00Z') on conflict do nothing" % (school, year))
+    new_class = int(sql(w.db, "select id from classes where school_id = %d"
+                        " and name = '调班(91)班'" % school)[0])
+    r = w.api("yd_reg2").post("/students/%d/move-class" % sid, json={
+        "class_id": new_class, "reason": "家长申请"})
+    assert r.status_code == 200, r.text
+    ys2 = w.api("ys_reg2")
+    c = started(ys2, type="transfer_in", student_id=sid,
+                registry_no=regno(w, ys2, sid), reason="随父母务工")
+    for who in ("ys_bureau", "yd_reg2", "yd_bureau"):
+        c = approve(w.api(who), c["id"], comment="同意")
+    assert c["status"] == "approved"
+
+    def moved(a):
+        ev = a.get("/students/%d/events" % sid).json()["items"]
+        return by_field([e for e in ev if e["kind"] == "move_class"][-1])
+
+    mine = moved(ys2)["class_id"]
+    assert mine["before"] == int(old_class) and mine["after"] == new_class
+    assert mine.get("other_school_move") is True, mine
+    assert "before_text" not in mine and "after_text" not in mine
+    theirs = moved(w.api("qy_bureau"))["class_id"]
+    assert "other_school_move" not in theirs, theirs
+    assert theirs["after_text"] == "调班(91)班"
+    assert theirs["before_text"] == sql(
+        w.db, "select name from classes where id = %s" % old_class)[0]
+
+
 def test_display_transfer_names_in_scope(w):
     """Timeline, request and audit entry carry field lists and names; the
     receiving registrar sees both schools named but not the old class."""

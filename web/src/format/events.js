@@ -107,6 +107,8 @@ export function useEventFormat() {
     const given = (c) => 'before' in c || (c.after !== '' && c.after !== null && c.after !== undefined)
     return ((item && item.changes) || []).filter(given).slice(0, max).map((c) => {
       const label = fieldName(c.field)
+      // a 调班 inside a school the viewer may not see: said once
+      if (c.other_school_move) return `${label}: ${t('fmt.otherSchoolMove')}`
       const after = 'after' in c ? value(c.field, c.after, c.after_text) : t('fmt.removed')
       if (!('before' in c)) return `${label}: ${after}`
       return `${label}: ${value(c.field, c.before, c.before_text)} → ${after}`

@@ -379,7 +379,7 @@ export default {
   },
   fmt: {
     otherEvent: 'Other record', otherAction: 'Other action', otherEntity: 'Other item', otherField: 'Other detail', otherValue: 'Other',
-    otherStep: 'Approval step', otherSchool: 'Another school', otherClass: 'A class of another school', empty: '(empty)', removed: '(removed)'
+    otherStep: 'Approval step', otherSchool: 'Another school', otherClass: 'A class of another school', otherSchoolMove: 'Moved between classes of another school', empty: '(empty)', removed: '(removed)'
   },
   evField: {
     reason: 'Reason', comment: 'Comment', step: 'Step', type: 'Change type', to_school_id: 'Receiving school', from_school_id: 'Sending school',

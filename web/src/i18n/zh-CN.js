@@ -360,7 +360,7 @@ export default {
   },
   fmt: {
     otherEvent: '其他记录', otherAction: '其他操作', otherEntity: '其他对象', otherField: '其他信息', otherValue: '其他',
-    otherStep: '审批环节', otherSchool: '其他学校', otherClass: '其他学校的班级', empty: '（空）', removed: '（已删除）'
+    otherStep: '审批环节', otherSchool: '其他学校', otherClass: '其他学校的班级', otherSchoolMove: '在其他学校调班', empty: '（空）', removed: '（已删除）'
   },
   evField: {
     reason: '原因', comment: '意见', step: '审批环节', type: '变动类型', to_school_id: '转入学校', from_school_id: '转出学校',
