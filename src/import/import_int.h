@@ -136,6 +136,16 @@ struct xj_istore_job {
   char path_buf[1200], name_buf[300], options_buf[512], ip_buf[64],
     user_buf[128], region_buf[16], created_buf[40];
 };
+/* The parameters a job's row is written with, into @p: $1 @first (the
+   row's id, or the queue's id floor), $2..$10 @j's user, address,
+   scope, file and options, $11 rows_total, $12 @created_at, then the
+   end marker.  The queue's INSERT (import_queue_store.c) and the
+   registry's (xj_istore_job_take) bind the same columns in the same
+   order.  @p points into @j: valid while @j is. */
+#define XJ_ISTORE_JOB_NPARAMS 12
+void xj_istore_job_params (const struct xj_istore_job *j, int64_t first,
+                           const char *created_at,
+                           struct xj_db_param p[XJ_ISTORE_JOB_NPARAMS + 1]);
 /* The registry's row for @j (status queued, id j->id), unless one with
    that id exists already (then nothing changes). */
 enum xj_err xj_istore_job_take (struct xj_db *db,

@@ -54,22 +54,13 @@ enum xj_err
 xj_istore_queue_insert (struct xj_db *auth, const struct xj_istore_job *j,
                         int64_t min_id, int64_t *id)
 {
+  struct xj_db_param p[XJ_ISTORE_JOB_NPARAMS + 1];
   char at[32];
   enum xj_qs qs;
 
   xj_now_iso (at);
-  qs = xj_db_q (auth, &st_q_insert,
-                XJ_DB_PARAMS (XJ_DB_I (min_id), XJ_DB_I (j->user_id),
-                              XJ_DB_S (j->username), XJ_DB_S (j->ip),
-                              j->scope_school_id ? XJ_DB_I (j->scope_school_id)
-                                                 : XJ_DB_NUL,
-                              XJ_DB_S (j->scope_region),
-                              XJ_DB_S (j->file_name), XJ_DB_S (j->file_path),
-                              XJ_DB_I ((int64_t) j->file_size),
-                              XJ_DB_S (j->options),
-                              XJ_DB_I ((int64_t) j->rows_total),
-                              XJ_DB_S (at)),
-                &xj_db_int64_cb, id);
+  xj_istore_job_params (j, min_id, at, p);
+  qs = xj_db_q (auth, &st_q_insert, p, &xj_db_int64_cb, id);
   return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
 }
 

@@ -328,23 +328,34 @@ xj_istore_job_finish (struct xj_db *db, int64_t id, const char *status,
   return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
 }
 
+void
+xj_istore_job_params (const struct xj_istore_job *j, int64_t first,
+                      const char *created_at,
+                      struct xj_db_param p[XJ_ISTORE_JOB_NPARAMS + 1])
+{
+  const struct xj_db_param v[] = {
+    XJ_DB_I (first), XJ_DB_I (j->user_id), XJ_DB_S (j->username),
+    XJ_DB_S (j->ip),
+    j->scope_school_id ? XJ_DB_I (j->scope_school_id) : XJ_DB_NUL,
+    XJ_DB_S (j->scope_region), XJ_DB_S (j->file_name),
+    XJ_DB_S (j->file_path), XJ_DB_I ((int64_t) j->file_size),
+    XJ_DB_S (j->options), XJ_DB_I ((int64_t) j->rows_total),
+    XJ_DB_S (created_at), XJ_DB_END
+  };
+
+  _Static_assert (sizeof v / sizeof v[0] == XJ_ISTORE_JOB_NPARAMS + 1,
+                  "a job row has 12 parameters");
+  memcpy (p, v, sizeof v);
+}
+
 enum xj_err
 xj_istore_job_take (struct xj_db *db, const struct xj_istore_job *j)
 {
+  struct xj_db_param p[XJ_ISTORE_JOB_NPARAMS + 1];
   enum xj_qs qs;
 
-  qs = xj_db_q (db, &st_job_take,
-                XJ_DB_PARAMS (XJ_DB_I (j->id), XJ_DB_I (j->user_id),
-                              XJ_DB_S (j->username), XJ_DB_S (j->ip),
-                              j->scope_school_id ? XJ_DB_I (j->scope_school_id)
-                                                 : XJ_DB_NUL,
-                              XJ_DB_S (j->scope_region),
-                              XJ_DB_S (j->file_name), XJ_DB_S (j->file_path),
-                              XJ_DB_I ((int64_t) j->file_size),
-                              XJ_DB_S (j->options),
-                              XJ_DB_I ((int64_t) j->rows_total),
-                              XJ_DB_S (j->created_at)),
-                NULL, NULL);
+  xj_istore_job_params (j, j->id, j->created_at, p);
+  qs = xj_db_q (db, &st_job_take, p, NULL, NULL);
   return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
 }
 
