@@ -47,7 +47,10 @@ enum xj_err xj_region_children (struct xj_db *db, const char *parent,
 
 /* Regions whose name contains @q (non-empty), at or below the region
    @within (NULL or "" = everywhere), provinces first then cities,
-   counties and townships, each level in code order; at most @limit. */
+   counties and townships, each level in code order; at most @limit.
+   Through a character index of the names built by the process's first
+   search from the table (region_index.c): a name changed by hand in the
+   database is found by its new name after a restart. */
 enum xj_err xj_region_search (struct xj_db *db, const char *q,
                               const char *within, int limit,
                               xj_region_cb cb, void *cls);

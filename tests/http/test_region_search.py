@@ -1,7 +1,7 @@
 """GET /regions?q=: search regions of every level by a name fragment, with
 their full path, limited (at most 50) and optionally within a region
 (issue 8, point 8: the region picker's typing searches all levels)."""
-from conftest import err_code
+from conftest import err_code, sql
 
 
 def test_search_finds_townships_without_opening_their_county(api):
@@ -50,3 +50,38 @@ def test_search_is_literal(api):
         r = a.get("/regions", params={"q": q})
         assert r.status_code == 200, r.text
         assert r.json()["items"] == []
+
+
+def expected(world, q, within="", limit=20):
+    """The codes a scan of the table answers (what the search answered
+    before it had an index): name containing @q, under @within, level
+    then code order, at most @limit."""
+    esc = q.replace("'", "''")
+    return sql(world.db, "select code from regions where replace(name, '%s',"
+               " '') <> name and substr(code, 1, %d) = '%s' order by level,"
+               " code limit %d" % (esc, len(within), within, limit))
+
+
+def test_search_answers_what_a_scan_of_the_table_answers(api, world):
+    """The name search goes through a character index built from the
+    table (region_index.c); its answers are the scan's, row for row: a
+    query walks its rarest character's names only, a name with that
+    character twice comes once, a character no name has answers nothing,
+    and the subtree and the limit cut the same rows."""
+    a = api("ys_reg1")
+    town = a.get("/regions", params={"parent": "441823"}).json()["items"][-1]
+    cases = [("阳山", "", 20), ("山", "", 50), ("山山", "", 20),
+             ("镇", "441823", 50), ("黎埠", "", 20), ("城", "44", 50),
+             ("族自治", "", 50), (town["name"], "", 20),
+             (town["name"][1:], "4418", 20), ("街道", "4418", 7),
+             ("州", "", 50), ("A", "", 20), ("齉", "", 20),
+             ("阳山县x", "", 20)]
+    for q, within, limit in cases:
+        params = {"q": q, "limit": limit}
+        if within:
+            params["within"] = within
+        r = a.get("/regions", params=params)
+        assert r.status_code == 200, (q, r.text)
+        got = [i["code"] for i in r.json()["items"]]
+        assert got == expected(world, q, within, limit), (q, within)
+        assert len(got) == len(set(got)), q
