@@ -19,39 +19,17 @@ set -eu
 
 cd "$(dirname "$0")/.."
 . bench/lib.sh
-OUT=bench/out
 N=${GHOST_STUDENTS:-200000}
-DB=$OUT/bench.db
-[ "$N" = 1000000 ] || DB=$OUT/bench-$N.db
-COPY=$OUT/ghostsweep.db
-PW=$BENCH_PW
-mkdir -p "$OUT"
-need "$XJ" /usr/bin/sqlite3 /usr/bin/curl
-bench_db "$DB" "$N"
-cp_db "$DB" "$COPY"
+job_bench_start ghostsweep "$N"
 
-bench_serve "$COPY" "$OUT/ghostsweep-server.log"
+/usr/bin/python3 - "$PORT" "$BENCH_PW" "$SPID" "$COPY" <<'PY'
+import datetime, os, subprocess, sys, time
+sys.path.insert(0, "bench")
+from jobwrites import Client, latency_line, writes_during
 
-/usr/bin/python3 - "$PORT" "$PW" "$SPID" "$COPY" <<'PY'
-import datetime, json, os, subprocess, sys, time, urllib.request
 port, pw, spid, db = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
-URL = "http://127.0.0.1:%s/api/v1" % port
-H = {"Content-Type": "application/json"}
-
-def call(method, path, body=None):
-    req = urllib.request.Request(URL + path, method=method, headers=H,
-                                 data=json.dumps(body).encode() if body is not None else None)
-    try:
-        with urllib.request.urlopen(req, timeout=120) as r:
-            return r.status, json.loads(r.read() or b"{}"), r.headers
-    except urllib.error.HTTPError as e:
-        return e.code, json.loads(e.read() or b"{}"), e.headers
-
-st, j, hd = call("POST", "/session", {"username": "bench", "password": pw})
-assert st == 200, (st, j)
-cookie = [v for k, v in hd.items() if k.lower() == "set-cookie"][0].split(";")[0]
-H["Cookie"] = cookie
-H["X-CSRF-Token"] = j["csrf_token"]
+c = Client(port, "bench", pw)
+call = c.call
 
 def cpu():
     f = open("/proc/%d/stat" % spid).read().rsplit(")", 1)[1].split()
@@ -88,53 +66,19 @@ c1 = os.times()
 b = time.time() - t0
 bcpu = (c1.children_user - c0.children_user) + (c1.children_system - c0.children_system)
 
-W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-def make_id(n):
-    body = "441823" + "20190308" + "%03d" % (n % 1000)
-    return body + "10X98765432"[sum(int(c) * w for c, w in zip(body, W)) % 11]
-
-st, sch, _ = call("GET", "/schools?stage=primary&per_page=5")
-assert st == 200 and sch.get("items"), (st, sch)
-school = sch["items"][0]["id"]
-def register(n):
-    return call("POST", "/students", {
-        "school_id": school, "name": "压测" + "甲乙丙丁戊己庚辛壬癸"[n % 10],
-        "gender": 1 if n % 2 else 2, "birth_date": "2019-03-08",
-        "ethnicity": "01", "nationality": "CHN", "id_type": "1",
-        "id_no": make_id(n), "health": "10", "hukou_type": 1, "grade": "11",
-        "enrol_ym": "202509", "enrol_mode": "11", "study_mode": 1,
-        "g1_name": "王建国", "g1_relation": "1",
-        "g1_phone": "1390000%04d" % n})[:2]
-
 def sweep(n0):
     """Run a sweep, registering meanwhile; (run, wall, cpu, latencies)."""
-    c0, ts = cpu(), time.time()
-    st, j, _ = call("POST", "/verification/ghosts/sweep", {})
-    assert st == 202, (st, j)
-    g, lat, n, codes = j["sweep"], [], n0, {}
-    while g["state"] == "running":
-        a = time.time()
-        st, body = register(n)
-        lat.append(time.time() - a)
-        if st != 201 and st not in codes:
-            print("registration answered %d: %s" % (st, json.dumps(body, ensure_ascii=False)[:300]))
-        codes[st] = codes.get(st, 0) + 1
-        n += 2
-        st, j, _ = call("GET", "/verification/ghosts/sweeps/%d" % g["id"])
-        g = j["sweep"]
-        time.sleep(0.2)
-    return g, time.time() - ts, cpu() - c0, lat, codes
+    c0 = cpu()
+    g, wall, lat, codes = writes_during(c, "/verification/ghosts/sweep", {},
+                                        "sweep",
+                                        "/verification/ghosts/sweeps/%d", n0)
+    return g, wall, cpu() - c0, lat, codes
 
 def show(name, g, wall, c, lat, codes):
     print("xueji %s: %.1f s wall, %.1f s server CPU, state %s, %d students,"
           " raised %d, updated %d, kept %d" % (name, wall, c, g["state"],
           g["students_done"], g["raised"], g["updated"], g["kept"]))
-    if lat:
-        lat.sort()
-        print("  registrations during it: %d (HTTP %s), latency median %.3f s,"
-              " max %.3f s" % (len(lat), codes, lat[len(lat) // 2], lat[-1]))
-    else:
-        print("  registrations during it: none (it ended first)")
+    print("  " + latency_line("it", lat, codes))
 
 g1 = sweep(1)
 g2 = sweep(2)

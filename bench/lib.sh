@@ -103,3 +103,23 @@ bench_serve () {
     sleep 0.2
   done
 }
+
+# job_bench_start NAME STUDENTS: what a benchmark of a background job
+# (dup_scan.sh, ghost_sweep.sh) starts from: the cached registry of
+# bench_db with STUDENTS students (bench/out/bench.db at 1,000,000, else
+# bench/out/bench-STUDENTS.db), copied (cp_db) to bench/out/NAME.db so
+# that what the job writes never reaches the cache, and a server on the
+# copy (bench_serve, its log in bench/out/NAME-server.log).  Sets OUT,
+# COPY, PORT and SPID.  The registrations timed while the job runs are
+# bench/jobwrites.py's (writes_during).
+job_bench_start () {
+  OUT=bench/out
+  db=$OUT/bench.db
+  [ "$2" = 1000000 ] || db=$OUT/bench-$2.db
+  COPY=$OUT/$1.db
+  mkdir -p "$OUT"
+  need "$XJ" /usr/bin/sqlite3 /usr/bin/curl
+  bench_db "$db" "$2"
+  cp_db "$db" "$COPY"
+  bench_serve "$COPY" "$OUT/$1-server.log"
+}
