@@ -709,6 +709,18 @@ def by_field(item):
     return {c["field"]: c for c in item["changes"]}
 
 
+def transfer_to_ys2(w, sid):
+    """英德 student @sid transferred to 阳山 school 2, every step approved:
+    the approved Change."""
+    ys2 = w.api("ys_reg2")
+    c = started(ys2, type="transfer_in", student_id=sid,
+                registry_no=regno(w, ys2, sid), reason="随父母务工")
+    for who in ("ys_bureau", "yd_reg2", "yd_bureau"):
+        c = approve(w.api(who), c["id"], comment="同意")
+    assert c["status"] == "approved"
+    return c
+
+
 def test_display_class_move_at_a_school_no_longer_in_scope(w):
     """A 调班 at the student's former school: the new school's registrar
     may not see that school's classes, so the timeline entry names
@@ -729,11 +741,7 @@ def test_display_class_move_at_a_school_no_longer_in_scope(w):
         "class_id": new_class, "reason": "家长申请"})
     assert r.status_code == 200, r.text
     ys2 = w.api("ys_reg2")
-    c = started(ys2, type="transfer_in", student_id=sid,
-                registry_no=regno(w, ys2, sid), reason="随父母务工")
-    for who in ("ys_bureau", "yd_reg2", "yd_bureau"):
-        c = approve(w.api(who), c["id"], comment="同意")
-    assert c["status"] == "approved"
+    c = transfer_to_ys2(w, sid)
 
     def moved(a):
         ev = a.get("/students/%d/events" % sid).json()["items"]
@@ -757,11 +765,7 @@ def test_display_transfer_names_in_scope(w):
     old_class = int(sql(w.db, "select class_id from students where id = %d"
                         % sid)[0])
     ys2 = w.api("ys_reg2")
-    c = started(ys2, type="transfer_in", student_id=sid,
-                registry_no=regno(w, ys2, sid), reason="随父母务工")
-    for who in ("ys_bureau", "yd_reg2", "yd_bureau"):
-        c = approve(w.api(who), c["id"], comment="同意")
-    assert c["status"] == "approved"
+    c = transfer_to_ys2(w, sid)
     yd_name = sql(w.db, "select name from schools where id = %d"
                   % w.sid(code(YD, 2)))[0]
     ys_name = sql(w.db, "select name from schools where id = %d"
