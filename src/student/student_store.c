@@ -112,7 +112,13 @@ enum list_shape {
   SHAPE__COUNT
 };
 #define NUM_ANY " AND CAST($9 AS TEXT) IS NULL"
-#define COND_NUMBER " AND" XJ_STUDENT_NUMBER_MATCH
+/* the number's three indexes, one branch each (the filter clause has no
+   number test of its own); XJ_STUDENT_NUMBER_MATCH's OR, whose alias
+   branch is a sub-plan, made PostgreSQL scan every student */
+#define COND_NUMBER                                                            \
+  " AND st.id IN (SELECT id FROM students WHERE registry_no = $9"              \
+  "  UNION ALL SELECT id FROM students WHERE id_no = $9"                       \
+  "  UNION ALL SELECT student_id FROM student_aliases WHERE registry_no = $9)"
 #define COND_TEACHER                                                           \
   " AND st.class_id IN (SELECT class_id FROM user_classes WHERE user_id = $3)" \
   NUM_ANY

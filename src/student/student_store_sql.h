@@ -52,11 +52,14 @@
    numbers; the count statement binds $10 and $11 as zeros and names them
    in XJ_STUDENT_COUNT_UNUSED (PostgreSQL must know every parameter's
    type).  dup_flag is 0/1: 2 - $12 is the flag wanted (no boolean
-   compared with an integer). */
+   compared with an integer).  The warnings are looked up per student of
+   the scope (student_warnings_student): "st.id IN (SELECT student_id
+   FROM student_warnings ...)" read every warning of the registry
+   (PostgreSQL: a sequential scan; tests/http/test_pg_plans.py). */
 #define XJ_STUDENT_LIST_FLAGS                                                  \
   " AND ($12 = 0 OR st.dup_flag = 2 - $12)"                                    \
-  " AND ($13 = 0 OR st.id IN (SELECT student_id FROM student_warnings"       \
-  "  WHERE $13 = 2 OR confirm_id IS NULL))"
+  " AND ($13 = 0 OR EXISTS (SELECT 1 FROM student_warnings w"                  \
+  "  WHERE w.student_id = st.id AND ($13 = 2 OR w.confirm_id IS NULL)))"
 
 /* The count's unused LIMIT/OFFSET slots $10, $11 (bound 0): always true. */
 #define XJ_STUDENT_COUNT_UNUSED                                                \

@@ -358,14 +358,16 @@ def copy_audit_key(src_db, dst_db):
 class Server:
     """A running `xueji serve|demo` on 127.0.0.1:<free port>."""
 
-    def __init__(self, db, args, logdir, env=None):
+    def __init__(self, db, args, logdir, env=None, url=None):
+        """@url: what --db gets instead of db_url(@db) (the same database
+        with connection options: test_pg_plans.py)."""
         self.db = Path(db)
         self.errlog = Path(logdir) / (self.db.stem + ".stderr")
         self._err = open(self.errlog, "w")
         if BACKEND == "pg" and args and args[0] == "demo":
             pg_create(db)
         self.proc = subprocess.Popen(
-            [BIN, "--db", db_url(db)] + list(args)
+            [BIN, "--db", url or db_url(db)] + list(args)
             + ["--listen", "127.0.0.1:0"],
             stdout=subprocess.PIPE, stderr=self._err, env=db_env(db, env))
         self.stdout = ""
