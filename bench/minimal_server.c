@@ -12,12 +12,25 @@
  * request).  No auth, no session, no scope check, no masking, no aliases,
  * no school context: this is the ceiling xueji is measured against.
  *
+ * Built twice (bench/Makefile): out/minimal_server reads a SQLite file;
+ * with -DMINIMAL_PG, out/minimal_server_pg reads a PostgreSQL database
+ * (DB a postgresql:// URL) through libpq the same way: one connection and
+ * one prepared statement per worker thread, binary results (xueji's
+ * db_pg.c reads them so too).  Only fetch() differs.
+ *
  * Usage: minimal_server DB PORT   (prints "listening PORT", stops on
  * SIGINT/SIGTERM).
  */
 #include <microhttpd.h>
 #include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#ifdef MINIMAL_PG
+#include <endian.h>
+#include <libpq-fe.h>
+#else
 #include <sqlite3.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,15 +40,6 @@
 
 static const char *db_path;
 static const char prefix[] = "/api/v1/students/";
-
-static const char sql[]
-  = "SELECT id, registry_no, id_type, coalesce(id_no, ''), name, gender,"
-    " birth_date, school_id, coalesce(class_id, 0), grade, status, dup_flag,"
-    " version, data, created_at, updated_at FROM students WHERE id = ?1";
-
-/* Per worker thread: its connection and its one statement. */
-static __thread sqlite3 *conn;
-static __thread sqlite3_stmt *stmt;
 
 struct sbuf {
   char *p;
@@ -63,6 +67,93 @@ sb_str (struct sbuf *b, const char *s)
 {
   sb_put (b, s, strlen (s));
 }
+
+#ifdef MINIMAL_PG
+static const char sql[]
+  = "SELECT id, registry_no, id_type, coalesce(id_no, ''), name, gender,"
+    " birth_date, school_id, coalesce(class_id, 0), grade, status, dup_flag,"
+    " version, data, created_at, updated_at FROM students WHERE id = $1";
+
+/* Per worker thread: its connection (the statement prepared on it). */
+static __thread PGconn *conn;
+
+static int
+thread_init (void)
+{
+  PGresult *r;
+  int ok;
+
+  if (conn)
+    return 0;
+  conn = PQconnectdb (db_path);
+  if (CONNECTION_OK != PQstatus (conn))
+    {
+      fprintf (stderr, "connect: %s", PQerrorMessage (conn));
+      PQfinish (conn);
+      conn = NULL;
+      return -1;
+    }
+  r = PQprepare (conn, "one", sql, 1, NULL);
+  ok = PGRES_COMMAND_OK == PQresultStatus (r);
+  PQclear (r);
+  return ok ? 0 : -1;
+}
+
+static int64_t
+col_int (PGresult *r, int col)
+{
+  uint64_t v;
+
+  memcpy (&v, PQgetvalue (r, 0, col), sizeof v);
+  return (int64_t) be64toh (v);
+}
+
+static void
+col_copy (PGresult *r, int col, char *out, size_t size)
+{
+  xj_strlcpy (out, PQgetvalue (r, 0, col), size);
+}
+
+/* The student @id into @st; false if there is none. */
+static bool
+fetch (long long id, struct xj_student *st)
+{
+  uint64_t be = htobe64 ((uint64_t) id);
+  const char *vals[1] = { (const char *) &be };
+  int lens[1] = { sizeof be }, fmts[1] = { 1 };
+  PGresult *r = PQexecPrepared (conn, "one", 1, vals, lens, fmts, 1);
+  bool found = PGRES_TUPLES_OK == PQresultStatus (r) && 1 == PQntuples (r);
+
+  if (found)
+    {
+      st->id = col_int (r, 0);
+      col_copy (r, 1, st->registry_no, sizeof st->registry_no);
+      col_copy (r, 2, st->id_type, sizeof st->id_type);
+      col_copy (r, 3, st->id_no, sizeof st->id_no);
+      col_copy (r, 4, st->name, sizeof st->name);
+      st->gender = (int) col_int (r, 5);
+      col_copy (r, 6, st->birth_date, sizeof st->birth_date);
+      st->school_id = col_int (r, 7);
+      st->class_id = col_int (r, 8);
+      col_copy (r, 9, st->grade, sizeof st->grade);
+      col_copy (r, 10, st->status, sizeof st->status);
+      st->dup_flag = (int) col_int (r, 11);
+      st->version = col_int (r, 12);
+      xj_student_data_load (st, PQgetvalue (r, 0, 13),
+                            (size_t) PQgetlength (r, 0, 13));
+    }
+  PQclear (r);
+  return found;
+}
+#else
+static const char sql[]
+  = "SELECT id, registry_no, id_type, coalesce(id_no, ''), name, gender,"
+    " birth_date, school_id, coalesce(class_id, 0), grade, status, dup_flag,"
+    " version, data, created_at, updated_at FROM students WHERE id = ?1";
+
+/* Per worker thread: its connection and its one statement. */
+static __thread sqlite3 *conn;
+static __thread sqlite3_stmt *stmt;
 
 static const char *
 col_text (int col)
@@ -92,6 +183,37 @@ thread_init (void)
     }
   return 0;
 }
+
+/* The student @id into @st; false if there is none. */
+static bool
+fetch (long long id, struct xj_student *st)
+{
+  bool found;
+
+  sqlite3_bind_int64 (stmt, 1, id);
+  found = SQLITE_ROW == sqlite3_step (stmt);
+  if (found)
+    {
+      st->id = sqlite3_column_int64 (stmt, 0);
+      xj_strlcpy (st->registry_no, col_text (1), sizeof st->registry_no);
+      xj_strlcpy (st->id_type, col_text (2), sizeof st->id_type);
+      xj_strlcpy (st->id_no, col_text (3), sizeof st->id_no);
+      xj_strlcpy (st->name, col_text (4), sizeof st->name);
+      st->gender = sqlite3_column_int (stmt, 5);
+      xj_strlcpy (st->birth_date, col_text (6), sizeof st->birth_date);
+      st->school_id = sqlite3_column_int64 (stmt, 7);
+      st->class_id = sqlite3_column_int64 (stmt, 8);
+      xj_strlcpy (st->grade, col_text (9), sizeof st->grade);
+      xj_strlcpy (st->status, col_text (10), sizeof st->status);
+      st->dup_flag = sqlite3_column_int (stmt, 11);
+      st->version = sqlite3_column_int64 (stmt, 12);
+      xj_student_data_load (st, sqlite3_column_blob (stmt, 13),
+                            (size_t) sqlite3_column_bytes (stmt, 13));
+    }
+  sqlite3_reset (stmt);
+  return found;
+}
+#endif
 
 static enum MHD_Result
 reply (struct MHD_Connection *c, unsigned status, char *body, size_t len)
@@ -133,39 +255,19 @@ handler (void *cls, struct MHD_Connection *c, const char *url,
   id = strtoll (url + sizeof prefix - 1, &end, 10);
   if ('\0' != *end || id <= 0 || 0 != thread_init ())
     return reply (c, 404, strdup ("{\"error\":\"not found\"}"), 21);
-  sqlite3_bind_int64 (stmt, 1, id);
-  if (SQLITE_ROW != sqlite3_step (stmt))
-    {
-      sqlite3_reset (stmt);
-      return reply (c, 404, strdup ("{\"error\":\"not found\"}"), 21);
-    }
   {
     static __thread struct xj_student st;
     const char *text;
 
     xj_student_init (&st);
-    st.id = sqlite3_column_int64 (stmt, 0);
-    xj_strlcpy (st.registry_no, col_text (1), sizeof st.registry_no);
-    xj_strlcpy (st.id_type, col_text (2), sizeof st.id_type);
-    xj_strlcpy (st.id_no, col_text (3), sizeof st.id_no);
-    xj_strlcpy (st.name, col_text (4), sizeof st.name);
-    st.gender = sqlite3_column_int (stmt, 5);
-    xj_strlcpy (st.birth_date, col_text (6), sizeof st.birth_date);
-    st.school_id = sqlite3_column_int64 (stmt, 7);
-    st.class_id = sqlite3_column_int64 (stmt, 8);
-    xj_strlcpy (st.grade, col_text (9), sizeof st.grade);
-    xj_strlcpy (st.status, col_text (10), sizeof st.status);
-    st.dup_flag = sqlite3_column_int (stmt, 11);
-    st.version = sqlite3_column_int64 (stmt, 12);
-    xj_student_data_load (&st, sqlite3_column_blob (stmt, 13),
-                          (size_t) sqlite3_column_bytes (stmt, 13));
+    if (! fetch (id, &st))
+      return reply (c, 404, strdup ("{\"error\":\"not found\"}"), 21);
     text = xj_student_to_json_text (&st, false, NULL);
     sb_str (&b, "{\"student\":");
     sb_str (&b, text);
     sb_str (&b, "}");
     free ((void *) text);
   }
-  sqlite3_reset (stmt);
   return reply (c, 200, b.p, b.len);
 }
 
