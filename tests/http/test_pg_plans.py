@@ -16,47 +16,18 @@ Registry tables: those with a row per student, per thing that happened to
 one or per class (REGISTRY_TABLES); reference tables (regions, schools,
 settings, terms, users ...) and the small job tables are not.
 """
-import re
 import urllib.parse
 
 import pytest
 
 from changes_world import ChangeWorld, epoch
 from conftest import BACKEND, Server, db_url, sql
+from pgplans import OPTIONS, REGISTRY_TABLES, plans
 
 pytestmark = pytest.mark.skipif(
     BACKEND != "pg", reason="EXPLAIN plans of PostgreSQL (XUEJI_TEST_DB=pg)")
 
 YS, YD = "441823", "441881"
-
-#: Tables that grow with the students (every one in src/db/migrations-pg
-#: holding a row per student, per event or decision about one, or per
-#: class).  A Seq Scan on any of them is what the check refuses.
-REGISTRY_TABLES = {
-    "students", "student_events", "student_aliases", "student_warnings",
-    "student_placements", "student_merges", "warning_confirms",
-    "duplicate_flags", "guardian_ids", "audit_log", "auth_log",
-    "change_requests", "change_steps", "change_actions", "suspensions",
-    "imports", "absences", "absence_history", "dropout_cases",
-    "dropout_entries", "ghost_candidates", "verify_ticks", "verify_state",
-    "progressions", "graduations", "allocation_items", "year_end_items",
-    "year_end_blocked", "class_size_moves", "classes", "user_classes",
-}
-# Not sessions: it holds the live log-ins only (the sweep's "DELETE ...
-# WHERE expires_at <= $1" reads them all, a few per user, every minute).
-
-#: Every session of the checked server: auto_explain loaded, every plan
-#: (nested statements too) sent to the client at WARNING (xueji's
-#: sessions keep client_min_messages = warning) and kept out of the
-#: cluster's log; sequential scans priced out.
-OPTIONS = " ".join("-c " + o for o in (
-    "session_preload_libraries=auto_explain",
-    "auto_explain.log_min_duration=0",
-    "auto_explain.log_nested_statements=on",
-    "auto_explain.log_level=warning",
-    "log_min_messages=error",
-    "enable_seqscan=off"))
-
 
 def code(county, n):
     return "2%s%03d" % (county, n)
@@ -67,19 +38,6 @@ USERS = [
     ("p_city", "bureau", ["--region", "4418"]),
     ("p_reg1", "registrar", ["--school", code(YS, 1)]),
 ]
-
-
-def plans(text):
-    """auto_explain's messages in @text -> [(statement, [table scanned
-    sequentially])]."""
-    out = []
-    for block in re.split(r"^WARNING:  duration: [0-9.]+ ms  plan:\n", text,
-                          flags=re.M)[1:]:
-        m = re.match(r"Query Text: (.*?)\n(?=\S)", block, re.S)
-        stmt = m.group(1) if m else block[:300]
-        seq = re.findall(r"Seq Scan on (\w+)", block)
-        out.append((" ".join(stmt.split()), seq))
-    return out
 
 
 class Checked:

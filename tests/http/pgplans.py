@@ -1,0 +1,56 @@
+"""pgplans.py -- what test_pg_plans.py and bench/province_bench.py share:
+the tables a sequential scan of is refused, the connection options that
+make a PostgreSQL session log every plan to its client, and the parser of
+those plans.  Not a test module."""
+import re
+
+#: Tables that grow with the students (every one in src/db/migrations-pg
+#: holding a row per student, per event or decision about one, or per
+#: class).  A Seq Scan on any of them is what the check refuses.
+REGISTRY_TABLES = {
+    "students", "student_events", "student_aliases", "student_warnings",
+    "student_placements", "student_merges", "warning_confirms",
+    "duplicate_flags", "guardian_ids", "audit_log", "auth_log",
+    "change_requests", "change_steps", "change_actions", "suspensions",
+    "imports", "absences", "absence_history", "dropout_cases",
+    "dropout_entries", "ghost_candidates", "verify_ticks", "verify_state",
+    "progressions", "graduations", "allocation_items", "year_end_items",
+    "year_end_blocked", "class_size_moves", "classes", "user_classes",
+}
+# Not sessions: it holds the live log-ins only (the sweep's "DELETE ...
+# WHERE expires_at <= $1" reads them all, a few per user, every minute).
+
+#: Every session of a checked server: auto_explain loaded, every plan
+#: (nested statements too) sent to the client at WARNING (xueji's
+#: sessions keep client_min_messages = warning; libpq's default notice
+#: processor writes it to the server's stderr) and kept out of the
+#: cluster's log.
+EXPLAIN_OPTIONS = ("session_preload_libraries=auto_explain",
+                   "auto_explain.log_min_duration=0",
+                   "auto_explain.log_nested_statements=on",
+                   "auto_explain.log_level=warning",
+                   "log_min_messages=error")
+
+
+def options(seqscan=True):
+    """The libpq `options` value: EXPLAIN_OPTIONS, and with @seqscan false
+    sequential scans priced out (enable_seqscan=off: one still chosen has
+    no index that could serve its statement)."""
+    opts = EXPLAIN_OPTIONS + (() if seqscan else ("enable_seqscan=off",))
+    return " ".join("-c " + o for o in opts)
+
+
+OPTIONS = options(seqscan=False)
+
+
+def plans(text):
+    """auto_explain's messages in @text -> [(statement, [table scanned
+    sequentially])]."""
+    out = []
+    for block in re.split(r"^WARNING:  duration: [0-9.]+ ms  plan:\n", text,
+                          flags=re.M)[1:]:
+        m = re.match(r"Query Text: (.*?)\n(?=\S)", block, re.S)
+        stmt = m.group(1) if m else block[:300]
+        seq = re.findall(r"Seq Scan on (\w+)", block)
+        out.append((" ".join(stmt.split()), seq))
+    return out
