@@ -235,6 +235,13 @@ xj_db_bulk_row (struct xj_db_bulk *b, const struct xj_db_param *params,
   return b->db->be->bulk_row (b, params, id);
 }
 
+void
+xj_db_bulk_expect (struct xj_db_bulk *b, size_t rows)
+{
+  if (NULL != b->db->be->bulk_expect)
+    b->db->be->bulk_expect (b, rows);
+}
+
 struct xj_db *
 xj_db_bulk_db (const struct xj_db_bulk *b)
 {

@@ -294,6 +294,12 @@ struct xj_db_bulk *xj_db_bulk_begin (struct xj_db *db,
    INSERT); *@id (may be NULL) receives the row's id. */
 enum xj_qs xj_db_bulk_row (struct xj_db_bulk *b,
                            const struct xj_db_param *params, int64_t *id);
+/* The number of rows @b will append, when known before the first: the
+   ids are then reserved in one batch of that many (PostgreSQL; at most
+   65,536), so none is left unused and rows appended by one session in
+   consecutive bulks get consecutive ids (xueji gen).  No effect on
+   SQLite, where each row takes the next rowid anyway. */
+void xj_db_bulk_expect (struct xj_db_bulk *b, size_t rows);
 /* The connection @b appends through. */
 struct xj_db *xj_db_bulk_db (const struct xj_db_bulk *b);
 /* Send what is buffered and free @b (NULL is fine). */

@@ -44,6 +44,7 @@ struct xj_db_backend {
   enum xj_qs (*bulk_row) (struct xj_db_bulk *b,
                           const struct xj_db_param *params, int64_t *id);
   enum xj_qs (*bulk_end) (struct xj_db_bulk *b);
+  void (*bulk_expect) (struct xj_db_bulk *b, size_t rows);  /* may be NULL */
   bool (*bulk_conflicted) (const struct xj_db *db);
   bool rebuilds_indexes;
   /* column accessors of a row handed to a xj_db_row_cb */

@@ -1061,6 +1061,15 @@ pg_bulk_end (struct xj_db_bulk *xb)
   return qs;
 }
 
+static void
+pg_bulk_expect (struct xj_db_bulk *xb, size_t rows)
+{
+  struct pg_bulk *b = (struct pg_bulk *) xb;
+
+  if (rows > 0 && b->idpos == b->nids)
+    b->idbatch = rows < BULK_IDS_MAX ? rows : BULK_IDS_MAX;
+}
+
 static bool
 pg_bulk_conflicted (const struct xj_db *db)
 {
@@ -1336,6 +1345,7 @@ const struct xj_db_backend xj_db_pg_backend = {
   .bulk_begin = pg_bulk_begin,
   .bulk_row = pg_bulk_row,
   .bulk_end = pg_bulk_end,
+  .bulk_expect = pg_bulk_expect,
   .bulk_conflicted = pg_bulk_conflicted,
   .rebuilds_indexes = false,
   .col_int = pg_int,

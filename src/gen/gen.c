@@ -20,10 +20,15 @@
 #include "audit/audit.h"
 #include "gen/gen.h"
 #include "idcard/idcard.h"
+/* the import's bulk append of students and their events (a gen of a
+   fresh county writes what an import would, minus the checks) */
+#include "import/import_int.h"
 #include "klass/klass.h"
 #include "region/region.h"
 #include "school/school.h"
+#include "student/identity.h"
 #include "student/student.h"
+#include "student/student_pack.h"
 #include "student/student_store.h"
 #include "validate/validate.h"
 
@@ -734,6 +739,15 @@ person_name (struct rng *r, const char *surname, bool male, bool old,
     xj_snprintf (out, outsz, "%s%s%s", surname, a, b);
 }
 
+/* XJ_E_OK if a school holds @code, XJ_E_NOT_FOUND if none does. */
+static enum xj_err
+school_code_taken (struct xj_db *db, const char *code)
+{
+  struct xj_school other;
+
+  return xj_school_get_by_code (db, code, &other);
+}
+
 static enum xj_err
 setup_txn (struct xj_db *db, void *cls)
 {
@@ -751,14 +765,20 @@ setup_txn (struct xj_db *db, void *cls)
       unsigned bump = 0;
 
       v.n = 0;
-      /* A code taken by an earlier run: move on to the next free one. */
-      while (XJ_E_SCHOOL_EXISTS == (e = xj_school_create (db, &s, &v))
+      /* A code taken by an earlier run: move on to the next free one
+         (looked up first: on PostgreSQL a refused INSERT would end the
+         transaction) */
+      while (XJ_E_OK == (e = school_code_taken (db, s.code))
              && bump < MAX_SCHOOLS)
         {
           bump++;
           xj_snprintf (s.code, sizeof s.code, "2%.6s%03u", g->county.code,
                        (i + 1 + bump) % 1000);
         }
+      if (XJ_E_NOT_FOUND == e)
+        e = xj_school_create (db, &s, &v);
+      else if (XJ_E_OK == e)
+        e = XJ_E_SCHOOL_EXISTS;
       if (XJ_E_VALIDATION == e)
         XJ_BUG ("generated school %s invalid: %s %s", s.name,
                 v.e[0].field, v.e[0].detail);
@@ -1166,9 +1186,78 @@ struct batch {
   unsigned long cls0;          /* class holding student @from */
   uint16_t *snap;              /* seqs at batch start */
   unsigned long done;          /* inserted by the committed attempt */
+  int64_t *ids;                /* bulk path: the ids given, BATCH room */
 };
 
 static const struct xj_actor gen_actor = { 0, "gen", "cli" };
+
+/* Student @i (of class *@c, moved on as @i passes its end) drawn into @s
+   and validated. */
+static enum xj_err
+draw_student (struct gen *g, unsigned long i, unsigned long *c,
+              struct xj_student *s)
+{
+  struct xj_verrs v;
+  enum xj_err e;
+
+  while (i >= g->classes[*c].first + g->classes[*c].count)
+    (*c)++;
+  e = make_student (g, i, &g->classes[*c],
+                    (unsigned) (i - g->classes[*c].first), s);
+  if (XJ_E_OK != e)
+    return e;
+  if (XJ_E_OK != xj_student_validate (s, g->today, &v))
+    {
+      XJ_BUG ("generated student %lu invalid: %s %s (%s)", i,
+              v.e[0].field, v.e[0].detail, xj_err_code (v.e[0].code));
+      return XJ_E_INTERNAL;
+    }
+  return XJ_E_OK;
+}
+
+/* Whether @s's ID number or registry number is held already (by an
+   earlier run's record): looked up first, because on PostgreSQL a failed
+   INSERT would end the whole transaction. */
+static enum xj_err
+number_taken (struct xj_db *db, const struct xj_student *s, bool *taken)
+{
+  int64_t sid, school;
+  enum xj_err e = xj_student_find_by_id_no (db, s->id_type, s->id_no, &sid,
+                                            &school);
+
+  *taken = XJ_E_OK == e;
+  if (XJ_E_NOT_FOUND == e)
+    e = xj_istore_regno_used (db, s->registry_no, taken);
+  return e;
+}
+
+/* Skip @s to the next free number of its birth date (an earlier run
+   already used this one). */
+static enum xj_err
+free_number (struct xj_db *db, struct gen *g, struct xj_student *s)
+{
+  for (int tries = 0;; tries++)
+    {
+      bool taken;
+      long day;
+      int y, m, d;
+      enum xj_err e = number_taken (db, s, &taken);
+
+      if (XJ_E_OK != e || ! taken)
+        return e;
+      if (tries > SEQ_PER_DAY)
+        return XJ_E_ID_EXISTS;
+      if (3 != sscanf (s->birth_date, "%d-%d-%d", &y, &m, &d))
+        return XJ_E_INTERNAL;
+      day = xj_days_from_civil (y, m, d);
+      if (! next_id (g, &day, 1 == s->gender, s->id_no))
+        return XJ_E_INTERNAL;
+      xj_civil_from_days (day, &y, &m, &d);
+      xj_snprintf (s->birth_date, sizeof s->birth_date, "%04d-%02d-%02d",
+                   y, m, d);
+      xj_registry_no_g (s->id_no, s->registry_no);
+    }
+}
 
 static enum xj_err
 batch_txn (struct xj_db *db, void *cls)
@@ -1177,52 +1266,84 @@ batch_txn (struct xj_db *db, void *cls)
   struct gen *g = b->g;
   unsigned long c = b->cls0;
   struct xj_student s;
-  struct xj_verrs v;
 
   /* A retried attempt must draw the same IDs. */
   memcpy (g->seqs, b->snap, sizeof *g->seqs * DAYS_SPAN * 2);
   b->done = 0;
   for (unsigned long i = b->from; i < b->to; i++)
     {
-      enum xj_err e;
+      enum xj_err e = draw_student (g, i, &c, &s);
 
-      while (i >= g->classes[c].first + g->classes[c].count)
-        c++;
-      e = make_student (g, i, &g->classes[c],
-                        (unsigned) (i - g->classes[c].first), &s);
-      if (XJ_E_OK != e)
-        return e;
-      if (XJ_E_OK != xj_student_validate (&s, g->today, &v))
-        {
-          XJ_BUG ("generated student %lu invalid: %s %s (%s)", i,
-                  v.e[0].field, v.e[0].detail, xj_err_code (v.e[0].code));
-          return XJ_E_INTERNAL;
-        }
-      for (int tries = 0;; tries++)
-        {
-          long day;
-          int y, m, d;
-
-          e = xj_student_insert (db, &s, &gen_actor, "gen", g->at);
-          if ((XJ_E_ID_EXISTS != e && XJ_E_REGISTRY_NO_EXISTS != e)
-              || tries > SEQ_PER_DAY)
-            break;
-          /* An earlier run already used this number: take the next. */
-          if (3 != sscanf (s.birth_date, "%d-%d-%d", &y, &m, &d))
-            return XJ_E_INTERNAL;
-          day = xj_days_from_civil (y, m, d);
-          if (! next_id (g, &day, 1 == s.gender, s.id_no))
-            return XJ_E_INTERNAL;
-          xj_civil_from_days (day, &y, &m, &d);
-          xj_snprintf (s.birth_date, sizeof s.birth_date, "%04d-%02d-%02d",
-                       y, m, d);
-          xj_registry_no_g (s.id_no, s.registry_no);
-        }
+      if (XJ_E_OK == e)
+        e = free_number (db, g, &s);
+      if (XJ_E_OK == e)
+        e = xj_student_insert (db, &s, &gen_actor, "gen", g->at);
       if (XJ_E_OK != e)
         return e;
       b->done++;
     }
   return XJ_E_OK;
+}
+
+/* The rows of one batch through the bulk appends (COPY on PostgreSQL,
+   docs/db.md): the same rows as batch_txn's xj_student_insert -- the
+   record, its guardian IDs, its "gen" event -- without three statement
+   round trips per student.  Only for a county no record is numbered in
+   yet (xj_student_county_numbered): a clash, which batch_txn answers by
+   taking the next number, cannot happen, and a COPY could not say which
+   row clashed. */
+static enum xj_err
+batch_bulk_rows (struct batch *b, struct xj_db_bulk *rows,
+                 struct xj_identity_sink *k)
+{
+  struct gen *g = b->g;
+  unsigned long c = b->cls0;
+  struct xj_student s;
+  struct xj_buf data;
+  enum xj_err e = XJ_E_OK;
+
+  xj_buf_init (&data, 0);
+  for (unsigned long i = b->from; i < b->to && XJ_E_OK == e; i++)
+    {
+      e = draw_student (g, i, &c, &s);
+      if (XJ_E_OK != e)
+        break;
+      xj_student_pack (&s, &data);
+      e = xj_istore_student_insert (rows, &s, data.data, data.len,
+                                    &gen_actor, g->at);
+      if (XJ_E_OK == e)
+        e = xj_identity_sink_gids (k, &s);
+      if (XJ_E_OK == e)
+        b->ids[b->done++] = s.id;
+    }
+  xj_buf_fini (&data);
+  return e;
+}
+
+static enum xj_err
+batch_bulk_txn (struct xj_db *db, void *cls)
+{
+  struct batch *b = cls;
+  struct xj_db_bulk *rows;
+  struct xj_identity_sink k = { 0 };
+  enum xj_err e, e2;
+
+  memcpy (b->g->seqs, b->snap, sizeof *b->g->seqs * DAYS_SPAN * 2);
+  b->done = 0;
+  /* students first: the bulks flush in the order they began */
+  rows = xj_istore_bulk_begin (db);
+  xj_db_bulk_expect (rows, b->to - b->from);   /* ids 1..N, no gaps */
+  xj_identity_sink_begin (db, &k);
+  e = batch_bulk_rows (b, rows, &k);
+  e2 = xj_istore_bulk_end (rows);
+  if (XJ_E_OK == e)
+    e = e2;
+  e2 = xj_identity_sink_end (&k);
+  if (XJ_E_OK == e)
+    e = e2;
+  if (XJ_E_OK == e)
+    e = xj_istore_events (db, &gen_actor, "gen", b->g->at, b->ids, b->done);
+  return e;
 }
 
 /* ---- driver ---- */
@@ -1336,6 +1457,7 @@ xj_gen_run (struct xj_db *db, const struct xj_gen_opts *o,
   int64_t t1;
   enum xj_err e;
   unsigned long c = 0;
+  bool numbered = true;
 
   memset (r, 0, sizeof *r);
   memset (&b, 0, sizeof b);
@@ -1359,6 +1481,11 @@ xj_gen_run (struct xj_db *db, const struct xj_gen_opts *o,
   r->start_year = g->start_year;
   t1 = xj_mono_ms ();
   b.g = g;
+  e = xj_student_county_numbered (db, g->county.code, &numbered);
+  if (XJ_E_OK != e)
+    goto out;
+  if (! numbered)
+    b.ids = xj_calloc (BATCH, sizeof *b.ids);
   for (unsigned long from = 0; from < o->students; from += BATCH)
     {
       b.from = from;
@@ -1368,7 +1495,8 @@ xj_gen_run (struct xj_db *db, const struct xj_gen_opts *o,
         c++;
       b.cls0 = c;
       memcpy (b.snap, g->seqs, sizeof *g->seqs * DAYS_SPAN * 2);
-      e = xj_db_txn_run (db, "gen_students", true, batch_txn, &b);
+      e = xj_db_txn_run (db, "gen_students", true,
+                         b.ids ? batch_bulk_txn : batch_txn, &b);
       if (XJ_E_OK != e)
         goto out;
       r->students += b.done;
@@ -1389,6 +1517,7 @@ out:
         e = ea;
     }
   r->ms = xj_mono_ms () - t0;
+  free (b.ids);
   free (b.snap);
   free (g->seqs);
   free (g->schools);

@@ -269,6 +269,25 @@ first_guardian_phone (const struct xj_student *s)
   return s->guardians[0].phone[0] ? s->guardians[0].phone : NULL;
 }
 
+/* Any record whose ID or registry number carries county @1's code (born
+   there, or given a G number there): both ranges on their indexes. */
+XJ_DB_STMT (st_stu_county_numbered,
+            "SELECT 1 FROM students WHERE (id_no >= $1 AND id_no < $1 || ':')"
+            " OR (registry_no >= 'G' || $1 AND registry_no < 'G' || $1 || ':')"
+            " LIMIT 1")
+
+enum xj_err
+xj_student_county_numbered (struct xj_db *db, const char *county, bool *any)
+{
+  int64_t one = 0;
+  enum xj_qs qs = xj_db_q (db, &st_stu_county_numbered,
+                           XJ_DB_PARAMS (XJ_DB_S (county)), &xj_db_int64_cb,
+                           &one);
+
+  *any = 1 == one;
+  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}
+
 enum xj_err
 xj_student_add_event (struct xj_db *db, int64_t id, const struct xj_actor *a,
                       const char *kind, const char *at, const char *before,

@@ -21,6 +21,12 @@ enum xj_err xj_student_insert (struct xj_db *db, struct xj_student *s,
                                const struct xj_actor *a, const char *kind,
                                const char *at_iso);
 
+/* Whether any record's ID number or registry number begins with county
+   @county's code (6 digits): a gen of a county without any cannot clash
+   with an earlier one's numbers (gen.c's bulk path). */
+enum xj_err xj_student_county_numbered (struct xj_db *db, const char *county,
+                                        bool *any);
+
 /* Append a timeline event of @kind to student @id (the only way rows get
    into the append-only student_events).  @before/@after: JSON or NULL. */
 enum xj_err xj_student_add_event (struct xj_db *db, int64_t id,

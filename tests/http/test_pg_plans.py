@@ -92,7 +92,11 @@ def w(tmp_path_factory):
            code(YS, 1), "--class", str(world.cls1[0]), db=world.db,
            env=dict(world.env, XUEJI_PASSWORD=PW))
     world.passwords["p_teacher"] = PW
-    fill(world)
+    try:
+        fill(world)
+    except BaseException:
+        world.close()     # no server left behind by a failed set-up
+        raise
     yield world
     assert world.close() == 0
 
