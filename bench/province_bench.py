@@ -36,6 +36,7 @@ import json
 import os
 import re
 import resource
+import signal
 import statistics
 import subprocess
 import sys
@@ -474,6 +475,8 @@ def imports(backends, pgbase):
 # ------------------------------------------------------------ main
 
 def main():
+    # a TERM (a background job ignores INT) still stops the cluster
+    signal.signal(signal.SIGTERM, lambda *a: sys.exit(143))
     os.makedirs(OUT, exist_ok=True)
     env = subprocess.run([os.path.join(ROOT, "tests", "pg", "cluster.sh"),
                           "start"], capture_output=True, text=True,
