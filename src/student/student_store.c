@@ -142,33 +142,43 @@ enum list_shape {
    sequence digits would tell them */
 #define ORDER_REGNO_A "substr(st.registry_no, 1, 15) ASC, st.id ASC"
 #define ORDER_REGNO_D "substr(st.registry_no, 1, 15) DESC, st.id DESC"
-/* the count and the ten orders of one shape */
-#define LIST_SHAPE(sh, cond)                                                   \
+/* The shapes that narrow sort the rows their index finds: @T and @I make
+   the first key of each order an expression no index has (" || ''" on
+   text, " + 0" on the id).  Ordered like an index, PostgreSQL walked it
+   over the whole registry for a county's page, filtering (1.1 s at
+   1,000,000 students, the county's rows last); a walk is list_walks'
+   choice alone, and the whole registry's (SHAPE_ALL: "", ""). */
+#define LIST_SHAPE(sh, cond, T, I)                                             \
   XJ_DB_STMT (st_list_##sh##_count,                                            \
               "SELECT count(*) FROM students st WHERE"                         \
               XJ_STUDENT_FILTER_WHERE XJ_STUDENT_LIST_FLAGS cond               \
               XJ_STUDENT_COUNT_UNUSED)                                         \
-  XJ_DB_STMT (st_list_##sh##_regno_a, LIST_SQL (cond, ORDER_REGNO_A))          \
-  XJ_DB_STMT (st_list_##sh##_regno_d, LIST_SQL (cond, ORDER_REGNO_D))          \
+  XJ_DB_STMT (st_list_##sh##_regno_a,                                          \
+              LIST_SQL (cond, "substr(st.registry_no, 1, 15)" T " ASC,"        \
+                        " st.id ASC"))                                         \
+  XJ_DB_STMT (st_list_##sh##_regno_d,                                          \
+              LIST_SQL (cond, "substr(st.registry_no, 1, 15)" T " DESC,"       \
+                        " st.id DESC"))                                        \
   XJ_DB_STMT (st_list_##sh##_name_a,                                           \
-              LIST_SQL (cond, "st.name ASC, st.id ASC"))                       \
+              LIST_SQL (cond, "st.name" T " ASC, st.id ASC"))                  \
   XJ_DB_STMT (st_list_##sh##_name_d,                                           \
-              LIST_SQL (cond, "st.name DESC, st.id DESC"))                     \
+              LIST_SQL (cond, "st.name" T " DESC, st.id DESC"))                \
   XJ_DB_STMT (st_list_##sh##_birth_a,                                          \
-              LIST_SQL (cond, "st.birth_date ASC, st.id ASC"))                 \
+              LIST_SQL (cond, "st.birth_date" T " ASC, st.id ASC"))            \
   XJ_DB_STMT (st_list_##sh##_birth_d,                                          \
-              LIST_SQL (cond, "st.birth_date DESC, st.id DESC"))               \
+              LIST_SQL (cond, "st.birth_date" T " DESC, st.id DESC"))          \
   XJ_DB_STMT (st_list_##sh##_grade_a,                                          \
-              LIST_SQL (cond, "st.grade ASC, st.class_id ASC, st.id ASC"))     \
+              LIST_SQL (cond, "st.grade" T " ASC, st.class_id ASC, st.id ASC")) \
   XJ_DB_STMT (st_list_##sh##_grade_d,                                          \
-              LIST_SQL (cond, "st.grade DESC, st.class_id DESC, st.id DESC"))  \
-  XJ_DB_STMT (st_list_##sh##_created_a, LIST_SQL (cond, "st.id ASC"))          \
-  XJ_DB_STMT (st_list_##sh##_created_d, LIST_SQL (cond, "st.id DESC"))
-LIST_SHAPE (number, COND_NUMBER)
-LIST_SHAPE (teacher, COND_TEACHER)
-LIST_SHAPE (school, COND_SCHOOL)
-LIST_SHAPE (region, COND_REGION)
-LIST_SHAPE (all, COND_ALL)
+              LIST_SQL (cond, "st.grade" T " DESC, st.class_id DESC,"          \
+                        " st.id DESC"))                                        \
+  XJ_DB_STMT (st_list_##sh##_created_a, LIST_SQL (cond, "st.id" I " ASC"))     \
+  XJ_DB_STMT (st_list_##sh##_created_d, LIST_SQL (cond, "st.id" I " DESC"))
+LIST_SHAPE (number, COND_NUMBER, " || ''", " + 0")
+LIST_SHAPE (teacher, COND_TEACHER, " || ''", " + 0")
+LIST_SHAPE (school, COND_SCHOOL, " || ''", " + 0")
+LIST_SHAPE (region, COND_REGION, " || ''", " + 0")
+LIST_SHAPE (all, COND_ALL, "", "")
 /* A bureau in the registry-number order: walk students_regno_shown and
    stop after a page (a county may hold a million students; sorting them
    all for 20 rows took 0.5 s).  The unary + keeps the planner from
