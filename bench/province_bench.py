@@ -323,7 +323,7 @@ def lists(b, c, where, surname):
             "SELECT count(*) FROM students st WHERE %s AND %s" % (where, cond),
             "SELECT st.id, st.registry_no, st.name, st.grade, st.class_id"
             " FROM students st WHERE %s AND %s ORDER BY st.registry_no"
-            " LIMIT 20" % (where, cond)], RUNS)
+            " || '' LIMIT 20" % (where, cond)], RUNS)
         line(b, label, api, base, 100)
 
 
@@ -411,6 +411,15 @@ def explain(b):
     for (t, stmt), n in sorted(big.items()):
         say("         Seq Scan on %s (%.0f rows; x%d): %s"
             % (t, rows[t], n, stmt))
+    with open(log) as f:
+        walks = {(t, ix, stmt[:160]) for stmt, t, ix in
+                 pgplans.index_walks(f.read())
+                 if t in pgplans.REGISTRY_TABLES and
+                 rows.get(t, 0) >= BIG_TABLE}
+    say("pg     whole-index walks (Index Scan without Index Cond) of those"
+        " tables: %d statements%s" % (len(walks), ":" if walks else ""))
+    for t, ix, stmt in sorted(walks):
+        say("         %s on %s: %s" % (ix, t, stmt))
 
 
 # ------------------------------------------------------------ import

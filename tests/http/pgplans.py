@@ -54,3 +54,32 @@ def plans(text):
         seq = re.findall(r"Seq Scan on (\w+)", block)
         out.append((" ".join(stmt.split()), seq))
     return out
+
+
+def index_walks(text):
+    """auto_explain's messages in @text -> [(statement, table, index)] of
+    every Index (Only) Scan without an Index Cond: a walk of the whole
+    index, which costs a large table as much as a Seq Scan (a partial
+    index or a LIMIT can make it cheap: the reader judges)."""
+    out = []
+    for block in re.split(r"^WARNING:  duration: [0-9.]+ ms  plan:\n", text,
+                          flags=re.M)[1:]:
+        m = re.match(r"Query Text: (.*?)\n(?=\S)", block, re.S)
+        stmt = " ".join((m.group(1) if m else block[:300]).split())
+        lines = block.split("\n")
+        for i, line in enumerate(lines):
+            n = re.search(r"Index (?:Only )?Scan (?:Backward )?using (\w+) on"
+                          r" (\w+)", line)
+            if not n:
+                continue
+            depth = len(line) - len(line.lstrip())
+            cond = False
+            for nxt in lines[i + 1:]:
+                d = len(nxt) - len(nxt.lstrip())
+                if not nxt.strip() or d <= depth or \
+                        nxt.strip().startswith("->"):
+                    break
+                cond = cond or "Index Cond" in nxt
+            if not cond:
+                out.append((stmt, n.group(2), n.group(1)))
+    return out
