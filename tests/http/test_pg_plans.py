@@ -16,12 +16,13 @@ Registry tables: those with a row per student, per thing that happened to
 one or per class (REGISTRY_TABLES); reference tables (regions, schools,
 settings, terms, users ...) and the small job tables are not.
 """
+import time
 import urllib.parse
 
 import pytest
 
 from changes_world import ChangeWorld, epoch
-from conftest import BACKEND, Server, db_url, sql
+from conftest import BACKEND, PW, Server, cli_ok, db_url, sql
 from pgplans import OPTIONS, REGISTRY_TABLES, plans
 
 pytestmark = pytest.mark.skipif(
@@ -46,14 +47,10 @@ class Checked:
 
     def __init__(self, w, now):
         url = db_url(w.db) + "?options=" + urllib.parse.quote(OPTIONS)
-        import os
-        os.environ["XJ_FAKE_NOW"] = str(now)
-        try:
-            logdir = w.tmp / "checked"   # not the world server's log
-            logdir.mkdir(exist_ok=True)
-            self.server = Server(w.db, ["serve"], logdir, url=url)
-        finally:
-            del os.environ["XJ_FAKE_NOW"]
+        logdir = w.tmp / "checked"   # not the world server's log
+        logdir.mkdir(exist_ok=True)
+        self.server = Server(w.db, ["serve"], logdir,
+                             env={"XJ_FAKE_NOW": str(now)}, url=url)
         self.w = w
         self.seen = 0
         self.statements = 0
@@ -84,7 +81,6 @@ def w(tmp_path_factory):
     world = ChangeWorld(tmp_path_factory.mktemp("plans"),
                         [(YS, 4, 61), (YD, 2, 62)], USERS,
                         epoch(2026, 11, 10, 9), per_school=40)
-    from conftest import PW, cli_ok
     world.cls1 = [int(x) for x in sql(
         world.db, "select id from classes where school_id = %d order by id"
         % world.sid(code(YS, 1)))]
@@ -132,7 +128,6 @@ def fill(w):
        200)
     sweep = ok(bureau.post("/verification/ghosts/sweep", json={}),
                200, 202)["sweep"]
-    import time
     for _ in range(300):
         if bureau.get("/verification/ghosts/sweeps/%d" % sweep["id"]).json()[
                 "sweep"]["state"] != "running":
