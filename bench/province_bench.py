@@ -32,7 +32,6 @@ Knobs: IMPORT_ROWS, RUNS (list and panels, default 40), WRK_SECS (15),
 CONNS (64), PB_OUT (bench/out/province), XJ_BENCH_BIN.  Summary in
 PB_OUT/summary-N.txt.  Needs wrk, sqlite3, psql, make -C bench.
 """
-import json
 import os
 import re
 import resource
