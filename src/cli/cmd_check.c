@@ -8,6 +8,7 @@
 #include "audit/audit.h"
 #include "cli/cli.h"
 #include "core/util.h"
+#include "klass/class_size.h"
 
 struct check_opts {
   struct xj_audit_files f;
@@ -108,6 +109,43 @@ check_audit (struct xj_db *db, struct check_opts *o)
   return 0;
 }
 
+struct diff_n {
+  int64_t n;
+};
+
+static void
+enrol_diff (void *cls, const struct xj_enrol_diff *d)
+{
+  struct diff_n *c = cls;
+
+  if (c->n++ < 20)
+    fprintf (stderr, "enrol_counts school %lld grade %s gender %d day %s:"
+             " kept %lld, recounted %lld\n", (long long) d->school_id,
+             d->grade, d->gender, d->day, (long long) d->kept,
+             (long long) d->recounted);
+}
+
+/* The counts the database keeps for the dashboard, recounted from the
+   records they summarise. */
+static int
+check_counts (struct xj_db *db)
+{
+  struct diff_n c = { 0 };
+  char d[96];
+  enum xj_err e = xj_enrol_counts_check (db, &enrol_diff, &c);
+
+  if (XJ_E_OK != e)
+    return xj_cli_fail ("check", e, "recounting enrol_counts");
+  if (c.n)
+    {
+      xj_snprintf (d, sizeof d, "enrol_counts: %lld rows differ",
+                   (long long) c.n);
+      return xj_cli_fail ("check", XJ_E_COUNTS_DIFFER, d);
+    }
+  printf ("dashboard counts: ok (enrolment)\n");
+  return 0;
+}
+
 int
 xj_cmd_check (int argc, char **argv, const struct xj_cli *g)
 {
@@ -133,6 +171,7 @@ xj_cmd_check (int argc, char **argv, const struct xj_cli *g)
   else
     printf ("database integrity: ok (schema version %d)\n",
             xj_db_schema_version (db));
+  rc |= check_counts (db);
   if (XJ_E_OK != (e = xj_audit_paths (db, &o.f)))
     rc = xj_cli_fail ("check", e, NULL);
   if (key)
