@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sodium.h>
+#include "attend/attend.h"
 #include "audit/audit.h"
 #include "cli/cli.h"
 #include "core/util.h"
@@ -125,24 +126,41 @@ enrol_diff (void *cls, const struct xj_enrol_diff *d)
              (long long) d->recounted);
 }
 
+static void
+absence_diff (void *cls, const struct xj_att_diff *d)
+{
+  struct diff_n *c = cls;
+
+  if (c->n++ < 20)
+    fprintf (stderr, "absence_counts region '%s' day %d: kept %lld students"
+             " %lld half-days, recounted %lld students %lld half-days\n",
+             d->region, d->day, (long long) d->kept_students,
+             (long long) d->kept_halfdays, (long long) d->students,
+             (long long) d->halfdays);
+}
+
 /* The counts the database keeps for the dashboard, recounted from the
    records they summarise. */
 static int
 check_counts (struct xj_db *db)
 {
-  struct diff_n c = { 0 };
-  char d[96];
-  enum xj_err e = xj_enrol_counts_check (db, &enrol_diff, &c);
+  struct diff_n en = { 0 }, ab = { 0 };
+  int64_t firsts = 0;
+  char d[160];
+  enum xj_err e = xj_enrol_counts_check (db, &enrol_diff, &en);
 
+  if (XJ_E_OK == e)
+    e = xj_att_counts_check (db, &firsts, &absence_diff, &ab);
   if (XJ_E_OK != e)
-    return xj_cli_fail ("check", e, "recounting enrol_counts");
-  if (c.n)
+    return xj_cli_fail ("check", e, "recounting the dashboard's counts");
+  if (en.n || ab.n || firsts)
     {
-      xj_snprintf (d, sizeof d, "enrol_counts: %lld rows differ",
-                   (long long) c.n);
+      xj_snprintf (d, sizeof d, "enrol_counts: %lld rows differ;"
+                   " absence_counts: %lld; absence_firsts: %lld",
+                   (long long) en.n, (long long) ab.n, (long long) firsts);
       return xj_cli_fail ("check", XJ_E_COUNTS_DIFFER, d);
     }
-  printf ("dashboard counts: ok (enrolment)\n");
+  printf ("dashboard counts: ok (enrolment, absences)\n");
   return 0;
 }
 
