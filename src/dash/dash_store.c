@@ -5,7 +5,7 @@
  */
 #include <string.h>
 #include "core/util.h"
-#include "dash/dash.h"
+#include "dash/dash_int.h"
 #include "student/student.h"
 #include "validate/codes.h"
 
@@ -210,15 +210,10 @@ xj_dash_store_dropout (struct xj_db *db, const char *prefix, int64_t school,
                           &stage_row, &c));
 }
 
-struct id_ctx {
-  xj_dash_id_cb cb;
-  void *cls;
-};
-
-static int
-id_row (void *cls, const struct xj_db_row *r)
+int
+xj_dash_id_row (void *cls, const struct xj_db_row *r)
 {
-  struct id_ctx *c = cls;
+  struct xj_dash_id_ctx *c = cls;
 
   c->cb (c->cls, xj_db_int (r, 0));
   return 0;
@@ -228,21 +223,21 @@ enum xj_err
 xj_dash_store_dups (struct xj_db *db, const char *prefix, int64_t school,
                     int64_t klass, xj_dash_id_cb cb, void *cls)
 {
-  struct id_ctx c = { cb, cls };
+  struct xj_dash_id_ctx c = { cb, cls };
 
   return qs_err (xj_db_q (db, &st_dash_dups,
                           XJ_DB_PARAMS (DS_PARAMS (prefix, school, klass)),
-                          &id_row, &c));
+                          &xj_dash_id_row, &c));
 }
 
 enum xj_err
 xj_dash_store_class_students (struct xj_db *db, int64_t class_id,
                               xj_dash_id_cb cb, void *cls)
 {
-  struct id_ctx c = { cb, cls };
+  struct xj_dash_id_ctx c = { cb, cls };
 
   return qs_err (xj_db_q (db, &st_dash_class_students,
-                          XJ_DB_PARAMS (XJ_DB_I (class_id)), &id_row, &c));
+                          XJ_DB_PARAMS (XJ_DB_I (class_id)), &xj_dash_id_row, &c));
 }
 
 struct n_ctx {
