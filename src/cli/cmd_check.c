@@ -119,10 +119,17 @@ enrol_diff (void *cls, const struct xj_enrol_diff *d)
 {
   struct diff_n *c = cls;
 
-  if (c->n++ < 20)
+  if (c->n++ >= 20)
+    return;
+  if (d->day)
     fprintf (stderr, "enrol_counts school %lld grade %s gender %d day %s:"
              " kept %lld, recounted %lld\n", (long long) d->school_id,
              d->grade, d->gender, d->day, (long long) d->kept,
+             (long long) d->recounted);
+  else
+    fprintf (stderr, "class_counts class %lld school %lld grade %s: kept"
+             " %lld, recounted %lld\n", (long long) d->class_id,
+             (long long) d->school_id, d->grade, (long long) d->kept,
              (long long) d->recounted);
 }
 
@@ -155,7 +162,7 @@ check_counts (struct xj_db *db)
     return xj_cli_fail ("check", e, "recounting the dashboard's counts");
   if (en.n || ab.n || firsts)
     {
-      xj_snprintf (d, sizeof d, "enrol_counts: %lld rows differ;"
+      xj_snprintf (d, sizeof d, "enrol_counts, class_counts: %lld rows differ;"
                    " absence_counts: %lld; absence_firsts: %lld",
                    (long long) en.n, (long long) ab.n, (long long) firsts);
       return xj_cli_fail ("check", XJ_E_COUNTS_DIFFER, d);

@@ -243,17 +243,19 @@ enum xj_err xj_enrol_asof_counts_from (struct xj_db *db,
                                                    const struct xj_enrol_row *r,
                                                    int64_t n),
                                        void *cls);
-/* One (school, grade, gender, day) where enrol_counts differs from the
-   records: recounted, kept. */
+/* One row of enrol_counts (school, grade, gender, day; class_id 0) or of
+   class_counts (class, school, grade; gender 0, day NULL) that differs
+   from the records: recounted, kept. */
 struct xj_enrol_diff {
-  int64_t school_id;
+  int64_t school_id, class_id;
   const char *grade;
   int gender;
   const char *day;
   int64_t recounted, kept;
 };
 typedef void (*xj_enrol_diff_cb) (void *cls, const struct xj_enrol_diff *d);
-/* Recounts enrol_counts from the records (`xueji check`): @cb for each
+/* Recounts enrol_counts and class_counts (migration 0030) from the
+   records (`xueji check`): @cb for each
    differing row, in key order; none when the counts are exact. */
 enum xj_err xj_enrol_counts_check (struct xj_db *db, xj_enrol_diff_cb cb,
                                    void *cls);

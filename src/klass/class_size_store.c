@@ -43,8 +43,12 @@ XJ_DB_STMT (st_cs_move_ins,
 XJ_DB_STMT (st_cs_schools,
             "SELECT sc.id, sc.code, sc.name, sc.county_code FROM schools sc"
             " WHERE" CS_SCOPE " ORDER BY sc.code")
+/* ... the same, kept by the database (class_counts, migration 0030) */
+#define CS_SIZE_KEPT                                                      \
+  "coalesce((SELECT k.n FROM class_counts k WHERE k.class_id = c.id"      \
+  " AND k.school_id = c.school_id AND k.grade = c.grade), 0)"
 XJ_DB_STMT (st_cs_classes_live,
-            "SELECT c.id, c.school_id, c.grade, c.name, " CS_SIZE
+            "SELECT c.id, c.school_id, c.grade, c.name, " CS_SIZE_KEPT
             " FROM classes c JOIN schools sc ON sc.id = c.school_id"
             " WHERE" CS_SCOPE " AND c.year_id ="
             " (SELECT id FROM school_years WHERE is_current = 1)"
@@ -135,6 +139,15 @@ XJ_DB_STMT (st_cs_asof_n_kept,
   " substr(p.at, 1, 10), 1"                                                \
   " FROM student_placements p JOIN students st ON st.id = p.student_id"    \
   " WHERE p.to_status = 'enrolled'"
+/* class_counts recounted beside the kept rows, where they differ */
+XJ_DB_STMT (st_cs_class_counts_diff,
+            "SELECT x.class_id, x.school_id, x.grade, sum(x.r), sum(x.k)"
+            " FROM (SELECT class_id, school_id, grade, 1 AS r, 0 AS k"
+            " FROM students WHERE status = 'enrolled'"
+            " AND class_id IS NOT NULL UNION ALL SELECT class_id, school_id,"
+            " grade, 0, n FROM class_counts) x"
+            " GROUP BY x.class_id, x.school_id, x.grade"
+            " HAVING sum(x.r) <> sum(x.k) ORDER BY x.class_id")
 XJ_DB_STMT (st_cs_counts_diff,
             "SELECT x.school_id, x.grade, x.gender, x.day, sum(x.r),"
             " sum(x.k) FROM (SELECT r.school_id, r.grade, r.gender, r.day,"
@@ -640,9 +653,21 @@ static int
 diff_row (void *cls, const struct xj_db_row *r)
 {
   struct diff_ctx *c = cls;
-  struct xj_enrol_diff d = { xj_db_int (r, 0), xj_db_text (r, 1),
+  struct xj_enrol_diff d = { xj_db_int (r, 0), 0, xj_db_text (r, 1),
                              (int) xj_db_int (r, 2), xj_db_text (r, 3),
                              xj_db_int (r, 4), xj_db_int (r, 5) };
+
+  c->cb (c->cls, &d);
+  return 0;
+}
+
+static int
+class_diff_row (void *cls, const struct xj_db_row *r)
+{
+  struct diff_ctx *c = cls;
+  struct xj_enrol_diff d = { xj_db_int (r, 1), xj_db_int (r, 0),
+                             xj_db_text (r, 2), 0, NULL, xj_db_int (r, 3),
+                             xj_db_int (r, 4) };
 
   c->cb (c->cls, &d);
   return 0;
@@ -655,6 +680,9 @@ xj_enrol_counts_check (struct xj_db *db, xj_enrol_diff_cb cb, void *cls)
   enum xj_qs qs = xj_db_q (db, &st_cs_counts_diff, XJ_DB_NOPARAMS,
                            &diff_row, &c);
 
+  if (qs >= 0)
+    qs = xj_db_q (db, &st_cs_class_counts_diff, XJ_DB_NOPARAMS,
+                  &class_diff_row, &c);
   return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
 }
 

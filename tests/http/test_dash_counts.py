@@ -1,7 +1,7 @@
 """The counts the database keeps for the dashboard (issue 11 point 7,
 migrations 0030 and 0031): enrolment per school, grade, gender and day,
-absences per region and day.  Changes are played through the API
-(registration, 调班, 休学, a transfer, year-end, a gender corrected in
+each class's 在读 now, absences per region and day.  Changes are played
+through the API (registration, 调班, 休学, a transfer, year-end, a gender corrected in
 the table itself, absences and their corrections); after each round
 `xueji check` recounts the tables from the records and passes, and a
 region's figures (read from the counts) equal plain SQL over the records
@@ -289,6 +289,13 @@ def test_4_check_fails_on_a_changed_count(w):
     sql(w.db, "update enrol_counts set n = n - 1" + where)
     rc, out = check(w)
     assert rc == 0, out
+    # a class's count
+    k = sql(w.db, "select class_id from class_counts order by class_id"
+            " limit 1")[0]
+    sql(w.db, "update class_counts set n = n - 1 where class_id = %s" % k)
+    rc, out = check(w)
+    assert rc != 0 and "class_counts class %s " % k in out, out
+    sql(w.db, "update class_counts set n = n + 1 where class_id = %s" % k)
     # an absence count, then a first day
     sql(w.db, "update absence_counts set halfdays = halfdays + 2 where"
         " region = '%s' and day = 20261104" % YS)

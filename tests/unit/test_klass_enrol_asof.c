@@ -119,9 +119,11 @@ static void
 no_diff (void *cls, const struct xj_enrol_diff *d)
 {
   (void) cls;
-  fail_msg ("enrol_counts school %lld grade %s gender %d day %s: kept %lld,"
-            " recounted %lld", (long long) d->school_id, d->grade, d->gender,
-            d->day, (long long) d->kept, (long long) d->recounted);
+  fail_msg ("counts class %lld school %lld grade %s gender %d day %s: kept"
+            " %lld, recounted %lld", (long long) d->class_id,
+            (long long) d->school_id, d->grade, d->gender,
+            d->day ? d->day : "-", (long long) d->kept,
+            (long long) d->recounted);
 }
 
 static void

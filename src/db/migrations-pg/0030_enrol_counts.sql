@@ -10,6 +10,23 @@ CREATE TABLE enrol_counts (
   PRIMARY KEY (school_id, grade, gender, day)
 );
 
+CREATE TABLE class_counts (
+  class_id bigint NOT NULL,
+  school_id bigint NOT NULL,
+  grade text NOT NULL,
+  n bigint NOT NULL,
+  PRIMARY KEY (class_id, school_id, grade)
+);
+
+-- n of one class (as its record names it) += @delta
+CREATE FUNCTION xj_class_count_add (k bigint, s bigint, g text, delta bigint)
+RETURNS void LANGUAGE sql AS $$
+  INSERT INTO class_counts (class_id, school_id, grade, n)
+  SELECT k, s, g, delta WHERE k IS NOT NULL
+  ON CONFLICT (class_id, school_id, grade)
+  DO UPDATE SET n = class_counts.n + excluded.n;
+$$;
+
 -- n of one (school, grade, gender, day) += @d
 CREATE FUNCTION xj_enrol_count_add (s bigint, g text, sex bigint, d text,
                                     delta bigint) RETURNS void
@@ -25,6 +42,7 @@ LANGUAGE plpgsql AS $$
 BEGIN
   PERFORM xj_enrol_count_add (NEW.school_id, NEW.grade, NEW.gender,
                               substr (NEW.created_at, 1, 10), 1);
+  PERFORM xj_class_count_add (NEW.class_id, NEW.school_id, NEW.grade, 1);
   RETURN NULL;
 END;
 $$;
@@ -80,6 +98,14 @@ BEGIN
     PERFORM xj_enrol_count_add (NEW.school_id, NEW.grade, NEW.gender,
                                 substr (NEW.updated_at, 1, 10), 1);
   END IF;
+  IF moved OR OLD.class_id IS DISTINCT FROM NEW.class_id THEN
+    IF OLD.status = 'enrolled' THEN
+      PERFORM xj_class_count_add (OLD.class_id, OLD.school_id, OLD.grade, -1);
+    END IF;
+    IF NEW.status = 'enrolled' THEN
+      PERFORM xj_class_count_add (NEW.class_id, NEW.school_id, NEW.grade, 1);
+    END IF;
+  END IF;
   RETURN NULL;
 END;
 $$;
@@ -114,3 +140,7 @@ SELECT x.school_id, x.grade, x.gender, x.day, sum (x.n) FROM (
   FROM student_placements p JOIN students st ON st.id = p.student_id
   WHERE p.to_status = 'enrolled') x
 GROUP BY x.school_id, x.grade, x.gender, x.day HAVING sum (x.n) <> 0;
+INSERT INTO class_counts (class_id, school_id, grade, n)
+SELECT class_id, school_id, grade, count(*) FROM students
+WHERE status = 'enrolled' AND class_id IS NOT NULL
+GROUP BY class_id, school_id, grade;

@@ -26,6 +26,17 @@ CREATE TABLE enrol_counts (
   PRIMARY KEY (school_id, grade, gender, day)
 ) WITHOUT ROWID;
 
+-- class_counts: the 在读 students of each class now, by the class, school
+-- and grade their record names (the class-size report's CS_SIZE, whose
+-- school and grade must match the class's), kept by the same triggers.
+CREATE TABLE class_counts (
+  class_id INTEGER NOT NULL,
+  school_id INTEGER NOT NULL,
+  grade TEXT NOT NULL,
+  n INTEGER NOT NULL,
+  PRIMARY KEY (class_id, school_id, grade)
+) WITHOUT ROWID;
+
 -- A registration (any path: the form, the import's bulk rows, gen).
 CREATE TRIGGER students_enrol_count AFTER INSERT ON students
 WHEN NEW.status = 'enrolled'
@@ -34,6 +45,11 @@ BEGIN
   VALUES (NEW.school_id, NEW.grade, NEW.gender, substr (NEW.created_at, 1, 10), 1)
   ON CONFLICT (school_id, grade, gender, day)
   DO UPDATE SET n = enrol_counts.n + excluded.n;
+  INSERT INTO class_counts (class_id, school_id, grade, n)
+  SELECT NEW.class_id, NEW.school_id, NEW.grade, 1
+  WHERE NEW.class_id IS NOT NULL
+  ON CONFLICT (class_id, school_id, grade)
+  DO UPDATE SET n = class_counts.n + excluded.n;
 END;
 
 -- The placement log of 0020 becomes one trigger that also keeps the
@@ -89,6 +105,20 @@ BEGIN
     OR OLD.grade IS NOT NEW.grade OR OLD.status IS NOT NEW.status)
   ON CONFLICT (school_id, grade, gender, day)
   DO UPDATE SET n = enrol_counts.n + excluded.n;
+  INSERT INTO class_counts (class_id, school_id, grade, n)
+  SELECT OLD.class_id, OLD.school_id, OLD.grade, -1
+  WHERE OLD.status = 'enrolled' AND OLD.class_id IS NOT NULL
+    AND (OLD.school_id IS NOT NEW.school_id OR OLD.class_id IS NOT NEW.class_id
+      OR OLD.grade IS NOT NEW.grade OR OLD.status IS NOT NEW.status)
+  ON CONFLICT (class_id, school_id, grade)
+  DO UPDATE SET n = class_counts.n + excluded.n;
+  INSERT INTO class_counts (class_id, school_id, grade, n)
+  SELECT NEW.class_id, NEW.school_id, NEW.grade, 1
+  WHERE NEW.status = 'enrolled' AND NEW.class_id IS NOT NULL
+    AND (OLD.school_id IS NOT NEW.school_id OR OLD.class_id IS NOT NEW.class_id
+      OR OLD.grade IS NOT NEW.grade OR OLD.status IS NOT NEW.status)
+  ON CONFLICT (class_id, school_id, grade)
+  DO UPDATE SET n = class_counts.n + excluded.n;
 END;
 
 -- Backfill: the same rule over every student (klass/class_size_store.c
@@ -113,3 +143,7 @@ SELECT x.school_id, x.grade, x.gender, x.day, sum (x.n) FROM (
   WHERE p.to_status = 'enrolled') x
 WHERE 1 = 1
 GROUP BY x.school_id, x.grade, x.gender, x.day HAVING sum (x.n) <> 0;
+INSERT INTO class_counts (class_id, school_id, grade, n)
+SELECT class_id, school_id, grade, count(*) FROM students
+WHERE status = 'enrolled' AND class_id IS NOT NULL
+GROUP BY class_id, school_id, grade;
