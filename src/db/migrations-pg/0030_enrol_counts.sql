@@ -109,7 +109,7 @@ BEGIN
   RETURN NULL;
 END;
 $$;
-DROP TRIGGER students_placement_log ON students;
+DROP TRIGGER IF EXISTS students_placement_log ON students;
 CREATE TRIGGER students_placement_log
   AFTER UPDATE OF school_id, class_id, grade, status, gender ON students
   FOR EACH ROW

@@ -56,7 +56,7 @@ END;
 -- counts, in this order: a corrected gender first moves the history
 -- written so far (this change's own row is not in it yet), then the
 -- change is logged, then counted under the gender now.
-DROP TRIGGER students_placement_log;
+DROP TRIGGER IF EXISTS students_placement_log;
 CREATE TRIGGER students_placement_log
 AFTER UPDATE OF school_id, class_id, grade, status, gender ON students
 WHEN OLD.school_id IS NOT NEW.school_id OR OLD.class_id IS NOT NEW.class_id
