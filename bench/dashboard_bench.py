@@ -2,7 +2,8 @@
 """dashboard_bench.py -- every panel of GET /dashboard (issue 11 point 7)
 for a generated county with a term of absences, each beside a plain SQL
 statement computing the same figure on the same database in the same
-run; also the drill list behind the county's enrolment figure.  Reports
+run (verify, flows and ghosts too); also the drill list behind the
+county's enrolment figure.  Reports
 median and p99 wall time per panel and the server's CPU time per request
 (this machine is shared: the lead re-runs it quietly).  See
 bench/README.md.
@@ -57,6 +58,28 @@ PLAIN = {
                sum(CASE WHEN part = 0 THEN 2 ELSE 1 END)
         FROM absences WHERE day >= 20260901 AND day <= 20270115""",
     "duplicates": "SELECT count(*) FROM students WHERE dup_flag = 1",
+    # the verification round: today's 在读 students of current-year
+    # classes, and those of them settled in the round
+    "verify": """
+        SELECT count(*), sum(CASE WHEN v.settled = 1 THEN 1 ELSE 0 END)
+        FROM classes c JOIN students st ON st.class_id = c.id
+          AND st.status = 'enrolled'
+        LEFT JOIN verify_state v ON v.student_id = st.id
+          AND v.school_year = {year} AND v.term = {term}
+        WHERE c.year_id = (SELECT id FROM school_years
+                           WHERE is_current = 1)""",
+    # the moves of the year: approved transfers and endings, and 升学
+    "flows": """
+        SELECT (SELECT count(*) FROM change_requests r
+                WHERE r.status = 'approved' AND r.type IN ('transfer_in',
+                  'withdraw', 'abroad', 'death', 'leave', 'cancel')
+                  AND r.closed_at >= '2026-09-01' AND r.closed_at < '%s')
+             + (SELECT count(*) FROM progressions p
+                WHERE p.at >= '2026-09-01' AND p.at < '%s')""" % (CUT, CUT),
+    "ghosts": """
+        SELECT count(*) FROM ghost_candidates g
+        JOIN students st ON st.id = g.student_id
+        WHERE g.status = 'open'""",
 }
 
 
@@ -89,6 +112,15 @@ def check(c, q):
             d["absence"]["absent_halfdays"]) == (n, half), "absence"
     assert d["duplicates"]["flagged"] == \
         q.execute(PLAIN["duplicates"]).fetchone()[0], "duplicates"
+    v = d["verify"]
+    PLAIN["verify"] = PLAIN["verify"].format(year=v["school_year"],
+                                             term=v["term"])
+    n, settled = q.execute(PLAIN["verify"]).fetchone()
+    assert (v["students"], v["settled"]) == (n, settled or 0), "verify"
+    assert d["flows"]["totals"]["total"] == \
+        q.execute(PLAIN["flows"]).fetchone()[0], "flows"
+    assert d["ghosts"]["open"] == \
+        q.execute(PLAIN["ghosts"]).fetchone()[0], "ghosts"
     return d
 
 

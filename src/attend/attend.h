@@ -269,4 +269,18 @@ enum xj_qs xj_att_store_suspect_student (struct xj_db *db, int64_t id,
 enum xj_qs xj_att_store_student_by_number (struct xj_db *db,
                                            const char *number, int64_t *id);
 
+/* One (region, day) where absence_counts (migration 0031) differs from
+   the absences it counts: students and half-days recounted, kept. */
+struct xj_att_diff {
+  const char *region;
+  int day;
+  int64_t students, halfdays, kept_students, kept_halfdays;
+};
+typedef void (*xj_att_diff_cb) (void *cls, const struct xj_att_diff *d);
+/* Recounts absence_firsts and absence_counts from absences (`xueji
+   check`): *firsts_bad the first-day rows that differ, @cb for each
+   differing count row in key order. */
+enum xj_err xj_att_counts_check (struct xj_db *db, int64_t *firsts_bad,
+                                 xj_att_diff_cb cb, void *cls);
+
 #endif

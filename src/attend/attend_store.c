@@ -588,3 +588,79 @@ xj_att_store_student_by_number (struct xj_db *db, const char *number,
   return xj_db_q (db, &st_att_imp_student, XJ_DB_PARAMS (XJ_DB_S (number)),
                   &xj_db_int64_cb, id);
 }
+
+/* ---- the counts the database keeps (migration 0031) ---- */
+
+/* the four regions of a school's county: '', 2, 4 and 6 digits */
+#define ATT_REGIONS                                                       \
+  " (SELECT 0 AS n UNION ALL SELECT 2 UNION ALL SELECT 4"                 \
+  " UNION ALL SELECT 6) k"
+#define ATT_YEAR(d) "(" d " / 10000 - CASE WHEN " d " % 10000 < 901"      \
+  " THEN 1 ELSE 0 END)"
+/* absence_firsts recounted from absences */
+#define ATT_FIRSTS                                                        \
+  "SELECT a.student_id, " ATT_YEAR ("a.day") " AS y,"                      \
+  " substr(sc.county_code, 1, k.n) AS region, min(a.day) AS day"          \
+  " FROM absences a JOIN schools sc ON sc.id = a.school_id"               \
+  " CROSS JOIN" ATT_REGIONS                                               \
+  " GROUP BY a.student_id, " ATT_YEAR ("a.day") ","                        \
+  " substr(sc.county_code, 1, k.n)"
+#define ATT_FIRSTS_KEPT                                                   \
+  "SELECT student_id, start_year, region, day FROM absence_firsts"
+XJ_DB_STMT (st_att_firsts_missing,
+            "SELECT count(*) FROM (" ATT_FIRSTS " EXCEPT " ATT_FIRSTS_KEPT
+            ") x")
+XJ_DB_STMT (st_att_firsts_extra,
+            "SELECT count(*) FROM (" ATT_FIRSTS_KEPT " EXCEPT " ATT_FIRSTS
+            ") x")
+/* absence_counts recounted (students from the recounted first days,
+   half-days from absences) beside the kept rows, where they differ */
+XJ_DB_STMT (st_att_counts_diff,
+            "SELECT x.region, x.day, sum(x.rs), sum(x.rh), sum(x.ks),"
+            " sum(x.kh) FROM (SELECT f.region, f.day, 1 AS rs, 0 AS rh,"
+            " 0 AS ks, 0 AS kh FROM (" ATT_FIRSTS ") f"
+            " UNION ALL SELECT substr(sc.county_code, 1, k.n), a.day, 0,"
+            " CASE WHEN a.part = 0 THEN 2 ELSE 1 END, 0, 0"
+            " FROM absences a JOIN schools sc ON sc.id = a.school_id"
+            " CROSS JOIN" ATT_REGIONS
+            " UNION ALL SELECT region, day, 0, 0, students, halfdays"
+            " FROM absence_counts) x GROUP BY x.region, x.day"
+            " HAVING sum(x.rs) <> sum(x.ks) OR sum(x.rh) <> sum(x.kh)"
+            " ORDER BY x.region, x.day")
+
+struct att_diff_ctx {
+  xj_att_diff_cb cb;
+  void *cls;
+};
+
+static int
+att_diff_row (void *cls, const struct xj_db_row *r)
+{
+  struct att_diff_ctx *c = cls;
+  struct xj_att_diff d = { xj_db_text (r, 0), (int) xj_db_int (r, 1),
+                           xj_db_int (r, 2), xj_db_int (r, 3),
+                           xj_db_int (r, 4), xj_db_int (r, 5) };
+
+  c->cb (c->cls, &d);
+  return 0;
+}
+
+enum xj_err
+xj_att_counts_check (struct xj_db *db, int64_t *firsts_bad,
+                     xj_att_diff_cb cb, void *cls)
+{
+  struct att_diff_ctx c = { cb, cls };
+  int64_t missing = 0, extra = 0;
+  enum xj_qs qs;
+
+  qs = xj_db_q (db, &st_att_firsts_missing, XJ_DB_NOPARAMS, &xj_db_int64_cb,
+                &missing);
+  if (qs >= 0)
+    qs = xj_db_q (db, &st_att_firsts_extra, XJ_DB_NOPARAMS, &xj_db_int64_cb,
+                  &extra);
+  *firsts_bad = missing + extra;
+  if (qs >= 0)
+    qs = xj_db_q (db, &st_att_counts_diff, XJ_DB_NOPARAMS, &att_diff_row,
+                  &c);
+  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}

@@ -5,9 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sodium.h>
+#include "attend/attend.h"
 #include "audit/audit.h"
 #include "cli/cli.h"
 #include "core/util.h"
+#include "klass/class_size.h"
 
 struct check_opts {
   struct xj_audit_files f;
@@ -108,6 +110,67 @@ check_audit (struct xj_db *db, struct check_opts *o)
   return 0;
 }
 
+struct diff_n {
+  int64_t n;
+};
+
+static void
+enrol_diff (void *cls, const struct xj_enrol_diff *d)
+{
+  struct diff_n *c = cls;
+
+  if (c->n++ >= 20)
+    return;
+  if (d->day)
+    fprintf (stderr, "enrol_counts school %lld grade %s gender %d day %s:"
+             " kept %lld, recounted %lld\n", (long long) d->school_id,
+             d->grade, d->gender, d->day, (long long) d->kept,
+             (long long) d->recounted);
+  else
+    fprintf (stderr, "class_counts class %lld school %lld grade %s: kept"
+             " %lld, recounted %lld\n", (long long) d->class_id,
+             (long long) d->school_id, d->grade, (long long) d->kept,
+             (long long) d->recounted);
+}
+
+static void
+absence_diff (void *cls, const struct xj_att_diff *d)
+{
+  struct diff_n *c = cls;
+
+  if (c->n++ < 20)
+    fprintf (stderr, "absence_counts region '%s' day %d: kept %lld students"
+             " %lld half-days, recounted %lld students %lld half-days\n",
+             d->region, d->day, (long long) d->kept_students,
+             (long long) d->kept_halfdays, (long long) d->students,
+             (long long) d->halfdays);
+}
+
+/* The counts the database keeps for the dashboard, recounted from the
+   records they summarise. */
+static int
+check_counts (struct xj_db *db)
+{
+  struct diff_n en = { 0 }, ab = { 0 };
+  int64_t firsts = 0;
+  char d[160];
+  enum xj_err e = xj_enrol_counts_check (db, &enrol_diff, &en);
+
+  if (XJ_E_OK == e)
+    e = xj_att_counts_check (db, &firsts, &absence_diff, &ab);
+  if (XJ_E_OK != e)
+    return xj_cli_fail ("check", e, "recounting the dashboard's counts");
+  if (en.n || ab.n || firsts)
+    {
+      xj_snprintf (d, sizeof d, "enrol_counts, class_counts: %lld rows differ;"
+                   " absence_counts: %lld; absence_firsts: %lld",
+                   (long long) en.n, (long long) ab.n, (long long) firsts);
+      return xj_cli_fail ("check", XJ_E_COUNTS_DIFFER, d);
+    }
+  printf ("dashboard counts: ok (enrolment, absences)\n");
+  return 0;
+}
+
 int
 xj_cmd_check (int argc, char **argv, const struct xj_cli *g)
 {
@@ -133,6 +196,7 @@ xj_cmd_check (int argc, char **argv, const struct xj_cli *g)
   else
     printf ("database integrity: ok (schema version %d)\n",
             xj_db_schema_version (db));
+  rc |= check_counts (db);
   if (XJ_E_OK != (e = xj_audit_paths (db, &o.f)))
     rc = xj_cli_fail ("check", e, NULL);
   if (key)

@@ -48,6 +48,14 @@ enum xj_err xj_dash_count_panel (struct xj_db *db, const struct xj_dash_q *q,
                                  xj_dash_list_fn list, const char *name,
                                  json_t **out);
 
+/* The row callback of every store statement whose first column is a
+   student id: calls c->cb (c->cls, id) (c a struct xj_dash_id_ctx). */
+struct xj_dash_id_ctx {
+  xj_dash_id_cb cb;
+  void *cls;
+};
+int xj_dash_id_row (void *cls, const struct xj_db_row *r);
+
 /* Open ghost-record candidates (空挂学籍 / 人籍分离 awaiting review) of
    students now in scope (dash_more_store.c). */
 enum xj_err xj_dash_store_ghosts (struct xj_db *db, const char *prefix,

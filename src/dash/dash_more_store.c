@@ -14,29 +14,15 @@ XJ_DB_STMT (st_dash_ghosts,
             " AND ($2 = 0 OR st.school_id = $2)"
             " AND ($3 = 0 OR st.class_id = $3)")
 
-struct ghost_ctx {
-  xj_dash_id_cb cb;
-  void *cls;
-};
-
-static int
-ghost_row (void *cls, const struct xj_db_row *r)
-{
-  struct ghost_ctx *c = cls;
-
-  c->cb (c->cls, xj_db_int (r, 0));
-  return 0;
-}
-
 enum xj_err
 xj_dash_store_ghosts (struct xj_db *db, const char *prefix, int64_t school,
                       int64_t klass, xj_dash_id_cb cb, void *cls)
 {
-  struct ghost_ctx c = { cb, cls };
+  struct xj_dash_id_ctx c = { cb, cls };
   enum xj_qs qs = xj_db_q (db, &st_dash_ghosts,
                            XJ_DB_PARAMS (XJ_DB_S (prefix), XJ_DB_I (school),
                                          XJ_DB_I (klass)),
-                           &ghost_row, &c);
+                           &xj_dash_id_row, &c);
 
   return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
 }

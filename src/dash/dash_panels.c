@@ -422,6 +422,22 @@ xj_dash_units (struct xj_db *db, const struct xj_dash_q *q, json_t **out)
   return XJ_E_OK;
 }
 
+/* units_load, and u->want the child whose code is @key (XJ_E_BAD_PARAM
+   when there is none).  The caller frees @u (units_free) either way. */
+static enum xj_err
+units_find (struct xj_db *db, const struct xj_dash_q *q, const char *key,
+            struct units *u)
+{
+  enum xj_err e = units_load (db, q, u);
+
+  for (u->want = 0; u->want < u->nc && 0 != strcmp (u->c[u->want].key, key);
+       u->want++)
+    ;
+  if (XJ_E_OK == e && u->want == u->nc)
+    e = XJ_E_BAD_PARAM;
+  return e;
+}
+
 static void
 units_match (void *cls, const struct xj_enrol_row *r)
 {
@@ -438,13 +454,8 @@ xj_dash_units_students (struct xj_db *db, const struct xj_dash_q *q,
                         const char *key, xj_dash_id_cb cb, void *cls)
 {
   struct units u = { .cb = cb, .cls = cls };
-  enum xj_err e = units_load (db, q, &u);
+  enum xj_err e = units_find (db, q, key, &u);
 
-  for (u.want = 0; u.want < u.nc && 0 != strcmp (u.c[u.want].key, key);
-       u.want++)
-    ;
-  if (XJ_E_OK == e && u.want == u.nc)
-    e = XJ_E_BAD_PARAM;
   if (XJ_E_OK == e)
     e = asof_each (db, q, &units_match, &u);
   units_free (&u);
@@ -461,13 +472,8 @@ xj_dash_units_page (struct xj_db *db, const struct xj_dash_q *q,
   struct units u = { 0 };
   struct xj_cs_scope sc = cs_scope (q);
   struct xj_enrol_filter f = { q->unit.class_id, "*", 0 };
-  enum xj_err e = units_load (db, q, &u);
+  enum xj_err e = units_find (db, q, key, &u);
 
-  for (u.want = 0; u.want < u.nc && 0 != strcmp (u.c[u.want].key, key);
-       u.want++)
-    ;
-  if (XJ_E_OK == e && u.want == u.nc)
-    e = XJ_E_BAD_PARAM;
   if (XJ_E_OK == e)
     e = asof_n_each (db, q, &units_count, &u);
   if (XJ_E_OK == e)

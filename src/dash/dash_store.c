@@ -5,7 +5,7 @@
  */
 #include <string.h>
 #include "core/util.h"
-#include "dash/dash.h"
+#include "dash/dash_int.h"
 #include "student/student.h"
 #include "validate/codes.h"
 
@@ -54,6 +54,22 @@ XJ_DB_STMT (st_dash_absent, DS_ABSENT)
    student */
 XJ_DB_STMT (st_dash_absent_sum,
             "SELECT count(*), coalesce(sum(x.h), 0) FROM (" DS_ABSENT ") x")
+/* ... or, for a region, from the counts the database keeps (migration
+   0031, absence_counts: per region prefix and day, the students whose
+   first absence of the school year it is, and the half-days) ($1 region,
+   $2..$3 the window, which starts on 1 September) */
+XJ_DB_STMT (st_dash_absent_kept,
+            "SELECT coalesce(sum(students), 0), coalesce(sum(halfdays), 0)"
+            " FROM absence_counts WHERE region = $1 AND day >= $2"
+            " AND day <= $3")
+/* 在读 now per school: for a whole school, the sum of its kept
+   enrolment counts (migration 0030) */
+XJ_DB_STMT (st_dash_school_sizes_kept,
+            "SELECT sc.id, sc.county_code, coalesce((SELECT sum(e.n)"
+            " FROM enrol_counts e WHERE e.school_id = sc.id), 0)"
+            " FROM schools sc"
+            " WHERE ($1 = '' OR substr(sc.county_code, 1, length($1)) = $1)"
+            " AND ($2 = 0 OR sc.id = $2) ORDER BY sc.county_code")
 XJ_DB_STMT (st_dash_school_sizes,
             "SELECT sc.id, sc.county_code, (SELECT count(*) FROM students st"
             " WHERE st.school_id = sc.id AND st.status = 'enrolled'"
@@ -194,15 +210,10 @@ xj_dash_store_dropout (struct xj_db *db, const char *prefix, int64_t school,
                           &stage_row, &c));
 }
 
-struct id_ctx {
-  xj_dash_id_cb cb;
-  void *cls;
-};
-
-static int
-id_row (void *cls, const struct xj_db_row *r)
+int
+xj_dash_id_row (void *cls, const struct xj_db_row *r)
 {
-  struct id_ctx *c = cls;
+  struct xj_dash_id_ctx *c = cls;
 
   c->cb (c->cls, xj_db_int (r, 0));
   return 0;
@@ -212,21 +223,21 @@ enum xj_err
 xj_dash_store_dups (struct xj_db *db, const char *prefix, int64_t school,
                     int64_t klass, xj_dash_id_cb cb, void *cls)
 {
-  struct id_ctx c = { cb, cls };
+  struct xj_dash_id_ctx c = { cb, cls };
 
   return qs_err (xj_db_q (db, &st_dash_dups,
                           XJ_DB_PARAMS (DS_PARAMS (prefix, school, klass)),
-                          &id_row, &c));
+                          &xj_dash_id_row, &c));
 }
 
 enum xj_err
 xj_dash_store_class_students (struct xj_db *db, int64_t class_id,
                               xj_dash_id_cb cb, void *cls)
 {
-  struct id_ctx c = { cb, cls };
+  struct xj_dash_id_ctx c = { cb, cls };
 
   return qs_err (xj_db_q (db, &st_dash_class_students,
-                          XJ_DB_PARAMS (XJ_DB_I (class_id)), &id_row, &c));
+                          XJ_DB_PARAMS (XJ_DB_I (class_id)), &xj_dash_id_row, &c));
 }
 
 struct n_ctx {
@@ -274,10 +285,17 @@ xj_dash_store_absent_sum (struct xj_db *db, const char *prefix,
                           int64_t *students, int64_t *halfdays)
 {
   int64_t v[2] = { 0, 0 };
-  enum xj_qs qs = xj_db_q (db, &st_dash_absent_sum,
-                           XJ_DB_PARAMS (DS_PARAMS (prefix, school, klass),
-                                         XJ_DB_I (from), XJ_DB_I (to)),
-                           &sum_row, v);
+  /* the kept counts answer a region's window of one school year */
+  bool kept = 0 == school && 0 == klass && 901 == from % 10000
+              && to < (from / 10000 + 1) * 10000 + 901;
+  enum xj_qs qs = kept
+    ? xj_db_q (db, &st_dash_absent_kept,
+               XJ_DB_PARAMS (XJ_DB_S (prefix), XJ_DB_I (from), XJ_DB_I (to)),
+               &sum_row, v)
+    : xj_db_q (db, &st_dash_absent_sum,
+               XJ_DB_PARAMS (DS_PARAMS (prefix, school, klass),
+                             XJ_DB_I (from), XJ_DB_I (to)),
+               &sum_row, v);
 
   *students = v[0];
   *halfdays = v[1];
@@ -308,6 +326,10 @@ xj_dash_store_school_sizes (struct xj_db *db, const char *prefix,
 {
   struct size_ctx c = { cb, cls };
 
+  if (0 == klass)
+    return qs_err (xj_db_q (db, &st_dash_school_sizes_kept,
+                            XJ_DB_PARAMS (XJ_DB_S (prefix), XJ_DB_I (school)),
+                            &size_row, &c));
   return qs_err (xj_db_q (db, &st_dash_school_sizes,
                           XJ_DB_PARAMS (DS_PARAMS (prefix, school, klass)),
                           &size_row, &c));

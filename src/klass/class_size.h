@@ -216,7 +216,8 @@ enum xj_err xj_enrol_asof (struct xj_db *db, const struct xj_cs_scope *sc,
    @r (student_id 0, status "enrolled") for every group of 在读 students
    by school, grade, class and gender; a group may come more than once
    and n may be negative (the callers add them up; the sums are exact).
-   Reads a few rows per class, not one per student. */
+   Reads a few rows per class, not one per student; a region's from the
+   kept counts (XJ_ENROL_AUTO below). */
 enum xj_err xj_enrol_asof_counts (struct xj_db *db,
                                   const struct xj_cs_scope *sc,
                                   const char *date,
@@ -224,6 +225,40 @@ enum xj_err xj_enrol_asof_counts (struct xj_db *db,
                                               const struct xj_enrol_row *r,
                                               int64_t n),
                                   void *cls);
+/* Where xj_enrol_asof_counts_from counts: the records (students and
+   student_placements, three grouped statements), the counts the database
+   keeps (enrol_counts, migration 0030: per school, grade and gender, no
+   class: r->class_id is 0), or AUTO: kept for a region (school_id 0),
+   the records for a school, whose classes a figure may ask for. */
+enum xj_enrol_source {
+  XJ_ENROL_AUTO,
+  XJ_ENROL_RECORDS,
+  XJ_ENROL_KEPT
+};
+enum xj_err xj_enrol_asof_counts_from (struct xj_db *db,
+                                       const struct xj_cs_scope *sc,
+                                       const char *date,
+                                       enum xj_enrol_source src,
+                                       void (*cb) (void *cls,
+                                                   const struct xj_enrol_row *r,
+                                                   int64_t n),
+                                       void *cls);
+/* One row of enrol_counts (school, grade, gender, day; class_id 0) or of
+   class_counts (class, school, grade; gender 0, day NULL) that differs
+   from the records: recounted, kept. */
+struct xj_enrol_diff {
+  int64_t school_id, class_id;
+  const char *grade;
+  int gender;
+  const char *day;
+  int64_t recounted, kept;
+};
+typedef void (*xj_enrol_diff_cb) (void *cls, const struct xj_enrol_diff *d);
+/* Recounts enrol_counts and class_counts (migration 0030) from the
+   records (`xueji check`): @cb for each
+   differing row, in key order; none when the counts are exact. */
+enum xj_err xj_enrol_counts_check (struct xj_db *db, xj_enrol_diff_cb cb,
+                                   void *cls);
 /* Which of them a list shows: class (0 any), grade ("*" any), gender
    (0 any). */
 struct xj_enrol_filter {

@@ -43,8 +43,12 @@ XJ_DB_STMT (st_cs_move_ins,
 XJ_DB_STMT (st_cs_schools,
             "SELECT sc.id, sc.code, sc.name, sc.county_code FROM schools sc"
             " WHERE" CS_SCOPE " ORDER BY sc.code")
+/* ... the same, kept by the database (class_counts, migration 0030) */
+#define CS_SIZE_KEPT                                                      \
+  "coalesce((SELECT k.n FROM class_counts k WHERE k.class_id = c.id"      \
+  " AND k.school_id = c.school_id AND k.grade = c.grade), 0)"
 XJ_DB_STMT (st_cs_classes_live,
-            "SELECT c.id, c.school_id, c.grade, c.name, " CS_SIZE
+            "SELECT c.id, c.school_id, c.grade, c.name, " CS_SIZE_KEPT
             " FROM classes c JOIN schools sc ON sc.id = c.school_id"
             " WHERE" CS_SCOPE " AND c.year_id ="
             " (SELECT id FROM school_years WHERE is_current = 1)"
@@ -106,6 +110,53 @@ XJ_DB_STMT (st_cs_asof_n_moved,
             " AND p.id = (SELECT min(q.id) FROM student_placements q"
             " WHERE q.student_id = p.student_id AND q.at >= $3)"
             " GROUP BY p.school_id, p.grade, p.class_id, st.gender")
+/* ... or, for a region ($2 = 0), from the counts the database keeps
+   (migration 0030, enrol_counts): deltas per school, grade, gender and
+   day summed up to the day, a few rows per school instead of one per
+   student; class 0 (a region's figures never ask for one). */
+XJ_DB_STMT (st_cs_asof_n_kept,
+            "SELECT sc.id, 0, e.grade, e.gender, sum(e.n) FROM schools sc"
+            " JOIN enrol_counts e ON e.school_id = sc.id"
+            " WHERE" CS_SCOPE " AND e.day < $3"
+            " GROUP BY sc.id, e.grade, e.gender")
+/* enrol_counts recounted from students and student_placements (the rule
+   of migration 0030, which fills it with this statement), beside the
+   kept rows: every (school, grade, gender, day) where they differ. */
+#define CS_RECOUNT                                                        \
+  "SELECT st.school_id, st.grade, st.gender,"                              \
+  " substr(st.created_at, 1, 10) AS day, 1 AS n FROM students st"          \
+  " WHERE st.status = 'enrolled' AND NOT EXISTS (SELECT 1"                 \
+  " FROM student_placements q WHERE q.student_id = st.id)"                 \
+  " UNION ALL SELECT p.school_id, p.grade, st.gender,"                     \
+  " substr(st.created_at, 1, 10), 1"                                       \
+  " FROM student_placements p JOIN students st ON st.id = p.student_id"    \
+  " WHERE p.status = 'enrolled' AND p.id = (SELECT min(q.id)"              \
+  " FROM student_placements q WHERE q.student_id = p.student_id)"          \
+  " UNION ALL SELECT p.school_id, p.grade, st.gender, substr(p.at, 1, 10),"\
+  " -1 FROM student_placements p JOIN students st ON st.id = p.student_id" \
+  " WHERE p.status = 'enrolled'"                                           \
+  " UNION ALL SELECT p.to_school_id, p.to_grade, st.gender,"               \
+  " substr(p.at, 1, 10), 1"                                                \
+  " FROM student_placements p JOIN students st ON st.id = p.student_id"    \
+  " WHERE p.to_status = 'enrolled'"
+/* class_counts recounted beside the kept rows, where they differ */
+XJ_DB_STMT (st_cs_class_counts_diff,
+            "SELECT x.class_id, x.school_id, x.grade, sum(x.r), sum(x.k)"
+            " FROM (SELECT class_id, school_id, grade, 1 AS r, 0 AS k"
+            " FROM students WHERE status = 'enrolled'"
+            " AND class_id IS NOT NULL UNION ALL SELECT class_id, school_id,"
+            " grade, 0, n FROM class_counts) x"
+            " GROUP BY x.class_id, x.school_id, x.grade"
+            " HAVING sum(x.r) <> sum(x.k) ORDER BY x.class_id")
+XJ_DB_STMT (st_cs_counts_diff,
+            "SELECT x.school_id, x.grade, x.gender, x.day, sum(x.r),"
+            " sum(x.k) FROM (SELECT r.school_id, r.grade, r.gender, r.day,"
+            " r.n AS r, 0 AS k FROM (" CS_RECOUNT ") r"
+            " UNION ALL SELECT e.school_id, e.grade, e.gender, e.day, 0, e.n"
+            " FROM enrol_counts e) x"
+            " GROUP BY x.school_id, x.grade, x.gender, x.day"
+            " HAVING sum(x.r) <> sum(x.k)"
+            " ORDER BY x.school_id, x.grade, x.gender, x.day")
 /* One page of the same students' ids in id order, of class $4 (0 any),
    grade $5 ('*' any), gender $6 (0 any), the live half joined by @join
    ... */
@@ -536,6 +587,53 @@ asof_n_row (void *cls, const struct xj_db_row *r)
   return 0;
 }
 
+/* The records' half: three grouped statements over students and
+   student_placements ($3 = @cut, the day after). */
+static enum xj_qs
+counts_records (struct xj_db *db, const struct xj_cs_scope *sc,
+                const char *cut, struct asof_n_ctx *c)
+{
+  static struct xj_db_stmt *const parts[] = {
+    &st_cs_asof_n_live, &st_cs_asof_n_changed, &st_cs_asof_n_moved
+  };
+  static const int sign[] = { 1, -1, 1 };
+  enum xj_qs qs = XJ_QS_NONE;
+
+  for (size_t i = 0; i < 3 && qs >= 0; i++)
+    {
+      c->sign = sign[i];
+      qs = xj_db_q (db, parts[i],
+                    XJ_DB_PARAMS (SCOPE_PARAMS (sc), XJ_DB_S (cut)),
+                    &asof_n_row, c);
+    }
+  return qs;
+}
+
+enum xj_err
+xj_enrol_asof_counts_from (struct xj_db *db, const struct xj_cs_scope *sc,
+                           const char *date, enum xj_enrol_source src,
+                           void (*cb) (void *cls,
+                                       const struct xj_enrol_row *r,
+                                       int64_t n),
+                           void *cls)
+{
+  struct asof_n_ctx c = { cb, cls, 1 };
+  char cut[16];
+  enum xj_qs qs;
+
+  if (! next_day (date, cut))
+    return XJ_E_BAD_PARAM;
+  if (XJ_ENROL_AUTO == src)
+    src = 0 == sc->school_id ? XJ_ENROL_KEPT : XJ_ENROL_RECORDS;
+  if (XJ_ENROL_KEPT == src)
+    qs = xj_db_q (db, &st_cs_asof_n_kept,
+                  XJ_DB_PARAMS (SCOPE_PARAMS (sc), XJ_DB_S (cut)),
+                  &asof_n_row, &c);
+  else
+    qs = counts_records (db, sc, cut, &c);
+  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}
+
 enum xj_err
 xj_enrol_asof_counts (struct xj_db *db, const struct xj_cs_scope *sc,
                       const char *date,
@@ -543,23 +641,48 @@ xj_enrol_asof_counts (struct xj_db *db, const struct xj_cs_scope *sc,
                                   int64_t n),
                       void *cls)
 {
-  static struct xj_db_stmt *const parts[] = {
-    &st_cs_asof_n_live, &st_cs_asof_n_changed, &st_cs_asof_n_moved
-  };
-  static const int sign[] = { 1, -1, 1 };
-  struct asof_n_ctx c = { cb, cls, 1 };
-  char cut[16];
-  enum xj_qs qs = XJ_QS_NONE;
+  return xj_enrol_asof_counts_from (db, sc, date, XJ_ENROL_AUTO, cb, cls);
+}
 
-  if (! next_day (date, cut))
-    return XJ_E_BAD_PARAM;
-  for (size_t i = 0; i < 3 && qs >= 0; i++)
-    {
-      c.sign = sign[i];
-      qs = xj_db_q (db, parts[i],
-                    XJ_DB_PARAMS (SCOPE_PARAMS (sc), XJ_DB_S (cut)),
-                    &asof_n_row, &c);
-    }
+struct diff_ctx {
+  xj_enrol_diff_cb cb;
+  void *cls;
+};
+
+static int
+diff_row (void *cls, const struct xj_db_row *r)
+{
+  struct diff_ctx *c = cls;
+  struct xj_enrol_diff d = { xj_db_int (r, 0), 0, xj_db_text (r, 1),
+                             (int) xj_db_int (r, 2), xj_db_text (r, 3),
+                             xj_db_int (r, 4), xj_db_int (r, 5) };
+
+  c->cb (c->cls, &d);
+  return 0;
+}
+
+static int
+class_diff_row (void *cls, const struct xj_db_row *r)
+{
+  struct diff_ctx *c = cls;
+  struct xj_enrol_diff d = { xj_db_int (r, 1), xj_db_int (r, 0),
+                             xj_db_text (r, 2), 0, NULL, xj_db_int (r, 3),
+                             xj_db_int (r, 4) };
+
+  c->cb (c->cls, &d);
+  return 0;
+}
+
+enum xj_err
+xj_enrol_counts_check (struct xj_db *db, xj_enrol_diff_cb cb, void *cls)
+{
+  struct diff_ctx c = { cb, cls };
+  enum xj_qs qs = xj_db_q (db, &st_cs_counts_diff, XJ_DB_NOPARAMS,
+                           &diff_row, &c);
+
+  if (qs >= 0)
+    qs = xj_db_q (db, &st_cs_class_counts_diff, XJ_DB_NOPARAMS,
+                  &class_diff_row, &c);
   return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
 }
 

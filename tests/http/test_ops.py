@@ -30,6 +30,10 @@ ADD_COLUMN = re.compile(r"ALTER\s+TABLE\s+(\w+)\s+ADD\s+(?:COLUMN\s+)?(\w+)",
                         re.I)
 DROP_TABLE = re.compile(r"DROP\s+TABLE\s+(?:IF\s+EXISTS\s+)?(\w+)", re.I)
 DROP_INDEX = re.compile(r"^\s*DROP\s+INDEX\s+(?:IF\s+EXISTS\s+)?(\w+)", re.I | re.M)
+# a trigger a later migration replaced (0030: the placement log that now
+# also keeps the dashboard's counts)
+DROP_TRIGGER = re.compile(r"^\s*DROP\s+TRIGGER\s+(?:IF\s+EXISTS\s+)?(\w+)",
+                          re.I | re.M)
 INSERT = re.compile(r"INSERT\s+(OR\s+IGNORE\s+)?INTO\s+(\w+)", re.I)
 # default rows that never replace what is there (portable OR IGNORE)
 DO_NOTHING = re.compile(r"ON\s+CONFLICT\s*(\([^)]*\))?\s*DO\s+NOTHING\s*$",
@@ -88,8 +92,25 @@ def current_db(tmp_path_factory):
 
 
 def statements(m):
+    """@m's statements; a trigger whole, from CREATE TRIGGER to its END
+    (its body's statements are its own, not the migration's)."""
     text = re.sub(r"--[^\n]*", "", m.read_text())
-    return [s.strip() for s in text.split(";") if s.strip()]
+    out, body = [], None
+    for s in (s.strip() for s in text.split(";")):
+        if not s:
+            continue
+        if body is not None:
+            body += "; " + s
+            if s.upper() == "END":
+                out.append(body)
+                body = None
+        elif re.match(r"CREATE\s+TRIGGER\b", s, re.I) and \
+                re.search(r"\bBEGIN\b", s, re.I):
+            body = s
+        else:
+            out.append(s)
+    assert body is None, f"{m.name}: a trigger without its END"
+    return out
 
 
 def test_migrations_after_0001_only_add_objects():
@@ -101,6 +122,7 @@ def test_migrations_after_0001_only_add_objects():
             ins = INSERT.match(stmt)
             ok = (CREATE.match(stmt) or ADD_COLUMN.match(stmt)
                   or DROP_TABLE.match(stmt) or DROP_INDEX.match(stmt)
+                  or DROP_TRIGGER.match(stmt)
                   or (ins and (ins.group(1)
                                or ins.group(2).lower() in created
                                or DO_NOTHING.search(stmt))))
@@ -137,6 +159,7 @@ def test_upgrade_from_every_earlier_version(current_db, tmp_path, k):
             dropped |= {t.lower() for t in DROP_TABLE.findall(text)}
             # an index a later migration replaced is re-created too
             dropped |= {i.lower() for i in DROP_INDEX.findall(text)}
+            dropped |= {t.lower() for t in DROP_TRIGGER.findall(text)}
     for m in MIGRATIONS:
         if version_of(m) <= k:
             for st in statements(m):
@@ -145,8 +168,7 @@ def test_upgrade_from_every_earlier_version(current_db, tmp_path, k):
                 if c and (c.group(2).lower() in dropped or
                           (c.group(1).upper() != "TABLE" and on and
                            on.group(1).lower() in dropped)):
-                    stmts.append(st + (" END;" if "BEGIN" in st.upper()
-                                       else ";"))
+                    stmts.append(st + ";")
     stmts.append(f"DELETE FROM schema_version WHERE version > {k};")
     if ("audit_log", "mac") in [(t.lower(), c.lower()) for t, c in columns]:
         # before the keyed audit log there was no key and no checkpoints
