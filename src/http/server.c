@@ -1046,6 +1046,14 @@ xj_server_run (const struct xj_server_config *cfg)
   xj_db_auth_path (cfg->db_path, auth_path, sizeof auth_path);
   if (! parse_listen (cfg->listen, &sa))
     return XJ_E_USAGE;
+  /* Block the stop signals before any thread starts (threads inherit the
+     mask): the main thread alone takes them, in sigwait.  The audit
+     ticker used to start first with them unblocked, so a second SIGTERM
+     during the drain reached it and killed the process (-15). */
+  sigemptyset (&set);
+  sigaddset (&set, SIGINT);
+  sigaddset (&set, SIGTERM);
+  pthread_sigmask (SIG_BLOCK, &set, NULL);
   /* Fail at start-up, not on the first request, if the db is unusable;
      this also applies pending migrations once. */
   e = xj_db_open (cfg->db_path, XJ_DB_OPEN_EXISTING, &probe);
@@ -1074,11 +1082,6 @@ xj_server_run (const struct xj_server_config *cfg)
 
       threads = n > 0 ? (unsigned) n : 2;
     }
-  /* Block the stop signals in every thread; the main thread waits. */
-  sigemptyset (&set);
-  sigaddset (&set, SIGINT);
-  sigaddset (&set, SIGTERM);
-  pthread_sigmask (SIG_BLOCK, &set, NULL);
   signal (SIGPIPE, SIG_IGN);
   atomic_store (&stopping, false);
   xj_auth_copier_start (cfg->db_path);  /* after the mask: no signals */

@@ -160,3 +160,30 @@ def test_in_flight_request_finishes_new_one_gets_503(registry):
     server.proc.wait(timeout=60)  # stopping already: no second SIGTERM
     rc, _ = server.stop()
     assert rc == 0, server.stderr_text()[-2000:]
+
+
+def test_second_sigterm_while_draining_still_exits_0(registry):
+    """A second SIGTERM while a request is still in flight (an impatient
+    operator, a supervisor sending it again) must not kill the process:
+    every thread blocks the stop signals, the main thread took the first.
+    The audit ticker thread used to start before the mask, take the
+    second one and die with the process (-15)."""
+    tmp, db = registry
+    server = Server(db, ["serve"], tmp)
+    body = json.dumps({"username": "admin", "password": ADMIN_PW}).encode()
+    a = raw(server.port, b"POST /api/v1/session HTTP/1.1\r\nHost: x\r\n"
+            b"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n"
+            % len(body) + body[:10])
+    time.sleep(0.3)
+    server.proc.send_signal(signal.SIGTERM)
+    wait_log(server, r"signal 15: stopping")
+    server.proc.send_signal(signal.SIGTERM)
+    time.sleep(0.5)
+    assert server.proc.poll() is None, server.proc.returncode
+    a.sendall(body[10:])
+    st, _, j = reply(a)
+    assert st == 200 and j["user"]["username"] == "admin", (st, j)
+    a.close()
+    server.proc.wait(timeout=60)
+    rc, _ = server.stop()
+    assert rc == 0, server.stderr_text()[-2000:]
