@@ -592,6 +592,8 @@ _name = itertools.count(0)
 # Test IDs use 天河区 (440106) so they never collide with generated data
 # (born in 441823 / 441881).
 TEST_REGION = "440106"
+_MORE_REGIONS = ["440103", "440104", "440105", "440111", "440112",
+                 "440113", "440114", "440115", "440117", "440118"]
 
 
 def make_id(birth="2013-05-17", gender=1, region=TEST_REGION, check=None):
@@ -599,10 +601,17 @@ def make_id(birth="2013-05-17", gender=1, region=TEST_REGION, check=None):
     @check: force the last character (e.g. 'X') by searching sequences."""
     ymd = birth.replace("-", "")
     while True:
-        s = next(_seq) % 1000
+        n = next(_seq)
+        s = n % 1000
         if s % 2 != (1 if gender == 1 else 0):
             continue
-        b = region + ymd + "%03d" % s
+        # three digits give 500 IDs per birth date and gender; a run makes
+        # more than that (the PostgreSQL run did, and collided), so each
+        # further thousand moves to the next district of 广州市
+        r = region
+        if region == TEST_REGION and n >= 1000:
+            r = _MORE_REGIONS[(n // 1000 - 1) % len(_MORE_REGIONS)]
+        b = r + ymd + "%03d" % s
         c = check_char(b)
         if check is None or c == check:
             return b + c
