@@ -133,17 +133,36 @@ def test_sigterm_while_workers_are_busy_exits_cleanly(registry, monkeypatch):
         assert rc == 0, server.stderr_text()[-2000:]
 
 
-def test_in_flight_request_finishes_new_one_gets_503(registry):
+def draining_server(registry):
+    """A server that took SIGTERM while a log-in was in flight (its
+    headers and half its body in): (server, the log-in's socket, the rest
+    of its body)."""
     tmp, db = registry
     server = Server(db, ["serve"], tmp)
     body = json.dumps({"username": "admin", "password": ADMIN_PW}).encode()
-    # a log-in in flight: its headers and half its body are in
     a = raw(server.port, b"POST /api/v1/session HTTP/1.1\r\nHost: x\r\n"
             b"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n"
             % len(body) + body[:10])
     time.sleep(0.3)
     server.proc.send_signal(signal.SIGTERM)
     wait_log(server, r"signal 15: stopping")
+    return server, a, body[10:]
+
+
+def finish_login(server, a, rest):
+    """The log-in in flight still gets its answer, then the process exits 0
+    by itself (no further SIGTERM)."""
+    a.sendall(rest)
+    st, _, j = reply(a)
+    assert st == 200 and j["user"]["username"] == "admin", (st, j)
+    a.close()
+    server.proc.wait(timeout=60)
+    rc, _ = server.stop()
+    assert rc == 0, server.stderr_text()[-2000:]
+
+
+def test_in_flight_request_finishes_new_one_gets_503(registry):
+    server, a, rest = draining_server(registry)
     # a new request while it drains: refused at once, connection closed
     b = raw(server.port, b"GET /api/v1/session HTTP/1.1\r\nHost: x\r\n\r\n")
     st, hdr, j = reply(b)
@@ -152,14 +171,7 @@ def test_in_flight_request_finishes_new_one_gets_503(registry):
     assert "服务器正在停止" in j["error"]["message"]
     assert b.recv(1) == b""
     b.close()
-    # the one in flight still gets its answer
-    a.sendall(body[10:])
-    st, _, j = reply(a)
-    assert st == 200 and j["user"]["username"] == "admin", (st, j)
-    a.close()
-    server.proc.wait(timeout=60)  # stopping already: no second SIGTERM
-    rc, _ = server.stop()
-    assert rc == 0, server.stderr_text()[-2000:]
+    finish_login(server, a, rest)
 
 
 def test_second_sigterm_while_draining_still_exits_0(registry):
@@ -168,22 +180,8 @@ def test_second_sigterm_while_draining_still_exits_0(registry):
     every thread blocks the stop signals, the main thread took the first.
     The audit ticker thread used to start before the mask, take the
     second one and die with the process (-15)."""
-    tmp, db = registry
-    server = Server(db, ["serve"], tmp)
-    body = json.dumps({"username": "admin", "password": ADMIN_PW}).encode()
-    a = raw(server.port, b"POST /api/v1/session HTTP/1.1\r\nHost: x\r\n"
-            b"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n"
-            % len(body) + body[:10])
-    time.sleep(0.3)
-    server.proc.send_signal(signal.SIGTERM)
-    wait_log(server, r"signal 15: stopping")
+    server, a, rest = draining_server(registry)
     server.proc.send_signal(signal.SIGTERM)
     time.sleep(0.5)
     assert server.proc.poll() is None, server.proc.returncode
-    a.sendall(body[10:])
-    st, _, j = reply(a)
-    assert st == 200 and j["user"]["username"] == "admin", (st, j)
-    a.close()
-    server.proc.wait(timeout=60)
-    rc, _ = server.stop()
-    assert rc == 0, server.stderr_text()[-2000:]
+    finish_login(server, a, rest)
