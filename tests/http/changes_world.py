@@ -42,6 +42,27 @@ def approve(a, cid, **kw):
     return r.json()["change"]
 
 
+def school_code(county, n):
+    """The code `xueji gen` gives the @n-th school (1-based) of @county."""
+    return "2%s%03d" % (county, n)
+
+
+def late_world(tmp_path_factory, name, counties, users, late, per_school,
+               prepare=None):
+    """A module fixture's ChangeWorld made on 1 September 2026 at 09:00
+    (what gen writes is the school year's start), then @prepare(world), then
+    a second server `world.late` with the clock at @late for what happens
+    after: yields the world, stops both servers at the end."""
+    world = ChangeWorld(tmp_path_factory.mktemp(name), counties, users,
+                        epoch(2026, 9, 1, 9), per_school=per_school)
+    if prepare:
+        prepare(world)
+    world.late = world.start(late)
+    yield world
+    world.late.stop()
+    assert world.close() == 0
+
+
 @contextlib.contextmanager
 def clock(w, when):
     """A second server on world @w's database with the clock at @when;

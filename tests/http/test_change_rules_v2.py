@@ -14,13 +14,10 @@ of school year 2026).  Each test restores the settings it changes.
 import pytest
 
 from changes_world import ChangeWorld, approve, clock, epoch, start, started
+from changes_world import school_code as code
 from conftest import err_code, make_id, primary_body, sql
 
 YS, YD, TH, DC = "441823", "441881", "440106", "110101"
-
-
-def code(county, n):
-    return "2%s%03d" % (county, n)
 
 
 USERS = [

@@ -15,13 +15,10 @@ import threading
 import pytest
 
 from changes_world import ChangeWorld, epoch, start, started, approve
+from changes_world import school_code as code
 from conftest import PW, Api, err_code, make_id, side_path, sql, sql_run
 
 YS, YD, TH, DC = "441823", "441881", "440106", "110101"
-
-
-def code(county, n):
-    return "2%s%03d" % (county, n)
 
 
 USERS = [
@@ -741,7 +738,7 @@ def test_display_class_move_at_a_school_no_longer_in_scope(w):
         "class_id": new_class, "reason": "家长申请"})
     assert r.status_code == 200, r.text
     ys2 = w.api("ys_reg2")
-    c = transfer_to_ys2(w, sid)
+    transfer_to_ys2(w, sid)
 
     def moved(a):
         ev = a.get("/students/%d/events" % sid).json()["items"]

@@ -12,14 +12,11 @@ import io
 
 import pytest
 
-from changes_world import ChangeWorld, approve, epoch, started
-from conftest import err_code, primary_body, sql, student_body
+from changes_world import approve, epoch, late_world, started
+from changes_world import school_code as code
+from conftest import err_code, primary_body, sql
 
 YS, YD = "441823", "441881"
-
-
-def code(county, n):
-    return "2%s%03d" % (county, n)
 
 
 USERS = [
@@ -33,19 +30,18 @@ USERS = [
 
 @pytest.fixture(scope="module")
 def w(tmp_path_factory):
-    world = ChangeWorld(tmp_path_factory.mktemp("class_sizes"),
-                        [(YS, 6, 51), (YD, 2, 52)], USERS,
-                        epoch(2026, 9, 1, 9), per_school=30)
-    # school 4's classes as generated (test 9's expectation)
-    world.p4_sizes0 = {int(c): int(n) for c, n in (l.split("|") for l in sql(
-        world.db, "select class_id, count(*) from students where school_id ="
-        " %d and status = 'enrolled' group by class_id"
-        % world.sid(code(YS, 4))))}
+    def sizes(world):
+        # school 4's classes as generated (test 9's expectation)
+        world.p4_sizes0 = {int(c): int(n) for c, n in (
+            l.split("|") for l in sql(
+                world.db, "select class_id, count(*) from students where"
+                " school_id = %d and status = 'enrolled' group by class_id"
+                % world.sid(code(YS, 4))))}
+
     # the later server: the events it writes come after 1 September
-    world.late = world.start(epoch(2026, 10, 15))
-    yield world
-    world.late.stop()
-    assert world.close() == 0
+    yield from late_world(tmp_path_factory, "class_sizes",
+                          [(YS, 6, 51), (YD, 2, 52)], USERS,
+                          epoch(2026, 10, 15), per_school=30, prepare=sizes)
 
 
 def api(w, name):

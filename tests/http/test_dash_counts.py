@@ -14,14 +14,10 @@ two, generated on 1 September 2026; the changes are written on
 """
 import pytest
 
-from changes_world import ChangeWorld, epoch
-from conftest import cli_ok, run_cli, sql, student_body
+from changes_world import epoch, late_world, school_code as code
+from conftest import run_cli, sql, student_body
 
 YS, YD = "441823", "441881"
-
-
-def code(county, n):
-    return "2%s%03d" % (county, n)
 
 
 USERS = [
@@ -33,13 +29,9 @@ USERS = [
 
 @pytest.fixture(scope="module")
 def w(tmp_path_factory):
-    world = ChangeWorld(tmp_path_factory.mktemp("dash_counts"),
-                        [(YS, 3, 71), (YD, 2, 72)], USERS,
-                        epoch(2026, 9, 1, 9), per_school=40)
-    world.late = world.start(epoch(2026, 11, 10))
-    yield world
-    world.late.stop()
-    assert world.close() == 0
+    yield from late_world(tmp_path_factory, "dash_counts",
+                          [(YS, 3, 71), (YD, 2, 72)], USERS,
+                          epoch(2026, 11, 10), per_school=40)
 
 
 def dash(a, **params):

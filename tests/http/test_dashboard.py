@@ -14,14 +14,10 @@ import zipfile
 
 import pytest
 
-from changes_world import ChangeWorld, epoch
+from changes_world import epoch, late_world, school_code as code
 from conftest import err_code, sql, student_body
 
 YS, YD = "441823", "441881"
-
-
-def code(county, n):
-    return "2%s%03d" % (county, n)
 
 
 USERS = [
@@ -34,22 +30,17 @@ USERS = [
 
 @pytest.fixture(scope="module")
 def w(tmp_path_factory):
-    world = ChangeWorld(tmp_path_factory.mktemp("dashboard"),
-                        [(YS, 3, 61), (YD, 2, 62)], USERS,
-                        epoch(2026, 9, 1, 9), per_school=40)
-    s1 = world.sid(code(YS, 1))
-    world.cls1 = [int(x) for x in sql(
-        world.db, "select id from classes where school_id = %d order by id"
-        % s1)]
-    from conftest import PW, cli_ok
-    cli_ok("user", "add", "d_teacher", "--role", "teacher", "--school",
-           code(YS, 1), "--class", str(world.cls1[0]), db=world.db,
-           env=dict(world.env, XUEJI_PASSWORD=PW))
-    world.passwords["d_teacher"] = PW
-    world.late = world.start(epoch(2026, 11, 10))
-    yield world
-    world.late.stop()
-    assert world.close() == 0
+    def teacher(world):
+        world.cls1 = [int(x) for x in sql(
+            world.db, "select id from classes where school_id = %d order"
+            " by id" % world.sid(code(YS, 1)))]
+        world.add_users([("d_teacher", "teacher", [
+            "--school", code(YS, 1), "--class", str(world.cls1[0])])])
+
+    yield from late_world(tmp_path_factory, "dashboard",
+                          [(YS, 3, 61), (YD, 2, 62)], USERS,
+                          epoch(2026, 11, 10), per_school=40,
+                          prepare=teacher)
 
 
 def late(w, name):
@@ -297,6 +288,7 @@ def test_7_scope_on_every_route(w):
                 assert r.status_code == want, (who, path, name, r.text)
     # no level: one's own jurisdiction
     assert dash(ys)["level"] == "county" and dash(ys)["code"] == YS
+    assert dash(yd)["level"] == "county" and dash(yd)["code"] == YD
     assert dash(reg)["level"] == "school" and dash(reg)["code"] == s1
     assert dash(late(w, "admin"))["level"] == "all"
     assert teacher.get("/dashboard").status_code == 404

@@ -18,13 +18,10 @@ import zipfile
 import pytest
 
 from changes_world import ChangeWorld, approve, clock, epoch, start, started
+from changes_world import school_code as code
 from conftest import err_code, sql
 
 YS, YD = "441823", "441881"
-
-
-def code(county, n):
-    return "2%s%03d" % (county, n)
 
 
 USERS = [

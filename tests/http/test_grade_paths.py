@@ -14,16 +14,13 @@ on 31 August 2026).
 import pytest
 
 from changes_world import ChangeWorld, epoch
+from changes_world import school_code as code
 from conftest import detail_codes, err_code, make_id, sql, student_body
 from test_import_template import read_xlsx
 from test_progress import graduate
 
 YS, YD = "441823", "441881"
 SY = 2026   # the school year of 10 July 2027
-
-
-def code(county, n):
-    return "2%s%03d" % (county, n)
 
 
 USERS = [

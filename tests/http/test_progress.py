@@ -12,13 +12,10 @@ primary), clock at 10 July 2027 (school year 2026-2027 ends).
 import pytest
 
 from changes_world import ChangeWorld, epoch
+from changes_world import school_code as code
 from conftest import err_code, sql, student_body
 
 YS, YD = "441823", "441881"
-
-
-def code(county, n):
-    return "2%s%03d" % (county, n)
 
 
 USERS = [

@@ -23,13 +23,10 @@ import contextlib
 import pytest
 
 from changes_world import ChangeWorld, epoch, start
+from changes_world import school_code as code
 from conftest import cli_ok, detail_codes, err_code, primary_body, side_path
 
 YS, YD = "441823", "441881"
-
-
-def code(county, n):
-    return "2%s%03d" % (county, n)
 
 
 USERS = [

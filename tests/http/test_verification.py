@@ -16,14 +16,11 @@ import time
 import pytest
 
 from changes_world import ChangeWorld, epoch
+from changes_world import school_code as code
 from conftest import detail_codes, err_code, sql
 
 YS, YD = "441823", "441881"
 YEAR, TERM = 2025, 1
-
-
-def code(county, n):
-    return "2%s%03d" % (county, n)
 
 
 USERS = [

@@ -6,13 +6,10 @@ the clock at 10 July 2027, in the summer after school year 2026-2027.
 import pytest
 
 from changes_world import ChangeWorld, epoch
+from changes_world import school_code as code
 from conftest import err_code, sql
 
 YS, YD = "441823", "441881"
-
-
-def code(county, n):
-    return "2%s%03d" % (county, n)
 
 
 USERS = [
