@@ -910,99 +910,111 @@ set_guardian (struct xj_guardian *gd, const char *name, const char *rel,
   xj_strlcpy (gd->address, address, sizeof gd->address);
 }
 
-/* Fill @s as student @i of class @pc (position @pos in it). */
-static enum xj_err
-make_student (struct gen *g, unsigned long i, const struct pclass *pc,
-              unsigned pos, struct xj_student *s)
-{
-  const struct pschool *p = &g->schools[pc->school];
-  const struct town *t = &g->towns[p->town];
-  int ur = p->s.urban_rural;
+/* What the drawing of one student shares between its steps, in the order
+   the steps draw from @r (the order is the data: a change reshuffles
+   every generated county). */
+struct draw {
+  struct gen *g;
+  const struct pclass *pc;
+  const struct town *t;
   struct rng r;
-  int n, in_stage;
-  bool male, boarder, compulsory, uy = false;
+  int ur;                       /* the school's urban_rural */
+  int n, in_stage;              /* seq_grade of the class's grade */
+  bool male, boarder, compulsory, uy;
   const char *eth;
-  const char *sur;
-  char given[64];
+  const char *sur;              /* NULL for a Uyghur name */
+  int by, bm, bd;               /* birth date */
+  char father[200], mother[200];
+};
+
+/* Birth date, ID number and registry number: age 5 + n on 1 September,
+   i.e. born between 2 September of year sy-a-1 and 1 September of sy-a;
+   a few a little young, some a year or two over age (late start, repeated
+   grade). */
+static enum xj_err
+draw_birth (struct draw *d, struct xj_student *s)
+{
+  struct gen *g = d->g;
   char id[19];
   long day;
-  int by, bm, bd;
-  char father[200], mother[200];
   double x;
 
-  rng_init (&r, g->o->seed, (uint64_t) i + 16);
-  xj_student_init (s);
-  n = seq_grade (pc->grade, &in_stage);
-  compulsory = '3' != pc->grade[0];
-  male = rng_chance (&r, 0.52);
-  s->gender = male ? 1 : 2;
-
-  /* Birth date: age 5 + n on 1 September, i.e. born between 2 September
-     of year sy-a-1 and 1 September of sy-a; a few a little young, some
-     a year or two over age (late start, repeated grade). */
-  day = xj_days_from_civil (g->start_year - (5 + n) - 1, 9, 2)
-        + (long) rng_below (&r, 365);
-  x = rng_unit (&r);
+  day = xj_days_from_civil (g->start_year - (5 + d->n) - 1, 9, 2)
+        + (long) rng_below (&d->r, 365);
+  x = rng_unit (&d->r);
   if (x < 0.02)
     day += 365;          /* born after 1 Sept: under age by months */
   else if (x < 0.05)
     day -= 365;          /* one year over age */
   else if (x < 0.055)
     day -= 730;          /* two years over age */
-  if (! next_id (g, &day, male, id))
+  if (! next_id (g, &day, d->male, id))
     {
       XJ_ERROR ("gen: no free ID sequence numbers left near day %ld", day);
       return XJ_E_INTERNAL;
     }
-  xj_civil_from_days (day, &by, &bm, &bd);
-  xj_snprintf (s->birth_date, sizeof s->birth_date, "%04d-%02d-%02d", by, bm,
-               bd);
+  xj_civil_from_days (day, &d->by, &d->bm, &d->bd);
+  xj_snprintf (s->birth_date, sizeof s->birth_date, "%04d-%02d-%02d", d->by,
+               d->bm, d->bd);
   xj_strlcpy (s->id_type, "1", sizeof s->id_type);
   xj_strlcpy (s->id_no, id, sizeof s->id_no);
   xj_registry_no_g (id, s->registry_no);
+  return XJ_E_OK;
+}
 
-  /* Ethnicity and names. */
-  eth = draw_ethnicity (g, &r);
-  xj_strlcpy (s->ethnicity, eth, sizeof s->ethnicity);
-  if (0 == strcmp (eth, "05"))
+/* Ethnicity, the student's name and the parents' names. */
+static void
+draw_names (struct draw *d, struct xj_student *s)
+{
+  struct rng *r = &d->r;
+  char given[64];
+
+  d->eth = draw_ethnicity (d->g, r);
+  xj_strlcpy (s->ethnicity, d->eth, sizeof s->ethnicity);
+  if (0 == strcmp (d->eth, "05"))
     {
       /* given name · father's given name */
-      const char *fgiven = pick (&r, uy_m);
+      const char *fgiven = pick (r, uy_m);
 
-      uy = true;
+      d->uy = true;
       xj_snprintf (s->name, sizeof s->name, "%s\xC2\xB7%s",
-                   pick_other (&r, male ? uy_m : uy_f, fgiven), fgiven);
-      xj_snprintf (father, sizeof father, "%s\xC2\xB7%s", fgiven,
-                   pick_other (&r, uy_m, fgiven));
-      xj_snprintf (mother, sizeof mother, "%s\xC2\xB7%s", pick (&r, uy_f),
-                   pick (&r, uy_m));
-      sur = NULL;
+                   pick_other (r, d->male ? uy_m : uy_f, fgiven), fgiven);
+      xj_snprintf (d->father, sizeof d->father, "%s\xC2\xB7%s", fgiven,
+                   pick_other (r, uy_m, fgiven));
+      xj_snprintf (d->mother, sizeof d->mother, "%s\xC2\xB7%s", pick (r, uy_f),
+                   pick (r, uy_m));
+      d->sur = NULL;
+      return;
+    }
+  d->sur = 0 == strcmp (d->eth, "13") ? wpick (r, surnames_yao)
+           : 0 == strcmp (d->eth, "08") ? wpick (r, surnames_zhuang)
+           : wpick (r, surnames);
+  person_name (r, "", d->male, false, given, sizeof given);
+  if (rng_chance (r, 0.005))
+    {
+      /* a rare 4-byte character as the last one of the given name */
+      const char *rare = pick (r, rare_chars);
+      unsigned c = (unsigned char) given[0];
+      size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 1;
+
+      xj_snprintf (s->name, sizeof s->name, "%s%.*s%s", d->sur, (int) len,
+                   given, rare);
     }
   else
-    {
-      sur = 0 == strcmp (eth, "13") ? wpick (&r, surnames_yao)
-            : 0 == strcmp (eth, "08") ? wpick (&r, surnames_zhuang)
-            : wpick (&r, surnames);
-      person_name (&r, "", male, false, given, sizeof given);
-      if (rng_chance (&r, 0.005))
-        {
-          /* a rare 4-byte character as the last one of the given name */
-          const char *rare = pick (&r, rare_chars);
-          const char *first = given;
-          unsigned c = (unsigned char) given[0];
-          size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 1;
+    xj_snprintf (s->name, sizeof s->name, "%s%s", d->sur, given);
+  person_name (r, d->sur, true, true, d->father, sizeof d->father);
+  person_name (r, wpick (r, surnames), false, true, d->mother,
+               sizeof d->mother);
+}
 
-          xj_snprintf (s->name, sizeof s->name, "%s%.*s%s", sur, (int) len,
-                       first, rare);
-        }
-      else
-        xj_snprintf (s->name, sizeof s->name, "%s%s", sur, given);
-      person_name (&r, sur, true, true, father, sizeof father);
-      person_name (&r, wpick (&r, surnames), false, true, mother,
-                   sizeof mother);
-    }
+/* Nationality, native place, addresses and hukou. */
+static void
+draw_places (struct draw *d, struct xj_student *s)
+{
+  struct gen *g = d->g;
+  struct rng *r = &d->r;
+  int ur = d->ur;
 
-  /* Places. */
   xj_strlcpy (s->nationality, "CHN", sizeof s->nationality);
   xj_strlcpy (s->hk_mo_tw, "00", sizeof s->hk_mo_tw);
   xj_strlcpy (s->birthplace, g->county.code, sizeof s->birthplace);
@@ -1010,105 +1022,143 @@ make_student (struct gen *g, unsigned long i, const struct pclass *pc,
                g->province.name, g->county.name);
   if (1 == ur)
     xj_snprintf (s->address, sizeof s->address, "%s%s%s%u号", g->place,
-                 t->name, pick (&r, streets), 1 + rng_below (&r, 500));
+                 d->t->name, pick (r, streets), 1 + rng_below (r, 500));
   else
     xj_snprintf (s->address, sizeof s->address, "%s%s%s%u号", g->place,
-                 t->name, pick (&r, villages), 1 + rng_below (&r, 200));
+                 d->t->name, pick (r, villages), 1 + rng_below (r, 200));
   xj_strlcpy (s->mail_address, s->address, sizeof s->mail_address);
   xj_strlcpy (s->home_address, s->address, sizeof s->home_address);
   xj_strlcpy (s->postcode, g->postcode, sizeof s->postcode);
-  xj_strlcpy (s->hukou_region, '\0' != t->code[0] ? t->code : g->county.code,
-              sizeof s->hukou_region);
-  s->hukou_type = (1 == ur && rng_chance (&r, 0.6)) ? 2
-                  : (2 == ur && rng_chance (&r, 0.15)) ? 2 : 1;
+  xj_strlcpy (s->hukou_region, '\0' != d->t->code[0] ? d->t->code
+              : g->county.code, sizeof s->hukou_region);
+  s->hukou_type = (1 == ur && rng_chance (r, 0.6)) ? 2
+                  : (2 == ur && rng_chance (r, 0.15)) ? 2 : 1;
+}
 
-  /* School. */
-  s->school_id = p->s.id;
+/* School, class, seat, enrolment and boarding. */
+static void
+draw_placement (struct draw *d, unsigned pos, struct xj_student *s)
+{
+  const struct pclass *pc = d->pc;
+  struct rng *r = &d->r;
+  double x;
+
+  s->school_id = d->g->schools[pc->school].s.id;
   s->class_id = pc->id;
   xj_strlcpy (s->grade, pc->grade, sizeof s->grade);
   xj_snprintf (s->seat_no, sizeof s->seat_no, "%02u", pos + 1);
   xj_snprintf (s->enrol_ym, sizeof s->enrol_ym, "%04d09",
-               g->start_year - (in_stage - 1));
-  if (compulsory)
-    xj_strlcpy (s->enrol_mode, rng_chance (&r, 0.97) ? "11" : "12",
+               d->g->start_year - (d->in_stage - 1));
+  if (d->compulsory)
+    xj_strlcpy (s->enrol_mode, rng_chance (r, 0.97) ? "11" : "12",
                 sizeof s->enrol_mode);
   else
     {
-      x = rng_unit (&r);
+      x = rng_unit (r);
       xj_strlcpy (s->enrol_mode, x < 0.95 ? "21" : x < 0.97 ? "22"
                   : x < 0.99 ? "23" : "99", sizeof s->enrol_mode);
     }
-  boarder = ('1' != pc->grade[0])
-            ? rng_chance (&r, 3 == ur ? 0.28 : 0.22)
-            : (3 == ur && in_stage >= 4 && rng_chance (&r, 0.08));
-  s->study_mode = boarder ? 2 : 1;
-  x = rng_unit (&r);
+  d->boarder = ('1' != pc->grade[0])
+               ? rng_chance (r, 3 == d->ur ? 0.28 : 0.22)
+               : (3 == d->ur && d->in_stage >= 4 && rng_chance (r, 0.08));
+  s->study_mode = d->boarder ? 2 : 1;
+  x = rng_unit (r);
   s->source = x < 0.99 ? 1 : x < 0.995 ? 2 : 9;
+}
 
-  /* Health and disability. */
-  x = rng_unit (&r);
+/* Health and disability. */
+static void
+draw_health (struct draw *d, struct xj_student *s)
+{
+  struct rng *r = &d->r;
+  double x = rng_unit (r);
+
   xj_strlcpy (s->health, x < 0.96 ? "10" : x < 0.99 ? "20" : x < 0.997 ? "30"
               : "40", sizeof s->health);
   s->disability = 0;
   s->inclusive = 0;
-  if (rng_chance (&r, 0.004))
+  if (rng_chance (r, 0.004))
     {
       static const int incl[9] = { 0, 1, 2, 4, 4, 3, 4, 4, 4 };
 
-      s->disability = 1 + (int) rng_below (&r, 8);
+      s->disability = 1 + (int) rng_below (r, 8);
       xj_strlcpy (s->health, "50", sizeof s->health);
-      s->inclusive = rng_chance (&r, 0.7) ? incl[s->disability] : 0;
+      s->inclusive = rng_chance (r, 0.7) ? incl[s->disability] : 0;
     }
+}
 
-  /* Family situation. */
-  s->orphan = rng_chance (&r, 0.003) ? 1 : 0;
-  s->migrant = ((uy && g->uy_share < 0.01) || (! s->orphan
-                       && rng_chance (&r, 1 == ur ? 0.15 : 2 == ur ? 0.08
-                                                           : 0.035))) ? 1 : 0;
+/* 共青团员 only from 14 on today (the cross-field rule of
+   xj_student_check_rules). */
+static void
+draw_political (struct draw *d, struct xj_student *s)
+{
+  struct rng *r = &d->r;
+  const char *code = "13";
+
+  if (d->by * 10000 + d->bm * 100 + d->bd > d->g->today - 140000)
+    code = "13";
+  else if (! d->compulsory)
+    code = rng_chance (r, 0.3 + 0.15 * d->in_stage) ? "03" : "13";
+  else if ('2' == d->pc->grade[0] && d->in_stage >= 2
+           && rng_chance (r, 0.15))
+    code = "03";
+  xj_strlcpy (s->political, code, sizeof s->political);
+}
+
+/* Orphan, migrant, left-behind and the other family flags. */
+static void
+draw_family (struct draw *d, struct xj_student *s)
+{
+  struct gen *g = d->g;
+  struct rng *r = &d->r;
+  int ur = d->ur;
+
+  s->orphan = rng_chance (r, 0.003) ? 1 : 0;
+  s->migrant = ((d->uy && g->uy_share < 0.01) || (! s->orphan
+                       && rng_chance (r, 1 == ur ? 0.15 : 2 == ur ? 0.08
+                                                          : 0.035))) ? 1 : 0;
   s->left_behind = 0;
   if (! s->orphan && ! s->migrant
-      && rng_chance (&r, 3 == ur ? 0.25 : 2 == ur ? 0.18 : 0.06))
-    s->left_behind = rng_chance (&r, 0.55) ? 1 : 2;
-  if (s->migrant && g->nsiblings > 0 && ! uy)
+      && rng_chance (r, 3 == ur ? 0.25 : 2 == ur ? 0.18 : 0.06))
+    s->left_behind = rng_chance (r, 0.55) ? 1 : 2;
+  if (s->migrant && g->nsiblings > 0 && ! d->uy)
     {
-      const char *other = g->siblings[rng_below (&r, g->nsiblings)];
+      const char *other = g->siblings[rng_below (r, g->nsiblings)];
 
       xj_strlcpy (s->hukou_region, other, sizeof s->hukou_region);
       s->hukou_type = 1;
     }
-  s->only_child = rng_chance (&r, 1 == ur ? 0.45 : 0.15) ? 1 : 0;
-  s->preschool = rng_chance (&r, 0.96) ? 1 : 0;
-  s->martyr = rng_chance (&r, 0.0005) ? 1 : 0;
-  s->gov_degree = (s->migrant && rng_chance (&r, 0.1)) ? 1 : 0;
+  s->only_child = rng_chance (r, 1 == ur ? 0.45 : 0.15) ? 1 : 0;
+  s->preschool = rng_chance (r, 0.96) ? 1 : 0;
+  s->martyr = rng_chance (r, 0.0005) ? 1 : 0;
+  s->gov_degree = (s->migrant && rng_chance (r, 0.1)) ? 1 : 0;
   s->need_aid = (s->orphan || s->disability
-                 || rng_chance (&r, 3 == ur ? 0.12 : 2 == ur ? 0.09 : 0.05))
+                 || rng_chance (r, 3 == ur ? 0.12 : 2 == ur ? 0.09 : 0.05))
                 ? 1 : 0;
-  s->yibu = (boarder && s->need_aid && compulsory) ? 1 : 0;
-  /* 共青团员 only from 14 on today (the cross-field rule of
-     xj_student_check_rules) */
-  if (by * 10000 + bm * 100 + bd > g->today - 140000)
-    xj_strlcpy (s->political, "13", sizeof s->political);
-  else if (! compulsory)
-    xj_strlcpy (s->political, rng_chance (&r, 0.3 + 0.15 * in_stage) ? "03"
-                : "13", sizeof s->political);
-  else if ('2' == pc->grade[0] && in_stage >= 2 && rng_chance (&r, 0.15))
-    xj_strlcpy (s->political, "03", sizeof s->political);
-  else
-    xj_strlcpy (s->political, "13", sizeof s->political);
-  if (rng_chance (&r, 0.05))
-    xj_strlcpy (s->specialty, pick (&r, specialties), sizeof s->specialty);
+  s->yibu = (d->boarder && s->need_aid && d->compulsory) ? 1 : 0;
+  draw_political (d, s);
+  if (rng_chance (r, 0.05))
+    xj_strlcpy (s->specialty, pick (r, specialties), sizeof s->specialty);
+}
 
-  /* Way to school. */
-  if (boarder)
+/* Distance, transport and the need for a school bus. */
+static void
+draw_way_to_school (struct draw *d, struct xj_student *s)
+{
+  struct rng *r = &d->r;
+  int ur = d->ur;
+  double x;
+
+  if (d->boarder)
     {
-      s->distance_km = rng_range (&r, 5, 40);
-      x = rng_unit (&r);
+      s->distance_km = rng_range (r, 5, 40);
+      x = rng_unit (r);
       s->transport = x < 0.5 ? 4 : x < 0.9 ? 3 : 5;
     }
   else
     {
-      s->distance_km = rng_range (&r, 0.3, 1 == ur ? 4 : 2 == ur ? 8 : 15);
-      x = rng_unit (&r);
+      s->distance_km = rng_range (r, 0.3, 1 == ur ? 4 : 2 == ur ? 8 : 15);
+      x = rng_unit (r);
       if (s->distance_km < 1.5 && x < 0.6)
         s->transport = 1;
       else if (x < 0.45)
@@ -1122,59 +1172,90 @@ make_student (struct gen *g, unsigned long i, const struct pclass *pc,
     }
   s->distance_km = (double) (long) (s->distance_km * 10 + 0.5) / 10.0;
   s->need_bus = (5 == s->transport
-                 || (3 == ur && s->distance_km > 3 && rng_chance (&r, 0.2)))
+                 || (3 == ur && s->distance_km > 3 && rng_chance (r, 0.2)))
                 ? 1 : 0;
+}
 
-  /* Guardians: both parents normally; left-behind children live with a
-     grandparent (both parents away) or one parent; orphans with a
-     grandparent or another relative. */
-  {
-    const char *geth = uy ? "05" : eth;
-    char elder[200];
-    char away[64];
+/* Guardians: both parents normally; left-behind children live with a
+   grandparent (both parents away) or one parent; orphans with a
+   grandparent or another relative. */
+static void
+draw_guardians (struct draw *d, struct xj_student *s)
+{
+  struct rng *r = &d->r;
+  const char *geth = d->uy ? "05" : d->eth;
+  struct xj_guardian *g0 = &s->guardians[0], *g1 = &s->guardians[1];
+  char elder[200];
+  char away[64];
 
-    xj_snprintf (away, sizeof away, "外出务工（%s）", pick (&r, work_cities));
-    /* the elder relative who looks after the child */
-    if (uy)
-      {
-        const char *e1 = pick (&r, uy_m);
+  xj_snprintf (away, sizeof away, "外出务工（%s）", pick (r, work_cities));
+  /* the elder relative who looks after the child */
+  if (d->uy)
+    {
+      const char *e1 = pick (r, uy_m);
 
-        xj_snprintf (elder, sizeof elder, "%s\xC2\xB7%s", e1,
-                     pick_other (&r, uy_m, e1));
-      }
-    else
-      person_name (&r, sur, true, true, elder, sizeof elder);
-    if (s->orphan)
-      {
-        bool gp = rng_chance (&r, 0.7);
+      xj_snprintf (elder, sizeof elder, "%s\xC2\xB7%s", e1,
+                   pick_other (r, uy_m, e1));
+    }
+  else
+    person_name (r, d->sur, true, true, elder, sizeof elder);
+  if (s->orphan)
+    {
+      bool gp = rng_chance (r, 0.7);
 
-        set_guardian (&s->guardians[0], elder, gp ? "3" : "9",
-                      gp ? "祖父母" : "叔伯", &r, true, geth,
-                      pick (&r, employers), s->address);
-      }
-    else if (2 == s->left_behind)
-      {
-        set_guardian (&s->guardians[0], elder, "3", "祖父", &r, true, geth,
-                      "务农", s->address);
-        set_guardian (&s->guardians[1], father, "1", "", &r, false, geth,
-                      away, s->address);
-      }
-    else if (1 == s->left_behind)
-      {
-        set_guardian (&s->guardians[0], mother, "2", "", &r, true, geth,
-                      pick (&r, employers), s->address);
-        set_guardian (&s->guardians[1], father, "1", "", &r, false, geth,
-                      away, s->address);
-      }
-    else
-      {
-        set_guardian (&s->guardians[0], father, "1", "", &r, true, geth,
-                      pick (&r, employers), s->address);
-        set_guardian (&s->guardians[1], mother, "2", "", &r, true,
-                      rng_chance (&r, 0.9) ? geth : "01",
-                      pick (&r, employers), s->address);
-      }
-  }
+      set_guardian (g0, elder, gp ? "3" : "9", gp ? "祖父母" : "叔伯", r,
+                    true, geth, pick (r, employers), s->address);
+    }
+  else if (2 == s->left_behind)
+    {
+      set_guardian (g0, elder, "3", "祖父", r, true, geth, "务农",
+                    s->address);
+      set_guardian (g1, d->father, "1", "", r, false, geth, away, s->address);
+    }
+  else if (1 == s->left_behind)
+    {
+      set_guardian (g0, d->mother, "2", "", r, true, geth,
+                    pick (r, employers), s->address);
+      set_guardian (g1, d->father, "1", "", r, false, geth, away, s->address);
+    }
+  else
+    {
+      set_guardian (g0, d->father, "1", "", r, true, geth,
+                    pick (r, employers), s->address);
+      set_guardian (g1, d->mother, "2", "", r, true,
+                    rng_chance (r, 0.9) ? geth : "01",
+                    pick (r, employers), s->address);
+    }
+}
+
+/* Fill @s as student @i of class @pc (position @pos in it): each step
+   draws from the student's own random stream, seeded by the run's seed
+   and @i, so a student is the same whatever the batch. */
+static enum xj_err
+make_student (struct gen *g, unsigned long i, const struct pclass *pc,
+              unsigned pos, struct xj_student *s)
+{
+  const struct pschool *p = &g->schools[pc->school];
+  struct draw d = {
+    .g = g, .pc = pc, .t = &g->towns[p->town], .ur = p->s.urban_rural,
+  };
+  enum xj_err e;
+
+  rng_init (&d.r, g->o->seed, (uint64_t) i + 16);
+  xj_student_init (s);
+  d.n = seq_grade (pc->grade, &d.in_stage);
+  d.compulsory = '3' != pc->grade[0];
+  d.male = rng_chance (&d.r, 0.52);
+  s->gender = d.male ? 1 : 2;
+  if (XJ_E_OK != (e = draw_birth (&d, s)))
+    return e;
+  draw_names (&d, s);
+  draw_places (&d, s);
+  draw_placement (&d, pos, s);
+  draw_health (&d, s);
+  draw_family (&d, s);
+  draw_way_to_school (&d, s);
+  draw_guardians (&d, s);
   xj_strlcpy (s->phone, s->guardians[0].phone, sizeof s->phone);
   xj_strlcpy (s->status, "enrolled", sizeof s->status);
   return XJ_E_OK;
