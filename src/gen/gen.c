@@ -578,22 +578,19 @@ cmp_frac (const void *a, const void *b)
   /* ties: plan order, so the result never depends on qsort's order */
   return (x < y) ? -1 : (x > y);
 }
+/* The pupils of each stage relative to the primary cohort. */
+struct cohort {
+  double prim;                  /* primary weight of the county */
+  double jun_rel, sen_rel;      /* junior and senior schools' relative sizes */
+};
 
-/* Students per (school, grade) and the classes they form. */
+/* Base sizes per grade: a central primary ~2.5 classes, a village
+   primary ~1, a nine-year school ~1; juniors then share 95% of the
+   primary cohort and the senior highs 40% of it. */
 static void
-plan_classes (struct gen *g, struct rng *r)
+weigh_schools (struct gen *g, struct rng *r, struct cohort *co)
 {
-  struct cell *cells = xj_calloc ((size_t) g->nschools * 12, sizeof *cells);
-  struct cell **order;
-  unsigned ncells = 0;
-  double prim = 0, jun_rel = 0, sen_rel = 0, sum = 0;
-  unsigned long given = 0;
-  unsigned long first = 0;
-  size_t cap;
-
-  /* Base sizes per grade: a central primary ~2.5 classes, a village
-     primary ~1, a nine-year school ~1; juniors then share 95% of the
-     primary cohort and the senior highs 40% of it. */
+  memset (co, 0, sizeof *co);
   for (unsigned i = 0; i < g->nschools; i++)
     {
       struct pschool *p = &g->schools[i];
@@ -604,25 +601,36 @@ plan_classes (struct gen *g, struct rng *r)
         case K_PRIMARY:
           p->weight = (p->s.urban_rural == 1 ? 3.5
                        : p->s.urban_rural == 2 ? 2.5 : 0.8) * v;
-          prim += p->weight;
+          co->prim += p->weight;
           break;
         case K_NINE:
           p->weight = 0.9 * v;
-          prim += p->weight;
-          jun_rel += 0.3 * v;
+          co->prim += p->weight;
+          co->jun_rel += 0.3 * v;
           break;
         case K_JUNIOR:
-          jun_rel += (p->s.urban_rural < 3 ? 1.5 : 1.0) * v;
+          co->jun_rel += (p->s.urban_rural < 3 ? 1.5 : 1.0) * v;
           p->weight = (p->s.urban_rural < 3 ? 1.5 : 1.0) * v;
           break;
         case K_SENIOR:
           p->weight = v;
-          sen_rel += v;
+          co->sen_rel += v;
           break;
         }
     }
-  if (prim <= 0)
-    prim = 1;
+  if (co->prim <= 0)
+    co->prim = 1;
+}
+
+/* One cell per school and grade with its weight; the sum of the weights
+   in *@sum; returns the number of cells. */
+static unsigned
+make_cells (struct gen *g, struct rng *r, const struct cohort *co,
+            struct cell *cells, double *sum)
+{
+  unsigned ncells = 0;
+
+  *sum = 0;
   for (unsigned i = 0; i < g->nschools; i++)
     {
       struct pschool *p = &g->schools[i];
@@ -636,20 +644,29 @@ plan_classes (struct gen *g, struct rng *r)
 
           if (K_JUNIOR == p->kind || (K_NINE == p->kind && '2' == grades[k][0]))
             w = (K_NINE == p->kind ? 0.3 * p->weight / 0.9 : p->weight)
-                * 0.95 * prim / (jun_rel > 0 ? jun_rel : 1);
+                * 0.95 * co->prim / (co->jun_rel > 0 ? co->jun_rel : 1);
           else if (K_SENIOR == p->kind)
-            w = 0.4 * prim * p->weight / sen_rel;
+            w = 0.4 * co->prim * p->weight / co->sen_rel;
           c->school = i;
           c->grade = grades[k];
           c->w = w * rng_range (r, 0.92, 1.08);
-          sum += c->w;
+          *sum += c->w;
         }
     }
-  /* Largest remainder: exactly o->students in all. */
-  order = xj_calloc (ncells ? ncells : 1, sizeof *order);
+  return ncells;
+}
+
+/* Largest remainder: exactly @students over the @ncells cells. */
+static void
+apportion (struct cell *cells, unsigned ncells, double sum,
+           unsigned long students)
+{
+  struct cell **order = xj_calloc (ncells ? ncells : 1, sizeof *order);
+  unsigned long given = 0;
+
   for (unsigned i = 0; i < ncells; i++)
     {
-      double exact = (double) g->o->students * cells[i].w / sum;
+      double exact = (double) students * cells[i].w / sum;
 
       cells[i].n = (unsigned long) exact;
       cells[i].frac = exact - (double) cells[i].n;
@@ -657,65 +674,93 @@ plan_classes (struct gen *g, struct rng *r)
       order[i] = &cells[i];
     }
   qsort (order, ncells, sizeof *order, cmp_frac);
-  for (unsigned i = 0; given < g->o->students && ncells > 0; i++)
+  for (unsigned i = 0; given < students && ncells > 0; i++)
     {
       order[i % ncells]->n++;
       given++;
     }
   free (order);
+}
 
-  cap = 16;
+/* How many classes cell @c gets: a target size, then as many classes as
+   keep every class at most @most (so 大班额 comes only from the
+   big-class grades). */
+static unsigned long
+classes_of_cell (struct gen *g, struct rng *r, const struct cell *c)
+{
+  const struct pschool *p = &g->schools[c->school];
+  double target;
+  unsigned long most;
+  unsigned long k;
+
+  if (p->big_classes && rng_chance (r, 0.6))
+    target = rng_range (r, 56, 63), most = 65;
+  else if ('1' == c->grade[0])
+    target = rng_range (r, 38, 47), most = 50;
+  else
+    target = rng_range (r, 42, 50), most = 54;
+  k = (unsigned long) ((double) c->n / target + 0.5);
+  if (k < 1)
+    k = 1;
+  if ((c->n + k - 1) / k > most)
+    k = (c->n + most - 1) / most;
+  if (k > 99)
+    {
+      /* Class numbers stop at 99: too few schools for the students
+         asked for.  Still correct data, just huge classes. */
+      XJ_WARN ("gen: %lu students in grade %s of %s; classes of %lu",
+               c->n, c->grade, p->s.name, c->n / 99);
+      k = 99;
+    }
+  return k;
+}
+
+/* The @k classes of cell @c, appended to g->classes; @first is the index
+   of the first student not yet in a class. */
+static void
+add_classes (struct gen *g, const struct cell *c, unsigned long k,
+             size_t *cap, unsigned long *first)
+{
+  for (unsigned long j = 0; j < k; j++)
+    {
+      struct pclass *pc;
+
+      if (g->nclasses == *cap)
+        {
+          *cap *= 2;
+          g->classes = xj_realloc (g->classes, *cap * sizeof *g->classes);
+        }
+      pc = &g->classes[g->nclasses++];
+      memset (pc, 0, sizeof *pc);
+      pc->school = c->school;
+      xj_strlcpy (pc->grade, c->grade, sizeof pc->grade);
+      pc->no = (unsigned) j + 1;
+      pc->count = (unsigned) (c->n / k + (j < c->n % k ? 1 : 0));
+      pc->first = *first;
+      *first += pc->count;
+    }
+}
+
+
+/* Students per (school, grade) and the classes they form. */
+static void
+plan_classes (struct gen *g, struct rng *r)
+{
+  struct cell *cells = xj_calloc ((size_t) g->nschools * 12, sizeof *cells);
+  struct cohort co;
+  unsigned ncells;
+  unsigned long first = 0;
+  size_t cap = 16;
+  double sum;
+
+  weigh_schools (g, r, &co);
+  ncells = make_cells (g, r, &co, cells, &sum);
+  apportion (cells, ncells, sum, g->o->students);
   g->classes = xj_calloc (cap, sizeof *g->classes);
   for (unsigned i = 0; i < ncells; i++)
-    {
-      struct cell *c = &cells[i];
-      struct pschool *p = &g->schools[c->school];
-      double target;
-      unsigned long most;
-      unsigned long k;
-
-      if (0 == c->n)
-        continue;
-      /* Target size, then as many classes as keep every class at most
-         @most (so 大班额 comes only from the big-class grades). */
-      if (p->big_classes && rng_chance (r, 0.6))
-        target = rng_range (r, 56, 63), most = 65;
-      else if ('1' == c->grade[0])
-        target = rng_range (r, 38, 47), most = 50;
-      else
-        target = rng_range (r, 42, 50), most = 54;
-      k = (unsigned long) ((double) c->n / target + 0.5);
-      if (k < 1)
-        k = 1;
-      if ((c->n + k - 1) / k > most)
-        k = (c->n + most - 1) / most;
-      if (k > 99)
-        {
-          /* Class numbers stop at 99: too few schools for the students
-             asked for.  Still correct data, just huge classes. */
-          XJ_WARN ("gen: %lu students in grade %s of %s; classes of %lu",
-                   c->n, c->grade, p->s.name, c->n / 99);
-          k = 99;
-        }
-      for (unsigned long j = 0; j < k; j++)
-        {
-          struct pclass *pc;
-
-          if (g->nclasses == cap)
-            {
-              cap *= 2;
-              g->classes = xj_realloc (g->classes, cap * sizeof *g->classes);
-            }
-          pc = &g->classes[g->nclasses++];
-          memset (pc, 0, sizeof *pc);
-          pc->school = c->school;
-          xj_strlcpy (pc->grade, c->grade, sizeof pc->grade);
-          pc->no = (unsigned) j + 1;
-          pc->count = (unsigned) (c->n / k + (j < c->n % k ? 1 : 0));
-          pc->first = first;
-          first += pc->count;
-        }
-    }
+    if (cells[i].n > 0)
+      add_classes (g, &cells[i], classes_of_cell (g, r, &cells[i]), &cap,
+                   &first);
   free (cells);
 }
 
