@@ -267,29 +267,73 @@ hidden_note (unsigned show)
   return "　　（证件号码、学籍号与电话已部分隐藏）";
 }
 
-static void
-page (struct card_doc *d, const struct xj_student *s,
-      const struct xj_student_ctx *ctx)
+/* Title and school; returns the height used. */
+static double
+page_title (struct card_doc *d, double x, double y, double w,
+            const struct xj_student_ctx *ctx)
 {
-  cairo_t *cr = d->cr;
-  double x = MARGIN, y = MARGIN, w = A4_W - 2 * MARGIN;
-  double tw = w - PHOTO_W, top;
-  char idv[48], phone[48], reg[48], hukou[200], enrol[32], cls[96];
-  char marks[256];
-  char b1[8], b2[8], b3[8], b4[8], line[400];
-  const char *gl = zh_or ("grade", s->grade, "");
+  char line[400];
 
-  /* title and school */
   text_at (d, x, y, SERIF, 22, true, "学生学籍卡", w, PANGO_ALIGN_CENTER);
-  y += 40;
   xj_snprintf (line, sizeof line, "学校：%s　　学校标识码：%s",
                ctx->school_name, ctx->school_code);
-  text_at (d, x, y, SANS, 10.5, false, line, w, PANGO_ALIGN_LEFT);
-  y += 22;
+  text_at (d, x, y + 40, SANS, 10.5, false, line, w, PANGO_ALIGN_LEFT);
+  return 62;
+}
+
+/* The identity rows, narrowed by the photo box on their right; returns
+   the height used. */
+static double
+identity_rows (struct card_doc *d, double x, double y, double w,
+               const struct xj_student *s)
+{
+  double tw = w - PHOTO_W, top = y;
+  char idv[48], reg[48], b1[8];
+  const char *r1[] = { "姓名", s->name, "性别",
+                       zh_int ("gender", s->gender, b1, sizeof b1) };
+  const char *r2[] = { "出生日期", s->birth_date, "民族",
+                       zh_or ("ethnicity", s->ethnicity, "") };
+  const char *r3[] = { "身份证件类型", zh_or ("id_type", s->id_type, ""),
+                       "国籍/地区", zh_or ("nationality", s->nationality,
+                                           "") };
+  const char *r4[] = { "身份证件号", idv };
+  const char *r5[] = { "学籍号", reg };
 
   masked (d, XJ_MASK_ID, s->id_no, idv, sizeof idv);
-  masked (d, XJ_MASK_PHONE, s->phone, phone, sizeof phone);
   masked (d, XJ_MASK_REGISTRY_NO, s->registry_no, reg, sizeof reg);
+  y += pairs_row (d, x, y, tw, r1, 2);
+  y += pairs_row (d, x, y, tw, r2, 2);
+  y += pairs_row (d, x, y, tw, r3, 2);
+  y += pairs_row (d, x, y, tw, r4, 1);
+  y += pairs_row (d, x, y, tw, r5, 1);
+  cairo_set_source_rgb (d->cr, 0, 0, 0);
+  cairo_set_line_width (d->cr, 0.8);
+  cairo_rectangle (d->cr, x + tw, top, PHOTO_W, y - top);
+  cairo_stroke (d->cr);
+  text_at (d, x + tw, top + (y - top) / 2 - 8, SANS, 10.5, false,
+           "照片", PHOTO_W, PANGO_ALIGN_CENTER);
+  return y - top;
+}
+
+/* Hukou, address, phone, enrolment and class; returns the height used. */
+static double
+registry_rows (struct card_doc *d, double x, double y, double w,
+               const struct xj_student *s, const struct xj_student_ctx *ctx)
+{
+  double top = y;
+  const char *gl = zh_or ("grade", s->grade, "");
+  char phone[48], hukou[200], enrol[32], cls[96], b2[8], b3[8];
+  const char *r6[] = { "户口所在地", hukou, "户口性质",
+                       zh_int ("hukou_type", s->hukou_type, b2, sizeof b2) };
+  const char *r7[] = { "现住址", s->address };
+  const char *r8[] = { "联系电话", phone, "健康状况",
+                       zh_or ("health", s->health, "") };
+  const char *r9[] = { "入学年月", enrol, "年级班级", cls };
+  const char *r10[] = { "就读方式",
+                        zh_int ("study_mode", s->study_mode, b3, sizeof b3),
+                        "入学方式", zh_or ("enrol_mode", s->enrol_mode, "") };
+
+  masked (d, XJ_MASK_PHONE, s->phone, phone, sizeof phone);
   region_text (d->db, s->hukou_region, hukou, sizeof hukou);
   if (6 == strlen (s->enrol_ym))
     xj_snprintf (enrol, sizeof enrol, "%.4s年%.2s月", s->enrol_ym,
@@ -298,137 +342,114 @@ page (struct card_doc *d, const struct xj_student *s,
     xj_strlcpy (enrol, s->enrol_ym, sizeof enrol);
   xj_snprintf (cls, sizeof cls, "%s%s%s", gl,
                ctx->class_name[0] && gl[0] ? " " : "", ctx->class_name);
+  y += pairs_row (d, x, y, w, r6, 2);
+  y += pairs_row (d, x, y, w, r7, 1);
+  y += pairs_row (d, x, y, w, r8, 2);
+  y += pairs_row (d, x, y, w, r9, 2);
+  y += pairs_row (d, x, y, w, r10, 2);
+  return y - top;
+}
 
-  /* the first rows leave room for the photo box on the right */
-  top = y;
-  {
-    const char *r1[] = { "姓名", s->name, "性别",
-                         zh_int ("gender", s->gender, b1, sizeof b1) };
-    const char *r2[] = { "出生日期", s->birth_date, "民族",
-                         zh_or ("ethnicity", s->ethnicity, "") };
-    const char *r3[] = { "身份证件类型", zh_or ("id_type", s->id_type, ""),
-                         "国籍/地区", zh_or ("nationality", s->nationality,
-                                             "") };
-    const char *r4[] = { "身份证件号", idv };
-    const char *r5[] = { "学籍号", reg };
+/* Special marks: 留守 / 随迁 / 残疾 / 孤儿 / 随班就读 / 烈士优抚, joined
+   by "、", or 无. */
+static void
+special_marks (const struct xj_student *s, char *marks, size_t size)
+{
+  struct xj_buf b;
+  char b4[8];
 
-    y += pairs_row (d, x, y, tw, r1, 2);
-    y += pairs_row (d, x, y, tw, r2, 2);
-    y += pairs_row (d, x, y, tw, r3, 2);
-    y += pairs_row (d, x, y, tw, r4, 1);
-    y += pairs_row (d, x, y, tw, r5, 1);
-  }
-  /* photo box */
-  cairo_set_source_rgb (cr, 0, 0, 0);
-  cairo_set_line_width (cr, 0.8);
-  cairo_rectangle (cr, x + tw, top, PHOTO_W, y - top);
-  cairo_stroke (cr);
-  text_at (d, x + tw, top + (y - top) / 2 - 8, SANS, 10.5, false,
-           "照片", PHOTO_W, PANGO_ALIGN_CENTER);
-  {
-    const char *r6[] = { "户口所在地", hukou, "户口性质",
-                         zh_int ("hukou_type", s->hukou_type, b2,
-                                 sizeof b2) };
-    const char *r7[] = { "现住址", s->address };
-    const char *r8[] = { "联系电话", phone, "健康状况",
-                         zh_or ("health", s->health, "") };
-    const char *r9[] = { "入学年月", enrol, "年级班级", cls };
-    const char *r10[] = { "就读方式",
-                          zh_int ("study_mode", s->study_mode, b3,
-                                  sizeof b3),
-                          "入学方式", zh_or ("enrol_mode", s->enrol_mode,
-                                             "") };
+  xj_buf_init (&b, size - 1);
+  if (s->left_behind > 0)
+    xj_buf_printf (&b, "%s、", zh_int ("left_behind", s->left_behind, b4,
+                                        sizeof b4));
+  if (1 == s->migrant)
+    xj_buf_printf (&b, "进城务工人员随迁子女、");
+  if (s->disability > 0)
+    xj_buf_printf (&b, "残疾（%s）、", zh_int ("disability", s->disability,
+                                              b4, sizeof b4));
+  if (s->inclusive > 0)
+    xj_buf_printf (&b, "%s、", zh_int ("inclusive", s->inclusive, b4,
+                                        sizeof b4));
+  if (1 == s->orphan)
+    xj_buf_printf (&b, "孤儿、");
+  if (1 == s->martyr)
+    xj_buf_printf (&b, "烈士或优抚子女、");
+  if (b.len >= 3)
+    b.data[b.len - 3] = '\0';  /* the last "、" */
+  xj_strlcpy (marks, b.len ? b.data : "无", size);
+  xj_buf_fini (&b);
+}
 
-    y += pairs_row (d, x, y, w, r6, 2);
-    y += pairs_row (d, x, y, w, r7, 1);
-    y += pairs_row (d, x, y, w, r8, 2);
-    y += pairs_row (d, x, y, w, r9, 2);
-    y += pairs_row (d, x, y, w, r10, 2);
-  }
-  /* special marks: 留守 / 随迁 / 残疾 / 孤儿 / 随班就读 / 烈士优抚 */
-  marks[0] = '\0';
-  {
-    struct xj_buf b;
+/* One row of the family table: five cells, the last one the rest of @w. */
+static void
+family_row (struct card_doc *d, double x, double y, double w,
+            const char *const vals[5], bool head)
+{
+  static const double cw[] = { 50, 100, 90, 110, 0 };
+  double cx = x;
 
-    xj_buf_init (&b, sizeof marks - 1);
-    if (s->left_behind > 0)
-      xj_buf_printf (&b, "%s、", zh_int ("left_behind", s->left_behind, b4,
-                                          sizeof b4));
-    if (1 == s->migrant)
-      xj_buf_printf (&b, "进城务工人员随迁子女、");
-    if (s->disability > 0)
-      xj_buf_printf (&b, "残疾（%s）、", zh_int ("disability", s->disability,
-                                                b4, sizeof b4));
-    if (s->inclusive > 0)
-      xj_buf_printf (&b, "%s、", zh_int ("inclusive", s->inclusive, b4,
-                                          sizeof b4));
-    if (1 == s->orphan)
-      xj_buf_printf (&b, "孤儿、");
-    if (1 == s->martyr)
-      xj_buf_printf (&b, "烈士或优抚子女、");
-    if (b.len >= 3)
-      b.data[b.len - 3] = '\0';  /* the last "、" */
-    xj_strlcpy (marks, b.len ? b.data : "无", sizeof marks);
-    xj_buf_fini (&b);
-  }
-  {
-    const char *r11[] = { "特殊标记", marks };
+  for (int i = 0; i < 5; i++)
+    {
+      double cwi = cw[i] ? cw[i] : w - (cx - x);
 
-    y += pairs_row (d, x, y, w, r11, 1);
-  }
-  /* family members */
+      cell (d, cx, y, cwi, ROW_H, vals[i], head);
+      cx += cwi;
+    }
+}
+
+/* The family members' table under its heading; returns the height used. */
+static double
+family_table (struct card_doc *d, double x, double y, double w,
+              const struct xj_student *s)
+{
+  static const char *const head[] = { "成员", "姓名", "关系", "联系电话",
+                                      "工作单位" };
+  double top = y;
+
   y += 14;
   text_at (d, x, y, SANS, 12, true, "家庭成员", w, PANGO_ALIGN_LEFT);
   y += 22;
-  {
-    static const char *const head[] = { "成员", "姓名", "关系", "联系电话",
-                                        "工作单位" };
-    static const double cw[] = { 50, 100, 90, 110, 0 };
-    double cx = x;
+  family_row (d, x, y, w, head, true);
+  y += ROW_H;
+  for (int g = 0; g < XJ_GUARDIANS; g++)
+    {
+      const struct xj_guardian *gd = &s->guardians[g];
+      char no[8], rel[80], gp[48];
+      const char *vals[5] = { no, gd->name, rel, gp, gd->employer };
 
-    for (int i = 0; i < 5; i++)
-      {
-        double cwi = cw[i] ? cw[i] : w - (cx - x);
+      xj_snprintf (no, sizeof no, "%d", g + 1);
+      xj_snprintf (rel, sizeof rel, "%s%s%s%s",
+                   zh_or ("relation", gd->relation, ""),
+                   gd->relation_note[0] ? "（" : "", gd->relation_note,
+                   gd->relation_note[0] ? "）" : "");
+      masked (d, XJ_MASK_PHONE, gd->phone, gp, sizeof gp);
+      family_row (d, x, y, w, vals, false);
+      y += ROW_H;
+    }
+  return y - top;
+}
 
-        cell (d, cx, y, cwi, ROW_H, head[i], true);
-        cx += cwi;
-      }
-    y += ROW_H;
-    for (int g = 0; g < XJ_GUARDIANS; g++)
-      {
-        const struct xj_guardian *gd = &s->guardians[g];
-        char no[8], rel[80], gp[48];
-        const char *vals[5];
+/* One student's card: one A4 page. */
+static void
+page (struct card_doc *d, const struct xj_student *s,
+      const struct xj_student_ctx *ctx)
+{
+  double x = MARGIN, y = MARGIN, w = A4_W - 2 * MARGIN;
+  char marks[256], line[400];
+  const char *r11[] = { "特殊标记", marks };
 
-        xj_snprintf (no, sizeof no, "%d", g + 1);
-        xj_snprintf (rel, sizeof rel, "%s%s%s%s",
-                     zh_or ("relation", gd->relation, ""),
-                     gd->relation_note[0] ? "（" : "", gd->relation_note,
-                     gd->relation_note[0] ? "）" : "");
-        masked (d, XJ_MASK_PHONE, gd->phone, gp, sizeof gp);
-        vals[0] = no;
-        vals[1] = gd->name;
-        vals[2] = rel;
-        vals[3] = gp;
-        vals[4] = gd->employer;
-        cx = x;
-        for (int i = 0; i < 5; i++)
-          {
-            double cwi = cw[i] ? cw[i] : w - (cx - x);
-
-            cell (d, cx, y, cwi, ROW_H, vals[i], false);
-            cx += cwi;
-          }
-        y += ROW_H;
-      }
-  }
-  /* footer */
+  y += page_title (d, x, y, w, ctx);
+  y += identity_rows (d, x, y, w, s);
+  y += registry_rows (d, x, y, w, s, ctx);
+  special_marks (s, marks, sizeof marks);
+  y += pairs_row (d, x, y, w, r11, 1);
+  family_table (d, x, y, w, s);
   xj_snprintf (line, sizeof line, "打印时间：%s　　打印人：%s%s",
                d->printed_at, d->o->printer ? d->o->printer : "",
                hidden_note (d->o->show));
   text_at (d, x, A4_H - MARGIN - 14, SANS, 9, false, line, w,
            PANGO_ALIGN_LEFT);
-  cairo_show_page (cr);
+  cairo_show_page (d->cr);
   d->pages++;
 }
 
