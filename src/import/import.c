@@ -25,9 +25,11 @@
 #include "klass/klass.h"
 #include "school/school.h"
 #include "student/identity.h"
+#include "student/student_columns.h"
 #include "student/student_store.h"
 #include "student/student_pack.h"
 #include "validate/codes.h"
+#include "user/reveal.h"
 #include "validate/validate.h"
 
 /* ---------------------------------------------------------------- hashing */
@@ -1011,6 +1013,21 @@ events_flush (struct run *r)
   return e;
 }
 
+/* The record's value of field @key as a file writes it, for an error of a
+   rule across fields (the cell itself is gone by stage 2); "" when no
+   column of the file format holds the field. */
+static const char *
+field_cell (const struct rec *x, const char *key, char *out, size_t size)
+{
+  out[0] = '\0';
+  for (size_t i = 0; xj_import_columns[i].header; i++)
+    if (XJ_IC_FIELD == xj_import_columns[i].kind
+        && 0 == strcmp (xj_import_columns[i].key, key))
+      return xj_import_cell (&xj_import_columns[i], &x->s, NULL, NULL,
+                             XJ_PII_ALL, out, size);
+  return out;
+}
+
 /* The shared rules on the record in its school (xj_student_check_rules:
    grade at the school, age for grade, fields that must agree): errors
    reject the row, warnings are stored on the record once inserted. */
@@ -1028,8 +1045,11 @@ rules (struct run *r, struct rec *x, const struct school_ent *se)
   xj_student_check_rules (&x->s, &rc, errs, &r->warns);
   for (size_t i = 0; i < errs->n; i++)
     {
+      char v[XJ_IMPORT_CELL_MAX];
+
       col = key_col (r, errs->e[i].field, &name);
-      row_err (x, col, name, "", errs->e[i].code, "%s", errs->e[i].detail);
+      row_err (x, col, name, field_cell (x, errs->e[i].field, v, sizeof v),
+               errs->e[i].code, "%s", errs->e[i].detail);
     }
 }
 

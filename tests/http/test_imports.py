@@ -159,6 +159,21 @@ def test_errors_all_or_nothing_and_report(api, world):
     assert count_students(world, "ys1") == before + 1
 
 
+def test_rule_error_names_the_value(api, world):
+    """An error of a rule across fields (age for grade) names its column
+    and the value the file gave there, not an empty one."""
+    a = api("ys_reg1")
+    young = body_for(world, "ys1")
+    young["birth_date"] = "2020-03-01"
+    young["id_no"] = make_id("2020-03-01", young["gender"],
+                             region=IMPORT_REGION)
+    r = upload(a, make_csv(a, [young]).encode(), dry_run=True)
+    j = wait(a, r.json()["id"])
+    e = [x for x in j["errors"] if x["column"] == "年级"]
+    assert e and e[0]["row"] == 2, j["errors"]
+    assert e[0]["value"] == young["grade"], e
+
+
 def test_dry_run_writes_nothing(api, world):
     a = api("ys_reg1")
     rows = [body_for(world, "ys1") for _ in range(2)]
