@@ -444,23 +444,6 @@ xj_h_student_reveal (struct xj_req *r)
 
 /* ---- register ---- */
 
-struct reg_ctx {
-  struct xj_student *s;
-  const char *county;
-  const struct xj_verrs *warns;
-  const struct xj_actor *actor;
-  struct xj_register_result res;
-};
-
-static enum xj_err
-register_txn (struct xj_db *db, void *cls)
-{
-  struct reg_ctx *c = cls;
-
-  return xj_student_register (db, c->s, c->county, c->warns, c->actor,
-                              &c->res);
-}
-
 static const char *
 match_name (enum xj_identity_match m)
 {
@@ -552,46 +535,15 @@ verrs_json (const struct xj_verrs *v)
   return a;
 }
 
-/* Check the class belongs to the school and matches or sets the grade. */
-static void
-check_class (struct xj_req *r, struct xj_student *s, struct xj_verrs *v)
-{
-  struct xj_class c;
-
-  if (0 == s->class_id)
-    return;
-  if (XJ_E_OK != xj_class_get (r->db, s->class_id, &c)
-      || c.school_id != s->school_id)
-    {
-      xj_verrs_add (v, "class_id", XJ_E_NO_SUCH_CLASS, "班级%lld",
-                    (long long) s->class_id);
-      return;
-    }
-  if ('\0' == s->grade[0])
-    xj_strlcpy (s->grade, c.grade, sizeof s->grade);
-  else if (0 != strcmp (s->grade, c.grade))
-    xj_verrs_add (v, "class_id", XJ_E_NO_SUCH_CLASS,
-                  "%s属于%s，与所填年级不一致", c.name,
-                  xj_code_zh ("grade", c.grade));
-}
-
-static void
-merge_verrs (struct xj_verrs *dst, const struct xj_verrs *src)
-{
-  for (size_t i = 0; i < src->n; i++)
-    xj_verrs_add (dst, src->e[i].field, src->e[i].code, "%s",
-                  src->e[i].detail);
-}
-
 enum xj_err
 xj_h_student_register (struct xj_req *r)
 {
   struct xj_student *s = NULL;
   struct xj_verrs *pre = NULL, *v = NULL, *w = NULL;
   struct xj_school school;
+  struct xj_register_result res;
   json_t *body = NULL, *dups;
   const char *bad;
-  struct reg_ctx rc;
   enum xj_err e;
 
   if (XJ_E_OK != (e = xj_req_body_json (r, &body)))
@@ -607,34 +559,11 @@ xj_h_student_register (struct xj_req *r)
       e = xj_reply_err (r, e, bad, "%s", bad ? bad : "");
       goto out;
     }
-  /* school: a registrar's own, otherwise the one asked for */
-  if (XJ_ROLE_REGISTRAR == r->user.role)
+  e = xj_student_register_check (r->db, &r->user, s, pre, &school, v, w);
+  if (XJ_E_OUT_OF_SCOPE == e)
     {
-      if (s->school_id && s->school_id != r->user.school_id)
-        {
-          e = xj_reply_err (r, XJ_E_OUT_OF_SCOPE, "school_id",
-                            "只能为本校注册学籍");
-          goto out;
-        }
-      s->school_id = r->user.school_id;
-    }
-  xj_student_validate (s, xj_today_ymd (), v);
-  merge_verrs (v, pre);
-  if (0 == s->school_id)
-    xj_verrs_add (v, "school_id", XJ_E_REQUIRED, "请选择学校");
-  else if (XJ_E_OK != xj_school_get (r->db, s->school_id, &school)
-           || ! xj_scope_school_write (&r->user, school.id,
-                                       school.county_code))
-    xj_verrs_add (v, "school_id", XJ_E_NO_SUCH_SCHOOL, "学校%lld",
-                  (long long) s->school_id);
-  else
-    {
-      struct xj_rules_ctx rctx = { school.stage, school.county_code,
-                                   school.name, xj_today_ymd () };
-
-      check_class (r, s, v);
-      if (0 == v->n)
-        xj_student_check_rules (s, &rctx, v, w);
+      e = xj_reply_err (r, e, "school_id", "只能为本校注册学籍");
+      goto out;
     }
   if (v->n)
     {
@@ -645,15 +574,15 @@ xj_h_student_register (struct xj_req *r)
      somewhere: an existence oracle, bounded like a number search */
   if (XJ_E_OK != (e = xj_search_budget_left_or_reply (r, "id_no")))
     goto out;
-  rc = (struct reg_ctx) { .s = s, .county = school.county_code, .warns = w,
-                          .actor = &r->actor };
-  e = xj_db_txn_run (r->db, "student_register", true, &register_txn, &rc);
+  memset (&res, 0, sizeof res);
+  e = xj_student_register_run (r->db, s, school.county_code, w, &r->actor,
+                               &res);
   if (XJ_E_ID_EXISTS == e || XJ_E_DUPLICATE_PERSON == e)
     {
       enum xj_err held = e;
 
       if (XJ_E_OK == (e = xj_req_number_held (r, "register", s->id_no)))
-        e = reply_hits (r, held, &rc.res, s->school_id);
+        e = reply_hits (r, held, &res, s->school_id);
       goto out;
     }
   if (XJ_E_L_SEQ_FULL == e)
@@ -665,23 +594,23 @@ xj_h_student_register (struct xj_req *r)
   if (XJ_E_OK != e)
     goto out;
   dups = json_array ();
-  for (unsigned i = 0; i < rc.res.ndups; i++)
+  for (unsigned i = 0; i < res.ndups; i++)
     {
-      bool vis = xj_scope_school (&r->user, rc.res.dups[i].school_id,
-                                  rc.res.dups[i].county_code);
+      bool vis = xj_scope_school (&r->user, res.dups[i].school_id,
+                                  res.dups[i].county_code);
 
       json_array_append_new (
         dups, json_pack ("{s:o, s:s, s:s}", "id",
-                         vis ? json_integer (rc.res.dups[i].id) : json_null (),
-                         "name", rc.res.dups[i].name, "school_name",
-                         vis ? rc.res.dups[i].school_name : "其他学校"));
+                         vis ? json_integer (res.dups[i].id) : json_null (),
+                         "name", res.dups[i].name, "school_name",
+                         vis ? res.dups[i].school_name : "其他学校"));
     }
   xj_reply_json (r, 201, json_pack ("{s:I, s:s, s:i, s:o, s:o, s:o}", "id",
                                     (json_int_t) s->id, "registry_no",
                                     s->registry_no, "dup_flag", s->dup_flag,
                                     "duplicates", dups, "warnings",
                                     verrs_json (w), "class_size_warning",
-                                    xj_cs_warn_json (&rc.res.class_size)));
+                                    xj_cs_warn_json (&res.class_size)));
 out:
   json_decref (body);
   free (s);

@@ -9,6 +9,8 @@
 #include "student/student_json.h"
 #include "student/identity.h"
 #include "student/student_register.h"
+#include "validate/codes.h"
+#include "validate/validate.h"
 
 /* Fill res->dups[] (name and school of each suspected duplicate) and
    flag each pair for review. */
@@ -263,4 +265,90 @@ out:
   free (after);
   free (s);
   return e;
+}
+
+/* The class @s names belongs to its school and agrees with its grade, or
+   gives it one. */
+static void
+check_class (struct xj_db *db, struct xj_student *s, struct xj_verrs *v)
+{
+  struct xj_class c;
+
+  if (0 == s->class_id)
+    return;
+  if (XJ_E_OK != xj_class_get (db, s->class_id, &c)
+      || c.school_id != s->school_id)
+    {
+      xj_verrs_add (v, "class_id", XJ_E_NO_SUCH_CLASS, "班级%lld",
+                    (long long) s->class_id);
+      return;
+    }
+  if ('\0' == s->grade[0])
+    xj_strlcpy (s->grade, c.grade, sizeof s->grade);
+  else if (0 != strcmp (s->grade, c.grade))
+    xj_verrs_add (v, "class_id", XJ_E_NO_SUCH_CLASS,
+                  "%s属于%s，与所填年级不一致", c.name,
+                  xj_code_zh ("grade", c.grade));
+}
+
+enum xj_err
+xj_student_register_check (struct xj_db *db, const struct xj_user *u,
+                           struct xj_student *s, const struct xj_verrs *pre,
+                           struct xj_school *school, struct xj_verrs *v,
+                           struct xj_verrs *w)
+{
+  if (XJ_ROLE_REGISTRAR == u->role)
+    {
+      if (s->school_id && s->school_id != u->school_id)
+        return XJ_E_OUT_OF_SCOPE;
+      s->school_id = u->school_id;
+    }
+  xj_student_validate (s, xj_today_ymd (), v);
+  for (size_t i = 0; pre && i < pre->n; i++)
+    xj_verrs_add (v, pre->e[i].field, pre->e[i].code, "%s",
+                  pre->e[i].detail);
+  if (0 == s->school_id)
+    xj_verrs_add (v, "school_id", XJ_E_REQUIRED, "请选择学校");
+  else if (XJ_E_OK != xj_school_get (db, s->school_id, school)
+           || ! xj_scope_school_write (u, school->id, school->county_code))
+    xj_verrs_add (v, "school_id", XJ_E_NO_SUCH_SCHOOL, "学校%lld",
+                  (long long) s->school_id);
+  else
+    {
+      struct xj_rules_ctx rctx = { school->stage, school->county_code,
+                                   school->name, xj_today_ymd () };
+
+      check_class (db, s, v);
+      if (0 == v->n)
+        xj_student_check_rules (s, &rctx, v, w);
+    }
+  return XJ_E_OK;
+}
+
+struct reg_ctx {
+  struct xj_student *s;
+  const char *county;
+  const struct xj_verrs *warns;
+  const struct xj_actor *actor;
+  struct xj_register_result *res;
+};
+
+static enum xj_err
+register_txn (struct xj_db *db, void *cls)
+{
+  struct reg_ctx *c = cls;
+
+  return xj_student_register (db, c->s, c->county, c->warns, c->actor,
+                              c->res);
+}
+
+enum xj_err
+xj_student_register_run (struct xj_db *db, struct xj_student *s,
+                         const char *county6, const struct xj_verrs *warns,
+                         const struct xj_actor *a,
+                         struct xj_register_result *res)
+{
+  struct reg_ctx rc = { s, county6, warns, a, res };
+
+  return xj_db_txn_run (db, "student_register", true, &register_txn, &rc);
 }

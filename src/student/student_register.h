@@ -7,8 +7,10 @@
 #define XJ_STUDENT_REGISTER_H
 
 #include "klass/class_size.h"
+#include "school/school.h"
 #include "student/identity.h"
 #include "student/student_store.h"
+#include "user/user.h"
 
 #define XJ_MAX_DUPS 8
 
@@ -31,6 +33,30 @@ struct xj_register_result {
     char county_code[8];
   } dups[XJ_MAX_DUPS];
 };
+
+/* The checks of a registration before its transaction, one for every
+   path that registers a whole record: the fields (xj_student_validate,
+   plus @pre, what parsing found, may be NULL), the school (a registrar's
+   own; it must exist and be in @u's write scope), the class (of that
+   school; it sets the grade or must agree with it) and the rules of the
+   record in its school (xj_student_check_rules).  Errors go to @v,
+   warnings to @w; *@school is loaded when found.  XJ_E_OUT_OF_SCOPE when
+   a registrar names another school (nothing checked), else XJ_E_OK with
+   @v empty or not. */
+enum xj_err xj_student_register_check (struct xj_db *db,
+                                       const struct xj_user *u,
+                                       struct xj_student *s,
+                                       const struct xj_verrs *pre,
+                                       struct xj_school *school,
+                                       struct xj_verrs *v,
+                                       struct xj_verrs *w);
+
+/* xj_student_register in its own write transaction. */
+enum xj_err xj_student_register_run (struct xj_db *db, struct xj_student *s,
+                                     const char *county6,
+                                     const struct xj_verrs *warns,
+                                     const struct xj_actor *a,
+                                     struct xj_register_result *res);
 
 /* Run the duplicate check (identity.h): the same ID number under any
    type is refused (XJ_E_ID_EXISTS); for a registration not into grade 1
