@@ -304,6 +304,82 @@ variant (struct xj_student *s, uint64_t *x)
                seq);
 }
 
+/* Row @i's student into @s: a school, grade and class drawn with @x
+   (their code and class name into @code and @cname), the record drawn
+   by the county's source, its ID moved on past any a registered student
+   holds. */
+static enum xj_err
+row_student (struct fstate *st, const struct xj_gen_file_opts *o,
+             unsigned long i, uint64_t *x, struct xj_student *s,
+             char code[16], char cname[64])
+{
+  struct fschool *fs;
+  struct fgrade *fg;
+  struct xj_gen_src *src;
+  int64_t sid, school;
+  enum xj_err e;
+
+  fs = &st->schools[below (x, st->nschools)];
+  if (0 == fs->ngrades)
+    {
+      /* a stage without grades we know: use the primary grades */
+      xj_strlcpy (fs->grades[0].grade, "11", sizeof fs->grades[0].grade);
+      fs->ngrades = 1;
+    }
+  fg = &fs->grades[below (x, fs->ngrades)];
+  if (fg->nclasses)
+    xj_strlcpy (cname, fg->classes[below (x, fg->nclasses)], 64);
+  else
+    xj_class_name (fg->grade, 1, cname, 64);
+  if (XJ_E_OK != (e = src_for (st, fs->s.county_code, o->seed, &src)))
+    return e;
+  e = xj_gen_src_student (src, i, fs->s.township_code, fs->s.urban_rural,
+                          fg->grade, below (x, 50), s);
+  if (XJ_E_OK != e)
+    return e;
+  while (XJ_E_OK == (e = xj_student_find_by_id_no (st->db, "1", s->id_no,
+                                                    &sid, &school)))
+    if (! xj_gen_src_next_id (src, s))
+      return XJ_E_INTERNAL;
+  if (XJ_E_NOT_FOUND != e)
+    return e;
+  xj_strlcpy (code, fs->s.code, 16);
+  return XJ_E_OK;
+}
+
+/* With probability o->errors plant one error of a kind drawn with @x in
+   @s (or @code), else now and then a valid variant; a good row becomes
+   @lg, the row the duplicate-ID error copies. */
+static void
+row_errors (struct fstate *st, const struct xj_gen_file_opts *o,
+            uint64_t *x, struct xj_student *s, char code[16],
+            struct last_good *lg, struct xj_gen_file_result *r)
+{
+  double u = unit (x);
+
+  if (u < o->errors)
+    {
+      enum err_kind k = (enum err_kind) below (x, EK__COUNT);
+
+      if (EK_DUP_ID == k && ! lg->have)
+        k = EK_CHECK_DIGIT;
+      plant (k, s, code, 16, st, x, lg);
+      r->bad_rows++;
+      r->by_kind[k]++;
+      return;
+    }
+  if (u < o->errors * 1.25)
+    {
+      variant (s, x);
+      r->variants++;
+    }
+  lg->have = true;
+  xj_strlcpy (lg->id_no, s->id_no, sizeof lg->id_no);
+  xj_strlcpy (lg->registry_no, s->registry_no, sizeof lg->registry_no);
+  xj_strlcpy (lg->birth_date, s->birth_date, sizeof lg->birth_date);
+  lg->gender = s->gender;
+}
+
 enum xj_err
 xj_gen_file (struct xj_db *db, const struct xj_gen_file_opts *o,
              struct xj_gen_file_result *res)
@@ -344,70 +420,12 @@ xj_gen_file (struct xj_db *db, const struct xj_gen_file_opts *o,
   for (unsigned long i = 0; i < o->students; i++)
     {
       uint64_t x = o->seed * 0x9E3779B97F4A7C15ull + i + 1;
-      struct fschool *fs;
-      struct fgrade *fg;
-      struct xj_gen_src *src;
       char code[16], cname[64];
-      int64_t sid, school;
-      double u;
 
       mix (&x);
-      fs = &st.schools[below (&x, st.nschools)];
-      if (0 == fs->ngrades)
-        {
-          /* a stage without grades we know: use the primary grades */
-          xj_strlcpy (fs->grades[0].grade, "11", sizeof fs->grades[0].grade);
-          fs->ngrades = 1;
-        }
-      fg = &fs->grades[below (&x, fs->ngrades)];
-      if (fg->nclasses)
-        xj_strlcpy (cname, fg->classes[below (&x, fg->nclasses)],
-                    sizeof cname);
-      else
-        xj_class_name (fg->grade, 1, cname, sizeof cname);
-      if (XJ_E_OK != (e = src_for (&st, fs->s.county_code, o->seed, &src)))
+      if (XJ_E_OK != (e = row_student (&st, o, i, &x, s, code, cname)))
         goto out;
-      e = xj_gen_src_student (src, i, fs->s.township_code,
-                              fs->s.urban_rural, fg->grade,
-                              below (&x, 50), s);
-      if (XJ_E_OK != e)
-        goto out;
-      /* never an ID a registered student already holds */
-      while (XJ_E_OK == (e = xj_student_find_by_id_no (db, "1", s->id_no,
-                                                        &sid, &school)))
-        if (! xj_gen_src_next_id (src, s))
-          {
-            e = XJ_E_INTERNAL;
-            goto out;
-          }
-      if (XJ_E_NOT_FOUND != e)
-        goto out;
-      e = XJ_E_OK;
-      xj_strlcpy (code, fs->s.code, sizeof code);
-      u = unit (&x);
-      if (u < o->errors)
-        {
-          enum err_kind k = (enum err_kind) below (&x, EK__COUNT);
-
-          if (EK_DUP_ID == k && ! lg.have)
-            k = EK_CHECK_DIGIT;
-          plant (k, s, code, sizeof code, &st, &x, &lg);
-          r->bad_rows++;
-          r->by_kind[k]++;
-        }
-      else
-        {
-          if (u < o->errors * 1.25)
-            {
-              variant (s, &x);
-              r->variants++;
-            }
-          lg.have = true;
-          xj_strlcpy (lg.id_no, s->id_no, sizeof lg.id_no);
-          xj_strlcpy (lg.registry_no, s->registry_no, sizeof lg.registry_no);
-          xj_strlcpy (lg.birth_date, s->birth_date, sizeof lg.birth_date);
-          lg.gender = s->gender;
-        }
+      row_errors (&st, o, &x, s, code, &lg, r);
       for (size_t c = 0; c < ncols; c++)
         cells[c] = xj_import_cell (&xj_import_columns[c], s, code, cname,
                                    XJ_PII_ALL, buf[c], sizeof buf[c]);
