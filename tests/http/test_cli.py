@@ -252,6 +252,40 @@ def test_gen_errors(blank_db, tmp_path):
     assert sql(db, "select count(*) from students") == ["0"]
 
 
+def test_import_report_all_rows_is_the_whole_file(blank_db, tmp_path):
+    """--report lists the failed rows with their errors; with --all-rows
+    every row of the file, the failed ones with their errors, in file
+    order (rows after the last failed one used to be left out)."""
+    import csv
+    db = fresh_db(blank_db, tmp_path / "ir.db")
+    cli_ok("gen", "--county", "441823", "--schools", "4", "--students",
+           "40", db=db)
+    src = tmp_path / "in.csv"
+    p = cli_ok("gen", "--out", str(src), "--students", "300", "--errors",
+               "0.1", "--seed", "3", db=db)
+    assert "with a planted error" in p.stdout + p.stderr
+
+    def rows(path):
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            return list(csv.reader(f))
+
+    given = rows(src)
+    for extra, name in (([], "failed.csv"), (["--all-rows"], "all.csv")):
+        out = tmp_path / name
+        run_cli("import", "students", str(src), "--dry-run", "--report",
+                str(out), *extra, db=db)
+        got = rows(out)
+        assert got[0] == given[0] + ["错误"]
+        failed = [r for r in got[1:] if r[-1]]
+        assert failed and all(r[:-1] in given for r in failed)
+        if extra:
+            assert [r[:-1] for r in got[1:]] == given[1:]
+            assert got[-1][:-1] == given[-1]
+        else:
+            assert len(got) - 1 == len(failed) < len(given) - 1
+    assert sql(db, "select count(*) from students") == ["40"]
+
+
 def test_serve_rejects_demo_options(tmp_path, world):
     p = run_cli("serve", "--schools", "3", db=world.db, timeout=30)
     assert p.returncode != 0
