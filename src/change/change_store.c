@@ -579,114 +579,138 @@ graduation_row (struct xj_db *db, const struct xj_student *s)
           .school_year = xj_valid_school_year (xj_cal_today ()), .at = at });
 }
 
+/* The members an effect changes, each noted in @before / @after. */
+struct fx {
+  struct xj_student *s;
+  json_t *before, *after;
+};
+
+static void
+set_status (struct fx *f, const char *st)
+{
+  note (f->before, f->after, "status", json_string (f->s->status),
+        json_string (st));
+  xj_strlcpy (f->s->status, st, sizeof f->s->status);
+}
+
+static void
+set_class (struct fx *f, int64_t c)
+{
+  note (f->before, f->after, "class_id", jid (f->s->class_id), jid (c));
+  f->s->class_id = c;
+}
+
+static void
+set_grade (struct fx *f, const char *g)
+{
+  note (f->before, f->after, "grade", json_string (f->s->grade),
+        json_string (g));
+  xj_strlcpy (f->s->grade, g, sizeof f->s->grade);
+}
+
+/* 更正: the key fields of the request's "changes" (name, birth date,
+   gender, ID number). */
+static enum xj_err
+apply_correct (struct xj_db *db, json_t *p, struct fx *f)
+{
+  struct xj_student *s = f->s;
+  json_t *c = json_object_get (p, "changes");
+  const char *v;
+
+  if ((v = pstr (c, "name")))
+    {
+      note (f->before, f->after, "name", json_string (s->name),
+            json_string (v));
+      xj_strlcpy (s->name, v, sizeof s->name);
+    }
+  if ((v = pstr (c, "birth_date")))
+    {
+      note (f->before, f->after, "birth_date", json_string (s->birth_date),
+            json_string (v));
+      xj_strlcpy (s->birth_date, v, sizeof s->birth_date);
+    }
+  if (json_is_integer (json_object_get (c, "gender")))
+    {
+      int g = (int) json_integer_value (json_object_get (c, "gender"));
+
+      note (f->before, f->after, "gender", json_integer (s->gender),
+            json_integer (g));
+      s->gender = g;
+    }
+  if ((v = pstr (c, "id_no")))
+    return apply_id_no (db, s, v, f->before, f->after);
+  return XJ_E_OK;
+}
+
+/* The status an ending change gives, or NULL for another type. */
+static const char *
+ending_status (enum xj_change_type t)
+{
+  switch (t)
+    {
+    case XJ_CH_WITHDRAW:
+      return "withdrawn";
+    case XJ_CH_ABROAD:
+      return "abroad";
+    case XJ_CH_DEATH:
+      return "deceased";
+    case XJ_CH_CANCEL:
+      return "cancelled";
+    case XJ_CH_LEAVE:
+      return "left";
+    default:
+      return NULL;
+    }
+}
+
 /* The effect of request @q (payload @p) on the loaded record @s, noting
    each changed member in @before / @after. */
 static enum xj_err
 apply_effect (struct xj_db *db, const struct req *q, json_t *p,
               struct xj_student *s, json_t *before, json_t *after)
 {
-  const char *v;
-  enum xj_err e = XJ_E_OK;
+  struct fx f = { s, before, after };
+  const char *v = ending_status (q->type);
 
-#define SET_STATUS(st)                                                    \
-  do {                                                                    \
-    note (before, after, "status", json_string (s->status),               \
-          json_string (st));                                              \
-    xj_strlcpy (s->status, st, sizeof s->status);                         \
-  } while (0)
-#define SET_CLASS(c)                                                      \
-  do {                                                                    \
-    note (before, after, "class_id", jid (s->class_id), jid (c));         \
-    s->class_id = (c);                                                    \
-  } while (0)
-#define SET_GRADE(g)                                                      \
-  do {                                                                    \
-    note (before, after, "grade", json_string (s->grade), json_string (g)); \
-    xj_strlcpy (s->grade, g, sizeof s->grade);                            \
-  } while (0)
+  if (v)
+    {
+      set_status (&f, v);
+      return XJ_E_OK;
+    }
   switch (q->type)
     {
     case XJ_CH_TRANSFER_IN:
       note (before, after, "school_id", json_integer (s->school_id),
             json_integer (q->to_school));
       s->school_id = q->to_school;
-      SET_CLASS (q->to_class);
-      break;
+      set_class (&f, q->to_class);
+      return XJ_E_OK;
     case XJ_CH_SUSPEND:
       if (0 != strcmp (s->status, "suspended"))
-        SET_STATUS ("suspended");
-      if (XJ_E_OK != (e = apply_suspend (db, q, p, after)))
-        return e;
-      break;
+        set_status (&f, "suspended");
+      return apply_suspend (db, q, p, after);
     case XJ_CH_RESUME:
-      SET_STATUS ("enrolled");
+      set_status (&f, "enrolled");
       if ((v = pstr (p, "grade")) && *v && 0 != strcmp (v, s->grade))
-        SET_GRADE (v);
+        set_grade (&f, v);
       if (q->to_class)
-        SET_CLASS (q->to_class);
-      break;
-    case XJ_CH_WITHDRAW:
-      SET_STATUS ("withdrawn");
-      break;
-    case XJ_CH_ABROAD:
-      SET_STATUS ("abroad");
-      break;
-    case XJ_CH_DEATH:
-      SET_STATUS ("deceased");
-      break;
-    case XJ_CH_CANCEL:
-      SET_STATUS ("cancelled");
-      break;
-    case XJ_CH_LEAVE:
-      SET_STATUS ("left");
-      break;
+        set_class (&f, q->to_class);
+      return XJ_E_OK;
     case XJ_CH_GRADUATE:
       v = pstr (p, "outcome");
-      SET_STATUS (v ? v : "graduated");
-      e = graduation_row (db, s);
-      break;
+      set_status (&f, v ? v : "graduated");
+      return graduation_row (db, s);
     case XJ_CH_REPEAT:
     case XJ_CH_SKIP:
       v = pstr (p, "grade");
-      SET_GRADE (v ? v : s->grade);
-      SET_CLASS (q->to_class);
-      break;
+      set_grade (&f, v ? v : s->grade);
+      set_class (&f, q->to_class);
+      return XJ_E_OK;
     case XJ_CH_CORRECT:
-      {
-        json_t *c = json_object_get (p, "changes");
-
-        if ((v = pstr (c, "name")))
-          {
-            note (before, after, "name", json_string (s->name),
-                  json_string (v));
-            xj_strlcpy (s->name, v, sizeof s->name);
-          }
-        if ((v = pstr (c, "birth_date")))
-          {
-            note (before, after, "birth_date", json_string (s->birth_date),
-                  json_string (v));
-            xj_strlcpy (s->birth_date, v, sizeof s->birth_date);
-          }
-        if (json_is_integer (json_object_get (c, "gender")))
-          {
-            int g = (int) json_integer_value (json_object_get (c, "gender"));
-
-            note (before, after, "gender", json_integer (s->gender),
-                  json_integer (g));
-            s->gender = g;
-          }
-        if ((v = pstr (c, "id_no"))
-            && XJ_E_OK != (e = apply_id_no (db, s, v, before, after)))
-          return e;
-        break;
-      }
+      return apply_correct (db, p, &f);
     default:
       return XJ_E_INTERNAL;
     }
-#undef SET_STATUS
-#undef SET_CLASS
-#undef SET_GRADE
-  return e;
 }
 
 /* The record @s after the effect of @q, when @q set its grade or school:
