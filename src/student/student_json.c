@@ -338,6 +338,91 @@ echoes_mask (const struct xj_student *s, const struct xj_field *f,
   return 0 == strcmp (m, v);
 }
 
+/* school_id or class_id (@key) from @v: a non-negative integer, or null
+   (no class). */
+static enum xj_err
+set_id_member (struct xj_student *s, const char *key, const json_t *v)
+{
+  bool school = key_is (key, "school_id");
+
+  if (json_is_null (v))
+    {
+      if (! school)
+        s->class_id = 0;
+      return XJ_E_OK;
+    }
+  if (! json_is_integer (v) || json_integer_value (v) < 0)
+    return XJ_E_BAD_TYPE;
+  if (school)
+    s->school_id = json_integer_value (v);
+  else
+    s->class_id = json_integer_value (v);
+  return XJ_E_OK;
+}
+
+/* A text field from @v (null empties it; the masked form sent back leaves
+   it as it is); too long is a validation error in @errs. */
+static enum xj_err
+set_text (struct xj_student *s, const struct xj_field *f, const json_t *v,
+          struct xj_verrs *errs)
+{
+  if (json_is_null (v))
+    {
+      ftext (s, f)[0] = '\0';
+      return XJ_E_OK;
+    }
+  if (! json_is_string (v))
+    return XJ_E_BAD_TYPE;
+  if (echoes_mask (s, f, json_string_value (v)))
+    return XJ_E_OK; /* the masked form sent back: unchanged */
+  if (json_string_length (v) >= f->size
+      || strlen (json_string_value (v)) != json_string_length (v))
+    {
+      xj_verrs_add (errs, f->key, XJ_E_TOO_LONG, "%s最多%zu字节", f->zh,
+                    f->size - 1);
+      return XJ_E_OK;
+    }
+  xj_strlcpy (ftext (s, f), json_string_value (v), f->size);
+  return XJ_E_OK;
+}
+
+/* Field @f from @v by its type; XJ_E_BAD_TYPE for a value of the wrong
+   JSON type or out of range. */
+static enum xj_err
+set_field (struct xj_student *s, const struct xj_field *f, const json_t *v,
+           struct xj_verrs *errs)
+{
+  switch (f->type)
+    {
+    case XJ_FT_TEXT:
+      return set_text (s, f, v, errs);
+    case XJ_FT_INT:
+    case XJ_FT_FLAG:
+      if (json_is_null (v))
+        *fint (s, f) = -1;
+      else if (! json_is_integer (v) || json_integer_value (v) > 1000000
+               || json_integer_value (v) < -1)
+        return XJ_E_BAD_TYPE;
+      else
+        *fint (s, f) = (int) json_integer_value (v);
+      return XJ_E_OK;
+    case XJ_FT_DOUBLE:
+      if (json_is_null (v))
+        *fdouble (s, f) = -1;
+      else if (! json_is_number (v) || ! isfinite (json_number_value (v)))
+        return XJ_E_BAD_TYPE;
+      else
+        *fdouble (s, f) = json_number_value (v);
+      return XJ_E_OK;
+    case XJ_FT_I64:
+      if (! json_is_integer (v))
+        return XJ_E_BAD_TYPE;
+      *fi64 (s, f) = json_integer_value (v);
+      return XJ_E_OK;
+    }
+  return XJ_E_BAD_TYPE;
+}
+
 enum xj_err
 xj_student_from_json (const json_t *obj, struct xj_student *s,
                       unsigned flags, struct xj_verrs *errs,
@@ -345,120 +430,34 @@ xj_student_from_json (const json_t *obj, struct xj_student *s,
 {
   const char *key;
   json_t *v;
+  enum xj_err e;
 
   *bad_field = NULL;
   if (! json_is_object (obj))
     return XJ_E_BAD_JSON;
   json_object_foreach ((json_t *) obj, key, v)
     {
-      const struct xj_field *f;
+      const struct xj_field *f = NULL;
 
       if ((flags & XJ_FJ_ALLOW_IDS)
           && (key_is (key, "school_id") || key_is (key, "class_id")))
+        e = set_id_member (s, key, v);
+      else if ((flags & XJ_FJ_ALLOW_VERSION) && key_is (key, "version"))
         {
-          if (json_is_null (v))
-            {
-              if (key_is (key, "class_id"))
-                s->class_id = 0;
-              continue;
-            }
-          if (! json_is_integer (v) || json_integer_value (v) < 0)
-            {
-              *bad_field = key;
-              return XJ_E_BAD_TYPE;
-            }
-          if (key_is (key, "school_id"))
-            s->school_id = json_integer_value (v);
-          else
-            s->class_id = json_integer_value (v);
-          continue;
+          e = json_is_integer (v) ? XJ_E_OK : XJ_E_BAD_TYPE;
+          if (XJ_E_OK == e)
+            s->version = json_integer_value (v);
         }
-      if ((flags & XJ_FJ_ALLOW_VERSION) && key_is (key, "version"))
+      else if (NULL == (f = xj_student_field (key)))
+        e = XJ_E_UNKNOWN_FIELD;
+      else if ((flags & XJ_FJ_NO_KEY_FIELDS) && f->key_field)
+        e = XJ_E_KEY_FIELD;
+      else
+        e = set_field (s, f, v, errs);
+      if (XJ_E_OK != e)
         {
-          if (! json_is_integer (v))
-            {
-              *bad_field = key;
-              return XJ_E_BAD_TYPE;
-            }
-          s->version = json_integer_value (v);
-          continue;
-        }
-      f = xj_student_field (key);
-      if (NULL == f)
-        {
-          *bad_field = key;
-          return XJ_E_UNKNOWN_FIELD;
-        }
-      if ((flags & XJ_FJ_NO_KEY_FIELDS) && f->key_field)
-        {
-          *bad_field = f->key;
-          return XJ_E_KEY_FIELD;
-        }
-      switch (f->type)
-        {
-        case XJ_FT_TEXT:
-          if (json_is_null (v))
-            {
-              ftext (s, f)[0] = '\0';
-              break;
-            }
-          if (! json_is_string (v))
-            {
-              *bad_field = f->key;
-              return XJ_E_BAD_TYPE;
-            }
-          if (echoes_mask (s, f, json_string_value (v)))
-            break; /* the masked form sent back: unchanged */
-          if (json_string_length (v) >= f->size
-              || strlen (json_string_value (v)) != json_string_length (v))
-            {
-              xj_verrs_add (errs, f->key, XJ_E_TOO_LONG,
-                            "%s最多%zu字节", f->zh, f->size - 1);
-              break;
-            }
-          xj_strlcpy (ftext (s, f), json_string_value (v), f->size);
-          break;
-        case XJ_FT_INT:
-        case XJ_FT_FLAG:
-          if (json_is_null (v))
-            {
-              *fint (s, f) = -1;
-              break;
-            }
-          if (! json_is_integer (v) || json_integer_value (v) > 1000000
-              || json_integer_value (v) < -1)
-            {
-              *bad_field = f->key;
-              return XJ_E_BAD_TYPE;
-            }
-          *fint (s, f) = (int) json_integer_value (v);
-          break;
-        case XJ_FT_DOUBLE:
-          if (json_is_null (v))
-            {
-              *fdouble (s, f) = -1;
-              break;
-            }
-          if (! json_is_number (v))
-            {
-              *bad_field = f->key;
-              return XJ_E_BAD_TYPE;
-            }
-          *fdouble (s, f) = json_number_value (v);
-          if (! isfinite (*fdouble (s, f)))
-            {
-              *bad_field = f->key;
-              return XJ_E_BAD_TYPE;
-            }
-          break;
-        case XJ_FT_I64:
-          if (! json_is_integer (v))
-            {
-              *bad_field = f->key;
-              return XJ_E_BAD_TYPE;
-            }
-          *fi64 (s, f) = json_integer_value (v);
-          break;
+          *bad_field = f ? f->key : key;  /* static for a field */
+          return e;
         }
     }
   return XJ_E_OK;
