@@ -378,8 +378,11 @@ set_text (struct xj_student *s, const struct xj_field *f, const json_t *v,
   if (json_string_length (v) >= f->size
       || strlen (json_string_value (v)) != json_string_length (v))
     {
-      xj_verrs_add (errs, f->key, XJ_E_TOO_LONG, "%s最多%zu字节", f->zh,
-                    f->size - 1);
+      /* in characters a registrar counts: a Chinese character is three
+         bytes of the limit */
+      xj_verrs_add (errs, f->key, XJ_E_TOO_LONG,
+                    "%s过长：最多%zu个汉字（或%zu个字母、数字）", f->zh,
+                    (f->size - 1) / 3, f->size - 1);
       return XJ_E_OK;
     }
   xj_strlcpy (ftext (s, f), json_string_value (v), f->size);

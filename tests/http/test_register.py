@@ -491,6 +491,10 @@ def test_too_long_text_422_not_413(api):
         address="村" * 2000))
     assert r.status_code == 422, r.text
     assert detail_codes(r).get("address") == {"too_long"}
+    # in characters, not bytes (a registrar counts characters)
+    msg = [d["message"] for d in r.json()["error"]["details"]
+           if d["field"] == "address"][0]
+    assert "个汉字" in msg and "字节" not in msg, msg
 
 
 # ---------------------------------------------------------------- scope
