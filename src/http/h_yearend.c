@@ -83,8 +83,8 @@ parse_marks (struct xj_req *r, json_t *a, struct xj_ye_mark **out,
       if ('\0' == *reason || strlen (reason) > REASON_MAX
           || ! xj_utf8_valid (reason, strlen (reason)))
         return xj_reply_err (r, XJ_E_REQUIRED, "completed",
-                             "第%zu项：请填写结业原因（至多%d字节）", i + 1,
-                             REASON_MAX);
+                             "第%zu项：请填写结业原因（至多%d个汉字）",
+                             i + 1, REASON_MAX / 3);
       (*out)[*n].student_id = id;
       (*out)[(*n)++].reason = reason;
     }
