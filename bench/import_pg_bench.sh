@@ -8,7 +8,11 @@
 # the ratio xueji/baseline of wall time.  See README.md.
 #
 # Knobs: IMPORT_ROWS (1000000; 200000 for a development run),
-# IMPORT_SCHOOLS (100), XUEJI_BIN.
+# IMPORT_SCHOOLS (100), XUEJI_BIN, IMPORT_PROFILE (1: the cluster loads
+# pg_stat_statements, track=all, and the run ends with the statements
+# of xueji's database that took the most time, nested ones included:
+# triggers, foreign-key checks; profiling costs time, so compare
+# figures only between runs with the same setting).
 set -eu
 
 cd "$(dirname "$0")/.."
@@ -23,6 +27,9 @@ need "$XJ" /usr/bin/time
 CSV=$(realpath "$(import_csv "$N" "$SCHOOLS")")
 
 # 2. the cluster
+if [ "${IMPORT_PROFILE:-0}" = 1 ]; then
+  export XUEJI_TEST_PG_OPTS="-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all"
+fi
 eval "$(tests/pg/cluster.sh start)"
 trap 'tests/pg/cluster.sh stop "$XUEJI_TEST_PG_DIR"' EXIT
 BASE=${XUEJI_TEST_PG%/*}
@@ -82,3 +89,12 @@ awk -v n="$N" -v bt="$bt" -v bu="$bu" -v bs="$bs" -v xt="$xt" -v xu="$xu" \
   printf "ratio xueji/baseline (wall): %.2f (target <= 1.0); CPU (client + cluster): %.2f\n", xt / bt, (xu + xs + xp) / (bu + bs + bp)
 }' | tee "$OUT/summary.txt"
 tail -1 "$OUT/xueji.out"
+if [ "${IMPORT_PROFILE:-0}" = 1 ]; then
+  psql_ -d "$XUEJI_TEST_PG" -c "CREATE EXTENSION pg_stat_statements"
+  psql -X -P pager=off -d "$XUEJI_TEST_PG" -c "SELECT calls,
+      round (total_exec_time) AS ms, rows,
+      left (regexp_replace (query, '\\s+', ' ', 'g'), 110) AS query
+    FROM pg_stat_statements
+    WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'xj_imp')
+    ORDER BY total_exec_time DESC LIMIT 25" | tee "$OUT/profile.txt"
+fi
