@@ -310,12 +310,23 @@ enum xj_qs xj_db_bulk_end (struct xj_db_bulk *b);
    writing the same table meanwhile (PostgreSQL: DROP INDEX would lock
    the table against every reader and writer until commit). */
 bool xj_db_bulk_rebuilds_indexes (const struct xj_db *db);
+/* The row a UNIQUE constraint refused in a bulk append (below). */
+struct xj_db_conflict {
+  char table[64];        /* the table the bulk appends to */
+  char constraint[64];   /* the UNIQUE index or constraint that refused */
+  char key[256];         /* the key as the database words it ("" if not
+                            said), e.g. "(id_no, id_type)=(4418..., 1)" */
+  int64_t id;            /* the refused row's id (0: not known, or a
+                            table without ids) */
+};
 /* Whether a UNIQUE constraint refused rows of a bulk append of the
    current transaction after xj_db_bulk_row had taken them (the COPY went
    out later, so any statement may have reported it): the transaction is
-   lost and the work must say so as a whole.  Always false on SQLite,
-   where xj_db_bulk_row answers XJ_QS_UNIQUE for its own row. */
-bool xj_db_bulk_conflicted (const struct xj_db *db);
+   lost and the work must say so as a whole; *@out (may be NULL) gets
+   which row and key.  Always false on SQLite, where xj_db_bulk_row
+   answers XJ_QS_UNIQUE for its own row. */
+bool xj_db_bulk_conflicted (const struct xj_db *db,
+                            struct xj_db_conflict *out);
 
 /* ---- maintenance ---- */
 /* Online, consistent copy to @dest (must not exist). */

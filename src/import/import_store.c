@@ -699,13 +699,40 @@ unique_clash (struct xj_db *db, const struct xj_student *s)
 {
   int64_t sid, school;
 
-  if (xj_db_bulk_conflicted (db))
+  if (xj_db_bulk_conflicted (db, NULL))
     return XJ_E_IMPORT_CONFLICT;
   if (s->id_no[0]
       && XJ_E_OK == xj_student_find_by_id_no (db, s->id_type, s->id_no, &sid,
                                               &school))
     return XJ_E_ID_EXISTS;
   return XJ_E_REGISTRY_NO_EXISTS;
+}
+
+/* The unique indexes of students (migration 0017) the import can clash
+   in; PostgreSQL words the key "(id_no, id_type)=(value, 1)" and
+   "(registry_no)=(value)". */
+bool
+xj_istore_clash (const struct xj_db *db, struct xj_istore_clash *out)
+{
+  struct xj_db_conflict c;
+  const char *v;
+  size_t n;
+
+  if (! xj_db_bulk_conflicted (db, &c) || 0 != strcmp (c.table, "students")
+      || 0 == c.id)
+    return false;
+  if (0 == strcmp (c.constraint, "students_registry_no_key"))
+    out->regno = true;
+  else if (0 == strcmp (c.constraint, "students_id_no"))
+    out->regno = false;
+  else
+    return false;
+  out->id = c.id;
+  v = strstr (c.key, ")=(");
+  v = NULL != v ? v + 3 : "";
+  n = strcspn (v, ",)");
+  xj_snprintf (out->value, sizeof out->value, "%.*s", (int) n, v);
+  return true;
 }
 
 enum xj_err
