@@ -12,7 +12,9 @@
 # pg_stat_statements, track=all, and the run ends with the statements
 # of xueji's database that took the most time, nested ones included:
 # triggers, foreign-key checks; profiling costs time, so compare
-# figures only between runs with the same setting).
+# figures only between runs with the same setting), XUEJI_TEST_PG_OPTS
+# (more server options for the cluster, tests/pg/cluster.sh: e.g.
+# "-c shared_buffers=1GB"; the default cluster has 64 MB).
 set -eu
 
 cd "$(dirname "$0")/.."
@@ -28,7 +30,7 @@ CSV=$(realpath "$(import_csv "$N" "$SCHOOLS")")
 
 # 2. the cluster
 if [ "${IMPORT_PROFILE:-0}" = 1 ]; then
-  export XUEJI_TEST_PG_OPTS="-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all"
+  export XUEJI_TEST_PG_OPTS="${XUEJI_TEST_PG_OPTS:-} -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all"
 fi
 eval "$(tests/pg/cluster.sh start)"
 trap 'tests/pg/cluster.sh stop "$XUEJI_TEST_PG_DIR"' EXIT
