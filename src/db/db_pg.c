@@ -460,8 +460,9 @@ pg_q (struct xj_db *db, struct xj_db_stmt *st,
     }
   if (is_sqlite_pragma (st))
     return XJ_QS_NONE;
-  /* rows still buffered for COPY go first: this statement sees them */
-  if (NULL != PG (db)->bulks && (qs = bulk_flush_all (db)) < 0)
+  /* rows still buffered for COPY go first: this statement sees them
+     (a statement on reference tables needs not, XJ_DB_REF_STMT) */
+  if (NULL != PG (db)->bulks && ! st->ref && (qs = bulk_flush_all (db)) < 0)
     return qs;
   params_fill (&pp, params);
   res = exec_prepared (db, st, &pp, &qs);
