@@ -39,22 +39,8 @@ BASE=${XUEJI_TEST_PG%/*}
 export XUEJI_STATE_DIR=$PWD/$OUT
 # an earlier run's key would make init refuse the new database
 rm -f "$OUT"/xj_imp.auditkey "$OUT"/xj_imp.checkpoints
-PM=$(head -1 "$XUEJI_TEST_PG_DIR/data/postmaster.pid")
+PM=$(head -1 "$XUEJI_TEST_PG_DIR/data/postmaster.pid")   # pg_cpu, settle
 psql_ () { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
-# CPU seconds the cluster's finished backends used so far
-pg_cpu () {
-  awk -v t="$(getconf CLK_TCK)" '{ printf "%.2f\n", ($16 + $17) / t }' \
-    "/proc/$PM/stat"
-}
-# wait until the backends of database $1 have ended and been reaped: a
-# backend's CPU reaches the postmaster's count only then, and reading it
-# as soon as the client exits missed some (a baseline of 0.8 s one run,
-# 3.0 s the next)
-settle () {
-  while ps -o stat=,args= --ppid "$PM" | grep -q -e '^Z' -e " $1 "; do
-    sleep 0.05
-  done
-}
 psql_ -d "$XUEJI_TEST_PG" -c "CREATE DATABASE xj_base" \
   -c "CREATE DATABASE xj_imp"
 
