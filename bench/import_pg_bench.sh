@@ -8,7 +8,13 @@
 # the ratio xueji/baseline of wall time.  See README.md.
 #
 # Knobs: IMPORT_ROWS (1000000; 200000 for a development run),
-# IMPORT_SCHOOLS (100), XUEJI_BIN.
+# IMPORT_SCHOOLS (100), XUEJI_BIN, IMPORT_PROFILE (1: the cluster loads
+# pg_stat_statements, track=all, and the run ends with the statements
+# of xueji's database that took the most time, nested ones included:
+# triggers, foreign-key checks; profiling costs time, so compare
+# figures only between runs with the same setting), XUEJI_TEST_PG_OPTS
+# (more server options for the cluster, tests/pg/cluster.sh: e.g.
+# "-c shared_buffers=1GB"; the default cluster has 64 MB).
 set -eu
 
 cd "$(dirname "$0")/.."
@@ -23,6 +29,9 @@ need "$XJ" /usr/bin/time
 CSV=$(realpath "$(import_csv "$N" "$SCHOOLS")")
 
 # 2. the cluster
+if [ "${IMPORT_PROFILE:-0}" = 1 ]; then
+  export XUEJI_TEST_PG_OPTS="${XUEJI_TEST_PG_OPTS:-} -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all"
+fi
 eval "$(tests/pg/cluster.sh start)"
 trap 'tests/pg/cluster.sh stop "$XUEJI_TEST_PG_DIR"' EXIT
 BASE=${XUEJI_TEST_PG%/*}
@@ -30,13 +39,8 @@ BASE=${XUEJI_TEST_PG%/*}
 export XUEJI_STATE_DIR=$PWD/$OUT
 # an earlier run's key would make init refuse the new database
 rm -f "$OUT"/xj_imp.auditkey "$OUT"/xj_imp.checkpoints
-PM=$(head -1 "$XUEJI_TEST_PG_DIR/data/postmaster.pid")
+PM=$(head -1 "$XUEJI_TEST_PG_DIR/data/postmaster.pid")   # pg_cpu, settle
 psql_ () { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
-# CPU seconds the cluster's finished backends used so far
-pg_cpu () {
-  awk -v t="$(getconf CLK_TCK)" '{ printf "%.2f\n", ($16 + $17) / t }' \
-    "/proc/$PM/stat"
-}
 psql_ -d "$XUEJI_TEST_PG" -c "CREATE DATABASE xj_base" \
   -c "CREATE DATABASE xj_imp"
 
@@ -57,6 +61,7 @@ SQL
 c0=$(pg_cpu)
 /usr/bin/time -f "%e %U %S" -o "$OUT/base.time" \
   psql -X -q -v ON_ERROR_STOP=1 -d "$BASE/xj_base" -f "$OUT/baseline.sql"
+settle xj_base
 c1=$(pg_cpu)
 
 # 4. xueji: the county's schools (same codes), then the import
@@ -64,9 +69,11 @@ XUEJI_ADMIN_PASSWORD=$BENCH_ADMIN_PW "$XJ" --db "$BASE/xj_imp" init \
   >/dev/null 2>&1
 "$XJ" --db "$BASE/xj_imp" gen --county 441823 --schools "$SCHOOLS" \
   --students 0 >/dev/null 2>&1
+settle xj_imp
 c2=$(pg_cpu)
 /usr/bin/time -f "%e %U %S" -o "$OUT/xueji.time" "$XJ" --db "$BASE/xj_imp" \
   import students "$CSV" --create-classes > "$OUT/xueji.out"
+settle xj_imp
 c3=$(pg_cpu)
 n=$(psql -X -A -t -d "$BASE/xj_imp" -c "SELECT count(*) FROM students")
 [ "$n" -ge "$N" ] || { echo "xueji imported $n of $N rows" >&2; exit 1; }
@@ -82,3 +89,12 @@ awk -v n="$N" -v bt="$bt" -v bu="$bu" -v bs="$bs" -v xt="$xt" -v xu="$xu" \
   printf "ratio xueji/baseline (wall): %.2f (target <= 1.0); CPU (client + cluster): %.2f\n", xt / bt, (xu + xs + xp) / (bu + bs + bp)
 }' | tee "$OUT/summary.txt"
 tail -1 "$OUT/xueji.out"
+if [ "${IMPORT_PROFILE:-0}" = 1 ]; then
+  psql_ -d "$XUEJI_TEST_PG" -c "CREATE EXTENSION pg_stat_statements"
+  psql -X -P pager=off -d "$XUEJI_TEST_PG" -c "SELECT calls,
+      round (total_exec_time) AS ms, rows,
+      left (regexp_replace (query, '\\s+', ' ', 'g'), 110) AS query
+    FROM pg_stat_statements
+    WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'xj_imp')
+    ORDER BY total_exec_time DESC LIMIT 25" | tee "$OUT/profile.txt"
+fi

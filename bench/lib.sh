@@ -123,3 +123,20 @@ job_bench_start () {
   cp_db "$db" "$COPY"
   bench_serve "$COPY" "$OUT/$1-server.log"
 }
+
+# pg_cpu: CPU seconds the finished backends of the cluster whose
+# postmaster is $PM used so far (the postmaster's reaped children).
+pg_cpu () {
+  awk -v t="$(getconf CLK_TCK)" '{ printf "%.2f\n", ($16 + $17) / t }' \
+    "/proc/$PM/stat"
+}
+
+# settle DBNAME: wait until the backends of database DBNAME (of the
+# cluster whose postmaster is $PM) have ended and been reaped: a
+# backend's CPU reaches pg_cpu only then, and reading it as soon as the
+# client exited missed some (a baseline of 0.8 s one run, 3.0 s the next).
+settle () {
+  while ps -o stat=,args= --ppid "$PM" | grep -q -e '^Z' -e " $1 "; do
+    sleep 0.05
+  done
+}

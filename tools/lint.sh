@@ -15,7 +15,7 @@ check "db/core including domain headers" \
   "$(grep -lE '#include "(\.\./)?(student|school|klass|user|audit|region|gen|http|cli)/' $(find src/core src/db -name '*.c' -o -name '*.h'))"
 # SQL lives in *_store.c files and src/db only (style.md "Database").
 check "statements (XJ_DB_STMT) outside *_store.c and src/db" \
-  "$(grep -lE '^XJ_DB_STMT' $(find src -name '*.c') | grep -vE '^src/db/|_store\.c$')"
+  "$(grep -lE '^XJ_DB_(REF_)?STMT' $(find src -name '*.c') | grep -vE '^src/db/|_store\.c$')"
 check "docs/errors.md is stale (run tools/gen-errors-md.sh > docs/errors.md)" \
   "$(tools/gen-errors-md.sh | diff - docs/errors.md)"
 check "routes missing from docs/api.md" \

@@ -261,9 +261,9 @@ xj_db_bulk_rebuilds_indexes (const struct xj_db *db)
 }
 
 bool
-xj_db_bulk_conflicted (const struct xj_db *db)
+xj_db_bulk_conflicted (const struct xj_db *db, struct xj_db_conflict *out)
 {
-  return db->be->bulk_conflicted (db);
+  return db->be->bulk_conflicted (db, out);
 }
 
 int64_t

@@ -30,6 +30,7 @@ struct xj_db_stmt {
   int index;                 /* slot in each connection, set at register */
   struct xj_db_stmt *next;   /* registry list */
   bool auth;                 /* belongs to the auth store (XJ_DB_OPEN_AUTH) */
+  bool ref;                  /* XJ_DB_REF_STMT */
 };
 
 void xj_db_stmt_register (struct xj_db_stmt *st);
@@ -38,7 +39,21 @@ void xj_db_stmt_register (struct xj_db_stmt *st);
 const struct xj_db_stmt *xj_db_stmt_first (void);
 
 #define XJ_DB_STMT(var, sqltext)                                         \
-  static struct xj_db_stmt var = { #var, sqltext, -1, NULL, false };     \
+  static struct xj_db_stmt var = { #var, sqltext, -1, NULL, false, false }; \
+  __attribute__ ((constructor)) static void var##_register (void)        \
+  {                                                                      \
+    xj_db_stmt_register (&var);                                          \
+  }
+
+/* A statement on reference tables only (schools, school years,
+   classes) that rows a bulk append holds cannot matter to: it reads no
+   table a bulk appends to, and nothing it writes refers to their rows
+   (foreign keys, triggers).  On PostgreSQL the buffered rows then need
+   not go out before it (db.h "bulk append"): the import creates a class
+   every ~50 rows, and each class sent the buffers as a COPY of ~50 rows
+   instead of one a megabyte. */
+#define XJ_DB_REF_STMT(var, sqltext)                                     \
+  static struct xj_db_stmt var = { #var, sqltext, -1, NULL, false, true }; \
   __attribute__ ((constructor)) static void var##_register (void)        \
   {                                                                      \
     xj_db_stmt_register (&var);                                          \
@@ -47,7 +62,7 @@ const struct xj_db_stmt *xj_db_stmt_first (void);
 /* A statement of the auth store (sessions, log-in throttling, the auth
    log: docs/internals/sessions.md); prepared only on its connections. */
 #define XJ_DB_AUTH_STMT(var, sqltext)                                    \
-  static struct xj_db_stmt var = { #var, sqltext, -1, NULL, true };      \
+  static struct xj_db_stmt var = { #var, sqltext, -1, NULL, true, false }; \
   __attribute__ ((constructor)) static void var##_register (void)        \
   {                                                                      \
     xj_db_stmt_register (&var);                                          \
@@ -266,7 +281,7 @@ struct xj_db_bulk_stmt {
 #define XJ_DB_BULK(var, table, cols, values)                             \
   static struct xj_db_bulk_stmt var = {                                  \
     { #var, "INSERT INTO " table " (id, " cols ") VALUES ($1, " values   \
-      ") RETURNING id", -1, NULL, false },                               \
+      ") RETURNING id", -1, NULL, false, false },                        \
     "COPY " table " (id, " cols ") FROM STDIN", table, false };          \
   __attribute__ ((constructor)) static void var##_register (void)        \
   {                                                                      \
@@ -279,7 +294,7 @@ struct xj_db_bulk_stmt {
 #define XJ_DB_BULK_NOID(var, table, cols, values)                        \
   static struct xj_db_bulk_stmt var = {                                  \
     { #var, "INSERT INTO " table " (" cols ") VALUES (" values ")", -1,  \
-      NULL, false },                                                     \
+      NULL, false, false },                                              \
     "COPY " table " (" cols ") FROM STDIN", table, true };               \
   __attribute__ ((constructor)) static void var##_register (void)        \
   {                                                                      \
@@ -310,12 +325,23 @@ enum xj_qs xj_db_bulk_end (struct xj_db_bulk *b);
    writing the same table meanwhile (PostgreSQL: DROP INDEX would lock
    the table against every reader and writer until commit). */
 bool xj_db_bulk_rebuilds_indexes (const struct xj_db *db);
+/* The row a UNIQUE constraint refused in a bulk append (below). */
+struct xj_db_conflict {
+  char table[64];        /* the table the bulk appends to */
+  char constraint[64];   /* the UNIQUE index or constraint that refused */
+  char key[256];         /* the key as the database words it ("" if not
+                            said), e.g. "(id_no, id_type)=(4418..., 1)" */
+  int64_t id;            /* the refused row's id (0: not known, or a
+                            table without ids) */
+};
 /* Whether a UNIQUE constraint refused rows of a bulk append of the
    current transaction after xj_db_bulk_row had taken them (the COPY went
    out later, so any statement may have reported it): the transaction is
-   lost and the work must say so as a whole.  Always false on SQLite,
-   where xj_db_bulk_row answers XJ_QS_UNIQUE for its own row. */
-bool xj_db_bulk_conflicted (const struct xj_db *db);
+   lost and the work must say so as a whole; *@out (may be NULL) gets
+   which row and key.  Always false on SQLite, where xj_db_bulk_row
+   answers XJ_QS_UNIQUE for its own row. */
+bool xj_db_bulk_conflicted (const struct xj_db *db,
+                            struct xj_db_conflict *out);
 
 /* ---- maintenance ---- */
 /* Online, consistent copy to @dest (must not exist). */

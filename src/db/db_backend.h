@@ -45,7 +45,8 @@ struct xj_db_backend {
                           const struct xj_db_param *params, int64_t *id);
   enum xj_qs (*bulk_end) (struct xj_db_bulk *b);
   void (*bulk_expect) (struct xj_db_bulk *b, size_t rows);  /* may be NULL */
-  bool (*bulk_conflicted) (const struct xj_db *db);
+  bool (*bulk_conflicted) (const struct xj_db *db,
+                           struct xj_db_conflict *out);
   bool rebuilds_indexes;
   /* column accessors of a row handed to a xj_db_row_cb */
   int64_t (*col_int) (const struct xj_db_row *r, int col);

@@ -41,6 +41,7 @@ struct pg_db {
   bool dead;     /* the connection dropped inside a transaction */
   struct pg_bulk *bulks;  /* open bulk appends, in the order begun */
   bool bulk_unique;       /* a COPY of this transaction hit a UNIQUE */
+  struct xj_db_conflict conflict;  /* ... which row and key */
   bool *prepared;         /* per statement index: prepared on conn */
   int nprepared;          /* slots in prepared[] */
 };
@@ -459,8 +460,9 @@ pg_q (struct xj_db *db, struct xj_db_stmt *st,
     }
   if (is_sqlite_pragma (st))
     return XJ_QS_NONE;
-  /* rows still buffered for COPY go first: this statement sees them */
-  if (NULL != PG (db)->bulks && (qs = bulk_flush_all (db)) < 0)
+  /* rows still buffered for COPY go first: this statement sees them
+     (a statement on reference tables needs not, XJ_DB_REF_STMT) */
+  if (NULL != PG (db)->bulks && ! st->ref && (qs = bulk_flush_all (db)) < 0)
     return qs;
   params_fill (&pp, params);
   res = exec_prepared (db, st, &pp, &qs);
@@ -872,10 +874,52 @@ copy_field (struct xj_buf *b, const struct xj_db_param *p)
     }
 }
 
-/* The outcome of the COPY whose data went out; the connection is then
-   free for other statements again. */
+/* The id of line @line (from 1) of the COPY data @p (@n bytes): its
+   first field (each line ends with a newline, the id with a tab); 0
+   when there is no such line. */
+static int64_t
+copy_line_id (const char *p, size_t n, long line)
+{
+  const char *end = p + n;
+
+  for (long i = 1; i < line && NULL != p; i++)
+    if (NULL != (p = memchr (p, '\n', (size_t) (end - p))))
+      p++;
+  return NULL != p && p < end ? strtoll (p, NULL, 10) : 0;
+}
+
+/* Record which row of @b's COPY (its @sent bytes of data) a UNIQUE
+   index refused: PostgreSQL names the index, the key ("Key (cols)=(values)
+   already exists.") and the line of the data (the context "COPY table,
+   line N"). */
+static void
+copy_conflict (struct xj_db *db, const struct pg_bulk *b,
+               const PGresult *res, size_t sent)
+{
+  struct xj_db_conflict *c = &PG (db)->conflict;
+  const char *ctx = PQresultErrorField (res, PG_DIAG_CONTEXT);
+  const char *con = PQresultErrorField (res, PG_DIAG_CONSTRAINT_NAME);
+  const char *key = PQresultErrorField (res, PG_DIAG_MESSAGE_DETAIL);
+  const char *line = NULL != ctx ? strstr (ctx, ", line ") : NULL;
+  char *end;
+
+  memset (c, 0, sizeof *c);
+  PG (db)->bulk_unique = true;
+  xj_strlcpy (c->table, b->base.st->table, sizeof c->table);
+  xj_strlcpy (c->constraint, NULL != con ? con : "", sizeof c->constraint);
+  if (NULL != key && 0 == strncmp (key, "Key ", 4))
+    key += 4;
+  xj_strlcpy (c->key, NULL != key ? key : "", sizeof c->key);
+  if (NULL != (end = strstr (c->key, " already exists")))
+    *end = '\0';
+  if (NULL != line && ! b->base.st->noid)
+    c->id = copy_line_id (b->buf.data, sent, strtol (line + 7, NULL, 10));
+}
+
+/* The outcome of the COPY whose data (@sent bytes of @b's buffer) went
+   out; the connection is then free for other statements again. */
 static enum xj_qs
-copy_result (struct xj_db *db, struct pg_bulk *b)
+copy_result (struct xj_db *db, struct pg_bulk *b, size_t sent)
 {
   PGresult *res;
   enum xj_qs qs = XJ_QS_NONE;
@@ -887,7 +931,7 @@ copy_result (struct xj_db *db, struct pg_bulk *b)
           qs = res_qs (db, res, b->base.st->copy);
           if (XJ_QS_UNIQUE == qs)
             {
-              PG (db)->bulk_unique = true;
+              copy_conflict (db, b, res, sent);
               XJ_WARN ("postgresql %s: %s", b->base.st->copy,
                        PQresultErrorMessage (res));
             }
@@ -903,9 +947,10 @@ bulk_flush (struct xj_db *db, struct pg_bulk *b)
 {
   PGconn *c = PG (db)->conn;
   PGresult *res;
+  size_t n = b->buf.len;
   bool sent;
 
-  if (0 == b->buf.len)
+  if (0 == n)
     return XJ_QS_NONE;
   res = PQexec (c, b->base.st->copy);
   if (PGRES_COPY_IN != PQresultStatus (res))
@@ -917,8 +962,8 @@ bulk_flush (struct xj_db *db, struct pg_bulk *b)
       return qs;
     }
   PQclear (res);
-  sent = 1 == PQputCopyData (c, b->buf.data, (int) b->buf.len);
-  b->buf.len = 0;
+  sent = 1 == PQputCopyData (c, b->buf.data, (int) n);
+  b->buf.len = 0;  /* the data stays in place until the next row */
   if (1 != PQputCopyEnd (c, sent ? NULL : "xueji: sending the rows failed"))
     XJ_ERROR ("postgresql COPY: %s", PQerrorMessage (c));
   if (CONNECTION_BAD == PQstatus (c))
@@ -927,7 +972,7 @@ bulk_flush (struct xj_db *db, struct pg_bulk *b)
       PG (db)->dead = true;
       return reconnect (db) && db->in_txn ? XJ_QS_SOFT : XJ_QS_HARD;
     }
-  return copy_result (db, b);
+  return copy_result (db, b, n);
 }
 
 /* Every open bulk's rows, in the order the bulks began (a later one may
@@ -996,9 +1041,13 @@ bulk_ids (struct pg_bulk *b)
   if (NULL != PG (db)->bulks && (qs = bulk_flush_all (db)) < 0)
     return qs;
   xj_snprintf (n, sizeof n, "%zu", b->idbatch);
+  /* the sequence looked up once (OFFSET 0 keeps the subquery from
+     being merged into the outer one): evaluated per row, the look-up
+     cost 7 us an id, 12x nextval itself (9 s of a million-row import) */
   res = PQexecParams (PG (db)->conn,
-                      "SELECT nextval(pg_get_serial_sequence($1, 'id'))"
-                      " FROM generate_series(1, $2::int)",
+                      "SELECT nextval(s.q) FROM (SELECT CAST("
+                      "pg_get_serial_sequence($1, 'id') AS regclass) AS q"
+                      " OFFSET 0) s, generate_series(1, $2::int)",
                       2, NULL, v, NULL, NULL, 0);
   if (PGRES_TUPLES_OK != PQresultStatus (res))
     {
@@ -1071,9 +1120,13 @@ pg_bulk_expect (struct xj_db_bulk *xb, size_t rows)
 }
 
 static bool
-pg_bulk_conflicted (const struct xj_db *db)
+pg_bulk_conflicted (const struct xj_db *db, struct xj_db_conflict *out)
 {
-  return ((const struct pg_db *) db)->bulk_unique;
+  const struct pg_db *p = (const struct pg_db *) db;
+
+  if (NULL != out && p->bulk_unique)
+    *out = p->conflict;
+  return p->bulk_unique;
 }
 
 /* ---- transactions ---- */

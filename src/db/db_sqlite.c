@@ -697,9 +697,10 @@ sq_bulk_end (struct xj_db_bulk *b)
 }
 
 static bool
-sq_bulk_conflicted (const struct xj_db *db)
+sq_bulk_conflicted (const struct xj_db *db, struct xj_db_conflict *out)
 {
   (void) db;
+  (void) out;
   return false;
 }
 

@@ -506,7 +506,10 @@ struct run {
   struct xj_db_bulk *stu_bulk;  /* the students' bulk append */
   int64_t last_id;          /* id of the last student inserted */
   int64_t *ev_ids;          /* students with no event yet (EVENT_BATCH) */
+  uint64_t *ev_rows;        /* ... their rows in the file */
   size_t ev_n;              /* ... and how many */
+  int64_t cur_id;           /* the row being inserted: its id */
+  uint64_t cur_row;         /* ... and row in the file */
   bool track_regnos;
   struct school_ent *schools;
   size_t nschools, capschools;
@@ -1000,6 +1003,12 @@ stage1 (struct run *r, const struct xj_row *row, struct rec *x)
    cache). */
 #define EVENT_BATCH 8192
 
+/* Bulk mode where the indexes stay (PostgreSQL) from an estimated 1/50
+   of the registry's students: the preload costs a few microseconds per
+   registry student, a row checked in the registry about half a
+   millisecond (bench/README.md, "Import into a large registry"). */
+#define BULK_SHARE_PG 50
+
 static enum xj_err
 events_flush (struct run *r)
 {
@@ -1009,7 +1018,8 @@ events_flush (struct run *r)
     return XJ_E_OK;
   e = xj_istore_events (r->db, r->o->actor, "import", r->at, r->ev_ids,
                         r->ev_n);
-  r->ev_n = 0;
+  if (XJ_E_OK == e)   /* else kept: conflict_error looks the rows up */
+    r->ev_n = 0;
   return e;
 }
 
@@ -1349,6 +1359,8 @@ stage2 (struct run *r, struct rec *x)
   xj_strlcpy (s->status, "enrolled", sizeof s->status);
   e = xj_istore_student_insert (r->stu_bulk, s, x->data.data, x->data.len,
                                 o->actor, r->at);
+  r->cur_id = s->id;
+  r->cur_row = x->rowno;
   if (XJ_E_ID_EXISTS == e || XJ_E_REGISTRY_NO_EXISTS == e)
     {
       if (XJ_E_ID_EXISTS == e)
@@ -1381,7 +1393,11 @@ stage2 (struct run *r, struct rec *x)
   if (suspect)
     *XJ_VEC_PUSH (r->suspects, r->nsusp, r->capsusp) = s->id;
   if (NULL == r->ev_ids)
-    r->ev_ids = xj_calloc (EVENT_BATCH, sizeof *r->ev_ids);
+    {
+      r->ev_ids = xj_calloc (EVENT_BATCH, sizeof *r->ev_ids);
+      r->ev_rows = xj_calloc (EVENT_BATCH, sizeof *r->ev_rows);
+    }
+  r->ev_rows[r->ev_n] = x->rowno;
   r->ev_ids[r->ev_n] = s->id;
   if (++r->ev_n >= EVENT_BATCH)
     return events_flush (r);
@@ -1530,6 +1546,7 @@ run_reset (struct run *r)
   r->regnos_all = false;
   r->last_id = 0;
   r->ev_n = 0;
+  r->cur_id = 0;
   sset_init (&r->ids);
   sset_fini (&r->classes);
   sset_init (&r->classes);
@@ -1711,7 +1728,11 @@ import_txn (struct xj_db *db, void *cls)
   /* Bulk mode: a file large relative to the registry loads faster with
      the secondary indexes rebuilt once at the end (measured, see
      docs/internals/import.md).  The registry's IDs are then checked
-     against an in-memory set instead of the dropped unique index. */
+     against an in-memory set instead of the dropped unique index.  Where
+     nothing is rebuilt (PostgreSQL) bulk mode costs only the preload,
+     one scan of the registry per set, against the per-row look-ups,
+     each of which sends the COPY buffers first (one COPY a row): it
+     pays from a much smaller share of the registry. */
   {
     uint64_t done, total;
     int64_t existing;
@@ -1723,7 +1744,8 @@ import_txn (struct xj_db *db, void *cls)
       return e;
     res->bulk = o->bulk > 0
                 || (0 == o->bulk && est >= 20000
-                    && (int64_t) est * 4 >= existing);
+                    && (int64_t) est * (xj_istore_rebuilds_indexes (db)
+                                        ? 4 : BULK_SHARE_PG) >= existing);
     /* a retried transaction starts its counts again */
     xj_cs_tracker_free (r->cst);
     r->cst = xj_cs_tracker_new (db);
@@ -1888,6 +1910,54 @@ hash_thread (void *cls)
   return NULL;
 }
 
+/* The file row of the student the import gave @id: the row being
+   inserted or one since the last events batch (every statement, the
+   events' too, sends the rows before it, so the COPY that failed held
+   only these); 0 when not found. */
+static uint64_t
+row_of_id (const struct run *r, int64_t id)
+{
+  if (id == r->cur_id)
+    return r->cur_row;
+  for (size_t i = 0; i < r->ev_n; i++)
+    if (r->ev_ids[i] == id)
+      return r->ev_rows[i];
+  return 0;
+}
+
+/* XJ_E_IMPORT_CONFLICT as an error naming the row, its column and value
+   and the reason, when the database said which row; else as the whole
+   file's error. */
+static void
+conflict_error (struct run *r, struct xj_db *db)
+{
+  enum xj_err e = XJ_E_IMPORT_CONFLICT;
+  struct xj_istore_clash c;
+  const char *name = "学籍号";
+  uint64_t row;
+  int col;
+  char msg[400];
+
+  if (! xj_istore_clash (db, &c) || 0 == (row = row_of_id (r, c.id)))
+    {
+      file_error (r, NULL, e, xj_err_zh (e));
+      return;
+    }
+  if (c.regno)
+    {
+      col = r->map.regno_col;
+      if (col >= 0)
+        name = r->map.cols[col].name;
+    }
+  else
+    col = fi_col (r, r->fi_id_no, &name);
+  xj_snprintf (msg, sizeof msg,
+               "导入期间其他用户登记了相同的%s%s，本行无法写入；"
+               "导入已整体撤销，未写入任何数据，请重新导入",
+               c.regno ? "学籍号" : "身份证件号", c.value);
+  add_error (r, row, col, name, c.value, e, msg);
+}
+
 /* The audit entry, written in the import's transaction after the rows. */
 struct audit_ctx {
   struct run *r;
@@ -1915,10 +1985,10 @@ import_all_txn (struct xj_db *db, void *cls)
     }
   xj_identity_sink_end (&r->sink);
   xj_cs_tracker_end (r->cst);
-  if (XJ_E_OK != e && xj_db_bulk_conflicted (db))
+  if (XJ_E_OK != e && xj_db_bulk_conflicted (db, NULL))
     {
       e = XJ_E_IMPORT_CONFLICT;
-      file_error (r, NULL, e, xj_err_zh (e));
+      conflict_error (r, db);
     }
   if (XJ_E_OK != e)
     return e;
@@ -2025,6 +2095,7 @@ xj_import_run (struct xj_db *db, const struct xj_import_opts *o,
   nbmap_fini (&r->guardians);
   free (r->suspects);
   free (r->ev_ids);
+  free (r->ev_rows);
   free (r->schools);
   sset_fini (&r->classes);
   xj_cs_tracker_free (r->cst);

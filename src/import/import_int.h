@@ -85,6 +85,17 @@ enum xj_err xj_istore_student_insert (struct xj_db_bulk *b,
                                       const void *data, size_t ndata,
                                       const struct xj_actor *a,
                                       const char *at);
+/* Which student a concurrent registration beat to its ID or registry
+   number (XJ_E_IMPORT_CONFLICT: PostgreSQL's COPY met the other
+   session's row in a unique index, xj_db_bulk_conflicted). */
+struct xj_istore_clash {
+  int64_t id;          /* the id the import gave the refused row */
+  bool regno;          /* the registry number clashed (else the ID) */
+  char value[128];     /* the clashing number */
+};
+/* True and *@out filled when the clash was in one of those two unique
+   indexes of students and its row is known; false otherwise. */
+bool xj_istore_clash (const struct xj_db *db, struct xj_istore_clash *out);
 /* One student_events row of @kind for each of the @n students @ids
    (ascending), in that order. */
 enum xj_err xj_istore_events (struct xj_db *db, const struct xj_actor *a,

@@ -35,11 +35,10 @@ XJ_DB_STMT (st_imp_regno,
 XJ_DB_STMT (st_imp_drop1, "DROP INDEX IF EXISTS students_id_no")
 XJ_DB_STMT (st_imp_drop2, "DROP INDEX IF EXISTS students_list")
 XJ_DB_STMT (st_imp_drop3, "DROP INDEX IF EXISTS students_class")
-XJ_DB_STMT (st_imp_drop4, "DROP INDEX IF EXISTS students_name")
-XJ_DB_STMT (st_imp_drop5, "DROP INDEX IF EXISTS students_dupkey")
-XJ_DB_STMT (st_imp_drop6, "DROP INDEX IF EXISTS students_enrolled")
-XJ_DB_STMT (st_imp_drop7, "DROP INDEX IF EXISTS students_regno_shown")
-XJ_DB_STMT (st_imp_drop8, "DROP INDEX IF EXISTS students_asof")
+XJ_DB_STMT (st_imp_drop4, "DROP INDEX IF EXISTS students_dupkey")
+XJ_DB_STMT (st_imp_drop5, "DROP INDEX IF EXISTS students_enrolled")
+XJ_DB_STMT (st_imp_drop6, "DROP INDEX IF EXISTS students_regno_shown")
+XJ_DB_STMT (st_imp_drop7, "DROP INDEX IF EXISTS students_asof")
 XJ_DB_STMT (st_imp_create1,
             "CREATE UNIQUE INDEX IF NOT EXISTS students_id_no ON students"
             " (id_no, id_type) WHERE id_no IS NOT NULL")
@@ -49,17 +48,15 @@ XJ_DB_STMT (st_imp_create2,
 XJ_DB_STMT (st_imp_create3,
             "CREATE INDEX IF NOT EXISTS students_class ON students (class_id)")
 XJ_DB_STMT (st_imp_create4,
-            "CREATE INDEX IF NOT EXISTS students_name ON students (name)")
-XJ_DB_STMT (st_imp_create5,
             "CREATE INDEX IF NOT EXISTS students_dupkey ON students"
             " (name, birth_date)")
-XJ_DB_STMT (st_imp_create6,
+XJ_DB_STMT (st_imp_create5,
             "CREATE INDEX IF NOT EXISTS students_enrolled ON students"
             " (school_id, grade, gender)\n  WHERE status = 'enrolled'")
-XJ_DB_STMT (st_imp_create7,
+XJ_DB_STMT (st_imp_create6,
             "CREATE INDEX IF NOT EXISTS students_regno_shown ON students"
             " (substr(registry_no, 1, 15))")
-XJ_DB_STMT (st_imp_create8,
+XJ_DB_STMT (st_imp_create7,
             "CREATE INDEX IF NOT EXISTS students_asof ON students\n"
             "  (school_id, grade, class_id, gender, created_at, status)\n"
             "  WHERE status = 'enrolled'")
@@ -227,7 +224,7 @@ xj_istore_drop_indexes (struct xj_db *db)
   struct xj_db_stmt *const v[] = { &st_imp_drop1, &st_imp_drop2,
                                    &st_imp_drop3, &st_imp_drop4,
                                    &st_imp_drop5, &st_imp_drop6,
-                                   &st_imp_drop7, &st_imp_drop8 };
+                                   &st_imp_drop7 };
 
   return run_all (db, v, sizeof v / sizeof v[0]);
 }
@@ -247,7 +244,7 @@ xj_istore_create_indexes (struct xj_db *db)
   struct xj_db_stmt *const v[] = { &st_imp_create1, &st_imp_create2,
                                    &st_imp_create3, &st_imp_create4,
                                    &st_imp_create5, &st_imp_create6,
-                                   &st_imp_create7, &st_imp_create8 };
+                                   &st_imp_create7 };
   enum xj_err e = xj_db_tune (db, XJ_DB_TUNE_INDEX_SORT);
 
   return XJ_E_OK == e ? run_all (db, v, sizeof v / sizeof v[0]) : e;
@@ -699,13 +696,40 @@ unique_clash (struct xj_db *db, const struct xj_student *s)
 {
   int64_t sid, school;
 
-  if (xj_db_bulk_conflicted (db))
+  if (xj_db_bulk_conflicted (db, NULL))
     return XJ_E_IMPORT_CONFLICT;
   if (s->id_no[0]
       && XJ_E_OK == xj_student_find_by_id_no (db, s->id_type, s->id_no, &sid,
                                               &school))
     return XJ_E_ID_EXISTS;
   return XJ_E_REGISTRY_NO_EXISTS;
+}
+
+/* The unique indexes of students (migration 0017) the import can clash
+   in; PostgreSQL words the key "(id_no, id_type)=(value, 1)" and
+   "(registry_no)=(value)". */
+bool
+xj_istore_clash (const struct xj_db *db, struct xj_istore_clash *out)
+{
+  struct xj_db_conflict c;
+  const char *v;
+  size_t n;
+
+  if (! xj_db_bulk_conflicted (db, &c) || 0 != strcmp (c.table, "students")
+      || 0 == c.id)
+    return false;
+  if (0 == strcmp (c.constraint, "students_registry_no_key"))
+    out->regno = true;
+  else if (0 == strcmp (c.constraint, "students_id_no"))
+    out->regno = false;
+  else
+    return false;
+  out->id = c.id;
+  v = strstr (c.key, ")=(");
+  v = NULL != v ? v + 3 : "";
+  n = strcspn (v, ",)");
+  xj_snprintf (out->value, sizeof out->value, "%.*s", (int) n, v);
+  return true;
 }
 
 enum xj_err

@@ -12,7 +12,7 @@
 #include "validate/codes.h"
 #include "validate/validate.h"
 
-XJ_DB_STMT (st_year_get,
+XJ_DB_REF_STMT (st_year_get,
             "SELECT id, is_current FROM school_years WHERE start_year = $1")
 XJ_DB_STMT (st_year_ins,
             "INSERT INTO school_years (start_year, start_date, end_date,"
@@ -31,7 +31,7 @@ XJ_DB_STMT (st_year_set_current,
 #define CLASS_COLS "c.id, c.school_id, c.year_id, c.grade, c.no, c.name," \
                    " c.head_teacher"
 
-XJ_DB_STMT (st_class_ins,
+XJ_DB_REF_STMT (st_class_ins,
             "INSERT INTO classes (school_id, year_id, grade, no, name,"
             " head_teacher, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)"
             " RETURNING id")

@@ -21,9 +21,9 @@ XJ_DB_STMT (st_school_ins,
             "INSERT INTO schools (code, name, stage, county_code,"
             " township_code, urban_rural, address, created_at)"
             " VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id")
-XJ_DB_STMT (st_school_get,
+XJ_DB_REF_STMT (st_school_get,
             "SELECT " SCHOOL_COLS " FROM schools s WHERE s.id = $1")
-XJ_DB_STMT (st_school_get_code,
+XJ_DB_REF_STMT (st_school_get_code,
             "SELECT " SCHOOL_COLS " FROM schools s WHERE s.code = $1")
 
 /* $1 region prefix ('' = all), $2 school id (0 = all), $3 text ('' =

@@ -69,7 +69,8 @@ def test_kill_9_leaves_before_or_all(big, tmp_path, delay):
              " and tbl_name in ('students', 'student_events')")
     idx = set(sql(db, q))
     assert {"students_id_no", "students_list", "students_class",
-            "students_name", "students_dupkey", "students_enrolled",
+            "students_dupkey", "students_enrolled",
             "students_asof", "student_events_student"} <= idx
+    assert "students_name" not in idx   # migration 0037
     if not killed:
         assert after == before + N

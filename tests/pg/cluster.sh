@@ -21,6 +21,8 @@
 # and by tools/deps.sh when missing): PostgreSQL refuses to run as root.
 # Trust authentication on loopback only; fsync off (a test cluster).
 # Exits 77 with a SKIP line when the PostgreSQL binaries are missing.
+# XUEJI_TEST_PG_OPTS: more server options for `start` (e.g.
+# "-c shared_preload_libraries=pg_stat_statements" to profile a benchmark).
 set -eu
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 
@@ -55,6 +57,7 @@ start() {
   opts="-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off"
   opts="$opts -c synchronous_commit=off -c full_page_writes=off"
   opts="$opts -c max_connections=300 -c shared_buffers=64MB"
+  opts="$opts ${XUEJI_TEST_PG_OPTS:-}"
   as_pg "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
     -o "$opts" start >/dev/null || {
       cat "$dir/server.log" >&2; rm -rf "$dir"; exit 1; }

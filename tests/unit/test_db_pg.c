@@ -620,6 +620,7 @@ struct bulk_case {
   int64_t ids[NBULK];
   int64_t seen;   /* count(*) before the end: buffered rows are flushed */
   bool conflicted;
+  struct xj_db_conflict clash;  /* bulk_unique: the row refused */
   enum xj_qs end;
 };
 
@@ -653,7 +654,7 @@ static void
 bulk_roundtrip (void **state)
 {
   struct xj_db *db;
-  struct bulk_case c = { { 0 }, 0, false, XJ_QS_NONE };
+  struct bulk_case c = { { 0 }, 0, false, { "", "", "", 0 }, XJ_QS_NONE };
 
   (void) state;
   NEED_PG ();
@@ -783,21 +784,26 @@ bulk_clash_txn (struct xj_db *db, void *cls)
   raw_exec (raw, "INSERT INTO t (name) VALUES ('taken')");
   assert_int_equal (xj_db_bulk_row (b, XJ_DB_PARAMS (XJ_DB_S ("taken"),
                                                      XJ_DB_NUL, XJ_DB_NUL,
+                                                     XJ_DB_NUL), &c->ids[1]),
+                    XJ_QS_ONE);
+  assert_int_equal (xj_db_bulk_row (b, XJ_DB_PARAMS (XJ_DB_S ("after"),
+                                                     XJ_DB_NUL, XJ_DB_NUL,
                                                      XJ_DB_NUL), NULL),
                     XJ_QS_ONE);
   c->end = xj_db_bulk_end (b);
-  c->conflicted = xj_db_bulk_conflicted (db);
+  c->conflicted = xj_db_bulk_conflicted (db, &c->clash);
   return XJ_E_OK == (c->end < 0 ? XJ_E_DB : XJ_E_OK) ? XJ_E_OK
                                                       : XJ_E_CONFLICT;
 }
 
 /* A UNIQUE violation found by the COPY is XJ_QS_UNIQUE and flagged on the
-   connection; the transaction rolls back as a whole. */
+   connection, naming the row (its id: the second of three lines), the
+   index and the key; the transaction rolls back as a whole. */
 static void
 bulk_unique (void **state)
 {
   struct xj_db *db;
-  struct bulk_case c = { { 0 }, 0, false, XJ_QS_NONE };
+  struct bulk_case c = { { 0 }, 0, false, { "", "", "", 0 }, XJ_QS_NONE };
   int64_t n = 0;
 
   (void) state;
@@ -807,6 +813,11 @@ bulk_unique (void **state)
                     XJ_E_CONFLICT);
   assert_int_equal (c.end, XJ_QS_UNIQUE);
   assert_true (c.conflicted);
+  assert_true (c.ids[1] > 0);
+  assert_int_equal (c.clash.id, c.ids[1]);
+  assert_string_equal (c.clash.table, "t");
+  assert_string_equal (c.clash.constraint, "t_name_key");
+  assert_string_equal (c.clash.key, "(name)=(taken)");
   assert_int_equal (xj_db_q (db, &st_count, XJ_DB_NOPARAMS, &id_row, &n), 1);
   assert_int_equal (n, 1);   /* 'taken' only: 'fresh' rolled back */
   xj_db_close (db);

@@ -55,7 +55,7 @@ checker_sees_a_full_scan (void **state)
   char path[64], plan[1024];
   struct xj_db *db = NULL;
   static struct xj_db_stmt scan = { "scan", "SELECT count(*) FROM students st"
-                                    " WHERE st.status = 'x'", -1, NULL, false };
+                                    " WHERE st.status = 'x'", -1, NULL, false, false };
 
   (void) state;
   xj_test_tmp_path (path, sizeof path, "listplan2");
