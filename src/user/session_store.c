@@ -26,9 +26,22 @@ XJ_DB_AUTH_STMT (st_as_insert,
                  "INSERT INTO sessions (token_hash, user_id, epoch, csrf, ip,"
                  " created_at, last_seen, expires_at)"
                  " VALUES ($1, $2, $3, $4, $5, $6, $6, $7)")
+/* The session with its user (enabled) and the idle timeout, in one
+   statement: every authenticated request runs it, and on PostgreSQL each
+   statement is a round trip.  The registry's users and settings are read
+   through the auth connection: on PostgreSQL the auth tables share the
+   registry's database, on SQLite the auth connection has the registry
+   attached read-only (docs/internals/sessions.md).  User columns 0..5 as
+   xj_user_from_row reads them. */
 XJ_DB_AUTH_STMT (st_as_get,
-                 "SELECT user_id, epoch, csrf, last_seen FROM sessions"
-                 " WHERE token_hash = $1 AND expires_at > $2")
+                 "SELECT u.id, u.username, u.display_name, u.role,"
+                 " coalesce(u.region_code, ''), coalesce(u.school_id, 0),"
+                 " u.session_epoch, s.epoch, s.csrf, s.last_seen,"
+                 " (SELECT value FROM settings"
+                 "  WHERE key = 'session_idle_minutes')"
+                 " FROM sessions s JOIN users u ON u.id = s.user_id"
+                 " AND u.disabled = 0"
+                 " WHERE s.token_hash = $1 AND s.expires_at > $2")
 XJ_DB_AUTH_STMT (st_as_touch,
                  "UPDATE sessions SET last_seen = $2 WHERE token_hash = $1")
 XJ_DB_AUTH_STMT (st_as_delete, "DELETE FROM sessions WHERE token_hash = $1")
@@ -359,8 +372,10 @@ xj_login_recheck (struct xj_db *auth, struct xj_db *db, const char *username,
 /* ---- sessions ---- */
 
 struct sess_row {
-  int64_t user_id, epoch, last_seen;
+  struct xj_user *u;
+  int64_t user_epoch, epoch, last_seen;
   char *csrf;
+  struct xj_auth_settings set;
 };
 
 static int
@@ -368,50 +383,56 @@ sess_cb (void *cls, const struct xj_db_row *r)
 {
   struct sess_row *s = cls;
 
-  s->user_id = xj_db_int (r, 0);
-  s->epoch = xj_db_int (r, 1);
-  xj_strlcpy (s->csrf, xj_db_text (r, 2), 65);
-  s->last_seen = xj_db_int (r, 3);
+  xj_user_from_row (r, s->u);
+  s->user_epoch = xj_db_int (r, 6);
+  s->epoch = xj_db_int (r, 7);
+  xj_strlcpy (s->csrf, xj_db_text (r, 8), 65);
+  s->last_seen = xj_db_int (r, 9);
+  xj_auth_setting_apply (&s->set, "session_idle_minutes", xj_db_text (r, 10));
   return 1;
 }
 
-/* Hot path: runs on every authenticated request.  One read of the auth
-   store, one of the registry (the user, its epoch); a write only every
-   TOUCH_SECONDS for the idle timeout.  No caching, so a logout, a
-   password change or a disabled user takes effect on the next request. */
+/* Whether the session row @s still holds at @now: not idle longer than
+   the setting allows, the user's epoch unchanged (a password change, a
+   reset or disabling moved it). */
+static bool
+sess_alive (const struct sess_row *s, int64_t now)
+{
+  return now - s->last_seen <= (int64_t) s->set.idle_minutes * 60
+         && s->user_epoch == s->epoch;
+}
+
+/* Hot path: runs on every authenticated request.  One read (the session,
+   its user and the idle setting: st_as_get), a second for a teacher's
+   classes; a write only every TOUCH_SECONDS for the idle timeout.  No
+   caching, so a logout, a password change or a disabled user takes
+   effect on the next request. */
 enum xj_err
 xj_session_get (struct xj_db *auth, struct xj_db *db, const char *token,
                 struct xj_user *u, char csrf_out[65])
 {
-  struct xj_auth_settings set;
-  struct sess_row s = { .csrf = csrf_out };
-  int64_t now = xj_now (), epoch = -1;
+  struct sess_row s = { .u = u, .csrf = csrf_out };
+  int64_t now = xj_now ();
   char th[65];
   enum xj_qs qs;
-  enum xj_err e;
 
   if (64 != strlen (token))
     return XJ_E_UNAUTHENTICATED;
   token_hash (token, th);
+  xj_auth_settings_default (&s.set);
   qs = xj_db_q (auth, &st_as_get, XJ_DB_PARAMS (XJ_DB_S (th), XJ_DB_I (now)),
                 &sess_cb, &s);
   if (qs < 0)
     return xj_db_qs_err (qs);
-  if (XJ_QS_NONE == qs)
-    return XJ_E_UNAUTHENTICATED;
-  if (XJ_E_OK != (e = xj_auth_settings_get (db, &set)))
-    return e;
-  if (now - s.last_seen > (int64_t) set.idle_minutes * 60)
-    return XJ_E_UNAUTHENTICATED;
-  e = xj_user_session_load (db, s.user_id, u, &epoch);
-  if (XJ_E_OK != e)
-    return e;
-  if (epoch != s.epoch)
-    return XJ_E_UNAUTHENTICATED;
+  if (XJ_QS_NONE == qs || ! sess_alive (&s, now))
+    {
+      memset (u, 0, sizeof *u);
+      return XJ_E_UNAUTHENTICATED;
+    }
   if (now - s.last_seen >= TOUCH_SECONDS)
     (void) xj_db_q (auth, &st_as_touch,
                     XJ_DB_PARAMS (XJ_DB_S (th), XJ_DB_I (now)), NULL, NULL);
-  return XJ_E_OK;
+  return xj_user_load_classes (db, u);
 }
 
 struct logout_ctx {

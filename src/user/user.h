@@ -96,6 +96,12 @@ struct xj_auth_settings {
 };
 enum xj_err xj_auth_settings_get (struct xj_db *db,
                                   struct xj_auth_settings *out);
+/* The defaults of the settings above. */
+void xj_auth_settings_default (struct xj_auth_settings *s);
+/* One setting's stored text @value applied to @s: a number in range, or
+   ignored (the default stays), as xj_auth_settings_get reads each. */
+void xj_auth_setting_apply (struct xj_auth_settings *s, const char *key,
+                            const char *value);
 
 /* ---- storage (user_store.c) ---- */
 struct xj_user_new {
@@ -139,9 +145,13 @@ struct xj_user_auth {
 };
 enum xj_err xj_user_auth_get (struct xj_db *db, const char *username,
                               struct xj_user_auth *a, bool *found);
-/* The user of a session, with its epoch (enabled users only). */
-enum xj_err xj_user_session_load (struct xj_db *db, int64_t id,
-                                  struct xj_user *u, int64_t *epoch);
+/* A user from columns 0..5 of a users row: id, username, display_name,
+   role, coalesce(region_code, ''), coalesce(school_id, 0) (every users
+   SELECT of user_store.c and the session's in session_store.c).  Classes
+   are not read: xj_user_load_classes. */
+void xj_user_from_row (const struct xj_db_row *r, struct xj_user *u);
+/* A teacher's classes into u->class_ids (no statement for other roles). */
+enum xj_err xj_user_load_classes (struct xj_db *db, struct xj_user *u);
 
 /* ---- user administration (user_admin.c): THE rules for the API and
    the CLI.  @actor NULL is the command line (anything goes). ---- */
