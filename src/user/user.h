@@ -233,7 +233,13 @@ struct xj_login {
 enum xj_err xj_user_login (struct xj_db *auth, struct xj_db *db,
                            struct xj_login *l);
 /* Resolve a session cookie token: absolute and idle timeouts, the user
-   enabled and the session epoch current.  Notes activity. */
+   enabled and the session epoch current.  Notes activity.  On PostgreSQL
+   answered from the worker thread's session cache while no change notice
+   arrived (docs/internals/sessions.md, "The session cache"). */
+/* Empty every thread's session cache: a change of sessions or users made
+   through this process has committed (its notice follows; this does not
+   wait for it).  Log-out and xj_session_end_user call it. */
+void xj_session_cache_flush (void);
 enum xj_err xj_session_get (struct xj_db *auth, struct xj_db *db,
                             const char *token, struct xj_user *u,
                             char csrf_out[65]);
