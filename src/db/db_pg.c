@@ -1339,19 +1339,23 @@ pg_listen (struct xj_db *db)
 /* Notices arrive on the socket whenever the backend is idle (and are
    queued by libpq while it reads a statement's results): take in what is
    there, drop the queue.  A reset lost the LISTEN: listen again and say
-   "notified", since what came meanwhile is gone. */
+   "notified", since what came meanwhile is gone; if that LISTEN fails,
+   every later call says "notified" (nothing cached on this connection
+   again) without trying once more per request. */
 static bool
 pg_notified (struct xj_db *db)
 {
   PGnotify *n;
   bool any = false;
 
-  if (PG (db)->missed || ! PG (db)->listening)
+  if (PG (db)->missed && PG (db)->listening)
     {
       PG (db)->missed = false;
       pg_listen (db);
       return true;
     }
+  if (! PG (db)->listening)
+    return true;
   if (0 == PQconsumeInput (PG (db)->conn))
     return true;
   while (NULL != (n = PQnotifies (PG (db)->conn)))
