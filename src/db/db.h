@@ -196,6 +196,12 @@ bool xj_db_listen (struct xj_db *db);
    last call, or some may have been missed (the connection was reset, the
    socket failed).  Reads what has arrived; never waits, no round trip. */
 bool xj_db_notified (struct xj_db *db);
+/* How many statements @db has run (xj_db_q), for telling whether one
+   ran since a given moment: PostgreSQL sends a notice signalled before a
+   statement reached the server ahead of that statement's result, so
+   after a statement xj_db_notified has seen every notice of a change
+   committed before it. */
+uint64_t xj_db_statements (const struct xj_db *db);
 
 /* ---- transactions ---- */
 /* The callback does the work; it never sends replies or prints.  Returning

@@ -75,6 +75,7 @@ struct xj_db {
   struct xj_db *write_to;
   bool wrote;               /* a write transaction committed here since
                                xj_db_note_writes last looked */
+  uint64_t statements;      /* xj_db_q calls so far (xj_db_statements) */
 };
 
 /* The first member of each backend's bulk append. */

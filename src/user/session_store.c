@@ -407,16 +407,19 @@ sess_alive (const struct sess_row *s, int64_t now)
 
 /* ---- the session cache (docs/internals/sessions.md) ----
 
-   Per worker thread: the sessions this thread checked, so that the
-   requests following a check within TOUCH_SECONDS skip st_as_get (a
-   round trip on PostgreSQL, a third of a GET's cost).  Only where the
-   database sends change notices (xj_db_listen: PostgreSQL; triggers of
-   migrations 0035 and auth 0003): any notice on the thread's auth
-   connection empties its cache before a lookup, and so does any change
-   made through this process (cache_flushes), which need not wait for its
-   notice.  An entry is used only while the row it copied would pass the
-   checks of xj_session_get unchanged: before expiry and before the next
-   touch is due. */
+   Per worker thread: the sessions this thread checked, so that the GETs
+   following a check within TOUCH_SECONDS skip st_as_get (a round trip on
+   PostgreSQL, half of a GET's).  Only where the database sends change
+   notices (xj_db_listen: PostgreSQL; triggers of migrations 0035 and auth
+   0003), received on the thread's registry connection.  A session from
+   the cache is provisional: xj_session_confirm, after the handler, keeps
+   its answer only if a statement ran on that connection since and no
+   notice arrived (a notice of a change committed before a statement
+   arrives ahead of its result); otherwise it checks again.  Any notice
+   empties the thread's cache, and so does a change made through this
+   process (cache_flushes).  An entry is used only while the row it copied
+   would pass the checks of xj_session_get unchanged: before expiry and
+   before the next touch is due. */
 #define CACHE_SLOTS 32
 struct cached {
   char th[65];              /* token hash; "" = empty slot */
@@ -427,7 +430,7 @@ struct cached {
   unsigned flushes;         /* cache_flushes when read */
 };
 static __thread struct cached cache[CACHE_SLOTS];
-static __thread struct xj_db *cache_conn;  /* auth connection listening */
+static __thread struct xj_db *cache_conn;  /* registry connection listening */
 static __thread bool cache_on;             /* it has notices */
 static atomic_uint cache_flushes;
 
@@ -437,18 +440,18 @@ xj_session_cache_flush (void)
   atomic_fetch_add (&cache_flushes, 1);
 }
 
-/* Whether this thread may cache on @auth: listen on a new connection,
+/* Whether this thread may cache with @db: listen on a new connection,
    and empty the cache on any notice (or notices missed). */
 static bool
-cache_usable (struct xj_db *auth)
+cache_usable (struct xj_db *db)
 {
-  if (auth != cache_conn)
+  if (db != cache_conn)
     {
       memset (cache, 0, sizeof cache);
-      cache_conn = auth;
-      cache_on = xj_db_listen (auth);
+      cache_conn = db;
+      cache_on = xj_db_listen (db);
     }
-  if (cache_on && xj_db_notified (auth))
+  if (cache_on && xj_db_notified (db))
     memset (cache, 0, sizeof cache);
   return cache_on;
 }
@@ -493,30 +496,17 @@ cache_put (const char *th, const struct sess_row *s, unsigned flushes)
   c->flushes = flushes;
 }
 
-/* Hot path: runs on every authenticated request.  One read (the session,
-   its user and the idle setting: st_as_get), a second for a teacher's
-   classes; a write only every TOUCH_SECONDS for the idle timeout.  On
-   PostgreSQL the requests after it within TOUCH_SECONDS are answered from
-   the session cache (above) until anything notifies a change, so a
-   logout, a password change or a disabled user still takes effect on the
-   next request. */
-enum xj_err
-xj_session_get (struct xj_db *auth, struct xj_db *db, const char *token,
-                struct xj_user *u, char csrf_out[65])
+/* The session of token hash @th read and checked (st_as_get), touched
+   when due, a teacher's classes read; put in the cache when @cached. */
+static enum xj_err
+session_read (struct xj_db *auth, struct xj_db *db, const char *th,
+              int64_t now, bool cached, struct xj_user *u, char csrf[65])
 {
-  struct sess_row s = { .u = u, .csrf = csrf_out };
-  int64_t now = xj_now ();
-  bool cached = cache_usable (auth);
+  struct sess_row s = { .u = u, .csrf = csrf };
   unsigned flushes = atomic_load (&cache_flushes);
-  char th[65];
   enum xj_qs qs;
   enum xj_err e;
 
-  if (64 != strlen (token))
-    return XJ_E_UNAUTHENTICATED;
-  token_hash (token, th);
-  if (cached && cache_get (th, now, u, csrf_out))
-    return XJ_E_OK;
   xj_auth_settings_default (&s.set);
   qs = xj_db_q (auth, &st_as_get, XJ_DB_PARAMS (XJ_DB_S (th), XJ_DB_I (now)),
                 &sess_cb, &s);
@@ -534,6 +524,70 @@ xj_session_get (struct xj_db *auth, struct xj_db *db, const char *token,
   e = xj_user_load_classes (db, u);
   if (XJ_E_OK == e && cached)
     cache_put (th, &s, flushes);
+  return e;
+}
+
+/* Hot path: runs on every authenticated request.  One read (the session,
+   its user and the idle setting: st_as_get), a second for a teacher's
+   classes; a write only every TOUCH_SECONDS for the idle timeout.  With
+   @hit (GETs), on PostgreSQL, the session may come from the cache
+   (above): provisional until xj_session_confirm. */
+enum xj_err
+xj_session_get (struct xj_db *auth, struct xj_db *db, const char *token,
+                struct xj_user *u, char csrf_out[65],
+                struct xj_session_hit *hit)
+{
+  int64_t now = xj_now ();
+  bool cached = NULL != hit && cache_usable (db);
+  char th[65];
+
+  if (hit)
+    hit->cached = false;
+  if (64 != strlen (token))
+    return XJ_E_UNAUTHENTICATED;
+  token_hash (token, th);
+  if (cached && cache_get (th, now, u, csrf_out))
+    {
+      hit->cached = true;
+      hit->mark = xj_db_statements (db);
+      return XJ_E_OK;
+    }
+  return session_read (auth, db, th, now, cached, u, csrf_out);
+}
+
+static bool
+same_user (const struct xj_user *a, const struct xj_user *b)
+{
+  return a->id == b->id && a->role == b->role && a->school_id == b->school_id
+         && a->nclasses == b->nclasses
+         && 0 == memcmp (a->class_ids, b->class_ids,
+                         a->nclasses * sizeof a->class_ids[0])
+         && 0 == strcmp (a->username, b->username)
+         && 0 == strcmp (a->display_name, b->display_name)
+         && 0 == strcmp (a->region_code, b->region_code);
+}
+
+enum xj_err
+xj_session_confirm (struct xj_db *auth, struct xj_db *db, const char *token,
+                    const struct xj_session_hit *hit, struct xj_user *u,
+                    bool *changed)
+{
+  struct xj_user fresh;
+  char th[65], csrf[65];
+  enum xj_err e;
+
+  *changed = false;
+  if (! hit->cached
+      || (xj_db_statements (db) > hit->mark && ! xj_db_notified (db)))
+    return XJ_E_OK;
+  memset (cache, 0, sizeof cache);
+  token_hash (token, th);
+  e = session_read (auth, db, th, xj_now (), true, &fresh, csrf);
+  if (XJ_E_OK == e && ! same_user (&fresh, u))
+    {
+      *u = fresh;
+      *changed = true;
+    }
   return e;
 }
 
