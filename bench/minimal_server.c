@@ -18,8 +18,9 @@
  * one prepared statement per worker thread, binary results (xueji's
  * db_pg.c reads them so too).  Only fetch() differs.
  *
- * Usage: minimal_server DB PORT   (prints "listening PORT", stops on
- * SIGINT/SIGTERM).
+ * Usage: minimal_server DB PORT [THREADS]   (prints "listening PORT",
+ * stops on SIGINT/SIGTERM; THREADS: the pool, default the number of
+ * CPUs as xueji serve's on SQLite).
  */
 #include <microhttpd.h>
 #include <signal.h>
@@ -280,11 +281,13 @@ main (int argc, char **argv)
   long n = sysconf (_SC_NPROCESSORS_ONLN);
   unsigned threads = n > 0 ? (unsigned) n : 2;
 
-  if (3 != argc)
+  if (3 != argc && 4 != argc)
     {
-      fprintf (stderr, "usage: %s DB PORT\n", argv[0]);
+      fprintf (stderr, "usage: %s DB PORT [THREADS]\n", argv[0]);
       return 2;
     }
+  if (4 == argc && strtol (argv[3], NULL, 10) > 0)
+    threads = (unsigned) strtol (argv[3], NULL, 10);
   db_path = argv[1];
   sigemptyset (&set);
   sigaddset (&set, SIGINT);

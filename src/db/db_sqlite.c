@@ -3,6 +3,7 @@
  * transactions with retry, migrations, backup and integrity checks.  The
  * only file that includes sqlite3.h.
  */
+#include <ctype.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -374,6 +375,56 @@ connection_settings (struct xj_db *db)
   exec_simple (db, "PRAGMA threads=0");
 }
 
+/* The auth store's connection sees the registry beside it, attached
+   read-only as "registry": the session check reads the session and its
+   user in one statement (st_as_get, docs/internals/sessions.md).  Read-
+   only matters: BEGIN IMMEDIATE on the auth connection (a log-in) then
+   takes no lock of the registry, whose writer lock an import may hold
+   for minutes; the registry's tables are reached by their plain names
+   (none is also an auth table).  @path is the auth store,
+   "<registry>-auth" (xj_db_auth_path). */
+static enum xj_err
+attach_registry (struct xj_db *db, const char *path)
+{
+  static const char hex[] = "0123456789ABCDEF";
+  size_t n = strlen (path) - 5;   /* without "-auth" */
+  struct xj_buf uri;
+  sqlite3_stmt *st = NULL;
+  int rc;
+
+  if (strlen (path) < 6 || 0 != strcmp (path + n, "-auth"))
+    {
+      XJ_ERROR ("an auth store is named <registry>-auth: %s", path);
+      return XJ_E_DB;
+    }
+  xj_buf_init (&uri, 0);
+  xj_buf_append (&uri, "file:", 5);
+  for (size_t i = 0; i < n; i++)  /* percent-encode all but the safe */
+    {
+      unsigned char c = (unsigned char) path[i];
+      char esc[3] = { '%', hex[c >> 4], hex[c & 15] };
+
+      if (strchr ("/-._~", c) || (c < 128 && isalnum (c)))
+        xj_buf_append (&uri, (const char *) &c, 1);
+      else
+        xj_buf_append (&uri, esc, 3);
+    }
+  xj_buf_append (&uri, "?mode=ro", 8);
+  rc = sqlite3_prepare_v2 (SQ (db)->conn, "ATTACH ?1 AS registry", -1, &st,
+                           NULL);
+  if (SQLITE_OK == rc)
+    rc = sqlite3_bind_text (st, 1, uri.data, -1, SQLITE_STATIC);
+  if (SQLITE_OK == rc)
+    rc = sqlite3_step (st);
+  sqlite3_finalize (st);
+  xj_buf_fini (&uri);
+  if (SQLITE_DONE == rc)
+    return XJ_E_OK;
+  XJ_ERROR ("cannot attach the registry to %s: %s", path,
+            sqlite3_errmsg (SQ (db)->conn));
+  return XJ_E_DB;
+}
+
 static enum xj_err
 sq_open (const char *path, int flags, struct xj_db **out)
 {
@@ -402,6 +453,8 @@ sq_open (const char *path, int flags, struct xj_db **out)
   db->be = &xj_db_sqlite_backend;
   db->path = xj_strdup (path);
   db->auth = 0 != (flags & XJ_DB_OPEN_AUTH);
+  if (db->auth)
+    oflags |= SQLITE_OPEN_URI;   /* for attach_registry's file: URI */
   if (SQLITE_OK != sqlite3_open_v2 (path, &SQ (db)->conn, oflags, NULL))
     {
       XJ_ERROR ("cannot open %s: %s", path, sqlite3_errmsg (SQ (db)->conn));
@@ -424,7 +477,8 @@ sq_open (const char *path, int flags, struct xj_db **out)
       sq_close (db);
       return e;
     }
-  if (XJ_E_OK != (e = prepare_all (db)))
+  if ((db->auth && XJ_E_OK != (e = attach_registry (db, path)))
+      || XJ_E_OK != (e = prepare_all (db)))
     {
       sq_close (db);
       return e;
@@ -704,6 +758,22 @@ sq_bulk_conflicted (const struct xj_db *db, struct xj_db_conflict *out)
   return false;
 }
 
+/* No change notices on SQLite (db.h): nothing is cached on their
+   strength; a session check reads the files, microseconds. */
+static bool
+sq_listen (struct xj_db *db)
+{
+  (void) db;
+  return false;
+}
+
+static bool
+sq_notified (struct xj_db *db)
+{
+  (void) db;
+  return true;
+}
+
 const struct xj_db_backend xj_db_sqlite_backend = {
   .name = "sqlite",
   .open = sq_open,
@@ -719,6 +789,8 @@ const struct xj_db_backend xj_db_sqlite_backend = {
   .integrity = sq_integrity,
   .tune = sq_tune,
   .chain_lock = sq_chain_lock,
+  .listen = sq_listen,
+  .notified = sq_notified,
   .bulk_begin = sq_bulk_begin,
   .bulk_row = sq_bulk_row,
   .bulk_end = sq_bulk_end,

@@ -227,15 +227,42 @@ warnings_json (struct xj_req *r, int64_t id)
   return a;
 }
 
-/* record_json's reply for GET, written as text: the same bytes as
-   json_dumps of {"student": record_json (...)} without building ~100
-   jansson values per request (bench/README.md). */
+/* What GET shows beside the record, filled by xj_student_load_view. */
+struct shown {
+  struct xj_req *r;
+  json_t *aliases;    /* masked: GET shows no number in full */
+  json_t *warnings;
+};
+
+static bool
+shown_visible (void *cls, const struct xj_student *s,
+               const struct xj_student_ctx *ctx)
+{
+  return xj_scope_student (&((struct shown *) cls)->r->user, s->school_id,
+                           ctx->county_code, s->class_id);
+}
+
+static void
+shown_alias_cb (void *cls, const char *no)
+{
+  alias_masked_cb (((struct shown *) cls)->aliases, no);
+}
+
+static void
+shown_warn_cb (void *cls, const struct xj_warning *w)
+{
+  warn_cb (((struct shown *) cls)->warnings, w);
+}
+
+/* record_json's reply for GET (nothing revealed), written as text: the
+   same bytes as json_dumps of {"student": record_json (...)} without
+   building ~100 jansson values per request (bench/README.md).  Takes
+   over @sh's arrays. */
 static char *
-record_reply_text (struct xj_req *r, const struct xj_student *s,
-                   const struct xj_student_ctx *ctx, unsigned show)
+record_reply_text (const struct xj_student *s,
+                   const struct xj_student_ctx *ctx, struct shown *sh)
 {
   json_t *extra = json_object ();
-  json_t *aliases = aliases_json (r, s->id, show);
   const char *gl = xj_code_zh ("grade", s->grade);
   struct xj_buf b;
   char *rec;
@@ -246,9 +273,9 @@ record_reply_text (struct xj_req *r, const struct xj_student *s,
   json_object_set_new (extra, "grade_label", json_string (gl ? gl : ""));
   json_object_set_new (extra, "created_at", json_string (ctx->created_at));
   json_object_set_new (extra, "updated_at", json_string (ctx->updated_at));
-  json_object_set_new (extra, "aliases", aliases);
-  json_object_set_new (extra, "warnings", warnings_json (r, s->id));
-  rec = xj_student_to_json_text (s, show, extra);
+  json_object_set_new (extra, "aliases", sh->aliases);
+  json_object_set_new (extra, "warnings", sh->warnings);
+  rec = xj_student_to_json_text (s, 0, extra);
   json_decref (extra);
   xj_buf_init (&b, 0);
   xj_buf_append (&b, "{\"student\":", 11);
@@ -258,21 +285,37 @@ record_reply_text (struct xj_req *r, const struct xj_student *s,
   return xj_buf_steal (&b);
 }
 
+/* One record with its former numbers and warnings (one statement for
+   most records, xj_student_load_view), when the caller's scope holds it;
+   otherwise 404 as for no record. */
 enum xj_err
 xj_h_student_get (struct xj_req *r)
 {
   struct xj_student *s;
   struct xj_student_ctx ctx;
+  struct shown sh = { r, json_array (), json_array () };
+  struct xj_student_view v = { NULL, &ctx, &shown_visible, &shown_alias_cb,
+                               &shown_warn_cb, &sh };
   int64_t id;
   enum xj_err e;
 
   if (XJ_E_OK != xj_req_path_id (r, 0, &id))
-    return r->err;
-  s = xj_malloc (sizeof *s);
-  e = load_visible (r, id, s, &ctx);
-  if (XJ_E_OK == e)
-    xj_reply_json_text (r, 200, record_reply_text (r, s, &ctx, 0));
-  free (s);
+    e = r->err;
+  else
+    {
+      v.s = s = xj_malloc (sizeof *s);
+      e = xj_student_load_view (r->db, id, &v);
+      if (XJ_E_NOT_FOUND == e)
+        e = xj_reply_err (r, XJ_E_NOT_FOUND, NULL, NULL);
+      else if (XJ_E_OK == e)
+        xj_reply_json_text (r, 200, record_reply_text (s, &ctx, &sh));
+      free (s);
+    }
+  if (XJ_E_OK != e)
+    {
+      json_decref (sh.aliases);
+      json_decref (sh.warnings);
+    }
   return e;
 }
 

@@ -80,6 +80,23 @@ XJ_DB_STMT (st_stu_aliases,
             " UNION ALL SELECT no, at FROM chain"
             " UNION ALL SELECT a.registry_no, a.created_at FROM student_aliases a"
             " JOIN chain c ON c.id = a.student_id) AS x ORDER BY at")
+/* What GET of one record shows, in one statement when it has no former
+   number and no stored warning (most records): on PostgreSQL each
+   statement is a round trip and a statement's cost grows with its plan
+   (the merge chain's recursive CTE and a union of the former numbers and
+   the warnings beside the record cost 70 us of the server's CPU against
+   41 us for this; bench/README.md).  The record with its context
+   (XJ_STUDENT_RECORD_COLS), then whether it has former numbers (its own
+   aliases or records merged into it) and stored warnings. */
+XJ_DB_STMT (st_stu_view,
+            "SELECT " XJ_STUDENT_RECORD_COLS ","
+            " CASE WHEN EXISTS (SELECT 1 FROM student_aliases"
+            "  WHERE student_id = $1) OR EXISTS (SELECT 1 FROM student_merges"
+            "  WHERE survivor_id = $1) THEN 1 ELSE 0 END,"
+            " CASE WHEN EXISTS (SELECT 1 FROM student_warnings"
+            "  WHERE student_id = $1) THEN 1 ELSE 0 END"
+            " FROM students st JOIN schools sc ON sc.id = st.school_id"
+            " LEFT JOIN classes c ON c.id = st.class_id WHERE st.id = $1")
 /* the timeline: the record's events and those of the records merged into
    it (at any depth), each of these marked with its record's number */
 XJ_DB_STMT (st_stu_events,
@@ -463,6 +480,43 @@ enum xj_err
 xj_student_load (struct xj_db *db, int64_t id, struct xj_student *s)
 {
   return xj_student_load_ctx (db, id, s, NULL);
+}
+
+struct view_ctx {
+  struct xj_student *s;
+  struct xj_student_ctx *ctx;
+  bool aliases, warnings;
+};
+
+static int
+view_row (void *cls, const struct xj_db_row *r)
+{
+  struct view_ctx *c = cls;
+
+  xj_student_from_row (r, c->s, c->ctx);
+  c->aliases = 0 != xj_db_int (r, 20);
+  c->warnings = 0 != xj_db_int (r, 21);
+  return 1;
+}
+
+enum xj_err
+xj_student_load_view (struct xj_db *db, int64_t id,
+                      const struct xj_student_view *v)
+{
+  struct view_ctx c = { v->s, v->ctx, false, false };
+  enum xj_qs qs = xj_db_q (db, &st_stu_view, XJ_DB_PARAMS (XJ_DB_I (id)),
+                           &view_row, &c);
+  enum xj_err e = XJ_E_OK;
+
+  if (qs < 0)
+    return xj_db_qs_err (qs);
+  if (XJ_QS_NONE == qs || ! v->visible (v->cls, v->s, v->ctx))
+    return XJ_E_NOT_FOUND;
+  if (c.aliases)
+    e = xj_student_aliases (db, id, v->alias_cb, v->cls);
+  if (XJ_E_OK == e && c.warnings)
+    e = xj_identity_warnings (db, id, v->warn_cb, v->cls);
+  return e;
 }
 
 struct idno_ctx {

@@ -81,6 +81,25 @@ enum xj_err xj_student_load_ctx (struct xj_db *db, int64_t id,
                                  struct xj_student *s,
                                  struct xj_student_ctx *ctx);
 
+/* What GET of one record shows: the record and its context (as
+   xj_student_load_ctx), then, if @visible says the caller may see it,
+   its former numbers in order (as xj_student_aliases) and its stored
+   warnings in id order (as xj_identity_warnings).  One statement for a
+   record with neither (st_stu_view), one more for each it has.
+   XJ_E_NOT_FOUND if there is no such record or @visible refused it. */
+struct xj_warning;
+struct xj_student_view {
+  struct xj_student *s;             /* out: the record */
+  struct xj_student_ctx *ctx;       /* out: its context */
+  bool (*visible) (void *cls, const struct xj_student *s,
+                   const struct xj_student_ctx *ctx);
+  void (*alias_cb) (void *cls, const char *registry_no);
+  void (*warn_cb) (void *cls, const struct xj_warning *w);
+  void *cls;                        /* to the three callbacks */
+};
+enum xj_err xj_student_load_view (struct xj_db *db, int64_t id,
+                                  const struct xj_student_view *v);
+
 /* Students with the same name and birth date whose first-guardian phone
    equals @phone but whose ID differs; @cb receives id, name, school_id,
    school_name and county_code of each. */

@@ -96,6 +96,12 @@ struct xj_auth_settings {
 };
 enum xj_err xj_auth_settings_get (struct xj_db *db,
                                   struct xj_auth_settings *out);
+/* The defaults of the settings above. */
+void xj_auth_settings_default (struct xj_auth_settings *s);
+/* One setting's stored text @value applied to @s: a number in range, or
+   ignored (the default stays), as xj_auth_settings_get reads each. */
+void xj_auth_setting_apply (struct xj_auth_settings *s, const char *key,
+                            const char *value);
 
 /* ---- storage (user_store.c) ---- */
 struct xj_user_new {
@@ -139,9 +145,13 @@ struct xj_user_auth {
 };
 enum xj_err xj_user_auth_get (struct xj_db *db, const char *username,
                               struct xj_user_auth *a, bool *found);
-/* The user of a session, with its epoch (enabled users only). */
-enum xj_err xj_user_session_load (struct xj_db *db, int64_t id,
-                                  struct xj_user *u, int64_t *epoch);
+/* A user from columns 0..5 of a users row: id, username, display_name,
+   role, coalesce(region_code, ''), coalesce(school_id, 0) (every users
+   SELECT of user_store.c and the session's in session_store.c).  Classes
+   are not read: xj_user_load_classes. */
+void xj_user_from_row (const struct xj_db_row *r, struct xj_user *u);
+/* A teacher's classes into u->class_ids (no statement for other roles). */
+enum xj_err xj_user_load_classes (struct xj_db *db, struct xj_user *u);
 
 /* ---- user administration (user_admin.c): THE rules for the API and
    the CLI.  @actor NULL is the command line (anything goes). ---- */
@@ -223,10 +233,33 @@ struct xj_login {
 enum xj_err xj_user_login (struct xj_db *auth, struct xj_db *db,
                            struct xj_login *l);
 /* Resolve a session cookie token: absolute and idle timeouts, the user
-   enabled and the session epoch current.  Notes activity. */
+   enabled and the session epoch current.  Notes activity.  With @hit (a
+   GET), on PostgreSQL, the answer may come from the worker thread's
+   session cache (docs/internals/sessions.md, "The session cache"): then
+   hit->cached is set, and xj_session_confirm must accept it after the
+   request's statements and before its reply goes out. */
+struct xj_session_hit {
+  bool cached;       /* answered from the cache: provisional */
+  uint64_t mark;     /* xj_db_statements of the registry connection then */
+};
+/* Empty every thread's session cache: a change of sessions or users made
+   through this process has committed (its notice follows; this does not
+   wait for it).  Log-out and xj_session_end_user call it. */
+void xj_session_cache_flush (void);
+/* After the statements of a request whose session came from the cache
+   (@hit; anything else: XJ_E_OK at once): XJ_E_OK if a statement ran on
+   @db since and no change notice arrived, or if the session, checked
+   again, still holds; then, if its user row is not @u's any more (role,
+   scope, classes changed meanwhile), *@changed and @u is the new one: the
+   reply, made for the old one, must not go out (the server runs the
+   request again).  XJ_E_UNAUTHENTICATED if it no longer holds. */
+enum xj_err xj_session_confirm (struct xj_db *auth, struct xj_db *db,
+                                const char *token,
+                                const struct xj_session_hit *hit,
+                                struct xj_user *u, bool *changed);
 enum xj_err xj_session_get (struct xj_db *auth, struct xj_db *db,
                             const char *token, struct xj_user *u,
-                            char csrf_out[65]);
+                            char csrf_out[65], struct xj_session_hit *hit);
 /* Log-out: delete the session, record `logout` in the auth log. */
 enum xj_err xj_session_logout (struct xj_db *auth, const char *token,
                                const struct xj_user *u, const char *ip);

@@ -20,10 +20,6 @@ XJ_DB_STMT (st_user_update,
             "UPDATE users SET display_name = $2, role = $3, region_code = $4,"
             " school_id = $5 WHERE id = $1")
 XJ_DB_STMT (st_user_noclasses, "DELETE FROM user_classes WHERE user_id = $1")
-XJ_DB_STMT (st_user_epoch,
-            "SELECT id, username, display_name, role, coalesce(region_code, ''),"
-            " coalesce(school_id, 0), disabled, session_epoch FROM users"
-            " WHERE id = $1 AND disabled = 0")
 XJ_DB_STMT (st_auth_settings,
             "SELECT key, value FROM settings WHERE key IN"
             " ('session_idle_minutes', 'login_address_failures',"
@@ -157,8 +153,8 @@ struct load_ctx {
   bool disabled;
 };
 
-static void
-row_to_user (const struct xj_db_row *r, struct xj_user *u)
+void
+xj_user_from_row (const struct xj_db_row *r, struct xj_user *u)
 {
   memset (u, 0, sizeof *u);
   u->id = xj_db_int (r, 0);
@@ -174,7 +170,7 @@ load_cb (void *cls, const struct xj_db_row *r)
 {
   struct load_ctx *c = cls;
 
-  row_to_user (r, c->u);
+  xj_user_from_row (r, c->u);
   c->disabled = 0 != xj_db_int (r, 6);
   return 1;
 }
@@ -189,8 +185,8 @@ class_cb (void *cls, const struct xj_db_row *r)
   return 0;
 }
 
-static enum xj_err
-load_classes (struct xj_db *db, struct xj_user *u)
+enum xj_err
+xj_user_load_classes (struct xj_db *db, struct xj_user *u)
 {
   enum xj_qs qs;
 
@@ -214,7 +210,7 @@ xj_user_load_any (struct xj_db *db, int64_t id, struct xj_user *u,
   if (XJ_QS_NONE == qs)
     return XJ_E_NOT_FOUND;
   *disabled = c.disabled;
-  return load_classes (db, u);
+  return xj_user_load_classes (db, u);
 }
 
 enum xj_err
@@ -228,36 +224,6 @@ xj_user_load (struct xj_db *db, int64_t id, struct xj_user *u)
   return e;
 }
 
-struct sess_user_ctx {
-  struct xj_user *u;
-  int64_t *epoch;
-};
-
-static int
-sess_user_cb (void *cls, const struct xj_db_row *r)
-{
-  struct sess_user_ctx *c = cls;
-
-  row_to_user (r, c->u);
-  *c->epoch = xj_db_int (r, 7);
-  return 1;
-}
-
-enum xj_err
-xj_user_session_load (struct xj_db *db, int64_t id, struct xj_user *u,
-                      int64_t *epoch)
-{
-  struct sess_user_ctx c = { u, epoch };
-  enum xj_qs qs = xj_db_q (db, &st_user_epoch, XJ_DB_PARAMS (XJ_DB_I (id)),
-                           &sess_user_cb, &c);
-
-  if (qs < 0)
-    return xj_db_qs_err (qs);
-  if (XJ_QS_NONE == qs)
-    return XJ_E_UNAUTHENTICATED;
-  return load_classes (db, u);
-}
-
 struct list_ctx {
   xj_user_cb cb;
   void *cls;
@@ -269,7 +235,7 @@ list_cb (void *cls, const struct xj_db_row *r)
   struct list_ctx *c = cls;
   struct xj_user u;
 
-  row_to_user (r, &u);
+  xj_user_from_row (r, &u);
   c->cb (c->cls, &u, 0 != xj_db_int (r, 6));
   return 0;
 }
@@ -310,21 +276,34 @@ xj_user_auth_get (struct xj_db *db, const char *username,
   return XJ_E_OK;
 }
 
+void
+xj_auth_settings_default (struct xj_auth_settings *s)
+{
+  s->idle_minutes = 30;
+  s->address_failures = 100;
+  s->bureau_manages_users = false;
+}
+
+void
+xj_auth_setting_apply (struct xj_auth_settings *s, const char *key,
+                       const char *value)
+{
+  int64_t v;
+
+  if (! xj_parse_i64 (value, &v) || v < 0 || v > 1000000)
+    return;
+  if (0 == strcmp (key, "session_idle_minutes") && v > 0)
+    s->idle_minutes = (int) v;
+  else if (0 == strcmp (key, "login_address_failures") && v > 0)
+    s->address_failures = (int) v;
+  else if (0 == strcmp (key, "bureau_manages_users"))
+    s->bureau_manages_users = 0 != v;
+}
+
 static int
 settings_cb (void *cls, const struct xj_db_row *r)
 {
-  struct xj_auth_settings *s = cls;
-  const char *k = xj_db_text (r, 0);
-  int64_t v;
-
-  if (! xj_parse_i64 (xj_db_text (r, 1), &v) || v < 0 || v > 1000000)
-    return 0;
-  if (0 == strcmp (k, "session_idle_minutes") && v > 0)
-    s->idle_minutes = (int) v;
-  else if (0 == strcmp (k, "login_address_failures") && v > 0)
-    s->address_failures = (int) v;
-  else if (0 == strcmp (k, "bureau_manages_users"))
-    s->bureau_manages_users = 0 != v;
+  xj_auth_setting_apply (cls, xj_db_text (r, 0), xj_db_text (r, 1));
   return 0;
 }
 
@@ -333,9 +312,7 @@ xj_auth_settings_get (struct xj_db *db, struct xj_auth_settings *out)
 {
   enum xj_qs qs;
 
-  out->idle_minutes = 30;
-  out->address_failures = 100;
-  out->bureau_manages_users = false;
+  xj_auth_settings_default (out);
   qs = xj_db_q (db, &st_auth_settings, XJ_DB_NOPARAMS, &settings_cb, out);
   return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
 }
