@@ -587,6 +587,7 @@ def check_char(body17):
 
 
 _seq = itertools.count(1)
+_issued = set()
 _phone = itertools.count(1)
 _name = itertools.count(0)
 # Test IDs use 天河区 (440106) so they never collide with generated data
@@ -597,24 +598,26 @@ _MORE_REGIONS = ["440103", "440104", "440105", "440111", "440112",
 
 
 def make_id(birth="2013-05-17", gender=1, region=TEST_REGION, check=None):
-    """A fresh, valid 18-character resident ID (unique within the run).
-    @check: force the last character (e.g. 'X') by searching sequences."""
+    """A fresh, valid 18-character resident ID, never issued before in
+    this run (registered or not).  @check: force the last character
+    (e.g. 'X') by searching sequences.  Three sequence digits give 500 IDs
+    per region, birth date and gender; a run asks more than that of the
+    default region (the PostgreSQL suite did, and a wrapped counter
+    registered a number twice), so the default moves on to the next
+    district of 广州市 when one is used up."""
     ymd = birth.replace("-", "")
-    while True:
-        n = next(_seq)
-        s = n % 1000
-        if s % 2 != (1 if gender == 1 else 0):
-            continue
-        # three digits give 500 IDs per birth date and gender; a run makes
-        # more than that (the PostgreSQL run did, and collided), so each
-        # further thousand moves to the next district of 广州市
-        r = region
-        if region == TEST_REGION and n >= 1000:
-            r = _MORE_REGIONS[(n // 1000 - 1) % len(_MORE_REGIONS)]
-        b = r + ymd + "%03d" % s
-        c = check_char(b)
-        if check is None or c == check:
-            return b + c
+    regions = [region] + (_MORE_REGIONS if region == TEST_REGION else [])
+    for r in regions:
+        for _ in range(1000):
+            s = next(_seq) % 1000
+            if s % 2 != (1 if gender == 1 else 0):
+                continue
+            b = r + ymd + "%03d" % s
+            c = check_char(b)
+            if (check is None or c == check) and b + c not in _issued:
+                _issued.add(b + c)
+                return b + c
+    raise AssertionError("no unused test ID left for %s %s" % (region, birth))
 
 
 def id15_to_18(id15):
