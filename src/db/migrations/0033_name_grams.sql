@@ -46,12 +46,14 @@ BEGIN
   WHERE p.i + k.n - 1 <= length (NEW.name);
 END;
 
--- Backfill in id order (the primary key grows at its end), then the
--- lookup index in one sort.  student_store.c st_stu_grams_drift is this
--- rule, for `xueji check`.
+-- Backfill in id order (the primary key grows at its end; CROSS JOIN
+-- keeps the loops in this order, the positions a range of their key),
+-- then the lookup index in one sort.  student_store.c
+-- st_stu_grams_missing is this rule, for `xueji check`.
 INSERT INTO student_name_grams (student_id, gram, school_id)
 SELECT st.id, substr (lower (st.name), p.i, k.n), st.school_id
-FROM students st, gram_positions p, (SELECT 1 AS n UNION ALL SELECT 2) k
-WHERE p.i + k.n - 1 <= length (st.name)
+FROM students st CROSS JOIN (SELECT 1 AS n UNION ALL SELECT 2) k
+  CROSS JOIN gram_positions p
+WHERE p.i <= length (st.name) - k.n + 1
 ON CONFLICT (student_id, gram) DO NOTHING;
 CREATE INDEX student_name_grams_gram ON student_name_grams (gram, school_id, student_id);
