@@ -27,12 +27,16 @@ CREATE TABLE student_name_grams (
   PRIMARY KEY (student_id, gram)
 ) WITHOUT ROWID;
 
+-- A repeated gram of one name ("李李") is one row: ON CONFLICT rather than
+-- DISTINCT, whose temporary table per row doubled the trigger's cost
+-- (20,000 inserted students: 1.2 -> 0.6 s of CPU).
 CREATE TRIGGER students_name_grams AFTER INSERT ON students
 BEGIN
   INSERT INTO student_name_grams (student_id, gram, school_id)
-  SELECT DISTINCT NEW.id, substr (lower (NEW.name), p.i, k.n), NEW.school_id
-  FROM gram_positions p, (SELECT 1 AS n UNION ALL SELECT 2) k
-  WHERE p.i + k.n - 1 <= length (NEW.name);
+  SELECT NEW.id, substr (lower (NEW.name), p.i, k.n), NEW.school_id
+  FROM (SELECT 1 AS n UNION ALL SELECT 2) k CROSS JOIN gram_positions p
+  WHERE p.i <= length (NEW.name) - k.n + 1
+  ON CONFLICT (student_id, gram) DO NOTHING;
 END;
 
 CREATE TRIGGER students_name_grams_move
@@ -41,9 +45,10 @@ WHEN OLD.name IS NOT NEW.name OR OLD.school_id IS NOT NEW.school_id
 BEGIN
   DELETE FROM student_name_grams WHERE student_id = OLD.id;
   INSERT INTO student_name_grams (student_id, gram, school_id)
-  SELECT DISTINCT NEW.id, substr (lower (NEW.name), p.i, k.n), NEW.school_id
-  FROM gram_positions p, (SELECT 1 AS n UNION ALL SELECT 2) k
-  WHERE p.i + k.n - 1 <= length (NEW.name);
+  SELECT NEW.id, substr (lower (NEW.name), p.i, k.n), NEW.school_id
+  FROM (SELECT 1 AS n UNION ALL SELECT 2) k CROSS JOIN gram_positions p
+  WHERE p.i <= length (NEW.name) - k.n + 1
+  ON CONFLICT (student_id, gram) DO NOTHING;
 END;
 
 -- Backfill in id order (the primary key grows at its end; CROSS JOIN
