@@ -17,8 +17,9 @@
 -- bureau's search to its schools; it moves with the student.
 -- `xueji check` recomputes the table and reports any difference.
 CREATE TABLE gram_positions (i INTEGER PRIMARY KEY);
+INSERT INTO gram_positions (i)
 WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200)
-INSERT INTO gram_positions (i) SELECT i FROM n;
+SELECT i FROM n;
 
 CREATE TABLE student_name_grams (
   student_id INTEGER NOT NULL,
