@@ -2,7 +2,11 @@
 -- (the name search's index of every character and adjacent character pair
 -- of lower(name), kept by triggers on students; see there).  The insert
 -- trigger runs once per statement over its transition table, so a COPY of
--- the import's bulk rows writes its grams in one INSERT.
+-- the import's bulk rows writes its grams in one INSERT.  The positions
+-- come from generate_series here: joined with gram_positions, PostgreSQL
+-- paired every student with all 400 (position, length) rows and filtered
+-- (20,000 students: 0.76 -> 0.25 s).  gram_positions is kept for the
+-- statements both backends share (`xueji check`).
 -- i is integer, not bigint: substr takes integer positions.
 CREATE TABLE gram_positions (i integer PRIMARY KEY);
 INSERT INTO gram_positions (i) SELECT generate_series (1, 200);
@@ -19,8 +23,8 @@ LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO student_name_grams (student_id, gram, school_id)
   SELECT DISTINCT s.id, substr (lower (s.name), p.i, k.len), s.school_id
-  FROM new_students s, gram_positions p, (VALUES (1), (2)) AS k (len)
-  WHERE p.i + k.len - 1 <= length (s.name);
+  FROM new_students s CROSS JOIN (VALUES (1), (2)) AS k (len)
+  CROSS JOIN LATERAL generate_series (1, length (s.name) - k.len + 1) AS p (i);
   RETURN NULL;
 END;
 $$;
@@ -35,8 +39,9 @@ BEGIN
   INSERT INTO student_name_grams (student_id, gram, school_id)
   SELECT DISTINCT NEW.id, substr (lower (NEW.name), p.i, k.len),
     NEW.school_id
-  FROM gram_positions p, (VALUES (1), (2)) AS k (len)
-  WHERE p.i + k.len - 1 <= length (NEW.name);
+  FROM (VALUES (1), (2)) AS k (len)
+  CROSS JOIN LATERAL generate_series (1, length (NEW.name) - k.len + 1)
+    AS p (i);
   RETURN NULL;
 END;
 $$;
@@ -50,6 +55,6 @@ CREATE TRIGGER students_name_grams_move
 -- Backfill, then the lookup index in one sort.
 INSERT INTO student_name_grams (student_id, gram, school_id)
 SELECT DISTINCT st.id, substr (lower (st.name), p.i, k.len), st.school_id
-FROM students st, gram_positions p, (VALUES (1), (2)) AS k (len)
-WHERE p.i + k.len - 1 <= length (st.name);
+FROM students st CROSS JOIN (VALUES (1), (2)) AS k (len)
+  CROSS JOIN LATERAL generate_series (1, length (st.name) - k.len + 1) AS p (i);
 CREATE INDEX student_name_grams_gram ON student_name_grams (gram, school_id, student_id);
