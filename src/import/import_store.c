@@ -42,7 +42,7 @@ XJ_DB_STMT (st_imp_drop7, "DROP INDEX IF EXISTS students_regno_shown")
 XJ_DB_STMT (st_imp_drop8, "DROP INDEX IF EXISTS students_asof")
 /* the name search's grams (0033): the students' insert trigger writes
    them, so they grow with the import like the students' own indexes */
-XJ_DB_STMT (st_imp_drop9, "DROP INDEX IF EXISTS student_name_grams_gram")
+XJ_DB_STMT (st_imp_drop9, "DROP INDEX IF EXISTS student_name_grams_school")
 XJ_DB_STMT (st_imp_create1,
             "CREATE UNIQUE INDEX IF NOT EXISTS students_id_no ON students"
             " (id_no, id_type) WHERE id_no IS NOT NULL")
@@ -67,8 +67,8 @@ XJ_DB_STMT (st_imp_create8,
             "  (school_id, grade, class_id, gender, created_at, status)\n"
             "  WHERE status = 'enrolled'")
 XJ_DB_STMT (st_imp_create9,
-            "CREATE INDEX IF NOT EXISTS student_name_grams_gram"
-            " ON student_name_grams (gram, school_id, student_id)")
+            "CREATE INDEX IF NOT EXISTS student_name_grams_school"
+            " ON student_name_grams (school_id, gram, student_id)")
 /* student_events_student (student_id, id) stays: the import's events
    are written after the last row in id order (xj_istore_events), so
    that index only grows at its end. */

@@ -140,7 +140,8 @@ enum list_shape {
 #define COND_NAME_REGION                                                       \
   " AND " GRAM_IN " AND g.school_id IN (SELECT id FROM schools"                \
   "  WHERE county_code >= $1 AND county_code < $1 || ':'))" NUM_ANY
-#define COND_NAME_ALL " AND " GRAM_IN ")" NUM_ANY
+#define COND_NAME_ALL                                                          \
+  " AND " GRAM_IN " AND g.school_id IN (SELECT id FROM schools))" NUM_ANY
 /* A grade of a region: "(CAST($5 AS TEXT) IS NULL OR st.grade = $5)"
    drives no index, so each of the region's schools was read whole
    (SQLite 25 ms for 100,000 rows; PostgreSQL's generic plan, chosen
@@ -821,11 +822,14 @@ xj_student_like_escape (const char *q)
 
 /* ---- the name search's gram (migration 0033) ---- */
 
-/* How many of the registry's names hold gram $1, counted up to 5,000 (a
-   gram that common is as good as any other that common). */
+/* How many names of the schools of region $2 ('' = all) hold gram $1,
+   counted up to 5,000 (a gram that common is as good as any other that
+   common).  The index leads with the school (migration 0033). */
 XJ_DB_STMT (st_stu_gram_count,
             "SELECT count(*) FROM (SELECT 1 FROM student_name_grams"
-            " WHERE gram = lower($1) LIMIT 5000) AS x")
+            " WHERE school_id IN (SELECT id FROM schools"
+            "  WHERE county_code >= $2 AND county_code < $2 || ':')"
+            " AND gram = lower($1) LIMIT 5000) AS x")
 
 /* The pairs of a long query compared (the first ones). */
 #define GRAM_PAIRS_TRIED 6
@@ -846,9 +850,11 @@ utf8_char_len (const char *s)
   return n;
 }
 
-/* The entries of the gram at @p (@n bytes) into *count. */
+/* The entries of the gram at @p (@n bytes) in region @prefix into
+   *count. */
 static enum xj_err
-gram_count (struct xj_db *db, const char *p, size_t n, int64_t *count)
+gram_count (struct xj_db *db, const char *prefix, const char *p, size_t n,
+            int64_t *count)
 {
   char g[GRAM_MAX];
   enum xj_qs qs;
@@ -856,17 +862,19 @@ gram_count (struct xj_db *db, const char *p, size_t n, int64_t *count)
   memcpy (g, p, n);
   g[n] = '\0';
   *count = 0;
-  qs = xj_db_q (db, &st_stu_gram_count, XJ_DB_PARAMS (XJ_DB_S (g)),
+  qs = xj_db_q (db, &st_stu_gram_count,
+                XJ_DB_PARAMS (XJ_DB_S (g), XJ_DB_S (prefix)),
                 &xj_db_int64_cb, count);
   return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
 }
 
 /* The gram the name search looks up for @q into @gram: @q's character
    when it has one, its pair when it has two, else the pair with the
-   fewest entries of its first GRAM_PAIRS_TRIED (all of them are in
-   every name that holds @q). */
+   fewest entries in region @prefix of its first GRAM_PAIRS_TRIED (all
+   of them are in every name that holds @q). */
 static enum xj_err
-name_gram (struct xj_db *db, const char *q, char gram[GRAM_MAX])
+name_gram (struct xj_db *db, const char *prefix, const char *q,
+           char gram[GRAM_MAX])
 {
   const char *best = q, *p = q;
   size_t best_n = utf8_char_len (q);
@@ -886,7 +894,7 @@ name_gram (struct xj_db *db, const char *q, char gram[GRAM_MAX])
           best_n = n;   /* one pair: nothing to compare */
           break;
         }
-      if (XJ_E_OK != (e = gram_count (db, p, n, &count)))
+      if (XJ_E_OK != (e = gram_count (db, prefix, p, n, &count)))
         return e;
       if (count < fewest)
         best = p, best_n = n, fewest = count;
@@ -943,7 +951,9 @@ xj_student_list (struct xj_db *db, const char *scope_prefix,
   bool named = shape_named (shape);
   char gram[GRAM_MAX] = "";
   enum xj_qs qs;
-  enum xj_err e = named ? name_gram (db, f->q, gram) : XJ_E_OK;
+  enum xj_err e = named ? name_gram (db, scope_prefix ? scope_prefix : "",
+                                        f->q, gram)
+                             : XJ_E_OK;
 
   if (XJ_E_OK != e)
     {

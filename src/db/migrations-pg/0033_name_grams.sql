@@ -57,4 +57,4 @@ INSERT INTO student_name_grams (student_id, gram, school_id)
 SELECT DISTINCT st.id, substr (lower (st.name), p.i, k.len), st.school_id
 FROM students st CROSS JOIN (VALUES (1), (2)) AS k (len)
   CROSS JOIN LATERAL generate_series (1, length (st.name) - k.len + 1) AS p (i);
-CREATE INDEX student_name_grams_gram ON student_name_grams (gram, school_id, student_id);
+CREATE INDEX student_name_grams_school ON student_name_grams (school_id, gram, student_id);

@@ -14,7 +14,11 @@
 -- holds only grams of the name, so any one of its pairs (or the one
 -- character of a one-character query) finds every match.  lower() is the
 -- backend's own on both sides, as in the LIKE.  school_id narrows a
--- bureau's search to its schools; it moves with the student.
+-- bureau's search to its schools; it moves with the student.  The lookup
+-- index leads with the school, not the gram: a school's new students then
+-- land in that school's few pages (gen of a county into 1,000,000
+-- students: 28.5 s of CPU with the gram first against 10 s without the
+-- index), and a search asks each school of its region anyway.
 -- `xueji check` recomputes the table and reports any difference.
 CREATE TABLE gram_positions (i INTEGER PRIMARY KEY);
 INSERT INTO gram_positions (i)
@@ -62,4 +66,4 @@ FROM students st CROSS JOIN (SELECT 1 AS n UNION ALL SELECT 2) k
   CROSS JOIN gram_positions p
 WHERE p.i <= length (st.name) - k.n + 1
 ON CONFLICT (student_id, gram) DO NOTHING;
-CREATE INDEX student_name_grams_gram ON student_name_grams (gram, school_id, student_id);
+CREATE INDEX student_name_grams_school ON student_name_grams (school_id, gram, student_id);
