@@ -300,6 +300,10 @@ def lists(b, c, where, surname):
              ("list grade=31 q=%s" % surname, {"grade": "31", "q": surname},
               "st.grade = '31' AND st.name LIKE '%%%s%%'" % surname))
     for label, params, cond in cases:
+        # warm-up: a connection prepares its statements on first use (and
+        # the first request of a run read cold pages: the 1.3 s p99 of
+        # the 2026-12-04 run), as bench/search_bench.py
+        timed_get(c, "/students", params, 3)
         api = timed_get(c, "/students", params, RUNS)
         base = b.timed([
             "SELECT count(*) FROM students st WHERE %s AND %s" % (where, cond),
