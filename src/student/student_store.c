@@ -765,7 +765,8 @@ xj_student_aliases (struct xj_db *db, int64_t id, xj_alias_cb cb, void *cls)
 struct list_ctx {
   xj_student_item_cb cb;
   void *cls;
-  int64_t *total;  /* set from the rows' last column (ROW_TOTAL), or NULL */
+  int64_t *total;  /* set from the rows' column 13 (NAME_PAGE_SQL's total),
+                      or NULL */
 };
 
 static int
@@ -936,6 +937,26 @@ xj_student_grams_check (struct xj_db *db, int64_t *missing, int64_t *extra)
   return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
 }
 
+/* A name shape's page, which brings the total (NAME_PAGE_SQL); a page
+   past the end (or of no rows: a count only) has no row to bring it, so
+   then the count statement runs. */
+static enum xj_qs
+list_named (struct xj_db *db, enum list_shape shape, enum xj_student_sort sort,
+            const struct xj_student_filter *f,
+            const struct xj_db_param *page, const struct xj_db_param *count,
+            struct list_ctx *c, int64_t *total)
+{
+  enum xj_qs qs;
+
+  *total = 0;
+  c->total = total;
+  qs = xj_db_q (db, list_page_stmt (shape, sort, f->desc, false), page,
+                &list_row, c);
+  if (XJ_QS_NONE == qs && (f->offset > 0 || f->limit <= 0))
+    qs = xj_db_q (db, count_stmts[shape], count, &count_row, total);
+  return qs;
+}
+
 enum xj_err
 xj_student_list (struct xj_db *db, const char *scope_prefix,
                  int64_t scope_school, int64_t scope_teacher,
@@ -950,16 +971,11 @@ xj_student_list (struct xj_db *db, const char *scope_prefix,
                                       scope_teacher, f);
   bool named = shape_named (shape);
   char gram[GRAM_MAX] = "";
-  enum xj_qs qs;
+  enum xj_qs qs = XJ_QS_NONE;
   enum xj_err e = named ? name_gram (db, scope_prefix ? scope_prefix : "",
-                                        f->q, gram)
-                             : XJ_E_OK;
+                                     f->q, gram)
+                        : XJ_E_OK;
 
-  if (XJ_E_OK != e)
-    {
-      free (q);
-      return e;
-    }
   /* the name shapes take the gram as $14; the others have no $14 */
 #define FILTER_PARAMS                                                        \
   XJ_DB_S (scope_prefix), XJ_DB_I (scope_school), XJ_DB_I (scope_teacher),  \
@@ -971,34 +987,29 @@ xj_student_list (struct xj_db *db, const char *scope_prefix,
                          FLAG_PARAMS, XJ_DB_S (gram))                        \
          : XJ_DB_PARAMS (FILTER_PARAMS, XJ_DB_I (limit), XJ_DB_I (offset),   \
                          FLAG_PARAMS))
-  if (named)
-    {
-      /* the page brings the total; a page past the end (or of no rows:
-         a count only) has no row to bring it */
-      *total = 0;
-      c.total = total;
-      qs = xj_db_q (db, list_page_stmt (shape, sort, f->desc, false),
-                    LIST_PARAMS (f->limit, f->offset), &list_row, &c);
-      if (XJ_QS_NONE == qs && (f->offset > 0 || f->limit <= 0))
-        qs = xj_db_q (db, count_stmts[shape], LIST_PARAMS (0, 0), &count_row,
-                      total);
-    }
-  else
+  const struct xj_db_param *count = LIST_PARAMS (0, 0);
+  const struct xj_db_param *page = LIST_PARAMS (f->limit, f->offset);
+#undef LIST_PARAMS
+#undef FLAG_PARAMS
+#undef FILTER_PARAMS
+
+  if (XJ_E_OK == e && named)
+    qs = list_named (db, shape, sort, f, page, count, &c, total);
+  else if (XJ_E_OK == e)
     {
       qs = xj_db_q (db, list_count_stmt (shape, scope_school, scope_teacher,
                                          f, q),
-                    LIST_PARAMS (0, 0), &count_row, total);
+                    count, &count_row, total);
       if (qs >= 0)
         qs = xj_db_q (db, list_page_stmt (shape, sort, f->desc,
                                           list_walks (db, shape, scope_school,
                                                       scope_teacher, f, q,
                                                       *total)),
-                      LIST_PARAMS (f->limit, f->offset), &list_row, &c);
+                      page, &list_row, &c);
     }
-#undef LIST_PARAMS
-#undef FLAG_PARAMS
-#undef FILTER_PARAMS
   free (q);
+  if (XJ_E_OK != e)
+    return e;
   return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
 }
 
