@@ -58,3 +58,34 @@ def cpu_seconds(pid):
     with open("/proc/%d/stat" % pid) as f:
         fields = f.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def sqlite_ms(path, queries, runs):
+    """Milliseconds of each of @runs runs of @queries on SQLite file @path
+    (python sqlite3, read-only, one connection)."""
+    import sqlite3
+    c = sqlite3.connect("file:%s?mode=ro" % path, uri=True)
+    out = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        for q in queries:
+            c.execute(q).fetchall()
+        out.append((time.perf_counter() - t0) * 1000)
+    c.close()
+    return out
+
+
+def psql_ms(url, queries, runs):
+    """Milliseconds of each of @runs runs of @queries on PostgreSQL @url
+    (one psql, its own timer around each statement, summed per run)."""
+    import re
+    script = "\\timing on\n" + "".join(
+        "\\o /dev/null\n" + q.rstrip(";") + ";\n" for q in queries) * runs
+    p = subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1",
+                        "-d", url], input=script, capture_output=True,
+                       text=True)
+    assert p.returncode == 0, p.stderr
+    ms = [float(x) for x in re.findall(r"^Time: ([0-9.]+) ms", p.stdout,
+                                      re.M)]
+    k = len(queries)
+    return [sum(ms[i:i + k]) for i in range(0, len(ms), k)]

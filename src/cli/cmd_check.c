@@ -10,6 +10,7 @@
 #include "cli/cli.h"
 #include "core/util.h"
 #include "klass/class_size.h"
+#include "student/student_store.h"
 
 struct check_opts {
   struct xj_audit_files f;
@@ -171,6 +172,27 @@ check_counts (struct xj_db *db)
   return 0;
 }
 
+/* The name search's index, recomputed from the names. */
+static int
+check_name_grams (struct xj_db *db)
+{
+  int64_t missing, extra;
+  char d[160];
+  enum xj_err e = xj_student_grams_check (db, &missing, &extra);
+
+  if (XJ_E_OK != e)
+    return xj_cli_fail ("check", e, "recomputing the name search's index");
+  if (missing || extra)
+    {
+      xj_snprintf (d, sizeof d, "student_name_grams: %lld missing, %lld"
+                   " not of any name", (long long) missing,
+                   (long long) extra);
+      return xj_cli_fail ("check", XJ_E_NAME_INDEX_DIFFERS, d);
+    }
+  printf ("name search index: ok\n");
+  return 0;
+}
+
 int
 xj_cmd_check (int argc, char **argv, const struct xj_cli *g)
 {
@@ -197,6 +219,7 @@ xj_cmd_check (int argc, char **argv, const struct xj_cli *g)
     printf ("database integrity: ok (schema version %d)\n",
             xj_db_schema_version (db));
   rc |= check_counts (db);
+  rc |= check_name_grams (db);
   if (XJ_E_OK != (e = xj_audit_paths (db, &o.f)))
     rc = xj_cli_fail ("check", e, NULL);
   if (key)

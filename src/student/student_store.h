@@ -181,6 +181,11 @@ enum xj_err xj_student_list_graduates (struct xj_db *db,
                                        int64_t limit, int64_t offset,
                                        int64_t *total,
                                        xj_student_item_cb cb, void *cls);
+/* The name search's index (migration 0033) against the students' names:
+   the grams missing from student_name_grams and those it holds that no
+   name (or school) has any more.  Reads every student: `xueji check`. */
+enum xj_err xj_student_grams_check (struct xj_db *db, int64_t *missing,
+                                    int64_t *extra);
 /* List within @scope (see user.h: prefix, school_id, teacher_id). */
 enum xj_err xj_student_list (struct xj_db *db, const char *scope_prefix,
                              int64_t scope_school, int64_t scope_teacher,

@@ -176,6 +176,13 @@ def drive(c, w):
               {"graduated": 2026}, {"q": w.regno}):
         g("p_ys", "/students", **p)
     g("p_reg1", "/students", grade="11", q=w.name[:1])
+    # the name search's gram shapes (0033): a county, a city, the whole
+    # registry; one character with a grade reads the grade's rows
+    g("p_ys", "/students", q=w.name[1:], sort="name")
+    g("p_ys", "/students", q=w.name[:1], grade="31")
+    g("p_city", "/students", q=w.name[-2:])
+    g("admin", "/students", q=w.name)
+    g("admin", "/students", q=w.name[:1], page=5)
     g("p_ys", "/students/%d" % w.sample)
     g("p_ys", "/students/%d/events" % w.sample)
     g("p_ys", "/students/lookup", registry_no=w.regno)

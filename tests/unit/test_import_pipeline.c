@@ -719,6 +719,15 @@ test_bulk_restores_indexes (void **state)
   xj_import_result_fini (&res);
   schema_text (f, after, sizeof after);
   assert_string_equal (before, after);
+  /* the name search's grams of the bulk rows were written (0033) */
+  {
+    int64_t missing = -1, extra = -1;
+
+    assert_int_equal (xj_student_grams_check (f->db, &missing, &extra),
+                      XJ_E_OK);
+    assert_int_equal (missing, 0);
+    assert_int_equal (extra, 0);
+  }
   /* the registry's IDs are still found without the unique index */
   assert_int_equal (xj_import_run (f->db, &o, &res), XJ_E_OK);
   assert_int_equal (res.already, 1);
