@@ -47,9 +47,7 @@ for f in $(ls src/db/migrations-pg/*.sql src/db/migrations-auth-pg/*.sql 2>/dev/
 done
 
 # The same tables, columns, indexes and triggers as the SQLite migrations
-# leave (a PG twin that forgot a column fails here, not in production);
-# the change notices (triggers *_notice: 0035, auth 0003) are PostgreSQL's
-# alone.
+# leave (a PG twin that forgot a column fails here, not in production).
 cat src/db/migrations/*.sql src/db/migrations-auth/*.sql | sqlite3 "$dir/ref.db" >/dev/null
 sqlite3 -separator ' ' "$dir/ref.db" "
   SELECT 'column', m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p
@@ -66,7 +64,6 @@ psql -At -F ' ' -c "
   UNION ALL SELECT 'trigger', c.relname, t.tgname FROM pg_trigger t
     JOIN pg_class c ON c.oid = t.tgrelid
     WHERE NOT t.tgisinternal AND t.tgname NOT LIKE '%\_no\_truncate'
-    AND t.tgname NOT LIKE '%\_notice'
   ORDER BY 1, 2, 3" | LC_ALL=C sort >"$dir/schema-pg.txt"
 LC_ALL=C sort "$dir/schema-sqlite.txt" >"$dir/schema-sqlite.sorted"
 if ! diff "$dir/schema-sqlite.sorted" "$dir/schema-pg.txt" >"$dir/schema.diff"; then

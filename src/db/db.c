@@ -94,29 +94,10 @@ xj_db_side_path (const char *db_path, const char *suffix, char *out,
                name, suffix);
 }
 
-bool
-xj_db_listen (struct xj_db *db)
-{
-  return db->be->listen (db);
-}
-
-bool
-xj_db_notified (struct xj_db *db)
-{
-  return db->be->notified (db);
-}
-
-uint64_t
-xj_db_statements (const struct xj_db *db)
-{
-  return db->statements;
-}
-
 enum xj_qs
 xj_db_q (struct xj_db *db, struct xj_db_stmt *st,
          const struct xj_db_param *params, xj_db_row_cb cb, void *cls)
 {
-  db->statements++;
   return db->be->q (db, st, params, cb, cls);
 }
 

@@ -198,26 +198,6 @@ void xj_db_side_path (const char *db_path, const char *suffix, char *out,
 /* Schema version after migrations. */
 int xj_db_schema_version (struct xj_db *db);
 
-/* ---- change notices ---- */
-/* Receive on @db the notices that may end a session: PostgreSQL LISTENs
-   on "xj_auth", which triggers (migrations 0035, auth 0003) notify when
-   a user, a teacher's classes, a setting or a session changes in a way
-   that could end a session or change what it may do (a session's
-   last_seen moving forward, a touch, does not).  False where the backend
-   has none (SQLite): what the notices would guard must not be cached.
-   The session cache (docs/internals/sessions.md) is the one user. */
-bool xj_db_listen (struct xj_db *db);
-/* After xj_db_listen (true): whether a notice arrived on @db since the
-   last call, or some may have been missed (the connection was reset, the
-   socket failed).  Reads what has arrived; never waits, no round trip. */
-bool xj_db_notified (struct xj_db *db);
-/* How many statements @db has run (xj_db_q), for telling whether one
-   ran since a given moment: PostgreSQL sends a notice signalled before a
-   statement reached the server ahead of that statement's result, so
-   after a statement xj_db_notified has seen every notice of a change
-   committed before it. */
-uint64_t xj_db_statements (const struct xj_db *db);
-
 /* ---- transactions ---- */
 /* The callback does the work; it never sends replies or prints.  Returning
    XJ_E_DB_BUSY makes the runner roll back and retry (bounded); any other

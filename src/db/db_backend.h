@@ -38,9 +38,6 @@ struct xj_db_backend {
      recovery); -1 when the query failed (not logged: the caller says it
      once).  NULL for SQLite. */
   int (*wal_lsn) (struct xj_db *db, bool replay, uint64_t *out);
-  /* change notices (db.h xj_db_listen, xj_db_notified) */
-  bool (*listen) (struct xj_db *db);
-  bool (*notified) (struct xj_db *db);
   /* bulk append (db.h): begin allocates the backend's struct */
   struct xj_db_bulk *(*bulk_begin) (struct xj_db *db,
                                     struct xj_db_bulk_stmt *st);
@@ -76,7 +73,6 @@ struct xj_db {
   struct xj_db *write_to;
   bool wrote;               /* a write transaction committed here since
                                xj_db_note_writes last looked */
-  uint64_t statements;      /* xj_db_q calls so far (xj_db_statements) */
 };
 
 /* The first member of each backend's bulk append. */

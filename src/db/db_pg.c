@@ -44,8 +44,6 @@ struct pg_db {
   struct xj_db_conflict conflict;  /* ... which row and key */
   bool *prepared;         /* per statement index: prepared on conn */
   int nprepared;          /* slots in prepared[] */
-  bool listening;         /* xj_db_listen: LISTEN xj_auth done */
-  bool missed;            /* reset since: LISTEN lost, notices missed */
 };
 
 static enum xj_qs bulk_flush_all (struct xj_db *db);
@@ -331,7 +329,6 @@ reconnect (struct xj_db *db)
       return false;
     }
   prepared_forget (db);
-  PG (db)->missed = true;
   return session_setup (db);
 }
 
@@ -1382,43 +1379,6 @@ pg_plan (struct xj_db *db, const struct xj_db_stmt *st, char *out,
   return e;
 }
 
-static bool
-pg_listen (struct xj_db *db)
-{
-  PG (db)->listening = exec_simple (db, "LISTEN xj_auth", false);
-  return PG (db)->listening;
-}
-
-/* Notices arrive on the socket whenever the backend is idle (and are
-   queued by libpq while it reads a statement's results): take in what is
-   there, drop the queue.  A reset lost the LISTEN: listen again and say
-   "notified", since what came meanwhile is gone; if that LISTEN fails,
-   every later call says "notified" (nothing cached on this connection
-   again) without trying once more per request. */
-static bool
-pg_notified (struct xj_db *db)
-{
-  PGnotify *n;
-  bool any = false;
-
-  if (PG (db)->missed && PG (db)->listening)
-    {
-      PG (db)->missed = false;
-      pg_listen (db);
-      return true;
-    }
-  if (! PG (db)->listening)
-    return true;
-  if (0 == PQconsumeInput (PG (db)->conn))
-    return true;
-  while (NULL != (n = PQnotifies (PG (db)->conn)))
-    {
-      PQfreemem (n);
-      any = true;
-    }
-  return any;
-}
-
 const struct xj_db_backend xj_db_pg_backend = {
   .name = "postgresql",
   .open = pg_open,
@@ -1435,8 +1395,6 @@ const struct xj_db_backend xj_db_pg_backend = {
   .tune = pg_tune,
   .chain_lock = pg_chain_lock,
   .wal_lsn = pg_wal_lsn,
-  .listen = pg_listen,
-  .notified = pg_notified,
   .bulk_begin = pg_bulk_begin,
   .bulk_row = pg_bulk_row,
   .bulk_end = pg_bulk_end,

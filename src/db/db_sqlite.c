@@ -758,22 +758,6 @@ sq_bulk_conflicted (const struct xj_db *db, struct xj_db_conflict *out)
   return false;
 }
 
-/* No change notices on SQLite (db.h): nothing is cached on their
-   strength; a session check reads the files, microseconds. */
-static bool
-sq_listen (struct xj_db *db)
-{
-  (void) db;
-  return false;
-}
-
-static bool
-sq_notified (struct xj_db *db)
-{
-  (void) db;
-  return true;
-}
-
 const struct xj_db_backend xj_db_sqlite_backend = {
   .name = "sqlite",
   .open = sq_open,
@@ -789,8 +773,6 @@ const struct xj_db_backend xj_db_sqlite_backend = {
   .integrity = sq_integrity,
   .tune = sq_tune,
   .chain_lock = sq_chain_lock,
-  .listen = sq_listen,
-  .notified = sq_notified,
   .bulk_begin = sq_bulk_begin,
   .bulk_row = sq_bulk_row,
   .bulk_end = sq_bulk_end,

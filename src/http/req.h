@@ -65,7 +65,6 @@ struct xj_req {
   bool authed;
   char csrf[65];
   char session_token[65];
-  struct xj_session_hit hit;    /* the session came from the cache */
   char ip[64];
   struct xj_actor actor;        /* user for events/audit */
   /* reply */

@@ -485,10 +485,8 @@ authenticate (struct xj_req *r)
   if (cookie && 64 == strlen (cookie))
     {
       xj_strlcpy (r->session_token, cookie, sizeof r->session_token);
-      /* a GET may be answered from the session cache; a write never */
       if (XJ_E_OK == xj_session_get (r->auth, r->db, cookie, &r->user,
-                                     r->csrf, state_changing (r->method)
-                                              ? NULL : &r->hit))
+                                     r->csrf))
         r->authed = true;
     }
   if (! (rt->flags & XJ_RF_PUBLIC))
@@ -572,37 +570,10 @@ handle (struct xj_req *r)
   return e;
 }
 
-/* A session from the cache is provisional (xj_session_get): before the
-   reply goes out, confirm it.  Ended while the handler ran: 401 instead.
-   Its user changed (role, scope, classes): the handler runs again for the
-   new one (only GETs are answered from the cache; one that audits, a
-   number search, is audited twice: it ran twice). */
-static enum xj_err
-confirm_session (struct xj_req *r, enum xj_err e)
-{
-  bool changed = false;
-  enum xj_err c;
-
-  if (! r->hit.cached)
-    return e;
-  r->hit.cached = false;
-  c = xj_session_confirm (r->auth, r->db, r->session_token, &r->hit,
-                          &r->user, &changed);
-  if (XJ_E_OK == c && ! changed)
-    return e;
-  reply_reset (r);
-  if (XJ_E_OK != c)
-    return xj_reply_err (r, c, NULL, NULL);
-  if (! (r->route->flags & XJ_RF_PUBLIC)
-      && 0 == (r->route->roles & (unsigned) r->user.role))
-    return xj_reply_err (r, XJ_E_FORBIDDEN, NULL, NULL);
-  return handle (r);
-}
-
 static void
 run_handler (struct xj_req *r)
 {
-  enum xj_err e = confirm_session (r, handle (r));
+  enum xj_err e = handle (r);
   uint64_t done, total;
 
   /* A large import holds the writer lock for its whole transaction:

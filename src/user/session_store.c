@@ -10,7 +10,6 @@
  * copy of the files cannot be used to log in.
  */
 #include <sodium.h>
-#include <stdatomic.h>
 #include <string.h>
 #include "audit/audit.h"
 #include "core/util.h"
@@ -39,7 +38,7 @@ XJ_DB_AUTH_STMT (st_as_get,
                  " coalesce(u.region_code, ''), coalesce(u.school_id, 0),"
                  " u.session_epoch, s.epoch, s.csrf, s.last_seen,"
                  " (SELECT value FROM settings"
-                 "  WHERE key = 'session_idle_minutes'), s.expires_at"
+                 "  WHERE key = 'session_idle_minutes')"
                  " FROM sessions s JOIN users u ON u.id = s.user_id"
                  " AND u.disabled = 0"
                  " WHERE s.token_hash = $1 AND s.expires_at > $2")
@@ -374,7 +373,7 @@ xj_login_recheck (struct xj_db *auth, struct xj_db *db, const char *username,
 
 struct sess_row {
   struct xj_user *u;
-  int64_t user_epoch, epoch, last_seen, expires_at;
+  int64_t user_epoch, epoch, last_seen;
   char *csrf;
   struct xj_auth_settings set;
 };
@@ -390,123 +389,36 @@ sess_cb (void *cls, const struct xj_db_row *r)
   xj_strlcpy (s->csrf, xj_db_text (r, 8), 65);
   s->last_seen = xj_db_int (r, 9);
   xj_auth_setting_apply (&s->set, "session_idle_minutes", xj_db_text (r, 10));
-  s->expires_at = xj_db_int (r, 11);
   return 1;
 }
 
-/* Whether the session row @s still holds at @now: not expired, not idle
-   longer than the setting allows, the user's epoch unchanged (a password
-   change, a reset or disabling moved it). */
+/* Whether the session row @s still holds at @now: not idle longer than
+   the setting allows, the user's epoch unchanged (a password change, a
+   reset or disabling moved it). */
 static bool
 sess_alive (const struct sess_row *s, int64_t now)
 {
-  return now < s->expires_at
-         && now - s->last_seen <= (int64_t) s->set.idle_minutes * 60
+  return now - s->last_seen <= (int64_t) s->set.idle_minutes * 60
          && s->user_epoch == s->epoch;
 }
 
-/* ---- the session cache (docs/internals/sessions.md) ----
-
-   Per worker thread: the sessions this thread checked, so that the GETs
-   following a check within TOUCH_SECONDS skip st_as_get (a round trip on
-   PostgreSQL, half of a GET's).  Only where the database sends change
-   notices (xj_db_listen: PostgreSQL; triggers of migrations 0035 and auth
-   0003), received on the thread's registry connection.  A session from
-   the cache is provisional: xj_session_confirm, after the handler, keeps
-   its answer only if a statement ran on that connection since and no
-   notice arrived (a notice of a change committed before a statement
-   arrives ahead of its result); otherwise it checks again.  Any notice
-   empties the thread's cache, and so does a change made through this
-   process (cache_flushes).  An entry is used only while the row it copied
-   would pass the checks of xj_session_get unchanged: before expiry and
-   before the next touch is due. */
-#define CACHE_SLOTS 32
-struct cached {
-  char th[65];              /* token hash; "" = empty slot */
-  struct xj_user u;
-  char csrf[65];
-  int64_t last_seen, expires_at;
-  int idle_minutes;
-  unsigned flushes;         /* cache_flushes when read */
-};
-static __thread struct cached cache[CACHE_SLOTS];
-static __thread struct xj_db *cache_conn;  /* registry connection listening */
-static __thread bool cache_on;             /* it has notices */
-static atomic_uint cache_flushes;
-
-void
-xj_session_cache_flush (void)
+/* Hot path: runs on every authenticated request.  One read (the session,
+   its user and the idle setting: st_as_get), a second for a teacher's
+   classes; a write only every TOUCH_SECONDS for the idle timeout.  No
+   caching, so a logout, a password change or a disabled user takes
+   effect on the next request. */
+enum xj_err
+xj_session_get (struct xj_db *auth, struct xj_db *db, const char *token,
+                struct xj_user *u, char csrf_out[65])
 {
-  atomic_fetch_add (&cache_flushes, 1);
-}
-
-/* Whether this thread may cache with @db: listen on a new connection,
-   and empty the cache on any notice (or notices missed). */
-static bool
-cache_usable (struct xj_db *db)
-{
-  if (db != cache_conn)
-    {
-      memset (cache, 0, sizeof cache);
-      cache_conn = db;
-      cache_on = xj_db_listen (db);
-    }
-  if (cache_on && xj_db_notified (db))
-    memset (cache, 0, sizeof cache);
-  return cache_on;
-}
-
-static struct cached *
-cache_slot (const char *th)
-{
-  unsigned h = 0;
-
-  for (int i = 0; i < 8; i++)
-    h = h * 16 + (unsigned) (th[i] <= '9' ? th[i] - '0' : th[i] - 'a' + 10);
-  return &cache[h % CACHE_SLOTS];
-}
-
-/* The cached session of @th if still good at @now (see above). */
-static bool
-cache_get (const char *th, int64_t now, struct xj_user *u, char csrf[65])
-{
-  const struct cached *c = cache_slot (th);
-
-  if (0 != strcmp (c->th, th)
-      || c->flushes != atomic_load (&cache_flushes)
-      || now >= c->expires_at || now - c->last_seen >= TOUCH_SECONDS
-      || now - c->last_seen > (int64_t) c->idle_minutes * 60)
-    return false;
-  *u = c->u;
-  memcpy (csrf, c->csrf, 65);
-  return true;
-}
-
-static void
-cache_put (const char *th, const struct sess_row *s, unsigned flushes)
-{
-  struct cached *c = cache_slot (th);
-
-  xj_strlcpy (c->th, th, sizeof c->th);
-  c->u = *s->u;
-  memcpy (c->csrf, s->csrf, 65);
-  c->last_seen = s->last_seen;
-  c->expires_at = s->expires_at;
-  c->idle_minutes = s->set.idle_minutes;
-  c->flushes = flushes;
-}
-
-/* The session of token hash @th read and checked (st_as_get), touched
-   when due, a teacher's classes read; put in the cache when @cached. */
-static enum xj_err
-session_read (struct xj_db *auth, struct xj_db *db, const char *th,
-              int64_t now, bool cached, struct xj_user *u, char csrf[65])
-{
-  struct sess_row s = { .u = u, .csrf = csrf };
-  unsigned flushes = atomic_load (&cache_flushes);
+  struct sess_row s = { .u = u, .csrf = csrf_out };
+  int64_t now = xj_now ();
+  char th[65];
   enum xj_qs qs;
-  enum xj_err e;
 
+  if (64 != strlen (token))
+    return XJ_E_UNAUTHENTICATED;
+  token_hash (token, th);
   xj_auth_settings_default (&s.set);
   qs = xj_db_q (auth, &st_as_get, XJ_DB_PARAMS (XJ_DB_S (th), XJ_DB_I (now)),
                 &sess_cb, &s);
@@ -517,78 +429,10 @@ session_read (struct xj_db *auth, struct xj_db *db, const char *th,
       memset (u, 0, sizeof *u);
       return XJ_E_UNAUTHENTICATED;
     }
-  if (now - s.last_seen >= TOUCH_SECONDS
-      && xj_db_q (auth, &st_as_touch,
-                  XJ_DB_PARAMS (XJ_DB_S (th), XJ_DB_I (now)), NULL, NULL) > 0)
-    s.last_seen = now;
-  e = xj_user_load_classes (db, u);
-  if (XJ_E_OK == e && cached)
-    cache_put (th, &s, flushes);
-  return e;
-}
-
-/* Hot path: runs on every authenticated request.  One read (the session,
-   its user and the idle setting: st_as_get), a second for a teacher's
-   classes; a write only every TOUCH_SECONDS for the idle timeout.  With
-   @hit (GETs), on PostgreSQL, the session may come from the cache
-   (above): provisional until xj_session_confirm. */
-enum xj_err
-xj_session_get (struct xj_db *auth, struct xj_db *db, const char *token,
-                struct xj_user *u, char csrf_out[65],
-                struct xj_session_hit *hit)
-{
-  int64_t now = xj_now ();
-  bool cached = NULL != hit && cache_usable (db);
-  char th[65];
-
-  if (hit)
-    hit->cached = false;
-  if (64 != strlen (token))
-    return XJ_E_UNAUTHENTICATED;
-  token_hash (token, th);
-  if (cached && cache_get (th, now, u, csrf_out))
-    {
-      hit->cached = true;
-      hit->mark = xj_db_statements (db);
-      return XJ_E_OK;
-    }
-  return session_read (auth, db, th, now, cached, u, csrf_out);
-}
-
-static bool
-same_user (const struct xj_user *a, const struct xj_user *b)
-{
-  return a->id == b->id && a->role == b->role && a->school_id == b->school_id
-         && a->nclasses == b->nclasses
-         && 0 == memcmp (a->class_ids, b->class_ids,
-                         a->nclasses * sizeof a->class_ids[0])
-         && 0 == strcmp (a->username, b->username)
-         && 0 == strcmp (a->display_name, b->display_name)
-         && 0 == strcmp (a->region_code, b->region_code);
-}
-
-enum xj_err
-xj_session_confirm (struct xj_db *auth, struct xj_db *db, const char *token,
-                    const struct xj_session_hit *hit, struct xj_user *u,
-                    bool *changed)
-{
-  struct xj_user fresh;
-  char th[65], csrf[65];
-  enum xj_err e;
-
-  *changed = false;
-  if (! hit->cached
-      || (xj_db_statements (db) > hit->mark && ! xj_db_notified (db)))
-    return XJ_E_OK;
-  memset (cache, 0, sizeof cache);
-  token_hash (token, th);
-  e = session_read (auth, db, th, xj_now (), true, &fresh, csrf);
-  if (XJ_E_OK == e && ! same_user (&fresh, u))
-    {
-      *u = fresh;
-      *changed = true;
-    }
-  return e;
+  if (now - s.last_seen >= TOUCH_SECONDS)
+    (void) xj_db_q (auth, &st_as_touch,
+                    XJ_DB_PARAMS (XJ_DB_S (th), XJ_DB_I (now)), NULL, NULL);
+  return xj_user_load_classes (db, u);
 }
 
 struct logout_ctx {
@@ -615,12 +459,9 @@ xj_session_logout (struct xj_db *auth, const char *token,
 {
   char th[65];
   struct logout_ctx c = { th, u, ip };
-  enum xj_err e;
 
   token_hash (token, th);
-  e = xj_db_txn_run (auth, "logout", true, &logout_txn, &c);
-  xj_session_cache_flush ();   /* committed: no thread serves it again */
-  return e;
+  return xj_db_txn_run (auth, "logout", true, &logout_txn, &c);
 }
 
 struct end_ctx {
@@ -651,16 +492,12 @@ xj_session_end_user (struct xj_db *auth, int64_t user_id,
   char th[65];
   struct end_ctx c = { user_id, epoch, NULL };
 
-  enum xj_err e;
-
   if (keep_token)
     {
       token_hash (keep_token, th);
       c.keep = th;
     }
-  e = xj_db_txn_run (auth, "sessions_end", true, &end_user_txn, &c);
-  xj_session_cache_flush ();
-  return e;
+  return xj_db_txn_run (auth, "sessions_end", true, &end_user_txn, &c);
 }
 
 /* ---- copying the auth log into audit_log ---- */

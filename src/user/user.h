@@ -233,33 +233,10 @@ struct xj_login {
 enum xj_err xj_user_login (struct xj_db *auth, struct xj_db *db,
                            struct xj_login *l);
 /* Resolve a session cookie token: absolute and idle timeouts, the user
-   enabled and the session epoch current.  Notes activity.  With @hit (a
-   GET), on PostgreSQL, the answer may come from the worker thread's
-   session cache (docs/internals/sessions.md, "The session cache"): then
-   hit->cached is set, and xj_session_confirm must accept it after the
-   request's statements and before its reply goes out. */
-struct xj_session_hit {
-  bool cached;       /* answered from the cache: provisional */
-  uint64_t mark;     /* xj_db_statements of the registry connection then */
-};
-/* Empty every thread's session cache: a change of sessions or users made
-   through this process has committed (its notice follows; this does not
-   wait for it).  Log-out and xj_session_end_user call it. */
-void xj_session_cache_flush (void);
-/* After the statements of a request whose session came from the cache
-   (@hit; anything else: XJ_E_OK at once): XJ_E_OK if a statement ran on
-   @db since and no change notice arrived, or if the session, checked
-   again, still holds; then, if its user row is not @u's any more (role,
-   scope, classes changed meanwhile), *@changed and @u is the new one: the
-   reply, made for the old one, must not go out (the server runs the
-   request again).  XJ_E_UNAUTHENTICATED if it no longer holds. */
-enum xj_err xj_session_confirm (struct xj_db *auth, struct xj_db *db,
-                                const char *token,
-                                const struct xj_session_hit *hit,
-                                struct xj_user *u, bool *changed);
+   enabled and the session epoch current.  Notes activity. */
 enum xj_err xj_session_get (struct xj_db *auth, struct xj_db *db,
                             const char *token, struct xj_user *u,
-                            char csrf_out[65], struct xj_session_hit *hit);
+                            char csrf_out[65]);
 /* Log-out: delete the session, record `logout` in the auth log. */
 enum xj_err xj_session_logout (struct xj_db *auth, const char *token,
                                const struct xj_user *u, const char *ip);

@@ -278,8 +278,7 @@ test_session_one_query (void **state)
 
   assert_int_equal (xj_user_login (auth, db, &l), XJ_E_OK);
   memset (&u, 0x5a, sizeof u);
-  assert_int_equal (xj_session_get (auth, db, l.token, &u, csrf2, NULL),
-                    XJ_E_OK);
+  assert_int_equal (xj_session_get (auth, db, l.token, &u, csrf2), XJ_E_OK);
   assert_int_equal (u.id, id);
   assert_string_equal (u.username, "b1");
   assert_string_equal (u.display_name, "局用户");
@@ -292,21 +291,19 @@ test_session_one_query (void **state)
   assert_int_equal (sqlite3_exec (raw, "UPDATE users SET disabled = 1"
                                   " WHERE username = 'b1'", NULL, NULL, NULL),
                     SQLITE_OK);
-  assert_int_equal (xj_session_get (auth, db, l.token, &u, csrf2, NULL),
+  assert_int_equal (xj_session_get (auth, db, l.token, &u, csrf2),
                     XJ_E_UNAUTHENTICATED);
   sqlite3_exec (raw, "UPDATE users SET disabled = 0", NULL, NULL, NULL);
-  assert_int_equal (xj_session_get (auth, db, l.token, &u, csrf2, NULL),
-                    XJ_E_OK);
+  assert_int_equal (xj_session_get (auth, db, l.token, &u, csrf2), XJ_E_OK);
   /* logged out: refused at once */
   assert_int_equal (xj_session_logout (auth, l.token, &u, "127.0.0.1"),
                     XJ_E_OK);
-  assert_int_equal (xj_session_get (auth, db, l.token, &u, csrf2, NULL),
+  assert_int_equal (xj_session_get (auth, db, l.token, &u, csrf2),
                     XJ_E_UNAUTHENTICATED);
 
   l.username = "t1";
   assert_int_equal (xj_user_login (auth, db, &l), XJ_E_OK);
-  assert_int_equal (xj_session_get (auth, db, l.token, &u, csrf2, NULL),
-                    XJ_E_OK);
+  assert_int_equal (xj_session_get (auth, db, l.token, &u, csrf2), XJ_E_OK);
   assert_int_equal (u.id, tid);
   assert_int_equal (u.role, XJ_ROLE_TEACHER);
   assert_int_equal (u.nclasses, 2);

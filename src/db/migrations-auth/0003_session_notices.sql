@@ -1,4 +1,0 @@
--- 0003_session_notices: nothing on SQLite.  The PostgreSQL twin adds the
--- triggers that notify servers when a session ends or changes, for their
--- session cache; on SQLite nothing is cached (docs/internals/sessions.md,
--- "The session cache").

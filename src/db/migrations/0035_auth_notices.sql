@@ -1,5 +1,0 @@
--- 0035_auth_notices: nothing on SQLite.  The PostgreSQL twin adds the
--- triggers that notify servers of changes to users and teachers' classes,
--- for their session cache; on SQLite a session check reads the files
--- (microseconds) and nothing is cached (docs/internals/sessions.md, "The
--- session cache").
