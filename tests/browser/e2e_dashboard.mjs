@@ -105,9 +105,13 @@ await check('"1 September" asks for the snapshot of the school year', async () =
   await page.goto(base + '/#/')
   await page.locator('[data-test=dash-sept]').click()
   await page.waitForFunction((d) => decodeURIComponent(location.hash).includes('asof=' + d), county.year_start)
-  await page.locator('[data-test=dash-title]').waitFor()
+  // the title of today's page stays until the snapshot's answer arrives
+  const shown = await page.waitForFunction((d) => {
+    const el = document.querySelector('[data-test=dash-title]')
+    return el && el.innerText.includes(d)
+  }, county.year_start, { timeout: 10000 }).then(() => true, () => false)
   const t = await page.locator('[data-test=dash-title]').innerText()
-  assert(t.includes(county.year_start), 'title ' + t)
+  assert(shown, 'title ' + t)
 })
 
 await checkSelfContained()
