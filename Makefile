@@ -49,23 +49,38 @@ all: build
 
 build: $(BUILD)/xueji
 
-$(BUILD)/gen/migrations.c: $(MIGR) tools/embed-sql.sh
+# A migration deleted or renamed leaves no newer prerequisite behind, so
+# each embedded set also depends on a file holding the list of its
+# files, rewritten only when the list changes (a stale build once kept a
+# withdrawn migration in the binary).
+define list_file
+$$(BUILD)/gen/$(1).list: FORCE
+	@mkdir -p $$(@D); echo '$(2)' | cmp -s - $$@ || echo '$(2)' > $$@
+endef
+$(eval $(call list_file,migrations,$(MIGR)))
+$(eval $(call list_file,auth_migrations,$(MIGR_AUTH)))
+$(eval $(call list_file,pg_migrations,$(MIGR_PG)))
+$(eval $(call list_file,pg_auth_migrations,$(MIGR_AUTH_PG)))
+$(eval $(call list_file,help,$(wildcard src/cli/help/*.txt)))
+FORCE:
+
+$(BUILD)/gen/migrations.c: $(MIGR) $(BUILD)/gen/migrations.list tools/embed-sql.sh
 	@mkdir -p $(@D)
 	tools/embed-sql.sh $@ xj_migrations $(MIGR)
 
-$(BUILD)/gen/auth_migrations.c: $(MIGR_AUTH) tools/embed-sql.sh
+$(BUILD)/gen/auth_migrations.c: $(MIGR_AUTH) $(BUILD)/gen/auth_migrations.list tools/embed-sql.sh
 	@mkdir -p $(@D)
 	tools/embed-sql.sh $@ xj_auth_migrations $(MIGR_AUTH)
 
-$(BUILD)/gen/pg_migrations.c: $(MIGR_PG) tools/embed-sql.sh
+$(BUILD)/gen/pg_migrations.c: $(MIGR_PG) $(BUILD)/gen/pg_migrations.list tools/embed-sql.sh
 	@mkdir -p $(@D)
 	tools/embed-sql.sh $@ xj_pg_migrations $(MIGR_PG)
 
-$(BUILD)/gen/pg_auth_migrations.c: $(MIGR_AUTH_PG) tools/embed-sql.sh
+$(BUILD)/gen/pg_auth_migrations.c: $(MIGR_AUTH_PG) $(BUILD)/gen/pg_auth_migrations.list tools/embed-sql.sh
 	@mkdir -p $(@D)
 	tools/embed-sql.sh $@ xj_pg_auth_migrations $(MIGR_AUTH_PG)
 
-$(BUILD)/gen/help.h: $(wildcard src/cli/help/*.txt) tools/embed-help.sh
+$(BUILD)/gen/help.h: $(wildcard src/cli/help/*.txt) $(BUILD)/gen/help.list tools/embed-help.sh
 	@mkdir -p $(@D)
 	tools/embed-help.sh $@ $(sort $(wildcard src/cli/help/*.txt))
 
