@@ -6,20 +6,8 @@ and the record must be as fresh as a read of its own (a write committed
 on another connection is seen at once)."""
 import time
 
-from conftest import PW, YS, Api, cli_ok, err_code, make_client, sql
-
-
-def auth_db(world):
-    return str(world.db) + "-auth"
-
-
-def new_user(world, name, role="bureau", *opts):
-    if role == "bureau" and not opts:
-        opts = ("--region", YS)
-    cli_ok("user", "add", name, "--role", role, *opts, db=world.db,
-           env={"XUEJI_PASSWORD": PW})
-    a = Api(world.base, name, PW)
-    return a, a.user["id"]
+from conftest import PW, Api, cli_ok, err_code, make_client, sql
+from test_session_cache import auth_db, new_user
 
 
 def a_student(world, school="ys1"):

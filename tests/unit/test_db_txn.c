@@ -258,18 +258,25 @@ fields_cb (void *cls, const struct xj_db_row *r)
   return 1;
 }
 
+/* st_t_fields's one row through @cb into @f (first filled with junk) */
+static void
+fields_run (xj_db_row_cb cb, struct fields_row *f)
+{
+  struct xj_db *db;
+
+  memset (f, 0x55, sizeof *f);
+  assert_int_equal (xj_db_open (path, XJ_DB_OPEN_CREATE, &db), XJ_E_OK);
+  assert_int_equal (xj_db_q (db, &st_t_fields, XJ_DB_NOPARAMS, cb, f), 1);
+  xj_db_close (db);
+}
+
 static void
 row_fields (void **state)
 {
-  struct xj_db *db;
   struct fields_row f;
 
   (void) state;
-  memset (&f, 0x55, sizeof f);
-  assert_int_equal (xj_db_open (path, XJ_DB_OPEN_CREATE, &db), XJ_E_OK);
-  assert_int_equal (xj_db_q (db, &st_t_fields, XJ_DB_NOPARAMS, &fields_cb,
-                             &f), 1);
-  xj_db_close (db);
+  fields_run (&fields_cb, &f);
   assert_int_equal (f.a, 42);
   assert_string_equal (f.s, "abc");
   assert_int_equal (f.n, -7);
@@ -299,15 +306,10 @@ tail_cb (void *cls, const struct xj_db_row *r)
 static void
 row_tail (void **state)
 {
-  struct xj_db *db;
   struct fields_row f;
 
   (void) state;
-  memset (&f, 0x55, sizeof f);
-  assert_int_equal (xj_db_open (path, XJ_DB_OPEN_CREATE, &db), XJ_E_OK);
-  assert_int_equal (xj_db_q (db, &st_t_fields, XJ_DB_NOPARAMS, &tail_cb,
-                             &f), 1);
-  xj_db_close (db);
+  fields_run (&tail_cb, &f);
   assert_int_equal (f.n, -7);
   assert_int_equal (f.a, 2);
   assert_true (f.b);
