@@ -266,6 +266,66 @@ xj_db_bulk_conflicted (const struct xj_db *db, struct xj_db_conflict *out)
   return db->be->bulk_conflicted (db, out);
 }
 
+/* ---- a row's tail (xj_db_row_tail): the accessors of the row it is
+   part of, each column moved by `first' ---- */
+
+struct tail_row {
+  struct xj_db_row base;   /* .be = &tail_backend */
+  const struct xj_db_row *row;
+  int first;
+};
+
+static const struct tail_row *
+tail_of (const struct xj_db_row *r)
+{
+  return (const struct tail_row *) r;
+}
+
+/* tail_<what> (r, col): the column @col of the tail is the column
+   first + @col of the row it is part of */
+#define TAIL_COL(type, what)                                              \
+  static type tail_##what (const struct xj_db_row *r, int col)            \
+  {                                                                       \
+    return xj_db_##what (tail_of (r)->row, tail_of (r)->first + col);     \
+  }
+TAIL_COL (int64_t, int)
+TAIL_COL (double, double)
+TAIL_COL (const char *, text)
+TAIL_COL (size_t, bytes)
+TAIL_COL (const void *, blob)
+TAIL_COL (bool, isnull)
+TAIL_COL (const char *, colname)
+
+static int
+tail_ncols (const struct xj_db_row *r)
+{
+  return xj_db_ncols (tail_of (r)->row) - tail_of (r)->first;
+}
+
+/* Only the column accessors: a tail is never a connection's backend. */
+static const struct xj_db_backend tail_backend = {
+  .col_int = tail_int, .col_double = tail_double, .col_text = tail_text,
+  .col_bytes = tail_bytes, .col_blob = tail_blob,
+  .col_isnull = tail_isnull, .ncols = tail_ncols, .colname = tail_colname
+};
+
+_Static_assert (sizeof (struct tail_row) <= sizeof (struct xj_db_row_tail)
+                && _Alignof (struct tail_row)
+                   <= _Alignof (struct xj_db_row_tail),
+                "struct xj_db_row_tail holds a tail_row");
+
+const struct xj_db_row *
+xj_db_row_tail (const struct xj_db_row *r, int first,
+                struct xj_db_row_tail *buf)
+{
+  struct tail_row *t = (struct tail_row *) (void *) buf;
+
+  t->base.be = &tail_backend;
+  t->row = r;
+  t->first = first;
+  return &t->base;
+}
+
 int64_t
 xj_db_int (const struct xj_db_row *r, int col)
 {

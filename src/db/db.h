@@ -143,6 +143,19 @@ struct xj_db_field {
 void xj_db_row_fields (const struct xj_db_row *r,
                        const struct xj_db_field *f, size_t n, void *out);
 
+/* Columns @first.. of @r seen as a row of their own (its column 0 is
+   @first of @r): for a statement that selects two things side by side,
+   each decoded by its own reader (the session check joined to a read:
+   docs/internals/sessions.md).  @buf is the caller's storage; the
+   returned row is valid as long as @r is (during the row callback). */
+struct xj_db_row_tail {
+  const void *be;                  /* private to src/db */
+  const struct xj_db_row *row;
+  int first;
+};
+const struct xj_db_row *xj_db_row_tail (const struct xj_db_row *r, int first,
+                                        struct xj_db_row_tail *buf);
+
 /* Run statement @st with @params (XJ_DB_PARAMS(...)), calling @cb (may be
    NULL) once per row. */
 enum xj_qs xj_db_q (struct xj_db *db, struct xj_db_stmt *st,

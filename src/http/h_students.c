@@ -285,32 +285,40 @@ record_reply_text (const struct xj_student *s,
   return xj_buf_steal (&b);
 }
 
-/* One record with its former numbers and warnings (one statement for
-   most records, xj_student_load_view), when the caller's scope holds it;
-   otherwise 404 as for no record. */
+/* One record with its former numbers and warnings, when the caller's
+   scope holds it; otherwise 404 as for no record.  The record is read in
+   the session check's statement (XJ_RF_SESSION_READ,
+   xj_student_view_join): one statement for most records. */
 enum xj_err
 xj_h_student_get (struct xj_req *r)
 {
-  struct xj_student *s;
+  struct xj_student *s = xj_malloc (sizeof *s);
   struct xj_student_ctx ctx;
   struct shown sh = { r, json_array (), json_array () };
-  struct xj_student_view v = { NULL, &ctx, &shown_visible, &shown_alias_cb,
-                               &shown_warn_cb, &sh };
+  struct xj_student_view v = { .s = s, .ctx = &ctx,
+                               .visible = &shown_visible,
+                               .alias_cb = &shown_alias_cb,
+                               .warn_cb = &shown_warn_cb, .cls = &sh };
+  struct xj_session_read rd;
   int64_t id;
+  bool have_id = xj_req_path_id_peek (r, 0, &id);
   enum xj_err e;
 
-  if (XJ_E_OK != xj_req_path_id (r, 0, &id))
+  if (have_id)
+    xj_student_view_join (&v, id, &rd);
+  if (! xj_req_authenticate (r, have_id ? &rd : NULL))
     e = r->err;
+  else if (! have_id)
+    e = xj_reply_err (r, XJ_E_NOT_FOUND, NULL, NULL);
   else
     {
-      v.s = s = xj_malloc (sizeof *s);
       e = xj_student_load_view (r->db, id, &v);
       if (XJ_E_NOT_FOUND == e)
         e = xj_reply_err (r, XJ_E_NOT_FOUND, NULL, NULL);
       else if (XJ_E_OK == e)
         xj_reply_json_text (r, 200, record_reply_text (s, &ctx, &sh));
-      free (s);
     }
+  free (s);
   if (XJ_E_OK != e)
     {
       json_decref (sh.aliases);

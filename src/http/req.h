@@ -26,11 +26,17 @@ enum xj_route_flags {
                          streamed to a temporary file (up to body_max),
                          other parts (each <= 4 KiB) land in form;
                          authenticated before any of the body is read */
-  XJ_RF_REPLICA = 8   /* a read (list, dashboard, statistics, export)
+  XJ_RF_REPLICA = 8,  /* a read (list, dashboard, statistics, export)
                          a hot standby may answer (serve --db-replica;
                          docs/internals/replicas.md): r->db is then the
                          standby's connection, whose write transactions
                          (an audit entry) run on the primary */
+  XJ_RF_SESSION_READ = 16 /* the handler checks the session itself,
+                         first thing, with xj_req_authenticate: its read
+                         joined to the check, one statement instead of
+                         two (GET of one record; a handler answering
+                         without the check answers 500).  Not with
+                         XJ_RF_REPLICA or XJ_RF_UPLOAD */
 };
 
 struct xj_route {
@@ -63,6 +69,8 @@ struct xj_req {
   struct xj_db *auth;           /* ... to the auth store (sessions) */
   struct xj_user user;          /* valid when authed */
   bool authed;
+  bool session_checked;         /* the session check ran (even if it
+                                   refused): xj_req_authenticate */
   char csrf[65];
   char session_token[65];
   char ip[64];
@@ -109,8 +117,15 @@ const char *xj_req_header (struct xj_req *r, const char *name);
    Returns XJ_E_BAD_PARAM (reply prepared) on junk. */
 enum xj_err xj_req_arg_int (struct xj_req *r, const char *name, int64_t def,
                             int64_t min, int64_t max, int64_t *out);
+/* For a route flagged XJ_RF_SESSION_READ: check the session with @rd's
+   read joined to it (NULL: none), authorise by role, check CSRF, as the
+   server does before any other handler.  False with the error reply
+   prepared when the request may not go on. */
+bool xj_req_authenticate (struct xj_req *r, const struct xj_session_read *rd);
 /* Path parameter @i as a positive id, or XJ_E_NOT_FOUND. */
 enum xj_err xj_req_path_id (struct xj_req *r, int i, int64_t *out);
+/* The same without a reply: false when it is not a positive id. */
+bool xj_req_path_id_peek (struct xj_req *r, int i, int64_t *out);
 /* Parse the body as a JSON object (XJ_E_BAD_JSON otherwise). */
 enum xj_err xj_req_body_json (struct xj_req *r, json_t **out);
 /* A multipart form flag: "1", "true", "on", "yes" -> true; absent or

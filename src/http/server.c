@@ -131,15 +131,18 @@ xj_req_arg_int (struct xj_req *r, const char *name, int64_t def, int64_t min,
   return XJ_E_OK;
 }
 
+bool
+xj_req_path_id_peek (struct xj_req *r, int i, int64_t *out)
+{
+  return i < XJ_REQ_MAX_ARGS && NULL != r->path_args[i]
+         && xj_parse_i64 (r->path_args[i], out) && *out > 0;
+}
+
 enum xj_err
 xj_req_path_id (struct xj_req *r, int i, int64_t *out)
 {
-  int64_t n;
-
-  if (i >= XJ_REQ_MAX_ARGS || NULL == r->path_args[i]
-      || ! xj_parse_i64 (r->path_args[i], &n) || n <= 0)
+  if (! xj_req_path_id_peek (r, i, out))
     return xj_reply_err (r, XJ_E_NOT_FOUND, NULL, NULL);
-  *out = n;
   return XJ_E_OK;
 }
 
@@ -466,14 +469,11 @@ state_changing (const char *method)
   return 0 != strcmp (method, "GET") && 0 != strcmp (method, "HEAD");
 }
 
-/* Authenticate, authorise by role, check CSRF.  False (with the error
-   reply prepared) when the request may not go on. */
+/* This worker thread's connections.  False (with the error reply
+   prepared) when there are none. */
 static bool
-authenticate (struct xj_req *r)
+connect_db (struct xj_req *r)
 {
-  const struct xj_route *rt = r->route;
-  const char *cookie;
-
   r->db = thread_db ();
   r->auth = thread_auth ();
   if (NULL == r->db || NULL == r->auth)
@@ -481,12 +481,25 @@ authenticate (struct xj_req *r)
       xj_reply_err (r, XJ_E_DB, NULL, NULL);
       return false;
     }
+  return true;
+}
+
+/* Check the session (with @rd's read joined to it, if given), authorise
+   by role, check CSRF.  False (with the error reply prepared) when the
+   request may not go on. */
+static bool
+check_session (struct xj_req *r, const struct xj_session_read *rd)
+{
+  const struct xj_route *rt = r->route;
+  const char *cookie;
+
+  r->session_checked = true;
   cookie = MHD_lookup_connection_value (r->conn, MHD_COOKIE_KIND, "xj_session");
   if (cookie && 64 == strlen (cookie))
     {
       xj_strlcpy (r->session_token, cookie, sizeof r->session_token);
-      if (XJ_E_OK == xj_session_get (r->auth, r->db, cookie, &r->user,
-                                     r->csrf))
+      if (XJ_E_OK == xj_session_get_with (r->auth, r->db, cookie, &r->user,
+                                          r->csrf, rd))
         r->authed = true;
     }
   if (! (rt->flags & XJ_RF_PUBLIC))
@@ -517,6 +530,30 @@ authenticate (struct xj_req *r)
   r->actor.username = r->authed ? r->user.username : "-";
   r->actor.ip = r->ip;
   return true;
+}
+
+/* Connect and check the session, before the handler runs; a route
+   flagged XJ_RF_SESSION_READ only connects: its handler checks the
+   session itself (xj_req_authenticate). */
+static bool
+authenticate (struct xj_req *r)
+{
+  if (! connect_db (r))
+    return false;
+  return (r->route->flags & XJ_RF_SESSION_READ) || check_session (r, NULL);
+}
+
+bool
+xj_req_authenticate (struct xj_req *r, const struct xj_session_read *rd)
+{
+  if (! (r->route->flags & XJ_RF_SESSION_READ) || r->session_checked)
+    {
+      XJ_BUG ("xj_req_authenticate: route %s not XJ_RF_SESSION_READ or"
+              " checked twice", r->route->path);
+      xj_reply_err (r, XJ_E_INTERNAL, NULL, NULL);
+      return false;
+    }
+  return check_session (r, rd);
 }
 
 /* Forget a reply prepared so far (the handler runs again). */
@@ -557,6 +594,14 @@ handle (struct xj_req *r)
   if (r->route->flags & XJ_RF_REPLICA)
     r->db = xj_db_read_conn (primary, r->user.id);
   e = r->route->handler (r);
+  if (! r->session_checked)
+    {
+      /* an XJ_RF_SESSION_READ handler that answered without checking
+         the session: never let its answer out */
+      XJ_BUG ("handler of %s did not check the session", r->route->path);
+      reply_reset (r);
+      return xj_reply_err (r, XJ_E_INTERNAL, NULL, NULL);
+    }
   if (r->db != primary && (XJ_E_DB == e || XJ_E_DB == r->err
                            || XJ_E_DB_BUSY == e || XJ_E_DB_BUSY == r->err))
     {

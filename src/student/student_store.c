@@ -12,6 +12,8 @@
 #include "student/student_store.h"
 #include "student/student_pack.h"
 #include "student/student_store_sql.h"
+#include "user/session_sql.h"
+#include "user/user.h"
 
 XJ_DB_STMT (st_stu_insert,
             "INSERT INTO students (registry_no, id_type, id_no, name, gender,"
@@ -87,16 +89,30 @@ XJ_DB_STMT (st_stu_aliases,
    the warnings beside the record cost 70 us of the server's CPU against
    41 us for this; bench/README.md).  The record with its context
    (XJ_STUDENT_RECORD_COLS), then whether it has former numbers (its own
-   aliases or records merged into it) and stored warnings. */
+   aliases or records merged into it) and stored warnings; @p is the
+   placeholder of the record's id. */
+#define VIEW_COLS(p)                                                      \
+  XJ_STUDENT_RECORD_COLS ","                                              \
+  " CASE WHEN EXISTS (SELECT 1 FROM student_aliases"                      \
+  "  WHERE student_id = " p ") OR EXISTS (SELECT 1 FROM student_merges"   \
+  "  WHERE survivor_id = " p ") THEN 1 ELSE 0 END,"                       \
+  " CASE WHEN EXISTS (SELECT 1 FROM student_warnings"                     \
+  "  WHERE student_id = " p ") THEN 1 ELSE 0 END"
 XJ_DB_STMT (st_stu_view,
-            "SELECT " XJ_STUDENT_RECORD_COLS ","
-            " CASE WHEN EXISTS (SELECT 1 FROM student_aliases"
-            "  WHERE student_id = $1) OR EXISTS (SELECT 1 FROM student_merges"
-            "  WHERE survivor_id = $1) THEN 1 ELSE 0 END,"
-            " CASE WHEN EXISTS (SELECT 1 FROM student_warnings"
-            "  WHERE student_id = $1) THEN 1 ELSE 0 END"
+            "SELECT " VIEW_COLS ("$1")
             " FROM students st JOIN schools sc ON sc.id = st.school_id"
             " LEFT JOIN classes c ON c.id = st.class_id WHERE st.id = $1")
+/* The same read beside the session check of the request (one statement
+   on the auth connection, which sees the registry: user.h
+   xj_session_get_with, session_sql.h); the record's columns are NULL
+   when there is no such record. */
+XJ_DB_AUTH_STMT (st_stu_view_session,
+                 "SELECT " XJ_SESSION_COLS ", " VIEW_COLS ("$3")
+                 " FROM " XJ_SESSION_FROM
+                 " LEFT JOIN students st ON st.id = $3"
+                 " LEFT JOIN schools sc ON sc.id = st.school_id"
+                 " LEFT JOIN classes c ON c.id = st.class_id"
+                 " WHERE " XJ_SESSION_WHERE)
 /* the timeline: the record's events and those of the records merged into
    it (at any depth), each of these marked with its record's number */
 XJ_DB_STMT (st_stu_events,
@@ -547,39 +563,49 @@ xj_student_load (struct xj_db *db, int64_t id, struct xj_student *s)
   return xj_student_load_ctx (db, id, s, NULL);
 }
 
-struct view_ctx {
-  struct xj_student *s;
-  struct xj_student_ctx *ctx;
-  bool aliases, warnings;
-};
-
 static int
 view_row (void *cls, const struct xj_db_row *r)
 {
-  struct view_ctx *c = cls;
+  struct xj_student_view *v = cls;
 
-  xj_student_from_row (r, c->s, c->ctx);
-  c->aliases = 0 != xj_db_int (r, 20);
-  c->warnings = 0 != xj_db_int (r, 21);
+  v->found = ! xj_db_isnull (r, 0);
+  if (v->found)
+    {
+      xj_student_from_row (r, v->s, v->ctx);
+      v->aliases = 0 != xj_db_int (r, 20);
+      v->warnings = 0 != xj_db_int (r, 21);
+    }
+  v->read = true;
   return 1;
+}
+
+void
+xj_student_view_join (struct xj_student_view *v, int64_t id,
+                      struct xj_session_read *rd)
+{
+  *rd = (struct xj_session_read) { &st_stu_view_session, XJ_DB_I (id),
+                                   &view_row, v };
 }
 
 enum xj_err
 xj_student_load_view (struct xj_db *db, int64_t id,
-                      const struct xj_student_view *v)
+                      struct xj_student_view *v)
 {
-  struct view_ctx c = { v->s, v->ctx, false, false };
-  enum xj_qs qs = xj_db_q (db, &st_stu_view, XJ_DB_PARAMS (XJ_DB_I (id)),
-                           &view_row, &c);
   enum xj_err e = XJ_E_OK;
 
-  if (qs < 0)
-    return xj_db_qs_err (qs);
-  if (XJ_QS_NONE == qs || ! v->visible (v->cls, v->s, v->ctx))
+  if (! v->read)
+    {
+      enum xj_qs qs = xj_db_q (db, &st_stu_view,
+                               XJ_DB_PARAMS (XJ_DB_I (id)), &view_row, v);
+
+      if (qs < 0)
+        return xj_db_qs_err (qs);
+    }
+  if (! v->found || ! v->visible (v->cls, v->s, v->ctx))
     return XJ_E_NOT_FOUND;
-  if (c.aliases)
+  if (v->aliases)
     e = xj_student_aliases (db, id, v->alias_cb, v->cls);
-  if (XJ_E_OK == e && c.warnings)
+  if (XJ_E_OK == e && v->warnings)
     e = xj_identity_warnings (db, id, v->warn_cb, v->cls);
   return e;
 }

@@ -88,6 +88,7 @@ enum xj_err xj_student_load_ctx (struct xj_db *db, int64_t id,
    record with neither (st_stu_view), one more for each it has.
    XJ_E_NOT_FOUND if there is no such record or @visible refused it. */
 struct xj_warning;
+struct xj_session_read;
 struct xj_student_view {
   struct xj_student *s;             /* out: the record */
   struct xj_student_ctx *ctx;       /* out: its context */
@@ -96,9 +97,18 @@ struct xj_student_view {
   void (*alias_cb) (void *cls, const char *registry_no);
   void (*warn_cb) (void *cls, const struct xj_warning *w);
   void *cls;                        /* to the three callbacks */
+  /* private, zero at first: the record's statement has run (here or
+     joined to the session check), found it, and its flags */
+  bool read, found, aliases, warnings;
 };
+/* Read @v's record (id @id) in the request's session check (@rd for
+   xj_session_get_with): one statement instead of two.  When the session
+   holds, xj_student_load_view then needs no statement for most records;
+   it reads the record itself when the check never ran @rd. */
+void xj_student_view_join (struct xj_student_view *v, int64_t id,
+                           struct xj_session_read *rd);
 enum xj_err xj_student_load_view (struct xj_db *db, int64_t id,
-                                  const struct xj_student_view *v);
+                                  struct xj_student_view *v);
 
 /* Students with the same name and birth date whose first-guardian phone
    equals @phone but whose ID differs; @cb receives id, name, school_id,

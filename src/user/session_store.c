@@ -13,6 +13,7 @@
 #include <string.h>
 #include "audit/audit.h"
 #include "core/util.h"
+#include "user/session_sql.h"
 #include "user/user.h"
 
 #define SESSION_SECONDS (12 * 3600)  /* absolute lifetime */
@@ -31,17 +32,12 @@ XJ_DB_AUTH_STMT (st_as_insert,
    statement is a round trip.  The registry's users and settings are read
    through the auth connection: on PostgreSQL the auth tables share the
    registry's database, on SQLite the auth connection has the registry
-   attached read-only (docs/internals/sessions.md).  User columns 0..5 as
-   xj_user_from_row reads them. */
+   attached read-only (docs/internals/sessions.md).  The columns and
+   clauses are session_sql.h's, which a store's statement reading
+   something beside the session shares (xj_session_get_with). */
 XJ_DB_AUTH_STMT (st_as_get,
-                 "SELECT u.id, u.username, u.display_name, u.role,"
-                 " coalesce(u.region_code, ''), coalesce(u.school_id, 0),"
-                 " u.session_epoch, s.epoch, s.csrf, s.last_seen,"
-                 " (SELECT value FROM settings"
-                 "  WHERE key = 'session_idle_minutes')"
-                 " FROM sessions s JOIN users u ON u.id = s.user_id"
-                 " AND u.disabled = 0"
-                 " WHERE s.token_hash = $1 AND s.expires_at > $2")
+                 "SELECT " XJ_SESSION_COLS " FROM " XJ_SESSION_FROM
+                 " WHERE " XJ_SESSION_WHERE)
 XJ_DB_AUTH_STMT (st_as_touch,
                  "UPDATE sessions SET last_seen = $2 WHERE token_hash = $1")
 XJ_DB_AUTH_STMT (st_as_delete, "DELETE FROM sessions WHERE token_hash = $1")
@@ -373,15 +369,29 @@ xj_login_recheck (struct xj_db *auth, struct xj_db *db, const char *username,
 
 struct sess_row {
   struct xj_user *u;
-  int64_t user_epoch, epoch, last_seen;
+  int64_t now, user_epoch, epoch, last_seen;
   char *csrf;
   struct xj_auth_settings set;
+  const struct xj_session_read *rd;   /* NULL: the session only */
 };
 
+/* Whether the session row @s still holds: not idle longer than the
+   setting allows, the user's epoch unchanged (a password change, a reset
+   or disabling moved it). */
+static bool
+sess_alive (const struct sess_row *s)
+{
+  return s->now - s->last_seen <= (int64_t) s->set.idle_minutes * 60
+         && s->user_epoch == s->epoch;
+}
+
+/* The session's columns (session_sql.h), then, for a live session, the
+   joined read's (xj_session_get_with). */
 static int
 sess_cb (void *cls, const struct xj_db_row *r)
 {
   struct sess_row *s = cls;
+  struct xj_db_row_tail tail;
 
   xj_user_from_row (r, s->u);
   s->user_epoch = xj_db_int (r, 6);
@@ -389,30 +399,23 @@ sess_cb (void *cls, const struct xj_db_row *r)
   xj_strlcpy (s->csrf, xj_db_text (r, 8), 65);
   s->last_seen = xj_db_int (r, 9);
   xj_auth_setting_apply (&s->set, "session_idle_minutes", xj_db_text (r, 10));
+  if (s->rd && sess_alive (s))
+    s->rd->cb (s->rd->cls, xj_db_row_tail (r, XJ_SESSION_NCOLS, &tail));
   return 1;
 }
 
-/* Whether the session row @s still holds at @now: not idle longer than
-   the setting allows, the user's epoch unchanged (a password change, a
-   reset or disabling moved it). */
-static bool
-sess_alive (const struct sess_row *s, int64_t now)
-{
-  return now - s->last_seen <= (int64_t) s->set.idle_minutes * 60
-         && s->user_epoch == s->epoch;
-}
-
 /* Hot path: runs on every authenticated request.  One read (the session,
-   its user and the idle setting: st_as_get), a second for a teacher's
-   classes; a write only every TOUCH_SECONDS for the idle timeout.  No
-   caching, so a logout, a password change or a disabled user takes
-   effect on the next request. */
+   its user and the idle setting, and @rd's read if given: st_as_get or
+   @rd->st), a second for a teacher's classes; a write only every
+   TOUCH_SECONDS for the idle timeout.  No caching, so a logout, a
+   password change or a disabled user takes effect on the next request. */
 enum xj_err
-xj_session_get (struct xj_db *auth, struct xj_db *db, const char *token,
-                struct xj_user *u, char csrf_out[65])
+xj_session_get_with (struct xj_db *auth, struct xj_db *db, const char *token,
+                     struct xj_user *u, char csrf_out[65],
+                     const struct xj_session_read *rd)
 {
-  struct sess_row s = { .u = u, .csrf = csrf_out };
-  int64_t now = xj_now ();
+  struct sess_row s = { .u = u, .now = xj_now (), .csrf = csrf_out,
+                        .rd = rd };
   char th[65];
   enum xj_qs qs;
 
@@ -420,19 +423,29 @@ xj_session_get (struct xj_db *auth, struct xj_db *db, const char *token,
     return XJ_E_UNAUTHENTICATED;
   token_hash (token, th);
   xj_auth_settings_default (&s.set);
-  qs = xj_db_q (auth, &st_as_get, XJ_DB_PARAMS (XJ_DB_S (th), XJ_DB_I (now)),
+  /* $3 only for @rd's statement (st_as_get takes two) */
+  qs = xj_db_q (auth, rd ? rd->st : &st_as_get,
+                XJ_DB_PARAMS (XJ_DB_S (th), XJ_DB_I (s.now),
+                              rd ? rd->param : XJ_DB_END),
                 &sess_cb, &s);
   if (qs < 0)
     return xj_db_qs_err (qs);
-  if (XJ_QS_NONE == qs || ! sess_alive (&s, now))
+  if (XJ_QS_NONE == qs || ! sess_alive (&s))
     {
       memset (u, 0, sizeof *u);
       return XJ_E_UNAUTHENTICATED;
     }
-  if (now - s.last_seen >= TOUCH_SECONDS)
+  if (s.now - s.last_seen >= TOUCH_SECONDS)
     (void) xj_db_q (auth, &st_as_touch,
-                    XJ_DB_PARAMS (XJ_DB_S (th), XJ_DB_I (now)), NULL, NULL);
+                    XJ_DB_PARAMS (XJ_DB_S (th), XJ_DB_I (s.now)), NULL, NULL);
   return xj_user_load_classes (db, u);
+}
+
+enum xj_err
+xj_session_get (struct xj_db *auth, struct xj_db *db, const char *token,
+                struct xj_user *u, char csrf_out[65])
+{
+  return xj_session_get_with (auth, db, token, u, csrf_out, NULL);
 }
 
 struct logout_ctx {

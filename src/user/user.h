@@ -237,6 +237,31 @@ enum xj_err xj_user_login (struct xj_db *auth, struct xj_db *db,
 enum xj_err xj_session_get (struct xj_db *auth, struct xj_db *db,
                             const char *token, struct xj_user *u,
                             char csrf_out[65]);
+/* A read joined to the session check, so that both take one statement
+   (on PostgreSQL one round trip instead of two: GET of one record,
+   docs/internals/sessions.md "One round trip").  @st is an
+   XJ_DB_AUTH_STMT of the form session_sql.h describes; it runs on the
+   auth connection, which sees the registry (SQLite: attached read-only;
+   PostgreSQL: the same database). */
+struct xj_session_read {
+  struct xj_db_stmt *st;
+  struct xj_db_param param;   /* $3 */
+  /* The read's columns (column 0 = the first after the session's),
+     called once, and only when the session holds (timeouts, epoch,
+     user enabled) before anything else of the request happens: it
+     decodes, nothing more.  Whether the read found anything is its own
+     business (its columns are NULL when the LEFT JOIN found nothing). */
+  xj_db_row_cb cb;
+  void *cls;
+};
+/* xj_session_get with @rd read in the same statement (NULL: exactly
+   xj_session_get).  On any answer but XJ_E_OK @rd's callback has not
+   run, or ran for a session refused afterwards: its result must not be
+   used. */
+enum xj_err xj_session_get_with (struct xj_db *auth, struct xj_db *db,
+                                 const char *token, struct xj_user *u,
+                                 char csrf_out[65],
+                                 const struct xj_session_read *rd);
 /* Log-out: delete the session, record `logout` in the auth log. */
 enum xj_err xj_session_logout (struct xj_db *auth, const char *token,
                                const struct xj_user *u, const char *ip);
