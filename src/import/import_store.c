@@ -25,9 +25,6 @@ XJ_DB_STMT (st_imp_count, "SELECT count(*) FROM students")
 XJ_DB_STMT (st_imp_ids,
             "SELECT id_type, id_no, school_id FROM students"
             " WHERE id_no IS NOT NULL")
-XJ_DB_STMT (st_imp_regno,
-            "SELECT 1 FROM students WHERE registry_no = $1"
-            " UNION ALL SELECT 1 FROM student_aliases WHERE registry_no = $1")
 
 /* Secondary indexes of the tables a bulk import fills.  IF [NOT] EXISTS
    only so the statements prepare at connection open whatever the current
@@ -117,16 +114,11 @@ xj_istore_each_id (struct xj_db *db, xj_istore_id_cb cb, void *cls)
   return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
 }
 
+/* the identity rule's own look-up (identity_store.c) */
 enum xj_err
 xj_istore_regno_used (struct xj_db *db, const char *regno, bool *used)
 {
-  enum xj_qs qs = xj_db_q (db, &st_imp_regno,
-                           XJ_DB_PARAMS (XJ_DB_S (regno)), NULL, NULL);
-
-  if (qs < 0)
-    return xj_db_qs_err (qs);
-  *used = qs > 0;
-  return XJ_E_OK;
+  return xj_identity_regno_used (db, regno, used);
 }
 
 /* ---- suspected duplicates (same rule as xj_student_dup_candidates) ---- */
@@ -636,9 +628,8 @@ XJ_DB_STMT (st_imp_stu_events_range,
             " UNION ALL SELECT i + 1 FROM ids WHERE i < $6)"
             " INSERT INTO student_events (student_id, kind, at, actor_id, actor,"
             " before, after) SELECT i, $1, $2, $3, $4, NULL, NULL FROM ids")
-XJ_DB_STMT (st_imp_regnos,
-            "SELECT registry_no FROM students"
-            " UNION ALL SELECT registry_no FROM student_aliases")
+/* every number given, current or former (migration 0038) */
+XJ_DB_STMT (st_imp_regnos, "SELECT registry_no FROM registry_numbers")
 
 /* The guardian IDs of the enrolled or suspended students: the holders
    xj_identity_guardian_count counts. */

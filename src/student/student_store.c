@@ -27,9 +27,10 @@ XJ_DB_STMT (st_stu_get,
             " JOIN schools sc ON sc.id = st.school_id"
             " LEFT JOIN classes c ON c.id = st.class_id WHERE st.id = $1")
 XJ_DB_STMT (st_stu_by_idno,
-            "SELECT id, school_id FROM students WHERE id_no = $2"
+            "SELECT i.student_id, st.school_id FROM student_identities i"
+            " JOIN students st ON st.id = i.student_id WHERE i.id_no = $2"
             " AND CAST($1 AS TEXT) IS NOT NULL"
-            " ORDER BY CASE WHEN id_type = $1 THEN 0 ELSE 1 END LIMIT 1")
+            " ORDER BY CASE WHEN i.id_type = $1 THEN 0 ELSE 1 END LIMIT 1")
 XJ_DB_STMT (st_stu_lookup,
             "SELECT st.id, st.name, st.school_id, sc.name, st.grade, st.status"
             " FROM students st JOIN schools sc ON sc.id = st.school_id"
