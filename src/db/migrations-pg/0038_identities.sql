@@ -2,22 +2,21 @@
 -- (one ID number, one registry number, in two unpartitioned tables kept
 -- by triggers on students and student_aliases; see there).  The insert
 -- trigger runs once per statement over its transition table, so a COPY
--- of the import's bulk rows writes its numbers in two INSERTs.
+-- of the import's bulk rows writes its numbers in two INSERTs.  No
+-- foreign key and no index on student_id (see there).
 CREATE TABLE student_identities (
   id_no text NOT NULL,
   id_type text NOT NULL,
-  student_id bigint NOT NULL REFERENCES students (id),
+  student_id bigint NOT NULL,
   province smallint NOT NULL,
   PRIMARY KEY (id_no, id_type)
 );
-CREATE INDEX student_identities_student ON student_identities (student_id);
 
 CREATE TABLE registry_numbers (
   registry_no text NOT NULL PRIMARY KEY,
-  student_id bigint NOT NULL REFERENCES students (id),
+  student_id bigint NOT NULL,
   province smallint NOT NULL
 );
-CREATE INDEX registry_numbers_student ON registry_numbers (student_id);
 
 -- the province of a school: the first two digits of its county
 CREATE FUNCTION xj_school_province (bigint) RETURNS smallint
@@ -85,9 +84,12 @@ DECLARE
   p smallint := xj_school_province (NEW.school_id);
 BEGIN
   UPDATE student_identities SET province = p
-  WHERE student_id = NEW.id AND province <> p;
+  WHERE id_no = NEW.id_no AND id_type = NEW.id_type AND province <> p;
   UPDATE registry_numbers SET province = p
-  WHERE student_id = NEW.id AND province <> p;
+  WHERE registry_no = NEW.registry_no AND province <> p;
+  UPDATE registry_numbers SET province = p
+  WHERE registry_no IN (SELECT registry_no FROM student_aliases
+    WHERE student_id = NEW.id) AND province <> p;
   RETURN NULL;
 END;
 $$;

@@ -20,22 +20,25 @@
 -- and its bulk path, ID correction, merge, re-entry, `xueji migrate`,
 -- `xueji gen`): one definition every writer goes through.  A clash with
 -- another record's row is a UNIQUE violation like the students index's.
+-- Every statement here finds its rows by the number (the key): no index
+-- on student_id and no foreign key, which cost each imported row two
+-- more index entries and, on PostgreSQL, a key-share lock of the new
+-- student (the import's cluster CPU: +22 % with them); the trigger
+-- writes the rows from the record itself, and `xueji check` proves them.
 -- `xueji check` compares them with students and student_aliases.
 CREATE TABLE student_identities (
   id_no TEXT NOT NULL,
   id_type TEXT NOT NULL,
-  student_id INTEGER NOT NULL REFERENCES students (id),
+  student_id INTEGER NOT NULL,
   province INTEGER NOT NULL,
   PRIMARY KEY (id_no, id_type)
 ) WITHOUT ROWID;
-CREATE INDEX student_identities_student ON student_identities (student_id);
 
 CREATE TABLE registry_numbers (
   registry_no TEXT NOT NULL PRIMARY KEY,
-  student_id INTEGER NOT NULL REFERENCES students (id),
+  student_id INTEGER NOT NULL,
   province INTEGER NOT NULL
 ) WITHOUT ROWID;
-CREATE INDEX registry_numbers_student ON registry_numbers (student_id);
 
 -- A number already this record's (a former number made current again, an
 -- alias that was the current number) is no new row; another record's is
@@ -84,10 +87,11 @@ WHEN OLD.school_id IS NOT NEW.school_id
 BEGIN
   UPDATE student_identities SET province = (SELECT CAST(substr(county_code,
     1, 2) AS INTEGER) FROM schools WHERE id = NEW.school_id)
-  WHERE student_id = NEW.id;
+  WHERE id_no = NEW.id_no AND id_type = NEW.id_type;
   UPDATE registry_numbers SET province = (SELECT CAST(substr(county_code,
     1, 2) AS INTEGER) FROM schools WHERE id = NEW.school_id)
-  WHERE student_id = NEW.id;
+  WHERE registry_no = NEW.registry_no OR registry_no IN
+    (SELECT registry_no FROM student_aliases WHERE student_id = NEW.id);
 END;
 
 CREATE TRIGGER student_aliases_numbers AFTER INSERT ON student_aliases
