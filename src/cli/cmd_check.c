@@ -10,6 +10,7 @@
 #include "cli/cli.h"
 #include "core/util.h"
 #include "klass/class_size.h"
+#include "student/identity.h"
 #include "student/student_store.h"
 
 struct check_opts {
@@ -193,6 +194,30 @@ check_name_grams (struct xj_db *db)
   return 0;
 }
 
+/* The tables that keep ID and registry numbers unique (migration 0038),
+   recomputed from the records. */
+static int
+check_identities (struct xj_db *db)
+{
+  struct xj_identity_diff f;
+  char d[200];
+  enum xj_err e = xj_identity_tables_check (db, &f);
+
+  if (XJ_E_OK != e)
+    return xj_cli_fail ("check", e, "comparing the identity tables");
+  if (f.ids_missing || f.ids_extra || f.nos_missing || f.nos_extra)
+    {
+      xj_snprintf (d, sizeof d, "student_identities: %lld missing, %lld"
+                   " of no record; registry_numbers: %lld missing, %lld of"
+                   " no record", (long long) f.ids_missing,
+                   (long long) f.ids_extra, (long long) f.nos_missing,
+                   (long long) f.nos_extra);
+      return xj_cli_fail ("check", XJ_E_IDENTITIES_DIFFER, d);
+    }
+  printf ("identity tables: ok\n");
+  return 0;
+}
+
 int
 xj_cmd_check (int argc, char **argv, const struct xj_cli *g)
 {
@@ -220,6 +245,7 @@ xj_cmd_check (int argc, char **argv, const struct xj_cli *g)
             xj_db_schema_version (db));
   rc |= check_counts (db);
   rc |= check_name_grams (db);
+  rc |= check_identities (db);
   if (XJ_E_OK != (e = xj_audit_paths (db, &o.f)))
     rc = xj_cli_fail ("check", e, NULL);
   if (key)

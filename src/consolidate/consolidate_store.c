@@ -358,9 +358,10 @@ XJ_DB_STMT (st_cons_src_alias_people,
 XJ_DB_STMT (st_cons_dst_person,
             "SELECT sc.code, sc.name, sc.county_code FROM students s"
             " JOIN schools sc ON sc.id = s.school_id"
-            " WHERE s.registry_no = $1 OR (s.id_no = $2 AND s.id_type = $3)"
-            " OR s.id IN (SELECT a.student_id FROM student_aliases a"
-            " WHERE a.registry_no = $1) LIMIT 1")
+            " WHERE s.id IN (SELECT r.student_id FROM registry_numbers r"
+            " WHERE r.registry_no = $1 UNION ALL SELECT i.student_id"
+            " FROM student_identities i WHERE i.id_no = $2 AND i.id_type = $3)"
+            " LIMIT 1")
 XJ_DB_STMT (st_cons_src_settings,
             "SELECT key, value FROM settings ORDER BY key")
 XJ_DB_STMT (st_cons_dst_setting,

@@ -503,6 +503,7 @@ struct run {
   int64_t *suspects;        /* ids inserted whose key was seen before */
   size_t nsusp, capsusp;
   bool regnos_all;          /* bulk: the two sets know every number */
+  int64_t id_since;         /* rebuild: the last student id before it */
   struct xj_db_bulk *stu_bulk;  /* the students' bulk append */
   int64_t last_id;          /* id of the last student inserted */
   int64_t *ev_ids;          /* students with no event yet (EVENT_BATCH) */
@@ -1768,7 +1769,7 @@ import_txn (struct xj_db *db, void *cls)
                                                      r)))
           return e;
         if (xj_istore_rebuilds_indexes (db)
-            && XJ_E_OK != (e = xj_istore_drop_indexes (db)))
+            && XJ_E_OK != (e = xj_istore_drop_indexes (db, &r->id_since)))
           return e;
         if (XJ_E_OK != (e = xj_istore_cache (db, true)))
           return e;
@@ -1822,7 +1823,7 @@ import_txn (struct xj_db *db, void *cls)
       nbmap_fini (&r->guardians);
       report_progress (r, "indexing");
       t = xj_mono_ms ();
-      if (XJ_E_OK != (e = xj_istore_create_indexes (db)))
+      if (XJ_E_OK != (e = xj_istore_create_indexes (db, r->id_since)))
         return e;
       res->ms_index = xj_mono_ms () - t;
     }

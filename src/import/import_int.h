@@ -110,7 +110,10 @@ enum xj_err xj_istore_each_regno (struct xj_db *db,
 enum xj_err xj_istore_cache (struct xj_db *db, bool big);
 /* temp_store FILE (@file) or back to MEMORY; outside a transaction. */
 enum xj_err xj_istore_temp_file (struct xj_db *db, bool file);
-enum xj_err xj_istore_drop_indexes (struct xj_db *db);
+/* Drop the students' secondary indexes and hold back the identity
+   tables' insert trigger (SQLite's rebuild); *@since = the last id
+   before, for xj_istore_create_indexes. */
+enum xj_err xj_istore_drop_indexes (struct xj_db *db, int64_t *since);
 /* Suspected duplicates and the 补建学籍 check: every (id, name, birth
    date, guardian phone or "") of the registry; is one in use; flag
    student @id against the students before it with that key and another
@@ -132,7 +135,9 @@ enum xj_err xj_istore_dupkey_used (struct xj_db *db, const char *name,
                                    bool *used);
 enum xj_err xj_istore_flag_dups (struct xj_db *db, int64_t id,
                                  const char *at, bool *flagged);
-enum xj_err xj_istore_create_indexes (struct xj_db *db);
+/* Write the identity rows of the students after @since and build the
+   indexes again. */
+enum xj_err xj_istore_create_indexes (struct xj_db *db, int64_t since);
 
 /* A job: the registry's imports table once the worker took it, the auth
    store's import_queue before (import_queue_store.c). */

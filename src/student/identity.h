@@ -243,6 +243,16 @@ enum xj_err xj_dup_merge (struct xj_db *db, const struct xj_actor *a,
    more children than this sharing one guardian ID number is flagged. */
 enum xj_err xj_identity_guardian_max (struct xj_db *db, int *out);
 
+/* How the identity tables (student_identities, registry_numbers;
+   migration 0038) differ from the records: rows missing from them (or
+   with another record or province) and rows they hold that no record
+   does.  `xueji check`. */
+struct xj_identity_diff {
+  int64_t ids_missing, ids_extra, nos_missing, nos_extra;
+};
+enum xj_err xj_identity_tables_check (struct xj_db *db,
+                                      struct xj_identity_diff *d);
+
 /* Is @no a current or former registry number of some record? */
 enum xj_err xj_identity_regno_used (struct xj_db *db, const char *no,
                                     bool *used);

@@ -17,25 +17,26 @@ XJ_DB_STMT (st_id_lseq,
             " ON CONFLICT (county, birth) DO UPDATE"
             " SET next = CASE WHEN l_seq_county.next < 10001"
             " THEN l_seq_county.next + 1 ELSE 10001 END RETURNING next - 1")
+/* The identity look-ups read the two tables that hold every current ID
+   number and every registry number, current or former (migration 0038):
+   unpartitioned, they answer for every province at once. */
 XJ_DB_STMT (st_id_regno_used,
-            "SELECT 1 FROM students WHERE registry_no = $1 UNION ALL"
-            " SELECT 1 FROM student_aliases WHERE registry_no = $1 LIMIT 1")
+            "SELECT 1 FROM registry_numbers WHERE registry_no = $1")
+/* A registry number G + $1 of a record other than $2: 'former' when it
+   is that record's current number (its ID was corrected since), else
+   'alias'; a record whose current ID is $1 is the 'id' branch's. */
+#define ID_FORMER_SQL                                                          \
+  "SELECT r.student_id, st.school_id, st.status,"                              \
+  " CASE WHEN st.registry_no = r.registry_no THEN 'former' ELSE 'alias' END"  \
+  " FROM registry_numbers r JOIN students st ON st.id = r.student_id"          \
+  " WHERE r.registry_no = 'G' || $1 AND r.student_id <> $2"                    \
+  " AND (st.registry_no <> r.registry_no OR coalesce(st.id_no, '') <> $1)"
 XJ_DB_STMT (st_id_by_idno,
-            "SELECT st.id, st.school_id, st.status, 'id' FROM students st"
-            " WHERE st.id_no = $1 AND st.id <> $2"
-            " UNION ALL SELECT a.student_id, st.school_id, st.status, 'alias'"
-            " FROM student_aliases a JOIN students st ON st.id = a.student_id"
-            " WHERE a.registry_no = 'G' || $1 AND a.student_id <> $2"
-            " UNION ALL SELECT st.id, st.school_id, st.status, 'former'"
-            " FROM students st WHERE st.registry_no = 'G' || $1"
-            " AND coalesce(st.id_no, '') <> $1 AND st.id <> $2")
-XJ_DB_STMT (st_id_former,
-            "SELECT a.student_id, st.school_id, st.status, 'alias'"
-            " FROM student_aliases a JOIN students st ON st.id = a.student_id"
-            " WHERE a.registry_no = 'G' || $1 AND a.student_id <> $2"
-            " UNION ALL SELECT st.id, st.school_id, st.status, 'former'"
-            " FROM students st WHERE st.registry_no = 'G' || $1"
-            " AND coalesce(st.id_no, '') <> $1 AND st.id <> $2")
+            "SELECT i.student_id, st.school_id, st.status, 'id'"
+            " FROM student_identities i JOIN students st ON st.id = i.student_id"
+            " WHERE i.id_no = $1 AND i.student_id <> $2"
+            " UNION ALL " ID_FORMER_SQL)
+XJ_DB_STMT (st_id_former, ID_FORMER_SQL)
 XJ_DB_STMT (st_id_same_name_birth,
             "SELECT st.id FROM students st"
             " WHERE st.name = $1 AND st.birth_date = $2 AND st.id <> $3"
@@ -137,6 +138,29 @@ XJ_DB_STMT (st_id_county_data,
             " WHERE sc.county_code >= $1 AND sc.county_code < $1 || ':'"
             " AND st.status IN ('enrolled', 'suspended') ORDER BY st.id")
 
+/* What `xueji check` compares: the rows the two identity tables should
+   hold (each record's current ID number; its current and former
+   registry numbers; the province of its school), against the rows they
+   hold, both ways. */
+#define ID_PROVINCE "CAST(substr(sc.county_code, 1, 2) AS INTEGER)"
+#define IDS_EXPECTED                                                           \
+  "SELECT st.id_no, st.id_type, st.id, " ID_PROVINCE " FROM students st"      \
+  " JOIN schools sc ON sc.id = st.school_id WHERE st.id_no IS NOT NULL"
+#define IDS_KEPT                                                               \
+  "SELECT id_no, id_type, student_id, province FROM student_identities"
+#define NOS_EXPECTED                                                           \
+  "SELECT n.no, n.id, " ID_PROVINCE " FROM (SELECT registry_no AS no, id,"    \
+  " school_id FROM students UNION ALL SELECT a.registry_no, st.id,"           \
+  " st.school_id FROM student_aliases a JOIN students st"                     \
+  " ON st.id = a.student_id) AS n JOIN schools sc ON sc.id = n.school_id"
+#define NOS_KEPT "SELECT registry_no, student_id, province FROM registry_numbers"
+XJ_DB_STMT (st_id_check,
+            "SELECT (SELECT count(*) FROM (" IDS_EXPECTED " EXCEPT " IDS_KEPT
+            ") AS a), (SELECT count(*) FROM (" IDS_KEPT " EXCEPT " IDS_EXPECTED
+            ") AS b), (SELECT count(*) FROM (" NOS_EXPECTED " EXCEPT " NOS_KEPT
+            ") AS c), (SELECT count(*) FROM (" NOS_KEPT " EXCEPT " NOS_EXPECTED
+            ") AS d)")
+
 XJ_DB_STMT (st_id_setting,
             "SELECT value FROM settings WHERE key = 'dup_guardian_max'")
 
@@ -165,6 +189,28 @@ xj_identity_guardian_max (struct xj_db *db, int *out)
     return xj_db_qs_err (qs);
   *out = (v >= 1 && v <= 1000) ? (int) v : 8;
   return XJ_E_OK;
+}
+
+static int
+check_row (void *cls, const struct xj_db_row *r)
+{
+  struct xj_identity_diff *d = cls;
+
+  d->ids_missing = xj_db_int (r, 0);
+  d->ids_extra = xj_db_int (r, 1);
+  d->nos_missing = xj_db_int (r, 2);
+  d->nos_extra = xj_db_int (r, 3);
+  return 1;
+}
+
+enum xj_err
+xj_identity_tables_check (struct xj_db *db, struct xj_identity_diff *d)
+{
+  enum xj_qs qs;
+
+  memset (d, 0, sizeof *d);
+  qs = xj_db_q (db, &st_id_check, XJ_DB_NOPARAMS, &check_row, d);
+  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
 }
 
 enum xj_err

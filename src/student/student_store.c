@@ -29,9 +29,10 @@ XJ_DB_STMT (st_stu_get,
             " JOIN schools sc ON sc.id = st.school_id"
             " LEFT JOIN classes c ON c.id = st.class_id WHERE st.id = $1")
 XJ_DB_STMT (st_stu_by_idno,
-            "SELECT id, school_id FROM students WHERE id_no = $2"
+            "SELECT i.student_id, st.school_id FROM student_identities i"
+            " JOIN students st ON st.id = i.student_id WHERE i.id_no = $2"
             " AND CAST($1 AS TEXT) IS NOT NULL"
-            " ORDER BY CASE WHEN id_type = $1 THEN 0 ELSE 1 END LIMIT 1")
+            " ORDER BY CASE WHEN i.id_type = $1 THEN 0 ELSE 1 END LIMIT 1")
 XJ_DB_STMT (st_stu_lookup,
             "SELECT st.id, st.name, st.school_id, sc.name, st.grade, st.status"
             " FROM students st JOIN schools sc ON sc.id = st.school_id"
@@ -441,6 +442,28 @@ xj_student_add_event (struct xj_db *db, int64_t id, const struct xj_actor *a,
   return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
 }
 
+/* Which rule a UNIQUE clash of the insert of @s broke.  A G number is
+   the ID's own (G + the ID): a clash on it is the ID's, whichever of the
+   two keys PostgreSQL checked first.  There the failed statement aborted
+   the transaction, so the look-up below answers only on SQLite; a
+   registration racing another of the same ID no longer meets the
+   SERIALIZABLE retry that made the duplicate check answer it (the check
+   reads student_identities, the clash is on students' own index). */
+static enum xj_err
+insert_clash (struct xj_db *db, const struct xj_student *s)
+{
+  int64_t sid, school;
+
+  if (! s->id_no[0])
+    return XJ_E_REGISTRY_NO_EXISTS;
+  if ('G' == s->registry_no[0] && 0 == strcmp (s->registry_no + 1, s->id_no))
+    return XJ_E_ID_EXISTS;
+  if (XJ_E_OK == xj_student_find_by_id_no (db, s->id_type, s->id_no, &sid,
+                                           &school))
+    return XJ_E_ID_EXISTS;
+  return XJ_E_REGISTRY_NO_EXISTS;
+}
+
 enum xj_err
 xj_student_insert (struct xj_db *db, struct xj_student *s,
                    const struct xj_actor *a, const char *kind,
@@ -468,15 +491,7 @@ xj_student_insert (struct xj_db *db, struct xj_student *s,
                 &xj_db_int64_cb, &s->id);
   xj_buf_fini (&data);
   if (XJ_QS_UNIQUE == qs)
-    {
-      int64_t sid, school;
-
-      if (s->id_no[0]
-          && XJ_E_OK == xj_student_find_by_id_no (db, s->id_type, s->id_no,
-                                                  &sid, &school))
-        return XJ_E_ID_EXISTS;
-      return XJ_E_REGISTRY_NO_EXISTS;
-    }
+    return insert_clash (db, s);
   if (qs < 0)
     return xj_db_qs_err (qs);
   s->version = 1;

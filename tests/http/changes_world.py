@@ -12,7 +12,8 @@ import os
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from conftest import ADMIN_PW, PW, Api, Server, cli_ok, sql
+from conftest import (ADMIN_PW, PW, Api, Server, assert_identity_tables,
+                      cli_ok, sql)
 
 CST = timezone(timedelta(hours=8))
 
@@ -170,4 +171,6 @@ class ChangeWorld:
         if rc != 0:     # say why: the server's last words
             print("server exit %s; its log's tail:\n%s"
                   % (rc, self.server.stderr_text()[-3000:]))
+        # every change applied kept the identity tables (0038) true
+        assert_identity_tables(self.db, self.env)
         return rc

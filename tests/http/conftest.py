@@ -28,6 +28,7 @@ import re
 import select
 import signal
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -551,6 +552,8 @@ def world(tmp_path_factory):
     err = w.server.stderr_text()
     assert rc == 0, f"server exit {rc} after SIGTERM; stderr tail:\n{err[-3000:]}"
     assert secs < 8, f"server took {secs:.1f}s to stop"
+    # every write of the session kept the identity tables (0038) true
+    assert_identity_tables(w.db)
 
 
 @pytest.fixture(autouse=True)
@@ -700,6 +703,23 @@ def register(a, **over):
     r = a.post("/students", json=body)
     assert r.status_code == 201, r.text
     return body, r.json()
+
+
+def assert_identity_tables(db, env=None):
+    """`xueji check` finds student_identities and registry_numbers
+    (migration 0038) in agreement with the records, whatever else it
+    reports."""
+    p = run_cli("check", db=db, env=env)
+    assert "identity tables: ok" in p.stdout, p.stderr[-2000:]
+
+
+def in_threads(fn, items):
+    """fn(item) for every item, each in its own thread, all at once."""
+    threads = [threading.Thread(target=fn, args=(x,)) for x in items]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
 
 
 def err_code(r):

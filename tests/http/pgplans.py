@@ -16,6 +16,7 @@ REGISTRY_TABLES = {
     "dropout_entries", "ghost_candidates", "verify_ticks", "verify_state",
     "progressions", "graduations", "allocation_items", "year_end_items",
     "year_end_blocked", "class_size_moves", "classes", "user_classes",
+    "student_identities", "registry_numbers",
 }
 # Not sessions: it holds the live log-ins only (the sweep's "DELETE ...
 # WHERE expires_at <= $1" reads them all, a few per user, every minute).

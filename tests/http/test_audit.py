@@ -8,11 +8,11 @@ import shutil
 import sqlite3
 import stat
 import subprocess
-import threading
 import time
 
 from conftest import (ADMIN_PW, BACKEND, PW, Api, Server, cli_ok,
-                      copy_audit_key, db_url, mask_regno, pg_create,
+                      copy_audit_key, db_url, in_threads, mask_regno,
+                      pg_create,
                       register, run_cli, side_path, sql, sql_run,
                       student_body)
 
@@ -148,11 +148,7 @@ def test_parallel_writes_keep_one_chain_lock_row_only_on_pg(world):
             if r.status_code != 201:
                 failed.append(r.text)
 
-    threads = [threading.Thread(target=writer, args=(a,)) for a in clients]
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join()
+    in_threads(writer, clients)
     for a in clients:
         a.close()
     assert not failed, failed

@@ -6,8 +6,9 @@ import time
 
 import pytest
 
-from conftest import (detail_codes, err_code, make_id, primary_body,
-                      register, sql, student_body, unique_name, unique_phone)
+from conftest import (cli_ok, detail_codes, err_code, make_id, primary_body,
+                      register, run_cli, sql, sql_run, student_body,
+                      unique_name, unique_phone)
 from test_imports import make_csv, upload, wait
 
 YS = "441823"
@@ -175,6 +176,59 @@ def test_former_number_is_an_identity(api, world):
     assert err_code(r) == "duplicate_person"
     d = r.json()["error"]["details"][0]
     assert d["student_id"] == rep["id"] and d["match"] == "former_number"
+
+
+def identity_rows(db, sid):
+    ids = sql(db, "select id_no, id_type, province from student_identities"
+              " where student_id = %d" % sid)
+    nos = sql(db, "select registry_no, province from registry_numbers"
+              " where student_id = %d order by registry_no" % sid)
+    return ids, nos
+
+
+def test_identity_tables_follow_the_record(api, world):
+    """Every current ID number is a row of student_identities and every
+    registry number, current or former, one of registry_numbers, each
+    naming the record and its province (migration 0038): an L holder who
+    receives an ID keeps the L number there.  A number of one record is
+    refused to any other, even as a former number, and `xueji check`
+    reports a table that no longer agrees with the records."""
+    _, rep = register(api("ys_reg1"), **z_body("2013-08-11"))
+    sid, l_no = rep["id"], rep["registry_no"]
+    assert identity_rows(world.db, sid) == ([], ["%s|44" % l_no])
+    new_id = make_id("2013-08-11", 1)
+    r = api("ys_bureau").post(f"/students/{sid}/assign-id",
+                              json={"id_no": new_id})
+    assert r.status_code == 200, r.text
+    assert identity_rows(world.db, sid) == (
+        ["%s|1|44" % new_id], sorted(["G%s|44" % new_id, "%s|44" % l_no]))
+    # another record cannot take either number, not even as a former one
+    _, other = register(api("ys_reg1"))
+    p = sql_run(world.db, "insert into student_aliases (registry_no,"
+                " student_id, created_at) values ('%s', %d, '2026-09-01')"
+                % (l_no, other["id"]))
+    assert p.returncode != 0, p.stdout
+    assert "UNIQUE" in p.stderr or "duplicate key" in p.stderr, p.stderr
+    p = sql_run(world.db, "update students set id_no = '%s', id_type = '1'"
+                " where id = %d" % (new_id, other["id"]))
+    assert p.returncode != 0 and ("UNIQUE" in p.stderr
+                                  or "duplicate key" in p.stderr), p.stderr
+    assert "identity tables: ok" in cli_ok("check", db=world.db).stdout
+    # a row lost or a province gone wrong is a difference check names
+    sql(world.db, "update registry_numbers set province = 45"
+        " where registry_no = '%s'" % l_no)
+    sql(world.db, "delete from student_identities where student_id = %d"
+        % sid)
+    p = run_cli("check", db=world.db)
+    assert p.returncode != 0
+    assert "identities_differ" in p.stderr or "student_identities: 1" \
+        " missing" in p.stderr, p.stderr
+    assert "registry_numbers: 1 missing, 1 of no record" in p.stderr, p.stderr
+    sql(world.db, "update registry_numbers set province = 44"
+        " where registry_no = '%s'" % l_no)
+    sql(world.db, "insert into student_identities (id_no, id_type,"
+        " student_id, province) values ('%s', '1', %d, 44)" % (new_id, sid))
+    assert "identity tables: ok" in cli_ok("check", db=world.db).stdout
 
 
 def test_person_match_by_guardian_id(api):

@@ -189,6 +189,10 @@ def test_same_id_registered_elsewhere_during_import_ends_with_one(w):
     n = int(sql(w.db, "select count(*) from students where id_no = '%s'"
                 % row[ii])[0])
     assert n == 1, (r1.status_code, r1.text, j["status"], j["message"])
+    # the identity table (migration 0038) agrees: one row, that record's
+    assert sql(w.db, "select count(*) from student_identities i join"
+               " students st on st.id = i.student_id and st.id_no = i.id_no"
+               " where i.id_no = '%s'" % row[ii]) == ["1"]
     after = int(sql(w.db, "select count(*) from students")[0])
     if r1.status_code == 201 and j["status"] == "failed":
         # the registration won after the import's ID check: the COPY met

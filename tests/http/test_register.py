@@ -3,9 +3,9 @@ import re
 
 import pytest
 
-from conftest import (check_char, detail_codes, err_code, id15_to_18,
-                      make_id, mask_regno, primary_body, register,
-                      student_body, unique_name, unique_phone)
+from conftest import (PW, Api, check_char, detail_codes, err_code, id15_to_18,
+                      in_threads, make_id, mask_regno, primary_body,
+                      register, sql, student_body, unique_name, unique_phone)
 
 
 def reveal(a, sid):
@@ -261,6 +261,29 @@ def test_duplicate_id_409_names_school_only_when_visible(api, world):
     # the lower-case / 15-digit forms of an existing ID are the same ID
     assert api("ys_reg1").post("/students", json=dict(
         again, id_no=again["id_no"].lower())).status_code == 409
+
+
+def test_concurrent_registrations_of_one_id_leave_one_record(api, world):
+    """Four registrars' sessions register one person at once: whichever
+    commits first keeps the ID (student_identities, migration 0038), the
+    others are refused id_exists; one record, one identity row."""
+    body = student_body()
+    clients = [Api(world.base, "ys_reg1", PW) for _ in range(4)]
+    codes = []
+
+    def go(a):
+        r = a.post("/students", json=body)
+        codes.append(r.status_code if r.status_code == 201
+                     else err_code(r))
+
+    in_threads(go, clients)
+    for a in clients:
+        a.close()
+    assert sorted(codes, key=str) == [201] + ["id_exists"] * 3, codes
+    assert sql(world.db, "select count(*) from students where id_no = '%s'"
+               % body["id_no"]) == ["1"]
+    assert sql(world.db, "select count(*) from student_identities"
+               " where id_no = '%s'" % body["id_no"]) == ["1"]
 
 
 def test_suspected_duplicate_flagged(api):
