@@ -70,7 +70,9 @@ def fill(db, days):
         start = rnd.randrange(len(days) - 30)
         for day in days[start:start + rnd.randrange(3, 30)]:
             rows[(sid, day)] = (sid, day, school, 0, 3, 1, NOW)
-    c.executemany("INSERT INTO absences VALUES (?, ?, ?, ?, ?, ?, ?)",
+    c.executemany("INSERT INTO absences (student_id, day, school_id,"
+                  " part, reason, recorded_by, recorded_at, province)"
+                  " VALUES (?, ?, ?, ?, ?, ?, ?, 44)",
                   sorted(rows.values()))
     c.commit()
     c.execute("PRAGMA wal_checkpoint(TRUNCATE)")

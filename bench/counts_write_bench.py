@@ -52,7 +52,9 @@ END""")
             rows[(sid, d)] = (sid, d, sc, rnd.choice((0, 0, 0, 1, 2)), 1, 1, 0)
     moves = rnd.sample(studs, 2000)
     t0 = time.process_time()
-    c.executemany("INSERT INTO absences VALUES (?, ?, ?, ?, ?, ?, ?)",
+    c.executemany("INSERT INTO absences (student_id, day, school_id,"
+                  " part, reason, recorded_by, recorded_at, province)"
+                  " VALUES (?, ?, ?, ?, ?, ?, ?, 44)",
                   sorted(rows.values()))
     c.commit()
     t1 = time.process_time()

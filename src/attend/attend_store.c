@@ -35,13 +35,15 @@ XJ_DB_STMT (st_att_get,
 XJ_DB_STMT (st_att_hist,
             "INSERT INTO absence_history (student_id, day, school_id, part,"
             " reason, recorded_by, recorded_at, replaced_by, replaced_at,"
-            " removed) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
+            " removed, province) VALUES ($1, $2, $3, $4, $5, $6, $7, $8,"
+            " $9, $10, (SELECT province FROM students WHERE id = $1))")
 XJ_DB_STMT (st_att_put,
-            "INSERT INTO absences (student_id, day, school_id, part, reason,"
-            " recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7)"
-            " ON CONFLICT (student_id, day) DO UPDATE SET"
-            " school_id = excluded.school_id, part = excluded.part,"
-            " reason = excluded.reason, recorded_by = excluded.recorded_by,"
+            "INSERT INTO absences (student_id, day, school_id, part,"
+            " reason, recorded_by, recorded_at, province) VALUES ($1, $2,"
+            " $3, $4, $5, $6, $7, (SELECT province FROM students WHERE id ="
+            " $1)) ON CONFLICT (student_id, day) DO UPDATE SET school_id ="
+            " excluded.school_id, part = excluded.part, reason ="
+            " excluded.reason, recorded_by = excluded.recorded_by,"
             " recorded_at = excluded.recorded_at")
 XJ_DB_STMT (st_att_del,
             "DELETE FROM absences WHERE student_id = $1 AND day = $2")

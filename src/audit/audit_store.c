@@ -14,9 +14,14 @@ XJ_DB_STMT (st_audit_last,
             " CASE WHEN mac IS NULL THEN 0 ELSE 1 END FROM audit_log"
             " ORDER BY id DESC LIMIT 1")
 XJ_DB_STMT (st_audit_insert,
-            "INSERT INTO audit_log (at, user_id, username, ip, action, entity,"
-            " entity_id, before, after, prev_hash, hash, mac)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)")
+            "INSERT INTO audit_log (at, user_id, username, ip, action,"
+            " entity, entity_id, before, after, prev_hash, hash, mac,"
+            " province) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
+            " $11, $12, coalesce((SELECT"
+            " CAST(substr(coalesce(u.region_code, sc.county_code), 1, 2) AS"
+            " INTEGER) FROM users u LEFT JOIN schools sc ON sc.id ="
+            " u.school_id WHERE u.id = $2 AND coalesce(u.region_code,"
+            " sc.county_code, '') <> ''), 0))")
 XJ_DB_STMT (st_audit_all,
             "SELECT id, at, coalesce(user_id, 0), username, ip, action, entity,"
             " entity_id, before, after, prev_hash, hash,"

@@ -29,8 +29,10 @@ XJ_DB_STMT (st_ye_school_ins,
             " VALUES ($1, $2, $3)")
 XJ_DB_STMT (st_ye_item_ins,
             "INSERT INTO year_end_items (run_id, student_id, old_grade,"
-            " old_class_id, old_status, new_grade, new_class_id, new_status,"
-            " version_after) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+            " old_class_id, old_status, new_grade, new_class_id,"
+            " new_status, version_after, province) VALUES ($1, $2, $3, $4,"
+            " $5, $6, $7, $8, $9, (SELECT province FROM students WHERE id ="
+            " $2))")
 XJ_DB_STMT (st_ye_class_created,
             "INSERT INTO year_end_classes (run_id, class_id) VALUES ($1, $2)")
 /* The classes run $1 created that nothing refers to (after the rollback
@@ -67,11 +69,14 @@ XJ_DB_STMT (st_ye_blocked_off,
             " resolution = 'rolled_back' WHERE run_id = $1"
             " AND resolved_at IS NULL")
 XJ_DB_STMT (st_ye_grad_ins,
-            "INSERT INTO graduations (student_id, school_id, grade, outcome,"
-            " school_year, run_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+            "INSERT INTO graduations (student_id, school_id, grade,"
+            " outcome, school_year, run_id, at, province) VALUES ($1, $2,"
+            " $3, $4, $5, $6, $7, (SELECT province FROM students WHERE id ="
+            " $1))")
 XJ_DB_STMT (st_ye_blocked_ins,
             "INSERT INTO year_end_blocked (run_id, student_id, school_id,"
-            " grade, class_id) VALUES ($1, $2, $3, $4, $5)")
+            " grade, class_id, province) VALUES ($1, $2, $3, $4, $5,"
+            " (SELECT province FROM students WHERE id = $2))")
 XJ_DB_STMT (st_ye_blocked_open,
             "SELECT b.run_id, b.school_id, b.grade, coalesce(b.class_id, 0),"
             " r.from_year FROM year_end_blocked b"

@@ -218,6 +218,27 @@ check_identities (struct xj_db *db)
   return 0;
 }
 
+/* The province of every registry row (migration 0039) against its
+   record's. */
+static int
+check_provinces (struct xj_db *db)
+{
+  int64_t rows;
+  char d[120];
+  enum xj_err e = xj_province_check (db, &rows);
+
+  if (XJ_E_OK != e)
+    return xj_cli_fail ("check", e, "comparing the provinces");
+  if (rows)
+    {
+      xj_snprintf (d, sizeof d, "%lld registry rows in another province"
+                   " than their record's", (long long) rows);
+      return xj_cli_fail ("check", XJ_E_PROVINCE_DIFFERS, d);
+    }
+  printf ("provinces: ok\n");
+  return 0;
+}
+
 int
 xj_cmd_check (int argc, char **argv, const struct xj_cli *g)
 {
@@ -246,6 +267,7 @@ xj_cmd_check (int argc, char **argv, const struct xj_cli *g)
   rc |= check_counts (db);
   rc |= check_name_grams (db);
   rc |= check_identities (db);
+  rc |= check_provinces (db);
   if (XJ_E_OK != (e = xj_audit_paths (db, &o.f)))
     rc = xj_cli_fail ("check", e, NULL);
   if (key)

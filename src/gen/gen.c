@@ -1435,6 +1435,7 @@ batch_bulk_rows (struct batch *b, struct xj_db_bulk *rows,
       if (XJ_E_OK != e)
         break;
       xj_student_pack (&s, &data);
+      s.province = xj_county_province (g->county.code);
       e = xj_istore_student_insert (rows, &s, data.data, data.len,
                                     &gen_actor, g->at);
       if (XJ_E_OK == e)

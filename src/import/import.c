@@ -1358,6 +1358,7 @@ stage2 (struct run *r, struct rec *x)
         return e;
     }
   xj_strlcpy (s->status, "enrolled", sizeof s->status);
+  s->province = xj_county_province (se->s.county_code);
   e = xj_istore_student_insert (r->stu_bulk, s, x->data.data, x->data.len,
                                 o->actor, r->at);
   r->cur_id = s->id;

@@ -132,8 +132,8 @@ XJ_DB_STMT (st_imp_dupkey_used,
    registration's (student_register.c). */
 XJ_DB_STMT (st_imp_flag_dups,
             "INSERT INTO duplicate_flags (student_id, other_id, reason,"
-            " created_at) SELECT n.id, o.id,"
-            " 'same name, birth date and guardian phone', $2"
+            " created_at, province) SELECT n.id, o.id,"
+            " 'same name, birth date and guardian phone', $2, n.province"
             " FROM students n JOIN students o ON o.name = n.name"
             " AND o.birth_date = n.birth_date"
             " AND o.guardian_phone = n.guardian_phone"
@@ -304,10 +304,13 @@ XJ_DB_STMT (st_job_finish,
             " finished_at = $8, report_path = $9, errors = $10,"
             " file_sha256 = $11, file_path = NULL WHERE id = $1")
 XJ_DB_STMT (st_job_take,
-            "INSERT INTO imports (id, user_id, username, ip, scope_school_id,"
-            " scope_region, file_name, file_path, file_size, options, status,"
-            " rows_total, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8,"
-            " $9, $10, 'queued', $11, $12) ON CONFLICT (id) DO NOTHING")
+            "INSERT INTO imports (id, user_id, username, ip,"
+            " scope_school_id, scope_region, file_name, file_path,"
+            " file_size, options, status, rows_total, created_at, province)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'queued',"
+            " $11, $12, coalesce((SELECT CAST(substr(county_code, 1, 2) AS"
+            " INTEGER) FROM schools WHERE id = $5), CAST(NULLIF(substr($6,"
+            " 1, 2), '') AS INTEGER), 0)) ON CONFLICT (id) DO NOTHING")
 XJ_DB_STMT (st_job_max_id, "SELECT coalesce(max(id), 0) FROM imports")
 /* Rows left 'queued' in the registry: taken by a worker killed before
    it started them, or queued by a version that kept its queue here. */
@@ -653,14 +656,17 @@ xj_istore_job_expire (struct xj_db *db, int64_t id, const char *at)
 XJ_DB_BULK (st_imp_stu_bulk, "students",
             "registry_no, id_type, id_no, name, gender, birth_date,"
             " school_id, class_id, grade, status, dup_flag, version,"
-            " guardian_phone, data, created_at, updated_at, created_by",
+            " guardian_phone, data, created_at, updated_at, created_by,"
+            " province",
             "$2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,"
-            " $16, $17, $18")
-/* Events of students whose ids are not one run (only when another
-   session took numbers in between, on PostgreSQL). */
-XJ_DB_BULK (st_imp_ev_bulk, "student_events",
-            "student_id, kind, at, actor_id, actor, before, after",
-            "$2, $3, $4, $5, $6, $7, $8")
+            " $16, $17, $18, $19")
+/* The event of a student whose id is not in one run with the others
+   (only when another session took numbers in between, on PostgreSQL):
+   one statement each, which looks the province up. */
+XJ_DB_STMT (st_imp_ev_one,
+            "INSERT INTO student_events (student_id, kind, at, actor_id, actor,"
+            " province) VALUES ($1, $2, $3, $4, $5,"
+            " (SELECT province FROM students WHERE id = $1))")
 /* The students' "import" events, written every EVENT_BATCH students in
    one statement when their ids are one run first+1..last (every INSERT
    takes the next id, so they are unless another session inserted
@@ -672,7 +678,8 @@ XJ_DB_STMT (st_imp_stu_events_range,
             "WITH RECURSIVE ids (i) AS (SELECT $5 + 1 WHERE $5 < $6"
             " UNION ALL SELECT i + 1 FROM ids WHERE i < $6)"
             " INSERT INTO student_events (student_id, kind, at, actor_id, actor,"
-            " before, after) SELECT i, $1, $2, $3, $4, NULL, NULL FROM ids")
+            " before, after, province) SELECT i, $1, $2, $3, $4, NULL, NULL,"
+            " (SELECT province FROM students WHERE id = i) FROM ids")
 /* every number given, current or former (migration 0038) */
 XJ_DB_STMT (st_imp_regnos, "SELECT registry_no FROM registry_numbers")
 
@@ -796,7 +803,8 @@ xj_istore_student_insert (struct xj_db_bulk *b, struct xj_student *s,
                                      XJ_DB_S (gphone), XJ_DB_B (data, ndata),
                                      XJ_DB_S (at), XJ_DB_S (at),
                                      a->user_id ? XJ_DB_I (a->user_id)
-                                                : XJ_DB_NUL),
+                                                : XJ_DB_NUL,
+                                     XJ_DB_I (s->province)),
                        &s->id);
   if (XJ_QS_UNIQUE == qs)
     return unique_clash (xj_db_bulk_db (b), s);
@@ -806,26 +814,19 @@ xj_istore_student_insert (struct xj_db_bulk *b, struct xj_student *s,
   return XJ_E_OK;
 }
 
-/* The events one at a time, by the bulk append. */
+/* The events one at a time. */
 static enum xj_err
 events_each (struct xj_db *db, const struct xj_actor *a, const char *kind,
              const char *at, const int64_t *ids, size_t n)
 {
-  struct xj_db_bulk *b = xj_db_bulk_begin (db, &st_imp_ev_bulk);
-  enum xj_qs qs = XJ_QS_NONE, end;
+  enum xj_qs qs = XJ_QS_NONE;
 
   for (size_t i = 0; i < n && qs >= 0; i++)
-    qs = xj_db_bulk_row (b,
-                         XJ_DB_PARAMS (XJ_DB_I (ids[i]), XJ_DB_S (kind),
-                                       XJ_DB_S (at),
-                                       a->user_id ? XJ_DB_I (a->user_id)
-                                                  : XJ_DB_NUL,
-                                       XJ_DB_S (a->username), XJ_DB_NUL,
-                                       XJ_DB_NUL),
-                         NULL);
-  end = xj_db_bulk_end (b);
-  if (qs >= 0)
-    qs = end;
+    qs = xj_db_q (db, &st_imp_ev_one,
+                  XJ_DB_PARAMS (XJ_DB_I (ids[i]), XJ_DB_S (kind), XJ_DB_S (at),
+                                a->user_id ? XJ_DB_I (a->user_id) : XJ_DB_NUL,
+                                XJ_DB_S (a->username)),
+                  NULL, NULL);
   return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
 }
 

@@ -63,6 +63,8 @@ struct xj_cs_warn {
   int64_t size;               /* after the move */
   enum xj_band band;
   int standard;
+  int province;               /* the class's province when the import's
+                                 tracker decided (its bulk append); 0 */
 };
 json_t *xj_cs_warn_json (const struct xj_cs_warn *w);   /* null if unset */
 /* Chinese sentence for the user ("班级…调入后共N人，属大班额（≥56人）"). */

@@ -38,8 +38,9 @@ XJ_DB_STMT (st_cs_counts_current,
             " GROUP BY s.class_id")
 XJ_DB_STMT (st_cs_move_ins,
             "INSERT INTO class_size_moves (at, school_id, class_id,"
-            " student_id, path, size, band, actor_id)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+            " student_id, path, size, band, actor_id, province) VALUES ($1,"
+            " $2, $3, $4, $5, $6, $7, $8, (SELECT province FROM students"
+            " WHERE id = $4))")
 XJ_DB_STMT (st_cs_schools,
             "SELECT sc.id, sc.code, sc.name, sc.county_code FROM schools sc"
             " WHERE" CS_SCOPE " ORDER BY sc.code")
@@ -347,7 +348,17 @@ xj_class_size_note (struct xj_db *db, const struct xj_cs_class *k,
 /* The same row as st_cs_move_ins, appended (the import). */
 XJ_DB_BULK (st_cs_move_bulk, "class_size_moves",
             "at, school_id, class_id, student_id, path, size, band,"
-            " actor_id", "$2, $3, $4, $5, $6, $7, $8, $9")
+            " actor_id, province", "$2, $3, $4, $5, $6, $7, $8, $9, $10")
+
+/* The row of a move: st_cs_move_ins's eight values, then @last (the
+   bulk row's province, or XJ_DB_END for the statement). */
+#define MOVE_PARAMS(at, w, student_id, path, a, last)                          \
+  XJ_DB_PARAMS (XJ_DB_S (at), XJ_DB_I ((w)->school_id),                       \
+                XJ_DB_I ((w)->class_id), XJ_DB_I (student_id),                \
+                XJ_DB_S (path), XJ_DB_I ((w)->size),                          \
+                XJ_DB_S (xj_cs_band_name ((w)->band)),                        \
+                (a) && (a)->user_id ? XJ_DB_I ((a)->user_id) : XJ_DB_NUL,     \
+                last)
 
 struct xj_db_bulk *
 xj_cs_move_bulk_begin (struct xj_db *db)
@@ -361,17 +372,18 @@ xj_cs_move_record (struct xj_db *db, struct xj_db_bulk *b,
                    const char *path, const struct xj_actor *a)
 {
   char at[32];
-  const struct xj_db_param *p;
   enum xj_qs qs;
 
   xj_now_iso (at);
-  p = XJ_DB_PARAMS (XJ_DB_S (at), XJ_DB_I (w->school_id),
-                    XJ_DB_I (w->class_id), XJ_DB_I (student_id),
-                    XJ_DB_S (path), XJ_DB_I (w->size),
-                    XJ_DB_S (xj_cs_band_name (w->band)),
-                    a && a->user_id ? XJ_DB_I (a->user_id) : XJ_DB_NUL);
-  qs = NULL != b ? xj_db_bulk_row (b, p, NULL)
-                 : xj_db_q (db, &st_cs_move_ins, p, NULL, NULL);
+  /* the bulk row gives the province (COPY looks nothing up), the
+     statement takes the student's */
+  if (NULL != b)
+    qs = xj_db_bulk_row (b, MOVE_PARAMS (at, w, student_id, path, a,
+                                         XJ_DB_I (w->province)), NULL);
+  else
+    qs = xj_db_q (db, &st_cs_move_ins,
+                  MOVE_PARAMS (at, w, student_id, path, a, XJ_DB_END),
+                  NULL, NULL);
   return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
 }
 

@@ -6,6 +6,7 @@
 #include <string.h>
 #include "core/util.h"
 #include "klass/class_size.h"
+#include "school/school.h"
 
 struct slot {
   int64_t class_id;   /* 0 = empty */
@@ -115,6 +116,7 @@ xj_cs_tracker_check (struct xj_cs_tracker *t, int64_t class_id,
   memset (w, 0, sizeof *w);
   w->class_id = class_id;
   w->school_id = school_id;
+  w->province = xj_county_province (county);
   xj_strlcpy (w->class_name, class_name, sizeof w->class_name);
   return xj_cs_decide (&t->set, grade, s->n + 1, w);
 }

@@ -24,6 +24,17 @@ struct xj_school {
   char address[300];       /* free text, may be "" */
 };
 
+/* The province of a county code (its first two digits, GB/T 2260): what
+   the registry tables hold in `province` (migration 0039); 0 if @county
+   does not start with two digits. */
+static inline int
+xj_county_province (const char *county)
+{
+  if (county[0] < '0' || county[0] > '9' || county[1] < '0' || county[1] > '9')
+    return 0;
+  return (county[0] - '0') * 10 + (county[1] - '0');
+}
+
 /* True if a school of @stage (codeset "stage") teaches @grade (codeset
    "grade"): primary 1x, junior 2x, nine_year 1x 2x, senior 3x,
    complete_secondary 2x 3x, twelve_year 1x 2x 3x, vocational 4x. */

@@ -247,7 +247,7 @@ store_with_rule (struct xj_db *db, struct xj_student *s,
     return e;
   /* the common case, no rule warning: no copy of the rules' warnings */
   put = nw ? (all = with_rule (rules, w, nw)) : rules;
-  e = k ? xj_identity_sink_warns (k, s->id, put)
+  e = k ? xj_identity_sink_warns (k, s->id, s->province, put)
         : xj_identity_set_warnings (db, s, put);
   free (all);
   return e;

@@ -129,7 +129,7 @@ enum xj_err xj_identity_store_new (struct xj_db *db, struct xj_student *s,
 enum xj_err xj_identity_sink_gids (struct xj_identity_sink *k,
                                    const struct xj_student *s);
 enum xj_err xj_identity_sink_warns (struct xj_identity_sink *k,
-                                    int64_t student_id,
+                                    int64_t student_id, int province,
                                     const struct xj_verrs *w);
 
 /* Replace the guardian ID numbers of @s in guardian_ids (@fresh: a new

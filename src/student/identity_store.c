@@ -46,7 +46,8 @@ XJ_DB_STMT (st_id_warn_del,
             " AND (CAST($2 AS TEXT) IS NULL OR field = $2)")
 XJ_DB_STMT (st_id_warn_add,
             "INSERT INTO student_warnings (student_id, field, code, detail,"
-            " created_at) VALUES ($1, $2, $3, $4, $5)")
+            " created_at, province) VALUES ($1, $2, $3, $4, $5, (SELECT"
+            " province FROM students WHERE id = $1))")
 XJ_DB_STMT (st_id_warn_get,
             "SELECT w.id, w.field, w.code, w.detail,"
             " coalesce(w.confirm_id, 0), coalesce(c.confirmed_by, ''),"
@@ -59,8 +60,9 @@ XJ_DB_STMT (st_id_warn_one,
             " WHERE id = $1 AND student_id = $2")
 XJ_DB_STMT (st_id_confirm_add,
             "INSERT INTO warning_confirms (student_id, field, code, value,"
-            " reason, confirmed_by, confirmed_at)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
+            " reason, confirmed_by, confirmed_at, province) VALUES ($1, $2,"
+            " $3, $4, $5, $6, $7, (SELECT province FROM students WHERE id ="
+            " $1)) RETURNING id")
 XJ_DB_STMT (st_id_warn_mark_one,
             "UPDATE student_warnings SET confirm_id = $2"
             " WHERE id = $1 AND confirm_id IS NULL")
@@ -80,7 +82,8 @@ XJ_DB_STMT (st_id_flag_exists,
             " (student_id = $2 AND other_id = $1)) LIMIT 1")
 XJ_DB_STMT (st_id_flag_add,
             "INSERT INTO duplicate_flags (student_id, other_id, reason,"
-            " created_at) VALUES ($1, $2, $3, $4)")
+            " created_at, province) VALUES ($1, $2, $3, $4, (SELECT"
+            " province FROM students WHERE id = $1))")
 XJ_DB_STMT (st_id_flag_set, "UPDATE students SET dup_flag = 1 WHERE id = $1")
 XJ_DB_STMT (st_id_flag_get,
             "SELECT id, student_id, other_id, reason, created_at, state,"
@@ -737,8 +740,9 @@ xj_identity_county_data (struct xj_db *db, const char *county,
 
 XJ_DB_STMT (st_id_merge_add,
             "INSERT INTO student_merges (merged_id, survivor_id, merged_no,"
-            " flag_id, reason, merged_by, merged_at)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7)")
+            " flag_id, reason, merged_by, merged_at, province) VALUES ($1,"
+            " $2, $3, $4, $5, $6, $7, (SELECT province FROM students WHERE"
+            " id = $2))")
 XJ_DB_STMT (st_id_merged_into,
             "SELECT survivor_id FROM student_merges WHERE merged_id = $1")
 
@@ -776,8 +780,9 @@ xj_identity_merged_into (struct xj_db *db, int64_t id, int64_t *survivor_id)
 
 XJ_DB_STMT (st_id_gid_del, "DELETE FROM guardian_ids WHERE student_id = $1")
 XJ_DB_STMT (st_id_gid_add,
-            "INSERT INTO guardian_ids (student_id, id_no) VALUES ($1, $2)"
-            " ON CONFLICT (student_id, id_no) DO NOTHING")
+            "INSERT INTO guardian_ids (student_id, id_no, province) VALUES"
+            " ($1, $2, (SELECT province FROM students WHERE id = $1)) ON"
+            " CONFLICT (student_id, id_no) DO NOTHING")
 XJ_DB_STMT (st_id_gid_count,
             "SELECT count(*), coalesce(min(g.student_id), 0)"
             " FROM guardian_ids g JOIN students st ON st.id = g.student_id"
@@ -809,11 +814,11 @@ xj_identity_guardians_put (struct xj_db *db, const struct xj_student *s,
 
 /* ---- the import's sink: bulk appends ---- */
 
-XJ_DB_BULK_NOID (st_id_gid_bulk, "guardian_ids", "student_id, id_no",
-                 "$1, $2")
+XJ_DB_BULK_NOID (st_id_gid_bulk, "guardian_ids",
+                 "student_id, id_no, province", "$1, $2, $3")
 XJ_DB_BULK (st_id_warn_bulk, "student_warnings",
-            "student_id, field, code, detail, created_at",
-            "$2, $3, $4, $5, $6")
+            "student_id, field, code, detail, created_at, province",
+            "$2, $3, $4, $5, $6, $7")
 
 void
 xj_identity_sink_begin (struct xj_db *db, struct xj_identity_sink *k)
@@ -847,15 +852,17 @@ xj_identity_sink_gids (struct xj_identity_sink *k, const struct xj_student *s)
       for (int j = 0; j < i && ! again; j++)
         again = 0 == strcmp (g, s->guardians[j].id_no);
       if (g[0] && ! again)   /* the table's key: each ID once */
-        qs = xj_db_bulk_row (k->gids, XJ_DB_PARAMS (XJ_DB_I (s->id),
-                                                    XJ_DB_S (g)), NULL);
+        qs = xj_db_bulk_row (k->gids,
+                             XJ_DB_PARAMS (XJ_DB_I (s->id), XJ_DB_S (g),
+                                           XJ_DB_I (s->province)),
+                             NULL);
     }
   return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
 }
 
 enum xj_err
 xj_identity_sink_warns (struct xj_identity_sink *k, int64_t student_id,
-                        const struct xj_verrs *w)
+                        int province, const struct xj_verrs *w)
 {
   char at[32];
   enum xj_qs qs = XJ_QS_NONE;
@@ -867,7 +874,7 @@ xj_identity_sink_warns (struct xj_identity_sink *k, int64_t student_id,
                                        XJ_DB_S (w->e[i].field),
                                        XJ_DB_S (xj_err_code (w->e[i].code)),
                                        XJ_DB_S (w->e[i].detail),
-                                       XJ_DB_S (at)),
+                                       XJ_DB_S (at), XJ_DB_I (province)),
                          NULL);
   return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
 }

@@ -63,6 +63,10 @@ struct xj_student {
   char aux_no[40];        /* 学籍辅号 */
   char seat_no[16];       /* 班内学号 */
   int64_t school_id;      /* school row id */
+  int province;           /* its school's province (GB/T 2260, 2 digits)
+                             when the writer knows it: the import and gen
+                             set it for their bulk appends, which cannot
+                             look it up (COPY); 0 otherwise */
   int64_t class_id;       /* class row id; 0 = none */
   char grade[4];          /* 年级 code, see codes: 11..16 21..24 31..33 41..43 */
   char enrol_ym[8];       /* 入学年月 YYYYMM */

@@ -252,4 +252,9 @@ enum xj_err xj_student_grade_warnings_set (struct xj_db *db,
                                            int64_t student_id,
                                            const struct xj_verrs *w);
 
+/* Rows of the registry tables whose province (migration 0039) is not
+   that of the record, request or case they belong to (`xueji check`;
+   province_store.c). */
+enum xj_err xj_province_check (struct xj_db *db, int64_t *rows);
+
 #endif

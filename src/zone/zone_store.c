@@ -68,7 +68,9 @@ XJ_DB_STMT (st_zs_alloc_clear,
             "DELETE FROM allocation_items WHERE allocation_id = $1")
 XJ_DB_STMT (st_zs_item_add,
             "INSERT INTO allocation_items (allocation_id, student_id,"
-            " from_school_id, to_school_id, route) VALUES ($1, $2, $3, $4, $5)")
+            " from_school_id, to_school_id, route, province) VALUES ($1,"
+            " $2, $3, $4, $5, (SELECT province FROM students WHERE id ="
+            " $2))")
 XJ_DB_STMT (st_zs_alloc_row,
             "SELECT id, county_code, school_year, status, created_at,"
             " coalesce(published_at, '') FROM allocations WHERE id = $1")

@@ -552,8 +552,9 @@ def world(tmp_path_factory):
     err = w.server.stderr_text()
     assert rc == 0, f"server exit {rc} after SIGTERM; stderr tail:\n{err[-3000:]}"
     assert secs < 8, f"server took {secs:.1f}s to stop"
-    # every write of the session kept the identity tables (0038) true
-    assert_identity_tables(w.db)
+    # every write of the session kept the identity tables (0038) and the
+    # provinces (0039) true
+    assert_keys_agree(w.db)
 
 
 @pytest.fixture(autouse=True)
@@ -705,12 +706,13 @@ def register(a, **over):
     return body, r.json()
 
 
-def assert_identity_tables(db, env=None):
+def assert_keys_agree(db, env=None):
     """`xueji check` finds student_identities and registry_numbers
-    (migration 0038) in agreement with the records, whatever else it
-    reports."""
+    (migration 0038) and every registry row's province (0039) in agreement
+    with the records, whatever else it reports."""
     p = run_cli("check", db=db, env=env)
     assert "identity tables: ok" in p.stdout, p.stderr[-2000:]
+    assert "provinces: ok" in p.stdout, p.stderr[-2000:]
 
 
 def in_threads(fn, items):

@@ -349,9 +349,9 @@ def test_inserted_rows_fail_check(world, tmp_path):
            "update audit_log set id = id - 999999 where id > 1000000",
            "insert into audit_log (id, at, user_id, username, ip,"
            " action, entity, entity_id, before, after, prev_hash,"
-           " hash, mac) select %d, at, user_id, username, ip,"
-           " 'user.add', 'user', 'ghost', NULL, NULL, '', '', mac"
-           " from audit_log where id = %d" % (at + 1, at))
+           " hash, mac, province) select %d, at, user_id, username, ip,"
+           " 'user.add', 'user', 'ghost', NULL, NULL, '', '', mac,"
+           " province from audit_log where id = %d" % (at + 1, at))
     line = check_fails(copy)
     assert "MAC" in line and f"#{at + 1}" in line, line
 
@@ -359,9 +359,9 @@ def test_inserted_rows_fail_check(world, tmp_path):
     last = int(sql(copy, "select max(id) from audit_log")[0])
 
     tamper(copy, "insert into audit_log (at, user_id, username, ip, action,"
-           " entity, entity_id, prev_hash, hash) values"
+           " entity, entity_id, prev_hash, hash, province) values"
            " ('2026-01-01T00:00:00+08:00', NULL, 'cli', 'cli',"
-           " 'user.add', 'user', 'ghost', '', '')")
+           " 'user.add', 'user', 'ghost', '', '', 0)")
     line = check_fails(copy)
     assert "no MAC" in line and f"#{last + 1}" in line, line
 

@@ -242,9 +242,39 @@ def test_transfer_cross_province(w):
         c = approve(w.api(who), c["id"])
     r = w.api("gd_bureau").post("/changes/%d/approve" % c["id"], json={})
     assert r.status_code == 403
+    audit = "select id, province from audit_log where id <= %d order by id"
+    last = int(sql(w.db, "select max(id) from audit_log")[0])
+    audit_before = sql(w.db, audit % last)
     c = approve(w.api("bj_bureau"), c["id"])
     assert c["status"] == "approved"
     assert student(w, ys2, sid)["school_id"] == w.sid(code(YS, 2))
+    # the record and every row of it moved to province 44 in the approving
+    # transaction (migration 0039): its events, placements, numbers, the
+    # request with its steps and actions; audit entries stay where written
+    one = "select distinct province from %s where %s"
+    for table, where in (("students", "id = %d"),
+                         ("student_events", "student_id = %d"),
+                         ("student_placements", "student_id = %d"),
+                         ("registry_numbers", "student_id = %d"),
+                         ("student_identities", "student_id = %d"),
+                         ("change_requests", "student_id = %d"),
+                         ("change_steps", "request_id in (select id from"
+                          " change_requests where student_id = %d)"),
+                         ("change_actions", "request_id in (select id from"
+                          " change_requests where student_id = %d)")):
+        assert sql(w.db, one % (table, where % sid)) == ["44"], table
+    assert sql(w.db, audit % last) == audit_before
+    assert "11" in {r.split("|")[1] for r in audit_before}
+    # read, listed and changed there
+    assert sid in [x["id"] for x in w.api("ys_bureau").get(
+        "/students", params={"school_id": w.sid(code(YS, 2)),
+                             "limit": 200}).json()["items"]]
+    v = student(w, ys2, sid)["version"]
+    r = ys2.patch("/students/%d" % sid,
+                  json={"version": v, "phone": "13800004444"})
+    assert r.status_code == 200, r.text
+    assert sql(w.db, one % ("student_events", "student_id = %d" % sid)) \
+        == ["44"]
 
 
 def test_transfer_rules(w):

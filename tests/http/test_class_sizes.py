@@ -62,11 +62,14 @@ def pad(w, cls, target):
         sql(w.db, "with recursive k(i) as (select 1 union all select i + 1"
             " from k where i < %d) insert into students (registry_no,"
             " id_type, id_no, name, gender, birth_date, school_id, class_id,"
-            " grade, status, dup_flag, version, data, created_at, updated_at)"
+            " grade, status, dup_flag, version, data, created_at, updated_at,"
+            " province)"
             " select 'T%d-' || (select count(*) from students) || '-' || i,"
             " '9', null, '填充', 1, '2016-01-01', c.school_id, c.id, c.grade,"
             " 'enrolled', 0, 1, '{}', '2026-10-15T10:00:00+08:00',"
-            " '2026-10-15T10:00:00+08:00' from classes c, k where c.id = %d"
+            " '2026-10-15T10:00:00+08:00', (select CAST(substr(county_code,"
+            " 1, 2) AS INTEGER) from schools where id = c.school_id)"
+            " from classes c, k where c.id = %d"
             % (n, cls, cls))
     assert size(w, cls) == target
 
@@ -290,9 +293,10 @@ def test_7b_intake_confirmation_warns(w):
     grads = [w.student(code(YS, 6), "16") for _ in range(2)]
     for sid in grads:
         sql(w.db, "insert into graduations (student_id, school_id, grade,"
-            " outcome, school_year, at) values (%d, %d, '16', 'graduated',"
-            " 2025, '2026-07-10T10:00:00+08:00'); update students set status"
-            " = 'graduated' where id = %d" % (sid, p6, sid))
+            " outcome, school_year, at, province) select id, %d, '16',"
+            " 'graduated', 2025, '2026-07-10T10:00:00+08:00', province"
+            " from students where id = %d; update students set status"
+            " = 'graduated' where id = %d" % (p6, sid, sid))
     b, reg = api(w, "cs_ys"), api(w, "cs_j2")
     r = b.put(f"/schools/{j2}/zone", json={"feeders": [p6], "townships": [],
                                            "communities": []})

@@ -229,8 +229,9 @@ def test_2_absences_and_corrections_keep_the_counts_exact(w):
     # at school 2 where they are now): counted once in the county
     mv = enrolled(w, code(YS, 2))[6]
     sql(w.db, "insert into absences (student_id, day, school_id, part,"
-        " reason, recorded_by, recorded_at) values (%d, 20261015, %d, 0, 3,"
-        " 0, 0)" % (mv, w.sid(code(YS, 3))))
+        " reason, recorded_by, recorded_at, province) select id, 20261015,"
+        " %d, 0, 3, 0, 0, province from students where id = %d"
+        % (w.sid(code(YS, 3)), mv))
     record(admin, (mv, "2026-11-06", "full", "sick"))
     rc, out = check(w)
     assert rc == 0, out

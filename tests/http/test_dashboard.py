@@ -458,9 +458,10 @@ def test_10_ghost_queue_beside_duplicates(w):
                                " order by id limit 3" % s2)]
     for i, sid in enumerate(ids):
         sql(w.db, "insert into ghost_candidates (student_id, school_id,"
-            " signals, detail, status, raised_at) values (%d, %d,"
-            " 'far', '{}', '%s', '2026-11-10T09:00:00')"
-            % (sid, s2, "dismissed" if i == 2 else "open"))
+            " signals, detail, status, raised_at, province) select id, %d,"
+            " 'far', '{}', '%s', '2026-11-10T09:00:00', province"
+            " from students where id = %d"
+            % (s2, "dismissed" if i == 2 else "open", sid))
     g = dash(a, **county(YS))["panels"]
     assert g["ghosts"]["open"] == before + 2
     total, listed = drill(a, "ghosts", "open", **county(YS))

@@ -205,7 +205,8 @@ def test_identity_tables_follow_the_record(api, world):
     # another record cannot take either number, not even as a former one
     _, other = register(api("ys_reg1"))
     p = sql_run(world.db, "insert into student_aliases (registry_no,"
-                " student_id, created_at) values ('%s', %d, '2026-09-01')"
+                " student_id, created_at, province) select '%s', id,"
+                " '2026-09-01', province from students where id = %d"
                 % (l_no, other["id"]))
     assert p.returncode != 0, p.stdout
     assert "UNIQUE" in p.stderr or "duplicate key" in p.stderr, p.stderr

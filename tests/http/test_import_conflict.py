@@ -58,9 +58,10 @@ def hold_insert(db, regno, id_no):
     p.stdin.write(
         "BEGIN;\nINSERT INTO students (registry_no, id_type, id_no, name,"
         " gender, birth_date, school_id, grade, data, created_at,"
-        " updated_at) SELECT '%s', '1', '%s', '别人', 1, '2015-01-01',"
-        " min(id), '11', '\\x00', '2026-09-01T08:00:00',"
-        " '2026-09-01T08:00:00' FROM schools;\n\\echo inserted\n"
+        " updated_at, province) SELECT '%s', '1', '%s', '别人', 1,"
+        " '2015-01-01', min(id), '11', '\\x00', '2026-09-01T08:00:00',"
+        " '2026-09-01T08:00:00', CAST(substr(min(county_code), 1, 2) AS"
+        " smallint) FROM schools;\n\\echo inserted\n"
         % (regno, id_no))
     p.stdin.flush()
     assert p.stdout.readline().strip() == "inserted"

@@ -89,13 +89,14 @@ def counties(tmp_path_factory):
     # a dropout case with one entry, by a user of A: copied with the
     # case, student, school and user ids remapped
     county_sql(a, "insert into dropout_cases (student_id, school_id, source,"
-               " detail, opened_on, opened_at) select id, school_id, 'manual',"
-               " 'x', '2026-09-20', '2026-09-20T10:00:00+08:00' from students"
-               " order by id limit 1;"
+               " detail, opened_on, opened_at, province) select id, school_id,"
+               " 'manual', 'x', '2026-09-20', '2026-09-20T10:00:00+08:00',"
+               " province from students order by id limit 1;"
                " insert into dropout_entries (case_id, kind, happened_on, at,"
-               " actor_id, actor) select max(c.id), 'visit', '2026-09-21',"
-               " '2026-09-21T10:00:00+08:00', (select id from users where"
-               " username = 'a_reg'), 'a_reg' from dropout_cases c")
+               " actor_id, actor, province) select max(c.id), 'visit',"
+               " '2026-09-21', '2026-09-21T10:00:00+08:00', (select id from"
+               " users where username = 'a_reg'), 'a_reg', max(c.province)"
+               " from dropout_cases c")
     target = tmp / "province"
     pg_create(target)
     cli_ok("init", db=target, env=dict(CLOCK, XUEJI_ADMIN_PASSWORD=ADMIN_PW))
@@ -210,8 +211,8 @@ def test_conflict_refused_then_skipped(counties):
     b_regno = county_sql(counties["b"], "select registry_no from students"
                          " order by id limit 1")[0]
     county_sql(c, "insert into student_aliases (registry_no, student_id,"
-               " created_at) select '%s', id, '2026-09-01' from students"
-               " order by id limit 1 offset 1" % b_regno)
+               " created_at, province) select '%s', id, '2026-09-01', province"
+               " from students order by id limit 1 offset 1" % b_regno)
     students = count(target, "students")
     audit = count(target, "audit_log")
 
