@@ -11,6 +11,7 @@
 #include <string.h>
 #include "attend/attend.h"
 #include "core/util.h"
+#include "student/student_store_sql.h"
 #include "user/sys_settings.h"
 #include "validate/validate.h"
 
@@ -36,12 +37,12 @@ XJ_DB_STMT (st_att_hist,
             "INSERT INTO absence_history (student_id, day, school_id, part,"
             " reason, recorded_by, recorded_at, replaced_by, replaced_at,"
             " removed, province) VALUES ($1, $2, $3, $4, $5, $6, $7, $8,"
-            " $9, $10, (SELECT province FROM students WHERE id = $1))")
+            " $9, $10, " XJ_PROVINCE_OF ("students", "$1") ")")
 XJ_DB_STMT (st_att_put,
             "INSERT INTO absences (student_id, day, school_id, part,"
             " reason, recorded_by, recorded_at, province) VALUES ($1, $2,"
-            " $3, $4, $5, $6, $7, (SELECT province FROM students WHERE id ="
-            " $1)) ON CONFLICT (student_id, day) DO UPDATE SET school_id ="
+            " $3, $4, $5, $6, $7, " XJ_PROVINCE_OF ("students", "$1")
+            ") ON CONFLICT (student_id, day) DO UPDATE SET school_id ="
             " excluded.school_id, part = excluded.part, reason ="
             " excluded.reason, recorded_by = excluded.recorded_by,"
             " recorded_at = excluded.recorded_at")

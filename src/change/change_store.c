@@ -25,6 +25,7 @@
 #include "school/school.h"
 #include "student/student_json.h"
 #include "student/student_store.h"
+#include "student/student_store_sql.h"
 #include "validate/codes.h"
 #include "validate/validate.h"
 
@@ -34,18 +35,17 @@ XJ_DB_STMT (st_ch_ins,
             " initiator_region, from_school_id, to_school_id, to_class_id,"
             " payload, round, created_at, version, province) VALUES ($1,"
             " $2, 'pending', $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, 1,"
-            " (SELECT province FROM students WHERE id = $2)) RETURNING id")
+            " " XJ_PROVINCE_OF ("students", "$2") ") RETURNING id")
 XJ_DB_STMT (st_ch_step_ins,
             "INSERT INTO change_steps (request_id, round, seq, actor_kind,"
             " actor_school_id, actor_region, label, status, start_date,"
             " deadline, label_key, province) VALUES ($1, $2, $3, $4, $5,"
-            " $6, $7, $8, $9, $10, $11, (SELECT province FROM"
-            " change_requests WHERE id = $1))")
+            " $6, $7, $8, $9, $10, $11, "
+            XJ_PROVINCE_OF ("change_requests", "$1") ")")
 XJ_DB_STMT (st_ch_action_ins,
             "INSERT INTO change_actions (request_id, step_id, action, at,"
             " actor_id, actor, comment, province) VALUES ($1, $2, $3, $4,"
-            " $5, $6, $7, (SELECT province FROM change_requests WHERE id ="
-            " $1))")
+            " $5, $6, $7, " XJ_PROVINCE_OF ("change_requests", "$1") ")")
 XJ_DB_STMT (st_ch_get,
             "SELECT r.id, r.type, r.student_id, r.status,"
             " coalesce(r.initiator_id, 0), r.initiator,"
@@ -122,8 +122,7 @@ XJ_DB_STMT (st_ch_susp_last,
 XJ_DB_STMT (st_ch_susp_ins,
             "INSERT INTO suspensions (student_id, request_id, renewal,"
             " start_date, end_date, created_at, province) VALUES ($1, $2,"
-            " $3, $4, $5, $6, (SELECT province FROM students WHERE id ="
-            " $1))")
+            " $3, $4, $5, $6, " XJ_PROVINCE_OF ("students", "$1") ")")
 /* Suspended students whose last suspension ended before $3 (today):
    $1 county prefix ('' = all), $2 school (0 = all). */
 #define SUSP_OVERDUE_FROM                                                  \

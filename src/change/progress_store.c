@@ -3,13 +3,14 @@
  * transaction.
  */
 #include "change/progress.h"
+#include "student/student_store_sql.h"
 
 XJ_DB_STMT (st_pg_ins,
             "INSERT INTO progressions (kind, student_id, from_school_id,"
             " to_school_id, from_grade, from_status, to_grade, to_class_id,"
             " route, out_of_zone, reason, request_id, at, actor, province)"
             " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,"
-            " $13, $14, (SELECT province FROM students WHERE id = $2))"
+            " $13, $14, " XJ_PROVINCE_OF ("students", "$2") ")"
             " RETURNING id")
 
 enum xj_err

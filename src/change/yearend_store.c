@@ -7,6 +7,7 @@
 #include <string.h>
 #include "change/yearend_store.h"
 #include "core/util.h"
+#include "student/student_store_sql.h"
 
 XJ_DB_STMT (st_ye_students,
             "SELECT st.id, st.grade, coalesce(st.class_id, 0), st.name,"
@@ -31,8 +32,7 @@ XJ_DB_STMT (st_ye_item_ins,
             "INSERT INTO year_end_items (run_id, student_id, old_grade,"
             " old_class_id, old_status, new_grade, new_class_id,"
             " new_status, version_after, province) VALUES ($1, $2, $3, $4,"
-            " $5, $6, $7, $8, $9, (SELECT province FROM students WHERE id ="
-            " $2))")
+            " $5, $6, $7, $8, $9, " XJ_PROVINCE_OF ("students", "$2") ")")
 XJ_DB_STMT (st_ye_class_created,
             "INSERT INTO year_end_classes (run_id, class_id) VALUES ($1, $2)")
 /* The classes run $1 created that nothing refers to (after the rollback
@@ -71,12 +71,11 @@ XJ_DB_STMT (st_ye_blocked_off,
 XJ_DB_STMT (st_ye_grad_ins,
             "INSERT INTO graduations (student_id, school_id, grade,"
             " outcome, school_year, run_id, at, province) VALUES ($1, $2,"
-            " $3, $4, $5, $6, $7, (SELECT province FROM students WHERE id ="
-            " $1))")
+            " $3, $4, $5, $6, $7, " XJ_PROVINCE_OF ("students", "$1") ")")
 XJ_DB_STMT (st_ye_blocked_ins,
             "INSERT INTO year_end_blocked (run_id, student_id, school_id,"
             " grade, class_id, province) VALUES ($1, $2, $3, $4, $5,"
-            " (SELECT province FROM students WHERE id = $2))")
+            " " XJ_PROVINCE_OF ("students", "$2") ")")
 XJ_DB_STMT (st_ye_blocked_open,
             "SELECT b.run_id, b.school_id, b.grade, coalesce(b.class_id, 0),"
             " r.from_year FROM year_end_blocked b"

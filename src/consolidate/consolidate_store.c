@@ -16,6 +16,7 @@
 #include <string.h>
 #include "consolidate/consolidate_store.h"
 #include "core/util.h"
+#include "student/student_store_sql.h"
 
 #define MAX_COLS 24
 
@@ -204,17 +205,16 @@ XJ_DB_STMT (st_cons_put_student,
             " gender, birth_date, school_id, class_id, grade, status,"
             " dup_flag, version, guardian_phone, data, created_at,"
             " updated_at, created_by, province) VALUES ($1, $2, $3, $4, $5,"
-            " $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,"
-            " (SELECT CAST(substr(county_code, 1, 2) AS INTEGER) FROM"
-            " schools WHERE id = $7)) RETURNING id")
+            " $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, "
+            XJ_SCHOOL_PROVINCE ("$7") ") RETURNING id")
 XJ_DB_STMT (st_cons_put_alias,
             "INSERT INTO student_aliases (registry_no, student_id,"
-            " created_at, province) VALUES ($1, $2, $3, (SELECT province"
-            " FROM students WHERE id = $2))")
+            " created_at, province) VALUES ($1, $2, $3, "
+            XJ_PROVINCE_OF ("students", "$2") ")")
 XJ_DB_STMT (st_cons_put_event,
             "INSERT INTO student_events (student_id, kind, at, actor_id,"
             " actor, before, after, province) VALUES ($1, $2, $3, $4, $5,"
-            " $6, $7, (SELECT province FROM students WHERE id = $1))")
+            " $6, $7, " XJ_PROVINCE_OF ("students", "$1") ")")
 XJ_DB_STMT (st_cons_put_import,
             "INSERT INTO imports (user_id, username, ip, scope_school_id,"
             " scope_region, file_name, file_path, file_size, file_sha256,"
@@ -222,35 +222,33 @@ XJ_DB_STMT (st_cons_put_import,
             " rejected, already, created_at, started_at, finished_at,"
             " report_path, errors, expired_at, province) VALUES ($1, $2,"
             " $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,"
-            " $16, $17, $18, $19, $20, $21, $22, $23, coalesce((SELECT"
-            " CAST(substr(county_code, 1, 2) AS INTEGER) FROM schools WHERE"
-            " id = $4), CAST(NULLIF(substr($5, 1, 2), '') AS INTEGER), 0))")
+            " $16, $17, $18, $19, $20, $21, $22, $23, "
+            XJ_IMPORT_PROVINCE ("$4", "$5") ")")
 XJ_DB_STMT (st_cons_put_change,
             "INSERT INTO change_requests (type, student_id, status,"
             " initiator_id, initiator, initiator_school_id,"
             " initiator_region, from_school_id, to_school_id, to_class_id,"
             " payload, round, created_at, closed_at, version, province)"
             " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,"
-            " $13, $14, $15, (SELECT province FROM students WHERE id = $2))"
+            " $13, $14, $15, " XJ_PROVINCE_OF ("students", "$2") ")"
             " RETURNING id")
 XJ_DB_STMT (st_cons_put_dup,
             "INSERT INTO duplicate_flags (student_id, other_id, reason,"
             " created_at, state, resolved_by, resolved_at, resolution,"
             " change_id, province) VALUES ($1, $2, $3, $4, $5, $6, $7, $8,"
-            " $9, (SELECT province FROM students WHERE id = $1)) RETURNING"
+            " $9, " XJ_PROVINCE_OF ("students", "$1") ") RETURNING"
             " id")
 XJ_DB_STMT (st_cons_put_step,
             "INSERT INTO change_steps (request_id, round, seq, actor_kind,"
             " actor_school_id, actor_region, label, status, start_date,"
             " deadline, acted_by, acted_by_name, acted_at, comment,"
             " label_key, province) VALUES ($1, $2, $3, $4, $5, $6, $7, $8,"
-            " $9, $10, $11, $12, $13, $14, $15, (SELECT province FROM"
-            " change_requests WHERE id = $1)) RETURNING id")
+            " $9, $10, $11, $12, $13, $14, $15, "
+            XJ_PROVINCE_OF ("change_requests", "$1") ") RETURNING id")
 XJ_DB_STMT (st_cons_put_action,
             "INSERT INTO change_actions (request_id, step_id, action, at,"
             " actor_id, actor, comment, province) VALUES ($1, $2, $3, $4,"
-            " $5, $6, $7, (SELECT province FROM change_requests WHERE id ="
-            " $1))")
+            " $5, $6, $7, " XJ_PROVINCE_OF ("change_requests", "$1") ")")
 XJ_DB_STMT (st_cons_put_run,
             "INSERT INTO year_end_runs (scope, from_year, to_year, status,"
             " summary, created_at, created_by, rolled_back_at)"
@@ -262,31 +260,29 @@ XJ_DB_STMT (st_cons_put_ye_item,
             "INSERT INTO year_end_items (run_id, student_id, old_grade,"
             " old_class_id, old_status, new_grade, new_class_id,"
             " new_status, version_after, province) VALUES ($1, $2, $3, $4,"
-            " $5, $6, $7, $8, $9, (SELECT province FROM students WHERE id ="
-            " $2))")
+            " $5, $6, $7, $8, $9, " XJ_PROVINCE_OF ("students", "$2") ")")
 XJ_DB_STMT (st_cons_put_ye_class,
             "INSERT INTO year_end_classes (run_id, class_id) VALUES ($1, $2)")
 XJ_DB_STMT (st_cons_put_suspension,
             "INSERT INTO suspensions (student_id, request_id, renewal,"
             " start_date, end_date, created_at, province) VALUES ($1, $2,"
-            " $3, $4, $5, $6, (SELECT province FROM students WHERE id ="
-            " $1))")
+            " $3, $4, $5, $6, " XJ_PROVINCE_OF ("students", "$1") ")")
 XJ_DB_STMT (st_cons_put_graduation,
             "INSERT INTO graduations (student_id, school_id, grade,"
             " outcome, school_year, run_id, at, active, province) VALUES"
-            " ($1, $2, $3, $4, $5, $6, $7, $8, (SELECT province FROM"
-            " students WHERE id = $1))")
+            " ($1, $2, $3, $4, $5, $6, $7, $8, "
+            XJ_PROVINCE_OF ("students", "$1") ")")
 XJ_DB_STMT (st_cons_put_progression,
             "INSERT INTO progressions (kind, student_id, from_school_id,"
             " to_school_id, from_grade, from_status, to_grade, to_class_id,"
             " route, out_of_zone, reason, request_id, at, actor, province)"
             " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,"
-            " $13, $14, (SELECT province FROM students WHERE id = $2))")
+            " $13, $14, " XJ_PROVINCE_OF ("students", "$2") ")")
 XJ_DB_STMT (st_cons_put_ye_blocked,
             "INSERT INTO year_end_blocked (run_id, student_id, school_id,"
             " grade, class_id, resolved_at, resolution, province) VALUES"
-            " ($1, $2, $3, $4, $5, $6, $7, (SELECT province FROM students"
-            " WHERE id = $2))")
+            " ($1, $2, $3, $4, $5, $6, $7, " XJ_PROVINCE_OF ("students", "$2")
+            ")")
 XJ_DB_STMT (st_cons_put_feeder,
             "INSERT INTO school_feeders (junior_school_id, primary_school_id)"
             " VALUES ($1, $2) ON CONFLICT (junior_school_id,"
@@ -305,8 +301,8 @@ XJ_DB_STMT (st_cons_put_alloc,
 XJ_DB_STMT (st_cons_put_alloc_item,
             "INSERT INTO allocation_items (allocation_id, student_id,"
             " from_school_id, to_school_id, route, reason, confirmed_at,"
-            " province) VALUES ($1, $2, $3, $4, $5, $6, $7, (SELECT"
-            " province FROM students WHERE id = $2))")
+            " province) VALUES ($1, $2, $3, $4, $5, $6, $7, "
+            XJ_PROVINCE_OF ("students", "$2") ")")
 /* The county's next L number stays past every number either side has
    issued. */
 XJ_DB_STMT (st_cons_put_lseq,
@@ -318,31 +314,30 @@ XJ_DB_STMT (st_cons_put_dropout,
             "INSERT INTO dropout_cases (student_id, school_id, source,"
             " detail, stage, status, opened_on, opened_at, dropout_on,"
             " closed_at, outcome, version, province) VALUES ($1, $2, $3,"
-            " $4, $5, $6, $7, $8, $9, $10, $11, $12, (SELECT province FROM"
-            " students WHERE id = $1)) RETURNING id")
+            " $4, $5, $6, $7, $8, $9, $10, $11, $12, "
+            XJ_PROVINCE_OF ("students", "$1") ") RETURNING id")
 XJ_DB_STMT (st_cons_put_dropout_entry,
             "INSERT INTO dropout_entries (case_id, kind, happened_on,"
             " method, participants, reported_to, outcome, detail, at,"
             " actor_id, actor, province) VALUES ($1, $2, $3, $4, $5, $6,"
-            " $7, $8, $9, $10, $11, (SELECT province FROM dropout_cases"
-            " WHERE id = $1))")
+            " $7, $8, $9, $10, $11, " XJ_PROVINCE_OF ("dropout_cases", "$1")
+            ")")
 XJ_DB_STMT (st_cons_put_warning,
             "INSERT INTO student_warnings (student_id, field, code, detail,"
             " created_at, confirm_id, province) VALUES ($1, $2, $3, $4, $5,"
-            " $6, (SELECT province FROM students WHERE id = $1))")
+            " $6, " XJ_PROVINCE_OF ("students", "$1") ")")
 XJ_DB_STMT (st_cons_put_confirm,
             "INSERT INTO warning_confirms (student_id, field, code, value,"
             " reason, confirmed_by, confirmed_at, province) VALUES ($1, $2,"
-            " $3, $4, $5, $6, $7, (SELECT province FROM students WHERE id ="
-            " $1)) RETURNING id")
+            " $3, $4, $5, $6, $7, " XJ_PROVINCE_OF ("students", "$1")
+            ") RETURNING id")
 XJ_DB_STMT (st_cons_put_merge,
             "INSERT INTO student_merges (merged_id, survivor_id, merged_no,"
             " flag_id, reason, merged_by, merged_at, province) VALUES ($1,"
-            " $2, $3, $4, $5, $6, $7, (SELECT province FROM students WHERE"
-            " id = $2))")
+            " $2, $3, $4, $5, $6, $7, " XJ_PROVINCE_OF ("students", "$2") ")")
 XJ_DB_STMT (st_cons_put_guardian_id,
             "INSERT INTO guardian_ids (student_id, id_no, province) VALUES"
-            " ($1, $2, (SELECT province FROM students WHERE id = $1))")
+            " ($1, $2, " XJ_PROVINCE_OF ("students", "$1") ")")
 XJ_DB_STMT (st_cons_put_attend_term,
             "INSERT INTO attend_terms (county_code, start_year, no,"
             " start_date, end_date, updated_by, updated_at)"
@@ -350,23 +345,22 @@ XJ_DB_STMT (st_cons_put_attend_term,
 XJ_DB_STMT (st_cons_put_absence,
             "INSERT INTO absences (student_id, day, school_id, part,"
             " reason, recorded_by, recorded_at, province) VALUES ($1, $2,"
-            " $3, $4, $5, $6, $7, (SELECT province FROM students WHERE id ="
-            " $1))")
+            " $3, $4, $5, $6, $7, " XJ_PROVINCE_OF ("students", "$1") ")")
 XJ_DB_STMT (st_cons_put_absence_history,
             "INSERT INTO absence_history (student_id, day, school_id, part,"
             " reason, recorded_by, recorded_at, replaced_by, replaced_at,"
             " removed, province) VALUES ($1, $2, $3, $4, $5, $6, $7, $8,"
-            " $9, $10, (SELECT province FROM students WHERE id = $1))")
+            " $9, $10, " XJ_PROVINCE_OF ("students", "$1") ")")
 XJ_DB_STMT (st_cons_put_placement,
             "INSERT INTO student_placements (student_id, at, school_id,"
             " class_id, grade, status, to_school_id, to_class_id, to_grade,"
             " to_status, province) VALUES ($1, $2, $3, $4, $5, $6, $7, $8,"
-            " $9, $10, (SELECT province FROM students WHERE id = $1))")
+            " $9, $10, " XJ_PROVINCE_OF ("students", "$1") ")")
 XJ_DB_STMT (st_cons_put_size_move,
             "INSERT INTO class_size_moves (at, school_id, class_id,"
             " student_id, path, size, band, actor_id, province) VALUES ($1,"
-            " $2, $3, $4, $5, $6, $7, $8, (SELECT province FROM students"
-            " WHERE id = $4))")
+            " $2, $3, $4, $5, $6, $7, $8, " XJ_PROVINCE_OF ("students", "$4")
+            ")")
 
 /* ---- identity, conflicts, settings, audit, the record ---- */
 XJ_DB_STMT (st_cons_src_first_audit,

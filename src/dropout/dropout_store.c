@@ -4,6 +4,7 @@
  */
 #include <string.h>
 #include "dropout/dropout_int.h"
+#include "student/student_store_sql.h"
 
 /* ---- one case ---- */
 
@@ -24,14 +25,14 @@ XJ_DB_STMT (st_do_open_of,
 XJ_DB_STMT (st_do_case_ins,
             "INSERT INTO dropout_cases (student_id, school_id, source,"
             " detail, opened_on, opened_at, province) VALUES ($1, $2, $3,"
-            " $4, $5, $6, (SELECT province FROM students WHERE id = $1))"
+            " $4, $5, $6, " XJ_PROVINCE_OF ("students", "$1") ")"
             " RETURNING id")
 XJ_DB_STMT (st_do_entry_ins,
             "INSERT INTO dropout_entries (case_id, kind, happened_on,"
             " method, participants, reported_to, outcome, detail, at,"
             " actor_id, actor, province) VALUES ($1, $2, $3, $4, $5, $6,"
-            " $7, $8, $9, $10, $11, (SELECT province FROM dropout_cases"
-            " WHERE id = $1))")
+            " $7, $8, $9, $10, $11, " XJ_PROVINCE_OF ("dropout_cases", "$1")
+            ")")
 XJ_DB_STMT (st_do_stage,
             "UPDATE dropout_cases SET stage = 'dropout', dropout_on = $2,"
             " version = version + 1 WHERE id = $1 AND status = 'open'"

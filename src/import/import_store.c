@@ -19,6 +19,7 @@
 #include "student/identity.h"
 #include "student/student_json.h"
 #include "student/student_store.h"
+#include "student/student_store_sql.h"
 #include "validate/codes.h"
 
 XJ_DB_STMT (st_imp_count, "SELECT count(*) FROM students")
@@ -229,13 +230,13 @@ XJ_DB_STMT (st_imp_id_since, "SELECT coalesce(max(id), 0) FROM students")
 XJ_DB_STMT (st_imp_id_nos,
             "INSERT INTO registry_numbers (registry_no, student_id, province)"
             " SELECT st.registry_no, st.id,"
-            " CAST(substr(sc.county_code, 1, 2) AS INTEGER) FROM students st"
+            " " XJ_COUNTY_PROVINCE ("sc.county_code") " FROM students st"
             " JOIN schools sc ON sc.id = st.school_id WHERE st.id > $1"
             " ORDER BY st.registry_no")
 XJ_DB_STMT (st_imp_id_ids,
             "INSERT INTO student_identities (id_no, id_type, student_id,"
             " province) SELECT st.id_no, st.id_type, st.id,"
-            " CAST(substr(sc.county_code, 1, 2) AS INTEGER) FROM students st"
+            " " XJ_COUNTY_PROVINCE ("sc.county_code") " FROM students st"
             " JOIN schools sc ON sc.id = st.school_id WHERE st.id > $1"
             " AND st.id_no IS NOT NULL ORDER BY st.id_no, st.id_type")
 XJ_DB_STMT (st_imp_id_resume,
@@ -308,9 +309,8 @@ XJ_DB_STMT (st_job_take,
             " scope_school_id, scope_region, file_name, file_path,"
             " file_size, options, status, rows_total, created_at, province)"
             " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'queued',"
-            " $11, $12, coalesce((SELECT CAST(substr(county_code, 1, 2) AS"
-            " INTEGER) FROM schools WHERE id = $5), CAST(NULLIF(substr($6,"
-            " 1, 2), '') AS INTEGER), 0)) ON CONFLICT (id) DO NOTHING")
+            " $11, $12, " XJ_IMPORT_PROVINCE ("$5", "$6")
+            ") ON CONFLICT (id) DO NOTHING")
 XJ_DB_STMT (st_job_max_id, "SELECT coalesce(max(id), 0) FROM imports")
 /* Rows left 'queued' in the registry: taken by a worker killed before
    it started them, or queued by a version that kept its queue here. */
@@ -666,7 +666,7 @@ XJ_DB_BULK (st_imp_stu_bulk, "students",
 XJ_DB_STMT (st_imp_ev_one,
             "INSERT INTO student_events (student_id, kind, at, actor_id, actor,"
             " province) VALUES ($1, $2, $3, $4, $5,"
-            " (SELECT province FROM students WHERE id = $1))")
+            " " XJ_PROVINCE_OF ("students", "$1") ")")
 /* The students' "import" events, written every EVENT_BATCH students in
    one statement when their ids are one run first+1..last (every INSERT
    takes the next id, so they are unless another session inserted

@@ -8,6 +8,7 @@
 #include <string.h>
 #include "core/util.h"
 #include "klass/class_size.h"
+#include "student/student_store_sql.h"
 
 /* $1 county prefix ('' = all), $2 school id (0 = all) */
 #define CS_SCOPE                                                          \
@@ -39,8 +40,8 @@ XJ_DB_STMT (st_cs_counts_current,
 XJ_DB_STMT (st_cs_move_ins,
             "INSERT INTO class_size_moves (at, school_id, class_id,"
             " student_id, path, size, band, actor_id, province) VALUES ($1,"
-            " $2, $3, $4, $5, $6, $7, $8, (SELECT province FROM students"
-            " WHERE id = $4))")
+            " $2, $3, $4, $5, $6, $7, $8, " XJ_PROVINCE_OF ("students", "$4")
+            ")")
 XJ_DB_STMT (st_cs_schools,
             "SELECT sc.id, sc.code, sc.name, sc.county_code FROM schools sc"
             " WHERE" CS_SCOPE " ORDER BY sc.code")

@@ -46,8 +46,8 @@ XJ_DB_STMT (st_id_warn_del,
             " AND (CAST($2 AS TEXT) IS NULL OR field = $2)")
 XJ_DB_STMT (st_id_warn_add,
             "INSERT INTO student_warnings (student_id, field, code, detail,"
-            " created_at, province) VALUES ($1, $2, $3, $4, $5, (SELECT"
-            " province FROM students WHERE id = $1))")
+            " created_at, province) VALUES ($1, $2, $3, $4, $5, "
+            XJ_PROVINCE_OF ("students", "$1") ")")
 XJ_DB_STMT (st_id_warn_get,
             "SELECT w.id, w.field, w.code, w.detail,"
             " coalesce(w.confirm_id, 0), coalesce(c.confirmed_by, ''),"
@@ -61,8 +61,8 @@ XJ_DB_STMT (st_id_warn_one,
 XJ_DB_STMT (st_id_confirm_add,
             "INSERT INTO warning_confirms (student_id, field, code, value,"
             " reason, confirmed_by, confirmed_at, province) VALUES ($1, $2,"
-            " $3, $4, $5, $6, $7, (SELECT province FROM students WHERE id ="
-            " $1)) RETURNING id")
+            " $3, $4, $5, $6, $7, " XJ_PROVINCE_OF ("students", "$1")
+            ") RETURNING id")
 XJ_DB_STMT (st_id_warn_mark_one,
             "UPDATE student_warnings SET confirm_id = $2"
             " WHERE id = $1 AND confirm_id IS NULL")
@@ -82,8 +82,8 @@ XJ_DB_STMT (st_id_flag_exists,
             " (student_id = $2 AND other_id = $1)) LIMIT 1")
 XJ_DB_STMT (st_id_flag_add,
             "INSERT INTO duplicate_flags (student_id, other_id, reason,"
-            " created_at, province) VALUES ($1, $2, $3, $4, (SELECT"
-            " province FROM students WHERE id = $1))")
+            " created_at, province) VALUES ($1, $2, $3, $4, "
+            XJ_PROVINCE_OF ("students", "$1") ")")
 XJ_DB_STMT (st_id_flag_set, "UPDATE students SET dup_flag = 1 WHERE id = $1")
 XJ_DB_STMT (st_id_flag_get,
             "SELECT id, student_id, other_id, reason, created_at, state,"
@@ -145,7 +145,7 @@ XJ_DB_STMT (st_id_county_data,
    hold (each record's current ID number; its current and former
    registry numbers; the province of its school), against the rows they
    hold, both ways. */
-#define ID_PROVINCE "CAST(substr(sc.county_code, 1, 2) AS INTEGER)"
+#define ID_PROVINCE XJ_COUNTY_PROVINCE ("sc.county_code")
 #define IDS_EXPECTED                                                           \
   "SELECT st.id_no, st.id_type, st.id, " ID_PROVINCE " FROM students st"      \
   " JOIN schools sc ON sc.id = st.school_id WHERE st.id_no IS NOT NULL"
@@ -741,8 +741,7 @@ xj_identity_county_data (struct xj_db *db, const char *county,
 XJ_DB_STMT (st_id_merge_add,
             "INSERT INTO student_merges (merged_id, survivor_id, merged_no,"
             " flag_id, reason, merged_by, merged_at, province) VALUES ($1,"
-            " $2, $3, $4, $5, $6, $7, (SELECT province FROM students WHERE"
-            " id = $2))")
+            " $2, $3, $4, $5, $6, $7, " XJ_PROVINCE_OF ("students", "$2") ")")
 XJ_DB_STMT (st_id_merged_into,
             "SELECT survivor_id FROM student_merges WHERE merged_id = $1")
 
@@ -781,7 +780,7 @@ xj_identity_merged_into (struct xj_db *db, int64_t id, int64_t *survivor_id)
 XJ_DB_STMT (st_id_gid_del, "DELETE FROM guardian_ids WHERE student_id = $1")
 XJ_DB_STMT (st_id_gid_add,
             "INSERT INTO guardian_ids (student_id, id_no, province) VALUES"
-            " ($1, $2, (SELECT province FROM students WHERE id = $1)) ON"
+            " ($1, $2, " XJ_PROVINCE_OF ("students", "$1") ") ON"
             " CONFLICT (student_id, id_no) DO NOTHING")
 XJ_DB_STMT (st_id_gid_count,
             "SELECT count(*), coalesce(min(g.student_id), 0)"

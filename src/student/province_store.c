@@ -5,6 +5,7 @@
  * Audit entries and imports keep the actor's and are not compared.
  */
 #include "student/student_store.h"
+#include "student/student_store_sql.h"
 
 /* rows of @t whose province is not that of the row of @p its @c names */
 #define DIFFER(t, c, p)                                                        \
@@ -15,7 +16,7 @@
 XJ_DB_STMT (st_prov_check,
             "SELECT (SELECT count(*) FROM students st"
             " JOIN schools sc ON sc.id = st.school_id"
-            " WHERE st.province <> CAST(substr(sc.county_code, 1, 2) AS INTEGER))"
+            " WHERE st.province <> " XJ_COUNTY_PROVINCE ("sc.county_code") ")"
             OF_STUDENT ("student_events") OF_STUDENT ("student_placements")
             OF_STUDENT ("student_aliases") OF_STUDENT ("student_warnings")
             OF_STUDENT ("warning_confirms") OF_STUDENT ("guardian_ids")

@@ -15,26 +15,17 @@
 #include "user/session_sql.h"
 #include "user/user.h"
 
-/* The province of school @p (a parameter): the first two digits of its
-   county.  A record's province is its school's; an UPDATE that moves it
-   to another province moves its rows along (students_province_move,
-   migration 0039). */
-#define SCHOOL_PROVINCE(p)                                                     \
-  "(SELECT CAST(substr(county_code, 1, 2) AS INTEGER) FROM schools"           \
-  " WHERE id = " p ")"
-
 XJ_DB_STMT (st_stu_insert,
             "INSERT INTO students (registry_no, id_type, id_no, name,"
             " gender, birth_date, school_id, class_id, grade, status,"
             " dup_flag, version, guardian_phone, data, created_at,"
             " updated_at, created_by, province) VALUES ($1, $2, $3, $4, $5,"
-            " $6, $7, $8, $9, $10, $11, 1, $12, $13, $14, $14, $15, (SELECT"
-            " CAST(substr(county_code, 1, 2) AS INTEGER) FROM schools WHERE"
-            " id = $7)) RETURNING id")
+            " $6, $7, $8, $9, $10, $11, 1, $12, $13, $14, $14, $15, "
+            XJ_SCHOOL_PROVINCE ("$7") ") RETURNING id")
 XJ_DB_STMT (st_stu_event,
             "INSERT INTO student_events (student_id, kind, at, actor_id,"
             " actor, before, after, province) VALUES ($1, $2, $3, $4, $5,"
-            " $6, $7, (SELECT province FROM students WHERE id = $1))")
+            " $6, $7, " XJ_PROVINCE_OF ("students", "$1") ")")
 XJ_DB_STMT (st_stu_get,
             "SELECT " XJ_STUDENT_RECORD_COLS " FROM students st"
             " JOIN schools sc ON sc.id = st.school_id"
@@ -57,15 +48,15 @@ XJ_DB_STMT (st_stu_dups,
             " AND coalesce(st.id_no, '') <> $4 AND st.id <> $5")
 XJ_DB_STMT (st_stu_flag_dup,
             "INSERT INTO duplicate_flags (student_id, other_id, reason,"
-            " created_at, province) VALUES ($1, $2, $3, $4, (SELECT"
-            " province FROM students WHERE id = $1))")
+            " created_at, province) VALUES ($1, $2, $3, $4, "
+            XJ_PROVINCE_OF ("students", "$1") ")")
 XJ_DB_STMT (st_stu_set_dup, "UPDATE students SET dup_flag = 1 WHERE id = $1")
 XJ_DB_STMT (st_stu_update,
             "UPDATE students SET registry_no = $3, id_type = $4, id_no = $5,"
             " name = $6, gender = $7, birth_date = $8, school_id = $9,"
             " class_id = $10, grade = $11, status = $12, dup_flag = $13,"
             " guardian_phone = $14, data = $15, updated_at = $16,"
-            " province = " SCHOOL_PROVINCE ("$9") ","
+            " province = " XJ_SCHOOL_PROVINCE ("$9") ","
             " version = version + 1 WHERE id = $1 AND version = $2")
 /* the placement only (xj_student_store_place): an UPDATE naming a column
    rewrites every index on it even when the value is unchanged, so naming
@@ -74,12 +65,12 @@ XJ_DB_STMT (st_stu_update,
 XJ_DB_STMT (st_stu_place,
             "UPDATE students SET school_id = $3, class_id = $4, grade = $5,"
             " status = $6, data = $7, updated_at = $8,"
-            " province = " SCHOOL_PROVINCE ("$3") ","
+            " province = " XJ_SCHOOL_PROVINCE ("$3") ","
             " version = version + 1 WHERE id = $1 AND version = $2")
 XJ_DB_STMT (st_stu_alias_add,
             "INSERT INTO student_aliases (registry_no, student_id,"
-            " created_at, province) VALUES ($1, $2, $3, (SELECT province"
-            " FROM students WHERE id = $2))")
+            " created_at, province) VALUES ($1, $2, $3, "
+            XJ_PROVINCE_OF ("students", "$2") ")")
 /* The records merged into $1, at any depth (A merged into B, B later
    merged into this record): their ids, numbers and when. */
 #define MERGE_CHAIN \

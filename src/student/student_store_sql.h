@@ -29,6 +29,24 @@
   " AND (CAST($8 AS TEXT) IS NULL"                                             \
   "  OR lower(st.name) LIKE '%' || lower($8) || '%' ESCAPE '\\')"
 
+/* The province (migration 0039) of row @p (a placeholder) of table @t:
+   what a row hanging off a record, change request or dropout case is
+   written with, so that it moves with the record (docs/db.md). */
+#define XJ_PROVINCE_OF(t, p) "(SELECT province FROM " t " WHERE id = " p ")"
+/* The province of county code @c (an expression): its first two digits. */
+#define XJ_COUNTY_PROVINCE(c) "CAST(substr(" c ", 1, 2) AS INTEGER)"
+/* An import's province: its school's (@school, a placeholder, 0 for a
+   bureau's), else its region's (@region), else 0 (an administrator). */
+#define XJ_IMPORT_PROVINCE(school, region)                                \
+  "coalesce(" XJ_SCHOOL_PROVINCE (school) ", CAST(NULLIF(substr(" region \
+  ", 1, 2), '') AS INTEGER), 0)"
+/* The province of school @p (a placeholder): a record's province is its
+   school's; an UPDATE that moves it to another province moves its rows
+   along (students_province_move, migration 0039). */
+#define XJ_SCHOOL_PROVINCE(p)                                             \
+  "(SELECT " XJ_COUNTY_PROVINCE ("county_code") " FROM schools"           \
+  " WHERE id = " p ")"
+
 /* $9 a full ID or registry number (current or former: an L number kept
    as alias after L->G), matched exactly: never a prefix, so no query
    learns digits a list masks (docs/internals/masking.md). */

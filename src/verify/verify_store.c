@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "student/student.h"
+#include "student/student_store_sql.h"
 #include "verify/verify_int.h"
 
 static enum xj_err
@@ -36,13 +37,13 @@ XJ_DB_STMT (st_vf_tick_ins,
             "INSERT INTO verify_ticks (student_id, school_id, class_id,"
             " school_year, term, present, correct, correction, change_id,"
             " at, actor_id, actor, province) VALUES ($1, $2, $3, $4, $5,"
-            " $6, $7, $8, $9, $10, $11, $12, (SELECT province FROM students"
-            " WHERE id = $1)) RETURNING id")
+            " $6, $7, $8, $9, $10, $11, $12, "
+            XJ_PROVINCE_OF ("students", "$1") ") RETURNING id")
 XJ_DB_STMT (st_vf_state_put,
             "INSERT INTO verify_state (student_id, school_year, term,"
             " school_id, tick_id, verified, settled, province) VALUES ($1,"
-            " $2, $3, $4, $5, $6, $7, (SELECT province FROM students WHERE"
-            " id = $1)) ON CONFLICT (student_id, school_year, term) DO"
+            " $2, $3, $4, $5, $6, $7, " XJ_PROVINCE_OF ("students", "$1")
+            ") ON CONFLICT (student_id, school_year, term) DO"
             " UPDATE SET school_id = excluded.school_id, tick_id ="
             " excluded.tick_id, verified = excluded.verified, settled ="
             " excluded.settled")
@@ -723,7 +724,7 @@ XJ_DB_STMT (st_vf_ghost_get, GHOST_COLS " WHERE g.id = $1")
 XJ_DB_STMT (st_vf_ghost_ins,
             "INSERT INTO ghost_candidates (student_id, school_id, signals,"
             " detail, raised_at, province) VALUES ($1, $2, $3, $4, $5,"
-            " (SELECT province FROM students WHERE id = $1))")
+            " " XJ_PROVINCE_OF ("students", "$1") ")")
 XJ_DB_STMT (st_vf_ghost_signals,
             "UPDATE ghost_candidates SET signals = $2, detail = $3"
             " WHERE id = $1 AND status = 'open'")

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/util.h"
+#include "student/student_store_sql.h"
 #include "zone/zone.h"
 
 #define COMPULSORY " sc.stage IN ('primary', 'junior', 'nine_year')"
@@ -69,8 +70,7 @@ XJ_DB_STMT (st_zs_alloc_clear,
 XJ_DB_STMT (st_zs_item_add,
             "INSERT INTO allocation_items (allocation_id, student_id,"
             " from_school_id, to_school_id, route, province) VALUES ($1,"
-            " $2, $3, $4, $5, (SELECT province FROM students WHERE id ="
-            " $2))")
+            " $2, $3, $4, $5, " XJ_PROVINCE_OF ("students", "$2") ")")
 XJ_DB_STMT (st_zs_alloc_row,
             "SELECT id, county_code, school_year, status, created_at,"
             " coalesce(published_at, '') FROM allocations WHERE id = $1")
