@@ -1,7 +1,8 @@
 /* student_store_sql.h -- SQL text shared by the student list statements
  * (student_store.c) and the export iterator (student_export_store.c), so
- * the scope and filter WHERE clause is written once.  Only *_store.c
- * files include this.
+ * the scope and filter WHERE clause is written once, and the province
+ * every registry row is written with (migration 0039), which the stores
+ * of every module share.  Only *_store.c files include this.
  */
 #ifndef XJ_STUDENT_STORE_SQL_H
 #define XJ_STUDENT_STORE_SQL_H
