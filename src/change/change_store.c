@@ -131,7 +131,7 @@ XJ_DB_STMT (st_ch_susp_ins,
   " JOIN suspensions su ON su.id = (SELECT max(id) FROM suspensions"       \
   "  WHERE student_id = st.id)"                                            \
   " WHERE st.status = 'suspended' AND su.end_date < $3"                    \
-  " AND ($1 = '' OR substr(sc.county_code, 1, length($1)) = $1)"           \
+  " AND" XJ_IN_REGION ("sc.county_code", "$1")                            \
   " AND ($2 = 0 OR st.school_id = $2)"
 XJ_DB_STMT (st_ch_susp_overdue_count, "SELECT count(*)" SUSP_OVERDUE_FROM)
 XJ_DB_STMT (st_ch_susp_overdue,
@@ -190,8 +190,8 @@ XJ_DB_STMT (st_ch_backlog,
             "   WHERE r.status IN ('pending', 'returned')"
             "   AND (r.from_school_id = sc.id OR r.to_school_id = sc.id))"
             "   AS open"
-            " FROM schools sc WHERE $1 = ''"
-            "  OR substr(sc.county_code, 1, length($1)) = $1) AS t"
+            " FROM schools sc WHERE" XJ_IN_REGION ("sc.county_code", "$1")
+            ") AS t"
             " WHERE waiting > 0 OR open > 0 ORDER BY county_code, code")
 
 /* ---- settings ---- */

@@ -4,13 +4,14 @@
  * the student's record is now, as dash_store.c counts duplicates.
  */
 #include "dash/dash_int.h"
+#include "student/student_store_sql.h"
 
 XJ_DB_STMT (st_dash_ghosts,
             "SELECT st.id FROM ghost_candidates g"
             " JOIN students st ON st.id = g.student_id"
             " JOIN schools sc ON sc.id = st.school_id"
             " WHERE g.status = 'open'"
-            " AND ($1 = '' OR substr(sc.county_code, 1, length($1)) = $1)"
+            " AND" XJ_IN_REGION ("sc.county_code", "$1")
             " AND ($2 = 0 OR st.school_id = $2)"
             " AND ($3 = 0 OR st.class_id = $3)")
 

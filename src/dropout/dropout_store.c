@@ -215,7 +215,7 @@ xj_dropout_store_entries (struct xj_db *db, int64_t case_id, json_t *items)
 
 /* ---- the sweep ---- */
 
-#define IN_PREFIX " AND ($1 = '' OR substr(sc.county_code, 1, length($1)) = $1)"
+#define IN_PREFIX " AND" XJ_IN_REGION ("sc.county_code", "$1")
 #define COMPULSORY " AND substr(st.grade, 1, 1) IN ('1', '2')"
 
 /* Left (其他离校) with no case opened since they left (the last
@@ -298,7 +298,7 @@ xj_dropout_store_sweep (struct xj_db *db, enum xj_dropout_sweep_kind k,
 
 /* $1 prefix, $2 school (0 any), $3 status, $4 stage, $5 source ('' any) */
 #define LIST_WHERE                                                         \
-  " WHERE ($1 = '' OR substr(sc.county_code, 1, length($1)) = $1)"         \
+  " WHERE" XJ_IN_REGION ("sc.county_code", "$1")                          \
   " AND ($2 = 0 OR st.school_id = $2)"                                     \
   " AND ($3 = '' OR d.status = $3) AND ($4 = '' OR d.stage = $4)"          \
   " AND ($5 = '' OR d.source = $5)"
@@ -429,7 +429,7 @@ XJ_DB_STMT (st_do_ledger,
             "  AND r.from_school_id = sc.id AND r.closed_at >= $5"
             "  AND s.created_at < $5 AND substr(s.grade, 1, 1) IN ('1', '2'))"
             " FROM schools sc"
-            " WHERE ($1 = '' OR substr(sc.county_code, 1, length($1)) = $1)"
+            " WHERE" XJ_IN_REGION ("sc.county_code", "$1")
             " AND ($2 = 0 OR sc.id = $2)"
             " AND sc.stage IN ('primary', 'junior', 'nine_year', 'twelve_year',"
             "  'complete_secondary')"

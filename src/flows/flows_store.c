@@ -6,6 +6,7 @@
 #include <string.h>
 #include "core/util.h"
 #include "flows/flows.h"
+#include "student/student_store_sql.h"
 
 /* School alias X in scope: $1 county prefix ("" all), $2 school (0 all). */
 struct move_ctx {
@@ -19,7 +20,7 @@ struct followup_ctx {
 };
 
 #define IN_SCOPE(x)                                                        \
-  "(($1 = '' OR substr(" x ".county_code, 1, length($1)) = $1)"          \
+  "(" XJ_IN_REGION (x ".county_code", "$1")                             \
   " AND ($2 = 0 OR " x ".id = $2))"
 
 /* Both halves: type, student, origin school (id, code, name, county),

@@ -12,7 +12,7 @@
 
 /* $1 county prefix ('' = all), $2 school id (0 = all) */
 #define CS_SCOPE                                                          \
-  " ($1 = '' OR substr(sc.county_code, 1, length($1)) = $1)"              \
+  XJ_IN_REGION ("sc.county_code", "$1")                                  \
   " AND ($2 = 0 OR sc.id = $2)"
 /* 在读 students of class c, answered from the students_list index */
 #define CS_SIZE                                                           \

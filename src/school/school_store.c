@@ -10,6 +10,7 @@
 #include "core/util.h"
 #include "region/region.h"
 #include "school/school.h"
+#include "student/student_store_sql.h"
 #include "validate/codes.h"
 #include "validate/validate.h"
 
@@ -29,7 +30,7 @@ XJ_DB_REF_STMT (st_school_get_code,
 /* $1 region prefix ('' = all), $2 school id (0 = all), $3 text ('' =
    any), $4 stage ('' = any).  ?N may repeat in SQLite. */
 #define SCHOOL_WHERE                                                    \
-  " WHERE ($1 = '' OR substr(s.county_code, 1, length($1)) = $1)"       \
+  " WHERE" XJ_IN_REGION ("s.county_code", "$1")                        \
   " AND ($2 = 0 OR s.id = $2)"                                          \
   " AND ($3 = '' OR replace(s.name, $3, '') <> s.name"                  \
   "      OR substr(s.code, 1, length($3)) = $3)"                        \

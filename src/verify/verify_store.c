@@ -230,7 +230,7 @@ xj_vf_store_checklist (struct xj_db *db, int64_t class_id, int school_year,
 /* ---- progress ---- */
 
 #define SCOPE_SC                                                           \
-  " ($1 = '' OR substr(sc.county_code, 1, length($1)) = $1)"               \
+  XJ_IN_REGION ("sc.county_code", "$1")                                   \
   " AND ($2 = 0 OR sc.id = $2)"
 XJ_DB_STMT (st_vf_schools,
             "SELECT sc.id, sc.code, sc.name, sc.county_code FROM schools sc"
@@ -407,7 +407,7 @@ xj_vf_store_setting_put (struct xj_db *db, const char *key, const char *value)
 
 XJ_DB_STMT (st_vf_counties,
             "SELECT DISTINCT county_code FROM schools"
-            " WHERE $1 = '' OR substr(county_code, 1, length($1)) = $1"
+            " WHERE" XJ_IN_REGION ("county_code", "$1")
             " ORDER BY county_code")
 XJ_DB_STMT (st_vf_region_name, "SELECT name FROM regions WHERE code = $1")
 XJ_DB_STMT (st_vf_absent_students,
@@ -541,7 +541,7 @@ XJ_DB_STMT (st_vf_enrolled_chunk,
 XJ_DB_STMT (st_vf_enrolled_count,
             "SELECT count(*) FROM students st"
             " JOIN schools sc ON sc.id = st.school_id"
-            " WHERE ($1 = '' OR substr(sc.county_code, 1, length($1)) = $1)"
+            " WHERE" XJ_IN_REGION ("sc.county_code", "$1")
             " AND st.status = 'enrolled'")
 
 struct enrolled_ctx {
@@ -820,7 +820,7 @@ xj_vf_store_ghost_decide (struct xj_db *db, int64_t id, const char *status,
 
 /* $1 prefix, $2 school (0 any), $3 status ('' any) */
 #define GHOST_WHERE                                                        \
-  " WHERE ($1 = '' OR substr(sc.county_code, 1, length($1)) = $1)"         \
+  " WHERE" XJ_IN_REGION ("sc.county_code", "$1")                          \
   " AND ($2 = 0 OR st.school_id = $2) AND ($3 = '' OR g.status = $3)"
 #define GHOST_FROM                                                         \
   " FROM ghost_candidates g JOIN students st ON st.id = g.student_id"     \

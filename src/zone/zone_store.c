@@ -94,7 +94,7 @@ XJ_DB_STMT (st_zs_choice,
             " sum(p.out_of_zone)"
             " FROM progressions p JOIN schools sc ON sc.id = p.to_school_id"
             " WHERE p.kind = 'promote' AND p.to_grade = '21'"
-            " AND substr(sc.county_code, 1, length($1)) = $1"
+            " AND" XJ_IN_REGION ("sc.county_code", "$1")
             " AND p.at >= $2 AND p.at < $3"
             " GROUP BY p.to_school_id, sc.code, sc.name ORDER BY sc.code")
 /* $1 allocation (0 = any published), $2 receiving school (-1 all, 0
