@@ -177,11 +177,20 @@ enum list_shape {
    region's 100,000 rows were all read for the LIKE before. */
 #define GRAM_IN "st.id IN (SELECT g.student_id FROM student_name_grams g"      \
   "  WHERE g.gram = lower($14)"
+/* ... kept a subquery of its own by a limit no query reaches (SQLite has
+   no OFFSET without LIMIT).  Flattened into the outer query, PostgreSQL's
+   custom plans (the first five runs of a prepared statement on each
+   connection) joined the candidates to a Seq Scan of every student: at
+   10,000,000 students 1.5-5.6 s, where the candidates read first, each
+   student then by its key, take 15-200 ms (bench/README.md, "10,000,000
+   students").  SQLite's plan is the same either way. */
+#define GRAM_FENCE " LIMIT 2147483647)"
 #define COND_NAME_REGION                                                       \
   " AND " GRAM_IN " AND g.school_id IN (SELECT id FROM schools"                \
-  "  WHERE county_code >= $1 AND county_code < $1 || ':'))" NUM_ANY
+  "  WHERE county_code >= $1 AND county_code < $1 || ':')" GRAM_FENCE NUM_ANY
 #define COND_NAME_ALL                                                          \
-  " AND " GRAM_IN " AND g.school_id IN (SELECT id FROM schools))" NUM_ANY
+  " AND " GRAM_IN " AND g.school_id IN (SELECT id FROM schools)" GRAM_FENCE    \
+  NUM_ANY
 /* A grade of a region: "(CAST($5 AS TEXT) IS NULL OR st.grade = $5)"
    drives no index, so each of the region's schools was read whole
    (SQLite 25 ms for 100,000 rows; PostgreSQL's generic plan, chosen
