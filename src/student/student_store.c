@@ -183,9 +183,12 @@ enum list_shape {
   NUM_ANY
 #define COND_SCHOOL                                                            \
   " AND st.school_id = (CASE WHEN $4 <> 0 THEN $4 ELSE $2 END)" NUM_ANY
+/* A region's shapes name its province too: on PostgreSQL only its
+   partition of students is read (migration 0040) */
+#define IN_PROVINCE XJ_REGION_PROVINCE ("st.province", "$1")
 #define COND_REGION                                                            \
   " AND st.school_id IN (SELECT id FROM schools"                               \
-  "  WHERE county_code >= $1 AND county_code < $1 || ':')" NUM_ANY
+  "  WHERE county_code >= $1 AND county_code < $1 || ':')" IN_PROVINCE NUM_ANY
 #define COND_ALL NUM_ANY
 /* The name search (migration 0033): the candidates are the students of
    the region's schools holding gram $14 (one character or pair of the
@@ -195,7 +198,8 @@ enum list_shape {
   "  WHERE g.gram = lower($14)"
 #define COND_NAME_REGION                                                       \
   " AND " GRAM_IN " AND g.school_id IN (SELECT id FROM schools"                \
-  "  WHERE county_code >= $1 AND county_code < $1 || ':'))" NUM_ANY
+  "  WHERE county_code >= $1 AND county_code < $1 || ':'))" IN_PROVINCE     \
+  NUM_ANY
 #define COND_NAME_ALL                                                          \
   " AND " GRAM_IN " AND g.school_id IN (SELECT id FROM schools))" NUM_ANY
 /* A grade of a region: "(CAST($5 AS TEXT) IS NULL OR st.grade = $5)"
@@ -206,7 +210,7 @@ enum list_shape {
 #define COND_GRADE_REGION                                                      \
   " AND st.school_id IN (SELECT id FROM schools"                               \
   "  WHERE county_code >= $1 AND county_code < $1 || ':')"                     \
-  " AND st.grade = $5" NUM_ANY
+  " AND st.grade = $5" IN_PROVINCE NUM_ANY
 
 #define LIST_SQL(cond, order)                                                  \
   "SELECT st.id, st.registry_no, st.name, st.gender, st.birth_date,"           \
