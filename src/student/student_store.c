@@ -81,7 +81,8 @@ XJ_DB_STMT (st_stu_place,
    other rows follow (students_province_move, and on PostgreSQL the
    composite foreign keys' ON UPDATE CASCADE). */
 XJ_DB_STMT (st_stu_move,
-            "UPDATE students SET province = " XJ_SCHOOL_PROVINCE ("school_id")
+            "UPDATE students SET province = "
+            XJ_SCHOOL_PROVINCE ("students.school_id")
             " WHERE id = $1")
 XJ_DB_STMT (st_stu_alias_add,
             "INSERT INTO student_aliases (registry_no, student_id,"

@@ -24,8 +24,8 @@
 -- same record's province: a move across provinces (students.province
 -- updated, the row moving partition) carries them along.  The two whose
 -- row does not (duplicate_flags.other_id, student_merges.merged_id: the
--- other record may be in another province) are dropped; `xueji check`
--- reports a dangling one (docs/db.md).  The append-only tables refuse an
+-- other record may be in another province) are dropped (docs/db.md;
+-- nothing checks them yet).  The append-only tables refuse an
 -- UPDATE that changes anything but province (a cascade names the key's
 -- every column in its SET list, so "BEFORE UPDATE OF" column lists no
 -- longer tell a move from an edit).
