@@ -63,9 +63,23 @@ psql -At -F ' ' -c "
     AND indexname NOT LIKE '%\_key'
   UNION ALL SELECT 'trigger', c.relname, t.tgname FROM pg_trigger t
     JOIN pg_class c ON c.oid = t.tgrelid
+    JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'public'
     WHERE NOT t.tgisinternal AND t.tgname NOT LIKE '%\_no\_truncate'
   ORDER BY 1, 2, 3" | LC_ALL=C sort >"$dir/schema-pg.txt"
-LC_ALL=C sort "$dir/schema-sqlite.txt" >"$dir/schema-sqlite.sorted"
+# The partitions (schema xj_part, 0040) are left out above (public only).
+# The intended differences (docs/db.md "Partitions (0040, PostgreSQL)"):
+# absences' key holds the province on PostgreSQL (absences_pkey there,
+# a unique index on SQLite, for the same ON CONFLICT target), and
+# students' registry number is UNIQUE on SQLite (an autoindex, not
+# listed), a plain index on PostgreSQL, where registry_numbers enforces.
+cat >"$dir/intended.txt" <<'EOT'
+index absences absences_province
+index students students_registry_no
+EOT
+LC_ALL=C sort "$dir/schema-sqlite.txt" | grep -vxF -f "$dir/intended.txt" \
+  >"$dir/schema-sqlite.sorted" || true
+grep -vxF -f "$dir/intended.txt" "$dir/schema-pg.txt" >"$dir/schema-pg.kept" || true
+mv "$dir/schema-pg.kept" "$dir/schema-pg.txt"
 if ! diff "$dir/schema-sqlite.sorted" "$dir/schema-pg.txt" >"$dir/schema.diff"; then
   echo "pg-check-sql: the PostgreSQL schema differs from SQLite's (< SQLite only, > PostgreSQL only):"
   grep '^[<>]' "$dir/schema.diff"

@@ -42,7 +42,7 @@ XJ_DB_STMT (st_att_put,
             "INSERT INTO absences (student_id, day, school_id, part,"
             " reason, recorded_by, recorded_at, province) VALUES ($1, $2,"
             " $3, $4, $5, $6, $7, " XJ_PROVINCE_OF ("students", "$1")
-            ") ON CONFLICT (student_id, day) DO UPDATE SET school_id ="
+            ") ON CONFLICT (student_id, day, province) DO UPDATE SET school_id ="
             " excluded.school_id, part = excluded.part, reason ="
             " excluded.reason, recorded_by = excluded.recorded_by,"
             " recorded_at = excluded.recorded_at")

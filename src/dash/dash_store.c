@@ -7,12 +7,16 @@
 #include "core/util.h"
 #include "dash/dash_int.h"
 #include "student/student.h"
+#include "student/student_store_sql.h"
 #include "validate/codes.h"
 
 /* students st joined to their school sc, within the unit */
 #define DS_SCOPE                                                          \
   " ($1 = '' OR substr(sc.county_code, 1, length($1)) = $1)"              \
   " AND ($2 = 0 OR st.school_id = $2) AND ($3 = 0 OR st.class_id = $3)"
+/* ... of a region (not ''): its province's partition of students only
+   (the statements ending _prov, chosen by ds_prov) */
+#define DS_PROV XJ_REGION_PROVINCE ("st.province", "$1")
 #define DS_PARAMS(p, s, k) XJ_DB_S (p), XJ_DB_I (s), XJ_DB_I (k)
 
 XJ_DB_STMT (st_dash_school,
@@ -31,14 +35,18 @@ XJ_DB_STMT (st_dash_schools,
             "SELECT sc.id, sc.name FROM schools sc WHERE ($1 = ''"
             " OR substr(sc.county_code, 1, length($1)) = $1)"
             " ORDER BY sc.code")
-XJ_DB_STMT (st_dash_dropout,
-            "SELECT d.student_id, d.stage FROM dropout_cases d"
-            " JOIN students st ON st.id = d.student_id"
-            " JOIN schools sc ON sc.id = st.school_id"
-            " WHERE d.status = 'open' AND" DS_SCOPE)
-XJ_DB_STMT (st_dash_dups,
-            "SELECT st.id FROM students st JOIN schools sc"
-            " ON sc.id = st.school_id WHERE st.dup_flag = 1 AND" DS_SCOPE)
+#define DS_DROPOUT                                                        \
+  "SELECT d.student_id, d.stage FROM dropout_cases d"                     \
+  " JOIN students st ON st.id = d.student_id"                             \
+  " JOIN schools sc ON sc.id = st.school_id"                              \
+  " WHERE d.status = 'open' AND" DS_SCOPE
+XJ_DB_STMT (st_dash_dropout, DS_DROPOUT)
+XJ_DB_STMT (st_dash_dropout_prov, DS_DROPOUT DS_PROV)
+#define DS_DUPS                                                           \
+  "SELECT st.id FROM students st JOIN schools sc"                         \
+  " ON sc.id = st.school_id WHERE st.dup_flag = 1 AND" DS_SCOPE
+XJ_DB_STMT (st_dash_dups, DS_DUPS)
+XJ_DB_STMT (st_dash_dups_prov, DS_DUPS DS_PROV)
 /* absences where they were recorded (the school's, by absences_school);
    a class: of the students now in it */
 #define DS_ABSENT                                                         \
@@ -205,7 +213,8 @@ xj_dash_store_dropout (struct xj_db *db, const char *prefix, int64_t school,
 {
   struct stage_ctx c = { cb, cls };
 
-  return qs_err (xj_db_q (db, &st_dash_dropout,
+  return qs_err (xj_db_q (db, prefix[0] ? &st_dash_dropout_prov
+                                     : &st_dash_dropout,
                           XJ_DB_PARAMS (DS_PARAMS (prefix, school, klass)),
                           &stage_row, &c));
 }
@@ -225,7 +234,8 @@ xj_dash_store_dups (struct xj_db *db, const char *prefix, int64_t school,
 {
   struct xj_dash_id_ctx c = { cb, cls };
 
-  return qs_err (xj_db_q (db, &st_dash_dups,
+  return qs_err (xj_db_q (db, prefix[0] ? &st_dash_dups_prov
+                                     : &st_dash_dups,
                           XJ_DB_PARAMS (DS_PARAMS (prefix, school, klass)),
                           &xj_dash_id_row, &c));
 }

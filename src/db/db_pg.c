@@ -912,7 +912,9 @@ copy_conflict (struct xj_db *db, const struct pg_bulk *b,
   xj_strlcpy (c->key, NULL != key ? key : "", sizeof c->key);
   if (NULL != (end = strstr (c->key, " already exists")))
     *end = '\0';
-  if (NULL != line && ! b->base.st->noid)
+  /* a trigger's error (the identity tables', after the last line) has
+     no line of the COPY in its context */
+  if (NULL != line && ! b->base.st->noid && 0 == strncmp (ctx, "COPY ", 5))
     c->id = copy_line_id (b->buf.data, sent, strtol (line + 7, NULL, 10));
 }
 

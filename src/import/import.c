@@ -493,6 +493,8 @@ struct run {
                                the reader thread's while rows are read */
   struct hset regnos;       /* hashes of the registry numbers inserted */
   struct hset regnos_reg;   /* bulk: hashes of the registry's numbers */
+  struct sset regno_rows;   /* the file's registry numbers but G ones ->
+                               first row (a G number is its ID's: ids) */
   struct hset dupkeys;      /* dkhash of the rows inserted (and, in bulk
                                mode, of the registry's students) */
   struct nbmap namebirth;   /* bulk: name + birth date -> ids */
@@ -1329,6 +1331,10 @@ stage2 (struct run *r, struct rec *x)
           goto reject_late;
         }
       hset_add (&r->regnos, rh);
+      if ('G' != s->registry_no[0]
+          && NULL == sset_find (&r->regno_rows, s->registry_no, n, rh))
+        sset_add (&r->regno_rows, s->registry_no, n, rh, (uint32_t) x->rowno,
+                  0);
     }
   /* suspected duplicate of a student before it (this file's earlier
      rows, the registry)?  The hash set is a filter; xj_istore_flag_dups
@@ -1539,6 +1545,7 @@ run_reset (struct run *r)
   free (r->col_names);
   r->col_names = NULL;
   sset_fini (&r->ids);
+  sset_fini (&r->regno_rows);
   hset_fini (&r->regnos);
   hset_fini (&r->regnos_reg);
   hset_fini (&r->dupkeys);
@@ -1550,6 +1557,7 @@ run_reset (struct run *r)
   r->ev_n = 0;
   r->cur_id = 0;
   sset_init (&r->ids);
+  sset_init (&r->regno_rows);
   sset_fini (&r->classes);
   sset_init (&r->classes);
   r->nschools = 0;
@@ -1818,6 +1826,8 @@ import_txn (struct xj_db *db, void *cls)
          memory back before the index sorts need theirs */
       sset_fini (&r->ids);
       sset_init (&r->ids);
+      sset_fini (&r->regno_rows);
+      sset_init (&r->regno_rows);
       hset_fini (&r->regnos);
       hset_fini (&r->regnos_reg);
       nbmap_fini (&r->namebirth);
@@ -1927,6 +1937,27 @@ row_of_id (const struct run *r, int64_t id)
   return 0;
 }
 
+/* The file row that holds the clashing number of @c, when the database
+   did not say which row: on PostgreSQL the identity tables' insert
+   trigger (migration 0038) runs after the COPY's last line; 0 when not
+   found.  A G number is G and its ID: the row of that ID. */
+static uint64_t
+row_of_value (struct run *r, const struct xj_istore_clash *c)
+{
+  struct sset *set = &r->ids;
+  const char *v = c->value;
+  struct sslot *sl;
+  size_t n;
+
+  if (c->regno && 'G' == v[0])
+    v++;
+  else if (c->regno)
+    set = &r->regno_rows;
+  n = strlen (v);
+  sl = n ? sset_find (set, v, n, fnv1a (v, n)) : NULL;
+  return NULL != sl ? sl->row : 0;
+}
+
 /* XJ_E_IMPORT_CONFLICT as an error naming the row, its column and value
    and the reason, when the database said which row; else as the whole
    file's error. */
@@ -1940,7 +1971,8 @@ conflict_error (struct run *r, struct xj_db *db)
   int col;
   char msg[400];
 
-  if (! xj_istore_clash (db, &c) || 0 == (row = row_of_id (r, c.id)))
+  if (! xj_istore_clash (db, &c)
+      || 0 == (row = c.id ? row_of_id (r, c.id) : row_of_value (r, &c)))
     {
       file_error (r, NULL, e, xj_err_zh (e));
       return;
@@ -2059,6 +2091,7 @@ xj_import_run (struct xj_db *db, const struct xj_import_opts *o,
   pthread_cond_init (&r->qnotfull, NULL);
   pthread_cond_init (&r->qnotempty, NULL);
   sset_init (&r->ids);
+  sset_init (&r->regno_rows);
   memset (&r->regnos, 0, sizeof r->regnos);
   memset (&r->regnos_reg, 0, sizeof r->regnos_reg);
   memset (&r->dupkeys, 0, sizeof r->dupkeys);
@@ -2090,6 +2123,7 @@ xj_import_run (struct xj_db *db, const struct xj_import_opts *o,
   xj_imap_fini (&r->map);
   free (r->col_names);
   sset_fini (&r->ids);
+  sset_fini (&r->regno_rows);
   hset_fini (&r->regnos);
   hset_fini (&r->regnos_reg);
   hset_fini (&r->dupkeys);

@@ -41,7 +41,7 @@ XJ_DB_STMT (st_imp_drop7, "DROP INDEX IF EXISTS students_asof")
    them, so they grow with the import like the students' own indexes */
 XJ_DB_STMT (st_imp_drop8, "DROP INDEX IF EXISTS student_name_grams_school")
 XJ_DB_STMT (st_imp_create1,
-            "CREATE UNIQUE INDEX IF NOT EXISTS students_id_no ON students"
+            "CREATE INDEX IF NOT EXISTS students_id_no ON students"
             " (id_no, id_type) WHERE id_no IS NOT NULL")
 XJ_DB_STMT (st_imp_create2,
             "CREATE INDEX IF NOT EXISTS students_list ON students"
@@ -754,9 +754,11 @@ unique_clash (struct xj_db *db, const struct xj_student *s)
   return XJ_E_REGISTRY_NO_EXISTS;
 }
 
-/* The unique indexes of students (migration 0017) the import can clash
-   in; PostgreSQL words the key "(id_no, id_type)=(value, 1)" and
-   "(registry_no)=(value)". */
+/* The unique keys the import can clash in: the identity tables'
+   (migration 0038; students has no unique index of its own on PostgreSQL
+   since 0040, and the trigger filling them runs after the COPY's last
+   line, so the row is not known: id 0).  PostgreSQL words the key
+   "(id_no, id_type)=(value, 1)" and "(registry_no)=(value)". */
 bool
 xj_istore_clash (const struct xj_db *db, struct xj_istore_clash *out)
 {
@@ -764,12 +766,11 @@ xj_istore_clash (const struct xj_db *db, struct xj_istore_clash *out)
   const char *v;
   size_t n;
 
-  if (! xj_db_bulk_conflicted (db, &c) || 0 != strcmp (c.table, "students")
-      || 0 == c.id)
+  if (! xj_db_bulk_conflicted (db, &c) || 0 != strcmp (c.table, "students"))
     return false;
-  if (0 == strcmp (c.constraint, "students_registry_no_key"))
+  if (0 == strcmp (c.constraint, "registry_numbers_pkey"))
     out->regno = true;
-  else if (0 == strcmp (c.constraint, "students_id_no"))
+  else if (0 == strcmp (c.constraint, "student_identities_pkey"))
     out->regno = false;
   else
     return false;

@@ -51,13 +51,17 @@ XJ_DB_STMT (st_stu_flag_dup,
             " created_at, province) VALUES ($1, $2, $3, $4, "
             XJ_PROVINCE_OF ("students", "$1") ")")
 XJ_DB_STMT (st_stu_set_dup, "UPDATE students SET dup_flag = 1 WHERE id = $1")
+/* 1 when the record's school (@p) is now in another province than the
+   record (st_stu_move follows), else 0 */
+#define MOVED(p)                                                          \
+  "CASE WHEN province = " XJ_SCHOOL_PROVINCE (p) " THEN 0 ELSE 1 END"
 XJ_DB_STMT (st_stu_update,
             "UPDATE students SET registry_no = $3, id_type = $4, id_no = $5,"
             " name = $6, gender = $7, birth_date = $8, school_id = $9,"
             " class_id = $10, grade = $11, status = $12, dup_flag = $13,"
             " guardian_phone = $14, data = $15, updated_at = $16,"
-            " province = " XJ_SCHOOL_PROVINCE ("$9") ","
-            " version = version + 1 WHERE id = $1 AND version = $2")
+            " version = version + 1 WHERE id = $1 AND version = $2"
+            " RETURNING " MOVED ("$9"))
 /* the placement only (xj_student_store_place): an UPDATE naming a column
    rewrites every index on it even when the value is unchanged, so naming
    registry_no, id_no, name, birth date and phone too cost six index
@@ -65,8 +69,21 @@ XJ_DB_STMT (st_stu_update,
 XJ_DB_STMT (st_stu_place,
             "UPDATE students SET school_id = $3, class_id = $4, grade = $5,"
             " status = $6, data = $7, updated_at = $8,"
-            " province = " XJ_SCHOOL_PROVINCE ("$3") ","
-            " version = version + 1 WHERE id = $1 AND version = $2")
+            " version = version + 1 WHERE id = $1 AND version = $2"
+            " RETURNING " MOVED ("$3"))
+/* A record whose new school is in another province moves there: an
+   UPDATE of the province alone, after the UPDATE of the record.  Not in
+   one statement: on PostgreSQL students is partitioned by province
+   (migration 0040), an UPDATE that changes it moves the row to another
+   partition, and PostgreSQL runs that as a DELETE and an INSERT, firing
+   no AFTER UPDATE trigger: the placement log, the identities' and the
+   name grams' triggers must see the school change first.  The record's
+   other rows follow (students_province_move, and on PostgreSQL the
+   composite foreign keys' ON UPDATE CASCADE). */
+XJ_DB_STMT (st_stu_move,
+            "UPDATE students SET province = "
+            XJ_SCHOOL_PROVINCE ("students.school_id")
+            " WHERE id = $1")
 XJ_DB_STMT (st_stu_alias_add,
             "INSERT INTO student_aliases (registry_no, student_id,"
             " created_at, province) VALUES ($1, $2, $3, "
@@ -167,9 +184,12 @@ enum list_shape {
   NUM_ANY
 #define COND_SCHOOL                                                            \
   " AND st.school_id = (CASE WHEN $4 <> 0 THEN $4 ELSE $2 END)" NUM_ANY
+/* A region's shapes name its province too: on PostgreSQL only its
+   partition of students is read (migration 0040) */
+#define IN_PROVINCE XJ_REGION_PROVINCE ("st.province", "$1")
 #define COND_REGION                                                            \
   " AND st.school_id IN (SELECT id FROM schools"                               \
-  "  WHERE county_code >= $1 AND county_code < $1 || ':')" NUM_ANY
+  "  WHERE county_code >= $1 AND county_code < $1 || ':')" IN_PROVINCE NUM_ANY
 #define COND_ALL NUM_ANY
 /* The name search (migration 0033): the candidates are the students of
    the region's schools holding gram $14 (one character or pair of the
@@ -187,7 +207,8 @@ enum list_shape {
 #define GRAM_FENCE " LIMIT 2147483647)"
 #define COND_NAME_REGION                                                       \
   " AND " GRAM_IN " AND g.school_id IN (SELECT id FROM schools"                \
-  "  WHERE county_code >= $1 AND county_code < $1 || ':')" GRAM_FENCE NUM_ANY
+  "  WHERE county_code >= $1 AND county_code < $1 || ':')" GRAM_FENCE        \
+  IN_PROVINCE NUM_ANY
 #define COND_NAME_ALL                                                          \
   " AND " GRAM_IN " AND g.school_id IN (SELECT id FROM schools)" GRAM_FENCE    \
   NUM_ANY
@@ -199,7 +220,7 @@ enum list_shape {
 #define COND_GRADE_REGION                                                      \
   " AND st.school_id IN (SELECT id FROM schools"                               \
   "  WHERE county_code >= $1 AND county_code < $1 || ':')"                     \
-  " AND st.grade = $5" NUM_ANY
+  " AND st.grade = $5" IN_PROVINCE NUM_ANY
 
 #define LIST_SQL(cond, order)                                                  \
   "SELECT st.id, st.registry_no, st.name, st.gender, st.birth_date,"           \
@@ -457,13 +478,15 @@ xj_student_add_event (struct xj_db *db, int64_t id, const struct xj_actor *a,
   return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
 }
 
-/* Which rule a UNIQUE clash of the insert of @s broke.  A G number is
-   the ID's own (G + the ID): a clash on it is the ID's, whichever of the
-   two keys PostgreSQL checked first.  There the failed statement aborted
-   the transaction, so the look-up below answers only on SQLite; a
-   registration racing another of the same ID no longer meets the
-   SERIALIZABLE retry that made the duplicate check answer it (the check
-   reads student_identities, the clash is on students' own index). */
+/* Which rule a UNIQUE clash of the insert of @s broke: one of the
+   identity tables' keys (migration 0038; students has no unique index of
+   its own on PostgreSQL since 0040, and on SQLite only its registry
+   number's).  A G number is the ID's own (G + the ID): a clash on it is
+   the ID's, whichever key was checked first (the insert trigger writes
+   registry_numbers, then student_identities).  On PostgreSQL the failed
+   statement aborted the transaction, so the look-up below answers only
+   on SQLite: there a racing registration of the same ID under an L
+   number is answered registry_no_exists (docs/db.md "Partitions"). */
 static enum xj_err
 insert_clash (struct xj_db *db, const struct xj_student *s)
 {
@@ -753,7 +776,7 @@ xj_student_flag_dup (struct xj_db *db, int64_t student_id, int64_t other_id,
    and the packed data. */
 static enum xj_qs
 write_row (struct xj_db *db, const struct xj_student *s, int64_t old_version,
-           const char *at, bool place)
+           const char *at, bool place, int64_t *moved)
 {
   struct xj_buf data;
   enum xj_qs qs;
@@ -768,7 +791,7 @@ write_row (struct xj_db *db, const struct xj_student *s, int64_t old_version,
                                             : XJ_DB_NUL,
                                 XJ_DB_S (s->grade), XJ_DB_S (s->status),
                                 XJ_DB_B (data.data, data.len), XJ_DB_S (at)),
-                  NULL, NULL);
+                  xj_db_int64_cb, moved);
   else
     qs = xj_db_q (db, &st_stu_update,
                   XJ_DB_PARAMS (XJ_DB_I (s->id), XJ_DB_I (old_version),
@@ -782,7 +805,7 @@ write_row (struct xj_db *db, const struct xj_student *s, int64_t old_version,
                                 XJ_DB_I (s->dup_flag),
                                 XJ_DB_S (first_guardian_phone (s)),
                                 XJ_DB_B (data.data, data.len), XJ_DB_S (at)),
-                  NULL, NULL);
+                  xj_db_int64_cb, moved);
   xj_buf_fini (&data);
   return qs;
 }
@@ -794,15 +817,21 @@ store_update (struct xj_db *db, struct xj_student *s, int64_t old_version,
 {
   char at[32];
   enum xj_qs qs;
+  int64_t moved = 0;
 
   xj_now_iso (at);
-  qs = write_row (db, s, old_version, at, place);
+  qs = write_row (db, s, old_version, at, place, &moved);
   if (XJ_QS_UNIQUE == qs)
     return XJ_E_ID_EXISTS;
   if (qs < 0)
     return xj_db_qs_err (qs);
   if (XJ_QS_NONE == qs)
     return XJ_E_CONFLICT;
+  if (moved)
+    qs = xj_db_q (db, &st_stu_move, XJ_DB_PARAMS (XJ_DB_I (s->id)), NULL,
+                  NULL);
+  if (qs < 0)
+    return xj_db_qs_err (qs);
   s->version = old_version + 1;
   /* a placement leaves the guardians as they were */
   if (! place)

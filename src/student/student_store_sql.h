@@ -36,6 +36,11 @@
 #define XJ_PROVINCE_OF(t, p) "(SELECT province FROM " t " WHERE id = " p ")"
 /* The province of county code @c (an expression): its first two digits. */
 #define XJ_COUNTY_PROVINCE(c) "CAST(substr(" c ", 1, 2) AS INTEGER)"
+/* " AND" the record's province (column @col) is region @r's (a
+   non-empty code): on PostgreSQL only that province's partition is read
+   (migration 0040, docs/db.md "Partitions"); a condition that also
+   allows '' (every province) would let it prune none. */
+#define XJ_REGION_PROVINCE(col, r) " AND " col " = " XJ_COUNTY_PROVINCE (r)
 /* An import's province: its school's (@school, a placeholder, 0 for a
    bureau's), else its region's (@region), else 0 (an administrator). */
 #define XJ_IMPORT_PROVINCE(school, region)                                \

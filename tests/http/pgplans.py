@@ -44,16 +44,46 @@ def options(seqscan=True):
 OPTIONS = options(seqscan=False)
 
 
+#: A partition of a partitioned table (migration 0040: one per province
+#: and a default, e.g. students_44): its table is the name before.
+PARTITION = re.compile(r"^(\w+?)_(\d{2}|default)$")
+
+
+def table_of(name):
+    """The table a scanned relation @name belongs to (a partition's
+    parent, else itself)."""
+    m = PARTITION.match(name)
+    return m.group(1) if m else name
+
+
 def plans(text):
     """auto_explain's messages in @text -> [(statement, [table scanned
-    sequentially])]."""
+    sequentially])]; a partition counts as its table."""
     out = []
     for block in re.split(r"^WARNING:  duration: [0-9.]+ ms  plan:\n", text,
                           flags=re.M)[1:]:
         m = re.match(r"Query Text: (.*?)\n(?=\S)", block, re.S)
         stmt = m.group(1) if m else block[:300]
-        seq = re.findall(r"Seq Scan on (\w+)", block)
+        seq = [table_of(t) for t in re.findall(r"Seq Scan on (\w+)", block)]
         out.append((" ".join(stmt.split()), seq))
+    return out
+
+
+def partitions(text, table):
+    """auto_explain's messages in @text -> [(statement, {partition of
+    @table the plan reads})], for the statements that read @table's
+    partitions (those pruned when the statement started are not in the
+    plan)."""
+    out = []
+    scan = re.compile(r"Scan (?:Backward )?(?:using \w+ )?on (%s_(?:\d{2}"
+                      r"|default))\b" % re.escape(table))
+    for block in re.split(r"^WARNING:  duration: [0-9.]+ ms  plan:\n", text,
+                          flags=re.M)[1:]:
+        m = re.match(r"Query Text: (.*?)\n(?=\S)", block, re.S)
+        stmt = " ".join((m.group(1) if m else block[:300]).split())
+        parts = set(scan.findall(block))
+        if parts:
+            out.append((stmt, parts))
     return out
 
 

@@ -23,7 +23,7 @@ import pytest
 
 from changes_world import ChangeWorld, epoch
 from conftest import BACKEND, PW, Server, cli_ok, db_url, sql
-from pgplans import OPTIONS, REGISTRY_TABLES, plans
+from pgplans import OPTIONS, REGISTRY_TABLES, partitions, plans
 
 pytestmark = pytest.mark.skipif(
     BACKEND != "pg", reason="EXPLAIN plans of PostgreSQL (XUEJI_TEST_DB=pg)")
@@ -156,6 +156,33 @@ def test_no_seq_scan_of_a_registry_table(w):
         c.statements)
     assert not c.bad, "sequential scans with enable_seqscan=off (no index" \
         " can serve them):\n" + "\n".join(c.bad)
+    assert rc == 0
+
+
+def test_county_reads_prune_to_its_province(w):
+    """students is partitioned by province (migration 0040): the student
+    list of a county (its region shape, a grade of it, its name search)
+    and its dashboard read only the partition of the county's province
+    (44), every other one pruned when the statement starts."""
+    c = Checked(w, epoch(2026, 11, 10, 10))
+    try:
+        c.take("server start")
+        start = c.seen
+        g = lambda path, **p: c.request("p_ys", "GET", path, params=p)  # noqa
+        g("/students")
+        g("/students", grade="31")
+        g("/students", q=w.name[1:], sort="name")
+        g("/dashboard", level="county", code=YS)
+        text = c.server.stderr_text()[start:]
+    finally:
+        rc, _ = c.server.stop()
+    read = partitions(text, "students")
+    scoped = [(stmt, parts) for stmt, parts in read
+              if "st.province = CAST(substr($1" in stmt]
+    assert len(scoped) >= 4, read
+    wide = [(stmt[:300], sorted(parts)) for stmt, parts in scoped
+            if parts != {"students_44"}]
+    assert not wide, wide
     assert rc == 0
 
 
