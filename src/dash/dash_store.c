@@ -12,7 +12,7 @@
 
 /* students st joined to their school sc, within the unit */
 #define DS_SCOPE                                                          \
-  " ($1 = '' OR substr(sc.county_code, 1, length($1)) = $1)"              \
+  XJ_IN_REGION ("sc.county_code", "$1")                                  \
   " AND ($2 = 0 OR st.school_id = $2) AND ($3 = 0 OR st.class_id = $3)"
 /* ... of a region (not ''): its province's partition of students only
    (the statements ending _prov, chosen by ds_prov) */
@@ -28,12 +28,12 @@ XJ_DB_STMT (st_dash_class,
 XJ_DB_STMT (st_dash_regions,
             "SELECT k.code, coalesce(r.name, '') FROM"
             " (SELECT DISTINCT substr(sc.county_code, 1, $2) AS code"
-            " FROM schools sc WHERE ($1 = ''"
-            " OR substr(sc.county_code, 1, length($1)) = $1)) k"
+            " FROM schools sc WHERE" XJ_IN_REGION ("sc.county_code", "$1")
+            ") k"
             " LEFT JOIN regions r ON r.code = k.code ORDER BY k.code")
 XJ_DB_STMT (st_dash_schools,
-            "SELECT sc.id, sc.name FROM schools sc WHERE ($1 = ''"
-            " OR substr(sc.county_code, 1, length($1)) = $1)"
+            "SELECT sc.id, sc.name FROM schools sc WHERE"
+            XJ_IN_REGION ("sc.county_code", "$1")
             " ORDER BY sc.code")
 #define DS_DROPOUT                                                        \
   "SELECT d.student_id, d.stage FROM dropout_cases d"                     \
@@ -53,7 +53,7 @@ XJ_DB_STMT (st_dash_dups_prov, DS_DUPS DS_PROV)
   "SELECT a.student_id, sum(CASE WHEN a.part = 0 THEN 2 ELSE 1 END) AS h"  \
   " FROM schools sc JOIN absences a ON a.school_id = sc.id"               \
   " AND a.day >= $4 AND a.day <= $5"                                      \
-  " WHERE ($1 = '' OR substr(sc.county_code, 1, length($1)) = $1)"        \
+  " WHERE" XJ_IN_REGION ("sc.county_code", "$1")                         \
   " AND ($2 = 0 OR sc.id = $2) AND ($3 = 0 OR EXISTS (SELECT 1"           \
   " FROM students st WHERE st.id = a.student_id"                          \
   " AND st.class_id = $3)) GROUP BY a.student_id"
@@ -76,13 +76,13 @@ XJ_DB_STMT (st_dash_school_sizes_kept,
             "SELECT sc.id, sc.county_code, coalesce((SELECT sum(e.n)"
             " FROM enrol_counts e WHERE e.school_id = sc.id), 0)"
             " FROM schools sc"
-            " WHERE ($1 = '' OR substr(sc.county_code, 1, length($1)) = $1)"
+            " WHERE" XJ_IN_REGION ("sc.county_code", "$1")
             " AND ($2 = 0 OR sc.id = $2) ORDER BY sc.county_code")
 XJ_DB_STMT (st_dash_school_sizes,
             "SELECT sc.id, sc.county_code, (SELECT count(*) FROM students st"
             " WHERE st.school_id = sc.id AND st.status = 'enrolled'"
             " AND ($3 = 0 OR st.class_id = $3)) FROM schools sc"
-            " WHERE ($1 = '' OR substr(sc.county_code, 1, length($1)) = $1)"
+            " WHERE" XJ_IN_REGION ("sc.county_code", "$1")
             " AND ($2 = 0 OR sc.id = $2) ORDER BY sc.county_code")
 XJ_DB_STMT (st_dash_class_students,
             "SELECT id FROM students WHERE class_id = $1"
