@@ -33,6 +33,25 @@ XJ_DB_STMT (st_prov_check,
             DIFFER ("change_actions", "request_id", "change_requests")
             DIFFER ("dropout_entries", "case_id", "dropout_cases"))
 
+/* the two references to another record that no foreign key guards on
+   PostgreSQL (migration 0040) */
+#define MISSING(t, c)                                                          \
+  "(SELECT count(*) FROM " t " x WHERE NOT EXISTS (SELECT 1 FROM students s" \
+  " WHERE s.id = x." c "))"
+XJ_DB_STMT (st_prov_refs,
+            "SELECT " MISSING ("duplicate_flags", "other_id") " + "
+            MISSING ("student_merges", "merged_id"))
+
+enum xj_err
+xj_province_refs_check (struct xj_db *db, int64_t *rows)
+{
+  enum xj_qs qs;
+
+  *rows = 0;
+  qs = xj_db_q (db, &st_prov_refs, XJ_DB_NOPARAMS, &xj_db_int64_cb, rows);
+  return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
+}
+
 enum xj_err
 xj_province_check (struct xj_db *db, int64_t *rows)
 {

@@ -256,5 +256,10 @@ enum xj_err xj_student_grade_warnings_set (struct xj_db *db,
    that of the record, request or case they belong to (`xueji check`;
    province_store.c). */
 enum xj_err xj_province_check (struct xj_db *db, int64_t *rows);
+/* Duplicate flags (other_id) and merges (merged_id) naming a record that
+   does not exist: on PostgreSQL no foreign key guards these two since
+   students is partitioned (migration 0040; the row carries its own
+   record's province, not the other's).  `xueji check`. */
+enum xj_err xj_province_refs_check (struct xj_db *db, int64_t *rows);
 
 #endif

@@ -391,6 +391,21 @@ def test_check_without_the_key_is_clear(world, tmp_path):
     assert "signature" in line
 
 
+def test_check_finds_a_flag_naming_no_record(world, tmp_path):
+    """duplicate_flags.other_id and student_merges.merged_id have no
+    foreign key on PostgreSQL since students is partitioned (0040):
+    `xueji check` names a flag whose other record does not exist."""
+    copy = backup(world, tmp_path, "refs.db")
+    assert "references: ok" in cli_ok("check", db=copy).stdout
+    sql(copy, "insert into duplicate_flags (student_id, other_id, reason,"
+        " created_at, province) select id, 999999999, 'test',"
+        " '2026-09-01', province from students order by id limit 1")
+    p = run_cli("check", db=copy)
+    assert p.returncode != 0, p.stdout
+    assert "reference_missing" in p.stderr or "1 duplicate flags or merges" \
+        " name a record that does not exist" in p.stderr, p.stderr
+
+
 def test_key_and_checkpoints_beside_the_database(world):
     key = side_path(world.db, ".auditkey")
     cps = side_path(world.db, ".checkpoints")
