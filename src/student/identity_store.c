@@ -124,21 +124,21 @@ XJ_DB_STMT (st_id_scan_groups,
             "SELECT st.id, st.name, st.birth_date FROM students st"
             " JOIN (SELECT s2.name, s2.birth_date FROM students s2"
             "  JOIN schools sc2 ON sc2.id = s2.school_id"
-            "  WHERE sc2.county_code >= $1 AND sc2.county_code < $1 || ':'"
+            "  WHERE" XJ_IN_REGION ("sc2.county_code", "$1")
             "  GROUP BY s2.name, s2.birth_date HAVING count(*) > 1) AS g"
             "  ON g.name = st.name AND g.birth_date = st.birth_date"
             " JOIN schools sc ON sc.id = st.school_id"
-            " WHERE sc.county_code >= $1 AND sc.county_code < $1 || ':'"
+            " WHERE" XJ_IN_REGION ("sc.county_code", "$1")
             " ORDER BY st.name, st.birth_date, st.id")
 XJ_DB_STMT (st_id_scan_base,
             "SELECT count(*) FROM (SELECT 1 FROM students st"
             " JOIN schools sc ON sc.id = st.school_id"
-            " WHERE sc.county_code >= $1 AND sc.county_code < $1 || ':'"
+            " WHERE" XJ_IN_REGION ("sc.county_code", "$1")
             " GROUP BY st.name, st.birth_date, st.guardian_phone"
             " HAVING count(*) > 1) AS g")
 XJ_DB_STMT (st_id_county_data,
             "SELECT st.id, st.data FROM students st JOIN schools sc ON sc.id = st.school_id"
-            " WHERE sc.county_code >= $1 AND sc.county_code < $1 || ':'"
+            " WHERE" XJ_IN_REGION ("sc.county_code", "$1")
             " AND st.status IN ('enrolled', 'suspended') ORDER BY st.id")
 
 /* What `xueji check` compares: the rows the two identity tables should

@@ -189,7 +189,7 @@ enum list_shape {
 #define IN_PROVINCE XJ_REGION_PROVINCE ("st.province", "$1")
 #define COND_REGION                                                            \
   " AND st.school_id IN (SELECT id FROM schools"                               \
-  "  WHERE county_code >= $1 AND county_code < $1 || ':')" IN_PROVINCE NUM_ANY
+  "  WHERE" XJ_IN_REGION ("county_code", "$1") ")" IN_PROVINCE NUM_ANY
 #define COND_ALL NUM_ANY
 /* The name search (migration 0033): the candidates are the students of
    the region's schools holding gram $14 (one character or pair of the
@@ -207,7 +207,7 @@ enum list_shape {
 #define GRAM_FENCE " LIMIT 2147483647)"
 #define COND_NAME_REGION                                                       \
   " AND " GRAM_IN " AND g.school_id IN (SELECT id FROM schools"                \
-  "  WHERE county_code >= $1 AND county_code < $1 || ':')" GRAM_FENCE        \
+  "  WHERE" XJ_IN_REGION ("county_code", "$1") ")" GRAM_FENCE        \
   IN_PROVINCE NUM_ANY
 #define COND_NAME_ALL                                                          \
   " AND " GRAM_IN " AND g.school_id IN (SELECT id FROM schools)" GRAM_FENCE    \
@@ -219,7 +219,7 @@ enum list_shape {
    an index key, only the grade's rows are read. */
 #define COND_GRADE_REGION                                                      \
   " AND st.school_id IN (SELECT id FROM schools"                               \
-  "  WHERE county_code >= $1 AND county_code < $1 || ':')"                     \
+  "  WHERE" XJ_IN_REGION ("county_code", "$1") ")"                     \
   " AND st.grade = $5" IN_PROVINCE NUM_ANY
 
 #define LIST_SQL(cond, order)                                                  \
@@ -298,7 +298,7 @@ LIST_SHAPE (all, COND_ALL, "", "", LIST_SQL)
    driving by school instead; the filter clause still checks the county. */
 #define COND_REGION_ORDERED                                                    \
   " AND +st.school_id IN (SELECT id FROM schools"                              \
-  "  WHERE county_code >= $1 AND county_code < $1 || ':')" NUM_ANY
+  "  WHERE" XJ_IN_REGION ("county_code", "$1") ")" NUM_ANY
 XJ_DB_STMT (st_list_region_regno_walk_a,
             LIST_SQL (COND_REGION_ORDERED, ORDER_REGNO_A))
 XJ_DB_STMT (st_list_region_regno_walk_d,
@@ -310,7 +310,7 @@ XJ_DB_STMT (st_list_region_regno_walk_d,
 XJ_DB_STMT (st_list_region_count_bare,
             "SELECT count(*) FROM students st WHERE st.school_id IN"
             " (SELECT id FROM schools"
-            "  WHERE county_code >= $1 AND county_code < $1 || ':')"
+            "  WHERE" XJ_IN_REGION ("county_code", "$1") ")"
             " AND $2 = 0 AND $3 = 0 AND $4 = 0 AND CAST($5 AS TEXT) IS NULL"
             " AND $6 = 0 AND CAST($7 AS TEXT) IS NULL"
             " AND CAST($8 AS TEXT) IS NULL AND CAST($9 AS TEXT) IS NULL"
@@ -968,7 +968,7 @@ xj_student_like_escape (const char *q)
 XJ_DB_STMT (st_stu_gram_count,
             "SELECT count(*) FROM (SELECT 1 FROM student_name_grams"
             " WHERE school_id IN (SELECT id FROM schools"
-            "  WHERE county_code >= $2 AND county_code < $2 || ':')"
+            "  WHERE" XJ_IN_REGION ("county_code", "$2") ")"
             " AND gram = lower($1) LIMIT 5000) AS x")
 
 /* The pairs of a long query compared (the first ones). */

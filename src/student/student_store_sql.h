@@ -19,7 +19,7 @@
    students per school; student_store.c adds that form as a "shape"). */
 #define XJ_STUDENT_FILTER_WHERE                                                \
   " ($1 = '' OR st.school_id IN (SELECT id FROM schools"                       \
-  "  WHERE county_code >= $1 AND county_code < $1 || ':'))"                    \
+  "  WHERE" XJ_IN_REGION ("county_code", "$1") "))"                    \
   " AND ($2 = 0 OR st.school_id = $2)"                                         \
   " AND ($3 = 0 OR st.class_id IN (SELECT class_id FROM user_classes"          \
   "  WHERE user_id = $3))"                                                     \
