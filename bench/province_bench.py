@@ -29,7 +29,9 @@ backend:
    plain table with the same indexes.
 
 Knobs: IMPORT_ROWS, RUNS (list and panels, default 40), WRK_SECS (15),
-CONNS (64), PB_OUT (bench/out/province), XJ_BENCH_BIN.  Summary in
+CONNS (64), PB_OUT (bench/out/province), XJ_BENCH_BIN, PB_HOLD (a file:
+while it exists, the run waits after building both databases and before
+measuring, so the measurements can wait for a quiet machine).  Summary in
 PB_OUT/summary-N.txt.  Needs wrk, sqlite3, psql, make -C bench.
 """
 import os
@@ -497,6 +499,14 @@ def main():
                 open("/proc/loadavg").read().split()[0]))
         for b in backends:
             build(b)
+        hold = os.environ.get("PB_HOLD")
+        if hold and os.path.exists(hold):
+            say("held while %s exists" % hold)
+            while os.path.exists(hold):
+                time.sleep(10)
+            say("measuring from %s; load %s" % (
+                time.strftime("%H:%M UTC", time.gmtime()),
+                open("/proc/loadavg").read().split()[0]))
         for b in backends:
             get_one(b)
             cpu = reads(b)

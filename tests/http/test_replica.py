@@ -335,6 +335,19 @@ def test_documented_grants_keep_history_append_only(tmp_path):
         proc.terminate()
         assert proc.wait(timeout=30) == 0
         errlog.close()
+    # a school in a province without partitions (0041): the server's role
+    # adds it, the owner's function makes the province's partitions, and
+    # they stay out of the server's role's reach
+    assert _psql(owner, "select to_regclass('xj_part.students_11')"
+                 ).stdout.split() == []
+    cli(app, "gen", "--county", "110101", "--schools", "1", "--students",
+        "5")
+    p = _psql(owner, "select tableoid::regclass, count(*) from students"
+              " group by 1")
+    assert sorted(p.stdout.split()) == ["xj_part.students_11|5",
+                                        "xj_part.students_44|21"], p.stdout
+    p = _psql(app, "select count(*) from xj_part.students_11")
+    assert p.returncode != 0 and "permission denied" in p.stderr, p.stderr
     for table in ("audit_log", "student_events", "change_actions",
                   "consolidations"):
         for stmt in ("UPDATE %s SET id = id" % table,

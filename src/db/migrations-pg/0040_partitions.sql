@@ -1,8 +1,11 @@
 -- 0040_partitions: the six large registry tables (students,
 -- student_events, student_placements, absences, audit_log, change_steps)
--- become PARTITION BY LIST (province): one partition per GB/T 2260
--- province and a DEFAULT one (province 0, the whole country's audit
--- entries, and any code not listed), in the schema xj_part, on which the
+-- become PARTITION BY LIST (province): one partition per province that
+-- has a school (0041 adds the next ones as their first school comes; as
+-- first landed, 0040 made all 34 of GB/T 2260 and 0041 drops the empty
+-- ones, so both ways end alike) and a DEFAULT one (province 0, the
+-- whole country's audit entries, and any code without a partition), in
+-- the schema xj_part, on which the
 -- server's role gets no USAGE: it reads and writes through the parents
 -- only, so the REVOKE of docs/deploy-postgres.md on audit_log and
 -- student_events keeps holding (PostgreSQL checks a partitioned table's
@@ -60,9 +63,8 @@ BEGIN
     WHERE g.tgrelid = old::regclass AND NOT g.tgisinternal) x;
   EXECUTE format ('CREATE TABLE %I (LIKE %I INCLUDING ALL EXCLUDING INDEXES)'
                   ' PARTITION BY LIST (province)', t, old);
-  FOREACH p IN ARRAY ARRAY[11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34,
-    35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62, 63, 64,
-    65, 71, 81, 82]
+  FOR p IN SELECT DISTINCT CAST (substr (county_code, 1, 2) AS int)
+    FROM schools
   LOOP
     EXECUTE format ('CREATE TABLE xj_part.%I PARTITION OF %I'
                     ' FOR VALUES IN (%s)', t || '_' || p, t, p);
