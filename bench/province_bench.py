@@ -320,7 +320,12 @@ STATS = (("/class-sizes", {"county": COUNTY}),
          ("/flows/summary", {}), ("/flows", {}),
          ("/progress/school-choice", {}), ("/dropout/ledger", {}),
          ("/verification/progress", {}), ("/attendance/suspects", {}),
-         ("/changes/backlog", {}), ("/changes/counts", {}))
+         ("/changes/backlog", {}), ("/changes/counts", {}),
+         ("/attendance/rate", {"school": None, "from": "2026-09-01",
+                               "to": "2026-11-30"}),
+         ("/duplicates", {}), ("/dropout/cases", {}),
+         ("/suspensions/overdue", {}), ("/verification/ghosts", {}),
+         ("/changes", {"box": "all"}), ("/flows/students", {}))
 
 
 def panels(b, c, where):
@@ -338,7 +343,11 @@ def panels(b, c, where):
     line(b, "dashboard/students enrolment",
          timed_get(c, "/dashboard/students",
                    dict(unit, panel="enrolment", key="*|*"), runs), base)
+    school = b.sql("SELECT min(id) FROM schools WHERE county_code = '%s'"
+                   % COUNTY)[0][0]
     for path, params in STATS:
+        params = {k: v if v is not None else school
+                  for k, v in params.items()}
         line(b, path, timed_get(c, path, params, runs), base)
 
 
