@@ -73,10 +73,13 @@ psql -At -F ' ' -c "
 # students' registry number is UNIQUE on SQLite (an autoindex, not
 # listed), a plain index on PostgreSQL, where registry_numbers enforces.
 # schools_province (0041) makes a new province's partitions: SQLite has
-# none.
+# none.  Since 0042 (docs/db.md "The province in every key") the key of
+# verify_state holds the province on PostgreSQL, and SQLite has
+# a unique index on the same columns for the same ON CONFLICT target.
 cat >"$dir/intended.txt" <<'EOT'
 index absences absences_province
 index students students_registry_no
+index verify_state verify_state_province
 trigger schools schools_province
 EOT
 LC_ALL=C sort "$dir/schema-sqlite.txt" | grep -vxF -f "$dir/intended.txt" \
@@ -91,9 +94,11 @@ fi
 
 # One PREPARE per statement, each preceded by a marker naming it.  DDL
 # (the import's index rebuild) cannot be prepared: it runs in a
-# transaction that is rolled back.
+# transaction that is rolled back.  An ON CONFLICT target is matched to
+# a unique index only when the statement is planned: those are
+# EXPLAINed too (with NULL parameters; nothing runs).
 "$bin" sql-dump | /usr/bin/python3 -c '
-import json, sys
+import json, re, sys
 for i, line in enumerate(sys.stdin):
     s = json.loads(line)
     print("\\echo @@ %s" % s["name"])
@@ -101,6 +106,10 @@ for i, line in enumerate(sys.stdin):
         print("BEGIN; %s; ROLLBACK;" % s["sql"])
     else:
         print("PREPARE p%d AS %s;" % (i, s["sql"]))
+    if re.search(r"\bON\s+CONFLICT\b", s["sql"], re.I):
+        n = max([int(k) for k in re.findall(r"\$(\d+)", s["sql"])] or [0])
+        args = "(%s)" % ", ".join(["NULL"] * n) if n else ""
+        print("EXPLAIN EXECUTE p%d%s;" % (i, args))
 ' >"$dir/prepare.sql"
 psql -f "$dir/prepare.sql" >"$dir/prepare.log" 2>&1 || true
 

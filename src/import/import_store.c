@@ -304,13 +304,17 @@ XJ_DB_STMT (st_job_finish,
             " rows_total = $4, imported = $5, rejected = $6, already = $7,"
             " finished_at = $8, report_path = $9, errors = $10,"
             " file_sha256 = $11, file_path = NULL WHERE id = $1")
+/* the row may be there already (a worker killed after writing it); no
+   conflict target: the key is (id, province) on PostgreSQL since 0042,
+   and SQLite 3.40 matches no target to an index holding its INTEGER
+   PRIMARY KEY column (docs/db.md "The province in every key") */
 XJ_DB_STMT (st_job_take,
             "INSERT INTO imports (id, user_id, username, ip,"
             " scope_school_id, scope_region, file_name, file_path,"
             " file_size, options, status, rows_total, created_at, province)"
             " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'queued',"
             " $11, $12, " XJ_IMPORT_PROVINCE ("$5", "$6")
-            ") ON CONFLICT (id) DO NOTHING")
+            ") ON CONFLICT DO NOTHING")
 XJ_DB_STMT (st_job_max_id, "SELECT coalesce(max(id), 0) FROM imports")
 /* Rows left 'queued' in the registry: taken by a worker killed before
    it started them, or queued by a version that kept its queue here. */

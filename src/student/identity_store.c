@@ -778,10 +778,13 @@ xj_identity_merged_into (struct xj_db *db, int64_t id, int64_t *survivor_id)
 /* ---- guardian ID numbers ---- */
 
 XJ_DB_STMT (st_id_gid_del, "DELETE FROM guardian_ids WHERE student_id = $1")
+/* no conflict target: the key is (student_id, id_no, province) on
+   PostgreSQL since 0042, and SQLite's stays (student_id, id_no); it is
+   guardian_ids' only unique constraint on both */
 XJ_DB_STMT (st_id_gid_add,
             "INSERT INTO guardian_ids (student_id, id_no, province) VALUES"
             " ($1, $2, " XJ_PROVINCE_OF ("students", "$1") ") ON"
-            " CONFLICT (student_id, id_no) DO NOTHING")
+            " CONFLICT DO NOTHING")
 XJ_DB_STMT (st_id_gid_count,
             "SELECT count(*), coalesce(min(g.student_id), 0)"
             " FROM guardian_ids g JOIN students st ON st.id = g.student_id"

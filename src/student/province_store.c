@@ -33,14 +33,17 @@ XJ_DB_STMT (st_prov_check,
             DIFFER ("change_actions", "request_id", "change_requests")
             DIFFER ("dropout_entries", "case_id", "dropout_cases"))
 
-/* the two references to another record that no foreign key guards on
-   PostgreSQL (migration 0040) */
-#define MISSING(t, c)                                                          \
-  "(SELECT count(*) FROM " t " x WHERE NOT EXISTS (SELECT 1 FROM students s" \
-  " WHERE s.id = x." c "))"
+/* the references that no foreign key guards on PostgreSQL: to another
+   record (since students is partitioned, migration 0040) and a merge's
+   to its flag (the flag may be in the other record's province, 0042) */
+#define MISSING_IN(t, c, p)                                                    \
+  "(SELECT count(*) FROM " t " x WHERE NOT EXISTS (SELECT 1 FROM " p " o"   \
+  " WHERE o.id = x." c "))"
+#define MISSING(t, c) MISSING_IN (t, c, "students")
 XJ_DB_STMT (st_prov_refs,
             "SELECT " MISSING ("duplicate_flags", "other_id") " + "
-            MISSING ("student_merges", "merged_id"))
+            MISSING ("student_merges", "merged_id") " + "
+            MISSING_IN ("student_merges", "flag_id", "duplicate_flags"))
 
 enum xj_err
 xj_province_refs_check (struct xj_db *db, int64_t *rows)

@@ -43,7 +43,7 @@ XJ_DB_STMT (st_vf_state_put,
             "INSERT INTO verify_state (student_id, school_year, term,"
             " school_id, tick_id, verified, settled, province) VALUES ($1,"
             " $2, $3, $4, $5, $6, $7, " XJ_PROVINCE_OF ("students", "$1")
-            ") ON CONFLICT (student_id, school_year, term) DO"
+            ") ON CONFLICT (student_id, school_year, term, province) DO"
             " UPDATE SET school_id = excluded.school_id, tick_id ="
             " excluded.tick_id, verified = excluded.verified, settled ="
             " excluded.settled")

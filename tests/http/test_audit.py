@@ -406,6 +406,22 @@ def test_check_finds_a_flag_naming_no_record(world, tmp_path):
         " name a record that does not exist" in p.stderr, p.stderr
 
 
+def test_check_finds_a_merge_naming_no_flag(world, tmp_path):
+    """student_merges.flag_id has no foreign key on PostgreSQL since 0042
+    (the merge carries the survivor's province, the flag the flagged
+    record's): `xueji check` names a merge whose flag does not exist."""
+    copy = backup(world, tmp_path, "flags.db")
+    sql(copy, "insert into student_merges (merged_id, survivor_id,"
+        " merged_no, flag_id, reason, merged_by, merged_at, province)"
+        " select a.id, b.id, a.registry_no, 999999999, 'test', 'admin',"
+        " '2026-09-01', b.province from students a join students b"
+        " on b.id > a.id order by a.id, b.id limit 1")
+    p = run_cli("check", db=copy)
+    assert p.returncode != 0, p.stdout
+    assert "1 duplicate flags or merges name a record that does not" \
+        " exist" in p.stderr, p.stderr
+
+
 def test_key_and_checkpoints_beside_the_database(world):
     key = side_path(world.db, ".auditkey")
     cps = side_path(world.db, ".checkpoints")

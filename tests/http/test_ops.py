@@ -229,10 +229,89 @@ def pg_schema(db):
 
 
 @pytest.fixture(scope="module")
-def pg_fresh_schema(tmp_path_factory):
+def pg_fresh(tmp_path_factory):
     fresh = tmp_path_factory.mktemp("pgfresh") / "fresh.db"
     cli_ok("init", db=fresh, env={"XUEJI_ADMIN_PASSWORD": ADMIN_PW})
-    return pg_schema(fresh)
+    return fresh
+
+
+@pytest.fixture(scope="module")
+def pg_fresh_schema(pg_fresh):
+    return pg_schema(pg_fresh)
+
+
+#: Tables with a province column whose primary key does not hold it: the
+#: identity tables (0038) keep an ID number and a registry number unique
+#: across the country, so their key is the number alone; their province
+#: says where the record holding it is (docs/decisions/0002).
+PROVINCE_NOT_IN_KEY = {"student_identities", "registry_numbers"}
+
+#: Each table of public with a province column and its primary key's
+#: columns (partitions, in xj_part, are their parents').
+PROVINCE_KEYS = (
+    "SELECT c.relname, (SELECT string_agg(k.attname, ',' ORDER BY x.n)"
+    " FROM pg_constraint p CROSS JOIN unnest(p.conkey) WITH ORDINALITY"
+    " AS x (attnum, n) JOIN pg_attribute k ON k.attrelid = p.conrelid"
+    " AND k.attnum = x.attnum WHERE p.conrelid = c.oid AND p.contype = 'p')"
+    " FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid"
+    " AND a.attname = 'province' AND NOT a.attisdropped"
+    " WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN"
+    " ('r', 'p')")
+
+#: Each unique index but the primary key of a table of public with a
+#: province column, and whether it holds province.
+PROVINCE_UNIQUE = (
+    "SELECT i.indexrelid::regclass, (SELECT attnum FROM pg_attribute"
+    " WHERE attrelid = i.indrelid AND attname = 'province') = ANY"
+    " (i.indkey) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid"
+    " WHERE c.relnamespace = 'public'::regnamespace AND i.indisunique"
+    " AND NOT i.indisprimary AND EXISTS (SELECT 1 FROM pg_attribute"
+    " WHERE attrelid = c.oid AND attname = 'province')")
+
+#: Unique without the province: a record is merged once, into whichever
+#: survivor, and the merge row carries the survivor's province.
+UNIQUE_WITHOUT_PROVINCE = {"student_merges_merged_id_key"}
+
+#: Each foreign key between two tables of public that both have a
+#: province column: whether it names province on both sides and cascades
+#: an update (the clones on partitions left out: conparentid).
+PROVINCE_REFS = (
+    "SELECT f.conrelid::regclass || ' -> ' || f.confrelid::regclass || ' '"
+    " || pg_get_constraintdef(f.oid), (SELECT attnum FROM pg_attribute"
+    " WHERE attrelid = f.conrelid AND attname = 'province') = ANY (f.conkey)"
+    " AND (SELECT attnum FROM pg_attribute WHERE attrelid = f.confrelid"
+    " AND attname = 'province') = ANY (f.confkey) AND f.confupdtype = 'c'"
+    " FROM pg_constraint f WHERE f.contype = 'f' AND f.conparentid = 0"
+    " AND f.connamespace = 'public'::regnamespace AND EXISTS (SELECT 1"
+    " FROM pg_attribute WHERE attrelid = f.conrelid AND attname ="
+    " 'province') AND EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid ="
+    " f.confrelid AND attname = 'province')")
+
+
+@pytest.mark.skipif(BACKEND != "pg", reason="PostgreSQL only: SQLite keeps"
+                    " id INTEGER PRIMARY KEY (docs/decisions/0002)")
+def test_pg_province_in_every_registry_key(pg_fresh):
+    """Issue 10 point 3: every registry table carries the province in its
+    key (migrations 0040 and 0042).  The tables are those the catalogue
+    lists with a province column, so a new registry table is checked the
+    day it gets one; every foreign key between two of them names the
+    province on both sides, so that a move across provinces carries the
+    referencing rows along (ON UPDATE CASCADE); and so does every other
+    unique index of theirs but one (what Citus asks of a table
+    distributed by province)."""
+    keys = {t: k.split(",") for t, k in
+            (r.split("|") for r in sql(pg_fresh, PROVINCE_KEYS))}
+    assert {"students", "imports", "change_requests"} <= set(keys), keys
+    without = {t for t, k in keys.items() if "province" not in k}
+    assert without == PROVINCE_NOT_IN_KEY, sorted(without)
+    refs = [r.rsplit("|", 1) for r in sql(pg_fresh, PROVINCE_REFS)]
+    assert any(fk.startswith("change_actions -> change_requests ")
+               for fk, _ in refs), refs
+    assert [fk for fk, ok in refs if ok != "t"] == []
+    unique = dict(r.split("|") for r in sql(pg_fresh, PROVINCE_UNIQUE))
+    assert "change_requests_open" in unique, unique
+    assert {i for i, ok in unique.items() if ok != "t"} == \
+        UNIQUE_WITHOUT_PROVINCE
 
 
 @pytest.mark.skipif(BACKEND != "pg", reason="PostgreSQL only: SQLite's is"
