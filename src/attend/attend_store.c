@@ -535,7 +535,7 @@ xj_att_school_rate (struct xj_db *db, int64_t school_id, int from, int to,
 
 XJ_DB_STMT (st_att_counties,
             "SELECT DISTINCT county_code FROM schools"
-            " WHERE ($1 = '' OR (county_code >= $1 AND county_code < $1 || ':'))"
+            " WHERE ($1 = '' OR" XJ_IN_REGION ("county_code", "$1") ")"
             " AND ($2 = 0 OR id = $2) AND ($3 = 0 OR id = $3)"
             " ORDER BY county_code")
 XJ_DB_STMT (st_att_unexcused,

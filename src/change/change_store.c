@@ -160,8 +160,8 @@ XJ_DB_STMT (st_ch_student_open,
   "  OR ($4 > 0 AND r.initiator_school_id = $4)))"                           \
   " OR ($1 = 3 AND ($3 = 1 OR r.initiator_id = $2"                           \
   "  OR ($4 > 0 AND (r.from_school_id = $4 OR r.to_school_id = $4))"         \
-  "  OR ($5 <> '' AND (substr(fs.county_code, 1, length($5)) = $5"           \
-  "   OR substr(coalesce(ts.county_code, ''), 1, length($5)) = $5)))))"      \
+  "  OR ($5 <> '' AND (" XJ_IN_REGION ("fs.county_code", "$5")              \
+  "   OR" XJ_IN_REGION ("coalesce(ts.county_code, '')", "$5") ")))))"      \
   " AND ($6 = '' OR r.type = $6) AND ($7 = '' OR r.status = $7)"             \
   " AND ($8 = 0 OR (w.id IS NOT NULL AND w.deadline < $9))"
 XJ_DB_STMT (st_ch_list_count, "SELECT count(*)" CH_LIST_FROM)

@@ -110,9 +110,9 @@ XJ_DB_STMT (st_id_flag_list,
             " JOIN students b ON b.id = f.other_id"
             " JOIN schools sb ON sb.id = b.school_id"
             " WHERE f.state = $3 AND ("
-            "  (($1 = '' OR (sa.county_code >= $1 AND sa.county_code < $1 || ':'))"
+            "  (($1 = '' OR" XJ_IN_REGION ("sa.county_code", "$1") ")"
             "   AND ($2 = 0 OR a.school_id = $2)) OR"
-            "  (($1 = '' OR (sb.county_code >= $1 AND sb.county_code < $1 || ':'))"
+            "  (($1 = '' OR" XJ_IN_REGION ("sb.county_code", "$1") ")"
             "   AND ($2 = 0 OR b.school_id = $2)))"
             " ORDER BY f.id DESC LIMIT $4 OFFSET $5")
 /* The county-wide scan: groups of one name and birth date with more than

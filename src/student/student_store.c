@@ -1291,7 +1291,7 @@ xj_student_search_audit (struct xj_db *db, const struct xj_actor *a,
   " LEFT JOIN classes c ON c.id = st.class_id"                             \
   " WHERE g.active = 1 AND g.outcome IN ('graduated', 'completed')"        \
   " AND g.school_year = $4"                                                \
-  " AND ($1 = '' OR (gs.county_code >= $1 AND gs.county_code < $1 || ':'))" \
+  " AND ($1 = '' OR" XJ_IN_REGION ("gs.county_code", "$1") ")"     \
   " AND ($2 = 0 OR g.school_id = $2) AND ($3 = 0 OR g.school_id = $3)"
 XJ_DB_STMT (st_grad_count, "SELECT count(*)" GRADUATES_FROM)
 XJ_DB_STMT (st_grad_list,

@@ -257,9 +257,10 @@ enum xj_err xj_student_grade_warnings_set (struct xj_db *db,
    province_store.c). */
 enum xj_err xj_province_check (struct xj_db *db, int64_t *rows);
 /* Duplicate flags (other_id) and merges (merged_id) naming a record that
-   does not exist: on PostgreSQL no foreign key guards these two since
-   students is partitioned (migration 0040; the row carries its own
-   record's province, not the other's).  `xueji check`. */
+   does not exist, and merges naming a flag that does not (flag_id): on
+   PostgreSQL no foreign key guards these three (migrations 0040 and
+   0042; the row carries its own record's province, not the other's).
+   `xueji check`. */
 enum xj_err xj_province_refs_check (struct xj_db *db, int64_t *rows);
 
 #endif
