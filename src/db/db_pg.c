@@ -801,6 +801,9 @@ struct pg_bulk {
   struct xj_buf buf;
   int64_t *ids;            /* reserved, not yet used */
   size_t nids, idpos, idbatch;
+  size_t bufpos;           /* ids[bufpos..idpos) are the buffered rows' */
+  int done;                /* the table has xj_bulk_done_<table>: 1 yes,
+                              0 no, -1 not looked up yet */
 };
 
 /* Append @n bytes of @p escaped for COPY's text format: backslash, tab,
@@ -918,6 +921,22 @@ copy_conflict (struct xj_db *db, const struct pg_bulk *b,
     c->id = copy_line_id (b->buf.data, sent, strtol (line + 7, NULL, 10));
 }
 
+/* The failure @res of @what, a statement of @b's COPY (@sent bytes of
+   its buffer went out): a UNIQUE violation records its row and key. */
+static enum xj_qs
+bulk_failed (struct xj_db *db, struct pg_bulk *b, const PGresult *res,
+             size_t sent, const char *what)
+{
+  enum xj_qs qs = res_qs (db, res, what);
+
+  if (XJ_QS_UNIQUE == qs)
+    {
+      copy_conflict (db, b, res, sent);
+      XJ_WARN ("postgresql %s: %s", what, PQresultErrorMessage (res));
+    }
+  return qs;
+}
+
 /* The outcome of the COPY whose data (@sent bytes of @b's buffer) went
    out; the connection is then free for other statements again. */
 static enum xj_qs
@@ -929,17 +948,84 @@ copy_result (struct xj_db *db, struct pg_bulk *b, size_t sent)
   while (NULL != (res = PQgetResult (PG (db)->conn)))
     {
       if (PGRES_COMMAND_OK != PQresultStatus (res) && qs >= 0)
-        {
-          qs = res_qs (db, res, b->base.st->copy);
-          if (XJ_QS_UNIQUE == qs)
-            {
-              copy_conflict (db, b, res, sent);
-              XJ_WARN ("postgresql %s: %s", b->base.st->copy,
-                       PQresultErrorMessage (res));
-            }
-        }
+        qs = bulk_failed (db, b, res, sent, b->base.st->copy);
       PQclear (res);
     }
+  return qs;
+}
+
+/* One statement of @b's COPY's own (@sql, one text parameter @v) outside
+   pg_q (which would flush the bulk first); @sent as bulk_failed's. */
+static enum xj_qs
+bulk_exec (struct xj_db *db, struct pg_bulk *b, const char *sql,
+           const char *v, size_t sent)
+{
+  PGresult *res = PQexecParams (PG (db)->conn, sql, 1, NULL, &v, NULL, NULL,
+                                0);
+  enum xj_qs qs = XJ_QS_NONE;
+
+  if (PGRES_TUPLES_OK != PQresultStatus (res))
+    qs = bulk_failed (db, b, res, sent, sql);
+  PQclear (res);
+  return qs;
+}
+
+/* Whether @b's table has a function xj_bulk_done_<table> (migration
+   0044): the rows its insert triggers would derive row by row are
+   written by it once per COPY instead.  Looked up at the first COPY. */
+static enum xj_qs
+bulk_done_lookup (struct xj_db *db, struct pg_bulk *b)
+{
+  char fn[96];
+  const char *v = fn;
+  PGresult *res;
+  enum xj_qs qs = XJ_QS_NONE;
+
+  b->done = 0;
+  if (b->base.st->noid)
+    return qs;
+  xj_snprintf (fn, sizeof fn, "xj_bulk_done_%s", b->base.st->table);
+  res = PQexecParams (PG (db)->conn, "SELECT to_regproc($1) IS NOT NULL", 1,
+                      NULL, &v, NULL, NULL, 0);
+  if (PGRES_TUPLES_OK != PQresultStatus (res))
+    qs = res_qs (db, res, "bulk done look-up");
+  else
+    b->done = 0 == strcmp (PQgetvalue (res, 0, 0), "t");
+  PQclear (res);
+  return qs;
+}
+
+/* Before a COPY into a table with xj_bulk_done_<table>: the mark its
+   insert triggers skip the session's rows under (xueji.bulk, local to
+   the transaction). */
+static enum xj_qs
+bulk_mark (struct xj_db *db, struct pg_bulk *b)
+{
+  return bulk_exec (db, b, "SELECT set_config('xueji.bulk', $1, true)",
+                    b->base.st->table, 0);
+}
+
+/* After it: xj_bulk_done_<table> with the ids of the rows just copied
+   (an array, not a range: another session may have taken ids between
+   two reservations), which takes the mark off first. */
+static enum xj_qs
+bulk_done (struct xj_db *db, struct pg_bulk *b, size_t sent)
+{
+  struct xj_buf ids, sql;
+  enum xj_qs qs;
+
+  xj_buf_init (&ids, 0);
+  xj_buf_init (&sql, 0);
+  xj_buf_append (&ids, "{", 1);
+  for (size_t i = b->bufpos; i < b->idpos; i++)
+    xj_buf_printf (&ids, "%s%lld", i > b->bufpos ? "," : "",
+                   (long long) b->ids[i]);
+  xj_buf_append (&ids, "}", 1);
+  xj_buf_printf (&sql, "SELECT xj_bulk_done_%s($1::bigint[])",
+                 b->base.st->table);
+  qs = bulk_exec (db, b, sql.data, ids.data, sent);
+  xj_buf_fini (&ids);
+  xj_buf_fini (&sql);
   return qs;
 }
 
@@ -950,15 +1036,19 @@ bulk_flush (struct xj_db *db, struct pg_bulk *b)
   PGconn *c = PG (db)->conn;
   PGresult *res;
   size_t n = b->buf.len;
+  enum xj_qs qs;
   bool sent;
 
   if (0 == n)
     return XJ_QS_NONE;
+  if (b->done < 0 && (qs = bulk_done_lookup (db, b)) < 0)
+    return qs;
+  if (b->done && (qs = bulk_mark (db, b)) < 0)
+    return qs;
   res = PQexec (c, b->base.st->copy);
   if (PGRES_COPY_IN != PQresultStatus (res))
     {
-      enum xj_qs qs = res_qs (db, res, b->base.st->copy);
-
+      qs = res_qs (db, res, b->base.st->copy);
       PQclear (res);
       b->buf.len = 0;
       return qs;
@@ -974,7 +1064,11 @@ bulk_flush (struct xj_db *db, struct pg_bulk *b)
       PG (db)->dead = true;
       return reconnect (db) && db->in_txn ? XJ_QS_SOFT : XJ_QS_HARD;
     }
-  return copy_result (db, b, n);
+  qs = copy_result (db, b, n);
+  if (qs >= 0 && b->done)
+    qs = bulk_done (db, b, n);
+  b->bufpos = b->idpos;
+  return qs;
 }
 
 /* Every open bulk's rows, in the order the bulks began (a later one may
@@ -1021,6 +1115,7 @@ pg_bulk_begin (struct xj_db *db, struct xj_db_bulk_stmt *st)
   b->base.db = db;
   b->base.st = st;
   b->idbatch = 256;
+  b->done = -1;
   xj_buf_init (&b->buf, 0);
   while (NULL != *tail)
     tail = &(*tail)->next;
@@ -1061,7 +1156,7 @@ bulk_ids (struct pg_bulk *b)
   b->ids = xj_realloc (b->ids, (b->nids + 1) * sizeof *b->ids);
   for (size_t i = 0; i < b->nids; i++)
     b->ids[i] = strtoll (PQgetvalue (res, (int) i, 0), NULL, 10);
-  b->idpos = 0;
+  b->idpos = b->bufpos = 0;
   PQclear (res);
   if (b->idbatch < BULK_IDS_MAX)
     b->idbatch *= 2;

@@ -128,6 +128,13 @@ def test_registration_and_change_elsewhere_during_import(w):
     imported = {int(x) for x in sql(
         w.db, "select student_id from student_events where kind = 'import'")}
     assert not imported & set(registered)
+    # the registrations made meanwhile have their name grams and numbers
+    # (on PostgreSQL the import's session marks its COPYs so the insert
+    # trigger skips their rows: never another session's, 0044)
+    ids = ",".join(str(i) for i in registered)
+    for t in ("student_name_grams", "student_identities", "registry_numbers"):
+        assert sql(w.db, "select count(distinct student_id) from %s where"
+                   " student_id in (%s)" % (t, ids)) == [str(len(registered))], t
     # the audit chain stayed one chain: the import's entry and the
     # registrations' and approvals' entries appended meanwhile
     cli_ok("check", db=w.db, env=w.env)
