@@ -70,8 +70,9 @@ psql -At -F ' ' -c "
 # The intended differences (docs/db.md "Partitions (0040, PostgreSQL)"):
 # absences' key holds the province on PostgreSQL (absences_pkey there,
 # a unique index on SQLite, for the same ON CONFLICT target), and
-# students' registry number is UNIQUE on SQLite (an autoindex, not
-# listed), a plain index on PostgreSQL, where registry_numbers enforces.
+# students_id_no is SQLite's alone since 0043 (PostgreSQL's look-ups by
+# number read the identity tables; SQLite's registry_no UNIQUE is an
+# autoindex, not listed).
 # schools_province (0041) makes a new province's partitions: SQLite has
 # none.  Since 0042 (docs/db.md "The province in every key") the key of
 # verify_state holds the province on PostgreSQL, and SQLite has
@@ -84,7 +85,7 @@ psql -At -F ' ' -c "
 cat >"$dir/intended.txt" <<'EOT'
 index absences absences_province
 index student_name_grams student_name_grams_school
-index students students_registry_no
+index students students_id_no
 index verify_state verify_state_province
 trigger schools schools_province
 trigger students students_derive

@@ -551,9 +551,8 @@ XJ_DB_STMT (st_att_suspect_student,
             " FROM students st JOIN schools sc ON sc.id = st.school_id"
             " LEFT JOIN classes c ON c.id = st.class_id WHERE st.id = $1")
 XJ_DB_STMT (st_att_imp_student,
-            "SELECT id FROM students WHERE registry_no = $1 OR id_no = $1"
-            " OR id IN (SELECT student_id FROM student_aliases"
-            "  WHERE registry_no = $1) ORDER BY id LIMIT 1")
+            "SELECT st.id FROM" XJ_NUMBER_HOLDERS_JOIN ("$1", "$1")
+            " ORDER BY st.id LIMIT 1")
 
 enum xj_qs
 xj_att_store_counties (struct xj_db *db, const char *prefix,

@@ -37,10 +37,8 @@ XJ_DB_STMT (st_stu_by_idno,
             " ORDER BY CASE WHEN i.id_type = $1 THEN 0 ELSE 1 END LIMIT 1")
 XJ_DB_STMT (st_stu_lookup,
             "SELECT st.id, st.name, st.school_id, sc.name, st.grade, st.status"
-            " FROM students st JOIN schools sc ON sc.id = st.school_id"
-            " WHERE st.id_no = $1 OR st.registry_no = $2"
-            " OR st.id = (SELECT student_id FROM student_aliases"
-            " WHERE registry_no = $2)")
+            " FROM" XJ_NUMBER_HOLDERS_JOIN ("$1", "$2")
+            " JOIN schools sc ON sc.id = st.school_id")
 XJ_DB_STMT (st_stu_dups,
             "SELECT st.id, st.name, st.school_id, sc.name, sc.county_code"
             " FROM students st JOIN schools sc ON sc.id = st.school_id"
@@ -161,7 +159,7 @@ XJ_DB_STMT (st_stu_events,
    they are chosen): a count then reads only columns of the students_list
    index (migration 0017) and never the rows. */
 enum list_shape {
-  SHAPE_NUMBER,    /* a full-number search: the number's indexes */
+  SHAPE_NUMBER,    /* a full-number search: the identity tables (0038) */
   SHAPE_TEACHER,   /* a teacher: the classes in user_classes */
   SHAPE_SCHOOL,    /* one school (scope or filter): students_list */
   SHAPE_NAME_REGION, /* a bureau's name search: student_name_grams */
@@ -172,13 +170,9 @@ enum list_shape {
   SHAPE__COUNT
 };
 #define NUM_ANY " AND CAST($9 AS TEXT) IS NULL"
-/* the number's three indexes, one branch each (the filter clause has no
-   number test of its own); XJ_STUDENT_NUMBER_MATCH's OR, whose alias
-   branch is a sub-plan, made PostgreSQL scan every student */
-#define COND_NUMBER                                                            \
-  " AND st.id IN (SELECT id FROM students WHERE registry_no = $9"              \
-  "  UNION ALL SELECT id FROM students WHERE id_no = $9"                       \
-  "  UNION ALL SELECT student_id FROM student_aliases WHERE registry_no = $9)"
+/* the holders of the number by the identity tables' keys (the filter
+   clause has no number test of its own) */
+#define COND_NUMBER " AND" XJ_STUDENT_NUMBER_MATCH
 #define COND_TEACHER                                                           \
   " AND st.class_id IN (SELECT class_id FROM user_classes WHERE user_id = $3)" \
   NUM_ANY
@@ -443,10 +437,15 @@ first_guardian_phone (const struct xj_student *s)
 }
 
 /* Any record whose ID or registry number carries county @1's code (born
-   there, or given a G number there): both ranges on their indexes. */
+   there, or given a G number there): both ranges on the keys of the
+   identity tables (migration 0038), which are what a new number could
+   clash with -- a G number a record held before (registry_numbers keeps
+   its aliases) counts too. */
 XJ_DB_STMT (st_stu_county_numbered,
-            "SELECT 1 FROM students WHERE (id_no >= $1 AND id_no < $1 || ':')"
-            " OR (registry_no >= 'G' || $1 AND registry_no < 'G' || $1 || ':')"
+            "SELECT 1 FROM student_identities"
+            " WHERE id_no >= $1 AND id_no < $1 || ':'"
+            " UNION ALL SELECT 1 FROM registry_numbers"
+            " WHERE registry_no >= 'G' || $1 AND registry_no < 'G' || $1 || ':'"
             " LIMIT 1")
 
 enum xj_err

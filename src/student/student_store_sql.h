@@ -53,13 +53,30 @@
   "(SELECT " XJ_COUNTY_PROVINCE ("county_code") " FROM schools"           \
   " WHERE id = " p ")"
 
+/* The records holding ID number @idno (current, of any type) or
+   registry number @reg (current, or former: an alias), columns @cols of
+   the identity tables (migration 0038: student_id, province), each
+   record once.  Reached by the numbers' keys there: on PostgreSQL
+   students has no index on either number (0043, docs/db.md "One ID, one
+   number").  registry_numbers holds every record's current number and
+   its aliases; student_aliases again for a legacy alias that 0038's
+   backfill left with the record holding the number now. */
+#define XJ_NUMBER_HOLDERS(cols, idno, reg)                                     \
+  "SELECT " cols " FROM student_identities WHERE id_no = " idno                \
+  " UNION SELECT " cols " FROM registry_numbers WHERE registry_no = " reg      \
+  " UNION SELECT " cols " FROM student_aliases WHERE registry_no = " reg
+/* ... the same as the FROM item h of a record's look-up: joined by the
+   key, students (a partitioned table on PostgreSQL) is read in the
+   holder's province only. */
+#define XJ_NUMBER_HOLDERS_JOIN(idno, reg)                                      \
+  " (" XJ_NUMBER_HOLDERS ("student_id, province", idno, reg) ") AS h"          \
+  " JOIN students st ON st.id = h.student_id AND st.province = h.province"
+
 /* $9 a full ID or registry number (current or former: an L number kept
    as alias after L->G), matched exactly: never a prefix, so no query
    learns digits a list masks (docs/internals/masking.md). */
 #define XJ_STUDENT_NUMBER_MATCH                                                \
-  " (st.registry_no = $9 OR st.id_no = $9"                                     \
-  "  OR st.id IN (SELECT student_id FROM student_aliases"                      \
-  "   WHERE registry_no = $9))"
+  " st.id IN (" XJ_NUMBER_HOLDERS ("student_id", "$9", "$9") ")"
 
 /* One FROM/WHERE for the export: the filters above, $9 optional. */
 #define XJ_STUDENT_LIST_FROM                                                   \

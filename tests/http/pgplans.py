@@ -56,17 +56,24 @@ def table_of(name):
     return m.group(1) if m else name
 
 
-def plans(text):
-    """auto_explain's messages in @text -> [(statement, [table scanned
-    sequentially])]; a partition counts as its table."""
+def explained(text):
+    """auto_explain's messages in @text -> [(statement, plan)], the
+    statement's text on one line."""
     out = []
     for block in re.split(r"^WARNING:  duration: [0-9.]+ ms  plan:\n", text,
                           flags=re.M)[1:]:
         m = re.match(r"Query Text: (.*?)\n(?=\S)", block, re.S)
-        stmt = m.group(1) if m else block[:300]
-        seq = [table_of(t) for t in re.findall(r"Seq Scan on (\w+)", block)]
-        out.append((" ".join(stmt.split()), seq))
+        out.append((" ".join((m.group(1) if m else block[:300]).split()),
+                    block))
     return out
+
+
+def plans(text):
+    """auto_explain's messages in @text -> [(statement, [table scanned
+    sequentially])]; a partition counts as its table."""
+    return [(stmt, [table_of(t) for t in re.findall(r"Seq Scan on (\w+)",
+                                                    block)])
+            for stmt, block in explained(text)]
 
 
 def partitions(text, table):
@@ -74,16 +81,32 @@ def partitions(text, table):
     @table the plan reads})], for the statements that read @table's
     partitions (those pruned when the statement started are not in the
     plan)."""
-    out = []
     scan = re.compile(r"Scan (?:Backward )?(?:using \w+ )?on (%s_(?:\d{2}"
                       r"|default))\b" % re.escape(table))
-    for block in re.split(r"^WARNING:  duration: [0-9.]+ ms  plan:\n", text,
-                          flags=re.M)[1:]:
-        m = re.match(r"Query Text: (.*?)\n(?=\S)", block, re.S)
-        stmt = " ".join((m.group(1) if m else block[:300]).split())
-        parts = set(scan.findall(block))
-        if parts:
-            out.append((stmt, parts))
+    return [(stmt, set(scan.findall(block)))
+            for stmt, block in explained(text) if scan.search(block)]
+
+
+def index_scans(plan):
+    """[(relation, index, its Index Cond or "")] of every Index (Only)
+    Scan in one statement's @plan: "" is a walk of the whole index."""
+    out = []
+    lines = plan.split("\n")
+    for i, line in enumerate(lines):
+        n = re.search(r"Index (?:Only )?Scan (?:Backward )?using (\w+) on"
+                      r" (\w+)", line)
+        if not n:
+            continue
+        depth = len(line) - len(line.lstrip())
+        cond = ""
+        for nxt in lines[i + 1:]:
+            d = len(nxt) - len(nxt.lstrip())
+            if not nxt.strip() or d <= depth or \
+                    nxt.strip().startswith("->"):
+                break
+            if nxt.strip().startswith("Index Cond:"):
+                cond = nxt.strip()[len("Index Cond:"):].strip()
+        out.append((n.group(2), n.group(1), cond))
     return out
 
 
@@ -92,25 +115,5 @@ def index_walks(text):
     every Index (Only) Scan without an Index Cond: a walk of the whole
     index, which costs a large table as much as a Seq Scan (a partial
     index or a LIMIT can make it cheap: the reader judges)."""
-    out = []
-    for block in re.split(r"^WARNING:  duration: [0-9.]+ ms  plan:\n", text,
-                          flags=re.M)[1:]:
-        m = re.match(r"Query Text: (.*?)\n(?=\S)", block, re.S)
-        stmt = " ".join((m.group(1) if m else block[:300]).split())
-        lines = block.split("\n")
-        for i, line in enumerate(lines):
-            n = re.search(r"Index (?:Only )?Scan (?:Backward )?using (\w+) on"
-                          r" (\w+)", line)
-            if not n:
-                continue
-            depth = len(line) - len(line.lstrip())
-            cond = False
-            for nxt in lines[i + 1:]:
-                d = len(nxt) - len(nxt.lstrip())
-                if not nxt.strip() or d <= depth or \
-                        nxt.strip().startswith("->"):
-                    break
-                cond = cond or "Index Cond" in nxt
-            if not cond:
-                out.append((stmt, n.group(2), n.group(1)))
-    return out
+    return [(stmt, rel, index) for stmt, plan in explained(text)
+            for rel, index, cond in index_scans(plan) if not cond]

@@ -23,7 +23,8 @@ import pytest
 
 from changes_world import ChangeWorld, epoch
 from conftest import BACKEND, PW, Server, cli_ok, db_url, sql
-from pgplans import OPTIONS, REGISTRY_TABLES, partitions, plans
+from pgplans import (OPTIONS, REGISTRY_TABLES, explained, index_scans,
+                     partitions, plans, table_of)
 
 pytestmark = pytest.mark.skipif(
     BACKEND != "pg", reason="EXPLAIN plans of PostgreSQL (XUEJI_TEST_DB=pg)")
@@ -184,6 +185,67 @@ def test_county_reads_prune_to_its_province(w):
             if parts != {"students_44"}]
     assert not wide, wide
     assert rc == 0
+
+
+def test_number_lookups_read_the_identity_tables(w):
+    """On PostgreSQL students has no index of its own on the ID number or
+    the registry number (migration 0043): a look-up by either reads the
+    number's key in student_identities and registry_numbers (0038) --
+    the list's whole-number search as the holders of its page, and
+    /students/lookup then students by (id, province) alone: one
+    partition, never a scan or a walk of students."""
+    idno = sql(w.db, "select id_no from students where id = %d"
+               % w.sample)[0]
+    lead = set(sql(w.db, "select c.relname || ' ' || a.attname"
+                   " from pg_index i join pg_class c on c.oid = i.indrelid"
+                   " join pg_attribute a on a.attrelid = i.indrelid"
+                   " and a.attnum = i.indkey[0]"
+                   " where c.relnamespace = 'public'::regnamespace and"
+                   " c.relname in ('students', 'student_identities',"
+                   " 'registry_numbers')"))
+    assert {"student_identities id_no", "registry_numbers registry_no"} \
+        <= lead, lead
+    assert not {"students id_no", "students registry_no"} & lead, lead
+    c = Checked(w, epoch(2026, 11, 10, 10))
+    try:
+        both = {"student_identities": "id_no",
+                "registry_numbers": "registry_no"}
+        for who, path, params, keys, by_key in (
+                ("p_ys", "/students", {"q": w.regno}, both, False),
+                ("p_ys", "/students", {"q": idno}, both, False),
+                ("p_city", "/students/lookup", {"registry_no": w.regno},
+                 {"registry_numbers": "registry_no"}, True),
+                ("p_city", "/students/lookup", {"id_no": idno},
+                 {"student_identities": "id_no"}, True)):
+            c.take("before %s %s" % (path, params))
+            start = c.seen
+            r = c.request(who, "GET", path, params=params)
+            found = r.json().get("id") or [s["id"] for s in
+                                           r.json()["items"]]
+            assert found in (w.sample, [w.sample]), (path, params, r.text)
+            number_read(c.server.stderr_text()[start:], keys, by_key,
+                        "%s %s" % (path, params))
+    finally:
+        rc, _ = c.server.stop()
+    assert not c.bad, c.bad
+    assert rc == 0
+
+
+def number_read(text, keys, by_key, label):
+    """The plans in @text read each identity table of @keys ({table:
+    column}) by the number and, when @by_key, students by its key (id,
+    province) only."""
+    conds = {(rel, cond) for _, plan in explained(text)
+             for rel, _, cond in index_scans(plan)}
+    for table, key in keys.items():
+        assert any(rel == table and cond.startswith("(%s = " % key)
+                   for rel, cond in conds), (label, table, conds)
+    students = [(rel, cond) for rel, cond in conds
+                if table_of(rel) == "students"]
+    assert students, (label, conds)
+    for rel, cond in students if by_key else ():
+        assert cond.startswith("((id = ") and "province = " in cond, \
+            (label, rel, cond)
 
 
 def drive(c, w):
