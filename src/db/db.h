@@ -283,7 +283,10 @@ enum xj_err xj_db_tune (struct xj_db *db, enum xj_db_tune t);
    SQLite); open bulks flush in the order they began.  A UNIQUE
    violation anywhere in a COPY is XJ_QS_UNIQUE from the call that sent
    it (the row it names is not known: the transaction is aborted and
-   must roll back). */
+   must roll back).  Where the schema has xj_bulk_done_<table> (students,
+   migration 0044), the rows its insert triggers derive (name grams,
+   identity rows, counts) are written by that function once per COPY,
+   and the triggers skip the COPY's rows (docs/db.md "Bulk append"). */
 struct xj_db_bulk_stmt {
   struct xj_db_stmt ins;   /* INSERT INTO table (id, cols) VALUES (...) */
   const char *copy;        /* COPY table (id, cols) FROM STDIN */
