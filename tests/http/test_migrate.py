@@ -97,6 +97,13 @@ def counties(tmp_path_factory):
                " '2026-09-21', '2026-09-21T10:00:00+08:00', (select id from"
                " users where username = 'a_reg'), 'a_reg', max(c.province)"
                " from dropout_cases c")
+    # a new county file has no guardian backfill due (migration 0045):
+    # whatever writes a record writes its guardian IDs
+    assert county_sql(a, "select count(*) from backfills") == ["0"]
+    # B as a file no server has started since 0018: its guardian IDs are
+    # still to be filled from the records
+    county_sql(b, "delete from guardian_ids;"
+               " insert into backfills (name) values ('guardian_ids')")
     target = tmp / "province"
     pg_create(target)
     cli_ok("init", db=target, env=dict(CLOCK, XUEJI_ADMIN_PASSWORD=ADMIN_PW))
@@ -119,6 +126,13 @@ def test_two_counties_then_a_transfer_between_them(counties):
         assert "admin@%s" % county in p.stdout
     assert count(target, "students") == 300
     assert count(target, "student_events") == src_events
+    # B's guardian IDs were filled in B before they were copied, and the
+    # target has no backfill of its own left to do
+    assert county_sql(b, "select count(*) from backfills") == ["0"]
+    assert count(target, "guardian_ids") == sum(
+        int(county_sql(x, "select count(*) from guardian_ids")[0])
+        for x in (a, b))
+    assert count(target, "backfills") == 0
     # every source entry, plus one per consolidation
     assert count(target, "audit_log") == audit_before + src_audit + 2
     assert sql(target, "select role, region_code from users where username"

@@ -38,6 +38,11 @@ DROP_TRIGGER = re.compile(r"^\s*DROP\s+TRIGGER\s+(?:IF\s+EXISTS\s+)?(\w+)",
 INSERT = re.compile(r"INSERT\s+(OR\s+IGNORE\s+)?INTO\s+(\w+)", re.I)
 # the backfill of a column the same migration adds (0039: province)
 FILL = re.compile(r"UPDATE\s+(\w+)\s+SET\s+(\w+)\s*=", re.I)
+# 0045: the guardian backfill of a registry with no record, which has
+# nothing to fill (test_backfill_dropped_only_when_empty)
+BACKFILL_EMPTY = re.compile(r"DELETE\s+FROM\s+backfills\s+WHERE\s+name\s*="
+                            r"\s*'guardian_ids'\s+AND\s+NOT\s+EXISTS\s*"
+                            r"\(SELECT\s+1\s+FROM\s+students\)$", re.I)
 # default rows that never replace what is there (portable OR IGNORE)
 DO_NOTHING = re.compile(r"ON\s+CONFLICT\s*(\([^)]*\))?\s*DO\s+NOTHING\s*$",
                         re.I)
@@ -116,6 +121,28 @@ def statements(m):
     return out
 
 
+@pytest.mark.sqlite_only("runs the SQLite migration's text on copies of"
+                        " a SQLite file; the PostgreSQL twin is the same"
+                        " statement (test_migrate checks a new database)")
+def test_backfill_dropped_only_when_empty(current_db, tmp_path):
+    """0045 runs on a database with records and a guardian backfill still
+    due (one started before 0018): the row stays.  On a new database it
+    is gone (init ran 0045 on no record)."""
+    fresh = tmp_path / "fresh.db"
+    cli_ok("init", db=fresh, env={"XUEJI_ADMIN_PASSWORD": ADMIN_PW})
+    assert sql(fresh, "select count(*) from backfills") == ["0"]
+    m = next(p for p in MIGRATIONS if p.name.startswith("0045_"))
+    text = re.sub(r"--[^\n]*", "", m.read_text()).strip()
+    old = tmp_path / "old.db"
+    copy_db(current_db, old)
+    sql(old, "insert into backfills (name) values ('guardian_ids')")
+    sql(old, text)
+    assert sql(old, "select name from backfills") == ["guardian_ids"]
+    sql(fresh, "insert into backfills (name) values ('guardian_ids')")
+    sql(fresh, text)
+    assert sql(fresh, "select count(*) from backfills") == ["0"]
+
+
 def test_migrations_after_0001_only_add_objects():
     for m in MIGRATIONS[1:]:
         created = {n.lower() for _, n in CREATE.findall(m.read_text())}
@@ -131,6 +158,7 @@ def test_migrations_after_0001_only_add_objects():
                                 fill.group(2).lower()) in added)
                   or DROP_TABLE.match(stmt) or DROP_INDEX.match(stmt)
                   or DROP_TRIGGER.match(stmt)
+                  or BACKFILL_EMPTY.match(stmt)
                   or (ins and (ins.group(1)
                                or ins.group(2).lower() in created
                                or DO_NOTHING.search(stmt))))
