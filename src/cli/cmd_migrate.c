@@ -8,7 +8,6 @@
 #include "cli/cli.h"
 #include "consolidate/consolidate.h"
 #include "core/util.h"
-#include "student/identity.h"
 
 #define USAGE "migrate --from COUNTY.db --to postgresql://... [--skip-conflicts]"
 
@@ -59,7 +58,7 @@ run (const char *from, const char *to, bool skip)
   static const struct xj_actor actor = { 0, "cli", "cli" };
   struct xj_cons_opts o = { .source_path = from, .skip_conflicts = skip,
                             .actor = &actor, .line = &print_line };
-  struct xj_cons_result res = { 0 };
+  struct xj_cons_result res;
   struct xj_db *src, *dst;
   enum xj_err e = xj_db_open (from, XJ_DB_OPEN_EXISTING, &src);
 
@@ -70,13 +69,7 @@ run (const char *from, const char *to, bool skip)
       xj_db_close (src);
       return xj_cli_fail ("migrate", e, to);
     }
-  /* a county file no server has started since migration 0018 has its
-     guardian IDs still to fill: fill them before they are copied (the
-     target's database, new or not, has no backfill of its own to do,
-     migration 0045) */
-  e = xj_identity_guardian_backfill (src);
-  if (XJ_E_OK == e)
-    e = xj_consolidate (src, dst, &o, &res);
+  e = xj_consolidate (src, dst, &o, &res);
   if (XJ_E_OK == e)
     print_result (from, to, &res);
   if (XJ_E_OK == e && ! res.already)

@@ -11,6 +11,7 @@
 #include "consolidate/consolidate.h"
 #include "consolidate/consolidate_store.h"
 #include "core/util.h"
+#include "student/identity.h"
 #include "student/student.h"
 
 /* Report lines of one transaction attempt, printed once it committed (a
@@ -517,6 +518,17 @@ xj_consolidate (struct xj_db *src, struct xj_db *dst,
   struct run r = { .o = o, .res = res };
   enum xj_err e;
 
+  /* a county file no server has started since migration 0018 has its
+     guardian IDs still to fill from the records: fill them before they
+     are copied (the target, new or not, has no backfill of its own to
+     do: migration 0045) */
+  memset (res, 0, sizeof *res);
+  if (XJ_E_OK != (e = xj_identity_guardian_backfill (src)))
+    {
+      xj_snprintf (res->detail, sizeof res->detail,
+                   "filling the source's guardian IDs");
+      return e;
+    }
   r.copy.src = src;
   r.copy.dst = dst;
   r.copy.note = &note_cb;
