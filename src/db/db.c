@@ -260,6 +260,12 @@ xj_db_bulk_rebuilds_indexes (const struct xj_db *db)
   return db->be->rebuilds_indexes;
 }
 
+const char *
+xj_db_unique_table (const struct xj_db *db)
+{
+  return db->unique_table;
+}
+
 bool
 xj_db_bulk_conflicted (const struct xj_db *db, struct xj_db_conflict *out)
 {

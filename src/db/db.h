@@ -162,6 +162,14 @@ enum xj_qs xj_db_q (struct xj_db *db, struct xj_db_stmt *st,
                     const struct xj_db_param *params, xj_db_row_cb cb,
                     void *cls);
 
+/* The table whose UNIQUE or PRIMARY KEY constraint refused the last
+   statement on @db that answered XJ_QS_UNIQUE ("" when the database did
+   not name it, e.g. SQLite's unique index on an expression).  A trigger's
+   write names the table the trigger wrote: which of several keys a write
+   broke is told by this, not guessed by looking again (on PostgreSQL the
+   failed statement has aborted the transaction, so nothing can be read). */
+const char *xj_db_unique_table (const struct xj_db *db);
+
 /* Row callback storing column 0 into *(int64_t *) @cls and stopping: for
    "INSERT ... RETURNING id" (portable to PostgreSQL, unlike
    xj_db_last_id) and single counts. */

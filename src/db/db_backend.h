@@ -73,6 +73,7 @@ struct xj_db {
   struct xj_db *write_to;
   bool wrote;               /* a write transaction committed here since
                                xj_db_note_writes last looked */
+  char unique_table[64];    /* xj_db_unique_table; set by the backends */
 };
 
 /* The first member of each backend's bulk append. */

@@ -216,7 +216,12 @@ res_qs (struct xj_db *db, const PGresult *res, const char *what)
           return XJ_QS_SOFT;
         }
       if (0 == strcmp (state, "23505"))
-        return XJ_QS_UNIQUE;
+        {
+          const char *t = PQresultErrorField (res, PG_DIAG_TABLE_NAME);
+
+          xj_strlcpy (db->unique_table, t ? t : "", sizeof db->unique_table);
+          return XJ_QS_UNIQUE;
+        }
     }
   XJ_ERROR ("postgresql %s: %s %s", what, state ? state : "(no SQLSTATE)",
             res ? PQresultErrorMessage (res) : PQerrorMessage (PG (db)->conn));

@@ -108,6 +108,27 @@ sq_colname (const struct xj_db_row *r, int col)
   return sqlite3_column_name (ROW (r), col);
 }
 
+/* xj_db_unique_table from SQLite's message, which names the key's
+   columns: "UNIQUE constraint failed: registry_numbers.registry_no" (an
+   index on an expression is named "index 'x'" instead: no table). */
+static void
+unique_table (struct xj_db *db)
+{
+  const char *m = sqlite3_errmsg (SQ (db)->conn);
+  const char *p = strstr (m, "failed: ");
+  size_t n = 0;
+
+  if (NULL != p)
+    {
+      p += strlen ("failed: ");
+      n = strcspn (p, ". ,'");
+      if ('.' != p[n])
+        n = 0;
+    }
+  xj_snprintf (db->unique_table, sizeof db->unique_table, "%.*s", (int) n,
+               p ? p : "");
+}
+
 static enum xj_qs
 rc_qs (struct xj_db *db, int rc, const char *what)
 {
@@ -116,7 +137,10 @@ rc_qs (struct xj_db *db, int rc, const char *what)
   if (SQLITE_BUSY == rc || SQLITE_LOCKED == rc)
     return XJ_QS_SOFT;
   if (SQLITE_CONSTRAINT_UNIQUE == ext || SQLITE_CONSTRAINT_PRIMARYKEY == ext)
-    return XJ_QS_UNIQUE;
+    {
+      unique_table (db);
+      return XJ_QS_UNIQUE;
+    }
   XJ_ERROR ("sqlite %s: %s (%d)", what, sqlite3_errmsg (SQ (db)->conn), ext);
   return XJ_QS_HARD;
 }

@@ -748,15 +748,9 @@ xj_istore_rebuilds_indexes (const struct xj_db *db)
 static enum xj_err
 unique_clash (struct xj_db *db, const struct xj_student *s)
 {
-  int64_t sid, school;
-
   if (xj_db_bulk_conflicted (db, NULL))
     return XJ_E_IMPORT_CONFLICT;
-  if (s->id_no[0]
-      && XJ_E_OK == xj_student_find_by_id_no (db, s->id_type, s->id_no, &sid,
-                                              &school))
-    return XJ_E_ID_EXISTS;
-  return XJ_E_REGISTRY_NO_EXISTS;
+  return xj_student_unique_clash (db, s);
 }
 
 /* The unique keys the import can clash in: the identity tables'

@@ -477,28 +477,21 @@ xj_student_add_event (struct xj_db *db, int64_t id, const struct xj_actor *a,
   return qs < 0 ? xj_db_qs_err (qs) : XJ_E_OK;
 }
 
-/* Which rule a UNIQUE clash of the insert of @s broke: one of the
-   identity tables' keys (migration 0038; students has no unique index of
-   its own on PostgreSQL since 0040, and on SQLite only its registry
-   number's).  A G number is the ID's own (G + the ID): a clash on it is
-   the ID's, whichever key was checked first (the insert trigger writes
-   registry_numbers, then student_identities).  On PostgreSQL the failed
-   statement aborted the transaction, so the look-up below answers only
-   on SQLite: there a racing registration of the same ID under an L
-   number is answered registry_no_exists (docs/db.md "Partitions"). */
-static enum xj_err
-insert_clash (struct xj_db *db, const struct xj_student *s)
+/* Told by the table whose key refused the write: the identity tables'
+   (migration 0038; students has no unique index of its own on PostgreSQL
+   since 0040, and on SQLite only its registry number's).  A G number is the ID's own (G + the ID): a
+   clash on it is the ID's, whichever key was checked first (the insert
+   trigger writes registry_numbers, then student_identities). */
+enum xj_err
+xj_student_unique_clash (const struct xj_db *db, const struct xj_student *s)
 {
-  int64_t sid, school;
-
   if (! s->id_no[0])
     return XJ_E_REGISTRY_NO_EXISTS;
   if ('G' == s->registry_no[0] && 0 == strcmp (s->registry_no + 1, s->id_no))
     return XJ_E_ID_EXISTS;
-  if (XJ_E_OK == xj_student_find_by_id_no (db, s->id_type, s->id_no, &sid,
-                                           &school))
-    return XJ_E_ID_EXISTS;
-  return XJ_E_REGISTRY_NO_EXISTS;
+  return 0 == strcmp (xj_db_unique_table (db), "student_identities")
+           ? XJ_E_ID_EXISTS
+           : XJ_E_REGISTRY_NO_EXISTS;
 }
 
 enum xj_err
@@ -528,7 +521,7 @@ xj_student_insert (struct xj_db *db, struct xj_student *s,
                 &xj_db_int64_cb, &s->id);
   xj_buf_fini (&data);
   if (XJ_QS_UNIQUE == qs)
-    return insert_clash (db, s);
+    return xj_student_unique_clash (db, s);
   if (qs < 0)
     return xj_db_qs_err (qs);
   s->version = 1;
@@ -821,7 +814,7 @@ store_update (struct xj_db *db, struct xj_student *s, int64_t old_version,
   xj_now_iso (at);
   qs = write_row (db, s, old_version, at, place, &moved);
   if (XJ_QS_UNIQUE == qs)
-    return XJ_E_ID_EXISTS;
+    return xj_student_unique_clash (db, s);
   if (qs < 0)
     return xj_db_qs_err (qs);
   if (XJ_QS_NONE == qs)

@@ -47,6 +47,12 @@ enum xj_err xj_student_find_by_id_no (struct xj_db *db, const char *id_type,
                                       const char *id_no, int64_t *student_id,
                                       int64_t *school_id);
 
+/* Which rule a write of @s that answered XJ_QS_UNIQUE broke:
+   XJ_E_ID_EXISTS or XJ_E_REGISTRY_NO_EXISTS, told by the key that
+   refused it (xj_db_unique_table). */
+enum xj_err xj_student_unique_clash (const struct xj_db *db,
+                                     const struct xj_student *s);
+
 /* Cross-scope lookup (a receiving school identifying a student for a
    transfer): the student whose resident ID (type 1) is exactly @id_no,
    or whose registry number, current or former (alias), is exactly

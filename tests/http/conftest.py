@@ -265,6 +265,27 @@ def sql(db, query):
     return [l for l in p.stdout.splitlines() if l]
 
 
+def hold_insert(db, regno, id_no, id_type="1"):
+    """psql inserting a record with @regno and @id_no (of @id_type) in a
+    transaction it keeps open until the returned process gets COMMIT
+    (PostgreSQL): another session's check does not see the record, and
+    its write waits on the record's key."""
+    p = subprocess.Popen(
+        ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", db_url(db)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    p.stdin.write(
+        "BEGIN;\nINSERT INTO students (registry_no, id_type, id_no, name,"
+        " gender, birth_date, school_id, grade, data, created_at,"
+        " updated_at, province) SELECT '%s', '%s', '%s', '别人', 1,"
+        " '2015-01-01', min(id), '11', '\\x00', '2026-09-01T08:00:00',"
+        " '2026-09-01T08:00:00', CAST(substr(min(county_code), 1, 2) AS"
+        " smallint) FROM schools;\n\\echo inserted\n"
+        % (regno, id_type, id_no))
+    p.stdin.flush()
+    assert p.stdout.readline().strip() == "inserted"
+    return p
+
+
 #: What hold_writer locks on PostgreSQL: what every registry write (an
 #: import's rows, a registration, any audited change) writes to.  The
 #: auth tables (sessions, log-in throttling, the import queue) stay free,

@@ -17,7 +17,8 @@ import time
 
 import pytest
 
-from conftest import (ADMIN_PW, BACKEND, BIN, cli_ok, db_env, db_url, sql)
+from conftest import (ADMIN_PW, BACKEND, BIN, cli_ok, db_env, db_url,
+                      hold_insert, sql)
 
 YS = "441823"
 
@@ -47,25 +48,6 @@ def registry(tmp):
     cli_ok("gen", "--county", YS, "--schools", "1", "--students", "0",
            db=db)
     return db
-
-
-def hold_insert(db, regno, id_no):
-    """psql inserting a record with @regno and @id_no in a transaction it
-    keeps open until the returned process gets COMMIT."""
-    p = subprocess.Popen(
-        ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", db_url(db)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    p.stdin.write(
-        "BEGIN;\nINSERT INTO students (registry_no, id_type, id_no, name,"
-        " gender, birth_date, school_id, grade, data, created_at,"
-        " updated_at, province) SELECT '%s', '1', '%s', '别人', 1,"
-        " '2015-01-01', min(id), '11', '\\x00', '2026-09-01T08:00:00',"
-        " '2026-09-01T08:00:00', CAST(substr(min(county_code), 1, 2) AS"
-        " smallint) FROM schools;\n\\echo inserted\n"
-        % (regno, id_no))
-    p.stdin.flush()
-    assert p.stdout.readline().strip() == "inserted"
-    return p
 
 
 @pytest.mark.parametrize("field", ["身份证件号", "学籍号"])

@@ -1,11 +1,16 @@
 """POST /students (registration) and POST /students/{id}/assign-id (L to G)."""
+import random
 import re
+import threading
+import time
 
 import pytest
 
-from conftest import (PW, Api, check_char, detail_codes, err_code, id15_to_18,
+from conftest import (ADMIN_PW, BACKEND, PW, Api, Server, check_char, cli_ok,
+                      detail_codes, err_code, hold_insert, id15_to_18,
                       in_threads, make_id, mask_regno, primary_body,
-                      register, sql, student_body, unique_name, unique_phone)
+                      register, sql, student_body, unique_name,
+                      unique_phone)
 
 
 def reveal(a, sid):
@@ -263,11 +268,23 @@ def test_duplicate_id_409_names_school_only_when_visible(api, world):
         again, id_no=again["id_no"].lower())).status_code == 409
 
 
-def test_concurrent_registrations_of_one_id_leave_one_record(api, world):
+def passport_body(**over):
+    """A passport holder: registered under an L number of the system's
+    own (the number is not the ID's), so two records of one passport
+    clash in the ID's key, not the registry number's."""
+    return student_body(id_type="A", id_no="E%08d" % random.randrange(10**8),
+                        **over)
+
+
+@pytest.mark.parametrize("make", [student_body, passport_body],
+                         ids=["resident_id", "passport"])
+def test_concurrent_registrations_of_one_id_leave_one_record(world, make):
     """Four registrars' sessions register one person at once: whichever
     commits first keeps the ID (student_identities, migration 0038), the
-    others are refused id_exists; one record, one identity row."""
-    body = student_body()
+    others are refused id_exists, also when the clash is found by the
+    key rather than by the look-up before it (the database names the
+    key: xj_db_unique_table); one record, one identity row."""
+    body = make()
     clients = [Api(world.base, "ys_reg1", PW) for _ in range(4)]
     codes = []
 
@@ -284,6 +301,59 @@ def test_concurrent_registrations_of_one_id_leave_one_record(api, world):
                % body["id_no"]) == ["1"]
     assert sql(world.db, "select count(*) from student_identities"
                " where id_no = '%s'" % body["id_no"]) == ["1"]
+
+
+@pytest.mark.skipif(BACKEND != "pg", reason="PostgreSQL: on SQLite the"
+                    " one writer lock orders the check and the insert")
+@pytest.mark.parametrize("make", [student_body, passport_body],
+                         ids=["resident_id", "passport"])
+def test_registration_racing_another_session_answers_id_exists(
+        tmp_path, make):
+    """Another session (psql) holds an uncommitted record of the same ID
+    under its own number: the registration's check does not see it, its
+    insert waits on the ID's key and is refused when psql commits.  The
+    answer is the ID's (id_exists), also for a passport holder, whose
+    L number clashes with nothing: the key that refused the insert
+    (xj_db_unique_table) says which rule broke; the transaction it
+    aborted cannot be asked.  A registry of its own: psql's bare record
+    has no event and no readable data."""
+    db = tmp_path / "race.db"
+    cli_ok("init", db=db, env={"XUEJI_ADMIN_PASSWORD": ADMIN_PW})
+    cli_ok("gen", "--county", "441823", "--schools", "1", "--students", "0",
+           db=db)
+    code, stage = sql(db, "select code, stage from schools")[0].split("|")
+    cli_ok("user", "add", "reg", "--role", "registrar", "--school", code,
+           db=db, env={"XUEJI_PASSWORD": PW})
+    body = make(**({} if stage == "junior" else
+                   {"grade": "11", "birth_date": "2019-03-08"}))
+    srv = Server(db, ["serve"], tmp_path)
+    a = Api(srv.base, "reg", PW)
+    holder = hold_insert(db, "T" + body["id_no"], body["id_no"],
+                         body["id_type"])
+    out = []
+    try:
+        th = threading.Thread(target=lambda: out.append(
+            a.post("/students", json=body)))
+        th.start()
+        t0 = time.monotonic()
+        while sql(db, "select count(*) from pg_locks where not granted") \
+                == ["0"]:
+            assert th.is_alive() and time.monotonic() - t0 < 30
+            time.sleep(0.05)
+        holder.stdin.write("COMMIT;\n")
+        holder.stdin.close()
+        assert holder.wait(timeout=30) == 0
+        th.join(timeout=60)
+    finally:
+        if holder.poll() is None:
+            holder.kill()
+        a.close()
+        rc, _ = srv.stop()
+    assert rc == 0, srv.stderr_text()[-2000:]
+    r = out[0]
+    assert r.status_code == 409 and err_code(r) == "id_exists", r.text
+    assert r.json()["error"]["field"] == "id_no"
+    assert sql(db, "select count(*) from students") == ["1"]
 
 
 def test_suspected_duplicate_flagged(api):

@@ -35,7 +35,16 @@ const struct xj_migration xj_pg_migrations[] = {
     " name text NOT NULL UNIQUE, n bigint, d double precision, b bytea);"
     "CREATE TABLE counter (k text PRIMARY KEY, v bigint NOT NULL);"
     "INSERT INTO counter VALUES ('c', 0);" },
-  { 2, "more", "CREATE INDEX t_n ON t (n);" },
+  /* u's trigger writes another table's key, as students' writes the
+     identity tables' (xj_db_unique_table names the trigger's table) */
+  { 2, "more",
+    "CREATE INDEX t_n ON t (n);"
+    "CREATE TABLE u (name text PRIMARY KEY, n bigint NOT NULL);"
+    "CREATE TABLE u_keys (n bigint PRIMARY KEY);"
+    "CREATE FUNCTION u_keys_put () RETURNS trigger LANGUAGE plpgsql AS $$"
+    " BEGIN INSERT INTO u_keys VALUES (NEW.n); RETURN NULL; END $$;"
+    "CREATE TRIGGER u_keys AFTER INSERT ON u FOR EACH ROW"
+    " EXECUTE FUNCTION u_keys_put ();" },
   { 0, NULL, NULL }
 };
 
@@ -48,6 +57,7 @@ XJ_DB_STMT (st_ins,
             "INSERT INTO t (name, n, d, b) VALUES ($1, $2, $3, $4)"
             " RETURNING id")
 XJ_DB_STMT (st_ins_plain, "INSERT INTO t (name) VALUES ($1)")
+XJ_DB_STMT (st_ins_u, "INSERT INTO u (name, n) VALUES ($1, $2)")
 XJ_DB_STMT (st_get,
             "SELECT id, name, n, d, b, n = 7 AS seven FROM t WHERE id = $1")
 XJ_DB_STMT (st_by_n, "SELECT id FROM t WHERE n = $1")
@@ -265,7 +275,15 @@ types_roundtrip (void **state)
   xj_db_close (db);
 }
 
-/* A unique clash is XJ_QS_UNIQUE; a write reports the rows it changed. */
+static enum xj_qs
+ins_u (struct xj_db *db, const char *name, int64_t n)
+{
+  return xj_db_q (db, &st_ins_u, XJ_DB_PARAMS (XJ_DB_S (name), XJ_DB_I (n)),
+                  NULL, NULL);
+}
+
+/* A unique clash is XJ_QS_UNIQUE and names the table whose key refused
+   it; a write reports the rows it changed. */
 static void
 unique_and_changes (void **state)
 {
@@ -278,6 +296,13 @@ unique_and_changes (void **state)
                              NULL, NULL), 1);
   assert_int_equal (xj_db_q (db, &st_ins_plain, XJ_DB_PARAMS (XJ_DB_S ("a")),
                              NULL, NULL), XJ_QS_UNIQUE);
+  assert_string_equal (xj_db_unique_table (db), "t");
+  /* a new name, a number already in u_keys: the trigger's table */
+  assert_int_equal (ins_u (db, "k1", 5), 1);
+  assert_int_equal (ins_u (db, "k2", 5), XJ_QS_UNIQUE);
+  assert_string_equal (xj_db_unique_table (db), "u_keys");
+  assert_int_equal (ins_u (db, "k1", 6), XJ_QS_UNIQUE);
+  assert_string_equal (xj_db_unique_table (db), "u");
   assert_int_equal (xj_db_q (db, &st_set_n,
                              XJ_DB_PARAMS (XJ_DB_S ("a"), XJ_DB_I (3)),
                              NULL, NULL), 1);

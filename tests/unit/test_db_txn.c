@@ -131,6 +131,9 @@ rollback_and_statuses (void **state)
   assert_int_equal (xj_db_txn_run (db, "dup", true, &insert_twice, &qs),
                     XJ_E_OK);
   assert_int_equal (qs, XJ_QS_UNIQUE);
+  /* which key: the table, from SQLite's "UNIQUE constraint failed:
+     settings.key" (a trigger's write names the trigger's table) */
+  assert_string_equal (xj_db_unique_table (db), "settings");
   assert_int_equal (xj_db_q (db, &st_t_get, XJ_DB_PARAMS (XJ_DB_S ("k2")),
                              NULL, NULL),
                     XJ_QS_ONE);
