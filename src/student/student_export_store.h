@@ -1,7 +1,8 @@
 /* student_export_store.h -- walk every student of a scoped, filtered
- * list in row-id order, whole records included, in bounded memory
- * (keyset pages of 5,000: `st.id > last ORDER BY st.id LIMIT 5000`, the
- * same scope/filter WHERE as xj_student_list).  For exports and printing.
+ * list, whole records included, in bounded memory (keyset pages of
+ * 5,000: `st.id > last ORDER BY st.id LIMIT 5000`, the same scope/filter
+ * WHERE as xj_student_list; a small region's school by school).  For exports
+ * and printing.
  */
 #ifndef XJ_STUDENT_EXPORT_STORE_H
 #define XJ_STUDENT_EXPORT_STORE_H
@@ -17,7 +18,10 @@ typedef enum xj_err (*xj_student_each_cb) (void *cls,
                                            const struct xj_student_ctx *ctx);
 
 /* Every student within @scope_* (as xj_student_list) matching @f (sort,
-   limit and offset ignored), in row-id order.  Not inside a transaction:
+   limit and offset ignored), in row-id order; for a region holding
+   fewer than half of the database's schools (a county in a province's
+   database), school by school (by county code, then school code), each
+   in row-id order.  Not inside a transaction:
    each page is its own statement, so a page sees the rows committed when
    it runs (rows added behind the cursor meanwhile are not visited twice
    and not skipped if their id is higher). */
