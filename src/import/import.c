@@ -1142,252 +1142,269 @@ class_size_done (struct run *r, const struct rec *x,
   return XJ_E_OK;
 }
 
+/* The row's school: the file's 学校标识码, else a registrar's own; *@se
+   NULL, with a row error, when there is none or it is out of scope. */
 static enum xj_err
-stage2 (struct run *r, struct rec *x)
+row_school (struct run *r, struct rec *x, struct school_ent **se)
 {
-  struct xj_student *s = &x->s;
   const struct xj_import_opts *o = r->o;
-  struct school_ent *se = NULL;
-  const char *name;
   const char *scol_name = r->map.school_col >= 0
                             ? r->map.cols[r->map.school_col].name
                             : "学校标识码";
-  bool already = false;
-  bool suspect = false;
-  struct xj_cs_warn cw;
-  enum xj_err e;
-  int col;
+  struct school_ent *e;
 
-  /* school */
+  *se = NULL;
   if ('\0' != x->school[0])
     {
-      se = school_lookup (r, x->school);
-      if (NULL == se)
+      if (NULL == (e = school_lookup (r, x->school)))
         return XJ_E_DB;
-      if (0 == se->id)
-        {
-          row_err (x, r->map.school_col, scol_name, x->school,
-                   XJ_E_NO_SUCH_SCHOOL, "学校标识码“%s”不存在", x->school);
-          se = NULL;
-        }
-      else if (! se->writable)
-        {
-          row_err (x, r->map.school_col, scol_name, x->school,
-                   XJ_E_OUT_OF_SCOPE,
-                   "学校%s（%s）不在您的管辖范围内，不能导入", se->s.name,
-                   se->code);
-          se = NULL;
-        }
+      if (0 == e->id)
+        row_err (x, r->map.school_col, scol_name, x->school,
+                 XJ_E_NO_SUCH_SCHOOL, "学校标识码“%s”不存在", x->school);
+      else if (! e->writable)
+        row_err (x, r->map.school_col, scol_name, x->school,
+                 XJ_E_OUT_OF_SCOPE,
+                 "学校%s（%s）不在您的管辖范围内，不能导入", e->s.name,
+                 e->code);
+      else
+        *se = e;
     }
   else if (XJ_ROLE_REGISTRAR == o->user->role && o->user->school_id)
     {
-      se = school_by_id (r, o->user->school_id);
-      if (NULL == se)
+      if (NULL == (*se = school_by_id (r, o->user->school_id)))
         return XJ_E_DB;
     }
   else
     row_err (x, r->map.school_col, scol_name, "", XJ_E_REQUIRED,
              "学校标识码为必填项");
-  if (se)
-    s->school_id = se->id;
-  if (se && 0 == x->nrerr)
-    rules (r, x, se);
-  /* ID: twice in the file, already in the registry */
-  if (x->id_checked)
-    {
-      int64_t holder = x->id_holder;
-      uint32_t first = x->id_first;
-      bool in_registry = x->id_seen && 0 == first;
+  return XJ_E_OK;
+}
 
-      if (! x->id_seen && ! r->res->bulk)
-        {
-          int64_t sid;
+/* The row's ID twice in the file or already in the registry: a row
+   error, or *@already when this school (@se) holds it (the row is
+   counted, not written). */
+static enum xj_err
+row_id_check (struct run *r, struct rec *x, const struct school_ent *se,
+              bool *already)
+{
+  struct xj_student *s = &x->s;
+  int64_t holder = x->id_holder;
+  uint32_t first = x->id_first;
+  bool in_registry = x->id_seen && 0 == first;
+  const char *name;
+  int col;
+  enum xj_err e;
 
-          e = xj_student_find_by_id_no (r->db, s->id_type, s->id_no, &sid,
-                                        &holder);
-          if (XJ_E_OK == e)
-            in_registry = true;
-          else if (XJ_E_NOT_FOUND != e)
-            return e;
-        }
-      col = fi_col (r, r->fi_id_no, &name);
-      if (first)
-        row_err (x, col, name, s->id_no, XJ_E_IMPORT_DUP_IN_FILE,
-                 "身份证件号与第%u行重复", first);
-      else if (in_registry && se && holder == se->id)
-        already = true;
-      else if (in_registry)
-        {
-          struct school_ent *hs = school_by_id (r, holder);
+  if (! x->id_seen && ! r->res->bulk)
+    {
+      int64_t sid;
 
-          if (hs && xj_scope_school (o->user, hs->id, hs->s.county_code))
-            row_err (x, col, name, s->id_no, XJ_E_ID_EXISTS,
-                     "该身份证件号已在%s（%s）注册学籍", hs->s.name,
-                     hs->code);
-          else
-            row_err (x, col, name, s->id_no, XJ_E_ID_EXISTS,
-                     "该身份证件号已在其他学校注册学籍");
-        }
-    }
-  if (already)
-    {
-      r->res->already++;
-      return XJ_E_OK;
-    }
-  if (0 == x->nrerr && se && xj_identity_is_rebuild (s)
-      && XJ_E_OK != (e = rebuild_check (r, x)))
-    return e;
-  /* class: resolved (and created) only for an otherwise valid row */
-  if (0 == x->nrerr && se && '\0' != x->klass[0])
-    {
-      e = class_resolve (r, se->id, s->grade, x->klass, &s->class_id,
-                         o->create_classes);
-      if (XJ_E_OK != e)
+      e = xj_student_find_by_id_no (r->db, s->id_type, s->id_no, &sid,
+                                    &holder);
+      if (XJ_E_OK == e)
+        in_registry = true;
+      else if (XJ_E_NOT_FOUND != e)
         return e;
-      if (0 == s->class_id)
-        row_err (x, r->map.class_col, r->map.cols[r->map.class_col].name,
-                 x->klass, XJ_E_NO_SUCH_CLASS, "%s本学年没有%s班级“%s”%s",
-                 se->s.name, xj_code_zh ("grade", s->grade), x->klass,
-                 o->create_classes ? "（无法从班级名称得到班号）"
-                                   : "（可用“创建缺少的班级”选项创建）");
     }
-  /* registry number: kept when well-formed and unused */
-  s->registry_no[0] = '\0';
-  if (0 == x->nrerr && '\0' != x->regno[0])
+  col = fi_col (r, r->fi_id_no, &name);
+  if (first)
+    row_err (x, col, name, s->id_no, XJ_E_IMPORT_DUP_IN_FILE,
+             "身份证件号与第%u行重复", first);
+  else if (in_registry && se && holder == se->id)
+    *already = true;
+  else if (in_registry)
     {
-      char rn[32];
-      bool used = true;
+      struct school_ent *hs = school_by_id (r, holder);
 
-      xj_strlcpy (rn, x->regno, sizeof rn);
-      for (char *p = rn; *p; p++)
-        if (*p >= 'a' && *p <= 'z')
-          *p = (char) (*p - 32);
-      if (xj_registry_no_valid (rn))
-        {
-          /* the numbers taken by earlier rows were inserted in this
-             transaction: the look-up sees them too */
-          uint64_t rh = fnv1a (rn, strlen (rn));
-
-          /* in bulk mode a number in neither hash set is unused; a hit
-             (maybe a collision) is confirmed in the tables */
-          if (r->regnos_all && ! hset_has (&r->regnos, rh)
-              && ! hset_has (&r->regnos_reg, rh))
-            used = false;
-          else if (XJ_E_OK != (e = xj_istore_regno_used (r->db, rn, &used)))
-            return e;
-        }
-      if (! used)
-        xj_strlcpy (s->registry_no, rn, sizeof s->registry_no);
-    }
-  if (x->nrerr)
-    {
-      flush_row_errors (r, x);
-      r->res->rejected++;
-      return XJ_E_OK;
-    }
-  r->valid++;
-  /* all or nothing: once a row failed nothing will be committed, so
-     stop writing (but keep checking every row) */
-  if (! o->valid_only && r->res->rejected > 0)
-    return XJ_E_OK;
-  if ('\0' == s->registry_no[0])
-    {
-      if (0 == strcmp (s->id_type, "1") && 18 == strlen (s->id_no))
-        xj_registry_no_g (s->id_no, s->registry_no);
+      if (hs && xj_scope_school (r->o->user, hs->id, hs->s.county_code))
+        row_err (x, col, name, s->id_no, XJ_E_ID_EXISTS,
+                 "该身份证件号已在%s（%s）注册学籍", hs->s.name, hs->code);
       else
-        {
-          e = xj_identity_next_l (r->db, se->s.county_code, s->birth_date,
-                                  s->registry_no);
-          if (XJ_E_L_SEQ_FULL == e)
-            {
-              col = r->map.regno_col;
-              row_err (x, col, col >= 0 ? r->map.cols[col].name : "学籍号",
-                       "", e, "%s县（区）出生日期%s的临时学籍号（L号）已用完"
-                       "（每县每个出生日期10000个）", se->s.county_code,
-                       s->birth_date);
-              goto reject_late;
-            }
-          if (XJ_E_OK != e)
-            return e;
-        }
+        row_err (x, col, name, s->id_no, XJ_E_ID_EXISTS,
+                 "该身份证件号已在其他学校注册学籍");
     }
-  if (r->track_regnos)
-    {
-      size_t n = strlen (s->registry_no);
-      uint64_t rh = fnv1a (s->registry_no, n);
+  return XJ_E_OK;
+}
 
-      bool dup = false;
+/* The row's class at school @se, created when asked and missing. */
+static enum xj_err
+row_class (struct run *r, struct rec *x, const struct school_ent *se)
+{
+  struct xj_student *s = &x->s;
+  bool create = r->o->create_classes;
+  enum xj_err e;
 
-      /* a hash hit is confirmed in the table (collisions are possible) */
-      if (hset_has (&r->regnos, rh)
-          && XJ_E_OK != (e = xj_istore_regno_used (r->db, s->registry_no,
-                                                   &dup)))
-        return e;
-      if (dup)
-        {
-          row_err (x, r->map.regno_col, r->map.cols[r->map.regno_col].name,
-                   x->regno, XJ_E_REGISTRY_NO_EXISTS,
-                   "学籍号%s已被文件中前面的行使用", s->registry_no);
-          goto reject_late;
-        }
-      hset_add (&r->regnos, rh);
-      if ('G' != s->registry_no[0]
-          && NULL == sset_find (&r->regno_rows, s->registry_no, n, rh))
-        sset_add (&r->regno_rows, s->registry_no, n, rh, (uint32_t) x->rowno,
-                  0);
-    }
-  /* suspected duplicate of a student before it (this file's earlier
-     rows, the registry)?  The hash set is a filter; xj_istore_flag_dups
-     applies the exact rule after the last row.  Outside bulk mode the
-     registry (indexed) is asked directly. */
-  if (x->dkhash)
+  e = class_resolve (r, se->id, s->grade, x->klass, &s->class_id, create);
+  if (XJ_E_OK == e && 0 == s->class_id)
+    row_err (x, r->map.class_col, r->map.cols[r->map.class_col].name,
+             x->klass, XJ_E_NO_SUCH_CLASS, "%s本学年没有%s班级“%s”%s",
+             se->s.name, xj_code_zh ("grade", s->grade), x->klass,
+             create ? "（无法从班级名称得到班号）"
+                    : "（可用“创建缺少的班级”选项创建）");
+  return e;
+}
+
+/* The file's registry number, kept when well-formed and unused (else
+   the row gets one: row_regno_give). */
+static enum xj_err
+row_regno_keep (struct run *r, struct rec *x)
+{
+  struct xj_student *s = &x->s;
+  char rn[32];
+  bool used = true;
+  enum xj_err e;
+
+  xj_strlcpy (rn, x->regno, sizeof rn);
+  for (char *p = rn; *p; p++)
+    if (*p >= 'a' && *p <= 'z')
+      *p = (char) (*p - 32);
+  if (xj_registry_no_valid (rn))
     {
-      suspect = hset_has (&r->dupkeys, x->dkhash);
-      if (! suspect && ! r->res->bulk
-          && XJ_E_OK != (e = xj_istore_dupkey_used (r->db, s->name,
-                                                    s->birth_date,
-                                                    s->guardians[0].phone,
-                                                    &suspect)))
+      /* the numbers taken by earlier rows were inserted in this
+         transaction: the look-up sees them too */
+      uint64_t rh = fnv1a (rn, strlen (rn));
+
+      /* in bulk mode a number in neither hash set is unused; a hit
+         (maybe a collision) is confirmed in the tables */
+      if (r->regnos_all && ! hset_has (&r->regnos, rh)
+          && ! hset_has (&r->regnos_reg, rh))
+        used = false;
+      else if (XJ_E_OK != (e = xj_istore_regno_used (r->db, rn, &used)))
         return e;
     }
-  if (s->class_id)
+  if (! used)
+    xj_strlcpy (s->registry_no, rn, sizeof s->registry_no);
+  return XJ_E_OK;
+}
+
+/* A number for a row without one: G + its resident ID, else the next L
+   number of its county and birth date. */
+static enum xj_err
+row_regno_give (struct run *r, struct rec *x, const struct school_ent *se)
+{
+  struct xj_student *s = &x->s;
+  int col = r->map.regno_col;
+  enum xj_err e;
+
+  if (0 == strcmp (s->id_type, "1") && 18 == strlen (s->id_no))
     {
-      e = xj_cs_tracker_check (r->cst, s->class_id, se->id,
-                               se->s.county_code, s->grade, x->klass, &cw);
-      if (XJ_E_CLASS_OVERSIZED == e)
-        {
-          row_err (x, r->map.class_col, r->map.cols[r->map.class_col].name,
-                   x->klass, e, "%s", xj_err_zh (e));
-          goto reject_late;
-        }
-      if (XJ_E_OK != e)
-        return e;
+      xj_registry_no_g (s->id_no, s->registry_no);
+      return XJ_E_OK;
     }
+  e = xj_identity_next_l (r->db, se->s.county_code, s->birth_date,
+                          s->registry_no);
+  if (XJ_E_L_SEQ_FULL != e)
+    return e;
+  row_err (x, col, col >= 0 ? r->map.cols[col].name : "学籍号", "", e,
+           "%s县（区）出生日期%s的临时学籍号（L号）已用完"
+           "（每县每个出生日期10000个）", se->s.county_code, s->birth_date);
+  return XJ_E_OK;
+}
+
+/* A registry number taken by an earlier row of the file: a row error. */
+static enum xj_err
+row_regno_track (struct run *r, struct rec *x)
+{
+  struct xj_student *s = &x->s;
+  size_t n = strlen (s->registry_no);
+  uint64_t rh = fnv1a (s->registry_no, n);
+  bool dup = false;
+  enum xj_err e;
+
+  /* a hash hit is confirmed in the table (collisions are possible) */
+  if (hset_has (&r->regnos, rh)
+      && XJ_E_OK != (e = xj_istore_regno_used (r->db, s->registry_no, &dup)))
+    return e;
+  if (dup)
+    {
+      row_err (x, r->map.regno_col, r->map.cols[r->map.regno_col].name,
+               x->regno, XJ_E_REGISTRY_NO_EXISTS,
+               "学籍号%s已被文件中前面的行使用", s->registry_no);
+      return XJ_E_OK;
+    }
+  hset_add (&r->regnos, rh);
+  if ('G' != s->registry_no[0]
+      && NULL == sset_find (&r->regno_rows, s->registry_no, n, rh))
+    sset_add (&r->regno_rows, s->registry_no, n, rh, (uint32_t) x->rowno, 0);
+  return XJ_E_OK;
+}
+
+/* Whether the row may duplicate a student before it (this file's earlier
+   rows, the registry).  The hash set is a filter; xj_istore_flag_dups
+   applies the exact rule after the last row.  Outside bulk mode the
+   registry (indexed) is asked directly. */
+static enum xj_err
+row_suspect (struct run *r, const struct rec *x, bool *suspect)
+{
+  const struct xj_student *s = &x->s;
+
+  *suspect = hset_has (&r->dupkeys, x->dkhash);
+  if (*suspect || r->res->bulk)
+    return XJ_E_OK;
+  return xj_istore_dupkey_used (r->db, s->name, s->birth_date,
+                                s->guardians[0].phone, suspect);
+}
+
+/* The row's class would pass its hard size limit: a row error. */
+static enum xj_err
+row_class_size (struct run *r, struct rec *x, const struct school_ent *se,
+                struct xj_cs_warn *cw)
+{
+  const struct xj_student *s = &x->s;
+  enum xj_err e;
+
+  e = xj_cs_tracker_check (r->cst, s->class_id, se->id, se->s.county_code,
+                           s->grade, x->klass, cw);
+  if (XJ_E_CLASS_OVERSIZED != e)
+    return e;
+  row_err (x, r->map.class_col, r->map.cols[r->map.class_col].name, x->klass,
+           e, "%s", xj_err_zh (e));
+  return XJ_E_OK;
+}
+
+/* The record appended to the bulk insert; a number another session took
+   meanwhile (SQLite: found by this row's own INSERT) is a row error. */
+static enum xj_err
+row_insert (struct run *r, struct rec *x, const struct school_ent *se)
+{
+  struct xj_student *s = &x->s;
+  const char *name;
+  int col;
+  enum xj_err e;
+
   xj_strlcpy (s->status, "enrolled", sizeof s->status);
   s->province = xj_county_province (se->s.county_code);
   e = xj_istore_student_insert (r->stu_bulk, s, x->data.data, x->data.len,
-                                o->actor, r->at);
+                                r->o->actor, r->at);
   r->cur_id = s->id;
   r->cur_row = x->rowno;
-  if (XJ_E_ID_EXISTS == e || XJ_E_REGISTRY_NO_EXISTS == e)
-    {
-      if (XJ_E_ID_EXISTS == e)
-        col = fi_col (r, r->fi_id_no, &name);
-      else
-        {
-          col = r->map.regno_col;
-          name = col >= 0 ? r->map.cols[col].name : "学籍号";
-        }
-      row_err (x, col, name, XJ_E_ID_EXISTS == e ? s->id_no : s->registry_no,
-               e, "%s%s", xj_err_zh (e),
-               XJ_E_REGISTRY_NO_EXISTS == e ? s->registry_no : "");
-      goto reject_late;
-    }
-  if (XJ_E_OK != e)
+  if (XJ_E_ID_EXISTS != e && XJ_E_REGISTRY_NO_EXISTS != e)
     return e;
+  if (XJ_E_ID_EXISTS == e)
+    col = fi_col (r, r->fi_id_no, &name);
+  else
+    {
+      col = r->map.regno_col;
+      name = col >= 0 ? r->map.cols[col].name : "学籍号";
+    }
+  row_err (x, col, name, XJ_E_ID_EXISTS == e ? s->id_no : s->registry_no, e,
+           "%s%s", xj_err_zh (e),
+           XJ_E_REGISTRY_NO_EXISTS == e ? s->registry_no : "");
+  return XJ_E_OK;
+}
+
+/* After the insert: the class count, the identities, the maps later rows
+   are checked against, and the row's event in the batch. */
+static enum xj_err
+row_written (struct run *r, struct rec *x, const struct xj_cs_warn *cw,
+             bool suspect)
+{
+  struct xj_student *s = &x->s;
+  enum xj_err e;
+
   r->last_id = s->id;
   r->res->imported++;
-  if (s->class_id && XJ_E_OK != (e = class_size_done (r, x, &cw)))
+  if (s->class_id && XJ_E_OK != (e = class_size_done (r, x, cw)))
     return e;
   if (XJ_E_OK != (e = xj_identity_store_new (r->db, s, &r->warns,
                                              r->guardian_max, &r->sink)))
@@ -1410,11 +1427,92 @@ stage2 (struct run *r, struct rec *x)
   if (++r->ev_n >= EVENT_BATCH)
     return events_flush (r);
   return XJ_E_OK;
-reject_late:
-  r->valid--;
+}
+
+/* A valid row's steps that need its registry number or write it; one
+   that rejects it (x->nrerr) ends them. */
+static enum xj_err
+row_write (struct run *r, struct rec *x, const struct school_ent *se)
+{
+  struct xj_student *s = &x->s;
+  bool suspect = false;
+  struct xj_cs_warn cw;
+  enum xj_err e;
+
+  if ('\0' == s->registry_no[0]
+      && (XJ_E_OK != (e = row_regno_give (r, x, se)) || x->nrerr))
+    return e;
+  if (r->track_regnos
+      && (XJ_E_OK != (e = row_regno_track (r, x)) || x->nrerr))
+    return e;
+  if (x->dkhash && XJ_E_OK != (e = row_suspect (r, x, &suspect)))
+    return e;
+  if (s->class_id
+      && (XJ_E_OK != (e = row_class_size (r, x, se, &cw)) || x->nrerr))
+    return e;
+  if (XJ_E_OK != (e = row_insert (r, x, se)) || x->nrerr)
+    return e;
+  return row_written (r, x, &cw, suspect);
+}
+
+/* The row's errors go to the result: rejected. */
+static void
+row_reject (struct run *r, struct rec *x)
+{
   flush_row_errors (r, x);
   r->res->rejected++;
-  return XJ_E_OK;
+}
+
+/* Stage 2 of one row: its school, the ID in the file and the registry,
+   the class and the registry number; then, valid, written. */
+static enum xj_err
+stage2 (struct run *r, struct rec *x)
+{
+  struct xj_student *s = &x->s;
+  struct school_ent *se;
+  bool already = false;
+  enum xj_err e;
+
+  if (XJ_E_OK != (e = row_school (r, x, &se)))
+    return e;
+  if (se)
+    s->school_id = se->id;
+  if (se && 0 == x->nrerr)
+    rules (r, x, se);
+  if (x->id_checked && XJ_E_OK != (e = row_id_check (r, x, se, &already)))
+    return e;
+  if (already)
+    {
+      r->res->already++;
+      return XJ_E_OK;
+    }
+  if (0 == x->nrerr && se && xj_identity_is_rebuild (s)
+      && XJ_E_OK != (e = rebuild_check (r, x)))
+    return e;
+  if (0 == x->nrerr && se && '\0' != x->klass[0]
+      && XJ_E_OK != (e = row_class (r, x, se)))
+    return e;
+  s->registry_no[0] = '\0';
+  if (0 == x->nrerr && '\0' != x->regno[0]
+      && XJ_E_OK != (e = row_regno_keep (r, x)))
+    return e;
+  if (x->nrerr)
+    {
+      row_reject (r, x);
+      return XJ_E_OK;
+    }
+  r->valid++;
+  /* all or nothing: once a row failed nothing will be committed, so
+     stop writing (but keep checking every row) */
+  if (! r->o->valid_only && r->res->rejected > 0)
+    return XJ_E_OK;
+  e = row_write (r, x, se);
+  if (XJ_E_OK == e && x->nrerr)
+    {
+      r->valid--;   /* rejected after all */
+      row_reject (r, x);
+    }
+  return e;
 }
 
 /* ---- the queue between the stages ---- */
