@@ -1007,10 +1007,26 @@ stage1 (struct run *r, const struct xj_row *row, struct rec *x)
 #define EVENT_BATCH 8192
 
 /* Bulk mode where the indexes stay (PostgreSQL) from an estimated 1/50
-   of the registry's students: the preload costs a few microseconds per
-   registry student, a row checked in the registry about half a
-   millisecond (bench/README.md, "Import into a large registry"). */
+   of the registry's students, whatever the file's size: the preload
+   costs a few microseconds per registry student, a row checked in the
+   registry 0.5-1.9 ms (its look-ups send the COPY buffers first: one
+   COPY, and one derive call, a row; bench/README.md "Import into a large
+   registry" and "A school's file on PostgreSQL"). */
 #define BULK_SHARE_PG 50
+
+/* Whether a file of about @est rows goes in bulk (the caller's choice
+   first): on SQLite, which drops and rebuilds the indexes for it, from
+   20,000 rows and a quarter of the @existing students; elsewhere from a
+   fiftieth. */
+static bool
+bulk_mode (struct xj_db *db, int want, uint64_t est, int64_t existing)
+{
+  if (0 != want)
+    return want > 0;
+  if (xj_istore_rebuilds_indexes (db))
+    return est >= 20000 && (int64_t) est * 4 >= existing;
+  return (int64_t) est * BULK_SHARE_PG >= existing;
+}
 
 static enum xj_err
 events_flush (struct run *r)
@@ -1850,10 +1866,7 @@ import_txn (struct xj_db *db, void *cls)
     est = total / (r->xlsx ? 60 : 250);
     if (XJ_E_OK != (e = xj_istore_count_students (db, &existing)))
       return e;
-    res->bulk = o->bulk > 0
-                || (0 == o->bulk && est >= 20000
-                    && (int64_t) est * (xj_istore_rebuilds_indexes (db)
-                                        ? 4 : BULK_SHARE_PG) >= existing);
+    res->bulk = bulk_mode (db, o->bulk, est, existing);
     /* a retried transaction starts its counts again */
     xj_cs_tracker_free (r->cst);
     r->cst = xj_cs_tracker_new (db);
