@@ -83,7 +83,8 @@ struct xj_import_result {
                               registration flags them */
   uint64_t nerrors;        /* errors found (file + rows), all counted */
   bool written;            /* the transaction committed */
-  bool bulk;               /* secondary indexes were rebuilt */
+  bool bulk;               /* bulk mode: the registry preloaded (and on
+                              SQLite the secondary indexes rebuilt) */
   enum xj_err status;      /* OK, IMPORT_REJECTED (nothing written),
                               IMPORT_CANCELLED, IMPORT_DRY_RUN, a file
                               level error, or a database error */
