@@ -1006,18 +1006,20 @@ stage1 (struct run *r, const struct xj_row *row, struct rec *x)
    cache). */
 #define EVENT_BATCH 8192
 
-/* Bulk mode where the indexes stay (PostgreSQL) from an estimated 1/50
+/* Bulk mode where the indexes stay (PostgreSQL) from an estimated 1/100
    of the registry's students, whatever the file's size: the preload
-   costs a few microseconds per registry student, a row checked in the
-   registry 0.5-1.9 ms (its look-ups send the COPY buffers first: one
-   COPY, and one derive call, a row; bench/README.md "Import into a large
-   registry" and "A school's file on PostgreSQL"). */
-#define BULK_SHARE_PG 50
+   costs about 6-9 us per registry student, a row checked in the
+   registry 1.5-2 ms (its look-ups send the COPY buffers first: one
+   COPY, and one derive call, a row), so bulk wins down to about 1/200;
+   at 1/100 a file of 1,000 rows into 200,000 took 1.4 s against 2.0 s
+   (bench/README.md "Import into a large registry" and "A school's file
+   on PostgreSQL"). */
+#define BULK_SHARE_PG 100
 
 /* Whether a file of about @est rows goes in bulk (the caller's choice
    first): on SQLite, which drops and rebuilds the indexes for it, from
    20,000 rows and a quarter of the @existing students; elsewhere from a
-   fiftieth. */
+   hundredth. */
 static bool
 bulk_mode (struct xj_db *db, int want, uint64_t est, int64_t existing)
 {
