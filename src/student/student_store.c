@@ -479,9 +479,10 @@ xj_student_add_event (struct xj_db *db, int64_t id, const struct xj_actor *a,
 
 /* Told by the table whose key refused the write: the identity tables'
    (migration 0038; students has no unique index of its own on PostgreSQL
-   since 0040, and on SQLite only its registry number's).  A G number is the ID's own (G + the ID): a
-   clash on it is the ID's, whichever key was checked first (the insert
-   trigger writes registry_numbers, then student_identities). */
+   since 0040, and on SQLite only its registry number's).  A G number is
+   the ID's own (G + the ID): a clash on it is the ID's, whichever key
+   was checked first (the insert trigger writes registry_numbers, then
+   student_identities). */
 enum xj_err
 xj_student_unique_clash (const struct xj_db *db, const struct xj_student *s)
 {
