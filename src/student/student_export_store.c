@@ -93,7 +93,9 @@ walk (struct xj_db *db, struct each_ctx *c, const char *scope_prefix,
 }
 
 struct school_ids {
-  int64_t *id, *province;
+  struct school_id {
+    int64_t id, province;
+  } *v;
   size_t n, cap;
 };
 
@@ -102,14 +104,8 @@ school_row (void *cls, const struct xj_db_row *r)
 {
   struct school_ids *l = cls;
 
-  if (l->n == l->cap)
-    {
-      l->cap = l->cap ? 2 * l->cap : 256;
-      l->id = xj_realloc (l->id, l->cap * sizeof *l->id);
-      l->province = xj_realloc (l->province, l->cap * sizeof *l->province);
-    }
-  l->id[l->n] = xj_db_int (r, 0);
-  l->province[l->n++] = xj_db_int (r, 1);
+  *XJ_VEC_PUSH (l->v, l->n, l->cap) = (struct school_id) {
+    xj_db_int (r, 0), xj_db_int (r, 1) };
   return 0;
 }
 
@@ -138,10 +134,10 @@ walk_region (struct xj_db *db, struct each_ctx *c, const char *scope_prefix,
     for (size_t i = 0; qs >= 0 && XJ_E_OK == c->err && i < l.n; i++)
       {
         c->last = 0;
-        qs = walk (db, c, scope_prefix, 0, 0, f, q, l.id[i], l.province[i]);
+        qs = walk (db, c, scope_prefix, 0, 0, f, q, l.v[i].id,
+                   l.v[i].province);
       }
-  free (l.id);
-  free (l.province);
+  free (l.v);
   return qs;
 }
 
